@@ -1,0 +1,67 @@
+"""One database per service: engine, session factory and the unit of work.
+
+Nothing here knows nameko; `services.common.deps` wraps it for services, tests use it directly."""
+from contextlib import contextmanager
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.orm import DeclarativeBase, sessionmaker
+
+from . import config
+
+
+def make_base():
+    """A declarative base with its own MetaData, one per service, carrying the messaging tables
+    (outbox, processed events, dead letters) that every service has."""
+    from .messaging_models import add_messaging_tables
+
+    class ServiceBase(DeclarativeBase):
+        pass
+
+    add_messaging_tables(ServiceBase)
+    return ServiceBase
+
+
+def make_engine(url: str):
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+class Database:
+    """A service's database: `with db.transaction() as session:` commits or rolls back."""
+
+    def __init__(self, service: str, metadata, url: str | None = None):
+        self.service = service
+        self.metadata = metadata
+        self.url = url or config.database_url(service)
+        self.engine = make_engine(self.url)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
+
+    @contextmanager
+    def transaction(self):
+        session = self.sessions()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def dispose(self):
+        self.engine.dispose()

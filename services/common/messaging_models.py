@@ -1,0 +1,53 @@
+"""The tables every service has for reliable messaging (SQLAlchemy Core, one set per MetaData).
+
+- `outbox`: events recorded in the same transaction as the change, relayed to RabbitMQ later.
+- `processed_events`: (consumer, event_id) recorded in the same transaction as the effect.
+- `dead_letters`: events whose handler kept failing: retried with backoff, then parked for the
+  admin to see and replay.
+"""
+from sqlalchemy import (JSON, Column, DateTime, Integer, MetaData, PrimaryKeyConstraint, String,
+                        Table, Text, Index)
+
+
+def add_messaging_tables(base):
+    md: MetaData = base.metadata
+    Table(
+        "outbox", md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("event_id", String(36), nullable=False, unique=True),
+        Column("event_type", String(100), nullable=False),
+        Column("version", Integer, nullable=False),
+        Column("body", JSON, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("published_at", DateTime(timezone=True), nullable=True),
+        Column("attempts", Integer, nullable=False, default=0),
+        Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+        Column("last_error", Text, nullable=True),
+        Index("ix_outbox_pending", "published_at", "next_attempt_at"),
+    )
+    Table(
+        "processed_events", md,
+        Column("consumer", String(120), nullable=False),
+        Column("event_id", String(36), nullable=False),
+        Column("processed_at", DateTime(timezone=True), nullable=False),
+        PrimaryKeyConstraint("consumer", "event_id"),
+    )
+    Table(
+        "dead_letters", md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("consumer", String(120), nullable=False),
+        Column("event_type", String(100), nullable=False),
+        Column("event_id", String(36), nullable=True),
+        Column("body", JSON, nullable=False),
+        Column("error", Text, nullable=False),
+        Column("attempts", Integer, nullable=False),
+        Column("status", String(20), nullable=False),  # retrying | parked | done
+        Column("first_failed_at", DateTime(timezone=True), nullable=False),
+        Column("last_failed_at", DateTime(timezone=True), nullable=False),
+        Column("next_retry_at", DateTime(timezone=True), nullable=True),
+        Index("ix_dead_letters_due", "status", "next_retry_at"),
+    )
+
+
+def messaging_tables(metadata: MetaData):
+    return metadata.tables["outbox"], metadata.tables["processed_events"], metadata.tables["dead_letters"]

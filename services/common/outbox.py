@@ -1,0 +1,73 @@
+"""Transactional outbox: `record()` stores an event in the caller's transaction; `relay()`
+publishes stored events with publisher confirms and mandatory routing, marking each one only once
+RabbitMQ confirmed it. A failed publish is retried with backoff; nothing is dropped.
+
+Several instances of one service may relay at once: on PostgreSQL rows are claimed with
+`FOR UPDATE SKIP LOCKED`; SQLite serialises writers. A crash between publish and mark republishes
+the event, which consumers absorb (they process an event id once)."""
+import logging
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import func, insert, select, update
+
+from .contracts.events import make_envelope
+from .messaging_models import messaging_tables
+
+log = logging.getLogger(__name__)
+
+
+def utcnow():
+    return datetime.now(timezone.utc)
+
+
+def record(session, metadata, source: str, event_type: str, payload: dict) -> str:
+    """Store one event in the outbox within `session`'s transaction; returns its event id."""
+    outbox, _, _ = messaging_tables(metadata)
+    body = make_envelope(event_type, payload, source)
+    now = utcnow()
+    session.execute(insert(outbox).values(
+        event_id=body["event_id"], event_type=event_type, version=body["version"], body=body,
+        created_at=now, next_attempt_at=now, attempts=0))
+    return body["event_id"]
+
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(60, 0.5 * 2 ** attempts))
+
+
+def relay(db, publish, batch: int = 200) -> int:
+    """Publish pending events in order. `publish(event_type, body)` raises on failure.
+    Returns how many were published."""
+    outbox, _, _ = messaging_tables(db.metadata)
+    published = 0
+    while True:
+        with db.transaction() as session:
+            query = (select(outbox.c.id, outbox.c.event_type, outbox.c.body, outbox.c.attempts)
+                     .where(outbox.c.published_at.is_(None), outbox.c.next_attempt_at <= utcnow())
+                     .order_by(outbox.c.id).limit(batch))
+            if db.is_postgres:
+                query = query.with_for_update(skip_locked=True)
+            rows = session.execute(query).all()
+            if not rows:
+                return published
+            for row in rows:
+                try:
+                    publish(row.event_type, row.body)
+                except Exception as exc:  # broker down, unroutable: keep it, retry later
+                    log.warning("outbox: event %s not published yet: %r", row.id, exc)
+                    session.execute(update(outbox).where(outbox.c.id == row.id).values(
+                        attempts=row.attempts + 1, last_error=repr(exc)[:2000],
+                        next_attempt_at=utcnow() + backoff(row.attempts)))
+                    return published
+                session.execute(update(outbox).where(outbox.c.id == row.id)
+                                .values(published_at=utcnow(), attempts=row.attempts + 1))
+                published += 1
+            if len(rows) < batch:
+                return published
+
+
+def pending_count(db) -> int:
+    outbox, _, _ = messaging_tables(db.metadata)
+    with db.transaction() as session:
+        return session.scalar(select(func.count()).select_from(outbox)
+                              .where(outbox.c.published_at.is_(None)))
