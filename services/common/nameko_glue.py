@@ -12,15 +12,25 @@ from nameko.constants import PERSISTENT
 from nameko.amqp.publish import Publisher
 from nameko.events import event_handler
 from nameko.extensions import DependencyProvider
-from nameko.rpc import rpc
+from nameko.rpc import rpc as nameko_rpc
 from nameko.timer import timer
 from sqlalchemy import text
 
 from . import config, inbox, outbox, wire  # noqa: F401  (wire registers DomainError)
 from .contracts.events import contract, CONTRACTS
 from .db import Database
+from .errors import DomainError
 
 log = logging.getLogger(__name__)
+
+
+def rpc(fn=None, **kwargs):
+    """nameko's @rpc, with DomainError expected: a refused request is logged as a warning and
+    travels to the caller as DomainError (code, message, details), not as a crash."""
+    kwargs.setdefault("expected_exceptions", (DomainError,))
+    if fn is None:
+        return nameko_rpc(**kwargs)
+    return nameko_rpc(**kwargs)(fn)
 
 
 def event_exchange(source):

@@ -20,6 +20,11 @@ def utcnow():
     return datetime.now(timezone.utc)
 
 
+def as_utc(value: datetime) -> datetime:
+    """SQLite gives naive datetimes back; every time stored here is UTC."""
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+
+
 def record(session, metadata, source: str, event_type: str, payload: dict) -> str:
     """Store one event in the outbox within `session`'s transaction; returns its event id."""
     outbox, _, _ = messaging_tables(metadata)
@@ -42,8 +47,9 @@ def relay(db, publish, batch: int = 200) -> int:
     published = 0
     while True:
         with db.transaction() as session:
-            query = (select(outbox.c.id, outbox.c.event_type, outbox.c.body, outbox.c.attempts)
-                     .where(outbox.c.published_at.is_(None), outbox.c.next_attempt_at <= utcnow())
+            query = (select(outbox.c.id, outbox.c.event_type, outbox.c.body, outbox.c.attempts,
+                            outbox.c.next_attempt_at)
+                     .where(outbox.c.published_at.is_(None))
                      .order_by(outbox.c.id).limit(batch))
             if db.is_postgres:
                 query = query.with_for_update(skip_locked=True)
@@ -51,6 +57,8 @@ def relay(db, publish, batch: int = 200) -> int:
             if not rows:
                 return published
             for row in rows:
+                if as_utc(row.next_attempt_at) > utcnow():
+                    return published  # an older event is backing off: keep the order
                 try:
                     publish(row.event_type, row.body)
                 except Exception as exc:  # broker down, unroutable: keep it, retry later

@@ -1,0 +1,41 @@
+# The two commands: `make run` (the whole suite with demo data on http://localhost:8000) and
+# `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: run test install migrate demo unit clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) -m services.common.migrations upgrade
+
+run: install
+	@scripts/ensure_rabbitmq.sh
+	$(PY) -m services.common.migrations upgrade
+	$(PY) -m scripts.demo_data prepare
+	@trap 'kill $$honcho 2>/dev/null; wait $$honcho' INT TERM; \
+	$(VENV)/bin/honcho start -f Procfile & honcho=$$!; \
+	$(PY) -m scripts.demo_data load || { kill $$honcho; wait $$honcho; exit 1; }; \
+	wait $$honcho
+
+test: install
+	@scripts/ensure_rabbitmq.sh
+	@scripts/ensure_postgres.sh
+	@scripts/ensure_chromium.sh
+	$(PY) -m pytest
+
+unit: install
+	$(PY) -m pytest tests/unit
+
+clean:
+	rm -rf var/*.db var/*.db-* var/mail

@@ -1,0 +1,114 @@
+"""API v1 routes: thin, each one RPC."""
+from flask import g
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from .. import security
+from ..security import ADMIN, ANONYMOUS, MANAGERS, SIGNED_IN, allow
+from ..services import rpc
+from . import schemas
+
+blp = Blueprint("api", __name__, url_prefix="/api/v1", description="API v1")
+
+
+def _allow_methods(view_cls, **per_method):
+    for method, who in per_method.items():
+        getattr(view_cls, method).allowed = frozenset(who)
+    return view_cls
+
+
+@blp.route("/session")
+class Session(MethodView):
+    @blp.arguments(schemas.LoginIn)
+    @blp.response(200, schemas.AccountOut)
+    def post(self, data):
+        """Sign in (sets the session cookie)."""
+        account = rpc("accounts", "authenticate", data["email"], data["password"],
+                      _remote_addr())
+        security.login(account)
+        return account
+
+    @blp.response(204)
+    def delete(self):
+        """Sign out."""
+        security.logout()
+
+
+@blp.route("/me")
+class Me(MethodView):
+    @blp.response(200, schemas.AccountOut)
+    def get(self):
+        """The signed-in account."""
+        return g.user
+
+    @blp.arguments(schemas.PasswordIn)
+    @blp.response(200, schemas.AccountOut)
+    def put(self, data):
+        """Change one's own password."""
+        account = rpc("accounts", "change_password", g.user["id"], data["current"],
+                      data["password"])
+        security.login(account)
+        return account
+
+
+@blp.route("/articles")
+class Articles(MethodView):
+    @blp.arguments(schemas.ArticleQuery, location="query")
+    @blp.response(200, schemas.ArticlePage)
+    def get(self, args):
+        """Search the catalogue by EAN or by title/author words."""
+        return rpc("librisoft_bridge", "search_articles", args["q"], args["page"],
+                   args["per_page"])
+
+
+@blp.route("/articles/<ean>")
+class ArticleSheet(MethodView):
+    @blp.response(200, schemas.Article)
+    def get(self, ean):
+        """One article's sheet."""
+        return rpc("librisoft_bridge", "get_article", ean[:20])
+
+
+@blp.route("/accounts")
+class Accounts(MethodView):
+    @blp.response(200, schemas.AccountOut(many=True))
+    def get(self):
+        """The accounts the signed-in account manages."""
+        return rpc("accounts", "list_accounts", g.user["id"])
+
+    @blp.arguments(schemas.AccountIn)
+    @blp.response(201, schemas.AccountOut)
+    def post(self, data):
+        """Create an account (who may create whom: reference 001)."""
+        return rpc("accounts", "create_account", g.user["id"], data)
+
+
+@blp.route("/accounts/<int:account_id>/active")
+class AccountActive(MethodView):
+    @blp.arguments(schemas.ActiveIn)
+    @blp.response(200, schemas.AccountOut)
+    def put(self, data, account_id):
+        """Activate or deactivate an account one manages."""
+        return rpc("accounts", "set_account_active", g.user["id"], account_id, data["active"])
+
+
+@blp.route("/clients")
+class Clients(MethodView):
+    @blp.response(200, schemas.ClientsOverview)
+    def get(self):
+        """Collectivity clients with their accounts and the alerts (admin)."""
+        return rpc("accounts", "clients_overview", g.user["id"])
+
+
+def _remote_addr():
+    from flask import request
+    return request.remote_addr
+
+
+_allow_methods(Session, post=[ANONYMOUS], delete=[ANONYMOUS])
+_allow_methods(Me, get=[SIGNED_IN], put=[SIGNED_IN])
+_allow_methods(Articles, get=[SIGNED_IN])
+_allow_methods(ArticleSheet, get=[SIGNED_IN])
+_allow_methods(Accounts, get=MANAGERS, post=MANAGERS)
+_allow_methods(AccountActive, put=MANAGERS)
+_allow_methods(Clients, get=[ADMIN])

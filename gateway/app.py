@@ -1,0 +1,83 @@
+"""The gateway: `create_app()` for gunicorn (`gunicorn 'gateway.app:create_app()'`)."""
+import logging
+import os
+import secrets
+from datetime import timedelta
+
+from flask import Flask, g
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from services.common import config
+
+from . import errors, formatting, security
+from .rpc import RpcPool
+
+csrf = CSRFProtect()
+
+
+def _secret_key():
+    key = config.env("GATEWAY_SECRET_KEY")
+    if key:
+        return key
+    # development: one key kept under var/ so that sessions survive a restart
+    path = config.var_dir() / "gateway-secret-key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        os.chmod(path, 0o600)
+    return path.read_text().strip()
+
+
+def create_app(test_config=None):
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=_secret_key(),
+        SESSION_COOKIE_NAME="libr_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=config.env("SESSION_COOKIE_SECURE") == "1",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,  # tied to the session, which expires by itself
+        API_TITLE="Librairie collectivités",
+        API_VERSION="1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        PUBLIC_URL=config.env("PUBLIC_URL", "http://localhost:8000"),
+    )
+    if test_config:
+        app.config.update(test_config)
+    logging.basicConfig(level=config.env("LOG_LEVEL", "INFO"))
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
+    app.session_interface = security.SessionInterface()
+    app.extensions["rpc"] = RpcPool(config.amqp_uri(), size=int(config.env("RPC_POOL", "8")),
+                                    timeout=config.rpc_timeout())
+    app.extensions["rpc_health"] = RpcPool(config.amqp_uri(), size=2, timeout=3)
+    csrf.init_app(app)
+    errors.register(app)
+    formatting.register(app)
+
+    from .views import account, admin, auth, catalogue, health
+    for module in (auth, account, admin, catalogue, health):
+        app.register_blueprint(module.bp)
+    from .api import init_api
+    init_api(app, csrf)
+
+    app.before_request(security.load_user)
+    app.before_request(security.check_access)
+
+    @app.context_processor
+    def inject_user():
+        return {"user": g.get("user")}
+
+    @app.after_request
+    def headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if response.mimetype == "text/html":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    return app

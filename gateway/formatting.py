@@ -1,0 +1,41 @@
+"""French formatting for templates (babel): money, percentages, dates."""
+from datetime import datetime
+from decimal import Decimal
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_currency, format_decimal
+
+LOCALE = "fr_FR"
+TZ = "Europe/Paris"
+
+
+def money(value):
+    if value in (None, ""):
+        return ""
+    return format_currency(Decimal(str(value)), "EUR", locale=LOCALE)
+
+
+def percent(value):
+    if value in (None, ""):
+        return ""
+    return format_decimal(Decimal(str(value)), format="#,##0.00", locale=LOCALE) + " %"
+
+
+def when(value, fmt="d MMMM y 'à' HH:mm"):
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return format_datetime(value, fmt, tzinfo=TZ, locale=LOCALE)
+
+
+def day(value):
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return format_date(value, "d MMMM y", locale=LOCALE)
+
+
+def register(app):
+    app.jinja_env.filters.update(money=money, percent=percent, when=when, day=day)

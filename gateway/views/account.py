@@ -1,0 +1,57 @@
+"""Mon compte: the signed-in account, and the accounts it manages (reference 001 §3)."""
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+
+from services.common.errors import DomainError
+
+from ..security import MANAGERS, SIGNED_IN, allow
+from ..services import rpc
+
+bp = Blueprint("account", __name__)
+
+@bp.get("/compte")
+@allow(SIGNED_IN)
+def index():
+    return render_template("account/index.html")
+
+
+@bp.get("/comptes")
+@allow(*MANAGERS)
+def accounts():
+    return render_template("account/accounts.html",
+                           accounts=rpc("accounts", "list_accounts", g.user["id"]))
+
+
+@bp.route("/comptes/nouveau", methods=["GET", "POST"])
+@allow(*MANAGERS)
+def new_account():
+    clients = rpc("accounts", "assignable_clients", g.user["id"])
+    roles = g.user["creatable_roles"]
+    form = {"email": "", "role": "", "client_numbers": []}
+    if request.method == "POST":
+        form = {"email": request.form.get("email", "")[:254],
+                "password": request.form.get("password", "")[:200],
+                "confirmation": request.form.get("confirmation", "")[:200],
+                "role": request.form.get("role", "")[:20],
+                "client_numbers": [n[:40] for n in request.form.getlist("client_numbers")][:200]}
+        try:
+            created = rpc("accounts", "create_account", g.user["id"], form)
+        except DomainError as exc:
+            form.pop("password", None)
+            form.pop("confirmation", None)
+            return render_template("account/new_account.html", clients=clients, roles=roles,
+                                   form=form, error=exc.message, errors=exc.details), \
+                403 if exc.code == "forbidden" else 400
+        flash(f"Le compte {created['email']} ({created['role_label']}) a été créé.", "success")
+        return redirect(url_for("account.accounts"))
+    return render_template("account/new_account.html", clients=clients, roles=roles, form=form)
+
+
+@bp.post("/comptes/<int:account_id>/activation")
+@allow(*MANAGERS)
+def set_active(account_id):
+    active = request.form.get("active") == "1"
+    account = rpc("accounts", "set_account_active", g.user["id"], account_id, active)
+    flash(f"Le compte {account['email']} est {'activé' if active else 'désactivé'}.", "success")
+    back = "admin.clients" if g.user["role"] == "admin" and request.form.get("back") == \
+        "clients" else "account.accounts"
+    return redirect(url_for(back))

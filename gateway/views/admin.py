@@ -1,0 +1,61 @@
+"""The bookshop's administration: collectivity clients and their accounts, mails (dev page),
+events whose handling failed (dead letters) with replay."""
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+
+from ..security import ADMIN, allow
+from ..services import SERVICE_NAMES, rpc
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.get("/")
+@allow(ADMIN)
+def index():
+    return render_template("admin/index.html")
+
+
+@bp.get("/clients")
+@allow(ADMIN)
+def clients():
+    overview = rpc("accounts", "clients_overview", g.user["id"])
+    tab = "inactifs" if request.args.get("onglet") == "inactifs" else "clients"
+    return render_template("admin/clients.html", overview=overview, tab=tab)
+
+
+@bp.get("/mails")
+@allow(ADMIN)
+def mails():
+    return render_template("admin/mails.html", data=rpc("notifications", "list_mails", 200))
+
+
+@bp.get("/mails/<int:mail_id>")
+@allow(ADMIN)
+def mail(mail_id):
+    return render_template("admin/mail.html", mail=rpc("notifications", "get_mail", mail_id))
+
+
+@bp.get("/messages-en-echec")
+@allow(ADMIN)
+def dead_letters():
+    letters = []
+    unreachable = []
+    for service in SERVICE_NAMES:
+        try:
+            for letter in rpc(service, "list_dead_letters"):
+                letters.append(dict(letter, service=service))
+        except Exception:
+            unreachable.append(service)
+    return render_template("admin/dead_letters.html", letters=letters, unreachable=unreachable)
+
+
+@bp.post("/messages-en-echec/<service>/<int:letter_id>/rejouer")
+@allow(ADMIN)
+def replay(service, letter_id):
+    if service not in SERVICE_NAMES:
+        abort(404)
+    result = rpc(service, "replay_dead_letter", letter_id)
+    labels = {"processed": "traité", "duplicate": "déjà traité", "failed": "encore en échec",
+              "gone": "introuvable", "no handler": "sans destinataire"}
+    flash(f"Message {letter_id} de {service} rejoué : {labels.get(result, result)}.",
+          "success" if result in ("processed", "duplicate") else "error")
+    return redirect(url_for("admin.dead_letters"))

@@ -1,0 +1,106 @@
+"""Sign-in, sign-out, forgotten and changed passwords."""
+from urllib.parse import urlparse
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+
+from services.common.errors import DomainError
+
+from .. import security
+from ..security import ANONYMOUS, SIGNED_IN, allow
+from ..services import rpc
+
+bp = Blueprint("auth", __name__)
+
+
+def home_for(user):
+    if user is None:
+        return url_for("auth.login")
+    return url_for("admin.index") if user["role"] == "admin" else url_for("account.index")
+
+
+def safe_next(target):
+    """Only a path of this site: never an absolute URL or //host (open redirect)."""
+    if not target:
+        return None
+    parts = urlparse(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.get("/")
+@allow(ANONYMOUS)
+def home():
+    return redirect(home_for(g.user))
+
+
+@bp.route("/connexion", methods=["GET", "POST"])
+@allow(ANONYMOUS)
+def login():
+    next_url = safe_next(request.values.get("next"))
+    if request.method == "GET":
+        if g.user:
+            return redirect(next_url or home_for(g.user))
+        return render_template("auth/login.html", next=next_url, email="")
+    email = request.form.get("email", "")[:254]
+    try:
+        account = rpc("accounts", "authenticate", email, request.form.get("password", "")[:200],
+                      request.remote_addr)
+    except DomainError as exc:
+        status = 429 if exc.code == "throttled" else 401
+        return render_template("auth/login.html", next=next_url, email=email,
+                               error=exc.message), status
+    security.login(account)
+    return redirect(next_url or home_for(account))
+
+
+@bp.post("/deconnexion")
+@allow(ANONYMOUS)
+def logout():
+    security.logout()
+    flash("Vous êtes déconnecté(e).", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/mot-de-passe/oublie", methods=["GET", "POST"])
+@allow(ANONYMOUS)
+def forgot():
+    if request.method == "POST":
+        rpc("accounts", "request_password_reset", request.form.get("email", "")[:254])
+        # the same answer whether the address is known or not
+        return render_template("auth/forgot.html", sent=True)
+    return render_template("auth/forgot.html", sent=False)
+
+
+@bp.route("/mot-de-passe/nouveau/<token>", methods=["GET", "POST"])
+@allow(ANONYMOUS)
+def reset(token):
+    if request.method == "GET":
+        return render_template("auth/reset.html", token=token)
+    try:
+        rpc("accounts", "reset_password", token[:200], request.form.get("password", "")[:200],
+            request.form.get("confirmation", "")[:200])
+    except DomainError as exc:
+        return render_template("auth/reset.html", token=token, error=exc.message,
+                               errors=exc.details), 400
+    security.logout()
+    flash("Votre mot de passe a été changé. Connectez-vous avec le nouveau.", "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/compte/mot-de-passe", methods=["GET", "POST"])
+@allow(SIGNED_IN)
+def change_password():
+    if request.method == "GET":
+        return render_template("auth/change_password.html")
+    try:
+        account = rpc("accounts", "change_password", g.user["id"],
+                      request.form.get("current", "")[:200],
+                      request.form.get("password", "")[:200],
+                      request.form.get("confirmation", "")[:200])
+    except DomainError as exc:
+        return render_template("auth/change_password.html", error=exc.message,
+                               errors=exc.details), 400
+    security.login(account)  # the new session_version; other sessions are signed out
+    flash("Votre mot de passe a été changé.", "success")
+    return redirect(home_for(account))

@@ -1,0 +1,75 @@
+"""accounts tables: its replica of the collectivity clients (fed by librisoft_bridge events),
+web accounts, their clients, login attempts and password reset tokens."""
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import (JSON, Boolean, DateTime, ForeignKey, Index, Integer, Numeric, String)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from services.common.db import make_base
+
+Base = make_base()
+
+
+class Client(Base):
+    __tablename__ = "clients"
+    number: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    addresses: Mapped[list] = mapped_column(JSON, default=list)
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    gencod: Mapped[str] = mapped_column(String(13), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    discount_2_1: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))
+    discount_5_5: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))
+    discount_20: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))
+    discount_school: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))
+    lang_law_warning: Mapped[bool] = mapped_column(Boolean, default=False)
+    revision: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    links: Mapped[list["AccountClient"]] = relationship(
+        back_populates="account", cascade="all, delete-orphan", lazy="selectin")
+
+    @property
+    def client_numbers(self):
+        return sorted(link.client_number for link in self.links)
+
+
+class AccountClient(Base):
+    __tablename__ = "account_clients"
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    client_number: Mapped[str] = mapped_column(ForeignKey("clients.number"), primary_key=True)
+    account: Mapped[Account] = relationship(back_populates="links")
+
+
+class LoginAttempt(Base):
+    __tablename__ = "login_attempts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    email: Mapped[str] = mapped_column(String(254))
+    ip: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    success: Mapped[bool] = mapped_column(Boolean)
+    __table_args__ = (Index("ix_login_attempts_email_at", "email", "at"),
+                      Index("ix_login_attempts_ip_at", "ip", "at"))
+
+
+class ResetToken(Base):
+    __tablename__ = "reset_tokens"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

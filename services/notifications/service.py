@@ -1,0 +1,68 @@
+"""The notifications service: mails for the events of the suite, sent through the mail relay
+(files under var/mail/ by default, SMTP when SMTP_HOST is set)."""
+from datetime import datetime, timezone
+
+import eventlet
+from nameko.extensions import DependencyProvider
+
+from services.common import config
+from services.common.nameko_glue import MessagingService, Store, consumes, rpc, timer
+
+from . import handlers
+from .models import Base
+from .transport import from_environment
+
+
+def now():
+    return datetime.now(timezone.utc)
+
+
+def public_url():
+    return config.env("PUBLIC_URL", "http://localhost:8000")
+
+
+class MailTransport(DependencyProvider):
+    """The transport from the environment, and a lock so that one sender runs per process
+    (across processes, rows are claimed with SKIP LOCKED)."""
+
+    def setup(self):
+        self.transport = from_environment()
+        self.lock = eventlet.semaphore.Semaphore()
+
+    def get_dependency(self, worker_ctx):
+        return self
+
+
+class NotificationsService(MessagingService):
+    name = "notifications"
+    store = Store(Base.metadata)
+    mail = MailTransport()
+
+    def _queue(self, session, kind, payload, envelope):
+        handlers.queue_mail(session, kind, payload, envelope, now(), public_url())
+
+    @consumes("account_created")
+    def on_account_created(self, session, payload, envelope):
+        self._queue(session, "account_created", payload, envelope)
+
+    @consumes("password_reset_requested")
+    def on_password_reset_requested(self, session, payload, envelope):
+        self._queue(session, "password_reset_requested", payload, envelope)
+
+    @timer(interval=1)
+    def send_mails(self):
+        if self.mail.lock.acquire(blocking=False):
+            try:
+                handlers.send_due(self.store.db, self.mail.transport, now)
+            finally:
+                self.mail.lock.release()
+
+    @rpc
+    def list_mails(self, limit=100, to=None):
+        with self.store.transaction() as session:
+            return handlers.list_mails(session, limit, to)
+
+    @rpc
+    def get_mail(self, mail_id):
+        with self.store.transaction() as session:
+            return handlers.get_mail(session, mail_id)

@@ -1,0 +1,43 @@
+import warnings
+from datetime import datetime, timezone
+
+import pytest
+
+warnings.filterwarnings("ignore", message=r"(?s).*Eventlet is deprecated")
+
+ADMIN_EMAIL = "admin@librairie.test"
+ADMIN_PASSWORD = "admin-password-2026"
+
+
+@pytest.fixture(scope="session")
+def smtp():
+    from tests.support.smtp import start_smtp
+    from tests.support.suite import free_port
+    controller, collector = start_smtp(free_port())
+    yield collector
+    controller.stop()
+
+
+@pytest.fixture(scope="session")
+def suite(smtp):
+    """Every service and the gateway, running for the whole test session."""
+    from tests.support.suite import Suite
+    s = Suite(smtp_port=smtp_port_of(smtp))
+    try:
+        s.start_all()
+        _create_admin(s)
+        yield s
+    finally:
+        s.shutdown()
+
+
+def smtp_port_of(collector):
+    return collector.port
+
+
+def _create_admin(suite):
+    from services.accounts import handlers
+    db = suite.db("accounts")
+    with db.transaction() as session:
+        handlers.create_admin(session, ADMIN_EMAIL, ADMIN_PASSWORD, datetime.now(timezone.utc))
+    db.dispose()

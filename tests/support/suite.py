@@ -1,0 +1,208 @@
+"""The whole suite as real processes for integration and end-to-end tests: every nameko service
+(`python -m services.common.run <name>`) and the gateway (gunicorn), against the real RabbitMQ
+(an isolated vhost per run) and real PostgreSQL (fresh databases per run), mails to a real SMTP
+server (aiosmtpd). A missing broker or database fails loudly."""
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg2
+import requests
+
+from services.common import config
+
+ROOT = config.ROOT
+SERVICES = config.SERVICES
+PG_ADMIN = os.environ.get("TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+AMQP_HOST = os.environ.get("TEST_AMQP_HOST", "127.0.0.1")
+AMQP_PORT = int(os.environ.get("TEST_AMQP_PORT", "5672"))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def reachable(host, port):
+    try:
+        with socket.create_connection((host, port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def require_infrastructure():
+    if not reachable(AMQP_HOST, AMQP_PORT):
+        raise RuntimeError(f"RabbitMQ is not reachable on {AMQP_HOST}:{AMQP_PORT}: the "
+                           "integration tests need a real broker (rabbitmq-server -detached).")
+    try:
+        psycopg2.connect(PG_ADMIN).close()
+    except psycopg2.OperationalError as exc:
+        raise RuntimeError(f"PostgreSQL is not reachable at {PG_ADMIN}: {exc}") from exc
+
+
+def make_vhost():
+    """An isolated vhost for this run (rabbitmqctl); TEST_AMQP_URI overrides."""
+    if os.environ.get("TEST_AMQP_URI"):
+        return os.environ["TEST_AMQP_URI"], None
+    vhost = f"lsb-test-{uuid.uuid4().hex[:8]}"
+    ctl = shutil.which("rabbitmqctl")
+    if ctl is None:
+        raise RuntimeError("rabbitmqctl is needed to create an isolated test vhost "
+                           "(or set TEST_AMQP_URI)")
+    subprocess.run([ctl, "-q", "add_vhost", vhost], check=True, capture_output=True)
+    subprocess.run([ctl, "-q", "set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"],
+                   check=True, capture_output=True)
+    return f"pyamqp://guest:guest@{AMQP_HOST}:{AMQP_PORT}/{vhost}", vhost
+
+
+def drop_vhost(vhost):
+    if vhost:
+        subprocess.run(["rabbitmqctl", "-q", "delete_vhost", vhost], capture_output=True)
+
+
+def fresh_databases(prefix):
+    conn = psycopg2.connect(PG_ADMIN)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        for service in SERVICES:
+            cur.execute(f'DROP DATABASE IF EXISTS "{prefix}_{service}" WITH (FORCE)')
+            cur.execute(f'CREATE DATABASE "{prefix}_{service}"')
+    conn.close()
+    base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg2://")
+    return base + "/" + prefix + "_{service}"
+
+
+class Suite:
+    def __init__(self, smtp_port):
+        require_infrastructure()
+        self.tmp = Path(tempfile.mkdtemp(prefix="lsb-suite-"))
+        self.amqp_uri, self.vhost = make_vhost()
+        self.db_template = fresh_databases(os.environ.get("TEST_DB_PREFIX", "lsbtest"))
+        self.bridge_port = free_port()
+        self.payments_port = free_port()
+        self.gateway_port = free_port()
+        self.gateway_url = f"http://127.0.0.1:{self.gateway_port}"
+        self.bridge_url = f"http://127.0.0.1:{self.bridge_port}"
+        self.env = dict(
+            os.environ, PYTHONPATH=str(ROOT), AMQP_URI=self.amqp_uri,
+            DATABASE_URL_TEMPLATE=self.db_template, VAR_DIR=str(self.tmp / "var"),
+            SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp_port), PUBLIC_URL=self.gateway_url,
+            GATEWAY_SECRET_KEY="test-" + uuid.uuid4().hex, LOG_LEVEL="INFO",
+            PYTHONUNBUFFERED="1")
+        self.procs = {}
+        self._migrate()
+
+    def _migrate(self):
+        subprocess.run([sys.executable, "-m", "services.common.migrations", "upgrade"],
+                       cwd=ROOT, env=self.env, check=True, capture_output=True)
+
+    # -- processes ----------------------------------------------------------------------------
+    def _log(self, name):
+        return open(self.tmp / f"{name}.log", "ab")
+
+    def start_service(self, name, instance="0", wait=True):
+        env = dict(self.env)
+        if name == "librisoft_bridge":
+            env["WEB_SERVER_ADDRESS"] = f"127.0.0.1:{self.bridge_port if instance == '0' else free_port()}"
+        if name == "payments":
+            env["WEB_SERVER_ADDRESS"] = f"127.0.0.1:{self.payments_port if instance == '0' else free_port()}"
+        key = f"{name}#{instance}"
+        self.procs[key] = subprocess.Popen(
+            [sys.executable, "-m", "services.common.run", name], cwd=ROOT, env=env,
+            stdout=self._log(key), stderr=subprocess.STDOUT, start_new_session=True)
+        if wait:
+            self.wait_healthy(name)
+        return key
+
+    def stop_service(self, name, instance="0"):
+        proc = self.procs.pop(f"{name}#{instance}", None)
+        if proc and proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(5)
+
+    def start_gateway(self):
+        env = dict(self.env, GATEWAY_BIND=f"127.0.0.1:{self.gateway_port}", GATEWAY_WORKERS="2",
+                   GATEWAY_THREADS="8")
+        self.procs["gateway"] = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "gateway/gunicorn.conf.py",
+             "gateway.app:create_app()"], cwd=ROOT, env=env, stdout=self._log("gateway"),
+            stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                if requests.get(self.gateway_url + "/health?format=json", timeout=5).ok:
+                    return
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError("the gateway did not become healthy:\n" + self.tail("gateway"))
+
+    def start_all(self):
+        for name in SERVICES:
+            self.start_service(name, wait=False)
+        for name in SERVICES:
+            self.wait_healthy(name)
+        self.start_gateway()
+
+    def wait_healthy(self, name, timeout=30):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                with self.rpc(timeout=2) as rpc:
+                    if getattr(rpc, name).health()["status"] == "ok":
+                        return
+            except Exception:
+                time.sleep(0.2)
+        raise RuntimeError(f"{name} did not become healthy:\n" + self.tail(f"{name}#0"))
+
+    def tail(self, key, lines=40):
+        path = self.tmp / f"{key}.log"
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) \
+            if path.exists() else "(no log)"
+
+    def shutdown(self):
+        for key in list(self.procs):
+            proc = self.procs.pop(key)
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        time.sleep(0.5)
+        drop_vhost(self.vhost)
+
+    # -- clients ------------------------------------------------------------------------------
+    @contextmanager
+    def rpc(self, timeout=15):
+        from nameko.standalone.rpc import ClusterRpcProxy
+        import services.common.wire  # noqa: F401
+        with ClusterRpcProxy({"AMQP_URI": self.amqp_uri}, timeout=timeout) as proxy:
+            yield proxy
+
+    def db(self, service):
+        from importlib import import_module
+        from services.common.db import Database
+        metadata = import_module(f"services.{service}.models").Base.metadata
+        return Database(service, metadata, self.db_template.format(service=service))
+
+
+def wait_until(predicate, timeout=20, interval=0.2, message="condition"):
+    deadline = time.time() + timeout
+    last = None
+    while time.time() < deadline:
+        last = predicate()
+        if last:
+            return last
+        time.sleep(interval)
+    raise AssertionError(f"timed out waiting for {message} (last: {last!r})")

@@ -1,0 +1,155 @@
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from services.accounts import handlers
+from services.accounts.models import Base
+from services.common.db import Database
+from services.common.errors import DomainError
+
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+
+
+def client(number, name, revision=1, active=True):
+    return {"number": number, "revision": revision, "name": name, "active": active,
+            "addresses": [{"label": "", "line1": "1 rue", "line2": "", "postal_code": "54000",
+                           "city": "NANCY"}],
+            "phone": "", "email": "", "gencod": "",
+            "discounts": {"vat_2_1": "0", "vat_5_5": "9", "vat_20": "0", "school": "0"}}
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = Database("accounts", Base.metadata, f"sqlite:///{tmp_path / 'a.db'}")
+    Base.metadata.create_all(database.engine)
+    with database.transaction() as s:
+        handlers.apply_client_update(s, client("16", "ECOLE JULES FERRY"), NOW)
+        handlers.apply_client_update(s, client("17", "COLLEGE VICTOR PROUVE"), NOW)
+        handlers.create_admin(s, "admin@librairie.test", "admin-password", NOW)
+    yield database
+    database.dispose()
+
+
+class Events(list):
+    def __call__(self, session, event_type, payload):
+        self.append((event_type, payload))
+
+
+def make(db, actor_id, email, role, clients, events=None):
+    with db.transaction() as s:
+        return handlers.create_account(s, actor_id, {
+            "email": email, "password": "password-2026", "confirmation": "password-2026",
+            "role": role, "client_numbers": clients}, NOW, events if events is not None
+            else Events())
+
+
+def test_the_chain_of_account_creation(db):
+    events = Events()
+    coll = make(db, 1, "achats@ecole.fr", "collectivite", ["16"], events)
+    appro = make(db, coll["id"], "chef@ecole.fr", "approbateur", ["16"], events)
+    user = make(db, appro["id"], "biblio@ecole.fr", "utilisateur", ["16"], events)
+    assert user["clients"] == [{"number": "16", "name": "ECOLE JULES FERRY"}]
+    assert [e[0] for e in events] == ["account_created"] * 3
+    assert events[2][1]["created_by_email"] == "chef@ecole.fr"
+    with pytest.raises(DomainError):
+        make(db, user["id"], "x@ecole.fr", "utilisateur", ["16"])
+    with db.transaction() as s:
+        visible = {a["email"] for a in handlers.list_accounts(s, coll["id"])}
+        assert visible == {"chef@ecole.fr", "biblio@ecole.fr"}
+        assert {a["email"] for a in handlers.list_accounts(s, appro["id"])} == \
+            {"biblio@ecole.fr"}
+
+
+def test_an_account_of_another_collectivity_sees_and_touches_nothing(db):
+    a = make(db, 1, "achats@ecole.fr", "collectivite", ["16"])
+    b = make(db, 1, "achats@college.fr", "collectivite", ["17"])
+    u = make(db, a["id"], "biblio@ecole.fr", "utilisateur", ["16"])
+    with db.transaction() as s:
+        assert handlers.list_accounts(s, b["id"]) == []
+        with pytest.raises(DomainError) as exc:
+            handlers.set_active(s, b["id"], u["id"], False)
+        assert exc.value.code == "forbidden"
+    with pytest.raises(DomainError):
+        make(db, b["id"], "x@college.fr", "utilisateur", ["16"])
+
+
+def test_duplicate_email_is_refused_and_nothing_is_lost(db):
+    make(db, 1, "achats@ecole.fr", "collectivite", ["16"])
+    with pytest.raises(DomainError) as exc:
+        make(db, 1, "ACHATS@ecole.fr", "approbateur", ["16"])
+    assert "email" in exc.value.details
+    with db.transaction() as s:
+        assert len(handlers.list_accounts(s, 1)) == 1
+
+
+def test_authentication_records_attempts_and_throttles(db):
+    with db.transaction() as s:
+        assert handlers.authenticate(s, "admin@librairie.test", "admin-password", "1.1.1.1",
+                                     NOW)["role"] == "admin"
+    for _ in range(5):
+        with db.transaction() as s:
+            assert handlers.authenticate(s, "admin@librairie.test", "wrong", "1.1.1.1",
+                                         NOW) is None
+    with db.transaction() as s, pytest.raises(DomainError) as exc:
+        handlers.authenticate(s, "admin@librairie.test", "admin-password", "1.1.1.1", NOW)
+    assert exc.value.code == "throttled"
+    # the window passes
+    with db.transaction() as s:
+        assert handlers.authenticate(s, "admin@librairie.test", "admin-password", "1.1.1.1",
+                                     NOW + timedelta(minutes=16))
+
+
+def test_unknown_and_inactive_accounts_look_the_same_as_a_wrong_password(db):
+    u = make(db, 1, "achats@ecole.fr", "collectivite", ["16"])
+    with db.transaction() as s:
+        handlers.set_active(s, 1, u["id"], False)
+    with db.transaction() as s:
+        assert handlers.authenticate(s, "achats@ecole.fr", "password-2026", "ip", NOW) is None
+        assert handlers.authenticate(s, "nobody@ecole.fr", "password-2026", "ip", NOW) is None
+
+
+def test_password_reset_is_one_time_and_expires(db):
+    events = Events()
+    make(db, 1, "achats@ecole.fr", "collectivite", ["16"])
+    with db.transaction() as s:
+        handlers.request_password_reset(s, "achats@ecole.fr", NOW, events)
+        handlers.request_password_reset(s, "unknown@ecole.fr", NOW, events)
+    assert len(events) == 1
+    token = events[0][1]["token"]
+    with db.transaction() as s:
+        account = handlers.reset_password(s, token, "new-password-1", "new-password-1", NOW)
+    assert account["session_version"] == 2
+    with db.transaction() as s, pytest.raises(DomainError):
+        handlers.reset_password(s, token, "new-password-2", "new-password-2", NOW)
+    with db.transaction() as s:
+        handlers.request_password_reset(s, "achats@ecole.fr", NOW, events)
+    with db.transaction() as s, pytest.raises(DomainError):
+        handlers.reset_password(s, events[1][1]["token"], "new-password-3", "new-password-3",
+                                NOW + timedelta(hours=2))
+    with db.transaction() as s:
+        assert handlers.authenticate(s, "achats@ecole.fr", "new-password-1", "ip", NOW)
+
+
+def test_client_updates_apply_by_revision_and_deactivate(db):
+    with db.transaction() as s:
+        assert not handlers.apply_client_update(s, client("16", "OLD NAME", revision=1), NOW)
+        assert handlers.apply_client_update(s, client("16", "ECOLE JULES FERRY", revision=2,
+                                                      active=False), NOW)
+    with db.transaction() as s:
+        overview = handlers.clients_overview(s, 1)
+        ferry = next(c for c in overview["clients"] if c["number"] == "16")
+        assert ferry["active"] is False
+        assert [c["number"] for c in handlers.assignable_clients(s, 1)] == ["17"]
+
+
+def test_overview_alerts_and_inactive_accounts(db):
+    coll = make(db, 1, "achats@ecole.fr", "collectivite", ["16"])
+    make(db, 1, "biblio@college.fr", "utilisateur", ["17"])
+    with db.transaction() as s:
+        handlers.set_active(s, 1, coll["id"], False)
+    with db.transaction() as s:
+        overview = handlers.clients_overview(s, 1)
+    assert [a.split()[3] for a in overview["alerts"]] == ["17"]
+    assert [a["email"] for a in overview["inactive_accounts"]] == ["achats@ecole.fr"]
+    with db.transaction() as s, pytest.raises(DomainError):
+        handlers.clients_overview(s, coll["id"])
