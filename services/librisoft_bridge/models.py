@@ -1,0 +1,78 @@
+"""librisoft_bridge tables: the articles and collectivity clients Librisoft pushes, and the API
+keys of the webservice. Money and discounts are Numeric, never float."""
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (JSON, Boolean, Date, DateTime, Index, Integer, Numeric, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from services.common.db import make_base
+
+from .domain import ARTICLE_TEXT_SIZES as A, CLIENT_TEXT_SIZES as C
+
+Base = make_base()
+
+
+class Article(Base):
+    __tablename__ = "articles"
+    __table_args__ = (Index("ix_articles_title", "title"),)
+
+    ean: Mapped[str] = mapped_column(String(13), primary_key=True)
+    title: Mapped[str] = mapped_column(String(A["title"]))
+    author: Mapped[str | None] = mapped_column(String(A["author"]))
+    publisher: Mapped[str | None] = mapped_column(String(A["publisher"]))
+    collection: Mapped[str | None] = mapped_column(String(A["collection"]))
+    genre: Mapped[str | None] = mapped_column(String(A["genre"]))
+    publication_date: Mapped[date | None] = mapped_column(Date)
+    format: Mapped[str | None] = mapped_column(String(A["format"]))
+    weight_g: Mapped[int | None] = mapped_column(Integer)
+    height_mm: Mapped[int | None] = mapped_column(Integer)
+    width_mm: Mapped[int | None] = mapped_column(Integer)
+    thickness_mm: Mapped[int | None] = mapped_column(Integer)
+    price_ttc: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    vat_rate: Mapped[str] = mapped_column(String(3))
+    school_book: Mapped[bool] = mapped_column(Boolean)
+    availability: Mapped[str] = mapped_column(String(20))
+    summary: Mapped[str | None] = mapped_column(Text)
+    search_text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Client(Base):
+    """A collectivity client; one that lost the flag in Librisoft is kept with active=False."""
+    __tablename__ = "clients"
+
+    number: Mapped[str] = mapped_column(String(C["number"]), primary_key=True)
+    name: Mapped[str] = mapped_column(String(C["name"]))
+    addresses: Mapped[list] = mapped_column(JSON)
+    phone: Mapped[str] = mapped_column(String(C["phone"]))
+    email: Mapped[str] = mapped_column(String(C["email"]))
+    gencod: Mapped[str] = mapped_column(String(13))
+    discount_2_1: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    discount_5_5: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    discount_20: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    discount_school: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    lang_law_warning: Mapped[bool] = mapped_column(Boolean)
+    active: Mapped[bool] = mapped_column(Boolean)
+    revision: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ApiKey(Base):
+    """A webservice key, stored as its sha256 hex digest; the key itself is shown once."""
+    __tablename__ = "api_keys"
+    __table_args__ = (UniqueConstraint("key_hash", name="uq_api_keys_key_hash"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    bookshop_code: Mapped[str] = mapped_column(String(50))
+    key_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+articles = Article.__table__
+clients = Client.__table__
+api_keys = ApiKey.__table__

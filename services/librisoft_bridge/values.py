@@ -1,0 +1,124 @@
+"""Parsers of single feed values, pure Python. Each returns the normalised value (None when the
+value is absent) or raises ValueError with a French message meant for the bookshop.
+
+Feeds come from JSON (numbers, booleans) and CSV (strings only, decimal comma), so every parser
+accepts both shapes."""
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from stdnum import ean as stdnum_ean
+from unidecode import unidecode
+
+CENT = Decimal("0.01")
+TRUE_WORDS = {"true", "1", "oui"}
+FALSE_WORDS = {"false", "0", "non"}
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def text(value, max_length: int):
+    if is_blank(value):
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+        raise ValueError("texte attendu.")
+    value = " ".join(str(value).split())
+    if len(value) > max_length:
+        raise ValueError(f"{max_length} caractères au plus ({len(value)} reçus).")
+    return value
+
+
+def ean13(value):
+    if is_blank(value):
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise ValueError("EAN13 attendu (13 chiffres).")
+    digits = re.sub(r"[\s-]", "", str(value))
+    if not (len(digits) == 13 and digits.isdigit()):
+        raise ValueError(f"EAN13 attendu (13 chiffres), reçu « {value} ».")
+    if not stdnum_ean.is_valid(digits):
+        raise ValueError(f"clé de contrôle EAN13 incorrecte pour « {digits} ».")
+    return digits
+
+
+def decimal(value, places: Decimal = CENT):
+    """14.90, "14.90", "14,90" -> Decimal("14.90"); more decimals than `places` is an error."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
+        raise ValueError("nombre attendu.")
+    raw = str(value).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    try:
+        number = Decimal(raw)
+    except InvalidOperation:
+        raise ValueError(f"nombre attendu, reçu « {value} ».") from None
+    if not number.is_finite():
+        raise ValueError(f"nombre attendu, reçu « {value} ».")
+    if number != number.quantize(places):
+        raise ValueError(f"{-places.as_tuple().exponent} décimales au plus, reçu « {value} ».")
+    return number.quantize(places)
+
+
+def integer(value, minimum: int = 0, maximum: int = 1_000_000):
+    if is_blank(value):
+        return None
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        number = value if isinstance(value, int) else decimal(value, Decimal(1))
+    except ValueError:
+        raise ValueError(f"nombre entier attendu, reçu « {value} ».") from None
+    if not minimum <= number <= maximum:
+        raise ValueError(f"entre {minimum} et {maximum} attendu, reçu {value}.")
+    return int(number)
+
+
+def boolean(value):
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueError(f"oui/non attendu (true, false, 1, 0, oui, non), reçu « {value} ».")
+
+
+def iso_date(value):
+    if is_blank(value):
+        return None
+    if not isinstance(value, str) or not ISO_DATE.match(value.strip()):
+        raise ValueError(f"date attendue au format AAAA-MM-JJ, reçu « {value} ».")
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"date inexistante : « {value} ».") from None
+
+
+def choice(value, choices):
+    """Accent-, case- and separator-insensitive: "Sur commande" -> "sur_commande"."""
+    if is_blank(value):
+        return None
+    word = NOT_ALNUM.sub("_", unidecode(str(value)).lower()).strip("_")
+    if word not in choices:
+        raise ValueError(f"valeur inconnue « {value} » ({', '.join(choices)} attendu).")
+    return word
+
+
+def email(value, max_length: int = 254):
+    value = text(value, max_length)
+    if value is not None and not EMAIL.match(value):
+        raise ValueError(f"adresse e-mail invalide : « {value} ».")
+    return value
+
+
+def search_key(value: str) -> str:
+    """Accent-, case- and punctuation-free words: "Café, l'été" -> "cafe l ete"."""
+    return " ".join(NOT_ALNUM.sub(" ", unidecode(value or "").lower()).split())
