@@ -1,0 +1,93 @@
+"""The webservice Librisoft calls, on nameko's @http: `route(method, path)` declares a route
+under PREFIX whose method returns a dict, answered as JSON. Every route checks the X-Api-Key
+header first; every error is JSON `{"error", "message"}` with its status, a 500 only for a fault
+of ours. A new route is one decorated method on the service."""
+import functools
+import json
+import logging
+
+from nameko.web.handlers import http
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Response
+
+from services.common.errors import HTTP_STATUS, DomainError, not_found, unauthorized
+
+from . import feeds, keys
+
+log = logging.getLogger(__name__)
+
+PREFIX = "/librisoft/v1"
+ANY_METHOD = "GET,POST,PUT,PATCH,DELETE"
+MAX_BODY_BYTES = 50 * 1024 * 1024
+STATUS = {**HTTP_STATUS, "method_not_allowed": 405, "payload_too_large": 413,
+          "unsupported_media_type": 415}
+HTTP_ERRORS = {413: ("payload_too_large",
+                     f"Corps de requête trop volumineux : {MAX_BODY_BYTES // 2**20} Mo au plus.")}
+ROUTES = Map()  # the declared routes, for telling a wrong method from an unknown path
+
+
+def route(method: str, path: str):
+    def decorate(fn):
+        if "<path:" not in path:
+            ROUTES.add(Rule(PREFIX + path, methods=method.split(",")))
+
+        @functools.wraps(fn)
+        def entry(self, request, **path_values):
+            def call():
+                authenticate(self.store.db, request)
+                return fn(self, request, **path_values)
+            return respond(call)
+
+        return http(method, PREFIX + path)(entry)
+
+    return decorate
+
+
+def authenticate(db, request) -> str:
+    bookshop = keys.authenticate(db, request.headers.get("X-Api-Key"))
+    if bookshop is None:
+        raise unauthorized("Clé d'API absente ou invalide : envoyez-la dans l'en-tête X-Api-Key.")
+    return bookshop
+
+
+def read_feed(request, kind: str) -> list:
+    """The body's rows; 413 past MAX_BODY_BYTES, 415 for another Content-Type, 400 unreadable."""
+    request.max_content_length = MAX_BODY_BYTES
+    body = request.get_data(cache=False)
+    return feeds.parse(body, request.mimetype, request.mimetype_params.get("charset"), kind)
+
+
+def unknown_route(request):
+    """The error for a request no declared route takes: 405 for a known path, else 404."""
+    try:
+        ROUTES.bind("localhost").match(request.path, method=request.method)
+    except MethodNotAllowed as exc:
+        allowed = ", ".join(sorted(exc.valid_methods or ()))
+        return DomainError(f"Méthode {request.method} non autorisée sur {request.path} "
+                           f"({allowed} attendu).", code="method_not_allowed")
+    except NotFound:
+        pass
+    return not_found(f"Route inconnue : {request.method} {request.path}.")
+
+
+def respond(call) -> Response:
+    try:
+        return json_response(200, call())
+    except DomainError as exc:
+        return error_response(STATUS.get(exc.code, 400), exc.code, exc.message)
+    except HTTPException as exc:  # werkzeug's own, e.g. 413 from the body limit
+        error, message = HTTP_ERRORS.get(exc.code, ("bad_request", exc.description))
+        return error_response(exc.code or 400, error, message)
+    except Exception:
+        log.exception("librisoft webservice: unexpected error")
+        return error_response(500, "internal_error", "Erreur interne du service, réessayez.")
+
+
+def json_response(status: int, body) -> Response:
+    return Response(json.dumps(body, ensure_ascii=False), status=status,
+                    mimetype="application/json")
+
+
+def error_response(status: int, error: str, message: str) -> Response:
+    return json_response(status, {"error": error, "message": message})

@@ -1,0 +1,149 @@
+"""The service's entrypoints called directly, on a real SQLite database and outbox, without
+nameko's container or a broker."""
+import json
+
+import pytest
+from sqlalchemy import select
+from werkzeug.test import EnvironBuilder
+
+from services.common import outbox
+from services.common.messaging_models import messaging_tables
+from services.librisoft_bridge import keys, web
+from services.librisoft_bridge.demo import demo_clients
+from services.librisoft_bridge.service import LibrisoftBridgeService
+
+
+class FakeStore:
+    def __init__(self, db):
+        self.db = db
+
+    def transaction(self):
+        return self.db.transaction()
+
+    def record(self, session, event_type, payload):
+        return outbox.record(session, self.db.metadata, "librisoft_bridge", event_type, payload)
+
+
+@pytest.fixture
+def service(db):
+    instance = LibrisoftBridgeService()
+    instance.store = FakeStore(db)
+    return instance
+
+
+@pytest.fixture
+def api_key(db):
+    return keys.create_key(db, "LIB54")
+
+
+def request(method, path, key=None, body=b"", content_type="application/json"):
+    headers = {"X-Api-Key": key} if key else {}
+    return EnvironBuilder(path=web.PREFIX + path, method=method, data=body, headers=headers,
+                          content_type=content_type).get_request()
+
+
+def answer(response):
+    return response.status_code, json.loads(response.get_data())
+
+
+def outbox_bodies(db):
+    table = messaging_tables(db.metadata)[0]
+    with db.transaction() as session:
+        return [row.body for row in session.execute(select(table.c.body).order_by(table.c.id))]
+
+
+def test_every_route_requires_a_known_key(service, api_key):
+    for key in (None, "lsb_wrong", api_key + "x"):
+        status, body = answer(service.http_health(request("GET", "/health", key)))
+        assert status == 401 and body["error"] == "unauthorized"
+        assert "X-Api-Key" in body["message"]
+    status, body = answer(service.http_health(request("GET", "/health", api_key)))
+    assert (status, body["status"]) == (200, "ok")
+
+
+def test_revoked_key_is_refused(service, db, api_key):
+    (listed,) = keys.list_keys(db)
+    assert keys.revoke_key(db, listed["id"])
+    assert service.http_health(request("GET", "/health", api_key)).status_code == 401
+
+
+def test_post_articles_json(service, api_key, article):
+    body = json.dumps({"articles": [article, dict(article, ean="123")]}).encode()
+    status, report = answer(service.http_import_articles(request("POST", "/articles", api_key, body)))
+    assert status == 200
+    assert (report["created"], report["rejected"][0]["line"]) == (1, 2)
+    assert service.get_article("9782362210419")["price_ttc"] == "6.40"
+
+
+def test_post_articles_csv(service, api_key):
+    body = ("ean;title;price_ttc;vat_rate\n9782330150136;CEMETERY ROAD;25,00;5,5\n").encode()
+    status, report = answer(service.http_import_articles(
+        request("POST", "/articles", api_key, body, "text/csv; charset=utf-8")))
+    assert (status, report["created"]) == (200, 1)
+    assert service.search_articles("cemetery")["items"][0]["price_ttc"] == "25.00"
+
+
+def test_unreadable_body_is_a_400_and_stores_nothing(service, api_key):
+    status, body = answer(service.http_import_articles(
+        request("POST", "/articles", api_key, b'{"articles": [{"ean": ')))
+    assert status == 400 and body["error"] == "invalid" and "JSON illisible" in body["message"]
+    assert service.search_articles()["total"] == 0
+    status, body = answer(service.http_import_clients(
+        request("POST", "/clients", api_key, b"numero;nom\n16;X\n", "text/csv")))
+    assert status == 400 and "En-tête CSV incomplet" in body["message"]
+
+
+def test_other_content_type_is_a_415(service, api_key):
+    status, body = answer(service.http_import_articles(
+        request("POST", "/articles", api_key, b"<xml/>", "application/xml")))
+    assert (status, body["error"]) == (415, "unsupported_media_type")
+
+
+def test_body_too_large_is_a_413(service, api_key, monkeypatch):
+    monkeypatch.setattr(web, "MAX_BODY_BYTES", 10)
+    status, body = answer(service.http_import_articles(
+        request("POST", "/articles", api_key, b'{"articles": []}')))
+    assert (status, body["error"]) == (413, "payload_too_large")
+
+
+def test_unknown_route_and_wrong_method(service, api_key):
+    status, body = answer(service.http_unknown_route(request("GET", "/orders", api_key), path="orders"))
+    assert (status, body["error"]) == (404, "not_found")
+    status, body = answer(service.http_unknown_route(request("GET", "/articles", api_key),
+                                                     path="articles"))
+    assert (status, body["error"]) == (405, "method_not_allowed")
+    assert "POST" in body["message"]
+
+
+def test_unexpected_fault_is_a_json_500(service, api_key, monkeypatch):
+    def broken(db, rows):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("services.librisoft_bridge.handlers.import_articles", broken)
+    status, body = answer(service.http_import_articles(
+        request("POST", "/articles", api_key, b"[]")))
+    assert (status, body["error"]) == (500, "internal_error")
+    assert "disk full" not in body["message"]
+
+
+def test_post_clients_records_contract_events_in_the_outbox(service, db, api_key):
+    body = json.dumps({"clients": demo_clients()}).encode()
+    status, report = answer(service.http_import_clients(request("POST", "/clients", api_key, body)))
+    assert (status, report["created"], report["skipped"]) == (200, 3, 1)
+    events = outbox_bodies(db)
+    assert [e["event_type"] for e in events] == ["collectivity_client_updated"] * 3
+    college = next(e["payload"] for e in events if e["payload"]["number"] == "21")
+    assert college["discounts"]["school"] == "15.00" and college["revision"] == 1
+    assert service.import_clients(demo_clients())["unchanged"] == 3
+    assert len(outbox_bodies(db)) == 3
+
+
+def test_rpc_outputs_are_json_safe(service):
+    report = service.import_articles([{"ean": "9791097284657", "title": "WESTERN COQUILLETTES",
+                                       "price_ttc": "14,90", "vat_rate": "5,5"}])
+    assert report["created"] == 1
+    service.import_clients(demo_clients())
+    for result in (service.search_articles("western", 1, 20), service.get_article("9791097284657"),
+                   service.list_clients(), service.get_client("16"), report):
+        json.dumps(result)
+    assert service.get_client("16")["discounts"]["vat_5_5"] == "9.00"
