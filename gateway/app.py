@@ -54,8 +54,10 @@ def create_app(test_config=None):
     app.extensions["rpc"] = RpcPool(config.amqp_uri(), size=int(config.env("RPC_POOL", "8")),
                                     timeout=config.rpc_timeout())
     app.extensions["rpc_health"] = RpcPool(config.amqp_uri(), size=2, timeout=3)
+    # who is signed in and may they use this route: before anything else (CSRF included)
+    app.before_request(security.load_user)
+    app.before_request(security.check_access)
     csrf.init_app(app)
-    errors.register(app)
     formatting.register(app)
 
     from .views import account, admin, auth, catalogue, health
@@ -63,9 +65,7 @@ def create_app(test_config=None):
         app.register_blueprint(module.bp)
     from .api import init_api
     init_api(app, csrf)
-
-    app.before_request(security.load_user)
-    app.before_request(security.check_access)
+    errors.register(app)  # after the API's: one error format everywhere
 
     @app.context_processor
     def inject_user():

@@ -1,0 +1,67 @@
+import re
+
+import pytest
+import requests
+
+from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD
+from tests.support.suite import wait_until
+
+PASSWORD = "password-e2e-2026"
+# (key, email, role, clients): two collectivities, the whole chain in the first
+PEOPLE = [
+    ("collectivite", "achats@ecole-jules-ferry.test", "collectivite", ["16"]),
+    ("approbateur", "chef@ecole-jules-ferry.test", "approbateur", ["16"]),
+    ("utilisateur", "biblio@ecole-jules-ferry.test", "utilisateur", ["16"]),
+    ("other", "achats@college-victor-prouve.test", "collectivite", ["21"]),
+]
+
+
+@pytest.fixture(scope="session")
+def demo_feeds(suite):
+    """The demo clients and articles, pushed through the bridge's webservice."""
+    from services.librisoft_bridge import keys
+    from services.librisoft_bridge.demo import demo_articles, demo_clients
+    db = suite.db("librisoft_bridge")
+    key = keys.create_key(db, "e2e")
+    db.dispose()
+    for kind, rows in (("clients", demo_clients()), ("articles", demo_articles(300))):
+        r = requests.post(f"{suite.bridge_url}/librisoft/v1/{kind}", json={kind: rows},
+                          headers={"X-Api-Key": key}, timeout=60)
+        assert r.status_code == 200, r.text
+    with suite.rpc() as rpc:
+        admin = rpc.accounts.authenticate(ADMIN_EMAIL, ADMIN_PASSWORD, "e2e")
+        wait_until(lambda: {"16", "21"} <= {c["number"] for c in
+                                            rpc.accounts.assignable_clients(admin["id"])},
+                   message="demo clients in accounts")
+    return key
+
+
+@pytest.fixture(scope="session")
+def people(suite, demo_feeds):
+    """key -> account dict, created through the API by the admin."""
+    admin = api_session(suite, ADMIN_EMAIL, ADMIN_PASSWORD)
+    made = {"admin": admin.me}
+    for key, email, role, clients in PEOPLE:
+        r = admin.post(suite.gateway_url + "/api/v1/accounts", json={
+            "email": email, "password": PASSWORD, "role": role, "client_numbers": clients})
+        assert r.status_code == 201, r.text
+        made[key] = r.json()
+    return made
+
+
+class ApiSession(requests.Session):
+    me = None
+
+
+def api_session(suite, email, password):
+    s = ApiSession()
+    r = s.post(suite.gateway_url + "/api/v1/session", json={"email": email,
+                                                             "password": password})
+    assert r.status_code == 200, r.text
+    s.me = r.json()
+    return s
+
+
+def csrf_token(session, url):
+    html = session.get(url).text
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
