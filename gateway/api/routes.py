@@ -1,5 +1,5 @@
 """API v1 routes: thin, each one RPC."""
-from flask import g
+from flask import abort, g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -9,6 +9,13 @@ from ..services import rpc
 from . import schemas
 
 blp = Blueprint("api", __name__, url_prefix="/api/v1", description="API v1")
+
+
+@blp.before_request
+def json_only():
+    """Writes take JSON only (see the package docstring: that is the API's CSRF defence)."""
+    if request.method in ("POST", "PUT", "PATCH") and not request.is_json:
+        abort(415)
 
 
 def _allow_methods(view_cls, **per_method):
@@ -101,7 +108,6 @@ class Clients(MethodView):
 
 
 def _remote_addr():
-    from flask import request
     return request.remote_addr
 
 
