@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from services.common.errors import not_found
+from services.common.outbox import as_utc
 
 from . import domain
 from .feeds import numbered
@@ -124,12 +125,13 @@ def get_client(db, number) -> dict:
 
 
 def _article_view(row) -> dict:
-    return {**row, "price_ht": domain.price_excluding_vat(row["price_ttc"], row["vat_rate"])}
+    return {**row, "price_ht": domain.price_excluding_vat(row["price_ttc"], row["vat_rate"]),
+            "updated_at": as_utc(row["updated_at"])}
 
 
 def _client_view(row) -> dict:
-    return {**domain.client_snapshot(row), "created_at": row["created_at"],
-            "updated_at": row["updated_at"]}
+    return {**domain.client_snapshot(row), "created_at": as_utc(row["created_at"]),
+            "updated_at": as_utc(row["updated_at"])}
 
 
 def _accept(rows, clean, key, rejected) -> list:
@@ -161,9 +163,11 @@ def _chunks(items):
 
 
 def _upsert(session, table, key, rows, keep=()):
-    """INSERT .. ON CONFLICT (key) DO UPDATE, every column but the key and `keep`."""
+    """INSERT .. ON CONFLICT (key) DO UPDATE, every column but the key and `keep`. RETURNING
+    makes SQLAlchemy send many rows per statement ("insertmanyvalues"), which it does not do
+    for an ON CONFLICT clause without it."""
     statement = DIALECT_INSERTS[session.get_bind().dialect.name](table)
     statement = statement.on_conflict_do_update(index_elements=[key], set_={
         column.name: statement.excluded[column.name] for column in table.columns
-        if column.name != key and column.name not in keep})
+        if column.name != key and column.name not in keep}).returning(table.c[key])
     session.execute(statement, rows)

@@ -7,7 +7,7 @@ import json
 import logging
 
 from nameko.web.handlers import http
-from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Response
 
@@ -23,7 +23,7 @@ MAX_BODY_BYTES = 50 * 1024 * 1024
 STATUS = {**HTTP_STATUS, "method_not_allowed": 405, "payload_too_large": 413,
           "unsupported_media_type": 415}
 HTTP_ERRORS = {413: ("payload_too_large",
-                     f"Corps de requête trop volumineux : {MAX_BODY_BYTES // 2**20} Mo au plus.")}
+                     f"Corps de requête trop volumineux : moins de {MAX_BODY_BYTES // 2**20} Mo attendu.")}
 ROUTES = Map()  # the declared routes, for telling a wrong method from an unknown path
 
 
@@ -52,9 +52,14 @@ def authenticate(db, request) -> str:
 
 
 def read_feed(request, kind: str) -> list:
-    """The body's rows; 413 past MAX_BODY_BYTES, 415 for another Content-Type, 400 unreadable."""
+    """The body's rows; 413 from MAX_BODY_BYTES on, 415 for another Content-Type, 400 unreadable."""
     request.max_content_length = MAX_BODY_BYTES
+    if "chunked" in request.headers.get("Transfer-Encoding", "").lower():
+        # the server decodes the chunks: let werkzeug read them, up to the limit
+        request.environ["wsgi.input_terminated"] = True
     body = request.get_data(cache=False)
+    if len(body) >= MAX_BODY_BYTES:  # a chunked body is cut at the limit, not refused
+        raise RequestEntityTooLarge()
     return feeds.parse(body, request.mimetype, request.mimetype_params.get("charset"), kind)
 
 

@@ -1,5 +1,6 @@
 """The service's entrypoints called directly, on a real SQLite database and outbox, without
 nameko's container or a broker."""
+import io
 import json
 
 import pytest
@@ -104,6 +105,21 @@ def test_body_too_large_is_a_413(service, api_key, monkeypatch):
     status, body = answer(service.http_import_articles(
         request("POST", "/articles", api_key, b'{"articles": []}')))
     assert (status, body["error"]) == (413, "payload_too_large")
+
+
+def chunked(key, body):
+    return EnvironBuilder(path=web.PREFIX + "/articles", method="POST",
+                          input_stream=io.BytesIO(body), content_type="application/json",
+                          headers={"X-Api-Key": key, "Transfer-Encoding": "chunked"}).get_request()
+
+
+def test_chunked_body_is_read_and_limited(service, api_key, article, monkeypatch):
+    body = json.dumps([article]).encode()
+    status, report = answer(service.http_import_articles(chunked(api_key, body)))
+    assert (status, report["created"]) == (200, 1)
+    monkeypatch.setattr(web, "MAX_BODY_BYTES", len(body) - 1)
+    status, error = answer(service.http_import_articles(chunked(api_key, body)))
+    assert (status, error["error"]) == (413, "payload_too_large")
 
 
 def test_unknown_route_and_wrong_method(service, api_key):
