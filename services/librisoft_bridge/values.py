@@ -4,6 +4,7 @@ value is absent) or raises ValueError with a French message meant for the booksh
 Feeds come from JSON (numbers, booleans) and CSV (strings only, decimal comma), so every parser
 accepts both shapes."""
 import re
+import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -16,6 +17,7 @@ FALSE_WORDS = {"false", "0", "non"}
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+COMBINING_MARKS = re.compile("[\u0300-\u036f]+")
 
 
 def is_blank(value) -> bool:
@@ -39,9 +41,9 @@ def ean13(value):
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise ValueError("EAN13 attendu (13 chiffres).")
     digits = re.sub(r"[\s-]", "", str(value))
-    if not (len(digits) == 13 and digits.isdigit()):
+    if not (len(digits) == 13 and digits.isascii() and digits.isdigit()):
         raise ValueError(f"EAN13 attendu (13 chiffres), reçu « {value} ».")
-    if not stdnum_ean.is_valid(digits):
+    if stdnum_ean.calc_check_digit(digits[:12]) != digits[12]:
         raise ValueError(f"clé de contrôle EAN13 incorrecte pour « {digits} ».")
     return digits
 
@@ -106,7 +108,7 @@ def choice(value, choices):
     """Accent-, case- and separator-insensitive: "Sur commande" -> "sur_commande"."""
     if is_blank(value):
         return None
-    word = NOT_ALNUM.sub("_", unidecode(str(value)).lower()).strip("_")
+    word = NOT_ALNUM.sub("_", ascii_lower(str(value))).strip("_")
     if word not in choices:
         raise ValueError(f"valeur inconnue « {value} » ({', '.join(choices)} attendu).")
     return word
@@ -119,6 +121,15 @@ def email(value, max_length: int = 254):
     return value
 
 
+def ascii_lower(value: str) -> str:
+    """"Œuvre à l'Été" -> "oeuvre a l'ete": accents dropped (fast path), then unidecode."""
+    if not value.isascii():
+        value = COMBINING_MARKS.sub("", unicodedata.normalize("NFKD", value))
+        if not value.isascii():
+            value = unidecode(value)
+    return value.lower()
+
+
 def search_key(value: str) -> str:
     """Accent-, case- and punctuation-free words: "Café, l'été" -> "cafe l ete"."""
-    return " ".join(NOT_ALNUM.sub(" ", unidecode(value or "").lower()).split())
+    return " ".join(NOT_ALNUM.sub(" ", ascii_lower(value or "")).split())
