@@ -1,7 +1,8 @@
 """One database per service: engine, session factory and the unit of work.
 
 Nothing here knows nameko; `services.common.deps` wraps it for services, tests use it directly."""
-from contextlib import contextmanager
+import threading
+from contextlib import contextmanager, nullcontext
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
@@ -46,6 +47,10 @@ class Database:
         self.url = url or config.database_url(service)
         self.engine = make_engine(self.url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite allows one writer, and its busy wait is a blocking C call: under eventlet two
+        # transactions of one process would deadlock the hub. Serialise them with a lock that
+        # eventlet's monkey-patching makes green (PostgreSQL needs none).
+        self._serial = threading.RLock() if self.engine.dialect.name == "sqlite" else None
 
     @property
     def is_postgres(self) -> bool:
@@ -53,15 +58,16 @@ class Database:
 
     @contextmanager
     def transaction(self):
-        session = self.sessions()
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
+        with self._serial or nullcontext():
+            session = self.sessions()
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+            finally:
+                session.close()
 
     def dispose(self):
         self.engine.dispose()
