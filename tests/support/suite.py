@@ -175,11 +175,19 @@ class Suite:
             if path.exists() else "(no log)"
 
     def shutdown(self):
-        for key in list(self.procs):
-            proc = self.procs.pop(key)
+        """Stop every process (SIGKILL after 10 s), then drop the vhost: dropping it first
+        would leave the services reconnecting forever."""
+        procs = [self.procs.pop(key) for key in list(self.procs)]
+        for proc in procs:
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGTERM)
-        time.sleep(0.5)
+        deadline = time.time() + 10
+        for proc in procs:
+            try:
+                proc.wait(max(0.1, deadline - time.time()))
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(5)
         drop_vhost(self.vhost)
 
     # -- clients ------------------------------------------------------------------------------
