@@ -11,7 +11,8 @@ import sys
 from stdnum import ean as stdnum_ean
 
 REFERENCE_ARTICLES = [
-    {"ean": "9782362210419", "title": "LE LIVRE QU'IL NE FAUT SURTOUT, SURTOUT, SURTOUT, PAS LIRE !",
+    {"ean": "9782362210419",
+     "title": "LE LIVRE QU'IL NE FAUT SURTOUT, SURTOUT, SURTOUT, PAS LIRE !",
      "author": "LAROCHE SOPHIE", "publisher": "MIC MAC EDITION", "collection": "ROMAN - ADOS",
      "genre": "FICTIONS ADOLESCENTS", "publication_date": "2011-04-29", "format": "Broché",
      "weight_g": 194, "height_mm": 180, "width_mm": 118, "thickness_mm": 12,
@@ -40,7 +41,8 @@ PUBLISHERS = (("GALLIMARD", "FOLIO"), ("FLAMMARION", None), ("ACTES SUD", "BABEL
 GENRES = ("ROMAN FRANÇAIS", "ROMAN ÉTRANGER", "POLICIER", "BANDE DESSINÉE", "JEUNESSE",
           "FICTIONS ADOLESCENTS", "HISTOIRE", "BEAUX-ARTS", "SCIENCES")
 SCHOOL = (("MATHÉMATIQUES", "HATIER"), ("FRANÇAIS", "NATHAN"), ("HISTOIRE-GÉOGRAPHIE", "BORDAS"),
-          ("PHYSIQUE-CHIMIE", "BELIN ÉDUCATION"), ("ANGLAIS", "MAGNARD"), ("SVT", "HACHETTE ÉDUCATION"))
+          ("PHYSIQUE-CHIMIE", "BELIN ÉDUCATION"), ("ANGLAIS", "MAGNARD"),
+          ("SVT", "HACHETTE ÉDUCATION"))
 LEVELS = ("CM1", "CM2", "6E", "5E", "4E", "3E")
 NON_BOOKS = (("CARNET DE NOTES LIGNÉ A5", "CLAIREFONTAINE", "PAPETERIE"),
              ("AGENDA SCOLAIRE 2025-2026", "EXACOMPTA", "PAPETERIE"),

@@ -2,13 +2,10 @@
 
 A feed row is cleaned into `(values, errors)`: `values` holds the normalised fields, `errors`
 maps a field to French messages (empty when the row is good)."""
-import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 from typing import Callable
-
-from stdnum import ean as stdnum_ean
 
 from services.common.errors import invalid
 
@@ -207,8 +204,10 @@ def price_excluding_vat(price_ttc: Decimal, vat_rate: str) -> Decimal:
 
 def ean_query(query: str):
     """The EAN13 a search query is, if it is one (dashes and spaces allowed), else None."""
-    digits = re.sub(r"[\s-]", "", query or "")
-    return digits if len(digits) == 13 and digits.isdigit() and stdnum_ean.is_valid(digits) else None
+    try:
+        return v.ean13(query)
+    except ValueError:
+        return None
 
 
 def search_words(query: str) -> list:

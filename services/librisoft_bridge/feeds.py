@@ -56,6 +56,8 @@ def parse_json(text: str, kind: str) -> list:
         document = json.loads(text, parse_float=Decimal)
     except ValueError as exc:
         raise invalid(f"JSON illisible : {exc}.") from None
+    except RecursionError:
+        raise invalid("JSON illisible : imbrication trop profonde.") from None
     if isinstance(document, dict) and kind in document:
         document = document[kind]
     if not isinstance(document, list):
@@ -86,9 +88,10 @@ def parse_csv(text: str, kind: str) -> list:
 def _check_header(columns, kind):
     missing = [name for name in REQUIRED_COLUMNS[kind] if name not in columns]
     if missing:
+        required = ", ".join(REQUIRED_COLUMNS[kind])
         raise invalid(f"En-tête CSV incomplet : colonne(s) {', '.join(missing)} manquante(s). "
-                      f"La première ligne doit nommer les champs ({', '.join(REQUIRED_COLUMNS[kind])}"
-                      ", ...), séparés par « ; » ou « , ».")
+                      f"La première ligne doit nommer les champs ({required}, ...), "
+                      "séparés par « ; » ou « , ».")
     doubles = sorted({name for name in columns if name and columns.count(name) > 1})
     if doubles:
         raise invalid(f"En-tête CSV : colonne(s) en double : {', '.join(doubles)}.")

@@ -101,8 +101,8 @@ def search_articles(db, query="", page=1, per_page=20) -> dict:
 def get_article(db, ean) -> dict:
     key = domain.ean_query(str(ean or ""))
     with db.transaction() as session:
-        row = key and session.execute(select(articles).where(articles.c.ean == key)).mappings().first()
-    if not row:
+        row = session.execute(select(articles).where(articles.c.ean == key)).mappings().first()
+    if row is None:
         raise not_found(f"Article introuvable : EAN « {ean} ».")
     return _article_view(row)
 

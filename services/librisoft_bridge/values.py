@@ -57,13 +57,14 @@ def decimal(value, places: Decimal = CENT):
     raw = str(value).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
     try:
         number = Decimal(raw)
-    except InvalidOperation:
-        raise ValueError(f"nombre attendu, reçu « {value} ».") from None
-    if not number.is_finite():
+        rounded = number.quantize(places) if number.is_finite() else None
+    except InvalidOperation:  # not a number, or too large to quantize ("1E99")
+        rounded = None
+    if rounded is None:
         raise ValueError(f"nombre attendu, reçu « {value} ».")
-    if number != number.quantize(places):
+    if rounded != number:
         raise ValueError(f"{-places.as_tuple().exponent} décimales au plus, reçu « {value} ».")
-    return number.quantize(places)
+    return rounded
 
 
 def integer(value, minimum: int = 0, maximum: int = 1_000_000):

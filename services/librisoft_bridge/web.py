@@ -22,8 +22,8 @@ ANY_METHOD = "GET,POST,PUT,PATCH,DELETE"
 MAX_BODY_BYTES = 50 * 1024 * 1024
 STATUS = {**HTTP_STATUS, "method_not_allowed": 405, "payload_too_large": 413,
           "unsupported_media_type": 415}
-HTTP_ERRORS = {413: ("payload_too_large",
-                     f"Corps de requête trop volumineux : moins de {MAX_BODY_BYTES // 2**20} Mo attendu.")}
+HTTP_ERRORS = {413: ("payload_too_large", "Corps de requête trop volumineux : "
+                                          f"moins de {MAX_BODY_BYTES // 2**20} Mo attendu.")}
 ROUTES = Map()  # the declared routes, for telling a wrong method from an unknown path
 
 

@@ -16,7 +16,7 @@ def test_good_client(client_row):
 def test_defaults_of_optional_fields():
     values, errors = domain.clean_client({"number": "16", "name": "ECOLE", "collectivity": "oui"})
     assert errors == {}
-    assert (values["phone"], values["email"], values["gencod"], values["addresses"]) == ("", "", "", [])
+    assert [values[name] for name in ("phone", "email", "gencod", "addresses")] == ["", "", "", []]
     assert values["discount_school"] == Decimal("0.00")
 
 

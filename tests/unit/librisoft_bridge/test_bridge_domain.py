@@ -66,7 +66,8 @@ def test_price_accepts_dot_and_decimal_comma(article, price, expected):
     assert domain.clean_article(article)[0]["price_ttc"] == Decimal(expected)
 
 
-@pytest.mark.parametrize("price", ["0", "-1,00", "14.905", "abc", "NaN", "100000000", True])
+@pytest.mark.parametrize("price", ["0", "-1,00", "14.905", "abc", "NaN", "Infinity", "1E99",
+                                   "100000000", True, [14]])
 def test_bad_price(article, price):
     article["price_ttc"] = price
     assert "price_ttc" in errors_of(article)

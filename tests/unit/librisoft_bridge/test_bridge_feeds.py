@@ -23,6 +23,7 @@ def test_json_object_or_bare_list():
     (b'{"clients": []}', "JSON inattendu"),
     (b'"articles"', "JSON inattendu"),
     (b'\xff\xfe{}', "UTF-8 attendu"),
+    (b"[" * 100_000, "JSON illisible"),
 ])
 def test_unreadable_json(body, message):
     with pytest.raises(DomainError) as raised:

@@ -70,7 +70,8 @@ def test_revoked_key_is_refused(service, db, api_key):
 
 def test_post_articles_json(service, api_key, article):
     body = json.dumps({"articles": [article, dict(article, ean="123")]}).encode()
-    status, report = answer(service.http_import_articles(request("POST", "/articles", api_key, body)))
+    response = service.http_import_articles(request("POST", "/articles", api_key, body))
+    status, report = answer(response)
     assert status == 200
     assert (report["created"], report["rejected"][0]["line"]) == (1, 2)
     assert service.get_article("9782362210419")["price_ttc"] == "6.40"
@@ -123,7 +124,8 @@ def test_chunked_body_is_read_and_limited(service, api_key, article, monkeypatch
 
 
 def test_unknown_route_and_wrong_method(service, api_key):
-    status, body = answer(service.http_unknown_route(request("GET", "/orders", api_key), path="orders"))
+    status, body = answer(service.http_unknown_route(request("GET", "/orders", api_key),
+                                                     path="orders"))
     assert (status, body["error"]) == (404, "not_found")
     status, body = answer(service.http_unknown_route(request("GET", "/articles", api_key),
                                                      path="articles"))
