@@ -22,10 +22,19 @@ def _secret_key():
         return key
     # development: one key kept under var/ so that sessions survive a restart
     path = config.var_dir() / "gateway-secret-key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(48))
-        os.chmod(path, 0o600)
-    return path.read_text().strip()
+    try:  # exclusive create: two workers starting at once agree on the first key written
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(48))
+    except FileExistsError:
+        pass
+    for _ in range(50):
+        key = path.read_text().strip()
+        if key:
+            return key
+        import time
+        time.sleep(0.02)
+    raise RuntimeError(f"empty secret key file {path}")
 
 
 def create_app(test_config=None):

@@ -1,0 +1,7 @@
+-- one database per service
+CREATE DATABASE accounts;
+CREATE DATABASE baskets;
+CREATE DATABASE grouped_orders;
+CREATE DATABASE payments;
+CREATE DATABASE notifications;
+CREATE DATABASE librisoft_bridge;
