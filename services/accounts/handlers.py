@@ -73,6 +73,16 @@ def apply_client_update(session, payload: dict, now: datetime) -> bool:
     return True
 
 
+def client_for_account(session, account_id, client_number) -> dict:
+    """A client of the account's own (for the services acting on its behalf)."""
+    actor, _ = load_actor(session, account_id)
+    client = session.get(Client, str(client_number))
+    if client is None or not client.active or \
+            (not actor.is_admin and client.number not in actor.client_numbers):
+        raise forbidden("Ce client collectivité ne vous est pas affecté.")
+    return client_view(client)
+
+
 def assignable_clients(session, actor_id) -> list:
     actor, _ = load_actor(session, actor_id)
     q = select(Client).where(Client.active.is_(True)).order_by(Client.name)

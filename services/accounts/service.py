@@ -75,6 +75,10 @@ class AccountsService(MessagingService):
         return self._do(handlers.assignable_clients, actor_id)
 
     @rpc
+    def get_client_for_account(self, account_id, client_number):
+        return self._do(handlers.client_for_account, account_id, client_number)
+
+    @rpc
     def clients_overview(self, actor_id):
         return self._do(handlers.clients_overview, actor_id)
 

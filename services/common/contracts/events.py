@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from .fields import Percent
+from .fields import Money, Percent
 
 
 class Envelope(Schema):
@@ -74,6 +74,134 @@ class PasswordResetRequestedV1(Payload):
     expires_at = fields.String(required=True)
 
 
+# ---- grouped orders (issue 3) --------------------------------------------------------------
+class ArticleRef(Payload):
+    ean = fields.String(required=True)
+    title = fields.String(required=True)
+    author = fields.String(load_default="", allow_none=True)
+    publisher = fields.String(load_default="", allow_none=True)
+    price_ttc = Money(required=True)
+    vat_rate = fields.String(required=True)
+
+
+class Buyer(Payload):
+    first_name = fields.String(required=True)
+    last_name = fields.String(required=True)
+    email = fields.String(required=True)
+
+
+class GroupedOrderRef(Payload):
+    """What every grouped-order event carries to name the order and its initiator."""
+    number = fields.Integer(required=True)
+    client_number = fields.String(required=True)
+    client_name = fields.String(required=True)
+    initiator_email = fields.String(required=True)
+    contact_email = fields.String(load_default="")
+    article = fields.Nested(ArticleRef, required=True)
+    deadline = fields.String(required=True)           # ISO date, last day of subscriptions
+    pickup_label = fields.String(required=True)       # the pickup place, one line per part
+    subscription_url = fields.String(load_default="")
+    detail_url = fields.String(load_default="")
+
+
+class GroupedOrderCreatedV1(GroupedOrderRef):
+    comment = fields.String(load_default="")
+
+
+class GroupedOrderDeadlinePassedV1(GroupedOrderRef):
+    paid_quantity = fields.Integer(required=True)
+    paid_total = Money(required=True)
+    awaiting_payment = fields.Integer(required=True)
+
+
+class GroupedOrderValidatedV1(GroupedOrderRef):
+    """Duplicated by librisoft_bridge as a classic order: one line, the paid quantity at the
+    public price."""
+    billing_label = fields.String(load_default="")
+    quantity = fields.Integer(required=True)
+    unit_price_ttc = Money(required=True)
+    total_ttc = Money(required=True)
+    validated_at = fields.String(required=True)
+    comment = fields.String(load_default="")
+
+
+class GroupedOrderMadeAvailableV1(GroupedOrderRef):
+    made_available_at = fields.String(required=True)
+    quantity = fields.Integer(required=True)
+
+
+class GroupedOrderCancelledV1(GroupedOrderRef):
+    reason = fields.String(required=True)
+
+
+class SubOrderPaidV1(Payload):
+    sub_order_number = fields.Integer(required=True)
+    grouped_order = fields.Nested(GroupedOrderRef, required=True)
+    buyer = fields.Nested(Buyer, required=True)
+    quantity = fields.Integer(required=True)
+    unit_price_ttc = Money(required=True)
+    total_ttc = Money(required=True)
+    subscribed_at = fields.String(required=True)
+    paid_at = fields.String(required=True)
+    manual = fields.Boolean(load_default=False)       # validated by the bookshop (a cheque)
+
+
+class SubOrderCancelledV1(Payload):
+    sub_order_number = fields.Integer(required=True)
+    grouped_order = fields.Nested(GroupedOrderRef, required=True)
+    buyer = fields.Nested(Buyer, required=True)
+    quantity = fields.Integer(required=True)
+    total_ttc = Money(required=True)
+    reason = fields.String(load_default="")
+    refund_expected = fields.Boolean(required=True)
+
+
+class RefundRequestedV1(Payload):
+    payment_id = fields.String(required=True)
+    amount = Money(required=True)
+    reason = fields.String(load_default="")
+    reference_kind = fields.String(required=True)
+    reference_id = fields.String(required=True)
+
+
+# ---- payments ------------------------------------------------------------------------------
+class PaymentResult(Payload):
+    payment_id = fields.String(required=True)
+    reference_kind = fields.String(required=True)     # "sub_order"
+    reference_id = fields.String(required=True)       # the sub-order number
+    amount = Money(required=True)
+    provider = fields.String(required=True)
+    occurred_at = fields.String(required=True)
+
+
+class PaymentSucceededV1(PaymentResult):
+    pass
+
+
+class PaymentFailedV1(PaymentResult):
+    state = fields.String(required=True, validate=validate.OneOf(
+        ["refused", "cancelled", "error"]))
+    reason = fields.String(load_default="")
+    customer_email = fields.String(load_default="")
+    description = fields.String(load_default="")
+    return_url = fields.String(load_default="")
+
+
+class PaymentRefundedV1(PaymentResult):
+    refund_id = fields.String(required=True)
+
+
+# ---- librisoft_bridge: classic orders ------------------------------------------------------
+class ClassicOrderStatusChangedV1(Payload):
+    """Librisoft picked up a classic order or posted its status back."""
+    order_number = fields.Integer(required=True)       # the bridge's classic order number
+    source_kind = fields.String(required=True)         # "grouped_order" (later: "collectivity_order", "quote")
+    source_number = fields.Integer(required=True)
+    picked_up = fields.Boolean(required=True)
+    librisoft_number = fields.String(load_default="", allow_none=True)
+    status = fields.String(load_default="", allow_none=True)   # e.g. "Attente fournisseur(s)"
+
+
 @dataclass(frozen=True)
 class EventContract:
     name: str
@@ -95,6 +223,35 @@ CONTRACTS = {c.name: c for c in (
                   consumers=(("notifications", "on_account_created"),)),
     EventContract("password_reset_requested", 1, "accounts", PasswordResetRequestedV1,
                   consumers=(("notifications", "on_password_reset_requested"),)),
+    EventContract("grouped_order_created", 1, "grouped_orders", GroupedOrderCreatedV1,
+                  consumers=(("notifications", "on_grouped_order_created"),)),
+    EventContract("grouped_order_deadline_passed", 1, "grouped_orders",
+                  GroupedOrderDeadlinePassedV1,
+                  consumers=(("notifications", "on_grouped_order_deadline_passed"),)),
+    EventContract("grouped_order_validated", 1, "grouped_orders", GroupedOrderValidatedV1,
+                  consumers=(("librisoft_bridge", "on_grouped_order_validated"),
+                             ("notifications", "on_grouped_order_validated"))),
+    EventContract("grouped_order_made_available", 1, "grouped_orders",
+                  GroupedOrderMadeAvailableV1,
+                  consumers=(("notifications", "on_grouped_order_made_available"),)),
+    EventContract("grouped_order_cancelled", 1, "grouped_orders", GroupedOrderCancelledV1,
+                  consumers=(("notifications", "on_grouped_order_cancelled"),)),
+    EventContract("sub_order_paid", 1, "grouped_orders", SubOrderPaidV1,
+                  consumers=(("notifications", "on_sub_order_paid"),)),
+    EventContract("sub_order_cancelled", 1, "grouped_orders", SubOrderCancelledV1,
+                  consumers=(("notifications", "on_sub_order_cancelled"),)),
+    EventContract("refund_requested", 1, "grouped_orders", RefundRequestedV1,
+                  consumers=(("payments", "on_refund_requested"),)),
+    EventContract("payment_succeeded", 1, "payments", PaymentSucceededV1,
+                  consumers=(("grouped_orders", "on_payment_succeeded"),)),
+    EventContract("payment_failed", 1, "payments", PaymentFailedV1,
+                  consumers=(("grouped_orders", "on_payment_failed"),
+                             ("notifications", "on_payment_failed"))),
+    EventContract("payment_refunded", 1, "payments", PaymentRefundedV1,
+                  consumers=(("grouped_orders", "on_payment_refunded"),)),
+    EventContract("classic_order_status_changed", 1, "librisoft_bridge",
+                  ClassicOrderStatusChangedV1,
+                  consumers=(("grouped_orders", "on_classic_order_status_changed"),)),
 )}
 
 

@@ -1,0 +1,218 @@
+"""Grouped orders (reference 000, "Gestion des commandes groupées"). Pure Python.
+
+A collectivity account initiates a grouped order for one article at its public price, with a
+deadline (the last day of subscriptions) and a pickup place. Buyers subscribe from a public link
+and pay online; after the deadline the bookshop validates it (every sub-order paid or cancelled)
+and it becomes a classic order for Librisoft; once the books are in, it is made available."""
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+from services.common.errors import conflict, invalid
+
+PARIS = ZoneInfo("Europe/Paris")
+CENT = Decimal("0.01")
+MAX_QUANTITY = 30
+MAX_DEADLINE_DAYS = 365
+NAME_MAX = 100
+
+# grouped order statuses
+OPEN = "open"
+AWAITING_VALIDATION = "awaiting_validation"
+PROCESSING = "processing"
+CLOSED = "closed"
+CANCELLED = "cancelled"
+STATUS_LABELS = {OPEN: "Commande ouverte", AWAITING_VALIDATION: "En attente de validation",
+                 PROCESSING: "En attente de traitement", CLOSED: "Clôturée",
+                 CANCELLED: "Annulée"}
+# the bookshop's tabs (reference 000, "Consultation")
+TABS = {"validation": (OPEN, AWAITING_VALIDATION), "traitement": (PROCESSING,),
+        "cloturees": (CLOSED,), "annulees": (CANCELLED,)}
+
+# sub-order statuses
+AWAITING_PAYMENT = "awaiting_payment"
+PAID = "paid"
+SUB_CANCELLED = "cancelled"
+SUB_LABELS = {AWAITING_PAYMENT: "En attente de paiement", PAID: "Payée",
+              SUB_CANCELLED: "Annulée"}
+REFUND_LABELS = {None: "", "requested": "Remboursement demandé", "refunded": "Remboursée"}
+
+DEADLINE_WARNING = "LA DATE LIMITE APPROCHE !"
+
+
+def money(value) -> Decimal:
+    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def closes_at(deadline: date) -> datetime:
+    """Subscriptions are open until the end of the deadline day, Paris time."""
+    return datetime.combine(deadline + timedelta(days=1), time(0, 0),
+                            tzinfo=PARIS).astimezone(timezone.utc)
+
+
+def paris_today(now: datetime) -> date:
+    return now.astimezone(PARIS).date()
+
+
+def days_left(deadline: date, now: datetime) -> int:
+    return max(0, (deadline - paris_today(now)).days)
+
+
+def deadline_approaching(status: str, deadline: date, now: datetime) -> bool:
+    """The warning of "Mes commandes groupées": open, and in the last 2 days."""
+    return status == OPEN and now < closes_at(deadline) and days_left(deadline, now) <= 2
+
+
+def check_deadline(deadline, now: datetime) -> date:
+    if isinstance(deadline, str):
+        try:
+            deadline = date.fromisoformat(deadline)
+        except ValueError:
+            raise invalid("La date limite n'est pas une date valide.",
+                          {"deadline": ["Date invalide (JJ/MM/AAAA)."]})
+    if deadline is None:
+        raise invalid("La date limite est obligatoire.", {"deadline": ["Obligatoire."]})
+    today = paris_today(now)
+    if deadline < today:
+        raise invalid("La date limite ne peut pas être dans le passé.",
+                      {"deadline": ["Choisissez aujourd'hui ou une date à venir."]})
+    if deadline > today + timedelta(days=MAX_DEADLINE_DAYS):
+        raise invalid("La date limite doit être dans moins d'un an.",
+                      {"deadline": ["Au plus un an."]})
+    return deadline
+
+
+def check_buyer(first_name, last_name, email, quantity, accepted_terms):
+    errors = {}
+    first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
+    email = (email or "").strip().lower()
+    for key, value, label in (("first_name", first_name, "Le prénom"),
+                              ("last_name", last_name, "Le nom")):
+        if not value:
+            errors[key] = [f"{label} est obligatoire."]
+        elif len(value) > NAME_MAX:
+            errors[key] = [f"{label} est trop long ({NAME_MAX} caractères au plus)."]
+    if not email or len(email) > 254 or "@" not in email or "." not in email.split("@")[-1] \
+            or " " in email:
+        errors["email"] = ["Adresse e-mail invalide."]
+    try:
+        quantity = int(quantity)
+    except (TypeError, ValueError):
+        quantity = 0
+    if not 1 <= quantity <= MAX_QUANTITY:
+        errors["quantity"] = [f"Quantité entre 1 et {MAX_QUANTITY}."]
+    if not accepted_terms:
+        errors["accepted_terms"] = ["Acceptez les conditions générales de vente."]
+    if errors:
+        raise invalid("Vérifiez les informations saisies.", errors)
+    return first_name, last_name, email, quantity
+
+
+@dataclass
+class Sub:
+    """What the rules need to know of a sub-order."""
+    number: int
+    quantity: int
+    unit_price: Decimal
+    status: str
+
+    @property
+    def total(self) -> Decimal:
+        return money(self.unit_price * self.quantity)
+
+
+@dataclass
+class Summary:
+    """"Récapitulatif de l'ensemble des sous-commandes"."""
+    articles: dict = field(default_factory=lambda: {SUB_CANCELLED: 0, AWAITING_PAYMENT: 0,
+                                                     PAID: 0})
+    sub_orders: dict = field(default_factory=lambda: {SUB_CANCELLED: 0, AWAITING_PAYMENT: 0,
+                                                       PAID: 0})
+    totals: dict = field(default_factory=lambda: {AWAITING_PAYMENT: Decimal("0.00"),
+                                                   PAID: Decimal("0.00")})
+
+
+def summarize(subs) -> Summary:
+    s = Summary()
+    for sub in subs:
+        s.articles[sub.status] += sub.quantity
+        s.sub_orders[sub.status] += 1
+        if sub.status in s.totals:
+            s.totals[sub.status] += sub.total
+    return s
+
+
+def can_subscribe(status: str, deadline: date, now: datetime) -> bool:
+    return status == OPEN and now < closes_at(deadline)
+
+
+def check_subscription_open(status, deadline, now):
+    if not can_subscribe(status, deadline, now):
+        raise conflict("Les souscriptions à cette commande groupée sont closes : aucun "
+                       "paiement ne peut plus être commencé.")
+
+
+def validation_blockers(status: str, deadline: date, now: datetime, subs) -> list:
+    """Why the bookshop cannot validate yet (empty: it can)."""
+    if status in (PROCESSING, CLOSED):
+        return ["Cette commande groupée a déjà été validée et envoyée vers LIBRISOFT."]
+    if status == CANCELLED:
+        return ["Cette commande groupée est annulée."]
+    reasons = []
+    if now < closes_at(deadline):
+        days = (deadline + timedelta(days=1) - paris_today(now)).days
+        reasons.append(f"Vous pourrez valider cette commande groupée dans {days} jour"
+                       f"{'s' if days > 1 else ''}.")
+    pending = [s.number for s in subs if s.status == AWAITING_PAYMENT]
+    if pending:
+        reasons.append("Des paiements sont en attente de traitement (sous-commande"
+                       f"{'s' if len(pending) > 1 else ''} n° "
+                       f"{', '.join(map(str, pending))}) : validez-les ou annulez-les.")
+    if not any(s.status == PAID for s in subs):
+        reasons.append("Aucune sous-commande n'est payée.")
+    return reasons
+
+
+def check_can_validate(status, deadline, now, subs):
+    reasons = validation_blockers(status, deadline, now, subs)
+    if reasons:
+        raise conflict(" ".join(reasons), {"validation": reasons})
+
+
+def check_transition(current: str, wanted: str):
+    allowed = {
+        AWAITING_VALIDATION: (OPEN,),
+        PROCESSING: (AWAITING_VALIDATION, OPEN),
+        CLOSED: (PROCESSING,),
+        CANCELLED: (OPEN, AWAITING_VALIDATION, PROCESSING),
+    }
+    if current not in allowed.get(wanted, ()):
+        raise conflict(f"Impossible de passer de « {STATUS_LABELS[current]} » à "
+                       f"« {STATUS_LABELS[wanted]} ».")
+
+
+def previous_status(current: str) -> str:
+    """"Réinitialiser le statut": one step back."""
+    if current == CLOSED:
+        return PROCESSING
+    raise conflict("Seule une commande groupée clôturée peut revenir au statut précédent.")
+
+
+def check_sub_order_action(sub_status: str, group_status: str, action: str):
+    """The bookshop validates (a cheque handed over) or cancels a sub-order by hand."""
+    if group_status in (PROCESSING, CLOSED, CANCELLED):
+        raise conflict("La commande groupée n'accepte plus de modification de ses "
+                       "sous-commandes.")
+    if action == "validate" and sub_status != AWAITING_PAYMENT:
+        raise conflict("Seule une sous-commande en attente de paiement peut être validée.")
+    if action == "cancel" and sub_status == SUB_CANCELLED:
+        raise conflict("Cette sous-commande est déjà annulée.")
+
+
+def payment_outcome(sub_status: str, group_status: str) -> str:
+    """What a confirmed payment does: "paid", "refund" (the sub-order or its grouped order was
+    cancelled meanwhile, or it was already paid by another attempt) or "ignore"."""
+    if sub_status == AWAITING_PAYMENT and group_status not in (CANCELLED,):
+        return "paid"
+    return "refund"

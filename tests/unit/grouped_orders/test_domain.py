@@ -1,0 +1,141 @@
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+import pytest
+
+from services.common.errors import DomainError
+from services.grouped_orders import domain
+from services.grouped_orders.domain import AWAITING_PAYMENT, PAID, SUB_CANCELLED, Sub
+
+UTC = timezone.utc
+
+
+def test_reference_grouped_order_62_to_the_cent():
+    """WESTERN COQUILLETTES 14.90: Leto 2 paid, Diaz 1 cancelled, Rourke 3 paid."""
+    price = Decimal("14.90")
+    subs = [Sub(147, 2, price, PAID), Sub(148, 1, price, SUB_CANCELLED), Sub(149, 3, price, PAID)]
+    assert [s.total for s in subs] == [Decimal("29.80"), Decimal("14.90"), Decimal("44.70")]
+    s = domain.summarize(subs)
+    assert s.articles == {SUB_CANCELLED: 1, AWAITING_PAYMENT: 0, PAID: 5}
+    assert s.sub_orders == {SUB_CANCELLED: 1, AWAITING_PAYMENT: 0, PAID: 2}
+    assert s.totals == {AWAITING_PAYMENT: Decimal("0.00"), PAID: Decimal("74.50")}
+
+
+def test_reference_grouped_order_65_to_the_cent():
+    """LE LIVRE QU'IL NE FAUT SURTOUT... 6.40: Grandville 1, Benhattia 1, Guidoni 2."""
+    price = Decimal("6.40")
+    paid = [Sub(153, 1, price, PAID), Sub(154, 1, price, PAID), Sub(155, 2, price, PAID)]
+    s = domain.summarize(paid)
+    assert (s.articles[PAID], s.sub_orders[PAID], s.totals[PAID]) == (4, 3, Decimal("25.60"))
+    # the admin's view of the same order while Guidoni's payment was pending
+    pending = paid[:2] + [Sub(155, 2, price, AWAITING_PAYMENT)]
+    s = domain.summarize(pending)
+    assert s.totals == {AWAITING_PAYMENT: Decimal("12.80"), PAID: Decimal("12.80")}
+    assert s.articles[AWAITING_PAYMENT] == 2 and s.sub_orders[PAID] == 2
+
+
+def test_subscriptions_close_at_the_end_of_the_deadline_day_paris_time():
+    deadline = date(2022, 4, 6)
+    assert domain.closes_at(deadline) == datetime(2022, 4, 6, 22, 0, tzinfo=UTC)
+    assert domain.can_subscribe(domain.OPEN, deadline, datetime(2022, 4, 6, 21, 59, tzinfo=UTC))
+    assert not domain.can_subscribe(domain.OPEN, deadline,
+                                    datetime(2022, 4, 6, 22, 0, tzinfo=UTC))
+    assert not domain.can_subscribe(domain.CANCELLED, deadline,
+                                    datetime(2022, 4, 1, tzinfo=UTC))
+    with pytest.raises(DomainError) as exc:
+        domain.check_subscription_open(domain.PROCESSING, deadline,
+                                       datetime(2022, 4, 1, tzinfo=UTC))
+    assert "closes" in exc.value.message
+
+
+def test_days_left_and_the_warning_of_the_last_two_days():
+    deadline = date(2022, 4, 6)
+    now = datetime(2022, 4, 5, 7, 44, tzinfo=UTC)  # the reference's n°65: 1 day left
+    assert domain.days_left(deadline, now) == 1
+    assert domain.deadline_approaching(domain.OPEN, deadline, now)
+    assert not domain.deadline_approaching(domain.OPEN, deadline,
+                                           datetime(2022, 4, 2, tzinfo=UTC))
+    assert not domain.deadline_approaching(domain.CANCELLED, deadline, now)
+
+
+def test_a_deadline_is_today_or_later_and_within_a_year():
+    now = datetime(2026, 12, 1, 10, tzinfo=UTC)
+    assert domain.check_deadline("2026-12-01", now) == date(2026, 12, 1)
+    for bad in ("2026-11-30", "2028-01-01", "01/12/2026", "", None):
+        with pytest.raises(DomainError):
+            domain.check_deadline(bad, now)
+
+
+def test_buyer_form_rules():
+    assert domain.check_buyer(" Jared ", "Leto", "Jared.Leto@Free.fr", "2", True) == \
+        ("Jared", "Leto", "jared.leto@free.fr", 2)
+    with pytest.raises(DomainError) as exc:
+        domain.check_buyer("", "x" * 101, "nope", 0, False)
+    assert set(exc.value.details) == {"first_name", "last_name", "email", "quantity",
+                                      "accepted_terms"}
+    with pytest.raises(DomainError):
+        domain.check_buyer("A", "B", "a@b.fr", domain.MAX_QUANTITY + 1, True)
+
+
+def test_validation_waits_for_the_deadline_and_every_payment():
+    deadline = date(2022, 4, 6)
+    subs = [Sub(153, 1, Decimal("6.40"), PAID), Sub(155, 2, Decimal("6.40"), AWAITING_PAYMENT)]
+    before = datetime(2022, 4, 5, 8, tzinfo=UTC)  # n°65's detail page: "dans 2 jours"
+    reasons = domain.validation_blockers(domain.OPEN, deadline, before, subs)
+    assert reasons[0] == "Vous pourrez valider cette commande groupée dans 2 jours."
+    assert "n° 155" in reasons[1]
+    after = datetime(2022, 4, 7, tzinfo=UTC)
+    assert len(domain.validation_blockers(domain.AWAITING_VALIDATION, deadline, after,
+                                          subs)) == 1
+    subs[1].status = SUB_CANCELLED
+    assert domain.validation_blockers(domain.AWAITING_VALIDATION, deadline, after, subs) == []
+    domain.check_can_validate(domain.AWAITING_VALIDATION, deadline, after, subs)
+    with pytest.raises(DomainError):
+        domain.check_can_validate(domain.PROCESSING, deadline, after, subs)
+    assert domain.validation_blockers(domain.AWAITING_VALIDATION, deadline, after,
+                                      [Sub(1, 1, Decimal("1"), SUB_CANCELLED)]) == \
+        ["Aucune sous-commande n'est payée."]
+
+
+@pytest.mark.parametrize("current,wanted,ok", [
+    (domain.OPEN, domain.AWAITING_VALIDATION, True),
+    (domain.AWAITING_VALIDATION, domain.PROCESSING, True),
+    (domain.PROCESSING, domain.CLOSED, True),
+    (domain.OPEN, domain.CANCELLED, True),
+    (domain.PROCESSING, domain.CANCELLED, True),
+    (domain.CLOSED, domain.CANCELLED, False),
+    (domain.CANCELLED, domain.PROCESSING, False),
+    (domain.OPEN, domain.CLOSED, False),
+    (domain.CLOSED, domain.PROCESSING, False),
+])
+def test_state_machine(current, wanted, ok):
+    if ok:
+        domain.check_transition(current, wanted)
+    else:
+        with pytest.raises(DomainError):
+            domain.check_transition(current, wanted)
+
+
+def test_reset_goes_back_one_step_only_from_closed():
+    assert domain.previous_status(domain.CLOSED) == domain.PROCESSING
+    for status in (domain.OPEN, domain.PROCESSING, domain.CANCELLED):
+        with pytest.raises(DomainError):
+            domain.previous_status(status)
+
+
+def test_sub_order_actions_by_the_bookshop():
+    domain.check_sub_order_action(AWAITING_PAYMENT, domain.AWAITING_VALIDATION, "validate")
+    domain.check_sub_order_action(PAID, domain.OPEN, "cancel")
+    for sub, group, action in ((PAID, domain.OPEN, "validate"),
+                               (SUB_CANCELLED, domain.OPEN, "cancel"),
+                               (AWAITING_PAYMENT, domain.PROCESSING, "validate"),
+                               (PAID, domain.CANCELLED, "cancel")):
+        with pytest.raises(DomainError):
+            domain.check_sub_order_action(sub, group, action)
+
+
+def test_a_late_payment_counts_unless_the_order_was_cancelled():
+    assert domain.payment_outcome(AWAITING_PAYMENT, domain.AWAITING_VALIDATION) == "paid"
+    assert domain.payment_outcome(SUB_CANCELLED, domain.OPEN) == "refund"
+    assert domain.payment_outcome(AWAITING_PAYMENT, domain.CANCELLED) == "refund"
+    assert domain.payment_outcome(PAID, domain.OPEN) == "refund"
