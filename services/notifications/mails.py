@@ -1,20 +1,15 @@
-"""Which mail each event gives: pure rendering (subject, body) from the event payload."""
-from datetime import datetime
+"""Which mail each event gives: pure rendering (to, subject, body) from the event payload.
+The texts follow reference 000's mails (creation, buyer's confirmation, availability)."""
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_currency
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 ROLE_LABELS = {"admin": "Libraire (administrateur)", "utilisateur": "Utilisateur",
                "approbateur": "Approbateur", "collectivite": "Collectivité"}
-
-_env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
-                   undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False)
-
-SUBJECTS = {
-    "account_created": "Votre compte collectivité a été créé",
-    "password_reset_requested": "Réinitialisation de votre mot de passe",
-}
 
 
 def paris_time(iso: str) -> str:
@@ -22,12 +17,61 @@ def paris_time(iso: str) -> str:
                            tzinfo="Europe/Paris", locale="fr_FR")
 
 
+def stamp(iso: str) -> str:
+    """The reference's "30/03/2022 (à 11:51:45)"."""
+    return format_datetime(datetime.fromisoformat(iso), "dd/MM/y '(à' HH:mm:ss')'",
+                           tzinfo="Europe/Paris", locale="fr_FR")
+
+
+def day(iso: str) -> str:
+    return format_date(date.fromisoformat(iso[:10]), "dd/MM/y", locale="fr_FR")
+
+
+def eur(value) -> str:
+    return format_currency(Decimal(str(value)), "EUR", locale="fr_FR")
+
+
+_env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
+                   undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False)
+_env.filters.update(stamp=stamp, day=day, eur=eur, paris_time=paris_time)
+
+# kind -> (subject, who receives it)
+MAILS = {
+    "account_created": ("Votre compte collectivité a été créé", lambda p: p["email"]),
+    "password_reset_requested": ("Réinitialisation de votre mot de passe",
+                                 lambda p: p["email"]),
+    "grouped_order_created": ("Votre commande groupée n° {number} est créée",
+                              lambda p: p["initiator_email"]),
+    "grouped_order_deadline_passed": ("Commande groupée n° {number} : la date limite est passée",
+                                      lambda p: p["initiator_email"]),
+    "grouped_order_validated": ("Commande groupée n° {number} validée par la librairie",
+                                lambda p: p["initiator_email"]),
+    "grouped_order_made_available": ("Votre commande n° {number} est prête",
+                                     lambda p: p["initiator_email"]),
+    "grouped_order_cancelled": ("Commande groupée n° {number} annulée",
+                                lambda p: p["initiator_email"]),
+    "sub_order_paid": ("Confirmation de votre commande n° {sub_order_number}",
+                       lambda p: p["buyer"]["email"]),
+    "sub_order_cancelled": ("Annulation de votre commande n° {sub_order_number}",
+                            lambda p: p["buyer"]["email"]),
+    "payment_failed": ("Votre paiement n'a pas abouti", lambda p: p["customer_email"]),
+}
+
+
 def render(kind: str, payload: dict, public_url: str) -> tuple[str, str, str]:
     """(to, subject, body) for an event of type `kind`."""
+    subject, recipient = MAILS[kind]
     context = dict(payload, public_url=public_url.rstrip("/"))
     if kind == "account_created":
         context["role_label"] = ROLE_LABELS.get(payload["role"], payload["role"])
     if kind == "password_reset_requested":
         context["expires_at_label"] = paris_time(payload["expires_at"])
     body = _env.get_template(f"{kind}.txt").render(**context)
-    return payload["email"], SUBJECTS[kind], body
+    return recipient(payload), subject.format(**payload), body
+
+
+def wanted(kind: str, payload: dict) -> bool:
+    """Some events mail only in some cases (a failed payment: not when the buyer gave up)."""
+    if kind == "payment_failed":
+        return bool(payload.get("customer_email")) and payload["state"] != "cancelled"
+    return True

@@ -8,7 +8,7 @@ from nameko.extensions import DependencyProvider
 from services.common import config
 from services.common.nameko_glue import MessagingService, Store, consumes, rpc, timer
 
-from . import handlers
+from . import handlers, mails
 from .models import Base
 from .transport import from_environment
 
@@ -39,7 +39,8 @@ class NotificationsService(MessagingService):
     mail = MailTransport()
 
     def _queue(self, session, kind, payload, envelope):
-        handlers.queue_mail(session, kind, payload, envelope, now(), public_url())
+        if mails.wanted(kind, payload):
+            handlers.queue_mail(session, kind, payload, envelope, now(), public_url())
 
     @consumes("account_created")
     def on_account_created(self, session, payload, envelope):
@@ -48,6 +49,38 @@ class NotificationsService(MessagingService):
     @consumes("password_reset_requested")
     def on_password_reset_requested(self, session, payload, envelope):
         self._queue(session, "password_reset_requested", payload, envelope)
+
+    @consumes("grouped_order_created")
+    def on_grouped_order_created(self, session, payload, envelope):
+        self._queue(session, "grouped_order_created", payload, envelope)
+
+    @consumes("grouped_order_deadline_passed")
+    def on_grouped_order_deadline_passed(self, session, payload, envelope):
+        self._queue(session, "grouped_order_deadline_passed", payload, envelope)
+
+    @consumes("grouped_order_validated")
+    def on_grouped_order_validated(self, session, payload, envelope):
+        self._queue(session, "grouped_order_validated", payload, envelope)
+
+    @consumes("grouped_order_made_available")
+    def on_grouped_order_made_available(self, session, payload, envelope):
+        self._queue(session, "grouped_order_made_available", payload, envelope)
+
+    @consumes("grouped_order_cancelled")
+    def on_grouped_order_cancelled(self, session, payload, envelope):
+        self._queue(session, "grouped_order_cancelled", payload, envelope)
+
+    @consumes("sub_order_paid")
+    def on_sub_order_paid(self, session, payload, envelope):
+        self._queue(session, "sub_order_paid", payload, envelope)
+
+    @consumes("sub_order_cancelled")
+    def on_sub_order_cancelled(self, session, payload, envelope):
+        self._queue(session, "sub_order_cancelled", payload, envelope)
+
+    @consumes("payment_failed")
+    def on_payment_failed(self, session, payload, envelope):
+        self._queue(session, "payment_failed", payload, envelope)
 
     @timer(interval=1)
     def send_mails(self):

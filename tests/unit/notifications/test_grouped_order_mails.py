@@ -1,0 +1,74 @@
+"""Every mail of the grouped orders renders from a payload that satisfies its contract."""
+import pytest
+
+from services.common.contracts.events import CONTRACTS, load_envelope, make_envelope
+from services.notifications import mails
+
+REF = {"number": 62, "client_number": "21", "client_name": "COLLEGE VICTOR PROUVE",
+       "initiator_email": "approbateur@victorprouve.org",
+       "contact_email": "approbateur@victorprouve.org",
+       "article": {"ean": "9791097284657", "title": "WESTERN COQUILLETTES",
+                   "author": "LE GUEN/XENARD", "publisher": "ORSO", "price_ttc": "14.90",
+                   "vat_rate": "5.5"},
+       "deadline": "2022-03-29", "pickup_label": "COLLEGE Victor prouve\n2, rue des jonquilles",
+       "subscription_url": "http://x/souscription/TOKEN", "detail_url": "http://x/commandes/62"}
+BUYER = {"first_name": "Jared", "last_name": "Leto", "email": "jared.leto@free.fr"}
+PAYLOADS = {
+    "grouped_order_created": dict(REF, comment=""),
+    "grouped_order_deadline_passed": dict(REF, paid_quantity=5, paid_total="74.50",
+                                          awaiting_payment=0),
+    "grouped_order_validated": dict(REF, quantity=5, unit_price_ttc="14.90", total_ttc="74.50",
+                                    validated_at="2022-03-30T09:40:00+00:00"),
+    "grouped_order_made_available": dict(REF, quantity=5,
+                                         made_available_at="2022-03-30T09:51:45+00:00"),
+    "grouped_order_cancelled": dict(REF, reason="Titre épuisé chez l'éditeur"),
+    "sub_order_paid": {"sub_order_number": 147, "grouped_order": REF, "buyer": BUYER,
+                       "quantity": 2, "unit_price_ttc": "14.90", "total_ttc": "29.80",
+                       "subscribed_at": "2022-03-30T07:46:47+00:00",
+                       "paid_at": "2022-03-30T07:47:10+00:00"},
+    "sub_order_cancelled": {"sub_order_number": 148, "grouped_order": REF, "buyer": BUYER,
+                            "quantity": 1, "total_ttc": "14.90", "reason": "Doublon",
+                            "refund_expected": True},
+    "payment_failed": {"payment_id": "p1", "reference_kind": "sub_order", "reference_id": "147",
+                       "amount": "29.80", "provider": "sandbox", "occurred_at": "2022-03-30",
+                       "state": "refused", "customer_email": "jared.leto@free.fr",
+                       "description": "Commande groupée n° 62", "return_url": "http://x/retour"},
+}
+
+
+def received(kind):
+    """The payload as the consumer gets it: dumped by the producer, loaded by the contract."""
+    return load_envelope(kind, make_envelope(kind, PAYLOADS[kind], CONTRACTS[kind].source))[1]
+
+
+@pytest.mark.parametrize("kind", sorted(PAYLOADS))
+def test_each_mail_renders_from_its_contract(kind):
+    to, subject, body = mails.render(kind, received(kind), "http://localhost:8000")
+    assert to and subject and body.strip()
+
+
+def test_the_availability_mail_of_the_reference():
+    _, subject, body = mails.render("grouped_order_made_available",
+                                    received("grouped_order_made_available"), "http://x")
+    assert subject == "Votre commande n° 62 est prête"
+    assert "L'ensemble de votre commande n° 62 a été préparé le 30/03/2022 (à 11:51:45)." in body
+
+
+def test_the_buyers_confirmation_names_the_initiator_and_its_contact():
+    to, subject, body = mails.render("sub_order_paid", received("sub_order_paid"), "http://x")
+    assert to == "jared.leto@free.fr"
+    assert "commande n° 147, passée le 30/03/2022 (à 09:46:47)" in body
+    assert "initié par COLLEGE VICTOR PROUVE (approbateur@victorprouve.org)" in body
+    assert "Total : 29,80 € TTC" in body
+
+
+def test_the_creation_mail_gives_the_link_and_the_deadline():
+    to, _, body = mails.render("grouped_order_created", received("grouped_order_created"), "x")
+    assert to == "approbateur@victorprouve.org"
+    assert "http://x/souscription/TOKEN" in body and "29/03/2022" in body
+
+
+def test_an_abandoned_payment_sends_no_mail():
+    assert mails.wanted("payment_failed", PAYLOADS["payment_failed"])
+    assert not mails.wanted("payment_failed", dict(PAYLOADS["payment_failed"],
+                                                   state="cancelled"))
