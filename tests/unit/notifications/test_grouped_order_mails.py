@@ -59,7 +59,7 @@ def test_the_buyers_confirmation_names_the_initiator_and_its_contact():
     assert to == "jared.leto@free.fr"
     assert "commande n° 147, passée le 30/03/2022 (à 09:46:47)" in body
     assert "initié par COLLEGE VICTOR PROUVE (approbateur@victorprouve.org)" in body
-    assert "Total : 29,80 € TTC" in body
+    assert "Total : 29,80\xa0€ TTC" in body  # babel: a no-break space before €
 
 
 def test_the_creation_mail_gives_the_link_and_the_deadline():
