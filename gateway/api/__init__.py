@@ -6,14 +6,16 @@ from the form CSRF token but only accepts JSON bodies on writes: a cross-site pa
 SameSite=Lax."""
 from flask_smorest import Api
 
+from .grouped_orders import blp as grouped_orders_blp
 from .routes import blp
 
 
 def init_api(app, csrf):
     api = Api(app, spec_kwargs={"info": {"description": "Librairie collectivités, API v1"}})
 
-    csrf.exempt(blp)
-    api.register_blueprint(blp)
+    for blueprint in (blp, grouped_orders_blp):
+        csrf.exempt(blueprint)
+        api.register_blueprint(blueprint)
     from ..security import ANONYMOUS
     for endpoint, view in app.view_functions.items():
         if endpoint.startswith("api-docs."):

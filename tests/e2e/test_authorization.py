@@ -12,6 +12,7 @@ from tests.e2e.conftest import PASSWORD, csrf_token
 EVERYONE = {"anonymous", "utilisateur", "approbateur", "collectivite", "admin", "other"}
 SIGNED_IN = EVERYONE - {"anonymous"}
 MANAGERS = {"approbateur", "collectivite", "admin", "other"}
+COLLECTIVITY = {"utilisateur", "approbateur", "collectivite", "other"}
 ADMIN = {"admin"}
 
 # (endpoint, method) -> who is allowed. "other" is a Collectivité account of another
@@ -40,6 +41,37 @@ EXPECTED = {
     ("api.Accounts", "GET"): MANAGERS, ("api.Accounts", "POST"): MANAGERS,
     ("api.AccountActive", "PUT"): {"approbateur", "collectivite", "admin"},
     ("api.Clients", "GET"): ADMIN,
+    # grouped orders: the target is one initiated by the first collectivity's Collectivité
+    # account; only it (and the bookshop, on its own routes) sees it
+    ("grouped_orders.mine", "GET"): COLLECTIVITY,
+    ("grouped_orders.search", "GET"): COLLECTIVITY,
+    ("grouped_orders.new", "GET"): COLLECTIVITY, ("grouped_orders.new", "POST"): COLLECTIVITY,
+    ("grouped_orders.detail", "GET"): {"collectivite"},
+    ("grouped_orders.deadline", "POST"): {"collectivite"},
+    ("grouped_orders.pdf", "GET"): {"collectivite"},
+    ("subscription.page", "GET"): EVERYONE, ("subscription.page", "POST"): EVERYONE,
+    ("subscription.result", "GET"): EVERYONE, ("subscription.pay_again", "POST"): EVERYONE,
+    ("admin_grouped_orders.index", "GET"): ADMIN, ("admin_grouped_orders.detail", "GET"): ADMIN,
+    ("admin_grouped_orders.validate", "POST"): ADMIN,
+    ("admin_grouped_orders.cancel", "POST"): ADMIN,
+    ("admin_grouped_orders.make_available", "GET"): ADMIN,
+    ("admin_grouped_orders.make_available", "POST"): ADMIN,
+    ("admin_grouped_orders.reset", "POST"): ADMIN, ("admin_grouped_orders.pdf", "GET"): ADMIN,
+    ("admin_grouped_orders.validate_sub", "POST"): ADMIN,
+    ("admin_grouped_orders.cancel_sub", "POST"): ADMIN,
+    ("api_grouped_orders.Mine", "GET"): COLLECTIVITY,
+    ("api_grouped_orders.Mine", "POST"): COLLECTIVITY,
+    ("api_grouped_orders.MineOne", "GET"): {"collectivite"},
+    ("api_grouped_orders.Deadline", "PUT"): {"collectivite"},
+    ("api_grouped_orders.Public", "GET"): EVERYONE,
+    ("api_grouped_orders.Subscribe", "POST"): EVERYONE,
+    ("api_grouped_orders.BuyerStatus", "GET"): EVERYONE,
+    ("api_grouped_orders.Pay", "POST"): EVERYONE,
+    ("api_grouped_orders.AdminList", "GET"): ADMIN,
+    ("api_grouped_orders.AdminOne", "GET"): ADMIN,
+    ("api_grouped_orders.AdminAction", "POST"): ADMIN,
+    ("api_grouped_orders.AdminCancel", "POST"): ADMIN,
+    ("api_grouped_orders.AdminSubAction", "POST"): ADMIN,
 }
 
 # sign-outs last, so that each visitor stays signed in for the rest of the walk
@@ -63,16 +95,25 @@ def test_every_route_is_in_the_matrix():
     assert {(e, m) for e, m, _ in routes()} == set(EXPECTED)
 
 
-def url_for(rule, target_id):
-    values = {"<int:account_id>": str(target_id), "<int:mail_id>": "1", "<token>": "x" * 20,
+def url_for(rule, endpoint, target):
+    values = {"<int:account_id>": str(target["account_id"]), "<int:mail_id>": "1",
+              "<token>": target["token"] if "subscription" in endpoint or "Public" in endpoint
+              or "Subscribe" in endpoint or "BuyerStatus" in endpoint or "Pay" in endpoint
+              else "x" * 20,
+              "<buyer_token>": target["buyer_token"], "<int:number>": str(target["number"]),
+              "<int:sub_number>": str(target["sub_number"]),
+              "<any(validation, availability, reset):action>": "reset",
+              "<any(validation, cancellation):action>": "validation",
               "<ean>": "9791097284657", "<service>": "notifications", "<int:letter_id>": "999999"}
     for key, value in values.items():
         rule = rule.replace(key, value)
+    assert "<" not in rule, rule
     return rule
 
 
 def denied(response):
-    if response.status_code == 403:
+    """Refused: 403, 401 / the sign-in page, or 404 for an object that is not one's own."""
+    if response.status_code in (403, 404):
         return True
     if response.status_code == 302 and "/connexion?next=" in response.headers.get("Location", ""):
         return True
@@ -91,16 +132,38 @@ def visitor(suite, people, who):
     return s
 
 
+@pytest.fixture(scope="module")
+def target(suite, people):
+    """The objects the walk aims at: an account and a grouped order of the first collectivity,
+    with one buyer."""
+    from datetime import date, timedelta
+    from tests.e2e.conftest import api_session
+    owner = api_session(suite, people["collectivite"]["email"], PASSWORD)
+    go = owner.post(suite.gateway_url + "/api/v1/grouped-orders", json={
+        "client_number": "16", "ean": "9782330150136", "pickup": "bookshop",
+        "deadline": (date.today() + timedelta(days=10)).isoformat()})
+    assert go.status_code == 201, go.text
+    go = go.json()
+    token = go["subscription_url"].rsplit("/", 1)[1]
+    sub = requests.post(f"{suite.gateway_url}/api/v1/public/grouped-orders/{token}/"
+                        "subscriptions", json={"first_name": "Ana", "last_name": "Lys",
+                                               "email": "ana@lys.fr", "quantity": 1,
+                                               "accepted_terms": True}).json()
+    return {"account_id": people["utilisateur"]["id"], "number": go["number"], "token": token,
+            "buyer_token": sub["buyer_token"], "sub_number": sub["number"]}
+
+
 @pytest.mark.parametrize("who", sorted(EVERYONE))
-def test_each_visitor_on_each_route(suite, people, who):
+def test_each_visitor_on_each_route(suite, people, target, who):
     s = visitor(suite, people, who)
-    target = people["utilisateur"]["id"]
     token = csrf_token(s, suite.gateway_url + "/connexion")
     wrong = []
     for endpoint, method, rule in sorted(routes(), key=lambda r: ((r[0], r[1]) in LAST, r)):
-        url = suite.gateway_url + url_for(rule, target)
+        url = suite.gateway_url + url_for(rule, endpoint, target)
         if endpoint.startswith("api"):
             kwargs = {"json": {"active": True} if endpoint == "api.AccountActive" else {}}
+        elif endpoint == "subscription.page":
+            kwargs = {"data": {"csrf_token": token}}  # an incomplete form: refused, not denied
         else:
             kwargs = {"data": {"csrf_token": token, "active": "1"}}
         if method == "GET":

@@ -98,6 +98,8 @@ class Suite:
             DATABASE_URL_TEMPLATE=self.db_template, VAR_DIR=str(self.tmp / "var"),
             SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp_port), PUBLIC_URL=self.gateway_url,
             GATEWAY_SECRET_KEY="test-" + uuid.uuid4().hex, LOG_LEVEL="INFO",
+            GROUPED_ORDERS_DEADLINE_INTERVAL="1",
+            PAYMENTS_PUBLIC_URL=f"http://127.0.0.1:{self.payments_port}",
             PYTHONUNBUFFERED="1")
         self.procs = {}
         self._migrate()

@@ -1,0 +1,174 @@
+"""API v1: grouped orders for the initiator, the buyers (public, by token) and the bookshop.
+Thin: each route is one RPC; the views are those of the grouped_orders service."""
+from flask import g, request, url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from ..security import ADMIN, ANONYMOUS, COLLECTIVITY
+from ..services import rpc
+from .routes import json_only
+
+blp = Blueprint("api_grouped_orders", __name__, url_prefix="/api/v1",
+                description="Commandes groupées")
+blp.before_request(json_only)
+
+
+class CreateIn(Schema):
+    client_number = fields.String(required=True, validate=validate.Length(max=40))
+    ean = fields.String(required=True, validate=validate.Length(max=20))
+    deadline = fields.String(required=True, validate=validate.Length(max=10))
+    pickup = fields.String(required=True, validate=validate.Length(max=20))
+    comment = fields.String(load_default="", validate=validate.Length(max=1000))
+
+
+class DeadlineIn(Schema):
+    deadline = fields.String(required=True, validate=validate.Length(max=10))
+
+
+class SubscribeIn(Schema):
+    first_name = fields.String(required=True, validate=validate.Length(max=200))
+    last_name = fields.String(required=True, validate=validate.Length(max=200))
+    email = fields.String(required=True, validate=validate.Length(max=300))
+    quantity = fields.Integer(required=True)
+    accepted_terms = fields.Boolean(required=True)
+
+
+class ReasonIn(Schema):
+    reason = fields.String(load_default="", validate=validate.Length(max=1000))
+
+
+class TabQuery(Schema):
+    tab = fields.String(load_default="validation",
+                        validate=validate.OneOf(["validation", "traitement", "cloturees",
+                                                 "annulees"]))
+
+
+def allow_methods(cls, who, *methods):
+    for method in methods:
+        getattr(cls, method).allowed = frozenset(who)
+    return cls
+
+
+@blp.route("/grouped-orders")
+class Mine(MethodView):
+    @blp.response(200)
+    def get(self):
+        """The signed-in account's grouped orders."""
+        return rpc("grouped_orders", "list_my_grouped_orders", g.user["id"])
+
+    @blp.arguments(CreateIn)
+    @blp.response(201)
+    def post(self, data):
+        """Create a grouped order (deadline YYYY-MM-DD; pickup "bookshop" or "address-N")."""
+        return rpc("grouped_orders", "create_grouped_order", g.user["id"], data)
+
+
+@blp.route("/grouped-orders/<int:number>")
+class MineOne(MethodView):
+    @blp.response(200)
+    def get(self, number):
+        return rpc("grouped_orders", "get_my_grouped_order", g.user["id"], number)
+
+
+@blp.route("/grouped-orders/<int:number>/deadline")
+class Deadline(MethodView):
+    @blp.arguments(DeadlineIn)
+    @blp.response(200)
+    def put(self, data, number):
+        return rpc("grouped_orders", "change_deadline", g.user["id"], number, data["deadline"])
+
+
+@blp.route("/public/grouped-orders/<token>")
+class Public(MethodView):
+    @blp.response(200)
+    def get(self, token):
+        """What the public subscription page shows."""
+        return rpc("grouped_orders", "public_grouped_order", token[:64])
+
+
+@blp.route("/public/grouped-orders/<token>/subscriptions")
+class Subscribe(MethodView):
+    @blp.arguments(SubscribeIn)
+    @blp.response(201)
+    def post(self, data, token):
+        """Subscribe; the answer carries the buyer's own token for paying and following."""
+        return rpc("grouped_orders", "subscribe", token[:64], data)
+
+
+@blp.route("/public/grouped-orders/<token>/subscriptions/<buyer_token>")
+class BuyerStatus(MethodView):
+    @blp.response(200)
+    def get(self, token, buyer_token):
+        return rpc("grouped_orders", "buyer_status", token[:64], buyer_token[:64])
+
+
+@blp.route("/public/grouped-orders/<token>/subscriptions/<buyer_token>/payments")
+class Pay(MethodView):
+    @blp.response(201)
+    def post(self, token, buyer_token):
+        """Start a payment attempt: redirect the buyer to `redirect_url`."""
+        return_url = url_for("subscription.result", token=token, buyer_token=buyer_token,
+                             _external=True)
+        return rpc("grouped_orders", "start_payment", token[:64], buyer_token[:64], return_url)
+
+
+@blp.route("/admin/grouped-orders")
+class AdminList(MethodView):
+    @blp.arguments(TabQuery, location="query")
+    @blp.response(200)
+    def get(self, args):
+        return rpc("grouped_orders", "admin_list", g.user["id"], args["tab"])
+
+
+@blp.route("/admin/grouped-orders/<int:number>")
+class AdminOne(MethodView):
+    @blp.response(200)
+    def get(self, number):
+        return rpc("grouped_orders", "admin_get", g.user["id"], number)
+
+
+ACTIONS = {"validation": "validate_grouped_order", "availability": "make_available",
+           "reset": "reset_status"}
+
+
+@blp.route("/admin/grouped-orders/<int:number>/<any(validation, availability, reset):action>")
+class AdminAction(MethodView):
+    @blp.response(200)
+    def post(self, number, action):
+        """Validate (send to Librisoft), make available, or reset the status."""
+        return rpc("grouped_orders", ACTIONS[action], g.user["id"], number)
+
+
+@blp.route("/admin/grouped-orders/<int:number>/cancellation")
+class AdminCancel(MethodView):
+    @blp.arguments(ReasonIn)
+    @blp.response(200)
+    def post(self, data, number):
+        return rpc("grouped_orders", "cancel_grouped_order", g.user["id"], number,
+                   data["reason"])
+
+
+@blp.route("/admin/sub-orders/<int:sub_number>/<any(validation, cancellation):action>")
+class AdminSubAction(MethodView):
+    @blp.response(200)
+    def post(self, sub_number, action):
+        if action == "validation":
+            return rpc("grouped_orders", "admin_validate_sub_order", g.user["id"], sub_number)
+        body = request.get_json(silent=True) or {}
+        return rpc("grouped_orders", "admin_cancel_sub_order", g.user["id"], sub_number,
+                   str(body.get("reason", ""))[:500])
+
+
+allow_methods(Mine, COLLECTIVITY, "get", "post")
+allow_methods(MineOne, COLLECTIVITY, "get")
+allow_methods(Deadline, COLLECTIVITY, "put")
+allow_methods(Public, [ANONYMOUS], "get")
+allow_methods(Subscribe, [ANONYMOUS], "post")
+allow_methods(BuyerStatus, [ANONYMOUS], "get")
+allow_methods(Pay, [ANONYMOUS], "post")
+allow_methods(AdminList, [ADMIN], "get")
+allow_methods(AdminOne, [ADMIN], "get")
+allow_methods(AdminAction, [ADMIN], "post")
+allow_methods(AdminCancel, [ADMIN], "post")
+allow_methods(AdminSubAction, [ADMIN], "post")

@@ -1,0 +1,91 @@
+"""The initiator's grouped orders (reference 000, "L'initiateur de la commande"): create one for
+an article, follow it, change its deadline, export the sign-in sheet."""
+import base64
+
+from flask import (Blueprint, Response, flash, g, redirect, render_template, request, url_for)
+
+from services.common.errors import DomainError
+
+from ..security import COLLECTIVITY, allow
+from ..services import rpc
+from .catalogue import page_arg
+
+bp = Blueprint("grouped_orders", __name__, url_prefix="/commandes-groupees")
+
+
+@bp.get("/")
+@allow(*COLLECTIVITY)
+def mine():
+    return render_template("grouped_orders/mine.html",
+                           orders=rpc("grouped_orders", "list_my_grouped_orders", g.user["id"]))
+
+
+@bp.get("/nouvelle")
+@allow(*COLLECTIVITY)
+def search():
+    query = request.args.get("q", "").strip()[:200]
+    result = rpc("librisoft_bridge", "search_articles", query, page_arg(), 20) if query else None
+    return render_template("grouped_orders/search.html", query=query, result=result)
+
+
+def _client_number():
+    numbers = [c["number"] for c in g.user["clients"]]
+    wanted = request.values.get("client_number", "")
+    return wanted if wanted in numbers else (numbers[0] if numbers else "")
+
+
+@bp.route("/nouvelle/<ean>", methods=["GET", "POST"])
+@allow(*COLLECTIVITY)
+def new(ean):
+    article = rpc("librisoft_bridge", "get_article", ean[:20])
+    client_number = _client_number()
+    pickups = rpc("grouped_orders", "pickup_options", g.user["id"], client_number)
+    form = {"deadline": "", "pickup": "", "comment": "", "client_number": client_number}
+    if request.method == "POST" and request.form.get("step") == "create":
+        form.update(deadline=request.form.get("deadline", "")[:10],
+                    pickup=request.form.get("pickup", "")[:20],
+                    comment=request.form.get("comment", "")[:1000])
+        try:
+            created = rpc("grouped_orders", "create_grouped_order", g.user["id"],
+                          dict(form, ean=article["ean"]))
+        except DomainError as exc:
+            return render_template("grouped_orders/new.html", article=article, form=form,
+                                   pickups=pickups, error=exc.message, errors=exc.details), 400
+        flash(f"La commande groupée n° {created['number']} est créée. Communiquez le lien de "
+              "souscription aux acheteurs : il vous a aussi été envoyé par e-mail.", "success")
+        return redirect(url_for("grouped_orders.detail", number=created["number"]))
+    return render_template("grouped_orders/new.html", article=article, form=form,
+                           pickups=pickups)
+
+
+@bp.get("/<int:number>")
+@allow(*COLLECTIVITY)
+def detail(number):
+    return render_template("grouped_orders/detail.html", go=rpc(
+        "grouped_orders", "get_my_grouped_order", g.user["id"], number), admin=False)
+
+
+@bp.post("/<int:number>/date-limite")
+@allow(*COLLECTIVITY)
+def deadline(number):
+    try:
+        go = rpc("grouped_orders", "change_deadline", g.user["id"], number,
+                 request.form.get("deadline", "")[:10])
+    except DomainError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(f"La date limite est maintenant le {go['deadline'][8:10]}/{go['deadline'][5:7]}/"
+              f"{go['deadline'][:4]}.", "success")
+    return redirect(url_for("grouped_orders.detail", number=number))
+
+
+def pdf_response(number):
+    data = base64.b64decode(rpc("grouped_orders", "export_pdf", g.user["id"], number))
+    return Response(data, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="commande-groupee-{number}.pdf"'})
+
+
+@bp.get("/<int:number>/pdf")
+@allow(*COLLECTIVITY)
+def pdf(number):
+    return pdf_response(number)
