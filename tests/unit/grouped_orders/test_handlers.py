@@ -1,0 +1,211 @@
+"""The grouped orders use cases on a real (SQLite) database, with the clock in hand."""
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+import pytest
+
+from services.common.db import Database
+from services.common.errors import DomainError
+from services.grouped_orders import bookshop, handlers
+from services.grouped_orders.models import Base
+
+NOW = datetime(2022, 3, 28, 8, 0, tzinfo=timezone.utc)
+INITIATOR = {"id": 7, "email": "approbateur@victorprouve.org"}
+CLIENT = {"number": "21", "name": "COLLEGE VICTOR PROUVE", "email": "cdi@victorprouve.org",
+          "phone": "03 88 69 69 69",
+          "addresses": [{"label": "ANNEXE", "line1": "2, rue des jonquilles", "line2": "",
+                         "postal_code": "54000", "city": "NANCY"}]}
+WESTERN = {"ean": "9791097284657", "title": "WESTERN COQUILLETTES", "author": "LE GUEN/XENARD",
+           "publisher": "ORSO", "price_ttc": "14.90", "vat_rate": "5.5"}
+URL = "http://localhost:8000"
+
+
+class Events(list):
+    def __call__(self, session, event_type, payload):
+        self.append((event_type, payload))
+
+    def of(self, event_type):
+        return [p for t, p in self if t == event_type]
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = Database("grouped_orders", Base.metadata, f"sqlite:///{tmp_path / 'g.db'}")
+    Base.metadata.create_all(database.engine)
+    yield database
+    database.dispose()
+
+
+def tx(db, fn, *args):
+    with db.transaction() as s:
+        return fn(s, *args)
+
+
+def create(db, events, deadline=date(2022, 3, 29), article=WESTERN):
+    return tx(db, handlers.create, INITIATOR, CLIENT, article,
+              {"deadline": deadline.isoformat(), "pickup": "address-0"}, NOW, events, URL,
+              "À la librairie")
+
+
+def subscribe(db, token, first, last, qty, at=NOW):
+    return tx(db, handlers.subscribe, token, {"first_name": first, "last_name": last,
+                                              "email": f"{first.lower()}@free.fr",
+                                              "quantity": qty, "accepted_terms": True}, at)
+
+
+def pay(db, events, token, sub, payment_id, at=NOW):
+    attempt = tx(db, handlers.begin_payment_attempt, token, sub["buyer_token"], at)
+    tx(db, handlers.attach_payment, attempt["attempt_id"],
+       {"payment_id": payment_id, "redirect_url": "http://sandbox", "state": "processing"})
+    payload = {"payment_id": payment_id, "reference_kind": "sub_order",
+               "reference_id": attempt["reference_id"], "amount": attempt["amount"],
+               "provider": "sandbox", "occurred_at": at.isoformat()}
+    tx(db, handlers.on_payment_succeeded, payload, at, events, URL)
+    return payload
+
+
+def test_reference_62_from_creation_to_availability(db):
+    events = Events()
+    go = create(db, events)
+    token = go["subscription_url"].rsplit("/", 1)[1]
+    assert len(token) >= 32 and go["pickup_label"].startswith("COLLEGE VICTOR PROUVE\nANNEXE")
+    (created,) = events.of("grouped_order_created")
+    assert created["subscription_url"] == f"{URL}/souscription/{token}"
+    leto = subscribe(db, token, "Jared", "Leto", 2)
+    diaz = subscribe(db, token, "Cameron", "Diaz", 1)
+    rourke = subscribe(db, token, "Mickey", "Rourke", 3)
+    pay(db, events, token, leto, "pay-leto")
+    pay(db, events, token, rourke, "pay-rourke")
+    assert [p["total_ttc"] for p in events.of("sub_order_paid")] == ["29.80", "44.70"]
+    view = tx(db, bookshop.get, go["number"], NOW, URL)
+    assert "Des paiements" in " ".join(view["validation_blockers"])
+    tx(db, bookshop.cancel_sub_order, diaz["number"], "", NOW, events, URL)
+    assert events.of("sub_order_cancelled")[0]["refund_expected"] is False
+    view = tx(db, bookshop.get, go["number"], NOW, URL)
+    assert view["summary"] == {
+        "articles": {"cancelled": 1, "awaiting_payment": 0, "paid": 5},
+        "sub_orders": {"cancelled": 1, "awaiting_payment": 0, "paid": 2},
+        "total_awaiting": "0.00", "total_paid": "74.50"}
+    assert view["validation_blockers"] == [
+        "Vous pourrez valider cette commande groupée dans 2 jours."]
+    with pytest.raises(DomainError):
+        tx(db, bookshop.validate, go["number"], NOW, events, URL)
+    # the deadline passes: the timer closes it once, even if it runs twice
+    later = datetime(2022, 3, 30, 7, 0, tzinfo=timezone.utc)
+    assert tx(db, bookshop.close_expired, later, events, URL) == [go["number"]]
+    assert tx(db, bookshop.close_expired, later, events, URL) == []
+    (passed,) = events.of("grouped_order_deadline_passed")
+    assert (passed["paid_quantity"], passed["paid_total"]) == (5, "74.50")
+    with pytest.raises(DomainError) as exc:
+        subscribe(db, token, "Late", "Comer", 1, at=later)
+    assert exc.value.code == "conflict"
+    view = tx(db, bookshop.validate, go["number"], later, events, URL)
+    assert view["status"] == "processing"
+    (validated,) = events.of("grouped_order_validated")
+    assert (validated["quantity"], validated["unit_price_ttc"], validated["total_ttc"]) == \
+        (5, "14.90", "74.50")
+    tx(db, handlers.on_classic_order_status_changed, {
+        "order_number": 637, "source_kind": "grouped_order", "source_number": go["number"],
+        "picked_up": True, "librisoft_number": "L-1234", "status": "Préparation commande"})
+    view = tx(db, bookshop.make_available, go["number"], later, events, URL)
+    assert (view["status"], view["librisoft_status"]) == ("closed", "Préparation commande")
+    assert events.of("grouped_order_made_available")[0]["quantity"] == 5
+    assert tx(db, bookshop.reset_status, go["number"], later, URL)["status"] == "processing"
+
+
+def test_reference_65_totals_while_a_payment_is_pending(db):
+    events = Events()
+    livre = dict(WESTERN, ean="9782362210419", price_ttc="6.40",
+                 title="LE LIVRE QU'IL NE FAUT SURTOUT, SURTOUT, SURTOUT, PAS LIRE !")
+    go = create(db, events, deadline=date(2022, 4, 6), article=livre)
+    token = go["subscription_url"].rsplit("/", 1)[1]
+    for i, (first, last, qty) in enumerate((("Louise", "Grandville", 1),
+                                            ("Oscar", "Benhattia", 1))):
+        pay(db, events, token, subscribe(db, token, first, last, qty), f"p{i}")
+    noe = subscribe(db, token, "Noé", "Guidoni", 2)
+    summary = tx(db, bookshop.get, go["number"], NOW, URL)["summary"]
+    assert (summary["total_paid"], summary["total_awaiting"]) == ("12.80", "12.80")
+    tx(db, bookshop.validate_sub_order, noe["number"], NOW, events, URL)  # a cheque
+    summary = tx(db, bookshop.get, go["number"], NOW, URL)["summary"]
+    assert summary["articles"]["paid"] == 4 and summary["sub_orders"]["paid"] == 3
+    assert summary["total_paid"] == "25.60"
+    assert events.of("sub_order_paid")[-1]["manual"] is True
+
+
+def test_payments_only_move_forward_and_late_ones_are_refunded(db):
+    events = Events()
+    go = create(db, events)
+    token = go["subscription_url"].rsplit("/", 1)[1]
+    leto = subscribe(db, token, "Jared", "Leto", 2)
+    payload = pay(db, events, token, leto, "pay-1")
+    tx(db, handlers.on_payment_succeeded, payload, NOW, events, URL)  # the same payment again
+    assert len(events.of("sub_order_paid")) == 1 and not events.of("refund_requested")
+    tx(db, handlers.on_payment_failed, dict(payload, state="refused"))  # late, out of order
+    assert tx(db, bookshop.get, go["number"], NOW, URL)["sub_orders"][0]["status"] == "paid"
+    # a sub-order cancelled while its buyer was paying is refunded when the payment lands
+    diaz = subscribe(db, token, "Cameron", "Diaz", 1)
+    attempt = tx(db, handlers.begin_payment_attempt, token, diaz["buyer_token"], NOW)
+    tx(db, handlers.attach_payment, attempt["attempt_id"], {"payment_id": "pay-2"})
+    tx(db, bookshop.cancel_sub_order, diaz["number"], "doublon", NOW, events, URL)
+    tx(db, handlers.on_payment_succeeded, {
+        "payment_id": "pay-2", "reference_kind": "sub_order", "reference_id": str(diaz["number"]),
+        "amount": "14.90", "provider": "sandbox", "occurred_at": NOW.isoformat()}, NOW, events,
+       URL)
+    (refund,) = events.of("refund_requested")
+    assert (refund["payment_id"], refund["amount"]) == ("pay-2", "14.90")
+
+
+def test_cancelling_a_grouped_order_refunds_the_paid_and_tells_everyone(db):
+    events = Events()
+    go = create(db, events)
+    token = go["subscription_url"].rsplit("/", 1)[1]
+    pay(db, events, token, subscribe(db, token, "Jared", "Leto", 2), "pay-1")
+    subscribe(db, token, "Cameron", "Diaz", 1)
+    with pytest.raises(DomainError):
+        tx(db, bookshop.cancel, go["number"], "  ", NOW, events, URL)
+    view = tx(db, bookshop.cancel, go["number"], "Titre épuisé", NOW, events, URL)
+    assert view["status"] == "cancelled" and not view["subscriptions_open"]
+    assert [r["amount"] for r in events.of("refund_requested")] == ["29.80"]
+    assert [c["refund_expected"] for c in events.of("sub_order_cancelled")] == [True, False]
+    assert events.of("grouped_order_cancelled")[0]["reason"] == "Titre épuisé"
+    tx(db, handlers.on_payment_refunded, {
+        "payment_id": "pay-1", "reference_kind": "sub_order",
+        "reference_id": str(view["sub_orders"][0]["number"]), "amount": "29.80",
+        "provider": "sandbox", "occurred_at": NOW.isoformat(), "refund_id": "r1"})
+    assert tx(db, bookshop.get, go["number"], NOW, URL)["sub_orders"][0]["refund_state"] == \
+        "refunded"
+
+
+def test_the_initiator_sees_only_its_own_and_moves_the_deadline_forward_only(db):
+    events = Events()
+    go = create(db, events)
+    with pytest.raises(DomainError) as exc:
+        tx(db, handlers.get_for_initiator, go["number"], 99, NOW, URL)
+    assert exc.value.code == "not_found"
+    moved = tx(db, handlers.change_deadline, go["number"], 7, "2022-04-10", NOW, URL)
+    assert moved["deadline"] == "2022-04-10"
+    with pytest.raises(DomainError):
+        tx(db, handlers.change_deadline, go["number"], 7, "2022-03-01", NOW, URL)
+    with pytest.raises(DomainError):
+        tx(db, handlers.create, INITIATOR, CLIENT, WESTERN,
+           {"deadline": "2022-04-10", "pickup": "address-9"}, NOW, events, URL, "Librairie")
+
+
+def test_the_public_view_shows_nothing_of_the_other_buyers(db):
+    events = Events()
+    go = create(db, events)
+    token = go["subscription_url"].rsplit("/", 1)[1]
+    subscribe(db, token, "Jared", "Leto", 2)
+    public = tx(db, handlers.public, token, NOW)
+    assert "sub_orders" not in public and "jared" not in str(public).lower()
+    assert public["unit_price"] == "14.90" and public["client_name"] == "COLLEGE VICTOR PROUVE"
+    with pytest.raises(DomainError):
+        tx(db, handlers.public, "not-a-token", NOW)
+
+
+def test_money_is_decimal_to_the_cent(db):
+    events = Events()
+    go = create(db, events, article=dict(WESTERN, price_ttc="0.10"))
+    token = go["subscription_url"].rsplit("/", 1)[1]
+    sub = subscribe(db, token, "A", "B", 3)
+    assert sub["total"] == "0.30" and Decimal(sub["total"]) == Decimal("0.30")
