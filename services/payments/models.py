@@ -1,4 +1,102 @@
-"""payments tables. Only the messaging tables for now; the feature's own tables come with its issue."""
+"""payments tables: payments, the provider notifications applied (one row per provider event id,
+written in the same transaction as the state change), refunds; and the sandbox provider's own
+records (its checkouts, refunds and the notifications it sends back)."""
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import (DateTime, ForeignKey, Index, Integer, Numeric, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
 from services.common.db import make_base
 
 Base = make_base()
+
+MONEY = Numeric(10, 2)
+
+
+class Payment(Base):
+    __tablename__ = "payments"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    reference_kind: Mapped[str] = mapped_column(String(40))
+    reference_id: Mapped[str] = mapped_column(String(64))
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    description: Mapped[str] = mapped_column(String(200))
+    customer_email: Mapped[str] = mapped_column(String(254))
+    return_url: Mapped[str] = mapped_column(String(2000))
+    idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
+    provider: Mapped[str] = mapped_column(String(40))
+    checkout_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    redirect_url: Mapped[str | None] = mapped_column(String(2000), nullable=True)
+    state: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    refunds: Mapped[list["Refund"]] = relationship(
+        back_populates="payment", lazy="selectin", order_by="Refund.created_at")
+    __table_args__ = (
+        UniqueConstraint("provider", "checkout_id", name="uq_payments_provider_checkout"),
+        Index("ix_payments_reference", "reference_kind", "reference_id", "created_at"),
+    )
+
+
+class ProviderEvent(Base):
+    """A provider notification applied (or deliberately ignored): its event id is taken once."""
+    __tablename__ = "provider_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    provider: Mapped[str] = mapped_column(String(40))
+    event_id: Mapped[str] = mapped_column(String(100))
+    type: Mapped[str] = mapped_column(String(40))
+    payment_id: Mapped[str] = mapped_column(String(40))
+    outcome: Mapped[str] = mapped_column(String(20))  # applied | ignored
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    __table_args__ = (UniqueConstraint("provider", "event_id", name="uq_provider_events_id"),)
+
+
+class Refund(Base):
+    """One refund per payment (the unique payment id makes a concurrent second one fail)."""
+    __tablename__ = "refunds"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    payment_id: Mapped[str] = mapped_column(ForeignKey("payments.id"), unique=True)
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    state: Mapped[str] = mapped_column(String(20))  # pending | succeeded
+    provider_ref: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    payment: Mapped[Payment] = relationship(back_populates="refunds")
+
+
+# ---- the sandbox provider's records ---------------------------------------------------------
+class SandboxCheckout(Base):
+    __tablename__ = "sandbox_checkouts"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    payment_id: Mapped[str] = mapped_column(String(40))
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    description: Mapped[str] = mapped_column(String(200))
+    return_url: Mapped[str] = mapped_column(String(2000))
+    status: Mapped[str] = mapped_column(String(20))  # open | paid | refused | cancelled | error
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class SandboxRefund(Base):
+    __tablename__ = "sandbox_refunds"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    checkout_id: Mapped[str] = mapped_column(ForeignKey("sandbox_checkouts.id"))
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SandboxNotification(Base):
+    """A notification the sandbox owes the payments callback endpoint, kept until delivered."""
+    __tablename__ = "sandbox_notifications"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(100), unique=True)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    __table_args__ = (Index("ix_sandbox_notifications_due", "delivered_at", "next_attempt_at"),)
