@@ -1,5 +1,6 @@
 """The pages in a real browser: Playwright drives Debian's Chromium. Screenshots are kept under
 test-artifacts/ (a phone-sized viewport: the users run this from their phones too)."""
+import re
 import uuid
 from pathlib import Path
 
@@ -35,6 +36,20 @@ def page(browser):
 def shot(page, name):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def new_page(browser):
+    contexts = []
+
+    def make():
+        context = browser.new_context(viewport=PHONE, locale="fr-FR")
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
 
 
 def login(page, base, email, password):
@@ -104,3 +119,81 @@ def test_admin_creates_a_collectivity_account_which_creates_a_user(suite, demo_f
     page.goto(base + "/comptes/nouveau")
     expect(page.get_by_role("heading", level=1)).to_have_text("Accès refusé")
     shot(page, "08-acces-refuse")
+
+
+def buy(page, link, first, last, quantity, refuse_first=False):
+    page.goto(link)
+    page.get_by_label("Prénom").fill(first)
+    page.get_by_label("Nom", exact=True).fill(last)
+    page.get_by_label("Email").fill(f"{first}.{last}@free.fr".lower())
+    page.get_by_label("Quantité").fill(str(quantity))
+    expect(page.locator("#total")).to_contain_text(f"{14.90 * quantity:.2f}".replace(".", ","))
+    page.get_by_label("J'accepte les conditions générales de vente").check()
+    page.get_by_role("button", name="Payer la commande").click()
+    expect(page.get_by_role("button", name="Refuser")).to_be_visible()
+    if refuse_first:
+        shot(page, f"12-sandbox-{last.lower()}")
+        page.get_by_role("button", name="Refuser").click()
+        expect(page.get_by_role("alert")).to_contain_text("refusé")
+        shot(page, f"13-paiement-refuse-{last.lower()}")
+        page.get_by_role("button", name="Réessayer le paiement").click()
+    page.get_by_role("button", name="Payer", exact=False).first.click()
+    expect(page.get_by_role("status")).to_contain_text("Paiement confirmé", timeout=20000)
+
+
+def test_a_grouped_order_journey_in_the_browser(suite, people, demo_feeds, page, new_page):
+    from tests.e2e.conftest import PASSWORD
+    from tests.e2e import grouped
+    base = suite.gateway_url
+    login(page, base, people["collectivite"]["email"], PASSWORD)
+    page.get_by_role("link", name="Mes commandes groupées").first.click()
+    page.get_by_role("link", name="Créer une nouvelle commande groupée").click()
+    page.get_by_label("Rechercher un article").fill("western coquillettes")
+    page.get_by_role("button", name="Rechercher").click()
+    page.get_by_role("link", name="Choisir WESTERN COQUILLETTES").click()
+    expect(page.get_by_text("prix public")).to_be_visible()
+    deadline = grouped.paris_today() + __import__("datetime").timedelta(days=5)
+    page.get_by_label("Date limite de souscription").fill(deadline.isoformat())
+    page.get_by_label("À la librairie", exact=False).check()
+    shot(page, "10-creation-commande-groupee")
+    page.get_by_role("button", name="Créer la commande groupée").click()
+    expect(page.get_by_role("status")).to_contain_text("est créée")
+    link = page.get_by_role("link", name=re.compile("/souscription/")).get_attribute("href")
+    number = int(re.search(r"n° (\d+)", page.get_by_role("heading", level=1).inner_text())[1])
+    shot(page, "11-commande-groupee-creee")
+
+    buy(new_page(), link, "Jared", "Leto", 2, refuse_first=True)
+    second = new_page()
+    buy(second, link, "Mickey", "Rourke", 3)
+    shot(second, "14-paiement-confirme")
+
+    page.reload()
+    expect(page.get_by_role("cell", name="74,50 €")).to_be_visible()
+    shot(page, "15-suivi-initiateur")
+
+    grouped.pass_deadline(suite, number)
+    admin = new_page()
+    login(admin, base, ADMIN_EMAIL, ADMIN_PASSWORD)
+    admin.get_by_role("link", name="Commandes groupées").first.click()
+    admin.get_by_role("link", name=f"Voir détail de la commande {number}").click()
+    button = admin.get_by_role("button", name="Valider la commande groupée et envoyer vers "
+                                              "LIBRISOFT")
+    for _ in range(20):  # the deadline timer runs every second here
+        if button.count():
+            break
+        admin.wait_for_timeout(500)
+        admin.reload()
+    shot(admin, "16-admin-avant-validation")
+    button.click()
+    expect(admin.get_by_role("status").first).to_contain_text("validée et envoyée vers LIBRISOFT")
+    admin.get_by_role("link", name="Mettre à disposition").click()
+    shot(admin, "17-confirmation-mise-a-disposition")
+    admin.get_by_role("button", name="Envoyer le mail et clôturer la commande").click()
+    expect(admin.get_by_text("Clôturée", exact=True)).to_be_visible()
+    shot(admin, "18-commande-cloturee")
+
+    closed = new_page()
+    closed.goto(link)
+    expect(closed.get_by_role("alert")).to_contain_text("souscriptions à cette commande "
+                                                        "groupée sont closes")
+    shot(closed, "19-souscriptions-closes")
