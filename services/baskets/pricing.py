@@ -1,0 +1,127 @@
+"""Collectivity prices (reference 001, annexe; Loi Lang). Pure Python, Decimal only.
+
+One rounding rule, documented in docs/prices.md: each line is rounded half-up to the cent, in
+this order — the line's TTC (public unit price TTC × quantity, less the discount rounded to the
+cent), then its HT (TTC / (1 + VAT), rounded), and its VAT is TTC − HT. Totals are sums of the
+rounded lines, so Sous-total HT + Total TVA = Total TTC exactly."""
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+VAT_RATES = {"2.1": Decimal("2.1"), "5.5": Decimal("5.5"), "20": Decimal("20")}
+BOOK_VAT = "5.5"
+LANG_CAP = Decimal("9")  # Loi Lang: at most 9 % off a book for a collectivity
+
+
+def cents(value) -> Decimal:
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def vat_key(rate) -> str:
+    key = str(Decimal(str(rate)).normalize())
+    key = {"20": "20", "2E+1": "20"}.get(key, key)
+    if key not in VAT_RATES:
+        raise ValueError(f"unknown VAT rate {rate!r}")
+    return key
+
+
+@dataclass(frozen=True)
+class Discounts:
+    vat_2_1: Decimal
+    vat_5_5: Decimal
+    vat_20: Decimal
+    school: Decimal
+
+    @classmethod
+    def of(cls, d: dict) -> "Discounts":
+        return cls(*(Decimal(str(d[k])) for k in ("vat_2_1", "vat_5_5", "vat_20", "school")))
+
+
+def discount_for(discounts: Discounts, vat_rate, school_book: bool) -> tuple[Decimal, bool]:
+    """(the discount % applied, whether Loi Lang capped it). A school book takes the school
+    discount; a book (VAT 5.5) takes the client's 5.5 rate capped at 9 %; others their rate."""
+    key = vat_key(vat_rate)
+    if school_book:
+        return discounts.school, False
+    rate = {"2.1": discounts.vat_2_1, "5.5": discounts.vat_5_5, "20": discounts.vat_20}[key]
+    if key == BOOK_VAT and rate > LANG_CAP:
+        return LANG_CAP, True
+    return rate, False
+
+
+@dataclass(frozen=True)
+class Line:
+    ean: str
+    title: str
+    quantity: int
+    public_price_ttc: Decimal       # per unit
+    vat_rate: str
+    discount_percent: Decimal
+    capped: bool
+
+    @property
+    def public_total_ttc(self) -> Decimal:
+        return cents(self.public_price_ttc * self.quantity)
+
+    @property
+    def discount_amount(self) -> Decimal:
+        return cents(self.public_total_ttc * self.discount_percent / 100)
+
+    @property
+    def total_ttc(self) -> Decimal:
+        return self.public_total_ttc - self.discount_amount
+
+    @property
+    def unit_price_ttc(self) -> Decimal:
+        """The collectivity's unit price TTC (shown; the line total is what is charged)."""
+        return cents(self.public_price_ttc * (100 - self.discount_percent) / 100)
+
+    @property
+    def public_price_ht(self) -> Decimal:
+        return cents(self.public_price_ttc / (1 + VAT_RATES[self.vat_rate] / 100))
+
+    @property
+    def total_ht(self) -> Decimal:
+        return cents(self.total_ttc / (1 + VAT_RATES[self.vat_rate] / 100))
+
+    @property
+    def vat_amount(self) -> Decimal:
+        return self.total_ttc - self.total_ht
+
+
+def line(ean, title, quantity, public_price_ttc, vat_rate, school_book, discounts) -> Line:
+    percent, capped = discount_for(discounts, vat_rate, school_book)
+    return Line(ean, title, int(quantity), Decimal(str(public_price_ttc)), vat_key(vat_rate),
+                percent, capped)
+
+
+@dataclass(frozen=True)
+class Totals:
+    discount_total: Decimal     # Remise totale TTC
+    subtotal_ht: Decimal        # Sous-total HT
+    vat_total: Decimal          # Total TVA
+    subtotal_ttc: Decimal       # Sous-total TTC
+    total_ttc: Decimal          # Total TTC (no shipping costs for collectivities)
+
+
+def totals(lines) -> Totals:
+    lines = list(lines)
+    ht = sum((x.total_ht for x in lines), Decimal("0.00"))
+    vat = sum((x.vat_amount for x in lines), Decimal("0.00"))
+    ttc = sum((x.total_ttc for x in lines), Decimal("0.00"))
+    discount = sum((x.discount_amount for x in lines), Decimal("0.00"))
+    assert ht + vat == ttc
+    return Totals(discount, ht, vat, ttc, ttc)
+
+
+def line_view(x: Line) -> dict:
+    return {"ean": x.ean, "title": x.title, "quantity": x.quantity, "vat_rate": x.vat_rate,
+            "public_price_ttc": str(x.public_price_ttc), "public_price_ht": str(x.public_price_ht),
+            "unit_price_ttc": str(x.unit_price_ttc), "discount_percent": str(x.discount_percent),
+            "discount_amount": str(x.discount_amount), "total_ttc": str(x.total_ttc),
+            "total_ht": str(x.total_ht), "vat_amount": str(x.vat_amount),
+            "lang_law_capped": x.capped}
+
+
+def totals_view(t: Totals) -> dict:
+    return {k: str(v) for k, v in t.__dict__.items()}

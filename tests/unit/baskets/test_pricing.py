@@ -1,0 +1,53 @@
+from decimal import Decimal
+
+import pytest
+
+from services.baskets import pricing
+from services.baskets.pricing import Discounts
+
+FERRY = Discounts(Decimal("0"), Decimal("9"), Decimal("0"), Decimal("0"))
+
+
+def test_cemetery_road_line_of_the_reference():
+    x = pricing.line("9782330150136", "CEMETERY ROAD", 1, "25.00", "5.5", False, FERRY)
+    assert x.public_price_ht == Decimal("23.70")
+    assert (x.discount_percent, x.discount_amount, x.total_ttc) == \
+        (Decimal("9"), Decimal("2.25"), Decimal("22.75"))
+    assert x.total_ht + x.vat_amount == x.total_ttc
+
+
+def test_each_vat_rate_and_a_school_book():
+    d = Discounts(Decimal("5"), Decimal("12"), Decimal("10"), Decimal("15"))
+    press = pricing.line("1", "Journal", 3, "2.90", "2.1", False, d)
+    book = pricing.line("2", "Roman", 2, "14.90", "5.5", False, d)
+    game = pricing.line("3", "Jeu", 1, "29.99", "20", False, d)
+    school = pricing.line("4", "Manuel", 4, "19.50", "5.5", True, d)
+    # 8.70 × 5 % = 0.435, rounded half-up to 0.44
+    assert (press.discount_amount, press.total_ttc) == (Decimal("0.44"), Decimal("8.26"))
+    # Loi Lang: 12 % asked on a book, capped at 9 % (and flagged)
+    assert (book.discount_percent, book.capped, book.total_ttc) == \
+        (Decimal("9"), True, Decimal("27.12"))
+    assert (game.discount_percent, game.total_ttc) == (Decimal("10"), Decimal("26.99"))
+    # the school-book discount is not capped
+    assert (school.discount_percent, school.capped, school.total_ttc) == \
+        (Decimal("15"), False, Decimal("66.30"))
+    t = pricing.totals([press, book, game, school])
+    assert t.subtotal_ht + t.vat_total == t.total_ttc == Decimal("128.67")
+    assert (t.subtotal_ht, t.vat_total, t.discount_total) == \
+        (Decimal("119.13"), Decimal("9.54"), Decimal("17.82"))
+    assert game.total_ht == Decimal("22.49") and game.vat_amount == Decimal("4.50")
+
+
+@pytest.mark.parametrize("price,qty,rate", [("0.01", 1, "20"), ("9.99", 7, "2.1"),
+                                            ("6.40", 33, "5.5"), ("1234.56", 3, "20")])
+def test_ht_plus_vat_is_ttc_on_every_line(price, qty, rate):
+    for percent in ("0", "3.33", "9", "17.5"):
+        d = Discounts(*(Decimal(percent),) * 4)
+        x = pricing.line("e", "t", qty, price, rate, False, d)
+        assert x.total_ht + x.vat_amount == x.total_ttc
+        assert x.total_ttc + x.discount_amount == x.public_total_ttc
+
+
+def test_unknown_vat_rates_are_refused():
+    with pytest.raises(ValueError):
+        pricing.line("e", "t", 1, "1.00", "7", False, FERRY)
