@@ -202,6 +202,77 @@ class ClassicOrderStatusChangedV1(Payload):
     status = fields.String(load_default="", allow_none=True)   # e.g. "Attente fournisseur(s)"
 
 
+# ---- baskets: collectivity quotes and orders (issue 4) --------------------------------------
+class DocumentLine(Payload):
+    ean = fields.String(required=True)
+    title = fields.String(required=True)
+    quantity = fields.Integer(required=True)
+    vat_rate = fields.String(required=True)
+    public_price_ttc = Money(required=True)
+    unit_price_ttc = Money(required=True)
+    discount_percent = Money(required=True)
+    discount_amount = Money(required=True)
+    total_ttc = Money(required=True)
+    total_ht = Money(required=True)
+    vat_amount = Money(required=True)
+
+
+class DocumentTotals(Payload):
+    discount_total = Money(required=True)
+    subtotal_ht = Money(required=True)
+    vat_total = Money(required=True)
+    subtotal_ttc = Money(required=True)
+    total_ttc = Money(required=True)
+
+
+class CollectivityDocumentV1(Payload):
+    """A quote request or an order made from a basket, its lines frozen at their prices."""
+    number = fields.Integer(required=True)
+    client_number = fields.String(required=True)
+    client_name = fields.String(required=True)
+    basket_number = fields.Integer(required=True)
+    basket_name = fields.String(required=True)
+    basket_creator_email = fields.String(required=True)
+    placed_by_email = fields.String(required=True)
+    reference = fields.String(required=True)            # "Référence collectivité"
+    comment = fields.String(load_default="")
+    contact_name = fields.String(load_default="")
+    contact_email = fields.String(load_default="")
+    contact_phone = fields.String(load_default="")
+    delivery_label = fields.String(load_default="")
+    billing_label = fields.String(load_default="")
+    lines = fields.List(fields.Nested(DocumentLine), required=True)
+    totals = fields.Nested(DocumentTotals, required=True)
+    placed_at = fields.String(required=True)
+    detail_url = fields.String(load_default="")
+
+
+class CollectivityOrderStatusChangedV1(Payload):
+    """The bookshop moved a collectivity order (each of these mails the client but reset)."""
+    number = fields.Integer(required=True)
+    client_name = fields.String(required=True)
+    to_emails = fields.List(fields.String(), required=True)
+    action = fields.String(required=True, validate=validate.OneOf(
+        ["made_available", "shipped", "closed", "cancelled", "reset"]))
+    status_label = fields.String(required=True)
+    reason = fields.String(load_default="")
+    total_ttc = Money(required=True)
+    reference = fields.String(load_default="")
+    delivery_label = fields.String(load_default="")
+    at = fields.String(required=True)
+    detail_url = fields.String(load_default="")
+
+
+class CollectivityMessageSentV1(Payload):
+    number = fields.Integer(required=True)
+    kind = fields.String(required=True)                 # "quote" | "collectivity_order"
+    to_emails = fields.List(fields.String(), required=True)
+    client_name = fields.String(required=True)
+    message = fields.String(required=True)
+    reference = fields.String(load_default="")
+    detail_url = fields.String(load_default="")
+
+
 @dataclass(frozen=True)
 class EventContract:
     name: str
@@ -251,7 +322,19 @@ CONTRACTS = {c.name: c for c in (
                   consumers=(("grouped_orders", "on_payment_refunded"),)),
     EventContract("classic_order_status_changed", 1, "librisoft_bridge",
                   ClassicOrderStatusChangedV1,
-                  consumers=(("grouped_orders", "on_classic_order_status_changed"),)),
+                  consumers=(("grouped_orders", "on_classic_order_status_changed"),
+                             ("baskets", "on_classic_order_status_changed"))),
+    EventContract("quote_requested", 1, "baskets", CollectivityDocumentV1,
+                  consumers=(("librisoft_bridge", "on_quote_requested"),
+                             ("notifications", "on_quote_requested"))),
+    EventContract("collectivity_order_placed", 1, "baskets", CollectivityDocumentV1,
+                  consumers=(("librisoft_bridge", "on_collectivity_order_placed"),
+                             ("notifications", "on_collectivity_order_placed"))),
+    EventContract("collectivity_order_status_changed", 1, "baskets",
+                  CollectivityOrderStatusChangedV1,
+                  consumers=(("notifications", "on_collectivity_order_status_changed"),)),
+    EventContract("collectivity_message_sent", 1, "baskets", CollectivityMessageSentV1,
+                  consumers=(("notifications", "on_collectivity_message_sent"),)),
 )}
 
 
