@@ -3,38 +3,12 @@ nameko's container or a broker."""
 import io
 import json
 
-import pytest
 from sqlalchemy import select
 from werkzeug.test import EnvironBuilder
 
-from services.common import outbox
 from services.common.messaging_models import messaging_tables
 from services.librisoft_bridge import keys, web
 from services.librisoft_bridge.demo import demo_clients
-from services.librisoft_bridge.service import LibrisoftBridgeService
-
-
-class FakeStore:
-    def __init__(self, db):
-        self.db = db
-
-    def transaction(self):
-        return self.db.transaction()
-
-    def record(self, session, event_type, payload):
-        return outbox.record(session, self.db.metadata, "librisoft_bridge", event_type, payload)
-
-
-@pytest.fixture
-def service(db):
-    instance = LibrisoftBridgeService()
-    instance.store = FakeStore(db)
-    return instance
-
-
-@pytest.fixture
-def api_key(db):
-    return keys.create_key(db, "LIB54")
 
 
 def request(method, path, key=None, body=b"", content_type="application/json"):
@@ -124,8 +98,8 @@ def test_chunked_body_is_read_and_limited(service, api_key, article, monkeypatch
 
 
 def test_unknown_route_and_wrong_method(service, api_key):
-    status, body = answer(service.http_unknown_route(request("GET", "/orders", api_key),
-                                                     path="orders"))
+    status, body = answer(service.http_unknown_route(request("GET", "/invoices", api_key),
+                                                     path="invoices"))
     assert (status, body["error"]) == (404, "not_found")
     status, body = answer(service.http_unknown_route(request("GET", "/articles", api_key),
                                                      path="articles"))
