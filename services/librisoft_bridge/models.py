@@ -1,15 +1,17 @@
-"""librisoft_bridge tables: the articles and collectivity clients Librisoft pushes, and the API
-keys of the webservice. Money and discounts are Numeric, never float."""
+"""librisoft_bridge tables: the articles and collectivity clients Librisoft pushes, the API keys
+of the webservice, and the classic orders Librisoft picks up. Money and discounts are Numeric,
+never float."""
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import (JSON, Boolean, Date, DateTime, Index, Integer, Numeric, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric,
+                        String, Text, UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.common.db import make_base
 
 from .domain import ARTICLE_TEXT_SIZES as A, CLIENT_TEXT_SIZES as C
+from .orders import ORDER_TEXT_SIZES as O
 
 Base = make_base()
 
@@ -73,6 +75,52 @@ class ApiKey(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class Order(Base):
+    """A classic order, as Librisoft picks it up: the duplicate of a validated grouped order
+    (later also of a collectivity order or a quote). `number` is the bridge's own sequence; one
+    source (kind, number) gives at most one order, however often its event arrives."""
+    __tablename__ = "orders"
+    __table_args__ = (UniqueConstraint("source_kind", "source_number", name="uq_orders_source"),
+                      Index("ix_orders_state", "state", "number"))
+
+    number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source_kind: Mapped[str] = mapped_column(String(30))
+    source_number: Mapped[int] = mapped_column(Integer)
+    client_number: Mapped[str] = mapped_column(String(O["client_number"]))
+    client_name: Mapped[str] = mapped_column(String(O["client_name"]))
+    initiator_email: Mapped[str] = mapped_column(String(O["initiator_email"]))
+    contact_email: Mapped[str] = mapped_column(String(O["contact_email"]))
+    pickup_label: Mapped[str] = mapped_column(Text)
+    billing_label: Mapped[str] = mapped_column(Text)
+    comment: Mapped[str] = mapped_column(Text)
+    total_ttc: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    state: Mapped[str] = mapped_column(String(20))  # pending | picked_up
+    picked_up_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    librisoft_number: Mapped[str | None] = mapped_column(String(O["librisoft_number"]))
+    librisoft_status: Mapped[str | None] = mapped_column(String(O["librisoft_status"]))
+    status_updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    placed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # e.g. validated_at
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class OrderLine(Base):
+    __tablename__ = "order_lines"
+    __table_args__ = (UniqueConstraint("order_number", "position", name="uq_order_lines_position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    order_number: Mapped[int] = mapped_column(ForeignKey("orders.number", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    ean: Mapped[str] = mapped_column(String(13))
+    title: Mapped[str] = mapped_column(String(A["title"]))
+    vat_rate: Mapped[str] = mapped_column(String(3))
+    quantity: Mapped[int] = mapped_column(Integer)
+    unit_price_ttc: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    total_ttc: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+
+
 articles = Article.__table__
 clients = Client.__table__
 api_keys = ApiKey.__table__
+orders = Order.__table__
+order_lines = OrderLine.__table__
