@@ -1,5 +1,5 @@
 """Output of this service's RPC and webservice: JSON-safe dicts, money and percents as strings
-with two decimals ("14.90"), dates and datetimes ISO 8601, absent article fields as null."""
+with two decimals ("14.90"), dates and datetimes ISO 8601, absent fields as null."""
 from marshmallow import Schema, fields
 
 from services.common.contracts.fields import Money, Percent, VatRate
@@ -81,3 +81,46 @@ class ArticleReportOut(Schema):
 class ClientReportOut(ArticleReportOut):
     deactivated = fields.Integer()
     skipped = fields.Integer()
+
+
+class OrderLineOut(Schema):
+    position = fields.Integer()
+    ean = fields.String()
+    title = fields.String()
+    vat_rate = VatRate()
+    quantity = fields.Integer()
+    unit_price_ttc = Money()
+    total_ttc = Money()
+
+
+class OrderOut(Schema):
+    """A classic order, as Librisoft picks it up and as the gateway shows it."""
+    number = fields.Integer()
+    source_kind = fields.String()
+    source_number = fields.Integer()
+    state = fields.String()  # pending | picked_up
+    picked_up = fields.Boolean()
+    picked_up_at = fields.DateTime(allow_none=True)
+    librisoft_number = fields.String(allow_none=True)
+    librisoft_status = fields.String(allow_none=True)
+    status_updated_at = fields.DateTime(allow_none=True)
+    client_number = fields.String()
+    client_name = fields.String()
+    initiator_email = fields.String()
+    contact_email = fields.String()
+    pickup_label = fields.String()
+    billing_label = fields.String()
+    comment = fields.String()
+    lines = fields.List(fields.Nested(OrderLineOut))
+    total_quantity = fields.Integer()
+    total_ttc = Money()
+    placed_at = fields.DateTime()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class OrderPageOut(Schema):
+    orders = fields.List(fields.Nested(OrderOut))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()

@@ -1,13 +1,19 @@
 """The librisoft_bridge service: Librisoft pushes its articles and collectivity clients to the
-webservice (/librisoft/v1/...); the gateway and the other services read them over RPC. Each
-entrypoint is load -> handler -> dump."""
-from services.common.nameko_glue import MessagingService, Store, rpc
+webservice (/librisoft/v1/...); the gateway and the other services read them, and the classic
+orders the bridge makes from validated grouped orders, over RPC. Each entrypoint is
+load -> handler -> dump."""
+from marshmallow import ValidationError
 
-from . import handlers, web
+from services.common.errors import DomainError
+from services.common.nameko_glue import MessagingService, Store, consumes, rpc
+
+from . import handlers, order_handlers, web
 from .models import Base
-from .schemas import ArticleOut, ArticleReportOut, ClientOut, ClientReportOut, SearchResultOut
+from .schemas import (ArticleOut, ArticleReportOut, ClientOut, ClientReportOut, OrderOut,
+                      OrderPageOut, SearchResultOut)
 
 CLIENT_EVENT = "collectivity_client_updated"
+ORDER_EVENT = "classic_order_status_changed"
 
 
 class LibrisoftBridgeService(MessagingService):
@@ -33,12 +39,34 @@ class LibrisoftBridgeService(MessagingService):
         return ClientOut().dump(handlers.get_client(self.store.db, number))
 
     @rpc
+    def list_orders(self, status="all", source_kind=None, page=1, per_page=50):
+        return OrderPageOut().dump(
+            order_handlers.list_orders(self.store.db, status, source_kind, page, per_page))
+
+    @rpc
+    def get_order(self, number):
+        return OrderOut().dump(order_handlers.get_order(self.store.db, number))
+
+    @rpc
+    def find_orders_by_source(self, source_kind, source_number):
+        return OrderOut(many=True).dump(
+            order_handlers.find_orders_by_source(self.store.db, source_kind, source_number))
+
+    @rpc
     def import_articles(self, rows):
         return self._import_articles(rows)
 
     @rpc
     def import_clients(self, rows):
         return self._import_clients(rows)
+
+    # ---- events --------------------------------------------------------------------------
+    @consumes("grouped_order_validated")
+    def on_grouped_order_validated(self, session, payload, envelope):
+        try:
+            order_handlers.take_grouped_order(session, payload)
+        except DomainError as exc:  # no sound order can come of it: park it, retrying won't help
+            raise ValidationError({"payload": [exc.message]}) from exc
 
     # ---- webservice ----------------------------------------------------------------------
     @web.route("GET", "/health")
@@ -67,3 +95,6 @@ class LibrisoftBridgeService(MessagingService):
 
     def _record_client_event(self, session, payload):
         self.store.record(session, CLIENT_EVENT, payload)
+
+    def _record_order_event(self, session, payload):
+        self.store.record(session, ORDER_EVENT, payload)
