@@ -51,13 +51,18 @@ def decode(body: bytes, charset: str | None) -> str:
                       f"(octet {exc.start}) : UTF-8 attendu.") from None
 
 
-def parse_json(text: str, kind: str) -> list:
+def load_json(text: str):
+    """The JSON document, decimals read exactly; DomainError (400) when it cannot be read."""
     try:
-        document = json.loads(text, parse_float=Decimal)
+        return json.loads(text, parse_float=Decimal)
     except ValueError as exc:
         raise invalid(f"JSON illisible : {exc}.") from None
     except RecursionError:
         raise invalid("JSON illisible : imbrication trop profonde.") from None
+
+
+def parse_json(text: str, kind: str) -> list:
+    document = load_json(text)
     if isinstance(document, dict) and kind in document:
         document = document[kind]
     if not isinstance(document, list):

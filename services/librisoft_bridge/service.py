@@ -1,7 +1,7 @@
 """The librisoft_bridge service: Librisoft pushes its articles and collectivity clients to the
-webservice (/librisoft/v1/...); the gateway and the other services read them, and the classic
-orders the bridge makes from validated grouped orders, over RPC. Each entrypoint is
-load -> handler -> dump."""
+webservice (/librisoft/v1/...) and picks up the classic orders there, which the bridge makes from
+validated grouped orders; the gateway and the other services read them over RPC. Each
+entrypoint is load -> handler -> dump."""
 from marshmallow import ValidationError
 
 from services.common.errors import DomainError
@@ -80,6 +80,25 @@ class LibrisoftBridgeService(MessagingService):
     @web.route("POST", "/clients")
     def http_import_clients(self, request):
         return self._import_clients(web.read_feed(request, "clients"))
+
+    @web.route("GET", "/orders")
+    def http_list_orders(self, request):
+        return OrderPageOut().dump(
+            order_handlers.list_orders(self.store.db, **web.page_args(request, "pending")))
+
+    @web.route("GET", "/orders/<number>")
+    def http_get_order(self, request, number):
+        return OrderOut().dump(order_handlers.get_order(self.store.db, number))
+
+    @web.route("POST", "/orders/<number>/ack")
+    def http_ack_order(self, request, number):
+        return OrderOut().dump(
+            order_handlers.acknowledge(self.store.db, number, self._record_order_event))
+
+    @web.route("POST", "/orders/<number>/status")
+    def http_post_order_status(self, request, number):
+        return OrderOut().dump(order_handlers.post_status(
+            self.store.db, number, web.read_json(request), self._record_order_event))
 
     @web.route(web.ANY_METHOD, "/<path:path>")
     def http_unknown_route(self, request, path):

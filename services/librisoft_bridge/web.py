@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 PREFIX = "/librisoft/v1"
 ANY_METHOD = "GET,POST,PUT,PATCH,DELETE"
 MAX_BODY_BYTES = 50 * 1024 * 1024
+MAX_JSON_BYTES = 64 * 1024
 STATUS = {**HTTP_STATUS, "method_not_allowed": 405, "payload_too_large": 413,
           "unsupported_media_type": 415}
 HTTP_ERRORS = {413: ("payload_too_large", "Corps de requête trop volumineux : "
@@ -53,14 +54,42 @@ def authenticate(db, request) -> str:
 
 def read_feed(request, kind: str) -> list:
     """The body's rows; 413 from MAX_BODY_BYTES on, 415 for another Content-Type, 400 unreadable."""
-    request.max_content_length = MAX_BODY_BYTES
+    body = read_body(request, MAX_BODY_BYTES)
+    return feeds.parse(body, request.mimetype, request.mimetype_params.get("charset"), kind)
+
+
+def read_json(request):
+    """A small JSON body (a status update): 413 from MAX_JSON_BYTES on, 415 for a Content-Type
+    other than application/json (none is taken as JSON), 400 unreadable."""
+    if request.mimetype not in ("application/json", ""):
+        raise DomainError(f"Content-Type « {request.mimetype} » non pris en charge : "
+                          "application/json attendu.", code="unsupported_media_type")
+    try:
+        body = read_body(request, MAX_JSON_BYTES)
+    except RequestEntityTooLarge:
+        raise DomainError(f"Corps de requête trop volumineux : moins de "
+                          f"{MAX_JSON_BYTES // 1024} Ko attendu.",
+                          code="payload_too_large") from None
+    return feeds.load_json(feeds.decode(body, request.mimetype_params.get("charset")))
+
+
+def read_body(request, limit: int) -> bytes:
+    request.max_content_length = limit
     if "chunked" in request.headers.get("Transfer-Encoding", "").lower():
         # the server decodes the chunks: let werkzeug read them, up to the limit
         request.environ["wsgi.input_terminated"] = True
     body = request.get_data(cache=False)
-    if len(body) >= MAX_BODY_BYTES:  # a chunked body is cut at the limit, not refused
+    if len(body) >= limit:  # a chunked body is cut at the limit, not refused
         raise RequestEntityTooLarge()
-    return feeds.parse(body, request.mimetype, request.mimetype_params.get("charset"), kind)
+    return body
+
+
+def page_args(request, default_status: str) -> dict:
+    """The listing's query string: status, source_kind, page, per_page (checked later)."""
+    args = request.args
+    return {"status": args.get("status") or default_status,
+            "source_kind": args.get("source_kind") or None,
+            "page": args.get("page") or 1, "per_page": args.get("per_page") or 100}
 
 
 def unknown_route(request):
