@@ -249,3 +249,21 @@ def test_refund_requested_is_consumed_once(service, db, record):
     view = service.get_payment(started["payment_id"])
     assert view["state"] == "refunded" and len(view["refunds"]) == 1
     assert record.types() == ["payment_succeeded", "payment_refunded"]
+
+
+def test_settings_come_from_the_environment(monkeypatch):
+    for name in ("PAYMENTS_PUBLIC_URL", "SANDBOX_WEBHOOK_SECRET", "SANDBOX_CALLBACK_URL",
+                 "SANDBOX_MERCHANT_NAME"):
+        monkeypatch.delenv(name, raising=False)
+    default = sandbox.settings_from_env()
+    assert default.public_url == "http://127.0.0.1:8102"
+    assert default.callback_url == "http://127.0.0.1:8102/payments/v1/callbacks/sandbox"
+    assert default.secret == "sandbox-dev-secret"
+    local = sandbox.settings_from_env("0.0.0.0:8555")
+    assert local.public_url == "http://127.0.0.1:8555"
+    assert local.callback_url == "http://127.0.0.1:8555/payments/v1/callbacks/sandbox"
+    monkeypatch.setenv("PAYMENTS_PUBLIC_URL", "https://paiement.librairie.test/")
+    monkeypatch.setenv("SANDBOX_WEBHOOK_SECRET", "s3cret")
+    public = sandbox.settings_from_env("0.0.0.0:8102")
+    assert public.public_url == "https://paiement.librairie.test" and public.secret == "s3cret"
+    assert public.callback_url == "http://127.0.0.1:8102/payments/v1/callbacks/sandbox"
