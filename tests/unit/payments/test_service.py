@@ -267,3 +267,11 @@ def test_settings_come_from_the_environment(monkeypatch):
     public = sandbox.settings_from_env("0.0.0.0:8102")
     assert public.public_url == "https://paiement.librairie.test" and public.secret == "s3cret"
     assert public.callback_url == "http://127.0.0.1:8102/payments/v1/callbacks/sandbox"
+
+
+def test_the_spawned_sender_never_raises(db, spawned):
+    handle = ProviderHandle(sandbox.SandboxProvider(SETTINGS), SETTINGS, spawned.append)
+    db.dispose()
+    handle.deliver_soon(None, 1)  # no database at all
+    (job,) = spawned
+    job()
