@@ -11,12 +11,19 @@ from .models import Mail
 from .transport import build_message
 
 
-def queue_mail(session, kind, payload, envelope, now, public_url) -> Mail:
-    to_addr, subject, body = mails.render(kind, payload, public_url)
-    mail = Mail(kind=kind, event_id=envelope.get("event_id"), to_addr=to_addr, subject=subject,
-                body=body, created_at=now, next_attempt_at=now, attempts=0)
-    session.add(mail)
-    return mail
+def queue_mail(session, kind, payload, envelope, now, public_url) -> list:
+    """One mail row per recipient, in the event's transaction."""
+    recipients, subject, body = mails.render(kind, payload, public_url)
+    if isinstance(recipients, str):
+        recipients = [recipients]
+    queued = []
+    for to_addr in dict.fromkeys(r.strip().lower() for r in recipients if r and r.strip()):
+        mail = Mail(kind=kind, event_id=envelope.get("event_id"), to_addr=to_addr,
+                    subject=subject, body=body, created_at=now, next_attempt_at=now,
+                    attempts=0)
+        session.add(mail)
+        queued.append(mail)
+    return queued
 
 
 def retry_delay(attempts: int) -> timedelta:

@@ -55,23 +55,43 @@ MAILS = {
     "sub_order_cancelled": ("Annulation de votre commande n° {sub_order_number}",
                             lambda p: p["buyer"]["email"]),
     "payment_failed": ("Votre paiement n'a pas abouti", lambda p: p["customer_email"]),
+    "quote_requested": ("Demande de devis n° {number} enregistrée",
+                        lambda p: [p["placed_by_email"], p["basket_creator_email"],
+                                   _bookshop()]),
+    "collectivity_order_placed": ("Commande collectivité n° {number} enregistrée",
+                                  lambda p: [p["placed_by_email"], p["basket_creator_email"],
+                                             _bookshop()]),
+    "collectivity_order_status_changed": ("Votre commande n° {number} : {status_label}",
+                                          lambda p: p["to_emails"]),
+    "collectivity_message_sent": ("Message de la librairie au sujet de votre {kind_label} "
+                                  "n° {number}", lambda p: p["to_emails"]),
 }
 
 
-def render(kind: str, payload: dict, public_url: str) -> tuple[str, str, str]:
-    """(to, subject, body) for an event of type `kind`."""
+def _bookshop():
+    """The bookshop's own address, told of every new quote request and order."""
+    from services.common import config
+    return config.env("BOOKSHOP_EMAIL", "commandes@librairie.test")
+
+
+def render(kind: str, payload: dict, public_url: str) -> tuple:
+    """(to — an address or a list —, subject, body) for an event of type `kind`."""
     subject, recipient = MAILS[kind]
     context = dict(payload, public_url=public_url.rstrip("/"))
     if kind == "account_created":
         context["role_label"] = ROLE_LABELS.get(payload["role"], payload["role"])
     if kind == "password_reset_requested":
         context["expires_at_label"] = paris_time(payload["expires_at"])
+    if kind == "collectivity_message_sent":
+        context["kind_label"] = "demande de devis" if payload["kind"] == "quote" else "commande"
     body = _env.get_template(f"{kind}.txt").render(**context)
-    return recipient(payload), subject.format(**payload), body
+    return recipient(payload), subject.format(**context), body
 
 
 def wanted(kind: str, payload: dict) -> bool:
     """Some events mail only in some cases (a failed payment: not when the buyer gave up)."""
     if kind == "payment_failed":
         return bool(payload.get("customer_email")) and payload["state"] != "cancelled"
+    if kind == "collectivity_order_status_changed":
+        return payload["action"] != "reset"  # a correction of the bookshop's, not news
     return True

@@ -82,6 +82,22 @@ class NotificationsService(MessagingService):
     def on_payment_failed(self, session, payload, envelope):
         self._queue(session, "payment_failed", payload, envelope)
 
+    @consumes("quote_requested")
+    def on_quote_requested(self, session, payload, envelope):
+        self._queue(session, "quote_requested", payload, envelope)
+
+    @consumes("collectivity_order_placed")
+    def on_collectivity_order_placed(self, session, payload, envelope):
+        self._queue(session, "collectivity_order_placed", payload, envelope)
+
+    @consumes("collectivity_order_status_changed")
+    def on_collectivity_order_status_changed(self, session, payload, envelope):
+        self._queue(session, "collectivity_order_status_changed", payload, envelope)
+
+    @consumes("collectivity_message_sent")
+    def on_collectivity_message_sent(self, session, payload, envelope):
+        self._queue(session, "collectivity_message_sent", payload, envelope)
+
     @timer(interval=1)
     def send_mails(self):
         if self.mail.lock.acquire(blocking=False):

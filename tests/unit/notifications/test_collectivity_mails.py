@@ -1,0 +1,58 @@
+from datetime import datetime, timezone
+
+import pytest
+
+from services.common.contracts.events import load_envelope, make_envelope
+from services.common.db import Database
+from services.notifications import handlers, mails
+from services.notifications.models import Base
+
+LINE = {"ean": "9782330150136", "title": "CEMETERY ROAD", "quantity": 1, "vat_rate": "5.5",
+        "public_price_ttc": "25.00", "unit_price_ttc": "22.75", "discount_percent": "9.00",
+        "discount_amount": "2.25", "total_ttc": "22.75", "total_ht": "21.56",
+        "vat_amount": "1.19"}
+DOC = {"number": 12, "client_number": "16", "client_name": "ECOLE JULES FERRY",
+       "basket_number": 27, "basket_name": "Mon Panier",
+       "basket_creator_email": "biblio@ecole.fr", "placed_by_email": "achats@ecole.fr",
+       "reference": "123456", "lines": [LINE],
+       "totals": {"discount_total": "2.25", "subtotal_ht": "21.56", "vat_total": "1.19",
+                  "subtotal_ttc": "22.75", "total_ttc": "22.75"},
+       "placed_at": "2021-06-17T13:06:32+00:00"}
+STATUS = {"number": 31, "client_name": "ECOLE JULES FERRY", "to_emails": ["achats@ecole.fr"],
+          "action": "cancelled", "status_label": "Annulée", "reason": "Épuisé",
+          "total_ttc": "22.75", "at": "2021-06-18T10:00:00+00:00"}
+
+
+def received(kind, payload):
+    return load_envelope(kind, make_envelope(kind, payload, "baskets"))[1]
+
+
+@pytest.mark.parametrize("kind", ["quote_requested", "collectivity_order_placed"])
+def test_a_new_quote_or_order_mails_who_placed_it_who_made_the_basket_and_the_bookshop(kind):
+    to, subject, body = mails.render(kind, received(kind, DOC), "http://x")
+    assert to == ["achats@ecole.fr", "biblio@ecole.fr", "commandes@librairie.test"]
+    assert "n° 12" in subject and "123456" in body
+    assert "CEMETERY ROAD" in body and "22,75\xa0€" in body and "Sous-total HT : 21,56" in body
+
+
+def test_status_mails_and_no_mail_for_a_reset():
+    _, subject, body = mails.render("collectivity_order_status_changed",
+                                    received("collectivity_order_status_changed", STATUS), "x")
+    assert subject == "Votre commande n° 31 : Annulée" and "Motif : Épuisé" in body
+    assert not mails.wanted("collectivity_order_status_changed", dict(STATUS, action="reset"))
+
+
+def test_one_mail_row_per_distinct_recipient(tmp_path):
+    db = Database("notifications", Base.metadata, f"sqlite:///{tmp_path / 'n.db'}")
+    Base.metadata.create_all(db.engine)
+    payload = received("quote_requested", dict(DOC, basket_creator_email="ACHATS@ecole.fr"))
+    with db.transaction() as s:
+        queued = handlers.queue_mail(s, "quote_requested", payload, {"event_id": "e"},
+                                     datetime.now(timezone.utc), "http://x")
+    assert [m.to_addr for m in queued] == ["achats@ecole.fr", "commandes@librairie.test"]
+    message = received("collectivity_message_sent", {
+        "number": 12, "kind": "quote", "to_emails": ["a@ecole.fr", "b@ecole.fr"],
+        "client_name": "ECOLE JULES FERRY", "message": "Le titre est épuisé."})
+    to, subject, body = mails.render("collectivity_message_sent", message, "x")
+    assert to == ["a@ecole.fr", "b@ecole.fr"] and "demande de devis n° 12" in subject
+    db.dispose()
