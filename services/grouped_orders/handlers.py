@@ -59,7 +59,7 @@ def create(session, initiator: dict, client: dict, article: dict, data: dict, no
     go = GroupedOrder(
         token=secrets.token_urlsafe(24), status=domain.OPEN, initiator_id=initiator["id"],
         initiator_email=initiator["email"], client_number=client["number"],
-        client_name=client["name"], contact_email=client.get("email") or initiator["email"],
+        client_name=client["name"], contact_email=initiator["email"],
         contact_phone=client.get("phone") or "",
         article={k: article.get(k) for k in ("ean", "title", "author", "publisher",
                                              "collection", "genre", "publication_date",

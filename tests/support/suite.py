@@ -82,12 +82,23 @@ def fresh_databases(prefix):
     return base + "/" + prefix + "_{service}"
 
 
+def drop_databases(prefix):
+    conn = psycopg2.connect(PG_ADMIN)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        for service in SERVICES:
+            cur.execute(f'DROP DATABASE IF EXISTS "{prefix}_{service}" WITH (FORCE)')
+    conn.close()
+
+
 class Suite:
     def __init__(self, smtp_port):
         require_infrastructure()
         self.tmp = Path(tempfile.mkdtemp(prefix="lsb-suite-"))
         self.amqp_uri, self.vhost = make_vhost()
-        self.db_template = fresh_databases(os.environ.get("TEST_DB_PREFIX", "lsbtest"))
+        # one set of databases per run (runs side by side must not drop each other's)
+        self.db_prefix = os.environ.get("TEST_DB_PREFIX", f"lsbt{os.getpid()}")
+        self.db_template = fresh_databases(self.db_prefix)
         self.bridge_port = free_port()
         self.payments_port = free_port()
         self.gateway_port = free_port()
@@ -191,6 +202,7 @@ class Suite:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait(5)
         drop_vhost(self.vhost)
+        drop_databases(self.db_prefix)
 
     # -- clients ------------------------------------------------------------------------------
     @contextmanager
