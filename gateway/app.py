@@ -62,7 +62,7 @@ def create_app(test_config=None):
     app.session_interface = security.SessionInterface()
     app.extensions["rpc"] = RpcPool(config.amqp_uri(), size=int(config.env("RPC_POOL", "8")),
                                     timeout=config.rpc_timeout())
-    app.extensions["rpc_health"] = RpcPool(config.amqp_uri(), size=2, timeout=3)
+    app.extensions["rpc_health"] = RpcPool(config.amqp_uri(), size=6, timeout=3)
     # who is signed in and may they use this route: before anything else (CSRF included)
     app.before_request(security.load_user)
     app.before_request(security.check_access)

@@ -157,7 +157,7 @@ class Suite:
         deadline = time.time() + 30
         while time.time() < deadline:
             try:
-                if requests.get(self.gateway_url + "/health?format=json", timeout=5).ok:
+                if requests.get(self.gateway_url + "/health?format=json", timeout=20).ok:
                     return
             except requests.ConnectionError:
                 pass
