@@ -35,6 +35,8 @@ def _act(number, method, *args, done):
     try:
         rpc("grouped_orders", method, g.user["id"], *args)
     except DomainError as exc:
+        if exc.code in ("not_found", "forbidden"):
+            raise
         flash(exc.message, "error")
     else:
         flash(done, "success")

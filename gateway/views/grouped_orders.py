@@ -72,6 +72,8 @@ def deadline(number):
         go = rpc("grouped_orders", "change_deadline", g.user["id"], number,
                  request.form.get("deadline", "")[:10])
     except DomainError as exc:
+        if exc.code != "invalid":
+            raise  # not one's own: refused, not a message on someone else's page
         flash(exc.message, "error")
     else:
         flash(f"La date limite est maintenant le {go['deadline'][8:10]}/{go['deadline'][5:7]}/"

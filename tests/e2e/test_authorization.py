@@ -161,11 +161,14 @@ def test_each_visitor_on_each_route(suite, people, target, who):
     for endpoint, method, rule in sorted(routes(), key=lambda r: ((r[0], r[1]) in LAST, r)):
         url = suite.gateway_url + url_for(rule, endpoint, target)
         if endpoint.startswith("api"):
-            kwargs = {"json": {"active": True} if endpoint == "api.AccountActive" else {}}
+            # well-formed bodies, so that the check of whose object it is is what decides
+            kwargs = {"json": {"api.AccountActive": {"active": True},
+                               "api_grouped_orders.Deadline": {"deadline": "2099-01-01"},
+                               }.get(endpoint, {})}
         elif endpoint == "subscription.page":
             kwargs = {"data": {"csrf_token": token}}  # an incomplete form: refused, not denied
         else:
-            kwargs = {"data": {"csrf_token": token, "active": "1"}}
+            kwargs = {"data": {"csrf_token": token, "active": "1", "deadline": "2099-01-01"}}
         if method == "GET":
             kwargs = {}
         r = s.request(method, url, allow_redirects=False, **kwargs)

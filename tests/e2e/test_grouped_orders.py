@@ -31,7 +31,9 @@ def test_reference_62_end_to_end(suite, people, demo_feeds, smtp):
     grouped.pay(suite, token, leto)                      # ...then paid
     grouped.pay(suite, token, rourke)
     for buyer, total in ((leto, "29,80"), (rourke, "44,70")):
-        (mail,) = smtp.wait_for(buyer["email"], subject_contains="Confirmation")
+        (mail,) = smtp.wait_for(buyer["email"],
+                                subject_contains=f"Confirmation de votre commande n° "
+                                                 f"{buyer['number']}")
         body = mail.get_content()
         assert f"commande n° {buyer['number']}" in body and total in body
         assert "COLLEGE VICTOR PROUVE" in body and people["other"]["email"] in body
