@@ -93,6 +93,7 @@ def load():
                 rpc.accounts.create_account(admin["id"], {
                     "email": email, "password": password, "role": role,
                     "client_numbers": clients})
+        link = demo_grouped_order(rpc)
     url = config.env("PUBLIC_URL", "http://localhost:8000")
     print(f"""
   The suite runs on {url}
@@ -100,9 +101,23 @@ def load():
     Libraire (admin)   {ADMIN[0]} / {ADMIN[1]}""")
     for email, password, role, _ in ACCOUNTS:
         print(f"    {role:<18} {email} / {password}")
+    print(f"  A grouped order is open for the parents: {link}")
     print(f"  Mails land in {config.var_dir() / 'mail'} and on {url}/admin/mails"
           f"\n  Librisoft webservice: {BRIDGE_URL}/librisoft/v1/ (X-Api-Key in "
           f"var/{KEY_FILE})\n  Stop with Ctrl-C.\n")
+
+
+def demo_grouped_order(rpc):
+    """One open grouped order of the demo Collectivité account (WESTERN COQUILLETTES)."""
+    from datetime import date, timedelta
+    teacher = rpc.accounts.authenticate(ACCOUNTS[0][0], ACCOUNTS[0][1], "127.0.0.1")
+    mine = rpc.grouped_orders.list_my_grouped_orders(teacher["id"])
+    if not mine:
+        mine = [rpc.grouped_orders.create_grouped_order(teacher["id"], {
+            "client_number": "16", "ean": "9791097284657", "pickup": "bookshop",
+            "deadline": (date.today() + timedelta(days=14)).isoformat(),
+            "comment": "Lecture de la classe de CM2"})]
+    return mine[0]["subscription_url"]
 
 
 if __name__ == "__main__":
