@@ -63,6 +63,9 @@ def create_app(test_config=None):
     app.extensions["rpc"] = RpcPool(config.amqp_uri(), size=int(config.env("RPC_POOL", "8")),
                                     timeout=config.rpc_timeout())
     app.extensions["rpc_health"] = RpcPool(config.amqp_uri(), size=6, timeout=3)
+    # long calls (a PDF of a thousand sub-orders) wait longer, on proxies of their own
+    app.extensions["rpc_slow"] = RpcPool(config.amqp_uri(), size=2,
+                                         timeout=float(config.env("RPC_SLOW_TIMEOUT", "120")))
     # who is signed in and may they use this route: before anything else (CSRF included)
     app.before_request(security.load_user)
     app.before_request(security.check_access)

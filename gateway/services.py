@@ -9,6 +9,11 @@ def rpc(service, method, *args, **kwargs):
     return current_app.extensions["rpc"].call(service, method, *args, **kwargs)
 
 
+def slow_rpc(service, method, *args, **kwargs):
+    """For the few calls that may take long (rendering a PDF)."""
+    return current_app.extensions["rpc_slow"].call(service, method, *args, **kwargs)
+
+
 def health_of_all():
     """Each service's health, asked in parallel with a short timeout."""
     from concurrent.futures import ThreadPoolExecutor

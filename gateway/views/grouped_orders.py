@@ -7,7 +7,7 @@ from flask import (Blueprint, Response, flash, g, redirect, render_template, req
 from services.common.errors import DomainError
 
 from ..security import COLLECTIVITY, allow
-from ..services import rpc
+from ..services import rpc, slow_rpc
 from .catalogue import page_arg
 
 bp = Blueprint("grouped_orders", __name__, url_prefix="/commandes-groupees")
@@ -82,7 +82,7 @@ def deadline(number):
 
 
 def pdf_response(number):
-    data = base64.b64decode(rpc("grouped_orders", "export_pdf", g.user["id"], number))
+    data = base64.b64decode(slow_rpc("grouped_orders", "export_pdf", g.user["id"], number))
     return Response(data, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="commande-groupee-{number}.pdf"'})
 

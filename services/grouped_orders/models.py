@@ -39,8 +39,10 @@ class GroupedOrder(Base):
     classic_order_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
     librisoft_number: Mapped[str | None] = mapped_column(String(40), nullable=True)
     librisoft_status: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    # loaded when a view needs them, not on every lookup (a subscription must not read the
+    # whole list of its grouped order's sub-orders)
     subs: Mapped[list["SubOrder"]] = relationship(back_populates="grouped_order",
-                                                  order_by="SubOrder.number", lazy="selectin")
+                                                  order_by="SubOrder.number", lazy="select")
 
 
 class SubOrder(Base):
