@@ -117,7 +117,8 @@ def totals(lines) -> Totals:
 def line_view(x: Line) -> dict:
     return {"ean": x.ean, "title": x.title, "quantity": x.quantity, "vat_rate": x.vat_rate,
             "public_price_ttc": str(x.public_price_ttc), "public_price_ht": str(x.public_price_ht),
-            "unit_price_ttc": str(x.unit_price_ttc), "discount_percent": str(x.discount_percent),
+            "unit_price_ttc": str(x.unit_price_ttc),
+            "discount_percent": str(cents(x.discount_percent)),
             "discount_amount": str(x.discount_amount), "total_ttc": str(x.total_ttc),
             "total_ht": str(x.total_ht), "vat_amount": str(x.vat_amount),
             "lang_law_capped": x.capped}

@@ -1,0 +1,130 @@
+"""How baskets are shown (RPC output): plain dicts, money as strings with two decimals, times
+ISO 8601. Prices come from `pricing` only."""
+from datetime import timezone
+
+from . import domain, pricing
+from .models import Basket, BasketLine
+
+STATES = {domain.DRAFT: "draft", domain.AT_APPROVER: "at_approver",
+          domain.AT_COLLECTIVITY: "at_collectivity", domain.TRANSFORMED: "transformed"}
+ROLE_LABELS = {domain.UTILISATEUR: "Utilisateur", domain.APPROBATEUR: "Approbateur",
+               domain.COLLECTIVITE: "Collectivité"}
+ACTION_LABELS = {"created": "Création du panier", "renamed": "Panier renommé",
+                 domain.SUBMIT: "Panier envoyé", domain.UNLOCK: "Panier déverrouillé",
+                 domain.LOCK: "Panier verrouillé", domain.RETURN: "Panier retourné au rôle "
+                 "précédent", domain.TRANSFORM: "Panier transformé"}
+KIND_LABELS = {"quote": "demande de devis", "order": "commande"}
+
+
+def iso(value):
+    """ISO 8601 with its offset (SQLite gives naive datetimes back; every time stored is UTC)."""
+    if value is None:
+        return None
+    return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).isoformat()
+
+
+def state_of(b: Basket) -> domain.BasketState:
+    return domain.BasketState(b.owner_id, b.owner_role, b.client_number, b.level,
+                              tuple(b.path or (domain.DRAFT,)), b.locked, len(b.lines))
+
+
+def discounts_of(b: Basket) -> pricing.Discounts:
+    return pricing.Discounts.of(b.discounts)
+
+
+def priced(line: BasketLine, discounts: pricing.Discounts) -> pricing.Line:
+    return pricing.line(line.ean, line.title, line.quantity, pricing.cents(line.price_ttc),
+                        line.vat_rate, line.school_book, discounts)
+
+
+def priced_lines(b: Basket) -> list:
+    discounts = discounts_of(b)
+    return [priced(line, discounts) for line in b.lines]
+
+
+def line_view(line: BasketLine, x: pricing.Line, missing=frozenset()) -> dict:
+    return dict(pricing.line_view(x), author=line.author or "", publisher=line.publisher or "",
+                school_book=line.school_book, in_catalogue=line.ean not in missing,
+                priced_at=iso(line.priced_at))
+
+
+def state_label(b: Basket) -> str:
+    if b.level == domain.TRANSFORMED and b.document_kind:
+        return f"Transformé en {KIND_LABELS[b.document_kind]} n° {b.document_number}"
+    label = domain.LEVEL_LABELS[b.level]
+    return label + (" (verrouillé)" if b.locked else "") if b.level != domain.DRAFT else label
+
+
+def history_view(e) -> dict:
+    return {"at": iso(e.at), "actor_id": e.actor_id, "actor_email": e.actor_email,
+            "actor_role": e.actor_role, "actor_role_label": ROLE_LABELS.get(e.actor_role, ""),
+            "action": e.action, "action_label": ACTION_LABELS.get(e.action, e.action),
+            "from_level": e.from_level, "from_label": domain.LEVEL_LABELS[e.from_level],
+            "to_level": e.to_level, "to_label": domain.LEVEL_LABELS[e.to_level],
+            "comment": e.comment}
+
+
+def last_return(b: Basket):
+    """The return that brought the basket where it is, if its last move was a return: what the
+    sender sees."""
+    moves = [e for e in b.history if e.action in (domain.SUBMIT, domain.RETURN,
+                                                  domain.TRANSFORM)]
+    if moves and moves[-1].action == domain.RETURN:
+        return history_view(moves[-1])
+    return None
+
+
+def basket_summary(b: Basket, lines=None) -> dict:
+    lines = priced_lines(b) if lines is None else lines
+    totals = pricing.totals(lines)
+    return {
+        "id": b.id, "name": b.name, "client_number": b.client_number,
+        "client_name": b.client_name, "owner_id": b.owner_id, "owner_email": b.owner_email,
+        "owner_role": b.owner_role, "owner_role_label": ROLE_LABELS.get(b.owner_role, ""),
+        "level": b.level, "state": STATES[b.level], "state_label": state_label(b),
+        "locked": b.locked, "line_count": len(lines),
+        "article_count": sum(x.quantity for x in lines),
+        "subtotal_ht": str(totals.subtotal_ht), "total_ttc": str(totals.total_ttc),
+        "created_at": iso(b.created_at), "updated_at": iso(b.updated_at),
+        "transformed_at": iso(b.transformed_at),
+        "document": ({"kind": b.document_kind, "number": b.document_number}
+                     if b.document_kind else None),
+    }
+
+
+def basket_view(b: Basket, actor: domain.Actor, client=None, missing=frozenset()) -> dict:
+    lines = priced_lines(b)
+    state = state_of(b)
+    view = basket_summary(b, lines)
+    view.update(
+        lines=[line_view(line, x, missing) for line, x in zip(b.lines, lines)],
+        totals=pricing.totals_view(pricing.totals(lines)),
+        history=[history_view(e) for e in b.history],
+        last_return=last_return(b),
+        actions=domain.allowed(actor, state),
+        action_labels=domain.action_labels(state),
+        lang_law_capped=any(x.capped for x in lines),
+        client=client_view(client) if client else None,
+    )
+    return view
+
+
+def client_view(client: dict) -> dict:
+    """The client's details for the transformation's review step."""
+    return {k: client.get(k) for k in ("number", "name", "email", "phone", "addresses",
+                                       "discounts", "lang_law_warning")}
+
+
+def address_label(address: dict, name: str = "") -> str:
+    parts = [name, address.get("label", ""), address.get("line1", ""), address.get("line2", ""),
+             f"{address.get('postal_code', '')} {address.get('city', '')}".strip()]
+    return "\n".join(p.strip() for p in parts if p and p.strip())
+
+
+def price_view(article: dict, x: pricing.Line) -> dict:
+    """"Présentation de l'article pour la collectivité": the public price and its own."""
+    return dict(pricing.line_view(x), author=article.get("author") or "",
+                publisher=article.get("publisher") or "",
+                school_book=bool(article.get("school_book")),
+                availability=article.get("availability") or "",
+                price_ttc=str(x.unit_price_ttc))

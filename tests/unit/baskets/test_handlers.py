@@ -1,0 +1,236 @@
+"""Baskets use cases on a real (SQLite) database with the clock in hand: prices of the
+reference's basket to the cent, lines and quantities, the approval chain with a return and its
+comment, what each role sees, and that another collectivity sees and does nothing."""
+from datetime import timedelta
+
+import pytest
+
+from services.baskets import handlers
+from services.common.errors import DomainError
+
+from .conftest import (APPROVER, ARTICLES, BOTH, CEMETERY, COLLECTIVITY, FERRY, NOTEBOOK, NOW,
+                       OTHER, PRESS, PROUVE, SCHOOL, USER, USER2, WESTERN, tx)
+
+
+def new_basket(db, account=USER, client=FERRY, name="Mon panier", lines=()):
+    basket = tx(db, handlers.create, account, client, name, NOW)
+    for article, quantity in lines:
+        basket = tx(db, handlers.add_line, account, basket["id"], article, quantity, NOW, client)
+    return basket
+
+
+def by_ean(view):
+    return {x["ean"]: x for x in view["lines"]}
+
+
+def test_the_cemetery_road_line_of_the_reference_to_the_cent(db):
+    view = new_basket(db, lines=[(CEMETERY, 1)])
+    (line,) = view["lines"]
+    assert {k: line[k] for k in ("ean", "title", "quantity", "public_price_ht",
+                                 "public_price_ttc", "discount_percent", "discount_amount",
+                                 "unit_price_ttc", "total_ttc")} == {
+        "ean": "9782330150136", "title": "CEMETERY ROAD", "quantity": 1,
+        "public_price_ht": "23.70", "public_price_ttc": "25.00", "discount_percent": "9.00",
+        "discount_amount": "2.25", "unit_price_ttc": "22.75", "total_ttc": "22.75"}
+    assert (line["total_ht"], line["vat_amount"], line["author"]) == ("21.56", "1.19",
+                                                                      "ILES GREG")
+    assert view["totals"] == {"discount_total": "2.25", "subtotal_ht": "21.56",
+                              "vat_total": "1.19", "subtotal_ttc": "22.75",
+                              "total_ttc": "22.75"}
+
+
+def test_each_vat_rate_and_a_school_book_to_the_cent(db):
+    view = new_basket(db, lines=[(CEMETERY, 1), (WESTERN, 2), (PRESS, 3), (NOTEBOOK, 4),
+                                 (SCHOOL, 2)])
+    lines = by_ean(view)
+    expected = {  # public TTC, discount %, discount, TTC, HT, VAT
+        CEMETERY["ean"]: ("25.00", "9.00", "2.25", "22.75", "21.56", "1.19"),
+        WESTERN["ean"]: ("14.90", "9.00", "2.68", "27.12", "25.71", "1.41"),   # 2.682
+        PRESS["ean"]: ("5.90", "0.00", "0.00", "17.70", "17.34", "0.36"),
+        NOTEBOOK["ean"]: ("3.50", "0.00", "0.00", "14.00", "11.67", "2.33"),
+        SCHOOL["ean"]: ("19.50", "0.00", "0.00", "39.00", "36.97", "2.03"),     # school: 0 %
+    }
+    for ean, values in expected.items():
+        x = lines[ean]
+        assert (x["public_price_ttc"], x["discount_percent"], x["discount_amount"],
+                x["total_ttc"], x["total_ht"], x["vat_amount"]) == values, x["title"]
+    assert view["totals"] == {"discount_total": "4.93", "subtotal_ht": "113.25",
+                              "vat_total": "7.32", "subtotal_ttc": "120.57",
+                              "total_ttc": "120.57"}
+    assert (view["line_count"], view["article_count"]) == (5, 12)
+
+
+def test_a_client_with_discounts_at_every_rate_and_the_lang_law_cap(db):
+    other = new_basket(db, OTHER, PROUVE, lines=[(WESTERN, 2), (PRESS, 3), (NOTEBOOK, 1),
+                                                 (SCHOOL, 4)])
+    lines = by_ean(other)
+    assert (lines[WESTERN["ean"]]["discount_percent"],
+            lines[WESTERN["ean"]]["lang_law_capped"]) == ("9.00", True)     # 12 % asked
+    assert lines[PRESS["ean"]]["discount_amount"] == "0.89"                 # 17.70 x 5 %
+    assert (lines[NOTEBOOK["ean"]]["total_ttc"], lines[NOTEBOOK["ean"]]["total_ht"]) == \
+        ("3.15", "2.63")                                   # 10 %; 3.15 / 1.2 = 2.625, half-up
+    assert (lines[SCHOOL["ean"]]["discount_percent"], lines[SCHOOL["ean"]]["total_ttc"]) == \
+        ("15.00", "66.30")                                                  # not capped
+    assert other["lang_law_capped"] is True
+    t = other["totals"]
+    # HT 25.71 + 16.46 + 2.63 + 62.84, TVA 1.41 + 0.35 + 0.52 + 3.46
+    assert (t["subtotal_ht"], t["vat_total"], t["total_ttc"], t["discount_total"]) == \
+        ("107.64", "5.74", "113.38", "15.62")
+    price = handlers.article_price(OTHER, PROUVE, WESTERN)
+    assert (price["public_price_ttc"], price["price_ttc"], price["discount_percent"],
+            price["lang_law_capped"], price["lang_law_warning"]) == (
+        "14.90", "13.56", "9.00", True, True)
+
+
+def test_lines_and_quantities_saved_on_every_change(db):
+    basket = new_basket(db, lines=[(CEMETERY, 1)])
+    view = tx(db, handlers.add_line, USER, basket["id"], CEMETERY, 2, NOW, FERRY)
+    assert by_ean(view)[CEMETERY["ean"]]["quantity"] == 3          # added to, not doubled
+    view = tx(db, handlers.set_quantity, USER, basket["id"], CEMETERY["ean"], 999, NOW, FERRY)
+    assert view["totals"]["total_ttc"] == "22727.25"                # 24975.00 - 2247.75
+    for bad in (0, 1000, "deux"):
+        with pytest.raises(DomainError) as exc:
+            tx(db, handlers.set_quantity, USER, basket["id"], CEMETERY["ean"], bad, NOW)
+        assert exc.value.code == "invalid"
+    with pytest.raises(DomainError) as exc:
+        tx(db, handlers.add_line, USER, basket["id"], CEMETERY, 1, NOW)   # 1000
+    assert exc.value.code == "invalid"
+    view = tx(db, handlers.add_line, USER, basket["id"], WESTERN, 1, NOW)
+    view = tx(db, handlers.remove_line, USER, basket["id"], CEMETERY["ean"], NOW)
+    assert [x["ean"] for x in view["lines"]] == [WESTERN["ean"]]
+    with pytest.raises(DomainError) as exc:
+        tx(db, handlers.remove_line, USER, basket["id"], CEMETERY["ean"], NOW)
+    assert exc.value.code == "not_found"
+    with pytest.raises(DomainError):
+        tx(db, handlers.add_line, USER, basket["id"], dict(PRESS, price_ttc=None), 1, NOW)
+    assert tx(db, handlers.get, USER, basket["id"], NOW)["lines"] == view["lines"]
+
+
+def test_the_chain_with_one_return_and_its_comment(db):
+    basket = new_basket(db, name="CDI rentrée", lines=[(CEMETERY, 1)])
+    bid = basket["id"]
+    assert basket["actions"] == ["rename", "delete", "edit", "submit"]
+    assert basket["action_labels"]["submit"] == "Envoyer ce panier à l'approbateur"
+    later = NOW + timedelta(minutes=5)
+    view = tx(db, handlers.submit, USER, bid, later)
+    assert (view["state"], view["locked"], view["actions"]) == ("at_approver", True, ["rename"])
+    assert [b["id"] for b in tx(db, handlers.to_validate, APPROVER)] == [bid]
+    assert tx(db, handlers.to_validate, COLLECTIVITY) == []
+    with pytest.raises(DomainError) as exc:
+        tx(db, handlers.add_line, USER, bid, WESTERN, 1, later)     # locked for its owner
+    assert exc.value.code == "forbidden"
+    view = tx(db, handlers.get, APPROVER, bid, later)
+    assert view["actions"] == ["rename", "submit", "unlock", "return"]
+    view = tx(db, handlers.return_, APPROVER, bid, "Le titre 2 est épuisé, changez-le.", later)
+    assert (view["state"], view["locked"]) == ("draft", False)
+    mine = tx(db, handlers.get, USER, bid, later)
+    assert mine["last_return"]["comment"] == "Le titre 2 est épuisé, changez-le."
+    assert mine["last_return"]["actor_email"] == APPROVER["email"]
+    tx(db, handlers.add_line, USER, bid, WESTERN, 1, later)
+    tx(db, handlers.submit, USER, bid, later)
+    # the approbateur edits before passing it on
+    tx(db, handlers.unlock, APPROVER, bid, later)
+    tx(db, handlers.set_quantity, APPROVER, bid, WESTERN["ean"], 3, later)
+    tx(db, handlers.rename, APPROVER, bid, "CDI rentrée 2021", later)
+    view = tx(db, handlers.submit, APPROVER, bid, later)
+    assert (view["state"], view["locked"], view["name"]) == ("at_collectivity", True,
+                                                             "CDI rentrée 2021")
+    assert view["last_return"] is None
+    assert [b["id"] for b in tx(db, handlers.to_validate, COLLECTIVITY)] == [bid]
+    assert [b["id"] for b in tx(db, handlers.validated, APPROVER)] == [bid]
+    assert tx(db, handlers.to_validate, APPROVER) == []
+    view = tx(db, handlers.get, COLLECTIVITY, bid, later)
+    assert view["actions"] == ["rename", "unlock", "return", "transform"]
+    assert [(h["action"], h["from_level"], h["to_level"], h["actor_email"])
+            for h in view["history"]] == [
+        ("created", 0, 0, USER["email"]), ("submit", 0, 1, USER["email"]),
+        ("return", 1, 0, APPROVER["email"]), ("submit", 0, 1, USER["email"]),
+        ("unlock", 1, 1, APPROVER["email"]), ("renamed", 1, 1, APPROVER["email"]),
+        ("submit", 1, 2, APPROVER["email"])]
+    assert view["history"][2]["comment"] == "Le titre 2 est épuisé, changez-le."
+    assert view["history"][2]["at"] == later.isoformat()
+
+
+def test_what_each_role_sees(db):
+    draft = new_basket(db, name="Brouillon", lines=[(CEMETERY, 1)])
+    sent = new_basket(db, name="Envoyé", lines=[(CEMETERY, 1)])
+    tx(db, handlers.submit, USER, sent["id"], NOW)
+    own = new_basket(db, APPROVER, name="Le mien", lines=[(WESTERN, 1)])
+    assert [b["name"] for b in tx(db, handlers.list_mine, USER)] == ["Envoyé", "Brouillon"]
+    assert [b["name"] for b in tx(db, handlers.list_mine, APPROVER)] == ["Le mien"]
+    assert [b["name"] for b in tx(db, handlers.to_validate, APPROVER)] == ["Envoyé"]
+    assert tx(db, handlers.list_mine, USER2) == []
+    for account in (APPROVER, COLLECTIVITY, USER2):
+        with pytest.raises(DomainError) as exc:
+            tx(db, handlers.get, account, draft["id"], NOW)          # a draft is its owner's
+        assert exc.value.code == "not_found"
+    with pytest.raises(DomainError) as exc:
+        tx(db, handlers.to_validate, USER)
+    assert exc.value.code == "forbidden"
+    assert [(m["key"], m["label"], m["count"]) for m in tx(db, handlers.menus, APPROVER)] == [
+        ("my_baskets", "Mon panier", 1), ("to_validate", "Paniers à valider", 1),
+        ("sent_or_validated", "Paniers envoyés/validés par la collectivité", 0)]
+    assert [m["key"] for m in tx(db, handlers.menus, USER)] == ["my_baskets"]
+    assert [m["label"] for m in tx(db, handlers.menus, COLLECTIVITY)] == [
+        "Mon panier", "Paniers à valider", "Paniers validés"]
+    assert own["owner_role"] == "approbateur"
+
+
+def test_another_collectivity_can_neither_see_nor_act(db):
+    basket = new_basket(db, COLLECTIVITY, lines=[(CEMETERY, 1)])
+    bid = basket["id"]
+    calls = [(handlers.get, (NOW,)), (handlers.rename, ("Volé", NOW)), (handlers.delete, ()),
+             (handlers.add_line, (WESTERN, 1, NOW)),
+             (handlers.set_quantity, (CEMETERY["ean"], 2, NOW)),
+             (handlers.remove_line, (CEMETERY["ean"], NOW)), (handlers.submit, (NOW,)),
+             (handlers.unlock, (NOW,)), (handlers.return_, ("", NOW)),
+             (handlers.pricing_targets, ())]
+    for fn, args in calls:
+        with pytest.raises(DomainError) as exc:
+            tx(db, fn, OTHER, bid, *args)
+        assert exc.value.code == "not_found", fn.__name__
+    assert tx(db, handlers.list_mine, OTHER) == []
+    assert tx(db, handlers.to_validate, OTHER) == [] and tx(db, handlers.validated, OTHER) == []
+    assert tx(db, handlers.get, COLLECTIVITY, bid, NOW)["name"] == "Mon panier"
+    with pytest.raises(DomainError) as exc:
+        tx(db, handlers.get, COLLECTIVITY, "../1", NOW)
+    assert exc.value.code == "not_found"
+
+
+def test_an_account_with_several_clients_chooses_the_one_it_buys_for(db):
+    with pytest.raises(DomainError) as exc:
+        handlers.client_of(BOTH, None)
+    assert "client_number" in exc.value.details
+    assert handlers.client_of(BOTH, "21") == "21" and handlers.client_of(USER, None) == "16"
+    basket = new_basket(db, BOTH, PROUVE, lines=[(WESTERN, 1)])
+    assert (basket["client_number"], basket["client_name"]) == ("21", "COLLEGE VICTOR PROUVE")
+    assert basket["client"]["addresses"][1]["label"] == "Intendance"
+    # the basket is the client's: the other client's accounts do not see it
+    with pytest.raises(DomainError):
+        tx(db, handlers.get, COLLECTIVITY, basket["id"], NOW)
+    assert [b["client_number"] for b in tx(db, handlers.list_mine, BOTH)] == ["21"]
+
+
+def test_rename_and_delete(db):
+    basket = new_basket(db, lines=[(CEMETERY, 1)])
+    bid = basket["id"]
+    assert tx(db, handlers.rename, USER, bid, "  Sélection   CM2 ", NOW)["name"] == \
+        "Sélection CM2"
+    with pytest.raises(DomainError) as exc:
+        tx(db, handlers.rename, USER, bid, "x" * 101, NOW)
+    assert exc.value.code == "invalid"
+    tx(db, handlers.submit, USER, bid, NOW)
+    with pytest.raises(DomainError) as exc:
+        tx(db, handlers.delete, USER, bid)
+    assert exc.value.code == "conflict"
+    tx(db, handlers.return_, APPROVER, bid, "", NOW)
+    assert tx(db, handlers.delete, USER, bid) == {"deleted": bid}
+    with pytest.raises(DomainError) as exc:
+        tx(db, handlers.get, USER, bid, NOW)
+    assert exc.value.code == "not_found"
+
+
+def test_article_snapshots_come_from_the_bridge_article(db):
+    view = new_basket(db, lines=[(ARTICLES[SCHOOL["ean"]], 1)])
+    (line,) = view["lines"]
+    assert (line["school_book"], line["publisher"], line["author"]) == (True, "HATIER", "")
