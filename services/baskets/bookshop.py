@@ -1,0 +1,154 @@
+"""The bookshop's side (reference 001, "Gérer les devis collectivité", "Gérer les commandes
+collectivité"): the quotes, current and archived, searched by reference or number, archived;
+the orders, filtered, in their four tabs, moved by the bookshop's actions; a message to the
+client. Each action that tells the client records its event in the same transaction."""
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, or_, select
+
+from . import documents as rules
+from .domain import row_id
+from .document_views import (admin_row, document_view, message_payload, order_state,
+                             status_changed_payload)
+from .models import Document, DocumentEvent, DocumentLine
+from .placing import find
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def _page(session, q, page, per_page):
+    total = session.scalar(select(func.count()).select_from(q.order_by(None).subquery()))
+    rows = session.scalars(q.limit(per_page).offset((page - 1) * per_page)).all()
+    return rows, total
+
+
+def _event(doc, admin, action, from_status, to_status, now, comment=""):
+    doc.history.append(DocumentEvent(at=now, actor_id=admin["id"],
+                                     actor_email=admin.get("email", ""), action=action,
+                                     from_status=from_status, to_status=to_status,
+                                     comment=comment))
+
+
+# ---- quotes ---------------------------------------------------------------------------------
+def list_quotes(session, archived=False, search="", page=1, per_page=50) -> dict:
+    """"Devis en cours" / "Devis archivés", newest first; `search` finds a quote by its number
+    or by (part of) its "Référence collectivité"."""
+    page, per_page = rules.page_args(page, per_page)
+    search = str(search or "").strip()[:50]
+    base = select(Document).where(Document.kind == rules.QUOTE)
+    counts = dict(session.execute(
+        select(Document.archived_at.is_not(None), func.count())
+        .where(Document.kind == rules.QUOTE).group_by(Document.archived_at.is_not(None))).all())
+    q = base.where(Document.archived_at.is_not(None) if archived
+                   else Document.archived_at.is_(None))
+    if search:
+        match = func.lower(Document.reference).contains(search.lower(), autoescape=True)
+        number = row_id(search) if search.isdigit() else None
+        q = q.where(or_(match, Document.number == number) if number else match)
+    rows, total = _page(session, q.order_by(Document.number.desc()), page, per_page)
+    return {"archived": bool(archived), "search": search,
+            "counts": {"current": counts.get(False, 0), "archived": counts.get(True, 0)},
+            "quotes": [admin_row(d) for d in rows], "total": total, "page": page,
+            "per_page": per_page}
+
+
+def archive_quote(session, admin, number, now, public_url) -> dict:
+    doc = _locked(session, rules.QUOTE, number)
+    rules.check_archivable(doc.archived_at is not None)
+    doc.archived_at = now
+    _event(doc, admin, "archived", doc.status, doc.status, now)
+    return document_view(doc, public_url, admin=True)
+
+
+# ---- orders ---------------------------------------------------------------------------------
+def _start(day):
+    """Midnight in Paris, in UTC (the times stored are UTC)."""
+    return datetime.combine(day, time(0, 0), tzinfo=PARIS).astimezone(timezone.utc)
+
+
+def _filtered(f: rules.OrderFilters):
+    q = select(Document).where(Document.kind == rules.ORDER)
+    if f.eans:
+        q = q.where(Document.id.in_(select(DocumentLine.document_id)
+                                    .where(DocumentLine.ean.in_(f.eans))))
+    if f.client_delivered:
+        q = q.where(Document.delivery_client_number == f.client_delivered)
+    if f.client_invoiced:
+        q = q.where(Document.billing_client_number == f.client_invoiced)
+    if f.date_from:
+        q = q.where(Document.placed_at >= _start(f.date_from))
+    if f.date_to:
+        q = q.where(Document.placed_at < _start(f.date_to + timedelta(days=1)))
+    if f.delivery_mode:
+        q = q.where(Document.delivery_mode == f.delivery_mode)
+    if f.number:
+        librisoft = func.lower(Document.librisoft_number) == f.number.lower()
+        number = row_id(f.number) if f.number.isdigit() else None
+        q = q.where(or_(Document.number == number, librisoft) if number else librisoft)
+    return q
+
+
+def list_orders(session, tab="pending", filters=None) -> dict:
+    """The filter, the four tabs with their counts (under the filter), the tab's orders."""
+    f = rules.check_filters(filters)
+    tab = tab if tab in rules.ORDER_TABS else rules.PENDING
+    q = _filtered(f)
+    counts = _counts(session, q)
+    rows, total = _page(session, q.where(Document.status == tab)
+                        .order_by(Document.placed_at.desc(), Document.number.desc()),
+                        f.page, f.per_page)
+    return {"tab": tab,
+            "tabs": [{"key": t, "label": rules.ORDER_LABELS[t], "count": counts.get(t, 0)}
+                     for t in rules.ORDER_TABS],
+            "filters": f.as_dict(), "delivery_modes": dict(rules.DELIVERY_MODES),
+            "orders": [admin_row(d) for d in rows], "total": total, "page": f.page,
+            "per_page": f.per_page}
+
+
+def _counts(session, q) -> dict:
+    sub = q.subquery()
+    return dict(session.execute(select(sub.c.status, func.count())
+                                .group_by(sub.c.status)).all())
+
+
+def _locked(session, kind, number) -> Document:
+    doc = find(session, kind, number)
+    session.refresh(doc, with_for_update=True)
+    return doc
+
+
+def get_document(session, kind, number, public_url) -> dict:
+    return document_view(find(session, rules.check_kind(kind), number), public_url, admin=True)
+
+
+def order_action(session, admin, number, action, reason, now, record, public_url) -> dict:
+    """"Mettre à disposition", "Expédier", "Clôturer", "Annuler" (reason required) mail the
+    client (collectivity_order_status_changed); "Réinitialiser le statut" does not."""
+    doc = _locked(session, rules.ORDER, number)
+    change = rules.order_action(order_state(doc), action, reason)
+    doc.status = change.to_status
+    if change.action == rules.MADE_AVAILABLE:
+        doc.made_available_at = now
+    elif change.action == rules.SHIPPED:
+        doc.shipped_at = now
+    elif change.action == rules.CLOSED:
+        doc.closed_at = now
+    elif change.action == rules.CANCELLED:
+        doc.cancelled_at, doc.cancel_reason = now, change.reason
+    else:  # reset
+        doc.made_available_at = doc.shipped_at = doc.closed_at = doc.cancelled_at = None
+        doc.cancel_reason = ""
+    _event(doc, admin, change.action, change.from_status, change.to_status, now, change.reason)
+    if change.mails_client:
+        record(session, "collectivity_order_status_changed",
+               status_changed_payload(doc, change.action, change.reason, now, public_url))
+    return document_view(doc, public_url, admin=True)
+
+
+def send_message(session, admin, kind, number, message, now, record, public_url) -> dict:
+    doc = find(session, rules.check_kind(kind), number)
+    message = rules.check_message(message)
+    _event(doc, admin, "message", doc.status, doc.status, now, message)
+    record(session, "collectivity_message_sent", message_payload(doc, message, public_url))
+    return document_view(doc, public_url, admin=True)
