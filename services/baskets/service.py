@@ -1,9 +1,214 @@
-"""The baskets service: starts, migrates and answers `health`; its features come with their issue."""
-from services.common.nameko_glue import MessagingService, Store
+"""The baskets service: collectivity baskets and their approval chain, their prices, the quote
+requests and orders made from them, the bookshop's management of those, Librisoft's pickup.
 
+Every entrypoint re-checks the actor over accounts.get_account (active, role, clients), then
+is load -> handler -> dump. Prices come from accounts.get_client_for_account (the client's
+discounts) and librisoft_bridge.get_article (the current public price)."""
+from datetime import datetime, timezone
+
+from nameko.rpc import RpcProxy
+
+from services.common import config
+from services.common.errors import DomainError, forbidden
+from services.common.nameko_glue import MessagingService, Store, consumes, rpc
+
+from . import bookshop, handlers, placing
 from .models import Base
+
+ADMIN = "admin"
+
+
+def now():
+    return datetime.now(timezone.utc)
+
+
+def public_url():
+    return config.env("PUBLIC_URL", "http://localhost:8000")
 
 
 class BasketsService(MessagingService):
     name = "baskets"
     store = Store(Base.metadata)
+    accounts = RpcProxy("accounts")
+    catalogue = RpcProxy("librisoft_bridge")
+
+    def _tx(self, fn, *args):
+        with self.store.transaction() as session:
+            return fn(session, *args)
+
+    def _account(self, actor_id, admin=False):
+        try:
+            account = self.accounts.get_account(actor_id)
+        except DomainError as exc:
+            if exc.code == "not_found":
+                raise forbidden("Compte inconnu ou désactivé.")
+            raise
+        if not account["active"] or (account["role"] == ADMIN) != admin:
+            raise forbidden()
+        return account
+
+    def _client(self, actor_id, client_number):
+        return self.accounts.get_client_for_account(actor_id, client_number)
+
+    def _articles(self, eans):
+        """The current articles, fetched in parallel: EAN -> article, or None if gone."""
+        replies = {ean: self.catalogue.get_article.call_async(ean) for ean in eans}
+        found = {}
+        for ean, reply in replies.items():
+            try:
+                found[ean] = reply.result()
+            except DomainError as exc:
+                if exc.code != "not_found":
+                    raise
+                found[ean] = None
+        return found
+
+    def _targets(self, account, basket_id):
+        return self._tx(handlers.pricing_targets, account, basket_id)
+
+    # -- baskets ------------------------------------------------------------------------------
+    @rpc
+    def basket_menus(self, actor_id):
+        return self._tx(handlers.menus, self._account(actor_id))
+
+    @rpc
+    def list_my_baskets(self, actor_id, include_transformed=False):
+        return self._tx(handlers.list_mine, self._account(actor_id), bool(include_transformed))
+
+    @rpc
+    def create_basket(self, actor_id, client_number=None, name=""):
+        account = self._account(actor_id)
+        client = self._client(actor_id, handlers.client_of(account, client_number))
+        return self._tx(handlers.create, account, client, name, now())
+
+    @rpc
+    def get_basket(self, actor_id, basket_id):
+        """Re-priced from the current articles and discounts unless transformed (frozen)."""
+        account = self._account(actor_id)
+        targets = self._targets(account, basket_id)
+        client = articles = None
+        if not targets["frozen"]:
+            try:
+                client = self._client(actor_id, targets["client_number"])
+            except DomainError as exc:  # the client is no longer active: last known prices
+                if exc.code != "forbidden":
+                    raise
+            articles = self._articles(targets["eans"])
+        return self._tx(handlers.get, account, basket_id, now(), client, articles)
+
+    @rpc
+    def rename_basket(self, actor_id, basket_id, name):
+        return self._tx(handlers.rename, self._account(actor_id), basket_id, name, now())
+
+    @rpc
+    def delete_basket(self, actor_id, basket_id):
+        return self._tx(handlers.delete, self._account(actor_id), basket_id)
+
+    @rpc
+    def add_line(self, actor_id, basket_id, ean, quantity=1):
+        account = self._account(actor_id)
+        targets = self._targets(account, basket_id)
+        client = self._client(actor_id, targets["client_number"])
+        article = self.catalogue.get_article(str(ean or "").strip()[:20])
+        return self._tx(handlers.add_line, account, basket_id, article, quantity, now(), client)
+
+    @rpc
+    def set_quantity(self, actor_id, basket_id, ean, quantity):
+        account = self._account(actor_id)
+        client = self._client(actor_id, self._targets(account, basket_id)["client_number"])
+        return self._tx(handlers.set_quantity, account, basket_id, ean, quantity, now(), client)
+
+    @rpc
+    def remove_line(self, actor_id, basket_id, ean):
+        account = self._account(actor_id)
+        client = self._client(actor_id, self._targets(account, basket_id)["client_number"])
+        return self._tx(handlers.remove_line, account, basket_id, ean, now(), client)
+
+    @rpc
+    def submit_basket(self, actor_id, basket_id):
+        return self._tx(handlers.submit, self._account(actor_id), basket_id, now())
+
+    @rpc
+    def unlock_basket(self, actor_id, basket_id):
+        return self._tx(handlers.unlock, self._account(actor_id), basket_id, now())
+
+    @rpc
+    def lock_basket(self, actor_id, basket_id):
+        return self._tx(handlers.lock, self._account(actor_id), basket_id, now())
+
+    @rpc
+    def return_basket(self, actor_id, basket_id, comment=""):
+        return self._tx(handlers.return_, self._account(actor_id), basket_id, comment, now())
+
+    @rpc
+    def baskets_to_validate(self, actor_id):
+        return self._tx(handlers.to_validate, self._account(actor_id))
+
+    @rpc
+    def validated_baskets(self, actor_id):
+        return self._tx(handlers.validated, self._account(actor_id))
+
+    @rpc
+    def article_price(self, actor_id, client_number, ean):
+        account = self._account(actor_id)
+        client = self._client(actor_id, handlers.client_of(account, client_number))
+        article = self.catalogue.get_article(str(ean or "").strip()[:20])
+        return handlers.article_price(account, client, article)
+
+    # -- quote requests and orders ------------------------------------------------------------
+    @rpc
+    def transform_basket(self, actor_id, basket_id, kind, reference, comment="",
+                         delivery_address=0):
+        account = self._account(actor_id)
+        targets = self._targets(account, basket_id)
+        client = self._client(actor_id, targets["client_number"])
+        articles = {} if targets["frozen"] else self._articles(targets["eans"])
+        return self._tx(placing.transform, account, basket_id, kind, reference, comment,
+                        client, articles, now(), self.store.record, public_url(),
+                        delivery_address)
+
+    @rpc
+    def list_my_documents(self, actor_id, kind):
+        return self._tx(placing.list_mine, self._account(actor_id), kind)
+
+    @rpc
+    def get_my_document(self, actor_id, kind, number):
+        return self._tx(placing.get_mine, self._account(actor_id), kind, number, public_url())
+
+    @consumes("classic_order_status_changed")
+    def on_classic_order_status_changed(self, session, payload, envelope):
+        placing.on_classic_order_status_changed(session, payload, now(),
+                                                envelope.get("occurred_at"))
+
+    # -- bookshop -----------------------------------------------------------------------------
+    @rpc
+    def admin_list_quotes(self, actor_id, archived=False, search="", page=1, per_page=50):
+        self._account(actor_id, admin=True)
+        return self._tx(bookshop.list_quotes, bool(archived), search, page, per_page)
+
+    @rpc
+    def admin_archive_quote(self, actor_id, number):
+        admin = self._account(actor_id, admin=True)
+        return self._tx(bookshop.archive_quote, admin, number, now(), public_url())
+
+    @rpc
+    def admin_list_orders(self, actor_id, tab="pending", filters=None):
+        self._account(actor_id, admin=True)
+        return self._tx(bookshop.list_orders, tab, filters)
+
+    @rpc
+    def admin_get_document(self, actor_id, kind, number):
+        self._account(actor_id, admin=True)
+        return self._tx(bookshop.get_document, kind, number, public_url())
+
+    @rpc
+    def admin_order_action(self, actor_id, number, action, reason=""):
+        admin = self._account(actor_id, admin=True)
+        return self._tx(bookshop.order_action, admin, number, action, reason, now(),
+                        self.store.record, public_url())
+
+    @rpc
+    def admin_send_message(self, actor_id, kind, number, message):
+        admin = self._account(actor_id, admin=True)
+        return self._tx(bookshop.send_message, admin, kind, number, message, now(),
+                        self.store.record, public_url())
