@@ -1,5 +1,6 @@
-"""Classic orders, pure Python: how a validated grouped order becomes the classic order that
-Librisoft picks up, and how Librisoft's acknowledgement and status move it.
+"""Classic orders, pure Python: how a validated grouped order, a collectivity's quote request
+or a collectivity order becomes the classic order that Librisoft picks up, and how Librisoft's
+acknowledgement and status move it.
 
 An order is `pending` (en attente de récupération) until Librisoft acknowledges it, then
 `picked_up` (récupérée par Librisoft) for good. Librisoft may then post its own order number and
@@ -14,16 +15,19 @@ from services.common.errors import invalid, not_found
 from . import values as v
 from .domain import MAX_PRICE, vat_rate
 
-GROUPED_ORDER = "grouped_order"
-SOURCE_KINDS = (GROUPED_ORDER, "collectivity_order", "quote")
+GROUPED_ORDER, COLLECTIVITY_ORDER, QUOTE = "grouped_order", "collectivity_order", "quote"
+SOURCE_KINDS = (GROUPED_ORDER, COLLECTIVITY_ORDER, QUOTE)
+DOCUMENT_LABELS = {QUOTE: "Demande de devis", COLLECTIVITY_ORDER: "Commande collectivité"}
 PENDING, PICKED_UP = "pending", "picked_up"
 STATES = (PENDING, PICKED_UP)
 LIST_FILTERS = (PENDING, PICKED_UP, "all")
 MAX_PER_PAGE = 500
 MAX_QUANTITY = 1_000_000
 MAX_NUMBER = 2**31 - 1  # Integer columns: a larger number is no order of ours
+MAX_TOTAL = Decimal("999999999999.99")  # Numeric(14, 2)
 ORDER_TEXT_SIZES = {"client_number": 50, "client_name": 200, "initiator_email": 254,
-                    "contact_email": 254, "title": 300, "librisoft_number": 40,
+                    "contact_email": 254, "contact_name": 200, "contact_phone": 40,
+                    "reference": 50, "title": 300, "librisoft_number": 40,
                     "librisoft_status": 100}
 
 
@@ -74,6 +78,96 @@ def from_grouped_order(payload: dict) -> dict:
              "comment": payload.get("comment") or "", "placed_at": placed_at,
              "total_ttc": line_total, "state": PENDING}
     return {"order": order, "lines": [line]}
+
+
+def from_document(kind: str, payload: dict) -> dict:
+    """The classic order of a collectivity's quote request (kind "quote") or order
+    ("collectivity_order"), a loaded CollectivityDocumentV1 payload: {"order": columns,
+    "lines": [columns]}, its frozen lines as baskets priced them. A line's total is the public
+    total less the discount, each rounded half-up to the cent by baskets: it is taken as sent,
+    never recomputed as unit price × quantity. Refused (DomainError) when the payload cannot
+    make a sound order: no line, a quantity under 1, line totals that do not add up to
+    totals.total_ttc to the cent, a bad EAN13 or VAT rate, an amount out of its column's range,
+    a text too long for its column."""
+    errors = {}
+    texts = {name: payload.get(source) or "" for name, source in (
+        ("client_number", "client_number"), ("client_name", "client_name"),
+        ("initiator_email", "placed_by_email"), ("contact_name", "contact_name"),
+        ("contact_email", "contact_email"), ("contact_phone", "contact_phone"),
+        ("reference", "reference"))}
+    for name, value in texts.items():
+        if len(value) > ORDER_TEXT_SIZES[name]:
+            errors[name] = [f"{ORDER_TEXT_SIZES[name]} caractères au plus ({len(value)} reçus)."]
+    for name in ("client_number", "client_name"):
+        if not texts[name].strip():
+            errors[name] = ["champ obligatoire."]
+    placed_at = _parsed(errors, "placed_at", timestamp, payload.get("placed_at"))
+    if _number(payload["number"]) is None:
+        errors["number"] = [f"numéro entre 1 et {MAX_NUMBER} attendu, reçu {payload['number']}."]
+    if not payload["lines"]:
+        errors["lines"] = ["au moins une ligne attendue."]
+    lines = [_document_line(errors, position, line)
+             for position, line in enumerate(payload["lines"], start=1)]
+    totals = {name: _amount(errors, f"totals.{name}", payload["totals"][name], MAX_TOTAL)
+              for name in ("discount_total", "subtotal_ht", "vat_total", "total_ttc")}
+    if not errors:
+        lines_total = sum((line["total_ttc"] for line in lines), Decimal("0.00"))
+        if lines_total != totals["total_ttc"]:
+            errors["totals.total_ttc"] = [f"les lignes font {lines_total} au total, "
+                                          f"reçu {totals['total_ttc']}."]
+    if errors:
+        raise invalid(f"{DOCUMENT_LABELS[kind]} n° {payload['number']} non reprise en commande "
+                      f"classique : {describe(errors)}", errors)
+    order = {"source_kind": kind, "source_number": payload["number"],
+             **{name: texts[name] for name in
+                ("client_number", "client_name", "initiator_email", "contact_name",
+                 "contact_email", "contact_phone")},
+             "reference": texts["reference"] or None,
+             "pickup_label": payload.get("delivery_label") or "",
+             "billing_label": payload.get("billing_label") or "",
+             "comment": payload.get("comment") or "", "placed_at": placed_at,
+             **totals, "state": PENDING}
+    return {"order": order, "lines": lines}
+
+
+def _document_line(errors, position, line) -> dict:
+    """One frozen line of a quote or collectivity order; its problems go to `errors` under
+    `lines.<position>.<field>`."""
+    prefix = f"lines.{position}"
+    title = line.get("title") or ""
+    if not title.strip():
+        errors[f"{prefix}.title"] = ["champ obligatoire."]
+    elif len(title) > ORDER_TEXT_SIZES["title"]:
+        errors[f"{prefix}.title"] = [f"{ORDER_TEXT_SIZES['title']} caractères au plus "
+                                     f"({len(title)} reçus)."]
+    quantity = line["quantity"]
+    if not 1 <= quantity <= MAX_QUANTITY:
+        errors[f"{prefix}.quantity"] = [f"entre 1 et {MAX_QUANTITY} exemplaires attendu, "
+                                        f"reçu {quantity}."]
+    if not 0 < line["public_price_ttc"] <= MAX_PRICE:
+        errors[f"{prefix}.public_price_ttc"] = [
+            f"prix strictement positif attendu (au plus {MAX_PRICE}), "
+            f"reçu {line['public_price_ttc']}."]
+    if not 0 <= line["discount_percent"] <= 100:
+        errors[f"{prefix}.discount_percent"] = [
+            f"remise entre 0 et 100 % attendue, reçu {line['discount_percent']}."]
+    return {"position": position,
+            "ean": _parsed(errors, f"{prefix}.ean", v.ean13, line.get("ean")),
+            "title": title,
+            "vat_rate": _parsed(errors, f"{prefix}.vat_rate", vat_rate, line.get("vat_rate")),
+            "quantity": quantity, "public_price_ttc": money(line["public_price_ttc"]),
+            "discount_percent": money(line["discount_percent"]),
+            "unit_price_ttc": _amount(errors, f"{prefix}.unit_price_ttc",
+                                      line["unit_price_ttc"], MAX_PRICE),
+            **{name: _amount(errors, f"{prefix}.{name}", line[name], MAX_TOTAL)
+               for name in ("discount_amount", "total_ttc", "total_ht", "vat_amount")}}
+
+
+def _amount(errors, name, value, maximum):
+    """An amount as sent, to the cent, if it fits its column (0 to `maximum`)."""
+    if not 0 <= value <= maximum:
+        errors[name] = [f"montant entre 0 et {maximum} attendu, reçu {value}."]
+    return money(value)
 
 
 def _parsed(errors, name, parse, value):

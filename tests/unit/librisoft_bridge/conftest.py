@@ -84,3 +84,34 @@ def validated():
         "comment": "Pour le CDI", "quantity": 5, "unit_price_ttc": "14.90",
         "total_ttc": "74.50", "validated_at": "2022-03-30T09:26:59+02:00",
     }
+
+
+@pytest.fixture
+def document():
+    """A CollectivityDocumentV1 payload as baskets publishes it (quote_requested or
+    collectivity_order_placed), lines frozen at 9 % off: CEMETERY ROAD 25.00 less 2.25 = 22.75;
+    7 × 6.40 = 44.80 less 4.03 = 40.77, which is not 7 × the unit price 5.82 (40.74)."""
+    return {
+        "number": 12, "client_number": "16", "client_name": "ECOLE JULES FERRY",
+        "basket_number": 3, "basket_name": "CDI rentrée",
+        "basket_creator_email": "cdi@ecole.example.org",
+        "placed_by_email": "direction@ecole.example.org", "reference": "BC-2026-041",
+        "comment": "Livraison avant le 15", "contact_name": "ECOLE JULES FERRY",
+        "contact_email": "ecole@example.org", "contact_phone": "03 83 30 12 16",
+        "delivery_label": "ECOLE JULES FERRY\n12 rue de Vic\n54000 NANCY",
+        "billing_label": "ECOLE JULES FERRY\nDirection\n12 rue de Vic\n54000 NANCY",
+        "lines": [
+            {"ean": "9782330150136", "title": "CEMETERY ROAD", "quantity": 1, "vat_rate": "5.5",
+             "public_price_ttc": "25.00", "unit_price_ttc": "22.75", "discount_percent": "9.00",
+             "discount_amount": "2.25", "total_ttc": "22.75", "total_ht": "21.56",
+             "vat_amount": "1.19"},
+            {"ean": "9782362210419",
+             "title": "LE LIVRE QU'IL NE FAUT SURTOUT, SURTOUT, SURTOUT, PAS LIRE !",
+             "quantity": 7, "vat_rate": "5.5", "public_price_ttc": "6.40",
+             "unit_price_ttc": "5.82", "discount_percent": "9.00", "discount_amount": "4.03",
+             "total_ttc": "40.77", "total_ht": "38.64", "vat_amount": "2.13"}],
+        "totals": {"discount_total": "6.28", "subtotal_ht": "60.20", "vat_total": "3.32",
+                   "subtotal_ttc": "63.52", "total_ttc": "63.52"},
+        "placed_at": "2026-04-02T09:15:00+02:00",
+        "detail_url": "https://librairie.example.org/collectivite/devis/12",
+    }
