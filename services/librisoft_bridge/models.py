@@ -76,9 +76,11 @@ class ApiKey(Base):
 
 
 class Order(Base):
-    """A classic order, as Librisoft picks it up: the duplicate of a validated grouped order
-    (later also of a collectivity order or a quote). `number` is the bridge's own sequence; one
-    source (kind, number) gives at most one order, however often its event arrives."""
+    """A classic order, as Librisoft picks it up: the duplicate of a validated grouped order, a
+    collectivity's quote request or a collectivity order. `number` is the bridge's own sequence;
+    one source (kind, number) gives at most one order, however often its event arrives. The
+    columns a grouped order does not have (its reference, contact name and phone, HT and VAT
+    totals) are null for it."""
     __tablename__ = "orders"
     __table_args__ = (UniqueConstraint("source_kind", "source_number", name="uq_orders_source"),
                       Index("ix_orders_state", "state", "number"))
@@ -90,10 +92,16 @@ class Order(Base):
     client_name: Mapped[str] = mapped_column(String(O["client_name"]))
     initiator_email: Mapped[str] = mapped_column(String(O["initiator_email"]))
     contact_email: Mapped[str] = mapped_column(String(O["contact_email"]))
-    pickup_label: Mapped[str] = mapped_column(Text)
+    contact_name: Mapped[str | None] = mapped_column(String(O["contact_name"]))
+    contact_phone: Mapped[str | None] = mapped_column(String(O["contact_phone"]))
+    reference: Mapped[str | None] = mapped_column(String(O["reference"]))  # Référence collectivité
+    pickup_label: Mapped[str] = mapped_column(Text)  # pickup place, or delivery address
     billing_label: Mapped[str] = mapped_column(Text)
     comment: Mapped[str] = mapped_column(Text)
     total_ttc: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    discount_total: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    subtotal_ht: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    vat_total: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     state: Mapped[str] = mapped_column(String(20))  # pending | picked_up
     picked_up_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     librisoft_number: Mapped[str | None] = mapped_column(String(O["librisoft_number"]))
@@ -105,6 +113,9 @@ class Order(Base):
 
 
 class OrderLine(Base):
+    """A line as Librisoft takes it. For a grouped order `unit_price_ttc` is the public price and
+    the discount columns are null; for a quote or collectivity order they are the frozen prices
+    of baskets (unit price after discount; total = public total less the discount)."""
     __tablename__ = "order_lines"
     __table_args__ = (UniqueConstraint("order_number", "position", name="uq_order_lines_position"),)
 
@@ -115,8 +126,13 @@ class OrderLine(Base):
     title: Mapped[str] = mapped_column(String(A["title"]))
     vat_rate: Mapped[str] = mapped_column(String(3))
     quantity: Mapped[int] = mapped_column(Integer)
+    public_price_ttc: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    discount_percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
     unit_price_ttc: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    discount_amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     total_ttc: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    total_ht: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    vat_amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
 
 
 articles = Article.__table__
