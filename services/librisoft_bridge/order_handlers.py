@@ -30,11 +30,21 @@ def take_grouped_order(session, payload, now=None) -> tuple:
     An order already taken from the same grouped order is kept as it is, whatever the event id
     (the unique (source_kind, source_number) refuses a second one: should two instances race,
     the loser's IntegrityError makes the inbox retry, and the retry finds the order)."""
-    existing = _number_of_source(session, rules.GROUPED_ORDER, payload["number"])
+    return _take(session, rules.GROUPED_ORDER, payload, rules.from_grouped_order, now)
+
+
+def take_document(session, kind, payload, now=None) -> tuple:
+    """A collectivity's quote request (kind "quote") or order ("collectivity_order") as a
+    classic order, once per (kind, number), like a grouped order: (order number, created)."""
+    return _take(session, kind, payload, lambda loaded: rules.from_document(kind, loaded), now)
+
+
+def _take(session, kind, payload, build, now) -> tuple:
+    existing = _number_of_source(session, kind, payload["number"])
     if existing is not None:
-        log.info("grouped order %s already taken as classic order %s", payload["number"], existing)
+        log.info("%s %s already taken as classic order %s", kind, payload["number"], existing)
         return existing, False
-    order = rules.from_grouped_order(payload)
+    order = build(payload)
     now = now or utcnow()
     number = session.execute(insert(orders).values(
         **order["order"], librisoft_number=None, librisoft_status=None, picked_up_at=None,

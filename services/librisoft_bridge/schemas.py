@@ -84,13 +84,19 @@ class ClientReportOut(ArticleReportOut):
 
 
 class OrderLineOut(Schema):
+    """The discount fields and HT/VAT amounts are null on a grouped order's line."""
     position = fields.Integer()
     ean = fields.String()
     title = fields.String()
     vat_rate = VatRate()
     quantity = fields.Integer()
+    public_price_ttc = Money(allow_none=True)
+    discount_percent = Percent(allow_none=True)
     unit_price_ttc = Money()
+    discount_amount = Money(allow_none=True)
     total_ttc = Money()
+    total_ht = Money(allow_none=True)
+    vat_amount = Money(allow_none=True)
 
 
 class OrderOut(Schema):
@@ -108,11 +114,17 @@ class OrderOut(Schema):
     client_name = fields.String()
     initiator_email = fields.String()
     contact_email = fields.String()
+    contact_name = fields.String(allow_none=True)
+    contact_phone = fields.String(allow_none=True)
+    reference = fields.String(allow_none=True)  # "Référence collectivité"; null: grouped order
     pickup_label = fields.String()
     billing_label = fields.String()
     comment = fields.String()
     lines = fields.List(fields.Nested(OrderLineOut))
     total_quantity = fields.Integer()
+    discount_total = Money(allow_none=True)
+    subtotal_ht = Money(allow_none=True)
+    vat_total = Money(allow_none=True)
     total_ttc = Money()
     placed_at = fields.DateTime()
     created_at = fields.DateTime()

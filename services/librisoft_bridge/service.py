@@ -1,6 +1,6 @@
 """The librisoft_bridge service: Librisoft pushes its articles and collectivity clients to the
 webservice (/librisoft/v1/...) and picks up the classic orders there, which the bridge makes from
-validated grouped orders; the gateway and the other services read them over RPC. Each
+validated grouped orders, collectivities' quote requests and collectivity orders; the gateway and the other services read them over RPC. Each
 entrypoint is load -> handler -> dump."""
 from marshmallow import ValidationError
 
@@ -9,11 +9,21 @@ from services.common.nameko_glue import MessagingService, Store, consumes, rpc
 
 from . import handlers, order_handlers, web
 from .models import Base
+from .orders import COLLECTIVITY_ORDER, QUOTE
 from .schemas import (ArticleOut, ArticleReportOut, ClientOut, ClientReportOut, OrderOut,
                       OrderPageOut, SearchResultOut)
 
 CLIENT_EVENT = "collectivity_client_updated"
 ORDER_EVENT = "classic_order_status_changed"
+
+
+def take_or_park(take, *args):
+    """Make the classic order of an event; one that can make no sound order is parked (a
+    ValidationError for the inbox), since retrying the same event would fail again."""
+    try:
+        return take(*args)
+    except DomainError as exc:
+        raise ValidationError({"payload": [exc.message]}) from exc
 
 
 class LibrisoftBridgeService(MessagingService):
@@ -63,10 +73,15 @@ class LibrisoftBridgeService(MessagingService):
     # ---- events --------------------------------------------------------------------------
     @consumes("grouped_order_validated")
     def on_grouped_order_validated(self, session, payload, envelope):
-        try:
-            order_handlers.take_grouped_order(session, payload)
-        except DomainError as exc:  # no sound order can come of it: park it, retrying won't help
-            raise ValidationError({"payload": [exc.message]}) from exc
+        take_or_park(order_handlers.take_grouped_order, session, payload)
+
+    @consumes("quote_requested")
+    def on_quote_requested(self, session, payload, envelope):
+        take_or_park(order_handlers.take_document, session, QUOTE, payload)
+
+    @consumes("collectivity_order_placed")
+    def on_collectivity_order_placed(self, session, payload, envelope):
+        take_or_park(order_handlers.take_document, session, COLLECTIVITY_ORDER, payload)
 
     # ---- webservice ----------------------------------------------------------------------
     @web.route("GET", "/health")
