@@ -93,7 +93,10 @@ def test_one_classic_order_however_often_the_event_arrives(suite, publish, key, 
         "grouped_order", "pending", "74.50")
     assert order["lines"] == [{"position": 1, "ean": "9791097284657",
                                "title": "WESTERN COQUILLETTES", "vat_rate": "5.5",
-                               "quantity": 5, "unit_price_ttc": "14.90", "total_ttc": "74.50"}]
+                               "quantity": 5, "public_price_ttc": None, "discount_percent": None,
+                               "unit_price_ttc": "14.90", "discount_amount": None,
+                               "total_ttc": "74.50", "total_ht": None, "vat_amount": None}]
+    assert order["reference"] is None                                  # a grouped order has none
     assert order["pickup_label"].splitlines()[-1] == "5500 DINANT"
 
     path = f"/orders/{order['number']}"
