@@ -1,7 +1,7 @@
 """The librisoft_bridge service: Librisoft pushes its articles and collectivity clients to the
 webservice (/librisoft/v1/...) and picks up the classic orders there, which the bridge makes from
-validated grouped orders, collectivities' quote requests and collectivity orders; the gateway and the other services read them over RPC. Each
-entrypoint is load -> handler -> dump."""
+validated grouped orders, collectivities' quote requests and collectivity orders; the gateway
+and the other services read them over RPC. Each entrypoint is load -> handler -> dump."""
 from marshmallow import ValidationError
 
 from services.common.errors import DomainError
