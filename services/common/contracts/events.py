@@ -195,7 +195,7 @@ class PaymentRefundedV1(PaymentResult):
 class ClassicOrderStatusChangedV1(Payload):
     """Librisoft picked up a classic order or posted its status back."""
     order_number = fields.Integer(required=True)       # the bridge's classic order number
-    source_kind = fields.String(required=True)         # "grouped_order" (later: "collectivity_order", "quote")
+    source_kind = fields.String(required=True)         # "grouped_order", "collectivity_order" or "quote"
     source_number = fields.Integer(required=True)
     picked_up = fields.Boolean(required=True)
     librisoft_number = fields.String(load_default="", allow_none=True)
