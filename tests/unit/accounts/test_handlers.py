@@ -4,7 +4,7 @@ import pytest
 
 from services.accounts import handlers
 from services.accounts.models import Base
-from services.common.db import Database
+from tests.support.fakes import Events, sqlite_database
 from services.common.errors import DomainError
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
@@ -20,19 +20,16 @@ def client(number, name, revision=1, active=True):
 
 @pytest.fixture
 def db(tmp_path):
-    database = Database("accounts", Base.metadata, f"sqlite:///{tmp_path / 'a.db'}")
-    Base.metadata.create_all(database.engine)
+    with sqlite_database("accounts", Base, tmp_path) as database:
+        yield from _seeded(database)
+
+
+def _seeded(database):
     with database.transaction() as s:
         handlers.apply_client_update(s, client("16", "ECOLE JULES FERRY"), NOW)
         handlers.apply_client_update(s, client("17", "COLLEGE VICTOR PROUVE"), NOW)
         handlers.create_admin(s, "admin@librairie.test", "admin-password", NOW)
     yield database
-    database.dispose()
-
-
-class Events(list):
-    def __call__(self, session, event_type, payload):
-        self.append((event_type, payload))
 
 
 def make(db, actor_id, email, role, clients, events=None):

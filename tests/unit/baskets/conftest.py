@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 import pytest
 
 from services.baskets.models import Base
-from services.common.db import Database
+from tests.support.fakes import Events, sqlite_database
 
 NOW = datetime(2021, 6, 17, 13, 6, 32, tzinfo=timezone.utc)
 URL = "http://localhost:8000"
@@ -60,22 +60,10 @@ SCHOOL = {"ean": "9782000000012", "title": "MATHÉMATIQUES 6E - MANUEL", "author
 ARTICLES = {a["ean"]: a for a in (CEMETERY, WESTERN, PRESS, NOTEBOOK, SCHOOL)}
 
 
-class Events(list):
-    """`record(session, event_type, payload)` that keeps what it is given."""
-
-    def __call__(self, session, event_type, payload):
-        self.append((event_type, payload))
-
-    def of(self, event_type):
-        return [p for t, p in self if t == event_type]
-
-
 @pytest.fixture
 def db(tmp_path):
-    database = Database("baskets", Base.metadata, f"sqlite:///{tmp_path / 'b.db'}")
-    Base.metadata.create_all(database.engine)
-    yield database
-    database.dispose()
+    with sqlite_database("baskets", Base, tmp_path) as database:
+        yield database
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from services.common.db import Database
+from tests.support.fakes import Events, sqlite_database
 from services.common.errors import DomainError
 from services.grouped_orders import bookshop, handlers
 from services.grouped_orders.models import Base
@@ -20,20 +20,10 @@ WESTERN = {"ean": "9791097284657", "title": "WESTERN COQUILLETTES", "author": "L
 URL = "http://localhost:8000"
 
 
-class Events(list):
-    def __call__(self, session, event_type, payload):
-        self.append((event_type, payload))
-
-    def of(self, event_type):
-        return [p for t, p in self if t == event_type]
-
-
 @pytest.fixture
 def db(tmp_path):
-    database = Database("grouped_orders", Base.metadata, f"sqlite:///{tmp_path / 'g.db'}")
-    Base.metadata.create_all(database.engine)
-    yield database
-    database.dispose()
+    with sqlite_database("grouped_orders", Base, tmp_path) as database:
+        yield database
 
 
 def tx(db, fn, *args):

@@ -4,7 +4,7 @@ import pytest
 
 from services.notifications import handlers, mails
 from services.notifications.models import Base, Mail
-from services.common.db import Database
+from tests.support.fakes import sqlite_database
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
 
@@ -41,10 +41,8 @@ class Transport:
 
 @pytest.fixture
 def db(tmp_path):
-    database = Database("notifications", Base.metadata, f"sqlite:///{tmp_path / 'n.db'}")
-    Base.metadata.create_all(database.engine)
-    yield database
-    database.dispose()
+    with sqlite_database("notifications", Base, tmp_path) as database:
+        yield database
 
 
 def test_mails_wait_while_smtp_is_down_then_go_once(db):

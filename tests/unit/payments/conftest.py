@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from services.common import outbox
 from services.common.contracts.events import load_envelope
-from services.common.db import Database
+from tests.support.fakes import sqlite_database
 from services.common.messaging_models import messaging_tables
 from services.payments import sandbox, signatures
 from services.payments.models import Base, SandboxNotification
@@ -19,10 +19,8 @@ SETTINGS = sandbox.Settings(secret="sandbox-dev-secret", public_url="http://pay.
 
 @pytest.fixture
 def db(tmp_path):
-    database = Database("payments", Base.metadata, f"sqlite:///{tmp_path / 'payments.db'}")
-    Base.metadata.create_all(database.engine)
-    yield database
-    database.dispose()
+    with sqlite_database("payments", Base, tmp_path) as database:
+        yield database
 
 
 @pytest.fixture
