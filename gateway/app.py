@@ -72,10 +72,10 @@ def create_app(test_config=None):
     csrf.init_app(app)
     formatting.register(app)
 
-    from .views import (account, admin, admin_grouped_orders, auth, catalogue,
-                        grouped_orders, health, subscription)
+    from .views import (account, admin, admin_collectivity, admin_grouped_orders, auth,
+                        baskets, catalogue, grouped_orders, health, subscription)
     for module in (auth, account, admin, catalogue, health, grouped_orders, subscription,
-                   admin_grouped_orders):
+                   admin_grouped_orders, baskets, admin_collectivity):
         app.register_blueprint(module.bp)
     from .api import init_api
     init_api(app, csrf)

@@ -6,6 +6,7 @@ from the form CSRF token but only accepts JSON bodies on writes: a cross-site pa
 SameSite=Lax."""
 from flask_smorest import Api
 
+from .baskets import blp as baskets_blp
 from .grouped_orders import blp as grouped_orders_blp
 from .routes import blp
 
@@ -13,7 +14,7 @@ from .routes import blp
 def init_api(app, csrf):
     api = Api(app, spec_kwargs={"info": {"description": "Librairie collectivités, API v1"}})
 
-    for blueprint in (blp, grouped_orders_blp):
+    for blueprint in (blp, grouped_orders_blp, baskets_blp):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
     from ..security import ANONYMOUS

@@ -1,9 +1,9 @@
 """The catalogue that Librisoft sends: search by EAN or words, and the article sheet."""
-from flask import Blueprint, render_template, request
+from flask import Blueprint, g, render_template, request
 
 from services.common.errors import DomainError
 
-from ..security import SIGNED_IN, allow
+from ..security import COLLECTIVITY, SIGNED_IN, allow
 from ..services import rpc
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
@@ -31,5 +31,18 @@ def search():
 @bp.get("/<ean>")
 @allow(SIGNED_IN)
 def article(ean):
-    return render_template("catalogue/article.html",
-                           article=rpc("librisoft_bridge", "get_article", ean[:20]))
+    found = rpc("librisoft_bridge", "get_article", ean[:20])
+    price, baskets, client_number = None, [], ""
+    if g.user["role"] in COLLECTIVITY and g.user["clients"]:
+        # "Présentation de l'article pour la collectivité": its own price, and its baskets
+        numbers = [c["number"] for c in g.user["clients"]]
+        wanted = request.args.get("client_number", "")
+        client_number = wanted if wanted in numbers else numbers[0]
+        try:
+            price = rpc("baskets", "article_price", g.user["id"], client_number, found["ean"])
+            baskets = [b for b in rpc("baskets", "list_my_baskets", g.user["id"])
+                       if b["state"] == "draft" and b["client_number"] == client_number]
+        except DomainError:
+            price = None
+    return render_template("catalogue/article.html", article=found, price=price,
+                           baskets=baskets, client_number=client_number)

@@ -72,6 +72,42 @@ EXPECTED = {
     ("api_grouped_orders.AdminAction", "POST"): ADMIN,
     ("api_grouped_orders.AdminCancel", "POST"): ADMIN,
     ("api_grouped_orders.AdminSubAction", "POST"): ADMIN,
+    # collectivity baskets: the target is a draft of the first collectivity's Utilisateur,
+    # which only its owner sees (an Approbateur sees it once sent: reference 001, annexe)
+    ("baskets.mine", "GET"): COLLECTIVITY, ("baskets.create", "POST"): COLLECTIVITY,
+    ("baskets.add_from_catalogue", "POST"): COLLECTIVITY,
+    ("baskets.to_validate", "GET"): {"approbateur", "collectivite", "other"},
+    ("baskets.validated", "GET"): {"approbateur", "collectivite", "other"},
+    ("baskets.detail", "GET"): {"utilisateur"}, ("baskets.rename", "POST"): {"utilisateur"},
+    ("baskets.delete", "POST"): {"utilisateur"}, ("baskets.add_line", "POST"): {"utilisateur"},
+    ("baskets.set_quantity", "POST"): {"utilisateur"},
+    ("baskets.remove_line", "POST"): {"utilisateur"}, ("baskets.move", "POST"): {"utilisateur"},
+    ("baskets.transform", "GET"): {"utilisateur"},
+    ("baskets.transform", "POST"): {"utilisateur"},
+    # the target quote and order are the first collectivity's: every account of its client
+    # sees them, "other" does not
+    ("baskets.quotes", "GET"): COLLECTIVITY, ("baskets.orders", "GET"): COLLECTIVITY,
+    ("baskets.quote", "GET"): {"utilisateur", "approbateur", "collectivite"},
+    ("baskets.order", "GET"): {"utilisateur", "approbateur", "collectivite"},
+    ("admin_collectivity.quotes", "GET"): ADMIN, ("admin_collectivity.quote", "GET"): ADMIN,
+    ("admin_collectivity.archive", "POST"): ADMIN, ("admin_collectivity.orders", "GET"): ADMIN,
+    ("admin_collectivity.order", "GET"): ADMIN,
+    ("admin_collectivity.order_action", "POST"): ADMIN,
+    ("admin_collectivity.message", "POST"): ADMIN,
+    ("api_baskets.Menus", "GET"): COLLECTIVITY,
+    ("api_baskets.Baskets", "GET"): COLLECTIVITY, ("api_baskets.Baskets", "POST"): COLLECTIVITY,
+    ("api_baskets.Basket", "GET"): {"utilisateur"}, ("api_baskets.Basket", "PUT"): {"utilisateur"},
+    ("api_baskets.Basket", "DELETE"): {"utilisateur"},
+    ("api_baskets.Lines", "POST"): {"utilisateur"},
+    ("api_baskets.Line", "PUT"): {"utilisateur"}, ("api_baskets.Line", "DELETE"): {"utilisateur"},
+    ("api_baskets.Move", "POST"): {"utilisateur"},
+    ("api_baskets.Price", "GET"): COLLECTIVITY,
+    ("api_baskets.Documents", "GET"): COLLECTIVITY,
+    ("api_baskets.Document", "GET"): {"utilisateur", "approbateur", "collectivite"},
+    ("api_baskets.AdminQuotes", "GET"): ADMIN, ("api_baskets.AdminQuote", "GET"): ADMIN,
+    ("api_baskets.AdminArchive", "POST"): ADMIN, ("api_baskets.AdminOrders", "GET"): ADMIN,
+    ("api_baskets.AdminOrder", "GET"): ADMIN, ("api_baskets.AdminOrderAction", "POST"): ADMIN,
+    ("api_baskets.AdminMessage", "POST"): ADMIN,
 }
 
 # sign-outs last, so that each visitor stays signed in for the rest of the walk
@@ -95,7 +131,28 @@ def test_every_route_is_in_the_matrix():
     assert {(e, m) for e, m, _ in routes()} == set(EXPECTED)
 
 
-def url_for(rule, endpoint, target):
+# the basket routes that delete: each on a spare basket of its own (the walk of one visitor
+# goes on with the target basket)
+SPARE = {("api_baskets.Basket", "DELETE"): "spare_api", ("baskets.delete", "POST"): "spare_page"}
+COLLECTIVITY_BLUEPRINTS = ("baskets.", "admin_collectivity.", "api_baskets.")
+
+
+def url_for(rule, endpoint, target, method="GET"):
+    if endpoint.startswith(COLLECTIVITY_BLUEPRINTS):
+        rule = (rule.replace("<any(devis, commande):kind>", "devis")
+                .replace("<any(quote, order):kind>", "quote")
+                .replace("<any(submission, unlock, lock, return, transformation):action>", "lock")
+                .replace("<any(envoyer, deverrouiller, verrouiller, retourner):action>",
+                         "verrouiller")
+                .replace("<any(made_available, shipped, closed, cancelled, reset):action>",
+                         "reset")
+                .replace("<int:basket_id>", str(target[SPARE.get((endpoint, method),
+                                                                 "basket_id")])))
+        order = "commandes-collectivite" in rule or "/orders/" in rule
+        rule = rule.replace("<int:number>", str(target["order_number" if order
+                                                       else "quote_number"]))
+        if (endpoint, method) == ("api_baskets.Line", "DELETE"):
+            rule = rule.replace("<ean>", target["second_ean"])
     values = {"<int:account_id>": str(target["account_id"]), "<int:mail_id>": "1",
               "<token>": target["token"] if "subscription" in endpoint or "Public" in endpoint
               or "Subscribe" in endpoint or "BuyerStatus" in endpoint or "Pay" in endpoint
@@ -149,8 +206,33 @@ def target(suite, people):
                         "subscriptions", json={"first_name": "Ana", "last_name": "Lys",
                                                "email": "ana@lys.fr", "quantity": 1,
                                                "accepted_terms": True}).json()
+    # a draft basket of the first collectivity's Utilisateur with two lines, two spare ones to
+    # delete; a quote request and an order of its Collectivité
+    user = api_session(suite, people["utilisateur"]["email"], PASSWORD)
+    baskets = []
+    for name in ("Panier cible", "Panier à supprimer (API)", "Panier à supprimer (page)"):
+        r = user.post(suite.gateway_url + "/api/v1/baskets", json={"name": name})
+        assert r.status_code == 201, r.text
+        baskets.append(r.json()["id"])
+    for ean in ("9791097284657", "9782330150136"):
+        r = user.post(f"{suite.gateway_url}/api/v1/baskets/{baskets[0]}/lines",
+                      json={"ean": ean, "quantity": 1})
+        assert r.status_code == 201, r.text
+    documents = {}
+    for kind in ("quote", "order"):
+        b = owner.post(suite.gateway_url + "/api/v1/baskets", json={"name": kind}).json()
+        r = owner.post(f"{suite.gateway_url}/api/v1/baskets/{b['id']}/lines",
+                       json={"ean": "9782330150136", "quantity": 2})
+        assert r.status_code == 201, r.text
+        r = owner.post(f"{suite.gateway_url}/api/v1/baskets/{b['id']}/transformation",
+                       json={"kind": kind, "reference": f"AUTH-{kind}"})
+        assert r.status_code == 200, r.text
+        documents[kind] = r.json()["number"]
     return {"account_id": people["utilisateur"]["id"], "number": go["number"], "token": token,
-            "buyer_token": sub["buyer_token"], "sub_number": sub["number"]}
+            "buyer_token": sub["buyer_token"], "sub_number": sub["number"],
+            "basket_id": baskets[0], "spare_api": baskets[1], "spare_page": baskets[2],
+            "second_ean": "9782330150136", "quote_number": documents["quote"],
+            "order_number": documents["order"]}
 
 
 @pytest.mark.parametrize("who", sorted(EVERYONE))
@@ -159,11 +241,15 @@ def test_each_visitor_on_each_route(suite, people, target, who):
     token = csrf_token(s, suite.gateway_url + "/connexion")
     wrong = []
     for endpoint, method, rule in sorted(routes(), key=lambda r: ((r[0], r[1]) in LAST, r)):
-        url = suite.gateway_url + url_for(rule, endpoint, target)
+        url = suite.gateway_url + url_for(rule, endpoint, target, method)
         if endpoint.startswith("api"):
             # well-formed bodies, so that the check of whose object it is is what decides
             kwargs = {"json": {"api.AccountActive": {"active": True},
                                "api_grouped_orders.Deadline": {"deadline": "2099-01-01"},
+                               "api_baskets.Basket": {"name": "Panier renommé"},
+                               "api_baskets.Lines": {"ean": "9791097284657", "quantity": 1},
+                               "api_baskets.Line": {"quantity": 2},
+                               "api_baskets.AdminMessage": {"message": "Message de test"},
                                }.get(endpoint, {})}
         elif endpoint == "subscription.page":
             kwargs = {"data": {"csrf_token": token}}  # an incomplete form: refused, not denied

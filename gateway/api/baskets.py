@@ -1,0 +1,276 @@
+"""API v1: collectivity baskets along the approval chain, the quote requests and orders made
+from them, and the bookshop's management of those. Thin: each route is one RPC to the baskets
+service, which re-checks who may do what; the views are the service's."""
+from flask import g
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from ..security import ADMIN, COLLECTIVITY
+from ..services import rpc
+from .grouped_orders import allow_methods
+from .routes import json_only
+
+blp = Blueprint("api_baskets", __name__, url_prefix="/api/v1",
+                description="Paniers collectivité, demandes de devis et commandes")
+blp.before_request(json_only)
+
+
+class ListQuery(Schema):
+    include_transformed = fields.Boolean(load_default=False)
+    view = fields.String(load_default="mine",
+                         validate=validate.OneOf(["mine", "to_validate", "validated"]))
+
+
+class BasketCreateIn(Schema):
+    client_number = fields.String(load_default=None, allow_none=True,
+                                  validate=validate.Length(max=40))
+    name = fields.String(load_default="", validate=validate.Length(max=200))
+
+
+class RenameIn(Schema):
+    name = fields.String(required=True, validate=validate.Length(max=200))
+
+
+class LineIn(Schema):
+    ean = fields.String(required=True, validate=validate.Length(max=20))
+    quantity = fields.Integer(load_default=1)
+
+
+class QuantityIn(Schema):
+    quantity = fields.Integer(required=True)
+
+
+class MoveIn(Schema):
+    """`comment` for a return; kind, reference, comment and delivery_address for a
+    transformation."""
+    comment = fields.String(load_default="", validate=validate.Length(max=2000))
+    kind = fields.String(load_default="", validate=validate.Length(max=20))
+    reference = fields.String(load_default="", validate=validate.Length(max=200))
+    delivery_address = fields.Integer(load_default=0)
+
+
+class PriceQuery(Schema):
+    client_number = fields.String(load_default=None, validate=validate.Length(max=40))
+
+
+class QuotesQuery(Schema):
+    archived = fields.Boolean(load_default=False)
+    search = fields.String(load_default="", validate=validate.Length(max=50))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class OrdersQuery(Schema):
+    tab = fields.String(load_default="pending", validate=validate.OneOf(
+        ["pending", "processing", "closed", "cancelled"]))
+    eans = fields.String(load_default="", validate=validate.Length(max=1100))
+    client_delivered = fields.String(load_default="", validate=validate.Length(max=40))
+    client_invoiced = fields.String(load_default="", validate=validate.Length(max=40))
+    date_from = fields.String(load_default="", validate=validate.Length(max=10))
+    date_to = fields.String(load_default="", validate=validate.Length(max=10))
+    delivery_mode = fields.String(load_default="", validate=validate.Length(max=20))
+    number = fields.String(load_default="", validate=validate.Length(max=40))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class OrderReasonIn(Schema):
+    reason = fields.String(load_default="", validate=validate.Length(max=1000))
+
+
+class MessageIn(Schema):
+    message = fields.String(required=True, validate=validate.Length(max=5000))
+
+
+def call(method, *args):
+    return rpc("baskets", method, g.user["id"], *args)
+
+
+@blp.route("/basket-menus")
+class Menus(MethodView):
+    @blp.response(200)
+    def get(self):
+        """The top bar's entries for this role, with counts."""
+        return call("basket_menus")
+
+
+@blp.route("/baskets")
+class Baskets(MethodView):
+    @blp.arguments(ListQuery, location="query")
+    @blp.response(200)
+    def get(self, args):
+        """One's baskets (view=mine), those waiting for one's validation (to_validate), or the
+        validated ones (validated)."""
+        if args["view"] == "to_validate":
+            return call("baskets_to_validate")
+        if args["view"] == "validated":
+            return call("validated_baskets")
+        return call("list_my_baskets", args["include_transformed"])
+
+    @blp.arguments(BasketCreateIn)
+    @blp.response(201)
+    def post(self, data):
+        """Create a basket (client_number required when the account has several clients)."""
+        return call("create_basket", data["client_number"], data["name"])
+
+
+@blp.route("/baskets/<int:basket_id>")
+class Basket(MethodView):
+    @blp.response(200)
+    def get(self, basket_id):
+        """The basket priced now: lines, totals, history, the actions one may take."""
+        return call("get_basket", basket_id)
+
+    @blp.arguments(RenameIn)
+    @blp.response(200)
+    def put(self, data, basket_id):
+        """Rename."""
+        return call("rename_basket", basket_id, data["name"])
+
+    @blp.response(200)
+    def delete(self, basket_id):
+        return call("delete_basket", basket_id)
+
+
+@blp.route("/baskets/<int:basket_id>/lines")
+class Lines(MethodView):
+    @blp.arguments(LineIn)
+    @blp.response(201)
+    def post(self, data, basket_id):
+        """Add an article (or add to its quantity)."""
+        return call("add_line", basket_id, data["ean"].strip(), data["quantity"])
+
+
+@blp.route("/baskets/<int:basket_id>/lines/<ean>")
+class Line(MethodView):
+    @blp.arguments(QuantityIn)
+    @blp.response(200)
+    def put(self, data, basket_id, ean):
+        return call("set_quantity", basket_id, ean[:20], data["quantity"])
+
+    @blp.response(200)
+    def delete(self, basket_id, ean):
+        return call("remove_line", basket_id, ean[:20])
+
+
+@blp.route("/baskets/<int:basket_id>/<any(submission, unlock, lock, return, transformation):"
+           "action>")
+class Move(MethodView):
+    @blp.arguments(MoveIn)
+    @blp.response(200)
+    def post(self, data, basket_id, action):
+        """Move the basket along the chain. A transformation answers with the quote request or
+        order made (kind "quote" or "order", reference required)."""
+        if action == "submission":
+            return call("submit_basket", basket_id)
+        if action == "unlock":
+            return call("unlock_basket", basket_id)
+        if action == "lock":
+            return call("lock_basket", basket_id)
+        if action == "return":
+            return call("return_basket", basket_id, data["comment"])
+        return call("transform_basket", basket_id, data["kind"], data["reference"],
+                    data["comment"], data["delivery_address"])
+
+
+@blp.route("/articles/<ean>/price")
+class Price(MethodView):
+    @blp.arguments(PriceQuery, location="query")
+    @blp.response(200)
+    def get(self, args, ean):
+        """The collectivity's own price for one unit of an article."""
+        return call("article_price", args["client_number"], ean[:20])
+
+
+@blp.route("/documents/<any(quote, order):kind>")
+class Documents(MethodView):
+    @blp.response(200)
+    def get(self, kind):
+        """The quote requests or orders of one's clients."""
+        return call("list_my_documents", kind)
+
+
+@blp.route("/documents/<any(quote, order):kind>/<int:number>")
+class Document(MethodView):
+    @blp.response(200)
+    def get(self, kind, number):
+        return call("get_my_document", kind, number)
+
+
+@blp.route("/admin/quotes")
+class AdminQuotes(MethodView):
+    @blp.arguments(QuotesQuery, location="query")
+    @blp.response(200)
+    def get(self, args):
+        return call("admin_list_quotes", args["archived"], args["search"], args["page"],
+                    args["per_page"])
+
+
+@blp.route("/admin/quotes/<int:number>")
+class AdminQuote(MethodView):
+    @blp.response(200)
+    def get(self, number):
+        return call("admin_get_document", "quote", number)
+
+
+@blp.route("/admin/quotes/<int:number>/archive")
+class AdminArchive(MethodView):
+    @blp.response(200)
+    def post(self, number):
+        return call("admin_archive_quote", number)
+
+
+@blp.route("/admin/orders")
+class AdminOrders(MethodView):
+    @blp.arguments(OrdersQuery, location="query")
+    @blp.response(200)
+    def get(self, args):
+        """The orders of one tab, filtered (eans: comma-separated; dates: YYYY-MM-DD)."""
+        tab = args.pop("tab")
+        return call("admin_list_orders", tab, args)
+
+
+@blp.route("/admin/orders/<int:number>")
+class AdminOrder(MethodView):
+    @blp.response(200)
+    def get(self, number):
+        return call("admin_get_document", "order", number)
+
+
+@blp.route("/admin/orders/<int:number>/<any(made_available, shipped, closed, cancelled, reset):"
+           "action>")
+class AdminOrderAction(MethodView):
+    @blp.arguments(OrderReasonIn)
+    @blp.response(200)
+    def post(self, data, number, action):
+        """Mettre à disposition, Expédier, Clôturer, Annuler (reason required), Réinitialiser
+        le statut."""
+        return call("admin_order_action", number, action, data["reason"])
+
+
+@blp.route("/admin/<any(quote, order):kind>s/<int:number>/messages")
+class AdminMessage(MethodView):
+    @blp.arguments(MessageIn)
+    @blp.response(201)
+    def post(self, data, kind, number):
+        """Send a message to the client (mailed)."""
+        return call("admin_send_message", kind, number, data["message"])
+
+
+allow_methods(Menus, COLLECTIVITY, "get")
+allow_methods(Baskets, COLLECTIVITY, "get", "post")
+allow_methods(Basket, COLLECTIVITY, "get", "put", "delete")
+allow_methods(Lines, COLLECTIVITY, "post")
+allow_methods(Line, COLLECTIVITY, "put", "delete")
+allow_methods(Move, COLLECTIVITY, "post")
+allow_methods(Price, COLLECTIVITY, "get")
+allow_methods(Documents, COLLECTIVITY, "get")
+allow_methods(Document, COLLECTIVITY, "get")
+allow_methods(AdminQuotes, [ADMIN], "get")
+allow_methods(AdminQuote, [ADMIN], "get")
+allow_methods(AdminArchive, [ADMIN], "post")
+allow_methods(AdminOrders, [ADMIN], "get")
+allow_methods(AdminOrder, [ADMIN], "get")
+allow_methods(AdminOrderAction, [ADMIN], "post")
+allow_methods(AdminMessage, [ADMIN], "post")

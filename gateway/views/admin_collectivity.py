@@ -1,0 +1,112 @@
+"""The bookshop's "Gestion des devis collectivité" and "Gestion des commandes collectivité"
+(reference 001): lists with their tabs and filters, the detail, archive, the order actions
+(Mettre à disposition, Expédier, Clôturer, Annuler, Réinitialiser le statut), messages."""
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+
+from services.common.errors import DomainError
+
+from ..security import ADMIN, allow
+from ..services import rpc
+from .catalogue import page_arg
+
+bp = Blueprint("admin_collectivity", __name__, url_prefix="/admin")
+
+ORDER_TABS = ("pending", "processing", "closed", "cancelled")
+ORDER_ACTIONS = ("made_available", "shipped", "closed", "cancelled", "reset")
+DONE = {"made_available": "Le client est prévenu que sa commande est mise à disposition.",
+        "shipped": "Le client est prévenu que sa commande est expédiée.",
+        "closed": "La commande est clôturée.", "cancelled": "La commande est annulée ; le client "
+        "est prévenu.", "reset": "Le statut de la commande est réinitialisé."}
+FILTERS = ("eans", "client_delivered", "client_invoiced", "date_from", "date_to",
+           "delivery_mode", "number")
+
+
+def _back(kind, number):
+    return redirect(url_for("admin_collectivity.quote" if kind == "quote"
+                            else "admin_collectivity.order", number=number))
+
+
+def _act(kind, number, method, *args, done):
+    try:
+        rpc("baskets", method, g.user["id"], *args)
+    except DomainError as exc:
+        if exc.code in ("not_found", "forbidden"):
+            raise
+        flash(exc.message, "error")
+    else:
+        flash(done, "success")
+    if request.form.get("back") == "list":
+        return redirect(request.form.get("back_url", "") if request.form.get(
+            "back_url", "").startswith("/admin/") else url_for("admin_collectivity.orders"))
+    return _back(kind, number)
+
+
+@bp.get("/devis-collectivite")
+@allow(ADMIN)
+def quotes():
+    archived = request.args.get("onglet") == "archives"
+    data = rpc("baskets", "admin_list_quotes", g.user["id"], archived,
+               request.args.get("q", "").strip()[:50], page_arg(), 50)
+    return render_template("admin/collectivity_quotes.html", data=data)
+
+
+@bp.get("/devis-collectivite/<int:number>")
+@allow(ADMIN)
+def quote(number):
+    return render_template("baskets/document.html", admin=True, kind="quote",
+                           doc=rpc("baskets", "admin_get_document", g.user["id"], "quote",
+                                   number))
+
+
+@bp.post("/devis-collectivite/<int:number>/archivage")
+@allow(ADMIN)
+def archive(number):
+    response = _act("quote", number, "admin_archive_quote", number,
+                    done=f"Le devis n° {number} est archivé.")
+    if request.form.get("back") == "quotes":
+        return redirect(url_for("admin_collectivity.quotes"))
+    return response
+
+
+@bp.get("/commandes-collectivite")
+@allow(ADMIN)
+def orders():
+    tab = request.args.get("onglet", "pending")[:20]
+    filters = {k: request.args.get(k, "").strip()[:1000] for k in FILTERS}
+    filters["page"] = page_arg()
+    error = errors = None
+    try:
+        data = rpc("baskets", "admin_list_orders", g.user["id"], tab, filters)
+    except DomainError as exc:
+        if exc.code != "invalid":
+            raise
+        error, errors = exc.message, exc.details
+        data = rpc("baskets", "admin_list_orders", g.user["id"], tab, {})
+    return render_template("admin/collectivity_orders.html", data=data, form=filters,
+                           error=error, errors=errors,
+                           query={k: v for k, v in filters.items() if v and k != "page"}), \
+        400 if error else 200
+
+
+@bp.get("/commandes-collectivite/<int:number>")
+@allow(ADMIN)
+def order(number):
+    return render_template("baskets/document.html", admin=True, kind="order",
+                           doc=rpc("baskets", "admin_get_document", g.user["id"], "order",
+                                   number))
+
+
+@bp.post("/commandes-collectivite/<int:number>/<any(made_available, shipped, closed, cancelled, "
+         "reset):action>")
+@allow(ADMIN)
+def order_action(number, action):
+    return _act("order", number, "admin_order_action", number, action,
+                request.form.get("reason", "")[:1000], done=DONE[action])
+
+
+@bp.post("/<any(devis, commande):kind>-collectivite/<int:number>/message")
+@allow(ADMIN)
+def message(kind, number):
+    kind = "quote" if kind == "devis" else "order"
+    return _act(kind, number, "admin_send_message", kind, number,
+                request.form.get("message", "")[:5000], done="Le message est envoyé au client.")

@@ -1,0 +1,274 @@
+"""Collectivity baskets along the approval chain, and the quote requests and orders made from
+them (reference 001, annexe "Comment le client traite les paniers"). Each view is one or two
+calls to the baskets service, which re-checks who may do what."""
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+
+from services.common.errors import DomainError
+
+from ..security import APPROBATEUR, COLLECTIVITE, COLLECTIVITY, allow
+from ..services import rpc
+
+bp = Blueprint("baskets", __name__)
+
+# the page's French word -> the service's action
+ACTIONS = {"envoyer": ("submit_basket", "Le panier est envoyé."),
+           "deverrouiller": ("unlock_basket", "Le panier est déverrouillé : vous pouvez le "
+                                              "modifier."),
+           "verrouiller": ("lock_basket", "Le panier est verrouillé."),
+           "retourner": ("return_basket", "Le panier est retourné au rôle précédent.")}
+KINDS = {"devis": "quote", "commande": "order"}
+DOC_PAGES = {"quote": ("baskets.quotes", "baskets.quote"),
+             "order": ("baskets.orders", "baskets.order")}
+
+
+def basket_menus():
+    """The top bar's basket entries for a collectivity account ([] if the service is down)."""
+    user = g.get("user")
+    if not user or user["role"] not in COLLECTIVITY:
+        return []
+    if "basket_menus" not in g:
+        try:
+            g.basket_menus = rpc("baskets", "basket_menus", user["id"])
+        except Exception:  # never break a page for its top bar
+            g.basket_menus = []
+    return g.basket_menus
+
+
+MENU_ENDPOINTS = {"my_baskets": "baskets.mine", "to_validate": "baskets.to_validate",
+                  "sent_or_validated": "baskets.validated", "validated": "baskets.validated"}
+
+
+@bp.app_context_processor
+def inject_menus():
+    return {"basket_menus": basket_menus, "basket_menu_endpoints": MENU_ENDPOINTS}
+
+
+def _quantity(default=1):
+    try:
+        return max(0, min(int(request.form.get("quantity", default)), 9999))
+    except (TypeError, ValueError):
+        return -1  # refused by the service with its own message
+
+
+def denial(exc) -> bool:
+    """Not one's basket (or document): a 403/404, never a message on someone else's page. An
+    unknown article or a line not in the basket is a message."""
+    return exc.code == "forbidden" or (exc.code == "not_found" and not exc.message.startswith(
+        ("Article", "Cet article")))
+
+
+def _act(basket_id, method, *args, done=None, back=None):
+    """Call the service; a refusal about the state becomes a message on the basket's page, a
+    refusal about whose basket it is stays a 403/404."""
+    try:
+        result = rpc("baskets", method, g.user["id"], basket_id, *args)
+    except DomainError as exc:
+        if denial(exc):
+            raise
+        flash(exc.message, "error")
+        return None, redirect(back or url_for("baskets.detail", basket_id=basket_id))
+    if done:
+        flash(done, "success")
+    return result, redirect(back or url_for("baskets.detail", basket_id=basket_id))
+
+
+@bp.get("/paniers")
+@allow(*COLLECTIVITY)
+def mine():
+    baskets = rpc("baskets", "list_my_baskets", g.user["id"],
+                  request.args.get("tous") == "1")
+    return render_template("baskets/mine.html", baskets=baskets,
+                           all=request.args.get("tous") == "1")
+
+
+@bp.post("/paniers")
+@allow(*COLLECTIVITY)
+def create():
+    numbers = [c["number"] for c in g.user["clients"]]
+    client_number = request.form.get("client_number", "")[:40] or None
+    if client_number is None and len(numbers) == 1:
+        client_number = numbers[0]
+    try:
+        basket = rpc("baskets", "create_basket", g.user["id"], client_number,
+                     request.form.get("name", "")[:200])
+    except DomainError as exc:
+        if exc.code in ("not_found", "forbidden"):
+            raise
+        flash(exc.message, "error")
+        return redirect(url_for("baskets.mine"))
+    ean = request.form.get("ean", "").strip()[:20]
+    if ean:  # "Ajouter au panier" into a new basket, from the article page
+        _, response = _act(basket["id"], "add_line", ean, _quantity(),
+                           done=f"Le panier « {basket['name']} » est créé avec cet article.")
+        return response
+    flash(f"Le panier « {basket['name']} » est créé.", "success")
+    return redirect(url_for("baskets.detail", basket_id=basket["id"]))
+
+
+@bp.post("/paniers/ajout")
+@allow(*COLLECTIVITY)
+def add_from_catalogue():
+    """"Ajouter au panier" from the article page: into one of one's baskets, or a new one."""
+    ean = request.form.get("ean", "").strip()[:20]
+    choice = request.form.get("basket_id", "")
+    if not choice.isdigit():
+        return create()
+    basket_id = int(choice)
+    try:
+        basket = rpc("baskets", "add_line", g.user["id"], basket_id, ean, _quantity())
+    except DomainError as exc:
+        if denial(exc):
+            raise
+        flash(exc.message, "error")
+        return redirect(url_for("catalogue.article", ean=ean) if ean
+                        else url_for("baskets.mine"))
+    flash(f"L'article est ajouté au panier « {basket['name']} ».", "success")
+    return redirect(url_for("baskets.detail", basket_id=basket_id))
+
+
+@bp.get("/paniers/a-valider")
+@allow(APPROBATEUR, COLLECTIVITE)
+def to_validate():
+    return render_template("baskets/list.html", title="Paniers à valider",
+                           baskets=rpc("baskets", "baskets_to_validate", g.user["id"]),
+                           empty="Aucun panier n'attend votre validation.")
+
+
+@bp.get("/paniers/valides")
+@allow(APPROBATEUR, COLLECTIVITE)
+def validated():
+    title = "Paniers validés" if g.user["role"] == COLLECTIVITE else \
+        "Paniers envoyés/validés par la collectivité"
+    return render_template("baskets/list.html", title=title,
+                           baskets=rpc("baskets", "validated_baskets", g.user["id"]),
+                           empty="Aucun panier pour le moment.")
+
+
+@bp.get("/paniers/<int:basket_id>")
+@allow(*COLLECTIVITY)
+def detail(basket_id):
+    return render_template("baskets/detail.html",
+                           basket=rpc("baskets", "get_basket", g.user["id"], basket_id))
+
+
+@bp.post("/paniers/<int:basket_id>/nom")
+@allow(*COLLECTIVITY)
+def rename(basket_id):
+    return _act(basket_id, "rename_basket", request.form.get("name", "")[:200],
+                done="Le panier est renommé.")[1]
+
+
+@bp.post("/paniers/<int:basket_id>/suppression")
+@allow(*COLLECTIVITY)
+def delete(basket_id):
+    result, response = _act(basket_id, "delete_basket", done="Le panier est supprimé.",
+                            back=url_for("baskets.mine"))
+    if result is None:
+        return redirect(url_for("baskets.detail", basket_id=basket_id))
+    return response
+
+
+@bp.post("/paniers/<int:basket_id>/lignes")
+@allow(*COLLECTIVITY)
+def add_line(basket_id):
+    ean = request.form.get("ean", "").strip()[:20]
+    try:
+        basket = rpc("baskets", "add_line", g.user["id"], basket_id, ean, _quantity())
+    except DomainError as exc:
+        if denial(exc):
+            raise
+        flash(exc.message, "error")
+        return redirect(url_for("baskets.detail", basket_id=basket_id))
+    flash(f"L'article est ajouté au panier « {basket['name']} ».", "success")
+    return redirect(url_for("baskets.detail", basket_id=basket_id))
+
+
+@bp.post("/paniers/<int:basket_id>/lignes/<ean>")
+@allow(*COLLECTIVITY)
+def set_quantity(basket_id, ean):
+    return _act(basket_id, "set_quantity", ean[:20], _quantity(),
+                done="La quantité est mise à jour.")[1]
+
+
+@bp.post("/paniers/<int:basket_id>/lignes/<ean>/suppression")
+@allow(*COLLECTIVITY)
+def remove_line(basket_id, ean):
+    return _act(basket_id, "remove_line", ean[:20], done="L'article est retiré du panier.")[1]
+
+
+@bp.post("/paniers/<int:basket_id>/<any(envoyer, deverrouiller, verrouiller, retourner):action>")
+@allow(*COLLECTIVITY)
+def move(basket_id, action):
+    method, done = ACTIONS[action]
+    args = (request.form.get("comment", "")[:2000],) if action == "retourner" else ()
+    return _act(basket_id, method, *args, done=done)[1]
+
+
+@bp.route("/paniers/<int:basket_id>/transformer/<any(devis, commande):kind>",
+          methods=["GET", "POST"])
+@allow(*COLLECTIVITY)
+def transform(basket_id, kind):
+    basket = rpc("baskets", "get_basket", g.user["id"], basket_id)
+    if "transform" not in basket["actions"]:
+        if basket.get("document"):
+            doc = basket["document"]
+            return redirect(url_for(DOC_PAGES[doc["kind"]][1], number=doc["number"]))
+        flash("Seule la collectivité qui détient ce panier peut le transformer en demande de "
+              "devis ou en commande.", "error")
+        return redirect(url_for("baskets.detail", basket_id=basket_id))
+    form = {"reference": "", "comment": "", "delivery_address": "0"}
+    if request.method == "POST":
+        form = {"reference": request.form.get("reference", "")[:200],
+                "comment": request.form.get("comment", "")[:2000],
+                "delivery_address": request.form.get("delivery_address", "0")[:4]}
+        try:
+            address = int(form["delivery_address"])
+        except ValueError:
+            address = 0
+        try:
+            doc = rpc("baskets", "transform_basket", g.user["id"], basket_id, KINDS[kind],
+                      form["reference"], form["comment"], address)
+        except DomainError as exc:
+            if exc.code in ("not_found", "forbidden"):
+                raise
+            return render_template("baskets/transform.html", basket=basket, kind=kind,
+                                   form=form, error=exc.message, errors=exc.details), \
+                409 if exc.code == "conflict" else 400
+        flash(f"Votre {doc['kind_label'].lower()} n° {doc['number']} est envoyée à la "
+              "librairie.", "success")
+        return redirect(url_for(DOC_PAGES[doc["kind"]][1], number=doc["number"]))
+    return render_template("baskets/transform.html", basket=basket, kind=kind, form=form)
+
+
+def _documents(kind, title):
+    return render_template("baskets/documents.html", kind=kind, title=title,
+                           documents=rpc("baskets", "list_my_documents", g.user["id"], kind))
+
+
+def _document(kind, number):
+    return render_template("baskets/document.html", kind=kind, admin=False,
+                           doc=rpc("baskets", "get_my_document", g.user["id"], kind, number))
+
+
+@bp.get("/mes-devis-collectivite")
+@allow(*COLLECTIVITY)
+def quotes():
+    return _documents("quote", "Mes devis collectivité")
+
+
+@bp.get("/mes-devis-collectivite/<int:number>")
+@allow(*COLLECTIVITY)
+def quote(number):
+    return _document("quote", number)
+
+
+@bp.get("/mes-commandes-collectivite")
+@allow(*COLLECTIVITY)
+def orders():
+    return _documents("order", "Mes commandes collectivité")
+
+
+@bp.get("/mes-commandes-collectivite/<int:number>")
+@allow(*COLLECTIVITY)
+def order(number):
+    return _document("order", number)
