@@ -42,7 +42,7 @@ def test_the_basket_chain_from_the_catalogue_to_the_order(suite, people, new_pag
     user.get_by_role("link", name="CEMETERY ROAD").click()
     own = user.get_by_role("region", name="Votre prix collectivité")
     expect(own).to_contain_text("22,75")
-    expect(own).to_contain_text("25,00")
+    expect(own).to_contain_text("9,00 %")
     shot(user, "20-article-prix-collectivite")
     user.get_by_label("Panier", exact=True).select_option(label="Un nouveau panier")
     user.get_by_role("button", name="Ajouter au panier").click()
