@@ -113,7 +113,9 @@ def test_admin_creates_a_collectivity_account_which_creates_a_user(suite, demo_f
     page.get_by_label("Rechercher par EAN, titre ou auteur").fill("western")
     page.get_by_role("button", name="Rechercher").click()
     page.get_by_role("link", name="WESTERN COQUILLETTES").click()
-    expect(page.get_by_text("14,90 €")).to_be_visible()
+    expect(page.get_by_text("14,90 € TTC (14,12 € HT)")).to_be_visible()
+    # a collectivity account also sees its own price: ECOLE JULES FERRY has 9 % on books
+    expect(page.get_by_text("Prix public 14,90 € TTC, remise 9,00 % (1,34 €)")).to_be_visible()
     shot(page, "07-fiche-article")
     # an Utilisateur has no account management: the server says so, not just the menu
     page.goto(base + "/comptes/nouveau")
