@@ -4,7 +4,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from .. import security
-from ..security import ADMIN, ANONYMOUS, MANAGERS, SIGNED_IN, allow
+from ..security import ADMIN, ANONYMOUS, MANAGERS, SIGNED_IN
 from ..services import rpc
 from . import schemas
 

@@ -1,0 +1,20 @@
+"""The gateway's pages, one blueprint per area."""
+from flask import flash, g
+
+from services.common.errors import DomainError
+
+from ..services import rpc
+
+
+def act(service, method, *args, done):
+    """Run an action of the signed-in account and tell the outcome as a flash message. A
+    refusal that means "not yours" (not found, forbidden) is raised: a 404/403, not a message."""
+    try:
+        rpc(service, method, g.user["id"], *args)
+    except DomainError as exc:
+        if exc.code in ("not_found", "forbidden"):
+            raise
+        flash(exc.message, "error")
+        return False
+    flash(done, "success")
+    return True

@@ -1,12 +1,13 @@
 """The bookshop's "Gestion des devis collectivité" and "Gestion des commandes collectivité"
 (reference 001): lists with their tabs and filters, the detail, archive, the order actions
 (Mettre à disposition, Expédier, Clôturer, Annuler, Réinitialiser le statut), messages."""
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, g, redirect, render_template, request, url_for
 
 from services.common.errors import DomainError
 
 from ..security import ADMIN, allow
 from ..services import rpc
+from . import act
 from .catalogue import page_arg
 
 bp = Blueprint("admin_collectivity", __name__, url_prefix="/admin")
@@ -27,14 +28,7 @@ def _back(kind, number):
 
 
 def _act(kind, number, method, *args, done):
-    try:
-        rpc("baskets", method, g.user["id"], *args)
-    except DomainError as exc:
-        if exc.code in ("not_found", "forbidden"):
-            raise
-        flash(exc.message, "error")
-    else:
-        flash(done, "success")
+    act("baskets", method, *args, done=done)
     if request.form.get("back") == "list":
         return redirect(request.form.get("back_url", "") if request.form.get(
             "back_url", "").startswith("/admin/") else url_for("admin_collectivity.orders"))

@@ -1,10 +1,10 @@
 """The bookshop's "Gestion des commandes groupées" (reference 000, "Le libraire")."""
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, g, redirect, render_template, request, url_for
 
-from services.common.errors import DomainError
 
 from ..security import ADMIN, allow
 from ..services import rpc
+from . import act
 from .grouped_orders import pdf_response
 
 bp = Blueprint("admin_grouped_orders", __name__, url_prefix="/admin")
@@ -32,14 +32,7 @@ def detail(number):
 
 
 def _act(number, method, *args, done):
-    try:
-        rpc("grouped_orders", method, g.user["id"], *args)
-    except DomainError as exc:
-        if exc.code in ("not_found", "forbidden"):
-            raise
-        flash(exc.message, "error")
-    else:
-        flash(done, "success")
+    act("grouped_orders", method, *args, done=done)
     return redirect(url_for("admin_grouped_orders.detail", number=number))
 
 

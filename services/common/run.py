@@ -1,6 +1,5 @@
 """Start one service: `python -m services.common.run <service>` (what the Procfile and the
 containers run). Filters eventlet's deprecation warning, then hands over to `nameko run`."""
-import importlib
 import sys
 
 
