@@ -150,3 +150,11 @@ def list_letters(db, include_done=False):
         if not include_done:
             q = q.where(dead.c.status != "done")
         return [dict(r) for r in session.execute(q).mappings()]
+
+
+def open_count(db) -> int:
+    """Dead letters not yet handled (for `health`)."""
+    _, _, dead = messaging_tables(db.metadata)
+    with db.transaction() as session:
+        return session.scalar(select(func.count()).select_from(dead)
+                              .where(dead.c.status != "done"))

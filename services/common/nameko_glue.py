@@ -71,6 +71,9 @@ class StoreHandle:
     def transaction(self):
         return self.db.transaction()
 
+    def relay(self):
+        return self._provider.relay()
+
     def record(self, session, event_type, payload):
         """Store an event in the outbox in `session`'s transaction; relayed once committed."""
         self.recorded += 1
@@ -160,7 +163,7 @@ class MessagingService:
 
     @timer(interval=1)
     def relay_outbox(self):
-        self.store._provider.relay()
+        self.store.relay()
 
     @timer(interval=5)
     def retry_dead_letters(self):
@@ -172,8 +175,7 @@ class MessagingService:
             session.execute(text("SELECT 1"))
         return {"service": self.name, "status": "ok",
                 "outbox_pending": outbox.pending_count(self.store.db),
-                "dead_letters": len([d for d in inbox.list_letters(self.store.db)
-                                     if d["status"] != "done"])}
+                "dead_letters": inbox.open_count(self.store.db)}
 
     @rpc
     def list_dead_letters(self, include_done=False):
