@@ -6,11 +6,10 @@ from datetime import timedelta
 
 from flask import Flask, g
 from flask_wtf.csrf import CSRFProtect
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from services.common import config
 
-from . import errors, formatting, security
+from . import errors, formatting, http_security, security
 from .rpc import RpcPool
 
 csrf = CSRFProtect()
@@ -53,12 +52,15 @@ def create_app(test_config=None):
         OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/api/v1",
         OPENAPI_JSON_PATH="openapi.json",
-        PUBLIC_URL=config.env("PUBLIC_URL", "http://localhost:8000"),
+        PUBLIC_URL=config.public_url(),
+        # any other Host is refused (400) before a view runs: see http_security
+        TRUSTED_HOSTS=config.trusted_hosts(),
     )
     if test_config:
         app.config.update(test_config)
     logging.basicConfig(level=config.env("LOG_LEVEL", "INFO"))
-    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
+    # X-Forwarded-* only from the configured reverse proxies (none by default)
+    app.wsgi_app = http_security.TrustedProxyFix(app.wsgi_app, config.trusted_proxies())
     app.session_interface = security.SessionInterface()
     app.extensions["rpc"] = RpcPool(config.amqp_uri(), size=int(config.env("RPC_POOL", "8")),
                                     timeout=config.rpc_timeout())
@@ -66,6 +68,7 @@ def create_app(test_config=None):
     # long calls (a PDF of a thousand sub-orders) wait longer, on proxies of their own
     app.extensions["rpc_slow"] = RpcPool(config.amqp_uri(), size=2,
                                          timeout=float(config.env("RPC_SLOW_TIMEOUT", "120")))
+    app.before_request(http_security.reject_unknown_host)  # first of all
     # who is signed in and may they use this route: before anything else (CSRF included)
     app.before_request(security.load_user)
     app.before_request(security.check_access)
@@ -85,13 +88,6 @@ def create_app(test_config=None):
     def inject_user():
         return {"user": g.get("user")}
 
-    @app.after_request
-    def headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if response.mimetype == "text/html":
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    http_security.add_headers(app)  # CSP, nosniff, framing, referrer
 
     return app

@@ -1,9 +1,14 @@
 """Who is signed in, and who may use which route.
 
 Every view declares who may use it with `@allow(...)`; a route without a declaration is refused
-to everyone (and the authorization test fails), so nothing is open by omission. The signed-in
-account is reloaded from `accounts` on each request: a deactivated account or a changed
-password (session_version) signs the session out at once."""
+to everyone (and the authorization test fails), so nothing is open by omission.
+
+Sessions live on the server: at sign-in `accounts` opens a session and gives its token, which
+the (signed) cookie carries; each request asks `accounts` for the account of that session. The
+session ends at sign-out ("Se déconnecter" ends it in `accounts`, so a copy of the cookie is
+worth nothing afterwards; the account's other browsers stay signed in), after 12 hours, or for
+every browser at once when the account is deactivated or its password changed
+(session_version)."""
 import secrets
 
 from flask import abort, current_app, g, request, session
@@ -38,37 +43,44 @@ def is_allowed(view, user) -> bool:
 
 
 def login(account):
-    """Rotate the session at sign-in: nothing of the anonymous session is kept."""
+    """Rotate the session at sign-in: nothing of the anonymous session is kept. `account` is
+    what `accounts` answered (authenticate, change_password): its `session_id` goes into the
+    cookie, and out of the account (never shown)."""
+    session_id = account.pop("session_id")
     session.clear()
-    session["uid"] = account["id"]
-    session["sv"] = account["session_version"]
+    session["sid"] = session_id
     session["nonce"] = secrets.token_urlsafe(16)
     session.permanent = True
     g.user = account
 
 
 def logout():
+    """End the session in `accounts` first: if that fails (503), the user is still signed in
+    and can try again, rather than believing a still-valid cookie is dead."""
+    session_id = session.get("sid")
+    if session_id:
+        from .services import rpc
+        rpc("accounts", "end_session", session_id)
     session.clear()
     g.user = None
 
 
 def load_user():
     g.user = None
-    uid = session.get("uid")
-    if uid is None:
+    session_id = session.get("sid")
+    if session_id is None:
+        if "uid" in session:  # a cookie of before server-side sessions: signed out
+            session.clear()
         return
     from .services import rpc
     try:
-        account = rpc("accounts", "get_account", uid)
+        account = rpc("accounts", "session_account", session_id)
     except Exception as exc:
         from services.common.errors import DomainError
         if isinstance(exc, DomainError):
             session.clear()
             return
         raise
-    if not account["active"] or account["session_version"] != session.get("sv"):
-        session.clear()
-        return
     g.user = account
 
 

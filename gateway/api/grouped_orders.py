@@ -1,10 +1,11 @@
 """API v1: grouped orders for the initiator, the buyers (public, by token) and the bookshop.
 Thin: each route is one RPC; the views are those of the grouped_orders service."""
-from flask import g, request, url_for
+from flask import g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from ..http_security import public_url_for
 from ..security import ADMIN, ANONYMOUS, COLLECTIVITY
 from ..services import rpc
 from .routes import json_only
@@ -108,8 +109,7 @@ class Pay(MethodView):
     @blp.response(201)
     def post(self, token, buyer_token):
         """Start a payment attempt: redirect the buyer to `redirect_url`."""
-        return_url = url_for("subscription.result", token=token, buyer_token=buyer_token,
-                             _external=True)
+        return_url = public_url_for("subscription.result", token=token, buyer_token=buyer_token)
         return rpc("grouped_orders", "start_payment", token[:64], buyer_token[:64], return_url)
 
 

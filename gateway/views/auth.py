@@ -1,5 +1,6 @@
 """Sign-in, sign-out, forgotten and changed passwords."""
-from urllib.parse import urlparse
+import unicodedata
+from urllib.parse import unquote, urlsplit
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
@@ -19,12 +20,27 @@ def home_for(user):
 
 
 def safe_next(target):
-    """Only a path of this site: never an absolute URL or //host (open redirect)."""
-    if not target:
+    """Where to go after signing in: only a path of this site, else None.
+
+    Parsed, not prefix-matched: the value, and the value once and twice percent-decoded (a
+    browser or a proxy may decode it on the way), must each start with a single "/", carry no
+    scheme and no host, and hold no backslash (browsers read it as "/"), no control character
+    and no whitespace in the path (browsers drop tabs and newlines: "/%09/evil.example/" is
+    "//evil.example/" to them)."""
+    if not target or not isinstance(target, str) or len(target) > 2000:
         return None
-    parts = urlparse(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
+    once = unquote(target)
+    for form in (target, once, unquote(once)):
+        if any(c == "\\" or unicodedata.category(c) in ("Cc", "Cf") for c in form):
+            return None
+        path = form.split("?", 1)[0].split("#", 1)[0]
+        if any(c.isspace() for c in path):
+            return None
+        if not form.startswith("/") or form.startswith("//"):
+            return None
+        parts = urlsplit(form)
+        if parts.scheme or parts.netloc:
+            return None
     return target
 
 

@@ -1,8 +1,9 @@
 """The buyer's pages, from the public link (no account): subscribe, pay, see the result."""
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request
 
 from services.common.errors import DomainError
 
+from ..http_security import public_url_for
 from ..security import ANONYMOUS, allow
 from ..services import rpc
 
@@ -10,7 +11,8 @@ bp = Blueprint("subscription", __name__, url_prefix="/souscription")
 
 
 def _return_url(token, buyer_token):
-    return url_for("subscription.result", token=token, buyer_token=buyer_token, _external=True)
+    """On PUBLIC_URL: the provider sends the buyer there, and the failed-payment mail links it."""
+    return public_url_for("subscription.result", token=token, buyer_token=buyer_token)
 
 
 def _pay(token, buyer_token):

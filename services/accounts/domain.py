@@ -34,6 +34,7 @@ LOGIN_WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_EMAIL = 5
 MAX_FAILURES_PER_IP = 30
 RESET_TOKEN_TTL = timedelta(hours=1)
+SESSION_TTL = timedelta(hours=12)   # the gateway's cookie lives as long
 
 
 @dataclass
@@ -123,6 +124,18 @@ def new_reset_token(now: datetime):
     """(token for the mail, its hash to store, expiry). The token has 256 bits of entropy."""
     token = secrets.token_urlsafe(32)
     return token, hash_token(token), now + RESET_TOKEN_TTL
+
+
+def new_session_token(now: datetime):
+    """(token for the session cookie, its hash to store, expiry)."""
+    token = secrets.token_urlsafe(32)
+    return token, hash_token(token), now + SESSION_TTL
+
+
+def session_valid(ended_at, expires_at, session_version, account_active,
+                  account_session_version, now) -> bool:
+    return (ended_at is None and expires_at > now and account_active
+            and session_version == account_session_version)
 
 
 def hash_token(token: str) -> str:

@@ -1,5 +1,6 @@
 """accounts tables: its replica of the collectivity clients (fed by librisoft_bridge events),
-web accounts, their clients, login attempts and password reset tokens."""
+web accounts, their clients, their signed-in sessions, login attempts (and the rows that
+serialise the throttling of one address or IP) and password reset tokens."""
 from datetime import datetime
 from decimal import Decimal
 
@@ -73,3 +74,25 @@ class ResetToken(Base):
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class AccountSession(Base):
+    """One signed-in session (one browser): the gateway's cookie carries the token, this row
+    its hash. Valid while not ended (sign-out), not expired, and the account is active with the
+    same session_version (a password change or a deactivation ends every session)."""
+    __tablename__ = "account_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"),
+                                            index=True)
+    session_version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class LoginThrottleKey(Base):
+    """One row per e-mail address / IP that tried to sign in ("email:x", "ip:y"): locked
+    (SELECT ... FOR UPDATE) while an attempt is counted and recorded, so that concurrent
+    attempts are counted one after the other."""
+    __tablename__ = "login_throttle_keys"
+    key: Mapped[str] = mapped_column(String(330), primary_key=True)

@@ -34,10 +34,21 @@ class AccountsService(MessagingService):
     # -- sign-in ------------------------------------------------------------------------------
     @rpc
     def authenticate(self, email, password, ip=None):
-        account = self._do(handlers.authenticate, email, password, ip, now())
+        """The account and its new `session_id`. Two transactions: the attempt is counted (and
+        throttled) under lock first, then the password is checked without holding the lock."""
+        attempt_id = self._do(handlers.reserve_login_attempt, email, ip, now())
+        account = self._do(handlers.check_login, attempt_id, email, password, now())
         if account is None:
             raise unauthorized("Adresse e-mail ou mot de passe incorrect.")
         return account
+
+    @rpc
+    def session_account(self, session_id):
+        return self._do(handlers.session_account, session_id, now())
+
+    @rpc
+    def end_session(self, session_id):
+        return {"ended": self._do(handlers.end_session, session_id, now())}
 
     @rpc
     def get_account(self, account_id):

@@ -42,3 +42,43 @@ def database_url(service: str) -> str:
 
 def rpc_timeout() -> float:
     return float(env("RPC_TIMEOUT", "10"))
+
+
+DEFAULT_PUBLIC_URL = "http://localhost:8000"
+DEFAULT_PAYMENTS_PUBLIC_URL = "http://127.0.0.1:8102"
+
+
+def public_url() -> str:
+    """The suite's own address as its users reach it (`PUBLIC_URL`, no trailing slash). Every
+    link built for someone else (mails, payment return URLs, the public subscription link)
+    starts with it: never with the Host of a request, which a client chooses."""
+    return env("PUBLIC_URL", DEFAULT_PUBLIC_URL).rstrip("/")
+
+
+def payments_public_url() -> str:
+    """Where buyers reach the payment provider's hosted pages (`PAYMENTS_PUBLIC_URL`)."""
+    return env("PAYMENTS_PUBLIC_URL", DEFAULT_PAYMENTS_PUBLIC_URL).rstrip("/")
+
+
+def env_list(name) -> list:
+    """A comma- or space-separated list from the environment (empty when unset)."""
+    return [item for item in (env(name) or "").replace(",", " ").split() if item]
+
+
+def trusted_hosts() -> list:
+    """The host names the gateway answers to: PUBLIC_URL's, plus `TRUSTED_HOSTS` (comma
+    separated; `.example.org` accepts its subdomains). Without PUBLIC_URL (development),
+    localhost and 127.0.0.1. Ports are not compared (werkzeug ignores them)."""
+    from urllib.parse import urlsplit
+    hosts = [urlsplit(public_url()).hostname or "localhost"]
+    if env("PUBLIC_URL") is None:
+        hosts += ["localhost", "127.0.0.1"]
+    hosts += env_list("TRUSTED_HOSTS")
+    return list(dict.fromkeys(h.lower() for h in hosts))
+
+
+def trusted_proxies() -> list:
+    """Addresses (or networks, `10.0.0.0/8`) of the reverse proxies whose `X-Forwarded-For` /
+    `X-Forwarded-Proto` the gateway believes (`TRUSTED_PROXIES`, else `FORWARDED_ALLOW_IPS`).
+    Empty by default: the client's address is the socket's peer."""
+    return env_list("TRUSTED_PROXIES") or env_list("FORWARDED_ALLOW_IPS")

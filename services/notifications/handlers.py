@@ -8,7 +8,7 @@ from services.common.errors import not_found
 
 from . import mails
 from .models import Mail
-from .transport import build_message
+from .transport import build_message, is_permanent
 
 
 def queue_mail(session, kind, payload, envelope, now, public_url) -> list:
@@ -36,7 +36,8 @@ def send_due(db, transport, now_fn, limit=50) -> int:
     sent = 0
     for _ in range(limit):
         with db.transaction() as session:
-            q = (select(Mail).where(Mail.sent_at.is_(None), Mail.next_attempt_at <= now_fn())
+            q = (select(Mail).where(Mail.sent_at.is_(None), Mail.failed_at.is_(None),
+                                    Mail.next_attempt_at <= now_fn())
                  .order_by(Mail.id).limit(1))
             if db.is_postgres:
                 q = q.with_for_update(skip_locked=True)
@@ -45,10 +46,19 @@ def send_due(db, transport, now_fn, limit=50) -> int:
                 return sent
             mail.attempts += 1
             try:
-                transport.send(mail.id, build_message(mail.id, mail.to_addr, mail.subject,
-                                                      mail.body))
-            except Exception as exc:  # SMTP down: keep it, try again later
+                message = build_message(mail.id, mail.to_addr, mail.subject, mail.body)
+            except Exception as exc:  # e.g. a CR/LF in the address: no retry will help
                 mail.last_error = repr(exc)[:2000]
+                mail.failed_at = now_fn()
+                continue
+            try:
+                transport.send(mail.id, message)
+            except Exception as exc:
+                mail.last_error = repr(exc)[:2000]
+                if is_permanent(exc):  # refused for good (5xx): failed, shown to the admin
+                    mail.failed_at = now_fn()
+                    continue
+                # SMTP down: keep it, try again later
                 mail.next_attempt_at = now_fn() + retry_delay(mail.attempts)
                 return sent
             mail.sent_at = now_fn()
@@ -61,6 +71,7 @@ def mail_view(m: Mail, with_body=False) -> dict:
     view = {"id": m.id, "kind": m.kind, "to": m.to_addr, "subject": m.subject,
             "created_at": m.created_at.isoformat(),
             "sent_at": m.sent_at.isoformat() if m.sent_at else None,
+            "failed_at": m.failed_at.isoformat() if m.failed_at else None,
             "attempts": m.attempts, "last_error": m.last_error}
     if with_body:
         view["body"] = m.body
@@ -71,7 +82,8 @@ def list_mails(session, limit=100, to=None) -> dict:
     q = select(Mail).order_by(Mail.id.desc()).limit(min(int(limit), 500))
     if to:
         q = q.where(Mail.to_addr == to.strip().lower())
-    pending = session.scalar(select(func.count()).select_from(Mail).where(Mail.sent_at.is_(None)))
+    pending = session.scalar(select(func.count()).select_from(Mail).where(
+        Mail.sent_at.is_(None), Mail.failed_at.is_(None)))
     return {"mails": [mail_view(m) for m in session.scalars(q)], "pending": pending}
 
 

@@ -23,4 +23,6 @@ class Mail(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # refused for good (a 5xx, an address that cannot be put in a header): never retried
+    failed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     __table_args__ = (Index("ix_mails_pending", "sent_at", "next_attempt_at"),)

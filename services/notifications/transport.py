@@ -56,3 +56,17 @@ def from_environment():
         return FileTransport()
     return SmtpTransport(host, config.env("SMTP_PORT", "25"), config.env("SMTP_USER"),
                          config.env("SMTP_PASSWORD"), config.env("SMTP_STARTTLS") == "1")
+
+
+def is_permanent(exc) -> bool:
+    """A refusal that no retry will change: the message cannot be built (a CR/LF in an
+    address), or the SMTP server answered 5xx for it. Not an authentication failure or a
+    4xx / a connection problem (our side or temporary: retried)."""
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return False
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in exc.recipients.values()]
+        return bool(codes) and all(code >= 500 for code in codes)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code >= 500
+    return isinstance(exc, smtplib.SMTPNotSupportedError)

@@ -7,6 +7,8 @@
   the buyer is redirected (303) to the payment's return URL with `?payment=<payment_id>`.
 
 Each function returns a werkzeug Response; the service's entrypoints only call them."""
+from urllib.parse import urlsplit
+
 from . import sandbox, web
 
 MAX_FORM_BYTES = 16 * 1024
@@ -26,6 +28,12 @@ def not_found():
                             "Ce lien de paiement n'existe pas ou n'est plus valable.")
 
 
+def origin(url):
+    parts = urlsplit(url or "")
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and \
+        parts.netloc else None
+
+
 def show(db, settings, checkout_id):
     with db.transaction() as session:
         view = sandbox.checkout_view(session, checkout_id)
@@ -37,7 +45,9 @@ def show(db, settings, checkout_id):
     return web.html_response(200, web.render(
         "sandbox_checkout.html", merchant=settings.merchant, description=view["description"],
         amount=web.format_amount(view["amount"]),
-        action_url=sandbox.checkout_path(view["checkout_id"])))
+        action_url=sandbox.checkout_path(view["checkout_id"])),
+        # the form posts here, then the buyer is redirected to the merchant's return URL
+        form_action=[origin(settings.public_url), origin(view["return_url"])])
 
 
 def submit(db, request, checkout_id, now, deliver_soon):

@@ -150,3 +150,57 @@ def test_overview_alerts_and_inactive_accounts(db):
     assert [a["email"] for a in overview["inactive_accounts"]] == ["achats@ecole.fr"]
     with db.transaction() as s, pytest.raises(DomainError):
         handlers.clients_overview(s, coll["id"])
+
+
+# ---- server-side sessions -------------------------------------------------------------------
+def _sign_in(db, email, password, when=NOW):
+    with db.transaction() as s:
+        return handlers.authenticate(s, email, password, "ip", when)
+
+
+def _session_ok(db, token, when=NOW):
+    with db.transaction() as s:
+        try:
+            return handlers.session_account(s, token, when)["email"]
+        except DomainError as exc:
+            assert exc.code == "unauthorized"
+            return None
+
+
+def test_signing_out_ends_that_session_only(db):
+    make(db, 1, "achats@ecole.fr", "collectivite", ["16"])
+    phone = _sign_in(db, "achats@ecole.fr", "password-2026")["session_id"]
+    laptop = _sign_in(db, "achats@ecole.fr", "password-2026")["session_id"]
+    assert phone != laptop
+    assert _session_ok(db, phone) == _session_ok(db, laptop) == "achats@ecole.fr"
+    with db.transaction() as s:
+        assert handlers.end_session(s, phone, NOW) is True
+    with db.transaction() as s:
+        assert handlers.end_session(s, phone, NOW) is False  # twice: nothing more
+    assert _session_ok(db, phone) is None
+    assert _session_ok(db, laptop) == "achats@ecole.fr"
+    for forged in ("", None, "x" * 43, 12):
+        assert _session_ok(db, forged) is None
+
+
+def test_sessions_expire_and_end_with_a_password_change_or_deactivation(db):
+    u = make(db, 1, "achats@ecole.fr", "collectivite", ["16"])
+    first = _sign_in(db, "achats@ecole.fr", "password-2026")["session_id"]
+    assert _session_ok(db, first, NOW + timedelta(hours=11)) == "achats@ecole.fr"
+    assert _session_ok(db, first, NOW + timedelta(hours=12, seconds=1)) is None
+    with db.transaction() as s:
+        changed = handlers.change_password(s, u["id"], "password-2026", "password-2027",
+                                           "password-2027", NOW)
+    assert _session_ok(db, first) is None
+    assert _session_ok(db, changed["session_id"]) == "achats@ecole.fr"
+    with db.transaction() as s:
+        handlers.set_active(s, 1, u["id"], False)
+    assert _session_ok(db, changed["session_id"]) is None
+
+
+def test_a_success_is_not_counted_as_a_failure(db):
+    for _ in range(10):
+        assert _sign_in(db, "admin@librairie.test", "admin-password")["role"] == "admin"
+    for _ in range(4):
+        assert _sign_in(db, "admin@librairie.test", "wrong") is None
+    assert _sign_in(db, "admin@librairie.test", "admin-password")["role"] == "admin"

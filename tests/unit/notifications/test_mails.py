@@ -64,3 +64,54 @@ def test_mails_wait_while_smtp_is_down_then_go_once(db):
     with db.transaction() as s:
         listing = handlers.list_mails(s)
     assert listing["pending"] == 0 and listing["mails"][0]["attempts"] == 2
+
+
+class Refusing:
+    """An SMTP server that refuses some recipients for good (5xx) or for now (4xx)."""
+
+    def __init__(self, code):
+        self.code, self.sent, self.calls = code, [], 0
+
+    def send(self, mail_id, msg):
+        import smtplib
+        self.calls += 1
+        if msg["To"].startswith("refused"):
+            raise smtplib.SMTPRecipientsRefused({msg["To"]: (self.code, b"No such user")})
+        self.sent.append(msg["To"])
+
+
+def _queue(db, *emails):
+    with db.transaction() as s:
+        for i, email in enumerate(emails):
+            s.add(Mail(kind="account_created", event_id=f"e{i}", to_addr=email, subject="S",
+                       body="B", created_at=NOW, next_attempt_at=NOW, attempts=0))
+
+
+def test_a_mail_refused_for_good_is_marked_failed_not_retried_forever(db):
+    _queue(db, "x@y.fr\r\nbcc: victim@example.org", "refused@ecole.fr", "ok@ecole.fr")
+    transport = Refusing(550)
+    clock = [NOW]
+    assert handlers.send_due(db, transport, lambda: clock[0]) == 1
+    assert transport.sent == ["ok@ecole.fr"]  # the failures did not block the others
+    for minutes in range(1, 30):  # nothing is retried later
+        clock[0] = NOW + timedelta(minutes=minutes)
+        handlers.send_due(db, transport, lambda: clock[0])
+    assert transport.calls == 2
+    with db.transaction() as s:
+        listing = handlers.list_mails(s)
+    failed = {m["to"]: m for m in listing["mails"] if m["failed_at"]}
+    assert set(failed) == {"x@y.fr\r\nbcc: victim@example.org", "refused@ecole.fr"}
+    assert "550" in failed["refused@ecole.fr"]["last_error"]
+    assert listing["pending"] == 0
+
+
+def test_a_temporary_refusal_is_retried(db):
+    _queue(db, "refused@ecole.fr")
+    transport = Refusing(450)
+    clock = [NOW]
+    handlers.send_due(db, transport, lambda: clock[0])
+    clock[0] = NOW + timedelta(minutes=5)
+    handlers.send_due(db, transport, lambda: clock[0])
+    assert transport.calls == 2
+    with db.transaction() as s:
+        assert handlers.list_mails(s)["pending"] == 1

@@ -275,3 +275,25 @@ def test_the_spawned_sender_never_raises(db, spawned):
     handle.deliver_soon(None, 1)  # no database at all
     (job,) = spawned
     job()
+
+
+def test_the_checkout_page_has_a_strict_csp_that_lets_the_buyer_go_back(service):
+    import base64
+    import hashlib
+    import re
+    started = service.start_payment(start_data(return_url="https://shop.test/souscription/x"))
+    page = service.sandbox_checkout_page(request("GET", "/"), checkout_id(started))
+    assert page.status_code == 200
+    csp = dict(d.strip().split(" ", 1) for d in page.headers["Content-Security-Policy"].split(";"))
+    assert csp["default-src"] == "'none'" and csp["frame-ancestors"] == "'none'"
+    assert "unsafe" not in page.headers["Content-Security-Policy"]
+    # the form posts to the sandbox, then the buyer is redirected to the merchant's site
+    assert csp["form-action"] == f"'self' {SETTINGS.public_url} https://shop.test"
+    # the only style is the layout's own block, allowed by its hash; no script, no attribute
+    html = page.get_data(as_text=True)
+    styles = re.findall(r"<style>(.*?)</style>", html, re.S)
+    assert len(styles) == 1 and "<script" not in html and " style=" not in html
+    digest = base64.b64encode(hashlib.sha256(styles[0].encode()).digest()).decode()
+    assert csp["style-src"] == f"'sha256-{digest}'"
+    gone = service.sandbox_checkout_page(request("GET", "/"), "chk_x")
+    assert "form-action 'self'" in gone.headers["Content-Security-Policy"]

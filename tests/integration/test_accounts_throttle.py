@@ -1,0 +1,68 @@
+"""Login throttling counts attempts fired at once, on a real PostgreSQL (row locks), as the
+accounts service runs them: the attempt reserved in one transaction, the password checked in
+another. Only one database of its own: no broker, no other service."""
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+
+import psycopg2
+import pytest
+from sqlalchemy import func, select
+
+from services.accounts import handlers
+from services.accounts.models import Base, LoginAttempt
+from services.common.db import Database
+from services.common.errors import DomainError
+from tests.support.suite import PG_ADMIN, require_infrastructure
+
+
+@pytest.fixture
+def pg():
+    require_infrastructure()
+    name = f"lsbt_throttle_{uuid.uuid4().hex[:8]}"
+    conn = psycopg2.connect(PG_ADMIN)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f'CREATE DATABASE "{name}"')
+    url = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg2://")
+    db = Database("accounts", Base.metadata, f"{url}/{name}")
+    Base.metadata.create_all(db.engine)
+    now = datetime.now(timezone.utc)
+    with db.transaction() as s:
+        handlers.create_admin(s, "admin@librairie.test", "admin-password", now)
+    try:
+        yield db
+    finally:
+        db.dispose()
+        with conn.cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.close()
+
+
+def attempt(db, email, password, ip):
+    now = datetime.now(timezone.utc)
+    try:
+        with db.transaction() as s:
+            attempt_id = handlers.reserve_login_attempt(s, email, ip, now)
+        with db.transaction() as s:
+            return "ok" if handlers.check_login(s, attempt_id, email, password, now) else "wrong"
+    except DomainError as exc:
+        return exc.code
+
+
+def test_concurrent_wrong_passwords_count_at_most_five_per_address(pg):
+    with ThreadPoolExecutor(20) as pool:
+        results = list(pool.map(lambda i: attempt(pg, "admin@librairie.test", "nope",
+                                                  f"10.0.0.{i}"), range(20)))
+    assert results.count("wrong") == 5 and results.count("throttled") == 15, results
+    with pg.transaction() as s:
+        assert s.scalar(select(func.count()).select_from(LoginAttempt)) == 5
+    # even the right password is refused now
+    assert attempt(pg, "admin@librairie.test", "admin-password", "10.9.9.9") == "throttled"
+
+
+def test_concurrent_attempts_from_one_ip_count_at_most_thirty(pg):
+    with ThreadPoolExecutor(20) as pool:
+        results = list(pool.map(lambda i: attempt(pg, f"user{i}@ecole.fr", "nope", "6.6.6.6"),
+                                range(45)))
+    assert results.count("wrong") == 30 and results.count("throttled") == 15, results
