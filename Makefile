@@ -32,6 +32,7 @@ test: install
 	@scripts/ensure_rabbitmq.sh
 	@scripts/ensure_postgres.sh
 	@scripts/ensure_chromium.sh
+	@scripts/ensure_pdftools.sh
 	$(PY) -m pytest
 
 unit: install
