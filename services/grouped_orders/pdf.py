@@ -70,20 +70,9 @@ def render(view: dict) -> bytes:
 
 
 def render_in_child(view: dict, timeout=120) -> bytes:
-    """Render in a child process; under eventlet the wait is green (the hub keeps running)."""
-    import os
-
-    from eventlet.green import subprocess
-
-    from services.common.config import ROOT
-    proc = subprocess.Popen([sys.executable, "-m", "services.grouped_orders.pdf"],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, cwd=str(ROOT),
-                            env=dict(os.environ, PYTHONPATH=str(ROOT)))
-    out, err = proc.communicate(json.dumps(view).encode(), timeout=timeout)
-    if proc.returncode != 0:
-        raise RuntimeError(f"PDF rendering failed: {err.decode(errors='replace')[-2000:]}")
-    return out
+    """Render in a child process (services.common.offload): the service's loop keeps serving."""
+    from services.common.offload import run_in_child
+    return run_in_child("services.grouped_orders.pdf", json.dumps(view).encode(), timeout)
 
 
 if __name__ == "__main__":
