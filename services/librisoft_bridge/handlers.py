@@ -2,9 +2,10 @@
 service's `Database` and plain values, and returns plain dicts (Decimal, date and datetime left
 for the RPC schemas to dump).
 
-Imports are idempotent upserts: only new or changed rows are written. On PostgreSQL an article
-feed is COPYed into a temporary table and merged by two statements (counted, then upserted);
-elsewhere the stored rows of each batch are loaded by key and compared in Python."""
+Imports are idempotent upserts: only new or changed rows are written. On PostgreSQL, outside an
+event loop, an article feed is COPYed into a temporary table and merged by two statements
+(counted, then upserted); elsewhere the stored rows of each batch are loaded by key and compared
+in Python."""
 import io
 from datetime import datetime, timezone
 
@@ -36,7 +37,7 @@ def import_articles(db, rows) -> dict:
     accepted = _accept(rows, domain.clean_article, "ean", report["rejected"])
     now = utcnow()
     with db.transaction() as session:
-        if accepted and session.get_bind().dialect.name == "postgresql":
+        if accepted and _can_copy(session):
             _merge_articles_by_copy(session, accepted, now, report)
             return report
         for batch in _chunks(accepted):
@@ -54,6 +55,16 @@ def import_articles(db, rows) -> dict:
             if changed:
                 _upsert(session, articles, "ean", changed, keep=("created_at",))
     return report
+
+
+def _can_copy(session) -> bool:
+    """COPY needs PostgreSQL and a blocking driver: under eventlet psycopg2 runs with a green
+    wait callback, which COPY refuses (large feeds are imported in a child process, where
+    there is none; small ones take the batched path)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return False
+    import psycopg2.extensions
+    return psycopg2.extensions.get_wait_callback() is None
 
 
 def _copy_value(value) -> str:

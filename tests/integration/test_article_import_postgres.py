@@ -52,3 +52,11 @@ def test_a_nul_byte_rejects_the_row_not_the_feed(db, article):
     report = handlers.import_articles(db, [article, bad])
     assert report["created"] == 1 and report["rejected"][0]["key"] == "9782330150136"
     assert "nul" in report["rejected"][0]["errors"]["title"][0]
+
+
+def test_under_a_green_wait_callback_the_batched_path_is_taken(db, article, monkeypatch):
+    import psycopg2.extensions
+    monkeypatch.setattr(psycopg2.extensions, "get_wait_callback", lambda: object())
+    with db.transaction() as session:
+        assert not handlers._can_copy(session)
+    assert handlers.import_articles(db, [article])["created"] == 1
