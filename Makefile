@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: run test install migrate demo unit clean
+.PHONY: run test install migrate demo unit bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -32,10 +32,20 @@ test: install
 	@scripts/ensure_rabbitmq.sh
 	@scripts/ensure_postgres.sh
 	@scripts/ensure_chromium.sh
+	@scripts/ensure_pdftools.sh
 	$(PY) -m pytest
 
 unit: install
 	$(PY) -m pytest tests/unit
+
+# Speed figures against the whole suite running for real (RabbitMQ, PostgreSQL, every service):
+# printed with their goals and ratios, never asserted. Run on a quiet machine.
+bench: install
+	@scripts/ensure_rabbitmq.sh
+	@scripts/ensure_postgres.sh
+	$(PY) -m benchmarks.bench_sheet
+	$(PY) -m benchmarks.bench_feed_import
+	$(PY) -m benchmarks.bench_grouped_orders --pdf-rows 0
 
 clean:
 	rm -rf var/*.db var/*.db-* var/mail

@@ -7,7 +7,7 @@ from marshmallow import ValidationError
 from services.common.errors import DomainError
 from services.common.nameko_glue import MessagingService, Store, consumes, rpc
 
-from . import handlers, order_handlers, web
+from . import feeds, handlers, import_worker, order_handlers, web
 from .models import Base
 from .orders import COLLECTIVITY_ORDER, QUOTE
 from .schemas import (ArticleOut, ArticleReportOut, ClientOut, ClientReportOut, OrderOut,
@@ -90,7 +90,10 @@ class LibrisoftBridgeService(MessagingService):
 
     @web.route("POST", "/articles")
     def http_import_articles(self, request):
-        return self._import_articles(web.read_feed(request, "articles"))
+        body, mimetype, charset = web.read_feed_body(request)
+        if len(body) >= import_worker.OFFLOAD_BYTES:  # parsed, checked and written off the loop
+            return ArticleReportOut().dump(import_worker.run(body, mimetype, charset))
+        return self._import_articles(feeds.parse(body, mimetype, charset, "articles"))
 
     @web.route("POST", "/clients")
     def http_import_clients(self, request):

@@ -29,6 +29,8 @@ def text(value, max_length: int):
         return None
     if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
         raise ValueError("texte attendu.")
+    if "\x00" in str(value):
+        raise ValueError("caractère nul (\\x00) interdit.")
     value = " ".join(str(value).split())
     if len(value) > max_length:
         raise ValueError(f"{max_length} caractères au plus ({len(value)} reçus).")

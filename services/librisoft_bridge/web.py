@@ -54,8 +54,13 @@ def authenticate(db, request) -> str:
 
 def read_feed(request, kind: str) -> list:
     """The body's rows; 413 from MAX_BODY_BYTES on, 415 for another Content-Type, 400 unreadable."""
-    body = read_body(request, MAX_BODY_BYTES)
-    return feeds.parse(body, request.mimetype, request.mimetype_params.get("charset"), kind)
+    return feeds.parse(*read_feed_body(request), kind)
+
+
+def read_feed_body(request) -> tuple:
+    """(body, mimetype, charset) of a feed, not parsed yet; 413 from MAX_BODY_BYTES on."""
+    return (read_body(request, MAX_BODY_BYTES), request.mimetype,
+            request.mimetype_params.get("charset"))
 
 
 def read_json(request):

@@ -1,0 +1,62 @@
+"""What the benchmarks share: the whole suite running for real, figures and ratios printed
+(never asserted), latency percentiles, a latency sampler running beside the measured work."""
+import statistics
+import threading
+import time
+from contextlib import contextmanager
+
+from tests.support.smtp import start_smtp
+from tests.support.suite import Suite, free_port
+
+
+def pct(values, p):
+    """The p-th percentile (nearest rank) of `values`."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
+
+
+def ms(seconds):
+    return f"{seconds * 1000:.0f} ms"
+
+
+def summary(values):
+    return (f"{len(values)} calls, p50 {ms(statistics.median(values))}, p99 {ms(pct(values, 99))}"
+            f", max {ms(max(values))}")
+
+
+@contextmanager
+def running_suite():
+    port = free_port()
+    controller, collector = start_smtp(port)
+    suite = Suite(smtp_port=port)
+    try:
+        suite.start_all()
+        yield suite, collector
+    finally:
+        suite.shutdown()
+        controller.stop()
+
+
+class Sampler:
+    """Calls `probe()` every `interval` s in a thread until stopped; keeps each call's time."""
+
+    def __init__(self, probe, interval=0.02):
+        self.probe, self.interval = probe, interval
+        self.latencies = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self._stop.is_set():
+            t0 = time.perf_counter()
+            self.probe()
+            self.latencies.append(time.perf_counter() - t0)
+            time.sleep(self.interval)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join(30)

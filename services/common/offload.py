@@ -1,0 +1,32 @@
+"""CPU-heavy work (a long PDF, a 50,000-row feed) off a service's event loop: run a module of
+ours as a child process, bytes in on stdin, bytes out on stdout. Under eventlet the wait is
+green, so the service keeps answering its other RPCs and HTTP requests meanwhile, and the work
+runs on another core. The only place that knows eventlet's subprocess (the transport seam)."""
+import os
+import sys
+
+from . import config
+
+
+class ChildFailed(RuntimeError):
+    pass
+
+
+def run_in_child(module: str, data: bytes, timeout: float = 120) -> bytes:
+    """`python -m <module>` with `data` on stdin; its stdout, or ChildFailed (exit status other
+    than 0, with the end of its stderr)."""
+    from eventlet.green import subprocess
+
+    proc = subprocess.Popen([sys.executable, "-m", module], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            cwd=str(config.ROOT),
+                            env=dict(os.environ, PYTHONPATH=str(config.ROOT)))
+    try:
+        out, err = proc.communicate(data, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise ChildFailed(f"{module}: no answer after {timeout} s") from None
+    if proc.returncode != 0:
+        raise ChildFailed(f"{module} failed: {err.decode(errors='replace')[-2000:]}")
+    return out
