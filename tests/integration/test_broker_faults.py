@@ -1,0 +1,193 @@
+"""The suite under broker and database faults (issue 13), on a RabbitMQ node and databases of
+this module's own: the broker stopped (`rabbitmqctl stop_app`) or killed (`kill -9`) while
+subscriptions and sandbox payments run, a service's database refusing connections. Every
+service keeps running and serves again within 10 s of the broker's return; nothing is lost or
+done twice; an outage is a 503 with `Retry-After`, never a 500."""
+import os
+import time
+from types import SimpleNamespace
+
+import psycopg2
+import pytest
+import requests
+from sqlalchemy import text
+
+from tests.conftest import _create_admin
+from tests.e2e import grouped
+from tests.support.broker import PrivateBroker
+from tests.support.faults import Load, all_serving, grouped_order, prepare, sub_orders
+from tests.support.suite import PG_ADMIN, SERVICES, Suite, wait_until
+
+TEACHER = "pannes@ecole-jules-ferry.test"
+
+
+@pytest.fixture(scope="module")
+def faults(smtp):
+    broker = PrivateBroker()
+    broker.start()
+    suite = None
+    try:
+        suite = Suite(smtp_port=smtp.port, amqp_uri=broker.uri,
+                      db_prefix=f"lsbf{os.getpid()}")
+        suite.start_all()
+        _create_admin(suite)
+        key, teacher, admin = prepare(suite, TEACHER)
+        yield SimpleNamespace(suite=suite, broker=broker, key=key, teacher=teacher, admin=admin,
+                              smtp=smtp)
+    finally:
+        if suite is not None:
+            suite.shutdown()
+        broker.shutdown()
+
+
+def no_process_exited(suite):
+    dead = {k: p.returncode for k, p in suite.procs.items() if p.poll() is not None}
+    assert not dead, "exited: " + ", ".join(
+        f"{k} ({code}):\n{suite.tail(k)}" for k, code in dead.items())
+
+
+def assert_settled(f, load):
+    """Nothing lost, nothing twice: each accepted subscription once, each payment made at the
+    provider reflected on its sub-order, one payment and one confirmation mail per sub-order,
+    every outbox empty."""
+    suite = f.suite
+    assert not load.server_errors(), load.server_errors()
+    assert load.paid_at_provider, "the load paid nothing: the test proves nothing"
+    db = suite.db("grouped_orders")
+    with db.transaction() as s:
+        emails = [e for (e,) in s.execute(text("SELECT email FROM sub_orders WHERE email LIKE "
+                                               ":t"), {"t": load.tag + ".%"})]
+    db.dispose()
+    assert len(emails) == len(set(emails)), "a subscription was created twice"
+    assert set(load.subscribed) <= set(emails), "an accepted subscription is missing"
+
+    def all_paid():
+        rows = sub_orders(suite, set(load.paid_at_provider))
+        return len(rows) == len(load.paid_at_provider) and all(
+            r["status"] == "paid" for r in rows)
+    wait_until(all_paid, timeout=60, interval=0.5,
+               message="every payment made at the provider reflected on its sub-order")
+    for email in load.paid_at_provider:
+        f.smtp.wait_for(email, 1, timeout=60, subject_contains="Confirmation de votre commande")
+    with suite.rpc() as rpc:
+        for name in SERVICES:
+            wait_until(lambda: getattr(rpc, name).health()["outbox_pending"] == 0, timeout=30,
+                       message=f"{name}'s outbox relayed")
+    time.sleep(2)  # a repeat would arrive now
+    for email in load.paid_at_provider:
+        assert len([m for m in f.smtp.to(email)
+                    if "Confirmation de votre commande" in m["Subject"]]) == 1, email
+    rows = sub_orders(suite, set(load.paid_at_provider))
+    db = suite.db("payments")
+    with db.transaction() as s:
+        for row in rows:
+            succeeded = s.scalar(text(
+                "SELECT count(*) FROM payments WHERE reference_id = :r AND state = 'succeeded'"),
+                {"r": str(row["number"])})
+            assert succeeded == 1, (row["number"], succeeded)
+    db.dispose()
+
+
+def outage_under_load(f, tag, fault, restore):
+    suite = f.suite
+    _, token = grouped_order(suite, f.teacher)
+    load = Load(suite, token, tag, workers=2, limit=40).start()
+    try:
+        wait_until(lambda: len(load.paid_at_provider) >= 2, timeout=40,
+                   message="payments flowing before the fault")
+        fault()
+        time.sleep(8)  # the broker stays away while the load runs into it
+        restore()
+        took = all_serving(suite, SERVICES, timeout=10)
+        no_process_exited(suite)
+        wait_until(lambda: requests.get(suite.gateway_url + "/health?format=json",
+                                        timeout=5).status_code == 200, timeout=10,
+                   message="the gateway's /health back to 200")
+    finally:
+        load.finish()
+    no_process_exited(suite)
+    assert_settled(f, load)
+    return took, load
+
+
+def test_every_service_serves_again_after_the_broker_is_stopped_under_load(faults):
+    took, load = outage_under_load(faults, "arret", faults.broker.stop_app,
+                                   faults.broker.start_app)
+    assert took <= 10
+    # the load ran into the outage (503s), never a 500
+    assert any(s[1] == 503 for s in load.statuses), load.statuses
+
+
+def test_every_service_serves_again_after_the_broker_is_killed_under_load(faults):
+    def restart():
+        faults.broker.start()
+    took, _ = outage_under_load(faults, "kill", faults.broker.kill9, restart)
+    assert took <= 10
+
+
+def test_a_broker_outage_is_a_quick_503_with_retry_after_and_no_500(faults):
+    suite = faults.suite
+    _, token = grouped_order(suite, faults.teacher)
+    public = f"{suite.gateway_url}/api/v1/public/grouped-orders/{token}"
+    faults.broker.stop_app()
+    try:
+        for method, url, kw in (("GET", public, {}),
+                                ("POST", public + "/subscriptions", {"json": {
+                                    "first_name": "Ines", "last_name": "Panne", "quantity": 1,
+                                    "email": "ines.panne@free.fr", "accepted_terms": True}}),
+                                ("GET", f"{suite.gateway_url}/souscription/{token}", {})):
+            started = time.time()
+            r = requests.request(method, url, timeout=20, **kw)
+            elapsed = time.time() - started
+            assert r.status_code == 503, (url, r.status_code, r.text[:300])
+            assert r.headers.get("Retry-After"), url
+            assert elapsed <= 3, (url, elapsed)
+        body = requests.get(public, timeout=20).json()
+        assert body["error"] == "unavailable" and "Réessayez" in body["message"]
+        health = requests.get(suite.gateway_url + "/health?format=json", timeout=20)
+        assert health.status_code == 503 and health.json()["broker"] == "down"
+    finally:
+        faults.broker.start_app()
+    all_serving(suite, SERVICES, timeout=10)
+    wait_until(lambda: requests.get(public, timeout=10).status_code == 200, timeout=10,
+               message="the public page back")
+
+
+def set_connections(database, allowed):
+    conn = psycopg2.connect(PG_ADMIN)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS {str(allowed).lower()}')
+        if not allowed:
+            cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = %s AND pid <> pg_backend_pid()", (database,))
+    conn.close()
+
+
+def test_a_service_database_refusing_connections_gives_503s_then_recovers(faults):
+    suite = faults.suite
+    _, token = grouped_order(suite, faults.teacher)
+    base = f"{suite.gateway_url}/api/v1/public/grouped-orders/{token}"
+    sub = grouped.subscribe(suite, token, "Basile", "Panne", 1)
+    payments_db = f"{suite.db_prefix}_payments"
+    set_connections(payments_db, False)
+    try:
+        for _ in range(3):
+            started = time.time()
+            r = requests.post(f"{base}/subscriptions/{sub['buyer_token']}/payments", json={},
+                              timeout=20)
+            assert r.status_code == 503, r.text[:300]
+            assert time.time() - started <= 3
+            assert r.headers.get("Retry-After")
+            assert r.json()["error"] == "unavailable"
+        health = requests.get(suite.gateway_url + "/health?format=json", timeout=20).json()
+        assert health["services"]["payments"]["database"] == "down"
+        assert "payments.database" in health["down"]
+        # the other services are not dragged down
+        assert requests.get(base, timeout=10).status_code == 200
+    finally:
+        set_connections(payments_db, True)
+    # recovers on the next request
+    grouped.pay(suite, token, sub)
+    assert requests.get(suite.gateway_url + "/health?format=json",
+                        timeout=20).json()["services"]["payments"]["database"] == "ok"
