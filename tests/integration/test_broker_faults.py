@@ -4,6 +4,7 @@ subscriptions and sandbox payments run, a service's database refusing connection
 service keeps running and serves again within 10 s of the broker's return; nothing is lost or
 done twice; an outage is a 503 with `Retry-After`, never a 500."""
 import os
+import signal
 import time
 from types import SimpleNamespace
 
@@ -191,3 +192,39 @@ def test_a_service_database_refusing_connections_gives_503s_then_recovers(faults
     grouped.pay(suite, token, sub)
     assert requests.get(suite.gateway_url + "/health?format=json",
                         timeout=20).json()["services"]["payments"]["database"] == "ok"
+
+
+def test_a_service_that_cannot_answer_while_the_broker_is_away_keeps_running(faults):
+    """The cause of the exits, made certain: requests reach a service (frozen meanwhile), the
+    broker goes away, the service resumes, runs them and cannot send the answers. nameko alone
+    kills the whole container there (the process exits); now the answers are logged as lost and
+    the service serves again as soon as the broker is back."""
+    import threading
+    suite, broker = faults.suite, faults.broker
+    proc = suite.procs["payments#0"]
+    os.killpg(proc.pid, signal.SIGSTOP)
+    resumed = False
+    try:
+        def call():
+            try:
+                with suite.rpc(timeout=30) as rpc:
+                    rpc.payments.list_payments("sub_order", "0")
+            except Exception:  # noqa: BLE001  (the broker goes away under it)
+                pass
+        callers = [threading.Thread(target=call, daemon=True) for _ in range(3)]
+        for t in callers:
+            t.start()
+        time.sleep(1.5)  # the requests are delivered to the frozen process
+        broker.stop_app()
+        os.killpg(proc.pid, signal.SIGCONT)
+        resumed = True
+        time.sleep(12)  # it runs them and fails to answer, with the broker still away
+        no_process_exited(suite)
+    finally:
+        if not resumed:
+            os.killpg(proc.pid, signal.SIGCONT)
+        if not broker.up():
+            broker.start_app()
+    assert all_serving(suite, SERVICES, timeout=10) <= 10
+    no_process_exited(suite)
+    assert "answer" in suite.tail("payments#0", 400) and "not sent" in suite.tail("payments#0", 400)
