@@ -40,12 +40,13 @@ from nameko.rpc import (MethodProxy as NamekoMethodProxy, ReplyListener as Namek
                         Rpc as NamekoRpc, RpcConsumer as NamekoRpcConsumer,
                         RpcProxy as NamekoRpcProxy, ServiceProxy as NamekoServiceProxy)
 from nameko.timer import timer
-from sqlalchemy import text
+from sqlalchemy import text, update
 
 from . import config, inbox, outbox, wire  # noqa: F401  (wire registers DomainError)
 from .contracts.events import contract, CONTRACTS
 from .db import Database, DATABASE_UNAVAILABLE
 from .errors import DomainError, unavailable
+from .messaging_models import messaging_tables
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,15 @@ class QueueConsumer(NamekoQueueConsumer):
         except BROKER_ERRORS as exc:
             log.warning("could not %s message %s (%r): the broker will deliver it again",
                         how, message.delivery_tag, exc)
+
+    def on_consume_ready(self, connection, channel, consumers, **kwargs):
+        reconnected = self._consumers_ready.ready()
+        super().on_consume_ready(connection, channel, consumers, **kwargs)
+        if reconnected:
+            log.info("broker connection back: consuming again")
+            for dependency in self.container.dependencies:
+                if isinstance(dependency, Store):
+                    self.container.spawn_managed_thread(dependency.broker_back)
 
     def run(self, *args, **kwargs):
         delay = 0.5
@@ -187,17 +197,22 @@ class MethodProxy(NamekoMethodProxy):
     def __call__(self, *args, **kwargs):
         deadline = deadline_of(self.worker_ctx.data)
         now = time.time()
-        if deadline is None:
+        own = deadline is None  # a timer or a consumer: this call gets its own deadline
+        if own:
             deadline = now + NESTED_RPC_TIMEOUT
-            self.worker_ctx.data[DEADLINE_KEY] = deadline
         remaining = deadline - now
         if remaining <= 0:
             raise unavailable()
         self.publisher.expiration = max(remaining, 0.001)
         try:
+            if own:
+                self.worker_ctx.data[DEADLINE_KEY] = deadline
             reply = self._call(*args, **kwargs)
         except BROKER_ERRORS as exc:
             raise unavailable() from exc
+        finally:
+            if own:
+                self.worker_ctx.data.pop(DEADLINE_KEY, None)
         with eventlet.Timeout(remaining, False):
             return reply.result()
         log.warning("nested call %s.%s timed out", self.service_name, self.method_name)
@@ -340,6 +355,18 @@ class Store(DependencyProvider):
         handle = self._handles.pop(worker_ctx, None)
         if handle is not None and handle.recorded:
             self.container.spawn_managed_thread(self.relay)
+
+    def broker_back(self):
+        """The broker is reachable again: what waited in the outbox goes now, not after the
+        backoff its failed attempts earned while the broker was away."""
+        try:
+            table, _, _ = messaging_tables(self.database.metadata)
+            with self.database.transaction() as session:
+                session.execute(update(table).where(table.c.published_at.is_(None))
+                                .values(next_attempt_at=outbox.utcnow()))
+        except Exception:  # noqa: BLE001  (database down: the timer will relay later)
+            log.warning("outbox not rescheduled after the broker came back", exc_info=True)
+        self.relay()
 
     def relay(self):
         """Publish what the outbox holds; one relay at a time in this process."""
