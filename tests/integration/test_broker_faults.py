@@ -5,6 +5,7 @@ service keeps running and serves again within 10 s of the broker's return; nothi
 done twice; an outage is a 503 with `Retry-After`, never a 500."""
 import os
 import signal
+import threading
 import time
 from types import SimpleNamespace
 
@@ -89,14 +90,64 @@ def assert_settled(f, load):
     db.dispose()
 
 
+def awaiting_validation(f):
+    """A grouped order with one paid buyer, its deadline passed: the admin may validate it."""
+    suite = f.suite
+    go, token = grouped_order(suite, f.teacher)
+    grouped.pay(suite, token, grouped.subscribe(suite, token, "Victor", "Valide", 1))
+    grouped.pass_deadline(suite, go["number"])
+    url = f"{suite.gateway_url}/api/v1/admin/grouped-orders/{go['number']}"
+    wait_until(lambda: f.admin.get(url, timeout=20).json()["status"] == "awaiting_validation",
+               message="awaiting validation")
+    return go["number"], url
+
+
+class Validation:
+    """The admin validating through the outage: 503s, tried again until answered."""
+
+    def __init__(self, f, url):
+        self.f, self.url, self.answers = f, url, []
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        for _ in range(120):
+            try:
+                r = self.f.admin.post(self.url + "/validation", json={}, timeout=20)
+                self.answers.append(r.status_code)
+                if r.status_code != 503:
+                    return
+            except requests.RequestException as exc:
+                self.answers.append(type(exc).__name__)
+            time.sleep(0.5)
+
+
+def assert_validated_once(f, number, validation):
+    validation.thread.join(90)
+    assert validation.answers and validation.answers[-1] == 200, validation.answers
+    assert set(validation.answers[:-1]) <= {503}, validation.answers
+    orders = wait_until(lambda: [o for o in grouped.librisoft_orders(f.suite, f.key)
+                                 if o["source_kind"] == "grouped_order"
+                                 and o["source_number"] == number], timeout=60,
+                        message="the classic order")
+    f.smtp.wait_for(TEACHER, 1, timeout=60, subject_contains=f"n° {number} validée")
+    time.sleep(2)
+    orders = [o for o in grouped.librisoft_orders(f.suite, f.key)
+              if o["source_kind"] == "grouped_order" and o["source_number"] == number]
+    assert len(orders) == 1, orders
+    assert len(f.smtp.wait_for(TEACHER, 1, subject_contains=f"n° {number} validée")) == 1
+
+
 def outage_under_load(f, tag, fault, restore):
     suite = f.suite
+    number, url = awaiting_validation(f)
     _, token = grouped_order(suite, f.teacher)
     load = Load(suite, token, tag, workers=2, limit=40).start()
+    validation = Validation(f, url)
     try:
         wait_until(lambda: len(load.paid_at_provider) >= 2, timeout=40,
                    message="payments flowing before the fault")
         fault()
+        validation.thread.start()
         time.sleep(8)  # the broker stays away while the load runs into it
         restore()
         took = all_serving(suite, SERVICES, timeout=10)
@@ -108,6 +159,7 @@ def outage_under_load(f, tag, fault, restore):
         load.finish()
     no_process_exited(suite)
     assert_settled(f, load)
+    assert_validated_once(f, number, validation)
     return took, load
 
 
