@@ -11,7 +11,8 @@ connection, which fails with `ConnectionRefusedError` / kombu `OperationalError`
 retries are spent) and the ack of a delivered message on the dead connection (a socket error,
 which nameko's `QueueConsumer.ack_message` does not catch: it only catches amqp's
 `ConnectionError`). Both are raised from `Container._run_worker` after the service method ran, so
-the container is killed and every entrypoint of the process goes down with it. The classes below
+the container is killed and every entrypoint of the process goes down with it (upstream:
+nameko/nameko#511 for the ack, #746 for a publisher with RabbitMQ down). The classes below
 (`QueueConsumer`, `RpcConsumer`, `Rpc`, `EventHandler`, `RpcProxy`) are nameko's with those
 two paths made to log and carry on: an ack that cannot be sent is redelivered by the broker (event
 consumers are idempotent; RPC requests are recognised by their correlation id and by their
