@@ -31,7 +31,7 @@ def prepare(suite, teacher_email):
     db = suite.db("librisoft_bridge")
     key = keys.create_key(db, "faults-" + uuid.uuid4().hex[:6])
     db.dispose()
-    for kind, rows in (("clients", demo_clients()), ("articles", demo_articles(300))):
+    for kind, rows in (("clients", demo_clients()), ("articles", demo_articles(20))):
         r = requests.post(f"{suite.bridge_url}/librisoft/v1/{kind}", json={kind: rows},
                           headers={"X-Api-Key": key}, timeout=60)
         assert r.status_code == 200, r.text
