@@ -33,16 +33,21 @@ def wants_json():
         request.accept_mimetypes.best == "application/json")
 
 
+# a dependency down (503): when to try again, in seconds
+RETRY_AFTER = "5"
+
+
 def respond(status, message, details=None):
+    headers = {"Retry-After": RETRY_AFTER} if status == 503 else {}
     if wants_json():
         body = {"error": CODES.get(status, "error"), "message": message}
         if details:
             body["details"] = details
-        return jsonify(body), status
+        return jsonify(body), status, headers
     if status == 401:
         from flask import redirect, url_for
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    return render_template("errors/error.html", status=status, message=message), status
+    return render_template("errors/error.html", status=status, message=message), status, headers
 
 
 def register(app):

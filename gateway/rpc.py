@@ -2,19 +2,38 @@
 
 One standalone proxy must never be used by two threads at once (it hangs), and opening one per
 request costs a connection and a reply queue. Each call borrows a started proxy, returns it
-afterwards, and discards it if the broker connection or a reply failed."""
+afterwards, and discards it if the broker connection or a reply failed.
+
+Faults. Every call is bounded: a request carries its deadline (AMQP `expiration` and the
+`nameko.lsb_deadline` header, a second before this pool gives up) so that a service never starts
+it after the user was answered; a borrowed proxy whose reply connection died (broker restarted)
+is replaced before use; a broker that cannot be reached fails within a second or two, not after
+kombu's default retries (up to 9 s). Every broker fault is a `ServiceUnavailable` (503)."""
 import logging
 import queue
+import socket
 import threading
+import time
 from contextlib import contextmanager
 
+import amqp.exceptions
+import kombu.exceptions
 from nameko.exceptions import RpcTimeout, UnknownService
+from nameko.rpc import MethodProxy
 from nameko.standalone.rpc import ClusterRpcProxy
 
 import services.common.wire  # noqa: F401  (DomainError travels back as itself)
 from services.common.errors import DomainError
+from services.common.wire import DEADLINE_KEY
 
 log = logging.getLogger(__name__)
+
+BROKER_ERRORS = (OSError, amqp.exceptions.ConnectionError, amqp.exceptions.ChannelError,
+                 kombu.exceptions.OperationalError)
+# one quick reconnection (a pooled connection gone stale), then give up
+FAST_RETRY = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0.3, "interval_max": 0.5}
+# the service must have started the work this long before the gateway stops waiting
+START_MARGIN = 1.0
 
 
 class ServiceUnavailable(Exception):
@@ -33,43 +52,81 @@ class RpcPool:
 
     def _new(self):
         runner = ClusterRpcProxy(self.config, timeout=self.timeout)
-        proxy = runner.start()
+        runner.start()
         with self._lock:
             self.created += 1
-        return runner, proxy
+        return runner
+
+    @staticmethod
+    def _alive(runner):
+        """False if the proxy's reply connection is known dead (e.g. the broker restarted
+        since it was last used): a reply sent to it would be lost."""
+        try:
+            runner._reply_listener.queue_consumer.consumer.connection.drain_events(
+                timeout=0.001)
+        except socket.timeout:
+            return True
+        except Exception:  # noqa: BLE001  (closed, reset, forced: discard it)
+            return False
+        return True
 
     @contextmanager
     def borrow(self):
-        try:
-            item = self._idle.get_nowait()
-        except queue.Empty:
-            item = self._new()
+        runner = None
+        while runner is None:
+            try:
+                runner = self._idle.get_nowait()
+            except queue.Empty:
+                runner = self._new()
+                break
+            if not self._alive(runner):
+                self._stop(runner)
+                runner = None
         healthy = False
         try:
-            yield item[1]
+            yield runner
             healthy = True
         except DomainError:
             healthy = True
             raise
         finally:
             if healthy and self._idle.qsize() < self.size:
-                self._idle.put(item)
+                self._idle.put(runner)
             else:
-                self._stop(item)
+                self._stop(runner)
 
     def call(self, service, method, *args, **kwargs):
         try:
-            with self.borrow() as proxy:
-                return getattr(getattr(proxy, service), method)(*args, **kwargs)
+            with self.borrow() as runner:
+                expires_in = max(self.timeout - START_MARGIN, self.timeout / 2)
+                runner._worker_ctx.data[DEADLINE_KEY] = time.time() + expires_in
+                proxy = MethodProxy(runner._worker_ctx, service, method, runner._reply_listener,
+                                    expiration=expires_in, retry_policy=FAST_RETRY)
+                proxy.publisher.transport_options = dict(FAST_RETRY)
+                return proxy(*args, **kwargs)
+        except DomainError as exc:
+            if exc.code == "unavailable":  # the service's database (or a service it called)
+                raise ServiceUnavailable(service, exc.message) from exc
+            raise
         except (RpcTimeout, UnknownService) as exc:
             raise ServiceUnavailable(service, type(exc).__name__) from exc
-        except (OSError, ConnectionError) as exc:
-            raise ServiceUnavailable(service, "broker unreachable") from exc
+        except BROKER_ERRORS as exc:
+            raise ServiceUnavailable(service, f"broker unreachable: {exc!r}") from exc
+
+    def broker_reachable(self, timeout=2):
+        """Whether a new connection to the broker opens now (for /health)."""
+        from kombu import Connection
+        try:
+            with Connection(self.config["AMQP_URI"], connect_timeout=timeout) as conn:
+                conn.ensure_connection(max_retries=1, timeout=timeout)
+            return True
+        except Exception:  # noqa: BLE001  (any failure means: not reachable)
+            return False
 
     @staticmethod
-    def _stop(item):
+    def _stop(runner):
         try:
-            item[0].stop()
+            runner.stop()
         except Exception:  # already broken
             log.debug("discarding a broken RPC proxy", exc_info=True)
 

@@ -6,7 +6,7 @@ is load -> handler -> dump. Prices come from accounts.get_client_for_account (th
 discounts) and librisoft_bridge.get_article (the current public price)."""
 from datetime import datetime, timezone
 
-from nameko.rpc import RpcProxy
+from services.common.nameko_glue import RpcProxy  # nested calls bounded by the deadline
 
 from services.common import config
 from services.common.errors import DomainError, forbidden

@@ -4,7 +4,7 @@ Nothing here knows nameko; `services.common.deps` wraps it for services, tests u
 import threading
 from contextlib import contextmanager, nullcontext
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, exc as sa_exc
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 
 from . import config
@@ -35,7 +35,17 @@ def make_engine(url: str):
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # a database that does not answer must fail fast (the caller answers 503), not hang
+    connect_args = {"connect_timeout": 3} if url.startswith("postgresql") else {}
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, pool_timeout=5,
+                         connect_args=connect_args)
+
+
+# what a database that cannot be reached (refusing connections, restarted, pool exhausted)
+# raises; entrypoints turn it into DomainError "unavailable" (503 + Retry-After at the gateway).
+# psycopg2's OperationalError also covers deadlocks and lock timeouts: also worth a retry.
+DATABASE_UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError,
+                        sa_exc.DisconnectionError)
 
 
 class Database:

@@ -43,5 +43,11 @@ def throttled(message):
     return DomainError(message, None, "throttled")
 
 
+def unavailable(message="Un service de la plateforme est momentanément indisponible. "
+                        "Réessayez dans un instant."):
+    """A dependency (database, another service) cannot be reached: try again shortly (503)."""
+    return DomainError(message, None, "unavailable")
+
+
 HTTP_STATUS = {"invalid": 400, "unauthorized": 401, "forbidden": 403, "not_found": 404,
-               "conflict": 409, "throttled": 429}
+               "conflict": 409, "throttled": 429, "unavailable": 503}

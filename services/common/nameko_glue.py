@@ -2,35 +2,279 @@
 `consumes` decorator (idempotent, retried, dead-lettered event handling) and `MessagingService`,
 the base class whose entrypoints relay the outbox, retry dead letters and answer `health`.
 
-Entrypoints built on these stay a few lines: load -> domain/handler -> dump."""
+Entrypoints built on these stay a few lines: load -> domain/handler -> dump.
+
+Broker faults. In nameko 2.14 an exception escaping a worker's result handling or a managed
+thread kills the whole container, and `nameko run` exits. When RabbitMQ goes away under load two
+such exceptions happen: the RPC reply (`Responder.send_response` opens a new publisher
+connection, which fails with `ConnectionRefusedError` / kombu `OperationalError` once its
+retries are spent) and the ack of a delivered message on the dead connection (a socket error,
+which nameko's `QueueConsumer.ack_message` does not catch: it only catches amqp's
+`ConnectionError`). Both are raised from `Container._run_worker` after the service method ran, so
+the container is killed and every entrypoint of the process goes down with it (upstream:
+nameko/nameko#511 for the ack, #746 for a publisher with RabbitMQ down). The classes below
+(`QueueConsumer`, `RpcConsumer`, `Rpc`, `EventHandler`, `RpcProxy`) are nameko's with those
+two paths made to log and carry on: an ack that cannot be sent is redelivered by the broker (event
+consumers are idempotent; RPC requests are recognised by their correlation id and by their
+deadline), and the consumer thread itself reconnects with backoff instead of dying.
+
+Request deadlines (issue 14). The gateway sends each RPC request with an AMQP `expiration` equal
+to its timeout and a `nameko.lsb_deadline` header (epoch seconds). A request whose deadline has
+passed is dropped before it starts (the caller already answered the user); the header travels on
+to nested calls made through `RpcProxy`, which wait no longer than what is left of it."""
 import functools
 import logging
+import time
+from collections import OrderedDict
 
+import amqp.exceptions
 import eventlet
+import kombu.exceptions
+import sqlalchemy.exc
 from kombu import Exchange, Queue
 from nameko.constants import PERSISTENT
 from nameko.amqp.publish import Publisher
-from nameko.events import event_handler
+from nameko.events import EventHandler as NamekoEventHandler
 from nameko.extensions import DependencyProvider
-from nameko.rpc import rpc as nameko_rpc
+from nameko.messaging import QueueConsumer as NamekoQueueConsumer, QueueConsumerStopped
+from nameko.rpc import (MethodProxy as NamekoMethodProxy, ReplyListener as NamekoReplyListener,
+                        Rpc as NamekoRpc, RpcConsumer as NamekoRpcConsumer,
+                        RpcProxy as NamekoRpcProxy, ServiceProxy as NamekoServiceProxy)
 from nameko.timer import timer
-from sqlalchemy import text
+from sqlalchemy import text, update
 
 from . import config, inbox, outbox, wire  # noqa: F401  (wire registers DomainError)
 from .contracts.events import contract, CONTRACTS
-from .db import Database
-from .errors import DomainError
+from .db import Database, DATABASE_UNAVAILABLE
+from .errors import DomainError, unavailable
+from .messaging_models import messaging_tables
 
 log = logging.getLogger(__name__)
+
+# what a lost broker connection raises, from amqp, kombu or the socket underneath
+BROKER_ERRORS = (OSError, amqp.exceptions.ConnectionError, amqp.exceptions.ChannelError,
+                 kombu.exceptions.OperationalError, kombu.exceptions.MessageStateError)
+
+DEADLINE_KEY = wire.DEADLINE_KEY  # the context-data key carrying the caller's deadline
+# how long a nested call waits when its caller gave no deadline (timers, consumers)
+NESTED_RPC_TIMEOUT = float(config.env("NESTED_RPC_TIMEOUT", "15"))
+
+
+def deadline_of(data):
+    """The deadline (epoch seconds) in a worker's context data, or None."""
+    try:
+        value = (data or {}).get(DEADLINE_KEY)
+        return float(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def expired(data, now=None):
+    deadline = deadline_of(data)
+    return deadline is not None and (now if now is not None else time.time()) >= deadline
+
+
+# ---- consumers that survive the broker going away -------------------------------------------
+class QueueConsumer(NamekoQueueConsumer):
+    """nameko's QueueConsumer whose acks/requeues never kill the container and whose consumer
+    thread reconnects (with backoff) whatever the connection raised."""
+
+    def ack_message(self, message):
+        self._settle(message, "ack")
+
+    def requeue_message(self, message):
+        self._settle(message, "requeue")
+
+    @staticmethod
+    def _settle(message, how):
+        if not message.channel.connection:
+            return  # the connection is gone: the broker has already taken the message back
+        try:
+            message.ack() if how == "ack" else message.requeue()
+        except BROKER_ERRORS as exc:
+            log.warning("could not %s message %s (%r): the broker will deliver it again",
+                        how, message.delivery_tag, exc)
+
+    def on_consume_ready(self, connection, channel, consumers, **kwargs):
+        reconnected = self._consumers_ready.ready()
+        super().on_consume_ready(connection, channel, consumers, **kwargs)
+        if reconnected:
+            log.info("broker connection back: consuming again")
+            for dependency in self.container.dependencies:
+                if isinstance(dependency, Store):
+                    self.container.spawn_managed_thread(dependency.broker_back)
+
+    def run(self, *args, **kwargs):
+        delay = 0.5
+        while not self.should_stop:
+            try:
+                return super().run(*args, **kwargs)
+            except QueueConsumerStopped:
+                raise
+            except Exception as exc:  # noqa: BLE001  (logged; the loop reconnects)
+                log.warning("broker consumer lost (%r); reconnecting in %.1f s", exc, delay)
+                eventlet.sleep(delay)
+                delay = min(delay * 2, 5)
+
+
+class RpcConsumer(NamekoRpcConsumer):
+    """Answers RPC requests; an answer that cannot be sent is logged, not fatal. Remembers the
+    correlation ids it has started so that a request redelivered after a broker fault is not
+    carried out twice by this process."""
+
+    queue_consumer = QueueConsumer()
+    REMEMBERED = 5000
+
+    def setup(self):
+        super().setup()
+        self._started = OrderedDict()
+
+    def seen(self, message):
+        """True if this request was already started here (a redelivery); else remember it."""
+        cid = message.properties.get("correlation_id")
+        if cid is None:
+            return False
+        if cid in self._started:
+            return True
+        self._started[cid] = True
+        while len(self._started) > self.REMEMBERED:
+            self._started.popitem(last=False)
+        return False
+
+    def handle_result(self, message, result, exc_info):
+        try:
+            return super().handle_result(message, result, exc_info)
+        except BROKER_ERRORS as exc:
+            log.warning("RPC answer to %s not sent (%r): the caller will time out",
+                        message.properties.get("correlation_id"), exc)
+            self.queue_consumer.ack_message(message)
+            return result, exc_info
+
+
+class Rpc(NamekoRpc):
+    """nameko's @rpc entrypoint, on the consumers above, refusing expired or repeated requests
+    before a worker is spawned."""
+
+    rpc_consumer = RpcConsumer()
+
+    def handle_message(self, body, message):
+        context = self.unpack_message_headers(message)
+        if expired(context):
+            log.warning("%s: request expired before it started (caller gave up); dropped",
+                        self.method_name)
+            self.rpc_consumer.queue_consumer.ack_message(message)
+            return
+        if self.rpc_consumer.seen(message):
+            log.warning("%s: request %s delivered again after a broker fault; not run twice",
+                        self.method_name, message.properties.get("correlation_id"))
+            self.rpc_consumer.queue_consumer.ack_message(message)
+            return
+        super().handle_message(body, message)
+
+    def check_signature(self, args, kwargs):
+        # check against the service's own method, not the @rpc wrapper around it
+        import inspect
+        from nameko.exceptions import IncorrectSignature
+        fn = getattr(self.container.service_cls, self.method_name)
+        fn = getattr(fn, "__wrapped__", fn)
+        try:
+            inspect.getcallargs(fn, None, *args, **kwargs)
+        except TypeError as exc:
+            raise IncorrectSignature(str(exc))
+
+
+class EventHandler(NamekoEventHandler):
+    queue_consumer = QueueConsumer()
+
+
+class ReplyListener(NamekoReplyListener):
+    queue_consumer = QueueConsumer()
+
+
+class MethodProxy(NamekoMethodProxy):
+    """A nested RPC call that waits no longer than its caller's deadline (or
+    NESTED_RPC_TIMEOUT), and whose request expires at that deadline."""
+
+    def __call__(self, *args, **kwargs):
+        deadline = deadline_of(self.worker_ctx.data)
+        now = time.time()
+        own = deadline is None  # a timer or a consumer: this call gets its own deadline
+        if own:
+            deadline = now + NESTED_RPC_TIMEOUT
+        remaining = deadline - now
+        if remaining <= 0:
+            raise unavailable()
+        self.publisher.expiration = max(remaining, 0.001)
+        try:
+            if own:
+                self.worker_ctx.data[DEADLINE_KEY] = deadline
+            reply = self._call(*args, **kwargs)
+        except BROKER_ERRORS as exc:
+            raise unavailable() from exc
+        finally:
+            if own:
+                self.worker_ctx.data.pop(DEADLINE_KEY, None)
+        with eventlet.Timeout(remaining, False):
+            return reply.result()
+        log.warning("nested call %s.%s timed out", self.service_name, self.method_name)
+        raise unavailable()
+
+
+class ServiceProxy(NamekoServiceProxy):
+    def __getattr__(self, name):
+        return MethodProxy(self.worker_ctx, self.service_name, name, self.reply_listener,
+                           **self.options)
+
+
+class RpcProxy(NamekoRpcProxy):
+    """nameko's RpcProxy (a service calling another), on the robust reply listener."""
+
+    rpc_reply_listener = ReplyListener()
+
+    def get_dependency(self, worker_ctx):
+        return ServiceProxy(worker_ctx, self.target_service, self.rpc_reply_listener,
+                            **self.options)
+
+
+def event_handler(source, event_type, **kwargs):
+    return EventHandler.decorator(source, event_type, **kwargs)
+
+
+class RequestDeadline(DependencyProvider):
+    """`self.request_deadline`: the deadline (epoch seconds) the caller gave, or None."""
+
+    def get_dependency(self, worker_ctx):
+        return deadline_of(worker_ctx.data)
 
 
 def rpc(fn=None, **kwargs):
     """nameko's @rpc, with DomainError expected: a refused request is logged as a warning and
-    travels to the caller as DomainError (code, message, details), not as a crash."""
+    travels to the caller as DomainError (code, message, details), not as a crash.
+
+    Before the method starts, a request whose caller's deadline has passed is refused (it never
+    runs). A database that cannot be reached travels back as DomainError "unavailable" (the
+    gateway answers 503 with Retry-After), not as a crash."""
     kwargs.setdefault("expected_exceptions", (DomainError,))
+
+    def decorate(fn):
+        @functools.wraps(fn)
+        def entry(self, *args, **kw):
+            deadline = getattr(self, "request_deadline", None)
+            if isinstance(deadline, float) and time.time() >= deadline:
+                log.warning("%s: caller's deadline passed before the work started; not run",
+                            fn.__name__)
+                raise unavailable("La demande a expiré avant d'être traitée. Réessayez.")
+            try:
+                return fn(self, *args, **kw)
+            except DATABASE_UNAVAILABLE as exc:
+                log.warning("%s: database unavailable: %r", fn.__name__, exc)
+                raise unavailable() from exc
+
+        return Rpc.decorator(**kwargs)(entry)
+
     if fn is None:
-        return nameko_rpc(**kwargs)
-    return nameko_rpc(**kwargs)(fn)
+        return decorate
+    return decorate(fn)
 
 
 def event_exchange(source):
@@ -47,13 +291,18 @@ def consumer_queues(event_type):
             for service, method in c.consumers]
 
 
+FAST_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
+
+
 class AmqpPublisher:
     """Publishes an outbox row: publisher confirms, mandatory, consumer queues declared first.
     An unroutable event raises (nameko's UndeliverableMessage) and stays in the outbox."""
 
     def __init__(self, amqp_uri):
         self.publisher = Publisher(amqp_uri, use_confirms=True, mandatory=True,
-                                   retry=True, retry_policy={"max_retries": 2})
+                                   retry=True, retry_policy=FAST_RETRY)
+        # fail within a second or two when the broker is down: the relay retries on its own
+        self.publisher.transport_options = dict(FAST_RETRY)
 
     def __call__(self, event_type, body):
         c = contract(event_type)
@@ -108,6 +357,18 @@ class Store(DependencyProvider):
         if handle is not None and handle.recorded:
             self.container.spawn_managed_thread(self.relay)
 
+    def broker_back(self):
+        """The broker is reachable again: what waited in the outbox goes now, not after the
+        backoff its failed attempts earned while the broker was away."""
+        try:
+            table, _, _ = messaging_tables(self.database.metadata)
+            with self.database.transaction() as session:
+                session.execute(update(table).where(table.c.published_at.is_(None))
+                                .values(next_attempt_at=outbox.utcnow()))
+        except Exception:  # noqa: BLE001  (database down: the timer will relay later)
+            log.warning("outbox not rescheduled after the broker came back", exc_info=True)
+        self.relay()
+
     def relay(self):
         """Publish what the outbox holds; one relay at a time in this process."""
         if self._lock.locked():
@@ -151,6 +412,7 @@ class MessagingService:
 
     name = None
     store = None
+    request_deadline = RequestDeadline()
 
     def _handlers(self):
         handlers = {}
@@ -171,11 +433,18 @@ class MessagingService:
 
     @rpc
     def health(self):
-        with self.store.transaction() as session:
-            session.execute(text("SELECT 1"))
-        return {"service": self.name, "status": "ok",
-                "outbox_pending": outbox.pending_count(self.store.db),
-                "dead_letters": inbox.open_count(self.store.db)}
+        """This process answers (so the broker and its RPC consumer work); says whether its
+        database does."""
+        try:
+            with self.store.transaction() as session:
+                session.execute(text("SELECT 1"))
+            return {"service": self.name, "status": "ok", "database": "ok",
+                    "outbox_pending": outbox.pending_count(self.store.db),
+                    "dead_letters": inbox.open_count(self.store.db)}
+        except DATABASE_UNAVAILABLE as exc:
+            log.warning("health: database unavailable: %r", exc)
+            return {"service": self.name, "status": "degraded", "database": "down",
+                    "outbox_pending": None, "dead_letters": None}
 
     @rpc
     def list_dead_letters(self, include_done=False):
@@ -190,4 +459,4 @@ def _jsonable(row):
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
 
 
-__all__ = ["Store", "consumes", "MessagingService", "CONTRACTS", "rpc", "timer"]
+__all__ = ["Store", "consumes", "MessagingService", "CONTRACTS", "rpc", "timer", "RpcProxy"]

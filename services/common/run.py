@@ -1,7 +1,17 @@
-"""Start one service: `python -m services.common.run <service>` (what the Procfile and the
-containers run). Filters eventlet's deprecation warning, then hands over to `nameko run`."""
-import sys
+"""Start one service: `python -m services.common.run <service>` (what the containers run: their
+`restart: unless-stopped` restarts a process that dies). Filters eventlet's deprecation warning,
+then hands over to `nameko run`.
 
+`python -m services.common.run --supervise <service>` (what `make run`'s Procfile runs) keeps the
+service alive: it runs it as a child process and starts it again when it exits, after a backoff
+(1 s, doubling up to 30 s; back to 1 s once it has run for a minute). SIGTERM/SIGINT are passed to
+the child and end the supervisor. `--supervise -- <command ...>` supervises any command (the
+gateway). Under honcho, one process exiting stops every other one: supervised, none exits."""
+import logging
+import signal
+import subprocess
+import sys
+import time
 
 from . import config
 
@@ -14,10 +24,61 @@ SERVICE_CLASSES = {
     "librisoft_bridge": "LibrisoftBridgeService",
 }
 
+log = logging.getLogger("supervise")
+
+
+def backoff_delays(first=1.0, cap=30.0):
+    delay = first
+    while True:
+        yield delay
+        delay = min(delay * 2, cap)
+
+
+def supervise(command, first_delay=1.0, max_delay=30.0, healthy_after=60.0, sleep=time.sleep,
+              popen=subprocess.Popen):
+    """Run `command` until told to stop; restart it with backoff whenever it exits."""
+    stopping = {"signal": None}
+    child = {"proc": None}
+
+    def forward(signum, _frame):
+        stopping["signal"] = signum
+        if child["proc"] is not None and child["proc"].poll() is None:
+            child["proc"].send_signal(signum)
+
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGINT, forward)
+    delays = backoff_delays(first_delay, max_delay)
+    while True:
+        started = time.monotonic()
+        child["proc"] = popen(command)
+        code = child["proc"].wait()
+        if stopping["signal"] is not None:
+            return code
+        if time.monotonic() - started >= healthy_after:
+            delays = backoff_delays(first_delay, max_delay)
+        delay = next(delays)
+        log.warning("%s exited with code %s; starting it again in %.0f s",
+                    " ".join(command), code, delay)
+        for _ in range(max(1, round(delay / 0.2))):  # in small steps: a signal ends it
+            if stopping["signal"] is not None:
+                break
+            sleep(0.2)
+        if stopping["signal"] is not None:
+            return code
+
 
 def main(argv):
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if argv[:1] == ["--supervise"]:
+        rest = argv[1:]
+        if rest[:1] == ["--"] and len(rest) > 1:
+            return supervise(rest[1:])
+        if len(rest) == 1 and rest[0] in SERVICE_CLASSES:
+            return supervise([sys.executable, "-m", "services.common.run", rest[0]])
+        argv = []  # usage
     if len(argv) != 1 or argv[0] not in SERVICE_CLASSES:
-        print(f"usage: python -m services.common.run {{{','.join(SERVICE_CLASSES)}}}")
+        print(f"usage: python -m services.common.run [--supervise] {{{','.join(SERVICE_CLASSES)}}}"
+              "\n       python -m services.common.run --supervise -- COMMAND ...")
         return 2
     service = argv[0]
     from nameko.cli.main import main as nameko_main

@@ -3,7 +3,7 @@ bookshop's validation, the deadline timer. Entrypoints: load -> handler -> dump.
 import base64
 from datetime import datetime, timezone
 
-from nameko.rpc import RpcProxy
+from services.common.nameko_glue import RpcProxy  # nested calls bounded by the deadline
 
 from services.common import config
 from services.common.errors import forbidden

@@ -1,19 +1,36 @@
 """Where mails go: files under var/mail/ by default (viewable on the admin's dev page), or an
-SMTP server when SMTP_HOST is set."""
+SMTP server when SMTP_HOST is set.
+
+Each mail's `Message-ID` is derived from the event that caused it and its recipient, never
+random: if a mail has to be sent again because the process died between the SMTP send and its
+commit, the repeat carries the same Message-ID, so mail clients and the relay recognise it."""
+import hashlib
 import smtplib
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, parseaddr
 
 from services.common import config
 
 
-def build_message(mail_id, to_addr, subject, body) -> EmailMessage:
+def mail_from():
+    return config.env("MAIL_FROM", "Librairie <ne-pas-repondre@librairie.test>")
+
+
+def message_id(mail_id, to_addr, event_id=None) -> str:
+    """`<event id.recipient hash@sender's domain>`: the same for every attempt at one mail."""
+    domain = parseaddr(mail_from())[1].rpartition("@")[2] or "librairie.test"
+    recipient = hashlib.sha256(to_addr.strip().lower().encode()).hexdigest()[:12]
+    key = f"{event_id}.{recipient}" if event_id else f"mail{int(mail_id)}.{recipient}"
+    return f"<{key}@{domain}>"
+
+
+def build_message(mail_id, to_addr, subject, body, event_id=None) -> EmailMessage:
     msg = EmailMessage()
-    msg["From"] = config.env("MAIL_FROM", "Librairie <ne-pas-repondre@librairie.test>")
+    msg["From"] = mail_from()
     msg["To"] = to_addr
     msg["Subject"] = subject
     msg["Date"] = formatdate(localtime=False)
-    msg["Message-ID"] = make_msgid(idstring=f"mail{mail_id}")
+    msg["Message-ID"] = message_id(mail_id, to_addr, event_id)
     msg.set_content(body)
     return msg
 
@@ -22,6 +39,11 @@ class FileTransport:
     def __init__(self, directory=None):
         self.directory = directory or (config.var_dir() / "mail")
         self.directory.mkdir(parents=True, exist_ok=True)
+
+    def already_sent(self, mail_id, msg: EmailMessage) -> bool:
+        """Whether an earlier attempt got through (the file is there with this Message-ID)."""
+        path = self.directory / f"{mail_id:08d}.eml"
+        return path.exists() and msg["Message-ID"].encode() in path.read_bytes()
 
     def send(self, mail_id, msg: EmailMessage):
         path = self.directory / f"{mail_id:08d}.eml"
@@ -37,6 +59,10 @@ class SmtpTransport:
     def __init__(self, host, port, user=None, password=None, starttls=False, timeout=10):
         self.host, self.port, self.user, self.password = host, int(port), user, password
         self.starttls, self.timeout = starttls, timeout
+
+    def already_sent(self, mail_id, msg: EmailMessage) -> bool:
+        """SMTP cannot tell: an interrupted send is sent again, with the same Message-ID."""
+        return False
 
     def send(self, mail_id, msg: EmailMessage):
         with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:

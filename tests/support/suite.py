@@ -92,12 +92,19 @@ def drop_databases(prefix):
 
 
 class Suite:
-    def __init__(self, smtp_port):
-        require_infrastructure()
+    def __init__(self, smtp_port, amqp_uri=None, db_prefix=None, env=None):
+        """`amqp_uri`: a broker of the test's own (tests/support/broker.py) instead of a vhost
+        of the shared one; `db_prefix`: databases of its own beside the session's suite;
+        `env`: more environment for every process."""
+        if amqp_uri is None:
+            require_infrastructure()
+            self.amqp_uri, self.vhost = make_vhost()
+        else:
+            psycopg2.connect(PG_ADMIN).close()
+            self.amqp_uri, self.vhost = amqp_uri, None
         self.tmp = Path(tempfile.mkdtemp(prefix="lsb-suite-"))
-        self.amqp_uri, self.vhost = make_vhost()
         # one set of databases per run (runs side by side must not drop each other's)
-        self.db_prefix = os.environ.get("TEST_DB_PREFIX", f"lsbt{os.getpid()}")
+        self.db_prefix = db_prefix or os.environ.get("TEST_DB_PREFIX", f"lsbt{os.getpid()}")
         self.db_template = fresh_databases(self.db_prefix)
         self.bridge_port = free_port()
         self.payments_port = free_port()
@@ -111,7 +118,7 @@ class Suite:
             GATEWAY_SECRET_KEY="test-" + uuid.uuid4().hex, LOG_LEVEL="INFO",
             GROUPED_ORDERS_DEADLINE_INTERVAL="1",
             PAYMENTS_PUBLIC_URL=f"http://127.0.0.1:{self.payments_port}",
-            PYTHONUNBUFFERED="1")
+            PYTHONUNBUFFERED="1", **(env or {}))
         self.procs = {}
         self._migrate()
 

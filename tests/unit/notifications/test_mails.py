@@ -115,3 +115,75 @@ def test_a_temporary_refusal_is_retried(db):
     assert transport.calls == 2
     with db.transaction() as s:
         assert handlers.list_mails(s)["pending"] == 1
+
+
+class Killed(BaseException):
+    """The process dying in the middle of the SMTP exchange."""
+
+
+class DyingTransport(Transport):
+    def __init__(self, die_after_send):
+        super().__init__()
+        self.die_after_send = die_after_send
+
+    def send(self, mail_id, msg):
+        self.sent.append(msg)
+        if self.die_after_send:
+            self.die_after_send = False
+            raise Killed()
+
+
+def queue_one(db, event_id="e-42"):
+    with db.transaction() as s:
+        handlers.queue_mail(s, "account_created", {
+            "account_id": 3, "email": "chef@ecole.fr", "role": "approbateur",
+            "client_names": [], "created_by_email": ""}, {"event_id": event_id}, NOW, "http://x")
+
+
+def test_a_mail_is_marked_sending_before_the_smtp_call_and_a_repeat_keeps_its_message_id(db):
+    queue_one(db)
+    transport = DyingTransport(die_after_send=True)
+    with pytest.raises(Killed):
+        handlers.send_due(db, transport, lambda: NOW)
+    with db.transaction() as s:  # the mark was committed before the send
+        mail = s.get(Mail, 1)
+        assert mail.last_error == handlers.SENDING and mail.sent_at is None
+    # a restart does not send it again while its lease runs...
+    assert handlers.send_due(db, transport, lambda: NOW + timedelta(seconds=30)) == 0
+    # ...then sends it again, recognisably the same message
+    later = NOW + handlers.SEND_LEASE + timedelta(seconds=1)
+    assert handlers.send_due(db, transport, lambda: later) == 1
+    first, second = transport.sent
+    assert first["Message-ID"] == second["Message-ID"]
+    assert "e-42" in first["Message-ID"]
+    assert handlers.send_due(db, transport, lambda: later) == 0
+
+
+def test_the_file_transport_does_not_send_an_interrupted_mail_that_got_through(db, tmp_path):
+    from services.notifications.transport import FileTransport
+
+    class DyingFiles(FileTransport):
+        die = True
+
+        def send(self, mail_id, msg):
+            super().send(mail_id, msg)
+            if self.die:
+                self.die = False
+                raise Killed()
+
+    queue_one(db)
+    transport = DyingFiles(tmp_path / "mail")
+    with pytest.raises(Killed):
+        handlers.send_due(db, transport, lambda: NOW)
+    later = NOW + handlers.SEND_LEASE + timedelta(seconds=1)
+    assert handlers.send_due(db, transport, lambda: later) == 1
+    assert len(list((tmp_path / "mail").glob("*.eml"))) == 1
+    with db.transaction() as s:
+        assert s.get(Mail, 1).sent_at is not None
+
+
+def test_message_ids_come_from_the_event_and_the_recipient():
+    from services.notifications.transport import message_id
+    assert message_id(1, "a@b.fr", "ev-1") == message_id(99, "A@B.fr ", "ev-1")
+    assert message_id(1, "a@b.fr", "ev-1") != message_id(1, "c@b.fr", "ev-1")
+    assert message_id(1, "a@b.fr", "ev-1") != message_id(1, "a@b.fr", "ev-2")
