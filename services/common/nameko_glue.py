@@ -16,7 +16,7 @@ from nameko.rpc import rpc as nameko_rpc
 from nameko.timer import timer
 from sqlalchemy import text
 
-from . import config, inbox, outbox, wire  # noqa: F401  (wire registers DomainError)
+from . import config, idempotency, inbox, outbox, wire  # noqa: F401  (wire registers DomainError)
 from .contracts.events import contract, CONTRACTS
 from .db import Database
 from .errors import DomainError
@@ -73,6 +73,13 @@ class StoreHandle:
 
     def relay(self):
         return self._provider.relay()
+
+    def once(self, key, operation, actor, request, fn, *args):
+        """`fn(session, *args)` in a transaction, once per idempotency key (None: always): a
+        retry with the same key gets the first result (services.common.idempotency)."""
+        with self.db.transaction() as session:
+            return idempotency.run(session, self.db.metadata, key, operation, actor, request,
+                                   lambda: fn(session, *args))
 
     def record(self, session, event_type, payload):
         """Store an event in the outbox in `session`'s transaction; relayed once committed."""
