@@ -3,7 +3,7 @@ caller), the time, and a `record(session, event_type, payload)` for events; the 
 serve RPC, events and tests."""
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from services.common.errors import forbidden, invalid, not_found
 
@@ -149,8 +149,15 @@ def set_active(session, actor_id, account_id, active: bool) -> dict:
     if account is None or account.id == actor.id or \
             not domain.may_manage(actor, account.role, account.client_numbers):
         raise forbidden("Vous ne pouvez pas modifier ce compte.")
-    account.active = bool(active)
-    account.session_version += 1  # signs it out everywhere
+    if account.active != bool(active):  # already so: the same answer, nothing moves twice
+        # guarded: of two identical requests at once, one changes the account (and signs it
+        # out everywhere), the other finds it changed and answers the same
+        session.execute(update(Account).where(Account.id == account.id,
+                                              Account.active.is_(not bool(active)))
+                        .values(active=bool(active),
+                                session_version=Account.session_version + 1)
+                        .execution_options(synchronize_session="fetch"))
+        session.refresh(account)
     return account_view(account, _client_names(session, account.client_numbers))
 
 

@@ -93,4 +93,12 @@ def run(session, metadata, key, operation: str, actor, request, fn):
     return result
 
 
-__all__ = ["run", "check_key", "fingerprint", "DomainError"]
+def once(store, key, operation: str, actor, request, fn, *args):
+    """`fn(session, *args)` in a transaction of `store` (anything with `transaction()` and
+    `db.metadata`, as a service's Store), once per idempotency key (None: always)."""
+    with store.transaction() as session:
+        return run(session, store.db.metadata, key, operation, actor, request,
+                   lambda: fn(session, *args))
+
+
+__all__ = ["once", "run", "check_key", "fingerprint", "DomainError"]

@@ -77,9 +77,7 @@ class StoreHandle:
     def once(self, key, operation, actor, request, fn, *args):
         """`fn(session, *args)` in a transaction, once per idempotency key (None: always): a
         retry with the same key gets the first result (services.common.idempotency)."""
-        with self.db.transaction() as session:
-            return idempotency.run(session, self.db.metadata, key, operation, actor, request,
-                                   lambda: fn(session, *args))
+        return idempotency.once(self, key, operation, actor, request, fn, *args)
 
     def record(self, session, event_type, payload):
         """Store an event in the outbox in `session`'s transaction; relayed once committed."""

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 from nameko.rpc import RpcProxy
 
-from services.common import config
+from services.common import config, idempotency
 from services.common.errors import forbidden
 from services.common.nameko_glue import MessagingService, Store, consumes, rpc, timer
 
@@ -41,7 +41,7 @@ class GroupedOrdersService(MessagingService):
 
     def _once(self, key, operation, actor, request, fn, *args):
         """Like _tx, once per idempotency key: a retry gets the first result back."""
-        return self.store.once(key, operation, actor, request, fn, *args)
+        return idempotency.once(self.store, key, operation, actor, request, fn, *args)
 
     def _account(self, actor_id, admin=False):
         account = self.accounts.get_account(actor_id)
