@@ -199,6 +199,9 @@ def sources(wanted: str) -> tuple:
 
 
 def check_transition(current: str, wanted: str):
+    if current == wanted:  # the same request twice: the first one did it
+        raise conflict(f"Cette commande groupée est déjà « {STATUS_LABELS[current]} » : "
+                       "l'action a déjà été faite.")
     if current not in sources(wanted):
         raise conflict(f"Impossible de passer de « {STATUS_LABELS[current]} » à "
                        f"« {STATUS_LABELS[wanted]} ».")

@@ -196,3 +196,10 @@ def test_a_retried_creation_gives_one_grouped_order(service, db):
     assert events(db, "grouped_order_created") == 1
     with pytest.raises(DomainError):  # another account cannot reuse the key
         service.create_grouped_order(8, data, idempotency_key="new-1")
+
+
+def test_the_same_move_twice_says_it_was_done_already():
+    from services.grouped_orders import domain
+    with pytest.raises(DomainError) as refused:
+        domain.check_transition(domain.CLOSED, domain.CLOSED)
+    assert refused.value.code == "conflict" and "déjà « Clôturée »" in refused.value.message
