@@ -223,3 +223,33 @@ def test_basket_chain_and_collectivity_order_actions_sent_five_times_at_once(sui
     address = people["collectivite"]["email"]
     assert len(settled(suite, smtp, address, f"Commande collectivité n° {n} enregistrée")) == 1
     assert len(settled(suite, smtp, address, f"Votre commande n° {n} :", count=3)) == 3
+
+
+def test_the_subscription_form_sent_twice_subscribes_once(suite, people, demo_feeds):
+    """The page's one-time token: a double click (or the form sent again after a lost answer)
+    gives one sub-order and one payment, and both answers lead to the same checkout."""
+    import re
+    teacher = api_session(suite, people["other"]["email"], PASSWORD)
+    go, token = grouped.create(teacher, suite, "21", WESTERN)
+    browser = requests.Session()
+    page = browser.get(f"{suite.gateway_url}/souscription/{token}").text
+    form = {name: re.search(rf'name="{name}" value="([^"]+)"', page).group(1)
+            for name in ("csrf_token", "idempotency_key")}
+    run = uuid.uuid4().hex[:8]
+    form.update(first_name="Lou", last_name=f"Twice{run}", email=f"lou.{run}@free.fr",
+                quantity="1", accepted_terms="1")
+    cookies = browser.cookies.get_dict()
+    answers = at_once(lambda i: requests.post(f"{suite.gateway_url}/souscription/{token}",
+                                              data=form, cookies=cookies,
+                                              allow_redirects=False, timeout=45))
+    assert [a.status_code for a in answers] == [303] * TIMES, [a.text[:300] for a in answers]
+    assert len({a.headers["Location"] for a in answers}) == 1  # one checkout
+    view = teacher.get(f"{suite.gateway_url}/api/v1/grouped-orders/{go['number']}").json()
+    assert [s["last_name"] for s in view["sub_orders"]].count(f"Twice{run}") == 1
+    (sub,) = [s for s in view["sub_orders"] if s["last_name"] == f"Twice{run}"]
+    with suite.rpc() as rpc:
+        assert len(rpc.payments.list_payments("sub_order", str(sub["number"]))) == 1
+    # a new rendering of the form is a new token: a second subscription
+    page = browser.get(f"{suite.gateway_url}/souscription/{token}").text
+    assert re.search(r'name="idempotency_key" value="([^"]+)"', page).group(1) != \
+        form["idempotency_key"]
