@@ -4,6 +4,7 @@ serve RPC, events and tests."""
 from datetime import datetime
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from services.common.errors import forbidden, invalid, not_found
 
@@ -120,7 +121,11 @@ def create_account(session, actor_id, data: dict, now, record) -> dict:
                       created_by_id=actor.id, session_version=1,
                       links=[AccountClient(client_number=n) for n in numbers])
     session.add(account)
-    session.flush()
+    try:  # a twin creating the same address at once (PostgreSQL): one account, one refusal
+        session.flush()
+    except IntegrityError:
+        raise invalid("Un compte existe déjà avec cette adresse e-mail.",
+                      {"email": ["Déjà utilisée."]})
     names = _client_names(session, numbers)
     record(session, "account_created", {
         "account_id": account.id, "email": account.email, "role": account.role,
