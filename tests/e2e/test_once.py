@@ -100,6 +100,8 @@ def test_grouped_order_actions_sent_five_times_at_once(suite, people, demo_feeds
     go = same_answers(at_once(lambda i: as_teacher("/grouped-orders", data, f"new-{run}")),
                       ok=201)
     n, token = go["number"], go["subscription_url"].rsplit("/", 1)[1]
+    bad = as_teacher("/grouped-orders", data, "x" * 101)
+    assert bad.status_code == 400 and "clé d'idempotence" in bad.json()["message"]
 
     # a subscription, with one key (the form sent again, the answer lost): one sub-order
     buyer = {"first_name": "Ana", "last_name": f"Once{run}", "email": f"ana.{run}@free.fr",
