@@ -7,6 +7,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from services.common.errors import forbidden, invalid, not_found
+from services.common.guards import transition
 
 from . import domain
 from .models import Account, AccountClient, Client, LoginAttempt, ResetToken
@@ -225,10 +226,12 @@ def reset_password(session, token, new, confirmation, now) -> dict:
     if row is None or row.used_at is not None or expires < now:
         raise invalid("Ce lien de réinitialisation n'est plus valable. Demandez-en un nouveau.")
     domain.check_password(new, confirmation)
+    # guarded: of two uses of one link at once, one changes the password, the other is refused
+    transition(session, ResetToken, row.token_hash, [None], {"used_at": now}, column="used_at",
+               message="Ce lien de réinitialisation n'est plus valable. Demandez-en un nouveau.")
     account = session.get(Account, row.account_id)
     account.password_hash = hash_password(new)
     account.session_version += 1
-    row.used_at = now
     return account_view(account)
 
 

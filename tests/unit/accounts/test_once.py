@@ -53,3 +53,20 @@ def test_creating_an_account_twice_with_one_key_creates_one(db):
     with pytest.raises(DomainError) as refused:  # without the key: a clear refusal
         make(db, 1, "chef@ecole.fr", "collectivite", ["16"])
     assert "existe déjà" in refused.value.message
+
+
+def test_a_reset_link_used_by_a_stale_twin_is_refused(db):
+    """Two uses of one link read it unused; the first changes the password, the second (still
+    deciding on what it read) is refused."""
+    from services.accounts.models import ResetToken
+    from services.accounts import domain
+    user = make(db, 1, "biblio@ecole.fr", "collectivite", ["16"])
+    token, token_hash, expires = domain.new_reset_token(NOW)
+    with db.transaction() as s:
+        s.add(ResetToken(token_hash=token_hash, account_id=user["id"], expires_at=expires))
+    with db.transaction() as s:
+        handlers.reset_password(s, token, "nouveau-mot-2026", "nouveau-mot-2026", NOW)
+        with pytest.raises(DomainError) as refused:
+            handlers.transition(s, ResetToken, token_hash, [None], {"used_at": NOW},
+                                column="used_at")
+    assert refused.value.code == "conflict"
