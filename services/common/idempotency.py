@@ -10,14 +10,18 @@ first commits, then reads its result (a SAVEPOINT keeps its transaction usable).
 with other content is refused (409, in French)."""
 import hashlib
 import json
-from datetime import datetime, timezone
+import random
+from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .errors import DomainError, conflict, invalid
 
 KEY_MAX = 100
+# a key answers its retries this long; older ones are purged now and then, by the requests
+RETENTION = timedelta(days=7)
+PURGE_CHANCE = 0.01
 
 
 def _codec():
@@ -74,8 +78,11 @@ def run(session, metadata, key, operation: str, actor, request, fn):
     row = _stored(session, table, operation, key)
     if row is not None:
         return _replay(row, actor, digest)
+    now = datetime.now(timezone.utc)
+    if random.random() < PURGE_CHANCE:
+        session.execute(delete(table).where(table.c.created_at < now - RETENTION))
     claim = insert(table).values(operation=operation, key=key, actor=actor, fingerprint=digest,
-                                 result_json=None, created_at=datetime.now(timezone.utc))
+                                 result_json=None, created_at=now)
     if session.get_bind().dialect.name == "postgresql":
         try:
             with session.begin_nested():

@@ -132,3 +132,18 @@ def test_a_replayed_answer_keeps_the_types_the_wire_carries(db):
              "lines": [1, "a"]}
     idempotency.once(store, "k", "op", 1, {}, lambda s: value)
     assert idempotency.once(store, "k", "op", 1, {}, lambda s: None) == value
+
+
+def test_keys_older_than_the_retention_are_purged_now_and_then(db, monkeypatch):
+    from datetime import datetime, timedelta, timezone
+    from sqlalchemy import insert
+    table = Base.metadata.tables["idempotent_requests"]
+    with db.transaction() as s:
+        s.execute(insert(table).values(operation="op", key="old", actor="1", fingerprint="x",
+                                       result_json="{}", created_at=datetime.now(timezone.utc)
+                                       - idempotency.RETENTION - timedelta(hours=1)))
+    monkeypatch.setattr(idempotency, "PURGE_CHANCE", 1.0)
+    store = type("Store", (), {"db": db, "transaction": lambda self: db.transaction()})()
+    idempotency.once(store, "new", "op", 1, {}, lambda s: {"ok": 1})
+    with db.transaction() as s:
+        assert s.scalars(select(table.c.key)).all() == ["new"]
