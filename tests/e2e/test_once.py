@@ -145,6 +145,8 @@ def test_grouped_order_actions_sent_five_times_at_once(suite, people, demo_feeds
     # availability: one 200, four 409, one "prête" mail
     closed = one_winner(at_once(lambda i: as_admin(f"/admin/grouped-orders/{n}/availability")))
     assert closed["status"] == "closed"
+    reset = one_winner(at_once(lambda i: as_admin(f"/admin/grouped-orders/{n}/reset")))
+    assert reset["status"] == "processing"
 
     assert len(outbox(suite, "grouped_orders", "grouped_order_created", number=n)) == 1
     assert len(outbox(suite, "grouped_orders", "sub_order_paid",
@@ -255,3 +257,53 @@ def test_the_subscription_form_sent_twice_subscribes_once(suite, people, demo_fe
     page = browser.get(f"{suite.gateway_url}/souscription/{token}").text
     assert re.search(r'name="idempotency_key" value="([^"]+)"', page).group(1) != \
         form["idempotency_key"]
+
+
+def test_cancelling_a_grouped_order_five_times_at_once_refunds_once(suite, people, demo_feeds,
+                                                                   smtp):
+    teacher = api_session(suite, people["other"]["email"], PASSWORD)
+    as_admin = poster(api_session(suite, ADMIN_EMAIL, ADMIN_PASSWORD), suite)
+    go, token = grouped.create(teacher, suite, "21", WESTERN)
+    n = go["number"]
+    run = uuid.uuid4().hex[:8]
+    paid = grouped.subscribe(suite, token, "Paula", f"Cancel{run}", 1)
+    grouped.pay(suite, token, paid)
+    waiting = grouped.subscribe(suite, token, "Walter", f"Cancel{run}", 1)
+    cancelled = one_winner(at_once(lambda i: as_admin(f"/admin/grouped-orders/{n}/cancellation",
+                                                      {"reason": "Rupture chez l'éditeur"})))
+    assert cancelled["status"] == "cancelled"
+    assert len(outbox(suite, "grouped_orders", "grouped_order_cancelled", number=n)) == 1
+    for sub in (paid, waiting):
+        assert len(outbox(suite, "grouped_orders", "sub_order_cancelled",
+                          sub_order_number=sub["number"])) == 1
+    assert len(outbox(suite, "grouped_orders", "refund_requested",
+                      reference_id=str(paid["number"]))) == 1
+    with suite.rpc() as rpc:
+        wait_until(lambda: [r for p in rpc.payments.list_payments("sub_order",
+                                                                  str(paid["number"]))
+                            for r in p["refunds"]], message="the refund")
+    assert len(settled(suite, smtp, people["other"]["email"], f"n° {n} annulée")) == 1
+    assert len(settled(suite, smtp, paid["email"],
+                       f"Annulation de votre commande n° {paid['number']}")) == 1
+    with suite.rpc() as rpc:
+        (payment,) = [p for p in rpc.payments.list_payments("sub_order", str(paid["number"]))
+                      if p["refunds"]]
+        assert len(payment["refunds"]) == 1
+
+
+def test_an_account_created_and_deactivated_five_times_at_once(suite, people):
+    admin = poster(api_session(suite, ADMIN_EMAIL, ADMIN_PASSWORD), suite)
+    run = uuid.uuid4().hex[:8]
+    data = {"email": f"cdi.{run}@ecole-jules-ferry.test", "password": PASSWORD,
+            "role": "utilisateur", "client_numbers": ["16"]}
+    account = same_answers(at_once(lambda i: admin("/accounts", data, f"acc-{run}")), ok=201)
+    cookies = api_session(suite, ADMIN_EMAIL, ADMIN_PASSWORD).cookies.get_dict()
+    answers = at_once(lambda i: requests.put(
+        f"{suite.gateway_url}/api/v1/accounts/{account['id']}/active", json={"active": False},
+        cookies=cookies, timeout=45))
+    assert [a.status_code for a in answers] == [200] * TIMES
+    assert all(a.json()["active"] is False for a in answers)
+    with suite.rpc() as rpc:
+        after = rpc.accounts.get_account(account["id"])
+    assert after["active"] is False and after["session_version"] == 2  # signed out once
+    assert len(outbox(suite, "accounts", "account_created", email=data["email"])) == 1
