@@ -73,6 +73,8 @@ def create_app(test_config=None):
     app.before_request(security.load_user)
     app.before_request(security.check_access)
     csrf.init_app(app)
+    from .idempotency import one_time_token  # every form's one-time token ({{ csrf() }})
+    app.jinja_env.globals["one_time_token"] = one_time_token
     formatting.register(app)
 
     from .views import (account, admin, admin_collectivity, admin_grouped_orders, auth,

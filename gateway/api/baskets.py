@@ -6,6 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from .. import idempotency
 from ..security import ADMIN, COLLECTIVITY
 from ..services import rpc
 from .grouped_orders import allow_methods
@@ -87,6 +88,14 @@ def call(method, *args):
     return rpc("baskets", method, g.user["id"], *args)
 
 
+def change(method, *args):
+    """A call that changes something: with the request's Idempotency-Key."""
+    return rpc("baskets", method, g.user["id"], *args, idempotency_key=idempotency.key())
+
+
+idempotent = idempotency.api_doc(blp)  # the Idempotency-Key header, documented
+
+
 @blp.route("/basket-menus")
 class Menus(MethodView):
     @blp.response(200)
@@ -110,9 +119,10 @@ class Baskets(MethodView):
 
     @blp.arguments(BasketCreateIn)
     @blp.response(201)
+    @idempotent
     def post(self, data):
         """Create a basket (client_number required when the account has several clients)."""
-        return call("create_basket", data["client_number"], data["name"])
+        return change("create_basket", data["client_number"], data["name"])
 
 
 @blp.route("/baskets/<int:basket_id>")
@@ -124,34 +134,39 @@ class Basket(MethodView):
 
     @blp.arguments(RenameIn)
     @blp.response(200)
+    @idempotent
     def put(self, data, basket_id):
         """Rename."""
-        return call("rename_basket", basket_id, data["name"])
+        return change("rename_basket", basket_id, data["name"])
 
     @blp.response(200)
+    @idempotent
     def delete(self, basket_id):
-        return call("delete_basket", basket_id)
+        return change("delete_basket", basket_id)
 
 
 @blp.route("/baskets/<int:basket_id>/lines")
 class Lines(MethodView):
     @blp.arguments(LineIn)
     @blp.response(201)
+    @idempotent
     def post(self, data, basket_id):
         """Add an article (or add to its quantity)."""
-        return call("add_line", basket_id, data["ean"].strip(), data["quantity"])
+        return change("add_line", basket_id, data["ean"].strip(), data["quantity"])
 
 
 @blp.route("/baskets/<int:basket_id>/lines/<ean>")
 class Line(MethodView):
     @blp.arguments(QuantityIn)
     @blp.response(200)
+    @idempotent
     def put(self, data, basket_id, ean):
-        return call("set_quantity", basket_id, ean[:20], data["quantity"])
+        return change("set_quantity", basket_id, ean[:20], data["quantity"])
 
     @blp.response(200)
+    @idempotent
     def delete(self, basket_id, ean):
-        return call("remove_line", basket_id, ean[:20])
+        return change("remove_line", basket_id, ean[:20])
 
 
 @blp.route("/baskets/<int:basket_id>/<any(submission, unlock, lock, return, transformation):"
@@ -159,18 +174,19 @@ class Line(MethodView):
 class Move(MethodView):
     @blp.arguments(MoveIn)
     @blp.response(200)
+    @idempotent
     def post(self, data, basket_id, action):
         """Move the basket along the chain. A transformation answers with the quote request or
         order made (kind "quote" or "order", reference required)."""
         if action == "submission":
-            return call("submit_basket", basket_id)
+            return change("submit_basket", basket_id)
         if action == "unlock":
-            return call("unlock_basket", basket_id)
+            return change("unlock_basket", basket_id)
         if action == "lock":
-            return call("lock_basket", basket_id)
+            return change("lock_basket", basket_id)
         if action == "return":
-            return call("return_basket", basket_id, data["comment"])
-        return call("transform_basket", basket_id, data["kind"], data["reference"],
+            return change("return_basket", basket_id, data["comment"])
+        return change("transform_basket", basket_id, data["kind"], data["reference"],
                     data["comment"], data["delivery_address"])
 
 
@@ -217,8 +233,9 @@ class AdminQuote(MethodView):
 @blp.route("/admin/quotes/<int:number>/archive")
 class AdminArchive(MethodView):
     @blp.response(200)
+    @idempotent
     def post(self, number):
-        return call("admin_archive_quote", number)
+        return change("admin_archive_quote", number)
 
 
 @blp.route("/admin/orders")
@@ -243,19 +260,21 @@ class AdminOrder(MethodView):
 class AdminOrderAction(MethodView):
     @blp.arguments(OrderReasonIn)
     @blp.response(200)
+    @idempotent
     def post(self, data, number, action):
         """Mettre à disposition, Expédier, Clôturer, Annuler (reason required), Réinitialiser
         le statut."""
-        return call("admin_order_action", number, action, data["reason"])
+        return change("admin_order_action", number, action, data["reason"])
 
 
 @blp.route("/admin/<any(quote, order):kind>s/<int:number>/messages")
 class AdminMessage(MethodView):
     @blp.arguments(MessageIn)
     @blp.response(201)
+    @idempotent
     def post(self, data, kind, number):
         """Send a message to the client (mailed)."""
-        return call("admin_send_message", kind, number, data["message"])
+        return change("admin_send_message", kind, number, data["message"])
 
 
 allow_methods(Menus, COLLECTIVITY, "get")

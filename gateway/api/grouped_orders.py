@@ -5,6 +5,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from .. import idempotency
 from ..http_security import public_url_for
 from ..security import ADMIN, ANONYMOUS, COLLECTIVITY
 from ..services import rpc
@@ -13,6 +14,7 @@ from .routes import json_only
 blp = Blueprint("api_grouped_orders", __name__, url_prefix="/api/v1",
                 description="Commandes groupées")
 blp.before_request(json_only)
+idempotent = idempotency.api_doc(blp)  # the Idempotency-Key header, documented
 
 
 class CreateIn(Schema):
@@ -60,9 +62,11 @@ class Mine(MethodView):
 
     @blp.arguments(CreateIn)
     @blp.response(201)
+    @idempotent
     def post(self, data):
         """Create a grouped order (deadline YYYY-MM-DD; pickup "bookshop" or "address-N")."""
-        return rpc("grouped_orders", "create_grouped_order", g.user["id"], data)
+        return rpc("grouped_orders", "create_grouped_order", g.user["id"], data,
+                   idempotency_key=idempotency.key())
 
 
 @blp.route("/grouped-orders/<int:number>")
@@ -76,8 +80,10 @@ class MineOne(MethodView):
 class Deadline(MethodView):
     @blp.arguments(DeadlineIn)
     @blp.response(200)
+    @idempotent
     def put(self, data, number):
-        return rpc("grouped_orders", "change_deadline", g.user["id"], number, data["deadline"])
+        return rpc("grouped_orders", "change_deadline", g.user["id"], number, data["deadline"],
+                   idempotency_key=idempotency.key())
 
 
 @blp.route("/public/grouped-orders/<token>")
@@ -92,9 +98,11 @@ class Public(MethodView):
 class Subscribe(MethodView):
     @blp.arguments(SubscribeIn)
     @blp.response(201)
+    @idempotent
     def post(self, data, token):
         """Subscribe; the answer carries the buyer's own token for paying and following."""
-        return rpc("grouped_orders", "subscribe", token[:64], data)
+        return rpc("grouped_orders", "subscribe", token[:64], data,
+                   idempotency_key=idempotency.key())
 
 
 @blp.route("/public/grouped-orders/<token>/subscriptions/<buyer_token>")
@@ -107,10 +115,12 @@ class BuyerStatus(MethodView):
 @blp.route("/public/grouped-orders/<token>/subscriptions/<buyer_token>/payments")
 class Pay(MethodView):
     @blp.response(201)
+    @idempotent
     def post(self, token, buyer_token):
         """Start a payment attempt: redirect the buyer to `redirect_url`."""
         return_url = public_url_for("subscription.result", token=token, buyer_token=buyer_token)
-        return rpc("grouped_orders", "start_payment", token[:64], buyer_token[:64], return_url)
+        return rpc("grouped_orders", "start_payment", token[:64], buyer_token[:64], return_url,
+                   idempotency_key=idempotency.key())
 
 
 @blp.route("/admin/grouped-orders")
@@ -135,29 +145,34 @@ ACTIONS = {"validation": "validate_grouped_order", "availability": "make_availab
 @blp.route("/admin/grouped-orders/<int:number>/<any(validation, availability, reset):action>")
 class AdminAction(MethodView):
     @blp.response(200)
+    @idempotent
     def post(self, number, action):
         """Validate (send to Librisoft), make available, or reset the status."""
-        return rpc("grouped_orders", ACTIONS[action], g.user["id"], number)
+        return rpc("grouped_orders", ACTIONS[action], g.user["id"], number,
+                   idempotency_key=idempotency.key())
 
 
 @blp.route("/admin/grouped-orders/<int:number>/cancellation")
 class AdminCancel(MethodView):
     @blp.arguments(ReasonIn)
     @blp.response(200)
+    @idempotent
     def post(self, data, number):
         return rpc("grouped_orders", "cancel_grouped_order", g.user["id"], number,
-                   data["reason"])
+                   data["reason"], idempotency_key=idempotency.key())
 
 
 @blp.route("/admin/sub-orders/<int:sub_number>/<any(validation, cancellation):action>")
 class AdminSubAction(MethodView):
     @blp.response(200)
+    @idempotent
     def post(self, sub_number, action):
         if action == "validation":
-            return rpc("grouped_orders", "admin_validate_sub_order", g.user["id"], sub_number)
+            return rpc("grouped_orders", "admin_validate_sub_order", g.user["id"], sub_number,
+                       idempotency_key=idempotency.key())
         body = request.get_json(silent=True) or {}
         return rpc("grouped_orders", "admin_cancel_sub_order", g.user["id"], sub_number,
-                   str(body.get("reason", ""))[:500])
+                   str(body.get("reason", ""))[:500], idempotency_key=idempotency.key())
 
 
 allow_methods(Mine, COLLECTIVITY, "get", "post")

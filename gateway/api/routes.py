@@ -3,12 +3,13 @@ from flask import abort, g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from .. import security
+from .. import idempotency, security
 from ..security import ADMIN, ANONYMOUS, MANAGERS, SIGNED_IN
 from ..services import rpc
 from . import schemas
 
 blp = Blueprint("api", __name__, url_prefix="/api/v1", description="API v1")
+idempotent = idempotency.api_doc(blp)  # the Idempotency-Key header, documented
 
 
 @blp.before_request
@@ -85,18 +86,22 @@ class Accounts(MethodView):
 
     @blp.arguments(schemas.AccountIn)
     @blp.response(201, schemas.AccountOut)
+    @idempotent
     def post(self, data):
         """Create an account (who may create whom: reference 001)."""
-        return rpc("accounts", "create_account", g.user["id"], data)
+        return rpc("accounts", "create_account", g.user["id"], data,
+                   idempotency_key=idempotency.key())
 
 
 @blp.route("/accounts/<int:account_id>/active")
 class AccountActive(MethodView):
     @blp.arguments(schemas.ActiveIn)
     @blp.response(200, schemas.AccountOut)
+    @idempotent
     def put(self, data, account_id):
         """Activate or deactivate an account one manages."""
-        return rpc("accounts", "set_account_active", g.user["id"], account_id, data["active"])
+        return rpc("accounts", "set_account_active", g.user["id"], account_id, data["active"],
+                   idempotency_key=idempotency.key())
 
 
 @blp.route("/clients")

@@ -3,6 +3,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 
 from services.common.errors import DomainError
 
+from .. import idempotency
 from ..security import MANAGERS, SIGNED_IN, allow
 from ..services import rpc
 
@@ -34,7 +35,8 @@ def new_account():
                 "role": request.form.get("role", "")[:20],
                 "client_numbers": [n[:40] for n in request.form.getlist("client_numbers")][:200]}
         try:
-            created = rpc("accounts", "create_account", g.user["id"], form)
+            created = rpc("accounts", "create_account", g.user["id"], form,
+                          idempotency_key=idempotency.key())
         except DomainError as exc:
             form.pop("password", None)
             form.pop("confirmation", None)
@@ -50,7 +52,8 @@ def new_account():
 @allow(*MANAGERS)
 def set_active(account_id):
     active = request.form.get("active") == "1"
-    account = rpc("accounts", "set_account_active", g.user["id"], account_id, active)
+    account = rpc("accounts", "set_account_active", g.user["id"], account_id, active,
+                  idempotency_key=idempotency.key())
     flash(f"Le compte {account['email']} est {'activé' if active else 'désactivé'}.", "success")
     back = "admin.clients" if g.user["role"] == "admin" and request.form.get("back") == \
         "clients" else "account.accounts"

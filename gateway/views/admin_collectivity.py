@@ -5,6 +5,7 @@ from flask import Blueprint, g, redirect, render_template, request, url_for
 
 from services.common.errors import DomainError
 
+from .. import idempotency
 from ..security import ADMIN, allow
 from ..services import rpc
 from . import act
@@ -28,7 +29,7 @@ def _back(kind, number):
 
 
 def _act(kind, number, method, *args, done):
-    act("baskets", method, *args, done=done)
+    act("baskets", method, *args, done=done, idempotency_key=idempotency.key())
     if request.form.get("back") == "list":
         return redirect(request.form.get("back_url", "") if request.form.get(
             "back_url", "").startswith("/admin/") else url_for("admin_collectivity.orders"))

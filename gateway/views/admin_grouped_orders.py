@@ -2,6 +2,7 @@
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
 
+from .. import idempotency
 from ..security import ADMIN, allow
 from ..services import rpc
 from . import act
@@ -31,8 +32,8 @@ def detail(number):
                            classic_orders=orders)
 
 
-def _act(number, method, *args, done):
-    act("grouped_orders", method, *args, done=done)
+def _act(number, method, *args, done, **kwargs):
+    act("grouped_orders", method, *args, done=done, **kwargs)
     return redirect(url_for("admin_grouped_orders.detail", number=number))
 
 
@@ -40,7 +41,8 @@ def _act(number, method, *args, done):
 @allow(ADMIN)
 def validate(number):
     return _act(number, "validate_grouped_order", number,
-                done="La commande groupée est validée et envoyée vers LIBRISOFT.")
+                done="La commande groupée est validée et envoyée vers LIBRISOFT.",
+                idempotency_key=idempotency.key())
 
 
 @bp.post("/commandes-groupees/<int:number>/annuler")
@@ -48,7 +50,7 @@ def validate(number):
 def cancel(number):
     return _act(number, "cancel_grouped_order", number, request.form.get("reason", "")[:1000],
                 done="La commande groupée est annulée ; les acheteurs payés sont remboursés "
-                     "et prévenus.")
+                     "et prévenus.", idempotency_key=idempotency.key())
 
 
 @bp.route("/commandes-groupees/<int:number>/mise-a-disposition", methods=["GET", "POST"])
@@ -58,14 +60,16 @@ def make_available(number):
         go = rpc("grouped_orders", "admin_get", g.user["id"], number)
         return render_template("admin/make_available.html", go=go)
     return _act(number, "make_available", number,
-                done="Le mail de mise à disposition est envoyé ; la commande est clôturée.")
+                done="Le mail de mise à disposition est envoyé ; la commande est clôturée.",
+                idempotency_key=idempotency.key())
 
 
 @bp.post("/commandes-groupees/<int:number>/reinitialiser")
 @allow(ADMIN)
 def reset(number):
     return _act(number, "reset_status", number, done="Le statut est revenu à l'étape "
-                                                     "précédente.")
+                                                     "précédente.",
+                idempotency_key=idempotency.key())
 
 
 @bp.get("/commandes-groupees/<int:number>/pdf")
@@ -79,7 +83,8 @@ def pdf(number):
 def validate_sub(sub_number):
     number = request.form.get("grouped_order", 0, type=int)
     return _act(number, "admin_validate_sub_order", sub_number,
-                done=f"La sous-commande n° {sub_number} est validée (payée).")
+                done=f"La sous-commande n° {sub_number} est validée (payée).",
+                idempotency_key=idempotency.key())
 
 
 @bp.post("/sous-commandes/<int:sub_number>/annuler")
@@ -88,4 +93,5 @@ def cancel_sub(sub_number):
     number = request.form.get("grouped_order", 0, type=int)
     return _act(number, "admin_cancel_sub_order", sub_number,
                 request.form.get("reason", "")[:500],
-                done=f"La sous-commande n° {sub_number} est annulée.")
+                done=f"La sous-commande n° {sub_number} est annulée.",
+                idempotency_key=idempotency.key())

@@ -5,6 +5,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 
 from services.common.errors import DomainError
 
+from .. import idempotency
 from ..security import APPROBATEUR, COLLECTIVITE, COLLECTIVITY, allow
 from ..services import rpc
 
@@ -61,7 +62,8 @@ def _act(basket_id, method, *args, done=None, back=None):
     """Call the service; a refusal about the state becomes a message on the basket's page, a
     refusal about whose basket it is stays a 403/404."""
     try:
-        result = rpc("baskets", method, g.user["id"], basket_id, *args)
+        result = rpc("baskets", method, g.user["id"], basket_id, *args,
+                     idempotency_key=idempotency.key())
     except DomainError as exc:
         if denial(exc):
             raise
@@ -90,7 +92,7 @@ def create():
         client_number = numbers[0]
     try:
         basket = rpc("baskets", "create_basket", g.user["id"], client_number,
-                     request.form.get("name", "")[:200])
+                     request.form.get("name", "")[:200], idempotency_key=idempotency.key())
     except DomainError as exc:
         if exc.code in ("not_found", "forbidden"):
             raise
@@ -227,7 +229,8 @@ def transform(basket_id, kind):
             address = 0
         try:
             doc = rpc("baskets", "transform_basket", g.user["id"], basket_id, KINDS[kind],
-                      form["reference"], form["comment"], address)
+                      form["reference"], form["comment"], address,
+                      idempotency_key=idempotency.key())
         except DomainError as exc:
             if exc.code in ("not_found", "forbidden"):
                 raise

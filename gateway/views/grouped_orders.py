@@ -6,6 +6,7 @@ from flask import (Blueprint, Response, flash, g, redirect, render_template, req
 
 from services.common.errors import DomainError
 
+from .. import idempotency
 from ..security import COLLECTIVITY, allow
 from ..services import rpc, slow_rpc
 from .catalogue import page_arg
@@ -47,7 +48,7 @@ def new(ean):
                     comment=request.form.get("comment", "")[:1000])
         try:
             created = rpc("grouped_orders", "create_grouped_order", g.user["id"],
-                          dict(form, ean=article["ean"]))
+                          dict(form, ean=article["ean"]), idempotency_key=idempotency.key())
         except DomainError as exc:
             return render_template("grouped_orders/new.html", article=article, form=form,
                                    pickups=pickups, error=exc.message, errors=exc.details), 400
@@ -70,7 +71,7 @@ def detail(number):
 def deadline(number):
     try:
         go = rpc("grouped_orders", "change_deadline", g.user["id"], number,
-                 request.form.get("deadline", "")[:10])
+                 request.form.get("deadline", "")[:10], idempotency_key=idempotency.key())
     except DomainError as exc:
         if exc.code != "invalid":
             raise  # not one's own: refused, not a message on someone else's page

@@ -3,6 +3,7 @@ from flask import Blueprint, redirect, render_template, request
 
 from services.common.errors import DomainError
 
+from .. import idempotency
 from ..http_security import public_url_for
 from ..security import ANONYMOUS, allow
 from ..services import rpc
@@ -16,8 +17,9 @@ def _return_url(token, buyer_token):
 
 
 def _pay(token, buyer_token):
+    """With the form's one-time token: the same form sent twice starts one payment."""
     payment = rpc("grouped_orders", "start_payment", token, buyer_token,
-                  _return_url(token, buyer_token))
+                  _return_url(token, buyer_token), idempotency_key=idempotency.key())
     return redirect(payment["redirect_url"], code=303)
 
 
@@ -33,7 +35,8 @@ def page(token):
                 "quantity": request.form.get("quantity", "")[:4],
                 "accepted_terms": request.form.get("accepted_terms") == "1"}
         try:
-            sub = rpc("grouped_orders", "subscribe", token, form)
+            sub = rpc("grouped_orders", "subscribe", token, form,
+                      idempotency_key=idempotency.key())
             return _pay(token, sub["buyer_token"])
         except DomainError as exc:
             return render_template("subscription/page.html", go=go, form=form,

@@ -3,9 +3,11 @@ caller), the time, and a `record(session, event_type, payload)` for events; the 
 serve RPC, events and tests."""
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from services.common.errors import forbidden, invalid, not_found, unauthorized
+from services.common.guards import transition
 
 from . import domain
 from .models import (Account, AccountClient, AccountSession, Client, LoginAttempt,
@@ -121,7 +123,11 @@ def create_account(session, actor_id, data: dict, now, record) -> dict:
                       created_by_id=actor.id, session_version=1,
                       links=[AccountClient(client_number=n) for n in numbers])
     session.add(account)
-    session.flush()
+    try:  # a twin creating the same address at once (PostgreSQL): one account, one refusal
+        session.flush()
+    except IntegrityError:
+        raise invalid("Un compte existe déjà avec cette adresse e-mail.",
+                      {"email": ["Déjà utilisée."]})
     names = _client_names(session, numbers)
     record(session, "account_created", {
         "account_id": account.id, "email": account.email, "role": account.role,
@@ -150,8 +156,15 @@ def set_active(session, actor_id, account_id, active: bool) -> dict:
     if account is None or account.id == actor.id or \
             not domain.may_manage(actor, account.role, account.client_numbers):
         raise forbidden("Vous ne pouvez pas modifier ce compte.")
-    account.active = bool(active)
-    account.session_version += 1  # signs it out everywhere
+    if account.active != bool(active):  # already so: the same answer, nothing moves twice
+        # guarded: of two identical requests at once, one changes the account (and signs it
+        # out everywhere), the other finds it changed and answers the same
+        session.execute(update(Account).where(Account.id == account.id,
+                                              Account.active.is_(not bool(active)))
+                        .values(active=bool(active),
+                                session_version=Account.session_version + 1)
+                        .execution_options(synchronize_session="fetch"))
+        session.refresh(account)
     return account_view(account, _client_names(session, account.client_numbers))
 
 
@@ -303,10 +316,12 @@ def reset_password(session, token, new, confirmation, now) -> dict:
     if row is None or row.used_at is not None or expires < now:
         raise invalid("Ce lien de réinitialisation n'est plus valable. Demandez-en un nouveau.")
     domain.check_password(new, confirmation)
+    # guarded: of two uses of one link at once, one changes the password, the other is refused
+    transition(session, ResetToken, row.token_hash, [None], {"used_at": now}, column="used_at",
+               message="Ce lien de réinitialisation n'est plus valable. Demandez-en un nouveau.")
     account = session.get(Account, row.account_id)
     account.password_hash = hash_password(new)
     account.session_version += 1
-    row.used_at = now
     return account_view(account)
 
 

@@ -4,6 +4,7 @@ from datetime import datetime, timezone
 
 from eventlet import tpool
 
+from services.common import idempotency
 from services.common.errors import unauthorized
 from services.common.nameko_glue import MessagingService, Store, consumes, rpc
 
@@ -69,17 +70,23 @@ class AccountsService(MessagingService):
 
     # -- accounts -----------------------------------------------------------------------------
     @rpc
-    def create_account(self, actor_id, data):
-        return self._do(handlers.create_account, actor_id, dict(data or {}), now(),
-                        self.store.record)
+    def create_account(self, actor_id, data, idempotency_key=None):
+        data = dict(data or {})
+        # what is compared on a retry: the request without its password
+        request = {k: v for k, v in data.items() if k not in ("password", "confirmation")}
+        return idempotency.once(self.store, idempotency_key, "create_account", actor_id,
+                                request, handlers.create_account, actor_id, data, now(),
+                                self.store.record)
 
     @rpc
     def list_accounts(self, actor_id):
         return self._do(handlers.list_accounts, actor_id)
 
     @rpc
-    def set_account_active(self, actor_id, account_id, active):
-        return self._do(handlers.set_active, actor_id, account_id, active)
+    def set_account_active(self, actor_id, account_id, active, idempotency_key=None):
+        return idempotency.once(self.store, idempotency_key, "set_account_active", actor_id,
+                                [account_id, bool(active)], handlers.set_active, actor_id,
+                                account_id, active)
 
     @rpc
     def assignable_clients(self, actor_id):

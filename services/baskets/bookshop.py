@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
 
+from services.common.guards import transition
+
 from . import documents as rules
 from .domain import row_id
 from .document_views import (admin_row, document_view, message_payload, order_state,
@@ -56,7 +58,8 @@ def list_quotes(session, archived=False, search="", page=1, per_page=50) -> dict
 def archive_quote(session, admin, number, now, public_url) -> dict:
     doc = _locked(session, rules.QUOTE, number)
     rules.check_archivable(doc.archived_at is not None)
-    doc.archived_at = now
+    transition(session, Document, doc.id, [None], {"archived_at": now}, column="archived_at",
+               message="Ce devis vient d'être archivé.")
     _event(doc, admin, "archived", doc.status, doc.status, now)
     return document_view(doc, public_url, admin=True)
 
@@ -127,18 +130,22 @@ def order_action(session, admin, number, action, reason, now, record, public_url
     client (collectivity_order_status_changed); "Réinitialiser le statut" does not."""
     doc = _locked(session, rules.ORDER, number)
     change = rules.order_action(order_state(doc), action, reason)
-    doc.status = change.to_status
+    values, marks = {"status": change.to_status}, ()
     if change.action == rules.MADE_AVAILABLE:
-        doc.made_available_at = now
+        values["made_available_at"], marks = now, (Document.made_available_at.is_(None),)
     elif change.action == rules.SHIPPED:
-        doc.shipped_at = now
+        values["shipped_at"], marks = now, (Document.shipped_at.is_(None),)
     elif change.action == rules.CLOSED:
-        doc.closed_at = now
+        values["closed_at"] = now
     elif change.action == rules.CANCELLED:
-        doc.cancelled_at, doc.cancel_reason = now, change.reason
+        values.update(cancelled_at=now, cancel_reason=change.reason)
     else:  # reset
-        doc.made_available_at = doc.shipped_at = doc.closed_at = doc.cancelled_at = None
-        doc.cancel_reason = ""
+        values.update(made_available_at=None, shipped_at=None, closed_at=None,
+                      cancelled_at=None, cancel_reason="")
+    # guarded: from the status (and marks) decided on, or conflict: one change, one mail
+    transition(session, Document, doc.id, [change.from_status], values, where=marks,
+               message="Cette commande vient d'être modifiée par une autre action : rechargez "
+                       "la page pour voir son état actuel.")
     _event(doc, admin, change.action, change.from_status, change.to_status, now, change.reason)
     if change.mails_client:
         record(session, "collectivity_order_status_changed",

@@ -6,6 +6,7 @@ A basket the account may not see is "introuvable" (its existence is not disclose
 from sqlalchemy import select
 
 from services.common.errors import forbidden, invalid, not_found
+from services.common.guards import transition
 
 from . import domain, pricing
 from .models import Basket, BasketEvent, BasketLine
@@ -224,12 +225,22 @@ def remove_line(session, account, basket_id, ean, now, client=None) -> dict:
 
 
 # ---- the approval chain ---------------------------------------------------------------------
+def move_basket(session, basket, move: domain.Move):
+    """The guarded move: from the level and lock state the rule decided on, or conflict (the
+    row is locked already on PostgreSQL; this holds on SQLite too)."""
+    transition(session, Basket, basket.id, [move.from_level],
+               {"level": move.to_level, "path": list(move.path), "locked": move.locked},
+               column="level", where=(Basket.locked.is_(bool(basket.locked)),),
+               message="Ce panier vient d'être modifié par une autre action : rechargez la "
+                       "page pour voir son état actuel.")
+
+
 def _move(session, account, basket_id, now, rule, *args) -> dict:
     actor = actor_of(account)
     basket = visible_basket(session, actor, basket_id, lock=True)
     result = rule(actor, state_of(basket), *args)
     move, comment = result if isinstance(result, tuple) else (result, "")
-    basket.level, basket.path, basket.locked = move.to_level, list(move.path), move.locked
+    move_basket(session, basket, move)
     log_event(basket, actor, move.action, move.from_level, move.to_level, now, comment)
     return basket_view(basket, actor)
 

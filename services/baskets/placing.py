@@ -14,7 +14,7 @@ from services.common.errors import invalid, not_found
 from . import documents as rules
 from . import domain, pricing
 from .document_views import document_summary, document_view, placed_payload
-from .handlers import actor_of, log_event, refresh, visible_basket
+from .handlers import actor_of, log_event, move_basket, refresh, visible_basket
 from .models import Document, DocumentCounter, DocumentEvent, DocumentLine
 from .views import address_label, priced_lines, state_of
 
@@ -93,8 +93,8 @@ def transform(session, account, basket_id, kind, reference, comment, client: dic
     doc.history.append(DocumentEvent(at=now, actor_id=actor.id, actor_email=actor.email,
                                      action="placed", from_status="", to_status=rules.PENDING,
                                      comment=comment))
+    move_basket(session, basket, move)
     session.add(doc)
-    basket.level, basket.path, basket.locked = move.to_level, list(move.path), move.locked
     basket.document_kind, basket.document_number, basket.transformed_at = kind, doc.number, now
     log_event(basket, actor, move.action, move.from_level, move.to_level, now, comment)
     session.flush()

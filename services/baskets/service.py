@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 from services.common.nameko_glue import RpcProxy  # nested calls bounded by the deadline
 
-from services.common import config
+from services.common import config, idempotency
 from services.common.errors import DomainError, forbidden
 from services.common.nameko_glue import MessagingService, Store, consumes, rpc
 
@@ -35,6 +35,10 @@ class BasketsService(MessagingService):
     def _tx(self, fn, *args):
         with self.store.transaction() as session:
             return fn(session, *args)
+
+    def _once(self, key, operation, actor_id, request, fn, *args):
+        """Like _tx, once per idempotency key: a retry gets the first result back."""
+        return idempotency.once(self.store, key, operation, actor_id, request, fn, *args)
 
     def _account(self, actor_id, admin=False):
         try:
@@ -76,10 +80,11 @@ class BasketsService(MessagingService):
         return self._tx(handlers.list_mine, self._account(actor_id), bool(include_transformed))
 
     @rpc
-    def create_basket(self, actor_id, client_number=None, name=""):
+    def create_basket(self, actor_id, client_number=None, name="", idempotency_key=None):
         account = self._account(actor_id)
         client = self._client(actor_id, handlers.client_of(account, client_number))
-        return self._tx(handlers.create, account, client, name, now())
+        return self._once(idempotency_key, "create_basket", actor_id,
+                          [client_number, name], handlers.create, account, client, name, now())
 
     @rpc
     def get_basket(self, actor_id, basket_id):
@@ -97,48 +102,59 @@ class BasketsService(MessagingService):
         return self._tx(handlers.get, account, basket_id, now(), client, articles)
 
     @rpc
-    def rename_basket(self, actor_id, basket_id, name):
-        return self._tx(handlers.rename, self._account(actor_id), basket_id, name, now())
+    def rename_basket(self, actor_id, basket_id, name, idempotency_key=None):
+        return self._once(idempotency_key, "rename_basket", actor_id, [basket_id, name],
+                          handlers.rename, self._account(actor_id), basket_id, name, now())
 
     @rpc
-    def delete_basket(self, actor_id, basket_id):
-        return self._tx(handlers.delete, self._account(actor_id), basket_id)
+    def delete_basket(self, actor_id, basket_id, idempotency_key=None):
+        return self._once(idempotency_key, "delete_basket", actor_id, [basket_id],
+                          handlers.delete, self._account(actor_id), basket_id)
 
     @rpc
-    def add_line(self, actor_id, basket_id, ean, quantity=1):
+    def add_line(self, actor_id, basket_id, ean, quantity=1, idempotency_key=None):
         account = self._account(actor_id)
         targets = self._targets(account, basket_id)
         client = self._client(actor_id, targets["client_number"])
         article = self.catalogue.get_article(str(ean or "").strip()[:20])
-        return self._tx(handlers.add_line, account, basket_id, article, quantity, now(), client)
+        return self._once(idempotency_key, "add_line", actor_id, [basket_id, ean, quantity],
+                          handlers.add_line, account, basket_id, article, quantity, now(),
+                          client)
 
     @rpc
-    def set_quantity(self, actor_id, basket_id, ean, quantity):
+    def set_quantity(self, actor_id, basket_id, ean, quantity, idempotency_key=None):
         account = self._account(actor_id)
         client = self._client(actor_id, self._targets(account, basket_id)["client_number"])
-        return self._tx(handlers.set_quantity, account, basket_id, ean, quantity, now(), client)
+        return self._once(idempotency_key, "set_quantity", actor_id, [basket_id, ean, quantity],
+                          handlers.set_quantity, account, basket_id, ean, quantity, now(),
+                          client)
 
     @rpc
-    def remove_line(self, actor_id, basket_id, ean):
+    def remove_line(self, actor_id, basket_id, ean, idempotency_key=None):
         account = self._account(actor_id)
         client = self._client(actor_id, self._targets(account, basket_id)["client_number"])
-        return self._tx(handlers.remove_line, account, basket_id, ean, now(), client)
+        return self._once(idempotency_key, "remove_line", actor_id, [basket_id, ean],
+                          handlers.remove_line, account, basket_id, ean, now(), client)
 
     @rpc
-    def submit_basket(self, actor_id, basket_id):
-        return self._tx(handlers.submit, self._account(actor_id), basket_id, now())
+    def submit_basket(self, actor_id, basket_id, idempotency_key=None):
+        return self._once(idempotency_key, "submit_basket", actor_id, [basket_id],
+                          handlers.submit, self._account(actor_id), basket_id, now())
 
     @rpc
-    def unlock_basket(self, actor_id, basket_id):
-        return self._tx(handlers.unlock, self._account(actor_id), basket_id, now())
+    def unlock_basket(self, actor_id, basket_id, idempotency_key=None):
+        return self._once(idempotency_key, "unlock_basket", actor_id, [basket_id],
+                          handlers.unlock, self._account(actor_id), basket_id, now())
 
     @rpc
-    def lock_basket(self, actor_id, basket_id):
-        return self._tx(handlers.lock, self._account(actor_id), basket_id, now())
+    def lock_basket(self, actor_id, basket_id, idempotency_key=None):
+        return self._once(idempotency_key, "lock_basket", actor_id, [basket_id],
+                          handlers.lock, self._account(actor_id), basket_id, now())
 
     @rpc
-    def return_basket(self, actor_id, basket_id, comment=""):
-        return self._tx(handlers.return_, self._account(actor_id), basket_id, comment, now())
+    def return_basket(self, actor_id, basket_id, comment="", idempotency_key=None):
+        return self._once(idempotency_key, "return_basket", actor_id, [basket_id, comment],
+                          handlers.return_, self._account(actor_id), basket_id, comment, now())
 
     @rpc
     def baskets_to_validate(self, actor_id):
@@ -158,14 +174,16 @@ class BasketsService(MessagingService):
     # -- quote requests and orders ------------------------------------------------------------
     @rpc
     def transform_basket(self, actor_id, basket_id, kind, reference, comment="",
-                         delivery_address=0):
+                         delivery_address=0, idempotency_key=None):
         account = self._account(actor_id)
         targets = self._targets(account, basket_id)
         client = self._client(actor_id, targets["client_number"])
         articles = {} if targets["frozen"] else self._articles(targets["eans"])
-        return self._tx(placing.transform, account, basket_id, kind, reference, comment,
-                        client, articles, now(), self.store.record, public_url(),
-                        delivery_address)
+        return self._once(idempotency_key, "transform_basket", actor_id,
+                          [basket_id, kind, reference, comment, delivery_address],
+                          placing.transform, account, basket_id, kind, reference, comment,
+                          client, articles, now(), self.store.record, public_url(),
+                          delivery_address)
 
     @rpc
     def list_my_documents(self, actor_id, kind):
@@ -187,9 +205,10 @@ class BasketsService(MessagingService):
         return self._tx(bookshop.list_quotes, bool(archived), search, page, per_page)
 
     @rpc
-    def admin_archive_quote(self, actor_id, number):
+    def admin_archive_quote(self, actor_id, number, idempotency_key=None):
         admin = self._account(actor_id, admin=True)
-        return self._tx(bookshop.archive_quote, admin, number, now(), public_url())
+        return self._once(idempotency_key, "admin_archive_quote", actor_id, [number],
+                          bookshop.archive_quote, admin, number, now(), public_url())
 
     @rpc
     def admin_list_orders(self, actor_id, tab="pending", filters=None):
@@ -202,13 +221,15 @@ class BasketsService(MessagingService):
         return self._tx(bookshop.get_document, kind, number, public_url())
 
     @rpc
-    def admin_order_action(self, actor_id, number, action, reason=""):
+    def admin_order_action(self, actor_id, number, action, reason="", idempotency_key=None):
         admin = self._account(actor_id, admin=True)
-        return self._tx(bookshop.order_action, admin, number, action, reason, now(),
+        return self._once(idempotency_key, "admin_order_action", actor_id,
+                          [number, action, reason], bookshop.order_action, admin, number, action, reason, now(),
                         self.store.record, public_url())
 
     @rpc
-    def admin_send_message(self, actor_id, kind, number, message):
+    def admin_send_message(self, actor_id, kind, number, message, idempotency_key=None):
         admin = self._account(actor_id, admin=True)
-        return self._tx(bookshop.send_message, admin, kind, number, message, now(),
+        return self._once(idempotency_key, "admin_send_message", actor_id,
+                          [kind, number, message], bookshop.send_message, admin, kind, number, message, now(),
                         self.store.record, public_url())

@@ -4,6 +4,9 @@
 - `processed_events`: (consumer, event_id) recorded in the same transaction as the effect.
 - `dead_letters`: events whose handler kept failing: retried with backoff, then parked for the
   admin to see and replay.
+- `idempotent_requests`: (operation, key) of a creating/changing request and its first result,
+  written in the same transaction as the change (see `services.common.idempotency`). A service
+  that takes idempotency keys creates it in a migration of its own.
 """
 from sqlalchemy import (JSON, Column, DateTime, Integer, MetaData, PrimaryKeyConstraint, String,
                         Table, Text, Index)
@@ -47,7 +50,36 @@ def add_messaging_tables(base):
         Column("next_retry_at", DateTime(timezone=True), nullable=True),
         Index("ix_dead_letters_due", "status", "next_retry_at"),
     )
+    Table(
+        "idempotent_requests", md,
+        Column("operation", String(60), nullable=False),
+        Column("key", String(100), nullable=False),
+        Column("actor", String(100), nullable=False),
+        Column("fingerprint", String(64), nullable=False),
+        Column("result_json", Text, nullable=True),  # kombu JSON: types kept as RPC sends them
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        PrimaryKeyConstraint("operation", "key"),
+    )
 
 
 def messaging_tables(metadata: MetaData):
     return metadata.tables["outbox"], metadata.tables["processed_events"], metadata.tables["dead_letters"]
+
+
+def create_idempotent_requests(op):
+    """For a service's migration: the `idempotent_requests` table as defined above."""
+    import sqlalchemy as sa
+    op.create_table(
+        "idempotent_requests",
+        sa.Column("operation", sa.String(length=60), nullable=False),
+        sa.Column("key", sa.String(length=100), nullable=False),
+        sa.Column("actor", sa.String(length=100), nullable=False),
+        sa.Column("fingerprint", sa.String(length=64), nullable=False),
+        sa.Column("result_json", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("operation", "key"),
+    )
+
+
+def drop_idempotent_requests(op):
+    op.drop_table("idempotent_requests")

@@ -43,7 +43,7 @@ from nameko.rpc import (MethodProxy as NamekoMethodProxy, ReplyListener as Namek
 from nameko.timer import timer
 from sqlalchemy import text, update
 
-from . import config, inbox, outbox, wire  # noqa: F401  (wire registers DomainError)
+from . import config, idempotency, inbox, outbox, wire  # noqa: F401  (wire registers DomainError)
 from .contracts.events import contract, CONTRACTS
 from .db import Database, DATABASE_UNAVAILABLE
 from .errors import DomainError, unavailable
@@ -322,6 +322,11 @@ class StoreHandle:
 
     def relay(self):
         return self._provider.relay()
+
+    def once(self, key, operation, actor, request, fn, *args):
+        """`fn(session, *args)` in a transaction, once per idempotency key (None: always): a
+        retry with the same key gets the first result (services.common.idempotency)."""
+        return idempotency.once(self, key, operation, actor, request, fn, *args)
 
     def record(self, session, event_type, payload):
         """Store an event in the outbox in `session`'s transaction; relayed once committed."""

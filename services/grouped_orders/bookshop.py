@@ -4,6 +4,7 @@ making it available; and the deadline timer."""
 from sqlalchemy import func, select, update
 
 from services.common.errors import invalid
+from services.common.guards import transition
 
 from . import domain
 from .handlers import get_grouped_order, paid_payload
@@ -29,27 +30,50 @@ def get(session, number, now, public_url) -> dict:
     return grouped_order_view(get_grouped_order(session, number), now, public_url)
 
 
-def _sub(session, sub_number) -> SubOrder:
+def _locked(session, number) -> GroupedOrder:
+    """The grouped order, its row locked (SELECT … FOR UPDATE on PostgreSQL; SQLite serialises
+    the service's transactions): its actions and its sub-orders' run one after the other, each
+    deciding on what the previous one left."""
+    go = get_grouped_order(session, number)
+    session.refresh(go, with_for_update=True)
+    return go
+
+
+def _sub(session, sub_number) -> tuple[SubOrder, GroupedOrder]:
+    """The sub-order and its grouped order, both locked (the grouped order first, as every
+    action of the grouped order does)."""
     sub = session.get(SubOrder, sub_number)
     if sub is None:
         from services.common.errors import not_found
         raise not_found("Sous-commande introuvable.")
-    return sub
+    go = _locked(session, sub.grouped_order_number)
+    session.refresh(sub, with_for_update=True)
+    return sub, go
+
+
+def _move_sub(session, sub, values):
+    """The guarded move of a sub-order from the status it was decided on."""
+    transition(session, SubOrder, sub.number, [sub.status], values,
+               message=domain.SUB_ALREADY_DONE)
+
+
+def _move(session, go, values):
+    """The guarded move of a grouped order from the status it was decided on."""
+    transition(session, GroupedOrder, go.number, [go.status], values,
+               message=domain.ALREADY_DONE)
 
 
 def validate_sub_order(session, sub_number, now, record, public_url) -> dict:
     """A payment that did not go through automatically (a cheque handed over, say)."""
-    sub = _sub(session, sub_number)
-    go = sub.grouped_order
+    sub, go = _sub(session, sub_number)
     domain.check_sub_order_action(sub.status, go.status, "validate")
-    sub.status, sub.paid_at, sub.paid_manually = domain.PAID, now, True
+    _move_sub(session, sub, {"status": domain.PAID, "paid_at": now, "paid_manually": True})
     record(session, "sub_order_paid", paid_payload(sub, go, public_url, now, manual=True))
     return grouped_order_view(go, now, public_url)
 
 
 def cancel_sub_order(session, sub_number, reason, now, record, public_url) -> dict:
-    sub = _sub(session, sub_number)
-    go = sub.grouped_order
+    sub, go = _sub(session, sub_number)
     domain.check_sub_order_action(sub.status, go.status, "cancel")
     _cancel_sub(session, sub, go, (reason or "").strip()[:500], now, record, public_url)
     return grouped_order_view(go, now, public_url)
@@ -58,9 +82,10 @@ def cancel_sub_order(session, sub_number, reason, now, record, public_url) -> di
 def _cancel_sub(session, sub, go, reason, now, record, public_url):
     refund = sub.status == domain.PAID and sub.paid_payment_id is not None
     total = domain.money(sub.unit_price * sub.quantity)
-    sub.status, sub.cancelled_at, sub.cancel_reason = domain.SUB_CANCELLED, now, reason
+    _move_sub(session, sub, dict({"status": domain.SUB_CANCELLED, "cancelled_at": now,
+                                  "cancel_reason": reason},
+                                 **({"refund_state": "requested"} if refund else {})))
     if refund:
-        sub.refund_state = "requested"
         record(session, "refund_requested", {
             "payment_id": sub.paid_payment_id, "amount": str(total), "reason": reason,
             "reference_kind": "sub_order", "reference_id": str(sub.number)})
@@ -71,7 +96,7 @@ def _cancel_sub(session, sub, go, reason, now, record, public_url):
 
 
 def validate(session, number, now, record, public_url) -> dict:
-    go = get_grouped_order(session, number)
+    go = _locked(session, number)
     subs = list(go.subs)
     domain.check_can_validate(go.status, go.deadline, now,
                               [domain.Sub(s.number, s.quantity, s.unit_price, s.status)
@@ -79,7 +104,7 @@ def validate(session, number, now, record, public_url) -> dict:
     domain.check_transition(go.status, domain.PROCESSING)
     paid = [s for s in subs if s.status == domain.PAID]
     quantity = sum(s.quantity for s in paid)
-    go.status, go.validated_at = domain.PROCESSING, now
+    _move(session, go, {"status": domain.PROCESSING, "validated_at": now})
     record(session, "grouped_order_validated", dict(
         ref(go, public_url), billing_label=go.billing_label, quantity=quantity,
         unit_price_ttc=str(go.unit_price), total_ttc=str(domain.money(go.unit_price * quantity)),
@@ -88,7 +113,7 @@ def validate(session, number, now, record, public_url) -> dict:
 
 
 def cancel(session, number, reason, now, record, public_url) -> dict:
-    go = get_grouped_order(session, number)
+    go = _locked(session, number)
     reason = (reason or "").strip()
     if not reason:
         raise invalid("Indiquez le motif de l'annulation.", {"reason": ["Obligatoire."]})
@@ -96,15 +121,16 @@ def cancel(session, number, reason, now, record, public_url) -> dict:
     for sub in go.subs:
         if sub.status != domain.SUB_CANCELLED:
             _cancel_sub(session, sub, go, reason[:500], now, record, public_url)
-    go.status, go.cancelled_at, go.cancel_reason = domain.CANCELLED, now, reason[:1000]
+    _move(session, go, {"status": domain.CANCELLED, "cancelled_at": now,
+                        "cancel_reason": reason[:1000]})
     record(session, "grouped_order_cancelled", dict(ref(go, public_url), reason=reason))
     return grouped_order_view(go, now, public_url)
 
 
 def make_available(session, number, now, record, public_url) -> dict:
-    go = get_grouped_order(session, number)
+    go = _locked(session, number)
     domain.check_transition(go.status, domain.CLOSED)
-    go.status, go.made_available_at = domain.CLOSED, now
+    _move(session, go, {"status": domain.CLOSED, "made_available_at": now})
     quantity = sum(s.quantity for s in go.subs if s.status == domain.PAID)
     record(session, "grouped_order_made_available", dict(
         ref(go, public_url), made_available_at=now.isoformat(), quantity=quantity))
@@ -112,9 +138,8 @@ def make_available(session, number, now, record, public_url) -> dict:
 
 
 def reset_status(session, number, now, public_url) -> dict:
-    go = get_grouped_order(session, number)
-    go.status = domain.previous_status(go.status)
-    go.made_available_at = None
+    go = _locked(session, number)
+    _move(session, go, {"status": domain.previous_status(go.status), "made_available_at": None})
     return grouped_order_view(go, now, public_url)
 
 

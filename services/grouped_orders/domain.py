@@ -180,14 +180,29 @@ def check_can_validate(status, deadline, now, subs):
         raise conflict(" ".join(reasons), {"validation": reasons})
 
 
+# wanted status -> the statuses it may be reached from (the guarded UPDATE's condition)
+TRANSITIONS = {
+    AWAITING_VALIDATION: (OPEN,),
+    PROCESSING: (AWAITING_VALIDATION, OPEN),
+    CLOSED: (PROCESSING,),
+    CANCELLED: (OPEN, AWAITING_VALIDATION, PROCESSING),
+}
+ALREADY_DONE = ("Cette action a déjà été faite sur cette commande groupée, ou son statut a "
+                "changé entre-temps : rechargez la page.")
+SUB_ALREADY_DONE = ("Cette sous-commande vient d'être modifiée par une autre action : rechargez "
+                    "la page pour voir son état actuel.")
+
+
+def sources(wanted: str) -> tuple:
+    """The statuses from which a grouped order may move to `wanted`."""
+    return TRANSITIONS.get(wanted, ())
+
+
 def check_transition(current: str, wanted: str):
-    allowed = {
-        AWAITING_VALIDATION: (OPEN,),
-        PROCESSING: (AWAITING_VALIDATION, OPEN),
-        CLOSED: (PROCESSING,),
-        CANCELLED: (OPEN, AWAITING_VALIDATION, PROCESSING),
-    }
-    if current not in allowed.get(wanted, ()):
+    if current == wanted:  # the same request twice: the first one did it
+        raise conflict(f"Cette commande groupée est déjà « {STATUS_LABELS[current]} » : "
+                       "l'action a déjà été faite.")
+    if current not in sources(wanted):
         raise conflict(f"Impossible de passer de « {STATUS_LABELS[current]} » à "
                        f"« {STATUS_LABELS[wanted]} ».")
 

@@ -6,6 +6,7 @@ import secrets
 from sqlalchemy import select
 
 from services.common.errors import invalid, not_found
+from services.common.guards import transition
 
 from . import domain
 from .models import GroupedOrder, PaymentAttempt, SubOrder
@@ -87,17 +88,23 @@ def get_for_initiator(session, number, account_id, now, public_url) -> dict:
 
 def change_deadline(session, number, account_id, deadline, now, public_url) -> dict:
     go = _own(session, number, account_id)
+    session.refresh(go, with_for_update=True)
     if go.status != domain.OPEN:
         raise invalid("La date limite ne peut être changée que tant que la commande est "
                       "ouverte.")
-    go.deadline = domain.check_deadline(deadline, now)
-    go.closes_at = domain.closes_at(go.deadline)
+    deadline = domain.check_deadline(deadline, now)
+    transition(session, GroupedOrder, go.number, [domain.OPEN],
+               {"deadline": deadline, "closes_at": domain.closes_at(deadline)},
+               message=domain.ALREADY_DONE)
     return grouped_order_view(go, now, public_url)
 
 
 # ---- buyers (public link) -------------------------------------------------------------------
-def _by_token(session, token) -> GroupedOrder:
-    go = session.scalar(select(GroupedOrder).where(GroupedOrder.token == (token or "")[:64]))
+def _by_token(session, token, share=False) -> GroupedOrder:
+    """`share`: a shared row lock (FOR SHARE on PostgreSQL) so that the grouped order cannot be
+    closed, validated or cancelled while a subscription or a payment attempt is being made."""
+    q = select(GroupedOrder).where(GroupedOrder.token == (token or "")[:64])
+    go = session.scalar(q.with_for_update(read=True) if share else q)
     if go is None:
         raise not_found("Ce lien de souscription n'existe pas.")
     return go
@@ -108,7 +115,7 @@ def public(session, token, now) -> dict:
 
 
 def subscribe(session, token, data, now) -> dict:
-    go = _by_token(session, token)
+    go = _by_token(session, token, share=True)
     domain.check_subscription_open(go.status, go.deadline, now)
     first, last, email, quantity = domain.check_buyer(
         data.get("first_name"), data.get("last_name"), data.get("email"), data.get("quantity"),
@@ -121,8 +128,8 @@ def subscribe(session, token, data, now) -> dict:
     return dict(sub_view(sub), buyer_token=sub.buyer_token)
 
 
-def _sub_by_buyer_token(session, token, buyer_token) -> SubOrder:
-    go = _by_token(session, token)
+def _sub_by_buyer_token(session, token, buyer_token, share=False) -> SubOrder:
+    go = _by_token(session, token, share)
     sub = session.scalar(select(SubOrder).where(SubOrder.buyer_token == (buyer_token or "")[:64],
                                                 SubOrder.grouped_order_number == go.number))
     if sub is None:
@@ -141,7 +148,7 @@ def buyer_status(session, token, buyer_token, now) -> dict:
 def begin_payment_attempt(session, token, buyer_token, now) -> dict:
     """Step 1 of paying: a new attempt with its own idempotency key (no payment can start once
     subscriptions are closed)."""
-    sub = _sub_by_buyer_token(session, token, buyer_token)
+    sub = _sub_by_buyer_token(session, token, buyer_token, share=True)
     go = sub.grouped_order
     domain.check_subscription_open(go.status, go.deadline, now)
     if sub.status != domain.AWAITING_PAYMENT:
@@ -169,7 +176,8 @@ def attach_payment(session, attempt_id, payment: dict):
 def _sub_for_payment(session, payload):
     if payload.get("reference_kind") != "sub_order":
         return None, None
-    sub = session.get(SubOrder, int(payload["reference_id"]))
+    # the sub-order's row lock: a payment and the bookshop's action on it run one at a time
+    sub = session.get(SubOrder, int(payload["reference_id"]), with_for_update=True)
     attempt = session.scalar(select(PaymentAttempt).where(
         PaymentAttempt.payment_id == payload["payment_id"]))
     return sub, attempt

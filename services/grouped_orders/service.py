@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 from services.common.nameko_glue import RpcProxy  # nested calls bounded by the deadline
 
-from services.common import config
+from services.common import config, idempotency
 from services.common.errors import forbidden
 from services.common.nameko_glue import MessagingService, Store, consumes, rpc, timer
 
@@ -39,6 +39,10 @@ class GroupedOrdersService(MessagingService):
         with self.store.transaction() as session:
             return fn(session, *args)
 
+    def _once(self, key, operation, actor, request, fn, *args):
+        """Like _tx, once per idempotency key: a retry gets the first result back."""
+        return idempotency.once(self.store, key, operation, actor, request, fn, *args)
+
     def _account(self, actor_id, admin=False):
         account = self.accounts.get_account(actor_id)
         if not account["active"] or (account["role"] == "admin") != admin:
@@ -53,13 +57,14 @@ class GroupedOrdersService(MessagingService):
         return handlers.pickup_choices(client, bookshop_label())
 
     @rpc
-    def create_grouped_order(self, actor_id, data):
+    def create_grouped_order(self, actor_id, data, idempotency_key=None):
         initiator = self._account(actor_id)
         data = dict(data or {})
         client = self.accounts.get_client_for_account(actor_id, str(data.get("client_number")))
         article = self.catalogue.get_article(str(data.get("ean", ""))[:20])
-        return self._tx(handlers.create, initiator, client, article, data, now(),
-                        self.store.record, public_url(), bookshop_label())
+        return self._once(idempotency_key, "create_grouped_order", actor_id, data,
+                          handlers.create, initiator, client, article, data, now(),
+                          self.store.record, public_url(), bookshop_label())
 
     @rpc
     def list_my_grouped_orders(self, actor_id):
@@ -70,9 +75,11 @@ class GroupedOrdersService(MessagingService):
         return self._tx(handlers.get_for_initiator, int(number), actor_id, now(), public_url())
 
     @rpc
-    def change_deadline(self, actor_id, number, deadline):
-        return self._tx(handlers.change_deadline, int(number), actor_id, deadline, now(),
-                        public_url())
+    def change_deadline(self, actor_id, number, deadline, idempotency_key=None):
+        return self._once(idempotency_key, "change_deadline", actor_id,
+                          {"number": int(number), "deadline": deadline},
+                          handlers.change_deadline, int(number), actor_id, deadline, now(),
+                          public_url())
 
     @rpc
     def export_pdf(self, actor_id, number):
@@ -91,16 +98,23 @@ class GroupedOrdersService(MessagingService):
         return self._tx(handlers.public, token, now())
 
     @rpc
-    def subscribe(self, token, data):
-        return self._tx(handlers.subscribe, token, dict(data or {}), now())
+    def subscribe(self, token, data, idempotency_key=None):
+        data = dict(data or {})
+        return self._once(idempotency_key, "subscribe", "", {"token": token, "data": data},
+                          handlers.subscribe, token, data, now())
 
     @rpc
     def buyer_status(self, token, buyer_token):
         return self._tx(handlers.buyer_status, token, buyer_token, now())
 
     @rpc
-    def start_payment(self, token, buyer_token, return_url):
-        attempt = self._tx(handlers.begin_payment_attempt, token, buyer_token, now())
+    def start_payment(self, token, buyer_token, return_url, idempotency_key=None):
+        """With a key, a retry finds the first attempt again and, through the attempt's own
+        key, the same payment at the provider (even if the first answer was lost)."""
+        attempt = self._once(idempotency_key, "start_payment", "",
+                             {"token": token, "buyer_token": buyer_token,
+                              "return_url": return_url},
+                             handlers.begin_payment_attempt, token, buyer_token, now())
         payment = self.payments.start_payment({
             "reference_kind": attempt["reference_kind"],
             "reference_id": attempt["reference_id"], "amount": attempt["amount"],
@@ -137,38 +151,46 @@ class GroupedOrdersService(MessagingService):
         return self._tx(bookshop.get, int(number), now(), public_url())
 
     @rpc
-    def admin_validate_sub_order(self, actor_id, sub_number):
+    def admin_validate_sub_order(self, actor_id, sub_number, idempotency_key=None):
         self._account(actor_id, admin=True)
-        return self._tx(bookshop.validate_sub_order, int(sub_number), now(),
-                        self.store.record, public_url())
+        return self._once(idempotency_key, "admin_validate_sub_order", actor_id,
+                          {"sub_number": int(sub_number)}, bookshop.validate_sub_order,
+                          int(sub_number), now(), self.store.record, public_url())
 
     @rpc
-    def admin_cancel_sub_order(self, actor_id, sub_number, reason=""):
+    def admin_cancel_sub_order(self, actor_id, sub_number, reason="", idempotency_key=None):
         self._account(actor_id, admin=True)
-        return self._tx(bookshop.cancel_sub_order, int(sub_number), reason, now(),
-                        self.store.record, public_url())
+        return self._once(idempotency_key, "admin_cancel_sub_order", actor_id,
+                          {"sub_number": int(sub_number), "reason": reason},
+                          bookshop.cancel_sub_order, int(sub_number), reason, now(),
+                          self.store.record, public_url())
 
     @rpc
-    def validate_grouped_order(self, actor_id, number):
+    def validate_grouped_order(self, actor_id, number, idempotency_key=None):
         self._account(actor_id, admin=True)
-        return self._tx(bookshop.validate, int(number), now(), self.store.record, public_url())
+        return self._once(idempotency_key, "validate_grouped_order", actor_id,
+                          {"number": int(number)}, bookshop.validate, int(number), now(),
+                          self.store.record, public_url())
 
     @rpc
-    def cancel_grouped_order(self, actor_id, number, reason):
+    def cancel_grouped_order(self, actor_id, number, reason, idempotency_key=None):
         self._account(actor_id, admin=True)
-        return self._tx(bookshop.cancel, int(number), reason, now(), self.store.record,
-                        public_url())
+        return self._once(idempotency_key, "cancel_grouped_order", actor_id,
+                          {"number": int(number), "reason": reason}, bookshop.cancel,
+                          int(number), reason, now(), self.store.record, public_url())
 
     @rpc
-    def make_available(self, actor_id, number):
+    def make_available(self, actor_id, number, idempotency_key=None):
         self._account(actor_id, admin=True)
-        return self._tx(bookshop.make_available, int(number), now(), self.store.record,
-                        public_url())
+        return self._once(idempotency_key, "make_available", actor_id, {"number": int(number)},
+                          bookshop.make_available, int(number), now(), self.store.record,
+                          public_url())
 
     @rpc
-    def reset_status(self, actor_id, number):
+    def reset_status(self, actor_id, number, idempotency_key=None):
         self._account(actor_id, admin=True)
-        return self._tx(bookshop.reset_status, int(number), now(), public_url())
+        return self._once(idempotency_key, "reset_status", actor_id, {"number": int(number)},
+                          bookshop.reset_status, int(number), now(), public_url())
 
     @timer(interval=DEADLINE_INTERVAL)
     def close_expired(self):

@@ -5,8 +5,10 @@ import secrets
 from datetime import timezone
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from services.common.errors import invalid, not_found
+from services.common.guards import transition
 
 from . import domain
 from .models import Payment, ProviderEvent, Refund
@@ -52,8 +54,9 @@ def _failed(p: Payment, occurred_at) -> dict:
 
 def _move(session, p: Payment, target, occurred_at, now, record):
     """Move the payment and publish what the move means, in the same transaction."""
-    p.state = domain.move(p.state, target)
-    p.updated_at = now
+    transition(session, Payment, p.id, [p.state],
+               {"state": domain.move(p.state, target), "updated_at": now}, column="state",
+               message="Ce paiement vient de changer d'état : rechargez la page.")
     if target == domain.SUCCEEDED:
         record(session, "payment_succeeded", _result(p, occurred_at))
     elif target in domain.FAILED_STATES:
@@ -70,9 +73,8 @@ def _load(session, payment_id, lock=False) -> Payment:
 
 
 # ---- starting a payment ---------------------------------------------------------------------
-def start_payment(session, provider, data, now, record) -> dict:
-    """A new payment and its provider checkout; the same idempotency key gives the same payment."""
-    req = domain.start_request(data)
+def _by_key(session, req):
+    """The payment already started with this idempotency key (the same request, or conflict)."""
     existing = session.scalar(select(Payment).where(
         Payment.idempotency_key == req.idempotency_key))
     if existing is not None:
@@ -80,6 +82,14 @@ def start_payment(session, provider, data, now, record) -> dict:
             existing.reference_kind, existing.reference_id, existing.amount,
             existing.description, existing.customer_email, existing.return_url,
             existing.idempotency_key), req)
+    return existing
+
+
+def start_payment(session, provider, data, now, record) -> dict:
+    """A new payment and its provider checkout; the same idempotency key gives the same payment."""
+    req = domain.start_request(data)
+    existing = _by_key(session, req)
+    if existing is not None:
         return start_view(existing)
     domain.check_not_already_paid(session.scalars(select(Payment.state).where(
         Payment.reference_kind == req.reference_kind,
@@ -90,8 +100,19 @@ def start_payment(session, provider, data, now, record) -> dict:
                       return_url=req.return_url, idempotency_key=req.idempotency_key,
                       provider=provider.name, state=domain.PENDING, created_at=now,
                       updated_at=now)
-    session.add(payment)
-    session.flush()  # a concurrent twin with the same key fails here
+    if session.get_bind().dialect.name == "postgresql":
+        try:  # a concurrent twin with the same key waits here, then finds the first payment
+            with session.begin_nested():
+                session.add(payment)
+                session.flush()
+        except IntegrityError:
+            existing = _by_key(session, req)
+            if existing is None:
+                raise
+            return start_view(existing)
+    else:  # SQLite: the service's transactions are serialised
+        session.add(payment)
+        session.flush()
     try:
         checkout = provider.create_checkout(session, CheckoutRequest(
             payment.id, payment.amount, payment.description, payment.customer_email,
