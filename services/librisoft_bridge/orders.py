@@ -8,7 +8,7 @@ its status, free text such as "Attente fournisseur(s)" or "Préparation commande
 likes; posting a status implies the order was picked up. Every function returns the changes to
 store (an empty dict when nothing changes) and raises DomainError for bad input."""
 from datetime import datetime, timezone
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from services.common.errors import invalid, not_found
 
@@ -32,7 +32,8 @@ ORDER_TEXT_SIZES = {"client_number": 50, "client_name": 200, "initiator_email": 
 
 
 def money(amount: Decimal) -> Decimal:
-    return amount.quantize(v.CENT)
+    """To the cent, half-up (docs/prices.md), whatever the decimal context says."""
+    return amount.quantize(v.CENT, rounding=ROUND_HALF_UP)
 
 
 def from_grouped_order(payload: dict) -> dict:
@@ -83,12 +84,12 @@ def from_grouped_order(payload: dict) -> dict:
 def from_document(kind: str, payload: dict) -> dict:
     """The classic order of a collectivity's quote request (kind "quote") or order
     ("collectivity_order"), a loaded CollectivityDocumentV1 payload: {"order": columns,
-    "lines": [columns]}, its frozen lines as baskets priced them. A line's total is the public
-    total less the discount, each rounded half-up to the cent by baskets: it is taken as sent,
-    never recomputed as unit price × quantity. Refused (DomainError) when the payload cannot
-    make a sound order: no line, a quantity under 1, line totals that do not add up to
-    totals.total_ttc to the cent, a bad EAN13 or VAT rate, an amount out of its column's range,
-    a text too long for its column."""
+    "lines": [columns]}, its frozen lines as baskets priced them (docs/prices.md: the unit price
+    is rounded to the cent first, the line is unit price × quantity exactly, HT + VAT = TTC).
+    Refused (DomainError) when the payload cannot make a sound order: no line, a quantity under
+    1, a line whose total is not unit price × quantity or whose HT + VAT is not its total, line
+    totals that do not add up to totals.total_ttc to the cent, a bad EAN13 or VAT rate, an
+    amount out of its column's range, a text too long for its column."""
     errors = {}
     texts = {name: payload.get(source) or "" for name, source in (
         ("client_number", "client_number"), ("client_name", "client_name"),
@@ -151,6 +152,15 @@ def _document_line(errors, position, line) -> dict:
     if not 0 <= line["discount_percent"] <= 100:
         errors[f"{prefix}.discount_percent"] = [
             f"remise entre 0 et 100 % attendue, reçu {line['discount_percent']}."]
+    if 1 <= quantity <= MAX_QUANTITY and \
+            money(line["unit_price_ttc"]) * quantity != money(line["total_ttc"]):
+        errors[f"{prefix}.total_ttc"] = [
+            f"{quantity} × {money(line['unit_price_ttc'])} = "
+            f"{money(line['unit_price_ttc']) * quantity}, reçu {money(line['total_ttc'])}."]
+    elif money(line["total_ht"]) + money(line["vat_amount"]) != money(line["total_ttc"]):
+        errors[f"{prefix}.vat_amount"] = [
+            f"HT {money(line['total_ht'])} + TVA {money(line['vat_amount'])} ≠ TTC "
+            f"{money(line['total_ttc'])}."]
     return {"position": position,
             "ean": _parsed(errors, f"{prefix}.ean", v.ean13, line.get("ean")),
             "title": title,
