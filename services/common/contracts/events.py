@@ -156,6 +156,19 @@ class SubOrderCancelledV1(Payload):
     refund_expected = fields.Boolean(required=True)
 
 
+class SubOrderRefundedV1(Payload):
+    """The buyer's money is back: the sub-order's payment after a cancellation, or a payment it
+    did not count (after a cancellation or a refusal, twice), refunded automatically."""
+    sub_order_number = fields.Integer(required=True)
+    grouped_order = fields.Nested(GroupedOrderRef, required=True)
+    buyer = fields.Nested(Buyer, required=True)
+    amount = Money(required=True)
+    reason = fields.String(load_default="")
+    automatic = fields.Boolean(load_default=False)
+    payment_id = fields.String(load_default="")
+    refunded_at = fields.String(required=True)
+
+
 class RefundRequestedV1(Payload):
     payment_id = fields.String(required=True)
     amount = Money(required=True)
@@ -189,6 +202,8 @@ class PaymentFailedV1(PaymentResult):
 
 class PaymentRefundedV1(PaymentResult):
     refund_id = fields.String(required=True)
+    reason = fields.String(load_default="")
+    late = fields.Boolean(load_default=False)   # a success after a failure, refunded at once
 
 
 # ---- librisoft_bridge: classic orders ------------------------------------------------------
@@ -311,6 +326,8 @@ CONTRACTS = {c.name: c for c in (
                   consumers=(("notifications", "on_sub_order_paid"),)),
     EventContract("sub_order_cancelled", 1, "grouped_orders", SubOrderCancelledV1,
                   consumers=(("notifications", "on_sub_order_cancelled"),)),
+    EventContract("sub_order_refunded", 1, "grouped_orders", SubOrderRefundedV1,
+                  consumers=(("notifications", "on_sub_order_refunded"),)),
     EventContract("refund_requested", 1, "grouped_orders", RefundRequestedV1,
                   consumers=(("payments", "on_refund_requested"),)),
     EventContract("payment_succeeded", 1, "payments", PaymentSucceededV1,
