@@ -274,5 +274,18 @@ def on_classic_order_status_changed(session, payload):
     go.librisoft_number = payload.get("librisoft_number") or go.librisoft_number
     go.librisoft_status = payload.get("status") or ("Récupérée par LIBRISOFT" if
                                                     payload["picked_up"] else go.librisoft_status)
+    if payload.get("cancelled") and go.librisoft_cancel_told_at is None:
+        go.librisoft_cancel_told_at = _moment(payload.get("cancelled_at"))
+    if payload.get("cancellation_acknowledged") and go.librisoft_cancel_done_at is None:
+        go.librisoft_cancel_done_at = _moment(payload.get("cancellation_acknowledged_at"))
+
+
+def _moment(iso_text):
+    from datetime import datetime, timezone
+    try:
+        moment = datetime.fromisoformat(iso_text)
+    except (TypeError, ValueError):
+        return datetime.now(timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 

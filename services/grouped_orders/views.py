@@ -87,6 +87,8 @@ def grouped_order_view(go, now, public_url, with_subs=True) -> dict:
         "made_available_at": iso(go.made_available_at), "cancelled_at": iso(go.cancelled_at),
         "cancel_reason": go.cancel_reason, "classic_order_number": go.classic_order_number,
         "librisoft_number": go.librisoft_number, "librisoft_status": go.librisoft_status,
+        "librisoft_cancel_told_at": iso(go.librisoft_cancel_told_at),
+        "librisoft_cancel_done_at": iso(go.librisoft_cancel_done_at),
         "summary": summary_view(subs),
         "validation_blockers": domain.validation_blockers(
             go.status, go.deadline, now, [as_rule(x) for x in subs]),

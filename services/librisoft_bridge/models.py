@@ -107,6 +107,11 @@ class Order(Base):
     librisoft_number: Mapped[str | None] = mapped_column(String(O["librisoft_number"]))
     librisoft_status: Mapped[str | None] = mapped_column(String(O["librisoft_status"]))
     status_updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # cancelled on the suite's side (grouped order or collectivity order cancelled): Librisoft
+    # lists it among the cancellations to apply and acknowledges it, like a pickup
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    cancellation_acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     placed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # e.g. validated_at
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -10,7 +10,7 @@ store (an empty dict when nothing changes) and raises DomainError for bad input.
 from datetime import datetime, timezone
 from decimal import ROUND_HALF_UP, Decimal
 
-from services.common.errors import invalid, not_found
+from services.common.errors import conflict, invalid, not_found
 
 from . import values as v
 from .domain import MAX_PRICE, vat_rate
@@ -20,7 +20,9 @@ SOURCE_KINDS = (GROUPED_ORDER, COLLECTIVITY_ORDER, QUOTE)
 DOCUMENT_LABELS = {QUOTE: "Demande de devis", COLLECTIVITY_ORDER: "Commande collectivité"}
 PENDING, PICKED_UP = "pending", "picked_up"
 STATES = (PENDING, PICKED_UP)
-LIST_FILTERS = (PENDING, PICKED_UP, "all")
+CANCELLED = "cancelled"  # a listing filter: the cancellations Librisoft has to apply
+LIST_FILTERS = (PENDING, PICKED_UP, CANCELLED, "all")
+CANCEL_REASON_MAX = 1000
 MAX_PER_PAGE = 500
 MAX_QUANTITY = 1_000_000
 MAX_NUMBER = 2**31 - 1  # Integer columns: a larger number is no order of ours
@@ -228,6 +230,28 @@ def status_changes(order: dict, update: dict, now: datetime) -> dict:
     return changes
 
 
+def cancellation(order: dict, reason: str, now: datetime) -> dict:
+    """The source (grouped order, collectivity order) was cancelled: the order is cancelled,
+    once. A picked-up order then waits among the cancellations Librisoft has to apply; one not
+    yet picked up leaves the pending list (nothing to apply)."""
+    if order["cancelled_at"] is not None:
+        return {}
+    return {"cancelled_at": now, "cancel_reason": (reason or "").strip()[:CANCEL_REASON_MAX]}
+
+
+def cancellation_acknowledgement(order: dict, now: datetime) -> dict:
+    """Librisoft applied the cancellation: nothing changes once it has; an order that is not
+    cancelled has no cancellation to acknowledge."""
+    if order["cancelled_at"] is None:
+        raise conflict(f"La commande n° {order['number']} n'est pas annulée : aucune annulation "
+                       "à prendre en compte.")
+    if order["cancellation_acknowledged_at"] is not None:
+        return {}
+    changes = acknowledgement(order, now)  # it knew the order, then
+    changes["cancellation_acknowledged_at"] = now
+    return changes
+
+
 def clean_status(body) -> dict:
     """{"status", "librisoft_number"} from Librisoft's JSON body, or DomainError (French)."""
     if not isinstance(body, dict):
@@ -249,10 +273,24 @@ def clean_status(body) -> dict:
 
 def status_event(order: dict) -> dict:
     """The classic_order_status_changed payload of an order's current state."""
+    cancelled_at = order.get("cancelled_at")
+    acknowledged_at = order.get("cancellation_acknowledged_at")
     return {"order_number": order["number"], "source_kind": order["source_kind"],
             "source_number": order["source_number"], "picked_up": order["state"] == PICKED_UP,
             "librisoft_number": order["librisoft_number"] or "",
-            "status": order["librisoft_status"] or ""}
+            "status": order["librisoft_status"] or "",
+            "cancelled": cancelled_at is not None,
+            "cancelled_at": _iso(cancelled_at),
+            "cancellation_acknowledged": acknowledged_at is not None,
+            "cancellation_acknowledged_at": _iso(acknowledged_at)}
+
+
+def _iso(moment):
+    if moment is None:
+        return None
+    if moment.tzinfo is None:  # SQLite keeps no offset: every time stored here is UTC
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.isoformat()
 
 
 def order_number(value) -> int:

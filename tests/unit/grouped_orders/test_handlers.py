@@ -256,3 +256,31 @@ def test_money_is_decimal_to_the_cent(db):
     token = go["subscription_url"].rsplit("/", 1)[1]
     sub = subscribe(db, token, "A", "B", 3)
     assert sub["total"] == "0.30" and Decimal(sub["total"]) == Decimal("0.30")
+
+
+def test_the_bookshop_sees_that_librisoft_was_told_of_a_cancellation(db):
+    events = Events()
+    go = create(db, events)
+    n = go["number"]
+    told = "2022-03-30T10:00:00+00:00"
+    base = {"order_number": 5, "source_kind": "grouped_order", "source_number": n,
+            "picked_up": True, "librisoft_number": "CC-1", "status": "Préparation commande"}
+    tx(db, handlers.on_classic_order_status_changed, base)
+    assert tx(db, bookshop.get, n, NOW, URL)["librisoft_cancel_told_at"] is None
+    tx(db, handlers.on_classic_order_status_changed,
+       dict(base, cancelled=True, cancelled_at=told))
+    view = tx(db, bookshop.get, n, NOW, URL)
+    assert view["librisoft_cancel_told_at"].startswith("2022-03-30T10:00")
+    assert view["librisoft_cancel_done_at"] is None
+    tx(db, handlers.on_classic_order_status_changed,
+       dict(base, cancelled=True, cancelled_at=told, cancellation_acknowledged=True,
+            cancellation_acknowledged_at="2022-03-30T11:00:00+00:00"))
+    assert tx(db, bookshop.get, n, NOW, URL)["librisoft_cancel_done_at"].startswith(
+        "2022-03-30T11:00")
+
+
+def test_a_cancelled_grouped_order_says_whether_it_had_been_validated(db):
+    events = Events()
+    go = create(db, events)
+    tx(db, bookshop.cancel, go["number"], "Titre épuisé", NOW, events, URL)
+    assert events.of("grouped_order_cancelled")[0]["validated_at"] is None

@@ -86,6 +86,11 @@ def validated():
     }
 
 
+# what classic_order_status_changed says of an order that was not cancelled
+NOT_CANCELLED = {"cancelled": False, "cancelled_at": None, "cancellation_acknowledged": False,
+                 "cancellation_acknowledged_at": None}
+
+
 @pytest.fixture
 def document():
     """A CollectivityDocumentV1 payload as baskets publishes it (quote_requested or

@@ -11,6 +11,7 @@ from services.common.contracts.events import make_envelope
 from services.common.messaging_models import messaging_tables
 from services.librisoft_bridge.models import order_lines, orders
 from tests.unit.librisoft_bridge.test_bridge_orders_web import ack, listing, post_status
+from tests.unit.librisoft_bridge.conftest import NOT_CANCELLED
 
 EVENTS = {"quote": "quote_requested", "collectivity_order": "collectivity_order_placed"}
 
@@ -159,9 +160,10 @@ def test_librisoft_lists_each_kind_and_picks_it_up(service, db, api_key, validat
     assert listing(service, api_key, source_kind="quote")[1]["total"] == 0
     assert outbox_payloads(db) == [
         {"order_number": quote, "source_kind": "quote", "source_number": 12,
-         "picked_up": True, "librisoft_number": "", "status": ""},
+         "picked_up": True, "librisoft_number": "", "status": "", **NOT_CANCELLED},
         {"order_number": order, "source_kind": "collectivity_order", "source_number": 12,
-         "picked_up": True, "librisoft_number": "CC-2001", "status": "Préparation commande"}]
+         "picked_up": True, "librisoft_number": "CC-2001", "status": "Préparation commande",
+         **NOT_CANCELLED}]
 
 
 def test_rpc_filters_by_kind(service, taken):

@@ -8,6 +8,7 @@ import pytest
 from services.common.contracts.events import CollectivityDocumentV1
 from services.common.errors import DomainError
 from services.librisoft_bridge import orders
+from tests.unit.librisoft_bridge.conftest import NOT_CANCELLED
 
 
 def loaded(payload):
@@ -139,4 +140,4 @@ def test_the_kinds_are_listed_and_named():
                                 "state": "picked_up", "librisoft_number": None,
                                 "librisoft_status": None}) == {
         "order_number": 3, "source_kind": "quote", "source_number": 12, "picked_up": True,
-        "librisoft_number": "", "status": ""}
+        "librisoft_number": "", "status": "", **NOT_CANCELLED}
