@@ -81,9 +81,11 @@ def start_payment(session, provider, data, now, record) -> dict:
             existing.description, existing.customer_email, existing.return_url,
             existing.idempotency_key), req)
         return start_view(existing)
-    domain.check_not_already_paid(session.scalars(select(Payment.state).where(
-        Payment.reference_kind == req.reference_kind,
-        Payment.reference_id == req.reference_id)))
+    domain.check_not_already_paid(  # money taken late and given back does not count
+        p.state for p in session.scalars(select(Payment).where(
+            Payment.reference_kind == req.reference_kind,
+            Payment.reference_id == req.reference_id))
+        if not any(r.late for r in p.refunds))
     payment = Payment(id="pay_" + secrets.token_urlsafe(16), reference_kind=req.reference_kind,
                       reference_id=req.reference_id, amount=req.amount,
                       description=req.description, customer_email=req.customer_email,

@@ -169,6 +169,8 @@ def test_a_success_after_a_failure_is_refunded_at_once(db, provider, record, fai
     again = callback(db, record, event("payment.succeeded", chk, "evt_again"))
     assert again["status"] == "ignored"
     assert record.types() == ["payment_failed", "payment_refunded"]
+    # the buyer may still pay: money given back does not count as paid
+    assert start(db, provider, record, idempotency_key="sub-154-b")["state"] == "processing"
 
 
 def test_a_late_capture_only_follows_a_failure(db, provider, record):
