@@ -142,6 +142,9 @@ def apply_callback(session, provider, event: CallbackEvent, now, record) -> dict
             raise invalid("Le montant notifié ne correspond pas au montant du paiement.")
         target = PAYMENT_EVENTS[event.type]
         outcome = "ignored"
+        if target == domain.SUCCEEDED and (domain.can_move(payment.state, target) or
+                                           domain.late_success(payment.state, target)):
+            _captured(session, provider, payment)
         if domain.can_move(payment.state, target):
             _move(session, payment, target, event.occurred_at, now, record)
             outcome = "applied"
@@ -152,6 +155,14 @@ def apply_callback(session, provider, event: CallbackEvent, now, record) -> dict
                               payment_id=payment.id, outcome=outcome, received_at=now))
     session.flush()
     return {"status": outcome, "payment_id": payment.id, "state": payment.state}
+
+
+def _captured(session, provider, payment):
+    """A provider that keeps its own records (the sandbox) learns that its signed success
+    notification was taken: the money is captured, and can be refunded."""
+    hook = getattr(provider, "captured", None)
+    if hook is not None:
+        hook(session, payment.checkout_id)
 
 
 # ---- refunds --------------------------------------------------------------------------------

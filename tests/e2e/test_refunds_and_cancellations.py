@@ -89,6 +89,17 @@ def test_a_success_after_a_refusal_or_a_cancellation_is_refunded_told_and_shown(
     # the same success notified again, by a signed callback: nothing more
     assert signed_success(suite, checkout, "14.90")["status"] == "ignored"
 
+    # 1b. refused, then a success callback signed with the sandbox's secret (the test)
+    signed = grouped.subscribe(suite, token, "Signe", "Tardif", 1)
+    checkout = start_payment(suite, token, signed)
+    click(checkout, "refuse")
+    wait_until(lambda: grouped.buyer_status(suite, token, signed)["last_payment_state"] ==
+               "refused", timeout=SLOW, message="the refusal")
+    assert signed_success(suite, checkout, "14.90")["status"] == "refunded"  # not "ignored"
+    (auto,) = wait_until(lambda: auto_refunded(admin, suite, n, signed), timeout=SLOW,
+                         message="the automatic refund after a signed late success")
+    assert auto["label"] == "Remboursé automatiquement : paiement reçu après un refus"
+
     # 2. the bookshop cancels the sub-order while its buyer is on the payment page
     checkout = start_payment(suite, token, cancelled)
     r = admin.post(f"{suite.gateway_url}/api/v1/admin/sub-orders/{cancelled['number']}/"
@@ -102,7 +113,7 @@ def test_a_success_after_a_refusal_or_a_cancellation_is_refunded_told_and_shown(
     assert signed_success(suite, checkout, "29.80")["status"] in ("ignored", "duplicate")
 
     # one refund each, one mail each, and the admin's page says why
-    for sub, amount in ((refused, "14,90"), (cancelled, "29,80")):
+    for sub, amount in ((refused, "14,90"), (signed, "14,90"), (cancelled, "29,80")):
         (payment,) = [p for p in payments_of(suite, sub) if p["refunds"]]
         assert payment["state"] == "refunded" and len(payment["refunds"]) == 1
         (mail,) = smtp.wait_for(sub["email"], subject_contains="Remboursement de",
@@ -113,7 +124,7 @@ def test_a_success_after_a_refusal_or_a_cancellation_is_refunded_told_and_shown(
     assert "Remboursé automatiquement : paiement reçu après un refus" in page.text
     assert "Remboursé automatiquement : paiement reçu après annulation" in page.text
     time.sleep(2)  # anything late would show now
-    for sub in (refused, cancelled):
+    for sub in (refused, signed, cancelled):
         assert len([m for m in smtp.to(sub["email"])
                     if "Remboursement de" in m["Subject"]]) == 1
         assert len([p for p in payments_of(suite, sub) if p["refunds"]]) == 1

@@ -173,6 +173,23 @@ def test_a_success_after_a_failure_is_refunded_at_once(db, provider, record, fai
     assert start(db, provider, record, idempotency_key="sub-154-b")["state"] == "processing"
 
 
+def test_a_signed_success_after_a_refusal_is_refunded_too(db, provider, record):
+    """The issue's own test: a success callback, signed with the sandbox's secret, after the
+    buyer clicked Refuser; once answered "ignored", the money stayed."""
+    started = start(db, provider, record)
+    chk = checkout_id(started)
+    with db.transaction() as s:
+        refused, _ = sandbox.complete_checkout(s, chk, "refuse", NOW)
+        body = s.get(SandboxNotification, refused).body.encode()
+    callback(db, record, parse_notification(body))
+    answer = callback(db, record, event("payment.succeeded", chk, "evt_signed_late"))
+    assert answer["status"] == "refunded" and answer["state"] == "refunded"
+    with db.transaction() as s:
+        assert s.get(SandboxCheckout, chk).status == "paid"
+        assert [r.amount for r in s.query(SandboxRefund)] == [Decimal("14.90")]
+    assert record.types() == ["payment_failed", "payment_refunded"]
+
+
 def test_a_late_capture_only_follows_a_failure(db, provider, record):
     started = start(db, provider, record)
     with db.transaction() as s:
