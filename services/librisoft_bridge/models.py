@@ -120,7 +120,8 @@ class Order(Base):
 class OrderLine(Base):
     """A line as Librisoft takes it. For a grouped order `unit_price_ttc` is the public price and
     the discount columns are null; for a quote or collectivity order they are the frozen prices
-    of baskets (unit price after discount; total = public total less the discount)."""
+    of baskets (unit price after discount, rounded to the cent; total = unit price × quantity =
+    public total less the discount)."""
     __tablename__ = "order_lines"
     __table_args__ = (UniqueConstraint("order_number", "position", name="uq_order_lines_position"),)
 
