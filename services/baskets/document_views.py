@@ -8,6 +8,8 @@ DETAIL_PATHS = {rules.QUOTE: "/mes-devis-collectivite/{number}",
                 rules.ORDER: "/mes-commandes-collectivite/{number}"}
 HISTORY_LABELS = {"placed": "Envoi par la collectivité", "picked_up": "Récupération par LIBRISOFT",
                   "archived": "Devis archivé", "message": "Message envoyé au client",
+                  "librisoft_cancel_told": "Annulation transmise à LIBRISOFT",
+                  "librisoft_cancel_done": "Annulation prise en compte par LIBRISOFT",
                   **rules.ORDER_ACTION_LABELS}
 LINE_FIELDS = ("ean", "title", "quantity", "vat_rate", "public_price_ttc", "unit_price_ttc",
                "discount_percent", "discount_amount", "total_ttc", "total_ht", "vat_amount")
@@ -76,6 +78,13 @@ def document_summary(doc: Document) -> dict:
     }
 
 
+def librisoft_cancellation(doc: Document) -> dict:
+    """When Librisoft was told of the order's cancellation, and when it applied it (or None)."""
+    at = {e.action: iso(e.at) for e in doc.history}
+    return {"librisoft_cancel_told_at": at.get("librisoft_cancel_told"),
+            "librisoft_cancel_done_at": at.get("librisoft_cancel_done")}
+
+
 def document_view(doc: Document, public_url: str, admin=False) -> dict:
     view = document_summary(doc)
     view.update(
@@ -89,6 +98,7 @@ def document_view(doc: Document, public_url: str, admin=False) -> dict:
         picked_up=doc.picked_up_at is not None, picked_up_at=iso(doc.picked_up_at),
         classic_order_number=doc.classic_order_number, closed_at=iso(doc.closed_at),
         cancelled_at=iso(doc.cancelled_at), cancel_reason=doc.cancel_reason,
+        **librisoft_cancellation(doc),
         detail_url=detail_url(doc, public_url))
     if admin:
         view.update(admin_actions(doc))

@@ -135,6 +135,7 @@ def get_mine(session, account, kind, number, public_url) -> dict:
 
 # ---- Librisoft's pickup ---------------------------------------------------------------------
 SOURCE_KINDS = {"quote": rules.QUOTE, "collectivity_order": rules.ORDER}
+LIBRISOFT_CANCEL_TOLD, LIBRISOFT_CANCEL_DONE = "librisoft_cancel_told", "librisoft_cancel_done"
 
 
 def on_classic_order_status_changed(session, payload, now, occurred_at=None):
@@ -169,6 +170,22 @@ def on_classic_order_status_changed(session, payload, now, occurred_at=None):
                                          action="picked_up", from_status=doc.status,
                                          to_status=after, comment=payload.get("status") or ""))
         doc.status = after
+    _librisoft_cancellation(doc, payload, now)
+
+
+def _librisoft_cancellation(doc, payload, now):
+    """The bridge cancelled the classic order of a cancelled order (Librisoft is told: it lists
+    it among the cancellations to apply), then Librisoft acknowledged it: each once in the
+    history, so the bookshop sees that Librisoft knows."""
+    done = {e.action for e in doc.history}
+    for flag, at_key, action in (
+            ("cancelled", "cancelled_at", LIBRISOFT_CANCEL_TOLD),
+            ("cancellation_acknowledged", "cancellation_acknowledged_at",
+             LIBRISOFT_CANCEL_DONE)):
+        if payload.get(flag) and action not in done:
+            doc.history.append(DocumentEvent(
+                at=_time(payload.get(at_key)) or now, actor_id=None, actor_email="LIBRISOFT",
+                action=action, from_status=doc.status, to_status=doc.status, comment=""))
 
 
 def _time(value):

@@ -1,9 +1,11 @@
 """Collectivity prices (reference 001, annexe; Loi Lang). Pure Python, Decimal only.
 
-One rounding rule, documented in docs/prices.md: each line is rounded half-up to the cent, in
-this order — the line's TTC (public unit price TTC × quantity, less the discount rounded to the
-cent), then its HT (TTC / (1 + VAT), rounded), and its VAT is TTC − HT. Totals are sums of the
-rounded lines, so Sous-total HT + Total TVA = Total TTC exactly."""
+One rounding rule, documented in docs/prices.md: what is printed multiplies out. The
+collectivity's unit price TTC is rounded half-up to the cent first (public unit price TTC ×
+(100 − discount) / 100); the line's TTC is that unit price × quantity, exactly; its discount is
+the public total less the line's TTC; its HT is TTC / (1 + VAT) rounded half-up to the cent, and
+its VAT is TTC − HT. Totals are sums of the rounded lines, so Sous-total HT + Total TVA = Total
+TTC exactly and every line is unit price × quantity to the cent."""
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -64,17 +66,20 @@ class Line:
         return cents(self.public_price_ttc * self.quantity)
 
     @property
-    def discount_amount(self) -> Decimal:
-        return cents(self.public_total_ttc * self.discount_percent / 100)
+    def unit_price_ttc(self) -> Decimal:
+        """The collectivity's unit price TTC, rounded to the cent first: the line is this
+        price × quantity, exactly."""
+        return cents(self.public_price_ttc * (100 - self.discount_percent) / 100)
 
     @property
     def total_ttc(self) -> Decimal:
-        return self.public_total_ttc - self.discount_amount
+        return self.unit_price_ttc * self.quantity
 
     @property
-    def unit_price_ttc(self) -> Decimal:
-        """The collectivity's unit price TTC (shown; the line total is what is charged)."""
-        return cents(self.public_price_ttc * (100 - self.discount_percent) / 100)
+    def discount_amount(self) -> Decimal:
+        """The line's discount TTC: what the unit price rounded to the cent leaves off the
+        public total (so public total − discount = line, to the cent)."""
+        return self.public_total_ttc - self.total_ttc
 
     @property
     def public_price_ht(self) -> Decimal:

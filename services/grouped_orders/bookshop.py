@@ -123,7 +123,9 @@ def cancel(session, number, reason, now, record, public_url) -> dict:
             _cancel_sub(session, sub, go, reason[:500], now, record, public_url)
     _move(session, go, {"status": domain.CANCELLED, "cancelled_at": now,
                         "cancel_reason": reason[:1000]})
-    record(session, "grouped_order_cancelled", dict(ref(go, public_url), reason=reason))
+    record(session, "grouped_order_cancelled", dict(
+        ref(go, public_url), reason=reason,
+        validated_at=go.validated_at.isoformat() if go.validated_at else None))
     return grouped_order_view(go, now, public_url)
 
 

@@ -38,6 +38,14 @@ SUB_LABELS = {AWAITING_PAYMENT: "En attente de paiement", PAID: "Payée",
               SUB_CANCELLED: "Annulée"}
 REFUND_LABELS = {None: "", "requested": "Remboursement demandé", "refunded": "Remboursée"}
 
+# why money that was not owed went back by itself (shown to the bookshop, told to the buyer)
+AFTER_CANCELLATION = "paiement reçu après annulation"
+AFTER_FAILURE = "paiement reçu après un refus"
+PAID_TWICE = "paiement reçu alors que la commande était déjà payée"
+WRONG_AMOUNT = "montant reçu différent du montant dû"
+AUTO_REFUND_LABELS = {"requested": "Remboursement automatique demandé",
+                      "refunded": "Remboursé automatiquement"}
+
 DEADLINE_WARNING = "LA DATE LIMITE APPROCHE !"
 
 
@@ -223,6 +231,20 @@ def check_sub_order_action(sub_status: str, group_status: str, action: str):
         raise conflict("Seule une sous-commande en attente de paiement peut être validée.")
     if action == "cancel" and sub_status == SUB_CANCELLED:
         raise conflict("Cette sous-commande est déjà annulée.")
+
+
+def unowed_payment_reason(sub_status: str, group_status: str, late: bool = False,
+                          right_amount: bool = True) -> str:
+    """Why a payment the sub-order does not count is refunded automatically: the sub-order or
+    its grouped order was cancelled, the bank captured after a refusal (`late`), the sub-order
+    was already paid, or the amount was not the one owed."""
+    if sub_status == SUB_CANCELLED or group_status == CANCELLED:
+        return AFTER_CANCELLATION
+    if late:
+        return AFTER_FAILURE
+    if sub_status == PAID:
+        return PAID_TWICE
+    return AFTER_FAILURE if right_amount else WRONG_AMOUNT
 
 
 def payment_outcome(sub_status: str, group_status: str) -> str:

@@ -183,6 +183,17 @@ def _sub_for_payment(session, payload):
     return sub, attempt
 
 
+def _attempt_of(session, sub, attempt, payload, now):
+    """The attempt a payment belongs to; one is recorded if the payment was never attached
+    (grouped_orders stopped between starting it and attaching it)."""
+    if attempt is None:
+        attempt = PaymentAttempt(sub_order_number=sub.number, payment_id=payload["payment_id"],
+                                 idempotency_key=f"sub-{sub.number}-{payload['payment_id']}"[:80],
+                                 state="succeeded", created_at=now)
+        session.add(attempt)
+    return attempt
+
+
 def on_payment_succeeded(session, payload, now, record, public_url):
     sub, attempt = _sub_for_payment(session, payload)
     if sub is None:
@@ -190,8 +201,8 @@ def on_payment_succeeded(session, payload, now, record, public_url):
     if attempt is not None:
         attempt.state = "succeeded"
     go = sub.grouped_order
-    if domain.payment_outcome(sub.status, go.status) == "paid" and \
-            domain.money(payload["amount"]) == domain.money(sub.unit_price * sub.quantity):
+    right_amount = domain.money(payload["amount"]) == domain.money(sub.unit_price * sub.quantity)
+    if domain.payment_outcome(sub.status, go.status) == "paid" and right_amount:
         sub.status, sub.paid_at = domain.PAID, now
         sub.paid_payment_id = payload["payment_id"]
         sub.last_payment_state = "succeeded"
@@ -200,9 +211,15 @@ def on_payment_succeeded(session, payload, now, record, public_url):
     if sub.paid_payment_id == payload["payment_id"]:
         return  # that very payment is already counted
     # cancelled meanwhile, paid twice, or a wrong amount: give the money back
+    attempt = _attempt_of(session, sub, attempt, payload, now)
+    if attempt.refund_state is not None:
+        return  # already asked
+    reason = domain.unowed_payment_reason(sub.status, go.status, right_amount=right_amount)
+    attempt.refund_state, attempt.refund_reason = "requested", reason
+    attempt.refund_amount = domain.money(payload["amount"])
     record(session, "refund_requested", {
         "payment_id": payload["payment_id"], "amount": payload["amount"],
-        "reason": "Sous-commande annulée ou déjà payée", "reference_kind": "sub_order",
+        "reason": f"Remboursement automatique : {reason}.", "reference_kind": "sub_order",
         "reference_id": str(sub.number)})
 
 
@@ -222,10 +239,37 @@ def on_payment_failed(session, payload):
         sub.last_payment_state = payload["state"]
 
 
-def on_payment_refunded(session, payload):
-    sub, _ = _sub_for_payment(session, payload)
-    if sub is not None and sub.paid_payment_id == payload["payment_id"]:
-        sub.refund_state = "refunded"
+def on_payment_refunded(session, payload, now=None, record=None, public_url=""):
+    """The money is back with the buyer: the sub-order's own payment (it was cancelled), or a
+    payment it did not count (after a cancellation or a refusal, twice), refunded
+    automatically. Either way the buyer is told by mail (sub_order_refunded), once."""
+    sub, attempt = _sub_for_payment(session, payload)
+    if sub is None:
+        return
+    go = sub.grouped_order
+    amount = domain.money(payload["amount"])
+    if sub.paid_payment_id == payload["payment_id"]:
+        if sub.refund_state == "refunded":
+            return
+        sub.refund_state, sub.refunded_at = "refunded", now
+        reason = sub.cancel_reason or go.cancel_reason or "Commande annulée"
+        automatic = False
+    else:
+        attempt = _attempt_of(session, sub, attempt, payload, now)
+        if attempt.refund_state == "refunded":
+            return
+        if not attempt.refund_reason:
+            attempt.refund_reason = domain.unowed_payment_reason(
+                sub.status, go.status, late=bool(payload.get("late")))
+        attempt.refund_state, attempt.refunded_at = "refunded", now
+        attempt.refund_amount = amount
+        reason, automatic = attempt.refund_reason, True
+    if record is not None:
+        record(session, "sub_order_refunded", {
+            "sub_order_number": sub.number, "grouped_order": ref(go, public_url),
+            "buyer": buyer(sub), "amount": str(amount), "reason": reason,
+            "automatic": automatic, "payment_id": payload["payment_id"],
+            "refunded_at": (now or sub.created_at).isoformat()})
 
 
 def on_classic_order_status_changed(session, payload):
@@ -238,5 +282,18 @@ def on_classic_order_status_changed(session, payload):
     go.librisoft_number = payload.get("librisoft_number") or go.librisoft_number
     go.librisoft_status = payload.get("status") or ("Récupérée par LIBRISOFT" if
                                                     payload["picked_up"] else go.librisoft_status)
+    if payload.get("cancelled") and go.librisoft_cancel_told_at is None:
+        go.librisoft_cancel_told_at = _moment(payload.get("cancelled_at"))
+    if payload.get("cancellation_acknowledged") and go.librisoft_cancel_done_at is None:
+        go.librisoft_cancel_done_at = _moment(payload.get("cancellation_acknowledged_at"))
+
+
+def _moment(iso_text):
+    from datetime import datetime, timezone
+    try:
+        moment = datetime.fromisoformat(iso_text)
+    except (TypeError, ValueError):
+        return datetime.now(timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 

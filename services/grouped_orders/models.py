@@ -39,6 +39,11 @@ class GroupedOrder(Base):
     classic_order_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
     librisoft_number: Mapped[str | None] = mapped_column(String(40), nullable=True)
     librisoft_status: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    # a cancellation after validation: when the bridge told Librisoft, when Librisoft took it
+    librisoft_cancel_told_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True),
+                                                                      nullable=True)
+    librisoft_cancel_done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True),
+                                                                      nullable=True)
     # loaded when a view needs them, not on every lookup (a subscription must not read the
     # whole list of its grouped order's sub-orders)
     subs: Mapped[list["SubOrder"]] = relationship(back_populates="grouped_order",
@@ -64,6 +69,7 @@ class SubOrder(Base):
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
     paid_payment_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     refund_state: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    refunded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     last_payment_state: Mapped[str | None] = mapped_column(String(20), nullable=True)
     grouped_order: Mapped[GroupedOrder] = relationship(back_populates="subs")
     attempts: Mapped[list["PaymentAttempt"]] = relationship(
@@ -79,4 +85,10 @@ class PaymentAttempt(Base):
     state: Mapped[str] = mapped_column(String(20))
     redirect_url: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # money that arrived although it was not owed (after a refusal, a cancellation, twice):
+    # refunded automatically, and why
+    refund_state: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    refund_reason: Mapped[str] = mapped_column(String(200), default="")
+    refund_amount: Mapped[Decimal | None] = mapped_column(Numeric(10, 2), nullable=True)
+    refunded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     sub_order: Mapped[SubOrder] = relationship(back_populates="attempts")

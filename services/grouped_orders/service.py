@@ -133,7 +133,7 @@ class GroupedOrdersService(MessagingService):
 
     @consumes("payment_refunded")
     def on_payment_refunded(self, session, payload, envelope):
-        handlers.on_payment_refunded(session, payload)
+        handlers.on_payment_refunded(session, payload, now(), self.store.record, public_url())
 
     @consumes("classic_order_status_changed")
     def on_classic_order_status_changed(self, session, payload, envelope):

@@ -42,9 +42,22 @@ def sub_view(sub) -> dict:
             "cancelled_at": iso(sub.cancelled_at), "cancel_reason": sub.cancel_reason,
             "refund_state": sub.refund_state,
             "refund_label": domain.REFUND_LABELS.get(sub.refund_state, ""),
+            "refunded_at": iso(sub.refunded_at),
             "last_payment_state": sub.last_payment_state,
             "payment_attempts": len(sub.attempts),
+            "automatic_refunds": [auto_refund_view(a) for a in sub.attempts if a.refund_state],
             "last_payment_id": last.payment_id if last else None}
+
+
+def auto_refund_view(attempt) -> dict:
+    """A payment the sub-order did not count, refunded by itself: "Remboursé automatiquement :
+    paiement reçu après annulation"."""
+    label = domain.AUTO_REFUND_LABELS[attempt.refund_state]
+    return {"payment_id": attempt.payment_id, "state": attempt.refund_state,
+            "reason": attempt.refund_reason,
+            "amount": str(attempt.refund_amount) if attempt.refund_amount is not None else None,
+            "refunded_at": iso(attempt.refunded_at),
+            "label": f"{label} : {attempt.refund_reason}" if attempt.refund_reason else label}
 
 
 def summary_view(subs) -> dict:
@@ -74,6 +87,8 @@ def grouped_order_view(go, now, public_url, with_subs=True) -> dict:
         "made_available_at": iso(go.made_available_at), "cancelled_at": iso(go.cancelled_at),
         "cancel_reason": go.cancel_reason, "classic_order_number": go.classic_order_number,
         "librisoft_number": go.librisoft_number, "librisoft_status": go.librisoft_status,
+        "librisoft_cancel_told_at": iso(go.librisoft_cancel_told_at),
+        "librisoft_cancel_done_at": iso(go.librisoft_cancel_done_at),
         "summary": summary_view(subs),
         "validation_blockers": domain.validation_blockers(
             go.status, go.deadline, now, [as_rule(x) for x in subs]),

@@ -107,6 +107,11 @@ class Order(Base):
     librisoft_number: Mapped[str | None] = mapped_column(String(O["librisoft_number"]))
     librisoft_status: Mapped[str | None] = mapped_column(String(O["librisoft_status"]))
     status_updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # cancelled on the suite's side (grouped order or collectivity order cancelled): Librisoft
+    # lists it among the cancellations to apply and acknowledges it, like a pickup
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    cancellation_acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     placed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # e.g. validated_at
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -115,7 +120,8 @@ class Order(Base):
 class OrderLine(Base):
     """A line as Librisoft takes it. For a grouped order `unit_price_ttc` is the public price and
     the discount columns are null; for a quote or collectivity order they are the frozen prices
-    of baskets (unit price after discount; total = public total less the discount)."""
+    of baskets (unit price after discount, rounded to the cent; total = unit price × quantity =
+    public total less the discount)."""
     __tablename__ = "order_lines"
     __table_args__ = (UniqueConstraint("order_number", "position", name="uq_order_lines_position"),)
 

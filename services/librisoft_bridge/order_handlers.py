@@ -18,7 +18,12 @@ from .models import order_lines, orders
 
 log = logging.getLogger(__name__)
 
-DATETIMES = ("picked_up_at", "status_updated_at", "placed_at", "created_at", "updated_at")
+DATETIMES = ("picked_up_at", "status_updated_at", "placed_at", "created_at", "updated_at",
+             "cancelled_at", "cancellation_acknowledged_at")
+
+
+class SourceNotTakenYet(Exception):
+    """A cancellation arrived before the order it cancels: the inbox retries it later."""
 
 
 def utcnow():
@@ -59,8 +64,13 @@ def list_orders(db, status="all", source_kind=None, page=1, per_page=50) -> dict
     states, kind = rules.list_filter(status, source_kind)
     page, per_page = domain.page_window(page, per_page, rules.MAX_PER_PAGE)
     conditions = []
-    if states:
+    if states == (rules.CANCELLED,):  # the cancellations Librisoft has to apply
+        conditions += [orders.c.cancelled_at.is_not(None), orders.c.state == rules.PICKED_UP,
+                       orders.c.cancellation_acknowledged_at.is_(None)]
+    elif states:
         conditions.append(orders.c.state.in_(states))
+        if states == (rules.PENDING,):  # a cancelled order is no longer to pick up
+            conditions.append(orders.c.cancelled_at.is_(None))
     if kind:
         conditions.append(orders.c.source_kind == kind)
     with db.transaction() as session:
@@ -106,6 +116,34 @@ def post_status(db, number, body, record_event) -> dict:
                    record_event)
 
 
+def acknowledge_cancellation(db, number, record_event) -> dict:
+    """Librisoft applied the cancellation of a picked-up order: once, with one event."""
+    return _change(db, number, rules.cancellation_acknowledgement, record_event)
+
+
+def cancel_source(session, kind, source_number, reason, record_event, must_exist,
+                  now=None) -> bool:
+    """The grouped order or collectivity order `source_number` was cancelled: its classic order
+    is cancelled, once, with a classic_order_status_changed event (in the inbox's session).
+    None made yet: nothing to do, unless `must_exist` (the source was validated or placed, so
+    its order is on its way): SourceNotTakenYet, and the inbox retries."""
+    row = session.execute(select(orders).where(
+        orders.c.source_kind == kind, orders.c.source_number == source_number)
+        .with_for_update()).mappings().first()
+    if row is None:
+        if must_exist:
+            raise SourceNotTakenYet(f"{kind} {source_number}: no classic order yet to cancel")
+        return False
+    now = now or utcnow()
+    changes = rules.cancellation(row, reason, now)
+    if not changes:
+        return False
+    session.execute(update(orders).where(orders.c.number == row["number"])
+                    .values(updated_at=now, **changes))
+    record_event(session, rules.status_event({**row, **changes}))
+    return True
+
+
 def _change(db, number, decide, record_event) -> dict:
     key = rules.order_number(number)
     with db.transaction() as session:
@@ -142,6 +180,8 @@ def _views(session, rows) -> list:
                           for name in DATETIMES}}
         view["lines"] = lines.get(row["number"], [])
         view["picked_up"] = row["state"] == rules.PICKED_UP
+        view["cancelled"] = row["cancelled_at"] is not None
+        view["cancellation_acknowledged"] = row["cancellation_acknowledged_at"] is not None
         view["total_quantity"] = sum(line["quantity"] for line in view["lines"])
         views.append(view)
     return views

@@ -8,9 +8,9 @@ its status, free text such as "Attente fournisseur(s)" or "Préparation commande
 likes; posting a status implies the order was picked up. Every function returns the changes to
 store (an empty dict when nothing changes) and raises DomainError for bad input."""
 from datetime import datetime, timezone
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from services.common.errors import invalid, not_found
+from services.common.errors import conflict, invalid, not_found
 
 from . import values as v
 from .domain import MAX_PRICE, vat_rate
@@ -20,7 +20,9 @@ SOURCE_KINDS = (GROUPED_ORDER, COLLECTIVITY_ORDER, QUOTE)
 DOCUMENT_LABELS = {QUOTE: "Demande de devis", COLLECTIVITY_ORDER: "Commande collectivité"}
 PENDING, PICKED_UP = "pending", "picked_up"
 STATES = (PENDING, PICKED_UP)
-LIST_FILTERS = (PENDING, PICKED_UP, "all")
+CANCELLED = "cancelled"  # a listing filter: the cancellations Librisoft has to apply
+LIST_FILTERS = (PENDING, PICKED_UP, CANCELLED, "all")
+CANCEL_REASON_MAX = 1000
 MAX_PER_PAGE = 500
 MAX_QUANTITY = 1_000_000
 MAX_NUMBER = 2**31 - 1  # Integer columns: a larger number is no order of ours
@@ -32,7 +34,8 @@ ORDER_TEXT_SIZES = {"client_number": 50, "client_name": 200, "initiator_email": 
 
 
 def money(amount: Decimal) -> Decimal:
-    return amount.quantize(v.CENT)
+    """To the cent, half-up (docs/prices.md), whatever the decimal context says."""
+    return amount.quantize(v.CENT, rounding=ROUND_HALF_UP)
 
 
 def from_grouped_order(payload: dict) -> dict:
@@ -83,12 +86,12 @@ def from_grouped_order(payload: dict) -> dict:
 def from_document(kind: str, payload: dict) -> dict:
     """The classic order of a collectivity's quote request (kind "quote") or order
     ("collectivity_order"), a loaded CollectivityDocumentV1 payload: {"order": columns,
-    "lines": [columns]}, its frozen lines as baskets priced them. A line's total is the public
-    total less the discount, each rounded half-up to the cent by baskets: it is taken as sent,
-    never recomputed as unit price × quantity. Refused (DomainError) when the payload cannot
-    make a sound order: no line, a quantity under 1, line totals that do not add up to
-    totals.total_ttc to the cent, a bad EAN13 or VAT rate, an amount out of its column's range,
-    a text too long for its column."""
+    "lines": [columns]}, its frozen lines as baskets priced them (docs/prices.md: the unit price
+    is rounded to the cent first, the line is unit price × quantity exactly, HT + VAT = TTC).
+    Refused (DomainError) when the payload cannot make a sound order: no line, a quantity under
+    1, a line whose total is not unit price × quantity or whose HT + VAT is not its total, line
+    totals that do not add up to totals.total_ttc to the cent, a bad EAN13 or VAT rate, an
+    amount out of its column's range, a text too long for its column."""
     errors = {}
     texts = {name: payload.get(source) or "" for name, source in (
         ("client_number", "client_number"), ("client_name", "client_name"),
@@ -151,6 +154,15 @@ def _document_line(errors, position, line) -> dict:
     if not 0 <= line["discount_percent"] <= 100:
         errors[f"{prefix}.discount_percent"] = [
             f"remise entre 0 et 100 % attendue, reçu {line['discount_percent']}."]
+    if 1 <= quantity <= MAX_QUANTITY and \
+            money(line["unit_price_ttc"]) * quantity != money(line["total_ttc"]):
+        errors[f"{prefix}.total_ttc"] = [
+            f"{quantity} × {money(line['unit_price_ttc'])} = "
+            f"{money(line['unit_price_ttc']) * quantity}, reçu {money(line['total_ttc'])}."]
+    elif money(line["total_ht"]) + money(line["vat_amount"]) != money(line["total_ttc"]):
+        errors[f"{prefix}.vat_amount"] = [
+            f"HT {money(line['total_ht'])} + TVA {money(line['vat_amount'])} ≠ TTC "
+            f"{money(line['total_ttc'])}."]
     return {"position": position,
             "ean": _parsed(errors, f"{prefix}.ean", v.ean13, line.get("ean")),
             "title": title,
@@ -218,6 +230,28 @@ def status_changes(order: dict, update: dict, now: datetime) -> dict:
     return changes
 
 
+def cancellation(order: dict, reason: str, now: datetime) -> dict:
+    """The source (grouped order, collectivity order) was cancelled: the order is cancelled,
+    once. A picked-up order then waits among the cancellations Librisoft has to apply; one not
+    yet picked up leaves the pending list (nothing to apply)."""
+    if order["cancelled_at"] is not None:
+        return {}
+    return {"cancelled_at": now, "cancel_reason": (reason or "").strip()[:CANCEL_REASON_MAX]}
+
+
+def cancellation_acknowledgement(order: dict, now: datetime) -> dict:
+    """Librisoft applied the cancellation: nothing changes once it has; an order that is not
+    cancelled has no cancellation to acknowledge."""
+    if order["cancelled_at"] is None:
+        raise conflict(f"La commande n° {order['number']} n'est pas annulée : aucune annulation "
+                       "à prendre en compte.")
+    if order["cancellation_acknowledged_at"] is not None:
+        return {}
+    changes = acknowledgement(order, now)  # it knew the order, then
+    changes["cancellation_acknowledged_at"] = now
+    return changes
+
+
 def clean_status(body) -> dict:
     """{"status", "librisoft_number"} from Librisoft's JSON body, or DomainError (French)."""
     if not isinstance(body, dict):
@@ -239,10 +273,24 @@ def clean_status(body) -> dict:
 
 def status_event(order: dict) -> dict:
     """The classic_order_status_changed payload of an order's current state."""
+    cancelled_at = order.get("cancelled_at")
+    acknowledged_at = order.get("cancellation_acknowledged_at")
     return {"order_number": order["number"], "source_kind": order["source_kind"],
             "source_number": order["source_number"], "picked_up": order["state"] == PICKED_UP,
             "librisoft_number": order["librisoft_number"] or "",
-            "status": order["librisoft_status"] or ""}
+            "status": order["librisoft_status"] or "",
+            "cancelled": cancelled_at is not None,
+            "cancelled_at": _iso(cancelled_at),
+            "cancellation_acknowledged": acknowledged_at is not None,
+            "cancellation_acknowledged_at": _iso(acknowledged_at)}
+
+
+def _iso(moment):
+    if moment is None:
+        return None
+    if moment.tzinfo is None:  # SQLite keeps no offset: every time stored here is UTC
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.isoformat()
 
 
 def order_number(value) -> int:

@@ -110,6 +110,11 @@ class OrderOut(Schema):
     librisoft_number = fields.String(allow_none=True)
     librisoft_status = fields.String(allow_none=True)
     status_updated_at = fields.DateTime(allow_none=True)
+    cancelled = fields.Boolean()            # cancelled on the suite's side
+    cancelled_at = fields.DateTime(allow_none=True)
+    cancel_reason = fields.String(allow_none=True)
+    cancellation_acknowledged = fields.Boolean()
+    cancellation_acknowledged_at = fields.DateTime(allow_none=True)
     client_number = fields.String()
     client_name = fields.String()
     initiator_email = fields.String()

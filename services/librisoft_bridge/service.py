@@ -9,7 +9,7 @@ from services.common.nameko_glue import MessagingService, Store, consumes, rpc
 
 from . import feeds, handlers, import_worker, order_handlers, web
 from .models import Base
-from .orders import COLLECTIVITY_ORDER, QUOTE
+from .orders import COLLECTIVITY_ORDER, GROUPED_ORDER, QUOTE
 from .schemas import (ArticleOut, ArticleReportOut, ClientOut, ClientReportOut, OrderOut,
                       OrderPageOut, SearchResultOut)
 
@@ -83,6 +83,21 @@ class LibrisoftBridgeService(MessagingService):
     def on_collectivity_order_placed(self, session, payload, envelope):
         take_or_park(order_handlers.take_document, session, COLLECTIVITY_ORDER, payload)
 
+    @consumes("grouped_order_cancelled")
+    def on_grouped_order_cancelled(self, session, payload, envelope):
+        """A validated grouped order's classic order is cancelled (its validation date says one
+        was made; a grouped order cancelled before validation has none)."""
+        order_handlers.cancel_source(session, GROUPED_ORDER, payload["number"],
+                                     payload["reason"], self._record_order_event,
+                                     must_exist=bool(payload.get("validated_at")))
+
+    @consumes("collectivity_order_status_changed")
+    def on_collectivity_order_status_changed(self, session, payload, envelope):
+        if payload["action"] == "cancelled":
+            order_handlers.cancel_source(session, COLLECTIVITY_ORDER, payload["number"],
+                                         payload.get("reason") or "", self._record_order_event,
+                                         must_exist=True)
+
     # ---- webservice ----------------------------------------------------------------------
     @web.route("GET", "/health")
     def http_health(self, request):
@@ -112,6 +127,11 @@ class LibrisoftBridgeService(MessagingService):
     def http_ack_order(self, request, number):
         return OrderOut().dump(
             order_handlers.acknowledge(self.store.db, number, self._record_order_event))
+
+    @web.route("POST", "/orders/<number>/cancellation/ack")
+    def http_ack_order_cancellation(self, request, number):
+        return OrderOut().dump(order_handlers.acknowledge_cancellation(
+            self.store.db, number, self._record_order_event))
 
     @web.route("POST", "/orders/<number>/status")
     def http_post_order_status(self, request, number):

@@ -54,6 +54,8 @@ MAILS = {
                        lambda p: p["buyer"]["email"]),
     "sub_order_cancelled": ("Annulation de votre commande n° {sub_order_number}",
                             lambda p: p["buyer"]["email"]),
+    "sub_order_refunded": ("Remboursement de {amount_label} — commande n° {sub_order_number}",
+                           lambda p: p["buyer"]["email"]),
     "payment_failed": ("Votre paiement n'a pas abouti", lambda p: p["customer_email"]),
     "quote_requested": ("Demande de devis n° {number} enregistrée",
                         lambda p: [p["placed_by_email"], p["basket_creator_email"],
@@ -82,6 +84,8 @@ def render(kind: str, payload: dict, public_url: str) -> tuple:
         context["role_label"] = ROLE_LABELS.get(payload["role"], payload["role"])
     if kind == "password_reset_requested":
         context["expires_at_label"] = paris_time(payload["expires_at"])
+    if kind == "sub_order_refunded":
+        context["amount_label"] = eur(payload["amount"])
     if kind == "collectivity_message_sent":
         context["kind_label"] = "demande de devis" if payload["kind"] == "quote" else "commande"
     body = _env.get_template(f"{kind}.txt").render(**context)

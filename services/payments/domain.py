@@ -4,6 +4,11 @@ state machine, the checks on a payment request and on a refund. Pure Python: no 
     pending --> processing --> succeeded --> refunded
        |            |--------> refused | cancelled | error
        '--> error   (the provider could not even open its page)
+
+A success notified after a refusal, an abandon or an error (a bank that captured after all) is
+the one way back: the money was taken although the buyer was told it was not, so it is recorded
+(succeeded, without telling anyone it was paid) and refunded at once, in the same transaction
+(`late_success`).
 """
 import re
 from dataclasses import dataclass
@@ -34,6 +39,9 @@ TRANSITIONS = {
     REFUSED: frozenset(), CANCELLED: frozenset(), ERROR: frozenset(), REFUNDED: frozenset(),
 }
 
+LATE_SUCCESS_REASON = ("Paiement reçu après un refus ou un abandon : remboursé "
+                       "automatiquement.")
+
 FAILURE_REASONS = {
     REFUSED: "Paiement refusé par la banque de l'acheteur.",
     CANCELLED: "Paiement abandonné par l'acheteur.",
@@ -62,6 +70,12 @@ def move(current: str, target: str) -> str:
         raise conflict(f"Un paiement « {STATE_LABELS.get(current, current)} » ne peut pas passer "
                        f"à « {STATE_LABELS.get(target, target)} ».")
     return target
+
+
+def late_success(current: str, target: str) -> bool:
+    """A success notified once the payment had failed (refused, cancelled, error): the money is
+    taken and must go back, automatically."""
+    return target == SUCCEEDED and current in FAILED_STATES
 
 
 # ---- money ----------------------------------------------------------------------------------

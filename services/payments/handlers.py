@@ -24,7 +24,7 @@ def _iso(value):
 
 def refund_view(r: Refund) -> dict:
     return {"refund_id": r.id, "amount": domain.money_str(r.amount), "state": r.state,
-            "created_at": _iso(r.created_at)}
+            "reason": r.reason, "late": bool(r.late), "created_at": _iso(r.created_at)}
 
 
 def payment_view(p: Payment) -> dict:
@@ -91,9 +91,11 @@ def start_payment(session, provider, data, now, record) -> dict:
     existing = _by_key(session, req)
     if existing is not None:
         return start_view(existing)
-    domain.check_not_already_paid(session.scalars(select(Payment.state).where(
-        Payment.reference_kind == req.reference_kind,
-        Payment.reference_id == req.reference_id)))
+    domain.check_not_already_paid(  # money taken late and given back does not count
+        p.state for p in session.scalars(select(Payment).where(
+            Payment.reference_kind == req.reference_kind,
+            Payment.reference_id == req.reference_id))
+        if not any(r.late for r in p.refunds))
     payment = Payment(id="pay_" + secrets.token_urlsafe(16), reference_kind=req.reference_kind,
                       reference_id=req.reference_id, amount=req.amount,
                       description=req.description, customer_email=req.customer_email,
@@ -140,9 +142,12 @@ def list_payments(session, reference_kind, reference_id) -> list:
 
 
 # ---- provider notifications -----------------------------------------------------------------
-def apply_callback(session, provider_name, event: CallbackEvent, now, record) -> dict:
+def apply_callback(session, provider, event: CallbackEvent, now, record) -> dict:
     """Apply a verified notification once: its event id is recorded with the state change. A
-    duplicate changes nothing; a notification that would move the state backwards is ignored."""
+    duplicate changes nothing; a notification that would move the state backwards is ignored,
+    except a success after a failure: that money is refunded at once through `provider`
+    (answered "refunded"), never kept."""
+    provider_name = provider.name
     payment = session.scalar(select(Payment).where(
         Payment.provider == provider_name, Payment.checkout_id == event.checkout_id)
         .with_for_update())  # concurrent notifications of one payment run one after the other
@@ -158,13 +163,27 @@ def apply_callback(session, provider_name, event: CallbackEvent, now, record) ->
             raise invalid("Le montant notifié ne correspond pas au montant du paiement.")
         target = PAYMENT_EVENTS[event.type]
         outcome = "ignored"
+        if target == domain.SUCCEEDED and (domain.can_move(payment.state, target) or
+                                           domain.late_success(payment.state, target)):
+            _captured(session, provider, payment)
         if domain.can_move(payment.state, target):
             _move(session, payment, target, event.occurred_at, now, record)
             outcome = "applied"
+        elif domain.late_success(payment.state, target):
+            _refund_late_success(session, provider, payment, now, record)
+            outcome = "refunded"
     session.add(ProviderEvent(provider=provider_name, event_id=event.event_id, type=event.type,
                               payment_id=payment.id, outcome=outcome, received_at=now))
     session.flush()
     return {"status": outcome, "payment_id": payment.id, "state": payment.state}
+
+
+def _captured(session, provider, payment):
+    """A provider that keeps its own records (the sandbox) learns that its signed success
+    notification was taken: the money is captured, and can be refunded."""
+    hook = getattr(provider, "captured", None)
+    if hook is not None:
+        hook(session, payment.checkout_id)
 
 
 # ---- refunds --------------------------------------------------------------------------------
@@ -172,7 +191,16 @@ def _refund_succeeded(session, payment, refund, now, record):
     refund.state, refund.updated_at = "succeeded", now
     _move(session, payment, domain.REFUNDED, now, now, record)
     record(session, "payment_refunded", dict(_result(payment, now, refund.amount),
-                                             refund_id=refund.id))
+                                             refund_id=refund.id, reason=refund.reason,
+                                             late=refund.late))
+
+
+def _refund_late_success(session, provider, payment, now, record):
+    """The money of a payment the buyer was told had failed: recorded as taken (no
+    payment_succeeded: nothing is paid by it) and given back in full at once."""
+    payment.state, payment.updated_at = domain.SUCCEEDED, now
+    _refund(session, provider, payment, payment.amount, domain.LATE_SUCCESS_REASON, now, record,
+            late=True)
 
 
 def _confirm_refund(session, payment, provider_ref, now, record) -> str:
@@ -197,15 +225,19 @@ def refund_payment(session, provider, payment_id, amount, reason, now, record,
     if any(r.state == "pending" for r in payment.refunds) or \
             not domain.refund_needed(payment.state, payment.amount, amount):
         return payment_view(payment)
+    _refund(session, provider, payment, amount, reason, now, record)
+    session.flush()
+    return payment_view(payment)
+
+
+def _refund(session, provider, payment, amount, reason, now, record, late=False):
     if provider.name != payment.provider:
         raise ProviderError(f"payment {payment.id} belongs to provider {payment.provider}")
     result = provider.refund(session, RefundRequest(payment.id, payment.checkout_id, amount,
                                                     reason or ""))
     refund = Refund(id="rfn_" + secrets.token_urlsafe(12), payment=payment, amount=amount,
-                    reason=(reason or "")[:500], state="pending",
+                    reason=(reason or "")[:500], state="pending", late=late,
                     provider_ref=result.provider_ref, created_at=now, updated_at=now)
     session.add(refund)
     if result.confirmed:
         _refund_succeeded(session, payment, refund, now, record)
-    session.flush()
-    return payment_view(payment)

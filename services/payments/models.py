@@ -4,8 +4,8 @@ records (its checkouts, refunds and the notifications it sends back)."""
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import (DateTime, ForeignKey, Index, Integer, Numeric, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import (Boolean, DateTime, ForeignKey, Index, Integer, Numeric, String, Text,
+                        UniqueConstraint, false)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.common.db import make_base
@@ -47,7 +47,7 @@ class ProviderEvent(Base):
     event_id: Mapped[str] = mapped_column(String(100))
     type: Mapped[str] = mapped_column(String(40))
     payment_id: Mapped[str] = mapped_column(String(40))
-    outcome: Mapped[str] = mapped_column(String(20))  # applied | ignored
+    outcome: Mapped[str] = mapped_column(String(20))  # applied | ignored | refunded
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     __table_args__ = (UniqueConstraint("provider", "event_id", name="uq_provider_events_id"),)
 
@@ -60,6 +60,8 @@ class Refund(Base):
     amount: Mapped[Decimal] = mapped_column(MONEY)
     reason: Mapped[str] = mapped_column(String(500), default="")
     state: Mapped[str] = mapped_column(String(20))  # pending | succeeded
+    # the money of a success notified after a failure, given back automatically
+    late: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     provider_ref: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

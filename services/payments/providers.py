@@ -10,6 +10,10 @@ A provider is an object with a `name` and three operations:
 - `verify_callback(headers, raw_body, now) -> CallbackEvent`: checks a notification's signature
   and reads it; raises `CallbackRejected` (400) for anything unsigned, forged, stale or unreadable.
 
+A provider that keeps records of its own may also have `captured(session, checkout_id)`: called
+when a verified success notification is taken (even one arriving after a refusal), so that its
+records say the money was captured and a refund of it goes through.
+
 `session` is the payments unit of work: a provider that keeps records in the payments database
 (the sandbox) writes them in the same transaction as the payment; a remote provider ignores it.
 Failing to reach the provider raises `ProviderError`."""

@@ -2,7 +2,8 @@
 
 - `GET /sandbox/checkout/<checkout_id>`: merchant, description, amount, and the buttons
   Payer / Refuser / Abandonner, plus a small "Simuler une erreur technique" button;
-- `POST` to the same address with `action` = pay | refuse | abandon | error: the outcome is
+- `POST` to the same address with `action` = pay | refuse | abandon | error (or late_pay, a
+  capture after a failure, see `sandbox`): the outcome is
   recorded, its signed notification is sent to the callback endpoint from a greenthread, and
   the buyer is redirected (303) to the payment's return URL with `?payment=<payment_id>`.
 
@@ -54,7 +55,7 @@ def submit(db, request, checkout_id, now, deliver_soon):
     """Record the buyer's click; `deliver_soon(notification_id)` sends its notification."""
     request.max_content_length = MAX_FORM_BYTES
     action = request.form.get("action")
-    if action not in sandbox.ACTIONS:
+    if action not in sandbox.ACTIONS and action != sandbox.LATE_PAY:
         return web.message_page(400, "Choix inconnu",
                                 "Choisissez Payer, Refuser ou Abandonner sur la page de paiement.")
     with db.transaction() as session:

@@ -70,7 +70,7 @@ class PaymentsService(MessagingService):
         event = provider.verify_callback(request.headers,
                                          web.read_body(request, MAX_CALLBACK_BYTES), now())
         try:
-            return self._do_once(handlers.apply_callback, provider.name, event, now(),
+            return self._do_once(handlers.apply_callback, provider, event, now(),
                                  self.store.record)
         except IntegrityError:  # the same event id, applied meanwhile by another worker
             return {"status": "duplicate"}

@@ -73,7 +73,7 @@ def test_a_basket_priced_to_the_cent_along_the_chain(suite, s, people, articles,
     assert (basket["state"], basket["client_number"], basket["owner_email"]) == \
         ("draft", "16", people["utilisateur"]["email"])
 
-    quantities = {"cemetery": 1, "western": 3, "vat20": 2, "vat2_1": 4, "school": 1}
+    quantities = {"cemetery": 1, "western": 28, "vat20": 2, "vat2_1": 4, "school": 1}
     for key, quantity in quantities.items():
         r = user.post(url(suite, f"/baskets/{bid}/lines"),
                       json={"ean": articles[key]["ean"], "quantity": quantity})
@@ -102,6 +102,12 @@ def test_a_basket_priced_to_the_cent_along_the_chain(suite, s, people, articles,
     assert lines[articles["vat2_1"]["ean"]]["discount_percent"] == "0.00"
     assert lines[articles["school"]["ean"]]["discount_percent"] == "0.00"
     assert lines[WESTERN]["discount_percent"] == "9.00"
+    # what is printed multiplies out: 13.56 × 28 = 379.68 (once shown as 379.65)
+    assert (lines[WESTERN]["unit_price_ttc"], lines[WESTERN]["total_ttc"]) == \
+        ("13.56", "379.68")
+    for line in lines.values():
+        assert Decimal(line["unit_price_ttc"]) * line["quantity"] == \
+            Decimal(line["total_ttc"]), line["title"]
     totals = pricing.totals(expected.values())
     assert basket["totals"] == pricing.totals_view(totals)
     assert Decimal(basket["totals"]["subtotal_ht"]) + Decimal(basket["totals"]["vat_total"]) \
@@ -134,7 +140,7 @@ def test_a_basket_priced_to_the_cent_along_the_chain(suite, s, people, articles,
     assert seen["totals"] == basket["totals"]
 
     # returned with a comment, which the Utilisateur sees (API and page)
-    comment = "Trois WESTERN COQUILLETTES, c'est trop : deux suffisent."
+    comment = "Vingt-huit WESTERN COQUILLETTES, c'est trop : douze suffisent."
     r = approver.post(url(suite, f"/baskets/{bid}/return"), json={"comment": comment})
     assert r.status_code == 200 and r.json()["state"] == "draft", r.text
     back = user.get(url(suite, f"/baskets/{bid}")).json()
@@ -142,12 +148,12 @@ def test_a_basket_priced_to_the_cent_along_the_chain(suite, s, people, articles,
     assert back["last_return"]["actor_email"] == people["approbateur"]["email"]
     page = user.get(suite.gateway_url + f"/paniers/{bid}")
     assert page.status_code == 200 and "Ce panier vous a été retourné" in page.text
-    assert "deux suffisent" in page.text
+    assert "douze suffisent" in page.text
 
     # fixed and sent again; the Approbateur unlocks, looks, locks and transmits it
-    r = user.put(url(suite, f"/baskets/{bid}/lines/{WESTERN}"), json={"quantity": 2})
+    r = user.put(url(suite, f"/baskets/{bid}/lines/{WESTERN}"), json={"quantity": 12})
     assert r.status_code == 200, r.text
-    quantities["western"] = 2
+    quantities["western"] = 12
     assert user.post(url(suite, f"/baskets/{bid}/submission"), json={}).status_code == 200
     assert approver.post(url(suite, f"/baskets/{bid}/unlock"), json={}).status_code == 200
     assert approver.post(url(suite, f"/baskets/{bid}/lock"), json={}).status_code == 200
@@ -224,6 +230,15 @@ def test_librisoft_picks_the_order_up(suite, s, demo_feeds, state):
     order = picked_up(suite, demo_feeds, "collectivity_order", n)
     assert order["total_ttc"] == state["order_total"]
     assert order["client_number"] == "16"
+    # the export multiplies out too: 13.56 × 12 = 162.72 (once 162.71)
+    western = next(line for line in order["lines"] if line["ean"] == WESTERN)
+    assert (western["quantity"], western["unit_price_ttc"], western["total_ttc"]) == \
+        (12, "13.56", "162.72")
+    for line in order["lines"]:
+        assert Decimal(line["unit_price_ttc"]) * line["quantity"] == \
+            Decimal(line["total_ttc"]), line["title"]
+        assert Decimal(line["total_ht"]) + Decimal(line["vat_amount"]) == \
+            Decimal(line["total_ttc"])
     key = {"X-Api-Key": demo_feeds}
     base = f"{suite.bridge_url}/librisoft/v1/orders/{order['number']}"
     assert requests.post(base + "/ack", headers=key, timeout=10).status_code == 200

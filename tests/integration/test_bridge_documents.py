@@ -10,6 +10,11 @@ from services.common.messaging_models import messaging_tables
 from tests.integration.test_classic_orders import call, relayed
 from tests.support.suite import wait_until
 
+# what classic_order_status_changed says of an order that was not cancelled
+NOT_CANCELLED = {"cancelled": False, "cancelled_at": None, "cancellation_acknowledged": False,
+                 "cancellation_acknowledged_at": None}
+
+
 EVENTS = {"quote": ("quote_requested", "on_quote_requested"),
           "collectivity_order": ("collectivity_order_placed", "on_collectivity_order_placed")}
 LINE = {"ean": "9782330150136", "title": "CEMETERY ROAD", "quantity": 1, "vat_rate": "5.5",
@@ -98,9 +103,10 @@ def test_one_classic_order_per_document_picked_up_over_http(suite, publish, api_
                         message="two classic_order_status_changed events relayed")
     assert [body["payload"] for body, _ in events] == [
         {"order_number": order["number"], "source_kind": kind, "source_number": number,
-         "picked_up": True, "librisoft_number": "", "status": ""},
+         "picked_up": True, "librisoft_number": "", "status": "", **NOT_CANCELLED},
         {"order_number": order["number"], "source_kind": kind, "source_number": number,
-         "picked_up": True, "librisoft_number": "CC-2001", "status": "Préparation commande"}]
+         "picked_up": True, "librisoft_number": "CC-2001", "status": "Préparation commande",
+         **NOT_CANCELLED}]
     assert all(body["source"] == "librisoft_bridge" for body, _ in events)
 
     with suite.rpc() as rpc:

@@ -10,6 +10,11 @@ from services.common.messaging_models import messaging_tables
 from services.librisoft_bridge import keys
 from tests.support.suite import wait_until
 
+# what classic_order_status_changed says of an order that was not cancelled
+NOT_CANCELLED = {"cancelled": False, "cancelled_at": None, "cancellation_acknowledged": False,
+                 "cancellation_acknowledged_at": None}
+
+
 CONSUMER = "on_grouped_order_validated"
 
 
@@ -115,10 +120,11 @@ def test_one_classic_order_however_often_the_event_arrives(suite, publish, key, 
                         message="two classic_order_status_changed events relayed")
     assert [body["payload"] for body, _ in events] == [
         {"order_number": order["number"], "source_kind": "grouped_order",
-         "source_number": number, "picked_up": True, "librisoft_number": "", "status": ""},
+         "source_number": number, "picked_up": True, "librisoft_number": "", "status": "",
+         **NOT_CANCELLED},
         {"order_number": order["number"], "source_kind": "grouped_order",
          "source_number": number, "picked_up": True, "librisoft_number": "CC-1042",
-         "status": "Attente fournisseur(s)"}]
+         "status": "Attente fournisseur(s)", **NOT_CANCELLED}]
     assert all(body["source"] == "librisoft_bridge" for body, _ in events)
 
     with suite.rpc() as rpc:

@@ -132,6 +132,8 @@ class GroupedOrderMadeAvailableV1(GroupedOrderRef):
 
 class GroupedOrderCancelledV1(GroupedOrderRef):
     reason = fields.String(required=True)
+    # set when it had been validated: librisoft_bridge then has a classic order to cancel
+    validated_at = fields.String(load_default=None, allow_none=True)
 
 
 class SubOrderPaidV1(Payload):
@@ -154,6 +156,19 @@ class SubOrderCancelledV1(Payload):
     total_ttc = Money(required=True)
     reason = fields.String(load_default="")
     refund_expected = fields.Boolean(required=True)
+
+
+class SubOrderRefundedV1(Payload):
+    """The buyer's money is back: the sub-order's payment after a cancellation, or a payment it
+    did not count (after a cancellation or a refusal, twice), refunded automatically."""
+    sub_order_number = fields.Integer(required=True)
+    grouped_order = fields.Nested(GroupedOrderRef, required=True)
+    buyer = fields.Nested(Buyer, required=True)
+    amount = Money(required=True)
+    reason = fields.String(load_default="")
+    automatic = fields.Boolean(load_default=False)
+    payment_id = fields.String(load_default="")
+    refunded_at = fields.String(required=True)
 
 
 class RefundRequestedV1(Payload):
@@ -189,6 +204,8 @@ class PaymentFailedV1(PaymentResult):
 
 class PaymentRefundedV1(PaymentResult):
     refund_id = fields.String(required=True)
+    reason = fields.String(load_default="")
+    late = fields.Boolean(load_default=False)   # a success after a failure, refunded at once
 
 
 # ---- librisoft_bridge: classic orders ------------------------------------------------------
@@ -200,6 +217,11 @@ class ClassicOrderStatusChangedV1(Payload):
     picked_up = fields.Boolean(required=True)
     librisoft_number = fields.String(load_default="", allow_none=True)
     status = fields.String(load_default="", allow_none=True)   # e.g. "Attente fournisseur(s)"
+    # the source was cancelled: the bridge told Librisoft (cancelled_at), which applied it
+    cancelled = fields.Boolean(load_default=False)
+    cancelled_at = fields.String(load_default=None, allow_none=True)
+    cancellation_acknowledged = fields.Boolean(load_default=False)
+    cancellation_acknowledged_at = fields.String(load_default=None, allow_none=True)
 
 
 # ---- baskets: collectivity quotes and orders (issue 4) --------------------------------------
@@ -306,11 +328,14 @@ CONTRACTS = {c.name: c for c in (
                   GroupedOrderMadeAvailableV1,
                   consumers=(("notifications", "on_grouped_order_made_available"),)),
     EventContract("grouped_order_cancelled", 1, "grouped_orders", GroupedOrderCancelledV1,
-                  consumers=(("notifications", "on_grouped_order_cancelled"),)),
+                  consumers=(("librisoft_bridge", "on_grouped_order_cancelled"),
+                             ("notifications", "on_grouped_order_cancelled"))),
     EventContract("sub_order_paid", 1, "grouped_orders", SubOrderPaidV1,
                   consumers=(("notifications", "on_sub_order_paid"),)),
     EventContract("sub_order_cancelled", 1, "grouped_orders", SubOrderCancelledV1,
                   consumers=(("notifications", "on_sub_order_cancelled"),)),
+    EventContract("sub_order_refunded", 1, "grouped_orders", SubOrderRefundedV1,
+                  consumers=(("notifications", "on_sub_order_refunded"),)),
     EventContract("refund_requested", 1, "grouped_orders", RefundRequestedV1,
                   consumers=(("payments", "on_refund_requested"),)),
     EventContract("payment_succeeded", 1, "payments", PaymentSucceededV1,
@@ -332,7 +357,8 @@ CONTRACTS = {c.name: c for c in (
                              ("notifications", "on_collectivity_order_placed"))),
     EventContract("collectivity_order_status_changed", 1, "baskets",
                   CollectivityOrderStatusChangedV1,
-                  consumers=(("notifications", "on_collectivity_order_status_changed"),)),
+                  consumers=(("librisoft_bridge", "on_collectivity_order_status_changed"),
+                             ("notifications", "on_collectivity_order_status_changed"))),
     EventContract("collectivity_message_sent", 1, "baskets", CollectivityMessageSentV1,
                   consumers=(("notifications", "on_collectivity_message_sent"),)),
 )}

@@ -2,6 +2,7 @@
 reference's basket to the cent, lines and quantities, the approval chain with a return and its
 comment, what each role sees, and that another collectivity sees and does nothing."""
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -66,16 +67,20 @@ def test_a_client_with_discounts_at_every_rate_and_the_lang_law_cap(db):
     lines = by_ean(other)
     assert (lines[WESTERN["ean"]]["discount_percent"],
             lines[WESTERN["ean"]]["lang_law_capped"]) == ("9.00", True)     # 12 % asked
-    assert lines[PRESS["ean"]]["discount_amount"] == "0.89"                 # 17.70 x 5 %
+    # 5.90 x 95 % = 5.605 -> 5.61 a copy, x 3 = 16.83: 0.87 off 17.70
+    assert (lines[PRESS["ean"]]["unit_price_ttc"], lines[PRESS["ean"]]["total_ttc"],
+            lines[PRESS["ean"]]["discount_amount"]) == ("5.61", "16.83", "0.87")
     assert (lines[NOTEBOOK["ean"]]["total_ttc"], lines[NOTEBOOK["ean"]]["total_ht"]) == \
         ("3.15", "2.63")                                   # 10 %; 3.15 / 1.2 = 2.625, half-up
     assert (lines[SCHOOL["ean"]]["discount_percent"], lines[SCHOOL["ean"]]["total_ttc"]) == \
-        ("15.00", "66.30")                                                  # not capped
+        ("15.00", "66.32")                             # not capped; 16.575 -> 16.58, x 4
     assert other["lang_law_capped"] is True
     t = other["totals"]
-    # HT 25.71 + 16.46 + 2.63 + 62.84, TVA 1.41 + 0.35 + 0.52 + 3.46
+    # HT 25.71 + 16.48 + 2.63 + 62.86, TVA 1.41 + 0.35 + 0.52 + 3.46
     assert (t["subtotal_ht"], t["vat_total"], t["total_ttc"], t["discount_total"]) == \
-        ("107.64", "5.74", "113.38", "15.62")
+        ("107.68", "5.74", "113.42", "15.58")
+    for x in lines.values():  # what is printed multiplies out
+        assert Decimal(x["unit_price_ttc"]) * x["quantity"] == Decimal(x["total_ttc"])
     price = handlers.article_price(OTHER, PROUVE, WESTERN)
     assert (price["public_price_ttc"], price["price_ttc"], price["discount_percent"],
             price["lang_law_capped"], price["lang_law_warning"]) == (

@@ -209,3 +209,27 @@ def test_librisoft_pickup_moves_quotes_and_orders(db, events):
        later)
     tx(db, placing.on_classic_order_status_changed, pickup("collectivity_order", 999), later)
     assert tx(db, placing.get_mine, USER, "order", 1, URL)["history"] == view["history"]
+
+
+def test_the_bookshop_sees_that_librisoft_was_told_of_a_cancellation_then_applied_it(db,
+                                                                                     events):
+    order = transform(db, events, chain_to_collectivity(db))
+    at = NOW + timedelta(hours=1)
+    tx(db, placing.on_classic_order_status_changed,
+       pickup("collectivity_order", order["number"]), at, at.isoformat())
+    told = at + timedelta(hours=1)
+    cancelled = dict(pickup("collectivity_order", order["number"]), cancelled=True,
+                     cancelled_at=told.isoformat())
+    tx(db, placing.on_classic_order_status_changed, cancelled, told, told.isoformat())
+    tx(db, placing.on_classic_order_status_changed, cancelled, told, told.isoformat())  # again
+    view = tx(db, placing.get_mine, USER, "order", order["number"], URL)
+    assert (view["librisoft_cancel_told_at"], view["librisoft_cancel_done_at"]) == (
+        told.isoformat(), None)
+    done = told + timedelta(minutes=5)
+    tx(db, placing.on_classic_order_status_changed,
+       dict(cancelled, cancellation_acknowledged=True,
+            cancellation_acknowledged_at=done.isoformat()), done, done.isoformat())
+    view = tx(db, placing.get_mine, USER, "order", order["number"], URL)
+    assert view["librisoft_cancel_done_at"] == done.isoformat()
+    assert [h["action_label"] for h in view["history"]][-2:] == [
+        "Annulation transmise à LIBRISOFT", "Annulation prise en compte par LIBRISOFT"]

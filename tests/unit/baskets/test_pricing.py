@@ -22,19 +22,20 @@ def test_each_vat_rate_and_a_school_book():
     book = pricing.line("2", "Roman", 2, "14.90", "5.5", False, d)
     game = pricing.line("3", "Jeu", 1, "29.99", "20", False, d)
     school = pricing.line("4", "Manuel", 4, "19.50", "5.5", True, d)
-    # 8.70 × 5 % = 0.435, rounded half-up to 0.44
-    assert (press.discount_amount, press.total_ttc) == (Decimal("0.44"), Decimal("8.26"))
+    # 2.90 × 95 % = 2.755 a copy, rounded half-up to 2.76 first; × 3 = 8.28, 0.42 off 8.70
+    assert (press.unit_price_ttc, press.total_ttc, press.discount_amount) == \
+        (Decimal("2.76"), Decimal("8.28"), Decimal("0.42"))
     # Loi Lang: 12 % asked on a book, capped at 9 % (and flagged)
     assert (book.discount_percent, book.capped, book.total_ttc) == \
         (Decimal("9"), True, Decimal("27.12"))
     assert (game.discount_percent, game.total_ttc) == (Decimal("10"), Decimal("26.99"))
     # the school-book discount is not capped
     assert (school.discount_percent, school.capped, school.total_ttc) == \
-        (Decimal("15"), False, Decimal("66.30"))
+        (Decimal("15"), False, Decimal("66.32"))            # 16.575 -> 16.58 a copy, × 4
     t = pricing.totals([press, book, game, school])
-    assert t.subtotal_ht + t.vat_total == t.total_ttc == Decimal("128.67")
+    assert t.subtotal_ht + t.vat_total == t.total_ttc == Decimal("128.71")
     assert (t.subtotal_ht, t.vat_total, t.discount_total) == \
-        (Decimal("119.13"), Decimal("9.54"), Decimal("17.82"))
+        (Decimal("119.17"), Decimal("9.54"), Decimal("17.78"))
     assert game.total_ht == Decimal("22.49") and game.vat_amount == Decimal("4.50")
 
 
@@ -46,6 +47,16 @@ def test_ht_plus_vat_is_ttc_on_every_line(price, qty, rate):
         x = pricing.line("e", "t", qty, price, rate, False, d)
         assert x.total_ht + x.vat_amount == x.total_ttc
         assert x.total_ttc + x.discount_amount == x.public_total_ttc
+
+
+def test_the_issue_s_line_multiplies_out():
+    """13.56 € × 28 was shown as 379.65 €, × 12 as 162.71 €: the unit price is rounded first."""
+    for qty, total in ((28, "379.68"), (12, "162.72")):
+        x = pricing.line("9791097284657", "WESTERN COQUILLETTES", qty, "14.90", "5.5", False,
+                         FERRY)
+        assert (x.unit_price_ttc, x.total_ttc) == (Decimal("13.56"), Decimal(total))
+        assert x.public_total_ttc - x.discount_amount == x.total_ttc
+        assert x.total_ht + x.vat_amount == x.total_ttc
 
 
 def test_unknown_vat_rates_are_refused():

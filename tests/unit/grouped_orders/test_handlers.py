@@ -143,6 +143,58 @@ def test_payments_only_move_forward_and_late_ones_are_refunded(db):
        URL)
     (refund,) = events.of("refund_requested")
     assert (refund["payment_id"], refund["amount"]) == ("pay-2", "14.90")
+    assert "paiement reçu après annulation" in refund["reason"]
+    # the same success delivered again asks nothing more
+    tx(db, handlers.on_payment_succeeded, {
+        "payment_id": "pay-2", "reference_kind": "sub_order", "reference_id": str(diaz["number"]),
+        "amount": "14.90", "provider": "sandbox", "occurred_at": NOW.isoformat()}, NOW, events,
+       URL)
+    assert len(events.of("refund_requested")) == 1
+    row = sub_row(db, go["number"], diaz["number"])
+    assert row["automatic_refunds"][0]["label"] == \
+        "Remboursement automatique demandé : paiement reçu après annulation"
+    # payments gave it back: the bookshop sees it, the buyer gets one mail
+    refunded = {"payment_id": "pay-2", "reference_kind": "sub_order",
+                "reference_id": str(diaz["number"]), "amount": "14.90", "provider": "sandbox",
+                "occurred_at": NOW.isoformat(), "refund_id": "r2",
+                "reason": refund["reason"], "late": False}
+    tx(db, handlers.on_payment_refunded, refunded, NOW, events, URL)
+    tx(db, handlers.on_payment_refunded, refunded, NOW, events, URL)  # delivered twice
+    (auto,) = sub_row(db, go["number"], diaz["number"])["automatic_refunds"]
+    assert (auto["label"], auto["amount"], auto["state"]) == (
+        "Remboursé automatiquement : paiement reçu après annulation", "14.90", "refunded")
+    (mail,) = events.of("sub_order_refunded")
+    assert (mail["automatic"], mail["amount"], mail["reason"], mail["buyer"]["email"]) == (
+        True, "14.90", "paiement reçu après annulation", "cameron@free.fr")
+
+
+def sub_row(db, number, sub_number):
+    view = tx(db, bookshop.get, number, NOW, URL)
+    return next(s for s in view["sub_orders"] if s["number"] == sub_number)
+
+
+def test_a_success_after_a_refusal_refunded_by_payments_is_shown_and_told(db):
+    """payments refunds a late success by itself (payment_refunded, late): grouped_orders never
+    counted that payment; it shows why and tells the buyer."""
+    events = Events()
+    go = create(db, events)
+    token = go["subscription_url"].rsplit("/", 1)[1]
+    leto = subscribe(db, token, "Jared", "Leto", 1)
+    attempt = tx(db, handlers.begin_payment_attempt, token, leto["buyer_token"], NOW)
+    tx(db, handlers.attach_payment, attempt["attempt_id"], {"payment_id": "pay-9"})
+    base = {"payment_id": "pay-9", "reference_kind": "sub_order",
+            "reference_id": str(leto["number"]), "amount": "14.90", "provider": "sandbox",
+            "occurred_at": NOW.isoformat()}
+    tx(db, handlers.on_payment_failed, dict(base, state="refused"))
+    tx(db, handlers.on_payment_refunded, dict(base, refund_id="r9", late=True,
+                                              reason="Paiement reçu après un refus"), NOW,
+       events, URL)
+    row = sub_row(db, go["number"], leto["number"])
+    assert row["status"] == "awaiting_payment"  # not paid by money that went back
+    assert row["automatic_refunds"][0]["label"] == \
+        "Remboursé automatiquement : paiement reçu après un refus"
+    (mail,) = events.of("sub_order_refunded")
+    assert mail["automatic"] is True and mail["refunded_at"] == NOW.isoformat()
 
 
 def test_cancelling_a_grouped_order_refunds_the_paid_and_tells_everyone(db):
@@ -158,12 +210,17 @@ def test_cancelling_a_grouped_order_refunds_the_paid_and_tells_everyone(db):
     assert [r["amount"] for r in events.of("refund_requested")] == ["29.80"]
     assert [c["refund_expected"] for c in events.of("sub_order_cancelled")] == [True, False]
     assert events.of("grouped_order_cancelled")[0]["reason"] == "Titre épuisé"
-    tx(db, handlers.on_payment_refunded, {
-        "payment_id": "pay-1", "reference_kind": "sub_order",
-        "reference_id": str(view["sub_orders"][0]["number"]), "amount": "29.80",
-        "provider": "sandbox", "occurred_at": NOW.isoformat(), "refund_id": "r1"})
-    assert tx(db, bookshop.get, go["number"], NOW, URL)["sub_orders"][0]["refund_state"] == \
-        "refunded"
+    refunded = {"payment_id": "pay-1", "reference_kind": "sub_order",
+                "reference_id": str(view["sub_orders"][0]["number"]), "amount": "29.80",
+                "provider": "sandbox", "occurred_at": NOW.isoformat(), "refund_id": "r1"}
+    tx(db, handlers.on_payment_refunded, refunded, NOW, events, URL)
+    tx(db, handlers.on_payment_refunded, refunded, NOW, events, URL)
+    sub = tx(db, bookshop.get, go["number"], NOW, URL)["sub_orders"][0]
+    assert sub["refund_state"] == "refunded" and sub["refunded_at"].startswith("2022-03-28T08:00")
+    # the buyer is told, once: how much, why and when
+    (mail,) = events.of("sub_order_refunded")
+    assert (mail["amount"], mail["reason"], mail["automatic"], mail["refunded_at"]) == (
+        "29.80", "Titre épuisé", False, NOW.isoformat())
 
 
 def test_the_initiator_sees_only_its_own_and_moves_the_deadline_forward_only(db):
@@ -199,3 +256,31 @@ def test_money_is_decimal_to_the_cent(db):
     token = go["subscription_url"].rsplit("/", 1)[1]
     sub = subscribe(db, token, "A", "B", 3)
     assert sub["total"] == "0.30" and Decimal(sub["total"]) == Decimal("0.30")
+
+
+def test_the_bookshop_sees_that_librisoft_was_told_of_a_cancellation(db):
+    events = Events()
+    go = create(db, events)
+    n = go["number"]
+    told = "2022-03-30T10:00:00+00:00"
+    base = {"order_number": 5, "source_kind": "grouped_order", "source_number": n,
+            "picked_up": True, "librisoft_number": "CC-1", "status": "Préparation commande"}
+    tx(db, handlers.on_classic_order_status_changed, base)
+    assert tx(db, bookshop.get, n, NOW, URL)["librisoft_cancel_told_at"] is None
+    tx(db, handlers.on_classic_order_status_changed,
+       dict(base, cancelled=True, cancelled_at=told))
+    view = tx(db, bookshop.get, n, NOW, URL)
+    assert view["librisoft_cancel_told_at"].startswith("2022-03-30T10:00")
+    assert view["librisoft_cancel_done_at"] is None
+    tx(db, handlers.on_classic_order_status_changed,
+       dict(base, cancelled=True, cancelled_at=told, cancellation_acknowledged=True,
+            cancellation_acknowledged_at="2022-03-30T11:00:00+00:00"))
+    assert tx(db, bookshop.get, n, NOW, URL)["librisoft_cancel_done_at"].startswith(
+        "2022-03-30T11:00")
+
+
+def test_a_cancelled_grouped_order_says_whether_it_had_been_validated(db):
+    events = Events()
+    go = create(db, events)
+    tx(db, bookshop.cancel, go["number"], "Titre épuisé", NOW, events, URL)
+    assert events.of("grouped_order_cancelled")[0]["validated_at"] is None

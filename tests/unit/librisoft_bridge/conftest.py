@@ -86,11 +86,16 @@ def validated():
     }
 
 
+# what classic_order_status_changed says of an order that was not cancelled
+NOT_CANCELLED = {"cancelled": False, "cancelled_at": None, "cancellation_acknowledged": False,
+                 "cancellation_acknowledged_at": None}
+
+
 @pytest.fixture
 def document():
     """A CollectivityDocumentV1 payload as baskets publishes it (quote_requested or
     collectivity_order_placed), lines frozen at 9 % off: CEMETERY ROAD 25.00 less 2.25 = 22.75;
-    7 × 6.40 = 44.80 less 4.03 = 40.77, which is not 7 × the unit price 5.82 (40.74)."""
+    7 × 6.40 at 9 % off: 5.824 rounded to 5.82 a copy first, × 7 = 40.74 (44.80 less 4.06)."""
     return {
         "number": 12, "client_number": "16", "client_name": "ECOLE JULES FERRY",
         "basket_number": 3, "basket_name": "CDI rentrée",
@@ -108,10 +113,10 @@ def document():
             {"ean": "9782362210419",
              "title": "LE LIVRE QU'IL NE FAUT SURTOUT, SURTOUT, SURTOUT, PAS LIRE !",
              "quantity": 7, "vat_rate": "5.5", "public_price_ttc": "6.40",
-             "unit_price_ttc": "5.82", "discount_percent": "9.00", "discount_amount": "4.03",
-             "total_ttc": "40.77", "total_ht": "38.64", "vat_amount": "2.13"}],
-        "totals": {"discount_total": "6.28", "subtotal_ht": "60.20", "vat_total": "3.32",
-                   "subtotal_ttc": "63.52", "total_ttc": "63.52"},
+             "unit_price_ttc": "5.82", "discount_percent": "9.00", "discount_amount": "4.06",
+             "total_ttc": "40.74", "total_ht": "38.62", "vat_amount": "2.12"}],
+        "totals": {"discount_total": "6.31", "subtotal_ht": "60.18", "vat_total": "3.31",
+                   "subtotal_ttc": "63.49", "total_ttc": "63.49"},
         "placed_at": "2026-04-02T09:15:00+02:00",
         "detail_url": "https://librairie.example.org/collectivite/devis/12",
     }

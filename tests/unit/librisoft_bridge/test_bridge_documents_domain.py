@@ -8,6 +8,7 @@ import pytest
 from services.common.contracts.events import CollectivityDocumentV1
 from services.common.errors import DomainError
 from services.librisoft_bridge import orders
+from tests.unit.librisoft_bridge.conftest import NOT_CANCELLED
 
 
 def loaded(payload):
@@ -42,17 +43,18 @@ def test_a_document_becomes_an_order_with_its_frozen_lines(document, kind):
     assert head["placed_at"] == datetime(2026, 4, 2, 7, 15, tzinfo=timezone.utc)
     assert {name: str(head[name]) for name in
             ("discount_total", "subtotal_ht", "vat_total", "total_ttc")} == {
-        "discount_total": "6.28", "subtotal_ht": "60.20", "vat_total": "3.32",
-        "total_ttc": "63.52"}
+        "discount_total": "6.31", "subtotal_ht": "60.18", "vat_total": "3.31",
+        "total_ttc": "63.49"}
     first, second = order["lines"]
     assert first == {"position": 1, "ean": "9782330150136", "title": "CEMETERY ROAD",
                      "vat_rate": "5.5", "quantity": 1, "public_price_ttc": Decimal("25.00"),
                      "discount_percent": Decimal("9.00"), "unit_price_ttc": Decimal("22.75"),
                      "discount_amount": Decimal("2.25"), "total_ttc": Decimal("22.75"),
                      "total_ht": Decimal("21.56"), "vat_amount": Decimal("1.19")}
-    # the line total is baskets': 44.80 less 4.03, not 7 × 5.82 = 40.74
+    # the line multiplies out: 7 × 5.82 = 40.74 (44.80 less 4.06)
     assert (second["position"], second["quantity"], str(second["unit_price_ttc"]),
-            str(second["total_ttc"])) == (2, 7, "5.82", "40.77")
+            str(second["total_ttc"]), str(second["discount_amount"])) == (
+        2, 7, "5.82", "40.74", "4.06")
 
 
 def test_a_blank_reference_is_stored_as_none(document):
@@ -68,13 +70,29 @@ def test_line_totals_must_add_up_to_the_total_to_the_cent(document, kind, label)
         orders.from_document(kind, loaded(payload))
     assert set(raised.value.details) == {"totals.total_ttc"}
     assert raised.value.message.startswith(label + "non reprise en commande classique")
-    assert "63.52" in raised.value.message and "63.53" in raised.value.message
+    assert "63.49" in raised.value.message and "63.53" in raised.value.message
 
 
-def test_a_line_total_off_by_a_cent_is_caught_by_the_sum(document):
+def test_a_line_that_does_not_multiply_out_is_refused(document):
+    """7 × 5.82 printed as 40.77 (the rounding of old): an accountant would refuse it."""
     with pytest.raises(DomainError) as raised:
-        orders.from_document("quote", loaded(with_line(document, 1, total_ttc="40.74")))
-    assert set(raised.value.details) == {"totals.total_ttc"}
+        orders.from_document("quote", loaded(with_line(document, 1, total_ttc="40.77")))
+    assert "lines.2.total_ttc" in raised.value.details
+    assert "7 × 5.82 = 40.74, reçu 40.77" in raised.value.message
+
+
+def test_a_line_whose_ht_and_vat_do_not_make_its_ttc_is_refused(document):
+    with pytest.raises(DomainError) as raised:
+        orders.from_document("quote", loaded(with_line(document, 0, vat_amount="1.20")))
+    assert set(raised.value.details) == {"lines.1.vat_amount"}
+
+
+def test_the_bridge_rounds_half_up_whatever_the_context():
+    """orders.money rounded with the context's mode (half-even): 0.125 gave 0.12."""
+    import decimal
+    with decimal.localcontext() as ctx:
+        ctx.rounding = decimal.ROUND_HALF_EVEN
+        assert orders.money(Decimal("0.125")) == Decimal("0.13")
 
 
 @pytest.mark.parametrize("index, changes, field", [
@@ -122,4 +140,4 @@ def test_the_kinds_are_listed_and_named():
                                 "state": "picked_up", "librisoft_number": None,
                                 "librisoft_status": None}) == {
         "order_number": 3, "source_kind": "quote", "source_number": 12, "picked_up": True,
-        "librisoft_number": "", "status": ""}
+        "librisoft_number": "", "status": "", **NOT_CANCELLED}

@@ -11,6 +11,7 @@ from services.common.errors import DomainError
 from services.common.messaging_models import messaging_tables
 from services.librisoft_bridge import order_handlers
 from services.librisoft_bridge.models import order_lines, orders
+from tests.unit.librisoft_bridge.conftest import NOT_CANCELLED
 
 
 def envelope(payload):
@@ -90,7 +91,7 @@ def test_ack_is_idempotent_and_records_one_event(db, order):
     assert again["picked_up_at"] == first["picked_up_at"]
     assert record.payloads == [{"order_number": order, "source_kind": "grouped_order",
                                 "source_number": 62, "picked_up": True,
-                                "librisoft_number": "", "status": ""}]
+                                "librisoft_number": "", "status": "", **NOT_CANCELLED}]
 
 
 def test_status_records_an_event_only_when_something_changed(db, order):

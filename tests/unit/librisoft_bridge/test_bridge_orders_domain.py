@@ -7,6 +7,7 @@ import pytest
 from services.common.contracts.events import GroupedOrderValidatedV1
 from services.common.errors import DomainError
 from services.librisoft_bridge import orders
+from tests.unit.librisoft_bridge.conftest import NOT_CANCELLED
 
 NOW = datetime(2026, 4, 2, 10, 0, tzinfo=timezone.utc)
 LATER = datetime(2026, 4, 3, 10, 0, tzinfo=timezone.utc)
@@ -135,7 +136,7 @@ def test_clean_status_wants_an_object(body):
 def test_status_event_follows_the_contract():
     assert orders.status_event(stored()) == {
         "order_number": 7, "source_kind": "grouped_order", "source_number": 62,
-        "picked_up": False, "librisoft_number": "", "status": ""}
+        "picked_up": False, "librisoft_number": "", "status": "", **NOT_CANCELLED}
     assert orders.status_event(stored(state="picked_up", librisoft_number="CC-1",
                                       librisoft_status="Préparation commande"))["picked_up"]
 

@@ -9,6 +9,7 @@ from werkzeug.test import EnvironBuilder
 from services.common.contracts.events import make_envelope
 from services.common.messaging_models import messaging_tables
 from services.librisoft_bridge import web
+from tests.unit.librisoft_bridge.conftest import NOT_CANCELLED
 
 
 def request(method, path, key, body=None, content_type="application/json", query=None):
@@ -84,7 +85,7 @@ def test_second_ack_is_200_unchanged_and_records_no_event(service, db, api_key, 
     assert event["event_type"] == "classic_order_status_changed"
     assert event["payload"] == {"order_number": order, "source_kind": "grouped_order",
                                 "source_number": 62, "picked_up": True,
-                                "librisoft_number": "", "status": ""}
+                                "librisoft_number": "", "status": "", **NOT_CANCELLED}
 
 
 def test_status_is_stored_and_recorded_once(service, db, api_key, order):

@@ -29,6 +29,9 @@ PAYLOADS = {
     "sub_order_cancelled": {"sub_order_number": 148, "grouped_order": REF, "buyer": BUYER,
                             "quantity": 1, "total_ttc": "14.90", "reason": "Doublon",
                             "refund_expected": True},
+    "sub_order_refunded": {"sub_order_number": 148, "grouped_order": REF, "buyer": BUYER,
+                           "amount": "14.90", "reason": "Doublon", "automatic": False,
+                           "payment_id": "p2", "refunded_at": "2022-03-30T08:05:00+00:00"},
     "payment_failed": {"payment_id": "p1", "reference_kind": "sub_order", "reference_id": "147",
                        "amount": "29.80", "provider": "sandbox", "occurred_at": "2022-03-30",
                        "state": "refused", "customer_email": "jared.leto@free.fr",
@@ -72,3 +75,24 @@ def test_an_abandoned_payment_sends_no_mail():
     assert mails.wanted("payment_failed", PAYLOADS["payment_failed"])
     assert not mails.wanted("payment_failed", dict(PAYLOADS["payment_failed"],
                                                    state="cancelled"))
+
+
+def test_a_buyer_refunded_after_a_cancellation_is_told_how_much_why_and_when():
+    to, subject, body = mails.render("sub_order_refunded", received("sub_order_refunded"),
+                                     "http://x")
+    assert to == "jared.leto@free.fr"
+    assert subject == "Remboursement de 14,90\xa0€ — commande n° 148"
+    assert "a été annulée : le montant payé, 14,90\xa0€, vous a été remboursé le " \
+           "30 mars 2022 à 10:05" in body
+    assert "Motif de l'annulation : Doublon" in body
+
+
+def test_an_automatic_refund_says_the_payment_was_not_owed_and_why():
+    payload = dict(PAYLOADS["sub_order_refunded"], automatic=True,
+                   reason="paiement reçu après annulation")
+    received_payload = load_envelope("sub_order_refunded", make_envelope(
+        "sub_order_refunded", payload, "grouped_orders"))[1]
+    _, _, body = mails.render("sub_order_refunded", received_payload, "http://x")
+    assert "(paiement reçu après annulation) : il vous a été remboursé automatiquement le " \
+           "30 mars 2022 à 10:05" in body
+    assert "Motif de l'annulation" not in body

@@ -147,3 +147,13 @@ def test_refund_rules():
     assert "dépasser" in exc.value.message
     with pytest.raises(DomainError):
         domain.refund_needed("succeeded", paid, Decimal("0"))
+
+
+def test_a_success_after_a_failure_is_a_late_success_to_refund():
+    from services.payments import domain as d
+    for failed in (d.REFUSED, d.CANCELLED, d.ERROR):
+        assert d.late_success(failed, d.SUCCEEDED)
+        assert not d.can_move(failed, d.SUCCEEDED)  # the machine itself still moves forward
+    for other in (d.PENDING, d.PROCESSING, d.SUCCEEDED, d.REFUNDED):
+        assert not d.late_success(other, d.SUCCEEDED)
+    assert not d.late_success(d.REFUSED, d.CANCELLED)

@@ -11,7 +11,7 @@ from services.payments.models import (Payment, ProviderEvent, SandboxCheckout,
 from services.payments.providers import (CallbackEvent, ProviderError, RefundResult,
                                          parse_notification)
 
-from .conftest import NOW, checkout_id, notification, start_data
+from .conftest import NOW, SETTINGS, checkout_id, notification, start_data
 
 
 def start(db, provider, record, **changes):
@@ -19,9 +19,10 @@ def start(db, provider, record, **changes):
         return handlers.start_payment(s, provider, start_data(**changes), NOW, record)
 
 
-def callback(db, record, event):
+def callback(db, record, event, provider=None):
     with db.transaction() as s:
-        return handlers.apply_callback(s, "sandbox", event, NOW, record)
+        return handlers.apply_callback(s, provider or sandbox.SandboxProvider(SETTINGS), event,
+                                       NOW, record)
 
 
 def event(kind, checkout, event_id="evt_1", amount="14.90", **extra):
@@ -136,6 +137,65 @@ def test_states_only_move_forward(db, provider, record):
     assert record.types() == ["payment_succeeded"]
     with db.transaction() as s:
         assert {e.outcome for e in s.query(ProviderEvent)} == {"applied", "ignored"}
+
+
+@pytest.mark.parametrize("failure", ["refuse", "abandon", "error"])
+def test_a_success_after_a_failure_is_refunded_at_once(db, provider, record, failure):
+    """The bank captured after all: the money is given back, never kept ("ignored" before)."""
+    started = start(db, provider, record)
+    chk = checkout_id(started)
+    with db.transaction() as s:
+        first, _ = sandbox.complete_checkout(s, chk, failure, NOW)
+        late, _ = sandbox.complete_checkout(s, chk, sandbox.LATE_PAY, NOW)
+        bodies = [s.get(SandboxNotification, n).body.encode() for n in (first, late)]
+        assert s.get(SandboxCheckout, chk).status == "paid"
+    callback(db, record, parse_notification(bodies[0]))
+    answer = callback(db, record, parse_notification(bodies[1]))
+    assert answer == {"status": "refunded", "payment_id": started["payment_id"],
+                      "state": "refunded"}
+    view = get(db, started["payment_id"])
+    (r,) = view["refunds"]
+    assert (r["amount"], r["state"], r["late"]) == ("14.90", "succeeded", True)
+    assert "automatiquement" in r["reason"]
+    with db.transaction() as s:
+        (sbx,) = s.query(SandboxRefund).all()
+        assert sbx.amount == Decimal("14.90")
+    # nobody is told it was paid: a failure, then the refund with its reason
+    assert record.types() == ["payment_failed", "payment_refunded"]
+    refunded = record.events()[1][1]
+    assert refunded["late"] is True and refunded["reason"] == r["reason"]
+    # the same notification again: a duplicate, no second refund
+    assert callback(db, record, parse_notification(bodies[1])) == {"status": "duplicate"}
+    again = callback(db, record, event("payment.succeeded", chk, "evt_again"))
+    assert again["status"] == "ignored"
+    assert record.types() == ["payment_failed", "payment_refunded"]
+    # the buyer may still pay: money given back does not count as paid
+    assert start(db, provider, record, idempotency_key="sub-154-b")["state"] == "processing"
+
+
+def test_a_signed_success_after_a_refusal_is_refunded_too(db, provider, record):
+    """The issue's own test: a success callback, signed with the sandbox's secret, after the
+    buyer clicked Refuser; once answered "ignored", the money stayed."""
+    started = start(db, provider, record)
+    chk = checkout_id(started)
+    with db.transaction() as s:
+        refused, _ = sandbox.complete_checkout(s, chk, "refuse", NOW)
+        body = s.get(SandboxNotification, refused).body.encode()
+    callback(db, record, parse_notification(body))
+    answer = callback(db, record, event("payment.succeeded", chk, "evt_signed_late"))
+    assert answer["status"] == "refunded" and answer["state"] == "refunded"
+    with db.transaction() as s:
+        assert s.get(SandboxCheckout, chk).status == "paid"
+        assert [r.amount for r in s.query(SandboxRefund)] == [Decimal("14.90")]
+    assert record.types() == ["payment_failed", "payment_refunded"]
+
+
+def test_a_late_capture_only_follows_a_failure(db, provider, record):
+    started = start(db, provider, record)
+    with db.transaction() as s:
+        assert sandbox.complete_checkout(s, checkout_id(started), sandbox.LATE_PAY, NOW) == \
+            (None, f"http://127.0.0.1:9/retour?payment={started['payment_id']}")
+        assert s.get(SandboxCheckout, checkout_id(started)).status == "open"
 
 
 @pytest.mark.parametrize("kind,state", [("payment.refused", "refused"),

@@ -1,0 +1,24 @@
+"""idempotent requests: the shared messaging table every service's models carry (a retried
+request with the same key gets its first result back)
+
+Revision ID: f3c4d5e6f7a8
+Revises: d4e5f6a7b8c9
+Create Date: 2026-12-06 22:00:00
+"""
+from services.common.messaging_models import (create_idempotent_requests,
+                                              drop_idempotent_requests)
+from alembic import op
+
+
+revision = 'f3c4d5e6f7a8'
+down_revision = 'd4e5f6a7b8c9'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    create_idempotent_requests(op)
+
+
+def downgrade():
+    drop_idempotent_requests(op)
