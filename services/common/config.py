@@ -42,3 +42,11 @@ def database_url(service: str) -> str:
 
 def rpc_timeout() -> float:
     return float(env("RPC_TIMEOUT", "10"))
+
+
+def bookshop() -> dict:
+    """Who the bookshop is, for the public pages and the mails (name, address, contact)."""
+    return {"name": env("BOOKSHOP_NAME", "Librairie des Collectivités"),
+            "address": env("BOOKSHOP_ADDRESS", "12 rue Saint-Dizier\n54000 NANCY"),
+            "email": env("BOOKSHOP_CONTACT_EMAIL", "contact@librairie.test"),
+            "phone": env("BOOKSHOP_PHONE", "03 83 00 00 00")}

@@ -11,6 +11,9 @@ def build_message(mail_id, to_addr, subject, body) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = config.env("MAIL_FROM", "Librairie <ne-pas-repondre@librairie.test>")
     msg["To"] = to_addr
+    # the sender does not read replies: a reply reaches the bookshop's contact address
+    shop = config.bookshop()
+    msg["Reply-To"] = config.env("MAIL_REPLY_TO", f"{shop['name']} <{shop['email']}>")
     msg["Subject"] = subject
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = make_msgid(idstring=f"mail{mail_id}")
