@@ -154,6 +154,12 @@ class GroupedOrdersService(MessagingService):
         return self._tx(bookshop.validate, int(number), now(), self.store.record, public_url())
 
     @rpc
+    def close_subscriptions_now(self, actor_id, number):
+        self._account(actor_id, admin=True)
+        return self._tx(bookshop.close_now, int(number), now(), self.store.record,
+                        public_url())
+
+    @rpc
     def cancel_grouped_order(self, actor_id, number, reason):
         self._account(actor_id, admin=True)
         return self._tx(bookshop.cancel, int(number), reason, now(), self.store.record,

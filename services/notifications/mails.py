@@ -42,7 +42,7 @@ MAILS = {
                                  lambda p: p["email"]),
     "grouped_order_created": ("Votre commande groupée n° {number} est créée",
                               lambda p: p["initiator_email"]),
-    "grouped_order_deadline_passed": ("Commande groupée n° {number} : la date limite est passée",
+    "grouped_order_deadline_passed": ("Commande groupée n° {number} : {closed_title}",
                                       lambda p: p["initiator_email"]),
     "grouped_order_validated": ("Commande groupée n° {number} validée par la librairie",
                                 lambda p: p["initiator_email"]),
@@ -85,6 +85,9 @@ def render(kind: str, payload: dict, public_url: str) -> tuple:
     subject, recipient = MAILS[kind]
     from services.common import config
     context = dict(payload, public_url=public_url.rstrip("/"), bookshop=config.bookshop())
+    if kind == "grouped_order_deadline_passed":
+        context["closed_title"] = "souscriptions closes par la librairie" if payload.get(
+            "closed_early") else "la date limite est passée"
     if kind == "collectivity_order_status_changed":
         context["action_title"] = ACTION_TITLES.get(payload["action"],
                                                     payload["status_label"])

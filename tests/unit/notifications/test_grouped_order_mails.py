@@ -72,3 +72,17 @@ def test_an_abandoned_payment_sends_no_mail():
     assert mails.wanted("payment_failed", PAYLOADS["payment_failed"])
     assert not mails.wanted("payment_failed", dict(PAYLOADS["payment_failed"],
                                                    state="cancelled"))
+
+
+def test_the_initiator_is_told_when_the_bookshop_closes_the_subscriptions_early():
+    payload = dict(PAYLOADS["grouped_order_deadline_passed"], closed_early=True,
+                   closed_at="2022-03-28T09:00:00+00:00")
+    from services.common.contracts.events import load_envelope, make_envelope
+    loaded = load_envelope("grouped_order_deadline_passed", make_envelope(
+        "grouped_order_deadline_passed", payload, "grouped_orders"))[1]
+    _, subject, body = mails.render("grouped_order_deadline_passed", loaded, "http://x")
+    assert "souscriptions closes par la librairie" in subject
+    assert "La librairie a clos les souscriptions" in body and "avant la date limite" in body
+    _, subject, _ = mails.render("grouped_order_deadline_passed",
+                                 received("grouped_order_deadline_passed"), "http://x")
+    assert subject.endswith("la date limite est passée")
