@@ -78,6 +78,11 @@ def orders():
     error = errors = None
     try:
         data = rpc("baskets", "admin_list_orders", g.user["id"], tab, filters)
+        if "onglet" not in request.args and not data["orders"]:
+            # no tab asked for: open on the first one with orders, not on an empty one
+            first = next((t["key"] for t in data["tabs"] if t["count"]), None)
+            if first and first != data["tab"]:
+                data = rpc("baskets", "admin_list_orders", g.user["id"], first, filters)
     except DomainError as exc:
         if exc.code != "invalid":
             raise

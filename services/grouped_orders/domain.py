@@ -69,6 +69,9 @@ def deadline_approaching(status: str, deadline: date, now: datetime) -> bool:
 
 
 def check_deadline(deadline, now: datetime) -> date:
+    if deadline in (None, ""):
+        raise invalid("Choisissez la date limite : le dernier jour où les acheteurs peuvent "
+                      "commander.", {"deadline": ["La date limite est obligatoire."]})
     if isinstance(deadline, str):
         try:
             deadline = date.fromisoformat(deadline)
