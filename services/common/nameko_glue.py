@@ -24,21 +24,6 @@ from .errors import DomainError
 log = logging.getLogger(__name__)
 
 
-class _QuietExpected(logging.Filter):
-    """A refused request (a DomainError: wrong password, empty date…) is one warning line,
-    not a traceback; tracebacks stay for real errors. amqp's "Received method (60, 80) during
-    closing channel" (a late ack as a channel closes, harmless) is dropped."""
-
-    def filter(self, record):
-        if record.msg == "(expected) error handling worker %s: %s":
-            record.msg, record.exc_info, record.exc_text = "refused %s: %s", None, None
-        return "during closing channel" not in str(record.msg)
-
-
-logging.getLogger("nameko.containers").addFilter(_QuietExpected())
-logging.getLogger("amqp").addFilter(_QuietExpected())
-
-
 def rpc(fn=None, **kwargs):
     """nameko's @rpc, with DomainError expected: a refused request is logged as a warning and
     travels to the caller as DomainError (code, message, details), not as a crash."""

@@ -3,7 +3,7 @@ first start printed amqp's « Received method (60, 80) during closing channel »
 import io
 import logging
 
-from services.common import nameko_glue  # noqa: F401  (installs the filters)
+from services.common import wire  # noqa: F401  (installs the filters)
 from services.common.errors import DomainError
 
 
