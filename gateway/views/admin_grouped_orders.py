@@ -34,7 +34,8 @@ def detail(number):
 
 def _act(number, method, *args, done):
     act("grouped_orders", method, *args, done=done)
-    return redirect(url_for("admin_grouped_orders.detail", number=number))
+    return redirect(url_for("admin_grouped_orders.detail", number=number) if number
+                    else url_for("admin_grouped_orders.index"))
 
 
 @bp.post("/commandes-groupees/<int:number>/valider")
@@ -119,21 +120,21 @@ def validate_sub(sub_number):
 def cancel_sub(sub_number):
     number = request.form.get("grouped_order", 0, type=int)
     if not confirmed():
-        go = rpc("grouped_orders", "admin_get", g.user["id"], number)
+        go = rpc("grouped_orders", "admin_get", g.user["id"], number) if number else {}
         sub = next((s for s in go.get("sub_orders", []) if s["number"] == sub_number), None)
-        if sub is None:
-            from flask import abort
-            abort(404)
-        who = f"{sub['first_name']} {sub['last_name']} ({sub['email']})"
-        paid = f" Elle est payée : {money(sub['total'])} seront remboursés à {who}." \
-            if sub["status"] == "paid" else ""
+        message = f"La sous-commande n° {sub_number} sera annulée."
+        if sub is not None:
+            who = f"{sub['first_name']} {sub['last_name']} ({sub['email']})"
+            paid = f" Elle est payée : {money(sub['total'])} seront remboursés à {who}." \
+                if sub["status"] == "paid" else ""
+            message = f"La sous-commande n° {sub_number} de {who}, {sub['quantity']} " \
+                f"exemplaire{'s' if sub['quantity'] > 1 else ''}, sera annulée.{paid}"
         return confirmation(
             title=f"Annuler la sous-commande n° {sub_number}",
-            message=f"La sous-commande n° {sub_number} de {who}, {sub['quantity']} "
-                    f"exemplaire{'s' if sub['quantity'] > 1 else ''}, sera annulée.{paid} "
-                    "L'acheteur est prévenu par e-mail.",
+            message=message + " L'acheteur est prévenu par e-mail.",
             button=f"Annuler la sous-commande n° {sub_number}",
-            back=url_for("admin_grouped_orders.detail", number=number),
+            back=url_for("admin_grouped_orders.detail", number=number) if number
+            else url_for("admin_grouped_orders.index"),
             reason="Motif (envoyé à l'acheteur par e-mail)",
             hidden={"grouped_order": number})
     return _act(number, "admin_cancel_sub_order", sub_number,

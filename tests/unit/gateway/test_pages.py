@@ -187,3 +187,10 @@ def test_the_librarian_account_hint_is_for_admins_only(client, rpc, who, hint):
                                                         "name": "ECOLE JULES FERRY"}]
     sign_in(client, who)
     assert ("aucun pour un compte libraire" in client.get("/comptes/nouveau").text) is hint
+
+
+def test_a_sub_order_cancellation_without_its_grouped_order_still_asks(client, rpc):
+    sign_in(client, "admin")
+    r = client.post("/admin/sous-commandes/31/annuler", data={})
+    assert r.status_code == 200 and "Annuler la sous-commande n° 31" in r.text
+    assert rpc.called("grouped_orders", "admin_get") == []
