@@ -70,7 +70,7 @@ def test_the_result_page_has_one_status_in_words(client, rpc, status, payment, s
     assert shown in status_dd and not_shown not in status_dd
     # « Votre commande n° 2 » no longer stands beside « Commande groupée n° 2 »
     assert "Votre commande n° 2" not in html and "Commande groupée n° 2" not in html
-    assert "<h1>Votre commande de « WESTERN COQUILLETTES »</h1>" in html
+    assert "<h1>Votre commande de «&nbsp;WESTERN COQUILLETTES&nbsp;»</h1>" in html
 
 
 def test_a_pending_payment_is_polled_quietly_not_reloaded(client, rpc):
