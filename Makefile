@@ -19,8 +19,13 @@ install: $(VENV)/.installed
 migrate: install
 	$(PY) -m services.common.migrations upgrade
 
+# the demo's own RabbitMQ vhost (created by `make run`): its RPC queues are never shared with
+# another copy of the suite on the same broker. AMQP_URI set in the environment wins.
+DEMO_VHOST ?= librairie-demo
+run: export AMQP_URI ?= pyamqp://guest:guest@127.0.0.1:5672/$(DEMO_VHOST)
 run: install
-	@scripts/ensure_rabbitmq.sh
+	@if [ "$$AMQP_URI" = "pyamqp://guest:guest@127.0.0.1:5672/$(DEMO_VHOST)" ]; then \
+	  scripts/ensure_rabbitmq.sh --vhost $(DEMO_VHOST); else scripts/ensure_rabbitmq.sh; fi
 	$(PY) -m services.common.migrations upgrade
 	$(PY) -m scripts.demo_data prepare
 	@trap 'kill $$honcho 2>/dev/null; wait $$honcho' INT TERM; \
@@ -33,6 +38,7 @@ test: install
 	@scripts/ensure_postgres.sh
 	@scripts/ensure_chromium.sh
 	@scripts/ensure_pdftools.sh
+	@scripts/ensure_axe.sh
 	$(PY) -m pytest
 
 unit: install

@@ -21,6 +21,13 @@ def percent(value):
     return format_decimal(Decimal(str(value)), format="#,##0.00", locale=LOCALE) + " %"
 
 
+def rate(value):
+    """A VAT rate as French writes it: 5,5 %, 20 %, 2,1 % (not « 5.5 % »)."""
+    if value in (None, ""):
+        return ""
+    return format_decimal(Decimal(str(value)), format="#,##0.##", locale=LOCALE) + "\u00a0%"
+
+
 def when(value, fmt="d MMMM y 'à' HH:mm"):
     if not value:
         return ""
@@ -38,4 +45,4 @@ def day(value):
 
 
 def register(app):
-    app.jinja_env.filters.update(money=money, percent=percent, when=when, day=day)
+    app.jinja_env.filters.update(money=money, percent=percent, rate=rate, when=when, day=day)

@@ -19,3 +19,23 @@ def act(service, method, *args, done, **kwargs):
         return False
     flash(done, "success")
     return True
+
+
+def confirmed() -> bool:
+    """An irreversible action runs on its confirmation page's button, never on the first
+    click: the first POST (from the detail page) shows that page."""
+    from flask import request
+    return request.form.get("confirmed") == "1"
+
+
+def confirmation(title, message, button, *, back, reason=None, reason_required=False,
+                 hidden=None, error=None, details=None):
+    """The confirmation step of an irreversible action: what it will do, an optional reason
+    (`reason` is its label, e.g. told to the buyer), « Confirmer » and a way back. No script:
+    the page posts to the same URL with confirmed=1."""
+    from flask import render_template, request
+    status = 400 if error else 200
+    return render_template("admin/confirm.html", title=title, message=message, button=button,
+                           back=back, reason_label=reason, reason_required=reason_required,
+                           reason=request.form.get("reason", "")[:1000],
+                           hidden=hidden or {}, error=error, details=details), status

@@ -8,7 +8,7 @@ from services.common.errors import DomainError
 from .. import idempotency
 from ..security import ADMIN, allow
 from ..services import rpc
-from . import act
+from . import act, confirmation, confirmed
 from .catalogue import page_arg
 
 bp = Blueprint("admin_collectivity", __name__, url_prefix="/admin")
@@ -19,6 +19,13 @@ DONE = {"made_available": "Le client est prévenu que sa commande est mise à di
         "shipped": "Le client est prévenu que sa commande est expédiée.",
         "closed": "La commande est clôturée.", "cancelled": "La commande est annulée ; le client "
         "est prévenu.", "reset": "Le statut de la commande est réinitialisé."}
+# the irreversible actions: a confirmation page first (issue 8 §5)
+CONFIRM = {"closed": ("Clôturer la commande collectivité n° {number}",
+                      "La commande sera clôturée : elle quitte la liste des commandes en cours "
+                      "et le client est prévenu par e-mail.", "Clôturer la commande"),
+           "cancelled": ("Annuler la commande collectivité n° {number}",
+                         "La commande sera annulée ; le client est prévenu par e-mail avec ce "
+                         "motif.", "Annuler la commande")}
 FILTERS = ("eans", "client_delivered", "client_invoiced", "date_from", "date_to",
            "delivery_mode", "number")
 
@@ -72,6 +79,11 @@ def orders():
     error = errors = None
     try:
         data = rpc("baskets", "admin_list_orders", g.user["id"], tab, filters)
+        if "onglet" not in request.args and not data["orders"]:
+            # no tab asked for: open on the first one with orders, not on an empty one
+            first = next((t["key"] for t in data["tabs"] if t["count"]), None)
+            if first and first != data["tab"]:
+                data = rpc("baskets", "admin_list_orders", g.user["id"], first, filters)
     except DomainError as exc:
         if exc.code != "invalid":
             raise
@@ -95,6 +107,25 @@ def order(number):
          "reset):action>")
 @allow(ADMIN)
 def order_action(number, action):
+    if action in CONFIRM and not confirmed():
+        title, message, button = CONFIRM[action]
+        back = request.form.get("back_url", "") if request.form.get("back") == "list" and \
+            request.form.get("back_url", "").startswith("/admin/") else \
+            url_for("admin_collectivity.order", number=number)
+        hidden = {k: request.form[k] for k in ("back", "back_url") if request.form.get(k)}
+        return confirmation(title=title.format(number=number), message=message, button=button,
+                            back=back, hidden=hidden,
+                            reason="Motif de l'annulation (envoyé au client)"
+                            if action == "cancelled" else None,
+                            reason_required=action == "cancelled")
+    if action == "cancelled" and not request.form.get("reason", "").strip():
+        return confirmation(title=CONFIRM[action][0].format(number=number),
+                            message=CONFIRM[action][1], button=CONFIRM[action][2],
+                            back=url_for("admin_collectivity.order", number=number),
+                            reason="Motif de l'annulation (envoyé au client)",
+                            reason_required=True, error="Indiquez le motif de l'annulation.",
+                            details={"reason": ["Le motif est obligatoire : il est envoyé "
+                                                "au client."]})
     return _act("order", number, "admin_order_action", number, action,
                 request.form.get("reason", "")[:1000], done=DONE[action])
 

@@ -5,7 +5,8 @@ from flask import Blueprint, g, redirect, render_template, request, url_for
 from .. import idempotency
 from ..security import ADMIN, allow
 from ..services import rpc
-from . import act
+from ..formatting import money
+from . import act, confirmation, confirmed
 from .grouped_orders import pdf_response
 
 bp = Blueprint("admin_grouped_orders", __name__, url_prefix="/admin")
@@ -34,7 +35,8 @@ def detail(number):
 
 def _act(number, method, *args, done, **kwargs):
     act("grouped_orders", method, *args, done=done, **kwargs)
-    return redirect(url_for("admin_grouped_orders.detail", number=number))
+    return redirect(url_for("admin_grouped_orders.detail", number=number) if number
+                    else url_for("admin_grouped_orders.index"))
 
 
 @bp.post("/commandes-groupees/<int:number>/valider")
@@ -48,9 +50,41 @@ def validate(number):
 @bp.post("/commandes-groupees/<int:number>/annuler")
 @allow(ADMIN)
 def cancel(number):
-    return _act(number, "cancel_grouped_order", number, request.form.get("reason", "")[:1000],
+    reason = request.form.get("reason", "")[:1000]
+    ask = dict(title=f"Annuler la commande groupée n° {number}",
+               message="La commande groupée sera annulée : chaque acheteur payé est remboursé, "
+                       "l'initiateur et les acheteurs sont prévenus par e-mail avec ce motif.",
+               button="Annuler la commande groupée et rembourser les acheteurs",
+               back=url_for("admin_grouped_orders.detail", number=number),
+               reason="Motif (envoyé à l'initiateur et aux acheteurs)", reason_required=True)
+    if not confirmed():
+        return confirmation(**ask)
+    if not reason.strip():
+        return confirmation(**ask, error="Indiquez le motif de l'annulation.",
+                            details={"reason": ["Le motif est obligatoire : il est envoyé "
+                                                "aux acheteurs."]})
+    return _act(number, "cancel_grouped_order", number, reason,
                 done="La commande groupée est annulée ; les acheteurs payés sont remboursés "
                      "et prévenus.", idempotency_key=idempotency.key())
+
+
+@bp.post("/commandes-groupees/<int:number>/clore")
+@allow(ADMIN)
+def close_now(number):
+    """« Clore les souscriptions maintenant »: the deadline's effect, today (issue 8 §6)."""
+    if not confirmed():
+        go = rpc("grouped_orders", "admin_get", g.user["id"], number)
+        return confirmation(
+            title=f"Clore les souscriptions de la commande groupée n° {number}",
+            message=f"Plus aucun acheteur ne pourra souscrire ni payer (la date limite était "
+                    f"le {go['deadline'][8:10]}/{go['deadline'][5:7]}/{go['deadline'][:4]}). "
+                    f"{go['client_name']} ({go['initiator_email']}) est prévenu(e) par e-mail ; "
+                    "vous pourrez ensuite valider la commande groupée.",
+            button="Clore les souscriptions maintenant",
+            back=url_for("admin_grouped_orders.detail", number=number))
+    return _act(number, "close_subscriptions_now", number,
+                done="Les souscriptions sont closes ; l'initiateur est prévenu par e-mail.",
+                idempotency_key=idempotency.key())
 
 
 @bp.route("/commandes-groupees/<int:number>/mise-a-disposition", methods=["GET", "POST"])
@@ -91,7 +125,25 @@ def validate_sub(sub_number):
 @allow(ADMIN)
 def cancel_sub(sub_number):
     number = request.form.get("grouped_order", 0, type=int)
+    if not confirmed():
+        go = rpc("grouped_orders", "admin_get", g.user["id"], number) if number else {}
+        sub = next((s for s in go.get("sub_orders", []) if s["number"] == sub_number), None)
+        message = f"La sous-commande n° {sub_number} sera annulée."
+        if sub is not None:
+            who = f"{sub['first_name']} {sub['last_name']} ({sub['email']})"
+            paid = f" Elle est payée : {money(sub['total'])} seront remboursés à {who}." \
+                if sub["status"] == "paid" else ""
+            message = f"La sous-commande n° {sub_number} de {who}, {sub['quantity']} " \
+                f"exemplaire{'s' if sub['quantity'] > 1 else ''}, sera annulée.{paid}"
+        return confirmation(
+            title=f"Annuler la sous-commande n° {sub_number}",
+            message=message + " L'acheteur est prévenu par e-mail.",
+            button=f"Annuler la sous-commande n° {sub_number}",
+            back=url_for("admin_grouped_orders.detail", number=number) if number
+            else url_for("admin_grouped_orders.index"),
+            reason="Motif (envoyé à l'acheteur par e-mail)",
+            hidden={"grouped_order": number})
     return _act(number, "admin_cancel_sub_order", sub_number,
                 request.form.get("reason", "")[:500],
-                done=f"La sous-commande n° {sub_number} est annulée.",
+                done=f"La sous-commande n° {sub_number} est annulée ; l'acheteur est prévenu.",
                 idempotency_key=idempotency.key())

@@ -203,7 +203,14 @@ def remove_line(basket_id, ean):
 def move(basket_id, action):
     method, done = ACTIONS[action]
     args = (request.form.get("comment", "")[:2000],) if action == "retourner" else ()
-    return _act(basket_id, method, *args, done=done)[1]
+    # a basket returned to the previous role is no longer the Approbateur's (or the
+    # Collectivité's) to see: back to the list of baskets waiting for them, not a 404
+    back = url_for("baskets.to_validate") if action == "retourner" and \
+        g.user["role"] in (APPROBATEUR, COLLECTIVITE) else None
+    result, response = _act(basket_id, method, *args, done=done)
+    if result is not None and back:
+        return redirect(back)
+    return response
 
 
 @bp.route("/paniers/<int:basket_id>/transformer/<any(devis, commande):kind>",

@@ -25,7 +25,27 @@ def search():
         result = rpc("librisoft_bridge", "search_articles", query, page_arg(), 20)
     except DomainError as exc:
         error = exc.message
-    return render_template("catalogue/search.html", query=query, result=result, error=error)
+    prices, baskets, client_number = _own_prices(result)
+    return render_template("catalogue/search.html", query=query, result=result, error=error,
+                           prices=prices, baskets=baskets, client_number=client_number)
+
+
+def _own_prices(result):
+    """For a collectivity account: its own price of each listed article, and its draft
+    baskets to add them to (issue 8 §5: the list had neither)."""
+    if not result or g.user["role"] not in COLLECTIVITY or not g.user["clients"]:
+        return {}, [], ""
+    numbers = [c["number"] for c in g.user["clients"]]
+    wanted = request.args.get("client_number", "")
+    client_number = wanted if wanted in numbers else numbers[0]
+    try:
+        prices = rpc("baskets", "article_prices", g.user["id"], client_number,
+                     [a["ean"] for a in result["items"]])
+        baskets = [b for b in rpc("baskets", "list_my_baskets", g.user["id"])
+                   if b["state"] == "draft" and b["client_number"] == client_number]
+    except DomainError:
+        return {}, [], ""
+    return prices, baskets, client_number
 
 
 @bp.get("/<ean>")

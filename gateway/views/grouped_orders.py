@@ -69,6 +69,10 @@ def detail(number):
 @bp.post("/<int:number>/date-limite")
 @allow(*COLLECTIVITY)
 def deadline(number):
+    if not request.form.get("deadline", "").strip():  # not « Date invalide »: say what to do
+        flash("Choisissez la nouvelle date limite : le dernier jour où les acheteurs peuvent "
+              "commander.", "error")
+        return redirect(url_for("grouped_orders.detail", number=number))
     try:
         go = rpc("grouped_orders", "change_deadline", g.user["id"], number,
                  request.form.get("deadline", "")[:10], idempotency_key=idempotency.key())

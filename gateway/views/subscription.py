@@ -1,6 +1,7 @@
 """The buyer's pages, from the public link (no account): subscribe, pay, see the result."""
-from flask import Blueprint, redirect, render_template, request
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 
+from services.common import config
 from services.common.errors import DomainError
 
 from .. import idempotency
@@ -9,6 +10,40 @@ from ..security import ANONYMOUS, allow
 from ..services import rpc
 
 bp = Blueprint("subscription", __name__, url_prefix="/souscription")
+
+
+def outcome(sub, payment) -> dict:
+    """The one status a buyer reads, in words (issue 8 §5: not « En attente de paiement —
+    Annulé »), and whether the payment's outcome is still awaited."""
+    state = payment["state"] if payment else None
+    waiting = sub["status"] == "awaiting_payment" and state in ("pending", "processing",
+                                                                "succeeded")
+    if sub["status"] == "paid":
+        status, message, tone = "Payée", ("Paiement confirmé. Merci ! Un e-mail de "
+                                          f"confirmation vous a été envoyé à {sub['email']}."), \
+            "success"
+    elif sub["status"] == "cancelled":
+        refund = {"requested": "Annulée, remboursement en cours",
+                  "refunded": "Annulée et remboursée"}.get(sub.get("refund_state"))
+        status = refund or "Annulée"
+        message, tone = "Cette commande est annulée.", "warning"
+        if sub.get("refund_label"):
+            message += f" {sub['refund_label']}."
+    elif waiting:
+        status, tone = "Paiement en cours de vérification", "info"
+        message = "Paiement en cours de vérification… Le résultat s'affiche ici dès qu'il " \
+                  "est connu."
+    else:
+        status = {"refused": "Non payée : paiement refusé",
+                  "cancelled": "Non payée : paiement abandonné",
+                  "error": "Non payée : le paiement n'a pas pu aboutir"}.get(
+            state, "En attente de paiement")
+        message = {"refused": "Votre paiement a été refusé.",
+                   "cancelled": "Vous avez abandonné le paiement.",
+                   "error": "Le paiement n'a pas pu aboutir (erreur technique)."}.get(
+            state, "Votre commande attend son paiement.") + " Votre commande est conservée."
+        tone = "error"
+    return {"waiting": waiting, "status": status, "message": message, "tone": tone}
 
 
 def _return_url(token, buyer_token):
@@ -27,6 +62,7 @@ def _pay(token, buyer_token):
 @allow(ANONYMOUS)
 def page(token):
     go = rpc("grouped_orders", "public_grouped_order", token[:64])
+    shop = config.bookshop()
     form = {"first_name": "", "last_name": "", "email": "", "quantity": "1"}
     if request.method == "POST" and go["subscriptions_open"]:
         form = {"first_name": request.form.get("first_name", "")[:200],
@@ -39,21 +75,44 @@ def page(token):
                       idempotency_key=idempotency.key())
             return _pay(token, sub["buyer_token"])
         except DomainError as exc:
-            return render_template("subscription/page.html", go=go, form=form,
+            return render_template("subscription/page.html", go=go, form=form, shop=shop,
                                    error=exc.message, errors=exc.details), \
                 409 if exc.code == "conflict" else 400
-    return render_template("subscription/page.html", go=go, form=form)
+    return render_template("subscription/page.html", go=go, form=form, shop=shop)
+
+
+@bp.get("/conditions-de-vente")
+@allow(ANONYMOUS)
+def terms():
+    """The terms a buyer accepts on the subscription form."""
+    return render_template("subscription/terms.html", shop=config.bookshop())
 
 
 @bp.get("/<token>/commande/<buyer_token>")
 @allow(ANONYMOUS)
 def result(token, buyer_token):
+    sub, payment = _status(token, buyer_token)
+    return render_template("subscription/result.html", sub=sub, payment=payment, token=token,
+                           buyer_token=buyer_token, outcome=outcome(sub, payment),
+                           shop=config.bookshop())
+
+
+def _status(token, buyer_token):
     sub = rpc("grouped_orders", "buyer_status", token[:64], buyer_token[:64])
     payment = None
     if sub["last_payment_id"]:
         payment = rpc("payments", "get_payment", sub["last_payment_id"])
-    return render_template("subscription/result.html", sub=sub, payment=payment, token=token,
-                           buyer_token=buyer_token)
+    return sub, payment
+
+
+@bp.get("/<token>/commande/<buyer_token>/etat")
+@allow(ANONYMOUS)
+def status(token, buyer_token):
+    """What the result page's script polls while a payment is being checked (no reload)."""
+    sub, payment = _status(token, buyer_token)
+    found = outcome(sub, payment)
+    return jsonify({"waiting": found["waiting"], "status": found["status"],
+                    "message": found["message"]})
 
 
 @bp.post("/<token>/commande/<buyer_token>/payer")
@@ -64,4 +123,5 @@ def pay_again(token, buyer_token):
     except DomainError as exc:
         sub = rpc("grouped_orders", "buyer_status", token[:64], buyer_token[:64])
         return render_template("subscription/result.html", sub=sub, payment=None, token=token,
-                               buyer_token=buyer_token, error=exc.message), 409
+                               buyer_token=buyer_token, error=exc.message,
+                               outcome=outcome(sub, None), shop=config.bookshop()), 409

@@ -171,6 +171,16 @@ class BasketsService(MessagingService):
         article = self.catalogue.get_article(str(ean or "").strip()[:20])
         return handlers.article_price(account, client, article)
 
+    @rpc
+    def article_prices(self, actor_id, client_number, eans):
+        """The collectivity's own price of a catalogue page's articles: EAN -> price (as
+        `article_price`), in one call."""
+        account = self._account(actor_id)
+        client = self._client(actor_id, handlers.client_of(account, client_number))
+        articles = self._articles([str(e or "").strip()[:20] for e in (eans or [])][:50])
+        return {ean: handlers.article_price(account, client, article)
+                for ean, article in articles.items() if article}
+
     # -- quote requests and orders ------------------------------------------------------------
     @rpc
     def transform_basket(self, actor_id, basket_id, kind, reference, comment="",

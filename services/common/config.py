@@ -82,3 +82,11 @@ def trusted_proxies() -> list:
     `X-Forwarded-Proto` the gateway believes (`TRUSTED_PROXIES`, else `FORWARDED_ALLOW_IPS`).
     Empty by default: the client's address is the socket's peer."""
     return env_list("TRUSTED_PROXIES") or env_list("FORWARDED_ALLOW_IPS")
+
+
+def bookshop() -> dict:
+    """Who the bookshop is, for the public pages and the mails (name, address, contact)."""
+    return {"name": env("BOOKSHOP_NAME", "Librairie des Collectivités"),
+            "address": env("BOOKSHOP_ADDRESS", "12 rue Saint-Dizier\n54000 NANCY"),
+            "email": env("BOOKSHOP_CONTACT_EMAIL", "contact@librairie.test"),
+            "phone": env("BOOKSHOP_PHONE", "03 83 00 00 00")}

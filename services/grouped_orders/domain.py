@@ -64,7 +64,11 @@ def paris_today(now: datetime) -> date:
 
 
 def days_left(deadline: date, now: datetime) -> int:
-    return max(0, (deadline - paris_today(now)).days)
+    """The days of subscription left, today included (0 once closed): on the eve of the
+    deadline, 2 — and validation comes 2 days later too, the day after the deadline."""
+    if now >= closes_at(deadline):
+        return 0
+    return max(0, (deadline - paris_today(now)).days + 1)
 
 
 def deadline_approaching(status: str, deadline: date, now: datetime) -> bool:
@@ -73,6 +77,9 @@ def deadline_approaching(status: str, deadline: date, now: datetime) -> bool:
 
 
 def check_deadline(deadline, now: datetime) -> date:
+    if deadline in (None, ""):
+        raise invalid("Choisissez la date limite : le dernier jour où les acheteurs peuvent "
+                      "commander.", {"deadline": ["La date limite est obligatoire."]})
     if isinstance(deadline, str):
         try:
             deadline = date.fromisoformat(deadline)
@@ -168,10 +175,12 @@ def validation_blockers(status: str, deadline: date, now: datetime, subs) -> lis
     if status == CANCELLED:
         return ["Cette commande groupée est annulée."]
     reasons = []
-    if now < closes_at(deadline):
-        days = (deadline + timedelta(days=1) - paris_today(now)).days
-        reasons.append(f"Vous pourrez valider cette commande groupée dans {days} jour"
-                       f"{'s' if days > 1 else ''}.")
+    # once the bookshop has closed the subscriptions (status no longer open), no more waiting
+    if status == OPEN and now < closes_at(deadline):
+        days = days_left(deadline, now)  # the same count as « Il reste … jours »
+        reasons.append("Vous pourrez valider cette commande groupée demain, une fois les "
+                       "souscriptions closes." if days <= 1 else
+                       f"Vous pourrez valider cette commande groupée dans {days} jours.")
     pending = [s.number for s in subs if s.status == AWAITING_PAYMENT]
     if pending:
         reasons.append("Des paiements sont en attente de traitement (sous-commande"
@@ -220,6 +229,14 @@ def previous_status(current: str) -> str:
     if current == CLOSED:
         return PROCESSING
     raise conflict("Seule une commande groupée clôturée peut revenir au statut précédent.")
+
+
+def check_can_close_now(status: str):
+    """« Clore les souscriptions maintenant »: only an open grouped order."""
+    if status != OPEN:
+        raise conflict("Les souscriptions de cette commande groupée sont déjà closes."
+                       if status in (AWAITING_VALIDATION, PROCESSING, CLOSED) else
+                       "Cette commande groupée est annulée.")
 
 
 def check_sub_order_action(sub_status: str, group_status: str, action: str):

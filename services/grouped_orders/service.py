@@ -173,6 +173,13 @@ class GroupedOrdersService(MessagingService):
                           self.store.record, public_url())
 
     @rpc
+    def close_subscriptions_now(self, actor_id, number, idempotency_key=None):
+        self._account(actor_id, admin=True)
+        return self._once(idempotency_key, "close_subscriptions_now", actor_id,
+                          {"number": int(number)}, bookshop.close_now, int(number), now(),
+                          self.store.record, public_url())
+
+    @rpc
     def cancel_grouped_order(self, actor_id, number, reason, idempotency_key=None):
         self._account(actor_id, admin=True)
         return self._once(idempotency_key, "cancel_grouped_order", actor_id,

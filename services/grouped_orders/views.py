@@ -72,10 +72,12 @@ def grouped_order_view(go, now, public_url, with_subs=True) -> dict:
     view = {
         "number": go.number, "status": go.status,
         "status_label": domain.STATUS_LABELS[go.status],
-        "deadline": go.deadline.isoformat(), "days_left": domain.days_left(go.deadline, now),
+        "deadline": go.deadline.isoformat(),
         "deadline_warning": domain.DEADLINE_WARNING if domain.deadline_approaching(
             go.status, go.deadline, now) else "",
         "deadline_passed": now >= domain.closes_at(go.deadline),
+        # closed by the bookshop before the deadline: no days left either
+        "days_left": domain.days_left(go.deadline, now) if go.status == domain.OPEN else 0,
         "subscriptions_open": domain.can_subscribe(go.status, go.deadline, now),
         "initiator_id": go.initiator_id, "initiator_email": go.initiator_email,
         "client_number": go.client_number, "client_name": go.client_name,

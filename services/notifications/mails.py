@@ -42,7 +42,7 @@ MAILS = {
                                  lambda p: p["email"]),
     "grouped_order_created": ("Votre commande groupée n° {number} est créée",
                               lambda p: p["initiator_email"]),
-    "grouped_order_deadline_passed": ("Commande groupée n° {number} : la date limite est passée",
+    "grouped_order_deadline_passed": ("Commande groupée n° {number} : {closed_title}",
                                       lambda p: p["initiator_email"]),
     "grouped_order_validated": ("Commande groupée n° {number} validée par la librairie",
                                 lambda p: p["initiator_email"]),
@@ -63,11 +63,17 @@ MAILS = {
     "collectivity_order_placed": ("Commande collectivité n° {number} enregistrée",
                                   lambda p: [p["placed_by_email"], p["basket_creator_email"],
                                              _bookshop()]),
-    "collectivity_order_status_changed": ("Votre commande n° {number} : {status_label}",
+    "collectivity_order_status_changed": ("Votre commande n° {number} : {action_title}",
                                           lambda p: p["to_emails"]),
     "collectivity_message_sent": ("Message de la librairie au sujet de votre {kind_label} "
                                   "n° {number}", lambda p: p["to_emails"]),
 }
+
+
+# what happened to a collectivity order, as the mail's title (its status alone, "En cours de
+# traitement", says nothing of a shipment or of books waiting at the shop)
+ACTION_TITLES = {"made_available": "Mise à disposition à la librairie",
+                 "shipped": "Expédiée", "closed": "Clôturée", "cancelled": "Annulée"}
 
 
 def _bookshop():
@@ -79,7 +85,14 @@ def _bookshop():
 def render(kind: str, payload: dict, public_url: str) -> tuple:
     """(to — an address or a list —, subject, body) for an event of type `kind`."""
     subject, recipient = MAILS[kind]
-    context = dict(payload, public_url=public_url.rstrip("/"))
+    from services.common import config
+    context = dict(payload, public_url=public_url.rstrip("/"), bookshop=config.bookshop())
+    if kind == "grouped_order_deadline_passed":
+        context["closed_title"] = "souscriptions closes par la librairie" if payload.get(
+            "closed_early") else "la date limite est passée"
+    if kind == "collectivity_order_status_changed":
+        context["action_title"] = ACTION_TITLES.get(payload["action"],
+                                                    payload["status_label"])
     if kind == "account_created":
         context["role_label"] = ROLE_LABELS.get(payload["role"], payload["role"])
     if kind == "password_reset_requested":

@@ -28,6 +28,9 @@ def build_message(mail_id, to_addr, subject, body, event_id=None) -> EmailMessag
     msg = EmailMessage()
     msg["From"] = mail_from()
     msg["To"] = to_addr
+    # the sender does not read replies: a reply reaches the bookshop's contact address
+    shop = config.bookshop()
+    msg["Reply-To"] = config.env("MAIL_REPLY_TO", f"{shop['name']} <{shop['email']}>")
     msg["Subject"] = subject
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = message_id(mail_id, to_addr, event_id)

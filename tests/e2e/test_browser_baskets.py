@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD
 from tests.e2e.conftest import PASSWORD
-from tests.e2e.test_browser import browser, login, new_page, shot  # noqa: F401 (fixtures)
+from tests.e2e.test_browser import browser, login, menu, new_page, shot  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -18,10 +18,9 @@ CEMETERY = "9782330150136"
 WESTERN = "9791097284657"
 
 
-def open_basket(page, menu, name):
-    page.get_by_role("navigation", name="Navigation principale").get_by_role(
-        "link", name=re.compile(f"^{menu}")).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(menu)
+def open_basket(page, entry, name):
+    menu(page).get_by_role("link", name=re.compile(f"^{entry}")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(entry)
     page.get_by_role("link", name=re.compile(re.escape(name))).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(name)
 
@@ -33,7 +32,7 @@ def test_the_basket_chain_from_the_catalogue_to_the_order(suite, people, new_pag
     # the Utilisateur: its own price on the article sheet, into a new basket
     user = new_page()
     login(user, base, people["utilisateur"]["email"], PASSWORD)
-    nav = user.get_by_role("navigation", name="Navigation principale")
+    nav = menu(user)
     expect(nav.get_by_role("link", name=re.compile("^Mon panier"))).to_be_visible()
     expect(nav.get_by_role("link", name=re.compile("^Paniers à valider"))).to_have_count(0)
     nav.get_by_role("link", name="Catalogue").click()
@@ -78,6 +77,9 @@ def test_the_basket_chain_from_the_catalogue_to_the_order(suite, people, new_pag
         "Deux WESTERN COQUILLETTES suffisent.")
     approver.get_by_role("button", name="Retourner ce panier au rôle précédent").click()
     expect(approver.get_by_role("status").first).to_contain_text("retourné au rôle précédent")
+    # issue 8 §5: not « Page introuvable » under the green message, but the baskets to validate
+    expect(approver.get_by_role("heading", level=1)).to_have_text("Paniers à valider")
+    expect(approver.get_by_text("introuvable")).to_have_count(0)
     shot(approver, "24-panier-retourne")
 
     # the Utilisateur sees the comment, fixes the quantity, sends it again
@@ -123,6 +125,7 @@ def test_the_basket_chain_from_the_catalogue_to_the_order(suite, people, new_pag
     admin = new_page()
     login(admin, base, ADMIN_EMAIL, ADMIN_PASSWORD)
     admin.get_by_role("link", name="Gestion des commandes collectivité").first.click()
+    admin.get_by_text("Filtrer les commandes").click()  # the filter is folded
     admin.get_by_label("N° de commande / N° Librisoft").fill(number)
     admin.get_by_role("button", name="Filtrer").click()
     row = admin.get_by_role("row").filter(has_text="ECOLE JULES FERRY")

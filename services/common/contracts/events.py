@@ -112,6 +112,10 @@ class GroupedOrderDeadlinePassedV1(GroupedOrderRef):
     paid_quantity = fields.Integer(required=True)
     paid_total = Money(required=True)
     awaiting_payment = fields.Integer(required=True)
+    # the bookshop closed the subscriptions before the deadline (« Clore les souscriptions
+    # maintenant »), at closed_at
+    closed_early = fields.Boolean(load_default=False)
+    closed_at = fields.String(load_default="")
 
 
 class GroupedOrderValidatedV1(GroupedOrderRef):

@@ -50,8 +50,17 @@ def test_subscriptions_close_at_the_end_of_the_deadline_day_paris_time():
 
 def test_days_left_and_the_warning_of_the_last_two_days():
     deadline = date(2022, 4, 6)
-    now = datetime(2022, 4, 5, 7, 44, tzinfo=UTC)  # the reference's n°65: 1 day left
-    assert domain.days_left(deadline, now) == 1
+    now = datetime(2022, 4, 5, 7, 44, tzinfo=UTC)  # the reference's n°65, the eve of its deadline
+    # issue 8 §5: "Il reste 1 jour" beside "Vous pourrez valider … dans 2 jours". Today and the
+    # deadline day are left, and validation comes in 2 days: the two counts agree.
+    assert domain.days_left(deadline, now) == 2
+    assert domain.validation_blockers(domain.OPEN, deadline, now, [])[0] == \
+        "Vous pourrez valider cette commande groupée dans 2 jours."
+    last_day = datetime(2022, 4, 6, 8, tzinfo=UTC)
+    assert domain.days_left(deadline, last_day) == 1
+    assert domain.validation_blockers(domain.OPEN, deadline, last_day, [])[0].startswith(
+        "Vous pourrez valider cette commande groupée demain")
+    assert domain.days_left(deadline, datetime(2022, 4, 6, 22, tzinfo=UTC)) == 0
     assert domain.deadline_approaching(domain.OPEN, deadline, now)
     assert not domain.deadline_approaching(domain.OPEN, deadline,
                                            datetime(2022, 4, 2, tzinfo=UTC))

@@ -284,3 +284,30 @@ def test_a_cancelled_grouped_order_says_whether_it_had_been_validated(db):
     go = create(db, events)
     tx(db, bookshop.cancel, go["number"], "Titre épuisé", NOW, events, URL)
     assert events.of("grouped_order_cancelled")[0]["validated_at"] is None
+
+
+def test_the_bookshop_closes_the_subscriptions_now_once_and_may_validate_at_once(db):
+    """Issue 8 §6: the README's tour validates « once the deadline has passed », 14 days away
+    in the demo. « Clore les souscriptions maintenant » closes them today, with the
+    initiator's mail; a second click is refused and mails nobody."""
+    events = Events()
+    go = create(db, events, deadline=date(2022, 4, 10))
+    token = go["subscription_url"].rsplit("/", 1)[1]
+    leto = subscribe(db, token, "Jared", "Leto", 2)
+    pay(db, events, token, leto, "pay-leto")
+    assert tx(db, bookshop.get, go["number"], NOW, URL)["validation_blockers"]
+    view = tx(db, bookshop.close_now, go["number"], NOW, events, URL)
+    assert view["status"] == "awaiting_validation" and not view["subscriptions_open"]
+    assert view["validation_blockers"] == [] and view["days_left"] == 0
+    (closed,) = events.of("grouped_order_deadline_passed")
+    assert closed["closed_early"] is True and closed["paid_quantity"] == 2
+    with pytest.raises(DomainError) as exc:
+        tx(db, bookshop.close_now, go["number"], NOW, events, URL)
+    assert exc.value.code == "conflict" and "déjà closes" in exc.value.message
+    assert len(events.of("grouped_order_deadline_passed")) == 1
+    with pytest.raises(DomainError):
+        subscribe(db, token, "Late", "Comer", 1)
+    # the timer does not close it a second time when the deadline comes
+    assert tx(db, bookshop.close_expired, datetime(2022, 4, 11, tzinfo=timezone.utc),
+              events, URL) == []
+    assert tx(db, bookshop.validate, go["number"], NOW, events, URL)["status"] == "processing"

@@ -70,3 +70,15 @@ def test_one_mail_row_per_distinct_recipient(tmp_path):
     to, subject, body = mails.render("collectivity_message_sent", message, "x")
     assert to == ["a@ecole.fr", "b@ecole.fr"] and "demande de devis n° 12" in subject
     db.dispose()
+
+
+@pytest.mark.parametrize("action,title", [("shipped", "Expédiée"),
+                                          ("made_available", "Mise à disposition"),
+                                          ("closed", "Clôturée")])
+def test_a_shipped_or_available_order_is_titled_by_what_happened(action, title):
+    """Issue 8 §5: these mails were titled by the status, « En cours de traitement »."""
+    payload = received("collectivity_order_status_changed",
+                       dict(STATUS, action=action, status_label="En cours de traitement"))
+    _, subject, _ = mails.render("collectivity_order_status_changed", payload, "x")
+    assert subject.startswith(f"Votre commande n° 31 : {title}")
+    assert "En cours de traitement" not in subject

@@ -96,3 +96,17 @@ def test_an_automatic_refund_says_the_payment_was_not_owed_and_why():
     assert "(paiement reçu après annulation) : il vous a été remboursé automatiquement le " \
            "30 mars 2022 à 10:05" in body
     assert "Motif de l'annulation" not in body
+
+
+def test_the_initiator_is_told_when_the_bookshop_closes_the_subscriptions_early():
+    payload = dict(PAYLOADS["grouped_order_deadline_passed"], closed_early=True,
+                   closed_at="2022-03-28T09:00:00+00:00")
+    from services.common.contracts.events import load_envelope, make_envelope
+    loaded = load_envelope("grouped_order_deadline_passed", make_envelope(
+        "grouped_order_deadline_passed", payload, "grouped_orders"))[1]
+    _, subject, body = mails.render("grouped_order_deadline_passed", loaded, "http://x")
+    assert "souscriptions closes par la librairie" in subject
+    assert "La librairie a clos les souscriptions" in body and "avant la date limite" in body
+    _, subject, _ = mails.render("grouped_order_deadline_passed",
+                                 received("grouped_order_deadline_passed"), "http://x")
+    assert subject.endswith("la date limite est passée")

@@ -187,3 +187,20 @@ def test_message_ids_come_from_the_event_and_the_recipient():
     assert message_id(1, "a@b.fr", "ev-1") == message_id(99, "A@B.fr ", "ev-1")
     assert message_id(1, "a@b.fr", "ev-1") != message_id(1, "c@b.fr", "ev-1")
     assert message_id(1, "a@b.fr", "ev-1") != message_id(1, "a@b.fr", "ev-2")
+
+
+def test_replies_reach_the_bookshop_not_the_no_reply_sender(monkeypatch):
+    """Issue 8 §5: the « prête » mail asks for a reply, sent from ne-pas-repondre@ with no
+    Reply-To. Replies now go to the bookshop's contact address (configurable)."""
+    from services.notifications.transport import build_message
+    msg = build_message(1, "a@b.fr", "s", "corps")
+    assert "contact@librairie.test" in msg["Reply-To"]
+    monkeypatch.setenv("BOOKSHOP_CONTACT_EMAIL", "bonjour@ma-librairie.fr")
+    assert "bonjour@ma-librairie.fr" in build_message(2, "a@b.fr", "s", "c")["Reply-To"]
+
+
+def test_the_ready_mail_gives_the_bookshop_contact():
+    from tests.unit.notifications.test_grouped_order_mails import received
+    _, _, body = mails.render("grouped_order_made_available",
+                              received("grouped_order_made_available"), "x")
+    assert "contact@librairie.test" in body

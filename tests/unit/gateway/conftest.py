@@ -1,0 +1,79 @@
+"""The gateway's pages rendered by Flask's test client, the services answered by a fake RPC
+pool: what a page shows, for the data a service gives."""
+import pytest
+
+from services.common.errors import DomainError
+
+USERS = {
+    "admin": {"id": 1, "email": "admin@librairie.test", "role": "admin",
+              "role_label": "Libraire (administrateur)", "clients": [],
+              "creatable_roles": ["collectivite", "approbateur", "utilisateur"]},
+    "collectivite": {"id": 2, "email": "achats@ecole.fr", "role": "collectivite",
+                     "role_label": "Collectivité",
+                     "clients": [{"number": "16", "name": "ECOLE JULES FERRY"}],
+                     "creatable_roles": ["approbateur", "utilisateur"]},
+    "approbateur": {"id": 3, "email": "chef@ecole.fr", "role": "approbateur",
+                    "role_label": "Approbateur",
+                    "clients": [{"number": "16", "name": "ECOLE JULES FERRY"}],
+                    "creatable_roles": ["utilisateur"]},
+    "utilisateur": {"id": 4, "email": "biblio@ecole.fr", "role": "utilisateur",
+                    "role_label": "Utilisateur",
+                    "clients": [{"number": "16", "name": "ECOLE JULES FERRY"}],
+                    "creatable_roles": []},
+}
+
+
+class FakeRpc:
+    """`answers[(service, method)]` is a value or a function of the call's arguments."""
+
+    def __init__(self):
+        self.answers, self.calls = {}, []
+
+    def call(self, service, method, *args, **kwargs):
+        self.calls.append((service, method, args))
+        if (service, method) in (("accounts", "get_account"), ("accounts", "session_account")):
+            account_id = int(str(args[0]).removeprefix("sid-"))
+            user = next(u for u in USERS.values() if u["id"] == account_id)
+            return dict(user, active=True, session_version=1, last_login_at=None)
+        if (service, method) == ("baskets", "basket_menus"):
+            return []
+        answer = self.answers.get((service, method))
+        if answer is None:
+            raise AssertionError(f"unexpected RPC {service}.{method}{args}")
+        if isinstance(answer, DomainError):
+            raise answer
+        return answer(*args) if callable(answer) else answer
+
+    def called(self, service, method):
+        return [args for s, m, args in self.calls if (s, m) == (service, method)]
+
+    def close(self):
+        pass
+
+
+@pytest.fixture
+def rpc():
+    return FakeRpc()
+
+
+@pytest.fixture
+def app(rpc, monkeypatch, tmp_path):
+    monkeypatch.setenv("GATEWAY_SECRET_KEY", "unit-tests")
+    monkeypatch.setenv("VAR_DIR", str(tmp_path))
+    from gateway.app import create_app
+    application = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False,
+                              "PUBLIC_URL": "http://localhost"})
+    for name in ("rpc", "rpc_health", "rpc_slow"):
+        application.extensions[name] = rpc
+    return application
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def sign_in(client, who):
+    with client.session_transaction() as session:
+        session["sid"] = f"sid-{USERS[who]['id']}"  # a server-side session (accounts)
+    return client

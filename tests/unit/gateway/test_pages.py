@@ -1,0 +1,196 @@
+"""The pages of the bookshop, the teacher and the collectivities (issue 8 §5 and §6)."""
+import html
+import re
+
+import pytest
+
+from services.common.errors import conflict
+from tests.unit.gateway import samples
+from tests.unit.gateway.conftest import sign_in
+
+
+def paid(number, name, status="paid"):
+    return {"number": number, "first_name": name, "last_name": "Lys", "email": f"{name}@x.fr",
+            "quantity": 2, "unit_price": "14.90", "total": "29.80", "status": status,
+            "status_label": {"paid": "Payée", "awaiting_payment": "En attente de paiement"}[
+                status], "created_at": "2026-12-06T10:00:00+00:00", "paid_manually": False,
+            "refund_label": "", "last_payment_state": None}
+
+
+# -- confirmation of the irreversible actions ---------------------------------------------------
+@pytest.mark.parametrize("url,form,method", [
+    ("/admin/commandes-groupees/7/annuler", {"reason": "Épuisé"}, "cancel_grouped_order"),
+    ("/admin/sous-commandes/31/annuler", {"grouped_order": "7"}, "admin_cancel_sub_order"),
+    ("/admin/commandes-groupees/7/clore", {}, "close_subscriptions_now"),
+    ("/admin/commandes-collectivite/12/cancelled", {"reason": "Épuisé"}, "admin_order_action"),
+    ("/admin/commandes-collectivite/12/closed", {}, "admin_order_action"),
+])
+def test_an_irreversible_action_asks_for_confirmation_first(client, rpc, url, form, method):
+    """Issue 8 §5: these ran on one click."""
+    rpc.answers[("grouped_orders", "admin_get")] = samples.grouped(
+        subs=[paid(31, "Ana")])
+    rpc.answers[("grouped_orders", method)] = samples.grouped()
+    rpc.answers[("baskets", method)] = {}
+    sign_in(client, "admin")
+    first = client.post(url, data=form)
+    assert first.status_code == 200 and "Cette action est définitive" in first.text
+    assert 'name="confirmed" value="1"' in first.text
+    assert rpc.called("grouped_orders", method) == rpc.called("baskets", method) == []
+    confirmed = client.post(url, data=dict(form, confirmed="1"))
+    assert confirmed.status_code == 302
+    assert len(rpc.called("grouped_orders", method) + rpc.called("baskets", method)) == 1
+
+
+def test_cancelling_a_paid_sub_order_says_who_is_refunded_and_takes_a_reason(client, rpc):
+    rpc.answers[("grouped_orders", "admin_get")] = samples.grouped(subs=[paid(31, "Ana")])
+    rpc.answers[("grouped_orders", "admin_cancel_sub_order")] = samples.grouped()
+    sign_in(client, "admin")
+    page = html.unescape(client.post("/admin/sous-commandes/31/annuler",
+                                     data={"grouped_order": "7"}).text)
+    assert "29,80\xa0€ seront remboursés à Ana Lys (Ana@x.fr)" in page
+    assert "Motif (envoyé à l'acheteur par e-mail)" in page
+    client.post("/admin/sous-commandes/31/annuler",
+                data={"grouped_order": "7", "confirmed": "1", "reason": "Doublon"})
+    assert rpc.called("grouped_orders", "admin_cancel_sub_order") == [(1, 31, "Doublon")]
+
+
+def test_a_cancellation_without_reason_is_asked_again_not_sent(client, rpc):
+    sign_in(client, "admin")
+    r = client.post("/admin/commandes-groupees/7/annuler", data={"confirmed": "1",
+                                                                 "reason": " "})
+    assert r.status_code == 400 and "Le motif est obligatoire" in r.text
+    assert rpc.called("grouped_orders", "cancel_grouped_order") == []
+
+
+# -- the admin's grouped order ------------------------------------------------------------------
+def test_the_pending_payment_warning_shows_once(client, rpc):
+    rpc.answers[("grouped_orders", "admin_get")] = samples.grouped(
+        subs=[paid(31, "Ana", "awaiting_payment")], pending_payments=True,
+        validation_blockers=["Vous pourrez valider cette commande groupée dans 2 jours.",
+                             "Des paiements sont en attente de traitement (sous-commande n° "
+                             "31) : validez-les ou annulez-les."])
+    sign_in(client, "admin")
+    html = client.get("/admin/commandes-groupees/7").text
+    assert html.count("paiements sont en attente") == 1
+    # « Il reste 2 jours » beside « dans 2 jours »: the same count
+    assert "Il reste 2 jours de souscription" in html and "dans 2 jours" in html
+    assert "Clore les souscriptions maintenant" in html
+
+
+def test_close_now_is_offered_only_on_an_open_grouped_order(client, rpc):
+    rpc.answers[("grouped_orders", "admin_get")] = samples.grouped(
+        "awaiting_validation", validation_blockers=["Aucune sous-commande n'est payée."])
+    sign_in(client, "admin")
+    assert "Clore les souscriptions maintenant" not in \
+        client.get("/admin/commandes-groupees/7").text
+
+
+def test_a_second_close_now_is_a_message_not_an_error(client, rpc):
+    rpc.answers[("grouped_orders", "close_subscriptions_now")] = conflict(
+        "Les souscriptions de cette commande groupée sont déjà closes.")
+    rpc.answers[("grouped_orders", "admin_get")] = samples.grouped("awaiting_validation")
+    sign_in(client, "admin")
+    r = client.post("/admin/commandes-groupees/7/clore", data={"confirmed": "1"},
+                    follow_redirects=True)
+    assert r.status_code == 200 and "déjà closes" in r.text
+
+
+def test_collectivity_orders_open_on_the_first_tab_that_has_orders(client, rpc):
+    tabs = [{"key": "pending", "label": "En attente", "count": 0},
+            {"key": "processing", "label": "En cours", "count": 3}]
+
+    def listing(actor, tab, filters):
+        return {"tab": tab, "tabs": tabs, "delivery_modes": {}, "total": 0, "page": 1,
+                "per_page": 50, "orders": [] if tab == "pending" else []}
+    rpc.answers[("baskets", "admin_list_orders")] = listing
+    sign_in(client, "admin")
+    client.get("/admin/commandes-collectivite")
+    assert [a[1] for a in rpc.called("baskets", "admin_list_orders")] == \
+        ["pending", "processing"]
+    client.get("/admin/commandes-collectivite?onglet=pending")  # asked for: kept
+    assert rpc.called("baskets", "admin_list_orders")[-1][1] == "pending"
+
+
+# -- the teacher --------------------------------------------------------------------------------
+def test_the_teacher_list_shows_the_book(client, rpc):
+    rpc.answers[("grouped_orders", "list_my_grouped_orders")] = [samples.grouped()]
+    sign_in(client, "collectivite")
+    html = client.get("/commandes-groupees/").text
+    assert "WESTERN COQUILLETTES" in html
+
+
+def test_the_public_link_has_copy_and_share_buttons_with_a_visible_fallback(client, rpc):
+    rpc.answers[("grouped_orders", "get_my_grouped_order")] = samples.grouped()
+    sign_in(client, "collectivite")
+    html = client.get("/commandes-groupees/7").text
+    assert "Copier le lien" in html and "Partager le lien" in html
+    assert re.search(r'<input id="share-url" type="text" readonly value="http://localhost/'
+                     r'souscription/T+"', html)
+    assert "/static/share.js" in html and client.get("/static/share.js").status_code == 200
+    assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == []
+
+
+def test_each_pupil_is_one_row_of_a_compact_table(client, rpc):
+    rpc.answers[("grouped_orders", "get_my_grouped_order")] = samples.grouped(
+        subs=[paid(n, f"P{n}") for n in range(1, 5)])
+    sign_in(client, "collectivite")
+    html = client.get("/commandes-groupees/7").text
+    table = re.search(r'<table class="compact">.*?</table>', html, re.S).group(0)
+    assert table.count("<tr>") == 5  # a header and one row per pupil
+    assert table.count("<td") == 4 * 4  # four cells each, not eight lines of a card
+    assert "data-label" not in table
+
+
+def test_an_empty_date_says_what_to_do(client, rpc):
+    sign_in(client, "collectivite")
+    rpc.answers[("grouped_orders", "get_my_grouped_order")] = samples.grouped()
+    r = client.post("/commandes-groupees/7/date-limite", data={"deadline": ""},
+                    follow_redirects=True)
+    assert "Choisissez la nouvelle date limite" in r.text and "Date invalide" not in r.text
+    assert rpc.called("grouped_orders", "change_deadline") == []
+
+
+# -- navigation, catalogue, account form ------------------------------------------------------
+def test_the_navigation_folds_into_a_menu_disclosure(client):
+    sign_in(client, "collectivite")
+    html = client.get("/compte").text
+    assert re.search(r'<details class="menu" id="menu">\s*<summary>.*Menu</summary>\s*'
+                     r'<nav aria-label="Navigation principale">', html)
+
+
+def test_the_catalogue_list_shows_the_own_price_an_add_button_and_a_french_vat(client, rpc):
+    rpc.answers[("librisoft_bridge", "search_articles")] = {
+        "total": 1, "page": 1, "per_page": 20, "items": [dict(samples.ARTICLE)]}
+    rpc.answers[("baskets", "article_prices")] = {"9791097284657": {
+        "unit_price_ttc": "13.56", "discount_percent": "9.00", "public_price_ttc": "14.90"}}
+    rpc.answers[("baskets", "list_my_baskets")] = [
+        {"id": 4, "name": "CDI", "state": "draft", "client_number": "16"}]
+    sign_in(client, "utilisateur")
+    html = client.get("/catalogue/?q=western").text
+    assert "TVA 5,5\xa0%" in html and "5.5" not in html
+    assert "13,56\xa0€ TTC" in html and "votre prix" in html
+    assert "Ajouter au panier" in html and '<option value="4">CDI</option>' in html
+    assert rpc.called("baskets", "article_prices") == [(4, "16", ["9791097284657"])]
+
+
+def test_the_bookshop_sees_no_collectivity_price_in_the_list(client, rpc):
+    rpc.answers[("librisoft_bridge", "search_articles")] = {
+        "total": 1, "page": 1, "per_page": 20, "items": [dict(samples.ARTICLE)]}
+    sign_in(client, "admin")
+    html = client.get("/catalogue/?q=western").text
+    assert "14,90\xa0€ TTC" in html and "Ajouter au panier" not in html
+
+
+@pytest.mark.parametrize("who,hint", [("collectivite", False), ("admin", True)])
+def test_the_librarian_account_hint_is_for_admins_only(client, rpc, who, hint):
+    rpc.answers[("accounts", "assignable_clients")] = [{"number": "16",
+                                                        "name": "ECOLE JULES FERRY"}]
+    sign_in(client, who)
+    assert ("aucun pour un compte libraire" in client.get("/comptes/nouveau").text) is hint
+
+
+def test_a_sub_order_cancellation_without_its_grouped_order_still_asks(client, rpc):
+    sign_in(client, "admin")
+    r = client.post("/admin/sous-commandes/31/annuler", data={})
+    assert r.status_code == 200 and "Annuler la sous-commande n° 31" in r.text
+    assert rpc.called("grouped_orders", "admin_get") == []

@@ -1,0 +1,92 @@
+"""The buyer's pages (issue 8 §5)."""
+import re
+
+import pytest
+
+from tests.unit.gateway import samples
+
+TOKEN, BUYER = "T" * 32, "B" * 32
+
+
+@pytest.fixture
+def public(rpc):
+    rpc.answers[("grouped_orders", "public_grouped_order")] = samples.PUBLIC
+    return rpc
+
+
+def test_the_name_inputs_are_text_inputs_styled_like_the_others(client, public):
+    html = client.get(f"/souscription/{TOKEN}").text
+    for name in ("first_name", "last_name"):
+        tag = re.search(rf'<input id="{name}"[^>]*>', html).group(0)
+        assert 'type="text"' in tag, tag
+
+
+def test_the_page_shows_the_book_and_who_sells_it(client, public):
+    html = client.get(f"/souscription/{TOKEN}").text
+    for shown in ("WESTERN COQUILLETTES", "LE GUEN/XENARD", "ORSO", "Librairie des Collectivités",
+                  "contact@librairie.test", "12 rue Saint-Dizier"):
+        assert shown in html, shown
+    assert "<img" not in html  # no cover in the article's data: none shown
+    public.answers[("grouped_orders", "public_grouped_order")] = dict(
+        samples.PUBLIC, article=dict(samples.ARTICLE, cover_url="https://img.test/c.jpg"))
+    html = client.get(f"/souscription/{TOKEN}").text
+    assert 'src="https://img.test/c.jpg" alt="Couverture de « WESTERN COQUILLETTES »"' in html
+
+
+def test_the_terms_checkbox_links_to_real_terms(client, public):
+    html = client.get(f"/souscription/{TOKEN}").text
+    link = re.search(r'<a href="([^"]+)"[^>]*>Lire les conditions générales de vente', html)
+    assert link
+    terms = client.get(link.group(1))
+    assert terms.status_code == 200
+    for part in ("Le prix", "Le paiement", "Droit de rétractation", "retrait",
+                 "rembours", "données personnelles", "Librairie des Collectivités"):
+        assert part in terms.text, part
+
+
+def test_no_inline_script_on_the_form(client, public):
+    """A strict CSP forbids inline scripts: the total's script is a static file."""
+    html = client.get(f"/souscription/{TOKEN}").text
+    assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == []
+    assert "/static/subscription.js" in html
+    assert client.get("/static/subscription.js").status_code == 200
+
+
+@pytest.mark.parametrize("status,payment,shown,not_shown", [
+    ("awaiting_payment", "refused", "Non payée : paiement refusé", "—"),
+    ("awaiting_payment", "cancelled", "Non payée : paiement abandonné", "Annulé"),
+    ("cancelled", "cancelled", "Annulée", "En attente"),
+    ("paid", "succeeded", "Payée", "En attente"),
+])
+def test_the_result_page_has_one_status_in_words(client, rpc, status, payment, shown,
+                                                 not_shown):
+    rpc.answers[("grouped_orders", "buyer_status")] = samples.sub(status,
+                                                                  last_payment_id="p1")
+    rpc.answers[("payments", "get_payment")] = {"state": payment, "state_label": {
+        "refused": "Paiement refusé", "cancelled": "Annulé",
+        "succeeded": "Paiement confirmé"}[payment]}
+    html = client.get(f"/souscription/{TOKEN}/commande/{BUYER}").text
+    status_dd = re.search(r"<dt>Statut</dt><dd>(.*?)</dd>", html).group(1)
+    assert shown in status_dd and not_shown not in status_dd
+    # « Votre commande n° 2 » no longer stands beside « Commande groupée n° 2 »
+    assert "Votre commande n° 2" not in html and "Commande groupée n° 2" not in html
+    assert "<h1>Votre commande de «&nbsp;WESTERN COQUILLETTES&nbsp;»</h1>" in html
+
+
+def test_a_pending_payment_is_polled_quietly_not_reloaded(client, rpc):
+    rpc.answers[("grouped_orders", "buyer_status")] = samples.sub(last_payment_id="p1")
+    rpc.answers[("payments", "get_payment")] = {"state": "processing",
+                                                "state_label": "Paiement en cours"}
+    html = client.get(f"/souscription/{TOKEN}/commande/{BUYER}").text
+    assert 'http-equiv="refresh"' not in html
+    assert 'aria-live="polite"' in html and "/static/payment-status.js" in html
+    assert "Actualiser la page" in html  # the no-JS fallback
+    poll = re.search(r'data-poll-url="([^"]+)"', html).group(1)
+    assert client.get(poll).get_json() == {
+        "waiting": True, "status": "Paiement en cours de vérification",
+        "message": "Paiement en cours de vérification… Le résultat s'affiche ici dès qu'il "
+                   "est connu."}
+    rpc.answers[("grouped_orders", "buyer_status")] = samples.sub("paid", last_payment_id="p1")
+    rpc.answers[("payments", "get_payment")] = {"state": "succeeded", "state_label": "x"}
+    answer = client.get(poll).get_json()
+    assert answer["waiting"] is False and answer["message"].startswith("Paiement confirmé")
