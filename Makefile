@@ -49,6 +49,7 @@ unit: install
 bench: install
 	@scripts/ensure_rabbitmq.sh
 	@scripts/ensure_postgres.sh
+	$(PY) -m benchmarks.bench_subscription_form
 	$(PY) -m benchmarks.bench_sheet
 	$(PY) -m benchmarks.bench_feed_import
 	$(PY) -m benchmarks.bench_grouped_orders --pdf-rows 0

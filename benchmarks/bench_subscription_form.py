@@ -1,0 +1,239 @@
+"""P1: a parent's subscription as a parent makes it — the form POST on /souscription/<token>
+(session cookie and CSRF token from the page, answered by the 303 to the payment page) — through
+the whole suite, against a minimal monolith doing the same writes (benchmarks/monolith.py under
+gunicorn -w 4 on its own PostgreSQL database), alternated A/B/A/B in one run, the same client
+for both. Figures printed, never asserted.
+
+    .venv/bin/python -m benchmarks.bench_subscription_form [--clients 50] [--posts 1000]
+        [--rounds 2]
+
+For each side: throughput of the POSTs, p50/p95, and CPU time per POST summed over the side's
+processes (read from /proc: the gateway's and every service's process groups, RabbitMQ and
+PostgreSQL for the suite; gunicorn's workers and PostgreSQL for the monolith). The client's
+page fetches (to get a session and a CSRF token per form) happen before the timed window.
+Goal (issue 11): ≥ 0.5× the monolith's throughput, p95 ≤ 1.5×, ≤ 10 ms of CPU per
+subscription."""
+import argparse
+import http.client
+import os
+import queue
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import psycopg2
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.bench_grouped_orders import setup  # noqa: E402
+from benchmarks.common import pct, running_suite  # noqa: E402
+from tests.e2e import grouped  # noqa: E402
+from tests.support.suite import PG_ADMIN, free_port  # noqa: E402
+
+HIDDEN = re.compile(r'<input[^>]*type="hidden"[^>]*>')
+ATTR = re.compile(r'(name|value)="([^"]*)"')
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def hidden_fields(html: str) -> dict:
+    fields = {}
+    for tag in HIDDEN.findall(html):
+        attrs = dict(ATTR.findall(tag))
+        if "name" in attrs:
+            fields[attrs["name"]] = attrs.get("value", "")
+    return fields
+
+
+def prepare_forms(url: str, count: int, prefix: str) -> list:
+    """`count` forms as a parent's browser would post them: each from its own page fetch
+    (its own session cookie and hidden fields), filled in."""
+    forms = []
+    for i in range(count):
+        r = requests.get(url, timeout=30)
+        r.raise_for_status()
+        cookie = "; ".join(f"{c.name}={c.value}" for c in r.cookies)
+        body = urlencode({**hidden_fields(r.text), "first_name": f"Parent{i}",
+                          "last_name": f"{prefix}{i}", "email": f"p{i}.{prefix}@ecole-bench.fr",
+                          "quantity": "1", "accepted_terms": "1"})
+        forms.append((cookie, body))
+    return forms
+
+
+def post_all(url: str, forms: list, clients: int):
+    """POST every form with `clients` keep-alive connections; (seconds, latencies, statuses)."""
+    parts = urlsplit(url)
+    todo = queue.SimpleQueue()
+    for form in forms:
+        todo.put(form)
+    latencies, statuses, lock = [], {}, threading.Lock()
+
+    def client():
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+        while True:
+            try:
+                cookie, body = todo.get_nowait()
+            except queue.Empty:
+                break
+            t0 = time.perf_counter()
+            conn.request("POST", parts.path, body=body, headers={
+                "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded",
+                "Referer": url, "Origin": f"{parts.scheme}://{parts.netloc}"})
+            response = conn.getresponse()
+            response.read()
+            elapsed = time.perf_counter() - t0
+            with lock:
+                latencies.append(elapsed)
+                statuses[response.status] = statuses.get(response.status, 0) + 1
+            if response.getheader("Connection", "").lower() == "close":
+                conn.close()
+                conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+        conn.close()
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - t0, latencies, statuses
+
+
+def cpu_seconds(pids) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime + stime
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            continue
+    return total / CLK_TCK
+
+
+def group_pids(leader: int) -> list:
+    """Every process of the process group (session) `leader` started."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                if int(fields[2]) == leader:
+                    pids.append(int(entry.name))
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+    return pids
+
+
+def named_pids(name: str) -> list:
+    out = subprocess.run(["pgrep", "-f", name], capture_output=True, text=True).stdout
+    return [int(p) for p in out.split()]
+
+
+class Side:
+    def __init__(self, label, url, groups):
+        self.label, self.url, self.groups = label, url, groups   # groups: name -> pids()
+        self.seconds, self.latencies, self.statuses, self.cpu = 0.0, [], {}, {}
+        self.posts = 0
+
+    def run(self, forms, clients):
+        before = {name: cpu_seconds(pids()) for name, pids in self.groups.items()}
+        seconds, latencies, statuses = post_all(self.url, forms, clients)
+        after = {name: cpu_seconds(pids()) for name, pids in self.groups.items()}
+        self.seconds += seconds
+        self.latencies += latencies
+        self.posts += len(forms)
+        for code, n in statuses.items():
+            self.statuses[code] = self.statuses.get(code, 0) + n
+        for name in self.groups:
+            self.cpu[name] = self.cpu.get(name, 0) + after[name] - before[name]
+
+    def throughput(self):
+        return self.posts / self.seconds
+
+    def report(self):
+        cpu_ms = {name: 1000 * s / self.posts for name, s in self.cpu.items()}
+        print(f"  {self.label:<10} {self.throughput():7.1f} POST/s   p50 "
+              f"{statistics.median(self.latencies) * 1000:6.0f} ms   p95 "
+              f"{pct(self.latencies, 95) * 1000:6.0f} ms   statuses {dict(self.statuses)}")
+        print(f"  {'':<10} CPU per POST {sum(cpu_ms.values()):5.1f} ms: " + ", ".join(
+            f"{name} {v:.1f}" for name, v in cpu_ms.items()))
+
+
+def start_monolith(db_url, port):
+    env = dict(os.environ, PYTHONPATH=str(ROOT), MONOLITH_DATABASE_URL=db_url)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", "4", "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning", "benchmarks.monolith:create_app()"],
+        cwd=ROOT, env=env, start_new_session=True)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            requests.get(f"http://127.0.0.1:{port}/", timeout=2)
+            return proc
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    raise RuntimeError("the monolith did not start")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--posts", type=int, default=1000, help="POSTs per side per round")
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+
+    db_name = f"bench_monolith_{os.getpid()}"
+    admin = psycopg2.connect(PG_ADMIN)
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+        cur.execute(f'CREATE DATABASE "{db_name}"')
+    base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg2://")
+    db_url = f"{base}/{db_name}"
+    from benchmarks import monolith
+    mono_token = monolith.setup(db_url)
+    port = free_port()
+    mono = start_monolith(db_url, port)
+    try:
+        with running_suite() as (suite, _):
+            _admin, teacher, _key = setup(suite)
+            go, token = grouped.create(teacher, suite, "16", "9791097284657", days=10)
+            ours_url = f"{suite.gateway_url}/souscription/{token}"
+            mono_url = f"http://127.0.0.1:{port}/souscription/{mono_token}"
+            pg = lambda: named_pids("postgres")  # noqa: E731
+            suite_groups = {name: (lambda p=proc.pid: group_pids(p))
+                            for name, proc in suite.procs.items()}
+            suite_groups.update(rabbitmq=lambda: named_pids("beam.smp"), postgres=pg)
+            a = Side("suite", ours_url, suite_groups)
+            b = Side("monolith", mono_url, {"gunicorn": lambda: group_pids(mono.pid),
+                                            "postgres": pg})
+            print(f"P1 subscription form POST, {args.clients} concurrent clients, "
+                  f"{args.posts} POSTs per side per round, {args.rounds} alternated rounds")
+            for round_ in range(args.rounds):
+                tag = uuid.uuid4().hex[:4]
+                for side in (a, b):
+                    forms = prepare_forms(side.url, args.posts, f"R{round_}{tag}")
+                    side.run(forms, args.clients)
+            a.report()
+            b.report()
+            print(f"  ratio suite / monolith: throughput {a.throughput() / b.throughput():.2f}× "
+                  f"(goal ≥ 0.5×), p95 {pct(a.latencies, 95) / pct(b.latencies, 95):.2f}× "
+                  f"(goal ≤ 1.5×)")
+    finally:
+        os.killpg(mono.pid, signal.SIGTERM)
+        mono.wait(15)
+        with admin.cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+        admin.close()
+
+
+if __name__ == "__main__":
+    main()
