@@ -320,6 +320,12 @@ class StoreHandle:
     def transaction(self):
         return self.db.transaction()
 
+    def run(self, fn, *args, **kwargs):
+        """`fn(session, *args, **kwargs)` in one transaction (committed when it returns): what
+        each entrypoint does, load -> use case -> commit."""
+        with self.db.transaction() as session:
+            return fn(session, *args, **kwargs)
+
     def relay(self):
         return self._provider.relay()
 
