@@ -4,6 +4,7 @@ the base class whose entrypoints relay the outbox, retry dead letters and answer
 
 Entrypoints built on these stay a few lines: load -> domain/handler -> dump."""
 import functools
+import inspect
 import logging
 
 import eventlet
@@ -16,7 +17,7 @@ from nameko.rpc import rpc as nameko_rpc
 from nameko.timer import timer
 from sqlalchemy import text
 
-from . import config, inbox, outbox, wire  # noqa: F401  (wire registers DomainError)
+from . import config, inbox, outbox, validation, wire  # noqa: F401  (wire registers DomainError)
 from .contracts.events import contract, CONTRACTS
 from .db import Database
 from .errors import DomainError
@@ -29,8 +30,19 @@ def rpc(fn=None, **kwargs):
     travels to the caller as DomainError (code, message, details), not as a crash."""
     kwargs.setdefault("expected_exceptions", (DomainError,))
     if fn is None:
-        return nameko_rpc(**kwargs)
-    return nameko_rpc(**kwargs)(fn)
+        return lambda f: nameko_rpc(**kwargs)(_refusing_nul(f))
+    return nameko_rpc(**kwargs)(_refusing_nul(fn))
+
+
+def _refusing_nul(fn):
+    """Defence in depth behind the gateway's own check: a NUL byte in any argument is bad input
+    (DomainError invalid), never a database crash (psycopg2 refuses it with ValueError)."""
+    @functools.wraps(fn)
+    def entry(self, *args, **kwargs):
+        validation.check_no_nul(args, kwargs)
+        return fn(self, *args, **kwargs)
+    entry.__signature__ = inspect.signature(fn)  # nameko still checks the real signature
+    return entry
 
 
 def event_exchange(source):
