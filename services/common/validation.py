@@ -16,7 +16,7 @@ from .errors import invalid
 EMAIL_MAX = 254
 EMAIL_INVALID = "Adresse e-mail invalide."
 EMAIL_REQUIRED = "L'adresse e-mail est obligatoire."
-NUL_MESSAGE = "Les données envoyées contiennent un caractère nul (\\0), refusé."
+NUL_MESSAGE = "Les données envoyées contiennent un caractère non autorisé (caractère nul)."
 
 
 def email_problem(value) -> str | None:
