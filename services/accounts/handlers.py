@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from services.common.errors import forbidden, invalid, not_found
+from services.common.validation import normalise_email
 
 from . import domain
 from .models import Account, AccountClient, Client, LoginAttempt, ResetToken
@@ -158,7 +159,10 @@ def set_active(session, actor_id, account_id, active: bool) -> dict:
 def authenticate(session, email, password, ip, now) -> dict | None:
     """The account, or None for wrong credentials (the attempt is recorded either way: the
     caller commits, then refuses). Throttling raises before the password is even checked."""
-    email = (email or "").strip().lower()[:domain.EMAIL_MAX]
+    try:  # the form the address was stored in (an IDN domain in ASCII)
+        email = normalise_email(email)
+    except ValueError:
+        email = (email if isinstance(email, str) else "").strip().lower()[:domain.EMAIL_MAX]
     ip = (ip or "?")[:64]
     since = now - domain.LOGIN_WINDOW
     failures = select(func.count()).select_from(LoginAttempt).where(

@@ -5,7 +5,7 @@ may import it, like `services.common.errors`.
 
 - `normalise_email`: one library (email-validator, syntax only, no DNS look-up) decides what an
   e-mail address is: `a@b@c.fr`, `@x.test`, `<a@b.fr>`, `x@y.fr\\nbcc:z@w.fr` are refused;
-  internationalised addresses (`élève@école.fr`) are accepted.
+  internationalised domains (`eleve@école.fr`) are accepted, in their ASCII form.
 - `whole_number`: a quantity is an integer (or a string of ASCII digits from a form): `2.5`,
   `"2.5"`, `True`, `"²"` are refused instead of being truncated.
 - `has_nul` / `check_no_nul`: a NUL byte is bad input (PostgreSQL cannot store it)."""
@@ -16,6 +16,8 @@ from .errors import invalid
 EMAIL_MAX = 254
 EMAIL_INVALID = "Adresse e-mail invalide."
 EMAIL_REQUIRED = "L'adresse e-mail est obligatoire."
+EMAIL_LOCAL_ASCII = ("Adresse e-mail invalide : pas de lettre accentuée avant le @ (elle ne "
+                     "pourrait pas recevoir nos messages).")
 NUL_MESSAGE = "Les données envoyées contiennent un caractère non autorisé (caractère nul)."
 
 
@@ -31,7 +33,12 @@ def email_problem(value) -> str | None:
 def normalise_email(value) -> str:
     """The address, trimmed, validated and lower-cased (`Prof.Martin@Ecole.FR ` ->
     `prof.martin@ecole.fr`); ValueError with a French message otherwise. `.test` domains are
-    allowed (the demo and the tests use them); no DNS look-up is made."""
+    allowed (the demo and the tests use them); no DNS look-up is made.
+
+    An internationalised domain is accepted and kept in its ASCII form, the one every mail
+    server takes (`eleve@école.fr` -> `eleve@xn--cole-9oa.fr`); accented letters before the @
+    would need SMTPUTF8, which the mail relay may not offer (the mail would be retried
+    forever): they are refused, with a message saying so."""
     if not isinstance(value, str) or not value.strip():
         raise ValueError(EMAIL_REQUIRED)
     value = value.strip()
@@ -39,11 +46,14 @@ def normalise_email(value) -> str:
         raise ValueError(f"Adresse e-mail trop longue ({EMAIL_MAX} caractères au plus).")
     if any(ord(c) < 32 or ord(c) == 127 for c in value):
         raise ValueError(EMAIL_INVALID)
+    if not value.partition("@")[0].isascii():
+        raise ValueError(EMAIL_LOCAL_ASCII)
     try:
-        result = validate_email(value, check_deliverability=False, test_environment=True)
+        result = validate_email(value, check_deliverability=False, test_environment=True,
+                                allow_smtputf8=False)
     except EmailNotValidError:
         raise ValueError(EMAIL_INVALID) from None
-    return result.normalized.lower()
+    return result.ascii_email.lower()
 
 
 def check_email(value, field="email", message="L'adresse e-mail n'est pas valide.") -> str:
