@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from stdnum import ean as stdnum_ean
 from unidecode import unidecode
 
-from services.common.validation import has_nul, normalise_email
+from services.common.validation import normalise_email
 
 CENT = Decimal("0.01")
 TRUE_WORDS = {"true", "1", "oui"}
@@ -30,8 +30,6 @@ def text(value, max_length: int):
         return None
     if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
         raise ValueError("texte attendu.")
-    if has_nul(value):
-        raise ValueError("caractère nul refusé.")  # the database would refuse it: a 500
     value = " ".join(str(value).split())
     if len(value) > max_length:
         raise ValueError(f"{max_length} caractères au plus ({len(value)} reçus).")

@@ -130,9 +130,3 @@ def test_every_rpc_entrypoint_refuses_a_nul_byte_before_running():
     # nameko checks the real signature, not the wrapper's
     assert list(inspect.signature(Service.subscribe).parameters) == ["self", "token", "data",
                                                                       "page"]
-
-
-def test_librisoft_feed_texts_refuse_a_nul_byte():
-    with pytest.raises(ValueError, match="caractère nul"):
-        values.text("ECOLE\x00", 200)
-    assert values.text(" ECOLE  JULES FERRY ", 200) == "ECOLE JULES FERRY"
