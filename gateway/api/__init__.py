@@ -28,7 +28,8 @@ otherwise).
 Bad input (a missing or unknown field, a wrong type, `2.5` for a quantity, an invalid e-mail, a
 NUL character anywhere, a value a business rule refuses) is always **400** `invalid`; 401 not
 signed in, 403 not allowed, 404 not found, 409 conflict (the state changed), 413 too large,
-415 not JSON, 429 too many attempts, 503 a service is unavailable (retry)."""
+415 not JSON, 429 too many attempts, 503 a service is unavailable (retry). Only a request
+line longer than 4 KiB is answered by the HTTP server itself (414, not JSON)."""
 
 
 def init_api(app, csrf):
