@@ -180,3 +180,14 @@ def test_the_openapi_document_declares_the_errors_and_answers_it_sends(suite):
             for status, response in responses.items():
                 if status.startswith("2") and status != "204":
                     assert "schema" in response["content"]["application/json"], (method, path)
+
+
+def test_the_add_to_basket_form_refuses_a_basket_number_that_is_not_one(suite, people):
+    """"²" passed str.isdigit() and crashed int(): a 500 on the catalogue's add-to-basket form."""
+    s = api_session(suite, people["collectivite"]["email"], PASSWORD)
+    token = csrf_token(s, f"{suite.gateway_url}/catalogue/{CEMETERY}")
+    for choice in ("²", "٣", "99999999999999999999", "-1"):
+        r = s.post(f"{suite.gateway_url}/paniers/ajout", allow_redirects=False,
+                   data={"csrf_token": token, "ean": CEMETERY, "basket_id": choice,
+                         "quantity": "1"})
+        assert r.status_code < 500, (choice, r.status_code)
