@@ -3,12 +3,12 @@ from them, and the bookshop's management of those. Thin: each route is one RPC t
 service, which re-checks who may do what; the views are the service's."""
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
 
 from .. import idempotency
 from ..security import ADMIN, COLLECTIVITY
 from ..services import rpc
+from . import schemas
+from .base import Blueprint, Boolean, In, Integer, Length, OneOf, Query, Range, String
 from .grouped_orders import allow_methods
 from .routes import json_only
 
@@ -17,71 +17,72 @@ blp = Blueprint("api_baskets", __name__, url_prefix="/api/v1",
 blp.before_request(json_only)
 
 
-class ListQuery(Schema):
-    include_transformed = fields.Boolean(load_default=False)
-    view = fields.String(load_default="mine",
-                         validate=validate.OneOf(["mine", "to_validate", "validated"]))
+class ListQuery(Query):
+    include_transformed = Boolean(load_default=False)
+    view = String(load_default="mine",
+                         validate=OneOf(["mine", "to_validate", "validated"]))
 
 
-class BasketCreateIn(Schema):
-    client_number = fields.String(load_default=None, allow_none=True,
-                                  validate=validate.Length(max=40))
-    name = fields.String(load_default="", validate=validate.Length(max=200))
+class BasketCreateIn(In):
+    client_number = String(load_default=None, allow_none=True,
+                                  validate=Length(max=40))
+    name = String(load_default="", validate=Length(max=200))
 
 
-class RenameIn(Schema):
-    name = fields.String(required=True, validate=validate.Length(max=200))
+class RenameIn(In):
+    name = String(required=True, validate=Length(max=200))
 
 
-class LineIn(Schema):
-    ean = fields.String(required=True, validate=validate.Length(max=20))
-    quantity = fields.Integer(load_default=1)
+class LineIn(In):
+    """`quantity`: a whole number (2.5 was truncated to 2); its range is the service's rule."""
+    ean = String(required=True, validate=Length(max=20))
+    quantity = Integer(load_default=1)
 
 
-class QuantityIn(Schema):
-    quantity = fields.Integer(required=True)
+class QuantityIn(In):
+    quantity = Integer(required=True)
 
 
-class MoveIn(Schema):
+class MoveIn(In):
     """`comment` for a return; kind, reference, comment and delivery_address for a
     transformation."""
-    comment = fields.String(load_default="", validate=validate.Length(max=2000))
-    kind = fields.String(load_default="", validate=validate.Length(max=20))
-    reference = fields.String(load_default="", validate=validate.Length(max=200))
-    delivery_address = fields.Integer(load_default=0)
+    comment = String(load_default="", validate=Length(max=2000))
+    kind = String(load_default="", validate=Length(max=20))
+    reference = String(load_default="", validate=Length(max=200))
+    delivery_address = Integer(load_default=0, validate=Range(min=0, max=1000))
 
 
-class PriceQuery(Schema):
-    client_number = fields.String(load_default=None, validate=validate.Length(max=40))
+class PriceQuery(Query):
+    client_number = String(load_default=None, validate=Length(max=40))
 
 
-class QuotesQuery(Schema):
-    archived = fields.Boolean(load_default=False)
-    search = fields.String(load_default="", validate=validate.Length(max=50))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+class QuotesQuery(Query):
+    archived = Boolean(load_default=False)
+    search = String(load_default="", validate=Length(max=50))
+    page = Integer(strict=False, load_default=1, validate=Range(min=1, max=1_000_000))
+    per_page = Integer(strict=False, load_default=50, validate=Range(min=1, max=200))
 
 
-class OrdersQuery(Schema):
-    tab = fields.String(load_default="pending", validate=validate.OneOf(
+class OrdersQuery(Query):
+    tab = String(load_default="pending", validate=OneOf(
         ["pending", "processing", "closed", "cancelled"]))
-    eans = fields.String(load_default="", validate=validate.Length(max=1100))
-    client_delivered = fields.String(load_default="", validate=validate.Length(max=40))
-    client_invoiced = fields.String(load_default="", validate=validate.Length(max=40))
-    date_from = fields.String(load_default="", validate=validate.Length(max=10))
-    date_to = fields.String(load_default="", validate=validate.Length(max=10))
-    delivery_mode = fields.String(load_default="", validate=validate.Length(max=20))
-    number = fields.String(load_default="", validate=validate.Length(max=40))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    eans = String(load_default="", validate=Length(max=1100))
+    client_delivered = String(load_default="", validate=Length(max=40))
+    client_invoiced = String(load_default="", validate=Length(max=40))
+    date_from = String(load_default="", validate=Length(max=10))
+    date_to = String(load_default="", validate=Length(max=10))
+    delivery_mode = String(load_default="", validate=Length(max=20))
+    number = String(load_default="", validate=Length(max=40))
+    page = Integer(strict=False, load_default=1, validate=Range(min=1, max=1_000_000))
+    per_page = Integer(strict=False, load_default=50, validate=Range(min=1, max=200))
 
 
-class OrderReasonIn(Schema):
-    reason = fields.String(load_default="", validate=validate.Length(max=1000))
+class OrderReasonIn(In):
+    reason = String(load_default="", validate=Length(max=1000))
 
 
-class MessageIn(Schema):
-    message = fields.String(required=True, validate=validate.Length(max=5000))
+class MessageIn(In):
+    message = String(required=True, validate=Length(max=5000))
 
 
 def call(method, *args):
@@ -98,7 +99,7 @@ idempotent = idempotency.api_doc(blp)  # the Idempotency-Key header, documented
 
 @blp.route("/basket-menus")
 class Menus(MethodView):
-    @blp.response(200)
+    @blp.response(200, schemas.Menu(many=True))
     def get(self):
         """The top bar's entries for this role, with counts."""
         return call("basket_menus")
@@ -107,7 +108,7 @@ class Menus(MethodView):
 @blp.route("/baskets")
 class Baskets(MethodView):
     @blp.arguments(ListQuery, location="query")
-    @blp.response(200)
+    @blp.response(200, schemas.BasketSummary(many=True))
     def get(self, args):
         """One's baskets (view=mine), those waiting for one's validation (to_validate), or the
         validated ones (validated)."""
@@ -118,7 +119,7 @@ class Baskets(MethodView):
         return call("list_my_baskets", args["include_transformed"])
 
     @blp.arguments(BasketCreateIn)
-    @blp.response(201)
+    @blp.response(201, schemas.Basket)
     @idempotent
     def post(self, data):
         """Create a basket (client_number required when the account has several clients)."""
@@ -127,19 +128,19 @@ class Baskets(MethodView):
 
 @blp.route("/baskets/<int:basket_id>")
 class Basket(MethodView):
-    @blp.response(200)
+    @blp.response(200, schemas.Basket)
     def get(self, basket_id):
         """The basket priced now: lines, totals, history, the actions one may take."""
         return call("get_basket", basket_id)
 
     @blp.arguments(RenameIn)
-    @blp.response(200)
+    @blp.response(200, schemas.Basket)
     @idempotent
     def put(self, data, basket_id):
         """Rename."""
         return change("rename_basket", basket_id, data["name"])
 
-    @blp.response(200)
+    @blp.response(200, schemas.BasketDeleted)
     @idempotent
     def delete(self, basket_id):
         return change("delete_basket", basket_id)
@@ -148,7 +149,7 @@ class Basket(MethodView):
 @blp.route("/baskets/<int:basket_id>/lines")
 class Lines(MethodView):
     @blp.arguments(LineIn)
-    @blp.response(201)
+    @blp.response(201, schemas.Basket)
     @idempotent
     def post(self, data, basket_id):
         """Add an article (or add to its quantity)."""
@@ -158,12 +159,12 @@ class Lines(MethodView):
 @blp.route("/baskets/<int:basket_id>/lines/<ean>")
 class Line(MethodView):
     @blp.arguments(QuantityIn)
-    @blp.response(200)
+    @blp.response(200, schemas.Basket)
     @idempotent
     def put(self, data, basket_id, ean):
         return change("set_quantity", basket_id, ean[:20], data["quantity"])
 
-    @blp.response(200)
+    @blp.response(200, schemas.Basket)
     @idempotent
     def delete(self, basket_id, ean):
         return change("remove_line", basket_id, ean[:20])
@@ -173,7 +174,7 @@ class Line(MethodView):
            "action>")
 class Move(MethodView):
     @blp.arguments(MoveIn)
-    @blp.response(200)
+    @blp.response(200, schemas.MoveResult)
     @idempotent
     def post(self, data, basket_id, action):
         """Move the basket along the chain. A transformation answers with the quote request or
@@ -193,7 +194,7 @@ class Move(MethodView):
 @blp.route("/articles/<ean>/price")
 class Price(MethodView):
     @blp.arguments(PriceQuery, location="query")
-    @blp.response(200)
+    @blp.response(200, schemas.ArticlePrice)
     def get(self, args, ean):
         """The collectivity's own price for one unit of an article."""
         return call("article_price", args["client_number"], ean[:20])
@@ -201,7 +202,7 @@ class Price(MethodView):
 
 @blp.route("/documents/<any(quote, order):kind>")
 class Documents(MethodView):
-    @blp.response(200)
+    @blp.response(200, schemas.DocumentSummary(many=True))
     def get(self, kind):
         """The quote requests or orders of one's clients."""
         return call("list_my_documents", kind)
@@ -209,7 +210,7 @@ class Documents(MethodView):
 
 @blp.route("/documents/<any(quote, order):kind>/<int:number>")
 class Document(MethodView):
-    @blp.response(200)
+    @blp.response(200, schemas.Document)
     def get(self, kind, number):
         return call("get_my_document", kind, number)
 
@@ -217,7 +218,7 @@ class Document(MethodView):
 @blp.route("/admin/quotes")
 class AdminQuotes(MethodView):
     @blp.arguments(QuotesQuery, location="query")
-    @blp.response(200)
+    @blp.response(200, schemas.QuotesPage)
     def get(self, args):
         return call("admin_list_quotes", args["archived"], args["search"], args["page"],
                     args["per_page"])
@@ -225,14 +226,14 @@ class AdminQuotes(MethodView):
 
 @blp.route("/admin/quotes/<int:number>")
 class AdminQuote(MethodView):
-    @blp.response(200)
+    @blp.response(200, schemas.Document)
     def get(self, number):
         return call("admin_get_document", "quote", number)
 
 
 @blp.route("/admin/quotes/<int:number>/archive")
 class AdminArchive(MethodView):
-    @blp.response(200)
+    @blp.response(200, schemas.Document)
     @idempotent
     def post(self, number):
         return change("admin_archive_quote", number)
@@ -241,7 +242,7 @@ class AdminArchive(MethodView):
 @blp.route("/admin/orders")
 class AdminOrders(MethodView):
     @blp.arguments(OrdersQuery, location="query")
-    @blp.response(200)
+    @blp.response(200, schemas.OrdersPage)
     def get(self, args):
         """The orders of one tab, filtered (eans: comma-separated; dates: YYYY-MM-DD)."""
         tab = args.pop("tab")
@@ -250,7 +251,7 @@ class AdminOrders(MethodView):
 
 @blp.route("/admin/orders/<int:number>")
 class AdminOrder(MethodView):
-    @blp.response(200)
+    @blp.response(200, schemas.Document)
     def get(self, number):
         return call("admin_get_document", "order", number)
 
@@ -259,7 +260,7 @@ class AdminOrder(MethodView):
            "action>")
 class AdminOrderAction(MethodView):
     @blp.arguments(OrderReasonIn)
-    @blp.response(200)
+    @blp.response(200, schemas.Document)
     @idempotent
     def post(self, data, number, action):
         """Mettre à disposition, Expédier, Clôturer, Annuler (reason required), Réinitialiser
@@ -270,7 +271,7 @@ class AdminOrderAction(MethodView):
 @blp.route("/admin/<any(quote, order):kind>s/<int:number>/messages")
 class AdminMessage(MethodView):
     @blp.arguments(MessageIn)
-    @blp.response(201)
+    @blp.response(201, schemas.Document)
     @idempotent
     def post(self, data, kind, number):
         """Send a message to the client (mailed)."""

@@ -1,12 +1,12 @@
 """API v1 routes: thin, each one RPC."""
 from flask import abort, g, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from .. import idempotency, security
 from ..security import ADMIN, ANONYMOUS, MANAGERS, SIGNED_IN
 from ..services import rpc
 from . import schemas
+from .base import Blueprint
 
 blp = Blueprint("api", __name__, url_prefix="/api/v1", description="API v1")
 idempotent = idempotency.api_doc(blp)  # the Idempotency-Key header, documented

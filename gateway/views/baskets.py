@@ -4,6 +4,7 @@ calls to the baskets service, which re-checks who may do what."""
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from services.common.errors import DomainError
+from services.common.validation import whole_number
 
 from .. import idempotency
 from ..security import APPROBATEUR, COLLECTIVITE, COLLECTIVITY, allow
@@ -112,10 +113,9 @@ def create():
 def add_from_catalogue():
     """"Ajouter au panier" from the article page: into one of one's baskets, or a new one."""
     ean = request.form.get("ean", "").strip()[:20]
-    choice = request.form.get("basket_id", "")
-    if not choice.isdigit():
+    basket_id = whole_number(request.form.get("basket_id", "")[:12])
+    if basket_id is None or basket_id < 1:  # "²" passed isdigit() and crashed int() (500)
         return create()
-    basket_id = int(choice)
     try:
         basket = rpc("baskets", "add_line", g.user["id"], basket_id, ean, _quantity())
     except DomainError as exc:

@@ -1,12 +1,12 @@
 """Accounts rules (reference 001, "Les types de comptes du site", "Contraintes de
 fonctionnement", "Créer un compte collectivité"). Pure Python: no nameko, no SQL."""
 import hashlib
-import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from services.common.errors import forbidden, invalid, throttled
+from services.common.validation import EMAIL_MAX, check_email
 
 ADMIN = "admin"
 UTILISATEUR = "utilisateur"
@@ -25,10 +25,8 @@ CREATABLE = {
     UTILISATEUR: (),
 }
 
-EMAIL_MAX = 254
 PASSWORD_MIN = 10
 PASSWORD_MAX = 128
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 LOGIN_WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_EMAIL = 5
@@ -49,12 +47,8 @@ class Actor:
 
 
 def normalize_email(email) -> str:
-    email = (email or "").strip().lower()
-    if not email:
-        raise invalid("L'adresse e-mail est obligatoire.", {"email": ["Obligatoire."]})
-    if len(email) > EMAIL_MAX or not EMAIL_RE.match(email):
-        raise invalid("L'adresse e-mail n'est pas valide.", {"email": ["Adresse invalide."]})
-    return email
+    """The one check of every door (services.common.validation, email-validator)."""
+    return check_email(email)
 
 
 def check_password(password, confirmation=None):

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from services.common.errors import forbidden, invalid, not_found, unauthorized
 from services.common.guards import transition
+from services.common.validation import normalise_email
 
 from . import domain
 from .models import (Account, AccountClient, AccountSession, Client, LoginAttempt,
@@ -185,7 +186,12 @@ def _lock_key(session, key):
 
 
 def _login_email(email) -> str:
-    return (email or "").strip().lower()[:domain.EMAIL_MAX]
+    """The form the address was stored in (an IDN domain in ASCII), or as typed, lower-cased,
+    when it is not an address at all (the attempt still counts)."""
+    try:
+        return normalise_email(email)
+    except ValueError:
+        return (email if isinstance(email, str) else "").strip().lower()[:domain.EMAIL_MAX]
 
 
 def reserve_login_attempt(session, email, ip, now) -> int:

@@ -20,6 +20,7 @@ state does not allow it (locked, not locked, empty, transformed, no previous lev
 from dataclasses import dataclass, field
 
 from services.common.errors import DomainError, conflict, forbidden, invalid
+from services.common.validation import whole_number
 
 ADMIN = "admin"
 UTILISATEUR = "utilisateur"
@@ -273,14 +274,10 @@ def check_comment(comment, field_name="comment") -> str:
 
 
 def check_quantity(quantity) -> int:
-    """A whole number 1..999 (an int, or a string of digits from a form)."""
-    if isinstance(quantity, int) and not isinstance(quantity, bool):
-        value = quantity
-    elif isinstance(quantity, str) and quantity.strip().isdigit():
-        value = int(quantity.strip())
-    else:
-        value = 0
-    if not 1 <= value <= MAX_QUANTITY:
+    """A whole number 1..999 (an int, or a string of digits from a form): 2.5 or "2.5" is
+    refused, never truncated."""
+    value = whole_number(quantity)
+    if value is None or not 1 <= value <= MAX_QUANTITY:
         raise invalid(f"La quantité doit être un nombre entier entre 1 et {MAX_QUANTITY}.",
                       {"quantity": [f"Entre 1 et {MAX_QUANTITY}."]})
     return value

@@ -23,6 +23,7 @@ to its timeout and a `nameko.lsb_deadline` header (epoch seconds). A request who
 passed is dropped before it starts (the caller already answered the user); the header travels on
 to nested calls made through `RpcProxy`, which wait no longer than what is left of it."""
 import functools
+import inspect
 import logging
 import time
 from collections import OrderedDict
@@ -43,7 +44,7 @@ from nameko.rpc import (MethodProxy as NamekoMethodProxy, ReplyListener as Namek
 from nameko.timer import timer
 from sqlalchemy import text, update
 
-from . import config, idempotency, inbox, outbox, wire  # noqa: F401  (wire registers DomainError)
+from . import config, idempotency, inbox, outbox, validation, wire  # noqa: F401  (wire: DomainError)
 from .contracts.events import contract, CONTRACTS
 from .db import Database, DATABASE_UNAVAILABLE
 from .errors import DomainError, unavailable
@@ -264,12 +265,16 @@ def rpc(fn=None, **kwargs):
                 log.warning("%s: caller's deadline passed before the work started; not run",
                             fn.__name__)
                 raise unavailable("La demande a expiré avant d'être traitée. Réessayez.")
+            # defence in depth behind the gateway's own check: a NUL byte in any argument is
+            # bad input, never a database crash (psycopg2 refuses it with ValueError)
+            validation.check_no_nul(args, kw)
             try:
                 return fn(self, *args, **kw)
             except DATABASE_UNAVAILABLE as exc:
                 log.warning("%s: database unavailable: %r", fn.__name__, exc)
                 raise unavailable() from exc
 
+        entry.__signature__ = inspect.signature(fn)  # nameko still checks the real signature
         return Rpc.decorator(**kwargs)(entry)
 
     if fn is None:

@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from services.common.errors import conflict, invalid
+from services.common.validation import normalise_email, whole_number
 
 PARIS = ZoneInfo("Europe/Paris")
 CENT = Decimal("0.01")
@@ -101,22 +102,19 @@ def check_deadline(deadline, now: datetime) -> date:
 def check_buyer(first_name, last_name, email, quantity, accepted_terms):
     errors = {}
     first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
-    email = (email or "").strip().lower()
     for key, value, label in (("first_name", first_name, "Le prénom"),
                               ("last_name", last_name, "Le nom")):
         if not value:
             errors[key] = [f"{label} est obligatoire."]
         elif len(value) > NAME_MAX:
             errors[key] = [f"{label} est trop long ({NAME_MAX} caractères au plus)."]
-    if not email or len(email) > 254 or "@" not in email or "." not in email.split("@")[-1] \
-            or " " in email:
-        errors["email"] = ["Adresse e-mail invalide."]
     try:
-        quantity = int(quantity)
-    except (TypeError, ValueError):
-        quantity = 0
-    if not 1 <= quantity <= MAX_QUANTITY:
-        errors["quantity"] = [f"Quantité entre 1 et {MAX_QUANTITY}."]
+        email = normalise_email(email)
+    except ValueError as exc:
+        errors["email"] = [str(exc)]
+    quantity = whole_number(quantity)  # 2.5 or "2.5" is refused, never truncated
+    if quantity is None or not 1 <= quantity <= MAX_QUANTITY:
+        errors["quantity"] = [f"Quantité : un nombre entier entre 1 et {MAX_QUANTITY}."]
     if not accepted_terms:
         errors["accepted_terms"] = ["Acceptez les conditions générales de vente."]
     if errors:

@@ -11,11 +11,12 @@ from decimal import Decimal, InvalidOperation
 from stdnum import ean as stdnum_ean
 from unidecode import unidecode
 
+from services.common.validation import normalise_email
+
 CENT = Decimal("0.01")
 TRUE_WORDS = {"true", "1", "oui"}
 FALSE_WORDS = {"false", "0", "non"}
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 COMBINING_MARKS = re.compile("[\u0300-\u036f]+")
 
@@ -118,10 +119,16 @@ def choice(value, choices):
 
 
 def email(value, max_length: int = 254):
+    """Checked by the one e-mail check of the suite (services.common.validation)."""
+    if isinstance(value, str) and any(c in value for c in "\r\n\x00"):
+        raise ValueError("adresse e-mail invalide : retour à la ligne ou caractère nul.")
     value = text(value, max_length)
-    if value is not None and not EMAIL.match(value):
-        raise ValueError(f"adresse e-mail invalide : « {value} ».")
-    return value
+    if value is None:
+        return None
+    try:
+        return normalise_email(value)
+    except ValueError:
+        raise ValueError(f"adresse e-mail invalide : « {value} ».") from None
 
 
 def ascii_lower(value: str) -> str:

@@ -16,6 +16,7 @@ from decimal import Decimal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from services.common.errors import DomainError, conflict, invalid
+from services.common.validation import normalise_email
 
 PENDING, PROCESSING, SUCCEEDED = "pending", "processing", "succeeded"
 REFUSED, CANCELLED, ERROR, REFUNDED = "refused", "cancelled", "error", "refunded"
@@ -53,7 +54,6 @@ MIN_AMOUNT = Decimal("0.01")
 MAX_AMOUNT = Decimal("10000.00")
 CENT = Decimal("0.01")
 MONEY_RE = re.compile(r"-?[0-9]+(\.[0-9]+)?")
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def state_label(state: str) -> str:
@@ -141,9 +141,12 @@ def start_request(data) -> StartRequest:
         problems["reference_kind"] = ["Type de référence inconnu (attendu : sub_order)."]
     reference_id = _text(data, "reference_id", "Référence", 64, problems)
     description = _text(data, "description", "Description", 200, problems)
-    email = _text(data, "customer_email", "Adresse e-mail", 254, problems).lower()
-    if email and not EMAIL_RE.match(email):
-        problems["customer_email"] = ["Adresse e-mail invalide."]
+    email = _text(data, "customer_email", "Adresse e-mail", 254, problems)
+    if email:
+        try:
+            email = normalise_email(email)
+        except ValueError as exc:
+            problems["customer_email"] = [str(exc)]
     return_url = _text(data, "return_url", "Adresse de retour", 2000, problems)
     if return_url and not is_http_url(return_url):
         problems["return_url"] = ["Adresse http(s) absolue attendue."]

@@ -3,6 +3,7 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import requests
+from unidecode import unidecode
 from sqlalchemy import text
 
 from tests.support.suite import wait_until
@@ -26,7 +27,8 @@ def create(session, suite, client_number, ean, days=3, pickup="address-0"):
 def subscribe(suite, token, first, last, quantity):
     r = requests.post(f"{suite.gateway_url}/api/v1/public/grouped-orders/{token}/subscriptions",
                       json={"first_name": first, "last_name": last, "quantity": quantity,
-                            "email": f"{first}.{last}@free.fr".lower(), "accepted_terms": True})
+                            "email": unidecode(f"{first}.{last}@free.fr").lower(),
+                            "accepted_terms": True})
     assert r.status_code == 201, r.text
     return r.json()
 

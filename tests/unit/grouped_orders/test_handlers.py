@@ -3,6 +3,7 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 
 import pytest
+from unidecode import unidecode
 
 from tests.support.fakes import Events, sqlite_database
 from services.common.errors import DomainError
@@ -39,7 +40,7 @@ def create(db, events, deadline=date(2022, 3, 29), article=WESTERN):
 
 def subscribe(db, token, first, last, qty, at=NOW):
     return tx(db, handlers.subscribe, token, {"first_name": first, "last_name": last,
-                                              "email": f"{first.lower()}@free.fr",
+                                              "email": f"{unidecode(first).lower()}@free.fr",
                                               "quantity": qty, "accepted_terms": True}, at)
 
 

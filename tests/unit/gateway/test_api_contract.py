@@ -1,0 +1,91 @@
+"""The gateway's door, without the services: what it refuses before any RPC is made, the one
+error body, and what the OpenAPI document declares (issues 8 §3, 13 §6, 14)."""
+import pytest
+
+from gateway.api import base, baskets, schemas
+from gateway.app import create_app
+
+SUBSCRIBE = "/api/v1/public/grouped-orders/tok/subscriptions"
+GOOD = {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@lovelace.fr",
+        "quantity": 2, "accepted_terms": True}
+
+
+@pytest.fixture(scope="module")
+def client():
+    app = create_app({"TESTING": True})
+    return app.test_client()
+
+
+def error(r, status=400, code="invalid"):
+    assert r.status_code == status, r.get_data(as_text=True)
+    body = r.get_json()
+    assert set(body) == {"error", "message", "details"} and body["error"] == code, body
+    return body
+
+
+@pytest.mark.parametrize("send", [
+    lambda c: c.post("/api/v1/session", json={"email": "a\x00@b.fr", "password": "x"}),
+    lambda c: c.post(SUBSCRIBE, json=dict(GOOD, first_name="A\x00")),
+    lambda c: c.post("/api/v1/baskets", json={"name": "x", "\x00": "y"}),
+    lambda c: c.get("/api/v1/admin/quotes?search=%00"),
+    lambda c: c.get("/api/v1/public/grouped-orders/a%00b"),
+    lambda c: c.post(SUBSCRIBE, json=dict(GOOD, first_name="\ud800")),
+    lambda c: c.post("/connexion", data={"email": "a\x00", "password": "x"}),
+])
+def test_nul_bytes_are_refused_at_the_door(client, send):
+    r = send(client)
+    assert r.status_code == 400
+    if r.is_json:
+        assert "caractère nul" in error(r)["message"]
+    else:
+        assert "caractère nul" in r.get_data(as_text=True)
+
+
+def test_schema_refusals_are_400_in_french_with_field_details(client):
+    body = error(client.post(SUBSCRIBE, json={"first_name": "A" * 201, "quantity": 2.5,
+                                              "email": "a@b@c.fr", "extra": 1}))
+    assert body["message"] == "Vérifiez les informations saisies."
+    assert body["details"] == {"first_name": ["100 caractères au plus."],
+                               "last_name": ["Champ obligatoire."],
+                               "email": ["Adresse e-mail invalide."],
+                               "quantity": ["Nombre entier attendu."],
+                               "accepted_terms": ["Champ obligatoire."],
+                               "extra": ["Champ inconnu."]}
+    assert error(client.post(SUBSCRIBE, data="x", content_type="text/plain"), 415,
+                 "unsupported_media_type")["message"].startswith("Format non pris en charge")
+    assert error(client.post(SUBSCRIBE, data="{x", content_type="application/json"))[
+        "details"] == {"json": ["Corps JSON illisible."]}
+
+
+def test_a_number_beyond_any_row_is_not_found(client):
+    error(client.get("/api/v1/baskets/2147483648"), 404, "not_found")
+
+
+@pytest.mark.parametrize("value,ok", [(3, True), (2.5, False), (2.0, False), ("3", False),
+                                      (True, False)])
+def test_quantities_are_strict_integers(value, ok):
+    problems = baskets.LineIn().validate({"ean": "1", "quantity": value})
+    assert (problems == {}) is ok, problems
+
+
+def test_out_schemas_pass_undeclared_keys_through():
+    dumped = schemas.BasketSummary().dump({"id": 1, "name": "n", "new_key": [1]})
+    assert dumped == {"id": 1, "name": "n", "new_key": [1]}
+
+
+def test_the_openapi_document_declares_the_real_error_body(client):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    assert base.GatewayApi.ERROR_SCHEMA is base.Error
+    props = doc["components"]["schemas"]["Error"]["properties"]
+    assert set(props) == {"error", "message", "details"}
+    undeclared = []
+    for path, methods in doc["paths"].items():
+        for method, op in methods.items():
+            if method == "parameters":
+                continue
+            assert op["responses"]["default"] == {"$ref": "#/components/responses/DEFAULT_ERROR"}
+            for status, response in op["responses"].items():
+                if status.startswith("2") and status != "204" and "schema" not in \
+                        response.get("content", {}).get("application/json", {}):
+                    undeclared.append(f"{method.upper()} {path}")
+    assert undeclared == []
