@@ -3,16 +3,32 @@
 small one imported in the service itself; meanwhile the bridge keeps answering."""
 import threading
 
+import pytest
 import requests
+from sqlalchemy import delete
 
 from services.librisoft_bridge.demo import demo_articles
 from services.librisoft_bridge.import_worker import OFFLOAD_BYTES
+from services.librisoft_bridge.models import articles
 
 
-def test_a_large_feed_is_imported_off_the_loop_and_the_bridge_keeps_answering(suite, api_key):
+@pytest.fixture
+def feed(suite):
+    """3,000 articles of their own (none of the demo catalogue the other tests search), removed
+    afterwards so that the shared suite's catalogue stays as they expect it."""
+    rows = demo_articles(3400)[400:]
+    yield rows
+    db = suite.db("librisoft_bridge")
+    with db.transaction() as session:
+        session.execute(delete(articles).where(articles.c.ean.in_([r["ean"] for r in rows])))
+    db.dispose()
+
+
+def test_a_large_feed_is_imported_off_the_loop_and_the_bridge_keeps_answering(suite, api_key,
+                                                                              feed):
     url = f"{suite.bridge_url}/librisoft/v1/articles"
     headers = {"X-Api-Key": api_key}
-    feed = demo_articles(3000)
+    feed = list(feed)
     feed.insert(10, dict(feed[3], ean="9782362210418"))            # a wrong check digit
     feed.append(dict(feed[5], price_ttc="99.90"))                   # a later line wins
     body = requests.models.complexjson.dumps({"articles": feed}).encode()
