@@ -7,6 +7,12 @@ from services.librisoft_bridge.models import Base
 from services.librisoft_bridge.service import LibrisoftBridgeService
 
 
+def run(db, fn, *args, **kwargs):
+    """A use case `fn(session, ...)` in one transaction of `db`, as the service's store runs it."""
+    with db.transaction() as session:
+        return fn(session, *args, **kwargs)
+
+
 @pytest.fixture
 def db(tmp_path):
     database = Database("librisoft_bridge", Base.metadata,
@@ -50,6 +56,9 @@ class FakeStore:
 
     def transaction(self):
         return self.db.transaction()
+
+    def run(self, fn, *args, **kwargs):
+        return run(self.db, fn, *args, **kwargs)
 
     def record(self, session, event_type, payload):
         return outbox.record(session, self.db.metadata, "librisoft_bridge", event_type, payload)

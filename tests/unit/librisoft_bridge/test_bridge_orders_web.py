@@ -8,7 +8,7 @@ from werkzeug.test import EnvironBuilder
 
 from services.common.contracts.events import make_envelope
 from services.common.messaging_models import messaging_tables
-from services.librisoft_bridge import web
+from services.librisoft_bridge.adapters import webservice as web
 from tests.unit.librisoft_bridge.conftest import NOT_CANCELLED
 
 

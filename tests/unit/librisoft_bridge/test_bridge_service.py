@@ -7,7 +7,8 @@ from sqlalchemy import select
 from werkzeug.test import EnvironBuilder
 
 from services.common.messaging_models import messaging_tables
-from services.librisoft_bridge import keys, web
+from services.librisoft_bridge import keys
+from services.librisoft_bridge.adapters import webservice as web
 from services.librisoft_bridge.demo import demo_clients
 
 
@@ -108,10 +109,10 @@ def test_unknown_route_and_wrong_method(service, api_key):
 
 
 def test_unexpected_fault_is_a_json_500(service, api_key, monkeypatch):
-    def broken(db, rows):
+    def broken(session, rows):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("services.librisoft_bridge.handlers.import_articles", broken)
+    monkeypatch.setattr("services.librisoft_bridge.use_cases.imports.import_articles", broken)
     status, body = answer(service.http_import_articles(
         request("POST", "/articles", api_key, b"[]")))
     assert (status, body["error"]) == (500, "internal_error")
