@@ -3,29 +3,12 @@ nameko's container or a broker."""
 import io
 import json
 
-from sqlalchemy import select
 from werkzeug.test import EnvironBuilder
 
-from services.common.messaging_models import messaging_tables
 from services.librisoft_bridge import keys
 from services.librisoft_bridge.adapters import webservice as web
 from services.librisoft_bridge.demo import demo_clients
-
-
-def request(method, path, key=None, body=b"", content_type="application/json"):
-    headers = {"X-Api-Key": key} if key else {}
-    return EnvironBuilder(path=web.PREFIX + path, method=method, data=body, headers=headers,
-                          content_type=content_type).get_request()
-
-
-def answer(response):
-    return response.status_code, json.loads(response.get_data())
-
-
-def outbox_bodies(db):
-    table = messaging_tables(db.metadata)[0]
-    with db.transaction() as session:
-        return [row.body for row in session.execute(select(table.c.body).order_by(table.c.id))]
+from tests.unit.librisoft_bridge.conftest import answer, outbox_bodies, request
 
 
 def test_every_route_requires_a_known_key(service, api_key):
