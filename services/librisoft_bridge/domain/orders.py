@@ -115,6 +115,17 @@ def list_filter(status, source_kind):
     return (None if status == "all" else (status,)), source_kind_filter(source_kind)
 
 
+def listing(states) -> dict:
+    """What the orders of a listing are, field by field (`list_filter`'s states; absent: any):
+    the cancellations Librisoft has to apply are the cancelled orders it had picked up and has
+    not acknowledged yet; a cancelled order is no longer pending (to pick up)."""
+    if states == (CANCELLED,):
+        return {"states": (PICKED_UP,), "cancelled": True, "cancellation_acknowledged": False}
+    if states == (PENDING,):
+        return {"states": states, "cancelled": False}
+    return {"states": states} if states else {}
+
+
 def source_kind_filter(source_kind):
     if v.is_blank(source_kind):
         return None

@@ -14,8 +14,8 @@ from .. import presenters
 from ..domain import cancellations
 from ..domain.documents import from_document
 from ..domain.grouped_orders import from_grouped_order
-from ..domain.orders import (CANCELLED, GROUPED_ORDER, MAX_PER_PAGE, PENDING, PICKED_UP,
-                             list_filter, order_number, source_kind_filter)
+from ..domain.orders import (GROUPED_ORDER, MAX_PER_PAGE, list_filter, listing, order_number,
+                             source_kind_filter)
 from ..domain.orders import source_number as parsed_source_number
 from ..domain.paging import page_window
 from ..models import order_lines, orders
@@ -61,14 +61,13 @@ def list_orders(session, status="all", source_kind=None, page=1, per_page=50) ->
     """Oldest first: the order in which Librisoft is to pick them up."""
     states, kind = list_filter(status, source_kind)
     page, per_page = page_window(page, per_page, MAX_PER_PAGE)
-    conditions = []
-    if states == (CANCELLED,):  # the cancellations Librisoft has to apply
-        conditions += [orders.c.cancelled_at.is_not(None), orders.c.state == PICKED_UP,
-                       orders.c.cancellation_acknowledged_at.is_(None)]
-    elif states:
-        conditions.append(orders.c.state.in_(states))
-        if states == (PENDING,):  # a cancelled order is no longer to pick up
-            conditions.append(orders.c.cancelled_at.is_(None))
+    wanted, conditions = listing(states), []
+    if "states" in wanted:
+        conditions.append(orders.c.state.in_(wanted["states"]))
+    for flag, column in (("cancelled", orders.c.cancelled_at),
+                         ("cancellation_acknowledged", orders.c.cancellation_acknowledged_at)):
+        if flag in wanted:
+            conditions.append(column.is_not(None) if wanted[flag] else column.is_(None))
     if kind:
         conditions.append(orders.c.source_kind == kind)
     total = session.scalar(select(func.count()).select_from(orders).where(*conditions))

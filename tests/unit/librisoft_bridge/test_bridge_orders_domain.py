@@ -162,3 +162,13 @@ def test_list_filter():
         with pytest.raises(DomainError) as raised:
             orders.list_filter(status, kind)
         assert raised.value.code == "invalid"
+
+
+def test_what_each_listing_holds():
+    """The cancellations to apply: cancelled, picked up, not acknowledged; pending: not
+    cancelled; picked up: every picked-up order; all: every order."""
+    assert orders.listing(("cancelled",)) == {"states": ("picked_up",), "cancelled": True,
+                                              "cancellation_acknowledged": False}
+    assert orders.listing(("pending",)) == {"states": ("pending",), "cancelled": False}
+    assert orders.listing(("picked_up",)) == {"states": ("picked_up",)}
+    assert orders.listing(None) == {}
