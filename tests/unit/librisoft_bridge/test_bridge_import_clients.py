@@ -99,7 +99,8 @@ def test_event_recording_failure_rolls_the_upsert_back(db, client_row):
 
 def test_duplicate_number_last_one_wins(db, client_row):
     events = Recorder()
-    report = run(db, imports.import_clients, [dict(client_row, name="ANCIEN NOM"), client_row], events)
+    report = run(db, imports.import_clients, [dict(client_row, name="ANCIEN NOM"), client_row],
+                 events)
     assert (report["created"], len(report["rejected"])) == (1, 1)
     assert stored(db, "16")["name"] == "ECOLE JULES FERRY"
     assert len(events.payloads) == 1

@@ -47,8 +47,8 @@ def test_a_validated_grouped_order_becomes_one_line_to_the_cent(validated):
     ("6.40", 3, "19.20"), ("0.10", 3, "0.30"), ("25.00", 10_000, "250000.00"),
     ("14.90", 1, "14.90")])
 def test_money_is_exact(validated, unit, quantity, total):
-    order = grouped_orders.from_grouped_order(loaded(validated, unit_price_ttc=unit, quantity=quantity,
-                                             total_ttc=total))
+    order = grouped_orders.from_grouped_order(loaded(validated, unit_price_ttc=unit,
+                                                     quantity=quantity, total_ttc=total))
     assert str(order["lines"][0]["total_ttc"]) == total == str(order["order"]["total_ttc"])
 
 

@@ -75,7 +75,8 @@ def test_status_is_stored_and_recorded_once(service, db, api_key, order):
     assert post_status(service, api_key, order, body)[0] == 200
     assert ack(service, api_key, order)[0] == 200
     post_status(service, api_key, order, {"status": "Préparation commande"})
-    assert [(e["payload"]["status"], e["payload"]["librisoft_number"]) for e in outbox_bodies(db)] == [
+    assert [(e["payload"]["status"], e["payload"]["librisoft_number"])
+            for e in outbox_bodies(db)] == [
         ("Attente fournisseur(s)", "CC-1042"), ("Préparation commande", "CC-1042")]
 
 
