@@ -1,4 +1,4 @@
-"""How fast the Librisoft bridge imports an article feed, through its handler.
+"""How fast the Librisoft bridge imports an article feed, through its use case.
 
     python -m benchmarks.bench_article_import                       # SQLite in a temp dir
     python -m benchmarks.bench_article_import --pg postgresql://postgres@127.0.0.1/bench_bridge
