@@ -1,4 +1,4 @@
-"""How fast the Librisoft bridge imports an article feed, through its handler.
+"""How fast the Librisoft bridge imports an article feed, through its use case.
 
     python -m benchmarks.bench_article_import                       # SQLite in a temp dir
     python -m benchmarks.bench_article_import --pg postgresql://postgres@127.0.0.1/bench_bridge
@@ -15,9 +15,9 @@ import time
 from pathlib import Path
 
 from services.common.db import Database
-from services.librisoft_bridge import handlers
 from services.librisoft_bridge.demo import demo_articles
 from services.librisoft_bridge.models import Base
+from services.librisoft_bridge.use_cases import imports
 
 
 def make_feed(rows: int, invalid: int) -> list:
@@ -38,7 +38,8 @@ def changed(feed: list) -> list:
 
 def timed(db, label: str, feed: list) -> dict:
     start = time.perf_counter()
-    report = handlers.import_articles(db, feed)
+    with db.transaction() as session:
+        report = imports.import_articles(session, feed)
     seconds = time.perf_counter() - start
     print(f"  {label:<26} {len(feed):>7} rows {seconds:>8.2f} s {len(feed) / seconds:>9.0f} rows/s"
           f"   created {report['created']}, updated {report['updated']}, unchanged "

@@ -3,7 +3,7 @@
     python -m benchmarks.bench_validation_to_bridge                 # SQLite in a temp dir
     python -m benchmarks.bench_validation_to_bridge --pg postgresql://postgres@127.0.0.1/bench
 
-A small measurement of the handler only: `order_handlers.take_grouped_order` in its own
+A small measurement of the handler only: `use_cases.classic_orders.take_grouped_order` in its own
 transaction, as the consumer runs it, on a grouped_order_validated payload already loaded
 through its contract. Not measured: RabbitMQ, nameko, the contract loading, the inbox's event-id
 bookkeeping, the outbox relay; an end-to-end figure would be larger.
@@ -25,8 +25,8 @@ from pathlib import Path
 
 from services.common.contracts.events import GroupedOrderValidatedV1
 from services.common.db import Database
-from services.librisoft_bridge import order_handlers
 from services.librisoft_bridge.models import Base
+from services.librisoft_bridge.use_cases import classic_orders
 
 PRICE = Decimal("14.90")
 
@@ -49,7 +49,7 @@ def timed_takes(db, payloads) -> tuple:
     for one in payloads:
         start = time.perf_counter()
         with db.transaction() as session:
-            outcomes.append(order_handlers.take_grouped_order(session, one))
+            outcomes.append(classic_orders.take_grouped_order(session, one))
         seconds.append(time.perf_counter() - start)
     return seconds, outcomes
 
@@ -74,7 +74,8 @@ def run(name: str, url: str, orders: int, quantity: int):
         again, outcomes = timed_takes(db, payloads)
         assert not any(created for _, created in outcomes)
         report("arrives again (nothing written)", again)
-        order = order_handlers.get_order(db, outcomes[0][0])
+        with db.transaction() as session:
+            order = classic_orders.get_order(session, outcomes[0][0])
         print(f"  order {order['number']}: {order['lines'][0]['quantity']} x "
               f"{order['lines'][0]['unit_price_ttc']} = {order['total_ttc']} TTC")
     finally:

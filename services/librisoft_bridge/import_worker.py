@@ -3,7 +3,7 @@ answering its RPCs and webservice calls while 50,000 rows are parsed, checked an
 
     python -m services.librisoft_bridge.import_worker
         stdin:  one line of JSON {"mimetype": ..., "charset": ...}, then the feed's body
-        stdout: {"report": {...}} as `handlers.import_articles` returns it, or
+        stdout: {"report": {...}} as `use_cases.imports.import_articles` returns it, or
                 {"error": {"code": ..., "message": ...}} for a feed refused whole (400/415)
 
 The child opens the bridge's database from the same environment as the service."""
@@ -30,15 +30,17 @@ def run(body: bytes, mimetype: str, charset: str | None) -> dict:
 def main() -> int:
     from services.common.db import Database
 
-    from . import feeds, handlers
+    from .adapters import feeds
     from .models import Base
+    from .use_cases import imports
 
     header, _, body = sys.stdin.buffer.read().partition(b"\n")
     params = json.loads(header)
     db = Database("librisoft_bridge", Base.metadata)
     try:
         rows = feeds.parse(body, params["mimetype"], params["charset"], "articles")
-        answer = {"report": handlers.import_articles(db, rows)}
+        with db.transaction() as session:
+            answer = {"report": imports.import_articles(session, rows)}
     except DomainError as exc:
         answer = {"error": {"code": exc.code, "message": exc.message}}
     finally:

@@ -2,10 +2,10 @@
 import hashlib
 import hmac
 import secrets
-from datetime import datetime, timezone
 
 from sqlalchemy import insert, select, update
 
+from services.common import clock
 from services.common.errors import invalid
 
 from .models import api_keys
@@ -26,7 +26,7 @@ def create_key(db, bookshop_code: str) -> str:
     with db.transaction() as session:
         session.execute(insert(api_keys).values(
             bookshop_code=bookshop_code, key_hash=digest(key),
-            created_at=datetime.now(timezone.utc), revoked_at=None))
+            created_at=clock.utcnow(), revoked_at=None))
     return key
 
 
@@ -57,5 +57,5 @@ def revoke_key(db, key_id: int) -> bool:
     with db.transaction() as session:
         result = session.execute(update(api_keys).where(
             api_keys.c.id == key_id, api_keys.c.revoked_at.is_(None))
-            .values(revoked_at=datetime.now(timezone.utc)))
+            .values(revoked_at=clock.utcnow()))
     return result.rowcount == 1

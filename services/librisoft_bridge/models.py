@@ -10,8 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from services.common.db import make_base
 
-from .domain import ARTICLE_TEXT_SIZES as A, CLIENT_TEXT_SIZES as C
-from .orders import ORDER_TEXT_SIZES as O
+from .domain.articles import ARTICLE_TEXT_SIZES as A
+from .domain.clients import CLIENT_TEXT_SIZES as C
+from .domain.orders import ORDER_TEXT_SIZES as O
 
 Base = make_base()
 

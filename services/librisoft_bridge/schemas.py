@@ -27,11 +27,15 @@ class ArticleOut(Schema):
     updated_at = fields.DateTime()
 
 
-class SearchResultOut(Schema):
-    items = fields.List(fields.Nested(ArticleOut))
+class PageOut(Schema):
+    """A page of a listing: its items under the subclass's own field, and where it is."""
     total = fields.Integer()
     page = fields.Integer()
     per_page = fields.Integer()
+
+
+class SearchResultOut(PageOut):
+    items = fields.List(fields.Nested(ArticleOut))
 
 
 class AddressOut(Schema):
@@ -136,8 +140,5 @@ class OrderOut(Schema):
     updated_at = fields.DateTime()
 
 
-class OrderPageOut(Schema):
+class OrderPageOut(PageOut):
     orders = fields.List(fields.Nested(OrderOut))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()

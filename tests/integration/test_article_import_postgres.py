@@ -7,10 +7,10 @@ import psycopg2
 import pytest
 
 from services.common.db import Database
-from services.librisoft_bridge import handlers
 from services.librisoft_bridge.models import Base
+from services.librisoft_bridge.use_cases import imports
 from tests.support.suite import PG_ADMIN, require_infrastructure
-from tests.unit.librisoft_bridge.conftest import article  # noqa: F401  (fixture)
+from tests.unit.librisoft_bridge.conftest import article, run  # noqa: F401  (fixture)
 from tests.unit.librisoft_bridge.test_bridge_import_articles import *  # noqa: F401,F403
 from tests.unit.librisoft_bridge.test_bridge_import_articles import count, stored
 
@@ -38,18 +38,18 @@ def db():
 def test_text_with_tabs_backslashes_and_newlines_survives_the_copy(db, article):
     article.update(summary="Ligne 1\\nC:\\\\dossier\ttab « guillemets » \\N fin",
                    author="O'Brien \\ Backslash")
-    report = handlers.import_articles(db, [article])
+    report = run(db, imports.import_articles, [article])
     assert report["created"] == 1
     row = stored(db, article["ean"])
     assert row["author"] == "O'Brien \\ Backslash"
     assert row["summary"] == " ".join(article["summary"].split())
-    assert handlers.import_articles(db, [article])["unchanged"] == 1
+    assert run(db, imports.import_articles, [article])["unchanged"] == 1
     assert count(db) == 1
 
 
 def test_a_nul_byte_rejects_the_row_not_the_feed(db, article):
     bad = dict(article, ean="9782330150136", title="CEMETERY\x00ROAD")
-    report = handlers.import_articles(db, [article, bad])
+    report = run(db, imports.import_articles, [article, bad])
     assert report["created"] == 1 and report["rejected"][0]["key"] == "9782330150136"
     assert "nul" in report["rejected"][0]["errors"]["title"][0]
 
@@ -58,5 +58,5 @@ def test_under_a_green_wait_callback_the_batched_path_is_taken(db, article, monk
     import psycopg2.extensions
     monkeypatch.setattr(psycopg2.extensions, "get_wait_callback", lambda: object())
     with db.transaction() as session:
-        assert not handlers._can_copy(session)
-    assert handlers.import_articles(db, [article])["created"] == 1
+        assert not imports._can_copy(session)
+    assert run(db, imports.import_articles, [article])["created"] == 1

@@ -8,7 +8,7 @@ from hypothesis import given, settings, strategies as st
 from services.baskets import pricing
 from services.baskets.pricing import Discounts
 from services.common.contracts.events import CollectivityDocumentV1
-from services.librisoft_bridge import orders as bridge_orders
+from services.librisoft_bridge.domain import documents as bridge_documents
 
 CENTS = st.integers(min_value=1, max_value=500_000).map(lambda c: Decimal(c) / 100)
 PERCENTS = st.integers(min_value=0, max_value=10_000).map(lambda c: Decimal(c) / 100)
@@ -51,7 +51,7 @@ def test_what_is_printed_adds_up(lines, discounts):
                                      "unit_price_ttc", "discount_percent", "discount_amount",
                                      "total_ttc", "total_ht", "vat_amount")}
                   | {"ean": eans[i % 3]} for i, x in enumerate(printed)]})
-    exported = bridge_orders.from_document("quote", document)
+    exported = bridge_documents.from_document("quote", document)
     for x in exported["lines"]:
         assert x["unit_price_ttc"] * x["quantity"] == x["total_ttc"]
     assert exported["order"]["total_ttc"] == Decimal(totals["total_ttc"])

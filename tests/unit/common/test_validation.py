@@ -8,7 +8,7 @@ from services.common.errors import DomainError
 from services.common.validation import (check_no_nul, has_nul, normalise_email,
                                         whole_number)
 from services.grouped_orders import domain as grouped
-from services.librisoft_bridge import values
+from services.librisoft_bridge.domain import values
 from services.payments import domain as payments
 
 BAD_EMAILS = ["a@b@c.fr", "@x.test", "x@y.fr\nbcc:z@w.fr", "x@y.fr\r\nbcc:z@w.fr",

@@ -1,10 +1,41 @@
+import json
+
 import pytest
+from sqlalchemy import select
+from werkzeug.test import EnvironBuilder
 
 from services.common import outbox
 from services.common.db import Database
+from services.common.messaging_models import messaging_tables
 from services.librisoft_bridge import keys
+from services.librisoft_bridge.adapters import webservice
 from services.librisoft_bridge.models import Base
 from services.librisoft_bridge.service import LibrisoftBridgeService
+
+
+def request(method, path, key=None, body=None, content_type="application/json", query=None):
+    """A request to the webservice; a body that is not bytes is sent as JSON."""
+    data = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
+    return EnvironBuilder(path=webservice.PREFIX + path, method=method, data=data or b"",
+                          query_string=query, headers={"X-Api-Key": key} if key else {},
+                          content_type=content_type).get_request()
+
+
+def answer(response):
+    return response.status_code, json.loads(response.get_data())
+
+
+def outbox_bodies(db):
+    """The bodies of the events in the outbox, oldest first."""
+    table = messaging_tables(db.metadata)[0]
+    with db.transaction() as session:
+        return list(session.scalars(select(table.c.body).order_by(table.c.id)))
+
+
+def run(db, fn, *args, **kwargs):
+    """A use case `fn(session, ...)` in one transaction of `db`, as the service's store runs it."""
+    with db.transaction() as session:
+        return fn(session, *args, **kwargs)
 
 
 @pytest.fixture
@@ -50,6 +81,9 @@ class FakeStore:
 
     def transaction(self):
         return self.db.transaction()
+
+    def run(self, fn, *args, **kwargs):
+        return run(self.db, fn, *args, **kwargs)
 
     def record(self, session, event_type, payload):
         return outbox.record(session, self.db.metadata, "librisoft_bridge", event_type, payload)

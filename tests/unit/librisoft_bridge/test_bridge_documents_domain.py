@@ -7,7 +7,8 @@ import pytest
 
 from services.common.contracts.events import CollectivityDocumentV1
 from services.common.errors import DomainError
-from services.librisoft_bridge import orders
+from services.librisoft_bridge import presenters
+from services.librisoft_bridge.domain import documents, orders
 from tests.unit.librisoft_bridge.conftest import NOT_CANCELLED
 
 
@@ -28,7 +29,7 @@ def with_line(payload, index, **changes):
 
 @pytest.mark.parametrize("kind", ["quote", "collectivity_order"])
 def test_a_document_becomes_an_order_with_its_frozen_lines(document, kind):
-    order = orders.from_document(kind, loaded(document))
+    order = documents.from_document(kind, loaded(document))
     head = order["order"]
     assert (head["source_kind"], head["source_number"], head["state"]) == (kind, 12, "pending")
     assert (head["client_number"], head["client_name"], head["reference"]) == (
@@ -58,7 +59,7 @@ def test_a_document_becomes_an_order_with_its_frozen_lines(document, kind):
 
 
 def test_a_blank_reference_is_stored_as_none(document):
-    assert orders.from_document("quote", loaded(changed(document, reference="")))[
+    assert documents.from_document("quote", loaded(changed(document, reference="")))[
         "order"]["reference"] is None
 
 
@@ -67,7 +68,7 @@ def test_a_blank_reference_is_stored_as_none(document):
 def test_line_totals_must_add_up_to_the_total_to_the_cent(document, kind, label):
     payload = changed(document, totals=dict(document["totals"], total_ttc="63.53"))
     with pytest.raises(DomainError) as raised:
-        orders.from_document(kind, loaded(payload))
+        documents.from_document(kind, loaded(payload))
     assert set(raised.value.details) == {"totals.total_ttc"}
     assert raised.value.message.startswith(label + "non reprise en commande classique")
     assert "63.49" in raised.value.message and "63.53" in raised.value.message
@@ -76,23 +77,27 @@ def test_line_totals_must_add_up_to_the_total_to_the_cent(document, kind, label)
 def test_a_line_that_does_not_multiply_out_is_refused(document):
     """7 × 5.82 printed as 40.77 (the rounding of old): an accountant would refuse it."""
     with pytest.raises(DomainError) as raised:
-        orders.from_document("quote", loaded(with_line(document, 1, total_ttc="40.77")))
+        documents.from_document("quote", loaded(with_line(document, 1, total_ttc="40.77")))
     assert "lines.2.total_ttc" in raised.value.details
     assert "7 × 5.82 = 40.74, reçu 40.77" in raised.value.message
 
 
 def test_a_line_whose_ht_and_vat_do_not_make_its_ttc_is_refused(document):
     with pytest.raises(DomainError) as raised:
-        orders.from_document("quote", loaded(with_line(document, 0, vat_amount="1.20")))
+        documents.from_document("quote", loaded(with_line(document, 0, vat_amount="1.20")))
     assert set(raised.value.details) == {"lines.1.vat_amount"}
 
 
-def test_the_bridge_rounds_half_up_whatever_the_context():
-    """orders.money rounded with the context's mode (half-even): 0.125 gave 0.12."""
+def test_the_bridge_rounds_half_up_whatever_the_context(document):
+    """The bridge's own money() rounded with the context's mode (half-even): 0.125 gave 0.12.
+    The classic order's amounts go through services.common.money, half-up."""
     import decimal
+    payload = loaded(document)
+    payload["lines"][0]["discount_percent"] = Decimal("9.125")
     with decimal.localcontext() as ctx:
         ctx.rounding = decimal.ROUND_HALF_EVEN
-        assert orders.money(Decimal("0.125")) == Decimal("0.13")
+        order = documents.from_document("quote", payload)
+    assert order["lines"][0]["discount_percent"] == Decimal("9.13")
 
 
 @pytest.mark.parametrize("index, changes, field", [
@@ -109,7 +114,7 @@ def test_the_bridge_rounds_half_up_whatever_the_context():
 ])
 def test_a_bad_line_is_refused(document, index, changes, field):
     with pytest.raises(DomainError) as raised:
-        orders.from_document("collectivity_order", loaded(with_line(document, index, **changes)))
+        documents.from_document("collectivity_order", loaded(with_line(document, index, **changes)))
     assert field in raised.value.details and raised.value.code == "invalid"
 
 
@@ -128,7 +133,7 @@ def test_a_bad_line_is_refused(document, index, changes, field):
 ])
 def test_a_document_that_cannot_make_a_sound_order_is_refused(document, changes, field):
     with pytest.raises(DomainError) as raised:
-        orders.from_document("quote", loaded(changed(document, **changes)))
+        documents.from_document("quote", loaded(changed(document, **changes)))
     assert field in raised.value.details
 
 
@@ -136,7 +141,7 @@ def test_the_kinds_are_listed_and_named():
     assert orders.list_filter("all", "quote") == (None, "quote")
     assert orders.list_filter("pending", "collectivity_order") == (("pending",),
                                                                    "collectivity_order")
-    assert orders.status_event({"number": 3, "source_kind": "quote", "source_number": 12,
+    assert presenters.status_event({"number": 3, "source_kind": "quote", "source_number": 12,
                                 "state": "picked_up", "librisoft_number": None,
                                 "librisoft_status": None}) == {
         "order_number": 3, "source_kind": "quote", "source_number": 12, "picked_up": True,

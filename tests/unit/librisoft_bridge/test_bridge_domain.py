@@ -4,15 +4,15 @@ from decimal import Decimal
 import pytest
 
 from services.common.errors import DomainError
-from services.librisoft_bridge import domain
+from services.librisoft_bridge.domain import articles, paging, rows
 
 
 def errors_of(row):
-    return domain.clean_article(row)[1]
+    return articles.clean_article(row)[1]
 
 
 def test_good_article_is_normalised(article):
-    values, errors = domain.clean_article(article)
+    values, errors = articles.clean_article(article)
     assert errors == {}
     assert values["price_ttc"] == Decimal("6.40")
     assert values["publication_date"] == date(2011, 4, 29)
@@ -23,7 +23,7 @@ def test_good_article_is_normalised(article):
 
 
 def test_minimal_article_gets_defaults():
-    values, errors = domain.clean_article(
+    values, errors = articles.clean_article(
         {"ean": "9791097284657", "title": "WESTERN COQUILLETTES", "price_ttc": "14.90",
          "vat_rate": "5.5"})
     assert errors == {}
@@ -54,7 +54,7 @@ def test_bad_ean(article, ean, message):
 def test_ean_as_number_or_with_dashes(article):
     for ean in (9782362210419, "978-2-36221-041-9", " 978 2362210419 "):
         article["ean"] = ean
-        assert domain.clean_article(article)[0]["ean"] == "9782362210419"
+        assert articles.clean_article(article)[0]["ean"] == "9782362210419"
 
 
 @pytest.mark.parametrize("price, expected", [
@@ -63,7 +63,7 @@ def test_ean_as_number_or_with_dashes(article):
 ])
 def test_price_accepts_dot_and_decimal_comma(article, price, expected):
     article["price_ttc"] = price
-    assert domain.clean_article(article)[0]["price_ttc"] == Decimal(expected)
+    assert articles.clean_article(article)[0]["price_ttc"] == Decimal(expected)
 
 
 @pytest.mark.parametrize("price", ["0", "-1,00", "14.905", "abc", "NaN", "Infinity", "1E99",
@@ -79,7 +79,7 @@ def test_bad_price(article, price):
 ])
 def test_vat_rates(article, rate, expected):
     article["vat_rate"] = rate
-    assert domain.clean_article(article)[0]["vat_rate"] == expected
+    assert articles.clean_article(article)[0]["vat_rate"] == expected
 
 
 @pytest.mark.parametrize("rate", ["7", "10", "19.6", "0", "cinq", "5.5%"])
@@ -94,7 +94,7 @@ def test_unknown_vat_rate(article, rate):
 ])
 def test_booleans(article, raw, expected):
     article["school_book"] = raw
-    assert domain.clean_article(article)[0]["school_book"] is expected
+    assert articles.clean_article(article)[0]["school_book"] is expected
 
 
 def test_bad_boolean(article):
@@ -108,7 +108,7 @@ def test_bad_boolean(article):
 ])
 def test_availability(article, raw, expected):
     article["availability"] = raw
-    assert domain.clean_article(article)[0]["availability"] == expected
+    assert articles.clean_article(article)[0]["availability"] == expected
 
 
 def test_unknown_availability(article):
@@ -130,7 +130,7 @@ def test_bad_integers(article, raw):
 
 def test_integer_from_csv_text(article):
     article["height_mm"] = "180"
-    assert domain.clean_article(article)[0]["height_mm"] == 180
+    assert articles.clean_article(article)[0]["height_mm"] == 180
 
 
 def test_over_long_fields(article):
@@ -150,32 +150,32 @@ def test_several_errors_are_reported_together(article):
 
 
 def test_a_row_that_is_not_an_object():
-    assert domain.clean_article(["9782362210419"])[1] == domain.ROW_NOT_AN_OBJECT
+    assert articles.clean_article(["9782362210419"])[1] == rows.ROW_NOT_AN_OBJECT
 
 
 def test_search_key_is_accent_case_and_punctuation_free():
-    values, _ = domain.clean_article({"ean": "9782362210419", "title": "Le Café de l'Été",
+    values, _ = articles.clean_article({"ean": "9782362210419", "title": "Le Café de l'Été",
                                       "author": "LEFÈVRE Zoé", "price_ttc": "9", "vat_rate": "5.5"})
     assert values["search_text"] == "le cafe de l ete lefevre zoe"
 
 
 def test_ean_query():
-    assert domain.ean_query("978-2-36221-041-9") == "9782362210419"
-    assert domain.ean_query(" 9782362210419 ") == "9782362210419"
-    assert domain.ean_query("9782362210418") is None
-    assert domain.ean_query("cemetery road") is None
+    assert articles.ean_query("978-2-36221-041-9") == "9782362210419"
+    assert articles.ean_query(" 9782362210419 ") == "9782362210419"
+    assert articles.ean_query("9782362210418") is None
+    assert articles.ean_query("cemetery road") is None
 
 
 def test_page_window():
-    assert domain.page_window(2, 20) == (2, 20)
-    assert domain.page_window("3", 1000) == (3, 100)
+    assert paging.page_window(2, 20) == (2, 20)
+    assert paging.page_window("3", 1000) == (3, 100)
     for page, per_page in ((0, 20), (1, 0), ("x", 20), (None, 20)):
         with pytest.raises(DomainError) as raised:
-            domain.page_window(page, per_page)
+            paging.page_window(page, per_page)
         assert raised.value.code == "invalid"
 
 
 def test_price_excluding_vat():
-    assert domain.price_excluding_vat(Decimal("6.40"), "5.5") == Decimal("6.07")
-    assert domain.price_excluding_vat(Decimal("14.90"), "20") == Decimal("12.42")
-    assert domain.price_excluding_vat(Decimal("4.50"), "2.1") == Decimal("4.41")
+    assert articles.price_excluding_vat(Decimal("6.40"), "5.5") == Decimal("6.07")
+    assert articles.price_excluding_vat(Decimal("14.90"), "20") == Decimal("12.42")
+    assert articles.price_excluding_vat(Decimal("4.50"), "2.1") == Decimal("4.41")

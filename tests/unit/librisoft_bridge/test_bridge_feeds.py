@@ -1,7 +1,7 @@
 import pytest
 
 from services.common.errors import DomainError
-from services.librisoft_bridge.feeds import FeedRow, numbered, parse
+from services.librisoft_bridge.adapters.feeds import FeedRow, numbered, parse
 
 
 def parse_csv(text, kind="articles", charset=None):

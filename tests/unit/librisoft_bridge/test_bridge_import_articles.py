@@ -2,10 +2,11 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from services.librisoft_bridge import handlers
+from services.librisoft_bridge.adapters.feeds import parse
 from services.librisoft_bridge.demo import demo_articles
-from services.librisoft_bridge.feeds import parse
 from services.librisoft_bridge.models import articles
+from services.librisoft_bridge.use_cases import imports
+from tests.unit.librisoft_bridge.conftest import run
 
 
 def count(db):
@@ -20,20 +21,20 @@ def stored(db, ean):
 
 def test_first_import_creates_then_reimport_changes_nothing(db):
     rows = demo_articles(120)
-    assert handlers.import_articles(db, rows) == {
+    assert run(db, imports.import_articles, rows) == {
         "received": 120, "created": 120, "updated": 0, "unchanged": 0, "rejected": []}
     before = stored(db, "9782330150136")
-    assert handlers.import_articles(db, rows) == {
+    assert run(db, imports.import_articles, rows) == {
         "received": 120, "created": 0, "updated": 0, "unchanged": 120, "rejected": []}
     assert stored(db, "9782330150136")["updated_at"] == before["updated_at"]
     assert count(db) == 120
 
 
 def test_a_changed_article_is_updated_and_keeps_its_creation_date(db, article):
-    handlers.import_articles(db, [article])
+    run(db, imports.import_articles, [article])
     first = stored(db, article["ean"])
     article.update(price_ttc="6,90", availability="épuisé")
-    report = handlers.import_articles(db, [article])
+    report = run(db, imports.import_articles, [article])
     assert (report["updated"], report["unchanged"]) == (1, 0)
     row = stored(db, article["ean"])
     assert row["price_ttc"] == Decimal("6.90")
@@ -45,7 +46,7 @@ def test_a_changed_article_is_updated_and_keeps_its_creation_date(db, article):
 def test_one_bad_row_does_not_reject_the_good_ones(db, article):
     good = dict(article, ean="9791097284657", title="WESTERN COQUILLETTES")
     bad = dict(article, ean="9782362210418", vat_rate="7")
-    report = handlers.import_articles(db, [article, bad, good, "oops"])
+    report = run(db, imports.import_articles, [article, bad, good, "oops"])
     assert (report["received"], report["created"]) == (4, 2)
     assert report["rejected"][0]["line"] == 2
     assert report["rejected"][0]["key"] == "9782362210418"
@@ -56,7 +57,7 @@ def test_one_bad_row_does_not_reject_the_good_ones(db, article):
 
 
 def test_duplicate_ean_in_one_feed_last_one_wins(db, article):
-    report = handlers.import_articles(db, [dict(article, price_ttc="1.00"), article])
+    report = run(db, imports.import_articles, [dict(article, price_ttc="1.00"), article])
     assert report["created"] == 1
     assert report["rejected"] == [{"line": 1, "key": article["ean"], "errors": {
         "ean": ["en double dans le flux : remplacé par la ligne 2."]}}]
@@ -69,16 +70,16 @@ def test_csv_feed_with_a_misaligned_line(db):
                  "9791097284657;WESTERN;14;90;5,5;non\n"
                  "9782330150136;CEMETERY ROAD;25,00;5.5;oui\n".encode(),
                  "text/csv", None, "articles")
-    report = handlers.import_articles(db, rows)
+    report = run(db, imports.import_articles, rows)
     assert (report["created"], [r["line"] for r in report["rejected"]]) == (2, [3])
     assert "_row" in report["rejected"][0]["errors"]
     assert stored(db, "9782330150136")["school_book"] is True
 
 
 def test_import_in_several_batches(db, monkeypatch):
-    monkeypatch.setattr(handlers, "BATCH", 7)
+    monkeypatch.setattr(imports, "BATCH", 7)
     rows = demo_articles(50)
-    assert handlers.import_articles(db, rows)["created"] == 50
+    assert run(db, imports.import_articles, rows)["created"] == 50
     rows[20]["price_ttc"] = "99.00"
-    report = handlers.import_articles(db, rows)
+    report = run(db, imports.import_articles, rows)
     assert (report["updated"], report["unchanged"]) == (1, 49)

@@ -1,10 +1,11 @@
 import pytest
 from sqlalchemy import func, select
 
-from services.librisoft_bridge import handlers
+from services.librisoft_bridge.adapters.feeds import parse
 from services.librisoft_bridge.demo import demo_clients
-from services.librisoft_bridge.feeds import parse
 from services.librisoft_bridge.models import clients
+from services.librisoft_bridge.use_cases import imports
+from tests.unit.librisoft_bridge.conftest import run
 
 
 class Recorder:
@@ -25,7 +26,7 @@ def stored(db, number):
 
 def test_demo_clients_only_collectivities_are_kept(db):
     events = Recorder()
-    report = handlers.import_clients(db, demo_clients(), events)
+    report = run(db, imports.import_clients, demo_clients(), events)
     assert report == {"received": 4, "created": 3, "updated": 0, "unchanged": 0,
                       "deactivated": 0, "skipped": 1, "rejected": []}
     assert sorted(e["number"] for e in events.payloads) == ["16", "21", "8010000696914"]
@@ -35,17 +36,17 @@ def test_demo_clients_only_collectivities_are_kept(db):
 
 
 def test_reimport_is_unchanged_and_records_no_event(db):
-    handlers.import_clients(db, demo_clients(), Recorder())
+    run(db, imports.import_clients, demo_clients(), Recorder())
     events = Recorder()
-    report = handlers.import_clients(db, demo_clients(), events)
+    report = run(db, imports.import_clients, demo_clients(), events)
     assert (report["unchanged"], report["skipped"], events.payloads) == (3, 1, [])
 
 
 def test_change_bumps_revision_and_records_the_full_state(db, client_row):
-    handlers.import_clients(db, [client_row], Recorder())
+    run(db, imports.import_clients, [client_row], Recorder())
     events = Recorder()
     client_row["discount_school"] = "5"
-    report = handlers.import_clients(db, [client_row], events)
+    report = run(db, imports.import_clients, [client_row], events)
     assert report["updated"] == 1
     assert stored(db, "16")["revision"] == 2
     (payload,) = events.payloads
@@ -55,16 +56,16 @@ def test_change_bumps_revision_and_records_the_full_state(db, client_row):
 
 
 def test_a_client_losing_the_flag_is_deactivated_not_deleted(db, client_row):
-    handlers.import_clients(db, [client_row], Recorder())
+    run(db, imports.import_clients, [client_row], Recorder())
     events = Recorder()
-    report = handlers.import_clients(db, [dict(client_row, collectivity="non")], events)
+    report = run(db, imports.import_clients, [dict(client_row, collectivity="non")], events)
     assert (report["deactivated"], report["updated"]) == (1, 0)
     row = stored(db, "16")
     assert (row["active"], row["revision"], row["name"]) == (False, 2, "ECOLE JULES FERRY")
     assert [(e["active"], e["revision"]) for e in events.payloads] == [(False, 2)]
-    again = handlers.import_clients(db, [dict(client_row, collectivity=False)], events)
+    again = run(db, imports.import_clients, [dict(client_row, collectivity=False)], events)
     assert (again["unchanged"], len(events.payloads)) == (1, 1)
-    back = handlers.import_clients(db, [client_row], events)
+    back = run(db, imports.import_clients, [client_row], events)
     assert back["updated"] == 1
     assert (stored(db, "16")["active"], stored(db, "16")["revision"]) == (True, 3)
     assert events.payloads[-1]["active"] is True
@@ -72,14 +73,14 @@ def test_a_client_losing_the_flag_is_deactivated_not_deleted(db, client_row):
 
 def test_lang_law_flag_is_stored_and_sent(db, client_row):
     events = Recorder()
-    handlers.import_clients(db, [dict(client_row, discount_5_5="12")], events)
+    run(db, imports.import_clients, [dict(client_row, discount_5_5="12")], events)
     assert stored(db, "16")["lang_law_warning"] is True
     assert events.payloads[0]["lang_law_warning"] is True
 
 
 def test_bad_client_row_is_reported_others_kept(db, client_row):
     bad = dict(client_row, number="17", email="pas une adresse", discount_5_5="120")
-    report = handlers.import_clients(db, [bad, dict(client_row, number="18")], Recorder())
+    report = run(db, imports.import_clients, [bad, dict(client_row, number="18")], Recorder())
     assert report["created"] == 1
     assert report["rejected"] == [{"line": 1, "key": "17", "errors": {
         "email": ["adresse e-mail invalide : « pas une adresse »."],
@@ -91,14 +92,15 @@ def test_event_recording_failure_rolls_the_upsert_back(db, client_row):
         raise RuntimeError("outbox unavailable")
 
     with pytest.raises(RuntimeError):
-        handlers.import_clients(db, [client_row], broken)
+        run(db, imports.import_clients, [client_row], broken)
     with db.transaction() as session:
         assert session.scalar(select(func.count()).select_from(clients)) == 0
 
 
 def test_duplicate_number_last_one_wins(db, client_row):
     events = Recorder()
-    report = handlers.import_clients(db, [dict(client_row, name="ANCIEN NOM"), client_row], events)
+    report = run(db, imports.import_clients, [dict(client_row, name="ANCIEN NOM"), client_row],
+                 events)
     assert (report["created"], len(report["rejected"])) == (1, 1)
     assert stored(db, "16")["name"] == "ECOLE JULES FERRY"
     assert len(events.payloads) == 1
@@ -109,7 +111,7 @@ def test_csv_client_feed(db):
                  "16;ECOLE JULES FERRY;oui;12 rue de Vic;54000;NANCY;9,00\n"
                  "4711;DUPONT MARIE;non;8 rue Saint-Dizier;54000;NANCY;\n".encode(),
                  "text/csv", None, "clients")
-    report = handlers.import_clients(db, rows, Recorder())
+    report = run(db, imports.import_clients, rows, Recorder())
     assert (report["created"], report["skipped"], report["rejected"]) == (1, 1, [])
     row = stored(db, "16")
     assert row["addresses"][0]["line1"] == "12 rue de Vic"

@@ -4,8 +4,9 @@ import pytest
 from sqlalchemy import select
 
 from services.common.errors import DomainError
-from services.librisoft_bridge import cli, domain, keys
+from services.librisoft_bridge import cli, keys
 from services.librisoft_bridge.demo import demo_articles
+from services.librisoft_bridge.domain import articles
 from services.librisoft_bridge.models import Base, api_keys
 
 
@@ -44,7 +45,7 @@ def test_demo_articles_are_valid_varied_and_deterministic():
     assert rows == demo_articles(300)
     assert len({row["ean"] for row in rows}) == 300
     assert [row["ean"] for row in rows[:3]] == ["9782362210419", "9791097284657", "9782330150136"]
-    assert all(domain.clean_article(row)[1] == {} for row in rows)
+    assert all(articles.clean_article(row)[1] == {} for row in rows)
     rates = {row["vat_rate"] for row in rows}
     assert rates == {"2.1", "5.5", "20"}
     assert any(row.get("school_book") for row in rows)

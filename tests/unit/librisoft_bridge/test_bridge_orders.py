@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 from services.common.contracts.events import load_envelope, make_envelope
 from services.common.errors import DomainError
 from services.common.messaging_models import messaging_tables
-from services.librisoft_bridge import order_handlers
 from services.librisoft_bridge.models import order_lines, orders
-from tests.unit.librisoft_bridge.conftest import NOT_CANCELLED
+from services.librisoft_bridge.use_cases import classic_orders, pickup
+from tests.unit.librisoft_bridge.conftest import NOT_CANCELLED, run
 
 
 def envelope(payload):
@@ -27,7 +27,7 @@ def count(db, table):
 def take(db, payload):
     _, loaded = load_envelope("grouped_order_validated", envelope(payload))
     with db.transaction() as session:
-        return order_handlers.take_grouped_order(session, loaded)
+        return classic_orders.take_grouped_order(session, loaded)
 
 
 class Recorder:
@@ -61,7 +61,7 @@ def test_the_same_event_twice_and_a_new_event_id_make_one_order(service, db, val
 def test_a_second_take_returns_the_first_order_unchanged(db, validated):
     first = take(db, validated)
     assert take(db, dict(validated, comment="changé")) == (first[0], False)
-    assert order_handlers.get_order(db, first[0])["comment"] == "Pour le CDI"
+    assert run(db, classic_orders.get_order, first[0])["comment"] == "Pour le CDI"
 
 
 def test_orders_have_their_own_sequence(db, validated):
@@ -78,16 +78,16 @@ def test_an_unsound_payload_is_parked_not_stored(service, db, validated):
 
 
 def test_money_to_the_cent(db, validated, order):
-    view = order_handlers.get_order(db, order)
+    view = run(db, classic_orders.get_order, order)
     assert str(view["total_ttc"]) == "74.50" and str(view["lines"][0]["unit_price_ttc"]) == "14.90"
     assert str(view["lines"][0]["total_ttc"]) == "74.50" and view["total_quantity"] == 5
 
 
 def test_ack_is_idempotent_and_records_one_event(db, order):
     record = Recorder()
-    first = order_handlers.acknowledge(db, order, record)
+    first = run(db, pickup.acknowledge, order, record)
     assert (first["state"], first["picked_up"]) == ("picked_up", True)
-    again = order_handlers.acknowledge(db, str(order), record)
+    again = run(db, pickup.acknowledge, str(order), record)
     assert again["picked_up_at"] == first["picked_up_at"]
     assert record.payloads == [{"order_number": order, "source_kind": "grouped_order",
                                 "source_number": 62, "picked_up": True,
@@ -97,14 +97,14 @@ def test_ack_is_idempotent_and_records_one_event(db, order):
 def test_status_records_an_event_only_when_something_changed(db, order):
     record = Recorder()
     body = {"librisoft_number": "CC-1042", "status": "Attente fournisseur(s)"}
-    view = order_handlers.post_status(db, order, body, record)
+    view = run(db, pickup.post_status, order, body, record)
     assert (view["state"], view["librisoft_number"], view["librisoft_status"]) == (
         "picked_up", "CC-1042", "Attente fournisseur(s)")  # a status implies picked up
-    order_handlers.post_status(db, order, body, record)
-    order_handlers.post_status(db, order, {"status": "Attente fournisseur(s)"}, record)
-    order_handlers.acknowledge(db, order, record)
+    run(db, pickup.post_status, order, body, record)
+    run(db, pickup.post_status, order, {"status": "Attente fournisseur(s)"}, record)
+    run(db, pickup.acknowledge, order, record)
     assert len(record.payloads) == 1
-    view = order_handlers.post_status(db, order, {"status": "Préparation commande"}, record)
+    view = run(db, pickup.post_status, order, {"status": "Préparation commande"}, record)
     assert view["librisoft_number"] == "CC-1042"  # kept when not sent
     assert [p["status"] for p in record.payloads] == ["Attente fournisseur(s)",
                                                       "Préparation commande"]
@@ -114,12 +114,12 @@ def test_status_records_an_event_only_when_something_changed(db, order):
 def test_a_refused_status_changes_nothing(db, order):
     record = Recorder()
     with pytest.raises(DomainError):
-        order_handlers.post_status(db, order, {"status": ""}, record)
-    assert order_handlers.get_order(db, order)["state"] == "pending" and not record.payloads
+        run(db, pickup.post_status, order, {"status": ""}, record)
+    assert run(db, classic_orders.get_order, order)["state"] == "pending" and not record.payloads
 
 
 def test_events_go_to_the_outbox_in_the_same_transaction(service, db, order):
-    order_handlers.acknowledge(db, order, service._record_order_event)
+    run(db, pickup.acknowledge, order, service._record_order_event)
     outbox = messaging_tables(db.metadata)[0]
     with db.transaction() as session:
         (body,) = session.scalars(select(outbox.c.body)).all()
@@ -132,14 +132,14 @@ def test_a_failing_event_record_rolls_the_change_back(db, order):
         raise RuntimeError("outbox full")
 
     with pytest.raises(RuntimeError):
-        order_handlers.acknowledge(db, order, broken)
-    assert order_handlers.get_order(db, order)["state"] == "pending"
+        run(db, pickup.acknowledge, order, broken)
+    assert run(db, classic_orders.get_order, order)["state"] == "pending"
 
 
 def test_unknown_order_is_not_found(db):
-    for call in (lambda: order_handlers.get_order(db, 999),
-                 lambda: order_handlers.acknowledge(db, "999", Recorder()),
-                 lambda: order_handlers.post_status(db, "abc", {"status": "x"}, Recorder())):
+    for call in (lambda: run(db, classic_orders.get_order, 999),
+                 lambda: run(db, pickup.acknowledge, "999", Recorder()),
+                 lambda: run(db, pickup.post_status, "abc", {"status": "x"}, Recorder())):
         with pytest.raises(DomainError) as raised:
             call()
         assert raised.value.code == "not_found"
@@ -147,28 +147,28 @@ def test_unknown_order_is_not_found(db):
 
 def test_list_filters_and_pages(db, validated):
     numbers = [take(db, dict(validated, number=n))[0] for n in range(100, 105)]
-    order_handlers.acknowledge(db, numbers[1], Recorder())
-    pending = order_handlers.list_orders(db, "pending")
+    run(db, pickup.acknowledge, numbers[1], Recorder())
+    pending = run(db, classic_orders.list_orders, "pending")
     assert [o["number"] for o in pending["orders"]] == [numbers[0], *numbers[2:]]
-    assert order_handlers.list_orders(db, "picked_up")["total"] == 1
-    page = order_handlers.list_orders(db, "all", "grouped_order", page=2, per_page=2)
+    assert run(db, classic_orders.list_orders, "picked_up")["total"] == 1
+    page = run(db, classic_orders.list_orders, "all", "grouped_order", page=2, per_page=2)
     assert [o["number"] for o in page["orders"]] == numbers[2:4] and page["total"] == 5
-    assert order_handlers.list_orders(db, "all", per_page=10_000)["per_page"] == 500
-    assert order_handlers.list_orders(db, "all", "quote")["total"] == 0
+    assert run(db, classic_orders.list_orders, "all", per_page=10_000)["per_page"] == 500
+    assert run(db, classic_orders.list_orders, "all", "quote")["total"] == 0
     for bad in ({"status": "done"}, {"source_kind": "basket"}, {"page": 0}, {"page": "x"},
                 {"page": 10**7}):
         with pytest.raises(DomainError):
-            order_handlers.list_orders(db, **bad)
+            run(db, classic_orders.list_orders, **bad)
 
 
 def test_find_by_source(db, validated, order):
-    assert [o["number"] for o in order_handlers.find_orders_by_source(
-        db, "grouped_order", "62")] == [order]
+    assert [o["number"] for o in run(
+        db, classic_orders.find_orders_by_source, "grouped_order", "62")] == [order]
     for kind, number in (("grouped_order", 63), ("quote", 62), ("grouped_order", "x"),
                          (None, 62), ("grouped_order", 10**20)):
-        assert order_handlers.find_orders_by_source(db, kind, number) == []
+        assert run(db, classic_orders.find_orders_by_source, kind, number) == []
     with pytest.raises(DomainError):
-        order_handlers.find_orders_by_source(db, "basket", 62)
+        run(db, classic_orders.find_orders_by_source, "basket", 62)
 
 
 def test_rpc_outputs_are_json_safe(service, order):

@@ -6,7 +6,8 @@ import pytest
 
 from services.common.contracts.events import GroupedOrderValidatedV1
 from services.common.errors import DomainError
-from services.librisoft_bridge import orders
+from services.librisoft_bridge import presenters
+from services.librisoft_bridge.domain import grouped_orders, orders, pickup
 from tests.unit.librisoft_bridge.conftest import NOT_CANCELLED
 
 NOW = datetime(2026, 4, 2, 10, 0, tzinfo=timezone.utc)
@@ -24,7 +25,7 @@ def stored(**changes):
 
 
 def test_a_validated_grouped_order_becomes_one_line_to_the_cent(validated):
-    order = orders.from_grouped_order(loaded(validated))
+    order = grouped_orders.from_grouped_order(loaded(validated))
     (line,) = order["lines"]
     assert line == {"position": 1, "ean": "9791097284657", "title": "WESTERN COQUILLETTES",
                     "vat_rate": "5.5", "quantity": 5, "unit_price_ttc": Decimal("14.90"),
@@ -46,13 +47,13 @@ def test_a_validated_grouped_order_becomes_one_line_to_the_cent(validated):
     ("6.40", 3, "19.20"), ("0.10", 3, "0.30"), ("25.00", 10_000, "250000.00"),
     ("14.90", 1, "14.90")])
 def test_money_is_exact(validated, unit, quantity, total):
-    order = orders.from_grouped_order(loaded(validated, unit_price_ttc=unit, quantity=quantity,
-                                             total_ttc=total))
+    order = grouped_orders.from_grouped_order(loaded(validated, unit_price_ttc=unit,
+                                                     quantity=quantity, total_ttc=total))
     assert str(order["lines"][0]["total_ttc"]) == total == str(order["order"]["total_ttc"])
 
 
 def test_a_naive_validation_time_is_utc(validated):
-    order = orders.from_grouped_order(loaded(validated, validated_at="2022-03-30T09:26:59"))
+    order = grouped_orders.from_grouped_order(loaded(validated, validated_at="2022-03-30T09:26:59"))
     assert order["order"]["placed_at"].tzinfo is timezone.utc
 
 
@@ -67,7 +68,7 @@ def test_a_naive_validation_time_is_utc(validated):
 ])
 def test_a_payload_that_cannot_make_a_sound_order_is_refused(validated, changes, field):
     with pytest.raises(DomainError) as raised:
-        orders.from_grouped_order(loaded(validated, **changes))
+        grouped_orders.from_grouped_order(loaded(validated, **changes))
     assert field in raised.value.details
     assert raised.value.message.startswith("Commande groupée n° ")
 
@@ -75,40 +76,40 @@ def test_a_payload_that_cannot_make_a_sound_order_is_refused(validated, changes,
 def test_a_bad_article_is_refused(validated):
     article = dict(validated["article"], ean="9791097284658", vat_rate="7")
     with pytest.raises(DomainError) as raised:
-        orders.from_grouped_order(loaded(validated, article=article))
+        grouped_orders.from_grouped_order(loaded(validated, article=article))
     assert set(raised.value.details) == {"article.ean", "article.vat_rate"}
 
 
 def test_ack_picks_up_once():
-    changes = orders.acknowledgement(stored(), NOW)
+    changes = pickup.acknowledgement(stored(), NOW)
     assert changes == {"state": "picked_up", "picked_up_at": NOW}
-    assert orders.acknowledgement(stored(**changes), LATER) == {}
+    assert pickup.acknowledgement(stored(**changes), LATER) == {}
 
 
 def test_a_status_implies_picked_up_and_keeps_the_number_when_none_is_sent():
     update = {"status": "Attente fournisseur(s)", "librisoft_number": "CC-1042"}
-    changes = orders.status_changes(stored(), update, NOW)
+    changes = pickup.status_changes(stored(), update, NOW)
     assert changes == {"state": "picked_up", "picked_up_at": NOW, "librisoft_number": "CC-1042",
                        "librisoft_status": "Attente fournisseur(s)", "status_updated_at": NOW}
     order = stored(**changes)
-    assert orders.status_changes(order, update, LATER) == {}
-    assert orders.status_changes(order, {"status": "Attente fournisseur(s)",
+    assert pickup.status_changes(order, update, LATER) == {}
+    assert pickup.status_changes(order, {"status": "Attente fournisseur(s)",
                                          "librisoft_number": None}, LATER) == {}
-    assert orders.status_changes(order, {"status": "Préparation commande",
+    assert pickup.status_changes(order, {"status": "Préparation commande",
                                          "librisoft_number": None}, LATER) == {
         "librisoft_status": "Préparation commande", "status_updated_at": LATER}
 
 
 def test_status_of_an_acknowledged_order_does_not_touch_the_pickup_time():
     order = stored(state="picked_up", picked_up_at=NOW)
-    changes = orders.status_changes(order, {"status": "Préparation commande"}, LATER)
+    changes = pickup.status_changes(order, {"status": "Préparation commande"}, LATER)
     assert "picked_up_at" not in changes and "state" not in changes
 
 
 def test_clean_status():
-    assert orders.clean_status({"status": "  Attente   fournisseur(s) ", "extra": 1}) == {
+    assert pickup.clean_status({"status": "  Attente   fournisseur(s) ", "extra": 1}) == {
         "status": "Attente fournisseur(s)", "librisoft_number": None}
-    assert orders.clean_status({"status": "Préparation commande", "librisoft_number": 1042}) == {
+    assert pickup.clean_status({"status": "Préparation commande", "librisoft_number": 1042}) == {
         "status": "Préparation commande", "librisoft_number": "1042"}
 
 
@@ -121,7 +122,7 @@ def test_clean_status():
 ])
 def test_clean_status_refuses_in_french(body, field):
     with pytest.raises(DomainError) as raised:
-        orders.clean_status(body)
+        pickup.clean_status(body)
     assert raised.value.code == "invalid" and field in raised.value.details
     assert raised.value.message.startswith("Statut refusé")
 
@@ -129,15 +130,15 @@ def test_clean_status_refuses_in_french(body, field):
 @pytest.mark.parametrize("body", [[], "Attente", 3, None])
 def test_clean_status_wants_an_object(body):
     with pytest.raises(DomainError) as raised:
-        orders.clean_status(body)
+        pickup.clean_status(body)
     assert "Objet JSON attendu" in raised.value.message
 
 
 def test_status_event_follows_the_contract():
-    assert orders.status_event(stored()) == {
+    assert presenters.status_event(stored()) == {
         "order_number": 7, "source_kind": "grouped_order", "source_number": 62,
         "picked_up": False, "librisoft_number": "", "status": "", **NOT_CANCELLED}
-    assert orders.status_event(stored(state="picked_up", librisoft_number="CC-1",
+    assert presenters.status_event(stored(state="picked_up", librisoft_number="CC-1",
                                       librisoft_status="Préparation commande"))["picked_up"]
 
 
@@ -161,3 +162,13 @@ def test_list_filter():
         with pytest.raises(DomainError) as raised:
             orders.list_filter(status, kind)
         assert raised.value.code == "invalid"
+
+
+def test_what_each_listing_holds():
+    """The cancellations to apply: cancelled, picked up, not acknowledged; pending: not
+    cancelled; picked up: every picked-up order; all: every order."""
+    assert orders.listing(("cancelled",)) == {"states": ("picked_up",), "cancelled": True,
+                                              "cancellation_acknowledged": False}
+    assert orders.listing(("pending",)) == {"states": ("pending",), "cancelled": False}
+    assert orders.listing(("picked_up",)) == {"states": ("picked_up",)}
+    assert orders.listing(None) == {}

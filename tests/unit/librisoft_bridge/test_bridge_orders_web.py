@@ -1,32 +1,11 @@
 """The pickup webservice (/librisoft/v1/orders...) called through the service's routes, on a real
 SQLite database and outbox: JSON in and out, 4xx in French for bad input, never a 500."""
-import json
-
 import pytest
-from sqlalchemy import select
-from werkzeug.test import EnvironBuilder
 
 from services.common.contracts.events import make_envelope
-from services.common.messaging_models import messaging_tables
-from services.librisoft_bridge import web
-from tests.unit.librisoft_bridge.conftest import NOT_CANCELLED
-
-
-def request(method, path, key, body=None, content_type="application/json", query=None):
-    data = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
-    return EnvironBuilder(path=web.PREFIX + path, method=method, data=data or b"",
-                          query_string=query, headers={"X-Api-Key": key} if key else {},
-                          content_type=content_type).get_request()
-
-
-def answer(response):
-    return response.status_code, json.loads(response.get_data())
-
-
-def events(db):
-    table = messaging_tables(db.metadata)[0]
-    with db.transaction() as session:
-        return [body for body in session.scalars(select(table.c.body).order_by(table.c.id))]
+from services.librisoft_bridge.adapters import webservice as web
+from tests.unit.librisoft_bridge.conftest import (  # noqa: F401  (re-exported to other tests)
+    NOT_CANCELLED, answer, outbox_bodies, request)
 
 
 @pytest.fixture
@@ -81,7 +60,7 @@ def test_second_ack_is_200_unchanged_and_records_no_event(service, db, api_key, 
     first = ack(service, api_key, order)
     second = ack(service, api_key, order)
     assert first == second and first[0] == 200
-    (event,) = events(db)
+    (event,) = outbox_bodies(db)
     assert event["event_type"] == "classic_order_status_changed"
     assert event["payload"] == {"order_number": order, "source_kind": "grouped_order",
                                 "source_number": 62, "picked_up": True,
@@ -96,7 +75,8 @@ def test_status_is_stored_and_recorded_once(service, db, api_key, order):
     assert post_status(service, api_key, order, body)[0] == 200
     assert ack(service, api_key, order)[0] == 200
     post_status(service, api_key, order, {"status": "Préparation commande"})
-    assert [(e["payload"]["status"], e["payload"]["librisoft_number"]) for e in events(db)] == [
+    assert [(e["payload"]["status"], e["payload"]["librisoft_number"])
+            for e in outbox_bodies(db)] == [
         ("Attente fournisseur(s)", "CC-1042"), ("Préparation commande", "CC-1042")]
 
 
@@ -122,7 +102,7 @@ def test_bad_bodies_are_a_french_400_and_change_nothing(service, db, api_key, or
         return
     assert (status, error["error"]) == (400, "invalid")
     assert words in error["message"]
-    assert service.get_order(order)["state"] == "pending" and events(db) == []
+    assert service.get_order(order)["state"] == "pending" and outbox_bodies(db) == []
 
 
 def test_other_content_type_is_a_415(service, api_key, order):

@@ -3,28 +3,12 @@ nameko's container or a broker."""
 import io
 import json
 
-from sqlalchemy import select
 from werkzeug.test import EnvironBuilder
 
-from services.common.messaging_models import messaging_tables
-from services.librisoft_bridge import keys, web
+from services.librisoft_bridge import keys
+from services.librisoft_bridge.adapters import webservice as web
 from services.librisoft_bridge.demo import demo_clients
-
-
-def request(method, path, key=None, body=b"", content_type="application/json"):
-    headers = {"X-Api-Key": key} if key else {}
-    return EnvironBuilder(path=web.PREFIX + path, method=method, data=body, headers=headers,
-                          content_type=content_type).get_request()
-
-
-def answer(response):
-    return response.status_code, json.loads(response.get_data())
-
-
-def outbox_bodies(db):
-    table = messaging_tables(db.metadata)[0]
-    with db.transaction() as session:
-        return [row.body for row in session.execute(select(table.c.body).order_by(table.c.id))]
+from tests.unit.librisoft_bridge.conftest import answer, outbox_bodies, request
 
 
 def test_every_route_requires_a_known_key(service, api_key):
@@ -108,10 +92,10 @@ def test_unknown_route_and_wrong_method(service, api_key):
 
 
 def test_unexpected_fault_is_a_json_500(service, api_key, monkeypatch):
-    def broken(db, rows):
+    def broken(session, rows):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("services.librisoft_bridge.handlers.import_articles", broken)
+    monkeypatch.setattr("services.librisoft_bridge.use_cases.imports.import_articles", broken)
     status, body = answer(service.http_import_articles(
         request("POST", "/articles", api_key, b"[]")))
     assert (status, body["error"]) == (500, "internal_error")

@@ -1,19 +1,18 @@
-"""The webservice Librisoft calls, on nameko's @http: `route(method, path)` declares a route
-under PREFIX whose method returns a dict, answered as JSON. Every route checks the X-Api-Key
-header first; every error is JSON `{"error", "message"}` with its status, a 500 only for a fault
-of ours. A new route is one decorated method on the service."""
-import functools
+"""The webservice Librisoft calls, in werkzeug's terms (the service's `route` puts it on
+nameko's @http): a route under PREFIX returns a dict, answered as JSON. Every route checks the
+X-Api-Key header first; every error is JSON `{"error", "message"}` with its status, a 500 only
+for a fault of ours. A new route is one decorated method on the service."""
 import json
 import logging
 
-from nameko.web.handlers import http
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Response
 
 from services.common.errors import HTTP_STATUS, DomainError, not_found, unauthorized
 
-from . import feeds, keys
+from .. import keys
+from . import feeds
 
 log = logging.getLogger(__name__)
 
@@ -28,21 +27,19 @@ HTTP_ERRORS = {413: ("payload_too_large", "Corps de requête trop volumineux : "
 ROUTES = Map()  # the declared routes, for telling a wrong method from an unknown path
 
 
-def route(method: str, path: str):
-    def decorate(fn):
-        if "<path:" not in path:
-            ROUTES.add(Rule(PREFIX + path, methods=method.split(",")))
+def declare(method: str, path: str) -> str:
+    """Declare a route (for `unknown_route`'s 405); its full path, under PREFIX."""
+    if "<path:" not in path:
+        ROUTES.add(Rule(PREFIX + path, methods=method.split(",")))
+    return PREFIX + path
 
-        @functools.wraps(fn)
-        def entry(self, request, **path_values):
-            def call():
-                authenticate(self.store.db, request)
-                return fn(self, request, **path_values)
-            return respond(call)
 
-        return http(method, PREFIX + path)(entry)
-
-    return decorate
+def answer(db, request, handle) -> Response:
+    """The JSON response of an authenticated request: `handle()`'s dict, or the error."""
+    def call():
+        authenticate(db, request)
+        return handle()
+    return respond(call)
 
 
 def authenticate(db, request) -> str:

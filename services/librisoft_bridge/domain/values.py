@@ -11,9 +11,11 @@ from decimal import Decimal, InvalidOperation
 from stdnum import ean as stdnum_ean
 from unidecode import unidecode
 
+from services.common.money import CENT
 from services.common.validation import normalise_email
 
-CENT = Decimal("0.01")
+VAT_RATES = ("2.1", "5.5", "20")
+MAX_PRICE = Decimal("99999999.99")  # Numeric(10, 2)
 TRUE_WORDS = {"true", "1", "oui"}
 FALSE_WORDS = {"false", "0", "non"}
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -68,6 +70,34 @@ def decimal(value, places: Decimal = CENT):
     if rounded != number:
         raise ValueError(f"{-places.as_tuple().exponent} décimales au plus, reçu « {value} ».")
     return rounded
+
+
+def price(value):
+    number = decimal(value)
+    if number is not None and not 0 < number <= MAX_PRICE:
+        raise ValueError(f"prix strictement positif attendu (au plus {MAX_PRICE}), reçu {value}.")
+    return number
+
+
+def percent(value):
+    number = decimal(value)
+    if number is not None and not 0 <= number <= 100:
+        raise ValueError(f"pourcentage entre 0 et 100 attendu, reçu {value}.")
+    return number
+
+
+def vat_rate(value):
+    """"5.5", "5,5", 5.5 -> "5.5"; "20.00" -> "20"."""
+    if is_blank(value):
+        return None
+    try:
+        number = decimal(value)
+    except ValueError:
+        number = None
+    for rate in VAT_RATES:
+        if number == Decimal(rate):
+            return rate
+    raise ValueError(f"taux de TVA inconnu « {value} » (2.1, 5.5 ou 20 attendu).")
 
 
 def integer(value, minimum: int = 0, maximum: int = 1_000_000):

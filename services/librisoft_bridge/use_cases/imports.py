@@ -1,59 +1,52 @@
-"""Use cases of the bridge, callable from the webservice, RPC and tests alike: each takes the
-service's `Database` and plain values, and returns plain dicts (Decimal, date and datetime left
-for the RPC schemas to dump).
+"""Imports of Librisoft's feeds, callable from the webservice, RPC, the import worker and tests
+alike: each takes the session of its transaction and the feed's rows, and returns the import
+report (a plain dict).
 
 Imports are idempotent upserts: only new or changed rows are written. On PostgreSQL, outside an
 event loop, an article feed is COPYed into a temporary table and merged by two statements
 (counted, then upserted); elsewhere the stored rows of each batch are loaded by key and compared
 in Python."""
 import io
-from datetime import datetime, timezone
 
-from sqlalchemy import and_, func, insert, select, true, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from services.common.errors import not_found
-from services.common.outbox import as_utc
+from services.common import clock
 
-from . import domain
-from .feeds import numbered
-from .models import articles, clients
+from .. import presenters
+from ..adapters.feeds import numbered
+from ..domain.articles import ARTICLE_COLUMNS, clean_article, unchanged
+from ..domain.clients import CLIENT_COLUMNS, clean_client, next_client_state
+from ..models import articles, clients
 
 BATCH = 1000
-ARTICLE_COLUMNS = (*domain.ARTICLE_RULES, "search_text")
-CLIENT_COLUMNS = ("active", "revision", *domain.CLIENT_STATE_FIELDS)
 DIALECT_INSERTS = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
 
 
-def utcnow():
-    return datetime.now(timezone.utc)
-
-
-def import_articles(db, rows) -> dict:
+def import_articles(session, rows, now=None) -> dict:
     """Upsert articles by EAN. `rows`: FeedRows, or plain objects (numbered from 1)."""
     rows = numbered(rows)
     report = {"received": len(rows), "created": 0, "updated": 0, "unchanged": 0, "rejected": []}
-    accepted = _accept(rows, domain.clean_article, "ean", report["rejected"])
-    now = utcnow()
-    with db.transaction() as session:
-        if accepted and _can_copy(session):
-            _merge_articles_by_copy(session, accepted, now, report)
-            return report
-        for batch in _chunks(accepted):
-            stored = {row["ean"]: row for row in session.execute(
-                select(*(articles.c[name] for name in ARTICLE_COLUMNS))
-                .where(articles.c.ean.in_([values["ean"] for values in batch]))).mappings()}
-            changed = []
-            for values in batch:
-                current = stored.get(values["ean"])
-                if current is not None and all(current[n] == values[n] for n in ARTICLE_COLUMNS):
-                    report["unchanged"] += 1
-                    continue
-                report["created" if current is None else "updated"] += 1
-                changed.append({**values, "created_at": now, "updated_at": now})
-            if changed:
-                _upsert(session, articles, "ean", changed, keep=("created_at",))
+    accepted = _accept(rows, clean_article, "ean", report["rejected"])
+    now = now or clock.utcnow()
+    if accepted and _can_copy(session):
+        _merge_articles_by_copy(session, accepted, now, report)
+        return report
+    for batch in _chunks(accepted):
+        stored = {row["ean"]: row for row in session.execute(
+            select(*(articles.c[name] for name in ARTICLE_COLUMNS))
+            .where(articles.c.ean.in_([values["ean"] for values in batch]))).mappings()}
+        changed = []
+        for values in batch:
+            current = stored.get(values["ean"])
+            if unchanged(current, values):
+                report["unchanged"] += 1
+                continue
+            report["created" if current is None else "updated"] += 1
+            changed.append({**values, "created_at": now, "updated_at": now})
+        if changed:
+            _upsert(session, articles, "ean", changed, keep=("created_at",))
     return report
 
 
@@ -114,87 +107,33 @@ def _merge_articles_by_copy(session, accepted, now, report):
     report["updated"] += len(accepted) - created - unchanged
 
 
-def import_clients(db, rows, record_event) -> dict:
+def import_clients(session, rows, record_event, now=None) -> dict:
     """Upsert collectivity clients by number; `record_event(session, payload)` stores the
     collectivity_client_updated event of each client whose state changed, in the same
     transaction."""
     rows = numbered(rows)
     report = {"received": len(rows), "created": 0, "updated": 0, "unchanged": 0,
               "deactivated": 0, "skipped": 0, "rejected": []}
-    accepted = _accept(rows, domain.clean_client, "number", report["rejected"])
-    now = utcnow()
-    with db.transaction() as session:
-        for batch in _chunks(accepted):
-            stored = {row["number"]: dict(row) for row in session.execute(
-                select(clients).where(clients.c.number.in_([c["number"] for c in batch]))
-                .with_for_update()).mappings()}
-            for incoming in batch:
-                outcome, state = domain.next_client_state(stored.get(incoming["number"]), incoming)
-                report[outcome] += 1
-                if state is None:
-                    continue
-                values = {name: state[name] for name in CLIENT_COLUMNS}
-                if outcome == "created":
-                    session.execute(insert(clients).values(
-                        number=state["number"], created_at=now, updated_at=now, **values))
-                else:
-                    session.execute(update(clients).where(clients.c.number == state["number"])
-                                    .values(updated_at=now, **values))
-                record_event(session, domain.client_snapshot(state))
+    accepted = _accept(rows, clean_client, "number", report["rejected"])
+    now = now or clock.utcnow()
+    for batch in _chunks(accepted):
+        stored = {row["number"]: dict(row) for row in session.execute(
+            select(clients).where(clients.c.number.in_([c["number"] for c in batch]))
+            .with_for_update()).mappings()}
+        for incoming in batch:
+            outcome, state = next_client_state(stored.get(incoming["number"]), incoming)
+            report[outcome] += 1
+            if state is None:
+                continue
+            values = {name: state[name] for name in CLIENT_COLUMNS}
+            if outcome == "created":
+                session.execute(insert(clients).values(
+                    number=state["number"], created_at=now, updated_at=now, **values))
+            else:
+                session.execute(update(clients).where(clients.c.number == state["number"])
+                                .values(updated_at=now, **values))
+            record_event(session, presenters.client_snapshot(state))
     return report
-
-
-def search_articles(db, query="", page=1, per_page=20) -> dict:
-    """By EAN when the query is one, else every word in search_text; ordered by title."""
-    page, per_page = domain.page_window(page, per_page)
-    query = "" if query is None else str(query)
-    ean = domain.ean_query(query)
-    condition = (articles.c.ean == ean) if ean else and_(true(), *(
-        articles.c.search_text.contains(word, autoescape=True)
-        for word in domain.search_words(query)))
-    with db.transaction() as session:
-        total = session.scalar(select(func.count()).select_from(articles).where(condition))
-        items = session.execute(
-            select(articles).where(condition).order_by(articles.c.title, articles.c.ean)
-            .offset((page - 1) * per_page).limit(per_page)).mappings().all()
-    return {"items": [_article_view(item) for item in items], "total": total, "page": page,
-            "per_page": per_page}
-
-
-def get_article(db, ean) -> dict:
-    key = domain.ean_query(str(ean or ""))
-    with db.transaction() as session:
-        row = session.execute(select(articles).where(articles.c.ean == key)).mappings().first()
-    if row is None:
-        raise not_found(f"Article introuvable : EAN « {ean} ».")
-    return _article_view(row)
-
-
-def list_clients(db, include_inactive=True) -> list:
-    query = select(clients).order_by(clients.c.name, clients.c.number)
-    if not include_inactive:
-        query = query.where(clients.c.active.is_(True))
-    with db.transaction() as session:
-        return [_client_view(row) for row in session.execute(query).mappings()]
-
-
-def get_client(db, number) -> dict:
-    with db.transaction() as session:
-        row = session.execute(select(clients).where(
-            clients.c.number == str(number).strip())).mappings().first()
-    if row is None:
-        raise not_found(f"Client collectivité introuvable : n° « {number} ».")
-    return _client_view(row)
-
-
-def _article_view(row) -> dict:
-    return {**row, "price_ht": domain.price_excluding_vat(row["price_ttc"], row["vat_rate"]),
-            "updated_at": as_utc(row["updated_at"])}
-
-
-def _client_view(row) -> dict:
-    return {**domain.client_snapshot(row), "created_at": as_utc(row["created_at"]),
-            "updated_at": as_utc(row["updated_at"])}
 
 
 def _accept(rows, clean, key, rejected) -> list:
