@@ -4,15 +4,16 @@ from datetime import date
 
 import pytest
 
-from services.baskets import documents as rules
-from services.baskets.documents import OrderState
+from services.baskets.domain import filters, tabs
+from services.baskets.domain import status as rules
+from services.baskets.domain.status import OrderState
 from services.common.errors import DomainError
 
 
 def test_labels_of_the_reference():
     assert rules.status_label("quote", "pending") == "Devis en attente de traitement"
     assert rules.status_label("quote", "picked_up") == "Devis récupéré par le libraire"
-    assert [rules.ORDER_LABELS[t] for t in rules.ORDER_TABS] == [
+    assert [rules.ORDER_LABELS[t] for t in tabs.ORDER_TABS] == [
         "En attente de traitement", "En cours de traitement", "Clôturée", "Annulée"]
     assert rules.PAYMENT_MODE == "En compte" and rules.DELIVERY_MODES == {"livraison": "Livraison"}
 
@@ -94,7 +95,7 @@ def test_the_list_button_follows_librisoft_status():
 
 
 def test_filters():
-    f = rules.check_filters({"eans": "9782330150136, 9791097284657 9782330150136",
+    f = filters.check_filters({"eans": "9782330150136, 9791097284657 9782330150136",
                              "date_from": "2021-06-01", "date_to": "2021-06-30",
                              "delivery_mode": "livraison", "number": " CC-1042 ",
                              "client_delivered": "16", "page": "2", "per_page": "1000"})
@@ -102,12 +103,12 @@ def test_filters():
     assert (f.date_from, f.date_to, f.number, f.page, f.per_page) == (
         date(2021, 6, 1), date(2021, 6, 30), "CC-1042", 2, 200)
     assert f.as_dict()["date_from"] == "2021-06-01"
-    assert rules.check_filters(None) == rules.OrderFilters()
+    assert filters.check_filters(None) == filters.OrderFilters()
     for bad, key in (({"date_from": "17/06/2021"}, "date_from"),
                      ({"date_from": "2021-06-30", "date_to": "2021-06-01"}, "date_to"),
                      ({"delivery_mode": "retrait"}, "delivery_mode")):
         with pytest.raises(DomainError) as exc:
-            rules.check_filters(bad)
+            filters.check_filters(bad)
         assert key in exc.value.details
 
 

@@ -45,15 +45,6 @@ RENAME, DELETE, EDIT, SUBMIT, UNLOCK, LOCK, RETURN, TRANSFORM = (
     "rename", "delete", "edit", "submit", "unlock", "lock", "return", "transform")
 ACTIONS = (RENAME, DELETE, EDIT, SUBMIT, UNLOCK, LOCK, RETURN, TRANSFORM)
 
-# the top bar (reference 001, "Affichage des paniers")
-MENU_LABELS = {"my_baskets": "Mon panier", "to_validate": "Paniers à valider",
-               "sent_or_validated": "Paniers envoyés/validés par la collectivité",
-               "validated": "Paniers validés"}
-MENUS = {UTILISATEUR: ("my_baskets",),
-         APPROBATEUR: ("my_baskets", "to_validate", "sent_or_validated"),
-         COLLECTIVITE: ("my_baskets", "to_validate", "validated")}
-
-
 @dataclass(frozen=True)
 class Actor:
     id: int
@@ -77,10 +68,6 @@ class BasketState:
 def check_collectivity_actor(actor: Actor):
     if actor.role not in ROLES:
         raise forbidden("Les paniers sont réservés aux comptes collectivité.")
-
-
-def menus(role: str) -> tuple:
-    return MENUS.get(role, ())
 
 
 # ---- who sees and who holds -----------------------------------------------------------------

@@ -2,8 +2,9 @@
 basket, allowed or refused with the right kind of refusal; the return path; the field checks."""
 import pytest
 
-from services.baskets import domain
-from services.baskets.domain import Actor, BasketState
+from services.baskets.domain import chain as domain
+from services.baskets.domain import tabs
+from services.baskets.domain.chain import Actor, BasketState
 from services.common.errors import DomainError
 
 U = Actor(1, "utilisateur", frozenset({"16"}))          # the basket's owner
@@ -146,10 +147,10 @@ def test_who_sees_what():
 
 
 def test_the_top_bar_of_each_role():
-    assert domain.menus("utilisateur") == ("my_baskets",)
-    assert domain.menus("approbateur") == ("my_baskets", "to_validate", "sent_or_validated")
-    assert domain.menus("collectivite") == ("my_baskets", "to_validate", "validated")
-    assert [domain.MENU_LABELS[k] for k in domain.menus("approbateur")] == [
+    assert tabs.menus("utilisateur") == ("my_baskets",)
+    assert tabs.menus("approbateur") == ("my_baskets", "to_validate", "sent_or_validated")
+    assert tabs.menus("collectivite") == ("my_baskets", "to_validate", "validated")
+    assert [tabs.MENU_LABELS[k] for k in tabs.menus("approbateur")] == [
         "Mon panier", "Paniers à valider", "Paniers envoyés/validés par la collectivité"]
 
 

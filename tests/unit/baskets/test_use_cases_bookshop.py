@@ -5,7 +5,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.baskets import bookshop, handlers, placing
+from services.baskets.use_cases import baskets as handlers
+from services.baskets.use_cases import bookshop, placing
 from services.common.contracts.events import make_envelope
 from services.common.errors import DomainError
 

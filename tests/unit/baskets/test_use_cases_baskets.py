@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from services.baskets import handlers
+from services.baskets.use_cases import baskets as handlers
 from services.common.errors import DomainError
 
 from .conftest import (APPROVER, ARTICLES, BOTH, CEMETERY, COLLECTIVITY, FERRY, NOTEBOOK, NOW,

@@ -5,7 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from services.baskets import handlers, placing
+from services.baskets.use_cases import baskets as handlers
+from services.baskets.use_cases import placing
 from services.common.contracts.events import load_envelope, make_envelope
 from services.common.errors import DomainError
 
