@@ -160,12 +160,8 @@ def order_action(o: OrderState, action: str, reason="") -> OrderChange:
             raise conflict(f"Une commande « {label} » ne peut pas être clôturée.")
         return OrderChange(action, o.status, CLOSED, o.made_available, o.shipped)
     if action == CANCELLED:
-        reason = str(reason or "").strip()
-        if not reason:
-            raise invalid("Indiquez le motif de l'annulation.", {"reason": ["Obligatoire."]})
-        if len(reason) > REASON_MAX:
-            raise invalid("Le motif est trop long.",
-                          {"reason": [f"{REASON_MAX} caractères au plus."]})
+        reason = _required_text(reason, "reason", REASON_MAX,
+                                "Indiquez le motif de l'annulation.", "Le motif est trop long.")
         if not open_:
             raise conflict(f"Une commande « {label} » ne peut pas être annulée.")
         return OrderChange(action, o.status, CANCELLED, o.made_available, o.shipped, reason)
@@ -225,13 +221,18 @@ def order_list_action(o: OrderState, librisoft_status) -> str | None:
 
 
 def check_message(message) -> str:
-    message = str(message or "").strip()
-    if not message:
-        raise invalid("Le message est vide.", {"message": ["Obligatoire."]})
-    if len(message) > MESSAGE_MAX:
-        raise invalid("Le message est trop long.",
-                      {"message": [f"{MESSAGE_MAX} caractères au plus."]})
-    return message
+    return _required_text(message, "message", MESSAGE_MAX, "Le message est vide.",
+                          "Le message est trop long.")
+
+
+def _required_text(value, field_name, limit, empty, too_long) -> str:
+    """A text the bookshop must write (a message, the reason of a cancellation), trimmed."""
+    value = str(value or "").strip()
+    if not value:
+        raise invalid(empty, {field_name: ["Obligatoire."]})
+    if len(value) > limit:
+        raise invalid(too_long, {field_name: [f"{limit} caractères au plus."]})
+    return value
 
 
 def check_delivery_address(addresses, index) -> dict:

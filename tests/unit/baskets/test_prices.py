@@ -4,6 +4,7 @@ import pytest
 
 from services.baskets.domain import prices
 from services.baskets.domain.prices import Discounts
+from services.common.errors import DomainError
 
 FERRY = Discounts(Decimal("0"), Decimal("9"), Decimal("0"), Decimal("0"))
 
@@ -62,3 +63,27 @@ def test_the_issue_s_line_multiplies_out():
 def test_unknown_vat_rates_are_refused():
     with pytest.raises(ValueError):
         prices.line("e", "t", 1, "1.00", "7", False, FERRY)
+
+
+def test_the_loi_lang_cap_is_the_common_one():
+    """services.common.loi_lang's 9 %: more is capped and flagged, 9 % itself is not."""
+    from services.common import loi_lang
+    at_cap = Discounts(Decimal("0"), loi_lang.MAX_BOOK_DISCOUNT, Decimal("0"), Decimal("0"))
+    over = Discounts(Decimal("0"), Decimal("9.01"), Decimal("0"), Decimal("0"))
+    assert prices.discount_for(at_cap, "5.5", False) == (Decimal("9"), False)
+    assert prices.discount_for(over, "5.5", False) == (loi_lang.MAX_BOOK_DISCOUNT, True)
+    assert prices.discount_for(over, "20", False) == (Decimal("0"), False)
+    assert not hasattr(prices, "LANG_CAP")
+
+
+@pytest.mark.parametrize("price", [None, "", "0", "0.00", "-1", 0])
+def test_no_public_price_no_order(price):
+    with pytest.raises(DomainError) as exc:
+        prices.check_public_price(price)
+    assert exc.value.code == "invalid" and "pas de prix public" in exc.value.message
+
+
+def test_a_public_price_to_the_cent():
+    assert prices.check_public_price("14.9") == Decimal("14.90")
+    assert prices.public_price(None) is None and prices.public_price("") is None
+    assert prices.public_price("0") == Decimal("0.00")   # known, but not orderable
