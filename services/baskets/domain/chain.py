@@ -103,6 +103,21 @@ def holds(actor: Actor, b: BasketState) -> bool:
     return False
 
 
+def frozen(level: int) -> bool:
+    """A transformed basket is frozen: it is no longer re-priced (its lines are the document's)."""
+    return level == TRANSFORMED
+
+
+def client_number(numbers, chosen) -> str:
+    """The client an account buys for: the one it chose, or its only one."""
+    if chosen not in (None, ""):
+        return str(chosen).strip()[:40]
+    if len(numbers) == 1:
+        return numbers[0]
+    raise invalid("Choisissez le client collectivité pour lequel vous achetez.",
+                  {"client_number": ["Choisissez un client."]})
+
+
 def submit_target(b: BasketState) -> int | None:
     """Where "submit" sends the basket from its level (None: there is nothing to submit to)."""
     if b.level == DRAFT:

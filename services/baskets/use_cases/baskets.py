@@ -6,7 +6,7 @@ articles) and `now`; RPC and tests call them alike.
 A basket the account may not see is "introuvable" (its existence is not disclosed)."""
 from sqlalchemy import select
 
-from services.common.errors import invalid, not_found
+from services.common.errors import not_found
 from services.common.guards import transition
 from services.common.money import money
 
@@ -42,7 +42,7 @@ def refresh(basket: Basket, client=None, articles=None, now=None):
     """Re-price an open basket: the client's current discounts, each article's current price.
     `articles` maps EAN -> the bridge's article, or None when it is no longer in the catalogue
     (the line keeps its last known price). A transformed basket stays frozen."""
-    if basket.level == chain.TRANSFORMED:
+    if chain.frozen(basket.level):
         return
     if client is not None:
         basket.discounts = dict(client["discounts"])
@@ -64,14 +64,9 @@ def _snapshot(line: BasketLine, article: dict, now):
 
 
 def client_of(account: dict, client_number) -> str:
-    """The client the account buys for: the one it chose, or its only one."""
-    numbers = [str(c["number"]) for c in account.get("clients") or ()]
-    if client_number not in (None, ""):
-        return str(client_number).strip()[:40]
-    if len(numbers) == 1:
-        return numbers[0]
-    raise invalid("Choisissez le client collectivité pour lequel vous achetez.",
-                  {"client_number": ["Choisissez un client."]})
+    """The client the account buys for (domain.chain.client_number)."""
+    return chain.client_number([str(c["number"]) for c in account.get("clients") or ()],
+                               client_number)
 
 
 # ---- baskets --------------------------------------------------------------------------------
@@ -93,7 +88,7 @@ def pricing_targets(session, account, basket_id) -> dict:
     """What the caller must fetch to re-price a basket: its client and its articles."""
     basket = visible_basket(session, actor_of(account), basket_id)
     return {"client_number": basket.client_number, "eans": [x.ean for x in basket.lines],
-            "frozen": basket.level == chain.TRANSFORMED}
+            "frozen": chain.frozen(basket.level)}
 
 
 def get(session, account, basket_id, now, client=None, articles=None) -> dict:

@@ -204,3 +204,12 @@ def test_unknown_actions_and_admins():
                                             ("1e3", None)])
 def test_basket_and_document_numbers_from_callers(value, expected):
     assert domain.row_id(value) == expected
+
+
+def test_a_transformed_basket_is_frozen_and_the_client_is_chosen_or_the_only_one():
+    assert domain.frozen(domain.TRANSFORMED) and not domain.frozen(domain.AT_COLLECTIVITY)
+    assert domain.client_number(["16"], None) == "16"
+    assert domain.client_number(["16", "21"], " 21 ") == "21"
+    with pytest.raises(DomainError) as exc:
+        domain.client_number(["16", "21"], "")
+    assert exc.value.details == {"client_number": ["Choisissez un client."]}
