@@ -12,7 +12,7 @@ from services.common.config import public_url
 from services.common.errors import DomainError, forbidden
 from services.common.nameko_glue import MessagingService, Store, consumes, rpc
 
-from .domain.chain import ADMIN
+from .domain.chain import check_account
 from .models import Base
 from .use_cases import baskets, bookshop, placing
 
@@ -30,8 +30,7 @@ class BasketsService(MessagingService):
             if exc.code == "not_found":
                 raise forbidden("Compte inconnu ou désactivé.")
             raise
-        if not account["active"] or (account["role"] == ADMIN) != admin:
-            raise forbidden()
+        check_account(account["active"], account["role"], admin)
         return account
 
     def _client(self, actor_id, client_number):

@@ -65,6 +65,13 @@ class BasketState:
     lines: int = 0
 
 
+def check_account(active: bool, role: str, bookshop: bool):
+    """Every call re-checks its account: a deactivated one does nothing; the bookshop's methods
+    are the admin's only, and the collectivity's are not the admin's."""
+    if not active or (role == ADMIN) != bookshop:
+        raise forbidden()
+
+
 def check_collectivity_actor(actor: Actor):
     if actor.role not in ROLES:
         raise forbidden("Les paniers sont réservés aux comptes collectivité.")

@@ -213,3 +213,16 @@ def test_a_transformed_basket_is_frozen_and_the_client_is_chosen_or_the_only_one
     with pytest.raises(DomainError) as exc:
         domain.client_number(["16", "21"], "")
     assert exc.value.details == {"client_number": ["Choisissez un client."]}
+
+
+@pytest.mark.parametrize("active,role,bookshop,ok", [
+    (True, "utilisateur", False, True), (True, "admin", True, True),
+    (True, "admin", False, False), (True, "collectivite", True, False),
+    (False, "utilisateur", False, False), (False, "admin", True, False)])
+def test_each_call_rechecks_its_account(active, role, bookshop, ok):
+    if ok:
+        domain.check_account(active, role, bookshop)
+    else:
+        with pytest.raises(DomainError) as exc:
+            domain.check_account(active, role, bookshop)
+        assert exc.value.code == "forbidden"
