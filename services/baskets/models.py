@@ -19,6 +19,12 @@ def Money():
     return Numeric(12, 2)
 
 
+def children(parent: str, order_by: str):
+    """A parent's rows (lines, history), loaded with it, in order, deleted with it."""
+    return relationship(back_populates=parent, order_by=order_by, lazy="selectin",
+                        cascade="all, delete-orphan")
+
+
 class Basket(Base):
     __tablename__ = "baskets"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -38,12 +44,8 @@ class Basket(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     transformed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True),
                                                             nullable=True)
-    lines: Mapped[list["BasketLine"]] = relationship(
-        back_populates="basket", order_by="BasketLine.id", lazy="selectin",
-        cascade="all, delete-orphan")
-    history: Mapped[list["BasketEvent"]] = relationship(
-        back_populates="basket", order_by="BasketEvent.id", lazy="selectin",
-        cascade="all, delete-orphan")
+    lines: Mapped[list["BasketLine"]] = children("basket", "BasketLine.id")
+    history: Mapped[list["BasketEvent"]] = children("basket", "BasketEvent.id")
 
 
 class BasketLine(Base):
@@ -138,12 +140,8 @@ class Document(Base):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
-    lines: Mapped[list["DocumentLine"]] = relationship(
-        back_populates="document", order_by="DocumentLine.position", lazy="selectin",
-        cascade="all, delete-orphan")
-    history: Mapped[list["DocumentEvent"]] = relationship(
-        back_populates="document", order_by="DocumentEvent.id", lazy="selectin",
-        cascade="all, delete-orphan")
+    lines: Mapped[list["DocumentLine"]] = children("document", "DocumentLine.position")
+    history: Mapped[list["DocumentEvent"]] = children("document", "DocumentEvent.id")
 
 
 class DocumentLine(Base):
