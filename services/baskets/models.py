@@ -3,7 +3,7 @@ refreshed while the basket is open), their history; the quote requests and order
 them (lines frozen at their prices), their history; the numbering of each kind of document.
 
 Other services' ids (accounts, clients, articles) are plain columns, never foreign keys."""
-from datetime import datetime
+from datetime import datetime, timezone
 from decimal import Decimal
 
 from sqlalchemy import (JSON, Boolean, DateTime, ForeignKey, Integer, Numeric, String, Text,
@@ -17,6 +17,13 @@ Base = make_base()
 
 def Money():
     return Numeric(12, 2)
+
+
+def aware(value: datetime | None) -> datetime | None:
+    """SQLite gives naive datetimes back; every time stored here is UTC."""
+    if value is None:
+        return None
+    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
 
 
 def children(parent: str, order_by: str):

@@ -1,9 +1,7 @@
 """How baskets and prices are shown (RPC output): plain dicts, money as strings with two
 decimals, times ISO 8601. Prices come from `domain.prices` only."""
-from datetime import timezone
-
 from ..domain import chain, prices
-from ..models import Basket, BasketLine
+from ..models import Basket, BasketLine, aware
 
 STATES = {chain.DRAFT: "draft", chain.AT_APPROVER: "at_approver",
           chain.AT_COLLECTIVITY: "at_collectivity", chain.TRANSFORMED: "transformed"}
@@ -18,9 +16,7 @@ KIND_LABELS = {"quote": "demande de devis", "order": "commande"}
 
 def iso(value):
     """ISO 8601 with its offset (SQLite gives naive datetimes back; every time stored is UTC)."""
-    if value is None:
-        return None
-    return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).isoformat()
+    return None if value is None else aware(value).isoformat()
 
 
 def state_of(b: Basket) -> chain.BasketState:

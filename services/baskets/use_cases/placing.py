@@ -5,7 +5,7 @@ collectivité"), the account's "Mes devis / Mes commandes collectivité", and Li
 Same conventions as use_cases/baskets.py; `record(session, event, payload)` stores an event in the
 outbox in the caller's transaction."""
 import logging
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import select, update
 
@@ -13,7 +13,7 @@ from services.common.errors import not_found
 from services.common.money import money
 
 from ..domain import chain, prices, status
-from ..models import Document, DocumentCounter, DocumentEvent, DocumentLine
+from ..models import Document, DocumentCounter, DocumentEvent, DocumentLine, aware
 from ..presenters.baskets import address_label, priced_lines, state_of
 from ..presenters.documents import document_summary, document_view, placed_payload
 from .baskets import actor_of, log_event, move_basket, refresh, visible_basket
@@ -139,7 +139,7 @@ def on_classic_order_status_changed(session, payload, now, occurred_at=None):
     doc.classic_order_number = payload["order_number"]
     at = _time(occurred_at) or now
     last = doc.librisoft_updated_at
-    if status.librisoft_status_applies(at, last and _aware(last)) and \
+    if status.librisoft_status_applies(at, last and aware(last)) and \
             (payload.get("librisoft_number") or payload.get("status")):
         doc.librisoft_number = str(payload.get("librisoft_number") or
                                    doc.librisoft_number or "")[:40] or None
@@ -174,11 +174,6 @@ def _librisoft_cancellation(doc, payload, now):
 
 def _time(value):
     try:
-        return _aware(datetime.fromisoformat(value)) if value else None
+        return aware(datetime.fromisoformat(value)) if value else None
     except (TypeError, ValueError):
         return None
-
-
-def _aware(value: datetime) -> datetime:
-    """SQLite gives naive datetimes back; every time stored here is UTC."""
-    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
