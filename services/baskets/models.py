@@ -3,7 +3,7 @@ refreshed while the basket is open), their history; the quote requests and order
 them (lines frozen at their prices), their history; the numbering of each kind of document.
 
 Other services' ids (accounts, clients, articles) are plain columns, never foreign keys."""
-from datetime import datetime
+from datetime import datetime, timezone
 from decimal import Decimal
 
 from sqlalchemy import (JSON, Boolean, DateTime, ForeignKey, Integer, Numeric, String, Text,
@@ -17,6 +17,19 @@ Base = make_base()
 
 def Money():
     return Numeric(12, 2)
+
+
+def aware(value: datetime | None) -> datetime | None:
+    """SQLite gives naive datetimes back; every time stored here is UTC."""
+    if value is None:
+        return None
+    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+
+
+def children(parent: str, order_by: str):
+    """A parent's rows (lines, history), loaded with it, in order, deleted with it."""
+    return relationship(back_populates=parent, order_by=order_by, lazy="selectin",
+                        cascade="all, delete-orphan")
 
 
 class Basket(Base):
@@ -38,12 +51,8 @@ class Basket(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     transformed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True),
                                                             nullable=True)
-    lines: Mapped[list["BasketLine"]] = relationship(
-        back_populates="basket", order_by="BasketLine.id", lazy="selectin",
-        cascade="all, delete-orphan")
-    history: Mapped[list["BasketEvent"]] = relationship(
-        back_populates="basket", order_by="BasketEvent.id", lazy="selectin",
-        cascade="all, delete-orphan")
+    lines: Mapped[list["BasketLine"]] = children("basket", "BasketLine.id")
+    history: Mapped[list["BasketEvent"]] = children("basket", "BasketEvent.id")
 
 
 class BasketLine(Base):
@@ -138,12 +147,8 @@ class Document(Base):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
-    lines: Mapped[list["DocumentLine"]] = relationship(
-        back_populates="document", order_by="DocumentLine.position", lazy="selectin",
-        cascade="all, delete-orphan")
-    history: Mapped[list["DocumentEvent"]] = relationship(
-        back_populates="document", order_by="DocumentEvent.id", lazy="selectin",
-        cascade="all, delete-orphan")
+    lines: Mapped[list["DocumentLine"]] = children("document", "DocumentLine.position")
+    history: Mapped[list["DocumentEvent"]] = children("document", "DocumentEvent.id")
 
 
 class DocumentLine(Base):

@@ -2,28 +2,19 @@
 requests and orders made from them, the bookshop's management of those, Librisoft's pickup.
 
 Every entrypoint re-checks the actor over accounts.get_account (active, role, clients), then
-is load -> handler -> dump. Prices come from accounts.get_client_for_account (the client's
-discounts) and librisoft_bridge.get_article (the current public price)."""
-from datetime import datetime, timezone
-
+is one use case in one transaction (`self.store.run`, or `self.store.once` per idempotency
+key). Prices come from accounts.get_client_for_account (the client's discounts) and
+librisoft_bridge.get_article (the current public price)."""
 from services.common.nameko_glue import RpcProxy  # nested calls bounded by the deadline
 
-from services.common import config, idempotency
+from services.common.clock import utcnow as now
+from services.common.config import public_url
 from services.common.errors import DomainError, forbidden
 from services.common.nameko_glue import MessagingService, Store, consumes, rpc
 
-from . import bookshop, handlers, placing
+from .domain.chain import check_account
 from .models import Base
-
-ADMIN = "admin"
-
-
-def now():
-    return datetime.now(timezone.utc)
-
-
-def public_url():
-    return config.env("PUBLIC_URL", "http://localhost:8000")
+from .use_cases import baskets, bookshop, placing
 
 
 class BasketsService(MessagingService):
@@ -32,14 +23,6 @@ class BasketsService(MessagingService):
     accounts = RpcProxy("accounts")
     catalogue = RpcProxy("librisoft_bridge")
 
-    def _tx(self, fn, *args):
-        with self.store.transaction() as session:
-            return fn(session, *args)
-
-    def _once(self, key, operation, actor_id, request, fn, *args):
-        """Like _tx, once per idempotency key: a retry gets the first result back."""
-        return idempotency.once(self.store, key, operation, actor_id, request, fn, *args)
-
     def _account(self, actor_id, admin=False):
         try:
             account = self.accounts.get_account(actor_id)
@@ -47,8 +30,7 @@ class BasketsService(MessagingService):
             if exc.code == "not_found":
                 raise forbidden("Compte inconnu ou désactivé.")
             raise
-        if not account["active"] or (account["role"] == ADMIN) != admin:
-            raise forbidden()
+        check_account(account["active"], account["role"], admin)
         return account
 
     def _client(self, actor_id, client_number):
@@ -68,23 +50,24 @@ class BasketsService(MessagingService):
         return found
 
     def _targets(self, account, basket_id):
-        return self._tx(handlers.pricing_targets, account, basket_id)
+        return self.store.run(baskets.pricing_targets, account, basket_id)
 
     # -- baskets ------------------------------------------------------------------------------
     @rpc
     def basket_menus(self, actor_id):
-        return self._tx(handlers.menus, self._account(actor_id))
+        return self.store.run(baskets.menus, self._account(actor_id))
 
     @rpc
     def list_my_baskets(self, actor_id, include_transformed=False):
-        return self._tx(handlers.list_mine, self._account(actor_id), bool(include_transformed))
+        return self.store.run(baskets.list_mine, self._account(actor_id),
+                              bool(include_transformed))
 
     @rpc
     def create_basket(self, actor_id, client_number=None, name="", idempotency_key=None):
         account = self._account(actor_id)
-        client = self._client(actor_id, handlers.client_of(account, client_number))
-        return self._once(idempotency_key, "create_basket", actor_id,
-                          [client_number, name], handlers.create, account, client, name, now())
+        client = self._client(actor_id, baskets.client_of(account, client_number))
+        return self.store.once(idempotency_key, "create_basket", actor_id,
+                               [client_number, name], baskets.create, account, client, name, now())
 
     @rpc
     def get_basket(self, actor_id, basket_id):
@@ -99,17 +82,17 @@ class BasketsService(MessagingService):
                 if exc.code != "forbidden":
                     raise
             articles = self._articles(targets["eans"])
-        return self._tx(handlers.get, account, basket_id, now(), client, articles)
+        return self.store.run(baskets.get, account, basket_id, now(), client, articles)
 
     @rpc
     def rename_basket(self, actor_id, basket_id, name, idempotency_key=None):
-        return self._once(idempotency_key, "rename_basket", actor_id, [basket_id, name],
-                          handlers.rename, self._account(actor_id), basket_id, name, now())
+        return self.store.once(idempotency_key, "rename_basket", actor_id, [basket_id, name],
+                               baskets.rename, self._account(actor_id), basket_id, name, now())
 
     @rpc
     def delete_basket(self, actor_id, basket_id, idempotency_key=None):
-        return self._once(idempotency_key, "delete_basket", actor_id, [basket_id],
-                          handlers.delete, self._account(actor_id), basket_id)
+        return self.store.once(idempotency_key, "delete_basket", actor_id, [basket_id],
+                               baskets.delete, self._account(actor_id), basket_id)
 
     @rpc
     def add_line(self, actor_id, basket_id, ean, quantity=1, idempotency_key=None):
@@ -117,68 +100,71 @@ class BasketsService(MessagingService):
         targets = self._targets(account, basket_id)
         client = self._client(actor_id, targets["client_number"])
         article = self.catalogue.get_article(str(ean or "").strip()[:20])
-        return self._once(idempotency_key, "add_line", actor_id, [basket_id, ean, quantity],
-                          handlers.add_line, account, basket_id, article, quantity, now(),
-                          client)
+        return self.store.once(idempotency_key, "add_line", actor_id,
+                               [basket_id, ean, quantity],
+                               baskets.add_line, account, basket_id, article, quantity, now(),
+                               client)
 
     @rpc
     def set_quantity(self, actor_id, basket_id, ean, quantity, idempotency_key=None):
         account = self._account(actor_id)
         client = self._client(actor_id, self._targets(account, basket_id)["client_number"])
-        return self._once(idempotency_key, "set_quantity", actor_id, [basket_id, ean, quantity],
-                          handlers.set_quantity, account, basket_id, ean, quantity, now(),
-                          client)
+        return self.store.once(idempotency_key, "set_quantity", actor_id,
+                               [basket_id, ean, quantity],
+                               baskets.set_quantity, account, basket_id, ean, quantity, now(),
+                               client)
 
     @rpc
     def remove_line(self, actor_id, basket_id, ean, idempotency_key=None):
         account = self._account(actor_id)
         client = self._client(actor_id, self._targets(account, basket_id)["client_number"])
-        return self._once(idempotency_key, "remove_line", actor_id, [basket_id, ean],
-                          handlers.remove_line, account, basket_id, ean, now(), client)
+        return self.store.once(idempotency_key, "remove_line", actor_id, [basket_id, ean],
+                               baskets.remove_line, account, basket_id, ean, now(), client)
 
     @rpc
     def submit_basket(self, actor_id, basket_id, idempotency_key=None):
-        return self._once(idempotency_key, "submit_basket", actor_id, [basket_id],
-                          handlers.submit, self._account(actor_id), basket_id, now())
+        return self.store.once(idempotency_key, "submit_basket", actor_id, [basket_id],
+                               baskets.submit, self._account(actor_id), basket_id, now())
 
     @rpc
     def unlock_basket(self, actor_id, basket_id, idempotency_key=None):
-        return self._once(idempotency_key, "unlock_basket", actor_id, [basket_id],
-                          handlers.unlock, self._account(actor_id), basket_id, now())
+        return self.store.once(idempotency_key, "unlock_basket", actor_id, [basket_id],
+                               baskets.unlock, self._account(actor_id), basket_id, now())
 
     @rpc
     def lock_basket(self, actor_id, basket_id, idempotency_key=None):
-        return self._once(idempotency_key, "lock_basket", actor_id, [basket_id],
-                          handlers.lock, self._account(actor_id), basket_id, now())
+        return self.store.once(idempotency_key, "lock_basket", actor_id, [basket_id],
+                               baskets.lock, self._account(actor_id), basket_id, now())
 
     @rpc
     def return_basket(self, actor_id, basket_id, comment="", idempotency_key=None):
-        return self._once(idempotency_key, "return_basket", actor_id, [basket_id, comment],
-                          handlers.return_, self._account(actor_id), basket_id, comment, now())
+        return self.store.once(idempotency_key, "return_basket", actor_id,
+                               [basket_id, comment],
+                               baskets.return_, self._account(actor_id), basket_id, comment, now())
 
     @rpc
     def baskets_to_validate(self, actor_id):
-        return self._tx(handlers.to_validate, self._account(actor_id))
+        return self.store.run(baskets.to_validate, self._account(actor_id))
 
     @rpc
     def validated_baskets(self, actor_id):
-        return self._tx(handlers.validated, self._account(actor_id))
+        return self.store.run(baskets.validated, self._account(actor_id))
 
     @rpc
     def article_price(self, actor_id, client_number, ean):
         account = self._account(actor_id)
-        client = self._client(actor_id, handlers.client_of(account, client_number))
+        client = self._client(actor_id, baskets.client_of(account, client_number))
         article = self.catalogue.get_article(str(ean or "").strip()[:20])
-        return handlers.article_price(account, client, article)
+        return baskets.article_price(account, client, article)
 
     @rpc
     def article_prices(self, actor_id, client_number, eans):
         """The collectivity's own price of a catalogue page's articles: EAN -> price (as
         `article_price`), in one call."""
         account = self._account(actor_id)
-        client = self._client(actor_id, handlers.client_of(account, client_number))
+        client = self._client(actor_id, baskets.client_of(account, client_number))
         articles = self._articles([str(e or "").strip()[:20] for e in (eans or [])][:50])
-        return {ean: handlers.article_price(account, client, article)
+        return {ean: baskets.article_price(account, client, article)
                 for ean, article in articles.items() if article}
 
     # -- quote requests and orders ------------------------------------------------------------
@@ -189,19 +175,20 @@ class BasketsService(MessagingService):
         targets = self._targets(account, basket_id)
         client = self._client(actor_id, targets["client_number"])
         articles = {} if targets["frozen"] else self._articles(targets["eans"])
-        return self._once(idempotency_key, "transform_basket", actor_id,
-                          [basket_id, kind, reference, comment, delivery_address],
-                          placing.transform, account, basket_id, kind, reference, comment,
-                          client, articles, now(), self.store.record, public_url(),
-                          delivery_address)
+        return self.store.once(idempotency_key, "transform_basket", actor_id,
+                               [basket_id, kind, reference, comment, delivery_address],
+                               placing.transform, account, basket_id, kind, reference, comment,
+                               client, articles, now(), self.store.record, public_url(),
+                               delivery_address)
 
     @rpc
     def list_my_documents(self, actor_id, kind):
-        return self._tx(placing.list_mine, self._account(actor_id), kind)
+        return self.store.run(placing.list_mine, self._account(actor_id), kind)
 
     @rpc
     def get_my_document(self, actor_id, kind, number):
-        return self._tx(placing.get_mine, self._account(actor_id), kind, number, public_url())
+        return self.store.run(placing.get_mine, self._account(actor_id), kind, number,
+                              public_url())
 
     @consumes("classic_order_status_changed")
     def on_classic_order_status_changed(self, session, payload, envelope):
@@ -212,34 +199,34 @@ class BasketsService(MessagingService):
     @rpc
     def admin_list_quotes(self, actor_id, archived=False, search="", page=1, per_page=50):
         self._account(actor_id, admin=True)
-        return self._tx(bookshop.list_quotes, bool(archived), search, page, per_page)
+        return self.store.run(bookshop.list_quotes, bool(archived), search, page, per_page)
 
     @rpc
     def admin_archive_quote(self, actor_id, number, idempotency_key=None):
         admin = self._account(actor_id, admin=True)
-        return self._once(idempotency_key, "admin_archive_quote", actor_id, [number],
-                          bookshop.archive_quote, admin, number, now(), public_url())
+        return self.store.once(idempotency_key, "admin_archive_quote", actor_id, [number],
+                               bookshop.archive_quote, admin, number, now(), public_url())
 
     @rpc
     def admin_list_orders(self, actor_id, tab="pending", filters=None):
         self._account(actor_id, admin=True)
-        return self._tx(bookshop.list_orders, tab, filters)
+        return self.store.run(bookshop.list_orders, tab, filters)
 
     @rpc
     def admin_get_document(self, actor_id, kind, number):
         self._account(actor_id, admin=True)
-        return self._tx(bookshop.get_document, kind, number, public_url())
+        return self.store.run(bookshop.get_document, kind, number, public_url())
 
     @rpc
     def admin_order_action(self, actor_id, number, action, reason="", idempotency_key=None):
         admin = self._account(actor_id, admin=True)
-        return self._once(idempotency_key, "admin_order_action", actor_id,
-                          [number, action, reason], bookshop.order_action, admin, number, action, reason, now(),
-                        self.store.record, public_url())
+        return self.store.once(idempotency_key, "admin_order_action", actor_id,
+                               [number, action, reason], bookshop.order_action, admin, number,
+                               action, reason, now(), self.store.record, public_url())
 
     @rpc
     def admin_send_message(self, actor_id, kind, number, message, idempotency_key=None):
         admin = self._account(actor_id, admin=True)
-        return self._once(idempotency_key, "admin_send_message", actor_id,
-                          [kind, number, message], bookshop.send_message, admin, kind, number, message, now(),
-                        self.store.record, public_url())
+        return self.store.once(idempotency_key, "admin_send_message", actor_id,
+                               [kind, number, message], bookshop.send_message, admin, kind,
+                               number, message, now(), self.store.record, public_url())

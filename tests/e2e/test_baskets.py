@@ -8,7 +8,9 @@ from decimal import Decimal
 import pytest
 import requests
 
-from services.baskets import pricing
+from services.baskets.domain import prices as pricing
+from services.baskets.presenters.baskets import totals_view
+from services.common.money import money
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD
 from tests.e2e.conftest import PASSWORD, api_session, csrf_token
 from tests.support.suite import wait_until
@@ -51,7 +53,7 @@ def articles(suite, s):
 
 def expected_line(article, quantity):
     return pricing.line(article["ean"], article["title"], quantity,
-                        pricing.cents(article["price_ttc"]), article["vat_rate"],
+                        money(article["price_ttc"]), article["vat_rate"],
                         bool(article["school_book"]), DISCOUNTS)
 
 
@@ -96,7 +98,7 @@ def test_a_basket_priced_to_the_cent_along_the_chain(suite, s, people, articles,
                 line["discount_percent"], line["discount_amount"], line["total_ttc"],
                 line["total_ht"], line["vat_amount"]) == \
             (x.quantity, str(x.public_price_ttc), str(x.unit_price_ttc),
-             str(pricing.cents(x.discount_percent)), str(x.discount_amount),
+             str(money(x.discount_percent)), str(x.discount_amount),
              str(x.total_ttc), str(x.total_ht), str(x.vat_amount)), ean
     assert lines[articles["vat20"]["ean"]]["discount_percent"] == "0.00"
     assert lines[articles["vat2_1"]["ean"]]["discount_percent"] == "0.00"
@@ -109,7 +111,7 @@ def test_a_basket_priced_to_the_cent_along_the_chain(suite, s, people, articles,
         assert Decimal(line["unit_price_ttc"]) * line["quantity"] == \
             Decimal(line["total_ttc"]), line["title"]
     totals = pricing.totals(expected.values())
-    assert basket["totals"] == pricing.totals_view(totals)
+    assert basket["totals"] == totals_view(totals)
     assert Decimal(basket["totals"]["subtotal_ht"]) + Decimal(basket["totals"]["vat_total"]) \
         == Decimal(basket["totals"]["total_ttc"])
     assert basket["article_count"] == sum(quantities.values())
@@ -177,7 +179,7 @@ def test_a_basket_priced_to_the_cent_along_the_chain(suite, s, people, articles,
     totals = pricing.totals(expected)
     assert (order["kind"], order["reference"], order["status_label"], order["client_name"]) == \
         ("order", "123456", "En attente de traitement", "ECOLE JULES FERRY")
-    assert order["totals"] == {k: v for k, v in pricing.totals_view(totals).items()
+    assert order["totals"] == {k: v for k, v in totals_view(totals).items()
                                if k in order["totals"]}
     assert order["total_ttc"] == str(totals.total_ttc)
     assert order["basket_creator_email"] == people["utilisateur"]["email"]

@@ -2,28 +2,26 @@
 SQLite database and outbox, fakes for accounts and librisoft_bridge over RPC. Every call
 re-checks the actor; prices come from the bridge and the client's discounts; events land in
 the outbox with their contract; the pickup consumer takes each event once."""
+from types import SimpleNamespace
+
 import pytest
 from sqlalchemy import select
 
 from services.baskets.service import BasketsService
-from services.common import outbox
 from services.common.contracts.events import load_envelope, make_envelope
 from services.common.errors import DomainError, forbidden, not_found
 from services.common.messaging_models import messaging_tables
+from services.common.nameko_glue import StoreHandle
 
 from .conftest import (ADMIN, APPROVER, ARTICLES, CEMETERY, CLIENTS, COLLECTIVITY, OTHER, USER,
                        WESTERN)
 
 
-class FakeStore:
-    def __init__(self, db):
-        self.db = db
-
-    def transaction(self):
-        return self.db.transaction()
-
-    def record(self, session, event_type, payload):
-        return outbox.record(session, self.db.metadata, "baskets", event_type, payload)
+def store_of(db):
+    """The service's own store handle (run, once, record) on the test database, without
+    nameko's container."""
+    return StoreHandle(SimpleNamespace(database=db,
+                                       container=SimpleNamespace(service_name="baskets")))
 
 
 class FakeAccounts:
@@ -72,7 +70,7 @@ class FakeCatalogue:
 @pytest.fixture
 def service(db):
     instance = BasketsService()
-    instance.store = FakeStore(db)
+    instance.store = store_of(db)
     instance.accounts = FakeAccounts(USER, APPROVER, COLLECTIVITY, OTHER, ADMIN)
     instance.catalogue = FakeCatalogue()
     return instance

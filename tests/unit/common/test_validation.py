@@ -3,7 +3,7 @@ issues 13 §5 and 14)."""
 import pytest
 
 from services.accounts import domain as accounts
-from services.baskets import domain as baskets
+from services.baskets.domain import chain as baskets
 from services.common.errors import DomainError
 from services.common.validation import (check_no_nul, has_nul, normalise_email,
                                         whole_number)

@@ -38,12 +38,13 @@ def test_a_new_quote_or_order_mails_who_placed_it_who_made_the_basket_and_the_bo
 def test_the_mailed_lines_multiply_out():
     """13,56 € × 28 was mailed as 379,65 €: the mail prints what baskets priced, which now
     multiplies out (docs/prices.md)."""
-    from services.baskets import pricing
+    from services.baskets.domain import prices as pricing
+    from services.baskets.presenters.baskets import priced_line_view, totals_view
     d = pricing.Discounts.of({"vat_2_1": "0", "vat_5_5": "9", "vat_20": "0", "school": "0"})
     x = pricing.line("9791097284657", "WESTERN COQUILLETTES", 28, "14.90", "5.5", False, d)
-    line = {k: v for k, v in pricing.line_view(x).items()
+    line = {k: v for k, v in priced_line_view(x).items()
             if k not in ("public_price_ht", "lang_law_capped")}
-    totals = pricing.totals_view(pricing.totals([x]))
+    totals = totals_view(pricing.totals([x]))
     _, _, body = mails.render("quote_requested", received(
         "quote_requested", dict(DOC, lines=[line], totals=totals)), "http://x")
     assert "× 28 : 13,56\xa0€ l'unité" in body and "= 379,68\xa0€ TTC" in body

@@ -1,9 +1,7 @@
 """Quote requests and collectivity orders (reference 001, "Gérer les devis collectivité",
 "Gérer les commandes collectivité"): statuses and their French labels, Librisoft's pickup and the
 bookshop's actions. Pure Python: no nameko, no SQL."""
-import re
 from dataclasses import dataclass
-from datetime import date
 
 from services.common.errors import DomainError, conflict, invalid
 
@@ -18,7 +16,6 @@ QUOTE_LABELS = {PENDING: "Devis en attente de traitement",
                 PICKED_UP: "Devis récupéré par le libraire"}
 ORDER_LABELS = {PENDING: "En attente de traitement", PROCESSING: "En cours de traitement",
                 CLOSED: "Clôturée", CANCELLED: "Annulée"}
-ORDER_TABS = (PENDING, PROCESSING, CLOSED, CANCELLED)
 
 PAYMENT_MODE = "En compte"
 DELIVERY_MODES = {"livraison": "Livraison"}
@@ -55,6 +52,30 @@ def order_after_pickup(status: str) -> str:
     return PROCESSING if status == PENDING else status
 
 
+def after_pickup(kind: str, status: str) -> str:
+    """The status of a quote ("récupéré") or an order once Librisoft picked it up."""
+    return (quote_after_pickup if kind == QUOTE else order_after_pickup)(status)
+
+
+def librisoft_status_applies(at, last_at) -> bool:
+    """Librisoft's number and status posted `at` replace those of `last_at` unless a status
+    posted later than this one was applied already (the events may come out of order)."""
+    return last_at is None or at >= last_at
+
+
+LIBRISOFT_CANCEL_TOLD, LIBRISOFT_CANCEL_DONE = "librisoft_cancel_told", "librisoft_cancel_done"
+
+
+def librisoft_cancellation_steps(told: bool, acknowledged: bool, recorded) -> list:
+    """The bridge cancelled the classic order of a cancelled order (Librisoft is told: it lists
+    it among the cancellations to apply), then Librisoft acknowledged it: each once in the
+    history (`recorded`: the actions already there), so the bookshop sees that Librisoft
+    knows."""
+    return [action for action, done in ((LIBRISOFT_CANCEL_TOLD, told),
+                                        (LIBRISOFT_CANCEL_DONE, acknowledged))
+            if done and action not in recorded]
+
+
 def check_archivable(archived: bool):
     if archived:
         raise conflict("Ce devis est déjà archivé.")
@@ -81,6 +102,29 @@ class OrderChange:
     def mails_client(self) -> bool:
         """Every action but "Réinitialiser le statut" mails the client."""
         return self.action != RESET
+
+    def values(self, now) -> dict:
+        """What the change writes on the order: its status, the date of the action (made
+        available, shipped, closed, cancelled with its reason); a reset clears them all."""
+        values = {"status": self.to_status}
+        if self.action == MADE_AVAILABLE:
+            values["made_available_at"] = now
+        elif self.action == SHIPPED:
+            values["shipped_at"] = now
+        elif self.action == CLOSED:
+            values["closed_at"] = now
+        elif self.action == CANCELLED:
+            values.update(cancelled_at=now, cancel_reason=self.reason)
+        else:  # reset
+            values.update(made_available_at=None, shipped_at=None, closed_at=None,
+                          cancelled_at=None, cancel_reason="")
+        return values
+
+    @property
+    def unset(self) -> tuple:
+        """The dates that must still be unset for the change to apply (each mark once)."""
+        return {MADE_AVAILABLE: ("made_available_at",),
+                SHIPPED: ("shipped_at",)}.get(self.action, ())
 
 
 def initial_status(picked_up: bool) -> str:
@@ -116,12 +160,8 @@ def order_action(o: OrderState, action: str, reason="") -> OrderChange:
             raise conflict(f"Une commande « {label} » ne peut pas être clôturée.")
         return OrderChange(action, o.status, CLOSED, o.made_available, o.shipped)
     if action == CANCELLED:
-        reason = str(reason or "").strip()
-        if not reason:
-            raise invalid("Indiquez le motif de l'annulation.", {"reason": ["Obligatoire."]})
-        if len(reason) > REASON_MAX:
-            raise invalid("Le motif est trop long.",
-                          {"reason": [f"{REASON_MAX} caractères au plus."]})
+        reason = _required_text(reason, "reason", REASON_MAX,
+                                "Indiquez le motif de l'annulation.", "Le motif est trop long.")
         if not open_:
             raise conflict(f"Une commande « {label} » ne peut pas être annulée.")
         return OrderChange(action, o.status, CANCELLED, o.made_available, o.shipped, reason)
@@ -142,6 +182,20 @@ def order_actions(o: OrderState) -> list:
     return names
 
 
+ARCHIVE, MESSAGE = "archive", "message"
+QUOTE_ACTION_LABELS = {ARCHIVE: "Archiver", MESSAGE: "Envoyer un message"}
+
+
+def quote_actions(archived: bool) -> list:
+    """The bookshop may message the client about a quote, and archive it once."""
+    return [MESSAGE] + ([] if archived else [ARCHIVE])
+
+
+def bookshop_order_actions(o: OrderState) -> list:
+    """The bookshop's actions on an order now, and its message to the client (always)."""
+    return order_actions(o) + [MESSAGE]
+
+
 def list_action(librisoft_status) -> str | None:
     """The one button of the orders list, by Librisoft's status (reference 001: "en fonction de
     l'état de la commande (Attente fournisseur(s) ou Préparation commande), un bouton Mettre à
@@ -154,80 +208,44 @@ def list_action(librisoft_status) -> str | None:
     return None
 
 
+def quote_list_action(archived: bool) -> str | None:
+    """The one button of the quotes list: "Archiver", until it is."""
+    return None if archived else ARCHIVE
+
+
+def order_list_action(o: OrderState, librisoft_status) -> str | None:
+    """The one button of the orders list: Librisoft's status suggests it (`list_action`), the
+    order's state must allow it."""
+    suggested = list_action(librisoft_status)
+    return suggested if suggested in order_actions(o) else None
+
+
 def check_message(message) -> str:
-    message = str(message or "").strip()
-    if not message:
-        raise invalid("Le message est vide.", {"message": ["Obligatoire."]})
-    if len(message) > MESSAGE_MAX:
-        raise invalid("Le message est trop long.",
-                      {"message": [f"{MESSAGE_MAX} caractères au plus."]})
-    return message
+    return _required_text(message, "message", MESSAGE_MAX, "Le message est vide.",
+                          "Le message est trop long.")
 
 
-@dataclass(frozen=True)
-class OrderFilters:
-    """"Filtrer les commandes" of the bookshop's orders page."""
-    eans: tuple = ()
-    client_delivered: str = ""
-    client_invoiced: str = ""
-    date_from: date | None = None
-    date_to: date | None = None
-    delivery_mode: str = ""
-    number: str = ""              # the site's order number or Librisoft's
-    page: int = 1
-    per_page: int = 50
-
-    def as_dict(self) -> dict:
-        return {"eans": list(self.eans), "client_delivered": self.client_delivered,
-                "client_invoiced": self.client_invoiced,
-                "date_from": self.date_from.isoformat() if self.date_from else "",
-                "date_to": self.date_to.isoformat() if self.date_to else "",
-                "delivery_mode": self.delivery_mode, "number": self.number,
-                "page": self.page, "per_page": self.per_page}
+def _required_text(value, field_name, limit, empty, too_long) -> str:
+    """A text the bookshop must write (a message, the reason of a cancellation), trimmed."""
+    value = str(value or "").strip()
+    if not value:
+        raise invalid(empty, {field_name: ["Obligatoire."]})
+    if len(value) > limit:
+        raise invalid(too_long, {field_name: [f"{limit} caractères au plus."]})
+    return value
 
 
-def _date(value, key, errors):
-    if value in (None, ""):
-        return None
+def check_delivery_address(addresses, index) -> dict:
+    """"Vérification des coordonnées du client" (reference 001, annexe §3): the chosen address
+    among the client's (`index`, the first by default) must be complete."""
+    addresses = addresses or []
     try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        errors[key] = ["Date invalide (AAAA-MM-JJ)."]
-        return None
-
-
-def page_args(page, per_page) -> tuple[int, int]:
-    """A page number (1..1,000,000) and a page size (1..200, 50 by default)."""
-    return _int(page, 1, 1, 1_000_000), _int(per_page, 50, 1, 200)
-
-
-def _int(value, default, low, high):
-    try:
-        return min(high, max(low, int(value)))
-    except (TypeError, ValueError):
-        return default
-
-
-def check_filters(filters) -> OrderFilters:
-    f = dict(filters or {})
-    errors = {}
-    eans = f.get("eans") or ()
-    if isinstance(eans, str):
-        eans = re.split(r"[\s,;]+", eans)
-    eans = tuple(dict.fromkeys(str(e).strip() for e in eans if str(e).strip()))
-    if len(eans) > 50 or any(len(e) > 20 for e in eans):
-        errors["eans"] = ["Au plus 50 codes EAN de 20 caractères."]
-    date_from = _date(f.get("date_from"), "date_from", errors)
-    date_to = _date(f.get("date_to"), "date_to", errors)
-    if date_from and date_to and date_from > date_to:
-        errors["date_to"] = ["La date de fin précède la date de départ."]
-    mode = str(f.get("delivery_mode") or "").strip()
-    if mode and mode not in DELIVERY_MODES:
-        errors["delivery_mode"] = ["Mode de livraison inconnu."]
-    if errors:
-        raise invalid("Vérifiez les filtres.", errors)
-    return OrderFilters(
-        eans, str(f.get("client_delivered") or "").strip()[:40],
-        str(f.get("client_invoiced") or "").strip()[:40], date_from, date_to, mode,
-        str(f.get("number") or "").strip()[:40], _int(f.get("page"), 1, 1, 1_000_000),
-        _int(f.get("per_page"), 50, 1, 200))
+        address = addresses[int(index or 0)]
+    except (IndexError, TypeError, ValueError):
+        address = None
+    if not address or not (address.get("line1") or address.get("label")) or \
+            not address.get("postal_code") or not address.get("city"):
+        raise invalid("Les coordonnées de livraison du client sont incomplètes : demandez à la "
+                      "librairie de les compléter dans LIBRISOFT.",
+                      {"delivery_address": ["Adresse de livraison incomplète."]})
+    return address

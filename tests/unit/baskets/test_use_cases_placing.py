@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from services.baskets import handlers, placing
+from services.baskets.use_cases import baskets, placing
 from services.common.contracts.events import load_envelope, make_envelope
 from services.common.errors import DomainError
 
@@ -14,11 +14,11 @@ from .conftest import (APPROVER, CEMETERY, COLLECTIVITY, FERRY, NOW, OTHER, PROU
 
 
 def chain_to_collectivity(db, lines=((CEMETERY, 1), (WESTERN, 2))):
-    basket = tx(db, handlers.create, USER, FERRY, "Mon Panier", NOW)
+    basket = tx(db, baskets.create, USER, FERRY, "Mon Panier", NOW)
     for article, quantity in lines:
-        tx(db, handlers.add_line, USER, basket["id"], article, quantity, NOW, FERRY)
-    tx(db, handlers.submit, USER, basket["id"], NOW)
-    tx(db, handlers.submit, APPROVER, basket["id"], NOW)
+        tx(db, baskets.add_line, USER, basket["id"], article, quantity, NOW, FERRY)
+    tx(db, baskets.submit, USER, basket["id"], NOW)
+    tx(db, baskets.submit, APPROVER, basket["id"], NOW)
     return basket["id"]
 
 
@@ -67,23 +67,23 @@ def test_a_basket_validated_up_the_chain_becomes_an_order(db, events):
     assert str(loaded["totals"]["subtotal_ht"]) == "47.27"
     assert events.of("quote_requested") == []
 
-    basket = tx(db, handlers.get, USER, bid, NOW)
+    basket = tx(db, baskets.get, USER, bid, NOW)
     assert (basket["state"], basket["document"]) == ("transformed", {"kind": "order",
                                                                      "number": 1})
     assert basket["state_label"] == "Transformé en commande n° 1"
     assert basket["history"][-1]["action"] == "transform"
-    assert [b["id"] for b in tx(db, handlers.validated, COLLECTIVITY)] == [bid]
+    assert [b["id"] for b in tx(db, baskets.validated, COLLECTIVITY)] == [bid]
     with pytest.raises(DomainError) as exc:
         transform(db, events, bid)                    # once only
     assert exc.value.code == "conflict"
 
 
 def test_a_collectivite_turns_its_own_basket_into_a_quote_request(db, events):
-    basket = tx(db, handlers.create, COLLECTIVITY, FERRY, "Devis CDI", NOW)
-    tx(db, handlers.add_line, COLLECTIVITY, basket["id"], CEMETERY, 1, NOW, FERRY)
+    basket = tx(db, baskets.create, COLLECTIVITY, FERRY, "Devis CDI", NOW)
+    tx(db, baskets.add_line, COLLECTIVITY, basket["id"], CEMETERY, 1, NOW, FERRY)
     first = transform(db, events, basket["id"], "quote", "123456")
-    basket2 = tx(db, handlers.create, COLLECTIVITY, FERRY, "Second", NOW)
-    tx(db, handlers.add_line, COLLECTIVITY, basket2["id"], WESTERN, 1, NOW, FERRY)
+    basket2 = tx(db, baskets.create, COLLECTIVITY, FERRY, "Second", NOW)
+    tx(db, baskets.add_line, COLLECTIVITY, basket2["id"], WESTERN, 1, NOW, FERRY)
     second = transform(db, events, basket2["id"], "quote", "123457")
     assert (first["number"], second["number"]) == (1, 2)      # numbered per kind
     assert (first["kind_label"], first["status_label"]) == ("Demande de devis",
@@ -97,20 +97,20 @@ def test_a_collectivite_turns_its_own_basket_into_a_quote_request(db, events):
 
 
 def test_prices_follow_the_catalogue_until_the_basket_is_transformed(db, events):
-    basket = tx(db, handlers.create, COLLECTIVITY, FERRY, "Mon panier", NOW)
+    basket = tx(db, baskets.create, COLLECTIVITY, FERRY, "Mon panier", NOW)
     for article in (CEMETERY, WESTERN):
-        tx(db, handlers.add_line, COLLECTIVITY, basket["id"], article, 1, NOW, FERRY)
+        tx(db, baskets.add_line, COLLECTIVITY, basket["id"], article, 1, NOW, FERRY)
     dearer = {CEMETERY["ean"]: dict(CEMETERY, price_ttc="26.00"), WESTERN["ean"]: None}
-    view = tx(db, handlers.get, COLLECTIVITY, basket["id"], NOW, FERRY, dearer)
+    view = tx(db, baskets.get, COLLECTIVITY, basket["id"], NOW, FERRY, dearer)
     lines = {x["ean"]: x for x in view["lines"]}
     assert lines[CEMETERY["ean"]]["total_ttc"] == "23.66"           # 26.00 - 2.34
     assert lines[WESTERN["ean"]]["in_catalogue"] is False           # kept at its last price
     assert lines[WESTERN["ean"]]["total_ttc"] == "13.56"
     smaller = dict(FERRY, discounts=dict(FERRY["discounts"], vat_5_5="5.00"))
-    view = tx(db, handlers.get, COLLECTIVITY, basket["id"], NOW, smaller, {})
+    view = tx(db, baskets.get, COLLECTIVITY, basket["id"], NOW, smaller, {})
     assert {x["ean"]: x for x in view["lines"]}[CEMETERY["ean"]]["discount_amount"] == "1.30"
     transform(db, events, basket["id"], client=smaller)
-    frozen = tx(db, handlers.get, COLLECTIVITY, basket["id"], NOW, FERRY,
+    frozen = tx(db, baskets.get, COLLECTIVITY, basket["id"], NOW, FERRY,
                 {CEMETERY["ean"]: dict(CEMETERY, price_ttc="99.00")})
     assert frozen["lines"][0]["total_ttc"] == "24.70"             # 26.00 - 5 %, frozen
     assert frozen["state"] == "transformed" and frozen["actions"] == []
@@ -138,18 +138,18 @@ def test_the_transformation_checks_the_reference_the_details_and_who_asks(db, ev
     assert exc.value.code == "not_found"
     assert events == []
     # nothing was made of the attempts: the basket is still at the collectivity
-    assert tx(db, handlers.get, COLLECTIVITY, bid, NOW)["state"] == "at_collectivity"
+    assert tx(db, baskets.get, COLLECTIVITY, bid, NOW)["state"] == "at_collectivity"
 
 
 def test_a_second_delivery_address_can_be_chosen(db, events):
-    basket = tx(db, handlers.create, OTHER, PROUVE, "CDI", NOW)
-    tx(db, handlers.add_line, OTHER, basket["id"], CEMETERY, 1, NOW, PROUVE)
+    basket = tx(db, baskets.create, OTHER, PROUVE, "CDI", NOW)
+    tx(db, baskets.add_line, OTHER, basket["id"], CEMETERY, 1, NOW, PROUVE)
     order = transform(db, events, basket["id"], account=OTHER, client=PROUVE,
                       address_index=1)
     assert order["delivery_label"].splitlines()[1:3] == ["Intendance", "2 rue des Jonquilles"]
     assert order["billing_label"].splitlines()[1] == "CDI"
-    basket = tx(db, handlers.create, OTHER, PROUVE, "CDI 2", NOW)
-    tx(db, handlers.add_line, OTHER, basket["id"], CEMETERY, 1, NOW, PROUVE)
+    basket = tx(db, baskets.create, OTHER, PROUVE, "CDI 2", NOW)
+    tx(db, baskets.add_line, OTHER, basket["id"], CEMETERY, 1, NOW, PROUVE)
     with pytest.raises(DomainError) as exc:
         transform(db, events, basket["id"], account=OTHER, client=PROUVE, address_index=5)
     assert "delivery_address" in exc.value.details
@@ -179,8 +179,8 @@ def pickup(source_kind, number, picked_up=True, librisoft_number="", status="", 
 
 def test_librisoft_pickup_moves_quotes_and_orders(db, events):
     order = transform(db, events, chain_to_collectivity(db))
-    basket = tx(db, handlers.create, COLLECTIVITY, FERRY, "Devis", NOW)
-    tx(db, handlers.add_line, COLLECTIVITY, basket["id"], CEMETERY, 1, NOW, FERRY)
+    basket = tx(db, baskets.create, COLLECTIVITY, FERRY, "Devis", NOW)
+    tx(db, baskets.add_line, COLLECTIVITY, basket["id"], CEMETERY, 1, NOW, FERRY)
     quote = transform(db, events, basket["id"], "quote")
     at = NOW + timedelta(hours=1)
     tx(db, placing.on_classic_order_status_changed, pickup("quote", quote["number"]), at)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from services.baskets import handlers
+from services.baskets.use_cases import baskets
 from services.common.errors import DomainError
 
 from .conftest import (APPROVER, ARTICLES, BOTH, CEMETERY, COLLECTIVITY, FERRY, NOTEBOOK, NOW,
@@ -14,9 +14,9 @@ from .conftest import (APPROVER, ARTICLES, BOTH, CEMETERY, COLLECTIVITY, FERRY, 
 
 
 def new_basket(db, account=USER, client=FERRY, name="Mon panier", lines=()):
-    basket = tx(db, handlers.create, account, client, name, NOW)
+    basket = tx(db, baskets.create, account, client, name, NOW)
     for article, quantity in lines:
-        basket = tx(db, handlers.add_line, account, basket["id"], article, quantity, NOW, client)
+        basket = tx(db, baskets.add_line, account, basket["id"], article, quantity, NOW, client)
     return basket
 
 
@@ -81,7 +81,7 @@ def test_a_client_with_discounts_at_every_rate_and_the_lang_law_cap(db):
         ("107.68", "5.74", "113.42", "15.58")
     for x in lines.values():  # what is printed multiplies out
         assert Decimal(x["unit_price_ttc"]) * x["quantity"] == Decimal(x["total_ttc"])
-    price = handlers.article_price(OTHER, PROUVE, WESTERN)
+    price = baskets.article_price(OTHER, PROUVE, WESTERN)
     assert (price["public_price_ttc"], price["price_ttc"], price["discount_percent"],
             price["lang_law_capped"], price["lang_law_warning"]) == (
         "14.90", "13.56", "9.00", True, True)
@@ -89,26 +89,26 @@ def test_a_client_with_discounts_at_every_rate_and_the_lang_law_cap(db):
 
 def test_lines_and_quantities_saved_on_every_change(db):
     basket = new_basket(db, lines=[(CEMETERY, 1)])
-    view = tx(db, handlers.add_line, USER, basket["id"], CEMETERY, 2, NOW, FERRY)
+    view = tx(db, baskets.add_line, USER, basket["id"], CEMETERY, 2, NOW, FERRY)
     assert by_ean(view)[CEMETERY["ean"]]["quantity"] == 3          # added to, not doubled
-    view = tx(db, handlers.set_quantity, USER, basket["id"], CEMETERY["ean"], 999, NOW, FERRY)
+    view = tx(db, baskets.set_quantity, USER, basket["id"], CEMETERY["ean"], 999, NOW, FERRY)
     assert view["totals"]["total_ttc"] == "22727.25"                # 24975.00 - 2247.75
     for bad in (0, 1000, "deux"):
         with pytest.raises(DomainError) as exc:
-            tx(db, handlers.set_quantity, USER, basket["id"], CEMETERY["ean"], bad, NOW)
+            tx(db, baskets.set_quantity, USER, basket["id"], CEMETERY["ean"], bad, NOW)
         assert exc.value.code == "invalid"
     with pytest.raises(DomainError) as exc:
-        tx(db, handlers.add_line, USER, basket["id"], CEMETERY, 1, NOW)   # 1000
+        tx(db, baskets.add_line, USER, basket["id"], CEMETERY, 1, NOW)   # 1000
     assert exc.value.code == "invalid"
-    view = tx(db, handlers.add_line, USER, basket["id"], WESTERN, 1, NOW)
-    view = tx(db, handlers.remove_line, USER, basket["id"], CEMETERY["ean"], NOW)
+    view = tx(db, baskets.add_line, USER, basket["id"], WESTERN, 1, NOW)
+    view = tx(db, baskets.remove_line, USER, basket["id"], CEMETERY["ean"], NOW)
     assert [x["ean"] for x in view["lines"]] == [WESTERN["ean"]]
     with pytest.raises(DomainError) as exc:
-        tx(db, handlers.remove_line, USER, basket["id"], CEMETERY["ean"], NOW)
+        tx(db, baskets.remove_line, USER, basket["id"], CEMETERY["ean"], NOW)
     assert exc.value.code == "not_found"
     with pytest.raises(DomainError):
-        tx(db, handlers.add_line, USER, basket["id"], dict(PRESS, price_ttc=None), 1, NOW)
-    assert tx(db, handlers.get, USER, basket["id"], NOW)["lines"] == view["lines"]
+        tx(db, baskets.add_line, USER, basket["id"], dict(PRESS, price_ttc=None), 1, NOW)
+    assert tx(db, baskets.get, USER, basket["id"], NOW)["lines"] == view["lines"]
 
 
 def test_the_chain_with_one_return_and_its_comment(db):
@@ -117,34 +117,34 @@ def test_the_chain_with_one_return_and_its_comment(db):
     assert basket["actions"] == ["rename", "delete", "edit", "submit"]
     assert basket["action_labels"]["submit"] == "Envoyer ce panier à l'approbateur"
     later = NOW + timedelta(minutes=5)
-    view = tx(db, handlers.submit, USER, bid, later)
+    view = tx(db, baskets.submit, USER, bid, later)
     assert (view["state"], view["locked"], view["actions"]) == ("at_approver", True, ["rename"])
-    assert [b["id"] for b in tx(db, handlers.to_validate, APPROVER)] == [bid]
-    assert tx(db, handlers.to_validate, COLLECTIVITY) == []
+    assert [b["id"] for b in tx(db, baskets.to_validate, APPROVER)] == [bid]
+    assert tx(db, baskets.to_validate, COLLECTIVITY) == []
     with pytest.raises(DomainError) as exc:
-        tx(db, handlers.add_line, USER, bid, WESTERN, 1, later)     # locked for its owner
+        tx(db, baskets.add_line, USER, bid, WESTERN, 1, later)     # locked for its owner
     assert exc.value.code == "forbidden"
-    view = tx(db, handlers.get, APPROVER, bid, later)
+    view = tx(db, baskets.get, APPROVER, bid, later)
     assert view["actions"] == ["rename", "submit", "unlock", "return"]
-    view = tx(db, handlers.return_, APPROVER, bid, "Le titre 2 est épuisé, changez-le.", later)
+    view = tx(db, baskets.return_, APPROVER, bid, "Le titre 2 est épuisé, changez-le.", later)
     assert (view["state"], view["locked"]) == ("draft", False)
-    mine = tx(db, handlers.get, USER, bid, later)
+    mine = tx(db, baskets.get, USER, bid, later)
     assert mine["last_return"]["comment"] == "Le titre 2 est épuisé, changez-le."
     assert mine["last_return"]["actor_email"] == APPROVER["email"]
-    tx(db, handlers.add_line, USER, bid, WESTERN, 1, later)
-    tx(db, handlers.submit, USER, bid, later)
+    tx(db, baskets.add_line, USER, bid, WESTERN, 1, later)
+    tx(db, baskets.submit, USER, bid, later)
     # the approbateur edits before passing it on
-    tx(db, handlers.unlock, APPROVER, bid, later)
-    tx(db, handlers.set_quantity, APPROVER, bid, WESTERN["ean"], 3, later)
-    tx(db, handlers.rename, APPROVER, bid, "CDI rentrée 2021", later)
-    view = tx(db, handlers.submit, APPROVER, bid, later)
+    tx(db, baskets.unlock, APPROVER, bid, later)
+    tx(db, baskets.set_quantity, APPROVER, bid, WESTERN["ean"], 3, later)
+    tx(db, baskets.rename, APPROVER, bid, "CDI rentrée 2021", later)
+    view = tx(db, baskets.submit, APPROVER, bid, later)
     assert (view["state"], view["locked"], view["name"]) == ("at_collectivity", True,
                                                              "CDI rentrée 2021")
     assert view["last_return"] is None
-    assert [b["id"] for b in tx(db, handlers.to_validate, COLLECTIVITY)] == [bid]
-    assert [b["id"] for b in tx(db, handlers.validated, APPROVER)] == [bid]
-    assert tx(db, handlers.to_validate, APPROVER) == []
-    view = tx(db, handlers.get, COLLECTIVITY, bid, later)
+    assert [b["id"] for b in tx(db, baskets.to_validate, COLLECTIVITY)] == [bid]
+    assert [b["id"] for b in tx(db, baskets.validated, APPROVER)] == [bid]
+    assert tx(db, baskets.to_validate, APPROVER) == []
+    view = tx(db, baskets.get, COLLECTIVITY, bid, later)
     assert view["actions"] == ["rename", "unlock", "return", "transform"]
     assert [(h["action"], h["from_level"], h["to_level"], h["actor_email"])
             for h in view["history"]] == [
@@ -159,24 +159,24 @@ def test_the_chain_with_one_return_and_its_comment(db):
 def test_what_each_role_sees(db):
     draft = new_basket(db, name="Brouillon", lines=[(CEMETERY, 1)])
     sent = new_basket(db, name="Envoyé", lines=[(CEMETERY, 1)])
-    tx(db, handlers.submit, USER, sent["id"], NOW)
+    tx(db, baskets.submit, USER, sent["id"], NOW)
     own = new_basket(db, APPROVER, name="Le mien", lines=[(WESTERN, 1)])
-    assert [b["name"] for b in tx(db, handlers.list_mine, USER)] == ["Envoyé", "Brouillon"]
-    assert [b["name"] for b in tx(db, handlers.list_mine, APPROVER)] == ["Le mien"]
-    assert [b["name"] for b in tx(db, handlers.to_validate, APPROVER)] == ["Envoyé"]
-    assert tx(db, handlers.list_mine, USER2) == []
+    assert [b["name"] for b in tx(db, baskets.list_mine, USER)] == ["Envoyé", "Brouillon"]
+    assert [b["name"] for b in tx(db, baskets.list_mine, APPROVER)] == ["Le mien"]
+    assert [b["name"] for b in tx(db, baskets.to_validate, APPROVER)] == ["Envoyé"]
+    assert tx(db, baskets.list_mine, USER2) == []
     for account in (APPROVER, COLLECTIVITY, USER2):
         with pytest.raises(DomainError) as exc:
-            tx(db, handlers.get, account, draft["id"], NOW)          # a draft is its owner's
+            tx(db, baskets.get, account, draft["id"], NOW)          # a draft is its owner's
         assert exc.value.code == "not_found"
     with pytest.raises(DomainError) as exc:
-        tx(db, handlers.to_validate, USER)
+        tx(db, baskets.to_validate, USER)
     assert exc.value.code == "forbidden"
-    assert [(m["key"], m["label"], m["count"]) for m in tx(db, handlers.menus, APPROVER)] == [
+    assert [(m["key"], m["label"], m["count"]) for m in tx(db, baskets.menus, APPROVER)] == [
         ("my_baskets", "Mon panier", 1), ("to_validate", "Paniers à valider", 1),
         ("sent_or_validated", "Paniers envoyés/validés par la collectivité", 0)]
-    assert [m["key"] for m in tx(db, handlers.menus, USER)] == ["my_baskets"]
-    assert [m["label"] for m in tx(db, handlers.menus, COLLECTIVITY)] == [
+    assert [m["key"] for m in tx(db, baskets.menus, USER)] == ["my_baskets"]
+    assert [m["label"] for m in tx(db, baskets.menus, COLLECTIVITY)] == [
         "Mon panier", "Paniers à valider", "Paniers validés"]
     assert own["owner_role"] == "approbateur"
 
@@ -184,54 +184,54 @@ def test_what_each_role_sees(db):
 def test_another_collectivity_can_neither_see_nor_act(db):
     basket = new_basket(db, COLLECTIVITY, lines=[(CEMETERY, 1)])
     bid = basket["id"]
-    calls = [(handlers.get, (NOW,)), (handlers.rename, ("Volé", NOW)), (handlers.delete, ()),
-             (handlers.add_line, (WESTERN, 1, NOW)),
-             (handlers.set_quantity, (CEMETERY["ean"], 2, NOW)),
-             (handlers.remove_line, (CEMETERY["ean"], NOW)), (handlers.submit, (NOW,)),
-             (handlers.unlock, (NOW,)), (handlers.return_, ("", NOW)),
-             (handlers.pricing_targets, ())]
+    calls = [(baskets.get, (NOW,)), (baskets.rename, ("Volé", NOW)), (baskets.delete, ()),
+             (baskets.add_line, (WESTERN, 1, NOW)),
+             (baskets.set_quantity, (CEMETERY["ean"], 2, NOW)),
+             (baskets.remove_line, (CEMETERY["ean"], NOW)), (baskets.submit, (NOW,)),
+             (baskets.unlock, (NOW,)), (baskets.return_, ("", NOW)),
+             (baskets.pricing_targets, ())]
     for fn, args in calls:
         with pytest.raises(DomainError) as exc:
             tx(db, fn, OTHER, bid, *args)
         assert exc.value.code == "not_found", fn.__name__
-    assert tx(db, handlers.list_mine, OTHER) == []
-    assert tx(db, handlers.to_validate, OTHER) == [] and tx(db, handlers.validated, OTHER) == []
-    assert tx(db, handlers.get, COLLECTIVITY, bid, NOW)["name"] == "Mon panier"
+    assert tx(db, baskets.list_mine, OTHER) == []
+    assert tx(db, baskets.to_validate, OTHER) == [] and tx(db, baskets.validated, OTHER) == []
+    assert tx(db, baskets.get, COLLECTIVITY, bid, NOW)["name"] == "Mon panier"
     with pytest.raises(DomainError) as exc:
-        tx(db, handlers.get, COLLECTIVITY, "../1", NOW)
+        tx(db, baskets.get, COLLECTIVITY, "../1", NOW)
     assert exc.value.code == "not_found"
 
 
 def test_an_account_with_several_clients_chooses_the_one_it_buys_for(db):
     with pytest.raises(DomainError) as exc:
-        handlers.client_of(BOTH, None)
+        baskets.client_of(BOTH, None)
     assert "client_number" in exc.value.details
-    assert handlers.client_of(BOTH, "21") == "21" and handlers.client_of(USER, None) == "16"
+    assert baskets.client_of(BOTH, "21") == "21" and baskets.client_of(USER, None) == "16"
     basket = new_basket(db, BOTH, PROUVE, lines=[(WESTERN, 1)])
     assert (basket["client_number"], basket["client_name"]) == ("21", "COLLEGE VICTOR PROUVE")
     assert basket["client"]["addresses"][1]["label"] == "Intendance"
     # the basket is the client's: the other client's accounts do not see it
     with pytest.raises(DomainError):
-        tx(db, handlers.get, COLLECTIVITY, basket["id"], NOW)
-    assert [b["client_number"] for b in tx(db, handlers.list_mine, BOTH)] == ["21"]
+        tx(db, baskets.get, COLLECTIVITY, basket["id"], NOW)
+    assert [b["client_number"] for b in tx(db, baskets.list_mine, BOTH)] == ["21"]
 
 
 def test_rename_and_delete(db):
     basket = new_basket(db, lines=[(CEMETERY, 1)])
     bid = basket["id"]
-    assert tx(db, handlers.rename, USER, bid, "  Sélection   CM2 ", NOW)["name"] == \
+    assert tx(db, baskets.rename, USER, bid, "  Sélection   CM2 ", NOW)["name"] == \
         "Sélection CM2"
     with pytest.raises(DomainError) as exc:
-        tx(db, handlers.rename, USER, bid, "x" * 101, NOW)
+        tx(db, baskets.rename, USER, bid, "x" * 101, NOW)
     assert exc.value.code == "invalid"
-    tx(db, handlers.submit, USER, bid, NOW)
+    tx(db, baskets.submit, USER, bid, NOW)
     with pytest.raises(DomainError) as exc:
-        tx(db, handlers.delete, USER, bid)
+        tx(db, baskets.delete, USER, bid)
     assert exc.value.code == "conflict"
-    tx(db, handlers.return_, APPROVER, bid, "", NOW)
-    assert tx(db, handlers.delete, USER, bid) == {"deleted": bid}
+    tx(db, baskets.return_, APPROVER, bid, "", NOW)
+    assert tx(db, baskets.delete, USER, bid) == {"deleted": bid}
     with pytest.raises(DomainError) as exc:
-        tx(db, handlers.get, USER, bid, NOW)
+        tx(db, baskets.get, USER, bid, NOW)
     assert exc.value.code == "not_found"
 
 

@@ -7,16 +7,29 @@ the public total less the line's TTC; its HT is TTC / (1 + VAT) rounded half-up 
 its VAT is TTC − HT. Totals are sums of the rounded lines, so Sous-total HT + Total TVA = Total
 TTC exactly and every line is unit price × quantity to the cent."""
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-CENT = Decimal("0.01")
+from services.common import loi_lang
+from services.common.errors import invalid
+from services.common.money import money
+
 VAT_RATES = {"2.1": Decimal("2.1"), "5.5": Decimal("5.5"), "20": Decimal("20")}
 BOOK_VAT = "5.5"
-LANG_CAP = Decimal("9")  # Loi Lang: at most 9 % off a book for a collectivity
 
 
-def cents(value) -> Decimal:
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+def public_price(price_ttc) -> Decimal | None:
+    """An article's public unit price TTC to the cent, or None when it has none (the bridge
+    gives an empty price for an article Librisoft does not price)."""
+    return None if price_ttc in (None, "") else money(price_ttc)
+
+
+def check_public_price(price_ttc) -> Decimal:
+    """An article without a public price (or priced at zero) cannot be ordered: the
+    collectivity's price is a discount off the public one."""
+    price = public_price(price_ttc)
+    if price is None or price <= 0:
+        raise invalid("Cet article n'a pas de prix public : il ne peut pas être commandé.")
+    return price
 
 
 def vat_key(rate) -> str:
@@ -46,8 +59,8 @@ def discount_for(discounts: Discounts, vat_rate, school_book: bool) -> tuple[Dec
     if school_book:
         return discounts.school, False
     rate = {"2.1": discounts.vat_2_1, "5.5": discounts.vat_5_5, "20": discounts.vat_20}[key]
-    if key == BOOK_VAT and rate > LANG_CAP:
-        return LANG_CAP, True
+    if key == BOOK_VAT:
+        return loi_lang.capped(rate)
     return rate, False
 
 
@@ -63,13 +76,13 @@ class Line:
 
     @property
     def public_total_ttc(self) -> Decimal:
-        return cents(self.public_price_ttc * self.quantity)
+        return money(self.public_price_ttc * self.quantity)
 
     @property
     def unit_price_ttc(self) -> Decimal:
         """The collectivity's unit price TTC, rounded to the cent first: the line is this
         price × quantity, exactly."""
-        return cents(self.public_price_ttc * (100 - self.discount_percent) / 100)
+        return money(self.public_price_ttc * (100 - self.discount_percent) / 100)
 
     @property
     def total_ttc(self) -> Decimal:
@@ -83,11 +96,11 @@ class Line:
 
     @property
     def public_price_ht(self) -> Decimal:
-        return cents(self.public_price_ttc / (1 + VAT_RATES[self.vat_rate] / 100))
+        return money(self.public_price_ttc / (1 + VAT_RATES[self.vat_rate] / 100))
 
     @property
     def total_ht(self) -> Decimal:
-        return cents(self.total_ttc / (1 + VAT_RATES[self.vat_rate] / 100))
+        return money(self.total_ttc / (1 + VAT_RATES[self.vat_rate] / 100))
 
     @property
     def vat_amount(self) -> Decimal:
@@ -117,17 +130,3 @@ def totals(lines) -> Totals:
     discount = sum((x.discount_amount for x in lines), Decimal("0.00"))
     assert ht + vat == ttc
     return Totals(discount, ht, vat, ttc, ttc)
-
-
-def line_view(x: Line) -> dict:
-    return {"ean": x.ean, "title": x.title, "quantity": x.quantity, "vat_rate": x.vat_rate,
-            "public_price_ttc": str(x.public_price_ttc), "public_price_ht": str(x.public_price_ht),
-            "unit_price_ttc": str(x.unit_price_ttc),
-            "discount_percent": str(cents(x.discount_percent)),
-            "discount_amount": str(x.discount_amount), "total_ttc": str(x.total_ttc),
-            "total_ht": str(x.total_ht), "vat_amount": str(x.vat_amount),
-            "lang_law_capped": x.capped}
-
-
-def totals_view(t: Totals) -> dict:
-    return {k: str(v) for k, v in t.__dict__.items()}

@@ -2,8 +2,9 @@
 basket, allowed or refused with the right kind of refusal; the return path; the field checks."""
 import pytest
 
-from services.baskets import domain
-from services.baskets.domain import Actor, BasketState
+from services.baskets.domain import chain as domain
+from services.baskets.domain import tabs
+from services.baskets.domain.chain import Actor, BasketState
 from services.common.errors import DomainError
 
 U = Actor(1, "utilisateur", frozenset({"16"}))          # the basket's owner
@@ -146,10 +147,10 @@ def test_who_sees_what():
 
 
 def test_the_top_bar_of_each_role():
-    assert domain.menus("utilisateur") == ("my_baskets",)
-    assert domain.menus("approbateur") == ("my_baskets", "to_validate", "sent_or_validated")
-    assert domain.menus("collectivite") == ("my_baskets", "to_validate", "validated")
-    assert [domain.MENU_LABELS[k] for k in domain.menus("approbateur")] == [
+    assert tabs.menus("utilisateur") == ("my_baskets",)
+    assert tabs.menus("approbateur") == ("my_baskets", "to_validate", "sent_or_validated")
+    assert tabs.menus("collectivite") == ("my_baskets", "to_validate", "validated")
+    assert [tabs.MENU_LABELS[k] for k in tabs.menus("approbateur")] == [
         "Mon panier", "Paniers à valider", "Paniers envoyés/validés par la collectivité"]
 
 
@@ -203,3 +204,25 @@ def test_unknown_actions_and_admins():
                                             ("1e3", None)])
 def test_basket_and_document_numbers_from_callers(value, expected):
     assert domain.row_id(value) == expected
+
+
+def test_a_transformed_basket_is_frozen_and_the_client_is_chosen_or_the_only_one():
+    assert domain.frozen(domain.TRANSFORMED) and not domain.frozen(domain.AT_COLLECTIVITY)
+    assert domain.client_number(["16"], None) == "16"
+    assert domain.client_number(["16", "21"], " 21 ") == "21"
+    with pytest.raises(DomainError) as exc:
+        domain.client_number(["16", "21"], "")
+    assert exc.value.details == {"client_number": ["Choisissez un client."]}
+
+
+@pytest.mark.parametrize("active,role,bookshop,ok", [
+    (True, "utilisateur", False, True), (True, "admin", True, True),
+    (True, "admin", False, False), (True, "collectivite", True, False),
+    (False, "utilisateur", False, False), (False, "admin", True, False)])
+def test_each_call_rechecks_its_account(active, role, bookshop, ok):
+    if ok:
+        domain.check_account(active, role, bookshop)
+    else:
+        with pytest.raises(DomainError) as exc:
+            domain.check_account(active, role, bookshop)
+        assert exc.value.code == "forbidden"

@@ -45,15 +45,6 @@ RENAME, DELETE, EDIT, SUBMIT, UNLOCK, LOCK, RETURN, TRANSFORM = (
     "rename", "delete", "edit", "submit", "unlock", "lock", "return", "transform")
 ACTIONS = (RENAME, DELETE, EDIT, SUBMIT, UNLOCK, LOCK, RETURN, TRANSFORM)
 
-# the top bar (reference 001, "Affichage des paniers")
-MENU_LABELS = {"my_baskets": "Mon panier", "to_validate": "Paniers à valider",
-               "sent_or_validated": "Paniers envoyés/validés par la collectivité",
-               "validated": "Paniers validés"}
-MENUS = {UTILISATEUR: ("my_baskets",),
-         APPROBATEUR: ("my_baskets", "to_validate", "sent_or_validated"),
-         COLLECTIVITE: ("my_baskets", "to_validate", "validated")}
-
-
 @dataclass(frozen=True)
 class Actor:
     id: int
@@ -74,13 +65,16 @@ class BasketState:
     lines: int = 0
 
 
+def check_account(active: bool, role: str, bookshop: bool):
+    """Every call re-checks its account: a deactivated one does nothing; the bookshop's methods
+    are the admin's only, and the collectivity's are not the admin's."""
+    if not active or (role == ADMIN) != bookshop:
+        raise forbidden()
+
+
 def check_collectivity_actor(actor: Actor):
     if actor.role not in ROLES:
         raise forbidden("Les paniers sont réservés aux comptes collectivité.")
-
-
-def menus(role: str) -> tuple:
-    return MENUS.get(role, ())
 
 
 # ---- who sees and who holds -----------------------------------------------------------------
@@ -114,6 +108,21 @@ def holds(actor: Actor, b: BasketState) -> bool:
     if b.level == AT_COLLECTIVITY:
         return actor.role == COLLECTIVITE
     return False
+
+
+def frozen(level: int) -> bool:
+    """A transformed basket is frozen: it is no longer re-priced (its lines are the document's)."""
+    return level == TRANSFORMED
+
+
+def client_number(numbers, chosen) -> str:
+    """The client an account buys for: the one it chose, or its only one."""
+    if chosen not in (None, ""):
+        return str(chosen).strip()[:40]
+    if len(numbers) == 1:
+        return numbers[0]
+    raise invalid("Choisissez le client collectivité pour lequel vous achetez.",
+                  {"client_number": ["Choisissez un client."]})
 
 
 def submit_target(b: BasketState) -> int | None:

@@ -1,20 +1,22 @@
-"""Baskets use cases. Each takes a session (the unit of work, committed by the caller), the
-acting account as accounts.get_account gives it, what the caller fetched from other services
-(the client, the articles) and `now`; RPC and tests call them alike.
+"""The baskets' use cases: the baskets, their lines, the approval chain, the prices. Each takes
+a session (the unit of work, committed by the caller), the acting account as
+accounts.get_account gives it, what the caller fetched from other services (the client, the
+articles) and `now`; RPC and tests call them alike.
 
 A basket the account may not see is "introuvable" (its existence is not disclosed)."""
 from sqlalchemy import select
 
-from services.common.errors import forbidden, invalid, not_found
+from services.common.errors import not_found
 from services.common.guards import transition
+from services.common.money import money
 
-from . import domain, pricing
-from .models import Basket, BasketEvent, BasketLine
-from .views import basket_summary, basket_view, price_view, state_of
+from ..domain import chain, prices, tabs
+from ..models import Basket, BasketEvent, BasketLine
+from ..presenters.baskets import basket_summary, basket_view, price_view, state_of
 
 
-def actor_of(account: dict) -> domain.Actor:
-    return domain.Actor(account["id"], account["role"],
+def actor_of(account: dict) -> chain.Actor:
+    return chain.Actor(account["id"], account["role"],
                         frozenset(str(c["number"]) for c in account.get("clients") or ()),
                         account.get("email", ""))
 
@@ -22,9 +24,9 @@ def actor_of(account: dict) -> domain.Actor:
 def visible_basket(session, actor, basket_id, lock=False) -> Basket:
     """The basket if `actor` may see it. `lock` takes its row lock (PostgreSQL) so that two
     changes of one basket run one after the other."""
-    basket_id = domain.row_id(basket_id)
+    basket_id = chain.row_id(basket_id)
     basket = session.get(Basket, basket_id, with_for_update=lock or None) if basket_id else None
-    if basket is None or not domain.can_see(actor, state_of(basket)):
+    if basket is None or not chain.can_see(actor, state_of(basket)):
         raise not_found("Panier introuvable.")
     return basket
 
@@ -40,14 +42,14 @@ def refresh(basket: Basket, client=None, articles=None, now=None):
     """Re-price an open basket: the client's current discounts, each article's current price.
     `articles` maps EAN -> the bridge's article, or None when it is no longer in the catalogue
     (the line keeps its last known price). A transformed basket stays frozen."""
-    if basket.level == domain.TRANSFORMED:
+    if chain.frozen(basket.level):
         return
     if client is not None:
         basket.discounts = dict(client["discounts"])
         basket.client_name = client.get("name") or basket.client_name
     for line in basket.lines:
         article = (articles or {}).get(line.ean)
-        if article and article.get("price_ttc") not in (None, ""):
+        if article and prices.public_price(article.get("price_ttc")) is not None:
             _snapshot(line, article, now)
 
 
@@ -55,34 +57,29 @@ def _snapshot(line: BasketLine, article: dict, now):
     line.title = (article.get("title") or line.title or "")[:300]
     line.author = (article.get("author") or "")[:300]
     line.publisher = (article.get("publisher") or "")[:300]
-    line.price_ttc = pricing.cents(article["price_ttc"])
-    line.vat_rate = pricing.vat_key(article["vat_rate"])
+    line.price_ttc = money(article["price_ttc"])
+    line.vat_rate = prices.vat_key(article["vat_rate"])
     line.school_book = bool(article.get("school_book"))
     line.priced_at = now
 
 
 def client_of(account: dict, client_number) -> str:
-    """The client the account buys for: the one it chose, or its only one."""
-    numbers = [str(c["number"]) for c in account.get("clients") or ()]
-    if client_number not in (None, ""):
-        return str(client_number).strip()[:40]
-    if len(numbers) == 1:
-        return numbers[0]
-    raise invalid("Choisissez le client collectivité pour lequel vous achetez.",
-                  {"client_number": ["Choisissez un client."]})
+    """The client the account buys for (domain.chain.client_number)."""
+    return chain.client_number([str(c["number"]) for c in account.get("clients") or ()],
+                               client_number)
 
 
 # ---- baskets --------------------------------------------------------------------------------
 def create(session, account, client: dict, name, now) -> dict:
     actor = actor_of(account)
-    domain.check_collectivity_actor(actor)
-    basket = Basket(name=domain.check_name(name), client_number=client["number"],
+    chain.check_collectivity_actor(actor)
+    basket = Basket(name=chain.check_name(name), client_number=client["number"],
                     client_name=client["name"], owner_id=actor.id, owner_email=actor.email,
-                    owner_role=actor.role, level=domain.DRAFT, path=[domain.DRAFT],
+                    owner_role=actor.role, level=chain.DRAFT, path=[chain.DRAFT],
                     locked=False, discounts=dict(client["discounts"]), created_at=now,
                     updated_at=now)
     session.add(basket)
-    log_event(basket, actor, "created", domain.DRAFT, domain.DRAFT, now)
+    log_event(basket, actor, "created", chain.DRAFT, chain.DRAFT, now)
     session.flush()
     return basket_view(basket, actor, client)
 
@@ -91,7 +88,7 @@ def pricing_targets(session, account, basket_id) -> dict:
     """What the caller must fetch to re-price a basket: its client and its articles."""
     basket = visible_basket(session, actor_of(account), basket_id)
     return {"client_number": basket.client_number, "eans": [x.ean for x in basket.lines],
-            "frozen": basket.level == domain.TRANSFORMED}
+            "frozen": chain.frozen(basket.level)}
 
 
 def get(session, account, basket_id, now, client=None, articles=None) -> dict:
@@ -107,7 +104,7 @@ def list_mine(session, account, include_transformed=False) -> list:
     q = select(Basket).where(Basket.owner_id == actor.id,
                              Basket.client_number.in_(sorted(actor.client_numbers)))
     if not include_transformed:
-        q = q.where(Basket.level != domain.TRANSFORMED)
+        q = q.where(Basket.level != chain.TRANSFORMED)
     return [basket_summary(b) for b in session.scalars(q.order_by(Basket.updated_at.desc(),
                                                                   Basket.id.desc()))]
 
@@ -115,21 +112,14 @@ def list_mine(session, account, include_transformed=False) -> list:
 def to_validate(session, account) -> list:
     """"Paniers à valider": at the Approbateur's level, or at the Collectivité's."""
     actor = actor_of(account)
-    if actor.role not in (domain.APPROBATEUR, domain.COLLECTIVITE):
-        raise forbidden("Seuls l'approbateur et la collectivité valident des paniers.")
-    level = domain.ROLE_LEVEL[actor.role]
-    return _of_clients(session, actor, [level])
+    return _of_clients(session, actor, tabs.to_validate_levels(actor.role))
 
 
 def validated(session, account) -> list:
-    """An Approbateur's "Paniers envoyés/validés par la collectivité" (at the Collectivité or
-    transformed); a Collectivité's "Paniers validés" (transformed)."""
+    """An Approbateur's "Paniers envoyés/validés par la collectivité", a Collectivité's
+    "Paniers validés" (domain.tabs.validated_levels)."""
     actor = actor_of(account)
-    if actor.role == domain.APPROBATEUR:
-        return _of_clients(session, actor, [domain.AT_COLLECTIVITY, domain.TRANSFORMED])
-    if actor.role == domain.COLLECTIVITE:
-        return _of_clients(session, actor, [domain.TRANSFORMED])
-    raise forbidden("Seuls l'approbateur et la collectivité voient les paniers validés.")
+    return _of_clients(session, actor, tabs.validated_levels(actor.role))
 
 
 def _of_clients(session, actor, levels) -> list:
@@ -137,7 +127,7 @@ def _of_clients(session, actor, levels) -> list:
                              Basket.level.in_(levels)) \
         .order_by(Basket.updated_at.desc(), Basket.id.desc())
     return [basket_summary(b) for b in session.scalars(q)
-            if domain.can_see(actor, state_of(b))]
+            if chain.can_see(actor, state_of(b))]
 
 
 def menus(session, account) -> list:
@@ -147,15 +137,15 @@ def menus(session, account) -> list:
               "to_validate": lambda: len(to_validate(session, account)),
               "sent_or_validated": lambda: len(validated(session, account)),
               "validated": lambda: len(validated(session, account))}
-    return [{"key": key, "label": domain.MENU_LABELS[key], "count": counts[key]()}
-            for key in domain.menus(actor.role)]
+    return [{"key": key, "label": tabs.MENU_LABELS[key], "count": counts[key]()}
+            for key in tabs.menus(actor.role)]
 
 
 def rename(session, account, basket_id, name, now) -> dict:
     actor = actor_of(account)
     basket = visible_basket(session, actor, basket_id, lock=True)
-    domain.check(actor, state_of(basket), domain.RENAME)
-    new = domain.check_name(name)
+    chain.check(actor, state_of(basket), chain.RENAME)
+    new = chain.check_name(name)
     if new != basket.name:
         log_event(basket, actor, "renamed", basket.level, basket.level, now,
                   f"« {basket.name} » → « {new} »")
@@ -166,7 +156,7 @@ def rename(session, account, basket_id, name, now) -> dict:
 def delete(session, account, basket_id) -> dict:
     actor = actor_of(account)
     basket = visible_basket(session, actor, basket_id, lock=True)
-    domain.check(actor, state_of(basket), domain.DELETE)
+    chain.check(actor, state_of(basket), chain.DELETE)
     session.delete(basket)
     return {"deleted": basket.id}
 
@@ -183,17 +173,16 @@ def add_line(session, account, basket_id, article: dict, quantity, now, client=N
     """Adds the article, or adds to its quantity if it is already in the basket."""
     actor = actor_of(account)
     basket = visible_basket(session, actor, basket_id, lock=True)
-    domain.check(actor, state_of(basket), domain.EDIT)
-    quantity = domain.check_quantity(quantity)
-    if article.get("price_ttc") in (None, "") or pricing.cents(article["price_ttc"]) <= 0:
-        raise invalid("Cet article n'a pas de prix public : il ne peut pas être commandé.")
+    chain.check(actor, state_of(basket), chain.EDIT)
+    quantity = chain.check_quantity(quantity)
+    prices.check_public_price(article.get("price_ttc"))
     refresh(basket, client, None, now)
     existing = [x for x in basket.lines if x.ean == article["ean"]]
     if existing:
         line = existing[0]
-        line.quantity = domain.check_quantity(line.quantity + quantity)
+        line.quantity = chain.check_quantity(line.quantity + quantity)
     else:
-        domain.check_can_add_line(len(basket.lines))
+        chain.check_can_add_line(len(basket.lines))
         line = BasketLine(ean=article["ean"], quantity=quantity, added_at=now, title="")
         basket.lines.append(line)
     _snapshot(line, article, now)
@@ -205,9 +194,9 @@ def add_line(session, account, basket_id, article: dict, quantity, now, client=N
 def set_quantity(session, account, basket_id, ean, quantity, now, client=None) -> dict:
     actor = actor_of(account)
     basket = visible_basket(session, actor, basket_id, lock=True)
-    domain.check(actor, state_of(basket), domain.EDIT)
+    chain.check(actor, state_of(basket), chain.EDIT)
     line = _line(basket, ean)
-    line.quantity = domain.check_quantity(quantity)
+    line.quantity = chain.check_quantity(quantity)
     refresh(basket, client, None, now)
     basket.updated_at = now
     return basket_view(basket, actor, client)
@@ -216,7 +205,7 @@ def set_quantity(session, account, basket_id, ean, quantity, now, client=None) -
 def remove_line(session, account, basket_id, ean, now, client=None) -> dict:
     actor = actor_of(account)
     basket = visible_basket(session, actor, basket_id, lock=True)
-    domain.check(actor, state_of(basket), domain.EDIT)
+    chain.check(actor, state_of(basket), chain.EDIT)
     basket.lines.remove(_line(basket, ean))
     refresh(basket, client, None, now)
     basket.updated_at = now
@@ -225,7 +214,7 @@ def remove_line(session, account, basket_id, ean, now, client=None) -> dict:
 
 
 # ---- the approval chain ---------------------------------------------------------------------
-def move_basket(session, basket, move: domain.Move):
+def move_basket(session, basket, move: chain.Move):
     """The guarded move: from the level and lock state the rule decided on, or conflict (the
     row is locked already on PostgreSQL; this holds on SQLite too)."""
     transition(session, Basket, basket.id, [move.from_level],
@@ -247,29 +236,29 @@ def _move(session, account, basket_id, now, rule, *args) -> dict:
 
 def submit(session, account, basket_id, now) -> dict:
     """"Envoyer ce panier à l'approbateur" / "Transmettre ce panier à la collectivité"."""
-    return _move(session, account, basket_id, now, domain.submit)
+    return _move(session, account, basket_id, now, chain.submit)
 
 
 def unlock(session, account, basket_id, now) -> dict:
-    return _move(session, account, basket_id, now, domain.unlock)
+    return _move(session, account, basket_id, now, chain.unlock)
 
 
 def lock(session, account, basket_id, now) -> dict:
-    return _move(session, account, basket_id, now, domain.lock)
+    return _move(session, account, basket_id, now, chain.lock)
 
 
 def return_(session, account, basket_id, comment, now) -> dict:
     """"Retourner ce panier au rôle précédent", with a comment the sender sees."""
-    return _move(session, account, basket_id, now, domain.return_, comment)
+    return _move(session, account, basket_id, now, chain.return_, comment)
 
 
 # ---- prices ---------------------------------------------------------------------------------
 def article_price(account, client: dict, article: dict) -> dict:
     """The public price and the collectivity's own for one article (no session: nothing is
     stored)."""
-    domain.check_collectivity_actor(actor_of(account))
-    x = pricing.line(article["ean"], article.get("title") or "", 1, article["price_ttc"],
+    chain.check_collectivity_actor(actor_of(account))
+    x = prices.line(article["ean"], article.get("title") or "", 1, article["price_ttc"],
                      article["vat_rate"], bool(article.get("school_book")),
-                     pricing.Discounts.of(client["discounts"]))
+                     prices.Discounts.of(client["discounts"]))
     return dict(price_view(article, x), client_number=client["number"],
                 client_name=client["name"], lang_law_warning=bool(client.get("lang_law_warning")))

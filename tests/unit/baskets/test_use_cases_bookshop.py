@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.baskets import bookshop, handlers, placing
+from services.baskets.use_cases import baskets, bookshop, placing
 from services.common.contracts.events import make_envelope
 from services.common.errors import DomainError
 
@@ -15,9 +15,9 @@ from .conftest import (ADMIN, CEMETERY, COLLECTIVITY, FERRY, NOW, OTHER, PROUVE,
 
 def place(db, events, kind, reference, account=COLLECTIVITY, client=FERRY, lines=((CEMETERY,
                                                                                   1),), at=NOW):
-    basket = tx(db, handlers.create, account, client, "Mon Panier", at)
+    basket = tx(db, baskets.create, account, client, "Mon Panier", at)
     for article, quantity in lines:
-        tx(db, handlers.add_line, account, basket["id"], article, quantity, at, client)
+        tx(db, baskets.add_line, account, basket["id"], article, quantity, at, client)
     return tx(db, placing.transform, account, basket["id"], kind, reference, "", client, {}, at,
               events, URL)
 

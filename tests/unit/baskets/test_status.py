@@ -1,18 +1,19 @@
 """Quote and order rules (reference 001, "Gérer les devis / les commandes collectivité"):
 labels, Librisoft's pickup, the bookshop's actions on an order in every status, the filters."""
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from services.baskets import documents as rules
-from services.baskets.documents import OrderState
+from services.baskets.domain import filters, tabs
+from services.baskets.domain import status as rules
+from services.baskets.domain.status import OrderState
 from services.common.errors import DomainError
 
 
 def test_labels_of_the_reference():
     assert rules.status_label("quote", "pending") == "Devis en attente de traitement"
     assert rules.status_label("quote", "picked_up") == "Devis récupéré par le libraire"
-    assert [rules.ORDER_LABELS[t] for t in rules.ORDER_TABS] == [
+    assert [rules.ORDER_LABELS[t] for t in tabs.ORDER_TABS] == [
         "En attente de traitement", "En cours de traitement", "Clôturée", "Annulée"]
     assert rules.PAYMENT_MODE == "En compte" and rules.DELIVERY_MODES == {"livraison": "Livraison"}
 
@@ -94,7 +95,7 @@ def test_the_list_button_follows_librisoft_status():
 
 
 def test_filters():
-    f = rules.check_filters({"eans": "9782330150136, 9791097284657 9782330150136",
+    f = filters.check_filters({"eans": "9782330150136, 9791097284657 9782330150136",
                              "date_from": "2021-06-01", "date_to": "2021-06-30",
                              "delivery_mode": "livraison", "number": " CC-1042 ",
                              "client_delivered": "16", "page": "2", "per_page": "1000"})
@@ -102,12 +103,12 @@ def test_filters():
     assert (f.date_from, f.date_to, f.number, f.page, f.per_page) == (
         date(2021, 6, 1), date(2021, 6, 30), "CC-1042", 2, 200)
     assert f.as_dict()["date_from"] == "2021-06-01"
-    assert rules.check_filters(None) == rules.OrderFilters()
+    assert filters.check_filters(None) == filters.OrderFilters()
     for bad, key in (({"date_from": "17/06/2021"}, "date_from"),
                      ({"date_from": "2021-06-30", "date_to": "2021-06-01"}, "date_to"),
                      ({"delivery_mode": "retrait"}, "delivery_mode")):
         with pytest.raises(DomainError) as exc:
-            rules.check_filters(bad)
+            filters.check_filters(bad)
         assert key in exc.value.details
 
 
@@ -115,3 +116,83 @@ def test_messages():
     assert rules.check_message("  Le titre est épuisé. ") == "Le titre est épuisé."
     with pytest.raises(DomainError):
         rules.check_message(" ")
+
+
+def test_pickup_by_kind_and_in_order():
+    assert rules.after_pickup("quote", "pending") == "picked_up"
+    assert rules.after_pickup("order", "pending") == "processing"
+    assert rules.after_pickup("order", "closed") == "closed"
+    at = datetime(2021, 6, 17, 13, 0, tzinfo=timezone.utc)
+    assert rules.librisoft_status_applies(at, None)
+    assert rules.librisoft_status_applies(at, at)
+    assert not rules.librisoft_status_applies(at, at + timedelta(seconds=1))
+
+
+def test_librisoft_cancellation_steps_each_once():
+    told, done = rules.LIBRISOFT_CANCEL_TOLD, rules.LIBRISOFT_CANCEL_DONE
+    assert rules.librisoft_cancellation_steps(True, True, set()) == [told, done]
+    assert rules.librisoft_cancellation_steps(True, True, {told}) == [done]
+    assert rules.librisoft_cancellation_steps(True, False, {told}) == []
+    assert rules.librisoft_cancellation_steps(False, False, set()) == []
+
+
+def test_what_each_order_change_writes():
+    now = datetime(2021, 6, 17, 13, 0, tzinfo=timezone.utc)
+    made = rules.order_action(PROCESSING, "made_available")
+    assert (made.values(now), made.unset) == (
+        {"status": "processing", "made_available_at": now}, ("made_available_at",))
+    shipped = rules.order_action(MARKED, "shipped")
+    assert (shipped.values(now), shipped.unset) == (
+        {"status": "processing", "shipped_at": now}, ("shipped_at",))
+    closed = rules.order_action(PENDING, "closed")
+    assert (closed.values(now), closed.unset) == ({"status": "closed", "closed_at": now}, ())
+    cancelled = rules.order_action(PENDING, "cancelled", " Doublon ")
+    assert cancelled.values(now) == {"status": "cancelled", "cancelled_at": now,
+                                     "cancel_reason": "Doublon"}
+    reset = rules.order_action(CANCELLED, "reset")
+    assert (reset.values(now), reset.mails_client) == (
+        {"status": "pending", "made_available_at": None, "shipped_at": None,
+         "closed_at": None, "cancelled_at": None, "cancel_reason": ""}, False)
+
+
+def test_the_bookshop_buttons():
+    assert rules.quote_actions(False) == ["message", "archive"]
+    assert rules.quote_actions(True) == ["message"]
+    assert (rules.quote_list_action(False), rules.quote_list_action(True)) == ("archive", None)
+    assert rules.bookshop_order_actions(CLOSED) == ["reset", "message"]
+    assert rules.order_list_action(PROCESSING, "Préparation commande") == "shipped"
+    assert rules.order_list_action(CLOSED, "Préparation commande") is None
+    assert rules.order_list_action(MARKED, "Attente fournisseur(s)") is None
+
+
+@pytest.mark.parametrize("index,ok", [(0, True), ("1", True), (None, True), (2, False),
+                                      ("x", False)])
+def test_the_delivery_address_must_be_complete(index, ok):
+    addresses = [{"label": "CDI", "postal_code": "54000", "city": "NANCY"},
+                 {"line1": "2 rue des Jonquilles", "postal_code": "54000", "city": "NANCY"},
+                 {"line1": "2 rue des Jonquilles", "postal_code": "", "city": "NANCY"}]
+    if ok:
+        assert rules.check_delivery_address(addresses, index) in addresses[:2]
+    else:
+        with pytest.raises(DomainError) as exc:
+            rules.check_delivery_address(addresses, index)
+        assert exc.value.details == {"delivery_address": ["Adresse de livraison incomplète."]}
+
+
+def test_the_tabs_are_defined_once():
+    assert tabs.order_tab("closed") == "closed"
+    assert tabs.order_tab("nope") == tabs.order_tab(None) == "pending"
+    assert tabs.order_tabs({"closed": 2}) == [
+        {"key": "pending", "label": "En attente de traitement", "count": 0},
+        {"key": "processing", "label": "En cours de traitement", "count": 0},
+        {"key": "closed", "label": "Clôturée", "count": 2},
+        {"key": "cancelled", "label": "Annulée", "count": 0}]
+    assert tabs.to_validate_levels("approbateur") == [1]
+    assert tabs.to_validate_levels("collectivite") == [2]
+    assert tabs.validated_levels("approbateur") == [2, 3]
+    assert tabs.validated_levels("collectivite") == [3]
+    for role in ("utilisateur", "admin"):
+        for levels in (tabs.to_validate_levels, tabs.validated_levels):
+            with pytest.raises(DomainError) as exc:
+                levels(role)
+            assert exc.value.code == "forbidden"

@@ -1,16 +1,18 @@
 """How quote requests and orders are shown (RPC output) and what their events carry: plain
 dicts, money as strings with two decimals, times ISO 8601."""
-from . import documents as rules
-from .models import Document
-from .views import iso
+from services.common.money import money_str as money
 
-DETAIL_PATHS = {rules.QUOTE: "/mes-devis-collectivite/{number}",
-                rules.ORDER: "/mes-commandes-collectivite/{number}"}
+from ..domain import status
+from ..models import Document
+from .baskets import iso
+
+DETAIL_PATHS = {status.QUOTE: "/mes-devis-collectivite/{number}",
+                status.ORDER: "/mes-commandes-collectivite/{number}"}
 HISTORY_LABELS = {"placed": "Envoi par la collectivité", "picked_up": "Récupération par LIBRISOFT",
                   "archived": "Devis archivé", "message": "Message envoyé au client",
-                  "librisoft_cancel_told": "Annulation transmise à LIBRISOFT",
-                  "librisoft_cancel_done": "Annulation prise en compte par LIBRISOFT",
-                  **rules.ORDER_ACTION_LABELS}
+                  status.LIBRISOFT_CANCEL_TOLD: "Annulation transmise à LIBRISOFT",
+                  status.LIBRISOFT_CANCEL_DONE: "Annulation prise en compte par LIBRISOFT",
+                  **status.ORDER_ACTION_LABELS}
 LINE_FIELDS = ("ean", "title", "quantity", "vat_rate", "public_price_ttc", "unit_price_ttc",
                "discount_percent", "discount_amount", "total_ttc", "total_ht", "vat_amount")
 TOTAL_FIELDS = ("discount_total", "subtotal_ht", "vat_total", "subtotal_ttc", "total_ttc")
@@ -18,10 +20,6 @@ TOTAL_FIELDS = ("discount_total", "subtotal_ht", "vat_total", "subtotal_ttc", "t
 
 def detail_url(doc: Document, public_url: str) -> str:
     return public_url.rstrip("/") + DETAIL_PATHS[doc.kind].format(number=doc.number)
-
-
-def money(value) -> str:
-    return f"{value:.2f}"
 
 
 def line_view(x) -> dict:
@@ -46,8 +44,8 @@ def history_view(e) -> dict:
             "from_status": e.from_status, "to_status": e.to_status, "comment": e.comment}
 
 
-def order_state(doc: Document) -> rules.OrderState:
-    return rules.OrderState(doc.status, doc.picked_up_at is not None,
+def order_state(doc: Document) -> status.OrderState:
+    return status.OrderState(doc.status, doc.picked_up_at is not None,
                             doc.made_available_at is not None, doc.shipped_at is not None)
 
 
@@ -59,8 +57,8 @@ def to_emails(doc: Document) -> list:
 
 def document_summary(doc: Document) -> dict:
     return {
-        "number": doc.number, "kind": doc.kind, "kind_label": rules.KIND_LABELS[doc.kind],
-        "status": doc.status, "status_label": rules.status_label(doc.kind, doc.status),
+        "number": doc.number, "kind": doc.kind, "kind_label": status.KIND_LABELS[doc.kind],
+        "status": doc.status, "status_label": status.status_label(doc.kind, doc.status),
         "client_number": doc.client_number, "client_name": doc.client_name,
         "basket_id": doc.basket_id, "basket_name": doc.basket_name,
         "basket_creator_email": doc.basket_creator_email,
@@ -70,7 +68,7 @@ def document_summary(doc: Document) -> dict:
         "line_count": doc.line_count, "article_count": doc.article_count,
         "subtotal_ht": money(doc.subtotal_ht), "total_ttc": money(doc.total_ttc),
         "payment_mode": doc.payment_mode, "delivery_mode": doc.delivery_mode,
-        "delivery_mode_label": rules.DELIVERY_MODES.get(doc.delivery_mode, doc.delivery_mode),
+        "delivery_mode_label": status.DELIVERY_MODES.get(doc.delivery_mode, doc.delivery_mode),
         "librisoft_number": doc.librisoft_number or "",
         "librisoft_status": doc.librisoft_status or "",
         "archived": doc.archived_at is not None, "archived_at": iso(doc.archived_at),
@@ -81,8 +79,8 @@ def document_summary(doc: Document) -> dict:
 def librisoft_cancellation(doc: Document) -> dict:
     """When Librisoft was told of the order's cancellation, and when it applied it (or None)."""
     at = {e.action: iso(e.at) for e in doc.history}
-    return {"librisoft_cancel_told_at": at.get("librisoft_cancel_told"),
-            "librisoft_cancel_done_at": at.get("librisoft_cancel_done")}
+    return {"librisoft_cancel_told_at": at.get(status.LIBRISOFT_CANCEL_TOLD),
+            "librisoft_cancel_done_at": at.get(status.LIBRISOFT_CANCEL_DONE)}
 
 
 def document_view(doc: Document, public_url: str, admin=False) -> dict:
@@ -106,17 +104,17 @@ def document_view(doc: Document, public_url: str, admin=False) -> dict:
 
 
 def admin_actions(doc: Document) -> dict:
-    """What the bookshop may do now, its button labels, and the one button of the orders list."""
-    if doc.kind == rules.QUOTE:
-        actions = ["message"] + ([] if doc.archived_at else ["archive"])
-        return {"actions": actions, "action_labels": {"archive": "Archiver",
-                                                      "message": "Envoyer un message"},
-                "list_action": None if doc.archived_at else "archive"}
-    actions = rules.order_actions(order_state(doc)) + ["message"]
-    suggested = rules.list_action(doc.librisoft_status)
-    return {"actions": actions,
-            "action_labels": dict(rules.ORDER_ACTION_LABELS, message="Envoyer un message"),
-            "list_action": suggested if suggested in actions else None}
+    """What the bookshop may do now, its button labels, and the one button of the list."""
+    if doc.kind == status.QUOTE:
+        archived = doc.archived_at is not None
+        return {"actions": status.quote_actions(archived),
+                "action_labels": dict(status.QUOTE_ACTION_LABELS),
+                "list_action": status.quote_list_action(archived)}
+    state = order_state(doc)
+    return {"actions": status.bookshop_order_actions(state),
+            "action_labels": dict(status.ORDER_ACTION_LABELS,
+                                  message=status.QUOTE_ACTION_LABELS[status.MESSAGE]),
+            "list_action": status.order_list_action(state, doc.librisoft_status)}
 
 
 def admin_row(doc: Document) -> dict:
@@ -143,7 +141,7 @@ def placed_payload(doc: Document, public_url: str) -> dict:
 def status_changed_payload(doc: Document, action: str, reason: str, now, public_url) -> dict:
     """CollectivityOrderStatusChangedV1."""
     return {"number": doc.number, "client_name": doc.client_name, "to_emails": to_emails(doc),
-            "action": action, "status_label": rules.ORDER_LABELS[doc.status],
+            "action": action, "status_label": status.ORDER_LABELS[doc.status],
             "reason": reason or "", "total_ttc": money(doc.total_ttc),
             "reference": doc.reference, "delivery_label": doc.delivery_label,
             "at": now.isoformat(), "detail_url": detail_url(doc, public_url)}
@@ -151,6 +149,6 @@ def status_changed_payload(doc: Document, action: str, reason: str, now, public_
 
 def message_payload(doc: Document, message: str, public_url: str) -> dict:
     """CollectivityMessageSentV1."""
-    return {"number": doc.number, "kind": rules.EVENT_KIND[doc.kind],
+    return {"number": doc.number, "kind": status.EVENT_KIND[doc.kind],
             "to_emails": to_emails(doc), "client_name": doc.client_name, "message": message,
             "reference": doc.reference, "detail_url": detail_url(doc, public_url)}

@@ -3,20 +3,19 @@ collectivité"): the quotes, current and archived, searched by reference or numb
 the orders, filtered, in their four tabs, moved by the bookshop's actions; a message to the
 client. Each action that tells the client records its event in the same transaction."""
 from datetime import datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
 
+from services.common.clock import PARIS
 from services.common.guards import transition
 
-from . import documents as rules
-from .domain import row_id
-from .document_views import (admin_row, document_view, message_payload, order_state,
-                             status_changed_payload)
-from .models import Document, DocumentEvent, DocumentLine
+from ..domain import status, tabs
+from ..domain.chain import row_id
+from ..domain.filters import OrderFilters, check_filters, page_args
+from ..models import Document, DocumentEvent, DocumentLine
+from ..presenters.documents import (admin_row, document_view, message_payload, order_state,
+                                    status_changed_payload)
 from .placing import find
-
-PARIS = ZoneInfo("Europe/Paris")
 
 
 def _page(session, q, page, per_page):
@@ -36,12 +35,12 @@ def _event(doc, admin, action, from_status, to_status, now, comment=""):
 def list_quotes(session, archived=False, search="", page=1, per_page=50) -> dict:
     """"Devis en cours" / "Devis archivés", newest first; `search` finds a quote by its number
     or by (part of) its "Référence collectivité"."""
-    page, per_page = rules.page_args(page, per_page)
+    page, per_page = page_args(page, per_page)
     search = str(search or "").strip()[:50]
-    base = select(Document).where(Document.kind == rules.QUOTE)
+    base = select(Document).where(Document.kind == status.QUOTE)
     counts = dict(session.execute(
         select(Document.archived_at.is_not(None), func.count())
-        .where(Document.kind == rules.QUOTE).group_by(Document.archived_at.is_not(None))).all())
+        .where(Document.kind == status.QUOTE).group_by(Document.archived_at.is_not(None))).all())
     q = base.where(Document.archived_at.is_not(None) if archived
                    else Document.archived_at.is_(None))
     if search:
@@ -50,14 +49,14 @@ def list_quotes(session, archived=False, search="", page=1, per_page=50) -> dict
         q = q.where(or_(match, Document.number == number) if number else match)
     rows, total = _page(session, q.order_by(Document.number.desc()), page, per_page)
     return {"archived": bool(archived), "search": search,
-            "counts": {"current": counts.get(False, 0), "archived": counts.get(True, 0)},
+            "counts": dict(zip(tabs.QUOTE_TABS, (counts.get(False, 0), counts.get(True, 0)))),
             "quotes": [admin_row(d) for d in rows], "total": total, "page": page,
             "per_page": per_page}
 
 
 def archive_quote(session, admin, number, now, public_url) -> dict:
-    doc = _locked(session, rules.QUOTE, number)
-    rules.check_archivable(doc.archived_at is not None)
+    doc = _locked(session, status.QUOTE, number)
+    status.check_archivable(doc.archived_at is not None)
     transition(session, Document, doc.id, [None], {"archived_at": now}, column="archived_at",
                message="Ce devis vient d'être archivé.")
     _event(doc, admin, "archived", doc.status, doc.status, now)
@@ -70,8 +69,8 @@ def _start(day):
     return datetime.combine(day, time(0, 0), tzinfo=PARIS).astimezone(timezone.utc)
 
 
-def _filtered(f: rules.OrderFilters):
-    q = select(Document).where(Document.kind == rules.ORDER)
+def _filtered(f: OrderFilters):
+    q = select(Document).where(Document.kind == status.ORDER)
     if f.eans:
         q = q.where(Document.id.in_(select(DocumentLine.document_id)
                                     .where(DocumentLine.ean.in_(f.eans))))
@@ -94,17 +93,16 @@ def _filtered(f: rules.OrderFilters):
 
 def list_orders(session, tab="pending", filters=None) -> dict:
     """The filter, the four tabs with their counts (under the filter), the tab's orders."""
-    f = rules.check_filters(filters)
-    tab = tab if tab in rules.ORDER_TABS else rules.PENDING
+    f = check_filters(filters)
+    tab = tabs.order_tab(tab)
     q = _filtered(f)
     counts = _counts(session, q)
     rows, total = _page(session, q.where(Document.status == tab)
                         .order_by(Document.placed_at.desc(), Document.number.desc()),
                         f.page, f.per_page)
     return {"tab": tab,
-            "tabs": [{"key": t, "label": rules.ORDER_LABELS[t], "count": counts.get(t, 0)}
-                     for t in rules.ORDER_TABS],
-            "filters": f.as_dict(), "delivery_modes": dict(rules.DELIVERY_MODES),
+            "tabs": tabs.order_tabs(counts),
+            "filters": f.as_dict(), "delivery_modes": dict(status.DELIVERY_MODES),
             "orders": [admin_row(d) for d in rows], "total": total, "page": f.page,
             "per_page": f.per_page}
 
@@ -122,28 +120,17 @@ def _locked(session, kind, number) -> Document:
 
 
 def get_document(session, kind, number, public_url) -> dict:
-    return document_view(find(session, rules.check_kind(kind), number), public_url, admin=True)
+    return document_view(find(session, status.check_kind(kind), number), public_url, admin=True)
 
 
 def order_action(session, admin, number, action, reason, now, record, public_url) -> dict:
     """"Mettre à disposition", "Expédier", "Clôturer", "Annuler" (reason required) mail the
     client (collectivity_order_status_changed); "Réinitialiser le statut" does not."""
-    doc = _locked(session, rules.ORDER, number)
-    change = rules.order_action(order_state(doc), action, reason)
-    values, marks = {"status": change.to_status}, ()
-    if change.action == rules.MADE_AVAILABLE:
-        values["made_available_at"], marks = now, (Document.made_available_at.is_(None),)
-    elif change.action == rules.SHIPPED:
-        values["shipped_at"], marks = now, (Document.shipped_at.is_(None),)
-    elif change.action == rules.CLOSED:
-        values["closed_at"] = now
-    elif change.action == rules.CANCELLED:
-        values.update(cancelled_at=now, cancel_reason=change.reason)
-    else:  # reset
-        values.update(made_available_at=None, shipped_at=None, closed_at=None,
-                      cancelled_at=None, cancel_reason="")
+    doc = _locked(session, status.ORDER, number)
+    change = status.order_action(order_state(doc), action, reason)
     # guarded: from the status (and marks) decided on, or conflict: one change, one mail
-    transition(session, Document, doc.id, [change.from_status], values, where=marks,
+    transition(session, Document, doc.id, [change.from_status], change.values(now),
+               where=tuple(getattr(Document, mark).is_(None) for mark in change.unset),
                message="Cette commande vient d'être modifiée par une autre action : rechargez "
                        "la page pour voir son état actuel.")
     _event(doc, admin, change.action, change.from_status, change.to_status, now, change.reason)
@@ -154,8 +141,8 @@ def order_action(session, admin, number, action, reason, now, record, public_url
 
 
 def send_message(session, admin, kind, number, message, now, record, public_url) -> dict:
-    doc = find(session, rules.check_kind(kind), number)
-    message = rules.check_message(message)
+    doc = find(session, status.check_kind(kind), number)
+    message = status.check_message(message)
     _event(doc, admin, "message", doc.status, doc.status, now, message)
     record(session, "collectivity_message_sent", message_payload(doc, message, public_url))
     return document_view(doc, public_url, admin=True)

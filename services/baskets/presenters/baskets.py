@@ -1,39 +1,35 @@
-"""How baskets are shown (RPC output): plain dicts, money as strings with two decimals, times
-ISO 8601. Prices come from `pricing` only."""
-from datetime import timezone
+"""How baskets and prices are shown (RPC output): plain dicts, money as strings with two
+decimals, times ISO 8601. Prices come from `domain.prices` only."""
+from ..domain import chain, prices
+from ..models import Basket, BasketLine, aware
 
-from . import domain, pricing
-from .models import Basket, BasketLine
-
-STATES = {domain.DRAFT: "draft", domain.AT_APPROVER: "at_approver",
-          domain.AT_COLLECTIVITY: "at_collectivity", domain.TRANSFORMED: "transformed"}
-ROLE_LABELS = {domain.UTILISATEUR: "Utilisateur", domain.APPROBATEUR: "Approbateur",
-               domain.COLLECTIVITE: "Collectivité"}
+STATES = {chain.DRAFT: "draft", chain.AT_APPROVER: "at_approver",
+          chain.AT_COLLECTIVITY: "at_collectivity", chain.TRANSFORMED: "transformed"}
+ROLE_LABELS = {chain.UTILISATEUR: "Utilisateur", chain.APPROBATEUR: "Approbateur",
+               chain.COLLECTIVITE: "Collectivité"}
 ACTION_LABELS = {"created": "Création du panier", "renamed": "Panier renommé",
-                 domain.SUBMIT: "Panier envoyé", domain.UNLOCK: "Panier déverrouillé",
-                 domain.LOCK: "Panier verrouillé", domain.RETURN: "Panier retourné au rôle "
-                 "précédent", domain.TRANSFORM: "Panier transformé"}
+                 chain.SUBMIT: "Panier envoyé", chain.UNLOCK: "Panier déverrouillé",
+                 chain.LOCK: "Panier verrouillé", chain.RETURN: "Panier retourné au rôle "
+                 "précédent", chain.TRANSFORM: "Panier transformé"}
 KIND_LABELS = {"quote": "demande de devis", "order": "commande"}
 
 
 def iso(value):
     """ISO 8601 with its offset (SQLite gives naive datetimes back; every time stored is UTC)."""
-    if value is None:
-        return None
-    return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).isoformat()
+    return None if value is None else aware(value).isoformat()
 
 
-def state_of(b: Basket) -> domain.BasketState:
-    return domain.BasketState(b.owner_id, b.owner_role, b.client_number, b.level,
-                              tuple(b.path or (domain.DRAFT,)), b.locked, len(b.lines))
+def state_of(b: Basket) -> chain.BasketState:
+    return chain.BasketState(b.owner_id, b.owner_role, b.client_number, b.level,
+                              tuple(b.path or (chain.DRAFT,)), b.locked, len(b.lines))
 
 
-def discounts_of(b: Basket) -> pricing.Discounts:
-    return pricing.Discounts.of(b.discounts)
+def discounts_of(b: Basket) -> prices.Discounts:
+    return prices.Discounts.of(b.discounts)
 
 
-def priced(line: BasketLine, discounts: pricing.Discounts) -> pricing.Line:
-    return pricing.line(line.ean, line.title, line.quantity, pricing.cents(line.price_ttc),
+def priced(line: BasketLine, discounts: prices.Discounts) -> prices.Line:
+    return prices.line(line.ean, line.title, line.quantity, prices.money(line.price_ttc),
                         line.vat_rate, line.school_book, discounts)
 
 
@@ -42,41 +38,55 @@ def priced_lines(b: Basket) -> list:
     return [priced(line, discounts) for line in b.lines]
 
 
-def line_view(line: BasketLine, x: pricing.Line, missing=frozenset()) -> dict:
-    return dict(pricing.line_view(x), author=line.author or "", publisher=line.publisher or "",
+def priced_line_view(x: prices.Line) -> dict:
+    return {"ean": x.ean, "title": x.title, "quantity": x.quantity, "vat_rate": x.vat_rate,
+            "public_price_ttc": str(x.public_price_ttc), "public_price_ht": str(x.public_price_ht),
+            "unit_price_ttc": str(x.unit_price_ttc),
+            "discount_percent": str(prices.money(x.discount_percent)),
+            "discount_amount": str(x.discount_amount), "total_ttc": str(x.total_ttc),
+            "total_ht": str(x.total_ht), "vat_amount": str(x.vat_amount),
+            "lang_law_capped": x.capped}
+
+
+def totals_view(t: prices.Totals) -> dict:
+    return {k: str(v) for k, v in t.__dict__.items()}
+
+
+def line_view(line: BasketLine, x: prices.Line, missing=frozenset()) -> dict:
+    return dict(priced_line_view(x), author=line.author or "", publisher=line.publisher or "",
                 school_book=line.school_book, in_catalogue=line.ean not in missing,
                 priced_at=iso(line.priced_at))
 
 
 def state_label(b: Basket) -> str:
-    if b.level == domain.TRANSFORMED and b.document_kind:
+    if b.level == chain.TRANSFORMED and b.document_kind:
         return f"Transformé en {KIND_LABELS[b.document_kind]} n° {b.document_number}"
-    label = domain.LEVEL_LABELS[b.level]
-    return label + (" (verrouillé)" if b.locked else "") if b.level != domain.DRAFT else label
+    label = chain.LEVEL_LABELS[b.level]
+    return label + (" (verrouillé)" if b.locked else "") if b.level != chain.DRAFT else label
 
 
 def history_view(e) -> dict:
     return {"at": iso(e.at), "actor_id": e.actor_id, "actor_email": e.actor_email,
             "actor_role": e.actor_role, "actor_role_label": ROLE_LABELS.get(e.actor_role, ""),
             "action": e.action, "action_label": ACTION_LABELS.get(e.action, e.action),
-            "from_level": e.from_level, "from_label": domain.LEVEL_LABELS[e.from_level],
-            "to_level": e.to_level, "to_label": domain.LEVEL_LABELS[e.to_level],
+            "from_level": e.from_level, "from_label": chain.LEVEL_LABELS[e.from_level],
+            "to_level": e.to_level, "to_label": chain.LEVEL_LABELS[e.to_level],
             "comment": e.comment}
 
 
 def last_return(b: Basket):
     """The return that brought the basket where it is, if its last move was a return: what the
     sender sees."""
-    moves = [e for e in b.history if e.action in (domain.SUBMIT, domain.RETURN,
-                                                  domain.TRANSFORM)]
-    if moves and moves[-1].action == domain.RETURN:
+    moves = [e for e in b.history if e.action in (chain.SUBMIT, chain.RETURN,
+                                                  chain.TRANSFORM)]
+    if moves and moves[-1].action == chain.RETURN:
         return history_view(moves[-1])
     return None
 
 
 def basket_summary(b: Basket, lines=None) -> dict:
     lines = priced_lines(b) if lines is None else lines
-    totals = pricing.totals(lines)
+    totals = prices.totals(lines)
     return {
         "id": b.id, "name": b.name, "client_number": b.client_number,
         "client_name": b.client_name, "owner_id": b.owner_id, "owner_email": b.owner_email,
@@ -92,17 +102,17 @@ def basket_summary(b: Basket, lines=None) -> dict:
     }
 
 
-def basket_view(b: Basket, actor: domain.Actor, client=None, missing=frozenset()) -> dict:
+def basket_view(b: Basket, actor: chain.Actor, client=None, missing=frozenset()) -> dict:
     lines = priced_lines(b)
     state = state_of(b)
     view = basket_summary(b, lines)
     view.update(
         lines=[line_view(line, x, missing) for line, x in zip(b.lines, lines)],
-        totals=pricing.totals_view(pricing.totals(lines)),
+        totals=totals_view(prices.totals(lines)),
         history=[history_view(e) for e in b.history],
         last_return=last_return(b),
-        actions=domain.allowed(actor, state),
-        action_labels=domain.action_labels(state),
+        actions=chain.allowed(actor, state),
+        action_labels=chain.action_labels(state),
         lang_law_capped=any(x.capped for x in lines),
         client=client_view(client) if client else None,
     )
@@ -121,9 +131,9 @@ def address_label(address: dict, name: str = "") -> str:
     return "\n".join(p.strip() for p in parts if p and p.strip())
 
 
-def price_view(article: dict, x: pricing.Line) -> dict:
+def price_view(article: dict, x: prices.Line) -> dict:
     """"Présentation de l'article pour la collectivité": the public price and its own."""
-    return dict(pricing.line_view(x), author=article.get("author") or "",
+    return dict(priced_line_view(x), author=article.get("author") or "",
                 publisher=article.get("publisher") or "",
                 school_book=bool(article.get("school_book")),
                 availability=article.get("availability") or "",

@@ -5,14 +5,16 @@ from decimal import Decimal
 
 from hypothesis import given, settings, strategies as st
 
-from services.baskets import pricing
-from services.baskets.pricing import Discounts
+from services.baskets.domain import prices
+from services.baskets.domain.prices import Discounts
+from services.baskets.presenters.baskets import priced_line_view, totals_view
+from services.common.money import CENT
 from services.common.contracts.events import CollectivityDocumentV1
 from services.librisoft_bridge.domain import documents as bridge_documents
 
 CENTS = st.integers(min_value=1, max_value=500_000).map(lambda c: Decimal(c) / 100)
 PERCENTS = st.integers(min_value=0, max_value=10_000).map(lambda c: Decimal(c) / 100)
-LINES = st.lists(st.tuples(CENTS, st.sampled_from(sorted(pricing.VAT_RATES)),
+LINES = st.lists(st.tuples(CENTS, st.sampled_from(sorted(prices.VAT_RATES)),
                            st.integers(min_value=1, max_value=999), st.booleans()),
                  min_size=1, max_size=12)
 
@@ -21,10 +23,10 @@ LINES = st.lists(st.tuples(CENTS, st.sampled_from(sorted(pricing.VAT_RATES)),
 @given(lines=LINES, discounts=st.tuples(PERCENTS, PERCENTS, PERCENTS, PERCENTS))
 def test_what_is_printed_adds_up(lines, discounts):
     d = Discounts(*discounts)
-    priced = [pricing.line(str(i), "t", qty, price, rate, school, d)
+    priced = [prices.line(str(i), "t", qty, price, rate, school, d)
               for i, (price, rate, qty, school) in enumerate(lines)]
-    printed = [pricing.line_view(x) for x in priced]
-    totals = pricing.totals_view(pricing.totals(priced))
+    printed = [priced_line_view(x) for x in priced]
+    totals = totals_view(prices.totals(priced))
     for x in printed:
         unit, qty = Decimal(x["unit_price_ttc"]), x["quantity"]
         line_ttc, ht, vat = (Decimal(x[k]) for k in ("total_ttc", "total_ht", "vat_amount"))
@@ -34,7 +36,7 @@ def test_what_is_printed_adds_up(lines, discounts):
         assert Decimal(x["discount_amount"]) >= 0 and ht >= 0 and vat >= 0
         for amount in (x["unit_price_ttc"], x["total_ttc"], x["total_ht"], x["vat_amount"],
                        x["discount_amount"]):
-            assert Decimal(amount) == Decimal(amount).quantize(pricing.CENT)
+            assert Decimal(amount) == Decimal(amount).quantize(CENT)
     for key, field in (("total_ttc", "total_ttc"), ("subtotal_ht", "total_ht"),
                        ("vat_total", "vat_amount"), ("discount_total", "discount_amount")):
         assert sum((Decimal(x[field]) for x in printed), Decimal("0.00")) == \

@@ -2,21 +2,21 @@
 the client's details checked, the basket reviewed, a comment, the mandatory "Référence
 collectivité"), the account's "Mes devis / Mes commandes collectivité", and Librisoft's pickup.
 
-Same conventions as handlers.py; `record(session, event, payload)` stores an event in the
+Same conventions as use_cases/baskets.py; `record(session, event, payload)` stores an event in the
 outbox in the caller's transaction."""
 import logging
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import select, update
 
-from services.common.errors import invalid, not_found
+from services.common.errors import not_found
+from services.common.money import money
 
-from . import documents as rules
-from . import domain, pricing
-from .document_views import document_summary, document_view, placed_payload
-from .handlers import actor_of, log_event, move_basket, refresh, visible_basket
-from .models import Document, DocumentCounter, DocumentEvent, DocumentLine
-from .views import address_label, priced_lines, state_of
+from ..domain import chain, prices, status
+from ..models import Document, DocumentCounter, DocumentEvent, DocumentLine, aware
+from ..presenters.baskets import address_label, priced_lines, state_of
+from ..presenters.documents import document_summary, document_view, placed_payload
+from .baskets import actor_of, log_event, move_basket, refresh, visible_basket
 
 log = logging.getLogger(__name__)
 
@@ -34,39 +34,24 @@ def next_number(session, kind) -> int:
     return number
 
 
-def delivery_address(client: dict, index) -> dict:
-    """"Vérification des coordonnées du client": the chosen address must be complete."""
-    addresses = client.get("addresses") or []
-    try:
-        address = addresses[int(index or 0)]
-    except (IndexError, TypeError, ValueError):
-        address = None
-    if not address or not (address.get("line1") or address.get("label")) or \
-            not address.get("postal_code") or not address.get("city"):
-        raise invalid("Les coordonnées de livraison du client sont incomplètes : demandez à la "
-                      "librairie de les compléter dans LIBRISOFT.",
-                      {"delivery_address": ["Adresse de livraison incomplète."]})
-    return address
-
-
 def transform(session, account, basket_id, kind, reference, comment, client: dict, articles,
               now, record, public_url, address_index=0) -> dict:
     """"Transformer ce panier en demande de devis / en commande". `client` is the basket's
     client as accounts gives it (contact, addresses, discounts); `articles` the current
     articles (EAN -> article or None): the lines are re-priced one last time, then frozen."""
     actor = actor_of(account)
-    kind = rules.check_kind(kind)
+    kind = status.check_kind(kind)
     basket = visible_basket(session, actor, basket_id, lock=True)
-    move = domain.transform(actor, state_of(basket))
-    reference = domain.check_reference(reference)
-    comment = domain.check_comment(comment)
-    address = delivery_address(client, address_index)
+    move = chain.transform(actor, state_of(basket))
+    reference = chain.check_reference(reference)
+    comment = chain.check_comment(comment)
+    address = status.check_delivery_address(client.get("addresses"), address_index)
     first = (client.get("addresses") or [address])[0]
     refresh(basket, client, articles, now)
     lines = priced_lines(basket)
-    totals = pricing.totals(lines)
+    totals = prices.totals(lines)
     doc = Document(
-        kind=kind, number=next_number(session, kind), status=rules.PENDING,
+        kind=kind, number=next_number(session, kind), status=status.PENDING,
         client_number=basket.client_number, client_name=client["name"],
         basket_id=basket.id, basket_name=basket.name, basket_creator_id=basket.owner_id,
         basket_creator_email=basket.owner_email, placed_by_id=actor.id,
@@ -76,7 +61,7 @@ def transform(session, account, basket_id, kind, reference, comment, client: dic
         delivery_label=address_label(address, client["name"]),
         billing_label=address_label(first, client["name"]),
         delivery_client_number=basket.client_number, billing_client_number=basket.client_number,
-        delivery_mode=rules.DEFAULT_DELIVERY_MODE, payment_mode=rules.PAYMENT_MODE,
+        delivery_mode=status.DEFAULT_DELIVERY_MODE, payment_mode=status.PAYMENT_MODE,
         line_count=len(lines), article_count=sum(x.quantity for x in lines),
         discount_total=totals.discount_total, subtotal_ht=totals.subtotal_ht,
         vat_total=totals.vat_total, subtotal_ttc=totals.subtotal_ttc,
@@ -87,18 +72,18 @@ def transform(session, account, basket_id, kind, reference, comment, client: dic
             publisher=line.publisher or "", quantity=x.quantity, vat_rate=x.vat_rate,
             school_book=line.school_book, public_price_ttc=x.public_price_ttc,
             public_price_ht=x.public_price_ht, unit_price_ttc=x.unit_price_ttc,
-            discount_percent=pricing.cents(x.discount_percent),
+            discount_percent=money(x.discount_percent),
             discount_amount=x.discount_amount, total_ttc=x.total_ttc, total_ht=x.total_ht,
             vat_amount=x.vat_amount, lang_law_capped=x.capped))
     doc.history.append(DocumentEvent(at=now, actor_id=actor.id, actor_email=actor.email,
-                                     action="placed", from_status="", to_status=rules.PENDING,
+                                     action="placed", from_status="", to_status=status.PENDING,
                                      comment=comment))
     move_basket(session, basket, move)
     session.add(doc)
     basket.document_kind, basket.document_number, basket.transformed_at = kind, doc.number, now
     log_event(basket, actor, move.action, move.from_level, move.to_level, now, comment)
     session.flush()
-    record(session, rules.PLACED_EVENT[kind], placed_payload(doc, public_url))
+    record(session, status.PLACED_EVENT[kind], placed_payload(doc, public_url))
     return document_view(doc, public_url)
 
 
@@ -106,8 +91,8 @@ def transform(session, account, basket_id, kind, reference, comment, client: dic
 def list_mine(session, account, kind) -> list:
     """Every document of the account's clients (any role of the same client sees them)."""
     actor = actor_of(account)
-    domain.check_collectivity_actor(actor)
-    kind = rules.check_kind(kind)
+    chain.check_collectivity_actor(actor)
+    kind = status.check_kind(kind)
     q = select(Document).where(Document.kind == kind,
                                Document.client_number.in_(sorted(actor.client_numbers))) \
         .order_by(Document.number.desc())
@@ -115,27 +100,26 @@ def list_mine(session, account, kind) -> list:
 
 
 def find(session, kind, number) -> Document:
-    number = domain.row_id(number)
+    number = chain.row_id(number)
     doc = session.scalar(select(Document).where(
         Document.kind == kind, Document.number == number)) if number else None
     if doc is None:
-        raise not_found(f"{rules.KIND_LABELS[kind]} introuvable.")
+        raise not_found(f"{status.KIND_LABELS[kind]} introuvable.")
     return doc
 
 
 def get_mine(session, account, kind, number, public_url) -> dict:
     actor = actor_of(account)
-    domain.check_collectivity_actor(actor)
-    kind = rules.check_kind(kind)
+    chain.check_collectivity_actor(actor)
+    kind = status.check_kind(kind)
     doc = find(session, kind, number)
     if doc.client_number not in actor.client_numbers:
-        raise not_found(f"{rules.KIND_LABELS[kind]} introuvable.")
+        raise not_found(f"{status.KIND_LABELS[kind]} introuvable.")
     return document_view(doc, public_url)
 
 
 # ---- Librisoft's pickup ---------------------------------------------------------------------
-SOURCE_KINDS = {"quote": rules.QUOTE, "collectivity_order": rules.ORDER}
-LIBRISOFT_CANCEL_TOLD, LIBRISOFT_CANCEL_DONE = "librisoft_cancel_told", "librisoft_cancel_done"
+SOURCE_KINDS = {"quote": status.QUOTE, "collectivity_order": status.ORDER}
 
 
 def on_classic_order_status_changed(session, payload, now, occurred_at=None):
@@ -154,9 +138,9 @@ def on_classic_order_status_changed(session, payload, now, occurred_at=None):
         return
     doc.classic_order_number = payload["order_number"]
     at = _time(occurred_at) or now
-    stale = doc.librisoft_updated_at is not None and at < _aware(doc.librisoft_updated_at)
-    if not stale and (payload.get("librisoft_number") or payload.get("status")):
-        # a status posted later than this one was applied already: keep it
+    last = doc.librisoft_updated_at
+    if status.librisoft_status_applies(at, last and aware(last)) and \
+            (payload.get("librisoft_number") or payload.get("status")):
         doc.librisoft_number = str(payload.get("librisoft_number") or
                                    doc.librisoft_number or "")[:40] or None
         doc.librisoft_status = str(payload.get("status") or doc.librisoft_status or "")[:100] \
@@ -164,8 +148,7 @@ def on_classic_order_status_changed(session, payload, now, occurred_at=None):
         doc.librisoft_updated_at = at
     if payload["picked_up"] and doc.picked_up_at is None:
         doc.picked_up_at = at
-        after = (rules.quote_after_pickup if kind == rules.QUOTE
-                 else rules.order_after_pickup)(doc.status)
+        after = status.after_pickup(kind, doc.status)
         doc.history.append(DocumentEvent(at=now, actor_id=None, actor_email="LIBRISOFT",
                                          action="picked_up", from_status=doc.status,
                                          to_status=after, comment=payload.get("status") or ""))
@@ -173,28 +156,24 @@ def on_classic_order_status_changed(session, payload, now, occurred_at=None):
     _librisoft_cancellation(doc, payload, now)
 
 
+AT_KEYS = {status.LIBRISOFT_CANCEL_TOLD: "cancelled_at",
+           status.LIBRISOFT_CANCEL_DONE: "cancellation_acknowledged_at"}
+
+
 def _librisoft_cancellation(doc, payload, now):
-    """The bridge cancelled the classic order of a cancelled order (Librisoft is told: it lists
-    it among the cancellations to apply), then Librisoft acknowledged it: each once in the
-    history, so the bookshop sees that Librisoft knows."""
-    done = {e.action for e in doc.history}
-    for flag, at_key, action in (
-            ("cancelled", "cancelled_at", LIBRISOFT_CANCEL_TOLD),
-            ("cancellation_acknowledged", "cancellation_acknowledged_at",
-             LIBRISOFT_CANCEL_DONE)):
-        if payload.get(flag) and action not in done:
-            doc.history.append(DocumentEvent(
-                at=_time(payload.get(at_key)) or now, actor_id=None, actor_email="LIBRISOFT",
-                action=action, from_status=doc.status, to_status=doc.status, comment=""))
+    """Librisoft told of the cancellation, then applying it: each once in the history
+    (domain.status.librisoft_cancellation_steps)."""
+    for action in status.librisoft_cancellation_steps(
+            bool(payload.get("cancelled")), bool(payload.get("cancellation_acknowledged")),
+            {e.action for e in doc.history}):
+        doc.history.append(DocumentEvent(
+            at=_time(payload.get(AT_KEYS[action])) or now, actor_id=None,
+            actor_email="LIBRISOFT", action=action, from_status=doc.status,
+            to_status=doc.status, comment=""))
 
 
 def _time(value):
     try:
-        return _aware(datetime.fromisoformat(value)) if value else None
+        return aware(datetime.fromisoformat(value)) if value else None
     except (TypeError, ValueError):
         return None
-
-
-def _aware(value: datetime) -> datetime:
-    """SQLite gives naive datetimes back; every time stored here is UTC."""
-    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
