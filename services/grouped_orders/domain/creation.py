@@ -11,7 +11,7 @@ from services.common.money import money
 
 from .deadlines import check_deadline
 
-__all__ = ["COMMENT_MAX", "BOOKSHOP", "address_label", "bookshop_pickup_label",
+__all__ = ["COMMENT_MAX", "BOOKSHOP", "address_label", "billing_label", "bookshop_pickup_label",
            "pickup_choices", "NewGroupedOrder", "check_new_grouped_order", "check_comment",
            "public_price"]
 
@@ -23,6 +23,13 @@ def address_label(address: dict, name: str = "") -> str:
     parts = [name, address.get("label", ""), address.get("line1", ""), address.get("line2", ""),
              f"{address.get('postal_code', '')} {address.get('city', '')}".strip()]
     return "\n".join(p for p in parts if p and p.strip())
+
+
+def billing_label(client: dict) -> str:
+    """The grouped order is billed to the collectivity at its first address (its name alone
+    when it has none)."""
+    addresses = client.get("addresses") or []
+    return address_label(addresses[0], client["name"]) if addresses else client["name"]
 
 
 def bookshop_pickup_label(bookshop: dict) -> str:

@@ -20,7 +20,6 @@ def create(session, initiator: dict, client: dict, article: dict, data: dict, no
     choices = domain.pickup_choices(client, bookshop_label)
     new = domain.check_new_grouped_order(data.get("deadline"), data.get("pickup"),
                                          data.get("comment"), article["price_ttc"], choices, now)
-    addresses = client.get("addresses") or []
     go = GroupedOrder(
         token=secrets.token_urlsafe(24), status=domain.OPEN, initiator_id=initiator["id"],
         initiator_email=initiator["email"], client_number=client["number"],
@@ -29,8 +28,7 @@ def create(session, initiator: dict, client: dict, article: dict, data: dict, no
         article={k: article.get(k) for k in ARTICLE_KEPT},
         unit_price=new.unit_price, deadline=new.deadline, closes_at=domain.closes_at(new.deadline),
         pickup_kind=new.pickup_kind, pickup_label=new.pickup_label,
-        billing_label=domain.address_label(addresses[0], client["name"]) if addresses
-        else client["name"],
+        billing_label=domain.billing_label(client),
         comment=new.comment, created_at=now)
     session.add(go)
     session.flush()

@@ -194,6 +194,10 @@ def test_the_initiators_form_is_checked_in_order():
     choices = domain.pickup_choices({"name": "COLLEGE", "addresses": [{"line1": "2 rue"}]},
                                     "À la librairie")
     assert list(choices) == ["bookshop", "address-0"]
+    assert domain.billing_label({"name": "COLLEGE", "addresses": [{"line1": "2 rue",
+                                                                    "city": "NANCY"}]}) == \
+        "COLLEGE\n2 rue\nNANCY"
+    assert domain.billing_label({"name": "COLLEGE"}) == "COLLEGE"
     new = domain.check_new_grouped_order("2022-03-29", "address-0", " Merci ", "14.9", choices,
                                          now)
     assert (new.pickup_kind, new.pickup_label, new.comment, new.unit_price) == (
