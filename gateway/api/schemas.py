@@ -100,7 +100,7 @@ class ClientsOverview(Out):
     inactive_accounts = fields.List(fields.Nested(AccountOut))
 
 
-# ---- answers of the grouped orders API (services/grouped_orders/views.py) ---------------------
+# ---- answers of the grouped orders API (services/grouped_orders/presenters.py) ----------------
 def _s(**kw):
     """A text that may be absent (null)."""
     return fields.String(allow_none=True, **kw)

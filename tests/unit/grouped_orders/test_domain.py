@@ -148,3 +148,89 @@ def test_a_late_payment_counts_unless_the_order_was_cancelled():
     assert domain.payment_outcome(SUB_CANCELLED, domain.OPEN) == "refund"
     assert domain.payment_outcome(AWAITING_PAYMENT, domain.CANCELLED) == "refund"
     assert domain.payment_outcome(PAID, domain.OPEN) == "refund"
+
+
+def test_what_a_confirmed_payment_does_to_its_sub_order():
+    """Issue 12: the refund decision of payment_succeeded is the domain's (issue 8 §2)."""
+    owed = Decimal("29.80")
+    pays = domain.settle_payment(AWAITING_PAYMENT, domain.AWAITING_VALIDATION, "29.80", owed,
+                                 "p1", None, refund_asked=False)
+    assert pays.pays and not pays.refunds
+    again = domain.settle_payment(PAID, domain.OPEN, "29.80", owed, "p1", "p1", False)
+    assert again.action == domain.PaymentDecision.COUNTED
+    for sub, group, amount, reason in (
+            (SUB_CANCELLED, domain.OPEN, "29.80", domain.AFTER_CANCELLATION),
+            (AWAITING_PAYMENT, domain.CANCELLED, "29.80", domain.AFTER_CANCELLATION),
+            (PAID, domain.OPEN, "29.80", domain.PAID_TWICE),
+            (AWAITING_PAYMENT, domain.OPEN, "14.90", domain.WRONG_AMOUNT)):
+        decision = domain.settle_payment(sub, group, amount, owed, "p2", "p1", False)
+        assert decision.refunds and decision.reason == reason
+        assert domain.settle_payment(sub, group, amount, owed, "p2", "p1", True).action == \
+            domain.PaymentDecision.ALREADY_ASKED
+
+
+def test_what_a_confirmed_refund_does():
+    own = domain.settle_refund("p1", "p1", None, "", "Titre épuisé", None, None, SUB_CANCELLED,
+                               domain.CANCELLED, late=False)
+    assert (own.action, own.reason) == (domain.RefundDecision.OWN, "Titre épuisé")
+    assert domain.settle_refund("p1", "p1", None, "", "", None, None, SUB_CANCELLED, domain.OPEN,
+                                False).reason == "Commande annulée"
+    assert domain.settle_refund("p1", "p1", "refunded", "", "", None, None, SUB_CANCELLED,
+                                domain.OPEN, False).action == domain.RefundDecision.DONE
+    late = domain.settle_refund("p2", None, None, "", "", None, None, AWAITING_PAYMENT,
+                                domain.OPEN, late=True)
+    assert (late.action, late.reason) == (domain.RefundDecision.AUTOMATIC, domain.AFTER_FAILURE)
+    asked = domain.settle_refund("p2", "p1", None, "", "", "requested", domain.PAID_TWICE, PAID,
+                                 domain.OPEN, False)
+    assert asked.reason == domain.PAID_TWICE
+    assert domain.settle_refund("p2", "p1", None, "", "", "refunded", domain.PAID_TWICE, PAID,
+                                domain.OPEN, False).action == domain.RefundDecision.DONE
+    assert domain.refund_on_cancel(PAID, "p1") and not domain.refund_on_cancel(PAID, None)
+    assert domain.failure_shown(AWAITING_PAYMENT) and not domain.failure_shown(PAID)
+
+
+def test_the_initiators_form_is_checked_in_order():
+    now = datetime(2022, 3, 28, 8, tzinfo=UTC)
+    choices = domain.pickup_choices({"name": "COLLEGE", "addresses": [{"line1": "2 rue"}]},
+                                    "À la librairie")
+    assert list(choices) == ["bookshop", "address-0"]
+    assert domain.billing_label({"name": "COLLEGE", "addresses": [{"line1": "2 rue",
+                                                                    "city": "NANCY"}]}) == \
+        "COLLEGE\n2 rue\nNANCY"
+    assert domain.billing_label({"name": "COLLEGE"}) == "COLLEGE"
+    new = domain.check_new_grouped_order("2022-03-29", "address-0", " Merci ", "14.9", choices,
+                                         now)
+    assert (new.pickup_kind, new.pickup_label, new.comment, new.unit_price) == (
+        "collectivity", "COLLEGE\n2 rue", "Merci", Decimal("14.90"))
+    for deadline, pickup, comment, price, field in (
+            ("2022-03-01", "nowhere", "x" * 1001, "0", "deadline"),
+            ("2022-03-29", "nowhere", "x" * 1001, "0", "pickup"),
+            ("2022-03-29", "bookshop", "x" * 1001, "0", "comment")):
+        with pytest.raises(DomainError) as exc:
+            domain.check_new_grouped_order(deadline, pickup, comment, price, choices, now)
+        assert field in exc.value.details
+    with pytest.raises(DomainError) as exc:
+        domain.check_new_grouped_order("2022-03-29", "bookshop", "", "0.00", choices, now)
+    assert "pas de prix public" in exc.value.message
+
+
+def test_the_bookshop_pickup_place_reads_as_before():
+    from services.common import config
+    assert domain.bookshop_pickup_label(config.bookshop()) == (
+        "À la librairie\nLibrairie des Collectivités\n12 rue Saint-Dizier\n54000 NANCY")
+
+
+def test_paying_needs_an_open_grouped_order_and_a_sub_order_awaiting_payment():
+    deadline, now = date(2022, 4, 6), datetime(2022, 4, 1, tzinfo=UTC)
+    assert domain.can_pay(AWAITING_PAYMENT, domain.OPEN, deadline, now)
+    assert not domain.can_pay(PAID, domain.OPEN, deadline, now)
+    domain.check_can_pay(AWAITING_PAYMENT, domain.OPEN, deadline, now)
+    with pytest.raises(DomainError) as exc:
+        domain.check_can_pay(PAID, domain.OPEN, deadline, now)
+    assert exc.value.code == "invalid"
+    with pytest.raises(DomainError) as exc:
+        domain.check_can_pay(PAID, domain.AWAITING_VALIDATION, deadline, now)
+    assert exc.value.code == "conflict"
+    assert domain.tab_or_default("nope") == "validation"
+    assert domain.tab_counts({domain.OPEN: 2, domain.AWAITING_VALIDATION: 1}) == {
+        "validation": 3, "traitement": 0, "cloturees": 0, "annulees": 0}

@@ -6,13 +6,13 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select, text
 
-from services.common import outbox
+from services.common import idempotency, outbox
 from services.common.errors import DomainError
-from services.grouped_orders import handlers
 from services.grouped_orders.models import Base, PaymentAttempt, SubOrder
 from services.grouped_orders.service import GroupedOrdersService
+from services.grouped_orders.use_cases import initiator, payment_events
 from tests.support.fakes import sqlite_database
-from tests.unit.grouped_orders.test_handlers import CLIENT, INITIATOR, URL, WESTERN
+from tests.unit.grouped_orders.test_use_cases import CLIENT, INITIATOR, URL, WESTERN
 
 ADMIN = 1
 
@@ -23,6 +23,13 @@ class FakeStore:
 
     def transaction(self):
         return self.db.transaction()
+
+    def run(self, fn, *args):
+        with self.db.transaction() as session:
+            return fn(session, *args)
+
+    def once(self, key, operation, actor, request, fn, *args):
+        return idempotency.once(self, key, operation, actor, request, fn, *args)
 
     def record(self, session, event_type, payload):
         return outbox.record(session, self.db.metadata, "grouped_orders", event_type, payload)
@@ -79,7 +86,7 @@ def count(db, model):
 def open_grouped_order(db):
     now = datetime.now(timezone.utc)
     with db.transaction() as s:
-        go = handlers.create(s, INITIATOR, CLIENT, WESTERN,
+        go = initiator.create(s, INITIATOR, CLIENT, WESTERN,
                              {"deadline": (date.today() + timedelta(days=5)).isoformat(),
                               "pickup": "address-0"}, now, lambda *a: None, URL, "Librairie")
     return go, go["subscription_url"].rsplit("/", 1)[1]
@@ -128,7 +135,7 @@ def paid_and_closed(service, db):
     sub = service.subscribe(token, BUYER)
     payment = service.start_payment(token, sub["buyer_token"], "http://back")
     with db.transaction() as s:
-        handlers.on_payment_succeeded(s, {
+        payment_events.on_payment_succeeded(s, {
             "payment_id": payment["payment_id"], "reference_kind": "sub_order",
             "reference_id": str(sub["number"]), "amount": "29.80", "provider": "sandbox",
             "occurred_at": datetime.now(timezone.utc).isoformat()},

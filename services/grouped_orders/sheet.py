@@ -1,8 +1,9 @@
 """The list of sub-orders as a PDF, laid out as the sign-in sheet for the distribution
 (a column to sign), drawn with reportlab (services.common.sheets: a school's 1,000 buyers in
 about half a second, where WeasyPrint's table layout took many seconds). The service still
-renders in a child process (`python -m services.grouped_orders.pdf` reads the view as JSON on
-stdin, writes the PDF on stdout) so that its event loop keeps serving other requests."""
+renders in a child process (`python -m services.grouped_orders.sheet` reads the view as JSON on
+stdin, writes the PDF on stdout) so that its event loop keeps serving other requests. A
+presenter-side adapter: it draws what presenters.grouped_order_view returns."""
 import json
 import sys
 from datetime import date, datetime
@@ -11,6 +12,8 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency
 
 from services.common.sheets import Column, Sheet, render_sheet
+
+CHILD_MODULE = "services.grouped_orders.sheet"  # this module, run as `python -m`
 
 COLUMNS = [Column("N°", 5), Column("Nom", 12), Column("Prénom", 10), Column("Email", 19),
            Column("Date d'achat", 15), Column("Quantité", 7, "right"), Column("Statut", 11),
@@ -72,7 +75,7 @@ def render(view: dict) -> bytes:
 def render_in_child(view: dict, timeout=120) -> bytes:
     """Render in a child process (services.common.offload): the service's loop keeps serving."""
     from services.common.offload import run_in_child
-    return run_in_child("services.grouped_orders.pdf", json.dumps(view).encode(), timeout)
+    return run_in_child(CHILD_MODULE, json.dumps(view).encode(), timeout)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """The sign-in sheet: every sub-order with a column to sign, the summary, French formats."""
 import re
 
-from services.grouped_orders import pdf
+from services.grouped_orders import sheet
 from tests.support.pdf import pdf_pages, pdf_text
 
 
@@ -22,7 +22,7 @@ def view(n_subs=3):
 
 
 def test_the_sheet_lists_every_buyer_with_a_column_to_sign():
-    text = pdf_text(pdf.render(view()), layout=True)
+    text = pdf_text(sheet.render(view()), layout=True)
     assert "Commande groupée n° 62 — créée le 30/03/2022 (3 sous-commandes)" in text
     assert "Signature" in text and "Date d'achat" in text
     assert "30/03/2022 (à 09:46:47)" in text  # Paris time
@@ -40,7 +40,7 @@ def test_a_long_list_spans_pages_each_with_its_header_and_page_number():
     v["sub_orders"][7].update(status="cancelled", status_label="Annulée")
     v["sub_orders"][9]["email"] = ("un.parent.avec.une.adresse.tres.longue.vraiment"
                                    "@etablissement-scolaire-exemple.fr")
-    data = pdf.render(v)
+    data = sheet.render(v)
     pages = pdf_pages(data)
     assert pages >= 3
     text = pdf_text(data)
@@ -53,10 +53,10 @@ def test_a_long_list_spans_pages_each_with_its_header_and_page_number():
 def test_names_in_any_script_print():
     v = view(1)
     v["sub_orders"][0].update(first_name="Łucja", last_name="Nguyễn")
-    text = pdf_text(pdf.render(v))
+    text = pdf_text(sheet.render(v))
     assert "Łucja" in text and "Nguyễn" in text
 
 
 def test_rendering_in_a_child_process_gives_the_same_document():
-    data = pdf.render_in_child(view(2))
-    assert data.startswith(b"%PDF") and pdf_text(data) == pdf_text(pdf.render(view(2)))
+    data = sheet.render_in_child(view(2))
+    assert data.startswith(b"%PDF") and pdf_text(data) == pdf_text(sheet.render(view(2)))

@@ -1,4 +1,7 @@
-"""How grouped orders and sub-orders are shown (RPC output): plain dicts, money as strings."""
+"""What grouped_orders answers and publishes: the views its RPCs return and the payloads of
+its events (services.common.contracts), plain dicts, money as strings."""
+from services.common.money import money_str
+
 from . import domain
 
 
@@ -25,6 +28,10 @@ def ref(go, public_url) -> dict:
 
 def buyer(sub) -> dict:
     return {"first_name": sub.first_name, "last_name": sub.last_name, "email": sub.email}
+
+
+def sub_total(sub):
+    return domain.line_total(sub.unit_price, sub.quantity)
 
 
 def as_rule(sub) -> domain.Sub:
@@ -110,3 +117,91 @@ def public_view(go, now) -> dict:
             "unit_price": str(go.unit_price), "pickup_label": go.pickup_label,
             "subscriptions_open": domain.can_subscribe(go.status, go.deadline, now),
             "max_quantity": domain.MAX_QUANTITY, "token": go.token}
+
+
+# ---- RPC answers besides the views ------------------------------------------------------------
+def subscribed_view(sub) -> dict:
+    """The new sub-order, with the token that lets its buyer come back to it."""
+    return dict(sub_view(sub), buyer_token=sub.buyer_token)
+
+
+def buyer_status_view(sub, go, now) -> dict:
+    return dict(sub_view(sub), grouped_order=public_view(go, now),
+                can_pay=domain.can_pay(sub.status, go.status, go.deadline, now))
+
+
+def payment_request(attempt, sub, go) -> dict:
+    """What the service asks payments for, and how it finds the attempt again."""
+    return {"attempt_id": attempt.id, "idempotency_key": attempt.idempotency_key,
+            "reference_kind": "sub_order", "reference_id": str(sub.number),
+            "amount": str(sub_total(sub)),
+            "description": f"Commande groupée n° {go.number} — {go.article['title']} × "
+                           f"{sub.quantity}",
+            "customer_email": sub.email}
+
+
+def tabs_view(tab, counts_by_status, grouped_orders, now, public_url) -> dict:
+    return {"tab": tab, "counts": domain.tab_counts(counts_by_status),
+            "grouped_orders": [grouped_order_view(go, now, public_url, with_subs=False)
+                               for go in grouped_orders]}
+
+
+# ---- events (their contracts: services.common.contracts.events) -------------------------------
+def created_event(go, public_url) -> dict:
+    return dict(ref(go, public_url), comment=go.comment)
+
+
+def deadline_passed_event(go, public_url, closed_early_at=None) -> dict:
+    """`closed_early_at`: when the bookshop closed the subscriptions before the deadline."""
+    s = domain.summarize([as_rule(x) for x in go.subs])
+    event = dict(ref(go, public_url), paid_quantity=s.articles[domain.PAID],
+                 paid_total=str(s.totals[domain.PAID]),
+                 awaiting_payment=s.sub_orders[domain.AWAITING_PAYMENT])
+    if closed_early_at is not None:
+        event.update(closed_early=True, closed_at=closed_early_at.isoformat())
+    return event
+
+
+def validated_event(go, public_url, now) -> dict:
+    quantity = domain.summarize([as_rule(x) for x in go.subs]).articles[domain.PAID]
+    return dict(ref(go, public_url), billing_label=go.billing_label, quantity=quantity,
+                unit_price_ttc=str(go.unit_price),
+                total_ttc=str(domain.line_total(go.unit_price, quantity)),
+                validated_at=now.isoformat(), comment=go.comment)
+
+
+def made_available_event(go, public_url, now) -> dict:
+    quantity = domain.summarize([as_rule(x) for x in go.subs]).articles[domain.PAID]
+    return dict(ref(go, public_url), made_available_at=now.isoformat(), quantity=quantity)
+
+
+def cancelled_event(go, public_url, reason) -> dict:
+    return dict(ref(go, public_url), reason=reason,
+                validated_at=go.validated_at.isoformat() if go.validated_at else None)
+
+
+def sub_order_paid_event(sub, go, public_url, now, manual=False) -> dict:
+    return {"sub_order_number": sub.number, "grouped_order": ref(go, public_url),
+            "buyer": buyer(sub), "quantity": sub.quantity, "unit_price_ttc": str(sub.unit_price),
+            "total_ttc": str(sub_total(sub)),
+            "subscribed_at": sub.created_at.isoformat(), "paid_at": now.isoformat(),
+            "manual": manual}
+
+
+def sub_order_cancelled_event(sub, go, public_url, reason, refund) -> dict:
+    return {"sub_order_number": sub.number, "grouped_order": ref(go, public_url),
+            "buyer": buyer(sub), "quantity": sub.quantity, "total_ttc": str(sub_total(sub)),
+            "reason": reason, "refund_expected": refund}
+
+
+def refund_requested_event(payment_id, amount, reason, sub) -> dict:
+    return {"payment_id": payment_id, "amount": amount, "reason": reason,
+            "reference_kind": "sub_order", "reference_id": str(sub.number)}
+
+
+def sub_order_refunded_event(sub, go, public_url, payment_id, amount, reason, automatic,
+                             refunded_at) -> dict:
+    return {"sub_order_number": sub.number, "grouped_order": ref(go, public_url),
+            "buyer": buyer(sub), "amount": money_str(amount), "reason": reason,
+            "automatic": automatic, "payment_id": payment_id,
+            "refunded_at": refunded_at.isoformat()}

@@ -7,7 +7,8 @@ from unidecode import unidecode
 
 from tests.support.fakes import Events, sqlite_database
 from services.common.errors import DomainError
-from services.grouped_orders import bookshop, handlers
+from services.grouped_orders.use_cases import (bookshop, buyers, initiator, librisoft_events,
+                                                payment_events)
 from services.grouped_orders.models import Base
 
 NOW = datetime(2022, 3, 28, 8, 0, tzinfo=timezone.utc)
@@ -33,25 +34,25 @@ def tx(db, fn, *args):
 
 
 def create(db, events, deadline=date(2022, 3, 29), article=WESTERN):
-    return tx(db, handlers.create, INITIATOR, CLIENT, article,
+    return tx(db, initiator.create, INITIATOR, CLIENT, article,
               {"deadline": deadline.isoformat(), "pickup": "address-0"}, NOW, events, URL,
               "À la librairie")
 
 
 def subscribe(db, token, first, last, qty, at=NOW):
-    return tx(db, handlers.subscribe, token, {"first_name": first, "last_name": last,
+    return tx(db, buyers.subscribe, token, {"first_name": first, "last_name": last,
                                               "email": f"{unidecode(first).lower()}@free.fr",
                                               "quantity": qty, "accepted_terms": True}, at)
 
 
 def pay(db, events, token, sub, payment_id, at=NOW):
-    attempt = tx(db, handlers.begin_payment_attempt, token, sub["buyer_token"], at)
-    tx(db, handlers.attach_payment, attempt["attempt_id"],
+    attempt = tx(db, buyers.begin_payment_attempt, token, sub["buyer_token"], at)
+    tx(db, buyers.attach_payment, attempt["attempt_id"],
        {"payment_id": payment_id, "redirect_url": "http://sandbox", "state": "processing"})
     payload = {"payment_id": payment_id, "reference_kind": "sub_order",
                "reference_id": attempt["reference_id"], "amount": attempt["amount"],
                "provider": "sandbox", "occurred_at": at.isoformat()}
-    tx(db, handlers.on_payment_succeeded, payload, at, events, URL)
+    tx(db, payment_events.on_payment_succeeded, payload, at, events, URL)
     return payload
 
 
@@ -95,7 +96,7 @@ def test_reference_62_from_creation_to_availability(db):
     (validated,) = events.of("grouped_order_validated")
     assert (validated["quantity"], validated["unit_price_ttc"], validated["total_ttc"]) == \
         (5, "14.90", "74.50")
-    tx(db, handlers.on_classic_order_status_changed, {
+    tx(db, librisoft_events.on_classic_order_status_changed, {
         "order_number": 637, "source_kind": "grouped_order", "source_number": go["number"],
         "picked_up": True, "librisoft_number": "L-1234", "status": "Préparation commande"})
     view = tx(db, bookshop.make_available, go["number"], later, events, URL)
@@ -129,16 +130,16 @@ def test_payments_only_move_forward_and_late_ones_are_refunded(db):
     token = go["subscription_url"].rsplit("/", 1)[1]
     leto = subscribe(db, token, "Jared", "Leto", 2)
     payload = pay(db, events, token, leto, "pay-1")
-    tx(db, handlers.on_payment_succeeded, payload, NOW, events, URL)  # the same payment again
+    tx(db, payment_events.on_payment_succeeded, payload, NOW, events, URL)  # the same payment again
     assert len(events.of("sub_order_paid")) == 1 and not events.of("refund_requested")
-    tx(db, handlers.on_payment_failed, dict(payload, state="refused"))  # late, out of order
+    tx(db, payment_events.on_payment_failed, dict(payload, state="refused"))  # late, out of order
     assert tx(db, bookshop.get, go["number"], NOW, URL)["sub_orders"][0]["status"] == "paid"
     # a sub-order cancelled while its buyer was paying is refunded when the payment lands
     diaz = subscribe(db, token, "Cameron", "Diaz", 1)
-    attempt = tx(db, handlers.begin_payment_attempt, token, diaz["buyer_token"], NOW)
-    tx(db, handlers.attach_payment, attempt["attempt_id"], {"payment_id": "pay-2"})
+    attempt = tx(db, buyers.begin_payment_attempt, token, diaz["buyer_token"], NOW)
+    tx(db, buyers.attach_payment, attempt["attempt_id"], {"payment_id": "pay-2"})
     tx(db, bookshop.cancel_sub_order, diaz["number"], "doublon", NOW, events, URL)
-    tx(db, handlers.on_payment_succeeded, {
+    tx(db, payment_events.on_payment_succeeded, {
         "payment_id": "pay-2", "reference_kind": "sub_order", "reference_id": str(diaz["number"]),
         "amount": "14.90", "provider": "sandbox", "occurred_at": NOW.isoformat()}, NOW, events,
        URL)
@@ -146,7 +147,7 @@ def test_payments_only_move_forward_and_late_ones_are_refunded(db):
     assert (refund["payment_id"], refund["amount"]) == ("pay-2", "14.90")
     assert "paiement reçu après annulation" in refund["reason"]
     # the same success delivered again asks nothing more
-    tx(db, handlers.on_payment_succeeded, {
+    tx(db, payment_events.on_payment_succeeded, {
         "payment_id": "pay-2", "reference_kind": "sub_order", "reference_id": str(diaz["number"]),
         "amount": "14.90", "provider": "sandbox", "occurred_at": NOW.isoformat()}, NOW, events,
        URL)
@@ -159,8 +160,8 @@ def test_payments_only_move_forward_and_late_ones_are_refunded(db):
                 "reference_id": str(diaz["number"]), "amount": "14.90", "provider": "sandbox",
                 "occurred_at": NOW.isoformat(), "refund_id": "r2",
                 "reason": refund["reason"], "late": False}
-    tx(db, handlers.on_payment_refunded, refunded, NOW, events, URL)
-    tx(db, handlers.on_payment_refunded, refunded, NOW, events, URL)  # delivered twice
+    tx(db, payment_events.on_payment_refunded, refunded, NOW, events, URL)
+    tx(db, payment_events.on_payment_refunded, refunded, NOW, events, URL)  # delivered twice
     (auto,) = sub_row(db, go["number"], diaz["number"])["automatic_refunds"]
     assert (auto["label"], auto["amount"], auto["state"]) == (
         "Remboursé automatiquement : paiement reçu après annulation", "14.90", "refunded")
@@ -181,13 +182,13 @@ def test_a_success_after_a_refusal_refunded_by_payments_is_shown_and_told(db):
     go = create(db, events)
     token = go["subscription_url"].rsplit("/", 1)[1]
     leto = subscribe(db, token, "Jared", "Leto", 1)
-    attempt = tx(db, handlers.begin_payment_attempt, token, leto["buyer_token"], NOW)
-    tx(db, handlers.attach_payment, attempt["attempt_id"], {"payment_id": "pay-9"})
+    attempt = tx(db, buyers.begin_payment_attempt, token, leto["buyer_token"], NOW)
+    tx(db, buyers.attach_payment, attempt["attempt_id"], {"payment_id": "pay-9"})
     base = {"payment_id": "pay-9", "reference_kind": "sub_order",
             "reference_id": str(leto["number"]), "amount": "14.90", "provider": "sandbox",
             "occurred_at": NOW.isoformat()}
-    tx(db, handlers.on_payment_failed, dict(base, state="refused"))
-    tx(db, handlers.on_payment_refunded, dict(base, refund_id="r9", late=True,
+    tx(db, payment_events.on_payment_failed, dict(base, state="refused"))
+    tx(db, payment_events.on_payment_refunded, dict(base, refund_id="r9", late=True,
                                               reason="Paiement reçu après un refus"), NOW,
        events, URL)
     row = sub_row(db, go["number"], leto["number"])
@@ -214,8 +215,8 @@ def test_cancelling_a_grouped_order_refunds_the_paid_and_tells_everyone(db):
     refunded = {"payment_id": "pay-1", "reference_kind": "sub_order",
                 "reference_id": str(view["sub_orders"][0]["number"]), "amount": "29.80",
                 "provider": "sandbox", "occurred_at": NOW.isoformat(), "refund_id": "r1"}
-    tx(db, handlers.on_payment_refunded, refunded, NOW, events, URL)
-    tx(db, handlers.on_payment_refunded, refunded, NOW, events, URL)
+    tx(db, payment_events.on_payment_refunded, refunded, NOW, events, URL)
+    tx(db, payment_events.on_payment_refunded, refunded, NOW, events, URL)
     sub = tx(db, bookshop.get, go["number"], NOW, URL)["sub_orders"][0]
     assert sub["refund_state"] == "refunded" and sub["refunded_at"].startswith("2022-03-28T08:00")
     # the buyer is told, once: how much, why and when
@@ -228,14 +229,14 @@ def test_the_initiator_sees_only_its_own_and_moves_the_deadline_forward_only(db)
     events = Events()
     go = create(db, events)
     with pytest.raises(DomainError) as exc:
-        tx(db, handlers.get_for_initiator, go["number"], 99, NOW, URL)
+        tx(db, initiator.get_for_initiator, go["number"], 99, NOW, URL)
     assert exc.value.code == "not_found"
-    moved = tx(db, handlers.change_deadline, go["number"], 7, "2022-04-10", NOW, URL)
+    moved = tx(db, initiator.change_deadline, go["number"], 7, "2022-04-10", NOW, URL)
     assert moved["deadline"] == "2022-04-10"
     with pytest.raises(DomainError):
-        tx(db, handlers.change_deadline, go["number"], 7, "2022-03-01", NOW, URL)
+        tx(db, initiator.change_deadline, go["number"], 7, "2022-03-01", NOW, URL)
     with pytest.raises(DomainError):
-        tx(db, handlers.create, INITIATOR, CLIENT, WESTERN,
+        tx(db, initiator.create, INITIATOR, CLIENT, WESTERN,
            {"deadline": "2022-04-10", "pickup": "address-9"}, NOW, events, URL, "Librairie")
 
 
@@ -244,11 +245,11 @@ def test_the_public_view_shows_nothing_of_the_other_buyers(db):
     go = create(db, events)
     token = go["subscription_url"].rsplit("/", 1)[1]
     subscribe(db, token, "Jared", "Leto", 2)
-    public = tx(db, handlers.public, token, NOW)
+    public = tx(db, buyers.public, token, NOW)
     assert "sub_orders" not in public and "jared" not in str(public).lower()
     assert public["unit_price"] == "14.90" and public["client_name"] == "COLLEGE VICTOR PROUVE"
     with pytest.raises(DomainError):
-        tx(db, handlers.public, "not-a-token", NOW)
+        tx(db, buyers.public, "not-a-token", NOW)
 
 
 def test_money_is_decimal_to_the_cent(db):
@@ -266,14 +267,14 @@ def test_the_bookshop_sees_that_librisoft_was_told_of_a_cancellation(db):
     told = "2022-03-30T10:00:00+00:00"
     base = {"order_number": 5, "source_kind": "grouped_order", "source_number": n,
             "picked_up": True, "librisoft_number": "CC-1", "status": "Préparation commande"}
-    tx(db, handlers.on_classic_order_status_changed, base)
+    tx(db, librisoft_events.on_classic_order_status_changed, base)
     assert tx(db, bookshop.get, n, NOW, URL)["librisoft_cancel_told_at"] is None
-    tx(db, handlers.on_classic_order_status_changed,
+    tx(db, librisoft_events.on_classic_order_status_changed,
        dict(base, cancelled=True, cancelled_at=told))
     view = tx(db, bookshop.get, n, NOW, URL)
     assert view["librisoft_cancel_told_at"].startswith("2022-03-30T10:00")
     assert view["librisoft_cancel_done_at"] is None
-    tx(db, handlers.on_classic_order_status_changed,
+    tx(db, librisoft_events.on_classic_order_status_changed,
        dict(base, cancelled=True, cancelled_at=told, cancellation_acknowledged=True,
             cancellation_acknowledged_at="2022-03-30T11:00:00+00:00"))
     assert tx(db, bookshop.get, n, NOW, URL)["librisoft_cancel_done_at"].startswith(

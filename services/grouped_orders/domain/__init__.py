@@ -1,0 +1,24 @@
+"""Grouped orders (reference 000, "Gestion des commandes groupées"). Pure Python: the standard
+library and the pure modules of services.common only.
+
+A collectivity account initiates a grouped order for one article at its public price, with a
+deadline (the last day of subscriptions) and a pickup place. Buyers subscribe from a public link
+and pay online; after the deadline the bookshop validates it (every sub-order paid or cancelled)
+and it becomes a classic order for Librisoft; once the books are in, it is made available.
+
+One module per topic, each re-exported here (`domain.X`):
+- `status`: the statuses, their labels and tabs, the guarded transitions, the bookshop's
+  actions on a grouped order and its sub-orders;
+- `deadlines`: the deadline day (Paris time), when subscriptions close, days left, the warning;
+- `closing`: subscriptions open or closed, what blocks the bookshop's validation;
+- `creation`: the initiator's form (deadline, pickup place, comment, the public price);
+- `buyers`: a buyer's subscription form, whether a sub-order may be paid;
+- `payments`: what a payment, a failure or a refund does to a sub-order (the refund decisions);
+- `summary`: a sub-order's total and the summary of a grouped order's sub-orders."""
+from .buyers import *  # noqa: F401,F403
+from .closing import *  # noqa: F401,F403
+from .creation import *  # noqa: F401,F403
+from .deadlines import *  # noqa: F401,F403
+from .payments import *  # noqa: F401,F403
+from .status import *  # noqa: F401,F403
+from .summary import *  # noqa: F401,F403

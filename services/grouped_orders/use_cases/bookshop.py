@@ -1,0 +1,138 @@
+"""The bookshop's side of grouped orders (reference 000, "Le libraire"): the tabs, validating or
+cancelling sub-orders by hand, validating the grouped order for Librisoft, cancelling it,
+making it available, closing the subscriptions now; and the deadline timer."""
+from sqlalchemy import func, select, update
+
+from services.common.guards import transition
+
+from .. import domain
+from ..models import GroupedOrder, SubOrder
+from ..presenters import (cancelled_event, deadline_passed_event, grouped_order_view,
+                          made_available_event, refund_requested_event, sub_order_cancelled_event,
+                          sub_order_paid_event, sub_total, tabs_view, validated_event)
+from .load import get_grouped_order, locked, locked_sub
+
+
+def list_tab(session, tab, now, public_url) -> dict:
+    tab = domain.tab_or_default(tab)
+    counts = dict(session.execute(select(GroupedOrder.status, func.count())
+                                  .group_by(GroupedOrder.status)).all())
+    q = select(GroupedOrder).where(GroupedOrder.status.in_(domain.TABS[tab])) \
+        .order_by(GroupedOrder.closes_at, GroupedOrder.number)
+    return tabs_view(tab, counts, session.scalars(q), now, public_url)
+
+
+def get(session, number, now, public_url) -> dict:
+    return grouped_order_view(get_grouped_order(session, number), now, public_url)
+
+
+def _move_sub(session, sub, values):
+    """The guarded move of a sub-order from the status it was decided on."""
+    transition(session, SubOrder, sub.number, [sub.status], values,
+               message=domain.SUB_ALREADY_DONE)
+
+
+def _move(session, go, values):
+    """The guarded move of a grouped order from the status it was decided on."""
+    transition(session, GroupedOrder, go.number, [go.status], values,
+               message=domain.ALREADY_DONE)
+
+
+def validate_sub_order(session, sub_number, now, record, public_url) -> dict:
+    """A payment that did not go through automatically (a cheque handed over, say)."""
+    sub, go = locked_sub(session, sub_number)
+    domain.check_sub_order_action(sub.status, go.status, "validate")
+    _move_sub(session, sub, {"status": domain.PAID, "paid_at": now, "paid_manually": True})
+    record(session, "sub_order_paid",
+           sub_order_paid_event(sub, go, public_url, now, manual=True))
+    return grouped_order_view(go, now, public_url)
+
+
+def cancel_sub_order(session, sub_number, reason, now, record, public_url) -> dict:
+    sub, go = locked_sub(session, sub_number)
+    domain.check_sub_order_action(sub.status, go.status, "cancel")
+    _cancel_sub(session, sub, go, domain.sub_cancel_reason(reason), now, record, public_url)
+    return grouped_order_view(go, now, public_url)
+
+
+def _cancel_sub(session, sub, go, reason, now, record, public_url):
+    refund = domain.refund_on_cancel(sub.status, sub.paid_payment_id)
+    _move_sub(session, sub, dict({"status": domain.SUB_CANCELLED, "cancelled_at": now,
+                                  "cancel_reason": reason},
+                                 **({"refund_state": "requested"} if refund else {})))
+    if refund:
+        record(session, "refund_requested", refund_requested_event(
+            sub.paid_payment_id, str(sub_total(sub)), reason, sub))
+    record(session, "sub_order_cancelled",
+           sub_order_cancelled_event(sub, go, public_url, reason, refund))
+
+
+def validate(session, number, now, record, public_url) -> dict:
+    go = locked(session, number)
+    domain.check_can_validate(go.status, go.deadline, now,
+                              [domain.Sub(s.number, s.quantity, s.unit_price, s.status)
+                               for s in go.subs])
+    domain.check_transition(go.status, domain.PROCESSING)
+    _move(session, go, {"status": domain.PROCESSING, "validated_at": now})
+    record(session, "grouped_order_validated", validated_event(go, public_url, now))
+    return grouped_order_view(go, now, public_url)
+
+
+def cancel(session, number, reason, now, record, public_url) -> dict:
+    go = locked(session, number)
+    reason = domain.check_cancel_reason(reason)
+    domain.check_transition(go.status, domain.CANCELLED)
+    for sub in go.subs:
+        if domain.cancelled_with_the_order(sub.status):
+            _cancel_sub(session, sub, go, reason[:domain.SUB_REASON_MAX], now, record,
+                        public_url)
+    _move(session, go, {"status": domain.CANCELLED, "cancelled_at": now,
+                        "cancel_reason": reason[:domain.REASON_MAX]})
+    record(session, "grouped_order_cancelled", cancelled_event(go, public_url, reason))
+    return grouped_order_view(go, now, public_url)
+
+
+def make_available(session, number, now, record, public_url) -> dict:
+    go = locked(session, number)
+    domain.check_transition(go.status, domain.CLOSED)
+    _move(session, go, {"status": domain.CLOSED, "made_available_at": now})
+    record(session, "grouped_order_made_available", made_available_event(go, public_url, now))
+    return grouped_order_view(go, now, public_url)
+
+
+def reset_status(session, number, now, public_url) -> dict:
+    go = locked(session, number)
+    _move(session, go, {"status": domain.previous_status(go.status), "made_available_at": None})
+    return grouped_order_view(go, now, public_url)
+
+
+def close_expired(session, now, record, public_url) -> list:
+    """The deadline timer. The conditional UPDATE is the claim: with several instances running,
+    each grouped order changes status (and gets its mail) exactly once."""
+    numbers = session.scalars(
+        update(GroupedOrder)
+        .where(GroupedOrder.status == domain.OPEN, GroupedOrder.closes_at <= now)
+        .values(status=domain.AWAITING_VALIDATION)
+        .returning(GroupedOrder.number)).all()
+    for number in numbers:
+        go = session.get(GroupedOrder, number)
+        session.refresh(go)
+        record(session, "grouped_order_deadline_passed", deadline_passed_event(go, public_url))
+    return list(numbers)
+
+
+def close_now(session, number, now, record, public_url) -> dict:
+    """« Clore les souscriptions maintenant »: the bookshop closes an open grouped order before
+    its deadline (the deadline timer's effect, today). The conditional UPDATE is the claim: of
+    two clicks, one closes it and sends the initiator's mail, the other is refused."""
+    go = get_grouped_order(session, number)
+    claimed = session.execute(
+        update(GroupedOrder)
+        .where(GroupedOrder.number == number, GroupedOrder.status == domain.OPEN)
+        .values(status=domain.AWAITING_VALIDATION, closes_at=now)).rowcount
+    session.refresh(go)
+    if not claimed:
+        domain.check_can_close_now(go.status)
+    record(session, "grouped_order_deadline_passed",
+           deadline_passed_event(go, public_url, closed_early_at=now))
+    return grouped_order_view(go, now, public_url)

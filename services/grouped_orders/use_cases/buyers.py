@@ -1,0 +1,53 @@
+"""The buyers' side (reference 000, "Souscription"), from the public link: the public page,
+subscribing, the buyer's own sub-order, and starting a payment (step 1: an attempt with its own
+idempotency key; step 3: the payment the provider gave for it)."""
+import secrets
+
+from .. import domain
+from ..models import PaymentAttempt, SubOrder
+from ..presenters import buyer_status_view, payment_request, public_view, subscribed_view
+from .load import by_token, sub_by_buyer_token
+
+
+def public(session, token, now) -> dict:
+    return public_view(by_token(session, token), now)
+
+
+def subscribe(session, token, data, now) -> dict:
+    go = by_token(session, token, share=True)
+    domain.check_subscription_open(go.status, go.deadline, now)
+    first, last, email, quantity = domain.check_buyer(
+        data.get("first_name"), data.get("last_name"), data.get("email"), data.get("quantity"),
+        data.get("accepted_terms"))
+    sub = SubOrder(grouped_order_number=go.number, buyer_token=secrets.token_urlsafe(24),
+                   first_name=first, last_name=last, email=email, quantity=quantity,
+                   unit_price=go.unit_price, status=domain.AWAITING_PAYMENT, created_at=now)
+    session.add(sub)
+    session.flush()
+    return subscribed_view(sub)
+
+
+def buyer_status(session, token, buyer_token, now) -> dict:
+    sub = sub_by_buyer_token(session, token, buyer_token)
+    return buyer_status_view(sub, sub.grouped_order, now)
+
+
+def begin_payment_attempt(session, token, buyer_token, now) -> dict:
+    """Step 1 of paying: a new attempt with its own idempotency key (no payment can start once
+    subscriptions are closed)."""
+    sub = sub_by_buyer_token(session, token, buyer_token, share=True)
+    go = sub.grouped_order
+    domain.check_can_pay(sub.status, go.status, go.deadline, now)
+    attempt = PaymentAttempt(sub_order_number=sub.number, state="starting", created_at=now,
+                             idempotency_key=f"sub-{sub.number}-{secrets.token_hex(8)}")
+    session.add(attempt)
+    session.flush()
+    return payment_request(attempt, sub, go)
+
+
+def attach_payment(session, attempt_id, payment: dict):
+    """Step 3: the payment the provider gave for this attempt."""
+    attempt = session.get(PaymentAttempt, attempt_id)
+    attempt.payment_id = payment["payment_id"]
+    attempt.redirect_url = payment.get("redirect_url") or ""
+    attempt.state = payment.get("state", "processing")

@@ -1,0 +1,65 @@
+"""The initiator's side (reference 000, "Créer une commande groupée", "Mes commandes groupées"):
+creating a grouped order, its list and detail, moving its deadline, its sign-in sheet."""
+import secrets
+
+from sqlalchemy import select
+
+from services.common.guards import transition
+
+from .. import domain
+from ..models import GroupedOrder
+from ..presenters import created_event, grouped_order_view
+from .load import get_grouped_order, own
+
+ARTICLE_KEPT = ("ean", "title", "author", "publisher", "collection", "genre", "publication_date",
+                "format", "price_ttc", "vat_rate", "summary")
+
+
+def create(session, initiator: dict, client: dict, article: dict, data: dict, now, record,
+           public_url, bookshop_label) -> dict:
+    choices = domain.pickup_choices(client, bookshop_label)
+    new = domain.check_new_grouped_order(data.get("deadline"), data.get("pickup"),
+                                         data.get("comment"), article["price_ttc"], choices, now)
+    go = GroupedOrder(
+        token=secrets.token_urlsafe(24), status=domain.OPEN, initiator_id=initiator["id"],
+        initiator_email=initiator["email"], client_number=client["number"],
+        client_name=client["name"], contact_email=initiator["email"],
+        contact_phone=client.get("phone") or "",
+        article={k: article.get(k) for k in ARTICLE_KEPT},
+        unit_price=new.unit_price, deadline=new.deadline, closes_at=domain.closes_at(new.deadline),
+        pickup_kind=new.pickup_kind, pickup_label=new.pickup_label,
+        billing_label=domain.billing_label(client),
+        comment=new.comment, created_at=now)
+    session.add(go)
+    session.flush()
+    record(session, "grouped_order_created", created_event(go, public_url))
+    return grouped_order_view(go, now, public_url)
+
+
+def list_for_initiator(session, account_id, now, public_url) -> list:
+    q = select(GroupedOrder).where(GroupedOrder.initiator_id == account_id) \
+        .order_by(GroupedOrder.number.desc())
+    return [grouped_order_view(go, now, public_url, with_subs=False) for go in session.scalars(q)]
+
+
+def get_for_initiator(session, number, account_id, now, public_url) -> dict:
+    return grouped_order_view(own(session, number, account_id), now, public_url)
+
+
+def sheet_view(session, number, actor_id, role, now, public_url) -> dict:
+    """The view the sign-in sheet is drawn from: the initiator's own grouped order, or any for
+    the admin."""
+    go = get_grouped_order(session, number) if role == "admin" else \
+        own(session, number, actor_id)
+    return grouped_order_view(go, now, public_url)
+
+
+def change_deadline(session, number, account_id, deadline, now, public_url) -> dict:
+    go = own(session, number, account_id)
+    session.refresh(go, with_for_update=True)
+    domain.check_deadline_change(go.status)
+    deadline = domain.check_deadline(deadline, now)
+    transition(session, GroupedOrder, go.number, [domain.OPEN],
+               {"deadline": deadline, "closes_at": domain.closes_at(deadline)},
+               message=domain.ALREADY_DONE)
+    return grouped_order_view(go, now, public_url)
