@@ -1,19 +1,16 @@
 import pytest
 
 from services.common import outbox
-from services.common.db import Database
 from services.librisoft_bridge import keys
 from services.librisoft_bridge.models import Base
 from services.librisoft_bridge.service import LibrisoftBridgeService
+from tests.support.fakes import sqlite_database
 
 
 @pytest.fixture
-def db(tmp_path):
-    database = Database("librisoft_bridge", Base.metadata,
-                        url=f"sqlite:///{tmp_path / 'librisoft_bridge.db'}")
-    Base.metadata.create_all(database.engine)
-    yield database
-    database.dispose()
+def db():
+    with sqlite_database("librisoft_bridge", Base) as database:
+        yield database
 
 
 @pytest.fixture
