@@ -1,5 +1,6 @@
 import warnings
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 
@@ -7,6 +8,18 @@ warnings.filterwarnings("ignore", message=r"(?s).*Eventlet is deprecated")
 
 ADMIN_EMAIL = "admin@librairie.test"
 ADMIN_PASSWORD = "admin-password-2026"
+
+UNIT_TIER = Path(__file__).parent / "unit"
+
+
+@pytest.fixture(autouse=True)
+def cheap_argon2_in_unit_tier(request, monkeypatch):
+    """The unit tier hashes passwords with argon2's cheapest parameters (ARGON2_PROFILE=test,
+    read by services/accounts/passwords.py at each hash); the integration and end-to-end tiers,
+    and the services they start, keep the production ones."""
+    if UNIT_TIER in Path(str(request.node.path)).parents:
+        monkeypatch.setenv("ARGON2_PROFILE", "test")
+    yield
 
 
 @pytest.fixture(scope="session")

@@ -1,13 +1,13 @@
 """One database per service: engine, session factory and the unit of work.
 
-Nothing here knows nameko; `services.common.deps` wraps it for services, tests use it directly."""
-import threading
+Nothing here knows nameko; `services.common.nameko_glue.Store` wraps it for services (the
+`self.store` dependency), tests, CLIs and migrations use it directly."""
 from contextlib import contextmanager, nullcontext
 
 from sqlalchemy import create_engine, event, exc as sa_exc
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 
-from . import config
+from . import config, offload
 
 
 def make_base():
@@ -58,9 +58,9 @@ class Database:
         self.engine = make_engine(self.url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         # SQLite allows one writer, and its busy wait is a blocking C call: under eventlet two
-        # transactions of one process would deadlock the hub. Serialise them with a lock that
-        # eventlet's monkey-patching makes green (PostgreSQL needs none).
-        self._serial = threading.RLock() if self.engine.dialect.name == "sqlite" else None
+        # transactions of one process would deadlock the hub. Serialise them with the process's
+        # green lock (services.common.offload.process_lock; PostgreSQL needs none).
+        self._serial = offload.process_lock() if self.engine.dialect.name == "sqlite" else None
 
     @property
     def is_postgres(self) -> bool:

@@ -66,6 +66,67 @@ def messaging_tables(metadata: MetaData):
     return metadata.tables["outbox"], metadata.tables["processed_events"], metadata.tables["dead_letters"]
 
 
+def create_messaging_tables(op):
+    """For a service's FIRST migration: `outbox`, `processed_events` and `dead_letters` exactly as
+    every service's first revision created them by hand (columns, types, constraints, index names).
+    This is migration history: never edit it; a change to these tables is a new revision in each
+    service (then a model change above)."""
+    import sqlalchemy as sa
+    op.create_table(
+        "dead_letters",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("consumer", sa.String(length=120), nullable=False),
+        sa.Column("event_type", sa.String(length=100), nullable=False),
+        sa.Column("event_id", sa.String(length=36), nullable=True),
+        sa.Column("body", sa.JSON(), nullable=False),
+        sa.Column("error", sa.Text(), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("first_failed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_failed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("next_retry_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("dead_letters", schema=None) as batch_op:
+        batch_op.create_index("ix_dead_letters_due", ["status", "next_retry_at"], unique=False)
+    op.create_table(
+        "outbox",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("event_id", sa.String(length=36), nullable=False),
+        sa.Column("event_type", sa.String(length=100), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("body", sa.JSON(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("event_id"),
+    )
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.create_index("ix_outbox_pending", ["published_at", "next_attempt_at"],
+                              unique=False)
+    op.create_table(
+        "processed_events",
+        sa.Column("consumer", sa.String(length=120), nullable=False),
+        sa.Column("event_id", sa.String(length=36), nullable=False),
+        sa.Column("processed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("consumer", "event_id"),
+    )
+
+
+def drop_messaging_tables(op):
+    """The reverse of `create_messaging_tables`, for the first migration's downgrade."""
+    op.drop_table("processed_events")
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_index("ix_outbox_pending")
+    op.drop_table("outbox")
+    with op.batch_alter_table("dead_letters", schema=None) as batch_op:
+        batch_op.drop_index("ix_dead_letters_due")
+    op.drop_table("dead_letters")
+
+
 def create_idempotent_requests(op):
     """For a service's migration: the `idempotent_requests` table as defined above."""
     import sqlalchemy as sa

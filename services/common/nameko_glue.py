@@ -287,11 +287,19 @@ def event_exchange(source):
                     auto_delete=False)
 
 
+def event_queue_name(source, event_type, service, method):
+    """The queue of `service`'s handler `method` of `source`'s `event_type` events, named as
+    nameko's EventHandler names it (SERVICE_POOL handler type: "evt-{source}-{event}--{service}.
+    {method}"): the producer declares it before publishing so that no event is unroutable."""
+    return f"evt-{source}-{event_type}--{service}.{method}"
+
+
 def consumer_queues(event_type):
     """The durable queues of every consumer of `event_type`, as nameko declares them."""
     c = contract(event_type)
     exchange = event_exchange(c.source)
-    return [Queue(c.queue_name(service, method), exchange=exchange, routing_key=c.name,
+    return [Queue(event_queue_name(c.source, c.name, service, method), exchange=exchange,
+                  routing_key=c.name,
                   durable=True, auto_delete=False, exclusive=False)
             for service, method in c.consumers]
 

@@ -1,6 +1,7 @@
 """Start one service: `python -m services.common.run <service>` (what the containers run: their
-`restart: unless-stopped` restarts a process that dies). Filters eventlet's deprecation warning,
-then hands over to `nameko run`.
+`restart: unless-stopped` restarts a process that dies): hands over to `nameko run` with
+nameko.yml and the service's class (eventlet's deprecation warning is filtered by the `services`
+package itself, services/__init__.py).
 
 `python -m services.common.run --supervise <service>` (what `make run`'s Procfile runs) keeps the
 service alive: it runs it as a child process and starts it again when it exits, after a backoff

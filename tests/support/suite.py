@@ -119,6 +119,7 @@ class Suite:
             GROUPED_ORDERS_DEADLINE_INTERVAL="1",
             PAYMENTS_PUBLIC_URL=f"http://127.0.0.1:{self.payments_port}",
             PYTHONUNBUFFERED="1", **(env or {}))
+        self.env.pop("ARGON2_PROFILE", None)  # the services hash with production parameters
         self.procs = {}
         self._migrate()
 

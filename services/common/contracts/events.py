@@ -306,10 +306,7 @@ class EventContract:
     source: str
     schema: type
     consumers: tuple = field(default=())  # (service, method) pairs
-
-    def queue_name(self, service, method):
-        # nameko's own naming for a SERVICE_POOL event handler queue
-        return f"evt-{self.source}-{self.name}--{service}.{method}"
+    # the consumers' queue names are the transport's: services.common.nameko_glue.event_queue_name
 
 
 CONTRACTS = {c.name: c for c in (

@@ -66,7 +66,11 @@ def test_the_registry_lists_exactly_the_consumers_the_services_declare():
 
 def test_queue_names_follow_nameko():
     from nameko.events import EventHandler
+
+    from services.common.nameko_glue import consumer_queues, event_queue_name
     assert "evt-{}-{}--{}.{}" in inspect.getsource(EventHandler.setup)
     c = CONTRACTS["collectivity_client_updated"]
-    assert c.queue_name("accounts", "on_collectivity_client_updated") == \
+    assert event_queue_name(c.source, c.name, "accounts", "on_collectivity_client_updated") == \
         "evt-librisoft_bridge-collectivity_client_updated--accounts.on_collectivity_client_updated"
+    assert [q.name for q in consumer_queues(c.name)] == \
+        ["evt-librisoft_bridge-collectivity_client_updated--accounts.on_collectivity_client_updated"]

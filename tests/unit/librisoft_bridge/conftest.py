@@ -5,12 +5,12 @@ from sqlalchemy import select
 from werkzeug.test import EnvironBuilder
 
 from services.common import outbox
-from services.common.db import Database
 from services.common.messaging_models import messaging_tables
 from services.librisoft_bridge import keys
 from services.librisoft_bridge.adapters import webservice
 from services.librisoft_bridge.models import Base
 from services.librisoft_bridge.service import LibrisoftBridgeService
+from tests.support.fakes import sqlite_database
 
 
 def request(method, path, key=None, body=None, content_type="application/json", query=None):
@@ -39,12 +39,9 @@ def run(db, fn, *args, **kwargs):
 
 
 @pytest.fixture
-def db(tmp_path):
-    database = Database("librisoft_bridge", Base.metadata,
-                        url=f"sqlite:///{tmp_path / 'librisoft_bridge.db'}")
-    Base.metadata.create_all(database.engine)
-    yield database
-    database.dispose()
+def db():
+    with sqlite_database("librisoft_bridge", Base) as database:
+        yield database
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ Create Date: 2026-12-01 20:33:12.010317
 from alembic import op
 import sqlalchemy as sa
 
+from services.common.messaging_models import create_messaging_tables, drop_messaging_tables
+
 
 revision = 'fa40fc610c79'
 down_revision = None
@@ -15,6 +17,7 @@ depends_on = None
 
 
 def upgrade():
+    create_messaging_tables(op)
     op.create_table('api_keys',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('bookshop_code', sa.String(length=50), nullable=False),
@@ -68,61 +71,13 @@ def upgrade():
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('number')
     )
-    op.create_table('dead_letters',
-    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
-    sa.Column('consumer', sa.String(length=120), nullable=False),
-    sa.Column('event_type', sa.String(length=100), nullable=False),
-    sa.Column('event_id', sa.String(length=36), nullable=True),
-    sa.Column('body', sa.JSON(), nullable=False),
-    sa.Column('error', sa.Text(), nullable=False),
-    sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('status', sa.String(length=20), nullable=False),
-    sa.Column('first_failed_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('last_failed_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('next_retry_at', sa.DateTime(timezone=True), nullable=True),
-    sa.PrimaryKeyConstraint('id')
-    )
-    with op.batch_alter_table('dead_letters', schema=None) as batch_op:
-        batch_op.create_index('ix_dead_letters_due', ['status', 'next_retry_at'], unique=False)
-
-    op.create_table('outbox',
-    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
-    sa.Column('event_id', sa.String(length=36), nullable=False),
-    sa.Column('event_type', sa.String(length=100), nullable=False),
-    sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('body', sa.JSON(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('last_error', sa.Text(), nullable=True),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('event_id')
-    )
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.create_index('ix_outbox_pending', ['published_at', 'next_attempt_at'], unique=False)
-
-    op.create_table('processed_events',
-    sa.Column('consumer', sa.String(length=120), nullable=False),
-    sa.Column('event_id', sa.String(length=36), nullable=False),
-    sa.Column('processed_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('consumer', 'event_id')
-    )
 
 
 def downgrade():
-    op.drop_table('processed_events')
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.drop_index('ix_outbox_pending')
-
-    op.drop_table('outbox')
-    with op.batch_alter_table('dead_letters', schema=None) as batch_op:
-        batch_op.drop_index('ix_dead_letters_due')
-
-    op.drop_table('dead_letters')
     op.drop_table('clients')
     with op.batch_alter_table('articles', schema=None) as batch_op:
         batch_op.drop_index('ix_articles_title')
 
     op.drop_table('articles')
     op.drop_table('api_keys')
+    drop_messaging_tables(op)
