@@ -36,8 +36,8 @@ def smtp_port_of(collector):
 
 
 def _create_admin(suite):
-    from services.accounts import handlers
+    from services.accounts import use_cases
     db = suite.db("accounts")
     with db.transaction() as session:
-        handlers.create_admin(session, ADMIN_EMAIL, ADMIN_PASSWORD, datetime.now(timezone.utc))
+        use_cases.create_admin(session, ADMIN_EMAIL, ADMIN_PASSWORD, datetime.now(timezone.utc))
     db.dispose()
