@@ -5,6 +5,7 @@ from itertools import product
 import pytest
 
 from services.common.errors import DomainError
+from services.common.money import money_str
 from services.payments import domain
 
 ALLOWED = {
@@ -59,7 +60,7 @@ def test_every_state_has_its_french_label():
 @pytest.mark.parametrize("value,expected", [("14.90", "14.90"), ("14.9", "14.90"), (" 7 ", "7.00"),
                                             (12, "12.00"), (Decimal("0.01"), "0.01")])
 def test_money_is_read_as_decimal(value, expected):
-    assert domain.money_str(domain.parse_money(value)) == expected
+    assert money_str(domain.parse_money(value)) == expected
 
 
 @pytest.mark.parametrize("value", [14.9, True, None, "", "abc", "1e3", "14,90", "14.999",
