@@ -63,7 +63,8 @@ def settings_from_env(web_server_address=None) -> Settings:
     http://127.0.0.1:8102), SANDBOX_WEBHOOK_SECRET, SANDBOX_CALLBACK_URL (default: this
     service's own address + /payments/v1/callbacks/sandbox), SANDBOX_MERCHANT_NAME."""
     local = _local_url(web_server_address)
-    public = config.env("PAYMENTS_PUBLIC_URL", local or config.DEFAULT_PAYMENTS_PUBLIC_URL).rstrip("/")
+    public = config.env("PAYMENTS_PUBLIC_URL",
+                        local or config.DEFAULT_PAYMENTS_PUBLIC_URL).rstrip("/")
     callback = config.env("SANDBOX_CALLBACK_URL", (local or public) + CALLBACK_PATH)
     return Settings(secret=config.env("SANDBOX_WEBHOOK_SECRET", DEFAULT_SECRET),
                     public_url=public, callback_url=callback,
