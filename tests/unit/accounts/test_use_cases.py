@@ -82,18 +82,18 @@ def test_duplicate_email_is_refused_and_nothing_is_lost(db):
 def test_authentication_records_attempts_and_throttles(db):
     with db.transaction() as s:
         assert use_cases.authenticate(s, "admin@librairie.test", "admin-password", "1.1.1.1",
-                                     NOW)["role"] == "admin"
+                                      NOW)["role"] == "admin"
     for _ in range(5):
         with db.transaction() as s:
             assert use_cases.authenticate(s, "admin@librairie.test", "wrong", "1.1.1.1",
-                                         NOW) is None
+                                          NOW) is None
     with db.transaction() as s, pytest.raises(DomainError) as exc:
         use_cases.authenticate(s, "admin@librairie.test", "admin-password", "1.1.1.1", NOW)
     assert exc.value.code == "throttled"
     # the window passes
     with db.transaction() as s:
         assert use_cases.authenticate(s, "admin@librairie.test", "admin-password", "1.1.1.1",
-                                     NOW + timedelta(minutes=16))
+                                      NOW + timedelta(minutes=16))
 
 
 def test_unknown_and_inactive_accounts_look_the_same_as_a_wrong_password(db):
@@ -122,7 +122,7 @@ def test_password_reset_is_one_time_and_expires(db):
         use_cases.request_password_reset(s, "achats@ecole.fr", NOW, events)
     with db.transaction() as s, pytest.raises(DomainError):
         use_cases.reset_password(s, events[1][1]["token"], "new-password-3", "new-password-3",
-                                NOW + timedelta(hours=2))
+                                 NOW + timedelta(hours=2))
     with db.transaction() as s:
         assert use_cases.authenticate(s, "achats@ecole.fr", "new-password-1", "ip", NOW)
 
@@ -190,7 +190,7 @@ def test_sessions_expire_and_end_with_a_password_change_or_deactivation(db):
     assert _session_ok(db, first, NOW + timedelta(hours=12, seconds=1)) is None
     with db.transaction() as s:
         changed = use_cases.change_password(s, u["id"], "password-2026", "password-2027",
-                                           "password-2027", NOW)
+                                            "password-2027", NOW)
     assert _session_ok(db, first) is None
     assert _session_ok(db, changed["session_id"]) == "achats@ecole.fr"
     with db.transaction() as s:

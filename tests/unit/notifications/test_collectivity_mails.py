@@ -50,8 +50,9 @@ def test_the_mailed_lines_multiply_out():
 
 
 def test_status_mails_and_no_mail_for_a_reset():
-    _, subject, body = presenters.render("collectivity_order_status_changed",
-                                    received("collectivity_order_status_changed", STATUS), "x")
+    _, subject, body = presenters.render(
+        "collectivity_order_status_changed",
+        received("collectivity_order_status_changed", STATUS), "x")
     assert subject == "Votre commande n° 31 : Annulée" and "Motif : Épuisé" in body
     assert not domain.wanted("collectivity_order_status_changed", dict(STATUS, action="reset"))
 
@@ -62,7 +63,7 @@ def test_one_mail_row_per_distinct_recipient(tmp_path):
     payload = received("quote_requested", dict(DOC, basket_creator_email="ACHATS@ecole.fr"))
     with db.transaction() as s:
         queued = use_cases.queue_mail(s, "quote_requested", payload, {"event_id": "e"},
-                                     datetime.now(timezone.utc), "http://x")
+                                      datetime.now(timezone.utc), "http://x")
     assert [m.to_addr for m in queued] == ["achats@ecole.fr", "commandes@librairie.test"]
     message = received("collectivity_message_sent", {
         "number": 12, "kind": "quote", "to_emails": ["a@ecole.fr", "b@ecole.fr"],
