@@ -13,7 +13,8 @@ nameko, no SQL, no I/O. One module per topic, re-exported here (`domain.X`):
        '--> error   (the provider could not even open its page)
 """
 from .amounts import MAX_AMOUNT, MIN_AMOUNT, MONEY_RE, check_payment_amount, parse_money
-from .callbacks import IGNORED, CallbackDecision, check_notified_amount, decide_callback
+from .callbacks import (APPLIED, IGNORED, REFUNDED_AT_ONCE, CallbackDecision,
+                        check_notified_amount, decide_callback)
 from .refunds import check_refund_reference, refund_confirmable, refund_needed
 from .requests import (REFERENCE_KINDS, StartRequest, check_not_already_paid,
                        check_reference_payable, is_http_url, same_request, start_request,
@@ -23,11 +24,11 @@ from .states import (CANCELLED, ERROR, FAILED_STATES, FAILURE_REASONS, LATE_SUCC
                      TRANSITIONS, can_move, late_success, move, state_label)
 
 __all__ = [
-    "MAX_AMOUNT", "MIN_AMOUNT", "MONEY_RE", "check_payment_amount", "parse_money", "IGNORED",
-    "CallbackDecision", "check_notified_amount", "decide_callback", "check_refund_reference",
-    "refund_confirmable", "refund_needed", "REFERENCE_KINDS", "StartRequest",
-    "check_not_already_paid", "check_reference_payable", "is_http_url", "same_request",
-    "start_request", "with_payment_param", "CANCELLED", "ERROR", "FAILED_STATES",
+    "MAX_AMOUNT", "MIN_AMOUNT", "MONEY_RE", "check_payment_amount", "parse_money", "APPLIED",
+    "IGNORED", "REFUNDED_AT_ONCE", "CallbackDecision", "check_notified_amount", "decide_callback",
+    "check_refund_reference", "refund_confirmable", "refund_needed", "REFERENCE_KINDS",
+    "StartRequest", "check_not_already_paid", "check_reference_payable", "is_http_url",
+    "same_request", "start_request", "with_payment_param", "CANCELLED", "ERROR", "FAILED_STATES",
     "FAILURE_REASONS", "LATE_SUCCESS_REASON", "PENDING", "PROCESSING", "REFUNDED", "REFUSED",
     "STATE_LABELS", "STATES", "SUCCEEDED", "TRANSITIONS", "can_move", "late_success", "move",
     "state_label",

@@ -32,9 +32,9 @@ def apply_callback(session, provider, event: CallbackEvent, now, record) -> dict
         decision = domain.decide_callback(payment.state, target)
         if decision.capture:
             _captured(session, provider, payment)
-        if decision.outcome == "applied":
+        if decision.outcome == domain.APPLIED:
             move(session, payment, target, event.occurred_at, now, record)
-        elif decision.outcome == "refunded":
+        elif decision.outcome == domain.REFUNDED_AT_ONCE:
             refund_late_success(session, provider, payment, now, record)
         outcome = decision.outcome
     session.add(ProviderEvent(provider=provider_name, event_id=event.event_id, type=event.type,

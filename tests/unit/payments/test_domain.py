@@ -158,3 +158,21 @@ def test_a_success_after_a_failure_is_a_late_success_to_refund():
     for other in (d.PENDING, d.PROCESSING, d.SUCCEEDED, d.REFUNDED):
         assert not d.late_success(other, d.SUCCEEDED)
     assert not d.late_success(d.REFUSED, d.CANCELLED)
+
+
+def test_what_a_notification_does_to_a_payment():
+    """Forward: applied; backwards: ignored; a success after a failure: refunded at once. A
+    success tells the provider the money is captured, whatever is done with it."""
+    d = domain
+    assert d.decide_callback(d.PROCESSING, d.SUCCEEDED) == d.CallbackDecision(d.APPLIED, True)
+    assert d.decide_callback(d.PROCESSING, d.REFUSED) == d.CallbackDecision(d.APPLIED, False)
+    assert d.decide_callback(d.REFUSED, d.SUCCEEDED) == \
+        d.CallbackDecision(d.REFUNDED_AT_ONCE, True)
+    assert d.decide_callback(d.SUCCEEDED, d.REFUSED) == d.CallbackDecision(d.IGNORED, False)
+    assert d.decide_callback(d.REFUNDED, d.SUCCEEDED) == d.CallbackDecision(d.IGNORED, False)
+    with pytest.raises(DomainError):
+        d.check_notified_amount(Decimal("14.90"), Decimal("14.91"))
+    assert not d.refund_confirmable("succeeded", d.SUCCEEDED)
+    assert d.refund_confirmable("pending", d.SUCCEEDED)
+    assert not d.refund_needed(d.SUCCEEDED, Decimal("10"), Decimal("5"),
+                               awaiting_confirmation=True)
