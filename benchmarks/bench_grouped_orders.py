@@ -37,12 +37,12 @@ def p95(values):
 
 
 def setup(suite):
-    from services.accounts import handlers
+    from services.accounts import use_cases
     from services.librisoft_bridge import keys
     from services.librisoft_bridge.demo import demo_articles, demo_clients
     db = suite.db("accounts")
     with db.transaction() as s:
-        handlers.create_admin(s, "admin@bench.test", PASSWORD, datetime.now(timezone.utc))
+        use_cases.create_admin(s, "admin@bench.test", PASSWORD, datetime.now(timezone.utc))
     key = keys.create_key(suite.db("librisoft_bridge"), "bench")
     for kind, rows in (("clients", demo_clients()), ("articles", demo_articles(50))):
         requests.post(f"{suite.bridge_url}/librisoft/v1/{kind}", json={kind: rows},

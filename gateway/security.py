@@ -14,14 +14,12 @@ import secrets
 from flask import abort, current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface
 
+# the roles and who may create accounts: one table for the accounts service and the gateway
+from services.common.roles import (ADMIN, APPROBATEUR, COLLECTIVITE,  # noqa: F401  (re-exported)
+                                   COLLECTIVITY_ROLES as COLLECTIVITY, MANAGERS, UTILISATEUR)
+
 ANONYMOUS = "anonymous"     # anyone, signed in or not
 SIGNED_IN = "signed_in"     # any active account
-ADMIN = "admin"
-UTILISATEUR = "utilisateur"
-APPROBATEUR = "approbateur"
-COLLECTIVITE = "collectivite"
-COLLECTIVITY = (UTILISATEUR, APPROBATEUR, COLLECTIVITE)
-MANAGERS = (ADMIN, APPROBATEUR, COLLECTIVITE)   # may create accounts
 
 
 def allow(*who):

@@ -25,7 +25,7 @@ BRIDGE_URL = config.env("LIBRISOFT_BRIDGE_URL", "http://127.0.0.1:8101")
 
 
 def prepare():
-    from services.accounts import handlers
+    from services.accounts import use_cases
     from services.accounts.models import Base as AccountsBase
     from services.common.db import Database
     from services.librisoft_bridge import keys
@@ -34,7 +34,7 @@ def prepare():
     accounts = Database("accounts", AccountsBase.metadata)
     try:
         with accounts.transaction() as session:
-            handlers.create_admin(session, *ADMIN, datetime.now(timezone.utc))
+            use_cases.create_admin(session, *ADMIN, datetime.now(timezone.utc))
         print(f"demo: admin account {ADMIN[0]} created")
     except DomainError:
         pass  # already there

@@ -15,7 +15,7 @@ UNIT_TIER = Path(__file__).parent / "unit"
 @pytest.fixture(autouse=True)
 def cheap_argon2_in_unit_tier(request, monkeypatch):
     """The unit tier hashes passwords with argon2's cheapest parameters (ARGON2_PROFILE=test,
-    read by services/accounts/passwords.py at each hash); the integration and end-to-end tiers,
+    read by services/accounts/adapters/passwords.py at each hash); the integration and end-to-end tiers,
     and the services they start, keep the production ones."""
     if UNIT_TIER in Path(str(request.node.path)).parents:
         monkeypatch.setenv("ARGON2_PROFILE", "test")
@@ -49,8 +49,8 @@ def smtp_port_of(collector):
 
 
 def _create_admin(suite):
-    from services.accounts import handlers
+    from services.accounts import use_cases
     db = suite.db("accounts")
     with db.transaction() as session:
-        handlers.create_admin(session, ADMIN_EMAIL, ADMIN_PASSWORD, datetime.now(timezone.utc))
+        use_cases.create_admin(session, ADMIN_EMAIL, ADMIN_PASSWORD, datetime.now(timezone.utc))
     db.dispose()

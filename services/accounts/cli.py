@@ -3,12 +3,12 @@
 Creates a bookshop admin account directly in the accounts database (works without RabbitMQ)."""
 import getpass
 import sys
-from datetime import datetime, timezone
 
+from services.common.clock import utcnow
 from services.common.db import Database
 from services.common.errors import DomainError
 
-from . import handlers
+from . import use_cases
 from .models import Base
 
 
@@ -20,8 +20,7 @@ def main(argv):
     db = Database("accounts", Base.metadata)
     try:
         with db.transaction() as session:
-            account = handlers.create_admin(session, argv[1], password,
-                                            datetime.now(timezone.utc))
+            account = use_cases.create_admin(session, argv[1], password, utcnow())
     except DomainError as exc:
         print(f"Erreur : {exc.message}", file=sys.stderr)
         return 1

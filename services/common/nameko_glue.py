@@ -339,6 +339,16 @@ class StoreHandle:
         with self.db.transaction() as session:
             return fn(session, *args, **kwargs)
 
+    def run_retry_on_conflict(self, fn, *args, **kwargs):
+        """`run`, and once more if the first attempt lost a race on a unique key
+        (IntegrityError: a concurrent twin committed the same key first, e.g. the same
+        idempotency key): the second attempt, in a new transaction, finds what the twin wrote.
+        A second IntegrityError is raised."""
+        try:
+            return self.run(fn, *args, **kwargs)
+        except sqlalchemy.exc.IntegrityError:
+            return self.run(fn, *args, **kwargs)
+
     def relay(self):
         return self._provider.relay()
 

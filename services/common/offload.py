@@ -45,3 +45,12 @@ def run_in_child(module: str, data: bytes, timeout: float = 120) -> bytes:
     if proc.returncode != 0:
         raise ChildFailed(f"{module} failed: {err.decode(errors='replace')[-2000:]}")
     return out
+
+
+def native_thread(fn, *args):
+    """`fn(*args)` in a native thread (eventlet's tpool), the calling greenthread waiting green:
+    for CPU-bound work that holds the GIL little (argon2 hashing, in C), so that the service's
+    other greenthreads keep running meanwhile."""
+    from eventlet import tpool
+
+    return tpool.execute(fn, *args)

@@ -1,24 +1,16 @@
 """The notifications service: mails for the events of the suite, sent through the mail relay
-(files under var/mail/ by default, SMTP when SMTP_HOST is set)."""
-from datetime import datetime, timezone
-
+(files under var/mail/ by default, SMTP when SMTP_HOST is set). Each consumer is one line:
+`use_cases.mail_for_event` in the event's transaction."""
 import eventlet
 from nameko.extensions import DependencyProvider
 
-from services.common import config
+from services.common.clock import utcnow
+from services.common.config import public_url
 from services.common.nameko_glue import MessagingService, Store, consumes, rpc, timer
 
-from . import handlers, mails
+from . import use_cases
+from .adapters.transport import from_environment
 from .models import Base
-from .transport import from_environment
-
-
-def now():
-    return datetime.now(timezone.utc)
-
-
-def public_url():
-    return config.env("PUBLIC_URL", "http://localhost:8000")
 
 
 class MailTransport(DependencyProvider):
@@ -39,8 +31,7 @@ class NotificationsService(MessagingService):
     mail = MailTransport()
 
     def _queue(self, session, kind, payload, envelope):
-        if mails.wanted(kind, payload):
-            handlers.queue_mail(session, kind, payload, envelope, now(), public_url())
+        use_cases.mail_for_event(session, kind, payload, envelope, utcnow(), public_url())
 
     @consumes("account_created")
     def on_account_created(self, session, payload, envelope):
@@ -106,16 +97,14 @@ class NotificationsService(MessagingService):
     def send_mails(self):
         if self.mail.lock.acquire(blocking=False):
             try:
-                handlers.send_due(self.store.db, self.mail.transport, now)
+                use_cases.send_due(self.store.db, self.mail.transport, utcnow)
             finally:
                 self.mail.lock.release()
 
     @rpc
     def list_mails(self, limit=100, to=None):
-        with self.store.transaction() as session:
-            return handlers.list_mails(session, limit, to)
+        return self.store.run(use_cases.list_mails, limit, to)
 
     @rpc
     def get_mail(self, mail_id):
-        with self.store.transaction() as session:
-            return handlers.get_mail(session, mail_id)
+        return self.store.run(use_cases.get_mail, mail_id)

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from services.payments import signatures
+from services.payments.adapters import signatures
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD
 from tests.e2e import grouped
 from tests.e2e.conftest import PASSWORD, api_session

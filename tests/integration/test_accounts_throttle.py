@@ -9,7 +9,7 @@ import psycopg2
 import pytest
 from sqlalchemy import func, select
 
-from services.accounts import handlers
+from services.accounts import use_cases
 from services.accounts.models import Base, LoginAttempt
 from services.common.db import Database
 from services.common.errors import DomainError
@@ -29,7 +29,7 @@ def pg():
     Base.metadata.create_all(db.engine)
     now = datetime.now(timezone.utc)
     with db.transaction() as s:
-        handlers.create_admin(s, "admin@librairie.test", "admin-password", now)
+        use_cases.create_admin(s, "admin@librairie.test", "admin-password", now)
     try:
         yield db
     finally:
@@ -43,9 +43,9 @@ def attempt(db, email, password, ip):
     now = datetime.now(timezone.utc)
     try:
         with db.transaction() as s:
-            attempt_id = handlers.reserve_login_attempt(s, email, ip, now)
+            attempt_id = use_cases.reserve_login_attempt(s, email, ip, now)
         with db.transaction() as s:
-            return "ok" if handlers.check_login(s, attempt_id, email, password, now) else "wrong"
+            return "ok" if use_cases.check_login(s, attempt_id, email, password, now) else "wrong"
     except DomainError as exc:
         return exc.code
 

@@ -13,7 +13,7 @@ import requests
 from sqlalchemy import select, text
 
 from services.common.errors import DomainError
-from services.payments import signatures
+from services.payments.adapters import signatures
 from services.payments.models import SandboxNotification
 from tests.support.suite import wait_until
 

@@ -97,9 +97,7 @@ def transport_violations(service):
 
 # ---- the rules themselves -------------------------------------------------------------------
 DOMAIN_XFAIL = {}
-TRANSPORT_XFAIL = {
-    "payments": helper("shape-small", "payments/dependencies.py imports nameko.extensions"),
-}
+TRANSPORT_XFAIL = {}
 
 
 def marked(table):

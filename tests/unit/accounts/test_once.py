@@ -3,12 +3,13 @@ creating an account with one idempotency key twice gives one account and one wel
 import pytest
 from sqlalchemy import func, select
 
-from services.accounts import handlers
+from services.accounts import use_cases
 from services.accounts.models import Account, Base
 from services.common import idempotency
 from services.common.errors import DomainError
+from services.common.guards import transition
 from tests.support.fakes import Events, sqlite_database
-from tests.unit.accounts.test_handlers import NOW, _seeded, make
+from tests.unit.accounts.test_use_cases import NOW, _seeded, make
 
 
 @pytest.fixture
@@ -30,11 +31,11 @@ def test_deactivating_twice_signs_out_once_and_answers_the_same(db):
     answers = []
     for _ in range(2):
         with db.transaction() as s:
-            answers.append(handlers.set_active(s, 1, user["id"], False))
+            answers.append(use_cases.set_active(s, 1, user["id"], False))
     assert answers[0] == answers[1] and answers[0]["active"] is False
     with db.transaction() as s:
         assert s.get(Account, user["id"]).session_version == user["session_version"] + 1
-        handlers.set_active(s, 1, user["id"], True)
+        use_cases.set_active(s, 1, user["id"], True)
         assert s.get(Account, user["id"]).session_version == user["session_version"] + 2
 
 
@@ -44,7 +45,7 @@ def test_creating_an_account_twice_with_one_key_creates_one(db):
             "confirmation": "password-2026", "role": "collectivite", "client_numbers": ["16"]}
     request = {k: v for k, v in data.items() if k not in ("password", "confirmation")}
     results = [idempotency.once(Store(db), "new-1", "create_account", 1, request,
-                                handlers.create_account, 1, data, NOW, events)
+                                use_cases.create_account, 1, data, NOW, events)
                for _ in range(2)]
     assert results[0] == results[1] and len(events) == 1
     with db.transaction() as s:
@@ -65,8 +66,8 @@ def test_a_reset_link_used_by_a_stale_twin_is_refused(db):
     with db.transaction() as s:
         s.add(ResetToken(token_hash=token_hash, account_id=user["id"], expires_at=expires))
     with db.transaction() as s:
-        handlers.reset_password(s, token, "nouveau-mot-2026", "nouveau-mot-2026", NOW)
+        use_cases.reset_password(s, token, "nouveau-mot-2026", "nouveau-mot-2026", NOW)
         with pytest.raises(DomainError) as refused:
-            handlers.transition(s, ResetToken, token_hash, [None], {"used_at": NOW},
-                                column="used_at")
+            transition(s, ResetToken, token_hash, [None], {"used_at": NOW},
+                       column="used_at")
     assert refused.value.code == "conflict"

@@ -3,7 +3,7 @@ cheap test profile only where ARGON2_PROFILE=test says so (the unit tier)."""
 import argon2
 import pytest
 
-from services.accounts import passwords
+from services.accounts.adapters import passwords
 
 
 def test_production_parameters_are_unchanged(monkeypatch):

@@ -4,7 +4,7 @@ import pytest
 
 from services.common.contracts.events import load_envelope, make_envelope
 from services.common.db import Database
-from services.notifications import handlers, mails
+from services.notifications import domain, presenters, use_cases
 from services.notifications.models import Base
 
 LINE = {"ean": "9782330150136", "title": "CEMETERY ROAD", "quantity": 1, "vat_rate": "5.5",
@@ -29,7 +29,7 @@ def received(kind, payload):
 
 @pytest.mark.parametrize("kind", ["quote_requested", "collectivity_order_placed"])
 def test_a_new_quote_or_order_mails_who_placed_it_who_made_the_basket_and_the_bookshop(kind):
-    to, subject, body = mails.render(kind, received(kind, DOC), "http://x")
+    to, subject, body = presenters.render(kind, received(kind, DOC), "http://x")
     assert to == ["achats@ecole.fr", "biblio@ecole.fr", "commandes@librairie.test"]
     assert "n° 12" in subject and "123456" in body
     assert "CEMETERY ROAD" in body and "22,75\xa0€" in body and "Sous-total HT : 21,56" in body
@@ -45,16 +45,17 @@ def test_the_mailed_lines_multiply_out():
     line = {k: v for k, v in priced_line_view(x).items()
             if k not in ("public_price_ht", "lang_law_capped")}
     totals = totals_view(pricing.totals([x]))
-    _, _, body = mails.render("quote_requested", received(
+    _, _, body = presenters.render("quote_requested", received(
         "quote_requested", dict(DOC, lines=[line], totals=totals)), "http://x")
     assert "× 28 : 13,56\xa0€ l'unité" in body and "= 379,68\xa0€ TTC" in body
 
 
 def test_status_mails_and_no_mail_for_a_reset():
-    _, subject, body = mails.render("collectivity_order_status_changed",
-                                    received("collectivity_order_status_changed", STATUS), "x")
+    _, subject, body = presenters.render(
+        "collectivity_order_status_changed",
+        received("collectivity_order_status_changed", STATUS), "x")
     assert subject == "Votre commande n° 31 : Annulée" and "Motif : Épuisé" in body
-    assert not mails.wanted("collectivity_order_status_changed", dict(STATUS, action="reset"))
+    assert not domain.wanted("collectivity_order_status_changed", dict(STATUS, action="reset"))
 
 
 def test_one_mail_row_per_distinct_recipient(tmp_path):
@@ -62,13 +63,13 @@ def test_one_mail_row_per_distinct_recipient(tmp_path):
     Base.metadata.create_all(db.engine)
     payload = received("quote_requested", dict(DOC, basket_creator_email="ACHATS@ecole.fr"))
     with db.transaction() as s:
-        queued = handlers.queue_mail(s, "quote_requested", payload, {"event_id": "e"},
-                                     datetime.now(timezone.utc), "http://x")
+        queued = use_cases.queue_mail(s, "quote_requested", payload, {"event_id": "e"},
+                                      datetime.now(timezone.utc), "http://x")
     assert [m.to_addr for m in queued] == ["achats@ecole.fr", "commandes@librairie.test"]
     message = received("collectivity_message_sent", {
         "number": 12, "kind": "quote", "to_emails": ["a@ecole.fr", "b@ecole.fr"],
         "client_name": "ECOLE JULES FERRY", "message": "Le titre est épuisé."})
-    to, subject, body = mails.render("collectivity_message_sent", message, "x")
+    to, subject, body = presenters.render("collectivity_message_sent", message, "x")
     assert to == ["a@ecole.fr", "b@ecole.fr"] and "demande de devis n° 12" in subject
     db.dispose()
 
@@ -80,6 +81,6 @@ def test_a_shipped_or_available_order_is_titled_by_what_happened(action, title):
     """Issue 8 §5: these mails were titled by the status, « En cours de traitement »."""
     payload = received("collectivity_order_status_changed",
                        dict(STATUS, action=action, status_label="En cours de traitement"))
-    _, subject, _ = mails.render("collectivity_order_status_changed", payload, "x")
+    _, subject, _ = presenters.render("collectivity_order_status_changed", payload, "x")
     assert subject.startswith(f"Votre commande n° 31 : {title}")
     assert "En cours de traitement" not in subject

@@ -2,7 +2,7 @@
 import pytest
 
 from services.common.contracts.events import CONTRACTS, load_envelope, make_envelope
-from services.notifications import mails
+from services.notifications import domain, presenters
 
 REF = {"number": 62, "client_number": "21", "client_name": "COLLEGE VICTOR PROUVE",
        "initiator_email": "approbateur@victorprouve.org",
@@ -39,26 +39,29 @@ PAYLOADS = {
 }
 
 
-def received(kind):
-    """The payload as the consumer gets it: dumped by the producer, loaded by the contract."""
-    return load_envelope(kind, make_envelope(kind, PAYLOADS[kind], CONTRACTS[kind].source))[1]
+def received(kind, **changes):
+    """The payload (with `changes`) as the consumer gets it: dumped by the producer, loaded by
+    the contract."""
+    payload = dict(PAYLOADS[kind], **changes)
+    return load_envelope(kind, make_envelope(kind, payload, CONTRACTS[kind].source))[1]
 
 
 @pytest.mark.parametrize("kind", sorted(PAYLOADS))
 def test_each_mail_renders_from_its_contract(kind):
-    to, subject, body = mails.render(kind, received(kind), "http://localhost:8000")
+    to, subject, body = presenters.render(kind, received(kind), "http://localhost:8000")
     assert to and subject and body.strip()
 
 
 def test_the_availability_mail_of_the_reference():
-    _, subject, body = mails.render("grouped_order_made_available",
-                                    received("grouped_order_made_available"), "http://x")
+    _, subject, body = presenters.render("grouped_order_made_available",
+                                         received("grouped_order_made_available"), "http://x")
     assert subject == "Votre commande n° 62 est prête"
     assert "L'ensemble de votre commande n° 62 a été préparé le 30/03/2022 (à 11:51:45)." in body
 
 
 def test_the_buyers_confirmation_names_the_initiator_and_its_contact():
-    to, subject, body = mails.render("sub_order_paid", received("sub_order_paid"), "http://x")
+    to, subject, body = presenters.render("sub_order_paid", received("sub_order_paid"),
+                                          "http://x")
     assert to == "jared.leto@free.fr"
     assert "commande n° 147, passée le 30/03/2022 (à 09:46:47)" in body
     assert "initié par COLLEGE VICTOR PROUVE (approbateur@victorprouve.org)" in body
@@ -66,20 +69,21 @@ def test_the_buyers_confirmation_names_the_initiator_and_its_contact():
 
 
 def test_the_creation_mail_gives_the_link_and_the_deadline():
-    to, _, body = mails.render("grouped_order_created", received("grouped_order_created"), "x")
+    to, _, body = presenters.render("grouped_order_created",
+                                    received("grouped_order_created"), "x")
     assert to == "approbateur@victorprouve.org"
     assert "http://x/souscription/TOKEN" in body and "29/03/2022" in body
 
 
 def test_an_abandoned_payment_sends_no_mail():
-    assert mails.wanted("payment_failed", PAYLOADS["payment_failed"])
-    assert not mails.wanted("payment_failed", dict(PAYLOADS["payment_failed"],
+    assert domain.wanted("payment_failed", PAYLOADS["payment_failed"])
+    assert not domain.wanted("payment_failed", dict(PAYLOADS["payment_failed"],
                                                    state="cancelled"))
 
 
 def test_a_buyer_refunded_after_a_cancellation_is_told_how_much_why_and_when():
-    to, subject, body = mails.render("sub_order_refunded", received("sub_order_refunded"),
-                                     "http://x")
+    to, subject, body = presenters.render("sub_order_refunded", received("sub_order_refunded"),
+                                          "http://x")
     assert to == "jared.leto@free.fr"
     assert subject == "Remboursement de 14,90\xa0€ — commande n° 148"
     assert "a été annulée : le montant payé, 14,90\xa0€, vous a été remboursé le " \
@@ -88,25 +92,20 @@ def test_a_buyer_refunded_after_a_cancellation_is_told_how_much_why_and_when():
 
 
 def test_an_automatic_refund_says_the_payment_was_not_owed_and_why():
-    payload = dict(PAYLOADS["sub_order_refunded"], automatic=True,
-                   reason="paiement reçu après annulation")
-    received_payload = load_envelope("sub_order_refunded", make_envelope(
-        "sub_order_refunded", payload, "grouped_orders"))[1]
-    _, _, body = mails.render("sub_order_refunded", received_payload, "http://x")
+    _, _, body = presenters.render("sub_order_refunded", received(
+        "sub_order_refunded", automatic=True, reason="paiement reçu après annulation"),
+        "http://x")
     assert "(paiement reçu après annulation) : il vous a été remboursé automatiquement le " \
            "30 mars 2022 à 10:05" in body
     assert "Motif de l'annulation" not in body
 
 
 def test_the_initiator_is_told_when_the_bookshop_closes_the_subscriptions_early():
-    payload = dict(PAYLOADS["grouped_order_deadline_passed"], closed_early=True,
-                   closed_at="2022-03-28T09:00:00+00:00")
-    from services.common.contracts.events import load_envelope, make_envelope
-    loaded = load_envelope("grouped_order_deadline_passed", make_envelope(
-        "grouped_order_deadline_passed", payload, "grouped_orders"))[1]
-    _, subject, body = mails.render("grouped_order_deadline_passed", loaded, "http://x")
+    loaded = received("grouped_order_deadline_passed", closed_early=True,
+                      closed_at="2022-03-28T09:00:00+00:00")
+    _, subject, body = presenters.render("grouped_order_deadline_passed", loaded, "http://x")
     assert "souscriptions closes par la librairie" in subject
     assert "La librairie a clos les souscriptions" in body and "avant la date limite" in body
-    _, subject, _ = mails.render("grouped_order_deadline_passed",
-                                 received("grouped_order_deadline_passed"), "http://x")
+    _, subject, _ = presenters.render("grouped_order_deadline_passed",
+                                      received("grouped_order_deadline_passed"), "http://x")
     assert subject.endswith("la date limite est passée")

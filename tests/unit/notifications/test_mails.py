@@ -2,7 +2,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.notifications import handlers, mails
+from services.notifications import domain, presenters, use_cases
 from services.notifications.models import Base, Mail
 from tests.support.fakes import sqlite_database
 
@@ -10,7 +10,7 @@ NOW = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
 
 
 def test_reset_mail_has_the_link_and_the_expiry_in_french_time():
-    to, subject, body = mails.render("password_reset_requested", {
+    to, subject, body = presenters.render("password_reset_requested", {
         "account_id": 1, "email": "achats@ecole.fr", "token": "TOKEN123",
         "expires_at": "2026-12-01T10:00:00+00:00"}, "https://librairie.test/")
     assert to == "achats@ecole.fr"
@@ -19,7 +19,7 @@ def test_reset_mail_has_the_link_and_the_expiry_in_french_time():
 
 
 def test_account_created_mail_names_the_role_and_clients():
-    _, subject, body = mails.render("account_created", {
+    _, subject, body = presenters.render("account_created", {
         "account_id": 3, "email": "chef@ecole.fr", "role": "approbateur",
         "client_names": ["ECOLE JULES FERRY"], "created_by_email": "achats@ecole.fr"},
         "http://localhost:8000")
@@ -47,22 +47,22 @@ def db(tmp_path):
 
 def test_mails_wait_while_smtp_is_down_then_go_once(db):
     with db.transaction() as s:
-        handlers.queue_mail(s, "account_created", {
+        use_cases.queue_mail(s, "account_created", {
             "account_id": 3, "email": "chef@ecole.fr", "role": "approbateur",
             "client_names": [], "created_by_email": ""}, {"event_id": "e1"}, NOW, "http://x")
     transport = Transport(fail=1)
     clock = [NOW]
-    assert handlers.send_due(db, transport, lambda: clock[0]) == 0
+    assert use_cases.send_due(db, transport, lambda: clock[0]) == 0
     with db.transaction() as s:
         mail = s.get(Mail, 1)
         assert mail.sent_at is None and "SMTP down" in mail.last_error
-    assert handlers.send_due(db, transport, lambda: clock[0]) == 0  # backing off
+    assert use_cases.send_due(db, transport, lambda: clock[0]) == 0  # backing off
     clock[0] = NOW + timedelta(seconds=5)
-    assert handlers.send_due(db, transport, lambda: clock[0]) == 1
-    assert handlers.send_due(db, transport, lambda: clock[0]) == 0
+    assert use_cases.send_due(db, transport, lambda: clock[0]) == 1
+    assert use_cases.send_due(db, transport, lambda: clock[0]) == 0
     assert [m["To"] for m in transport.sent] == ["chef@ecole.fr"]
     with db.transaction() as s:
-        listing = handlers.list_mails(s)
+        listing = use_cases.list_mails(s)
     assert listing["pending"] == 0 and listing["mails"][0]["attempts"] == 2
 
 
@@ -91,14 +91,14 @@ def test_a_mail_refused_for_good_is_marked_failed_not_retried_forever(db):
     _queue(db, "x@y.fr\r\nbcc: victim@example.org", "refused@ecole.fr", "ok@ecole.fr")
     transport = Refusing(550)
     clock = [NOW]
-    assert handlers.send_due(db, transport, lambda: clock[0]) == 1
+    assert use_cases.send_due(db, transport, lambda: clock[0]) == 1
     assert transport.sent == ["ok@ecole.fr"]  # the failures did not block the others
     for minutes in range(1, 30):  # nothing is retried later
         clock[0] = NOW + timedelta(minutes=minutes)
-        handlers.send_due(db, transport, lambda: clock[0])
+        use_cases.send_due(db, transport, lambda: clock[0])
     assert transport.calls == 2
     with db.transaction() as s:
-        listing = handlers.list_mails(s)
+        listing = use_cases.list_mails(s)
     failed = {m["to"]: m for m in listing["mails"] if m["failed_at"]}
     assert set(failed) == {"x@y.fr\r\nbcc: victim@example.org", "refused@ecole.fr"}
     assert "550" in failed["refused@ecole.fr"]["last_error"]
@@ -109,12 +109,12 @@ def test_a_temporary_refusal_is_retried(db):
     _queue(db, "refused@ecole.fr")
     transport = Refusing(450)
     clock = [NOW]
-    handlers.send_due(db, transport, lambda: clock[0])
+    use_cases.send_due(db, transport, lambda: clock[0])
     clock[0] = NOW + timedelta(minutes=5)
-    handlers.send_due(db, transport, lambda: clock[0])
+    use_cases.send_due(db, transport, lambda: clock[0])
     assert transport.calls == 2
     with db.transaction() as s:
-        assert handlers.list_mails(s)["pending"] == 1
+        assert use_cases.list_mails(s)["pending"] == 1
 
 
 class Killed(BaseException):
@@ -135,7 +135,7 @@ class DyingTransport(Transport):
 
 def queue_one(db, event_id="e-42"):
     with db.transaction() as s:
-        handlers.queue_mail(s, "account_created", {
+        use_cases.queue_mail(s, "account_created", {
             "account_id": 3, "email": "chef@ecole.fr", "role": "approbateur",
             "client_names": [], "created_by_email": ""}, {"event_id": event_id}, NOW, "http://x")
 
@@ -144,23 +144,23 @@ def test_a_mail_is_marked_sending_before_the_smtp_call_and_a_repeat_keeps_its_me
     queue_one(db)
     transport = DyingTransport(die_after_send=True)
     with pytest.raises(Killed):
-        handlers.send_due(db, transport, lambda: NOW)
+        use_cases.send_due(db, transport, lambda: NOW)
     with db.transaction() as s:  # the mark was committed before the send
         mail = s.get(Mail, 1)
-        assert mail.last_error == handlers.SENDING and mail.sent_at is None
+        assert mail.last_error == use_cases.SENDING and mail.sent_at is None
     # a restart does not send it again while its lease runs...
-    assert handlers.send_due(db, transport, lambda: NOW + timedelta(seconds=30)) == 0
+    assert use_cases.send_due(db, transport, lambda: NOW + timedelta(seconds=30)) == 0
     # ...then sends it again, recognisably the same message
-    later = NOW + handlers.SEND_LEASE + timedelta(seconds=1)
-    assert handlers.send_due(db, transport, lambda: later) == 1
+    later = NOW + domain.SEND_LEASE + timedelta(seconds=1)
+    assert use_cases.send_due(db, transport, lambda: later) == 1
     first, second = transport.sent
     assert first["Message-ID"] == second["Message-ID"]
     assert "e-42" in first["Message-ID"]
-    assert handlers.send_due(db, transport, lambda: later) == 0
+    assert use_cases.send_due(db, transport, lambda: later) == 0
 
 
 def test_the_file_transport_does_not_send_an_interrupted_mail_that_got_through(db, tmp_path):
-    from services.notifications.transport import FileTransport
+    from services.notifications.adapters.transport import FileTransport
 
     class DyingFiles(FileTransport):
         die = True
@@ -174,16 +174,16 @@ def test_the_file_transport_does_not_send_an_interrupted_mail_that_got_through(d
     queue_one(db)
     transport = DyingFiles(tmp_path / "mail")
     with pytest.raises(Killed):
-        handlers.send_due(db, transport, lambda: NOW)
-    later = NOW + handlers.SEND_LEASE + timedelta(seconds=1)
-    assert handlers.send_due(db, transport, lambda: later) == 1
+        use_cases.send_due(db, transport, lambda: NOW)
+    later = NOW + domain.SEND_LEASE + timedelta(seconds=1)
+    assert use_cases.send_due(db, transport, lambda: later) == 1
     assert len(list((tmp_path / "mail").glob("*.eml"))) == 1
     with db.transaction() as s:
         assert s.get(Mail, 1).sent_at is not None
 
 
 def test_message_ids_come_from_the_event_and_the_recipient():
-    from services.notifications.transport import message_id
+    from services.notifications.adapters.transport import message_id
     assert message_id(1, "a@b.fr", "ev-1") == message_id(99, "A@B.fr ", "ev-1")
     assert message_id(1, "a@b.fr", "ev-1") != message_id(1, "c@b.fr", "ev-1")
     assert message_id(1, "a@b.fr", "ev-1") != message_id(1, "a@b.fr", "ev-2")
@@ -192,7 +192,7 @@ def test_message_ids_come_from_the_event_and_the_recipient():
 def test_replies_reach_the_bookshop_not_the_no_reply_sender(monkeypatch):
     """Issue 8 §5: the « prête » mail asks for a reply, sent from ne-pas-repondre@ with no
     Reply-To. Replies now go to the bookshop's contact address (configurable)."""
-    from services.notifications.transport import build_message
+    from services.notifications.adapters.transport import build_message
     msg = build_message(1, "a@b.fr", "s", "corps")
     assert "contact@librairie.test" in msg["Reply-To"]
     monkeypatch.setenv("BOOKSHOP_CONTACT_EMAIL", "bonjour@ma-librairie.fr")
@@ -201,6 +201,6 @@ def test_replies_reach_the_bookshop_not_the_no_reply_sender(monkeypatch):
 
 def test_the_ready_mail_gives_the_bookshop_contact():
     from tests.unit.notifications.test_grouped_order_mails import received
-    _, _, body = mails.render("grouped_order_made_available",
+    _, _, body = presenters.render("grouped_order_made_available",
                               received("grouped_order_made_available"), "x")
     assert "contact@librairie.test" in body

@@ -8,7 +8,7 @@ from services.common import outbox
 from services.common.contracts.events import load_envelope
 from tests.support.fakes import sqlite_database
 from services.common.messaging_models import messaging_tables
-from services.payments import sandbox, signatures
+from services.payments.adapters import sandbox, signatures
 from services.payments.models import Base, SandboxNotification
 
 NOW = datetime(2027, 1, 15, 8, 0, tzinfo=timezone.utc)

@@ -5,6 +5,7 @@ from itertools import product
 import pytest
 
 from services.common.errors import DomainError
+from services.common.money import money_str
 from services.payments import domain
 
 ALLOWED = {
@@ -59,7 +60,7 @@ def test_every_state_has_its_french_label():
 @pytest.mark.parametrize("value,expected", [("14.90", "14.90"), ("14.9", "14.90"), (" 7 ", "7.00"),
                                             (12, "12.00"), (Decimal("0.01"), "0.01")])
 def test_money_is_read_as_decimal(value, expected):
-    assert domain.money_str(domain.parse_money(value)) == expected
+    assert money_str(domain.parse_money(value)) == expected
 
 
 @pytest.mark.parametrize("value", [14.9, True, None, "", "abc", "1e3", "14,90", "14.999",
@@ -157,3 +158,21 @@ def test_a_success_after_a_failure_is_a_late_success_to_refund():
     for other in (d.PENDING, d.PROCESSING, d.SUCCEEDED, d.REFUNDED):
         assert not d.late_success(other, d.SUCCEEDED)
     assert not d.late_success(d.REFUSED, d.CANCELLED)
+
+
+def test_what_a_notification_does_to_a_payment():
+    """Forward: applied; backwards: ignored; a success after a failure: refunded at once. A
+    success tells the provider the money is captured, whatever is done with it."""
+    d = domain
+    assert d.decide_callback(d.PROCESSING, d.SUCCEEDED) == d.CallbackDecision(d.APPLIED, True)
+    assert d.decide_callback(d.PROCESSING, d.REFUSED) == d.CallbackDecision(d.APPLIED, False)
+    assert d.decide_callback(d.REFUSED, d.SUCCEEDED) == \
+        d.CallbackDecision(d.REFUNDED_AT_ONCE, True)
+    assert d.decide_callback(d.SUCCEEDED, d.REFUSED) == d.CallbackDecision(d.IGNORED, False)
+    assert d.decide_callback(d.REFUNDED, d.SUCCEEDED) == d.CallbackDecision(d.IGNORED, False)
+    with pytest.raises(DomainError):
+        d.check_notified_amount(Decimal("14.90"), Decimal("14.91"))
+    assert not d.refund_confirmable("succeeded", d.SUCCEEDED)
+    assert d.refund_confirmable("pending", d.SUCCEEDED)
+    assert not d.refund_needed(d.SUCCEEDED, Decimal("10"), Decimal("5"),
+                               awaiting_confirmation=True)

@@ -3,25 +3,26 @@ the refund_requested consumer) on a real SQLite database and outbox, without nam
 or a broker. The sandbox's HTTP callback is routed straight into the endpoint."""
 import json
 from datetime import datetime, timedelta, timezone
+from types import SimpleNamespace
 
 import pytest
 from werkzeug.test import EnvironBuilder
 
 from services.common.contracts.events import make_envelope
 from services.common.errors import DomainError
-from services.payments import sandbox, sandbox_notify
-from services.payments.dependencies import ProviderHandle
+from services.common.nameko_glue import StoreHandle
+from services.payments.adapters import sandbox, sandbox_notify
+from services.payments.adapters.handle import ProviderHandle
 from services.payments.service import PaymentsService
 
 from .conftest import SETTINGS, checkout_id, notification, notifications, signed, start_data
 
 
-class FakeStore:
-    def __init__(self, db, record):
-        self.db, self.record = db, record
-
-    def transaction(self):
-        return self.db.transaction()
+def store_over(db):
+    """The service's own StoreHandle (run, run_retry_on_conflict, record in the outbox) over
+    the test's database, without nameko's container."""
+    return StoreHandle(SimpleNamespace(database=db,
+                                       container=SimpleNamespace(service_name="payments")))
 
 
 @pytest.fixture
@@ -32,7 +33,7 @@ def spawned():
 @pytest.fixture
 def service(db, record, spawned):
     instance = PaymentsService()
-    instance.store = FakeStore(db, record)
+    instance.store = store_over(db)
     instance.payment_provider = ProviderHandle(sandbox.SandboxProvider(SETTINGS), SETTINGS,
                                                spawned.append)
     return instance
@@ -297,3 +298,22 @@ def test_the_checkout_page_has_a_strict_csp_that_lets_the_buyer_go_back(service)
     assert csp["style-src"] == f"'sha256-{digest}'"
     gone = service.sandbox_checkout_page(request("GET", "/"), "chk_x")
     assert "form-action 'self'" in gone.headers["Content-Security-Policy"]
+
+
+def test_an_rpc_that_lost_a_race_on_a_unique_key_runs_once_more_then_gives_up(db):
+    """`store.run_retry_on_conflict` (the payments RPCs): one IntegrityError (a twin committed
+    the same key first) gets a second transaction; a second one is raised."""
+    from sqlalchemy.exc import IntegrityError
+    store, calls = store_over(db), []
+
+    def twice_lost(session, fail):
+        calls.append(session)
+        if len(calls) <= fail:
+            raise IntegrityError("INSERT", {}, Exception("duplicate key"))
+        return "found"
+
+    assert store.run_retry_on_conflict(twice_lost, 1) == "found" and len(calls) == 2
+    calls.clear()
+    with pytest.raises(IntegrityError):
+        store.run_retry_on_conflict(twice_lost, 2)
+    assert len(calls) == 2

@@ -4,8 +4,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from services.payments import signatures
-from services.payments.providers import CallbackRejected, parse_notification
+from services.payments.adapters import signatures
+from services.payments.adapters.providers import CallbackRejected, parse_notification
 
 SECRET = "sandbox-dev-secret"
 NOW = 1_800_000_000

@@ -41,8 +41,9 @@ def _direct(fn, *args):
     return fn(*args)
 
 
-# argon2 is CPU-bound on purpose; the nameko service sets this to eventlet's tpool.execute so
-# that hashing runs in a native thread and does not stall the other greenthreads.
+# argon2 is CPU-bound on purpose; the nameko service sets this to
+# services.common.offload.native_thread so that hashing runs in a native thread and does not
+# stall the other greenthreads (scripts and tests hash directly).
 run_cpu_bound = _direct
 
 

@@ -5,24 +5,25 @@ from decimal import Decimal
 import pytest
 
 from services.common.errors import DomainError
-from services.payments import handlers, sandbox
+from services.payments import use_cases
+from services.payments.adapters import sandbox
 from services.payments.models import (Payment, ProviderEvent, SandboxCheckout,
                                       SandboxNotification, SandboxRefund)
-from services.payments.providers import (CallbackEvent, ProviderError, RefundResult,
-                                         parse_notification)
+from services.payments.adapters.providers import (CallbackEvent, ProviderError, RefundRequest,
+                                                  RefundResult, parse_notification)
 
 from .conftest import NOW, SETTINGS, checkout_id, notification, start_data
 
 
 def start(db, provider, record, **changes):
     with db.transaction() as s:
-        return handlers.start_payment(s, provider, start_data(**changes), NOW, record)
+        return use_cases.start_payment(s, provider, start_data(**changes), NOW, record)
 
 
 def callback(db, record, event, provider=None):
     with db.transaction() as s:
-        return handlers.apply_callback(s, provider or sandbox.SandboxProvider(SETTINGS), event,
-                                       NOW, record)
+        return use_cases.apply_callback(s, provider or sandbox.SandboxProvider(SETTINGS), event,
+                                        NOW, record)
 
 
 def event(kind, checkout, event_id="evt_1", amount="14.90", **extra):
@@ -31,7 +32,7 @@ def event(kind, checkout, event_id="evt_1", amount="14.90", **extra):
 
 def get(db, payment_id):
     with db.transaction() as s:
-        return handlers.get_payment(s, payment_id)
+        return use_cases.get_payment(s, payment_id)
 
 
 def paid(db, provider, record, **changes):
@@ -46,8 +47,8 @@ def paid(db, provider, record, **changes):
 
 def refund(db, provider, record, payment_id, amount=None, reference=None):
     with db.transaction() as s:
-        return handlers.refund_payment(s, provider, payment_id, amount, "annulée", NOW, record,
-                                       reference)
+        return use_cases.refund_payment(s, provider, payment_id, amount, "annulée", NOW, record,
+                                        reference)
 
 
 # ---- start_payment --------------------------------------------------------------------------
@@ -236,11 +237,11 @@ def test_get_and_list(db, provider, record):
     with db.transaction() as s:
         s.get(Payment, second["payment_id"]).created_at = NOW.replace(minute=5)
     with db.transaction() as s:
-        listed = handlers.list_payments(s, "sub_order", "154")
+        listed = use_cases.list_payments(s, "sub_order", "154")
         assert [p["payment_id"] for p in listed] == [second["payment_id"], first["payment_id"]]
-        assert handlers.list_payments(s, "sub_order", "999") == []
+        assert use_cases.list_payments(s, "sub_order", "999") == []
         with pytest.raises(DomainError):
-            handlers.list_payments(s, None, 154)
+            use_cases.list_payments(s, None, 154)
 
 
 # ---- refunds --------------------------------------------------------------------------------
@@ -309,6 +310,6 @@ def test_the_sandbox_refuses_to_refund_an_unpaid_checkout(db, provider, record):
     started = start(db, provider, record)
     with db.transaction() as s:
         with pytest.raises(ProviderError):
-            provider.refund(s, handlers.RefundRequest(started["payment_id"],
+            provider.refund(s, RefundRequest(started["payment_id"],
                                                       checkout_id(started), Decimal("1")))
     assert isinstance(RefundResult("r", True), RefundResult)

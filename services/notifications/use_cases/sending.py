@@ -1,43 +1,16 @@
-"""notifications use cases: turn an event into a mail row (same transaction as the event's
-processed mark), send due mails, list them for the admin's dev page."""
+"""Sending the mails that are due, through the transport (`adapters.transport`)."""
 import logging
-from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from services.common.errors import not_found
-
-from . import mails
-from .models import Mail
-from .transport import build_message, is_permanent
+from ..adapters.transport import build_message, is_permanent
+from ..domain import SEND_LEASE, retry_delay
+from ..models import Mail
 
 log = logging.getLogger(__name__)
 
-
-def queue_mail(session, kind, payload, envelope, now, public_url) -> list:
-    """One mail row per recipient, in the event's transaction."""
-    recipients, subject, body = mails.render(kind, payload, public_url)
-    if isinstance(recipients, str):
-        recipients = [recipients]
-    queued = []
-    for to_addr in dict.fromkeys(r.strip().lower() for r in recipients if r and r.strip()):
-        mail = Mail(kind=kind, event_id=envelope.get("event_id"), to_addr=to_addr,
-                    subject=subject, body=body, created_at=now, next_attempt_at=now,
-                    attempts=0)
-        session.add(mail)
-        queued.append(mail)
-    return queued
-
-
-def retry_delay(attempts: int) -> timedelta:
-    return timedelta(seconds=min(600, 2 ** attempts))
-
-
 # `last_error` of a mail whose send has started and not been recorded yet
 SENDING = "envoi en cours"
-# how long a mail stays claimed by the sender that marked it "sending" (longer than an SMTP
-# exchange); a mail still "sending" after that was interrupted (its process died)
-SEND_LEASE = timedelta(seconds=60)
 
 
 def send_due(db, transport, now_fn, limit=50) -> int:
@@ -53,7 +26,9 @@ def send_due(db, transport, now_fn, limit=50) -> int:
     If the process dies between 2 and 3 the mail stays "sending" until its lease ends; the next
     attempt then asks the transport whether the earlier one got through (the file transport can
     tell; SMTP cannot) and otherwise sends it again with the same Message-ID: at least once, a
-    repeat recognisable as such, never lost."""
+    repeat recognisable as such, never lost.
+
+    Its own transactions (not one unit of work): the SMTP call happens between them."""
     sent = 0
     for _ in range(limit):
         with db.transaction() as session:
@@ -103,32 +78,3 @@ def send_due(db, transport, now_fn, limit=50) -> int:
             mail.last_error = None
         sent += 1
     return sent
-
-
-def mail_view(m: Mail, with_body=False) -> dict:
-    view = {"id": m.id, "kind": m.kind, "to": m.to_addr, "subject": m.subject,
-            "created_at": m.created_at.isoformat(),
-            "sent_at": m.sent_at.isoformat() if m.sent_at else None,
-            "failed_at": m.failed_at.isoformat() if m.failed_at else None,
-            "attempts": m.attempts, "last_error": m.last_error}
-    if with_body:
-        view["body"] = m.body
-    return view
-
-
-def list_mails(session, limit=100, to=None) -> dict:
-    q = select(Mail).order_by(Mail.id.desc()).limit(min(int(limit), 500))
-    if to:
-        q = q.where(Mail.to_addr == to.strip().lower())
-    pending = session.scalar(select(func.count()).select_from(Mail).where(
-        Mail.sent_at.is_(None), Mail.failed_at.is_(None)))
-    return {"mails": [mail_view(m) for m in session.scalars(q)], "pending": pending}
-
-
-def get_mail(session, mail_id) -> dict:
-    mail = session.get(Mail, int(mail_id))
-    if mail is None:
-        raise not_found("Message introuvable.")
-    return mail_view(mail, with_body=True)
-
-

@@ -6,14 +6,16 @@ growing delay from the service's timer, like a real provider's webhook retries, 
 A notification delivered twice is harmless: the endpoint takes each event id once."""
 import json
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 
 import requests
 from sqlalchemy import select
 from tenacity import Retrying, stop_after_attempt, wait_exponential
 
+from services.common.clock import utcnow
+
+from ..models import SandboxNotification
 from . import signatures
-from .models import SandboxNotification
 
 log = logging.getLogger(__name__)
 
@@ -21,10 +23,6 @@ FIRST_REDELIVERY = timedelta(seconds=30)   # the spawned sender has this long be
 LEASE = timedelta(seconds=60)              # a claimed notification is not claimed again before
 MAX_ATTEMPTS = 30
 TIMEOUT = 5
-
-
-def utcnow():
-    return datetime.now(timezone.utc)
 
 
 def _as_utc(value):

@@ -21,13 +21,14 @@ log = logging.getLogger(__name__)
 
 STATUS = {**HTTP_STATUS, "payload_too_large": 413}
 
-_templates = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"  # services/payments/templates
+_templates = Environment(loader=FileSystemLoader(TEMPLATES),
                          autoescape=True, undefined=StrictUndefined)
 
 
 def _style_hash() -> str:
     """The CSP source of the layout's one <style> block (no 'unsafe-inline')."""
-    source = (Path(__file__).parent / "templates" / "_layout.html").read_text()
+    source = (TEMPLATES / "_layout.html").read_text()
     css = re.search(r"<style>(.*?)</style>", source, re.S).group(1)
     return "'sha256-" + base64.b64encode(hashlib.sha256(css.encode()).digest()).decode() + "'"
 

@@ -2,7 +2,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.accounts import handlers
+from services.accounts import use_cases
 from services.accounts.models import Base
 from tests.support.fakes import Events, sqlite_database
 from services.common.errors import DomainError
@@ -26,15 +26,15 @@ def db(tmp_path):
 
 def _seeded(database):
     with database.transaction() as s:
-        handlers.apply_client_update(s, client("16", "ECOLE JULES FERRY"), NOW)
-        handlers.apply_client_update(s, client("17", "COLLEGE VICTOR PROUVE"), NOW)
-        handlers.create_admin(s, "admin@librairie.test", "admin-password", NOW)
+        use_cases.apply_client_update(s, client("16", "ECOLE JULES FERRY"), NOW)
+        use_cases.apply_client_update(s, client("17", "COLLEGE VICTOR PROUVE"), NOW)
+        use_cases.create_admin(s, "admin@librairie.test", "admin-password", NOW)
     yield database
 
 
 def make(db, actor_id, email, role, clients, events=None):
     with db.transaction() as s:
-        return handlers.create_account(s, actor_id, {
+        return use_cases.create_account(s, actor_id, {
             "email": email, "password": "password-2026", "confirmation": "password-2026",
             "role": role, "client_numbers": clients}, NOW, events if events is not None
             else Events())
@@ -51,9 +51,9 @@ def test_the_chain_of_account_creation(db):
     with pytest.raises(DomainError):
         make(db, user["id"], "x@ecole.fr", "utilisateur", ["16"])
     with db.transaction() as s:
-        visible = {a["email"] for a in handlers.list_accounts(s, coll["id"])}
+        visible = {a["email"] for a in use_cases.list_accounts(s, coll["id"])}
         assert visible == {"chef@ecole.fr", "biblio@ecole.fr"}
-        assert {a["email"] for a in handlers.list_accounts(s, appro["id"])} == \
+        assert {a["email"] for a in use_cases.list_accounts(s, appro["id"])} == \
             {"biblio@ecole.fr"}
 
 
@@ -62,9 +62,9 @@ def test_an_account_of_another_collectivity_sees_and_touches_nothing(db):
     b = make(db, 1, "achats@college.fr", "collectivite", ["17"])
     u = make(db, a["id"], "biblio@ecole.fr", "utilisateur", ["16"])
     with db.transaction() as s:
-        assert handlers.list_accounts(s, b["id"]) == []
+        assert use_cases.list_accounts(s, b["id"]) == []
         with pytest.raises(DomainError) as exc:
-            handlers.set_active(s, b["id"], u["id"], False)
+            use_cases.set_active(s, b["id"], u["id"], False)
         assert exc.value.code == "forbidden"
     with pytest.raises(DomainError):
         make(db, b["id"], "x@college.fr", "utilisateur", ["16"])
@@ -76,92 +76,92 @@ def test_duplicate_email_is_refused_and_nothing_is_lost(db):
         make(db, 1, "ACHATS@ecole.fr", "approbateur", ["16"])
     assert "email" in exc.value.details
     with db.transaction() as s:
-        assert len(handlers.list_accounts(s, 1)) == 1
+        assert len(use_cases.list_accounts(s, 1)) == 1
 
 
 def test_authentication_records_attempts_and_throttles(db):
     with db.transaction() as s:
-        assert handlers.authenticate(s, "admin@librairie.test", "admin-password", "1.1.1.1",
-                                     NOW)["role"] == "admin"
+        assert use_cases.authenticate(s, "admin@librairie.test", "admin-password", "1.1.1.1",
+                                      NOW)["role"] == "admin"
     for _ in range(5):
         with db.transaction() as s:
-            assert handlers.authenticate(s, "admin@librairie.test", "wrong", "1.1.1.1",
-                                         NOW) is None
+            assert use_cases.authenticate(s, "admin@librairie.test", "wrong", "1.1.1.1",
+                                          NOW) is None
     with db.transaction() as s, pytest.raises(DomainError) as exc:
-        handlers.authenticate(s, "admin@librairie.test", "admin-password", "1.1.1.1", NOW)
+        use_cases.authenticate(s, "admin@librairie.test", "admin-password", "1.1.1.1", NOW)
     assert exc.value.code == "throttled"
     # the window passes
     with db.transaction() as s:
-        assert handlers.authenticate(s, "admin@librairie.test", "admin-password", "1.1.1.1",
-                                     NOW + timedelta(minutes=16))
+        assert use_cases.authenticate(s, "admin@librairie.test", "admin-password", "1.1.1.1",
+                                      NOW + timedelta(minutes=16))
 
 
 def test_unknown_and_inactive_accounts_look_the_same_as_a_wrong_password(db):
     u = make(db, 1, "achats@ecole.fr", "collectivite", ["16"])
     with db.transaction() as s:
-        handlers.set_active(s, 1, u["id"], False)
+        use_cases.set_active(s, 1, u["id"], False)
     with db.transaction() as s:
-        assert handlers.authenticate(s, "achats@ecole.fr", "password-2026", "ip", NOW) is None
-        assert handlers.authenticate(s, "nobody@ecole.fr", "password-2026", "ip", NOW) is None
+        assert use_cases.authenticate(s, "achats@ecole.fr", "password-2026", "ip", NOW) is None
+        assert use_cases.authenticate(s, "nobody@ecole.fr", "password-2026", "ip", NOW) is None
 
 
 def test_password_reset_is_one_time_and_expires(db):
     events = Events()
     make(db, 1, "achats@ecole.fr", "collectivite", ["16"])
     with db.transaction() as s:
-        handlers.request_password_reset(s, "achats@ecole.fr", NOW, events)
-        handlers.request_password_reset(s, "unknown@ecole.fr", NOW, events)
+        use_cases.request_password_reset(s, "achats@ecole.fr", NOW, events)
+        use_cases.request_password_reset(s, "unknown@ecole.fr", NOW, events)
     assert len(events) == 1
     token = events[0][1]["token"]
     with db.transaction() as s:
-        account = handlers.reset_password(s, token, "new-password-1", "new-password-1", NOW)
+        account = use_cases.reset_password(s, token, "new-password-1", "new-password-1", NOW)
     assert account["session_version"] == 2
     with db.transaction() as s, pytest.raises(DomainError):
-        handlers.reset_password(s, token, "new-password-2", "new-password-2", NOW)
+        use_cases.reset_password(s, token, "new-password-2", "new-password-2", NOW)
     with db.transaction() as s:
-        handlers.request_password_reset(s, "achats@ecole.fr", NOW, events)
+        use_cases.request_password_reset(s, "achats@ecole.fr", NOW, events)
     with db.transaction() as s, pytest.raises(DomainError):
-        handlers.reset_password(s, events[1][1]["token"], "new-password-3", "new-password-3",
-                                NOW + timedelta(hours=2))
+        use_cases.reset_password(s, events[1][1]["token"], "new-password-3", "new-password-3",
+                                 NOW + timedelta(hours=2))
     with db.transaction() as s:
-        assert handlers.authenticate(s, "achats@ecole.fr", "new-password-1", "ip", NOW)
+        assert use_cases.authenticate(s, "achats@ecole.fr", "new-password-1", "ip", NOW)
 
 
 def test_client_updates_apply_by_revision_and_deactivate(db):
     with db.transaction() as s:
-        assert not handlers.apply_client_update(s, client("16", "OLD NAME", revision=1), NOW)
-        assert handlers.apply_client_update(s, client("16", "ECOLE JULES FERRY", revision=2,
+        assert not use_cases.apply_client_update(s, client("16", "OLD NAME", revision=1), NOW)
+        assert use_cases.apply_client_update(s, client("16", "ECOLE JULES FERRY", revision=2,
                                                       active=False), NOW)
     with db.transaction() as s:
-        overview = handlers.clients_overview(s, 1)
+        overview = use_cases.clients_overview(s, 1)
         ferry = next(c for c in overview["clients"] if c["number"] == "16")
         assert ferry["active"] is False
-        assert [c["number"] for c in handlers.assignable_clients(s, 1)] == ["17"]
+        assert [c["number"] for c in use_cases.assignable_clients(s, 1)] == ["17"]
 
 
 def test_overview_alerts_and_inactive_accounts(db):
     coll = make(db, 1, "achats@ecole.fr", "collectivite", ["16"])
     make(db, 1, "biblio@college.fr", "utilisateur", ["17"])
     with db.transaction() as s:
-        handlers.set_active(s, 1, coll["id"], False)
+        use_cases.set_active(s, 1, coll["id"], False)
     with db.transaction() as s:
-        overview = handlers.clients_overview(s, 1)
+        overview = use_cases.clients_overview(s, 1)
     assert [a.split()[3] for a in overview["alerts"]] == ["17"]
     assert [a["email"] for a in overview["inactive_accounts"]] == ["achats@ecole.fr"]
     with db.transaction() as s, pytest.raises(DomainError):
-        handlers.clients_overview(s, coll["id"])
+        use_cases.clients_overview(s, coll["id"])
 
 
 # ---- server-side sessions -------------------------------------------------------------------
 def _sign_in(db, email, password, when=NOW):
     with db.transaction() as s:
-        return handlers.authenticate(s, email, password, "ip", when)
+        return use_cases.authenticate(s, email, password, "ip", when)
 
 
 def _session_ok(db, token, when=NOW):
     with db.transaction() as s:
         try:
-            return handlers.session_account(s, token, when)["email"]
+            return use_cases.session_account(s, token, when)["email"]
         except DomainError as exc:
             assert exc.code == "unauthorized"
             return None
@@ -174,9 +174,9 @@ def test_signing_out_ends_that_session_only(db):
     assert phone != laptop
     assert _session_ok(db, phone) == _session_ok(db, laptop) == "achats@ecole.fr"
     with db.transaction() as s:
-        assert handlers.end_session(s, phone, NOW) is True
+        assert use_cases.end_session(s, phone, NOW) is True
     with db.transaction() as s:
-        assert handlers.end_session(s, phone, NOW) is False  # twice: nothing more
+        assert use_cases.end_session(s, phone, NOW) is False  # twice: nothing more
     assert _session_ok(db, phone) is None
     assert _session_ok(db, laptop) == "achats@ecole.fr"
     for forged in ("", None, "x" * 43, 12):
@@ -189,12 +189,12 @@ def test_sessions_expire_and_end_with_a_password_change_or_deactivation(db):
     assert _session_ok(db, first, NOW + timedelta(hours=11)) == "achats@ecole.fr"
     assert _session_ok(db, first, NOW + timedelta(hours=12, seconds=1)) is None
     with db.transaction() as s:
-        changed = handlers.change_password(s, u["id"], "password-2026", "password-2027",
-                                           "password-2027", NOW)
+        changed = use_cases.change_password(s, u["id"], "password-2026", "password-2027",
+                                            "password-2027", NOW)
     assert _session_ok(db, first) is None
     assert _session_ok(db, changed["session_id"]) == "achats@ecole.fr"
     with db.transaction() as s:
-        handlers.set_active(s, 1, u["id"], False)
+        use_cases.set_active(s, 1, u["id"], False)
     assert _session_ok(db, changed["session_id"]) is None
 
 

@@ -19,15 +19,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from services.common import config
+from services.common.clock import utcnow
+from services.common.money import money_str
 
-from . import domain, sandbox_notify, signatures
-from .models import SandboxCheckout, SandboxRefund
+from .. import domain
+from ..models import SandboxCheckout, SandboxRefund
+from . import sandbox_notify, signatures
 from .providers import (Checkout, CheckoutRequest, ProviderError, RefundRequest, RefundResult,
                         parse_notification)
 
 NAME = "sandbox"
 DEFAULT_SECRET = "sandbox-dev-secret"
-DEFAULT_PUBLIC_URL = "http://127.0.0.1:8102"
 CALLBACK_PATH = "/payments/v1/callbacks/sandbox"
 # the page's buttons: action -> (checkout status, notification type)
 ACTIONS = {
@@ -61,7 +63,8 @@ def settings_from_env(web_server_address=None) -> Settings:
     http://127.0.0.1:8102), SANDBOX_WEBHOOK_SECRET, SANDBOX_CALLBACK_URL (default: this
     service's own address + /payments/v1/callbacks/sandbox), SANDBOX_MERCHANT_NAME."""
     local = _local_url(web_server_address)
-    public = config.env("PAYMENTS_PUBLIC_URL", local or DEFAULT_PUBLIC_URL).rstrip("/")
+    public = config.env("PAYMENTS_PUBLIC_URL",
+                        local or config.DEFAULT_PAYMENTS_PUBLIC_URL).rstrip("/")
     callback = config.env("SANDBOX_CALLBACK_URL", (local or public) + CALLBACK_PATH)
     return Settings(secret=config.env("SANDBOX_WEBHOOK_SECRET", DEFAULT_SECRET),
                     public_url=public, callback_url=callback,
@@ -83,7 +86,7 @@ class SandboxProvider:
             id="chk_" + secrets.token_urlsafe(16), payment_id=request.payment_id,
             amount=request.amount, description=request.description,
             return_url=domain.with_payment_param(request.return_url, request.payment_id),
-            status="open", created_at=sandbox_notify.utcnow())
+            status="open", created_at=utcnow())
         session.add(checkout)
         return Checkout(checkout.id, self.settings.public_url + checkout_path(checkout.id))
 
@@ -93,7 +96,7 @@ class SandboxProvider:
             raise ProviderError("sandbox: nothing was paid on this checkout")
         refund = SandboxRefund(id="rfd_" + secrets.token_urlsafe(12), checkout_id=checkout.id,
                                amount=request.amount, reason=request.reason[:500],
-                               created_at=sandbox_notify.utcnow())
+                               created_at=utcnow())
         session.add(refund)
         return RefundResult(refund.id, confirmed=True)
 
@@ -145,6 +148,6 @@ def complete_checkout(session, checkout_id, action, now) -> tuple[int | None, st
     checkout.completed_at = now
     notification = sandbox_notify.queue(session, {
         "event_id": "evt_" + secrets.token_urlsafe(16), "type": kind,
-        "checkout_id": checkout.id, "amount": domain.money_str(checkout.amount),
+        "checkout_id": checkout.id, "amount": money_str(checkout.amount),
         "occurred_at": now.isoformat()}, now)
     return notification.id, checkout.return_url

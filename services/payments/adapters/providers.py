@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Protocol
 
-from . import domain
+from .. import domain
 
 PAYMENT_EVENTS = {
     "payment.succeeded": domain.SUCCEEDED,

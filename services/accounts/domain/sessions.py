@@ -1,0 +1,31 @@
+"""Signed-in sessions and password-reset links: random tokens of 256 bits, of which only the
+SHA-256 is stored; a session lasts 12 hours (the gateway's cookie as long) and ends at sign-out,
+at deactivation or at a password change (session_version); a reset link lasts one hour."""
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+RESET_TOKEN_TTL = timedelta(hours=1)
+SESSION_TTL = timedelta(hours=12)   # the gateway's cookie lives as long
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_reset_token(now: datetime):
+    """(token for the mail, its hash to store, expiry). The token has 256 bits of entropy."""
+    token = secrets.token_urlsafe(32)
+    return token, hash_token(token), now + RESET_TOKEN_TTL
+
+
+def new_session_token(now: datetime):
+    """(token for the session cookie, its hash to store, expiry)."""
+    token = secrets.token_urlsafe(32)
+    return token, hash_token(token), now + SESSION_TTL
+
+
+def session_valid(ended_at, expires_at, session_version, account_active,
+                  account_session_version, now) -> bool:
+    return (ended_at is None and expires_at > now and account_active
+            and session_version == account_session_version)

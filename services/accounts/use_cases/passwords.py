@@ -1,0 +1,62 @@
+"""Changing a password, and resetting a forgotten one by a one-time link."""
+from sqlalchemy import select
+
+from services.common.errors import forbidden, invalid
+from services.common.guards import transition
+from services.common.validation import check_email
+
+from .. import domain
+from ..adapters.passwords import hash_password, verify_password
+from ..models import Account, ResetToken
+from ..presenters import account_view
+from .sign_in import open_session
+
+LINK_EXPIRED = "Ce lien de réinitialisation n'est plus valable. Demandez-en un nouveau."
+
+
+def change_password(session, account_id, current, new, confirmation, now) -> dict:
+    account = session.get(Account, account_id)
+    if account is None or not account.active:
+        raise forbidden("Compte inconnu ou désactivé.")
+    if not verify_password(account.password_hash, current or ""):
+        raise invalid("Le mot de passe actuel est incorrect.",
+                      {"current": ["Mot de passe incorrect."]})
+    domain.check_password(new, confirmation)
+    account.password_hash = hash_password(new)
+    account.session_version += 1  # ends every session, this one too: it gets a new one
+    view = account_view(account)
+    view["session_id"] = open_session(session, account, now)
+    return view
+
+
+def request_password_reset(session, email, now, record) -> None:
+    """Says nothing of whether the address is known (no user enumeration)."""
+    try:
+        email = check_email(email)
+    except Exception:
+        return
+    account = session.scalar(select(Account).where(Account.email == email))
+    if account is None or not account.active:
+        return
+    token, token_hash, expires = domain.new_reset_token(now)
+    session.add(ResetToken(token_hash=token_hash, account_id=account.id, expires_at=expires))
+    record(session, "password_reset_requested", {
+        "account_id": account.id, "email": account.email, "token": token,
+        "expires_at": expires.isoformat()})
+
+
+def reset_password(session, token, new, confirmation, now) -> dict:
+    row = session.get(ResetToken, domain.hash_token(token or ""))
+    expires = row.expires_at if row else None
+    if expires is not None and expires.tzinfo is None:
+        expires = expires.replace(tzinfo=now.tzinfo)
+    if row is None or row.used_at is not None or expires < now:
+        raise invalid(LINK_EXPIRED)
+    domain.check_password(new, confirmation)
+    # guarded: of two uses of one link at once, one changes the password, the other is refused
+    transition(session, ResetToken, row.token_hash, [None], {"used_at": now}, column="used_at",
+               message=LINK_EXPIRED)
+    account = session.get(Account, row.account_id)
+    account.password_hash = hash_password(new)
+    account.session_version += 1
+    return account_view(account)

@@ -1,0 +1,1 @@
+"""The notifications service's outside world: the mail transport (files or SMTP)."""

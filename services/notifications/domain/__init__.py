@@ -1,0 +1,10 @@
+"""notifications rules (reference 000's mails, issues 2, 3 and 9): which event mails whom, in
+which case, with which subject and which words; and how sending is retried. Pure Python: no
+nameko, no SQL, no I/O. The texts themselves are the templates (`templates/<kind>.txt`), put
+together by `presenters` (dates and amounts in French)."""
+from .mails import (ACTION_TITLES, BOOKSHOP_DEFAULT_EMAIL, KINDS, MAILS, recipients, subject,
+                    wanted, wording)
+from .sending import SEND_LEASE, retry_delay
+
+__all__ = ["ACTION_TITLES", "BOOKSHOP_DEFAULT_EMAIL", "KINDS", "MAILS", "recipients", "subject",
+           "wanted", "wording", "SEND_LEASE", "retry_delay"]

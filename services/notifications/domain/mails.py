@@ -1,0 +1,80 @@
+"""Which mail each event gives, to whom, in which case, with which subject (reference 000's
+mails: creation, buyer's confirmation, availability; issue 9's collectivity documents). The
+body is the template `templates/<kind>.txt`; `wording` gives the words a mail chooses."""
+from services.common.roles import role_label
+
+BOOKSHOP_DEFAULT_EMAIL = "commandes@librairie.test"
+
+BUYER = "buyer"        # the buyer of a sub-order
+DOCUMENT = "document"  # who placed a quote request or order, who made the basket, the bookshop
+
+# kind -> (subject, formatted with the payload and `wording`; who receives it: the payload's
+# field holding the address or addresses, or BUYER, or DOCUMENT)
+MAILS = {
+    "account_created": ("Votre compte collectivité a été créé", "email"),
+    "password_reset_requested": ("Réinitialisation de votre mot de passe", "email"),
+    "grouped_order_created": ("Votre commande groupée n° {number} est créée",
+                              "initiator_email"),
+    "grouped_order_deadline_passed": ("Commande groupée n° {number} : {closed_title}",
+                                      "initiator_email"),
+    "grouped_order_validated": ("Commande groupée n° {number} validée par la librairie",
+                                "initiator_email"),
+    "grouped_order_made_available": ("Votre commande n° {number} est prête", "initiator_email"),
+    "grouped_order_cancelled": ("Commande groupée n° {number} annulée", "initiator_email"),
+    "sub_order_paid": ("Confirmation de votre commande n° {sub_order_number}", BUYER),
+    "sub_order_cancelled": ("Annulation de votre commande n° {sub_order_number}", BUYER),
+    "sub_order_refunded": ("Remboursement de {amount_label} — commande n° {sub_order_number}",
+                           BUYER),
+    "payment_failed": ("Votre paiement n'a pas abouti", "customer_email"),
+    "quote_requested": ("Demande de devis n° {number} enregistrée", DOCUMENT),
+    "collectivity_order_placed": ("Commande collectivité n° {number} enregistrée", DOCUMENT),
+    "collectivity_order_status_changed": ("Votre commande n° {number} : {action_title}",
+                                          "to_emails"),
+    "collectivity_message_sent": ("Message de la librairie au sujet de votre {kind_label} "
+                                  "n° {number}", "to_emails"),
+}
+KINDS = tuple(MAILS)
+
+# what happened to a collectivity order, as the mail's title (its status alone, "En cours de
+# traitement", says nothing of a shipment or of books waiting at the shop)
+ACTION_TITLES = {"made_available": "Mise à disposition à la librairie",
+                 "shipped": "Expédiée", "closed": "Clôturée", "cancelled": "Annulée"}
+
+
+def recipients(kind: str, payload: dict, bookshop_email: str):
+    """The address (or list of addresses) an event of type `kind` is mailed to. The bookshop's
+    own address is told of every new quote request and order."""
+    to = MAILS[kind][1]
+    if to == BUYER:
+        return payload["buyer"]["email"]
+    if to == DOCUMENT:
+        return [payload["placed_by_email"], payload["basket_creator_email"], bookshop_email]
+    return payload[to]
+
+
+def subject(kind: str) -> str:
+    """The subject's pattern (formatted with the payload and `wording`)."""
+    return MAILS[kind][0]
+
+
+def wanted(kind: str, payload: dict) -> bool:
+    """Some events mail only in some cases (a failed payment: not when the buyer gave up)."""
+    if kind == "payment_failed":
+        return bool(payload.get("customer_email")) and payload["state"] != "cancelled"
+    if kind == "collectivity_order_status_changed":
+        return payload["action"] != "reset"  # a correction of the bookshop's, not news
+    return True
+
+
+def wording(kind: str, payload: dict) -> dict:
+    """The words a mail chooses from its event (titles, labels), for its subject and body."""
+    if kind == "grouped_order_deadline_passed":
+        return {"closed_title": "souscriptions closes par la librairie"
+                if payload.get("closed_early") else "la date limite est passée"}
+    if kind == "collectivity_order_status_changed":
+        return {"action_title": ACTION_TITLES.get(payload["action"], payload["status_label"])}
+    if kind == "account_created":
+        return {"role_label": role_label(payload["role"])}
+    if kind == "collectivity_message_sent":
+        return {"kind_label": "demande de devis" if payload["kind"] == "quote" else "commande"}
+    return {}

@@ -1,0 +1,69 @@
+"""What the mails say and what the RPCs answer. `render` puts a mail together: its recipients,
+subject and words from the domain (`domain.mails`), its body from `templates/<kind>.txt`, dates
+and amounts written the French way (babel); `mail_view` is a mail row for the admin's page."""
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_currency
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from services.common import config
+from services.common.clock import PARIS
+
+from . import domain
+from .models import Mail
+
+
+def paris_time(iso: str) -> str:
+    return format_datetime(datetime.fromisoformat(iso), "d MMMM y 'à' HH:mm",
+                           tzinfo=PARIS, locale="fr_FR")
+
+
+def stamp(iso: str) -> str:
+    """The reference's "30/03/2022 (à 11:51:45)"."""
+    return format_datetime(datetime.fromisoformat(iso), "dd/MM/y '(à' HH:mm:ss')'",
+                           tzinfo=PARIS, locale="fr_FR")
+
+
+def day(iso: str) -> str:
+    return format_date(date.fromisoformat(iso[:10]), "dd/MM/y", locale="fr_FR")
+
+
+def eur(value) -> str:
+    return format_currency(Decimal(str(value)), "EUR", locale="fr_FR")
+
+
+_env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
+                   undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False)
+_env.filters.update(stamp=stamp, day=day, eur=eur, paris_time=paris_time)
+
+
+def bookshop_email() -> str:
+    """The bookshop's own address, told of every new quote request and order."""
+    return config.env("BOOKSHOP_EMAIL", domain.BOOKSHOP_DEFAULT_EMAIL)
+
+
+def render(kind: str, payload: dict, public_url: str) -> tuple:
+    """(to — an address or a list —, subject, body) for an event of type `kind`."""
+    context = dict(payload, public_url=public_url.rstrip("/"), bookshop=config.bookshop(),
+                   **domain.wording(kind, payload))
+    if kind == "password_reset_requested":
+        context["expires_at_label"] = paris_time(payload["expires_at"])
+    if kind == "sub_order_refunded":
+        context["amount_label"] = eur(payload["amount"])
+    body = _env.get_template(f"{kind}.txt").render(**context)
+    return (domain.recipients(kind, payload, bookshop_email()),
+            domain.subject(kind).format(**context), body)
+
+
+def mail_view(m: Mail, with_body=False) -> dict:
+    view = {"id": m.id, "kind": m.kind, "to": m.to_addr, "subject": m.subject,
+            "created_at": m.created_at.isoformat(),
+            "sent_at": m.sent_at.isoformat() if m.sent_at else None,
+            "failed_at": m.failed_at.isoformat() if m.failed_at else None,
+            "attempts": m.attempts, "last_error": m.last_error}
+    if with_body:
+        view["body"] = m.body
+    return view

@@ -1,0 +1,47 @@
+"""An event becomes mail rows (in the event's own transaction, so one event gives one mail per
+recipient), and the admin's dev page lists them."""
+from sqlalchemy import func, select
+
+from services.common.errors import not_found
+
+from .. import domain
+from ..models import Mail
+from ..presenters import mail_view, render
+
+
+def mail_for_event(session, kind, payload, envelope, now, public_url) -> list:
+    """The mails an event gives, if it gives any (`domain.wanted`)."""
+    if not domain.wanted(kind, payload):
+        return []
+    return queue_mail(session, kind, payload, envelope, now, public_url)
+
+
+def queue_mail(session, kind, payload, envelope, now, public_url) -> list:
+    """One mail row per recipient, in the event's transaction."""
+    recipients, subject, body = render(kind, payload, public_url)
+    if isinstance(recipients, str):
+        recipients = [recipients]
+    queued = []
+    for to_addr in dict.fromkeys(r.strip().lower() for r in recipients if r and r.strip()):
+        mail = Mail(kind=kind, event_id=envelope.get("event_id"), to_addr=to_addr,
+                    subject=subject, body=body, created_at=now, next_attempt_at=now,
+                    attempts=0)
+        session.add(mail)
+        queued.append(mail)
+    return queued
+
+
+def list_mails(session, limit=100, to=None) -> dict:
+    q = select(Mail).order_by(Mail.id.desc()).limit(min(int(limit), 500))
+    if to:
+        q = q.where(Mail.to_addr == to.strip().lower())
+    pending = session.scalar(select(func.count()).select_from(Mail).where(
+        Mail.sent_at.is_(None), Mail.failed_at.is_(None)))
+    return {"mails": [mail_view(m) for m in session.scalars(q)], "pending": pending}
+
+
+def get_mail(session, mail_id) -> dict:
+    mail = session.get(Mail, int(mail_id))
+    if mail is None:
+        raise not_found("Message introuvable.")
+    return mail_view(mail, with_body=True)

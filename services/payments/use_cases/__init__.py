@@ -1,0 +1,10 @@
+"""payments use cases (the transactions). Each takes a SQLAlchemy session (the unit of work,
+committed by the caller), a provider (see `adapters.providers`), the time and
+`record(session, event_type, payload)` for events: load -> domain decision -> persist ->
+record. The same functions serve RPC, the callback endpoint, events and tests. Re-exported here
+(`use_cases.start_payment`, ...)."""
+from .callbacks import apply_callback
+from .payments import get_payment, list_payments, start_payment
+from .refunds import refund_payment
+
+__all__ = ["apply_callback", "get_payment", "list_payments", "start_payment", "refund_payment"]

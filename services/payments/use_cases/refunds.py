@@ -1,0 +1,65 @@
+"""Refunds: asked for over RPC or by `refund_requested`, and the late success given back at once."""
+import secrets
+
+from services.common.errors import not_found
+
+from .. import domain
+from ..adapters.providers import ProviderError, RefundRequest
+from ..models import Refund
+from ..presenters import payment_refunded_event, payment_view
+from .common import load, move
+
+
+def refund_payment(session, provider, payment_id, amount, reason, now, record,
+                   reference=None) -> dict:
+    """Refund `amount` (None: all that was paid) once. A payment already refunded, or whose
+    refund awaits the provider's confirmation, is returned unchanged."""
+    payment = load(session, payment_id, lock=True)
+    domain.check_refund_reference(reference, (payment.reference_kind, payment.reference_id))
+    amount = payment.amount if amount is None else domain.parse_money(amount)
+    if not domain.refund_needed(payment.state, payment.amount, amount,
+                                awaiting_confirmation=any(r.state == "pending"
+                                                          for r in payment.refunds)):
+        return payment_view(payment)
+    refund(session, provider, payment, amount, reason, now, record)
+    session.flush()
+    return payment_view(payment)
+
+
+def refund(session, provider, payment, amount, reason, now, record, late=False):
+    """Ask the provider to give `amount` back; recorded as succeeded when it confirms at once."""
+    if provider.name != payment.provider:
+        raise ProviderError(f"payment {payment.id} belongs to provider {payment.provider}")
+    result = provider.refund(session, RefundRequest(payment.id, payment.checkout_id, amount,
+                                                    reason or ""))
+    row = Refund(id="rfn_" + secrets.token_urlsafe(12), payment=payment, amount=amount,
+                 reason=(reason or "")[:500], state="pending", late=late,
+                 provider_ref=result.provider_ref, created_at=now, updated_at=now)
+    session.add(row)
+    if result.confirmed:
+        refund_succeeded(session, payment, row, now, record)
+
+
+def refund_succeeded(session, payment, row: Refund, now, record):
+    row.state, row.updated_at = "succeeded", now
+    move(session, payment, domain.REFUNDED, now, now, record)
+    record(session, "payment_refunded", payment_refunded_event(payment, row, now))
+
+
+def refund_late_success(session, provider, payment, now, record):
+    """The money of a payment the buyer was told had failed: recorded as taken (no
+    payment_succeeded: nothing is paid by it) and given back in full at once."""
+    payment.state, payment.updated_at = domain.SUCCEEDED, now
+    refund(session, provider, payment, payment.amount, domain.LATE_SUCCESS_REASON, now, record,
+           late=True)
+
+
+def confirm_refund(session, payment, provider_ref, now, record) -> str:
+    """A provider's `refund.succeeded`: "applied" or "ignored"."""
+    row = next((r for r in payment.refunds if r.provider_ref == provider_ref), None)
+    if row is None:
+        raise not_found("Aucun remboursement ne correspond à cette notification.")
+    if not domain.refund_confirmable(row.state, payment.state):
+        return "ignored"
+    refund_succeeded(session, payment, row, now, record)
+    return "applied"
