@@ -6,7 +6,7 @@ from flask.views import MethodView
 
 from .. import idempotency
 from ..security import ADMIN, COLLECTIVITY
-from ..services import rpc
+from ..rpc_client import rpc
 from . import schemas
 from .base import Blueprint, Boolean, In, Integer, Length, OneOf, Query, Range, String
 from .grouped_orders import allow_methods

@@ -8,7 +8,7 @@ from services.grouped_orders.domain import NAME_MAX
 from .. import idempotency
 from ..http_security import public_url_for
 from ..security import ADMIN, ANONYMOUS, COLLECTIVITY
-from ..services import rpc
+from ..rpc_client import rpc
 from . import schemas
 from .base import Blueprint, Boolean, Email, In, Integer, Length, OneOf, Query, String
 from .routes import json_only

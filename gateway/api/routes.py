@@ -4,7 +4,7 @@ from flask.views import MethodView
 
 from .. import idempotency, security
 from ..security import ADMIN, ANONYMOUS, MANAGERS, SIGNED_IN
-from ..services import rpc
+from ..rpc_client import rpc
 from . import schemas
 from .base import Blueprint
 

@@ -3,7 +3,7 @@ from flask import flash, g
 
 from services.common.errors import DomainError
 
-from ..services import rpc
+from ..rpc_client import rpc
 
 
 def act(service, method, *args, done, **kwargs):

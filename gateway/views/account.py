@@ -5,7 +5,7 @@ from services.common.errors import DomainError
 
 from .. import idempotency
 from ..security import MANAGERS, SIGNED_IN, allow
-from ..services import rpc
+from ..rpc_client import rpc
 
 bp = Blueprint("account", __name__)
 

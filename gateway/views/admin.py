@@ -3,7 +3,7 @@ events whose handling failed (dead letters) with replay."""
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from ..security import ADMIN, allow
-from ..services import SERVICE_NAMES, rpc
+from ..rpc_client import SERVICE_NAMES, rpc
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

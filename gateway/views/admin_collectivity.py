@@ -7,7 +7,7 @@ from services.common.errors import DomainError
 
 from .. import idempotency
 from ..security import ADMIN, allow
-from ..services import rpc
+from ..rpc_client import rpc
 from . import act, confirmation, confirmed
 from .catalogue import page_arg
 

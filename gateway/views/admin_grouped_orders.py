@@ -4,7 +4,7 @@ from flask import Blueprint, g, redirect, render_template, request, url_for
 
 from .. import idempotency
 from ..security import ADMIN, allow
-from ..services import rpc
+from ..rpc_client import rpc
 from ..formatting import money
 from . import act, confirmation, confirmed
 from .grouped_orders import pdf_response

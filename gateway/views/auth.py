@@ -8,7 +8,7 @@ from services.common.errors import DomainError
 
 from .. import security
 from ..security import ANONYMOUS, SIGNED_IN, allow
-from ..services import rpc
+from ..rpc_client import rpc
 
 bp = Blueprint("auth", __name__)
 

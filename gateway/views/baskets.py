@@ -8,7 +8,7 @@ from services.common.validation import whole_number
 
 from .. import idempotency
 from ..security import APPROBATEUR, COLLECTIVITE, COLLECTIVITY, allow
-from ..services import rpc
+from ..rpc_client import rpc
 
 bp = Blueprint("baskets", __name__)
 

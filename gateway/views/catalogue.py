@@ -4,7 +4,7 @@ from flask import Blueprint, g, render_template, request
 from services.common.errors import DomainError
 
 from ..security import COLLECTIVITY, SIGNED_IN, allow
-from ..services import rpc
+from ..rpc_client import rpc
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
 

@@ -8,7 +8,7 @@ from services.common.errors import DomainError
 
 from .. import idempotency
 from ..security import COLLECTIVITY, allow
-from ..services import rpc, slow_rpc
+from ..rpc_client import rpc, slow_rpc
 from .catalogue import page_arg
 
 bp = Blueprint("grouped_orders", __name__, url_prefix="/commandes-groupees")

@@ -7,7 +7,7 @@ from services.common.errors import DomainError
 from .. import idempotency
 from ..http_security import public_url_for
 from ..security import ANONYMOUS, allow
-from ..services import rpc
+from ..rpc_client import rpc
 
 bp = Blueprint("subscription", __name__, url_prefix="/souscription")
 
