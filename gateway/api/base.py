@@ -165,6 +165,13 @@ class Blueprint(SmorestBlueprint):
     ARGUMENTS_PARSER = Parser()
 
 
+def allow_methods(view_cls, who, *methods):
+    """`@allow(*who)` (gateway/security.py) for the named methods of an API MethodView."""
+    for method in methods:
+        getattr(view_cls, method).allowed = frozenset(who)
+    return view_cls
+
+
 class GatewayApi(Api):
     """flask-smorest's Api documenting the real error body (not its `{code, status, ...}`)."""
     ERROR_SCHEMA = Error

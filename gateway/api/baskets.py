@@ -8,8 +8,8 @@ from .. import idempotency
 from ..security import ADMIN, COLLECTIVITY
 from ..rpc_client import rpc
 from . import schemas
-from .base import Blueprint, Boolean, In, Integer, Length, OneOf, Query, Range, String
-from .grouped_orders import allow_methods
+from .base import Blueprint, Boolean, In, Integer, Length, OneOf, Query, Range, String, \
+    allow_methods
 from .routes import json_only
 
 blp = Blueprint("api_baskets", __name__, url_prefix="/api/v1",

@@ -10,7 +10,7 @@ from ..http_security import public_url_for
 from ..security import ADMIN, ANONYMOUS, COLLECTIVITY
 from ..rpc_client import rpc
 from . import schemas
-from .base import Blueprint, Boolean, Email, In, Integer, Length, OneOf, Query, String
+from .base import Blueprint, Boolean, allow_methods, Email, In, Integer, Length, OneOf, Query, String
 from .routes import json_only
 
 blp = Blueprint("api_grouped_orders", __name__, url_prefix="/api/v1",
@@ -49,12 +49,6 @@ class ReasonIn(In):
 class TabQuery(Query):
     tab = String(load_default="validation",
                  validate=OneOf(["validation", "traitement", "cloturees", "annulees"]))
-
-
-def allow_methods(cls, who, *methods):
-    for method in methods:
-        getattr(cls, method).allowed = frozenset(who)
-    return cls
 
 
 @blp.route("/grouped-orders")

@@ -6,7 +6,7 @@ from .. import idempotency, security
 from ..security import ADMIN, ANONYMOUS, MANAGERS, SIGNED_IN
 from ..rpc_client import rpc
 from . import schemas
-from .base import Blueprint
+from .base import Blueprint, allow_methods
 
 blp = Blueprint("api", __name__, url_prefix="/api/v1", description="API v1")
 idempotent = idempotency.api_doc(blp)  # the Idempotency-Key header, documented
@@ -17,12 +17,6 @@ def json_only():
     """Writes take JSON only (see the package docstring: that is the API's CSRF defence)."""
     if request.method in ("POST", "PUT", "PATCH") and not request.is_json:
         abort(415)
-
-
-def _allow_methods(view_cls, **per_method):
-    for method, who in per_method.items():
-        getattr(view_cls, method).allowed = frozenset(who)
-    return view_cls
 
 
 @blp.route("/session")
@@ -116,10 +110,10 @@ def _remote_addr():
     return request.remote_addr
 
 
-_allow_methods(Session, post=[ANONYMOUS], delete=[ANONYMOUS])
-_allow_methods(Me, get=[SIGNED_IN], put=[SIGNED_IN])
-_allow_methods(Articles, get=[SIGNED_IN])
-_allow_methods(ArticleSheet, get=[SIGNED_IN])
-_allow_methods(Accounts, get=MANAGERS, post=MANAGERS)
-_allow_methods(AccountActive, put=MANAGERS)
-_allow_methods(Clients, get=[ADMIN])
+allow_methods(Session, [ANONYMOUS], "post", "delete")
+allow_methods(Me, [SIGNED_IN], "get", "put")
+allow_methods(Articles, [SIGNED_IN], "get")
+allow_methods(ArticleSheet, [SIGNED_IN], "get")
+allow_methods(Accounts, MANAGERS, "get", "post")
+allow_methods(AccountActive, MANAGERS, "put")
+allow_methods(Clients, [ADMIN], "get")
