@@ -256,16 +256,39 @@ class AdminOrder(MethodView):
         return call("admin_get_document", "order", number)
 
 
-@blp.route("/admin/orders/<int:number>/<any(made_available, shipped, closed, cancelled, reset):"
-           "action>")
+# The order actions are named by the noun of the action, as the basket moves (`submission`,
+# `transformation`) and the grouped orders' (`validation`, `availability`, `reset`) are; the
+# service's names are the statuses they lead to.
+ORDER_ACTIONS = {"availability": "made_available", "shipment": "shipped", "closure": "closed",
+                 "cancellation": "cancelled", "reset": "reset"}
+# the names of before, still answered (external clients use them), documented as deprecated
+DEPRECATED_ORDER_ACTIONS = {"made_available": "availability", "shipped": "shipment",
+                            "closed": "closure", "cancelled": "cancellation"}
+
+
+@blp.route("/admin/orders/<int:number>/<any(availability, shipment, closure, cancellation, "
+           "reset):action>")
 class AdminOrderAction(MethodView):
     @blp.arguments(OrderReasonIn)
     @blp.response(200, schemas.Document)
     @idempotent
     def post(self, data, number, action):
-        """Mettre à disposition, Expédier, Clôturer, Annuler (reason required), Réinitialiser
-        le statut."""
-        return change("admin_order_action", number, action, data["reason"])
+        """Mettre à disposition (availability), Expédier (shipment), Clôturer (closure),
+        Annuler (cancellation, reason required), Réinitialiser le statut (reset)."""
+        return change("admin_order_action", number, ORDER_ACTIONS[action], data["reason"])
+
+
+@blp.route("/admin/orders/<int:number>/<any(made_available, shipped, closed, cancelled):"
+           "old_action>")
+class AdminOrderActionDeprecated(MethodView):
+    @blp.arguments(OrderReasonIn)
+    @blp.response(200, schemas.Document)
+    @blp.doc(deprecated=True)
+    @idempotent
+    def post(self, data, number, old_action):
+        """Deprecated names of the order actions: made_available is `availability`, shipped
+        `shipment`, closed `closure`, cancelled `cancellation`; same effect and answer."""
+        return change("admin_order_action", number, old_action, data["reason"])
 
 
 @blp.route("/admin/<any(quote, order):kind>s/<int:number>/messages")
@@ -293,4 +316,5 @@ allow_methods(AdminArchive, [ADMIN], "post")
 allow_methods(AdminOrders, [ADMIN], "get")
 allow_methods(AdminOrder, [ADMIN], "get")
 allow_methods(AdminOrderAction, [ADMIN], "post")
+allow_methods(AdminOrderActionDeprecated, [ADMIN], "post")
 allow_methods(AdminMessage, [ADMIN], "post")

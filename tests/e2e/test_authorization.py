@@ -109,6 +109,7 @@ EXPECTED = {
     ("api_baskets.AdminQuotes", "GET"): ADMIN, ("api_baskets.AdminQuote", "GET"): ADMIN,
     ("api_baskets.AdminArchive", "POST"): ADMIN, ("api_baskets.AdminOrders", "GET"): ADMIN,
     ("api_baskets.AdminOrder", "GET"): ADMIN, ("api_baskets.AdminOrderAction", "POST"): ADMIN,
+    ("api_baskets.AdminOrderActionDeprecated", "POST"): ADMIN,
     ("api_baskets.AdminMessage", "POST"): ADMIN,
 }
 
@@ -146,8 +147,10 @@ def url_for(rule, endpoint, target, method="GET"):
                 .replace("<any(submission, unlock, lock, return, transformation):action>", "lock")
                 .replace("<any(envoyer, deverrouiller, verrouiller, retourner):action>",
                          "verrouiller")
-                .replace("<any(made_available, shipped, closed, cancelled, reset):action>",
+                .replace("<any(availability, shipment, closure, cancellation, reset):action>",
                          "reset")
+                .replace("<any(made_available, shipped, closed, cancelled):old_action>",
+                         "closed")
                 .replace("<int:basket_id>", str(target[SPARE.get((endpoint, method),
                                                                  "basket_id")])))
         order = "commandes-collectivite" in rule or "/orders/" in rule
