@@ -6,6 +6,7 @@ from flask.views import MethodView
 
 from .. import idempotency
 from ..security import ADMIN, COLLECTIVITY
+from ..tabs import COLLECTIVITY_ORDER_TABS
 from ..rpc_client import rpc
 from . import schemas
 from .base import Blueprint, Boolean, In, Integer, Length, OneOf, Query, Range, String, \
@@ -64,8 +65,7 @@ class QuotesQuery(Query):
 
 
 class OrdersQuery(Query):
-    tab = String(load_default="pending", validate=OneOf(
-        ["pending", "processing", "closed", "cancelled"]))
+    tab = String(load_default="pending", validate=OneOf(COLLECTIVITY_ORDER_TABS))
     eans = String(load_default="", validate=Length(max=1100))
     client_delivered = String(load_default="", validate=Length(max=40))
     client_invoiced = String(load_default="", validate=Length(max=40))

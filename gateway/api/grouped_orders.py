@@ -8,6 +8,7 @@ from services.grouped_orders.domain import NAME_MAX
 from .. import idempotency
 from ..http_security import public_url_for
 from ..security import ADMIN, ANONYMOUS, COLLECTIVITY
+from ..tabs import GROUPED_ORDER_TAB_KEYS
 from ..rpc_client import rpc
 from . import schemas
 from .base import Blueprint, Boolean, allow_methods, Email, In, Integer, Length, OneOf, Query, String
@@ -48,7 +49,7 @@ class ReasonIn(In):
 
 class TabQuery(Query):
     tab = String(load_default="validation",
-                 validate=OneOf(["validation", "traitement", "cloturees", "annulees"]))
+                 validate=OneOf(GROUPED_ORDER_TAB_KEYS))
 
 
 @blp.route("/grouped-orders")

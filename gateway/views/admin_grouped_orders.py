@@ -2,8 +2,9 @@
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
 
-from .. import idempotency
+from .. import forms, idempotency
 from ..security import ADMIN, allow
+from ..tabs import GROUPED_ORDER_TABS
 from ..rpc_client import rpc
 from ..formatting import money
 from . import act, confirmation, confirmed
@@ -11,16 +12,12 @@ from .grouped_orders import pdf_response
 
 bp = Blueprint("admin_grouped_orders", __name__, url_prefix="/admin")
 
-TABS = (("validation", "En attente de validation"), ("traitement", "En attente de traitement"),
-        ("cloturees", "Clôturées"), ("annulees", "Annulées"))
-
-
 @bp.get("/commandes-groupees")
 @allow(ADMIN)
 def index():
     data = rpc("grouped_orders", "admin_list", g.user["id"],
                request.args.get("onglet", "validation")[:20])
-    return render_template("admin/grouped_orders.html", data=data, tabs=TABS)
+    return render_template("admin/grouped_orders.html", data=data, tabs=GROUPED_ORDER_TABS)
 
 
 @bp.get("/commandes-groupees/<int:number>")
@@ -50,7 +47,7 @@ def validate(number):
 @bp.post("/commandes-groupees/<int:number>/annuler")
 @allow(ADMIN)
 def cancel(number):
-    reason = request.form.get("reason", "")[:1000]
+    reason = forms.Confirmation.read()["reason"]
     ask = dict(title=f"Annuler la commande groupée n° {number}",
                message="La commande groupée sera annulée : chaque acheteur payé est remboursé, "
                        "l'initiateur et les acheteurs sont prévenus par e-mail avec ce motif.",
@@ -115,7 +112,7 @@ def pdf(number):
 @bp.post("/sous-commandes/<int:sub_number>/valider")
 @allow(ADMIN)
 def validate_sub(sub_number):
-    number = request.form.get("grouped_order", 0, type=int)
+    number = forms.SubOrderAction.read()["grouped_order"]
     return _act(number, "admin_validate_sub_order", sub_number,
                 done=f"La sous-commande n° {sub_number} est validée (payée).",
                 idempotency_key=idempotency.key())
@@ -124,7 +121,8 @@ def validate_sub(sub_number):
 @bp.post("/sous-commandes/<int:sub_number>/annuler")
 @allow(ADMIN)
 def cancel_sub(sub_number):
-    number = request.form.get("grouped_order", 0, type=int)
+    form = forms.SubOrderAction.read()
+    number = form["grouped_order"]
     if not confirmed():
         go = rpc("grouped_orders", "admin_get", g.user["id"], number) if number else {}
         sub = next((s for s in go.get("sub_orders", []) if s["number"] == sub_number), None)
@@ -144,6 +142,6 @@ def cancel_sub(sub_number):
             reason="Motif (envoyé à l'acheteur par e-mail)",
             hidden={"grouped_order": number})
     return _act(number, "admin_cancel_sub_order", sub_number,
-                request.form.get("reason", "")[:500],
+                form["reason"],
                 done=f"La sous-commande n° {sub_number} est annulée ; l'acheteur est prévenu.",
                 idempotency_key=idempotency.key())
