@@ -44,11 +44,19 @@ def inject_menus():
     return {"basket_menus": basket_menus, "basket_menu_endpoints": MENU_ENDPOINTS}
 
 
-def denial(exc) -> bool:
-    """Not one's basket (or document): a 403/404, never a message on someone else's page. An
-    unknown article or a line not in the basket is a message."""
-    return exc.code == "forbidden" or (exc.code == "not_found" and not exc.message.startswith(
-        ("Article", "Cet article")))
+def denial(exc, basket_id) -> bool:
+    """Not one's basket: a 403/404, never a message on someone else's page. An unknown article
+    or a line not in the basket is a message. Decided on `DomainError.code`, never on the words
+    of the message: `forbidden` is a denial; a `not_found` is one unless the basket is one's own
+    (asked again, on this rare path only), and then what was not found is the article or the
+    line."""
+    if exc.code != "not_found":
+        return exc.code == "forbidden"
+    try:
+        rpc("baskets", "get_basket", g.user["id"], basket_id)
+    except DomainError as again:
+        return again.code in ("not_found", "forbidden")
+    return False
 
 
 def _act(basket_id, method, *args, done=None, back=None):
@@ -58,7 +66,7 @@ def _act(basket_id, method, *args, done=None, back=None):
         result = rpc("baskets", method, g.user["id"], basket_id, *args,
                      idempotency_key=idempotency.key())
     except DomainError as exc:
-        if denial(exc):
+        if denial(exc, basket_id):
             raise
         flash(exc.message, "error")
         return None, redirect(back or url_for("baskets.detail", basket_id=basket_id))
@@ -111,7 +119,7 @@ def add_from_catalogue():
     try:
         basket = rpc("baskets", "add_line", g.user["id"], basket_id, ean, form["quantity"])
     except DomainError as exc:
-        if denial(exc):
+        if denial(exc, basket_id):
             raise
         flash(exc.message, "error")
         return redirect(url_for("catalogue.article", ean=ean) if ean
@@ -170,7 +178,7 @@ def add_line(basket_id):
         basket = rpc("baskets", "add_line", g.user["id"], basket_id, form["ean"],
                      form["quantity"])
     except DomainError as exc:
-        if denial(exc):
+        if denial(exc, basket_id):
             raise
         flash(exc.message, "error")
         return redirect(url_for("baskets.detail", basket_id=basket_id))
