@@ -71,11 +71,15 @@ class Article(Out):
     summary = fields.String(allow_none=True)
 
 
-class ArticlePage(Out):
-    items = fields.List(fields.Nested(Article))
+class Page(Out):
+    """One page of a longer list: which page, how many per page, how many in all."""
     total = fields.Integer()
     page = fields.Integer()
     per_page = fields.Integer()
+
+
+class ArticlePage(Page):
+    items = fields.List(fields.Nested(Article))
 
 
 class Discounts(Out):
@@ -445,14 +449,11 @@ class QuoteCounts(Out):
     archived = fields.Integer()
 
 
-class QuotesPage(Out):
+class QuotesPage(Page):
     archived = fields.Boolean()
     search = fields.String()
     counts = fields.Nested(QuoteCounts)
     quotes = fields.List(fields.Nested(AdminDocumentRow))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
 
 
 class OrderTab(Out):
@@ -473,15 +474,12 @@ class OrderFilters(Out):
     per_page = fields.Integer()
 
 
-class OrdersPage(Out):
+class OrdersPage(Page):
     tab = fields.String()
     tabs = fields.List(fields.Nested(OrderTab))
     filters = fields.Nested(OrderFilters)
     delivery_modes = fields.Dict(keys=fields.String(), values=fields.String())
     orders = fields.List(fields.Nested(AdminDocumentRow))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
 
 
 class MoveResult(Basket, Document):

@@ -56,12 +56,15 @@ def quotes():
     return render_template("admin/collectivity_quotes.html", data=data)
 
 
+def _document(kind, number):
+    return render_template("baskets/document.html", admin=True, kind=kind,
+                           doc=rpc("baskets", "admin_get_document", g.user["id"], kind, number))
+
+
 @bp.get("/devis-collectivite/<int:number>")
 @allow(ADMIN)
 def quote(number):
-    return render_template("baskets/document.html", admin=True, kind="quote",
-                           doc=rpc("baskets", "admin_get_document", g.user["id"], "quote",
-                                   number))
+    return _document("quote", number)
 
 
 @bp.post("/devis-collectivite/<int:number>/archivage")
@@ -102,9 +105,7 @@ def orders():
 @bp.get("/commandes-collectivite/<int:number>")
 @allow(ADMIN)
 def order(number):
-    return render_template("baskets/document.html", admin=True, kind="order",
-                           doc=rpc("baskets", "admin_get_document", g.user["id"], "order",
-                                   number))
+    return _document("order", number)
 
 
 @bp.post("/commandes-collectivite/<int:number>/<any(made_available, shipped, closed, cancelled, "

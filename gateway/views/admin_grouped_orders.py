@@ -30,8 +30,9 @@ def detail(number):
                            classic_orders=orders)
 
 
-def _act(number, method, *args, done, **kwargs):
-    act("grouped_orders", method, *args, done=done, **kwargs)
+def _act(number, method, *args, done):
+    """Run the action once per form (its idempotency key) and go back to the grouped order."""
+    act("grouped_orders", method, *args, done=done, idempotency_key=idempotency.key())
     return redirect(url_for("admin_grouped_orders.detail", number=number) if number
                     else url_for("admin_grouped_orders.index"))
 
@@ -40,8 +41,7 @@ def _act(number, method, *args, done, **kwargs):
 @allow(ADMIN)
 def validate(number):
     return _act(number, "validate_grouped_order", number,
-                done="La commande groupée est validée et envoyée vers LIBRISOFT.",
-                idempotency_key=idempotency.key())
+                done="La commande groupée est validée et envoyée vers LIBRISOFT.")
 
 
 @bp.post("/commandes-groupees/<int:number>/annuler")
@@ -62,7 +62,7 @@ def cancel(number):
                                                 "aux acheteurs."]})
     return _act(number, "cancel_grouped_order", number, reason,
                 done="La commande groupée est annulée ; les acheteurs payés sont remboursés "
-                     "et prévenus.", idempotency_key=idempotency.key())
+                     "et prévenus.")
 
 
 @bp.post("/commandes-groupees/<int:number>/clore")
@@ -80,8 +80,7 @@ def close_now(number):
             button="Clore les souscriptions maintenant",
             back=url_for("admin_grouped_orders.detail", number=number))
     return _act(number, "close_subscriptions_now", number,
-                done="Les souscriptions sont closes ; l'initiateur est prévenu par e-mail.",
-                idempotency_key=idempotency.key())
+                done="Les souscriptions sont closes ; l'initiateur est prévenu par e-mail.")
 
 
 @bp.route("/commandes-groupees/<int:number>/mise-a-disposition", methods=["GET", "POST"])
@@ -91,16 +90,14 @@ def make_available(number):
         go = rpc("grouped_orders", "admin_get", g.user["id"], number)
         return render_template("admin/make_available.html", go=go)
     return _act(number, "make_available", number,
-                done="Le mail de mise à disposition est envoyé ; la commande est clôturée.",
-                idempotency_key=idempotency.key())
+                done="Le mail de mise à disposition est envoyé ; la commande est clôturée.")
 
 
 @bp.post("/commandes-groupees/<int:number>/reinitialiser")
 @allow(ADMIN)
 def reset(number):
     return _act(number, "reset_status", number, done="Le statut est revenu à l'étape "
-                                                     "précédente.",
-                idempotency_key=idempotency.key())
+                                                     "précédente.")
 
 
 @bp.get("/commandes-groupees/<int:number>/pdf")
@@ -114,8 +111,7 @@ def pdf(number):
 def validate_sub(sub_number):
     number = forms.SubOrderAction.read()["grouped_order"]
     return _act(number, "admin_validate_sub_order", sub_number,
-                done=f"La sous-commande n° {sub_number} est validée (payée).",
-                idempotency_key=idempotency.key())
+                done=f"La sous-commande n° {sub_number} est validée (payée).")
 
 
 @bp.post("/sous-commandes/<int:sub_number>/annuler")
@@ -143,5 +139,4 @@ def cancel_sub(sub_number):
             hidden={"grouped_order": number})
     return _act(number, "admin_cancel_sub_order", sub_number,
                 form["reason"],
-                done=f"La sous-commande n° {sub_number} est annulée ; l'acheteur est prévenu.",
-                idempotency_key=idempotency.key())
+                done=f"La sous-commande n° {sub_number} est annulée ; l'acheteur est prévenu.")

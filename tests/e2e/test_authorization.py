@@ -149,8 +149,11 @@ def url_for(rule, endpoint, target, method="GET"):
                          "verrouiller")
                 .replace("<any(availability, shipment, closure, cancellation, reset):action>",
                          "reset")
+                # without a reason: refused (400) after the check of who asks, no change
                 .replace("<any(made_available, shipped, closed, cancelled):old_action>",
-                         "closed")
+                         "cancelled")
+                .replace("<any(made_available, shipped, closed, cancelled, reset):action>",
+                         "reset")
                 .replace("<int:basket_id>", str(target[SPARE.get((endpoint, method),
                                                                  "basket_id")])))
         order = "commandes-collectivite" in rule or "/orders/" in rule
