@@ -285,19 +285,23 @@ class Totals(Out):
     total_ttc = fields.String()
 
 
-class BasketEvent(Out):
+class ActionEvent(Out):
+    """One line of a basket's or a document's history: who did what, when, with what comment."""
     at = _s()
     actor_id = _i()
     actor_email = _s()
-    actor_role = _s()
-    actor_role_label = _s()
     action = fields.String()
     action_label = fields.String()
+    comment = _s()
+
+
+class BasketEvent(ActionEvent):
+    actor_role = _s()
+    actor_role_label = _s()
     from_level = _i()
     from_label = _s()
     to_level = _i()
     to_label = _s()
-    comment = _s()
 
 
 class BasketClient(Out):
@@ -403,15 +407,9 @@ class DocumentLine(Out):
     lang_law_capped = _b()
 
 
-class DocumentEvent(Out):
-    at = _s()
-    actor_id = _i()
-    actor_email = _s()
-    action = fields.String()
-    action_label = fields.String()
+class DocumentEvent(ActionEvent):
     from_status = _s()
     to_status = _s()
-    comment = _s()
 
 
 class DocumentMessage(Out):
