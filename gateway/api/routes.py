@@ -3,8 +3,8 @@ from flask import abort, g, request
 from flask.views import MethodView
 
 from .. import idempotency, security
-from ..security import ADMIN, ANONYMOUS, MANAGERS, SIGNED_IN
 from ..rpc_client import rpc
+from ..security import ADMIN, ANONYMOUS, MANAGERS, SIGNED_IN
 from . import schemas
 from .base import Blueprint, allow_methods
 
@@ -20,6 +20,7 @@ def json_only():
 
 
 @blp.route("/session")
+@allow_methods([ANONYMOUS], "post", "delete")
 class Session(MethodView):
     @blp.arguments(schemas.LoginIn)
     @blp.response(200, schemas.AccountOut)
@@ -37,6 +38,7 @@ class Session(MethodView):
 
 
 @blp.route("/me")
+@allow_methods([SIGNED_IN], "get", "put")
 class Me(MethodView):
     @blp.response(200, schemas.AccountOut)
     def get(self):
@@ -54,6 +56,7 @@ class Me(MethodView):
 
 
 @blp.route("/articles")
+@allow_methods([SIGNED_IN], "get")
 class Articles(MethodView):
     @blp.arguments(schemas.ArticleQuery, location="query")
     @blp.response(200, schemas.ArticlePage)
@@ -64,6 +67,7 @@ class Articles(MethodView):
 
 
 @blp.route("/articles/<ean>")
+@allow_methods([SIGNED_IN], "get")
 class ArticleSheet(MethodView):
     @blp.response(200, schemas.Article)
     def get(self, ean):
@@ -72,6 +76,7 @@ class ArticleSheet(MethodView):
 
 
 @blp.route("/accounts")
+@allow_methods(MANAGERS, "get", "post")
 class Accounts(MethodView):
     @blp.response(200, schemas.AccountOut(many=True))
     def get(self):
@@ -88,6 +93,7 @@ class Accounts(MethodView):
 
 
 @blp.route("/accounts/<int:account_id>/active")
+@allow_methods(MANAGERS, "put")
 class AccountActive(MethodView):
     @blp.arguments(schemas.ActiveIn)
     @blp.response(200, schemas.AccountOut)
@@ -99,6 +105,7 @@ class AccountActive(MethodView):
 
 
 @blp.route("/clients")
+@allow_methods([ADMIN], "get")
 class Clients(MethodView):
     @blp.response(200, schemas.ClientsOverview)
     def get(self):
@@ -108,12 +115,3 @@ class Clients(MethodView):
 
 def _remote_addr():
     return request.remote_addr
-
-
-allow_methods(Session, [ANONYMOUS], "post", "delete")
-allow_methods(Me, [SIGNED_IN], "get", "put")
-allow_methods(Articles, [SIGNED_IN], "get")
-allow_methods(ArticleSheet, [SIGNED_IN], "get")
-allow_methods(Accounts, MANAGERS, "get", "post")
-allow_methods(AccountActive, MANAGERS, "put")
-allow_methods(Clients, [ADMIN], "get")

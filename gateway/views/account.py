@@ -4,8 +4,8 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from services.common.errors import DomainError
 
 from .. import forms, idempotency
-from ..security import MANAGERS, SIGNED_IN, allow
 from ..rpc_client import rpc
+from ..security import MANAGERS, SIGNED_IN, allow
 
 bp = Blueprint("account", __name__)
 

@@ -6,8 +6,8 @@ from flask import Blueprint, g, redirect, render_template, request, url_for
 from services.common.errors import DomainError
 
 from .. import forms, idempotency
-from ..security import ADMIN, allow
 from ..rpc_client import rpc
+from ..security import ADMIN, allow
 from . import act, confirmation, confirmed
 from .catalogue import page_arg
 

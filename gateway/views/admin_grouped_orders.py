@@ -1,12 +1,11 @@
 """The bookshop's "Gestion des commandes groupées" (reference 000, "Le libraire")."""
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
-
 from .. import forms, idempotency
+from ..formatting import money
+from ..rpc_client import rpc
 from ..security import ADMIN, allow
 from ..tabs import GROUPED_ORDER_TABS
-from ..rpc_client import rpc
-from ..formatting import money
 from . import act, confirmation, confirmed
 from .grouped_orders import pdf_response
 

@@ -7,8 +7,8 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from services.common.errors import DomainError
 
 from .. import forms, security
-from ..security import ANONYMOUS, SIGNED_IN, allow
 from ..rpc_client import rpc
+from ..security import ANONYMOUS, SIGNED_IN, allow
 
 bp = Blueprint("auth", __name__)
 

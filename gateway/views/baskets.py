@@ -6,8 +6,8 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from services.common.errors import DomainError
 
 from .. import forms, idempotency
-from ..security import APPROBATEUR, COLLECTIVITE, COLLECTIVITY, allow
 from ..rpc_client import rpc
+from ..security import APPROBATEUR, COLLECTIVITE, COLLECTIVITY, allow
 
 bp = Blueprint("baskets", __name__)
 

@@ -7,8 +7,8 @@ from flask import (Blueprint, Response, flash, g, redirect, render_template, req
 from services.common.errors import DomainError
 
 from .. import forms, idempotency
-from ..security import COLLECTIVITY, allow
 from ..rpc_client import rpc, slow_rpc
+from ..security import COLLECTIVITY, allow
 from .catalogue import page_arg
 
 bp = Blueprint("grouped_orders", __name__, url_prefix="/commandes-groupees")

@@ -2,8 +2,8 @@
 probes, a page for people. 200 when everything answers, 503 otherwise."""
 from flask import Blueprint, current_app, jsonify, render_template, request
 
-from ..security import ANONYMOUS, allow
 from ..rpc_client import health_of_all
+from ..security import ANONYMOUS, allow
 
 bp = Blueprint("health", __name__)
 

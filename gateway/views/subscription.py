@@ -6,8 +6,8 @@ from services.common.errors import DomainError
 
 from .. import forms, idempotency
 from ..http_security import public_url_for
-from ..security import ANONYMOUS, allow
 from ..rpc_client import rpc
+from ..security import ANONYMOUS, allow
 
 bp = Blueprint("subscription", __name__, url_prefix="/souscription")
 
