@@ -57,7 +57,7 @@ def logout():
     and can try again, rather than believing a still-valid cookie is dead."""
     session_id = session.get("sid")
     if session_id:
-        from .services import rpc
+        from .rpc_client import rpc
         rpc("accounts", "end_session", session_id)
     session.clear()
     g.user = None
@@ -70,7 +70,7 @@ def load_user():
         if "uid" in session:  # a cookie of before server-side sessions: signed out
             session.clear()
         return
-    from .services import rpc
+    from .rpc_client import rpc
     try:
         account = rpc("accounts", "session_account", session_id)
     except Exception as exc:
@@ -98,11 +98,6 @@ def check_access():
     if is_allowed(view_for(view, request.method), g.user):
         return
     abort(401 if g.user is None else 403)
-
-
-def require(condition):
-    if not condition:
-        abort(403)
 
 
 class SessionInterface(SecureCookieSessionInterface):

@@ -165,6 +165,16 @@ class Blueprint(SmorestBlueprint):
     ARGUMENTS_PARSER = Parser()
 
 
+def allow_methods(who, *methods):
+    """`@allow(*who)` (gateway/security.py) for the named methods of an API MethodView, as a
+    class decorator under its `@blp.route`: who may call a route is said where it is declared."""
+    def decorate(view_cls):
+        for method in methods:
+            getattr(view_cls, method).allowed = frozenset(who)
+        return view_cls
+    return decorate
+
+
 class GatewayApi(Api):
     """flask-smorest's Api documenting the real error body (not its `{code, status, ...}`)."""
     ERROR_SCHEMA = Error

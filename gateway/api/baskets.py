@@ -5,11 +5,22 @@ from flask import g
 from flask.views import MethodView
 
 from .. import idempotency
+from ..rpc_client import rpc
 from ..security import ADMIN, COLLECTIVITY
-from ..services import rpc
+from ..tabs import COLLECTIVITY_ORDER_TABS
 from . import schemas
-from .base import Blueprint, Boolean, In, Integer, Length, OneOf, Query, Range, String
-from .grouped_orders import allow_methods
+from .base import (
+    Blueprint,
+    Boolean,
+    In,
+    Integer,
+    Length,
+    OneOf,
+    Query,
+    Range,
+    String,
+    allow_methods,
+)
 from .routes import json_only
 
 blp = Blueprint("api_baskets", __name__, url_prefix="/api/v1",
@@ -64,8 +75,7 @@ class QuotesQuery(Query):
 
 
 class OrdersQuery(Query):
-    tab = String(load_default="pending", validate=OneOf(
-        ["pending", "processing", "closed", "cancelled"]))
+    tab = String(load_default="pending", validate=OneOf(COLLECTIVITY_ORDER_TABS))
     eans = String(load_default="", validate=Length(max=1100))
     client_delivered = String(load_default="", validate=Length(max=40))
     client_invoiced = String(load_default="", validate=Length(max=40))
@@ -98,6 +108,7 @@ idempotent = idempotency.api_doc(blp)  # the Idempotency-Key header, documented
 
 
 @blp.route("/basket-menus")
+@allow_methods(COLLECTIVITY, "get")
 class Menus(MethodView):
     @blp.response(200, schemas.Menu(many=True))
     def get(self):
@@ -106,6 +117,7 @@ class Menus(MethodView):
 
 
 @blp.route("/baskets")
+@allow_methods(COLLECTIVITY, "get", "post")
 class Baskets(MethodView):
     @blp.arguments(ListQuery, location="query")
     @blp.response(200, schemas.BasketSummary(many=True))
@@ -127,6 +139,7 @@ class Baskets(MethodView):
 
 
 @blp.route("/baskets/<int:basket_id>")
+@allow_methods(COLLECTIVITY, "get", "put", "delete")
 class Basket(MethodView):
     @blp.response(200, schemas.Basket)
     def get(self, basket_id):
@@ -147,6 +160,7 @@ class Basket(MethodView):
 
 
 @blp.route("/baskets/<int:basket_id>/lines")
+@allow_methods(COLLECTIVITY, "post")
 class Lines(MethodView):
     @blp.arguments(LineIn)
     @blp.response(201, schemas.Basket)
@@ -157,6 +171,7 @@ class Lines(MethodView):
 
 
 @blp.route("/baskets/<int:basket_id>/lines/<ean>")
+@allow_methods(COLLECTIVITY, "put", "delete")
 class Line(MethodView):
     @blp.arguments(QuantityIn)
     @blp.response(200, schemas.Basket)
@@ -172,6 +187,7 @@ class Line(MethodView):
 
 @blp.route("/baskets/<int:basket_id>/<any(submission, unlock, lock, return, transformation):"
            "action>")
+@allow_methods(COLLECTIVITY, "post")
 class Move(MethodView):
     @blp.arguments(MoveIn)
     @blp.response(200, schemas.MoveResult)
@@ -192,6 +208,7 @@ class Move(MethodView):
 
 
 @blp.route("/articles/<ean>/price")
+@allow_methods(COLLECTIVITY, "get")
 class Price(MethodView):
     @blp.arguments(PriceQuery, location="query")
     @blp.response(200, schemas.ArticlePrice)
@@ -201,6 +218,7 @@ class Price(MethodView):
 
 
 @blp.route("/documents/<any(quote, order):kind>")
+@allow_methods(COLLECTIVITY, "get")
 class Documents(MethodView):
     @blp.response(200, schemas.DocumentSummary(many=True))
     def get(self, kind):
@@ -209,6 +227,7 @@ class Documents(MethodView):
 
 
 @blp.route("/documents/<any(quote, order):kind>/<int:number>")
+@allow_methods(COLLECTIVITY, "get")
 class Document(MethodView):
     @blp.response(200, schemas.Document)
     def get(self, kind, number):
@@ -216,6 +235,7 @@ class Document(MethodView):
 
 
 @blp.route("/admin/quotes")
+@allow_methods([ADMIN], "get")
 class AdminQuotes(MethodView):
     @blp.arguments(QuotesQuery, location="query")
     @blp.response(200, schemas.QuotesPage)
@@ -225,6 +245,7 @@ class AdminQuotes(MethodView):
 
 
 @blp.route("/admin/quotes/<int:number>")
+@allow_methods([ADMIN], "get")
 class AdminQuote(MethodView):
     @blp.response(200, schemas.Document)
     def get(self, number):
@@ -232,6 +253,7 @@ class AdminQuote(MethodView):
 
 
 @blp.route("/admin/quotes/<int:number>/archive")
+@allow_methods([ADMIN], "post")
 class AdminArchive(MethodView):
     @blp.response(200, schemas.Document)
     @idempotent
@@ -240,6 +262,7 @@ class AdminArchive(MethodView):
 
 
 @blp.route("/admin/orders")
+@allow_methods([ADMIN], "get")
 class AdminOrders(MethodView):
     @blp.arguments(OrdersQuery, location="query")
     @blp.response(200, schemas.OrdersPage)
@@ -250,25 +273,52 @@ class AdminOrders(MethodView):
 
 
 @blp.route("/admin/orders/<int:number>")
+@allow_methods([ADMIN], "get")
 class AdminOrder(MethodView):
     @blp.response(200, schemas.Document)
     def get(self, number):
         return call("admin_get_document", "order", number)
 
 
-@blp.route("/admin/orders/<int:number>/<any(made_available, shipped, closed, cancelled, reset):"
-           "action>")
+# The order actions are named by the noun of the action, as the basket moves (`submission`,
+# `transformation`) and the grouped orders' (`validation`, `availability`, `reset`) are; the
+# service's names are the statuses they lead to.
+ORDER_ACTIONS = {"availability": "made_available", "shipment": "shipped", "closure": "closed",
+                 "cancellation": "cancelled", "reset": "reset"}
+# the names of before, still answered (external clients use them), documented as deprecated
+DEPRECATED_ORDER_ACTIONS = {"made_available": "availability", "shipped": "shipment",
+                            "closed": "closure", "cancelled": "cancellation"}
+
+
+@blp.route("/admin/orders/<int:number>/<any(availability, shipment, closure, cancellation, "
+           "reset):action>")
+@allow_methods([ADMIN], "post")
 class AdminOrderAction(MethodView):
     @blp.arguments(OrderReasonIn)
     @blp.response(200, schemas.Document)
     @idempotent
     def post(self, data, number, action):
-        """Mettre à disposition, Expédier, Clôturer, Annuler (reason required), Réinitialiser
-        le statut."""
-        return change("admin_order_action", number, action, data["reason"])
+        """Mettre à disposition (availability), Expédier (shipment), Clôturer (closure),
+        Annuler (cancellation, reason required), Réinitialiser le statut (reset)."""
+        return change("admin_order_action", number, ORDER_ACTIONS[action], data["reason"])
+
+
+@blp.route("/admin/orders/<int:number>/<any(made_available, shipped, closed, cancelled):"
+           "old_action>")
+@allow_methods([ADMIN], "post")
+class AdminOrderActionDeprecated(MethodView):
+    @blp.arguments(OrderReasonIn)
+    @blp.response(200, schemas.Document)
+    @blp.doc(deprecated=True)
+    @idempotent
+    def post(self, data, number, old_action):
+        """Deprecated names of the order actions: made_available is `availability`, shipped
+        `shipment`, closed `closure`, cancelled `cancellation`; same effect and answer."""
+        return change("admin_order_action", number, old_action, data["reason"])
 
 
 @blp.route("/admin/<any(quote, order):kind>s/<int:number>/messages")
+@allow_methods([ADMIN], "post")
 class AdminMessage(MethodView):
     @blp.arguments(MessageIn)
     @blp.response(201, schemas.Document)
@@ -276,21 +326,3 @@ class AdminMessage(MethodView):
     def post(self, data, kind, number):
         """Send a message to the client (mailed)."""
         return change("admin_send_message", kind, number, data["message"])
-
-
-allow_methods(Menus, COLLECTIVITY, "get")
-allow_methods(Baskets, COLLECTIVITY, "get", "post")
-allow_methods(Basket, COLLECTIVITY, "get", "put", "delete")
-allow_methods(Lines, COLLECTIVITY, "post")
-allow_methods(Line, COLLECTIVITY, "put", "delete")
-allow_methods(Move, COLLECTIVITY, "post")
-allow_methods(Price, COLLECTIVITY, "get")
-allow_methods(Documents, COLLECTIVITY, "get")
-allow_methods(Document, COLLECTIVITY, "get")
-allow_methods(AdminQuotes, [ADMIN], "get")
-allow_methods(AdminQuote, [ADMIN], "get")
-allow_methods(AdminArchive, [ADMIN], "post")
-allow_methods(AdminOrders, [ADMIN], "get")
-allow_methods(AdminOrder, [ADMIN], "get")
-allow_methods(AdminOrderAction, [ADMIN], "post")
-allow_methods(AdminMessage, [ADMIN], "post")

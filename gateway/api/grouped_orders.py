@@ -7,10 +7,22 @@ from services.grouped_orders.domain import NAME_MAX
 
 from .. import idempotency
 from ..http_security import public_url_for
+from ..rpc_client import rpc
 from ..security import ADMIN, ANONYMOUS, COLLECTIVITY
-from ..services import rpc
+from ..tabs import GROUPED_ORDER_TAB_KEYS
 from . import schemas
-from .base import Blueprint, Boolean, Email, In, Integer, Length, OneOf, Query, String
+from .base import (
+    Blueprint,
+    Boolean,
+    Email,
+    In,
+    Integer,
+    Length,
+    OneOf,
+    Query,
+    String,
+    allow_methods,
+)
 from .routes import json_only
 
 blp = Blueprint("api_grouped_orders", __name__, url_prefix="/api/v1",
@@ -48,16 +60,11 @@ class ReasonIn(In):
 
 class TabQuery(Query):
     tab = String(load_default="validation",
-                 validate=OneOf(["validation", "traitement", "cloturees", "annulees"]))
-
-
-def allow_methods(cls, who, *methods):
-    for method in methods:
-        getattr(cls, method).allowed = frozenset(who)
-    return cls
+                 validate=OneOf(GROUPED_ORDER_TAB_KEYS))
 
 
 @blp.route("/grouped-orders")
+@allow_methods(COLLECTIVITY, "get", "post")
 class Mine(MethodView):
     @blp.response(200, schemas.GroupedOrder(many=True))
     def get(self):
@@ -74,6 +81,7 @@ class Mine(MethodView):
 
 
 @blp.route("/grouped-orders/<int:number>")
+@allow_methods(COLLECTIVITY, "get")
 class MineOne(MethodView):
     @blp.response(200, schemas.GroupedOrder)
     def get(self, number):
@@ -81,6 +89,7 @@ class MineOne(MethodView):
 
 
 @blp.route("/grouped-orders/<int:number>/deadline")
+@allow_methods(COLLECTIVITY, "put")
 class Deadline(MethodView):
     @blp.arguments(DeadlineIn)
     @blp.response(200, schemas.GroupedOrder)
@@ -91,6 +100,7 @@ class Deadline(MethodView):
 
 
 @blp.route("/public/grouped-orders/<token>")
+@allow_methods([ANONYMOUS], "get")
 class Public(MethodView):
     @blp.response(200, schemas.PublicGroupedOrder)
     def get(self, token):
@@ -99,6 +109,7 @@ class Public(MethodView):
 
 
 @blp.route("/public/grouped-orders/<token>/subscriptions")
+@allow_methods([ANONYMOUS], "post")
 class Subscribe(MethodView):
     @blp.arguments(SubscribeIn)
     @blp.response(201, schemas.Subscription)
@@ -110,6 +121,7 @@ class Subscribe(MethodView):
 
 
 @blp.route("/public/grouped-orders/<token>/subscriptions/<buyer_token>")
+@allow_methods([ANONYMOUS], "get")
 class BuyerStatus(MethodView):
     @blp.response(200, schemas.BuyerStatus)
     def get(self, token, buyer_token):
@@ -117,6 +129,7 @@ class BuyerStatus(MethodView):
 
 
 @blp.route("/public/grouped-orders/<token>/subscriptions/<buyer_token>/payments")
+@allow_methods([ANONYMOUS], "post")
 class Pay(MethodView):
     @blp.response(201, schemas.PaymentStarted)
     @idempotent
@@ -128,6 +141,7 @@ class Pay(MethodView):
 
 
 @blp.route("/admin/grouped-orders")
+@allow_methods([ADMIN], "get")
 class AdminList(MethodView):
     @blp.arguments(TabQuery, location="query")
     @blp.response(200, schemas.GroupedOrderTab)
@@ -136,6 +150,7 @@ class AdminList(MethodView):
 
 
 @blp.route("/admin/grouped-orders/<int:number>")
+@allow_methods([ADMIN], "get")
 class AdminOne(MethodView):
     @blp.response(200, schemas.GroupedOrder)
     def get(self, number):
@@ -147,6 +162,7 @@ ACTIONS = {"validation": "validate_grouped_order", "availability": "make_availab
 
 
 @blp.route("/admin/grouped-orders/<int:number>/<any(validation, availability, reset):action>")
+@allow_methods([ADMIN], "post")
 class AdminAction(MethodView):
     @blp.response(200, schemas.GroupedOrder)
     @idempotent
@@ -157,6 +173,7 @@ class AdminAction(MethodView):
 
 
 @blp.route("/admin/grouped-orders/<int:number>/cancellation")
+@allow_methods([ADMIN], "post")
 class AdminCancel(MethodView):
     @blp.arguments(ReasonIn)
     @blp.response(200, schemas.GroupedOrder)
@@ -167,6 +184,7 @@ class AdminCancel(MethodView):
 
 
 @blp.route("/admin/sub-orders/<int:sub_number>/<any(validation, cancellation):action>")
+@allow_methods([ADMIN], "post")
 class AdminSubAction(MethodView):
     @blp.arguments(ReasonIn)
     @blp.response(200, schemas.GroupedOrder)
@@ -179,17 +197,3 @@ class AdminSubAction(MethodView):
         # a body that was a JSON list crashed here (500) before it was a schema
         return rpc("grouped_orders", "admin_cancel_sub_order", g.user["id"], sub_number,
                    data["reason"][:500], idempotency_key=idempotency.key())
-
-
-allow_methods(Mine, COLLECTIVITY, "get", "post")
-allow_methods(MineOne, COLLECTIVITY, "get")
-allow_methods(Deadline, COLLECTIVITY, "put")
-allow_methods(Public, [ANONYMOUS], "get")
-allow_methods(Subscribe, [ANONYMOUS], "post")
-allow_methods(BuyerStatus, [ANONYMOUS], "get")
-allow_methods(Pay, [ANONYMOUS], "post")
-allow_methods(AdminList, [ADMIN], "get")
-allow_methods(AdminOne, [ADMIN], "get")
-allow_methods(AdminAction, [ADMIN], "post")
-allow_methods(AdminCancel, [ADMIN], "post")
-allow_methods(AdminSubAction, [ADMIN], "post")

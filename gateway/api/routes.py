@@ -3,10 +3,10 @@ from flask import abort, g, request
 from flask.views import MethodView
 
 from .. import idempotency, security
+from ..rpc_client import rpc
 from ..security import ADMIN, ANONYMOUS, MANAGERS, SIGNED_IN
-from ..services import rpc
 from . import schemas
-from .base import Blueprint
+from .base import Blueprint, allow_methods
 
 blp = Blueprint("api", __name__, url_prefix="/api/v1", description="API v1")
 idempotent = idempotency.api_doc(blp)  # the Idempotency-Key header, documented
@@ -19,13 +19,8 @@ def json_only():
         abort(415)
 
 
-def _allow_methods(view_cls, **per_method):
-    for method, who in per_method.items():
-        getattr(view_cls, method).allowed = frozenset(who)
-    return view_cls
-
-
 @blp.route("/session")
+@allow_methods([ANONYMOUS], "post", "delete")
 class Session(MethodView):
     @blp.arguments(schemas.LoginIn)
     @blp.response(200, schemas.AccountOut)
@@ -43,6 +38,7 @@ class Session(MethodView):
 
 
 @blp.route("/me")
+@allow_methods([SIGNED_IN], "get", "put")
 class Me(MethodView):
     @blp.response(200, schemas.AccountOut)
     def get(self):
@@ -60,6 +56,7 @@ class Me(MethodView):
 
 
 @blp.route("/articles")
+@allow_methods([SIGNED_IN], "get")
 class Articles(MethodView):
     @blp.arguments(schemas.ArticleQuery, location="query")
     @blp.response(200, schemas.ArticlePage)
@@ -70,6 +67,7 @@ class Articles(MethodView):
 
 
 @blp.route("/articles/<ean>")
+@allow_methods([SIGNED_IN], "get")
 class ArticleSheet(MethodView):
     @blp.response(200, schemas.Article)
     def get(self, ean):
@@ -78,6 +76,7 @@ class ArticleSheet(MethodView):
 
 
 @blp.route("/accounts")
+@allow_methods(MANAGERS, "get", "post")
 class Accounts(MethodView):
     @blp.response(200, schemas.AccountOut(many=True))
     def get(self):
@@ -94,6 +93,7 @@ class Accounts(MethodView):
 
 
 @blp.route("/accounts/<int:account_id>/active")
+@allow_methods(MANAGERS, "put")
 class AccountActive(MethodView):
     @blp.arguments(schemas.ActiveIn)
     @blp.response(200, schemas.AccountOut)
@@ -105,6 +105,7 @@ class AccountActive(MethodView):
 
 
 @blp.route("/clients")
+@allow_methods([ADMIN], "get")
 class Clients(MethodView):
     @blp.response(200, schemas.ClientsOverview)
     def get(self):
@@ -114,12 +115,3 @@ class Clients(MethodView):
 
 def _remote_addr():
     return request.remote_addr
-
-
-_allow_methods(Session, post=[ANONYMOUS], delete=[ANONYMOUS])
-_allow_methods(Me, get=[SIGNED_IN], put=[SIGNED_IN])
-_allow_methods(Articles, get=[SIGNED_IN])
-_allow_methods(ArticleSheet, get=[SIGNED_IN])
-_allow_methods(Accounts, get=MANAGERS, post=MANAGERS)
-_allow_methods(AccountActive, put=MANAGERS)
-_allow_methods(Clients, get=[ADMIN])

@@ -71,11 +71,15 @@ class Article(Out):
     summary = fields.String(allow_none=True)
 
 
-class ArticlePage(Out):
-    items = fields.List(fields.Nested(Article))
+class Page(Out):
+    """One page of a longer list: which page, how many per page, how many in all."""
     total = fields.Integer()
     page = fields.Integer()
     per_page = fields.Integer()
+
+
+class ArticlePage(Page):
+    items = fields.List(fields.Nested(Article))
 
 
 class Discounts(Out):
@@ -281,19 +285,23 @@ class Totals(Out):
     total_ttc = fields.String()
 
 
-class BasketEvent(Out):
+class ActionEvent(Out):
+    """One line of a basket's or a document's history: who did what, when, with what comment."""
     at = _s()
     actor_id = _i()
     actor_email = _s()
-    actor_role = _s()
-    actor_role_label = _s()
     action = fields.String()
     action_label = fields.String()
+    comment = _s()
+
+
+class BasketEvent(ActionEvent):
+    actor_role = _s()
+    actor_role_label = _s()
     from_level = _i()
     from_label = _s()
     to_level = _i()
     to_label = _s()
-    comment = _s()
 
 
 class BasketClient(Out):
@@ -399,15 +407,9 @@ class DocumentLine(Out):
     lang_law_capped = _b()
 
 
-class DocumentEvent(Out):
-    at = _s()
-    actor_id = _i()
-    actor_email = _s()
-    action = fields.String()
-    action_label = fields.String()
+class DocumentEvent(ActionEvent):
     from_status = _s()
     to_status = _s()
-    comment = _s()
 
 
 class DocumentMessage(Out):
@@ -445,14 +447,11 @@ class QuoteCounts(Out):
     archived = fields.Integer()
 
 
-class QuotesPage(Out):
+class QuotesPage(Page):
     archived = fields.Boolean()
     search = fields.String()
     counts = fields.Nested(QuoteCounts)
     quotes = fields.List(fields.Nested(AdminDocumentRow))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
 
 
 class OrderTab(Out):
@@ -473,15 +472,12 @@ class OrderFilters(Out):
     per_page = fields.Integer()
 
 
-class OrdersPage(Out):
+class OrdersPage(Page):
     tab = fields.String()
     tabs = fields.List(fields.Nested(OrderTab))
     filters = fields.Nested(OrderFilters)
     delivery_modes = fields.Dict(keys=fields.String(), values=fields.String())
     orders = fields.List(fields.Nested(AdminDocumentRow))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
 
 
 class MoveResult(Basket, Document):

@@ -3,7 +3,7 @@ from flask import flash, g
 
 from services.common.errors import DomainError
 
-from ..services import rpc
+from ..rpc_client import rpc
 
 
 def act(service, method, *args, done, **kwargs):
@@ -24,8 +24,8 @@ def act(service, method, *args, done, **kwargs):
 def confirmed() -> bool:
     """An irreversible action runs on its confirmation page's button, never on the first
     click: the first POST (from the detail page) shows that page."""
-    from flask import request
-    return request.form.get("confirmed") == "1"
+    from .. import forms
+    return forms.Confirmation.read()["confirmed"]
 
 
 def confirmation(title, message, button, *, back, reason=None, reason_required=False,
@@ -33,9 +33,11 @@ def confirmation(title, message, button, *, back, reason=None, reason_required=F
     """The confirmation step of an irreversible action: what it will do, an optional reason
     (`reason` is its label, e.g. told to the buyer), « Confirmer » and a way back. No script:
     the page posts to the same URL with confirmed=1."""
-    from flask import render_template, request
+    from flask import render_template
+
+    from .. import forms
     status = 400 if error else 200
     return render_template("admin/confirm.html", title=title, message=message, button=button,
                            back=back, reason_label=reason, reason_required=reason_required,
-                           reason=request.form.get("reason", "")[:1000],
+                           reason=forms.Confirmation.read()["reason"],
                            hidden=hidden or {}, error=error, details=details), status

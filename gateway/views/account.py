@@ -3,9 +3,9 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 
 from services.common.errors import DomainError
 
-from .. import idempotency
+from .. import forms, idempotency
+from ..rpc_client import rpc
 from ..security import MANAGERS, SIGNED_IN, allow
-from ..services import rpc
 
 bp = Blueprint("account", __name__)
 
@@ -29,11 +29,7 @@ def new_account():
     roles = g.user["creatable_roles"]
     form = {"email": "", "role": "", "client_numbers": []}
     if request.method == "POST":
-        form = {"email": request.form.get("email", "")[:254],
-                "password": request.form.get("password", "")[:200],
-                "confirmation": request.form.get("confirmation", "")[:200],
-                "role": request.form.get("role", "")[:20],
-                "client_numbers": [n[:40] for n in request.form.getlist("client_numbers")][:200]}
+        form = forms.NewAccount.read()
         try:
             created = rpc("accounts", "create_account", g.user["id"], form,
                           idempotency_key=idempotency.key())
@@ -51,10 +47,11 @@ def new_account():
 @bp.post("/comptes/<int:account_id>/activation")
 @allow(*MANAGERS)
 def set_active(account_id):
-    active = request.form.get("active") == "1"
+    form = forms.AccountActive.read()
+    active = form["active"]
     account = rpc("accounts", "set_account_active", g.user["id"], account_id, active,
                   idempotency_key=idempotency.key())
     flash(f"Le compte {account['email']} est {'activé' if active else 'désactivé'}.", "success")
-    back = "admin.clients" if g.user["role"] == "admin" and request.form.get("back") == \
-        "clients" else "account.accounts"
+    back = "admin.clients" if g.user["role"] == "admin" and form["back"] == "clients" \
+        else "account.accounts"
     return redirect(url_for(back))

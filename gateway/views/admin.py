@@ -2,8 +2,8 @@
 events whose handling failed (dead letters) with replay."""
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
+from ..rpc_client import SERVICE_NAMES, rpc
 from ..security import ADMIN, allow
-from ..services import SERVICE_NAMES, rpc
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -5,16 +5,14 @@ from flask import Blueprint, g, redirect, render_template, request, url_for
 
 from services.common.errors import DomainError
 
-from .. import idempotency
+from .. import forms, idempotency
+from ..rpc_client import rpc
 from ..security import ADMIN, allow
-from ..services import rpc
 from . import act, confirmation, confirmed
 from .catalogue import page_arg
 
 bp = Blueprint("admin_collectivity", __name__, url_prefix="/admin")
 
-ORDER_TABS = ("pending", "processing", "closed", "cancelled")
-ORDER_ACTIONS = ("made_available", "shipped", "closed", "cancelled", "reset")
 DONE = {"made_available": "Le client est prévenu que sa commande est mise à disposition.",
         "shipped": "Le client est prévenu que sa commande est expédiée.",
         "closed": "La commande est clôturée.", "cancelled": "La commande est annulée ; le client "
@@ -35,11 +33,17 @@ def _back(kind, number):
                             else "admin_collectivity.order", number=number))
 
 
+def _back_to_list(form, default):
+    """Where the list the action came from is: its own address (a page of the admin), or
+    `default`."""
+    return form["back_url"] if form["back_url"].startswith("/admin/") else default
+
+
 def _act(kind, number, method, *args, done):
     act("baskets", method, *args, done=done, idempotency_key=idempotency.key())
-    if request.form.get("back") == "list":
-        return redirect(request.form.get("back_url", "") if request.form.get(
-            "back_url", "").startswith("/admin/") else url_for("admin_collectivity.orders"))
+    form = forms.OrderAction.read()
+    if form["back"] == "list":
+        return redirect(_back_to_list(form, url_for("admin_collectivity.orders")))
     return _back(kind, number)
 
 
@@ -52,12 +56,15 @@ def quotes():
     return render_template("admin/collectivity_quotes.html", data=data)
 
 
+def _document(kind, number):
+    return render_template("baskets/document.html", admin=True, kind=kind,
+                           doc=rpc("baskets", "admin_get_document", g.user["id"], kind, number))
+
+
 @bp.get("/devis-collectivite/<int:number>")
 @allow(ADMIN)
 def quote(number):
-    return render_template("baskets/document.html", admin=True, kind="quote",
-                           doc=rpc("baskets", "admin_get_document", g.user["id"], "quote",
-                                   number))
+    return _document("quote", number)
 
 
 @bp.post("/devis-collectivite/<int:number>/archivage")
@@ -65,7 +72,7 @@ def quote(number):
 def archive(number):
     response = _act("quote", number, "admin_archive_quote", number,
                     done=f"Le devis n° {number} est archivé.")
-    if request.form.get("back") == "quotes":
+    if forms.OrderAction.read()["back"] == "quotes":
         return redirect(url_for("admin_collectivity.quotes"))
     return response
 
@@ -98,27 +105,25 @@ def orders():
 @bp.get("/commandes-collectivite/<int:number>")
 @allow(ADMIN)
 def order(number):
-    return render_template("baskets/document.html", admin=True, kind="order",
-                           doc=rpc("baskets", "admin_get_document", g.user["id"], "order",
-                                   number))
+    return _document("order", number)
 
 
 @bp.post("/commandes-collectivite/<int:number>/<any(made_available, shipped, closed, cancelled, "
          "reset):action>")
 @allow(ADMIN)
 def order_action(number, action):
+    form = forms.OrderAction.read()
     if action in CONFIRM and not confirmed():
         title, message, button = CONFIRM[action]
-        back = request.form.get("back_url", "") if request.form.get("back") == "list" and \
-            request.form.get("back_url", "").startswith("/admin/") else \
-            url_for("admin_collectivity.order", number=number)
-        hidden = {k: request.form[k] for k in ("back", "back_url") if request.form.get(k)}
+        here = url_for("admin_collectivity.order", number=number)
+        back = _back_to_list(form, here) if form["back"] == "list" else here
+        hidden = {k: form[k] for k in ("back", "back_url") if form[k]}
         return confirmation(title=title.format(number=number), message=message, button=button,
                             back=back, hidden=hidden,
                             reason="Motif de l'annulation (envoyé au client)"
                             if action == "cancelled" else None,
                             reason_required=action == "cancelled")
-    if action == "cancelled" and not request.form.get("reason", "").strip():
+    if action == "cancelled" and not form["reason"].strip():
         return confirmation(title=CONFIRM[action][0].format(number=number),
                             message=CONFIRM[action][1], button=CONFIRM[action][2],
                             back=url_for("admin_collectivity.order", number=number),
@@ -127,7 +132,7 @@ def order_action(number, action):
                             details={"reason": ["Le motif est obligatoire : il est envoyé "
                                                 "au client."]})
     return _act("order", number, "admin_order_action", number, action,
-                request.form.get("reason", "")[:1000], done=DONE[action])
+                form["reason"], done=DONE[action])
 
 
 @bp.post("/<any(devis, commande):kind>-collectivite/<int:number>/message")
@@ -135,4 +140,4 @@ def order_action(number, action):
 def message(kind, number):
     kind = "quote" if kind == "devis" else "order"
     return _act(kind, number, "admin_send_message", kind, number,
-                request.form.get("message", "")[:5000], done="Le message est envoyé au client.")
+                forms.Message.read()["message"], done="Le message est envoyé au client.")

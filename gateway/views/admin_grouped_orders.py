@@ -1,26 +1,22 @@
 """The bookshop's "Gestion des commandes groupées" (reference 000, "Le libraire")."""
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
-
-from .. import idempotency
-from ..security import ADMIN, allow
-from ..services import rpc
+from .. import forms, idempotency
 from ..formatting import money
+from ..rpc_client import rpc
+from ..security import ADMIN, allow
+from ..tabs import GROUPED_ORDER_TABS
 from . import act, confirmation, confirmed
 from .grouped_orders import pdf_response
 
 bp = Blueprint("admin_grouped_orders", __name__, url_prefix="/admin")
-
-TABS = (("validation", "En attente de validation"), ("traitement", "En attente de traitement"),
-        ("cloturees", "Clôturées"), ("annulees", "Annulées"))
-
 
 @bp.get("/commandes-groupees")
 @allow(ADMIN)
 def index():
     data = rpc("grouped_orders", "admin_list", g.user["id"],
                request.args.get("onglet", "validation")[:20])
-    return render_template("admin/grouped_orders.html", data=data, tabs=TABS)
+    return render_template("admin/grouped_orders.html", data=data, tabs=GROUPED_ORDER_TABS)
 
 
 @bp.get("/commandes-groupees/<int:number>")
@@ -33,8 +29,9 @@ def detail(number):
                            classic_orders=orders)
 
 
-def _act(number, method, *args, done, **kwargs):
-    act("grouped_orders", method, *args, done=done, **kwargs)
+def _act(number, method, *args, done):
+    """Run the action once per form (its idempotency key) and go back to the grouped order."""
+    act("grouped_orders", method, *args, done=done, idempotency_key=idempotency.key())
     return redirect(url_for("admin_grouped_orders.detail", number=number) if number
                     else url_for("admin_grouped_orders.index"))
 
@@ -43,14 +40,13 @@ def _act(number, method, *args, done, **kwargs):
 @allow(ADMIN)
 def validate(number):
     return _act(number, "validate_grouped_order", number,
-                done="La commande groupée est validée et envoyée vers LIBRISOFT.",
-                idempotency_key=idempotency.key())
+                done="La commande groupée est validée et envoyée vers LIBRISOFT.")
 
 
 @bp.post("/commandes-groupees/<int:number>/annuler")
 @allow(ADMIN)
 def cancel(number):
-    reason = request.form.get("reason", "")[:1000]
+    reason = forms.Confirmation.read()["reason"]
     ask = dict(title=f"Annuler la commande groupée n° {number}",
                message="La commande groupée sera annulée : chaque acheteur payé est remboursé, "
                        "l'initiateur et les acheteurs sont prévenus par e-mail avec ce motif.",
@@ -65,7 +61,7 @@ def cancel(number):
                                                 "aux acheteurs."]})
     return _act(number, "cancel_grouped_order", number, reason,
                 done="La commande groupée est annulée ; les acheteurs payés sont remboursés "
-                     "et prévenus.", idempotency_key=idempotency.key())
+                     "et prévenus.")
 
 
 @bp.post("/commandes-groupees/<int:number>/clore")
@@ -83,8 +79,7 @@ def close_now(number):
             button="Clore les souscriptions maintenant",
             back=url_for("admin_grouped_orders.detail", number=number))
     return _act(number, "close_subscriptions_now", number,
-                done="Les souscriptions sont closes ; l'initiateur est prévenu par e-mail.",
-                idempotency_key=idempotency.key())
+                done="Les souscriptions sont closes ; l'initiateur est prévenu par e-mail.")
 
 
 @bp.route("/commandes-groupees/<int:number>/mise-a-disposition", methods=["GET", "POST"])
@@ -94,16 +89,14 @@ def make_available(number):
         go = rpc("grouped_orders", "admin_get", g.user["id"], number)
         return render_template("admin/make_available.html", go=go)
     return _act(number, "make_available", number,
-                done="Le mail de mise à disposition est envoyé ; la commande est clôturée.",
-                idempotency_key=idempotency.key())
+                done="Le mail de mise à disposition est envoyé ; la commande est clôturée.")
 
 
 @bp.post("/commandes-groupees/<int:number>/reinitialiser")
 @allow(ADMIN)
 def reset(number):
     return _act(number, "reset_status", number, done="Le statut est revenu à l'étape "
-                                                     "précédente.",
-                idempotency_key=idempotency.key())
+                                                     "précédente.")
 
 
 @bp.get("/commandes-groupees/<int:number>/pdf")
@@ -115,16 +108,16 @@ def pdf(number):
 @bp.post("/sous-commandes/<int:sub_number>/valider")
 @allow(ADMIN)
 def validate_sub(sub_number):
-    number = request.form.get("grouped_order", 0, type=int)
+    number = forms.SubOrderAction.read()["grouped_order"]
     return _act(number, "admin_validate_sub_order", sub_number,
-                done=f"La sous-commande n° {sub_number} est validée (payée).",
-                idempotency_key=idempotency.key())
+                done=f"La sous-commande n° {sub_number} est validée (payée).")
 
 
 @bp.post("/sous-commandes/<int:sub_number>/annuler")
 @allow(ADMIN)
 def cancel_sub(sub_number):
-    number = request.form.get("grouped_order", 0, type=int)
+    form = forms.SubOrderAction.read()
+    number = form["grouped_order"]
     if not confirmed():
         go = rpc("grouped_orders", "admin_get", g.user["id"], number) if number else {}
         sub = next((s for s in go.get("sub_orders", []) if s["number"] == sub_number), None)
@@ -144,6 +137,5 @@ def cancel_sub(sub_number):
             reason="Motif (envoyé à l'acheteur par e-mail)",
             hidden={"grouped_order": number})
     return _act(number, "admin_cancel_sub_order", sub_number,
-                request.form.get("reason", "")[:500],
-                done=f"La sous-commande n° {sub_number} est annulée ; l'acheteur est prévenu.",
-                idempotency_key=idempotency.key())
+                form["reason"],
+                done=f"La sous-commande n° {sub_number} est annulée ; l'acheteur est prévenu.")

@@ -6,9 +6,9 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 
 from services.common.errors import DomainError
 
-from .. import security
+from .. import forms, security
+from ..rpc_client import rpc
 from ..security import ANONYMOUS, SIGNED_IN, allow
-from ..services import rpc
 
 bp = Blueprint("auth", __name__)
 
@@ -58,10 +58,10 @@ def login():
         if g.user:
             return redirect(next_url or home_for(g.user))
         return render_template("auth/login.html", next=next_url, email="")
-    email = request.form.get("email", "")[:254]
+    form = forms.Login.read()
+    email = form["email"]
     try:
-        account = rpc("accounts", "authenticate", email, request.form.get("password", "")[:200],
-                      request.remote_addr)
+        account = rpc("accounts", "authenticate", email, form["password"], request.remote_addr)
     except DomainError as exc:
         status = 429 if exc.code == "throttled" else 401
         return render_template("auth/login.html", next=next_url, email=email,
@@ -82,7 +82,7 @@ def logout():
 @allow(ANONYMOUS)
 def forgot():
     if request.method == "POST":
-        rpc("accounts", "request_password_reset", request.form.get("email", "")[:254])
+        rpc("accounts", "request_password_reset", forms.ForgottenPassword.read()["email"])
         # the same answer whether the address is known or not
         return render_template("auth/forgot.html", sent=True)
     return render_template("auth/forgot.html", sent=False)
@@ -93,9 +93,9 @@ def forgot():
 def reset(token):
     if request.method == "GET":
         return render_template("auth/reset.html", token=token)
+    form = forms.NewPassword.read()
     try:
-        rpc("accounts", "reset_password", token[:200], request.form.get("password", "")[:200],
-            request.form.get("confirmation", "")[:200])
+        rpc("accounts", "reset_password", token[:200], form["password"], form["confirmation"])
     except DomainError as exc:
         return render_template("auth/reset.html", token=token, error=exc.message,
                                errors=exc.details), 400
@@ -109,11 +109,10 @@ def reset(token):
 def change_password():
     if request.method == "GET":
         return render_template("auth/change_password.html")
+    form = forms.ChangePassword.read()
     try:
-        account = rpc("accounts", "change_password", g.user["id"],
-                      request.form.get("current", "")[:200],
-                      request.form.get("password", "")[:200],
-                      request.form.get("confirmation", "")[:200])
+        account = rpc("accounts", "change_password", g.user["id"], form["current"],
+                      form["password"], form["confirmation"])
     except DomainError as exc:
         return render_template("auth/change_password.html", error=exc.message,
                                errors=exc.details), 400

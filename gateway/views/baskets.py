@@ -4,11 +4,10 @@ calls to the baskets service, which re-checks who may do what."""
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from services.common.errors import DomainError
-from services.common.validation import whole_number
 
-from .. import idempotency
+from .. import forms, idempotency
+from ..rpc_client import rpc
 from ..security import APPROBATEUR, COLLECTIVITE, COLLECTIVITY, allow
-from ..services import rpc
 
 bp = Blueprint("baskets", __name__)
 
@@ -45,18 +44,19 @@ def inject_menus():
     return {"basket_menus": basket_menus, "basket_menu_endpoints": MENU_ENDPOINTS}
 
 
-def _quantity(default=1):
+def denial(exc, basket_id) -> bool:
+    """Not one's basket: a 403/404, never a message on someone else's page. An unknown article
+    or a line not in the basket is a message. Decided on `DomainError.code`, never on the words
+    of the message: `forbidden` is a denial; a `not_found` is one unless the basket is one's own
+    (asked again, on this rare path only), and then what was not found is the article or the
+    line."""
+    if exc.code != "not_found":
+        return exc.code == "forbidden"
     try:
-        return max(0, min(int(request.form.get("quantity", default)), 9999))
-    except (TypeError, ValueError):
-        return -1  # refused by the service with its own message
-
-
-def denial(exc) -> bool:
-    """Not one's basket (or document): a 403/404, never a message on someone else's page. An
-    unknown article or a line not in the basket is a message."""
-    return exc.code == "forbidden" or (exc.code == "not_found" and not exc.message.startswith(
-        ("Article", "Cet article")))
+        rpc("baskets", "get_basket", g.user["id"], basket_id)
+    except DomainError as again:
+        return again.code in ("not_found", "forbidden")
+    return False
 
 
 def _act(basket_id, method, *args, done=None, back=None):
@@ -66,7 +66,7 @@ def _act(basket_id, method, *args, done=None, back=None):
         result = rpc("baskets", method, g.user["id"], basket_id, *args,
                      idempotency_key=idempotency.key())
     except DomainError as exc:
-        if denial(exc):
+        if denial(exc, basket_id):
             raise
         flash(exc.message, "error")
         return None, redirect(back or url_for("baskets.detail", basket_id=basket_id))
@@ -88,20 +88,20 @@ def mine():
 @allow(*COLLECTIVITY)
 def create():
     numbers = [c["number"] for c in g.user["clients"]]
-    client_number = request.form.get("client_number", "")[:40] or None
+    form = forms.NewBasket.read()
+    client_number = form["client_number"] or None
     if client_number is None and len(numbers) == 1:
         client_number = numbers[0]
     try:
         basket = rpc("baskets", "create_basket", g.user["id"], client_number,
-                     request.form.get("name", "")[:200], idempotency_key=idempotency.key())
+                     form["name"], idempotency_key=idempotency.key())
     except DomainError as exc:
         if exc.code in ("not_found", "forbidden"):
             raise
         flash(exc.message, "error")
         return redirect(url_for("baskets.mine"))
-    ean = request.form.get("ean", "").strip()[:20]
-    if ean:  # "Ajouter au panier" into a new basket, from the article page
-        _, response = _act(basket["id"], "add_line", ean, _quantity(),
+    if form["ean"]:  # "Ajouter au panier" into a new basket, from the article page
+        _, response = _act(basket["id"], "add_line", form["ean"], form["quantity"],
                            done=f"Le panier « {basket['name']} » est créé avec cet article.")
         return response
     flash(f"Le panier « {basket['name']} » est créé.", "success")
@@ -112,14 +112,14 @@ def create():
 @allow(*COLLECTIVITY)
 def add_from_catalogue():
     """"Ajouter au panier" from the article page: into one of one's baskets, or a new one."""
-    ean = request.form.get("ean", "").strip()[:20]
-    basket_id = whole_number(request.form.get("basket_id", "")[:12])
+    form = forms.AddToBasket.read()
+    ean, basket_id = form["ean"], form["basket_id"]
     if basket_id is None or basket_id < 1:  # "²" passed isdigit() and crashed int() (500)
         return create()
     try:
-        basket = rpc("baskets", "add_line", g.user["id"], basket_id, ean, _quantity())
+        basket = rpc("baskets", "add_line", g.user["id"], basket_id, ean, form["quantity"])
     except DomainError as exc:
-        if denial(exc):
+        if denial(exc, basket_id):
             raise
         flash(exc.message, "error")
         return redirect(url_for("catalogue.article", ean=ean) if ean
@@ -156,7 +156,7 @@ def detail(basket_id):
 @bp.post("/paniers/<int:basket_id>/nom")
 @allow(*COLLECTIVITY)
 def rename(basket_id):
-    return _act(basket_id, "rename_basket", request.form.get("name", "")[:200],
+    return _act(basket_id, "rename_basket", forms.BasketName.read()["name"],
                 done="Le panier est renommé.")[1]
 
 
@@ -173,11 +173,12 @@ def delete(basket_id):
 @bp.post("/paniers/<int:basket_id>/lignes")
 @allow(*COLLECTIVITY)
 def add_line(basket_id):
-    ean = request.form.get("ean", "").strip()[:20]
+    form = forms.BasketLine.read()
     try:
-        basket = rpc("baskets", "add_line", g.user["id"], basket_id, ean, _quantity())
+        basket = rpc("baskets", "add_line", g.user["id"], basket_id, form["ean"],
+                     form["quantity"])
     except DomainError as exc:
-        if denial(exc):
+        if denial(exc, basket_id):
             raise
         flash(exc.message, "error")
         return redirect(url_for("baskets.detail", basket_id=basket_id))
@@ -188,7 +189,7 @@ def add_line(basket_id):
 @bp.post("/paniers/<int:basket_id>/lignes/<ean>")
 @allow(*COLLECTIVITY)
 def set_quantity(basket_id, ean):
-    return _act(basket_id, "set_quantity", ean[:20], _quantity(),
+    return _act(basket_id, "set_quantity", ean[:20], forms.BasketLine.read()["quantity"],
                 done="La quantité est mise à jour.")[1]
 
 
@@ -202,7 +203,7 @@ def remove_line(basket_id, ean):
 @allow(*COLLECTIVITY)
 def move(basket_id, action):
     method, done = ACTIONS[action]
-    args = (request.form.get("comment", "")[:2000],) if action == "retourner" else ()
+    args = (forms.BasketComment.read()["comment"],) if action == "retourner" else ()
     # a basket returned to the previous role is no longer the Approbateur's (or the
     # Collectivité's) to see: back to the list of baskets waiting for them, not a 404
     back = url_for("baskets.to_validate") if action == "retourner" and \
@@ -227,9 +228,7 @@ def transform(basket_id, kind):
         return redirect(url_for("baskets.detail", basket_id=basket_id))
     form = {"reference": "", "comment": "", "delivery_address": "0"}
     if request.method == "POST":
-        form = {"reference": request.form.get("reference", "")[:200],
-                "comment": request.form.get("comment", "")[:2000],
-                "delivery_address": request.form.get("delivery_address", "0")[:4]}
+        form = forms.Transformation.read()
         try:
             address = int(form["delivery_address"])
         except ValueError:

@@ -3,8 +3,8 @@ from flask import Blueprint, g, render_template, request
 
 from services.common.errors import DomainError
 
+from ..rpc_client import rpc
 from ..security import COLLECTIVITY, SIGNED_IN, allow
-from ..services import rpc
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
 

@@ -6,9 +6,9 @@ from flask import (Blueprint, Response, flash, g, redirect, render_template, req
 
 from services.common.errors import DomainError
 
-from .. import idempotency
+from .. import forms, idempotency
+from ..rpc_client import rpc, slow_rpc
 from ..security import COLLECTIVITY, allow
-from ..services import rpc, slow_rpc
 from .catalogue import page_arg
 
 bp = Blueprint("grouped_orders", __name__, url_prefix="/commandes-groupees")
@@ -42,10 +42,10 @@ def new(ean):
     client_number = _client_number()
     pickups = rpc("grouped_orders", "pickup_options", g.user["id"], client_number)
     form = {"deadline": "", "pickup": "", "comment": "", "client_number": client_number}
-    if request.method == "POST" and request.form.get("step") == "create":
-        form.update(deadline=request.form.get("deadline", "")[:10],
-                    pickup=request.form.get("pickup", "")[:20],
-                    comment=request.form.get("comment", "")[:1000])
+    posted = forms.NewGroupedOrder.read() if request.method == "POST" else {}
+    if posted.get("step") == "create":
+        form.update(deadline=posted["deadline"], pickup=posted["pickup"],
+                    comment=posted["comment"])
         try:
             created = rpc("grouped_orders", "create_grouped_order", g.user["id"],
                           dict(form, ean=article["ean"]), idempotency_key=idempotency.key())
@@ -69,13 +69,14 @@ def detail(number):
 @bp.post("/<int:number>/date-limite")
 @allow(*COLLECTIVITY)
 def deadline(number):
-    if not request.form.get("deadline", "").strip():  # not « Date invalide »: say what to do
+    deadline = forms.Deadline.read()["deadline"]
+    if not deadline.strip():  # not « Date invalide »: say what to do
         flash("Choisissez la nouvelle date limite : le dernier jour où les acheteurs peuvent "
               "commander.", "error")
         return redirect(url_for("grouped_orders.detail", number=number))
     try:
         go = rpc("grouped_orders", "change_deadline", g.user["id"], number,
-                 request.form.get("deadline", "")[:10], idempotency_key=idempotency.key())
+                 deadline, idempotency_key=idempotency.key())
     except DomainError as exc:
         if exc.code != "invalid":
             raise  # not one's own: refused, not a message on someone else's page

@@ -2,8 +2,8 @@
 probes, a page for people. 200 when everything answers, 503 otherwise."""
 from flask import Blueprint, current_app, jsonify, render_template, request
 
+from ..rpc_client import health_of_all
 from ..security import ANONYMOUS, allow
-from ..services import health_of_all
 
 bp = Blueprint("health", __name__)
 
@@ -13,7 +13,7 @@ bp = Blueprint("health", __name__)
 def health():
     broker = "ok" if current_app.extensions["rpc_health"].broker_reachable() else "down"
     services = health_of_all() if broker == "ok" else {}
-    from ..services import SERVICE_NAMES
+    from ..rpc_client import SERVICE_NAMES
     views = {}
     for name in SERVICE_NAMES:
         s = services.get(name) or {"status": "down"}

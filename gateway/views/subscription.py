@@ -4,10 +4,10 @@ from flask import Blueprint, jsonify, redirect, render_template, request, url_fo
 from services.common import config
 from services.common.errors import DomainError
 
-from .. import idempotency
+from .. import forms, idempotency
 from ..http_security import public_url_for
+from ..rpc_client import rpc
 from ..security import ANONYMOUS, allow
-from ..services import rpc
 
 bp = Blueprint("subscription", __name__, url_prefix="/souscription")
 
@@ -65,11 +65,7 @@ def page(token):
     shop = config.bookshop()
     form = {"first_name": "", "last_name": "", "email": "", "quantity": "1"}
     if request.method == "POST" and go["subscriptions_open"]:
-        form = {"first_name": request.form.get("first_name", "")[:200],
-                "last_name": request.form.get("last_name", "")[:200],
-                "email": request.form.get("email", "")[:300],
-                "quantity": request.form.get("quantity", "")[:4],
-                "accepted_terms": request.form.get("accepted_terms") == "1"}
+        form = forms.Subscription.read()
         try:
             sub = rpc("grouped_orders", "subscribe", token, form,
                       idempotency_key=idempotency.key())

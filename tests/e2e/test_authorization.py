@@ -41,6 +41,11 @@ def url_for(rule, endpoint, target, method="GET"):
                 .replace("<any(submission, unlock, lock, return, transformation):action>", "lock")
                 .replace("<any(envoyer, deverrouiller, verrouiller, retourner):action>",
                          "verrouiller")
+                .replace("<any(availability, shipment, closure, cancellation, reset):action>",
+                         "reset")
+                # without a reason: refused (400) after the check of who asks, no change
+                .replace("<any(made_available, shipped, closed, cancelled):old_action>",
+                         "cancelled")
                 .replace("<any(made_available, shipped, closed, cancelled, reset):action>",
                          "reset")
                 .replace("<int:basket_id>", str(target[SPARE.get((endpoint, method),

@@ -103,5 +103,6 @@ EXPECTED = {
     ("api_baskets.AdminQuotes", "GET"): ADMIN, ("api_baskets.AdminQuote", "GET"): ADMIN,
     ("api_baskets.AdminArchive", "POST"): ADMIN, ("api_baskets.AdminOrders", "GET"): ADMIN,
     ("api_baskets.AdminOrder", "GET"): ADMIN, ("api_baskets.AdminOrderAction", "POST"): ADMIN,
+    ("api_baskets.AdminOrderActionDeprecated", "POST"): ADMIN,
     ("api_baskets.AdminMessage", "POST"): ADMIN,
 }

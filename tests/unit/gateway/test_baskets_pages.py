@@ -20,3 +20,32 @@ def test_a_refused_return_stays_on_the_basket_with_its_message(client, rpc):
     sign_in(client, "approbateur")
     r = client.post("/paniers/5/retourner", data={"comment": "x"})
     assert r.headers["Location"].endswith("/paniers/5")
+
+
+def test_a_missing_article_or_line_is_a_message_whatever_its_words(client, rpc):
+    """Issue 12: the page decides on the error's code, not on the start of its French message
+    (a line not in the basket said otherwise was a 404)."""
+    from services.common.errors import not_found
+    rpc.answers[("baskets", "get_basket")] = {"id": 5, "name": "CM2"}
+    sign_in(client, "utilisateur")
+    for method, url, words in [
+            ("add_line", "/paniers/5/lignes", "Article introuvable : EAN « 1 »."),
+            ("remove_line", "/paniers/5/lignes/978/suppression", "Ligne absente du panier."),
+            ("set_quantity", "/paniers/5/lignes/978", "Il n'y a plus cet article ici.")]:
+        rpc.answers[("baskets", method)] = not_found(words)
+        r = client.post(url, data={"ean": "1", "quantity": "2"})
+        assert r.status_code == 302 and r.headers["Location"].endswith("/paniers/5"), url
+        with client.session_transaction() as session:
+            assert (("error", words)) in session.pop("_flashes"), url
+
+
+def test_someone_elses_basket_stays_a_404_not_a_message(client, rpc):
+    from services.common.errors import forbidden, not_found
+    rpc.answers[("baskets", "get_basket")] = not_found("Panier introuvable.")
+    rpc.answers[("baskets", "add_line")] = not_found("Article introuvable : EAN « 1 ».")
+    rpc.answers[("baskets", "rename_basket")] = not_found("Panier introuvable.")
+    sign_in(client, "utilisateur")
+    assert client.post("/paniers/9/lignes", data={"ean": "1"}).status_code == 404
+    assert client.post("/paniers/9/nom", data={"name": "x"}).status_code == 404
+    rpc.answers[("baskets", "rename_basket")] = forbidden()
+    assert client.post("/paniers/9/nom", data={"name": "x"}).status_code == 403

@@ -111,6 +111,22 @@ def test_collectivity_orders_open_on_the_first_tab_that_has_orders(client, rpc):
     assert rpc.called("baskets", "admin_list_orders")[-1][1] == "pending"
 
 
+def test_a_long_list_of_orders_has_one_pager_keeping_its_tab_and_filters(client, rpc):
+    """The pager is one macro for the orders, the quotes and the catalogue (issue 12)."""
+    rpc.answers[("baskets", "admin_list_orders")] = lambda actor, tab, filters: {
+        "tab": tab, "tabs": [{"key": "closed", "label": "Clôturées", "count": 120}],
+        "delivery_modes": {}, "total": 120, "page": 2, "per_page": 50, "orders": []}
+    sign_in(client, "admin")
+    text = html.unescape(client.get("/admin/commandes-collectivite?onglet=closed&page=2"
+                                    "&number=7").text)
+    pager = re.search(r'<nav aria-label="Pages" class="pager">(.*?)</nav>', text, re.S)[1]
+    assert "Page 2 sur 3" in pager
+    links = re.findall(r'href="([^"]+)" rel="(prev|next)"', pager)
+    assert [(rel, sorted(href.split("?")[1].split("&"))) for href, rel in links] == [
+        ("prev", ["number=7", "onglet=closed", "page=1"]),
+        ("next", ["number=7", "onglet=closed", "page=3"])]
+
+
 # -- the teacher --------------------------------------------------------------------------------
 def test_the_teacher_list_shows_the_book(client, rpc):
     rpc.answers[("grouped_orders", "list_my_grouped_orders")] = [samples.grouped()]

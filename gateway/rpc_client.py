@@ -1,4 +1,5 @@
-"""How views reach the services: `rpc("accounts", "get_account", 3)` through the app's pool."""
+"""The gateway's RPC client: how views reach the services, `rpc("accounts", "get_account", 3)`
+through the app's pool (`gateway/rpc.py`)."""
 from flask import current_app
 
 SERVICE_NAMES = ("accounts", "baskets", "grouped_orders", "payments", "notifications",

@@ -1,0 +1,217 @@
+"""The pages' forms, declared: one schema per form, read by webargs (`Login.read()`).
+
+Each field says how much of what was typed the page keeps: a text is cut at its limit (as the
+pages always did: the service then refuses a value that is still too long, with its own French
+message, and the page shows it next to the field), a check box is "1" or not, a number that is
+not one is left to the service to refuse. The fields speak French (gateway/api/base.py); a form
+that cannot be read at all is the French 400 page of gateway/errors.py. Fields not declared
+(`csrf_token`, `idempotency_key`) are ignored here: flask-wtf and gateway/idempotency.py read
+them."""
+from flask import request
+from marshmallow import EXCLUDE, Schema, fields
+
+from services.common.validation import whole_number
+
+from .api.base import Parser, String
+
+parser = Parser()
+
+
+class Text(String):
+    """Text cut at `limit` characters (stripped first if `strip`); "" when absent."""
+
+    def __init__(self, limit, *, strip=False, **kwargs):
+        kwargs.setdefault("load_default", "")
+        self.limit, self.strip = limit, strip
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs)
+        return (value.strip() if self.strip else value)[:self.limit]
+
+
+class TextList(fields.List):
+    """A repeated field (`<select multiple>`, check boxes): `count` values at most, each cut
+    at `limit` characters."""
+
+    def __init__(self, limit, count, **kwargs):
+        kwargs.setdefault("load_default", list)
+        self.count = count
+        super().__init__(Text(limit), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(list(value)[:self.count], attr, data, **kwargs)
+
+
+class Flag(fields.Field):
+    """A check box or a hidden switch: True when it says "1"."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("load_default", False)
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return value == "1"
+
+
+class Choice(fields.Field):
+    """A hidden field naming where to go back to: the value, or None if it is not one of
+    `choices`."""
+
+    def __init__(self, *choices, **kwargs):
+        kwargs.setdefault("load_default", None)
+        self.choices = choices
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return value if value in self.choices else None
+
+
+class WholeNumber(fields.Field):
+    """A row id or a count typed or chosen in the page: the number, or `default` when it is not
+    a whole number (the service, or the page, then says what is wrong)."""
+
+    def __init__(self, *, default=None, limit=12, **kwargs):
+        kwargs.setdefault("load_default", default)
+        self.default, self.limit = default, limit
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        number = whole_number(str(value)[:self.limit])
+        return self.default if number is None else number
+
+
+class Quantity(fields.Field):
+    """A quantity of articles: 0 to 9,999; -1 when it is not a number, which the service
+    refuses with its own message."""
+
+    def __init__(self, *, default=1, **kwargs):
+        kwargs.setdefault("load_default", default)
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return max(0, min(int(value), 9999))
+        except (TypeError, ValueError):
+            return -1
+
+
+class Form(Schema):
+    """A page's form: the declared fields, read from `request.form`."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    @classmethod
+    def read(cls) -> dict:
+        return parser.parse(cls(), request, location="form")
+
+
+# ---- the forms --------------------------------------------------------------------------------
+PASSWORD = 200
+EMAIL = 254
+
+
+class Login(Form):
+    email = Text(EMAIL)
+    password = Text(PASSWORD)
+
+
+class ForgottenPassword(Form):
+    email = Text(EMAIL)
+
+
+class NewPassword(Form):
+    password = Text(PASSWORD)
+    confirmation = Text(PASSWORD)
+
+
+class ChangePassword(NewPassword):
+    current = Text(PASSWORD)
+
+
+class NewAccount(Form):
+    email = Text(EMAIL)
+    password = Text(PASSWORD)
+    confirmation = Text(PASSWORD)
+    role = Text(20)
+    client_numbers = TextList(40, 200)
+
+
+class AccountActive(Form):
+    active = Flag()
+    back = Choice("clients")
+
+
+class Subscription(Form):
+    first_name = Text(200)
+    last_name = Text(200)
+    email = Text(300)
+    quantity = Text(4)
+    accepted_terms = Flag()
+
+
+class NewGroupedOrder(Form):
+    step = Choice("create")
+    deadline = Text(10)
+    pickup = Text(20)
+    comment = Text(1000)
+
+
+class Deadline(Form):
+    deadline = Text(10)
+
+
+class Confirmation(Form):
+    """The confirmation step of an irreversible action (gateway/views/__init__.py)."""
+    confirmed = Flag()
+    reason = Text(1000)
+
+
+class SubOrderAction(Form):
+    grouped_order = WholeNumber(default=0)
+    reason = Text(500)
+
+
+class OrderAction(Form):
+    """An action on a collectivity order or quote, from its page or from the list (`back_url`,
+    a page of the admin, is where to go back to)."""
+    back = Choice("list", "quotes")
+    back_url = Text(2000)
+    reason = Text(1000)
+
+
+class Message(Form):
+    message = Text(5000)
+
+
+class NewBasket(Form):
+    client_number = Text(40)
+    name = Text(200)
+    ean = Text(20, strip=True)
+    quantity = Quantity()
+
+
+class AddToBasket(Form):
+    ean = Text(20, strip=True)
+    basket_id = WholeNumber()
+    quantity = Quantity()
+
+
+class BasketName(Form):
+    name = Text(200)
+
+
+class BasketLine(Form):
+    ean = Text(20, strip=True)
+    quantity = Quantity()
+
+
+class BasketComment(Form):
+    comment = Text(2000)
+
+
+class Transformation(Form):
+    reference = Text(200)
+    comment = Text(2000)
+    delivery_address = Text(4, load_default="0")
