@@ -4,9 +4,13 @@ services/common/idempotency.py), even when the first answer was lost.
 
 - Pages: every form carries a one-time token (`{{ csrf() }}` renders it next to the CSRF token:
   a hidden `idempotency_key`, a new uuid each time the form is rendered), so a double click or
-  a resubmitted form takes effect once.
+  a resubmitted form takes effect once. The key sent to the service is that token *with a
+  digest of what the form says*: the same form sent again is a retry, but a form corrected
+  after an error, or changed after the browser's Back button, is a new request (a parent must
+  never meet "clé d'idempotence déjà servie").
 - API: the `Idempotency-Key` header (documented in the OpenAPI on each write that takes it)."""
 import copy
+import hashlib
 import uuid
 
 from flask import request
@@ -30,8 +34,17 @@ def key():
     value = request.headers.get(HEADER)
     if not value and request.mimetype in ("application/x-www-form-urlencoded",
                                           "multipart/form-data"):
-        value = request.form.get(FIELD)
+        token = request.form.get(FIELD)
+        if token:
+            value = f"{token[:60]}-{form_digest()}"
     return value[:101] if value else None
+
+
+def form_digest() -> str:
+    """What the form says (every field but the tokens), as 16 hex digits."""
+    fields = sorted((name, value) for name, values in request.form.lists() for value in values
+                    if name not in (FIELD, "csrf_token"))
+    return hashlib.sha256(repr(fields).encode()).hexdigest()[:16]
 
 
 def one_time_token():
