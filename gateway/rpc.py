@@ -11,7 +11,6 @@ is replaced before use; a broker that cannot be reached fails within a second or
 kombu's default retries (up to 9 s). Every broker fault is a `ServiceUnavailable` (503)."""
 import logging
 import queue
-import socket
 import threading
 import time
 from contextlib import contextmanager
@@ -64,7 +63,7 @@ class RpcPool:
         try:
             runner._reply_listener.queue_consumer.consumer.connection.drain_events(
                 timeout=0.001)
-        except socket.timeout:
+        except TimeoutError:
             return True
         except Exception:  # noqa: BLE001  (closed, reset, forced: discard it)
             return False

@@ -1,5 +1,5 @@
 """The buyer's pages, from the public link (no account): subscribe, pay, see the result."""
-from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, jsonify, redirect, render_template, request
 
 from services.common import config
 from services.common.errors import DomainError

@@ -25,7 +25,7 @@ def profile_name() -> str:
     return name
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _hasher_for(name: str):
     hasher = PasswordHasher.from_parameters(PROFILES[name])
     # verified against when the e-mail is unknown, so that both cases cost the same time

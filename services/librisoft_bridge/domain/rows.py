@@ -4,7 +4,7 @@
 row is good)."""
 from dataclasses import dataclass
 from functools import partial
-from typing import Callable
+from collections.abc import Callable
 
 from . import values as v
 
