@@ -167,7 +167,9 @@ class AdminAction(MethodView):
     @blp.response(200, schemas.GroupedOrder)
     @idempotent
     def post(self, number, action):
-        """Validate (send to Librisoft), make available, or reset the status."""
+        """Validate (send to Librisoft), make available, or reset the status. The validation
+        answers the grouped order without `sub_orders` (summary, status, blockers): GET it for
+        its sub-orders."""
         return rpc("grouped_orders", ACTIONS[action], g.user["id"], number,
                    idempotency_key=idempotency.key())
 

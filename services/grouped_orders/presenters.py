@@ -39,11 +39,11 @@ def as_rule(sub) -> domain.Sub:
 
 
 def sub_view(sub) -> dict:
-    rule = as_rule(sub)
-    last = sub.attempts[-1] if sub.attempts else None
+    attempts = sub.attempts
+    last = attempts[-1] if attempts else None
     return {"number": sub.number, "first_name": sub.first_name, "last_name": sub.last_name,
             "email": sub.email, "quantity": sub.quantity, "unit_price": str(sub.unit_price),
-            "total": str(rule.total), "status": sub.status,
+            "total": str(sub_total(sub)), "status": sub.status,
             "status_label": domain.SUB_LABELS[sub.status], "created_at": iso(sub.created_at),
             "paid_at": iso(sub.paid_at), "paid_manually": sub.paid_manually,
             "cancelled_at": iso(sub.cancelled_at), "cancel_reason": sub.cancel_reason,
@@ -51,8 +51,8 @@ def sub_view(sub) -> dict:
             "refund_label": domain.REFUND_LABELS.get(sub.refund_state, ""),
             "refunded_at": iso(sub.refunded_at),
             "last_payment_state": sub.last_payment_state,
-            "payment_attempts": len(sub.attempts),
-            "automatic_refunds": [auto_refund_view(a) for a in sub.attempts if a.refund_state],
+            "payment_attempts": len(attempts),
+            "automatic_refunds": [auto_refund_view(a) for a in attempts if a.refund_state],
             "last_payment_id": last.payment_id if last else None}
 
 
@@ -67,15 +67,23 @@ def auto_refund_view(attempt) -> dict:
             "label": f"{label} : {attempt.refund_reason}" if attempt.refund_reason else label}
 
 
-def summary_view(subs) -> dict:
-    s = domain.summarize([as_rule(x) for x in subs])
+def summary_view(rules) -> dict:
+    """`rules`: the sub-orders as the rules see them (domain.Sub)."""
+    s = domain.summarize(rules)
     return {"articles": s.articles, "sub_orders": s.sub_orders,
             "total_awaiting": str(s.totals[domain.AWAITING_PAYMENT]),
             "total_paid": str(s.totals[domain.PAID])}
 
 
-def grouped_order_view(go, now, public_url, with_subs=True) -> dict:
-    subs = list(go.subs)
+def grouped_order_view(go, now, public_url, with_subs=True, rules=None) -> dict:
+    """`rules`: the sub-orders as the rules see them (domain.Sub, `load.sub_rules`), when the
+    caller has them without their rows: the summary and the blockers come from them and the
+    view has no `sub_orders` (a validation's answer: GET the grouped order for its lines)."""
+    if rules is None:
+        subs = list(go.subs)
+        rules = [as_rule(x) for x in subs]
+    else:
+        subs, with_subs = (), False
     view = {
         "number": go.number, "status": go.status,
         "status_label": domain.STATUS_LABELS[go.status],
@@ -98,10 +106,9 @@ def grouped_order_view(go, now, public_url, with_subs=True) -> dict:
         "librisoft_number": go.librisoft_number, "librisoft_status": go.librisoft_status,
         "librisoft_cancel_told_at": iso(go.librisoft_cancel_told_at),
         "librisoft_cancel_done_at": iso(go.librisoft_cancel_done_at),
-        "summary": summary_view(subs),
-        "validation_blockers": domain.validation_blockers(
-            go.status, go.deadline, now, [as_rule(x) for x in subs]),
-        "pending_payments": any(x.status == domain.AWAITING_PAYMENT for x in subs),
+        "summary": summary_view(rules),
+        "validation_blockers": domain.validation_blockers(go.status, go.deadline, now, rules),
+        "pending_payments": any(x.status == domain.AWAITING_PAYMENT for x in rules),
         **urls(go, public_url),
     }
     if with_subs:
@@ -162,8 +169,11 @@ def deadline_passed_event(go, public_url, closed_early_at=None) -> dict:
     return event
 
 
-def validated_event(go, public_url, now) -> dict:
-    quantity = domain.summarize([as_rule(x) for x in go.subs]).articles[domain.PAID]
+def validated_event(go, public_url, now, rules=None) -> dict:
+    """`rules`: the sub-orders as domain.Sub, if the caller has them (else `go.subs`)."""
+    if rules is None:
+        rules = [as_rule(x) for x in go.subs]
+    quantity = domain.summarize(rules).articles[domain.PAID]
     return dict(ref(go, public_url), billing_label=go.billing_label, quantity=quantity,
                 unit_price_ttc=str(go.unit_price),
                 total_ttc=str(domain.line_total(go.unit_price, quantity)),

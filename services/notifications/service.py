@@ -1,7 +1,10 @@
 """The notifications service: mails for the events of the suite, sent through the mail relay
 (files under var/mail/ by default, SMTP when SMTP_HOST is set). Each consumer is one line:
 `use_cases.mail_for_event` in the event's transaction."""
+import logging
+
 import eventlet
+from nameko.events import EventHandler
 from nameko.extensions import DependencyProvider
 
 from services.common.clock import utcnow
@@ -13,9 +16,16 @@ from .adapters.transport import from_environment
 from .models import Base
 
 
+log = logging.getLogger(__name__)
+
+
 class MailTransport(DependencyProvider):
     """The transport from the environment, and a lock so that one sender runs per process
-    (across processes, rows are claimed with SKIP LOCKED)."""
+    (across processes, rows are claimed with SKIP LOCKED).
+
+    The mails an event gives go as soon as its consumer has committed them (issue 11: the
+    validation mail was waiting for the next tick of the one-second timer, which stays for
+    retries and for what another instance left)."""
 
     def setup(self):
         self.transport = from_environment()
@@ -23,6 +33,23 @@ class MailTransport(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self
+
+    def worker_teardown(self, worker_ctx):
+        if isinstance(worker_ctx.entrypoint, EventHandler):  # a consumer: its mails are queued
+            self.container.spawn_managed_thread(self.send_due)
+
+    def send_due(self):
+        """Send what is due, unless a send runs already in this process (it takes them too).
+        Never raises: an exception in a managed thread would stop the container."""
+        if not self.lock.acquire(blocking=False):
+            return
+        try:
+            store = next(d for d in self.container.dependencies if isinstance(d, Store))
+            use_cases.send_due(store.database, self.transport, utcnow)
+        except Exception:  # noqa: BLE001  (database down: the timer comes back)
+            log.exception("sending the due mails failed")
+        finally:
+            self.lock.release()
 
 
 class NotificationsService(MessagingService):
@@ -95,11 +122,7 @@ class NotificationsService(MessagingService):
 
     @timer(interval=1)
     def send_mails(self):
-        if self.mail.lock.acquire(blocking=False):
-            try:
-                use_cases.send_due(self.store.db, self.mail.transport, utcnow)
-            finally:
-                self.mail.lock.release()
+        self.mail.send_due()
 
     @rpc
     def list_mails(self, limit=100, to=None):

@@ -313,3 +313,47 @@ def test_the_bookshop_closes_the_subscriptions_now_once_and_may_validate_at_once
     assert tx(db, bookshop.close_expired, datetime(2022, 4, 11, tzinfo=timezone.utc),
               events, URL) == []
     assert tx(db, bookshop.validate, go["number"], NOW, events, URL)["status"] == "processing"
+
+
+def test_validation_reads_no_sub_order_row_and_answers_without_the_lines(db):
+    """Issue 11 (P2): validating a grouped order of 10,000 paid sub-orders loaded each as an
+    ORM object (and its payment attempts) and answered all of them. The rule and the summary
+    are now read by one Core statement; the answer is the grouped order without its lines
+    (`sub_orders`: a GET away), its summary, blockers and event the same as before."""
+    from sqlalchemy import event
+
+    from services.grouped_orders.models import PaymentAttempt, SubOrder
+    events = Events()
+    go = create(db, events)
+    token = go["subscription_url"].rsplit("/", 1)[1]
+    for i, (first, last, qty) in enumerate((("Jared", "Leto", 2), ("Mickey", "Rourke", 3))):
+        pay(db, events, token, subscribe(db, token, first, last, qty), f"pay-{i}")
+    tx(db, bookshop.cancel_sub_order, subscribe(db, token, "Cameron", "Diaz", 1)["number"], "",
+       NOW, events, URL)
+    later = datetime(2022, 3, 30, 7, 0, tzinfo=timezone.utc)
+    tx(db, bookshop.close_expired, later, events, URL)
+    loaded = []
+
+    def count(target, context):
+        loaded.append(type(target).__name__)
+
+    event.listen(SubOrder, "load", count)
+    event.listen(PaymentAttempt, "load", count)
+    try:
+        view = tx(db, bookshop.validate, go["number"], later, events, URL)
+    finally:
+        event.remove(SubOrder, "load", count)
+        event.remove(PaymentAttempt, "load", count)
+    assert loaded == []
+    assert "sub_orders" not in view and view["status"] == "processing"
+    full = tx(db, bookshop.get, go["number"], later, URL)
+    # (SQLite gives back the time it stored without its offset: compared apart)
+    assert {k: v for k, v in view.items() if k != "validated_at"} == \
+        {k: v for k, v in full.items() if k not in ("sub_orders", "validated_at")}
+    assert view["validated_at"][:19] == full["validated_at"][:19] == "2022-03-30T07:00:00"
+    assert view["summary"] == {
+        "articles": {"cancelled": 1, "awaiting_payment": 0, "paid": 5},
+        "sub_orders": {"cancelled": 1, "awaiting_payment": 0, "paid": 2},
+        "total_awaiting": "0.00", "total_paid": "74.50"}
+    (validated,) = events.of("grouped_order_validated")
+    assert (validated["quantity"], validated["total_ttc"]) == (5, "74.50")

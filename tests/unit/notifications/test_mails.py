@@ -204,3 +204,39 @@ def test_the_ready_mail_gives_the_bookshop_contact():
     _, _, body = presenters.render("grouped_order_made_available",
                               received("grouped_order_made_available"), "x")
     assert "contact@librairie.test" in body
+
+
+def test_an_events_mails_go_when_its_consumer_ends_not_at_the_next_tick(db):
+    """Issue 11 (P2): the validation mail waited for the one-second timer. The consumer's end
+    (worker teardown of an event handler) now sends what it queued; other workers send nothing
+    and a send already running in the process is not doubled."""
+    from types import SimpleNamespace
+
+    import eventlet
+    from nameko.events import EventHandler
+    from nameko.timer import Timer
+
+    from services.notifications.service import MailTransport, Store
+    store = Store(Base.metadata)
+    store.database = db
+    spawned = []
+    provider = MailTransport()
+    provider.container = SimpleNamespace(dependencies={store, provider},
+                                         spawn_managed_thread=spawned.append)
+    provider.transport, provider.lock = Transport(), eventlet.semaphore.Semaphore()
+    with db.transaction() as s:
+        use_cases.queue_mail(s, "account_created", {
+            "account_id": 3, "email": "chef@ecole.fr", "role": "approbateur",
+            "client_names": [], "created_by_email": ""}, {"event_id": "e1"}, NOW, "http://x")
+    provider.worker_teardown(SimpleNamespace(entrypoint=Timer(interval=1)))
+    assert spawned == []
+    provider.worker_teardown(SimpleNamespace(entrypoint=EventHandler("accounts",
+                                                                     "account_created")))
+    (send,) = spawned
+    with provider.lock:  # a send running already: this one leaves the mail to it
+        send()
+    assert provider.transport.sent == []
+    send()
+    assert [m["To"] for m in provider.transport.sent] == ["chef@ecole.fr"]
+    with db.transaction() as s:
+        assert s.get(Mail, 1).sent_at is not None
