@@ -13,6 +13,14 @@ def api_key(suite):
     return key
 
 
+@pytest.fixture(scope="module")
+def bridge_db(suite):
+    """The librisoft_bridge service's database, to look at its inbox and outbox."""
+    db = suite.db("librisoft_bridge")
+    yield db
+    db.dispose()
+
+
 @pytest.fixture(scope="session")
 def publish(suite):
     """Publish an event as its producer's outbox relay would (confirms, mandatory)."""

@@ -4,15 +4,9 @@ process, the real RabbitMQ and PostgreSQL."""
 import random
 
 import pytest
-from sqlalchemy import select
 
-from services.common.messaging_models import messaging_tables
-from tests.integration.test_classic_orders import call, relayed
+from tests.integration.test_classic_orders import NOT_CANCELLED, call, processed, relayed
 from tests.support.suite import wait_until
-
-# what classic_order_status_changed says of an order that was not cancelled
-NOT_CANCELLED = {"cancelled": False, "cancelled_at": None, "cancellation_acknowledged": False,
-                 "cancellation_acknowledged_at": None}
 
 
 EVENTS = {"quote": ("quote_requested", "on_quote_requested"),
@@ -21,13 +15,6 @@ LINE = {"ean": "9782330150136", "title": "CEMETERY ROAD", "quantity": 1, "vat_ra
         "public_price_ttc": "25.00", "unit_price_ttc": "22.75", "discount_percent": "9.00",
         "discount_amount": "2.25", "total_ttc": "22.75", "total_ht": "21.56",
         "vat_amount": "1.19"}
-
-
-@pytest.fixture(scope="module")
-def bridge_db(suite):
-    db = suite.db("librisoft_bridge")
-    yield db
-    db.dispose()
 
 
 def document(number):
@@ -44,14 +31,6 @@ def document(number):
             "totals": {"discount_total": "2.25", "subtotal_ht": "21.56", "vat_total": "1.19",
                        "subtotal_ttc": "22.75", "total_ttc": "22.75"},
             "placed_at": "2026-04-02T09:15:00+02:00", "detail_url": ""}
-
-
-def processed(db, consumer, event_ids):
-    table = messaging_tables(db.metadata)[1]
-    with db.transaction() as session:
-        done = set(session.scalars(select(table.c.event_id).where(
-            table.c.consumer == consumer, table.c.event_id.in_(event_ids))))
-    return done == set(event_ids)
 
 
 def listed(suite, key, kind, number, status="all"):
@@ -71,7 +50,7 @@ def test_one_classic_order_per_document_picked_up_over_http(suite, publish, api_
     publish(event, body=first)                                   # the same envelope again
     again = publish(event, document(number))                     # a new event id
     assert again["event_id"] != first["event_id"]
-    wait_until(lambda: processed(bridge_db, consumer, [first["event_id"], again["event_id"]]),
+    wait_until(lambda: processed(bridge_db, [first["event_id"], again["event_id"]], consumer),
                message=f"both {event} event ids processed by the bridge")
 
     (order,) = listed(suite, api_key, kind, number, status="pending")

@@ -19,19 +19,8 @@ CONSUMER = "on_grouped_order_validated"
 
 
 @pytest.fixture(scope="module")
-def key(suite):
-    db = suite.db("librisoft_bridge")
-    try:
-        return keys.create_key(db, "x")
-    finally:
-        db.dispose()
-
-
-@pytest.fixture(scope="module")
-def bridge_db(suite):
-    db = suite.db("librisoft_bridge")
-    yield db
-    db.dispose()
+def key(bridge_db):
+    return keys.create_key(bridge_db, "x")
 
 
 def validated(number):
@@ -61,11 +50,12 @@ def orders_of(suite, key, source_number, status="all"):
     return [o for o in page["orders"] if o["source_number"] == source_number]
 
 
-def processed(db, event_ids):
+def processed(db, event_ids, consumer=CONSUMER):
+    """Whether the bridge's `consumer` has processed every one of `event_ids` (its inbox)."""
     table = messaging_tables(db.metadata)[1]
     with db.transaction() as session:
         done = set(session.scalars(select(table.c.event_id).where(
-            table.c.consumer == CONSUMER, table.c.event_id.in_(event_ids))))
+            table.c.consumer == consumer, table.c.event_id.in_(event_ids))))
     return done == set(event_ids)
 
 
