@@ -5,9 +5,13 @@ import random
 
 import pytest
 
-from tests.integration.test_classic_orders import NOT_CANCELLED, call, processed, relayed
+from tests.integration.test_classic_orders import (
+    NOT_CANCELLED,
+    call,
+    processed,
+    relayed,
+)
 from tests.support.suite import wait_until
-
 
 EVENTS = {"quote": ("quote_requested", "on_quote_requested"),
           "collectivity_order": ("collectivity_order_placed", "on_collectivity_order_placed")}
