@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD
 from tests.e2e.conftest import PASSWORD
-from tests.e2e.test_browser import browser, login, menu, new_page, shot  # noqa: F401
+from tests.e2e.test_browser import login, menu, new_page, shot  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
