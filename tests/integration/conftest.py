@@ -13,12 +13,19 @@ def api_key(suite):
     return key
 
 
-@pytest.fixture(scope="module")
-def bridge_db(suite):
-    """The librisoft_bridge service's database, to look at its inbox and outbox."""
-    db = suite.db("librisoft_bridge")
-    yield db
-    db.dispose()
+def service_db(service):
+    """A module-scoped fixture: `service`'s database in the running suite (its inbox, outbox
+    and tables), e.g. `baskets_db = service_db("baskets")`."""
+    @pytest.fixture(scope="module")
+    def fixture(suite):
+        db = suite.db(service)
+        yield db
+        db.dispose()
+
+    return fixture
+
+
+bridge_db = service_db("librisoft_bridge")
 
 
 @pytest.fixture(scope="session")

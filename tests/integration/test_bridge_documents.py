@@ -8,6 +8,7 @@ import pytest
 from tests.integration.test_classic_orders import (
     NOT_CANCELLED,
     call,
+    pick_up_and_update,
     processed,
     relayed,
 )
@@ -71,16 +72,8 @@ def test_one_classic_order_per_document_picked_up_over_http(suite, publish, api_
     other = "quote" if kind == "collectivity_order" else "collectivity_order"
     assert listed(suite, api_key, other, number) == []           # filtered by kind
 
-    path = f"/orders/{order['number']}"
-    status, acked = call(suite, api_key, "POST", path + "/ack")
-    assert (status, acked["state"], acked["picked_up"]) == (200, "picked_up", True)
-    assert call(suite, api_key, "POST", path + "/ack") == (200, acked)   # idempotent
-    assert listed(suite, api_key, kind, number, status="pending") == []
-    body = {"librisoft_number": "CC-2001", "status": "Préparation commande"}
-    status, view = call(suite, api_key, "POST", path + "/status", json=body)
-    assert (status, view["librisoft_number"], view["librisoft_status"]) == (
-        200, "CC-2001", "Préparation commande")
-    assert call(suite, api_key, "POST", path + "/status", json=body)[0] == 200  # unchanged
+    pick_up_and_update(suite, api_key, order["number"], "CC-2001", "Préparation commande",
+                       pending=lambda: listed(suite, api_key, kind, number, status="pending"))
 
     events = wait_until(lambda: relayed(bridge_db, order["number"], 2),
                         message="two classic_order_status_changed events relayed")

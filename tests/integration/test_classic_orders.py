@@ -74,6 +74,22 @@ def relayed(db, order_number, expected):
     return found if len(found) == expected and all(published for _, published in found) else None
 
 
+def pick_up_and_update(suite, key, order_number, librisoft_number, librisoft_status, pending):
+    """Librisoft acknowledges the order twice (the same answer, no longer `pending()`), then
+    posts its Librisoft number and status twice (unchanged the second time)."""
+    path = f"/orders/{order_number}"
+    status, acked = call(suite, key, "POST", path + "/ack")
+    assert (status, acked["state"], acked["picked_up"]) == (200, "picked_up", True)
+    assert call(suite, key, "POST", path + "/ack") == (200, acked)     # idempotent
+    assert pending() == []
+
+    body = {"librisoft_number": librisoft_number, "status": librisoft_status}
+    status, view = call(suite, key, "POST", path + "/status", json=body)
+    assert (status, view["librisoft_number"], view["librisoft_status"]) == (
+        200, librisoft_number, librisoft_status)
+    assert call(suite, key, "POST", path + "/status", json=body)[0] == 200  # unchanged
+
+
 def test_one_classic_order_however_often_the_event_arrives(suite, publish, key, bridge_db):
     number = random.randint(10_000, 2**31 - 1)
     first = publish("grouped_order_validated", validated(number))
@@ -94,17 +110,8 @@ def test_one_classic_order_however_often_the_event_arrives(suite, publish, key, 
     assert order["reference"] is None                                  # a grouped order has none
     assert order["pickup_label"].splitlines()[-1] == "5500 DINANT"
 
-    path = f"/orders/{order['number']}"
-    status, acked = call(suite, key, "POST", path + "/ack")
-    assert (status, acked["state"], acked["picked_up"]) == (200, "picked_up", True)
-    assert call(suite, key, "POST", path + "/ack") == (200, acked)     # idempotent
-    assert orders_of(suite, key, number, status="pending") == []
-
-    body = {"librisoft_number": "CC-1042", "status": "Attente fournisseur(s)"}
-    status, view = call(suite, key, "POST", path + "/status", json=body)
-    assert (status, view["librisoft_number"], view["librisoft_status"]) == (
-        200, "CC-1042", "Attente fournisseur(s)")
-    assert call(suite, key, "POST", path + "/status", json=body)[0] == 200  # unchanged
+    pick_up_and_update(suite, key, order["number"], "CC-1042", "Attente fournisseur(s)",
+                       pending=lambda: orders_of(suite, key, number, status="pending"))
 
     events = wait_until(lambda: relayed(bridge_db, order["number"], 2),
                         message="two classic_order_status_changed events relayed")
