@@ -10,11 +10,9 @@ bridge's tables are dropped and created there. No assertion on the times."""
 import argparse
 import random
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-from services.common.db import Database
+from benchmarks.common import fresh_database, on_sqlite_and_postgres
 from services.librisoft_bridge.demo import demo_articles
 from services.librisoft_bridge.models import Base
 from services.librisoft_bridge.use_cases import imports
@@ -48,16 +46,10 @@ def timed(db, label: str, feed: list) -> dict:
 
 
 def run(name: str, url: str, feed: list):
-    db = Database("librisoft_bridge", Base.metadata, url=url)
-    try:
-        Base.metadata.drop_all(db.engine)
-        Base.metadata.create_all(db.engine)
-        print(f"{name} ({db.engine.dialect.name})")
+    with fresh_database(name, url, "librisoft_bridge", Base.metadata) as db:
         timed(db, "first import", feed)
         timed(db, "re-import, unchanged", feed)
         timed(db, "re-import, 10 % changed", changed(feed))
-    finally:
-        db.dispose()
 
 
 def main(argv=None) -> int:
@@ -70,10 +62,7 @@ def main(argv=None) -> int:
     start = time.perf_counter()
     feed = make_feed(args.rows, args.invalid)
     print(f"feed: {len(feed)} rows generated in {time.perf_counter() - start:.1f} s")
-    with tempfile.TemporaryDirectory() as tmp:
-        run("SQLite", f"sqlite:///{Path(tmp) / 'bench.db'}", feed)
-    if args.pg:
-        run("PostgreSQL", args.pg, feed)
+    on_sqlite_and_postgres(run, args.pg, feed)
     return 0
 
 

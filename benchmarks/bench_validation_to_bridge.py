@@ -18,13 +18,11 @@ dropped and created there. No assertion on the times."""
 import argparse
 import statistics
 import sys
-import tempfile
 import time
 from decimal import Decimal
-from pathlib import Path
 
+from benchmarks.common import fresh_database, on_sqlite_and_postgres
 from services.common.contracts.events import GroupedOrderValidatedV1
-from services.common.db import Database
 from services.librisoft_bridge.models import Base
 from services.librisoft_bridge.use_cases import classic_orders
 
@@ -62,11 +60,7 @@ def report(label: str, seconds: list):
 
 
 def run(name: str, url: str, orders: int, quantity: int):
-    db = Database("librisoft_bridge", Base.metadata, url=url)
-    try:
-        Base.metadata.drop_all(db.engine)
-        Base.metadata.create_all(db.engine)
-        print(f"{name} ({db.engine.dialect.name})")
+    with fresh_database(name, url, "librisoft_bridge", Base.metadata) as db:
         payloads = [payload(1000 + index, quantity) for index in range(orders)]
         first, outcomes = timed_takes(db, payloads)
         assert all(created for _, created in outcomes)
@@ -78,8 +72,6 @@ def run(name: str, url: str, orders: int, quantity: int):
             order = classic_orders.get_order(session, outcomes[0][0])
         print(f"  order {order['number']}: {order['lines'][0]['quantity']} x "
               f"{order['lines'][0]['unit_price_ttc']} = {order['total_ttc']} TTC")
-    finally:
-        db.dispose()
 
 
 def main(argv=None) -> int:
@@ -88,10 +80,7 @@ def main(argv=None) -> int:
     parser.add_argument("--quantity", type=int, default=10_000, help="paid copies (10000)")
     parser.add_argument("--pg", metavar="URL", help="also a throwaway PostgreSQL database")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        run("SQLite", f"sqlite:///{Path(tmp) / 'bench.db'}", args.orders, args.quantity)
-    if args.pg:
-        run("PostgreSQL", args.pg, args.orders, args.quantity)
+    on_sqlite_and_postgres(run, args.pg, args.orders, args.quantity)
     return 0
 
 
