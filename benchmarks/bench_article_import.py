@@ -7,12 +7,15 @@ Generates --rows valid articles (the demo generator) plus --invalid bad ones, th
 first import (every row new), a re-import of the same feed (every row unchanged) and an import
 where one row in ten changed price. The PostgreSQL database must be a throwaway one: the
 bridge's tables are dropped and created there. No assertion on the times."""
-import argparse
 import random
 import sys
 import time
 
-from benchmarks.common import fresh_database, on_sqlite_and_postgres
+from benchmarks.common import (
+    fresh_database,
+    on_sqlite_and_postgres,
+    sqlite_and_postgres_parser,
+)
 from services.librisoft_bridge.demo import demo_articles
 from services.librisoft_bridge.models import Base
 from services.librisoft_bridge.use_cases import imports
@@ -53,10 +56,9 @@ def run(name: str, url: str, feed: list):
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = sqlite_and_postgres_parser(__doc__)
     parser.add_argument("--rows", type=int, default=50_000, help="valid articles (50000)")
     parser.add_argument("--invalid", type=int, default=500, help="bad rows mixed in (500)")
-    parser.add_argument("--pg", metavar="URL", help="also a throwaway PostgreSQL database")
     args = parser.parse_args(argv)
 
     start = time.perf_counter()

@@ -15,13 +15,16 @@ numbers are taken one by one (first arrival: a lookup and two inserts), then eac
 again (a re-delivered event with a new id: a lookup, no write). Times per order: median, 95th
 percentile, max. The PostgreSQL database must be a throwaway one: the bridge's tables are
 dropped and created there. No assertion on the times."""
-import argparse
 import statistics
 import sys
 import time
 from decimal import Decimal
 
-from benchmarks.common import fresh_database, on_sqlite_and_postgres
+from benchmarks.common import (
+    fresh_database,
+    on_sqlite_and_postgres,
+    sqlite_and_postgres_parser,
+)
 from services.common.contracts.events import GroupedOrderValidatedV1
 from services.librisoft_bridge.models import Base
 from services.librisoft_bridge.use_cases import classic_orders
@@ -75,10 +78,9 @@ def run(name: str, url: str, orders: int, quantity: int):
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = sqlite_and_postgres_parser(__doc__)
     parser.add_argument("--orders", type=int, default=500, help="grouped orders taken (500)")
     parser.add_argument("--quantity", type=int, default=10_000, help="paid copies (10000)")
-    parser.add_argument("--pg", metavar="URL", help="also a throwaway PostgreSQL database")
     args = parser.parse_args(argv)
     on_sqlite_and_postgres(run, args.pg, args.orders, args.quantity)
     return 0

@@ -1,5 +1,6 @@
 """What the benchmarks share: the whole suite running for real, figures and ratios printed
 (never asserted), latency percentiles, a latency sampler running beside the measured work."""
+import argparse
 import statistics
 import tempfile
 import threading
@@ -77,6 +78,13 @@ def fresh_database(name, url, service, metadata):
         yield db
     finally:
         db.dispose()
+
+
+def sqlite_and_postgres_parser(doc):
+    """The command line of a benchmark run by `on_sqlite_and_postgres`, with its --pg option."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--pg", metavar="URL", help="also a throwaway PostgreSQL database")
+    return parser
 
 
 def on_sqlite_and_postgres(run, pg_url, *args):
