@@ -7,14 +7,15 @@ Generates --rows valid articles (the demo generator) plus --invalid bad ones, th
 first import (every row new), a re-import of the same feed (every row unchanged) and an import
 where one row in ten changed price. The PostgreSQL database must be a throwaway one: the
 bridge's tables are dropped and created there. No assertion on the times."""
-import argparse
 import random
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-from services.common.db import Database
+from benchmarks.common import (
+    fresh_database,
+    on_sqlite_and_postgres,
+    sqlite_and_postgres_parser,
+)
 from services.librisoft_bridge.demo import demo_articles
 from services.librisoft_bridge.models import Base
 from services.librisoft_bridge.use_cases import imports
@@ -48,32 +49,22 @@ def timed(db, label: str, feed: list) -> dict:
 
 
 def run(name: str, url: str, feed: list):
-    db = Database("librisoft_bridge", Base.metadata, url=url)
-    try:
-        Base.metadata.drop_all(db.engine)
-        Base.metadata.create_all(db.engine)
-        print(f"{name} ({db.engine.dialect.name})")
+    with fresh_database(name, url, "librisoft_bridge", Base.metadata) as db:
         timed(db, "first import", feed)
         timed(db, "re-import, unchanged", feed)
         timed(db, "re-import, 10 % changed", changed(feed))
-    finally:
-        db.dispose()
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = sqlite_and_postgres_parser(__doc__)
     parser.add_argument("--rows", type=int, default=50_000, help="valid articles (50000)")
     parser.add_argument("--invalid", type=int, default=500, help="bad rows mixed in (500)")
-    parser.add_argument("--pg", metavar="URL", help="also a throwaway PostgreSQL database")
     args = parser.parse_args(argv)
 
     start = time.perf_counter()
     feed = make_feed(args.rows, args.invalid)
     print(f"feed: {len(feed)} rows generated in {time.perf_counter() - start:.1f} s")
-    with tempfile.TemporaryDirectory() as tmp:
-        run("SQLite", f"sqlite:///{Path(tmp) / 'bench.db'}", feed)
-    if args.pg:
-        run("PostgreSQL", args.pg, feed)
+    on_sqlite_and_postgres(run, args.pg, feed)
     return 0
 
 

@@ -28,7 +28,6 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-import psycopg2
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,7 +36,8 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.bench_grouped_orders import setup  # noqa: E402
 from benchmarks.common import pct, running_suite  # noqa: E402
 from tests.e2e import grouped  # noqa: E402
-from tests.support.suite import PG_ADMIN, free_port  # noqa: E402
+from tests.support.suite import (  # noqa: E402
+    create_databases, database_url, drop_named_databases, free_port)
 
 HIDDEN = re.compile(r'<input[^>]*type="hidden"[^>]*>')
 ATTR = re.compile(r'(name|value)="([^"]*)"')
@@ -191,13 +191,8 @@ def main():
     args = parser.parse_args()
 
     db_name = f"bench_monolith_{os.getpid()}"
-    admin = psycopg2.connect(PG_ADMIN)
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
-        cur.execute(f'CREATE DATABASE "{db_name}"')
-    base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg2://")
-    db_url = f"{base}/{db_name}"
+    create_databases(db_name)
+    db_url = database_url(db_name)
     from benchmarks import monolith
     mono_token = monolith.setup(db_url)
     port = free_port()
@@ -230,9 +225,7 @@ def main():
     finally:
         os.killpg(mono.pid, signal.SIGTERM)
         mono.wait(15)
-        with admin.cursor() as cur:
-            cur.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
-        admin.close()
+        drop_named_databases(db_name)
 
 
 if __name__ == "__main__":

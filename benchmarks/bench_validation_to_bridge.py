@@ -15,16 +15,17 @@ numbers are taken one by one (first arrival: a lookup and two inserts), then eac
 again (a re-delivered event with a new id: a lookup, no write). Times per order: median, 95th
 percentile, max. The PostgreSQL database must be a throwaway one: the bridge's tables are
 dropped and created there. No assertion on the times."""
-import argparse
 import statistics
 import sys
-import tempfile
 import time
 from decimal import Decimal
-from pathlib import Path
 
+from benchmarks.common import (
+    fresh_database,
+    on_sqlite_and_postgres,
+    sqlite_and_postgres_parser,
+)
 from services.common.contracts.events import GroupedOrderValidatedV1
-from services.common.db import Database
 from services.librisoft_bridge.models import Base
 from services.librisoft_bridge.use_cases import classic_orders
 
@@ -62,11 +63,7 @@ def report(label: str, seconds: list):
 
 
 def run(name: str, url: str, orders: int, quantity: int):
-    db = Database("librisoft_bridge", Base.metadata, url=url)
-    try:
-        Base.metadata.drop_all(db.engine)
-        Base.metadata.create_all(db.engine)
-        print(f"{name} ({db.engine.dialect.name})")
+    with fresh_database(name, url, "librisoft_bridge", Base.metadata) as db:
         payloads = [payload(1000 + index, quantity) for index in range(orders)]
         first, outcomes = timed_takes(db, payloads)
         assert all(created for _, created in outcomes)
@@ -78,20 +75,14 @@ def run(name: str, url: str, orders: int, quantity: int):
             order = classic_orders.get_order(session, outcomes[0][0])
         print(f"  order {order['number']}: {order['lines'][0]['quantity']} x "
               f"{order['lines'][0]['unit_price_ttc']} = {order['total_ttc']} TTC")
-    finally:
-        db.dispose()
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = sqlite_and_postgres_parser(__doc__)
     parser.add_argument("--orders", type=int, default=500, help="grouped orders taken (500)")
     parser.add_argument("--quantity", type=int, default=10_000, help="paid copies (10000)")
-    parser.add_argument("--pg", metavar="URL", help="also a throwaway PostgreSQL database")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        run("SQLite", f"sqlite:///{Path(tmp) / 'bench.db'}", args.orders, args.quantity)
-    if args.pg:
-        run("PostgreSQL", args.pg, args.orders, args.quantity)
+    on_sqlite_and_postgres(run, args.pg, args.orders, args.quantity)
     return 0
 
 

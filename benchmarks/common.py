@@ -1,10 +1,14 @@
 """What the benchmarks share: the whole suite running for real, figures and ratios printed
 (never asserted), latency percentiles, a latency sampler running beside the measured work."""
+import argparse
 import statistics
+import tempfile
 import threading
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
+from services.common.db import Database
 from tests.support.smtp import start_smtp
 from tests.support.suite import Suite, free_port
 
@@ -60,3 +64,32 @@ class Sampler:
     def __exit__(self, *exc):
         self._stop.set()
         self._thread.join(30)
+
+
+@contextmanager
+def fresh_database(name, url, service, metadata):
+    """`service`'s tables, dropped and created again on `url`; the benchmark's side announced
+    under `name`; the engine disposed afterwards."""
+    db = Database(service, metadata, url=url)
+    try:
+        metadata.drop_all(db.engine)
+        metadata.create_all(db.engine)
+        print(f"{name} ({db.engine.dialect.name})")
+        yield db
+    finally:
+        db.dispose()
+
+
+def sqlite_and_postgres_parser(doc):
+    """The command line of a benchmark run by `on_sqlite_and_postgres`, with its --pg option."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--pg", metavar="URL", help="also a throwaway PostgreSQL database")
+    return parser
+
+
+def on_sqlite_and_postgres(run, pg_url, *args):
+    """`run(name, url, *args)` on a throwaway SQLite file, then on `pg_url` (--pg) if given."""
+    with tempfile.TemporaryDirectory() as tmp:
+        run("SQLite", f"sqlite:///{Path(tmp) / 'bench.db'}", *args)
+    if pg_url:
+        run("PostgreSQL", pg_url, *args)

@@ -1,5 +1,5 @@
 """The baseline of benchmark P1: the smallest honest monolith doing what a parent's subscription
-form does — one Flask process per gunicorn worker, SQLAlchemy ORM on one PostgreSQL database,
+form does — one Flask process per gunicorn worker, SQLAlchemy Core on one PostgreSQL database,
 the same page, session and CSRF check (flask-wtf), the same checks of the buyer's fields
 (email-validator), the same writes (a sub-order, its payment attempt and the payment with its
 idempotency key, in one transaction), answered by the same 303 to the payment page.
@@ -18,57 +18,64 @@ from decimal import Decimal
 from email_validator import EmailNotValidError, validate_email
 from flask import Flask, abort, redirect, render_template_string, request
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import (Date, DateTime, ForeignKey, Integer, Numeric, String, create_engine,
-                        select)
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    create_engine,
+    insert,
+    select,
+)
+
+metadata = MetaData()
 
 
-class Base(DeclarativeBase):
-    pass
+def _stamped(name, *columns):
+    """A table whose rows have a state and are stamped with their creation time."""
+    return Table(name, metadata, *columns, Column("state", String(30)),
+                 Column("created_at", DateTime(timezone=True)))
 
 
-class GroupedOrder(Base):
-    __tablename__ = "grouped_orders"
-    number: Mapped[int] = mapped_column(Integer, primary_key=True)
-    token: Mapped[str] = mapped_column(String(64), unique=True)
-    status: Mapped[str] = mapped_column(String(30))
-    title: Mapped[str] = mapped_column(String(300))
-    unit_price: Mapped[Decimal] = mapped_column(Numeric(10, 2))
-    deadline: Mapped[date] = mapped_column(Date)
+grouped_orders = Table(
+    "grouped_orders", metadata,
+    Column("number", Integer, primary_key=True),
+    Column("token", String(64), unique=True),
+    Column("status", String(30)),
+    Column("title", String(300)),
+    Column("unit_price", Numeric(10, 2)),
+    Column("deadline", Date))
 
+sub_orders = Table(
+    "sub_orders", metadata,
+    Column("number", Integer, primary_key=True),
+    Column("grouped_order_number", ForeignKey("grouped_orders.number"), index=True),
+    Column("buyer_token", String(64), unique=True),
+    Column("first_name", String(100)),
+    Column("last_name", String(100)),
+    Column("email", String(254)),
+    Column("quantity", Integer),
+    Column("unit_price", Numeric(10, 2)),
+    Column("status", String(30)),
+    Column("created_at", DateTime(timezone=True)))
 
-class SubOrder(Base):
-    __tablename__ = "sub_orders"
-    number: Mapped[int] = mapped_column(Integer, primary_key=True)
-    grouped_order_number: Mapped[int] = mapped_column(ForeignKey("grouped_orders.number"),
-                                                      index=True)
-    buyer_token: Mapped[str] = mapped_column(String(64), unique=True)
-    first_name: Mapped[str] = mapped_column(String(100))
-    last_name: Mapped[str] = mapped_column(String(100))
-    email: Mapped[str] = mapped_column(String(254))
-    quantity: Mapped[int] = mapped_column(Integer)
-    unit_price: Mapped[Decimal] = mapped_column(Numeric(10, 2))
-    status: Mapped[str] = mapped_column(String(30))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+payment_attempts = _stamped(
+    "payment_attempts",
+    Column("id", Integer, primary_key=True),
+    Column("sub_order_number", ForeignKey("sub_orders.number"), index=True),
+    Column("idempotency_key", String(80), unique=True))
 
-
-class PaymentAttempt(Base):
-    __tablename__ = "payment_attempts"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    sub_order_number: Mapped[int] = mapped_column(ForeignKey("sub_orders.number"), index=True)
-    idempotency_key: Mapped[str] = mapped_column(String(80), unique=True)
-    state: Mapped[str] = mapped_column(String(30))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class Payment(Base):
-    __tablename__ = "payments"
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    idempotency_key: Mapped[str] = mapped_column(String(80), unique=True)
-    reference: Mapped[str] = mapped_column(String(40))
-    amount: Mapped[Decimal] = mapped_column(Numeric(10, 2))
-    state: Mapped[str] = mapped_column(String(30))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+payments = _stamped(
+    "payments",
+    Column("id", String(40), primary_key=True),
+    Column("idempotency_key", String(80), unique=True),
+    Column("reference", String(40)),
+    Column("amount", Numeric(10, 2)))
 
 
 PAGE = """<!doctype html><html lang="fr"><head><meta charset="utf-8">
@@ -87,21 +94,21 @@ def create_app():
     url = os.environ.get("MONOLITH_DATABASE_URL",
                          "postgresql+psycopg2://postgres@127.0.0.1/bench_monolith")
     engine = create_engine(url, pool_size=5)
-    sessions = sessionmaker(engine, expire_on_commit=False)
     app = Flask(__name__)
     app.config.update(SECRET_KEY="monolith-bench", WTF_CSRF_TIME_LIMIT=None)
     CSRFProtect(app)
 
-    def open_order(session, token):
-        go = session.scalar(select(GroupedOrder).where(GroupedOrder.token == token[:64]))
+    def open_order(conn, token):
+        go = conn.execute(select(grouped_orders).where(
+            grouped_orders.c.token == token[:64])).first()
         if go is None:
             abort(404)
         return go
 
     @app.route("/souscription/<token>", methods=["GET", "POST"])
     def subscribe(token):
-        with sessions() as session:
-            go = open_order(session, token)
+        with engine.begin() as conn:
+            go = open_order(conn, token)
             if request.method == "GET":
                 return render_template_string(PAGE, go=go, error=None)
             now = datetime.now(timezone.utc)
@@ -117,35 +124,32 @@ def create_app():
                 return render_template_string(PAGE, go=go, error="Saisie incorrecte."), 400
             if not (first and last and 1 <= quantity <= 100 and form.get("accepted_terms")):
                 return render_template_string(PAGE, go=go, error="Saisie incorrecte."), 400
-            sub = SubOrder(grouped_order_number=go.number, buyer_token=secrets.token_urlsafe(24),
-                           first_name=first[:100], last_name=last[:100], email=email,
-                           quantity=quantity, unit_price=go.unit_price,
-                           status="awaiting_payment", created_at=now)
-            session.add(sub)
-            session.flush()
-            key = f"sub-{sub.number}-{secrets.token_hex(8)}"
-            session.add(PaymentAttempt(sub_order_number=sub.number, idempotency_key=key,
-                                       state="processing", created_at=now))
-            payment = Payment(id=secrets.token_hex(16), idempotency_key=key,
-                              reference=f"sub_order:{sub.number}",
-                              amount=go.unit_price * quantity, state="pending", created_at=now)
-            session.add(payment)
-            session.commit()
-            return redirect(f"/paiement/{payment.id}", code=303)
+            sub_number = conn.execute(insert(sub_orders).returning(sub_orders.c.number).values(
+                grouped_order_number=go.number, buyer_token=secrets.token_urlsafe(24),
+                first_name=first[:100], last_name=last[:100], email=email, quantity=quantity,
+                unit_price=go.unit_price, status="awaiting_payment", created_at=now)).scalar_one()
+            key = f"sub-{sub_number}-{secrets.token_hex(8)}"
+            conn.execute(insert(payment_attempts).values(
+                sub_order_number=sub_number, idempotency_key=key, state="processing",
+                created_at=now))
+            payment_id = secrets.token_hex(16)
+            conn.execute(insert(payments).values(
+                id=payment_id, idempotency_key=key, reference=f"sub_order:{sub_number}",
+                amount=go.unit_price * quantity, state="pending", created_at=now))
+        return redirect(f"/paiement/{payment_id}", code=303)
 
     return app
 
 
 def setup(url) -> str:
     engine = create_engine(url)
-    Base.metadata.drop_all(engine)
-    Base.metadata.create_all(engine)
+    metadata.drop_all(engine)
+    metadata.create_all(engine)
     token = secrets.token_urlsafe(24)
-    with sessionmaker(engine)() as session:
-        session.add(GroupedOrder(token=token, status="open", title="WESTERN COQUILLETTES",
-                                 unit_price=Decimal("14.90"),
-                                 deadline=date.today() + timedelta(days=3)))
-        session.commit()
+    with engine.begin() as conn:
+        conn.execute(insert(grouped_orders).values(
+            token=token, status="open", title="WESTERN COQUILLETTES",
+            unit_price=Decimal("14.90"), deadline=date.today() + timedelta(days=3)))
     engine.dispose()
     return token
 

@@ -138,56 +138,53 @@ class GroupedOrdersService(MessagingService):
         self._account(actor_id, admin=True)
         return self.store.run(bookshop.get, int(number), utcnow(), config.public_url())
 
+    def _admin_once(self, actor_id, idempotency_key, action, request, use_case, *args,
+                    record=True):
+        """The bookshop's `action`, an admin's only, once per idempotency key:
+        `use_case(session, *args, now, record, public_url)` (without `record` if not `record`)."""
+        self._account(actor_id, admin=True)
+        events = (self.store.record,) if record else ()
+        return self.store.once(idempotency_key, action, actor_id, request, use_case, *args,
+                               utcnow(), *events, config.public_url())
+
     @rpc
     def admin_validate_sub_order(self, actor_id, sub_number, idempotency_key=None):
-        self._account(actor_id, admin=True)
-        return self.store.once(idempotency_key, "admin_validate_sub_order", actor_id,
-                               {"sub_number": int(sub_number)}, bookshop.validate_sub_order,
-                               int(sub_number), utcnow(), self.store.record, config.public_url())
+        return self._admin_once(actor_id, idempotency_key, "admin_validate_sub_order",
+                                {"sub_number": int(sub_number)}, bookshop.validate_sub_order,
+                                int(sub_number))
 
     @rpc
     def admin_cancel_sub_order(self, actor_id, sub_number, reason="", idempotency_key=None):
-        self._account(actor_id, admin=True)
-        return self.store.once(idempotency_key, "admin_cancel_sub_order", actor_id,
-                               {"sub_number": int(sub_number), "reason": reason},
-                               bookshop.cancel_sub_order, int(sub_number), reason, utcnow(),
-                               self.store.record, config.public_url())
+        return self._admin_once(actor_id, idempotency_key, "admin_cancel_sub_order",
+                                {"sub_number": int(sub_number), "reason": reason},
+                                bookshop.cancel_sub_order, int(sub_number), reason)
 
     @rpc
     def validate_grouped_order(self, actor_id, number, idempotency_key=None):
-        self._account(actor_id, admin=True)
-        return self.store.once(idempotency_key, "validate_grouped_order", actor_id,
-                               {"number": int(number)}, bookshop.validate, int(number),
-                               utcnow(), self.store.record, config.public_url())
+        return self._admin_once(actor_id, idempotency_key, "validate_grouped_order",
+                                {"number": int(number)}, bookshop.validate, int(number))
 
     @rpc
     def close_subscriptions_now(self, actor_id, number, idempotency_key=None):
-        self._account(actor_id, admin=True)
-        return self.store.once(idempotency_key, "close_subscriptions_now", actor_id,
-                               {"number": int(number)}, bookshop.close_now, int(number),
-                               utcnow(), self.store.record, config.public_url())
+        return self._admin_once(actor_id, idempotency_key, "close_subscriptions_now",
+                                {"number": int(number)}, bookshop.close_now, int(number))
 
     @rpc
     def cancel_grouped_order(self, actor_id, number, reason, idempotency_key=None):
-        self._account(actor_id, admin=True)
-        return self.store.once(idempotency_key, "cancel_grouped_order", actor_id,
-                               {"number": int(number), "reason": reason}, bookshop.cancel,
-                               int(number), reason, utcnow(), self.store.record,
-                               config.public_url())
+        return self._admin_once(actor_id, idempotency_key, "cancel_grouped_order",
+                                {"number": int(number), "reason": reason}, bookshop.cancel,
+                                int(number), reason)
 
     @rpc
     def make_available(self, actor_id, number, idempotency_key=None):
-        self._account(actor_id, admin=True)
-        return self.store.once(idempotency_key, "make_available", actor_id,
-                               {"number": int(number)}, bookshop.make_available, int(number),
-                               utcnow(), self.store.record, config.public_url())
+        return self._admin_once(actor_id, idempotency_key, "make_available",
+                                {"number": int(number)}, bookshop.make_available, int(number))
 
     @rpc
     def reset_status(self, actor_id, number, idempotency_key=None):
-        self._account(actor_id, admin=True)
-        return self.store.once(idempotency_key, "reset_status", actor_id,
-                               {"number": int(number)}, bookshop.reset_status, int(number),
-                               utcnow(), config.public_url())
+        return self._admin_once(actor_id, idempotency_key, "reset_status",
+                                {"number": int(number)}, bookshop.reset_status, int(number),
+                                record=False)
 
     @timer(interval=DEADLINE_INTERVAL)
     def close_expired(self):

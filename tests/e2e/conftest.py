@@ -16,6 +16,18 @@ PEOPLE = [
 ]
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright, for the browser tests."""
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield b
+        b.close()
+
+
 @pytest.fixture(scope="session")
 def demo_feeds(suite):
     """The demo clients and articles, pushed through the bridge's webservice."""

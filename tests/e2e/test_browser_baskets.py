@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD
 from tests.e2e.conftest import PASSWORD
-from tests.e2e.test_browser import browser, login, menu, new_page, shot  # noqa: F401
+from tests.e2e.test_browser import login, menu, new_page, shot  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -25,13 +25,19 @@ def open_basket(page, entry, name):
     expect(page.get_by_role("heading", level=1)).to_contain_text(name)
 
 
+def signed_in(new_page, base, email, password=PASSWORD):
+    """A new browser page, logged in as `email`."""
+    page = new_page()
+    login(page, base, email, password)
+    return page
+
+
 def test_the_basket_chain_from_the_catalogue_to_the_order(suite, people, new_page):
     base = suite.gateway_url
     name = f"Sélection CDI {uuid.uuid4().hex[:6]}"
 
     # the Utilisateur: its own price on the article sheet, into a new basket
-    user = new_page()
-    login(user, base, people["utilisateur"]["email"], PASSWORD)
+    user = signed_in(new_page, base, people["utilisateur"]["email"])
     nav = menu(user)
     expect(nav.get_by_role("link", name=re.compile("^Mon panier"))).to_be_visible()
     expect(nav.get_by_role("link", name=re.compile("^Paniers à valider"))).to_have_count(0)
@@ -66,8 +72,7 @@ def test_the_basket_chain_from_the_catalogue_to_the_order(suite, people, new_pag
     shot(user, "22-panier-envoye-approbateur")
 
     # the Approbateur returns it with a comment
-    approver = new_page()
-    login(approver, base, people["approbateur"]["email"], PASSWORD)
+    approver = signed_in(new_page, base, people["approbateur"]["email"])
     open_basket(approver, "Paniers à valider", name)
     expect(approver.get_by_role("button", name="Transmettre ce panier à la collectivité")) \
         .to_be_visible()
@@ -101,8 +106,7 @@ def test_the_basket_chain_from_the_catalogue_to_the_order(suite, people, new_pag
     shot(approver, "26-panier-transmis-collectivite")
 
     # the Collectivité transforms it into an order with its reference
-    coll = new_page()
-    login(coll, base, people["collectivite"]["email"], PASSWORD)
+    coll = signed_in(new_page, base, people["collectivite"]["email"])
     open_basket(coll, "Paniers à valider", name)
     expect(coll.get_by_role("link", name="Transformer ce panier en demande de devis")) \
         .to_be_visible()
@@ -122,8 +126,7 @@ def test_the_basket_chain_from_the_catalogue_to_the_order(suite, people, new_pag
     shot(coll, "28-commande-collectivite")
 
     # the bookshop finds it in its list
-    admin = new_page()
-    login(admin, base, ADMIN_EMAIL, ADMIN_PASSWORD)
+    admin = signed_in(new_page, base, ADMIN_EMAIL, ADMIN_PASSWORD)
     admin.get_by_role("link", name="Gestion des commandes collectivité").first.click()
     admin.get_by_text("Filtrer les commandes").click()  # the filter is folded
     admin.get_by_label("N° de commande / N° Librisoft").fill(number)

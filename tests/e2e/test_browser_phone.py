@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD
 from tests.e2e import grouped
 from tests.e2e.conftest import PASSWORD, api_session
-from tests.e2e.test_browser import (DESKTOP, browser, check_accessibility, login, menu,  # noqa
+from tests.e2e.test_browser import (DESKTOP, check_accessibility, login, menu,  # noqa
                                     new_page, shot)
 
 pytestmark = pytest.mark.browser

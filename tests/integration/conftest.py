@@ -13,6 +13,21 @@ def api_key(suite):
     return key
 
 
+def service_db(service):
+    """A module-scoped fixture: `service`'s database in the running suite (its inbox, outbox
+    and tables), e.g. `baskets_db = service_db("baskets")`."""
+    @pytest.fixture(scope="module")
+    def fixture(suite):
+        db = suite.db(service)
+        yield db
+        db.dispose()
+
+    return fixture
+
+
+bridge_db = service_db("librisoft_bridge")
+
+
 @pytest.fixture(scope="session")
 def publish(suite):
     """Publish an event as its producer's outbox relay would (confirms, mandatory)."""

@@ -5,38 +5,22 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 
-import psycopg2
 import pytest
 from sqlalchemy import func, select
 
 from services.accounts import use_cases
 from services.accounts.models import Base, LoginAttempt
-from services.common.db import Database
 from services.common.errors import DomainError
-from tests.support.suite import PG_ADMIN, require_infrastructure
+from tests.support.suite import throwaway_db
 
 
 @pytest.fixture
 def pg():
-    require_infrastructure()
-    name = f"lsbt_throttle_{uuid.uuid4().hex[:8]}"
-    conn = psycopg2.connect(PG_ADMIN)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f'CREATE DATABASE "{name}"')
-    url = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg2://")
-    db = Database("accounts", Base.metadata, f"{url}/{name}")
-    Base.metadata.create_all(db.engine)
-    now = datetime.now(timezone.utc)
-    with db.transaction() as s:
-        use_cases.create_admin(s, "admin@librairie.test", "admin-password", now)
-    try:
+    with throwaway_db(f"lsbt_throttle_{uuid.uuid4().hex[:8]}", "accounts", Base.metadata) as db:
+        now = datetime.now(timezone.utc)
+        with db.transaction() as s:
+            use_cases.create_admin(s, "admin@librairie.test", "admin-password", now)
         yield db
-    finally:
-        db.dispose()
-        with conn.cursor() as cur:
-            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.close()
 
 
 def attempt(db, email, password, ip):

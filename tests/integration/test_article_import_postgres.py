@@ -3,13 +3,11 @@ exactly the reports and rows of the batched path: every article import test of t
 runs again here on a throwaway PostgreSQL database."""
 import os
 
-import psycopg2
 import pytest
 
-from services.common.db import Database
 from services.librisoft_bridge.models import Base
 from services.librisoft_bridge.use_cases import imports
-from tests.support.suite import PG_ADMIN, require_infrastructure
+from tests.support.suite import throwaway_db
 from tests.unit.librisoft_bridge.conftest import article, run  # noqa: F401  (fixture)
 from tests.unit.librisoft_bridge.test_bridge_import_articles import *  # noqa: F401,F403
 from tests.unit.librisoft_bridge.test_bridge_import_articles import count, stored
@@ -17,22 +15,9 @@ from tests.unit.librisoft_bridge.test_bridge_import_articles import count, store
 
 @pytest.fixture
 def db():
-    require_infrastructure()
-    name = f"lsbt_import_{os.getpid()}"
-    admin = psycopg2.connect(PG_ADMIN)
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cur.execute(f'CREATE DATABASE "{name}"')
-    base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg2://")
-    database = Database("librisoft_bridge", Base.metadata, url=f"{base}/{name}")
-    assert database.is_postgres
-    Base.metadata.create_all(database.engine)
-    yield database
-    database.dispose()
-    with admin.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.close()
+    with throwaway_db(f"lsbt_import_{os.getpid()}", "librisoft_bridge", Base.metadata) as database:
+        assert database.is_postgres
+        yield database
 
 
 def test_text_with_tabs_backslashes_and_newlines_survives_the_copy(db, article):

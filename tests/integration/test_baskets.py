@@ -13,6 +13,7 @@ from services.common.errors import DomainError
 from services.common.messaging_models import messaging_tables
 from services.librisoft_bridge.demo import demo_articles, demo_clients
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD
+from tests.integration.conftest import service_db
 from tests.support.suite import wait_until
 
 PASSWORD = "password-baskets-2026"
@@ -46,11 +47,7 @@ def people(suite, api_key):
     return made
 
 
-@pytest.fixture(scope="module")
-def baskets_db(suite):
-    db = suite.db("baskets")
-    yield db
-    db.dispose()
+baskets_db = service_db("baskets")
 
 
 def relayed(db, event_type, number):

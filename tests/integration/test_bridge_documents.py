@@ -4,16 +4,15 @@ process, the real RabbitMQ and PostgreSQL."""
 import random
 
 import pytest
-from sqlalchemy import select
 
-from services.common.messaging_models import messaging_tables
-from tests.integration.test_classic_orders import call, relayed
+from tests.integration.test_classic_orders import (
+    NOT_CANCELLED,
+    call,
+    pick_up_and_update,
+    processed,
+    relayed,
+)
 from tests.support.suite import wait_until
-
-# what classic_order_status_changed says of an order that was not cancelled
-NOT_CANCELLED = {"cancelled": False, "cancelled_at": None, "cancellation_acknowledged": False,
-                 "cancellation_acknowledged_at": None}
-
 
 EVENTS = {"quote": ("quote_requested", "on_quote_requested"),
           "collectivity_order": ("collectivity_order_placed", "on_collectivity_order_placed")}
@@ -21,13 +20,6 @@ LINE = {"ean": "9782330150136", "title": "CEMETERY ROAD", "quantity": 1, "vat_ra
         "public_price_ttc": "25.00", "unit_price_ttc": "22.75", "discount_percent": "9.00",
         "discount_amount": "2.25", "total_ttc": "22.75", "total_ht": "21.56",
         "vat_amount": "1.19"}
-
-
-@pytest.fixture(scope="module")
-def bridge_db(suite):
-    db = suite.db("librisoft_bridge")
-    yield db
-    db.dispose()
 
 
 def document(number):
@@ -44,14 +36,6 @@ def document(number):
             "totals": {"discount_total": "2.25", "subtotal_ht": "21.56", "vat_total": "1.19",
                        "subtotal_ttc": "22.75", "total_ttc": "22.75"},
             "placed_at": "2026-04-02T09:15:00+02:00", "detail_url": ""}
-
-
-def processed(db, consumer, event_ids):
-    table = messaging_tables(db.metadata)[1]
-    with db.transaction() as session:
-        done = set(session.scalars(select(table.c.event_id).where(
-            table.c.consumer == consumer, table.c.event_id.in_(event_ids))))
-    return done == set(event_ids)
 
 
 def listed(suite, key, kind, number, status="all"):
@@ -71,7 +55,7 @@ def test_one_classic_order_per_document_picked_up_over_http(suite, publish, api_
     publish(event, body=first)                                   # the same envelope again
     again = publish(event, document(number))                     # a new event id
     assert again["event_id"] != first["event_id"]
-    wait_until(lambda: processed(bridge_db, consumer, [first["event_id"], again["event_id"]]),
+    wait_until(lambda: processed(bridge_db, [first["event_id"], again["event_id"]], consumer),
                message=f"both {event} event ids processed by the bridge")
 
     (order,) = listed(suite, api_key, kind, number, status="pending")
@@ -88,16 +72,8 @@ def test_one_classic_order_per_document_picked_up_over_http(suite, publish, api_
     other = "quote" if kind == "collectivity_order" else "collectivity_order"
     assert listed(suite, api_key, other, number) == []           # filtered by kind
 
-    path = f"/orders/{order['number']}"
-    status, acked = call(suite, api_key, "POST", path + "/ack")
-    assert (status, acked["state"], acked["picked_up"]) == (200, "picked_up", True)
-    assert call(suite, api_key, "POST", path + "/ack") == (200, acked)   # idempotent
-    assert listed(suite, api_key, kind, number, status="pending") == []
-    body = {"librisoft_number": "CC-2001", "status": "Préparation commande"}
-    status, view = call(suite, api_key, "POST", path + "/status", json=body)
-    assert (status, view["librisoft_number"], view["librisoft_status"]) == (
-        200, "CC-2001", "Préparation commande")
-    assert call(suite, api_key, "POST", path + "/status", json=body)[0] == 200  # unchanged
+    pick_up_and_update(suite, api_key, order["number"], "CC-2001", "Préparation commande",
+                       pending=lambda: listed(suite, api_key, kind, number, status="pending"))
 
     events = wait_until(lambda: relayed(bridge_db, order["number"], 2),
                         message="two classic_order_status_changed events relayed")

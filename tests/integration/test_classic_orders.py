@@ -19,19 +19,8 @@ CONSUMER = "on_grouped_order_validated"
 
 
 @pytest.fixture(scope="module")
-def key(suite):
-    db = suite.db("librisoft_bridge")
-    try:
-        return keys.create_key(db, "x")
-    finally:
-        db.dispose()
-
-
-@pytest.fixture(scope="module")
-def bridge_db(suite):
-    db = suite.db("librisoft_bridge")
-    yield db
-    db.dispose()
+def key(bridge_db):
+    return keys.create_key(bridge_db, "x")
 
 
 def validated(number):
@@ -61,11 +50,12 @@ def orders_of(suite, key, source_number, status="all"):
     return [o for o in page["orders"] if o["source_number"] == source_number]
 
 
-def processed(db, event_ids):
+def processed(db, event_ids, consumer=CONSUMER):
+    """Whether the bridge's `consumer` has processed every one of `event_ids` (its inbox)."""
     table = messaging_tables(db.metadata)[1]
     with db.transaction() as session:
         done = set(session.scalars(select(table.c.event_id).where(
-            table.c.consumer == CONSUMER, table.c.event_id.in_(event_ids))))
+            table.c.consumer == consumer, table.c.event_id.in_(event_ids))))
     return done == set(event_ids)
 
 
@@ -82,6 +72,22 @@ def relayed(db, order_number, expected):
     """The order's events once `expected` of them are stored and all published, else None."""
     found = status_events(db, order_number)
     return found if len(found) == expected and all(published for _, published in found) else None
+
+
+def pick_up_and_update(suite, key, order_number, librisoft_number, librisoft_status, pending):
+    """Librisoft acknowledges the order twice (the same answer, no longer `pending()`), then
+    posts its Librisoft number and status twice (unchanged the second time)."""
+    path = f"/orders/{order_number}"
+    status, acked = call(suite, key, "POST", path + "/ack")
+    assert (status, acked["state"], acked["picked_up"]) == (200, "picked_up", True)
+    assert call(suite, key, "POST", path + "/ack") == (200, acked)     # idempotent
+    assert pending() == []
+
+    body = {"librisoft_number": librisoft_number, "status": librisoft_status}
+    status, view = call(suite, key, "POST", path + "/status", json=body)
+    assert (status, view["librisoft_number"], view["librisoft_status"]) == (
+        200, librisoft_number, librisoft_status)
+    assert call(suite, key, "POST", path + "/status", json=body)[0] == 200  # unchanged
 
 
 def test_one_classic_order_however_often_the_event_arrives(suite, publish, key, bridge_db):
@@ -104,17 +110,8 @@ def test_one_classic_order_however_often_the_event_arrives(suite, publish, key, 
     assert order["reference"] is None                                  # a grouped order has none
     assert order["pickup_label"].splitlines()[-1] == "5500 DINANT"
 
-    path = f"/orders/{order['number']}"
-    status, acked = call(suite, key, "POST", path + "/ack")
-    assert (status, acked["state"], acked["picked_up"]) == (200, "picked_up", True)
-    assert call(suite, key, "POST", path + "/ack") == (200, acked)     # idempotent
-    assert orders_of(suite, key, number, status="pending") == []
-
-    body = {"librisoft_number": "CC-1042", "status": "Attente fournisseur(s)"}
-    status, view = call(suite, key, "POST", path + "/status", json=body)
-    assert (status, view["librisoft_number"], view["librisoft_status"]) == (
-        200, "CC-1042", "Attente fournisseur(s)")
-    assert call(suite, key, "POST", path + "/status", json=body)[0] == 200  # unchanged
+    pick_up_and_update(suite, key, order["number"], "CC-1042", "Attente fournisseur(s)",
+                       pending=lambda: orders_of(suite, key, number, status="pending"))
 
     events = wait_until(lambda: relayed(bridge_db, order["number"], 2),
                         message="two classic_order_status_changed events relayed")

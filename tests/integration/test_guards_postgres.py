@@ -5,15 +5,13 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-import psycopg2
 import pytest
 from sqlalchemy import func, select
 
 from services.common import idempotency
-from services.common.db import Database
 from services.common.errors import DomainError
 from services.common.guards import transition
-from tests.support.suite import PG_ADMIN, require_infrastructure
+from tests.support.suite import throwaway_db
 from tests.unit.common.test_guards_idempotency import Base, Thing
 
 TWINS = 5
@@ -21,25 +19,10 @@ TWINS = 5
 
 @pytest.fixture
 def db():
-    require_infrastructure()
-    name = f"lsbt_guards_{os.getpid()}"
-    admin = psycopg2.connect(PG_ADMIN)
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cur.execute(f'CREATE DATABASE "{name}"')
-    base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg2://")
-    database = Database("things", Base.metadata, f"{base}/{name}")
-    Base.metadata.create_all(database.engine)
-    with database.transaction() as s:
-        s.add(Thing(id=1, status="open"))
-    try:
+    with throwaway_db(f"lsbt_guards_{os.getpid()}", "things", Base.metadata) as database:
+        with database.transaction() as s:
+            s.add(Thing(id=1, status="open"))
         yield database
-    finally:
-        database.dispose()
-        with admin.cursor() as cur:
-            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
 
 
 def at_once(fn):

@@ -3,6 +3,8 @@ a `record` that keeps the events it is given."""
 import uuid
 from contextlib import contextmanager
 
+import pytest
+
 from services.common.db import Database
 
 
@@ -22,6 +24,17 @@ def sqlite_database(service, base, tmp_path=None):
         yield database
     finally:
         database.dispose()
+
+
+def database_fixture(service, base):
+    """A `db` fixture: `service`'s schema in a fresh in-memory database for each test
+    (`db = database_fixture("payments", Base)` in a conftest or a test module)."""
+    @pytest.fixture(name="db")
+    def db():
+        with sqlite_database(service, base) as database:
+            yield database
+
+    return db
 
 
 class Events(list):

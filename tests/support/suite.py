@@ -70,25 +70,71 @@ def drop_vhost(vhost):
         subprocess.run(["rabbitmqctl", "-q", "delete_vhost", vhost], capture_output=True)
 
 
-def fresh_databases(prefix):
+def _admin_execute(*statements):
+    """Run statements on the PostgreSQL server as the admin (autocommit: CREATE/DROP DATABASE)."""
     conn = psycopg2.connect(PG_ADMIN)
     conn.autocommit = True
-    with conn.cursor() as cur:
-        for service in SERVICES:
-            cur.execute(f'DROP DATABASE IF EXISTS "{prefix}_{service}" WITH (FORCE)')
-            cur.execute(f'CREATE DATABASE "{prefix}_{service}"')
-    conn.close()
+    try:
+        with conn.cursor() as cur:
+            for statement in statements:
+                cur.execute(statement)
+    finally:
+        conn.close()
+
+
+def _drop(name):
+    return f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+
+
+def database_url(name):
+    """The SQLAlchemy URL of database `name` on the test server."""
     base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg2://")
-    return base + "/" + prefix + "_{service}"
+    return f"{base}/{name}"
+
+
+def create_databases(*names):
+    """Fresh, empty databases (dropped first where a crashed run left them)."""
+    _admin_execute(*(statement for name in names
+                     for statement in (_drop(name), f'CREATE DATABASE "{name}"')))
+
+
+def drop_named_databases(*names):
+    _admin_execute(*map(_drop, names))
+
+
+@contextmanager
+def throwaway_database(name):
+    """A fresh PostgreSQL database `name` for one test or benchmark: yields its SQLAlchemy URL,
+    drops it afterwards whatever happened."""
+    create_databases(name)
+    try:
+        yield database_url(name)
+    finally:
+        drop_named_databases(name)
+
+
+@contextmanager
+def throwaway_db(name, service, metadata):
+    """A `Database` of `service` on a throwaway PostgreSQL database with `metadata`'s tables
+    created (a missing server fails, as `require_infrastructure` does)."""
+    from services.common.db import Database
+    require_infrastructure()
+    with throwaway_database(name) as url:
+        database = Database(service, metadata, url)
+        metadata.create_all(database.engine)
+        try:
+            yield database
+        finally:
+            database.dispose()
+
+
+def fresh_databases(prefix):
+    create_databases(*(f"{prefix}_{service}" for service in SERVICES))
+    return database_url(prefix + "_{service}")
 
 
 def drop_databases(prefix):
-    conn = psycopg2.connect(PG_ADMIN)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        for service in SERVICES:
-            cur.execute(f'DROP DATABASE IF EXISTS "{prefix}_{service}" WITH (FORCE)')
-    conn.close()
+    drop_named_databases(*(f"{prefix}_{service}" for service in SERVICES))
 
 
 class Suite:

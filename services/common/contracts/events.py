@@ -140,10 +140,14 @@ class GroupedOrderCancelledV1(GroupedOrderRef):
     validated_at = fields.String(load_default=None, allow_none=True)
 
 
-class SubOrderPaidV1(Payload):
+class SubOrderRef(Payload):
+    """What every sub-order event carries first: the sub-order, its grouped order, its buyer."""
     sub_order_number = fields.Integer(required=True)
     grouped_order = fields.Nested(GroupedOrderRef, required=True)
     buyer = fields.Nested(Buyer, required=True)
+
+
+class SubOrderPaidV1(SubOrderRef):
     quantity = fields.Integer(required=True)
     unit_price_ttc = Money(required=True)
     total_ttc = Money(required=True)
@@ -152,22 +156,16 @@ class SubOrderPaidV1(Payload):
     manual = fields.Boolean(load_default=False)       # validated by the bookshop (a cheque)
 
 
-class SubOrderCancelledV1(Payload):
-    sub_order_number = fields.Integer(required=True)
-    grouped_order = fields.Nested(GroupedOrderRef, required=True)
-    buyer = fields.Nested(Buyer, required=True)
+class SubOrderCancelledV1(SubOrderRef):
     quantity = fields.Integer(required=True)
     total_ttc = Money(required=True)
     reason = fields.String(load_default="")
     refund_expected = fields.Boolean(required=True)
 
 
-class SubOrderRefundedV1(Payload):
+class SubOrderRefundedV1(SubOrderRef):
     """The buyer's money is back: the sub-order's payment after a cancellation, or a payment it
     did not count (after a cancellation or a refusal, twice), refunded automatically."""
-    sub_order_number = fields.Integer(required=True)
-    grouped_order = fields.Nested(GroupedOrderRef, required=True)
-    buyer = fields.Nested(Buyer, required=True)
     amount = Money(required=True)
     reason = fields.String(load_default="")
     automatic = fields.Boolean(load_default=False)

@@ -38,6 +38,8 @@ MAX_CALLBACK_BYTES = 64 * 1024
 
 @dataclass(frozen=True)
 class CheckoutRequest:
+    """What `create_checkout` needs to open the provider's hosted page for one payment."""
+
     payment_id: str
     amount: Decimal
     description: str
@@ -47,12 +49,16 @@ class CheckoutRequest:
 
 @dataclass(frozen=True)
 class Checkout:
+    """The checkout the provider opened, and the URL the buyer is redirected to."""
+
     checkout_id: str
     redirect_url: str
 
 
 @dataclass(frozen=True)
 class RefundRequest:
+    """What `refund` needs to give (part of) a captured payment back."""
+
     payment_id: str
     checkout_id: str
     amount: Decimal
@@ -61,12 +67,16 @@ class RefundRequest:
 
 @dataclass(frozen=True)
 class RefundResult:
+    """The provider's answer to a refund."""
+
     provider_ref: str
-    confirmed: bool
+    confirmed: bool  # False: the provider confirms later with a `refund.succeeded` callback
 
 
 @dataclass(frozen=True)
 class CallbackEvent:
+    """A verified notification of the provider, read by `verify_callback`."""
+
     event_id: str
     type: str  # one of CALLBACK_TYPES
     checkout_id: str

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 import pytest
 
 from services.baskets.models import Base
-from tests.support.fakes import Events, sqlite_database
+from tests.support.fakes import Events, database_fixture
 
 NOW = datetime(2021, 6, 17, 13, 6, 32, tzinfo=timezone.utc)
 URL = "http://localhost:8000"
@@ -60,10 +60,7 @@ SCHOOL = {"ean": "9782000000012", "title": "MATHÉMATIQUES 6E - MANUEL", "author
 ARTICLES = {a["ean"]: a for a in (CEMETERY, WESTERN, PRESS, NOTEBOOK, SCHOOL)}
 
 
-@pytest.fixture
-def db(tmp_path):
-    with sqlite_database("baskets", Base, tmp_path) as database:
-        yield database
+db = database_fixture("baskets", Base)
 
 
 @pytest.fixture

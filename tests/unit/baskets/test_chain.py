@@ -30,40 +30,37 @@ STATES = {
     "transformed": basket(3, (0, 1, 2, 3), True),
 }
 
-# expected outcome for the Utilisateur's basket: "ok", "forbidden" or "conflict", per actor
-# (U, U2, A, C, X, ADMIN) - columns in that order
+# expected outcome for the Utilisateur's basket, per state (rows) and action (columns): in each
+# cell one letter per actor U, U2, A, C, X, ADMIN (in that order): O ok, K conflict, . forbidden
+OUTCOMES = """
+                          rename delete edit   submit unlock lock   return transform
+draft                     O..... O..... O..... O..... K..... K..... K..... ......
+at_approver               O.O... K..... ..K... ..O... ..O... ..K... ..O... ......
+at_approver_unlocked      O.O... K..... ..O... ..O... ..K... ..O... ..O... ......
+at_collectivity           O.OO.. K..... ...K.. ...... ...O.. ...K.. ...O.. ...O..
+at_collectivity_unlocked  O.OO.. K..... ...O.. ...... ...K.. ...O.. ...O.. ...O..
+transformed               K.KK.. K.KK.. K.KK.. K.KK.. K.KK.. K.KK.. K.KK.. K.KK..
+"""
 F, K, OK = "forbidden", "conflict", "ok"
-TABLE = {
-    "draft": {
-        "rename": (OK, F, F, F, F, F), "delete": (OK, F, F, F, F, F),
-        "edit": (OK, F, F, F, F, F), "submit": (OK, F, F, F, F, F),
-        "unlock": (K, F, F, F, F, F), "lock": (K, F, F, F, F, F),
-        "return": (K, F, F, F, F, F), "transform": (F, F, F, F, F, F)},
-    "at_approver": {
-        "rename": (OK, F, OK, F, F, F), "delete": (K, F, F, F, F, F),
-        "edit": (F, F, K, F, F, F), "submit": (F, F, OK, F, F, F),
-        "unlock": (F, F, OK, F, F, F), "lock": (F, F, K, F, F, F),
-        "return": (F, F, OK, F, F, F), "transform": (F, F, F, F, F, F)},
-    "at_approver_unlocked": {
-        "rename": (OK, F, OK, F, F, F), "delete": (K, F, F, F, F, F),
-        "edit": (F, F, OK, F, F, F), "submit": (F, F, OK, F, F, F),
-        "unlock": (F, F, K, F, F, F), "lock": (F, F, OK, F, F, F),
-        "return": (F, F, OK, F, F, F), "transform": (F, F, F, F, F, F)},
-    "at_collectivity": {
-        "rename": (OK, F, OK, OK, F, F), "delete": (K, F, F, F, F, F),
-        "edit": (F, F, F, K, F, F), "submit": (F, F, F, F, F, F),
-        "unlock": (F, F, F, OK, F, F), "lock": (F, F, F, K, F, F),
-        "return": (F, F, F, OK, F, F), "transform": (F, F, F, OK, F, F)},
-    "at_collectivity_unlocked": {
-        "rename": (OK, F, OK, OK, F, F), "delete": (K, F, F, F, F, F),
-        "edit": (F, F, F, OK, F, F), "submit": (F, F, F, F, F, F),
-        "unlock": (F, F, F, K, F, F), "lock": (F, F, F, OK, F, F),
-        "return": (F, F, F, OK, F, F), "transform": (F, F, F, OK, F, F)},
-    "transformed": {action: (K, F, K, K, F, F) for action in domain.ACTIONS},
-}
+WHO = ("U", "U2", "A", "C", "X", "ADMIN")
+
+
+def outcomes(text):
+    """{state: {action: (outcome for each actor of WHO)}} from the table above."""
+    header, *rows = text.strip("\n").splitlines()
+    letter = {"O": OK, "K": K, ".": F}
+    table = {}
+    for state, *cells in map(str.split, rows):
+        assert len(cells) == len(header.split()) and all(len(c) == len(WHO) for c in cells)
+        table[state] = {action: tuple(letter[c] for c in cell)
+                        for action, cell in zip(header.split(), cells, strict=True)}
+    return table
+
+
+TABLE = outcomes(OUTCOMES)
 CASES = [(state, action, who, TABLE[state][action][i])
          for state in TABLE for action in domain.ACTIONS
-         for i, who in enumerate(("U", "U2", "A", "C", "X", "ADMIN"))]
+         for i, who in enumerate(WHO)]
 
 
 @pytest.mark.parametrize("state,action,who,expected", CASES,

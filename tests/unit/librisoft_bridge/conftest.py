@@ -10,7 +10,7 @@ from services.librisoft_bridge import keys
 from services.librisoft_bridge.adapters import webservice
 from services.librisoft_bridge.models import Base
 from services.librisoft_bridge.service import LibrisoftBridgeService
-from tests.support.fakes import sqlite_database
+from tests.support.fakes import database_fixture
 
 
 def request(method, path, key=None, body=None, content_type="application/json", query=None):
@@ -38,10 +38,7 @@ def run(db, fn, *args, **kwargs):
         return fn(session, *args, **kwargs)
 
 
-@pytest.fixture
-def db():
-    with sqlite_database("librisoft_bridge", Base) as database:
-        yield database
+db = database_fixture("librisoft_bridge", Base)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import pytest
 
 from services.notifications import domain, presenters, use_cases
 from services.notifications.models import Base, Mail
-from tests.support.fakes import sqlite_database
+from tests.support.fakes import database_fixture
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
 
@@ -39,10 +39,7 @@ class Transport:
         self.sent.append(msg)
 
 
-@pytest.fixture
-def db(tmp_path):
-    with sqlite_database("notifications", Base, tmp_path) as database:
-        yield database
+db = database_fixture("notifications", Base)
 
 
 def test_mails_wait_while_smtp_is_down_then_go_once(db):

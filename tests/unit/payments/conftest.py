@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from services.common import outbox
 from services.common.contracts.events import load_envelope
-from tests.support.fakes import sqlite_database
+from tests.support.fakes import database_fixture
 from services.common.messaging_models import messaging_tables
 from services.payments.adapters import sandbox, signatures
 from services.payments.models import Base, SandboxNotification
@@ -17,10 +17,7 @@ SETTINGS = sandbox.Settings(secret="sandbox-dev-secret", public_url="http://pay.
                             merchant="Librairie du Parc")
 
 
-@pytest.fixture
-def db(tmp_path):
-    with sqlite_database("payments", Base, tmp_path) as database:
-        yield database
+db = database_fixture("payments", Base)
 
 
 @pytest.fixture
