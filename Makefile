@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: run test install migrate demo unit bench clean
+.PHONY: run test install migrate demo unit lint bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -39,10 +39,14 @@ test: install
 	@scripts/ensure_chromium.sh
 	@scripts/ensure_pdftools.sh
 	@scripts/ensure_axe.sh
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
 unit: install
 	$(PY) -m pytest tests/unit
+
+lint: install
+	$(VENV)/bin/ruff check .
 
 # Speed figures against the whole suite running for real (RabbitMQ, PostgreSQL, every service):
 # printed with their goals and ratios, never asserted. Run on a quiet machine.

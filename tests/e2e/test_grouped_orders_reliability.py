@@ -58,11 +58,11 @@ def test_two_grouped_orders_instances_take_each_callback_and_deadline_once(suite
         email = people["collectivite"]["email"]
         for go, subs in made:
             n = go["number"]
-            wait_until(lambda: [m for m in grouped.mails(suite, email)
-                                if f"n° {n} : la date limite" in m["subject"]],
+            wait_until(lambda n=n: [m for m in grouped.mails(suite, email)
+                                    if f"n° {n} : la date limite" in m["subject"]],
                        message=f"deadline mail of {n}")
             for sub in subs:
-                wait_until(lambda: grouped.mails(suite, sub["email"]))
+                wait_until(lambda sub=sub: grouped.mails(suite, sub["email"]))
         # both timers ran for a while: still one transition and one mail each
         import time
         time.sleep(3)

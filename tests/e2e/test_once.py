@@ -81,7 +81,7 @@ def settled(suite, smtp, address, subject, count=1):
     smtp.wait_for(address, count=count, subject_contains=subject, timeout=30)
     with suite.rpc() as rpc:
         for service in ("grouped_orders", "baskets", "payments"):
-            wait_until(lambda: getattr(rpc, service).health()["outbox_pending"] == 0,
+            wait_until(lambda service=service: getattr(rpc, service).health()["outbox_pending"] == 0,
                        message=f"{service}'s outbox relayed")
         wait_until(lambda: rpc.notifications.list_mails(1)["pending"] == 0,
                    message="every mail sent")
@@ -213,7 +213,7 @@ def test_basket_chain_and_collectivity_order_actions_sent_five_times_at_once(sui
 
     # the bookshop's actions on it: one 200 and four 409 each, one mail each
     for action in ("made_available", "shipped", "closed"):
-        done = one_winner(at_once(lambda i: admin(f"/admin/orders/{n}/{action}")))
+        done = one_winner(at_once(lambda i, action=action: admin(f"/admin/orders/{n}/{action}")))
         assert done["number"] == n
         assert len(outbox(suite, "baskets", "collectivity_order_status_changed", number=n,
                           action=action)) == 1

@@ -73,7 +73,8 @@ def assert_settled(f, load):
         f.smtp.wait_for(email, 1, timeout=60, subject_contains="Confirmation de votre commande")
     with suite.rpc() as rpc:
         for name in SERVICES:
-            wait_until(lambda: getattr(rpc, name).health()["outbox_pending"] == 0, timeout=30,
+            wait_until(lambda name=name: getattr(rpc, name).health()["outbox_pending"] == 0,
+                       timeout=30,
                        message=f"{name}'s outbox relayed")
     time.sleep(2)  # a repeat would arrive now
     for email in load.paid_at_provider:

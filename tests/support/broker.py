@@ -72,7 +72,7 @@ class PrivateBroker:
         try:
             with Connection(self.uri, connect_timeout=1) as conn:
                 conn.ensure_connection(max_retries=1, timeout=1)
-                conn.default_channel  # the AMQP handshake went through
+                _ = conn.default_channel  # the AMQP handshake went through
             return True
         except Exception:  # noqa: BLE001
             return False

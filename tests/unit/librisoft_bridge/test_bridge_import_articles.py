@@ -65,10 +65,10 @@ def test_duplicate_ean_in_one_feed_last_one_wins(db, article):
 
 
 def test_csv_feed_with_a_misaligned_line(db):
-    rows = parse("ean;title;price_ttc;vat_rate;school_book\n"
-                 "9782362210419;LE LIVRE;6,40;5,5;non\n"
-                 "9791097284657;WESTERN;14;90;5,5;non\n"
-                 "9782330150136;CEMETERY ROAD;25,00;5.5;oui\n".encode(),
+    rows = parse(b"ean;title;price_ttc;vat_rate;school_book\n"
+                 b"9782362210419;LE LIVRE;6,40;5,5;non\n"
+                 b"9791097284657;WESTERN;14;90;5,5;non\n"
+                 b"9782330150136;CEMETERY ROAD;25,00;5.5;oui\n",
                  "text/csv", None, "articles")
     report = run(db, imports.import_articles, rows)
     assert (report["created"], [r["line"] for r in report["rejected"]]) == (2, [3])

@@ -107,9 +107,9 @@ def test_duplicate_number_last_one_wins(db, client_row):
 
 
 def test_csv_client_feed(db):
-    rows = parse("number;name;collectivity;address_line1;postal_code;city;discount_5_5\n"
-                 "16;ECOLE JULES FERRY;oui;12 rue de Vic;54000;NANCY;9,00\n"
-                 "4711;DUPONT MARIE;non;8 rue Saint-Dizier;54000;NANCY;\n".encode(),
+    rows = parse(b"number;name;collectivity;address_line1;postal_code;city;discount_5_5\n"
+                 b"16;ECOLE JULES FERRY;oui;12 rue de Vic;54000;NANCY;9,00\n"
+                 b"4711;DUPONT MARIE;non;8 rue Saint-Dizier;54000;NANCY;\n",
                  "text/csv", None, "clients")
     report = run(db, imports.import_clients, rows, Recorder())
     assert (report["created"], report["skipped"], report["rejected"]) == (1, 1, [])

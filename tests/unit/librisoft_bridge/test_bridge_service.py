@@ -36,7 +36,7 @@ def test_post_articles_json(service, api_key, article):
 
 
 def test_post_articles_csv(service, api_key):
-    body = ("ean;title;price_ttc;vat_rate\n9782330150136;CEMETERY ROAD;25,00;5,5\n").encode()
+    body = (b"ean;title;price_ttc;vat_rate\n9782330150136;CEMETERY ROAD;25,00;5,5\n")
     status, report = answer(service.http_import_articles(
         request("POST", "/articles", api_key, body, "text/csv; charset=utf-8")))
     assert (status, report["created"]) == (200, 1)
