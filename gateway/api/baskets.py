@@ -9,18 +9,8 @@ from ..rpc_client import rpc
 from ..security import ADMIN, COLLECTIVITY
 from ..tabs import COLLECTIVITY_ORDER_TABS
 from . import schemas
-from .base import (
-    Blueprint,
-    Boolean,
-    In,
-    Integer,
-    Length,
-    OneOf,
-    Query,
-    Range,
-    String,
-    allow_methods,
-)
+from .base import (Blueprint, Boolean, In, Integer, Length, OneOf, Query, Range, String,
+                   allow_methods)
 from .routes import json_only
 
 blp = Blueprint("api_baskets", __name__, url_prefix="/api/v1",

@@ -11,18 +11,8 @@ from ..rpc_client import rpc
 from ..security import ADMIN, ANONYMOUS, COLLECTIVITY
 from ..tabs import GROUPED_ORDER_TAB_KEYS
 from . import schemas
-from .base import (
-    Blueprint,
-    Boolean,
-    Email,
-    In,
-    Integer,
-    Length,
-    OneOf,
-    Query,
-    String,
-    allow_methods,
-)
+from .base import (Blueprint, Boolean, Email, In, Integer, Length, OneOf, Query, String,
+                   allow_methods)
 from .routes import json_only
 
 blp = Blueprint("api_grouped_orders", __name__, url_prefix="/api/v1",

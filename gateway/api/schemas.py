@@ -128,7 +128,12 @@ class GroupedOrderSummary(Out):
     total_paid = fields.String()
 
 
-class SubOrder(Out):
+class Status(Out):
+    status = fields.String()
+    status_label = fields.String()
+
+
+class SubOrder(Status):
     number = fields.Integer()
     first_name = fields.String()
     last_name = fields.String()
@@ -136,8 +141,6 @@ class SubOrder(Out):
     quantity = fields.Integer()
     unit_price = fields.String()
     total = fields.String()
-    status = fields.String()
-    status_label = fields.String()
     created_at = _s()
     paid_at = _s()
     paid_manually = _b()
@@ -150,26 +153,28 @@ class SubOrder(Out):
     last_payment_id = _s()
 
 
-class GroupedOrder(Out):
-    """A grouped order as its initiator and the bookshop see it (`sub_orders` on one)."""
+class Sold(Out):
+    """What every grouped order shows, to the public as to its initiator and the bookshop."""
     number = fields.Integer()
-    status = fields.String()
-    status_label = fields.String()
     deadline = fields.String()
+    client_name = _s()
+    article = fields.Dict(metadata=FREE)
+    unit_price = fields.String()
+    pickup_label = _s()
+    subscriptions_open = fields.Boolean()
+
+
+class GroupedOrder(Sold, Status):
+    """A grouped order as its initiator and the bookshop see it (`sub_orders` on one)."""
     days_left = fields.Integer()
     deadline_warning = fields.String()
     deadline_passed = fields.Boolean()
-    subscriptions_open = fields.Boolean()
     initiator_id = fields.Integer()
     initiator_email = _s()
     client_number = _s()
-    client_name = _s()
     contact_email = _s()
     contact_phone = _s()
-    article = fields.Dict(metadata=FREE)
-    unit_price = fields.String()
     pickup_kind = _s()
-    pickup_label = _s()
     billing_label = _s()
     comment = _s()
     created_at = _s()
@@ -194,17 +199,8 @@ class GroupedOrderTab(Out):
     grouped_orders = fields.List(fields.Nested(GroupedOrder))
 
 
-class PublicGroupedOrder(Out):
+class PublicGroupedOrder(Sold, Status):
     """What the public subscription page shows: nothing of the other buyers."""
-    number = fields.Integer()
-    status = fields.String()
-    status_label = fields.String()
-    client_name = _s()
-    deadline = fields.String()
-    article = fields.Dict(metadata=FREE)
-    unit_price = fields.String()
-    pickup_label = _s()
-    subscriptions_open = fields.Boolean()
     max_quantity = fields.Integer()
     token = fields.String()
 
@@ -230,11 +226,22 @@ class DocumentRef(Out):
     number = fields.Integer()
 
 
-class BasketSummary(Out):
-    id = fields.Integer()
-    name = fields.String()
+class ClientNamed(Out):
     client_number = _s()
     client_name = _s()
+
+
+class Counted(Out):
+    """How many lines and articles, for how much."""
+    line_count = fields.Integer()
+    article_count = fields.Integer()
+    subtotal_ht = fields.String()
+    total_ttc = fields.String()
+
+
+class BasketSummary(ClientNamed, Counted):
+    id = fields.Integer()
+    name = fields.String()
     owner_id = fields.Integer()
     owner_email = _s()
     owner_role = _s()
@@ -243,10 +250,6 @@ class BasketSummary(Out):
     state = fields.String()
     state_label = fields.String()
     locked = fields.Boolean()
-    line_count = fields.Integer()
-    article_count = fields.Integer()
-    subtotal_ht = fields.String()
-    total_ttc = fields.String()
     created_at = _s()
     updated_at = _s()
     transformed_at = _s()
@@ -314,14 +317,18 @@ class BasketClient(Out):
     lang_law_warning = _b()
 
 
-class Basket(BasketSummary):
+class Actions(Out):
+    """The actions one may take (keys) and their French labels."""
+    actions = fields.List(fields.String())
+    action_labels = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class Basket(BasketSummary, Actions):
     """A basket priced now: lines, totals, history, the actions one may take."""
     lines = fields.List(fields.Nested(BasketLine))
     totals = fields.Nested(Totals)
     history = fields.List(fields.Nested(BasketEvent))
     last_return = fields.Nested(BasketEvent, allow_none=True)
-    actions = fields.List(fields.String())
-    action_labels = fields.Dict(keys=fields.String(), values=fields.String())
     lang_law_capped = fields.Boolean()
     client = fields.Nested(BasketClient, allow_none=True)
 
@@ -345,14 +352,10 @@ class ArticlePrice(PricedLine):
     lang_law_warning = fields.Boolean()
 
 
-class DocumentSummary(Out):
+class DocumentSummary(Status, ClientNamed, Counted):
     number = fields.Integer()
     kind = fields.String()
     kind_label = fields.String()
-    status = fields.String()
-    status_label = fields.String()
-    client_number = _s()
-    client_name = _s()
     basket_id = _i()
     basket_name = _s()
     basket_creator_email = _s()
@@ -362,10 +365,6 @@ class DocumentSummary(Out):
     contact_phone = _s()
     reference = _s()
     placed_at = _s()
-    line_count = fields.Integer()
-    article_count = fields.Integer()
-    subtotal_ht = fields.String()
-    total_ttc = fields.String()
     payment_mode = _s()
     delivery_mode = _s()
     delivery_mode_label = _s()
@@ -377,9 +376,7 @@ class DocumentSummary(Out):
     shipped_at = _s()
 
 
-class AdminActions(Out):
-    actions = fields.List(fields.String())
-    action_labels = fields.Dict(keys=fields.String(), values=fields.String())
+class AdminActions(Actions):
     list_action = _s()
 
 
@@ -387,23 +384,8 @@ class AdminDocumentRow(DocumentSummary, AdminActions):
     pass
 
 
-class DocumentLine(Out):
+class DocumentLine(PricedLine):
     position = fields.Integer()
-    ean = fields.String()
-    title = _s()
-    author = _s()
-    publisher = _s()
-    quantity = fields.Integer()
-    vat_rate = fields.String()
-    school_book = _b()
-    public_price_ttc = fields.String()
-    public_price_ht = fields.String()
-    unit_price_ttc = fields.String()
-    discount_percent = fields.String()
-    discount_amount = fields.String()
-    total_ttc = fields.String()
-    total_ht = fields.String()
-    vat_amount = fields.String()
     lang_law_capped = _b()
 
 
@@ -418,7 +400,7 @@ class DocumentMessage(Out):
     message = _s()
 
 
-class Document(DocumentSummary):
+class Document(DocumentSummary, AdminActions):
     """A quote request or an order (`actions`, `action_labels`, `list_action` for the
     bookshop)."""
     comment = _s()
@@ -437,9 +419,6 @@ class Document(DocumentSummary):
     cancelled_at = _s()
     cancel_reason = _s()
     detail_url = fields.String()
-    actions = fields.List(fields.String())
-    action_labels = fields.Dict(keys=fields.String(), values=fields.String())
-    list_action = _s()
 
 
 class QuoteCounts(Out):
@@ -454,10 +433,8 @@ class QuotesPage(Page):
     quotes = fields.List(fields.Nested(AdminDocumentRow))
 
 
-class OrderTab(Out):
-    key = fields.String()
-    label = fields.String()
-    count = fields.Integer()
+class OrderTab(Menu):
+    """One tab of the bookshop's orders: its key, its label, how many orders."""
 
 
 class OrderFilters(Out):
