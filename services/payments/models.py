@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text,
-                        UniqueConstraint, false)
+                        UniqueConstraint, false, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.common.db import make_base
@@ -81,7 +81,13 @@ class Payout(Base):
     paid_key: Mapped[str | None] = mapped_column(String(100), nullable=True)
     lines: Mapped[list["PayoutLine"]] = relationship(
         back_populates="payout", lazy="selectin", order_by="PayoutLine.id")
-    __table_args__ = (Index("ix_payouts_due_on", "due_on", "status"),)
+    __table_args__ = (
+        Index("ix_payouts_due_on", "due_on", "status"),
+        # one open payout per due date: a concurrent first confirmation of the day waits, then
+        # joins the other's payout (use_cases.payouts)
+        Index("uq_payouts_open_due_on", "due_on", unique=True,
+              postgresql_where=text("status = 'open'"), sqlite_where=text("status = 'open'")),
+    )
 
 
 class PayoutLine(Base):

@@ -7,6 +7,7 @@ import io
 import secrets
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from services.common.clock import PARIS
 from services.common.errors import invalid, not_found
@@ -21,16 +22,25 @@ MAX_LISTED = 500
 
 
 def _open_payout(session, due_on, now) -> Payout:
-    """The open payout due on `due_on`, created if none (rows locked: concurrent confirmations
-    of the same day add to one payout)."""
-    payout = session.scalar(select(Payout).where(Payout.due_on == due_on,
-                                                 Payout.status == payouts.OPEN)
-                            .order_by(Payout.created_at).limit(1).with_for_update())
-    if payout is None:
-        payout = Payout(id="po_" + secrets.token_urlsafe(12), due_on=due_on,
-                        status=payouts.OPEN, created_at=now)
-        session.add(payout)
-        session.flush()
+    """The open payout due on `due_on`, created if none. Two first confirmations of the day at
+    once: the second insert waits on the unique open due date, then joins the first's payout."""
+    def find():
+        return session.scalar(select(Payout).where(Payout.due_on == due_on,
+                                                   Payout.status == payouts.OPEN)
+                              .with_for_update())
+    payout = find()
+    if payout is not None:
+        return payout
+    payout = Payout(id="po_" + secrets.token_urlsafe(12), due_on=due_on, status=payouts.OPEN,
+                    created_at=now)
+    try:
+        with session.begin_nested():
+            session.add(payout)
+            session.flush()
+    except IntegrityError:
+        payout = find()
+        if payout is None:
+            raise
     return payout
 
 

@@ -104,3 +104,15 @@ def test_the_csv_lists_every_line_and_totals_that_add_up(db, provider, record):
         "39.90", "1.66", "14.90", "23.34")
     assert sum(float(r["net"]) for r in rows[:-1]) == pytest.approx(23.34)
     assert rows[0]["reference"] == "sub_order:154" and rows[0]["echeance"] == "2027-01-29"
+
+
+def test_one_open_payout_per_due_date(db):
+    from datetime import date
+
+    from sqlalchemy.exc import IntegrityError
+    with db.transaction() as s:
+        s.add(Payout(id="po_paid", due_on=date(2027, 1, 29), status="paid", created_at=NOW))
+        s.add(Payout(id="po_open", due_on=date(2027, 1, 29), status="open", created_at=NOW))
+    with pytest.raises(IntegrityError), db.transaction() as s:
+        s.add(Payout(id="po_twin", due_on=date(2027, 1, 29), status="open", created_at=NOW))
+        s.flush()

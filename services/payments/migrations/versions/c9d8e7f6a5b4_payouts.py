@@ -25,6 +25,9 @@ def upgrade():
         sa.Column('paid_key', sa.String(length=100), nullable=True),
         sa.PrimaryKeyConstraint('id'))
     op.create_index('ix_payouts_due_on', 'payouts', ['due_on', 'status'])
+    op.create_index('uq_payouts_open_due_on', 'payouts', ['due_on'], unique=True,
+                    postgresql_where=sa.text("status = 'open'"),
+                    sqlite_where=sa.text("status = 'open'"))
     op.create_table(
         'payout_lines',
         sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
@@ -44,5 +47,6 @@ def upgrade():
 
 def downgrade():
     op.drop_table('payout_lines')
+    op.drop_index('uq_payouts_open_due_on', table_name='payouts')
     op.drop_index('ix_payouts_due_on', table_name='payouts')
     op.drop_table('payouts')
