@@ -7,10 +7,12 @@ import pytest
 
 from services.common.errors import DomainError
 from services.payments import use_cases
-from services.payments.models import Payout
+from services.payments.adapters import sandbox
+from services.payments.adapters.providers import parse_notification
+from services.payments.models import Payout, SandboxNotification
 
-from .conftest import NOW
-from .test_use_cases import paid, refund
+from .conftest import NOW, checkout_id
+from .test_use_cases import callback, paid, refund, start
 
 
 def payouts_of(db, status=None):
@@ -116,3 +118,14 @@ def test_one_open_payout_per_due_date(db):
     with pytest.raises(IntegrityError), db.transaction() as s:
         s.add(Payout(id="po_twin", due_on=date(2027, 1, 29), status="open", created_at=NOW))
         s.flush()
+
+
+def test_money_taken_late_and_given_back_at_once_is_never_paid_out(db, provider, record):
+    started = start(db, provider, record)
+    with db.transaction() as s:
+        first, _ = sandbox.complete_checkout(s, checkout_id(started), "refuse", NOW)
+        late, _ = sandbox.complete_checkout(s, checkout_id(started), sandbox.LATE_PAY, NOW)
+        bodies = [s.get(SandboxNotification, n).body.encode() for n in (first, late)]
+    for body in bodies:
+        callback(db, record, parse_notification(body))
+    assert payouts_of(db) == []
