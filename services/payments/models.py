@@ -1,11 +1,12 @@
 """payments tables: payments, the provider notifications applied (one row per provider event id,
-written in the same transaction as the state change), refunds; and the sandbox provider's own
+written in the same transaction as the state change), refunds, payouts and their lines (what
+the provider pays out to the bookshop, reference 002 §3); and the sandbox provider's own
 records (its checkouts, refunds and the notifications it sends back)."""
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import (Boolean, DateTime, ForeignKey, Index, Integer, Numeric, String, Text,
-                        UniqueConstraint, false)
+from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text,
+                        UniqueConstraint, false, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.common.db import make_base
@@ -66,6 +67,44 @@ class Refund(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     payment: Mapped[Payment] = relationship(back_populates="refunds")
+
+
+class Payout(Base):
+    """The payments due to the bookshop on one date (one open payout per due date); its figures
+    are recomputed from its lines."""
+    __tablename__ = "payouts"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    due_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20))  # open | paid
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    paid_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    paid_key: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    lines: Mapped[list["PayoutLine"]] = relationship(
+        back_populates="payout", lazy="selectin", order_by="PayoutLine.id")
+    __table_args__ = (
+        Index("ix_payouts_due_on", "due_on", "status"),
+        # one open payout per due date: a concurrent first confirmation of the day waits, then
+        # joins the other's payout (use_cases.payouts)
+        Index("uq_payouts_open_due_on", "due_on", unique=True,
+              postgresql_where=text("status = 'open'"), sqlite_where=text("status = 'open'")),
+    )
+
+
+class PayoutLine(Base):
+    """A confirmed payment paid out (amount TTC and its fee), or a refund taken back (amount
+    given back, no fee). One line per payment and kind."""
+    __tablename__ = "payout_lines"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    payout_id: Mapped[str] = mapped_column(ForeignKey("payouts.id"))
+    payment_id: Mapped[str] = mapped_column(ForeignKey("payments.id"))
+    kind: Mapped[str] = mapped_column(String(20))  # payment | refund
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    fee: Mapped[Decimal] = mapped_column(MONEY)
+    reference_kind: Mapped[str] = mapped_column(String(40))
+    reference_id: Mapped[str] = mapped_column(String(64))
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    payout: Mapped[Payout] = relationship(back_populates="lines")
+    __table_args__ = (UniqueConstraint("payment_id", "kind", name="uq_payout_lines_payment_kind"),)
 
 
 # ---- the sandbox provider's records ---------------------------------------------------------

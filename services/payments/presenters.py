@@ -5,7 +5,7 @@ from datetime import timezone
 from services.common.money import money_str
 
 from . import domain
-from .models import Payment, Refund
+from .models import Payment, Payout, PayoutLine, Refund
 
 
 def _iso(value):
@@ -46,3 +46,24 @@ def payment_failed_event(p: Payment, occurred_at) -> dict:
 def payment_refunded_event(p: Payment, refund: Refund, now) -> dict:
     return dict(payment_event(p, now, refund.amount), refund_id=refund.id, reason=refund.reason,
                 late=refund.late)
+
+
+def payout_line_view(line: PayoutLine) -> dict:
+    refund = line.kind == domain.payouts.REFUND_LINE
+    net = -line.amount if refund else line.amount - line.fee
+    return {"kind": line.kind, "payment_id": line.payment_id,
+            "reference_kind": line.reference_kind, "reference_id": line.reference_id,
+            "amount": money_str(line.amount), "fee": money_str(line.fee), "net": money_str(net),
+            "occurred_at": _iso(line.occurred_at)}
+
+
+def payout_view(p: Payout) -> dict:
+    """A payout with its lines and its figures, recomputed from the lines (gross - fees -
+    refunds = net)."""
+    t = domain.payouts.totals((line.kind, line.amount, line.fee) for line in p.lines)
+    return {"payout_id": p.id, "due_on": p.due_on.isoformat(), "status": p.status,
+            "status_label": domain.payouts.PAYOUT_LABELS[p.status],
+            "paid_at": _iso(p.paid_at) if p.paid_at else None,
+            "transactions": t.transactions, "gross": money_str(t.gross),
+            "fees": money_str(t.fees), "refunds": money_str(t.refunds), "net": money_str(t.net),
+            "lines": [payout_line_view(line) for line in p.lines]}

@@ -55,6 +55,24 @@ class PaymentsService(MessagingService):
             use_cases.refund_payment, self.payment_provider.provider, payment_id, None, reason,
             utcnow(), self.store.record)
 
+    # ---- payouts (reference 002 §3): ADMIN only, enforced by the gateway's routes ------------
+    @rpc
+    def list_payouts(self, actor_id=None, status=None):
+        return self.store.run(use_cases.list_payouts, actor_id, status)
+
+    @rpc
+    def get_payout(self, payout_id):
+        return self.store.run(use_cases.get_payout, payout_id)
+
+    @rpc
+    def export_payouts_csv(self):
+        return self.store.run(use_cases.export_payouts_csv)
+
+    @rpc
+    def mark_payout_paid(self, payout_id, idempotency_key):
+        return self.store.run_retry_on_conflict(use_cases.mark_payout_paid, payout_id,
+                                                idempotency_key, utcnow())
+
     # ---- events ------------------------------------------------------------------------------
     @consumes("refund_requested")
     def on_refund_requested(self, session, payload, envelope):

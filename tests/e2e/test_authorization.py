@@ -63,7 +63,8 @@ def url_for(rule, endpoint, target, method="GET"):
               "<int:sub_number>": str(target["sub_number"]),
               "<any(validation, availability, reset):action>": "reset",
               "<any(validation, cancellation):action>": "validation",
-              "<ean>": "9791097284657", "<service>": "notifications", "<int:letter_id>": "999999"}
+              "<ean>": "9791097284657", "<service>": "notifications", "<int:letter_id>": "999999",
+              "<payout_id>": "po_inconnu"}
     for key, value in values.items():
         rule = rule.replace(key, value)
     assert "<" not in rule, rule

@@ -144,7 +144,7 @@ def test_a_buyer_pays_on_the_sandbox_page(suite):
     with suite.rpc() as rpc:
         refunded = rpc.payments.refund(started["payment_id"], "Sous-commande annulée")
         assert rpc.payments.refund(started["payment_id"]) == refunded
-    assert refunded["state"] == "refunded" and refunded["state_label"] == "Remboursé"
+    assert refunded["state"] == "refunded" and refunded["state_label"] == "Annulé"
     assert [r["amount"] for r in refunded["refunds"]] == ["14.90"]
     assert outbox(suite, started["payment_id"]) == ["payment_succeeded", "payment_refunded"]
 

@@ -46,6 +46,8 @@ EXPECTED = {
     ("subscription.page", "GET"): EVERYONE, ("subscription.page", "POST"): EVERYONE,
     ("subscription.result", "GET"): EVERYONE, ("subscription.pay_again", "POST"): EVERYONE,
     ("subscription.status", "GET"): EVERYONE, ("subscription.terms", "GET"): EVERYONE,
+    ("admin_finances.index", "GET"): ADMIN, ("admin_finances.export_csv", "GET"): ADMIN,
+    ("admin_finances.mark_paid", "POST"): ADMIN,
     ("admin_grouped_orders.index", "GET"): ADMIN, ("admin_grouped_orders.detail", "GET"): ADMIN,
     ("admin_grouped_orders.validate", "POST"): ADMIN,
     ("admin_grouped_orders.cancel", "POST"): ADMIN,

@@ -6,12 +6,14 @@ nameko, no SQL, no I/O. One module per topic, re-exported here (`domain.X`):
 - `amounts`: what an amount is (a string of at most two decimals, 0 < amount <= 10,000 €);
 - `requests`: the checks on a request to start a payment, idempotency, the return link;
 - `callbacks`: what a provider's notification does to a payment;
-- `refunds`: when a refund may go ahead.
+- `refunds`: when a refund may go ahead;
+- `payouts`: the fee, the due date in working days, a payout's totals (reference 002 §3).
 
     pending --> processing --> succeeded --> refunded
        |            |--------> refused | cancelled | error
        '--> error   (the provider could not even open its page)
 """
+from . import payouts
 from .amounts import MAX_AMOUNT, MIN_AMOUNT, MONEY_RE, check_payment_amount, parse_money
 from .callbacks import (APPLIED, IGNORED, REFUNDED_AT_ONCE, CallbackDecision,
                         check_notified_amount, decide_callback)
@@ -19,17 +21,18 @@ from .refunds import check_refund_reference, refund_confirmable, refund_needed
 from .requests import (REFERENCE_KINDS, StartRequest, check_not_already_paid,
                        check_reference_payable, is_http_url, same_request, start_request,
                        with_payment_param)
-from .states import (CANCELLED, ERROR, FAILED_STATES, FAILURE_REASONS, LATE_SUCCESS_REASON,
-                     PENDING, PROCESSING, REFUNDED, REFUSED, STATE_LABELS, STATES, SUCCEEDED,
+from .states import (CANCELLED, ERROR, FAILED_STATES, FAILURE_REASONS, LABELS,
+                     LATE_SUCCESS_REASON, PENDING, PROCESSING, REFUNDED, REFUSED, STATE_LABELS, STATES, SUCCEEDED,
                      TRANSITIONS, can_move, late_success, move, state_label)
 
 __all__ = [
+    "payouts",
     "MAX_AMOUNT", "MIN_AMOUNT", "MONEY_RE", "check_payment_amount", "parse_money", "APPLIED",
     "IGNORED", "REFUNDED_AT_ONCE", "CallbackDecision", "check_notified_amount", "decide_callback",
     "check_refund_reference", "refund_confirmable", "refund_needed", "REFERENCE_KINDS",
     "StartRequest", "check_not_already_paid", "check_reference_payable", "is_http_url",
     "same_request", "start_request", "with_payment_param", "CANCELLED", "ERROR", "FAILED_STATES",
-    "FAILURE_REASONS", "LATE_SUCCESS_REASON", "PENDING", "PROCESSING", "REFUNDED", "REFUSED",
+    "FAILURE_REASONS", "LABELS", "LATE_SUCCESS_REASON", "PENDING", "PROCESSING", "REFUNDED", "REFUSED",
     "STATE_LABELS", "STATES", "SUCCEEDED", "TRANSITIONS", "can_move", "late_success", "move",
     "state_label",
 ]

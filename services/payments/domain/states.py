@@ -13,14 +13,22 @@ from services.common.errors import conflict
 PENDING, PROCESSING, SUCCEEDED = "pending", "processing", "succeeded"
 REFUSED, CANCELLED, ERROR, REFUNDED = "refused", "cancelled", "error", "refunded"
 
+# Reference 003's six payment labels, the only vocabulary shown for a payment (issue 9). A
+# refunded payment is an order paid then cancelled: "Annulé" (its refunds are listed apart).
+LABEL_CANCELLED, LABEL_ERROR = "Annulé", "Erreur technique"
+LABEL_PENDING, LABEL_PROCESSING = "En attente du paiement", "Paiement en cours de traitement"
+LABEL_REFUSED, LABEL_CONFIRMED = "Paiement refusé", "Paiement confirmé"
+LABELS = (LABEL_CANCELLED, LABEL_ERROR, LABEL_PENDING, LABEL_PROCESSING, LABEL_REFUSED,
+          LABEL_CONFIRMED)
+
 STATE_LABELS = {
-    PENDING: "En attente du paiement",
-    PROCESSING: "Paiement en cours de traitement",
-    SUCCEEDED: "Paiement confirmé",
-    REFUSED: "Paiement refusé",
-    CANCELLED: "Annulé",
-    ERROR: "Erreur technique",
-    REFUNDED: "Remboursé",
+    PENDING: LABEL_PENDING,
+    PROCESSING: LABEL_PROCESSING,
+    SUCCEEDED: LABEL_CONFIRMED,
+    REFUSED: LABEL_REFUSED,
+    CANCELLED: LABEL_CANCELLED,
+    ERROR: LABEL_ERROR,
+    REFUNDED: LABEL_CANCELLED,
 }
 STATES = tuple(STATE_LABELS)
 FAILED_STATES = (REFUSED, CANCELLED, ERROR)
@@ -43,6 +51,7 @@ FAILURE_REASONS = {
 
 
 def state_label(state: str) -> str:
+    """The reference 003 label of one of payments' own states (the one mapping)."""
     return STATE_LABELS[state]
 
 

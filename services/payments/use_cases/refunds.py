@@ -7,6 +7,7 @@ from .. import domain
 from ..adapters.providers import ProviderError, RefundRequest
 from ..models import Refund
 from ..presenters import payment_refunded_event, payment_view
+from . import payouts
 from .common import load, move
 
 
@@ -43,6 +44,7 @@ def refund(session, provider, payment, amount, reason, now, record, late=False):
 def refund_succeeded(session, payment, row: Refund, now, record):
     row.state, row.updated_at = "succeeded", now
     move(session, payment, domain.REFUNDED, now, now, record)
+    payouts.add_refund(session, payment, row.amount, now)  # the bookshop's payout reduced
     record(session, "payment_refunded", payment_refunded_event(payment, row, now))
 
 

@@ -53,7 +53,10 @@ def test_every_state_has_its_french_label():
     assert domain.state_label("refused") == "Paiement refusé"
     assert domain.state_label("cancelled") == "Annulé"
     assert domain.state_label("error") == "Erreur technique"
-    assert domain.state_label("refunded") == "Remboursé"
+    assert domain.state_label("refunded") == "Annulé"
+    assert set(domain.STATE_LABELS.values()) == set(domain.LABELS) == {
+        "Annulé", "Erreur technique", "En attente du paiement",
+        "Paiement en cours de traitement", "Paiement refusé", "Paiement confirmé"}
     assert set(domain.FAILURE_REASONS) == set(domain.FAILED_STATES)
 
 

@@ -237,6 +237,24 @@ def test_rpc_start_get_list_refund(service, db, record):
     assert record.types() == ["payment_succeeded", "payment_refunded"]
 
 
+def test_rpc_payouts_list_get_export_mark_paid(service, db, record):
+    """Issue 9: the payout RPCs, over the service's own entrypoints."""
+    started = service.start_payment(start_data())
+    pay(service, db, started)
+    (payout,) = service.list_payouts(1)
+    assert (payout["transactions"], payout["gross"], payout["fees"], payout["net"]) == (
+        1, "14.90", "0.68", "14.22")
+    assert service.get_payout(payout["payout_id"]) == payout
+    assert service.list_payouts(1, "paid") == []
+    assert "14.22" in service.export_payouts_csv().splitlines()[-1]
+    done = service.mark_payout_paid(payout["payout_id"], "virement-1")
+    assert done["status"] == "paid"
+    assert service.mark_payout_paid(payout["payout_id"], "virement-1") == done
+    with pytest.raises(DomainError) as exc:
+        service.mark_payout_paid(payout["payout_id"], "virement-2")
+    assert exc.value.code == "conflict"
+
+
 def test_refund_requested_is_consumed_once(service, db, record):
     started = service.start_payment(start_data())
     pay(service, db, started)

@@ -248,7 +248,7 @@ def test_get_and_list(db, provider, record):
 def test_a_refund_goes_through_the_sandbox_and_is_published(db, provider, record):
     payment_id = paid(db, provider, record)
     view = refund(db, provider, record, payment_id, reference=("sub_order", "154"))
-    assert view["state"] == "refunded" and view["state_label"] == "Remboursé"
+    assert view["state"] == "refunded" and view["state_label"] == "Annulé"
     (r,) = view["refunds"]
     assert r["amount"] == "14.90" and r["state"] == "succeeded" and r["refund_id"]
     with db.transaction() as s:

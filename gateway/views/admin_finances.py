@@ -1,0 +1,66 @@
+"""The bookshop's « Finances » page (reference 002 §3, issue 9): the payouts the payment
+provider owes the bookshop, due and paid, by date, with their transactions, fees, refunds and
+net amounts; a CSV export; marking a payout as received. ADMIN only (payments trusts the
+gateway's check: its payout RPCs take no account)."""
+from decimal import Decimal
+
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+
+from services.common.errors import DomainError
+
+from .. import idempotency
+from ..formatting import money
+from ..rpc_client import rpc
+from ..security import ADMIN, allow
+from . import confirmation, confirmed
+
+bp = Blueprint("admin_finances", __name__, url_prefix="/admin")
+
+FILTERS = (("", "Tous"), ("open", "À verser"), ("paid", "Versés"))
+
+
+def _sum(payouts, status, field="net"):
+    return sum((Decimal(p[field]) for p in payouts if p["status"] == status), Decimal("0.00"))
+
+
+@bp.get("/finances")
+@allow(ADMIN)
+def index():
+    status = request.args.get("statut", "")
+    status = status if status in dict(FILTERS) else ""
+    payouts = rpc("payments", "list_payouts", g.user["id"], status or None)
+    totals = {s: {f: _sum(payouts, s, f) for f in ("gross", "fees", "refunds", "net")}
+              for s in ("open", "paid")}
+    return render_template("admin/finances.html", payouts=payouts, totals=totals,
+                           status=status, filters=FILTERS)
+
+
+@bp.get("/finances/reversements.csv")
+@allow(ADMIN)
+def export_csv():
+    text = rpc("payments", "export_payouts_csv")
+    return Response("\ufeff" + text, mimetype="text/csv", headers={
+        "Content-Disposition": 'attachment; filename="reversements.csv"'})
+
+
+@bp.post("/finances/<payout_id>/verse")
+@allow(ADMIN)
+def mark_paid(payout_id):
+    """Confirmation page, then open -> paid once (the form's one-time key). A refusal (already
+    paid, unknown payout) is a message on the Finances page."""
+    try:
+        payout = rpc("payments", "get_payout", payout_id[:40])
+        if not confirmed():
+            return confirmation(
+                title=f"Reversement du {payout['due_on'][8:10]}/{payout['due_on'][5:7]}/"
+                      f"{payout['due_on'][:4]}",
+                message=f"Confirmez que le prestataire de paiement a versé "
+                        f"{money(payout['net'])} ({payout['transactions']} transaction(s)) sur "
+                        "le compte de la librairie.",
+                button="Marquer comme versé", back=url_for("admin_finances.index"))
+        rpc("payments", "mark_payout_paid", payout["payout_id"], idempotency.key())
+    except DomainError as exc:
+        flash(exc.message, "error")
+    else:
+        flash("Le reversement est marqué comme versé.", "success")
+    return redirect(url_for("admin_finances.index"))

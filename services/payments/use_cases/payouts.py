@@ -1,0 +1,137 @@
+"""Payouts (reference 002 §3, issue 9): a confirmed payment joins the payout of its due date in
+the same transaction as its confirmation; a confirmed refund reduces the payout its payment is
+in, or the next open one when that one is already paid; the bookshop's admin lists them,
+exports them and marks one paid (a guarded transition, once per key)."""
+import csv
+import io
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from services.common.clock import PARIS
+from services.common.errors import invalid, not_found
+from services.common.guards import transition
+
+from .. import config
+from ..domain import payouts
+from ..models import Payout, PayoutLine
+from ..presenters import payout_view
+
+MAX_LISTED = 500
+
+
+def _open_payout(session, due_on, now) -> Payout:
+    """The open payout due on `due_on`, created if none. Two first confirmations of the day at
+    once: the second insert waits on the unique open due date, then joins the first's payout."""
+    def find():
+        return session.scalar(select(Payout).where(Payout.due_on == due_on,
+                                                   Payout.status == payouts.OPEN)
+                              .with_for_update())
+    payout = find()
+    if payout is not None:
+        return payout
+    payout = Payout(id="po_" + secrets.token_urlsafe(12), due_on=due_on, status=payouts.OPEN,
+                    created_at=now)
+    try:
+        with session.begin_nested():
+            session.add(payout)
+            session.flush()
+    except IntegrityError:
+        payout = find()
+        if payout is None:
+            raise
+    return payout
+
+
+def _due_on(now, rule=None, public_holidays=None):
+    rule = rule or config.payout_rule()
+    calendar = config.public_holidays() if public_holidays is None else public_holidays
+    return payouts.due_date(now.astimezone(PARIS).date(), rule, calendar)
+
+
+def add_payment(session, payment, now, rule=None, public_holidays=None):
+    """A payment just confirmed: its line (amount TTC, fee) in the payout of its due date."""
+    rule = rule or config.payout_rule()
+    payout = _open_payout(session, _due_on(now, rule, public_holidays), now)
+    session.add(PayoutLine(payout=payout, payment_id=payment.id, kind=payouts.PAYMENT_LINE,
+                           amount=payment.amount, fee=payouts.fee(payment.amount, rule),
+                           reference_kind=payment.reference_kind,
+                           reference_id=payment.reference_id, occurred_at=now))
+    session.flush()
+
+
+def add_refund(session, payment, amount, now, public_holidays=None):
+    """A refund confirmed: taken back from its payment's payout, or the next open one."""
+    line = session.scalar(select(PayoutLine).where(PayoutLine.payment_id == payment.id,
+                                                   PayoutLine.kind == payouts.PAYMENT_LINE))
+    target = payouts.refund_target(None if line is None else line.payout.status)
+    if target is None:
+        return
+    payout = line.payout if target == "same" else _open_payout(
+        session, max(line.payout.due_on, _due_on(now, public_holidays=public_holidays)), now)
+    session.add(PayoutLine(payout=payout, payment_id=payment.id, kind=payouts.REFUND_LINE,
+                           amount=amount, fee=0, reference_kind=payment.reference_kind,
+                           reference_id=payment.reference_id, occurred_at=now))
+    session.flush()
+
+
+def list_payouts(session, actor_id=None, status=None) -> list:
+    """Every payout (or those `open` / `paid`), latest due first. `actor_id` is the admin the
+    gateway checked (ADMIN only, enforced by the gateway's route)."""
+    query = select(Payout)
+    if status not in (None, ""):
+        if status not in payouts.PAYOUT_STATUSES:
+            raise invalid("Statut de reversement inconnu (attendu : open ou paid).",
+                          {"status": ["open ou paid."]})
+        query = query.where(Payout.status == status)
+    rows = session.scalars(query.order_by(Payout.due_on.desc(), Payout.created_at.desc())
+                           .limit(MAX_LISTED))
+    return [payout_view(p) for p in rows]
+
+
+def _load(session, payout_id, lock=False) -> Payout:
+    payout = None
+    if isinstance(payout_id, str) and len(payout_id) <= 40:
+        payout = session.get(Payout, payout_id, with_for_update=lock or None)
+    if payout is None:
+        raise not_found("Reversement introuvable.")
+    return payout
+
+
+def get_payout(session, payout_id) -> dict:
+    return payout_view(_load(session, payout_id))
+
+
+def mark_payout_paid(session, payout_id, idempotency_key, now) -> dict:
+    """Open -> paid, once: the same key again answers the paid payout; another key, conflict."""
+    payout = _load(session, payout_id)
+    if payouts.mark_paid(payout.status, payout.paid_key, idempotency_key):
+        transition(session, Payout, payout.id, [payouts.OPEN],
+                   {"status": payouts.PAID, "paid_at": now, "paid_key": idempotency_key},
+                   message="Ce reversement vient d'être marqué comme versé : rechargez la page.")
+    return payout_view(payout)
+
+
+CSV_HEADER = ["reversement", "echeance", "statut", "verse_le", "ligne", "paiement",
+              "reference", "date", "montant_ttc", "frais", "rembourse", "net"]
+
+
+def export_payouts_csv(session) -> str:
+    """Every payout line, then each payout's total line (semicolon-separated, UTF-8; amounts
+    with a decimal point): the totals are the sums of the lines above them."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for view in reversed(list_payouts(session)):
+        head = [view["payout_id"], view["due_on"], view["status_label"], view["paid_at"] or ""]
+        for line in view["lines"]:
+            refund = line["kind"] == payouts.REFUND_LINE
+            writer.writerow(head + [
+                "remboursement" if refund else "paiement", line["payment_id"],
+                f"{line['reference_kind']}:{line['reference_id']}", line["occurred_at"],
+                "" if refund else line["amount"], "" if refund else line["fee"],
+                line["amount"] if refund else "", line["net"]])
+        writer.writerow(head + ["total", view["transactions"], "", "", view["gross"],
+                                view["fees"], view["refunds"], view["net"]])
+    return out.getvalue()
