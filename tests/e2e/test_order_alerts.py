@@ -53,3 +53,21 @@ def test_a_paid_sub_order_gives_the_bookshop_one_mail_and_one_sms(suite, people,
     assert f"Sous-cde {sub} (groupee" in page.text
     assert len(ours()) == 1 and len(smtp.wait_for(BOOKSHOP, subject_contains=f"n° {sub} payée"))\
         == 1
+
+
+def test_an_sms_the_provider_cannot_take_now_is_sent_again_later(suite, people, smtp):
+    """Through the real broker and services: the provider answers 503 once, the sender loop
+    tries again after its backoff, the SMS arrives once."""
+    teacher = api_session(suite, people["other"]["email"], PASSWORD)
+    go, token = grouped.create(teacher, suite, "21", WESTERN)
+    buyer = grouped.subscribe(suite, token, "Grace", "Hopper", 1)
+    marker = f"Sous-cde {buyer['number']} "
+    suite.sms.answer_once(marker, 503)
+    grouped.pay(suite, token, buyer)
+
+    def ours():
+        return [m for m in suite.sms.received if marker in m["text"]]
+    wait_until(ours, timeout=60, message="the SMS after a 503")
+    statuses = [status for status, m in suite.sms.requests if marker in m["text"]]
+    assert statuses == [503, 200] and len(ours()) == 1
+    smtp.wait_for(BOOKSHOP, subject_contains=f"Sous-commande n° {buyer['number']} payée")
