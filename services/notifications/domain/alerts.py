@@ -62,6 +62,15 @@ def order_alert(kind: str, payload: dict) -> dict:
     raise ValueError(f"not a new order: {kind}")
 
 
+def message_key(kind: str, event_id):
+    """What a mail's Message-ID is derived from: its event, and for the bookshop's alert a
+    suffix, so that the alert and the event's own mail to the same address (a quote request
+    also mails `BOOKSHOP_EMAIL`) never share a Message-ID."""
+    if event_id and kind == ALERT_MAIL_KIND:
+        return f"{event_id}.alerte"
+    return event_id
+
+
 def gsm(text: str) -> str:
     """`text` in the GSM 03.38 basic alphabet: typographic signs replaced, other accents
     dropped (ê -> e, ç -> c), anything else (emoji) removed."""

@@ -4,7 +4,7 @@ import logging
 from sqlalchemy import select
 
 from ..adapters.transport import build_message, is_permanent
-from ..domain import SEND_LEASE, retry_delay
+from ..domain import SEND_LEASE, message_key, retry_delay
 from ..models import Mail
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ def send_due(db, transport, now_fn, limit=50) -> int:
             mail.attempts += 1
             try:
                 msg = build_message(mail.id, mail.to_addr, mail.subject, mail.body,
-                                    mail.event_id)
+                                    message_key(mail.kind, mail.event_id))
             except Exception as exc:  # e.g. a CR/LF in the address: no retry will help
                 mail.last_error = repr(exc)[:2000]
                 mail.failed_at = now_fn()

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.exc import IntegrityError
 
+from services.common.contracts.events import CONTRACTS, load_envelope, make_envelope
 from services.notifications import domain, use_cases
 from services.notifications.adapters import sms as sms_adapter
 from services.notifications.models import Base, Mail, Sms
@@ -17,13 +18,16 @@ from tests.unit.notifications.test_grouped_order_mails import PAYLOADS
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
 LINE = {"ean": "9782070612758", "title": "Le Petit Prince", "quantity": 30,
         "public_price_ttc": "8.00", "discount_percent": "9", "unit_price_ttc": "7.28",
-        "total_ttc": "218.40", "vat_rate": "5.5"}
+        "total_ttc": "218.40", "vat_rate": "5.5", "discount_amount": "21.60",
+        "total_ht": "207.01", "vat_amount": "11.39"}
 DOCUMENT = {"number": 12, "client_number": "21", "client_name": "ÉCOLE JULES FERRY",
             "basket_number": 4, "basket_name": "CM2", "basket_creator_email": "u@ecole.fr",
             "placed_by_email": "achats@ecole.fr", "reference": "BC-7", "lines": [LINE],
             "totals": {"discount_total": "21.60", "subtotal_ht": "207.01",
                        "vat_total": "11.39", "subtotal_ttc": "218.40", "total_ttc": "218.40"},
-            "placed_at": "2026-12-01T09:00:00+00:00"}
+            "placed_at": "2026-12-01T09:00:00+00:00", "comment": "", "contact_name": "",
+            "contact_email": "", "contact_phone": "", "delivery_label": "", "billing_label": "",
+            "detail_url": ""}
 ALERTS = {"sub_order_paid": PAYLOADS["sub_order_paid"],
           "grouped_order_validated": PAYLOADS["grouped_order_validated"],
           "collectivity_order_placed": DOCUMENT, "quote_requested": DOCUMENT}
@@ -36,6 +40,12 @@ def shop(monkeypatch):
     monkeypatch.setenv("BOOKSHOP_CONTACT_EMAIL", "Contact@Librairie.test")
     monkeypatch.setenv("BOOKSHOP_MOBILE", "06 12 34 56 78")
     monkeypatch.setenv("BOOKSHOP_NAME", "Librairie des Collectivités")
+
+
+@pytest.mark.parametrize("kind", sorted(ALERTS))
+def test_the_alert_payloads_here_are_what_the_contracts_carry(kind):
+    loaded = load_envelope(kind, make_envelope(kind, ALERTS[kind], CONTRACTS[kind].source))[1]
+    assert domain.order_alert(kind, loaded) == domain.order_alert(kind, ALERTS[kind])
 
 
 def test_the_four_new_order_events_are_alerts_and_the_others_not():
@@ -230,3 +240,23 @@ def test_the_provider_comes_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("SMS_PROVIDER_TOKEN", "tok")
     provider = sms_adapter.from_environment()
     assert isinstance(provider, sms_adapter.HttpSmsProvider) and provider.token == "tok"
+
+
+def test_the_alert_and_the_quote_mail_to_one_address_have_two_message_ids(db, shop,
+                                                                          monkeypatch):
+    monkeypatch.setenv("BOOKSHOP_EMAIL", "contact@librairie.test")  # the same address
+    with db.transaction() as s:
+        use_cases.mail_for_event(s, "quote_requested", DOCUMENT, {"event_id": "ev-9"}, NOW,
+                                 "http://x")
+        use_cases.alert_for_event(s, "quote_requested", DOCUMENT, {"event_id": "ev-9"}, NOW,
+                                  "http://x")
+
+    class Keep:
+        sent = []
+
+        def send(self, mail_id, msg):
+            self.sent.append(msg)
+    transport = Keep()
+    assert use_cases.send_due(db, transport, lambda: NOW) == 4
+    to_shop = [m for m in transport.sent if m["To"] == "contact@librairie.test"]
+    assert len(to_shop) == 2 and to_shop[0]["Message-ID"] != to_shop[1]["Message-ID"]
