@@ -1,5 +1,5 @@
-"""The bookshop's administration: collectivity clients and their accounts, mails (dev page),
-events whose handling failed (dead letters) with replay."""
+"""The bookshop's administration: collectivity clients and their accounts, mails and SMS (dev
+pages), events whose handling failed (dead letters) with replay."""
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from ..rpc_client import SERVICE_NAMES, rpc
@@ -26,6 +26,12 @@ def clients():
 @allow(ADMIN)
 def mails():
     return render_template("admin/mails.html", data=rpc("notifications", "list_mails", 200))
+
+
+@bp.get("/sms")
+@allow(ADMIN)
+def sms():
+    return render_template("admin/sms.html", data=rpc("notifications", "list_sms", 200))
 
 
 @bp.get("/mails/<int:mail_id>")

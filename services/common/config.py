@@ -89,4 +89,6 @@ def bookshop() -> dict:
     return {"name": env("BOOKSHOP_NAME", "Librairie des Collectivités"),
             "address": env("BOOKSHOP_ADDRESS", "12 rue Saint-Dizier\n54000 NANCY"),
             "email": env("BOOKSHOP_CONTACT_EMAIL", "contact@librairie.test"),
-            "phone": env("BOOKSHOP_PHONE", "03 83 00 00 00")}
+            "phone": env("BOOKSHOP_PHONE", "03 83 00 00 00"),
+            # the mobile that gets an SMS for each new order (issue 9); none by default
+            "mobile": env("BOOKSHOP_MOBILE", "")}

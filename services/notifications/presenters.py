@@ -13,7 +13,7 @@ from services.common import config
 from services.common.clock import PARIS
 
 from . import domain
-from .models import Mail
+from .models import Mail, Sms
 
 
 def paris_time(iso: str) -> str:
@@ -56,6 +56,22 @@ def render(kind: str, payload: dict, public_url: str) -> tuple:
     body = _env.get_template(f"{kind}.txt").render(**context)
     return (domain.recipients(kind, payload, bookshop_email()),
             domain.subject(kind).format(**context), body)
+
+
+def render_alert(alert: dict, public_url: str) -> tuple:
+    """(subject, body) of the bookshop's mail for a new order (`domain.order_alert`)."""
+    shop = config.bookshop()
+    body = _env.get_template(f"{domain.ALERT_MAIL_KIND}.txt").render(
+        alert=alert, bookshop=shop, admin_url=public_url.rstrip("/") + alert["admin_path"])
+    return (f"Nouvelle commande : {alert['title']} — {eur(alert['total_ttc'])} TTC", body)
+
+
+def sms_view(s: Sms) -> dict:
+    return {"id": s.id, "kind": s.kind, "to": s.to_number, "text": s.text,
+            "created_at": s.created_at.isoformat(),
+            "sent_at": s.sent_at.isoformat() if s.sent_at else None,
+            "failed_at": s.failed_at.isoformat() if s.failed_at else None,
+            "attempts": s.attempts, "last_error": s.last_error}
 
 
 def mail_view(m: Mail, with_body=False) -> dict:

@@ -1,5 +1,6 @@
 """The notifications service: mails for the events of the suite, sent through the mail relay
-(files under var/mail/ by default, SMTP when SMTP_HOST is set). Each consumer is one line:
+(files under var/mail/ by default, SMTP when SMTP_HOST is set), and the bookshop's new-order
+alerts (a mail, and an SMS through `adapters.sms` when BOOKSHOP_MOBILE is set). Each consumer is one line:
 `use_cases.mail_for_event` in the event's transaction."""
 import logging
 
@@ -12,6 +13,7 @@ from services.common.config import public_url
 from services.common.nameko_glue import MessagingService, Store, consumes, rpc, timer
 
 from . import use_cases
+from .adapters import sms
 from .adapters.transport import from_environment
 from .models import Base
 
@@ -29,6 +31,7 @@ class MailTransport(DependencyProvider):
 
     def setup(self):
         self.transport = from_environment()
+        self.sms = sms.from_environment()
         self.lock = eventlet.semaphore.Semaphore()
 
     def get_dependency(self, worker_ctx):
@@ -48,6 +51,10 @@ class MailTransport(DependencyProvider):
             use_cases.send_due(store.database, self.transport, utcnow)
         except Exception:  # noqa: BLE001  (database down: the timer comes back)
             log.exception("sending the due mails failed")
+        try:
+            use_cases.send_due_sms(store.database, self.sms, utcnow)
+        except Exception:  # noqa: BLE001
+            log.exception("sending the due SMS failed")
         finally:
             self.lock.release()
 
@@ -59,6 +66,7 @@ class NotificationsService(MessagingService):
 
     def _queue(self, session, kind, payload, envelope):
         use_cases.mail_for_event(session, kind, payload, envelope, utcnow(), public_url())
+        use_cases.alert_for_event(session, kind, payload, envelope, utcnow(), public_url())
 
     @consumes("account_created")
     def on_account_created(self, session, payload, envelope):
@@ -127,6 +135,10 @@ class NotificationsService(MessagingService):
     @rpc
     def list_mails(self, limit=100, to=None):
         return self.store.run(use_cases.list_mails, limit, to)
+
+    @rpc
+    def list_sms(self, limit=100):
+        return self.store.run(use_cases.list_sms, limit)
 
     @rpc
     def get_mail(self, mail_id):

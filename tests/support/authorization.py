@@ -24,7 +24,7 @@ EXPECTED = {
     # the target is the first collectivity's Utilisateur: "other" is refused by the service
     ("account.set_active", "POST"): {"approbateur", "collectivite", "admin"},
     ("admin.index", "GET"): ADMIN, ("admin.clients", "GET"): ADMIN,
-    ("admin.mails", "GET"): ADMIN, ("admin.mail", "GET"): ADMIN,
+    ("admin.mails", "GET"): ADMIN, ("admin.mail", "GET"): ADMIN, ("admin.sms", "GET"): ADMIN,
     ("admin.dead_letters", "GET"): ADMIN, ("admin.replay", "POST"): ADMIN,
     ("catalogue.search", "GET"): SIGNED_IN, ("catalogue.article", "GET"): SIGNED_IN,
     ("health.health", "GET"): EVERYONE,

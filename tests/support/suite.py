@@ -1,7 +1,9 @@
 """The whole suite as real processes for integration and end-to-end tests: every nameko service
 (`python -m services.common.run <name>`) and the gateway (gunicorn), against the real RabbitMQ
 (an isolated vhost per run) and real PostgreSQL (fresh databases per run), mails to a real SMTP
-server (aiosmtpd). A missing broker or database fails loudly."""
+server (aiosmtpd), SMS to a fake HTTP provider on 127.0.0.1 (`suite.sms`, see
+tests/support/fake_sms.py: the bookshop's new-order alerts, issue 9). A missing broker or
+database fails loudly."""
 import os
 import shutil
 import signal
@@ -138,6 +140,8 @@ def drop_databases(prefix):
 
 
 class Suite:
+    BOOKSHOP_MOBILE = "06 12 34 56 78"
+
     def __init__(self, smtp_port, amqp_uri=None, db_prefix=None, env=None):
         """`amqp_uri`: a broker of the test's own (tests/support/broker.py) instead of a vhost
         of the shared one; `db_prefix`: databases of its own beside the session's suite;
@@ -156,6 +160,9 @@ class Suite:
         self.payments_port = free_port()
         self.gateway_port = free_port()
         self.gateway_url = f"http://127.0.0.1:{self.gateway_port}"
+        # the bookshop has a mobile: each new order gives an SMS, posted to this fake provider
+        from tests.support.fake_sms import FakeSmsProvider
+        self.sms = FakeSmsProvider(token="sms-" + uuid.uuid4().hex).__enter__()
         self.bridge_url = f"http://127.0.0.1:{self.bridge_port}"
         self.env = dict(
             os.environ, PYTHONPATH=str(ROOT), AMQP_URI=self.amqp_uri,
@@ -164,7 +171,9 @@ class Suite:
             GATEWAY_SECRET_KEY="test-" + uuid.uuid4().hex, LOG_LEVEL="INFO",
             GROUPED_ORDERS_DEADLINE_INTERVAL="1",
             PAYMENTS_PUBLIC_URL=f"http://127.0.0.1:{self.payments_port}",
-            PYTHONUNBUFFERED="1", **(env or {}))
+            PYTHONUNBUFFERED="1",
+            **{"BOOKSHOP_MOBILE": self.BOOKSHOP_MOBILE, "SMS_PROVIDER_URL": self.sms.url,
+               "SMS_PROVIDER_TOKEN": self.sms.token, **(env or {})})
         self.env.pop("ARGON2_PROFILE", None)  # the services hash with production parameters
         self.procs = {}
         self._migrate()
@@ -257,6 +266,7 @@ class Suite:
                 proc.wait(5)
         drop_vhost(self.vhost)
         drop_databases(self.db_prefix)
+        self.sms.__exit__(None, None, None)
 
     # -- clients ------------------------------------------------------------------------------
     @contextmanager

@@ -4,7 +4,11 @@ nameko, no SQL, no I/O. The texts themselves are the templates (`templates/<kind
 together by `presenters` (dates and amounts in French)."""
 from .mails import (ACTION_TITLES, BOOKSHOP_DEFAULT_EMAIL, KINDS, MAILS, recipients, subject,
                     wanted, wording)
+from .alerts import (ALERT_KINDS, ALERT_MAIL_KIND, SMS_MAX, amount_label, gsm, is_alert,
+                     message_key, mobile_number, order_alert, sms_text)
 from .sending import SEND_LEASE, retry_delay
 
 __all__ = ["ACTION_TITLES", "BOOKSHOP_DEFAULT_EMAIL", "KINDS", "MAILS", "recipients", "subject",
-           "wanted", "wording", "SEND_LEASE", "retry_delay"]
+           "wanted", "wording", "SEND_LEASE", "retry_delay", "ALERT_KINDS", "ALERT_MAIL_KIND",
+           "SMS_MAX", "amount_label", "gsm", "is_alert", "message_key", "mobile_number",
+           "order_alert", "sms_text"]

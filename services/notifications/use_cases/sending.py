@@ -4,13 +4,24 @@ import logging
 from sqlalchemy import select
 
 from ..adapters.transport import build_message, is_permanent
-from ..domain import SEND_LEASE, retry_delay
+from ..domain import SEND_LEASE, message_key, retry_delay
 from ..models import Mail
 
 log = logging.getLogger(__name__)
 
 # `last_error` of a mail whose send has started and not been recorded yet
 SENDING = "envoi en cours"
+
+
+def claim_next(db, session, model, now):
+    """The oldest pending row of an outbox (`Mail`, `Sms`) whose time has come, locked for this
+    transaction; SKIP LOCKED on PostgreSQL, so two instances never take the same one."""
+    q = (select(model).where(model.sent_at.is_(None), model.failed_at.is_(None),
+                             model.next_attempt_at <= now)
+         .order_by(model.id).limit(1))
+    if db.is_postgres:
+        q = q.with_for_update(skip_locked=True)
+    return session.scalar(q)
 
 
 def send_due(db, transport, now_fn, limit=50) -> int:
@@ -32,19 +43,14 @@ def send_due(db, transport, now_fn, limit=50) -> int:
     sent = 0
     for _ in range(limit):
         with db.transaction() as session:
-            q = (select(Mail).where(Mail.sent_at.is_(None), Mail.failed_at.is_(None),
-                                    Mail.next_attempt_at <= now_fn())
-                 .order_by(Mail.id).limit(1))
-            if db.is_postgres:
-                q = q.with_for_update(skip_locked=True)
-            mail = session.scalar(q)
+            mail = claim_next(db, session, Mail, now_fn())
             if mail is None:
                 return sent
             interrupted = mail.last_error == SENDING
             mail.attempts += 1
             try:
                 msg = build_message(mail.id, mail.to_addr, mail.subject, mail.body,
-                                    mail.event_id)
+                                    message_key(mail.kind, mail.event_id))
             except Exception as exc:  # e.g. a CR/LF in the address: no retry will help
                 mail.last_error = repr(exc)[:2000]
                 mail.failed_at = now_fn()
@@ -64,17 +70,29 @@ def send_due(db, transport, now_fn, limit=50) -> int:
                 transport.send(mail_id, msg)
             except Exception as exc:
                 error = exc
-        with db.transaction() as session:
-            mail = session.get(Mail, mail_id)
-            if error is not None:
-                mail.last_error = repr(error)[:2000]
-                if is_permanent(error):  # refused for good (5xx): failed, shown to the admin
-                    mail.failed_at = now_fn()
-                    continue
-                # SMTP down: keep it, try again later
-                mail.next_attempt_at = now_fn() + retry_delay(mail.attempts)
-                return sent
-            mail.sent_at = now_fn()
-            mail.last_error = None
-        sent += 1
+        outcome = record_outcome(db, Mail, mail_id, error, is_permanent, now_fn)
+        if outcome == RETRY:  # SMTP down: keep it, try again later
+            return sent
+        sent += outcome == SENT
     return sent
+
+
+SENT, FAILED, RETRY = "sent", "failed", "retry"
+
+
+def record_outcome(db, model, row_id, error, is_permanent, now_fn) -> str:
+    """Record an outbox row's attempt: SENT; FAILED for good (`is_permanent(error)`: an SMTP
+    5xx, an HTTP 4xx: `failed_at`, shown to the admin, never retried); or RETRY after
+    `retry_delay` (the relay or provider down)."""
+    with db.transaction() as session:
+        row = session.get(model, row_id)
+        if error is None:
+            row.sent_at, row.last_error = now_fn(), None
+            return SENT
+        row.last_error = repr(error)[:2000]
+        if is_permanent(error):
+            row.failed_at = now_fn()
+            log.warning("%s %s refused for good: %r", model.__name__, row_id, error)
+            return FAILED
+        row.next_attempt_at = now_fn() + retry_delay(row.attempts)
+        return RETRY
