@@ -10,7 +10,7 @@ from tests.e2e.conftest import PASSWORD, api_session, csrf_token
 from tests.support.suite import wait_until
 
 WESTERN = "9791097284657"
-BOOKSHOP = "contact@librairie.test"  # BOOKSHOP_CONTACT_EMAIL's default
+BOOKSHOP = "commandes@librairie.test"  # BOOKSHOP_EMAIL's default: the order desk
 
 
 def admin_pages(suite):
