@@ -49,7 +49,7 @@ from sqlalchemy import text, update
 
 from . import config, idempotency, inbox, outbox, validation, wire  # noqa: F401  (wire: DomainError)
 from .contracts.events import contract, CONTRACTS
-from .db import Database, DATABASE_UNAVAILABLE
+from .db import Database, DATABASE_UNAVAILABLE, retry_on_disconnect
 from .errors import DomainError, unavailable
 from .messaging_models import messaging_tables
 
@@ -356,9 +356,9 @@ class StoreHandle:
 
     def run(self, fn, *args, **kwargs):
         """`fn(session, *args, **kwargs)` in one transaction (committed when it returns): what
-        each entrypoint does, load -> use case -> commit."""
-        with self.db.transaction() as session:
-            return fn(session, *args, **kwargs)
+        each entrypoint does, load -> use case -> commit; run again once if its first statement
+        met a connection the database had dropped (no pre-ping: services.common.db)."""
+        return self.db.run(fn, *args, **kwargs)
 
     def run_retry_on_conflict(self, fn, *args, **kwargs):
         """`run`, and once more if the first attempt lost a race on a unique key
@@ -376,7 +376,8 @@ class StoreHandle:
     def once(self, key, operation, actor, request, fn, *args):
         """`fn(session, *args)` in a transaction, once per idempotency key (None: always): a
         retry with the same key gets the first result (services.common.idempotency)."""
-        return idempotency.once(self, key, operation, actor, request, fn, *args)
+        return retry_on_disconnect(idempotency.once, self, key, operation, actor, request, fn,
+                                   *args)
 
     def record(self, session, event_type, payload):
         """Store an event in the outbox in `session`'s transaction; relayed once committed."""
