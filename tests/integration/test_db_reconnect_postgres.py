@@ -1,23 +1,19 @@
 """Issue 11: no `SELECT 1` pre-ping before every transaction; a connection the server dropped
 is recovered from instead: the transaction whose FIRST statement meets it runs once more on a
 new connection, and the whole pool (every connection older than the failure) is replaced."""
-import os
 
 import psycopg2
 import pytest
 from sqlalchemy import event, select, text
 
 from services.common.db import retry_on_disconnect
-from tests.support.suite import PG_ADMIN, throwaway_db
-from tests.unit.common.test_guards_idempotency import Base, Thing
+from tests.support.suite import PG_ADMIN
+from tests.unit.common.test_guards_idempotency import Thing
 
 
 @pytest.fixture
-def db():
-    with throwaway_db(f"lsbt_reconnect_{os.getpid()}", "things", Base.metadata) as database:
-        with database.transaction() as s:
-            s.add(Thing(id=1, status="open"))
-        yield database
+def db(things_db):
+    return things_db
 
 
 def terminate_backends(database):
