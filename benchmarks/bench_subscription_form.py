@@ -178,7 +178,7 @@ def start_monolith(db_url, port):
         try:
             requests.get(f"http://127.0.0.1:{port}/", timeout=2)
             return proc
-        except requests.ConnectionError:
+        except requests.RequestException:  # refused, or slow to answer on a loaded machine
             time.sleep(0.2)
     raise RuntimeError("the monolith did not start")
 

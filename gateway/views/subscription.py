@@ -58,23 +58,44 @@ def _pay(token, buyer_token):
     return redirect(payment["redirect_url"], code=303)
 
 
+EMPTY_FORM = {"first_name": "", "last_name": "", "email": "", "quantity": "1"}
+
+
 @bp.route("/<token>", methods=["GET", "POST"])
 @allow(ANONYMOUS)
 def page(token):
-    go = rpc("grouped_orders", "public_grouped_order", token[:64])
+    if request.method == "POST":
+        return _subscribe(token)
+    return _page(rpc("grouped_orders", "public_grouped_order", token[:64]), EMPTY_FORM)
+
+
+def _page(go, form, exc=None):
     shop = config.bookshop()
-    form = {"first_name": "", "last_name": "", "email": "", "quantity": "1"}
-    if request.method == "POST" and go["subscriptions_open"]:
-        form = forms.Subscription.read()
-        try:
-            sub = rpc("grouped_orders", "subscribe", token, form,
-                      idempotency_key=idempotency.key())
-            return _pay(token, sub["buyer_token"])
-        except DomainError as exc:
-            return render_template("subscription/page.html", go=go, form=form, shop=shop,
-                                   error=exc.message, errors=exc.details), \
-                409 if exc.code == "conflict" else 400
-    return render_template("subscription/page.html", go=go, form=form, shop=shop)
+    if exc is None:
+        return render_template("subscription/page.html", go=go, form=form, shop=shop)
+    return render_template("subscription/page.html", go=go, form=form, shop=shop,
+                           error=exc.message, errors=exc.details), \
+        409 if exc.code == "conflict" else 400
+
+
+def _subscribe(token):
+    """The form's POST in one RPC (issue 11): `subscribe_and_pay` subscribes and starts the
+    payment (with the form's one-time key: the same form sent twice gives one sub-order and one
+    payment). The grouped order is read only to draw the page again when it refuses (unknown
+    link: its 404; subscriptions closed: the page as a GET shows it; else the form with the
+    French message, 409 for a conflict, 400 for bad input)."""
+    form = forms.Subscription.read()
+    marker = "BUYERTOKEN"  # the return URL's buyer token, known once subscribed
+    head, tail = _return_url(token, marker).rsplit(marker, 1)
+    try:
+        payment = rpc("grouped_orders", "subscribe_and_pay", token, form,
+                      head + "{buyer_token}" + tail, idempotency_key=idempotency.key())
+    except DomainError as exc:
+        go = rpc("grouped_orders", "public_grouped_order", token[:64])
+        if not go["subscriptions_open"]:
+            return _page(go, EMPTY_FORM)
+        return _page(go, form, exc)
+    return redirect(payment["redirect_url"], code=303)
 
 
 @bp.get("/conditions-de-vente")

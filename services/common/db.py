@@ -2,6 +2,7 @@
 
 Nothing here knows nameko; `services.common.nameko_glue.Store` wraps it for services (the
 `self.store` dependency), tests, CLIs and migrations use it directly."""
+import logging
 from contextlib import contextmanager, nullcontext
 
 from sqlalchemy import create_engine, event, exc as sa_exc
@@ -9,6 +10,7 @@ from sqlalchemy.orm import DeclarativeBase, sessionmaker
 
 from . import config, offload
 
+log = logging.getLogger(__name__)
 
 def make_base():
     """A declarative base with its own MetaData, one per service, carrying the messaging tables
@@ -37,8 +39,45 @@ def make_engine(url: str):
         return engine
     # a database that does not answer must fail fast (the caller answers 503), not hang
     connect_args = {"connect_timeout": 3} if url.startswith("postgresql") else {}
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, pool_timeout=5,
-                         connect_args=connect_args)
+    # No pre-ping (a `SELECT 1` round trip before every transaction, issue 11): a connection the
+    # server dropped fails on its first statement, SQLAlchemy then invalidates the whole pool
+    # (every connection older than the failure) and `Database.run` / `retry_on_disconnect`
+    # runs the transaction once more on a new connection. pool_recycle bounds a connection's age.
+    engine = create_engine(url, pool_pre_ping=False, pool_recycle=1800, pool_size=10,
+                           max_overflow=20, pool_timeout=5, connect_args=connect_args)
+    _watch_first_statement(engine)
+    return engine
+
+
+def _watch_first_statement(engine):
+    """Mark a disconnect met on a transaction's FIRST statement (nothing done yet, so it can be
+    run again safely): `exc.first_statement = True`. A disconnect later (mid-transaction, on
+    commit) is not retried: whether it committed is unknown, the caller gets 503 as before."""
+
+    @event.listens_for(engine, "checkout")
+    def _fresh(_dbapi_conn, record, _proxy):
+        record.info["used"] = False
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _used(conn, *_args):
+        conn.info["used"] = True
+
+    @event.listens_for(engine, "handle_error")
+    def _first(context):
+        if context.is_disconnect and context.connection is not None:
+            context.sqlalchemy_exception.first_statement = not context.connection.info.get("used")
+
+
+def retry_on_disconnect(fn, *args, **kwargs):
+    """`fn(*args, **kwargs)` (which opens its own transaction), once more if its first statement
+    met a connection the server had dropped (database restarted, backend terminated)."""
+    try:
+        return fn(*args, **kwargs)
+    except sa_exc.DBAPIError as exc:
+        if not (exc.connection_invalidated and getattr(exc, "first_statement", False)):
+            raise
+        log.warning("database connection dropped by the server; transaction run again")
+        return fn(*args, **kwargs)
 
 
 # what a database that cannot be reached (refusing connections, restarted, pool exhausted)
@@ -78,6 +117,15 @@ class Database:
                 raise
             finally:
                 session.close()
+
+    def run(self, fn, *args, **kwargs):
+        """`fn(session, *args, **kwargs)` in one transaction, run again once if the connection
+        had been dropped by the server (see `retry_on_disconnect`)."""
+        return retry_on_disconnect(self._run, fn, *args, **kwargs)
+
+    def _run(self, fn, *args, **kwargs):
+        with self.transaction() as session:
+            return fn(session, *args, **kwargs)
 
     def dispose(self):
         self.engine.dispose()

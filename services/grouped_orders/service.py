@@ -101,6 +101,24 @@ class GroupedOrdersService(MessagingService):
                                   {"token": token, "buyer_token": buyer_token,
                                    "return_url": return_url},
                                   buyers.begin_payment_attempt, token, buyer_token, utcnow())
+        return self._pay(attempt, return_url)
+
+    @rpc
+    def subscribe_and_pay(self, token, data, return_url, idempotency_key=None):
+        """The subscription form's POST in one RPC (issue 11): `subscribe` and `start_payment`
+        (subscription and attempt in one transaction, then the payment). `return_url` holds
+        `{buyer_token}`. A retry with the key gets the same sub-order, attempt and payment."""
+        data = dict(data or {})
+        begun = self.store.once(idempotency_key, "subscribe_and_pay", "",
+                                {"token": token, "data": data, "return_url": return_url},
+                                buyers.subscribe_and_begin_payment, token, data, utcnow())
+        buyer_token = begun["sub"]["buyer_token"]
+        payment = self._pay(begun["attempt"], return_url.replace("{buyer_token}", buyer_token))
+        return dict(begun["sub"], **payment)
+
+    def _pay(self, attempt, return_url):
+        """Steps 2 and 3 of paying: the payment for the attempt (its own idempotency key towards
+        payments: no double charge), attached to the attempt."""
         payment = self.payments.start_payment({
             "reference_kind": attempt["reference_kind"],
             "reference_id": attempt["reference_id"], "amount": attempt["amount"],

@@ -40,3 +40,15 @@ def publish(suite):
         return body
 
     return send
+
+
+@pytest.fixture
+def things_db():
+    """A throwaway PostgreSQL database with the unit tests' `things` table and thing 1 open."""
+    import os
+    from tests.support.suite import throwaway_db
+    from tests.unit.common.test_guards_idempotency import Base, Thing
+    with throwaway_db(f"lsbt_things_{os.getpid()}", "things", Base.metadata) as database:
+        with database.transaction() as s:
+            s.add(Thing(id=1, status="open"))
+        yield database

@@ -1,6 +1,5 @@
 """The guarded transition and the idempotent request helpers on PostgreSQL, with five
 concurrent twins: one wins, the others are refused (transition) or get its result (key)."""
-import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -11,18 +10,14 @@ from sqlalchemy import func, select
 from services.common import idempotency
 from services.common.errors import DomainError
 from services.common.guards import transition
-from tests.support.suite import throwaway_db
-from tests.unit.common.test_guards_idempotency import Base, Thing
+from tests.unit.common.test_guards_idempotency import Thing
 
 TWINS = 5
 
 
 @pytest.fixture
-def db():
-    with throwaway_db(f"lsbt_guards_{os.getpid()}", "things", Base.metadata) as database:
-        with database.transaction() as s:
-            s.add(Thing(id=1, status="open"))
-        yield database
+def db(things_db):
+    return things_db
 
 
 def at_once(fn):

@@ -45,6 +45,13 @@ def begin_payment_attempt(session, token, buyer_token, now) -> dict:
     return payment_request(attempt, sub, go)
 
 
+def subscribe_and_begin_payment(session, token, data, now) -> dict:
+    """The subscription form's POST (issue 11): subscribing and step 1 of paying in one
+    transaction; the same checks as `subscribe` then `begin_payment_attempt`."""
+    sub = subscribe(session, token, data, now)
+    return {"sub": sub, "attempt": begin_payment_attempt(session, token, sub["buyer_token"], now)}
+
+
 def attach_payment(session, attempt_id, payment: dict):
     """Step 3: the payment the provider gave for this attempt."""
     attempt = session.get(PaymentAttempt, attempt_id)

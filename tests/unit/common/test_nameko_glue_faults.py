@@ -109,3 +109,21 @@ def test_the_rpc_wrapper_refuses_expired_work_and_turns_a_dead_database_into_una
     with pytest.raises(DomainError) as down:
         s.broken()
     assert down.value.code == "unavailable"
+
+
+def test_an_rpc_reply_goes_without_a_publisher_confirm_events_keep_theirs():
+    """Issue 11: nameko waits for the broker's confirm of every RPC reply (a round trip per
+    RPC); a lost reply only means the caller retries, so replies go unconfirmed. Events, through
+    the outbox, keep their confirms and `mandatory`."""
+    sent = []
+
+    def publish(self, payload, **kwargs):
+        sent.append((self.use_confirms, kwargs["correlation_id"], payload["result"]))
+
+    consumer = rpc_consumer(nameko_glue.RpcConsumer)
+    with mock.patch("nameko.amqp.publish.Publisher.publish", publish):
+        consumer.handle_result(DeadMessage(), {"ok": 1}, None)
+    assert sent == [(False, "c-1", {"ok": 1})]
+    consumer.queue_consumer.ack_message.assert_called_once()
+    events = nameko_glue.AmqpPublisher("memory://").publisher
+    assert events.use_confirms is True and events.mandatory is True

@@ -3,6 +3,7 @@ import re
 
 import pytest
 
+from services.common.errors import DomainError
 from tests.unit.gateway import samples
 
 TOKEN, BUYER = "T" * 32, "B" * 32
@@ -90,3 +91,45 @@ def test_a_pending_payment_is_polled_quietly_not_reloaded(client, rpc):
     rpc.answers[("payments", "get_payment")] = {"state": "succeeded", "state_label": "x"}
     answer = client.get(poll).get_json()
     assert answer["waiting"] is False and answer["message"].startswith("Paiement confirmé")
+
+
+FORM = {"first_name": "Jean", "last_name": "Dupont", "email": "jean.dupont@exemple.fr",
+        "quantity": "2", "accepted_terms": "y", "idempotency_key": "a" * 32}
+
+
+def test_the_form_post_is_one_rpc_that_subscribes_and_pays(client, rpc):
+    """Issue 11: `subscribe_and_pay` answers for the grouped order (unknown, closed, bad
+    input) and starts the payment; the POST on its way to the payment makes one RPC."""
+    rpc.answers[("grouped_orders", "subscribe_and_pay")] = {
+        "buyer_token": BUYER, "payment_id": "p1", "redirect_url": "http://pay.test/p1"}
+    r = client.post(f"/souscription/{TOKEN}", data=FORM)
+    assert r.status_code == 303 and r.headers["Location"] == "http://pay.test/p1"
+    assert [m for _, m, _ in rpc.calls] == ["subscribe_and_pay"]
+    token, form, return_url = rpc.calls[0][2]
+    assert token == TOKEN and form["last_name"] == "Dupont"
+    assert return_url == f"http://localhost/souscription/{TOKEN}/commande/{{buyer_token}}"
+
+
+@pytest.mark.parametrize("error,status", [
+    (DomainError("Le formulaire contient des erreurs.",
+                 {"email": ["Adresse e-mail invalide."]}), 400),
+    (DomainError("Plus assez d'exemplaires disponibles.", code="conflict"), 409),
+])
+def test_a_refused_subscription_shows_the_form_again_with_its_french_message(client, rpc,
+                                                                            error, status):
+    rpc.answers[("grouped_orders", "public_grouped_order")] = samples.PUBLIC
+    rpc.answers[("grouped_orders", "subscribe_and_pay")] = error
+    r = client.post(f"/souscription/{TOKEN}", data=FORM)
+    assert r.status_code == status
+    assert error.message.replace("'", "&#39;") in r.text
+    assert 'value="Dupont"' in r.text  # what the buyer typed is kept
+
+
+def test_a_post_once_subscriptions_are_closed_shows_the_page_as_a_get_does(client, rpc):
+    rpc.answers[("grouped_orders", "public_grouped_order")] = dict(samples.PUBLIC,
+                                                                   subscriptions_open=False)
+    rpc.answers[("grouped_orders", "subscribe_and_pay")] = DomainError(
+        "Les souscriptions à cette commande sont closes.", code="conflict")
+    posted = client.post(f"/souscription/{TOKEN}", data=FORM)
+    assert posted.status_code == 200
+    assert posted.text == client.get(f"/souscription/{TOKEN}").text

@@ -45,9 +45,10 @@ class FakePayments:
     """The payments service's contract: the same idempotency key gives the same payment."""
 
     def __init__(self):
-        self.started = {}
+        self.started, self.calls = {}, []
 
     def start_payment(self, data):
+        self.calls.append(data)
         key = data["idempotency_key"]
         if key not in self.started:
             n = len(self.started) + 1
@@ -128,6 +129,33 @@ def test_a_retried_payment_start_gives_the_same_payment(service, db):
     assert len(service.payments.started) == 1
     other = service.start_payment(token, sub["buyer_token"], "http://back", "pay-again")
     assert other["payment_id"] != first["payment_id"] and count(db, PaymentAttempt) == 2
+
+
+def test_the_form_subscribes_and_pays_in_one_call_once_per_key(service, db):
+    """Issue 11: the form's POST is one RPC; a retry with the form's key gets the same
+    sub-order, attempt and payment (no double charge)."""
+    _, token = open_grouped_order(db)
+    first = service.subscribe_and_pay(token, BUYER, "http://back/{buyer_token}", "form-1")
+    again = service.subscribe_and_pay(token, BUYER, "http://back/{buyer_token}", "form-1")
+    assert first == again and first["buyer_token"] and first["payment_id"] == "pay_1"
+    assert first["redirect_url"] == "http://sandbox/checkout/1"
+    assert count(db, SubOrder) == 1 and count(db, PaymentAttempt) == 1
+    assert len(service.payments.started) == 1
+    with db.transaction() as s:
+        attempt = s.scalars(select(PaymentAttempt)).one()
+        assert attempt.payment_id == "pay_1" and attempt.state == "processing"
+    # the retry asks payments again, with the attempt's key: payments gives the same payment
+    assert len({(c["idempotency_key"], c["return_url"]) for c in service.payments.calls}) == 1
+    assert service.payments.calls[0]["return_url"] == f"http://back/{first['buyer_token']}"
+
+
+def test_no_subscription_nor_payment_once_the_deadline_passed(service, db):
+    go, token = open_grouped_order(db)
+    pass_deadline(db, go["number"])
+    with pytest.raises(DomainError):
+        service.subscribe_and_pay(token, BUYER, "http://back/{buyer_token}", "form-1")
+    assert count(db, SubOrder) == 0 and count(db, PaymentAttempt) == 0
+    assert not service.payments.started
 
 
 def paid_and_closed(service, db):
