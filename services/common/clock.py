@@ -10,5 +10,3 @@ PARIS = ZoneInfo("Europe/Paris")
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
-
-now = utcnow  # the services' historical name

@@ -10,6 +10,14 @@ def money(value) -> Decimal:
     return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def eur(value) -> str:
+    """An amount as a French reader reads it: "14,90\u00a0€" (babel, fr_FR); "" for none."""
+    if value in (None, ""):
+        return ""
+    from babel.numbers import format_currency  # (babel only where amounts are written)
+    return format_currency(Decimal(str(value)), "EUR", locale="fr_FR")
+
+
 def money_str(value) -> str:
     """The wire form of an amount (events and RPC answers carry money as strings): "14.90"."""
     return str(money(value))

@@ -9,8 +9,8 @@ import sys
 from datetime import date, datetime
 
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency
 
+from services.common.money import eur
 from services.common.sheets import Column, Sheet, render_sheet
 
 CHILD_MODULE = "services.grouped_orders.sheet"  # this module, run as `python -m`
@@ -23,10 +23,6 @@ COLUMNS = [Column("N°", 5), Column("Nom", 12), Column("Prénom", 10), Column("E
 def _when(iso):
     return format_datetime(datetime.fromisoformat(iso), "dd/MM/y (à HH:mm:ss)",
                            tzinfo="Europe/Paris", locale="fr_FR")
-
-
-def _eur(value):
-    return format_currency(value, "EUR", locale="fr_FR")
 
 
 def _plural(n, word):
@@ -42,7 +38,7 @@ def sheet(view: dict) -> Sheet:
     article = view["article"]
     summary = view["summary"]
     rows = [[str(s["number"]), s["last_name"], s["first_name"], s["email"], _when(s["created_at"]),
-             str(s["quantity"]), s["status_label"], _eur(s["total"]), ""] for s in subs]
+             str(s["quantity"]), s["status_label"], eur(s["total"]), ""] for s in subs]
     ean = f"EAN {article.get('ean', '')}" + (f" · {article['author']}" if article.get("author")
                                              else "")
     return Sheet(
@@ -51,7 +47,7 @@ def sheet(view: dict) -> Sheet:
         columns=COLUMNS, rows=rows,
         struck={i for i, s in enumerate(subs) if s["status"] == "cancelled"},
         meta=[("Article", [article.get("title", ""), ean,
-                           f"Prix unitaire : {_eur(view['unit_price'])} TTC"]),
+                           f"Prix unitaire : {eur(view['unit_price'])} TTC"]),
               ("Client", [view["client_name"], view["initiator_email"]]),
               ("Mise à disposition", view["pickup_label"].split("\n")),
               ("Date limite", [deadline, f"Statut : {view['status_label']}"])],
@@ -63,8 +59,8 @@ def sheet(view: dict) -> Sheet:
             f"Total sous-commandes : annulées {summary['sub_orders']['cancelled']} · en attente "
             f"de paiement {summary['sub_orders']['awaiting_payment']} · payées "
             f"{summary['sub_orders']['paid']}",
-            f"Total TTC : « En attente de paiement » {_eur(summary['total_awaiting'])} · "
-            f"« Payées » {_eur(summary['total_paid'])}"],
+            f"Total TTC : « En attente de paiement » {eur(summary['total_awaiting'])} · "
+            f"« Payées » {eur(summary['total_paid'])}"],
         author=view.get("client_name", ""))
 
 

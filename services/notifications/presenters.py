@@ -2,15 +2,14 @@
 subject and words from the domain (`domain.mails`), its body from `templates/<kind>.txt`, dates
 and amounts written the French way (babel); `mail_view` is a mail row for the admin's page."""
 from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from services.common import config
 from services.common.clock import PARIS
+from services.common.money import eur
 
 from . import domain
 from .models import Mail, Sms
@@ -29,10 +28,6 @@ def stamp(iso: str) -> str:
 
 def day(iso: str) -> str:
     return format_date(date.fromisoformat(iso[:10]), "dd/MM/y", locale="fr_FR")
-
-
-def eur(value) -> str:
-    return format_currency(Decimal(str(value)), "EUR", locale="fr_FR")
 
 
 _env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),

@@ -8,12 +8,12 @@ import logging
 import re
 from pathlib import Path
 
-from babel.numbers import format_currency
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from services.common.errors import HTTP_STATUS, DomainError
+from services.common.money import eur
 
 from .providers import CallbackRejected
 
@@ -95,8 +95,7 @@ def respond_json(call) -> Response:
 
 
 # ---- HTML -----------------------------------------------------------------------------------
-def format_amount(amount) -> str:
-    return format_currency(amount, "EUR", locale="fr_FR")
+format_amount = eur  # (services.common.money)
 
 
 def render(template: str, **context) -> str:
