@@ -7,6 +7,8 @@ from datetime import datetime, timezone
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from services.common.progress import PROGRESS_CODES
+
 from .fields import Money, Percent
 
 
@@ -297,6 +299,91 @@ class CollectivityMessageSentV1(Payload):
     detail_url = fields.String(load_default="")
 
 
+# ---- the order desk (issue 9) and reading lists (issue 10) ---------------------------------
+# An order of any kind is named on the wire by an OrderKey: its kind and its owner's number.
+ORDER_KINDS = ("sub_order", "grouped_order", "collectivity_order", "quote")
+# The one progress vocabulary (references 002 §2 and 003 step 2): services.common.progress
+
+
+class OrderKey(Payload):
+    kind = fields.String(required=True, validate=validate.OneOf(ORDER_KINDS))
+    number = fields.Integer(required=True)
+
+
+class SubOrderLine(Payload):
+    ean = fields.String(required=True)
+    title = fields.String(required=True)
+    publisher = fields.String(load_default="", allow_none=True)
+    quantity = fields.Integer(required=True)
+    unit_price_ttc = Money(required=True)
+    vat_rate = fields.String(required=True)
+    total_ttc = Money(required=True)
+
+
+class SubOrderPlacedV1(SubOrderRef):
+    """A buyer subscribed (a new order for the desk, awaiting its payment)."""
+    quantity = fields.Integer(required=True)                 # copies, all titles
+    total_ttc = Money(required=True)
+    subscribed_at = fields.String(required=True)
+    payment_method = fields.String(load_default="online", validate=validate.OneOf(
+        ["online", "cheque", "cash"]))
+    lines = fields.List(fields.Nested(SubOrderLine), load_default=list)
+
+
+class PaymentStateChangedV1(Payload):
+    """A payment entered one of reference 003's states (payments.domain.states)."""
+    payment_id = fields.String(required=True)
+    reference_kind = fields.String(required=True)             # an ORDER_KINDS kind
+    reference_id = fields.String(required=True)               # the order's number
+    state = fields.String(required=True, validate=validate.OneOf(
+        ["pending", "processing", "succeeded", "refused", "cancelled", "error", "refunded"]))
+    label = fields.String(required=True)                      # the reference 003 label
+    amount = Money(required=True)
+    method = fields.String(load_default="online", validate=validate.OneOf(
+        ["online", "cheque", "cash"]))
+    cheque_number = fields.String(load_default="")
+    occurred_at = fields.String(required=True)
+
+
+class OrderProgressedV1(Payload):
+    """An order moved along the one progress vocabulary (who, when, from -> to, comment)."""
+    order = fields.Nested(OrderKey, required=True)
+    from_status = fields.String(load_default=None, allow_none=True,
+                                validate=validate.OneOf(PROGRESS_CODES))
+    to_status = fields.String(required=True, validate=validate.OneOf(PROGRESS_CODES))
+    label = fields.String(required=True)
+    comment = fields.String(load_default="")
+    by = fields.String(load_default="")                       # an e-mail, or "système"
+    at = fields.String(required=True)
+    customer_name = fields.String(load_default="")
+    customer_email = fields.String(load_default="")
+    total_ttc = Money(load_default=None, allow_none=True)
+    detail_url = fields.String(load_default="")
+
+
+class InvoiceIssuedV1(Payload):
+    """An invoice (kind "invoice") or a credit note (kind "credit_note") was issued."""
+    number = fields.String(required=True)                     # YYYY-MM-NNNNNNNNN
+    kind = fields.String(required=True, validate=validate.OneOf(["invoice", "credit_note"]))
+    order = fields.Nested(OrderKey, required=True)
+    invoice_number = fields.String(load_default="")           # a credit note's invoice
+    total_ht = Money(required=True)
+    vat_total = Money(required=True)
+    total_ttc = Money(required=True)
+    issued_at = fields.String(required=True)
+    customer_name = fields.String(load_default="")
+    customer_email = fields.String(load_default="")
+    facturx = fields.Boolean(load_default=False)
+
+
+class OrdersHandedOffV1(Payload):
+    """A batch of orders was handed to the logistician (each order once)."""
+    batch_number = fields.Integer(required=True)
+    orders = fields.List(fields.Nested(OrderKey), required=True)
+    created_at = fields.String(required=True)
+    created_by = fields.String(load_default="")
+
+
 @dataclass(frozen=True)
 class EventContract:
     name: str
@@ -360,6 +447,12 @@ CONTRACTS = {c.name: c for c in (
                              ("notifications", "on_collectivity_order_status_changed"))),
     EventContract("collectivity_message_sent", 1, "baskets", CollectivityMessageSentV1,
                   consumers=(("notifications", "on_collectivity_message_sent"),)),
+    # issue 9 / 10: consumers are added by the services that handle them
+    EventContract("sub_order_placed", 1, "grouped_orders", SubOrderPlacedV1, consumers=()),
+    EventContract("payment_state_changed", 1, "payments", PaymentStateChangedV1, consumers=()),
+    EventContract("order_progressed", 1, "order_desk", OrderProgressedV1, consumers=()),
+    EventContract("invoice_issued", 1, "invoicing", InvoiceIssuedV1, consumers=()),
+    EventContract("orders_handed_off", 1, "logistics", OrdersHandedOffV1, consumers=()),
 )}
 
 
