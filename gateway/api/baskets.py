@@ -18,13 +18,11 @@ blp.before_request(routes.json_only)
 
 class ListQuery(Query):
     include_transformed = Boolean(load_default=False)
-    view = String(load_default="mine",
-                         validate=OneOf(["mine", "to_validate", "validated"]))
+    view = String(load_default="mine", validate=OneOf(["mine", "to_validate", "validated"]))
 
 
 class BasketCreateIn(In):
-    client_number = String(load_default=None, allow_none=True,
-                                  validate=Length(max=40))
+    client_number = String(load_default=None, allow_none=True, validate=Length(max=40))
     name = String(load_default="", validate=Length(max=200))
 
 
