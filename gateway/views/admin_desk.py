@@ -72,24 +72,25 @@ def index():
     today = datetime.now(timezone.utc).astimezone(PARIS).date()
     filters = {k: form[k] for k in LIST_FIELDS if form[k]}
     filters.update({k: form[k] for k in ("sort", "direction", "page") if form[k]})
-    error = errors = None
+    error, errors, data = None, {}, None
     try:
         month_of = form["month"] or (form["day"][:7] if len(form["day"]) == 10 else "")
         year, month = _month(month_of, today)
-        calendar = rpc("order_desk", "calendar", year, month)
+    except DomainError as exc:
+        error, errors = exc.message, dict(exc.details)
+        year, month = today.year, today.month
+    calendar = rpc("order_desk", "calendar", year, month)
+    try:
         data = rpc("order_desk", "list_orders", filters)
     except DomainError as exc:
         if exc.code != "invalid":
             raise
-        error, errors = exc.message, exc.details
-        year, month = _month("", today)
-        calendar = rpc("order_desk", "calendar", year, month)
-        data = None
+        error, errors = error or exc.message, {**exc.details, **errors}
     query = {k: form[k] for k in LIST_FIELDS if form[k]}
     month_arg = f"{calendar['year']:04d}-{calendar['month']:02d}"
     return render_template(
         "desk/index.html", calendar=calendar, data=data, form=form, error=error,
-        errors=errors or {}, query=query, month_arg=month_arg, kinds=KINDS,
+        errors=errors, query=query, month_arg=month_arg, kinds=KINDS,
         payment_states=PAYMENT_STATES, progress_labels=PROGRESS_LABELS, sorts=SORTS,
         owner_link=owner_link), 400 if error else 200
 
