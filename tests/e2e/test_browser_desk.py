@@ -43,8 +43,9 @@ def test_the_desk_on_a_phone(suite, paid, new_page):
     expect(page.locator("table.calendar")).to_be_hidden()
     days = page.locator("ul.calendar-list")
     expect(days).to_be_visible()
-    today_link = days.get_by_role("link", name=re.compile(r"\(aujourd'hui\) : \d+ / "))
-    expect(today_link).to_be_visible()
+    today_link = days.locator("li[aria-current=date]").get_by_role("link")
+    expect(today_link).to_contain_text("(aujourd'hui) : ")
+    expect(today_link).to_contain_text("€")
     expect(page.get_by_role("link", name="Mois précédent")).to_be_visible()
     shot(page, "70-commandes-telephone")
 
@@ -57,7 +58,9 @@ def test_the_desk_on_a_phone(suite, paid, new_page):
     expect(row).to_contain_text("Paiement confirmé")
     shot(page, "71-commandes-du-jour-telephone")
 
-    page.locator("details.filters-box > summary").click()
+    filters = page.locator("details.filters-box")
+    if filters.get_attribute("open") is None:  # open already when a filter (the day) is set
+        filters.locator("summary").click()
     page.get_by_label("Montant TTC de (€)").fill("100")
     page.get_by_label("à (€)").fill("10")
     page.get_by_role("button", name="Filtrer").click()
@@ -86,7 +89,8 @@ def test_the_calendar_grid_on_a_wide_screen(suite, paid, browser):
         expect(page.locator("ul.calendar-list")).to_be_hidden()
         cell = grid.locator("td[aria-current=date]")
         expect(cell).to_have_count(1)
-        expect(cell.get_by_role("link")).to_contain_text(re.compile(r"\d+ / [\d\s\u202f,]+€"))
+        expect(cell.get_by_role("link")).to_contain_text(" / ")
+        expect(cell.get_by_role("link")).to_contain_text("€")
         shot(page, "74-commandes-ordinateur")
     finally:
         context.close()
