@@ -166,3 +166,49 @@ def test_the_siret_set_by_the_bookshop_goes_into_collectivity_documents(suite, s
     text = pdf(admin, f"{suite.gateway_url}/admin/commandes/devis/{quote}/pdf")
     assert f"Demande de devis n°{quote}" in text and "Aucun paiement : devis" in text
     assert "Total TTC : 22,75 €" in text
+
+
+@pytest.mark.browser
+def test_the_client_page_and_the_pdf_links_on_a_phone(suite, people, reference_62, browser):
+    """The bookshop's client page (SIRET refused, then saved) and the PDF links of the grouped
+    order and the parent's result page, at 390×844, checked by axe-core (screenshots
+    documents-…, in test-artifacts/)."""
+    from playwright.sync_api import expect
+
+    from tests.e2e.test_browser import PHONE, login, shot
+
+    context = browser.new_context(viewport=PHONE, locale="fr-FR")
+    try:
+        page = context.new_page()
+        login(page, suite.gateway_url, ADMIN_EMAIL, ADMIN_PASSWORD)
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "Administration de la librairie")
+        page.goto(f"{suite.gateway_url}/admin/clients/21")
+        expect(page.get_by_role("heading", level=1)).to_contain_text("COLLEGE VICTOR PROUVE")
+        page.get_by_label("SIRET").fill("1234")
+        page.get_by_role("button", name="Enregistrer").click()
+        expect(page.get_by_role("alert")).to_contain_text("n'est pas valide")
+        expect(page.get_by_text("Un SIRET compte 14 chiffres.")).to_be_visible()
+        shot(page, "documents-01-client-siret-refuse")
+        page.get_by_label("SIRET").fill(SIRET)
+        page.get_by_label("Code service Chorus Pro").fill("CDI")
+        page.get_by_role("button", name="Enregistrer").click()
+        expect(page.get_by_role("status").first).to_contain_text("sont enregistrés")
+        expect(page.get_by_label("SIRET")).to_have_value(SIRET)
+        shot(page, "documents-02-client-siret-enregistre")
+
+        n = reference_62["number"]
+        page.goto(f"{suite.gateway_url}/admin/commandes-groupees/{n}")
+        link = page.get_by_role("link", name="Détail de la commande (PDF)")
+        expect(link).to_have_attribute("href", f"/admin/commandes/commande-groupee/{n}/pdf")
+        leto = reference_62["leto"]["number"]
+        expect(page.get_by_role("link", name=f"PDF de la sous-commande n° {leto}")).to_be_visible()
+        shot(page, "documents-03-commande-groupee-liens-pdf")
+
+        buyer = context.new_page()
+        buyer.goto(f"{suite.gateway_url}/souscription/{reference_62['token']}/commande/"
+                   f"{reference_62['leto']['buyer_token']}")
+        expect(buyer.get_by_role("link", name="Détail de ma commande (PDF)")).to_be_visible()
+        shot(buyer, "documents-04-resultat-acheteur-lien-pdf")
+    finally:
+        context.close()
