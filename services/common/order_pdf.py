@@ -17,7 +17,7 @@ from babel.dates import format_datetime
 
 from services.common.contracts.documents import KIND_LABELS, PAYMENT_METHODS
 from services.common.money import eur
-from services.common.sheets import Column, Sheet, _wrap, fonts, render_sheet
+from services.common.sheets import Column, Sheet, fonts, render_sheet, wrap
 
 CHILD_MODULE = "services.common.order_pdf"  # this module, run as `python -m`
 
@@ -51,7 +51,7 @@ def _block(lines, width_pt=165.0) -> list:
     out = []
     for line in lines:
         if line:
-            out.extend(_wrap(line, regular, 8.0, width_pt))
+            out.extend(wrap(line, regular, 8.0, width_pt))
     return out
 
 

@@ -57,3 +57,13 @@ def test_a_cheque_is_named_and_a_long_order_spans_pages():
     assert pdf_pages(pdf) > 1
     text = pdf_text(pdf)
     assert "Chèque à la librairie — Paiement confirmé (chèque n° 0012345)" in text
+
+
+def test_an_order_with_no_line_yet_still_prints():
+    """A grouped order no parent has paid yet: no line, totals at zero."""
+    doc = dict(DOC, kind="grouped_order", title="Commande groupée n°3", lines=[],
+               totals={"total_ht": "0.00", "total_ttc": "0.00", "vat": []},
+               customer=dict(DOC["customer"], siret=None, chorus_service_code=None))
+    text = pdf_text(order_pdf.render(doc, SHOP))
+    assert "Commande groupée n°3" in text and "Total TTC : 0,00 €" in text
+    assert "SIRET" not in text
