@@ -94,6 +94,8 @@ def test_the_grouped_order_pdf_is_its_paid_sub_orders(suite, s, reference_62):
         f"{suite.gateway_url}/commandes-groupees/{n}").text
     assert "74,50 €" in pdf(initiator, f"{suite.gateway_url}/mes-commandes/commande-groupee/"
                                        f"{n}/pdf")
+    assert "Jared Leto" in pdf(initiator, f"{suite.gateway_url}/mes-commandes/sous-commande/"
+                                          f"{leto}/pdf")
 
 
 def test_a_parent_gets_their_own_sub_order_from_their_link(suite, reference_62):

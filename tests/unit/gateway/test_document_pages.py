@@ -69,6 +69,11 @@ def test_the_pdf_links_on_the_pages(client, rpc, app):
     page = client.get("/admin/commandes-groupees/7").text
     assert 'href="/admin/commandes/commande-groupee/7/pdf"' in page
     assert 'href="/admin/commandes/sous-commande/31/pdf"' in page
+    rpc.answers[("grouped_orders", "get_my_grouped_order")] = samples.grouped(subs=[paid])
+    sign_in(client, "collectivite")
+    page = client.get("/commandes-groupees/7").text
+    assert 'href="/mes-commandes/commande-groupee/7/pdf"' in page
+    assert 'href="/mes-commandes/sous-commande/31/pdf"' in page
     with app.test_request_context():
         desk = render_template_string('{% include "desk/_documents.html" %}',
                                       kind="quote", number=12)
