@@ -243,3 +243,10 @@ class DeskFilters(QueryForm):
     sort = Text(10, strip=True)
     direction = Text(4, strip=True)
     page = Text(6, strip=True)
+
+
+class ClientBilling(Form):
+    """A collectivity client's SIRET and Chorus Pro service code (the bookshop's, issue 9):
+    accounts checks them (python-stdnum) and answers in French."""
+    siret = Text(40, strip=True)
+    chorus_service_code = Text(200, strip=True)
