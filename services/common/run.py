@@ -23,6 +23,7 @@ SERVICE_CLASSES = {
     "payments": "PaymentsService",
     "notifications": "NotificationsService",
     "librisoft_bridge": "LibrisoftBridgeService",
+    "invoicing": "InvoicingService",
 }
 
 log = logging.getLogger("supervise")

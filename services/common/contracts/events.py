@@ -374,6 +374,8 @@ class InvoiceIssuedV1(Payload):
     customer_name = fields.String(load_default="")
     customer_email = fields.String(load_default="")
     facturx = fields.Boolean(load_default=False)
+    # a credit note that leaves nothing of its invoice: the owner unlocks the order
+    cancels_invoice = fields.Boolean(load_default=False)
 
 
 class OrdersHandedOffV1(Payload):
