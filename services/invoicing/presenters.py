@@ -13,7 +13,7 @@ ORDER_KIND_LABELS = {"sub_order": "Sous-commande", "grouped_order": "Commande gr
 def line_view(line) -> dict:
     return {"position": line.position, "ean": line.ean, "title": line.title,
             "publisher": line.publisher, "quantity": line.quantity,
-            "vat_rate": str(line.vat_rate.normalize()) if line.vat_rate is not None else "",
+            "vat_rate": format(line.vat_rate.normalize(), "f") if line.vat_rate is not None else "",
             **{f: money_str(getattr(line, f)) for f in amounts.LINE_MONEY}}
 
 
@@ -32,7 +32,7 @@ def invoice_view(inv, credit_notes=(), with_lines=True) -> dict:
         "order": {"kind": inv.order_kind, "number": inv.order_number,
                   "kind_label": ORDER_KIND_LABELS.get(inv.order_kind, inv.order_kind)},
         "title": inv.title, "reference": inv.reference,
-        "issued_at": inv.issued_at.isoformat(),
+        "issued_at": numbering.aware(inv.issued_at).isoformat(),
         "issued_on": numbering.paris(inv.issued_at).date().isoformat(),
         "sale_date": inv.sale_date.isoformat(), "due_on": inv.due_on.isoformat(),
         "paid": inv.paid,
@@ -45,7 +45,7 @@ def invoice_view(inv, credit_notes=(), with_lines=True) -> dict:
                     "cheque_number": inv.cheque_number},
         "total_ht": money_str(inv.total_ht), "vat_total": money_str(inv.vat_total),
         "total_ttc": money_str(inv.total_ttc),
-        "vat": [{"rate": str(v["rate"].normalize()), "base_ht": money_str(v["base_ht"]),
+        "vat": [{"rate": format(v["rate"].normalize(), "f"), "base_ht": money_str(v["base_ht"]),
                  "amount": money_str(v["amount"])} for v in amounts.totals(lines)["vat"]],
         "reason": inv.reason, "cancelled": inv.cancelled,
         "facturx": inv.public_buyer and inv.kind in (domain.INVOICE, domain.CREDIT_NOTE),
@@ -55,7 +55,7 @@ def invoice_view(inv, credit_notes=(), with_lines=True) -> dict:
         view["lines"] = [line_view(ln) for ln in inv.lines]
     if inv.kind == domain.INVOICE:
         view["credit_notes"] = [{"number": c.number, "total_ttc": money_str(c.total_ttc),
-                                 "issued_at": c.issued_at.isoformat()} for c in credit_notes]
+                                 "issued_at": numbering.aware(c.issued_at).isoformat()} for c in credit_notes]
         view["remaining"] = [
             {"position": r["position"], "title": r["title"], "quantity": r["quantity"],
              "unit_price_ttc": money_str(r["unit_price_ttc"])}
@@ -69,7 +69,7 @@ def issued_event(inv, cancels_invoice=False) -> dict:
             "order": {"kind": inv.order_kind, "number": int(inv.order_number)},
             "invoice_number": inv.invoice.number if inv.invoice_id and inv.invoice else "",
             "total_ht": money_str(inv.total_ht), "vat_total": money_str(inv.vat_total),
-            "total_ttc": money_str(inv.total_ttc), "issued_at": inv.issued_at.isoformat(),
+            "total_ttc": money_str(inv.total_ttc), "issued_at": numbering.aware(inv.issued_at).isoformat(),
             "customer_name": inv.customer_name, "customer_email": inv.customer_email,
             "facturx": bool(inv.public_buyer), "cancels_invoice": cancels_invoice}
 

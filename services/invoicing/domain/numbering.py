@@ -9,7 +9,7 @@ share it: one continuous, chronological series (docs/invoicing.md says why).
 The chronology is kept too: a number is never dated before the previous one (two requests
 racing over midnight at a month's end: the later number takes the later date)."""
 import re
-from datetime import datetime
+from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -18,10 +18,13 @@ MAX_SEQUENCE = 10 ** DIGITS - 1
 NUMBER_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])-(\d{9})$")
 
 
+def aware(moment: datetime) -> datetime:
+    """A stored time read back without its zone (SQLite) is UTC, as every time stored here."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+
+
 def paris(moment: datetime) -> datetime:
-    if moment.tzinfo is None:
-        raise ValueError("an aware datetime is expected")
-    return moment.astimezone(PARIS)
+    return aware(moment).astimezone(PARIS)
 
 
 def format_number(sequence: int, issued_at: datetime) -> str:
@@ -42,6 +45,8 @@ def parse_number(number: str):
 def next_issue(last_sequence: int, last_issued_at, now: datetime):
     """The next (sequence, issued_at, number) after the last one issued: the sequence + 1, dated
     now, or at the previous number's date if the clock reads earlier (never backwards)."""
+    now = aware(now)
+    last_issued_at = aware(last_issued_at) if last_issued_at is not None else None
     issued_at = now if last_issued_at is None or now >= last_issued_at else last_issued_at
     sequence = last_sequence + 1
     return sequence, issued_at, format_number(sequence, issued_at)
