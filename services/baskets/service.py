@@ -14,7 +14,7 @@ from services.common.nameko_glue import MessagingService, Store, consumes, rpc
 
 from .domain.chain import check_account
 from .models import Base
-from .use_cases import baskets, bookshop, placing
+from .use_cases import baskets, bookshop, documents, placing
 
 
 class BasketsService(MessagingService):
@@ -189,6 +189,25 @@ class BasketsService(MessagingService):
     def get_my_document(self, actor_id, kind, number):
         return self.store.run(placing.get_mine, self._account(actor_id), kind, number,
                               public_url())
+
+    # -- order documents (issue 9) -------------------------------------------------------------
+    def _billing_client(self, client_number):
+        """The billing client as accounts has it now (SIRET, Chorus Pro service code), or None
+        if accounts does not know it (the document still prints, without them)."""
+        try:
+            return self.accounts.get_client(client_number)
+        except DomainError as exc:
+            if exc.code != "not_found":
+                raise
+            return None
+
+    @rpc
+    def order_document(self, kind, number):
+        """A quote's or a collectivity order's document (services.common.contracts.documents),
+        for the services that print, invoice or hand it off (no account: not for browsers)."""
+        client_number = self.store.run(documents.billing_client_number, kind, number)
+        return self.store.run(documents.order_document, kind, number,
+                              self._billing_client(client_number))
 
     @consumes("classic_order_status_changed")
     def on_classic_order_status_changed(self, session, payload, envelope):

@@ -12,7 +12,8 @@ from services.common.nameko_glue import (MessagingService, RpcProxy, Store, cons
 
 from . import domain, sheet
 from .models import Base
-from .use_cases import bookshop, buyers, initiator, librisoft_events, payment_events
+from .use_cases import (bookshop, buyers, documents, initiator, librisoft_events,
+                        payment_events)
 
 DEADLINE_INTERVAL = float(config.env("GROUPED_ORDERS_DEADLINE_INTERVAL", "30"))
 
@@ -77,6 +78,13 @@ class GroupedOrdersService(MessagingService):
         view = self.store.run(initiator.sheet_view, int(number), actor_id, role, utcnow(),
                               config.public_url())
         return base64.b64encode(sheet.render_in_child(view)).decode()
+
+    # -- order documents (issue 9) -------------------------------------------------------------
+    @rpc
+    def order_document(self, kind, number):
+        """A sub-order's or a grouped order's document (services.common.contracts.documents),
+        for the services that print, invoice or hand it off (no account: not for browsers)."""
+        return self.store.run(documents.order_document, kind, number)
 
     # -- buyers -------------------------------------------------------------------------------
     @rpc
