@@ -32,7 +32,7 @@ class InvoicingService(MessagingService):
     @rpc
     def issue_invoice(self, actor_id, kind, number):
         """The order's invoice, made once (the same order asked again: the same invoice)."""
-        kind, number = use_cases.issuing.check_order_key(kind, number)
+        kind, number = use_cases.issuing.check_invoiceable(kind, number)
         self._admin(actor_id)
         existing = self.store.run(use_cases.issuing.live_invoice, kind, number)
         if existing is None:

@@ -453,7 +453,9 @@ CONTRACTS = {c.name: c for c in (
     EventContract("sub_order_placed", 1, "grouped_orders", SubOrderPlacedV1, consumers=()),
     EventContract("payment_state_changed", 1, "payments", PaymentStateChangedV1, consumers=()),
     EventContract("order_progressed", 1, "order_desk", OrderProgressedV1, consumers=()),
-    EventContract("invoice_issued", 1, "invoicing", InvoiceIssuedV1, consumers=()),
+    EventContract("invoice_issued", 1, "invoicing", InvoiceIssuedV1,
+                  consumers=(("grouped_orders", "on_invoice_issued"),
+                             ("baskets", "on_invoice_issued"))),
     EventContract("orders_handed_off", 1, "logistics", OrdersHandedOffV1, consumers=()),
 )}
 

@@ -10,8 +10,16 @@ INVOICE = "invoice"
 CREDIT_NOTE = "credit_note"
 KIND_LABELS = {INVOICE: "Facture", CREDIT_NOTE: "Avoir"}
 ORDER_KINDS = ("sub_order", "grouped_order", "collectivity_order", "quote")
+# what is invoiced: a parent's sub-order (the parent buys), a collectivity order. A grouped
+# order is the sum of its sub-orders (invoiced each to its buyer: invoicing it too would count
+# the sale twice); a quote is no sale.
+INVOICEABLE = ("sub_order", "collectivity_order")
+NOT_INVOICEABLE = {
+    "grouped_order": "Une commande groupée se facture par sous-commande : chaque parent reçoit "
+                     "la facture de sa sous-commande.",
+    "quote": "Une demande de devis n'est pas une vente : facturez la commande qui la suit."}
 ORDER_OWNERS = {"sub_order": "grouped_orders", "grouped_order": "grouped_orders",
                 "collectivity_order": "baskets", "quote": "baskets"}
 
 __all__ = ["amounts", "credit_notes", "mentions", "numbering", "INVOICE", "CREDIT_NOTE",
-           "KIND_LABELS", "ORDER_KINDS", "ORDER_OWNERS"]
+           "KIND_LABELS", "ORDER_KINDS", "ORDER_OWNERS", "INVOICEABLE", "NOT_INVOICEABLE"]

@@ -68,7 +68,8 @@ def totals(lines) -> dict:
 
 def lines_from_document(document: dict) -> list:
     """The document's lines, checked, and checked against the document's own totals."""
-    raw_lines = document.get("lines") or []
+    raw_lines = [raw for raw in document.get("lines") or []
+                 if str(raw.get("quantity")) != "0"]  # a line of nothing invoices nothing
     if not raw_lines:
         raise conflict("Cette commande n'a aucune ligne : il n'y a rien à facturer.")
     lines = [line_from_document(raw) for raw in raw_lines]

@@ -32,6 +32,13 @@ def check_order_key(kind, number):
     return kind, str(value)
 
 
+def check_invoiceable(kind, number):
+    kind, number = check_order_key(kind, number)
+    if kind not in domain.INVOICEABLE:
+        raise conflict(domain.NOT_INVOICEABLE[kind])
+    return kind, number
+
+
 def live_invoice(session, kind, number):
     return session.execute(select(Invoice).where(
         Invoice.kind == domain.INVOICE, Invoice.order_kind == kind,
@@ -56,7 +63,7 @@ def _add_lines(session, inv, lines):
 def issue_invoice(session, kind, number, document, actor_id, now, record, payment_days=30):
     """The order's invoice: the existing live one (a double click, two instances: one invoice),
     or a new one numbered now."""
-    kind, number = check_order_key(kind, number)
+    kind, number = check_invoiceable(kind, number)
     if document.get("kind") != kind or str(document.get("number")) != number:
         raise conflict("Le document reçu n'est pas celui de cette commande.")
     existing = live_invoice(session, kind, number)

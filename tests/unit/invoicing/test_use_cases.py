@@ -54,6 +54,10 @@ def test_cancelled_or_foreign_document_refused(db, record):
         with db.transaction() as s:
             use_cases.issue_invoice(s, "nope", 1, {}, "a", NOW, record)
     assert err.value.code == "invalid"
+    with pytest.raises(DomainError) as err:  # invoiced per sub-order; a quote is no sale
+        issue(db, record, doc=document(kind="grouped_order", number=62), kind="grouped_order",
+              number=62)
+    assert err.value.code == "conflict" and "par sous-commande" in err.value.message
     assert record == []
 
 

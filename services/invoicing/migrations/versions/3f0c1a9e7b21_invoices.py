@@ -1,4 +1,4 @@
-"""invoicing: messaging tables, the invoice series' counter, invoices and credit notes, lines
+"""invoicing: messaging tables, idempotent requests, the invoice series' counter, invoices and credit notes, lines
 
 Revision ID: 3f0c1a9e7b21
 Revises:
@@ -7,7 +7,9 @@ Create Date: 2026-12-07 00:10:00
 from alembic import op
 import sqlalchemy as sa
 
-from services.common.messaging_models import create_messaging_tables, drop_messaging_tables
+from services.common.messaging_models import (create_idempotent_requests,
+                                              create_messaging_tables,
+                                              drop_idempotent_requests, drop_messaging_tables)
 
 
 revision = '3f0c1a9e7b21'
@@ -20,6 +22,7 @@ MONEY = sa.Numeric(10, 2)
 
 def upgrade():
     create_messaging_tables(op)
+    create_idempotent_requests(op)
     counters = op.create_table(
         'invoice_counters',
         sa.Column('name', sa.String(length=20), nullable=False),
@@ -97,4 +100,5 @@ def downgrade():
     op.drop_index('uq_invoices_live_order', table_name='invoices')
     op.drop_table('invoices')
     op.drop_table('invoice_counters')
+    drop_idempotent_requests(op)
     drop_messaging_tables(op)
