@@ -79,9 +79,9 @@ def create_app(test_config=None):
 
     from .views import (account, admin, admin_collectivity, admin_finances,
                         admin_grouped_orders, auth, baskets, catalogue, grouped_orders, health,
-                        subscription)
+                        invoices, subscription)
     for module in (auth, account, admin, catalogue, health, grouped_orders, subscription,
-                   admin_grouped_orders, baskets, admin_collectivity, admin_finances):
+                   admin_grouped_orders, baskets, admin_collectivity, admin_finances, invoices):
         app.register_blueprint(module.bp)
     from .api import init_api
     init_api(app, csrf)

@@ -71,6 +71,10 @@ class InvoicingService(MessagingService):
         return self.store.run(use_cases.order_invoices, kind, number)
 
     @rpc
+    def invoices_for_orders(self, kind, numbers):
+        return self.store.run(use_cases.invoices_for_orders, kind, numbers)
+
+    @rpc
     def invoice_pdf(self, number):
         """The PDF (Factur-X for a public buyer), base64, drawn in a child process."""
         view = presenters.document_view(self.store.run(use_cases.get_invoice, number),

@@ -43,6 +43,23 @@ def order_invoices(session, kind, number) -> list:
     return [invoice_answer(session, inv) for inv in rows]
 
 
+def invoices_for_orders(session, kind, numbers) -> dict:
+    """{order number: [{number, kind, kind_label, total_ttc, cancelled}]} for a page of orders
+    (a grouped order's sub-orders): one query, no lines."""
+    kind, _ = check_order_key(kind, 1)
+    wanted = sorted({str(int(n)) for n in list(numbers)[:MAX_LIST] if str(n).isdigit()})
+    found = {}
+    if not wanted:
+        return found
+    for inv in session.execute(select(Invoice).where(Invoice.order_kind == kind,
+                                                     Invoice.order_number.in_(wanted))
+                               .order_by(Invoice.sequence)).scalars():
+        found.setdefault(inv.order_number, []).append(
+            {"number": inv.number, "kind": inv.kind, "kind_label": domain.KIND_LABELS[inv.kind],
+             "total_ttc": money_str(inv.total_ttc), "cancelled": inv.cancelled})
+    return found
+
+
 def get_invoice(session, number) -> dict:
     return invoice_answer(session, load_invoice(session, number))
 

@@ -117,3 +117,11 @@ def test_finances_list_totals_and_csv(db, record):
     assert rows[0].startswith("Numéro;Type;Date d'émission") and len(rows) == 4
     assert rows[3].split(";")[1] == "Avoir" and rows[3].split(";")[11] == "-2,50"
     assert [m["kind"] for m in mine] == ["invoice", "credit_note"]
+
+
+def test_invoices_for_a_page_of_orders(db, record):
+    issue(db, record, kind="sub_order", number=154,
+          doc=document(kind="sub_order", number=154))
+    with db.transaction() as s:
+        found = use_cases.invoices_for_orders(s, "sub_order", [154, 155, "x"])
+    assert list(found) == ["154"] and found["154"][0]["kind_label"] == "Facture"
