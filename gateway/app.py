@@ -78,11 +78,13 @@ def create_app(test_config=None):
     formatting.register(app)
 
     from .views import (account, admin, admin_collectivity, admin_finances,
-                        admin_grouped_orders, auth, baskets, catalogue, grouped_orders, health,
-                        invoices, subscription)
+                        admin_grouped_orders, auth, baskets, catalogue, documents,
+                        grouped_orders, health, invoices, subscription)
     for module in (auth, account, admin, catalogue, health, grouped_orders, subscription,
-                   admin_grouped_orders, baskets, admin_collectivity, admin_finances, invoices):
+                   admin_grouped_orders, baskets, admin_collectivity, admin_finances,
+                   documents, invoices):
         app.register_blueprint(module.bp)
+    app.jinja_env.globals["document_pdf_url"] = documents.pdf_url
     from .api import init_api
     init_api(app, csrf)
     errors.register(app)  # after the API's: one error format everywhere

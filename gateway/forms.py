@@ -215,3 +215,10 @@ class Transformation(Form):
     reference = Text(200)
     comment = Text(2000)
     delivery_address = Text(4, load_default="0")
+
+
+class ClientBilling(Form):
+    """A collectivity client's SIRET and Chorus Pro service code (the bookshop's, issue 9):
+    accounts checks them (python-stdnum) and answers in French."""
+    siret = Text(40, strip=True)
+    chorus_service_code = Text(200, strip=True)

@@ -4,6 +4,8 @@ it must, then runs its use case in one transaction (`store.run`), or once per id
 (`store.once`)."""
 import base64
 
+from services.common import order_pdf
+
 from services.common import config
 from services.common.clock import utcnow
 from services.common.errors import forbidden
@@ -85,6 +87,23 @@ class GroupedOrdersService(MessagingService):
         """A sub-order's or a grouped order's document (services.common.contracts.documents),
         for the services that print, invoice or hand it off (no account: not for browsers)."""
         return self.store.run(documents.order_document, kind, number)
+
+    @rpc
+    def order_document_pdf(self, kind, number, access):
+        """The document's PDF, base64, for whoever may read it: `access` is `{"actor_id"}` (the
+        bookshop: any; a collectivity account: its own grouped orders and their sub-orders) or
+        `{"token", "buyer_token"}` (a parent: their sub-order). Anyone else: not found."""
+        access = dict(access or {})
+        if access.get("actor_id") is not None:
+            account = self.accounts.get_account(access["actor_id"])
+            if not account["active"]:
+                raise forbidden()
+            access = ({"admin": True} if account["role"] == "admin"
+                      else {"initiator_id": account["id"]})
+        else:
+            access = {"token": access.get("token"), "buyer_token": access.get("buyer_token")}
+        document = self.store.run(documents.readable_document, kind, number, access)
+        return base64.b64encode(order_pdf.render_in_child(document, config.bookshop())).decode()
 
     # -- buyers -------------------------------------------------------------------------------
     @rpc

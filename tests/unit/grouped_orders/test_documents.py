@@ -144,3 +144,12 @@ def test_lines_add_up_for_any_price(price, qty, rate):
            "totals": totals}
     assert adds_up_problems(doc) == []
     assert totals["total_ttc"] == Decimal(price) * qty
+
+
+def test_a_grouped_order_nobody_paid_yet_has_no_line(db):
+    go = create(db, Events())
+    doc = tx(db, documents.order_document, "grouped_order", go["number"])
+    assert doc["lines"] == [] and doc["totals"] == {"total_ht": "0.00", "total_ttc": "0.00",
+                                                    "vat": []}
+    assert doc["payment"] == {"method": "none", "state_label": "En attente du paiement",
+                              "cheque_number": None}
