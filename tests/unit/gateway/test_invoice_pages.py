@@ -139,7 +139,7 @@ def test_the_order_pages_show_the_button_and_the_invoices(client, rpc):
     from tests.unit.gateway import samples
     from tests.unit.gateway.test_pages import paid
     rpc.answers[("grouped_orders", "admin_get")] = samples.grouped(
-        "processing", subs=[paid(31, "Ana"), paid(32, "Bea")])
+        "awaiting_validation", subs=[paid(31, "Ana"), paid(32, "Bea")])
     rpc.answers[("librisoft_bridge", "find_orders_by_source")] = []
     rpc.answers[("invoicing", "invoices_for_orders")] = {"31": [
         {"number": "2027-03-000000001", "kind": "invoice", "kind_label": "Facture",
@@ -149,6 +149,9 @@ def test_the_order_pages_show_the_button_and_the_invoices(client, rpc):
     assert "Facture n° 2027-03-000000001" in page
     assert page.count("Générer une facture") == 1  # Bea's only: Ana's is invoiced
     assert "/admin/factures/emettre/sous-commande/32" in page
+    # an invoiced sub-order has no « Annuler » (a credit note first)
+    assert "/admin/sous-commandes/31/annuler" not in page
+    assert "/admin/sous-commandes/32/annuler" in page
     assert rpc.called("invoicing", "invoices_for_orders") == [("sub_order", [31, 32])]
 
 
