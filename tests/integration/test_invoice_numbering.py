@@ -22,6 +22,14 @@ COUNT = 200
 TWICE = 40
 
 
+def rpc_consumers(suite) -> int:
+    """How many processes consume invoicing's RPC queue (nameko's `rpc-invoicing`)."""
+    from kombu import Connection
+    with Connection(suite.amqp_uri) as connection:
+        _, _, consumers = connection.default_channel.queue_declare("rpc-invoicing", passive=True)
+    return consumers
+
+
 def subscribe_many(suite, token, count):
     def one(i):
         r = requests.post(
@@ -43,6 +51,8 @@ def test_two_instances_200_invoices_at_once_give_200_consecutive_numbers(suite):
         admin_id = rpc.accounts.authenticate(ADMIN_EMAIL, ADMIN_PASSWORD, "invoicing")["id"]
     suite.start_service("invoicing", "1")  # a second instance on the same queue and database
     try:
+        wait_until(lambda: rpc_consumers(suite) == 2, timeout=30,
+                   message="both instances consume invoicing's RPC queue")
         requests_ = subs + subs[:TWICE] + subs[-TWICE:]
         chunks = [requests_[i::16] for i in range(16)]
         start = threading.Barrier(len(chunks))
