@@ -103,7 +103,8 @@ def grouped_order_payment(status: str, subs, manual_numbers=()) -> dict:
     """A grouped order's payment: its sub-orders'. `manual_numbers`: the paid sub-orders
     settled at the bookshop."""
     paid = [s for s in subs if s.status == PAID]
-    manual = sum(1 for s in paid if s.number in set(manual_numbers))
+    manual_numbers = set(manual_numbers)
+    manual = sum(1 for s in paid if s.number in manual_numbers)
     method = ("none" if not paid else "manual" if manual == len(paid)
               else "online" if manual == 0 else "mixed")
     if status == CANCELLED:
