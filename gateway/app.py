@@ -79,10 +79,10 @@ def create_app(test_config=None):
 
     from .views import (account, admin, admin_collectivity, admin_desk, admin_finances,
                         admin_grouped_orders, auth, baskets, catalogue, documents,
-                        grouped_orders, health, subscription)
+                        grouped_orders, health, invoices, subscription)
     for module in (auth, account, admin, catalogue, health, grouped_orders, subscription,
                    admin_grouped_orders, baskets, admin_collectivity, admin_finances,
-                   admin_desk, documents):
+                   admin_desk, documents, invoices):
         app.register_blueprint(module.bp)
     app.jinja_env.globals["document_pdf_url"] = documents.pdf_url
     from .api import init_api

@@ -18,7 +18,7 @@ from services.common.nameko_glue import MessagingService, Store, consumes, rpc
 
 from .domain.chain import check_account
 from .models import Base
-from .use_cases import baskets, bookshop, documents, placing
+from .use_cases import baskets, bookshop, documents, invoice_events, placing
 
 
 class BasketsService(MessagingService):
@@ -236,6 +236,12 @@ class BasketsService(MessagingService):
     def on_classic_order_status_changed(self, session, payload, envelope):
         placing.on_classic_order_status_changed(session, payload, now(),
                                                 envelope.get("occurred_at"))
+
+    @consumes("invoice_issued")
+    def on_invoice_issued(self, session, payload, envelope):
+        """An invoiced collectivity order can no longer be cancelled (until a credit note
+        cancels its invoice)."""
+        invoice_events.on_invoice_issued(session, payload, now())
 
     # -- bookshop -----------------------------------------------------------------------------
     @rpc

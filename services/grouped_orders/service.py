@@ -14,8 +14,8 @@ from services.common.nameko_glue import (MessagingService, RpcProxy, Store, cons
 
 from . import domain, sheet
 from .models import Base
-from .use_cases import (bookshop, buyers, documents, initiator, librisoft_events,
-                        payment_events)
+from .use_cases import (bookshop, buyers, documents, initiator, invoice_events,
+                        librisoft_events, payment_events)
 
 DEADLINE_INTERVAL = float(config.env("GROUPED_ORDERS_DEADLINE_INTERVAL", "30"))
 
@@ -171,6 +171,11 @@ class GroupedOrdersService(MessagingService):
     @consumes("classic_order_status_changed")
     def on_classic_order_status_changed(self, session, payload, envelope):
         librisoft_events.on_classic_order_status_changed(session, payload)
+
+    @consumes("invoice_issued")
+    def on_invoice_issued(self, session, payload, envelope):
+        """An invoiced sub-order can no longer be cancelled (until a credit note cancels it)."""
+        invoice_events.on_invoice_issued(session, payload, utcnow())
 
     # -- bookshop -----------------------------------------------------------------------------
     @rpc

@@ -57,6 +57,12 @@ EXPECTED = {
     ("admin_desk.index", "GET"): ADMIN, ("admin_desk.order", "GET"): ADMIN,
     ("api_order_desk.Calendar", "GET"): ADMIN, ("api_order_desk.Orders", "GET"): ADMIN,
     ("api_order_desk.Order", "GET"): ADMIN,
+    # invoices and credit notes (issue 9): the bookshop issues; each customer reads their own
+    ("invoices.issue", "POST"): ADMIN, ("invoices.credit_note", "GET"): ADMIN,
+    ("invoices.credit_note", "POST"): ADMIN, ("invoices.admin_pdf", "GET"): ADMIN,
+    ("invoices.export_csv", "GET"): ADMIN,
+    ("invoices.collectivity_pdf", "GET"): {"utilisateur", "approbateur", "collectivite"},
+    ("invoices.buyer_pdf", "GET"): EVERYONE,
     ("admin_grouped_orders.index", "GET"): ADMIN, ("admin_grouped_orders.detail", "GET"): ADMIN,
     ("admin_grouped_orders.validate", "POST"): ADMIN,
     ("admin_grouped_orders.cancel", "POST"): ADMIN,
