@@ -23,6 +23,7 @@ SERVICE_CLASSES = {
     "payments": "PaymentsService",
     "notifications": "NotificationsService",
     "librisoft_bridge": "LibrisoftBridgeService",
+    "logistics": "LogisticsService",
 }
 
 log = logging.getLogger("supervise")
