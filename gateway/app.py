@@ -78,10 +78,11 @@ def create_app(test_config=None):
     formatting.register(app)
 
     from .views import (account, admin, admin_collectivity, admin_finances,
-                        admin_grouped_orders, auth, baskets, catalogue, grouped_orders, health,
+                        admin_grouped_orders, admin_logistics, auth, baskets, catalogue, grouped_orders, health,
                         subscription)
     for module in (auth, account, admin, catalogue, health, grouped_orders, subscription,
-                   admin_grouped_orders, baskets, admin_collectivity, admin_finances):
+                   admin_grouped_orders, baskets, admin_collectivity, admin_finances,
+                   admin_logistics):
         app.register_blueprint(module.bp)
     from .api import init_api
     init_api(app, csrf)

@@ -215,3 +215,11 @@ class Transformation(Form):
     reference = Text(200)
     comment = Text(2000)
     delivery_address = Text(4, load_default="0")
+
+
+class HandOff(Form):
+    """« Mettre les commandes à disposition du logisticien » (reference 003, step 3): the
+    orders ticked (their "kind:number"), or every ready order, and the action chosen."""
+    commandes = TextList(40, 501)
+    toutes = Flag()
+    action = Text(40)

@@ -48,6 +48,8 @@ EXPECTED = {
     ("subscription.status", "GET"): EVERYONE, ("subscription.terms", "GET"): EVERYONE,
     ("admin_finances.index", "GET"): ADMIN, ("admin_finances.export_csv", "GET"): ADMIN,
     ("admin_finances.mark_paid", "POST"): ADMIN,
+    ("admin_logistics.index", "GET"): ADMIN, ("admin_logistics.hand_off", "POST"): ADMIN,
+    ("admin_logistics.batch_file", "GET"): ADMIN,
     ("admin_grouped_orders.index", "GET"): ADMIN, ("admin_grouped_orders.detail", "GET"): ADMIN,
     ("admin_grouped_orders.validate", "POST"): ADMIN,
     ("admin_grouped_orders.cancel", "POST"): ADMIN,
