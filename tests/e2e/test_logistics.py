@@ -48,7 +48,7 @@ def test_ready_orders_are_handed_off_once_and_delivered_signed(suite, people, de
     assert (g_candidate["customer"], g_candidate["lines"]) == (
         "ECOLE JULES FERRY", [{"ean": steps.WESTERN, "title": g_candidate["lines"][0]["title"],
                                "quantity": 2}])
-    assert g_candidate["destination"].startswith("Librairie")  # picked up at the bookshop
+    assert g_candidate["destination"].startswith("À la librairie\n")  # picked up there
     assert c_candidate["customer"] == "ECOLE JULES FERRY"
     assert [(li["ean"], li["quantity"]) for li in c_candidate["lines"]] == [(steps.CEMETERY, 3)]
 
@@ -100,7 +100,7 @@ def test_ready_orders_are_handed_off_once_and_delivered_signed(suite, people, de
         (str(go), "ECOLE JULES FERRY", steps.WESTERN, "2"),
         (str(co), "ECOLE JULES FERRY", steps.CEMETERY, "3")]
     assert all(row["lot"] == str(number) for row in rows)
-    assert rows[0]["adresse_livraison_ou_retrait"].startswith("Librairie")
+    assert rows[0]["adresse_livraison_ou_retrait"].startswith("À la librairie, ")
 
     # handing an order off again: a French 409, nothing changed
     token = steps.page_token(admin, suite)
@@ -130,7 +130,8 @@ def test_two_executes_at_the_same_moment_make_one_batch(suite, people, demo_feed
                                    buyers=(("Zoé", "Concurrence", 1),))
     key = f"grouped_order:{go}"
     steps.wait_candidate(suite, key)
-    cookies, token = admin.cookies.get_dict(), steps.page_token(admin, suite)
+    token = steps.page_token(admin, suite)  # (its first GET puts the CSRF secret in the session)
+    cookies = admin.cookies.get_dict()
     # two tabs: each its own form (one-time token), « Exécuter » at once
     answers = at_once(lambda i: steps.execute(suite, cookies, token, [key], key=f"tab-{go}-{i}"))
     assert sorted(r.status_code for r in answers) == [303, 409], [
