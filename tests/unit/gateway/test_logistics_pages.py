@@ -48,7 +48,8 @@ def test_the_page_lists_ready_orders_and_batches(client, rpc):
     text = page.text
     assert 'name="commandes" value="grouped_order:62"' in text
     assert "Toutes les commandes prêtes (1)" in text
-    assert "Mettre les commandes à disposition du logisticien</option>" in text
+    assert 'type="radio" id="action-logisticien" name="action" value="logisticien" checked> ' \
+        "Mettre les commandes à disposition du logisticien</label>" in text
     assert ">Exécuter</button>" in text
     assert "24 × Western" in text and "ECOLE JULES FERRY" in text
     assert "Lot n° 3" in text and "/admin/logisticien/lots/3.csv" in text
