@@ -3,6 +3,8 @@
 take them once each, their files (CSV, JSON), and their signed POST to `LOGISTICIAN_URL`,
 retried by a timer until acknowledged. Publishes `orders_handed_off`. The RPCs take no account:
 the gateway's « Logisticien » page is ADMIN only (as payments' payouts)."""
+import logging
+
 from nameko.extensions import DependencyProvider
 
 from services.common.clock import utcnow
@@ -13,6 +15,7 @@ from .adapters import logistician
 from .models import Base
 from .use_cases import orders
 
+log = logging.getLogger(__name__)
 
 class LogisticianClient(DependencyProvider):
     """The logistician's URL and secret from the environment, read once."""
@@ -87,5 +90,9 @@ class LogisticsService(MessagingService):
 
     @timer(interval=1)
     def deliver_batches(self):
-        if self.logistician.configured:
+        if not self.logistician.configured:
+            return
+        try:
             use_cases.deliver_due(self.store.db, self.logistician, utcnow)
+        except Exception:  # noqa: BLE001  (database down: the next tick tries again)
+            log.warning("delivering the due batches failed", exc_info=True)

@@ -275,3 +275,20 @@ def test_a_claimed_delivery_is_leased(db):
     with db.transaction() as s:
         assert s.scalars(select(Delivery)).one().attempts == 1
     assert len(use_cases.claim_due(db, NOW + delivery.LEASE)) == 1  # the first died
+
+
+def test_the_same_form_sent_again_answers_the_same_batch(db):
+    """The page's one-time key: a retry (the answer lost, a double click) is the first batch,
+    not a 409 nor a second batch (services.common.idempotency, as the service runs it)."""
+    from services.common import idempotency
+    ready_two(db)
+    store = type("Store", (), {"db": db, "transaction": lambda self: db.transaction()})()
+    request = {"order_keys": ["grouped_order:62"], "take_all": False}
+
+    def send():
+        return idempotency.once(store, "form-1", "hand_off", "admin@librairie.test", request,
+                                use_cases.hand_off, request["order_keys"], False,
+                                "admin@librairie.test", NOW, record(db), URL)
+    first, again = send(), send()
+    assert first == again and first["number"] == 1
+    assert len(events(db, "orders_handed_off")) == 1
