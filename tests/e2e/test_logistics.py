@@ -5,6 +5,7 @@ and JSON files; the batch is POSTed, signed, to a fake logistician that refuses 
 attempts, and retried until it acknowledges; an order is never handed off twice, even by two
 « Exécuter » at the same moment."""
 import csv
+import html
 import io
 import json
 import threading
@@ -153,3 +154,23 @@ def test_two_executes_at_the_same_moment_make_one_batch(suite, people, demo_feed
     assert "Aucune commande prête" in next(r for r in answers if r.status_code == 409).text
     (taken,) = handed(suite, "grouped_order", other)
     assert taken > number
+
+
+def test_a_cancelled_order_is_no_longer_a_candidate(suite, people, demo_feeds):
+    s = sessions(suite, people)
+    admin = s["admin"]
+    co = steps.ready_collectivity_order(suite, s["utilisateur"], s["approbateur"],
+                                        s["collectivite"], admin, quantity=1)
+    key = f"collectivity_order:{co}"
+    steps.wait_candidate(suite, key)
+    r = admin.post(steps.api(suite, f"/admin/orders/{co}/cancellation"),
+                   json={"reason": "Livre épuisé chez l'éditeur"})
+    assert r.status_code == 200, r.text
+    wait_until(lambda: steps.candidate(suite, key) is None, timeout=30,
+               message="the cancellation heard by logistics")
+    token = steps.page_token(admin, suite)
+    refused = steps.execute(suite, admin.cookies.get_dict(), token, [key])
+    assert refused.status_code == 409
+    assert f"Commande collectivité n° {co} n'est pas « Commande prête »" in \
+        html.unescape(refused.text)
+    assert handed(suite, "collectivity_order", co) == []
