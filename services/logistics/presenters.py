@@ -44,7 +44,8 @@ def delivery(row) -> dict | None:
     state = ("acknowledged" if row.acknowledged_at else "retrying" if row.last_error
              else "pending")
     return {"state": state, "state_label": DELIVERY_LABELS[state], "url": row.url,
-            "attempts": row.attempts, "sent_at": _iso(row.sent_at),
+            "attempts": row.attempts, "first_sent_at": _iso(row.first_sent_at),
+            "sent_at": _iso(row.sent_at),
             "acknowledged_at": _iso(row.acknowledged_at), "last_status": row.last_status,
             "last_error": row.last_error,
             "next_attempt_at": None if row.acknowledged_at else _iso(row.next_attempt_at)}

@@ -2,7 +2,7 @@
 « Logisticien » from the menu, ticks a ready order, chooses « Mettre les commandes à disposition
 du logisticien » and « Exécuter »; the batch appears with its files and, once the (fake)
 logistician acknowledged it, « envoyé le …, accusé de réception le … ». Executing with nothing
-ticked is a French message. Screenshots 70-… to 73-… (test-artifacts/), each checked by
+ticked is a French message; a refused POST shows its error and the next attempt. Screenshots 70-… to 74-… (test-artifacts/), each checked by
 axe-core and for a page wider than the screen."""
 import re
 
@@ -40,6 +40,7 @@ def test_the_hand_off_on_a_phone(suite, people, demo_feeds, new_page):
     page.wait_for_load_state("load")
     shot(page, "71-logisticien-aucune-commande")
 
+    suite.logistician.refuse_next(503, 503)  # the logistician is down for a moment
     page.get_by_label(f"Commande groupée n° {n}", exact=True).check()
     page.get_by_role("group", name="Action").get_by_label(
         "Mettre les commandes à disposition du logisticien").check()
@@ -55,6 +56,13 @@ def test_the_hand_off_on_a_phone(suite, people, demo_feeds, new_page):
 
     with suite.rpc() as rpc:
         wait_until(lambda: rpc.logistics.get_batch(number)["delivery"]["state"] ==
+                   "retrying", timeout=30, message="the first POST refused")
+    page.reload()
+    expect(page.locator(f"#lot-{number}")).to_contain_text("HTTP 503")
+    expect(page.locator(f"#lot-{number}")).to_contain_text("nouvel essai le")
+    shot(page, "73-logisticien-envoi-refuse")
+    with suite.rpc() as rpc:
+        wait_until(lambda: rpc.logistics.get_batch(number)["delivery"]["state"] ==
                    "acknowledged", timeout=60, message="the batch acknowledged")
     page.reload()
     batch = page.locator(f"#lot-{number}")
@@ -62,4 +70,4 @@ def test_the_hand_off_on_a_phone(suite, people, demo_feeds, new_page):
     batch.get_by_text("Commandes du lot").click()
     expect(batch).to_contain_text(f"Commande groupée n° {n} — ECOLE JULES FERRY : 3 ×")
     batch.scroll_into_view_if_needed()
-    shot(page, "73-logisticien-lot-recu")
+    shot(page, "74-logisticien-lot-recu")

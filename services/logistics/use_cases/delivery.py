@@ -34,6 +34,7 @@ def record_outcome(db, delivery_id, status, error, now) -> bool:
         row = session.get(Delivery, delivery_id, with_for_update=True)
         if row is None or row.acknowledged_at is not None:
             return True
+        row.first_sent_at = row.first_sent_at or now
         row.sent_at = now
         row.last_status = status
         if status is not None and rules.acknowledged(status):

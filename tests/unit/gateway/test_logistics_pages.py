@@ -24,6 +24,7 @@ def batch(number=3, delivery=None):
             "files": {"csv": "lot-logisticien-000003.csv", "json": "lot-logisticien-000003.json"},
             "delivery": delivery or {"state": "acknowledged", "state_label": "Reçu",
                                      "attempts": 3, "sent_at": "2027-01-15T09:00:07+00:00",
+                                     "first_sent_at": "2027-01-15T09:00:00+00:00",
                                      "acknowledged_at": "2027-01-15T09:00:07+00:00",
                                      "last_status": 200, "last_error": None,
                                      "next_attempt_at": None, "url": "http://l.test"}}
@@ -38,6 +39,7 @@ def answers(rpc, candidates=(CANDIDATE,), batches=None):
 def test_the_page_lists_ready_orders_and_batches(client, rpc):
     answers(rpc, batches=[batch(4, {"state": "retrying", "state_label": "x", "attempts": 2,
                                     "sent_at": "2027-01-15T09:00:01+00:00",
+                                    "first_sent_at": "2027-01-15T09:00:00+00:00",
                                     "acknowledged_at": None, "last_status": 503,
                                     "last_error": "HTTP 503 : indisponible",
                                     "next_attempt_at": "2027-01-15T09:00:05+00:00",
@@ -54,9 +56,10 @@ def test_the_page_lists_ready_orders_and_batches(client, rpc):
     assert "24 × Western" in text and "ECOLE JULES FERRY" in text
     assert "Lot n° 3" in text and "/admin/logisticien/lots/3.csv" in text
     assert "/admin/logisticien/lots/3.json" in text
-    assert "envoyé le 15 janvier 2027 à 10:00, accusé de réception le 15 janvier 2027 à 10:00" \
-        in text
-    assert "HTTP 503 : indisponible — nouvel essai le 15 janvier 2027 à 10:00" in text
+    assert "envoyé le 15 janvier 2027 à 10:00:00, accusé de réception le 15 janvier 2027 à " \
+        "10:00:07" in text
+    assert "dernier essai le 15 janvier 2027 à 10:00:01 (2 essai(s)) : HTTP 503 : " \
+        "indisponible — nouvel essai le 15 janvier 2027 à 10:00:05" in text
     assert 'href="/admin/logisticien"' in text  # in the admin menu
 
 

@@ -259,6 +259,7 @@ def test_deliveries_are_retried_with_backoff_until_acknowledged(db):
     state = run(db, use_cases.get_batch, 1)["delivery"]
     assert state["state"] == "acknowledged" and state["attempts"] == 3
     assert state["acknowledged_at"] == clock["now"].isoformat() and state["last_error"] is None
+    assert state["first_sent_at"] == NOW.isoformat()  # « envoyé le » the first attempt
     assert [(g[1]["batch_number"], g[2]) for g in logistician.got] == [(1, 1)] * 3
     clock["now"] += timedelta(hours=1)
     assert use_cases.deliver_due(db, logistician, lambda: clock["now"]) == 0
