@@ -2,6 +2,7 @@
 `orders_handed_off`."""
 from datetime import timezone
 
+from .domain import files
 from .domain import orders as rules
 
 
@@ -38,7 +39,7 @@ DELIVERY_LABELS = {"none": "Pas d'envoi (aucune adresse du logisticien configurÃ
                    "acknowledged": "ReÃ§u par le logisticien"}
 
 
-def delivery(row) -> dict | None:
+def delivery(row) -> dict:
     if row is None:
         return {"state": "none", "state_label": DELIVERY_LABELS["none"]}
     state = ("acknowledged" if row.acknowledged_at else "retrying" if row.last_error
@@ -62,14 +63,9 @@ def batch(row) -> dict:
             "created_by": row.created_by, "order_count": row.order_count,
             "line_count": row.line_count, "quantity_total": row.quantity_total,
             "orders": list(orders.values()),
-            "files": {"csv": rules_filename(row.number, "csv"),
-                      "json": rules_filename(row.number, "json")},
+            "files": {"csv": files.filename(row.number, "csv"),
+                      "json": files.filename(row.number, "json")},
             "delivery": delivery(row.delivery)}
-
-
-def rules_filename(number, fmt):
-    from .domain.files import filename
-    return filename(number, fmt)
 
 
 def handed_off_event(row) -> dict:
