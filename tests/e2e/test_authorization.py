@@ -67,7 +67,11 @@ def url_for(rule, endpoint, target, method="GET"):
               "<any(validation, availability, reset):action>": "reset",
               "<any(validation, cancellation):action>": "validation",
               "<ean>": "9791097284657", "<service>": "notifications", "<int:letter_id>": "999999",
-              "<payout_id>": "po_inconnu"}
+              "<payout_id>": "po_inconnu", "<client_number>": "16",
+              # the order desk: the target grouped order, in the desk's register by its event
+              "<any(sub_order, grouped_order, collectivity_order, quote):kind>": "grouped_order",
+              "<any('sous-commande', 'commande-groupee', 'commande-collectivite', 'devis')"
+              ":kind>": "commande-groupee"}
     for key, value in values.items():
         rule = rule.replace(key, value)
     assert "<" not in rule, rule
