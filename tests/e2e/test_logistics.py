@@ -70,6 +70,14 @@ def test_ready_orders_are_handed_off_once_and_delivered_signed(suite, people, de
                                {"kind": "collectivity_order", "number": co}]
     assert event["created_by"] == ADMIN_EMAIL
 
+    # the order desk shows which batch took each order (it consumes orders_handed_off)
+    def desk_batch():
+        with suite.rpc() as rpc:
+            return rpc.order_desk.get_order("collectivity_order", co).get("batch_number")
+    assert wait_until(desk_batch, timeout=30, message="the desk told of the batch") == number
+    desk = admin.get(suite.gateway_url + f"/admin/commandes/collectivity_order/{co}")
+    assert desk.status_code == 200 and f"Remise dans le lot n° {number}" in desk.text
+
     # retried with backoff until the logistician acknowledges it; every POST signed
     def acknowledged():
         with suite.rpc() as rpc:
