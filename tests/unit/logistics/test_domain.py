@@ -149,3 +149,27 @@ def test_the_retry_schedule_grows_then_stays_at_ten_minutes():
     assert delivery.LEASE > timedelta(seconds=10)  # longer than the HTTP timeout
     assert delivery.acknowledged(200) and delivery.acknowledged(204)
     assert not delivery.acknowledged(302) and not delivery.acknowledged(503)
+
+
+def test_the_adapter_reports_an_unreachable_logistician_as_an_error_to_retry():
+    import socket
+
+    from services.logistics.adapters.logistician import Logistician
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    client = Logistician(f"http://127.0.0.1:{port}/lots", "s3cret", timeout=2)
+    status, error = client.post(client.url, b"{}", 1)
+    assert status is None and error.startswith("Pas de réponse du logisticien")
+    assert client.configured and not Logistician(None).configured
+
+
+def test_the_logistician_comes_from_the_environment(monkeypatch):
+    from services.logistics.adapters.logistician import from_environment
+    monkeypatch.delenv("LOGISTICIAN_URL", raising=False)
+    assert not from_environment().configured
+    monkeypatch.setenv("LOGISTICIAN_URL", "https://logisticien.example/lots")
+    monkeypatch.setenv("LOGISTICIAN_SECRET", "s3cret")
+    client = from_environment()
+    assert (client.url, client.secret, client.timeout) == (
+        "https://logisticien.example/lots", "s3cret", 10.0)
