@@ -7,3 +7,4 @@ CREATE DATABASE notifications;
 CREATE DATABASE librisoft_bridge;
 CREATE DATABASE order_desk;
 CREATE DATABASE invoicing;
+CREATE DATABASE logistics;

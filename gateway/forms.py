@@ -250,3 +250,9 @@ class ClientBilling(Form):
     accounts checks them (python-stdnum) and answers in French."""
     siret = Text(40, strip=True)
     chorus_service_code = Text(200, strip=True)
+class HandOff(Form):
+    """« Mettre les commandes à disposition du logisticien » (reference 003, step 3): the
+    orders ticked (their "kind:number"), or every ready order, and the action chosen."""
+    commandes = TextList(40, 501)
+    toutes = Flag()
+    action = Text(40)

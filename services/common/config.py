@@ -13,6 +13,7 @@ SERVICES = (
     "librisoft_bridge",
     "order_desk",
     "invoicing",
+    "logistics",
 )
 
 

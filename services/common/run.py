@@ -25,6 +25,7 @@ SERVICE_CLASSES = {
     "librisoft_bridge": "LibrisoftBridgeService",
     "order_desk": "OrderDeskService",
     "invoicing": "InvoicingService",
+    "logistics": "LogisticsService",
 }
 
 log = logging.getLogger("supervise")

@@ -63,6 +63,9 @@ def url_for(rule, endpoint, target, method="GET"):
                 .replace("<int:number>", str(target["order_number"]))
                 .replace("<token>", target["token"])
                 .replace("<number>", target["sub_invoice" if own_sub else "order_invoice"]))
+    if endpoint == "admin_logistics.batch_file":
+        rule = (rule.replace("<int:number>", str(target["batch_number"]))
+                .replace("<any(csv, json):fmt>", "csv"))
     values = {"<int:account_id>": str(target["account_id"]), "<int:mail_id>": "1",
               "<token>": target["token"] if "subscription" in endpoint or "Public" in endpoint
               or "Subscribe" in endpoint or "BuyerStatus" in endpoint or "Pay" in endpoint
@@ -150,12 +153,22 @@ def target(suite, people):
                     for key, kind, number in (("order_invoice", "collectivity_order",
                                                documents["order"]),
                                               ("sub_invoice", "sub_order", sub["number"]))}
+    # the order made available, handed to the logistician: a batch with its files
+    from tests.e2e import logistics_steps
+    admin = api_session(suite, ADMIN_EMAIL, ADMIN_PASSWORD)
+    r = admin.post(f"{suite.gateway_url}/api/v1/admin/orders/{documents['order']}/availability",
+                   json={})
+    assert r.status_code == 200, r.text
+    key = f"collectivity_order:{documents['order']}"
+    logistics_steps.wait_candidate(suite, key)
+    with suite.rpc() as rpc:
+        batch = rpc.logistics.hand_off(ADMIN_EMAIL, [key])
     return {**invoices, "account_id": people["utilisateur"]["id"], "number": go["number"],
             "token": token,
             "buyer_token": sub["buyer_token"], "sub_number": sub["number"],
             "basket_id": baskets[0], "spare_api": baskets[1], "spare_page": baskets[2],
             "second_ean": "9782330150136", "quote_number": documents["quote"],
-            "order_number": documents["order"]}
+            "order_number": documents["order"], "batch_number": batch["number"]}
 
 
 @pytest.mark.parametrize("who", sorted(EVERYONE))

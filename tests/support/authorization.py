@@ -63,6 +63,8 @@ EXPECTED = {
     ("invoices.export_csv", "GET"): ADMIN,
     ("invoices.collectivity_pdf", "GET"): {"utilisateur", "approbateur", "collectivite"},
     ("invoices.buyer_pdf", "GET"): EVERYONE,
+    ("admin_logistics.index", "GET"): ADMIN, ("admin_logistics.hand_off", "POST"): ADMIN,
+    ("admin_logistics.batch_file", "GET"): ADMIN,
     ("admin_grouped_orders.index", "GET"): ADMIN, ("admin_grouped_orders.detail", "GET"): ADMIN,
     ("admin_grouped_orders.validate", "POST"): ADMIN,
     ("admin_grouped_orders.cancel", "POST"): ADMIN,

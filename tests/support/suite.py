@@ -2,7 +2,8 @@
 (`python -m services.common.run <name>`) and the gateway (gunicorn), against the real RabbitMQ
 (an isolated vhost per run) and real PostgreSQL (fresh databases per run), mails to a real SMTP
 server (aiosmtpd), SMS to a fake HTTP provider on 127.0.0.1 (`suite.sms`, see
-tests/support/fake_sms.py: the bookshop's new-order alerts, issue 9). A missing broker or
+tests/support/fake_sms.py: the bookshop's new-order alerts, issue 9), the batches handed to the
+logistician to a fake logistician (`suite.logistician`, tests/support/fake_logistician.py). A missing broker or
 database fails loudly."""
 import os
 import shutil
@@ -163,6 +164,9 @@ class Suite:
         # the bookshop has a mobile: each new order gives an SMS, posted to this fake provider
         from tests.support.fake_sms import FakeSmsProvider
         self.sms = FakeSmsProvider(token="sms-" + uuid.uuid4().hex).__enter__()
+        # the logistician takes the batches (signed POSTs, tests/support/fake_logistician.py)
+        from tests.support.fake_logistician import FakeLogistician
+        self.logistician = FakeLogistician(secret="logi-" + uuid.uuid4().hex).__enter__()
         self.bridge_url = f"http://127.0.0.1:{self.bridge_port}"
         self.env = dict(
             os.environ, PYTHONPATH=str(ROOT), AMQP_URI=self.amqp_uri,
@@ -173,7 +177,8 @@ class Suite:
             PAYMENTS_PUBLIC_URL=f"http://127.0.0.1:{self.payments_port}",
             PYTHONUNBUFFERED="1",
             **{"BOOKSHOP_MOBILE": self.BOOKSHOP_MOBILE, "SMS_PROVIDER_URL": self.sms.url,
-               "SMS_PROVIDER_TOKEN": self.sms.token, **(env or {})})
+               "SMS_PROVIDER_TOKEN": self.sms.token, "LOGISTICIAN_URL": self.logistician.url,
+               "LOGISTICIAN_SECRET": self.logistician.secret, **(env or {})})
         self.env.pop("ARGON2_PROFILE", None)  # the services hash with production parameters
         self.procs = {}
         self._migrate()
@@ -267,6 +272,7 @@ class Suite:
         drop_vhost(self.vhost)
         drop_databases(self.db_prefix)
         self.sms.__exit__(None, None, None)
+        self.logistician.__exit__(None, None, None)
 
     # -- clients ------------------------------------------------------------------------------
     @contextmanager
