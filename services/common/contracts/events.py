@@ -359,6 +359,9 @@ class OrderProgressedV1(Payload):
     customer_email = fields.String(load_default="")
     total_ttc = Money(load_default=None, allow_none=True)
     detail_url = fields.String(load_default="")
+    # False when the owner's own event mailed the customer already (a grouped order made
+    # available, a collectivity order's status change): one mail per move
+    mail = fields.Boolean(load_default=True)
 
 
 class InvoiceIssuedV1(Payload):
@@ -450,7 +453,8 @@ CONTRACTS = {c.name: c for c in (
     # issue 9 / 10: consumers are added by the services that handle them
     EventContract("sub_order_placed", 1, "grouped_orders", SubOrderPlacedV1, consumers=()),
     EventContract("payment_state_changed", 1, "payments", PaymentStateChangedV1, consumers=()),
-    EventContract("order_progressed", 1, "order_desk", OrderProgressedV1, consumers=()),
+    EventContract("order_progressed", 1, "order_desk", OrderProgressedV1,
+                  consumers=(("notifications", "on_order_progressed"),)),
     EventContract("invoice_issued", 1, "invoicing", InvoiceIssuedV1, consumers=()),
     EventContract("orders_handed_off", 1, "logistics", OrdersHandedOffV1, consumers=()),
 )}
