@@ -11,6 +11,7 @@ SERVICES = (
     "payments",
     "notifications",
     "librisoft_bridge",
+    "order_desk",
 )
 
 

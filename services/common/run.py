@@ -23,6 +23,7 @@ SERVICE_CLASSES = {
     "payments": "PaymentsService",
     "notifications": "NotificationsService",
     "librisoft_bridge": "LibrisoftBridgeService",
+    "order_desk": "OrderDeskService",
 }
 
 log = logging.getLogger("supervise")
