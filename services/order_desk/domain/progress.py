@@ -70,6 +70,12 @@ OWNER_ACTIONS = {
     ("collectivity_order", DONE): OwnerAction("baskets", "closed"),
     ("collectivity_order", CANCELLED): OwnerAction("baskets", "cancelled", True),
 }
+# the owners' events that mail the customer themselves (notifications): the desk's
+# `order_progressed` then says mail=False, so that a move gives one mail
+OWNER_MAILED = {("grouped_order", PROCESSING), ("grouped_order", READY),
+                ("collectivity_order", READY), ("collectivity_order", DELIVERING),
+                ("collectivity_order", DONE), ("grouped_order", CANCELLED),
+                ("collectivity_order", CANCELLED), ("sub_order", CANCELLED)}
 # the steps of the path a kind's owner must take itself: a desk jump may not pass over them
 REQUIRED_STEPS = {"grouped_order": (PROCESSING, READY)}
 
@@ -194,6 +200,11 @@ def mails_customer(to: str, owner_mailed=False) -> bool:
     not again when the owner's own event mailed them already (made available, a collectivity
     order's status change)."""
     return to not in SILENT and not owner_mailed
+
+
+def owner_mails(kind: str, to: str) -> bool:
+    """Whether the owner's own event for the move of a `kind` to `to` mailed the customer."""
+    return (kind, to) in OWNER_MAILED
 
 
 def before_error(history: list) -> str | None:
