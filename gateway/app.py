@@ -78,11 +78,11 @@ def create_app(test_config=None):
     formatting.register(app)
 
     from .views import (account, admin, admin_collectivity, admin_desk, admin_finances,
-                        admin_grouped_orders, auth, baskets, catalogue, grouped_orders, health,
-                        subscription)
+                        admin_grouped_orders, admin_progress, auth, baskets, catalogue,
+                        grouped_orders, health, subscription)
     for module in (auth, account, admin, catalogue, health, grouped_orders, subscription,
                    admin_grouped_orders, baskets, admin_collectivity, admin_finances,
-                   admin_desk):
+                   admin_desk, admin_progress):
         app.register_blueprint(module.bp)
     from .api import init_api
     init_api(app, csrf)

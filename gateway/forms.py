@@ -243,3 +243,12 @@ class DeskFilters(QueryForm):
     sort = Text(10, strip=True)
     direction = Text(4, strip=True)
     page = Text(6, strip=True)
+
+
+class ProgressMove(Form):
+    """A move of an order's progress on the desk: the state chosen, the state the page showed
+    (the order moved since: a 409), a comment (a cancellation's reason: its confirmation page's
+    `reason`)."""
+    to = Text(20)
+    current = Text(20)
+    comment = Text(1000)
