@@ -72,6 +72,12 @@ def reaches(suite, kind, number, status):
                       timeout=30, message=f"{kind} {number} at {status}")
 
 
+def customer_of(suite, kind, number):
+    """Who the desk mails about the order (the register's customer)."""
+    with suite.rpc() as rpc:
+        return rpc.order_desk.get_order(kind, number)["customer_email"]
+
+
 def settle(suite):
     """Until every outbox is relayed and every mail sent."""
     with suite.rpc() as rpc:
@@ -130,7 +136,6 @@ def one_302_and_409s(responses):
 def test_a_collectivity_order_moved_along(suite, people, demo_feeds, smtp, admin):
     run = uuid.uuid4().hex[:8]
     coll = api_session(suite, people["collectivite"]["email"], PASSWORD)
-    customer = people["collectivite"]["email"]
     basket = coll.post(suite.gateway_url + "/api/v1/baskets",
                        json={"name": f"Progression {run}"}).json()
     r = coll.post(f"{suite.gateway_url}/api/v1/baskets/{basket['id']}/lines",
@@ -185,6 +190,7 @@ def test_a_collectivity_order_moved_along(suite, people, demo_feeds, smtp, admin
 
     # one mail per move: the desk's for its own, the owner's for the owner's
     settle(suite)
+    customer = customer_of(suite, kind, n)   # the order's contact at the collectivity
     smtp.wait_for(customer, subject_contains=f"En cours de traitement — votre commande n° {n}")
     assert len(subjects(smtp, customer, f"Confirmation en cours — votre commande n° {n}")) == 1
     assert len(subjects(smtp, customer, f"En cours de traitement — votre commande n° {n}")) == 1
@@ -201,7 +207,6 @@ def test_a_collectivity_order_moved_along(suite, people, demo_feeds, smtp, admin
 def test_a_grouped_order_and_a_sub_order_moved_along(suite, people, demo_feeds, smtp, admin):
     run = uuid.uuid4().hex[:8]
     teacher = api_session(suite, people["other"]["email"], PASSWORD)
-    customer = people["other"]["email"]
     go, token = grouped.create(teacher, suite, "21", WESTERN)
     n = go["number"]
     ana = grouped.subscribe(suite, token, "Ana", f"Progres{run}", 2)
@@ -258,6 +263,8 @@ def test_a_grouped_order_and_a_sub_order_moved_along(suite, people, demo_feeds, 
         ("delivering", True), ("done", True)]
 
     settle(suite)
+    customer = customer_of(suite, kind, n)   # its initiator
+    assert customer == people["other"]["email"]
     smtp.wait_for(customer, subject_contains=f"Terminé — votre commande groupée n° {n}")
     assert len(subjects(smtp, customer,
                         f"Livraison/retrait en cours — votre commande groupée n° {n}")) == 2
