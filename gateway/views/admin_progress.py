@@ -41,8 +41,8 @@ def _confirm_cancellation(kind, number, form, error=None, details=None):
     label = admin_desk.KINDS[kind]
     return render_template(
         "admin/confirm.html", title=f"Annuler : {label.lower()} n° {number}",
-        message="La commande passera à « Annulée » (le paiement en ligne est remboursé par le "
-                "service qui la détient). Le motif est gardé dans l'historique.",
+        message="La commande passera à « Annulée » et ce qui a été payé en ligne sera "
+                "remboursé. Le motif est gardé dans l'historique.",
         button="Annuler la commande", back=here + "#avancement",
         reason_label="Motif de l'annulation", reason_required=True,
         reason=forms.Confirmation.read()["reason"] or form["comment"],
@@ -72,8 +72,8 @@ def move(kind, number):
             return _confirm_cancellation(kind, number, form, exc.message, details)
         return _order_page(kind, number, HTTP_STATUS[exc.code], exc.message, exc.details, form)
     if any(p["to_status"] == to for p in answer.get("pending", ())):
-        flash(f"C'est une action du service qui détient la commande : il l'a enregistrée, et "
-              f"l'avancement passe à « {LABELS[to]} » dans un instant.", "success")
+        flash(f"C'est fait sur la commande elle-même ; son avancement passe à « {LABELS[to]} » "
+              "dans un instant.", "success")
     else:
         told = "" if to in SILENT else " Le client est prévenu par e-mail."
         flash(f"Avancement : « {LABELS[to]} ».{told}", "success")
