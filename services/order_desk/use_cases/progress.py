@@ -34,18 +34,20 @@ def _entry(session, kind, number, *, lock=False):
     return session.execute(q).scalar_one_or_none()
 
 
-def _found(session, kind, number, *, lock=False):
+def _found(session, kind, number):
     rules.check_kind(kind)
-    entry = _entry(session, kind, number, lock=lock)
+    entry = _entry(session, kind, number)
     if entry is None:
         raise not_found("Cette commande n'est pas (encore) au registre des commandes.")
     return entry
 
 
 def _history(session, kind, number) -> list:
+    """The order's moves in the order they were made (each a guarded transition of the row:
+    the ids follow them; an owner's `at` is the owner's clock)."""
     return list(session.scalars(select(ProgressHistory).where(
         ProgressHistory.kind == kind, ProgressHistory.number == int(number))
-        .order_by(ProgressHistory.at, ProgressHistory.id)))
+        .order_by(ProgressHistory.id)))
 
 
 def _before_error(session, entry):
@@ -127,8 +129,7 @@ def record_move(session, kind, number, to, comment, by, expected, now, record) -
 def progress_history(session, kind, number) -> dict:
     entry = _found(session, kind, number)
     history = _history(session, kind, number)
-    before = rules.before_error([(h.from_status, h.to_status) for h in history]) \
-        if entry.progress == ERROR else None
+    before = _before_error(session, entry)
     pending = session.scalars(select(ProgressRequest).where(
         ProgressRequest.kind == kind, ProgressRequest.number == int(number))
         .order_by(ProgressRequest.id))
