@@ -63,7 +63,7 @@ def test_each_kind_is_named_as_its_customer_knows_it():
                                    detail_url="", total_ttc=None, comment=""))
         _, subject, body = presenters.render("order_progressed", payload, "http://x/")
         assert subject.endswith(words) and "est en cours de traitement" in body
-        assert "Suivre votre" in body and "http://x\n" in body and "Montant" not in body
+        assert "Notre site : http://x\n" in body and "Montant" not in body
 
 
 def test_one_mail_per_event_with_its_deterministic_message_id(tmp_path):
