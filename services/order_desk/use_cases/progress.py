@@ -130,7 +130,11 @@ def progress_history(session, kind, number) -> dict:
     entry = _found(session, kind, number)
     history = _history(session, kind, number)
     before = _before_error(session, entry)
-    pending = session.scalars(select(ProgressRequest).where(
+    moves = rules.menu(kind, entry.progress, before)
+    # a request still open: its move is still to come (a repeated request, answered by the
+    # owner without a new event, is not shown waiting forever)
+    open_moves = {m["code"] for m in moves}
+    pending = [r for r in session.scalars(select(ProgressRequest).where(
         ProgressRequest.kind == kind, ProgressRequest.number == int(number))
-        .order_by(ProgressRequest.id))
-    return progress_view(entry, history, rules.menu(kind, entry.progress, before), pending)
+        .order_by(ProgressRequest.id)) if r.to_status in open_moves]
+    return progress_view(entry, history, moves, pending)

@@ -145,6 +145,10 @@ def test_the_owners_event_writes_who_asked_and_why_and_does_not_mail_twice(db, c
     assert history(db, "collectivity_order", 7) == [(REGISTERED, CANCELLED, ADMIN, "Épuisé")]
     with db.transaction() as s:
         assert s.query(ProgressRequest).count() == 0
+    # the same request again (a form sent twice with its key: the owner answers as before,
+    # without a new event): not shown waiting for ever
+    tx(db, use_cases.ask_owner, planned, 7, ADMIN, NOW)
+    assert tx(db, use_cases.progress_history, "collectivity_order", 7)["pending"] == []
 
 
 def test_owners_events_move_forward_once_and_mail_only_what_the_owner_did_not(db, collectivity):
