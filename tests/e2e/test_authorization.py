@@ -65,7 +65,7 @@ def url_for(rule, endpoint, target, method="GET"):
               "<any(validation, cancellation):action>": "validation",
               "<ean>": "9791097284657", "<service>": "notifications", "<int:letter_id>": "999999",
               "<payout_id>": "po_inconnu",
-              # the order desk's orders (the target's grouped order is in its register)
+              # the order desk: the target grouped order, in the desk's register by its event
               "<any(sub_order, grouped_order, collectivity_order, quote):kind>": "grouped_order"}
     for key, value in values.items():
         rule = rule.replace(key, value)
