@@ -50,6 +50,7 @@ EXPECTED = {
     ("admin_finances.mark_paid", "POST"): ADMIN,
     ("admin_desk.index", "GET"): ADMIN, ("admin_desk.order", "GET"): ADMIN,
     ("admin_progress.move", "POST"): ADMIN,
+    ("api_order_progress.Progress", "GET"): ADMIN, ("api_order_progress.Progress", "POST"): ADMIN,
     ("api_order_desk.Calendar", "GET"): ADMIN, ("api_order_desk.Orders", "GET"): ADMIN,
     ("api_order_desk.Order", "GET"): ADMIN,
     ("admin_grouped_orders.index", "GET"): ADMIN, ("admin_grouped_orders.detail", "GET"): ADMIN,

@@ -142,3 +142,38 @@ def test_only_the_bookshop_moves_an_order(client, rpc):
         sign_in(client, who)
         assert client.post(URL, data={"to": "done"}).status_code == 403
     assert rpc.called("order_desk", "move_progress") == []
+
+
+API = "/api/v1/admin/desk/orders/collectivity_order/7/progress"
+
+
+def test_the_api_reads_and_moves_the_progress(client, rpc):
+    answer(rpc)
+    rpc.answers[("order_desk", "move_progress")] = lambda *args: progress("ready",
+                                                                          "Commande prête")
+    sign_in(client, "admin")
+    r = client.get(API)
+    assert r.status_code == 200 and r.get_json()["history"][1]["comment"] == "Stock vérifié"
+    r = client.post(API, json={"to": "ready", "current": "processing", "comment": "Prête"},
+                    headers={"Idempotency-Key": "k-1"})
+    assert r.status_code == 200 and r.get_json()["status"] == "ready"
+    args = rpc.called("order_desk", "move_progress")[0]
+    assert args == ("collectivity_order", 7, "ready", "Prête", "admin@librairie.test", 1,
+                    "processing")
+
+
+def test_the_api_refuses_bad_input_in_french_and_says_a_stale_move_is_a_409(client, rpc):
+    answer(rpc)
+    sign_in(client, "admin")
+    for body in ({}, {"to": "fini"}, {"to": "done", "current": "x"}, {"to": "done", "x": 1},
+                 {"to": "done", "comment": "x" * 1001}):
+        r = client.post(API, json=body)
+        assert r.status_code == 400 and r.get_json()["error"] == "invalid", body
+    assert rpc.called("order_desk", "move_progress") == []
+    rpc.answers[("order_desk", "move_progress")] = conflict("Cette commande est passée à « "
+                                                            "Commande prête » entre-temps.")
+    r = client.post(API, json={"to": "ready", "current": "processing"})
+    assert r.status_code == 409 and "entre-temps" in r.get_json()["message"]
+    sign_in(client, "collectivite")
+    assert client.get(API).status_code == 403
+    assert client.post(API, json={"to": "done"}).status_code == 403
