@@ -89,7 +89,10 @@ def settle(suite):
 
 
 def subjects(smtp, address, words):
-    return [m["Subject"] for m in smtp.to(address) if words in m["Subject"]]
+    """The subjects of `address`'s mails that begin with `words`, a number in them whole (the
+    mails of order 3 are not those of order 31)."""
+    begins = re.compile(re.escape(words) + r"(?!\d)")
+    return [m["Subject"] for m in smtp.to(address) if begins.match(m["Subject"])]
 
 
 def outbox(suite, service, event_type):
@@ -97,7 +100,8 @@ def outbox(suite, service, event_type):
     try:
         with db.transaction() as s:
             return [b["payload"] for b in s.execute(text(
-                "SELECT body FROM outbox WHERE event_type = :t"), {"t": event_type}).scalars()]
+                "SELECT body FROM outbox WHERE event_type = :t ORDER BY id"),
+                {"t": event_type}).scalars()]
     finally:
         db.dispose()
 
