@@ -6,3 +6,4 @@ CREATE DATABASE payments;
 CREATE DATABASE notifications;
 CREATE DATABASE librisoft_bridge;
 CREATE DATABASE order_desk;
+CREATE DATABASE invoicing;

@@ -252,3 +252,10 @@ class ProgressMove(Form):
     to = Text(20)
     current = Text(20)
     comment = Text(1000)
+
+
+class ClientBilling(Form):
+    """A collectivity client's SIRET and Chorus Pro service code (the bookshop's, issue 9):
+    accounts checks them (python-stdnum) and answers in French."""
+    siret = Text(40, strip=True)
+    chorus_service_code = Text(200, strip=True)

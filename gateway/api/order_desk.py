@@ -6,7 +6,7 @@ from marshmallow import fields
 
 from ..rpc_client import rpc
 from ..security import ADMIN
-from .base import Blueprint, Integer, Length, OneOf, Out, Query, Range, String, allow_methods
+from .base import Blueprint, Integer, Length, OneOf, Out, Query, Range, String
 from .routes import json_only
 
 blp = Blueprint("api_order_desk", __name__, url_prefix="/api/v1",
@@ -106,32 +106,27 @@ class DeskOrderPage(Out):
     filters = fields.Dict(keys=fields.String(), values=fields.String())
 
 
-@blp.route("/admin/desk/calendar")
-@allow_methods([ADMIN], "get")
+@blp.view("/admin/desk/calendar", [ADMIN])
 class Calendar(MethodView):
-    @blp.arguments(CalendarQuery, location="query")
-    @blp.response(200, CalendarOut)
+    @blp.answers(CalendarOut, query=CalendarQuery)
     def get(self, args):
         """The month's days (Paris): count and total TTC of the orders placed."""
         return rpc("order_desk", "calendar", args["year"], args["month"])
 
 
-@blp.route("/admin/desk/orders")
-@allow_methods([ADMIN], "get")
+@blp.view("/admin/desk/orders", [ADMIN])
 class Orders(MethodView):
-    @blp.arguments(OrdersQuery, location="query")
-    @blp.response(200, DeskOrderPage)
+    @blp.answers(DeskOrderPage, query=OrdersQuery)
     def get(self, args):
         """Every order, filtered, sorted, 25 a page."""
         filters = {k: v for k, v in args.items() if v not in ("", None)}
         return rpc("order_desk", "list_orders", filters)
 
 
-@blp.route("/admin/desk/orders/<any(sub_order, grouped_order, collectivity_order, quote):kind>"
-           "/<int:number>")
-@allow_methods([ADMIN], "get")
+@blp.view("/admin/desk/orders/<any(sub_order, grouped_order, collectivity_order, quote):kind>"
+           "/<int:number>", [ADMIN])
 class Order(MethodView):
-    @blp.response(200, DeskOrder)
+    @blp.answers(DeskOrder)
     def get(self, kind, number):
         """One order as the register holds it."""
         return rpc("order_desk", "get_order", kind, number)

@@ -12,13 +12,12 @@ from services.common.progress import PROGRESS_CODES
 from .. import idempotency
 from ..rpc_client import rpc
 from ..security import ADMIN
-from .base import Blueprint, In, Length, OneOf, Out, String, allow_methods
+from .base import Blueprint, In, Length, OneOf, Out, String
 from .routes import json_only
 
 blp = Blueprint("api_order_progress", __name__, url_prefix="/api/v1",
                 description="Commandes : l'avancement et son historique")
 blp.before_request(json_only)
-idempotent = idempotency.api_doc(blp)
 ORDER = ("/admin/desk/orders/<any(sub_order, grouped_order, collectivity_order, quote):kind>"
          "/<int:number>/progress")
 
@@ -65,17 +64,14 @@ class ProgressOut(Out):
     pending = fields.List(fields.Nested(Pending))
 
 
-@blp.route(ORDER)
-@allow_methods([ADMIN], "get", "post")
+@blp.view(ORDER, [ADMIN])
 class Progress(MethodView):
-    @blp.response(200, ProgressOut)
+    @blp.answers(ProgressOut)
     def get(self, kind, number):
         """The order's progress, its history and the moves it may make now."""
         return rpc("order_desk", "progress_history", kind, number)
 
-    @blp.arguments(ProgressMoveIn)
-    @blp.response(200, ProgressOut)
-    @idempotent
+    @blp.answers(ProgressOut, takes=ProgressMoveIn, idempotent=True)
     def post(self, data, kind, number):
         """Move the order: 400 (unknown state, Annulée without a reason), 409 (not from its
         state, or `current` is no longer its state)."""

@@ -24,6 +24,7 @@ SERVICE_CLASSES = {
     "notifications": "NotificationsService",
     "librisoft_bridge": "LibrisoftBridgeService",
     "order_desk": "OrderDeskService",
+    "invoicing": "InvoicingService",
 }
 
 log = logging.getLogger("supervise")

@@ -377,6 +377,8 @@ class InvoiceIssuedV1(Payload):
     customer_name = fields.String(load_default="")
     customer_email = fields.String(load_default="")
     facturx = fields.Boolean(load_default=False)
+    # a credit note that leaves nothing of its invoice: the owner unlocks the order
+    cancels_invoice = fields.Boolean(load_default=False)
 
 
 class OrdersHandedOffV1(Payload):
@@ -398,8 +400,7 @@ class EventContract:
 
 
 CONTRACTS = {c.name: c for c in (
-    EventContract("collectivity_client_updated", 1, "librisoft_bridge",
-                  CollectivityClientUpdatedV1,
+    EventContract("collectivity_client_updated", 1, "librisoft_bridge", CollectivityClientUpdatedV1,
                   consumers=(("accounts", "on_collectivity_client_updated"),)),
     EventContract("account_created", 1, "accounts", AccountCreatedV1,
                   consumers=(("notifications", "on_account_created"),)),
@@ -408,15 +409,13 @@ CONTRACTS = {c.name: c for c in (
     EventContract("grouped_order_created", 1, "grouped_orders", GroupedOrderCreatedV1,
                   consumers=(("notifications", "on_grouped_order_created"),
                              ("order_desk", "on_grouped_order_created"))),
-    EventContract("grouped_order_deadline_passed", 1, "grouped_orders",
-                  GroupedOrderDeadlinePassedV1,
+    EventContract("grouped_order_deadline_passed", 1, "grouped_orders", GroupedOrderDeadlinePassedV1,
                   consumers=(("notifications", "on_grouped_order_deadline_passed"),)),
     EventContract("grouped_order_validated", 1, "grouped_orders", GroupedOrderValidatedV1,
                   consumers=(("librisoft_bridge", "on_grouped_order_validated"),
                              ("notifications", "on_grouped_order_validated"),
                              ("order_desk", "on_grouped_order_validated"))),
-    EventContract("grouped_order_made_available", 1, "grouped_orders",
-                  GroupedOrderMadeAvailableV1,
+    EventContract("grouped_order_made_available", 1, "grouped_orders", GroupedOrderMadeAvailableV1,
                   consumers=(("notifications", "on_grouped_order_made_available"),
                              ("order_desk", "on_grouped_order_made_available"))),
     EventContract("grouped_order_cancelled", 1, "grouped_orders", GroupedOrderCancelledV1,
@@ -441,8 +440,7 @@ CONTRACTS = {c.name: c for c in (
                              ("notifications", "on_payment_failed"))),
     EventContract("payment_refunded", 1, "payments", PaymentRefundedV1,
                   consumers=(("grouped_orders", "on_payment_refunded"),)),
-    EventContract("classic_order_status_changed", 1, "librisoft_bridge",
-                  ClassicOrderStatusChangedV1,
+    EventContract("classic_order_status_changed", 1, "librisoft_bridge", ClassicOrderStatusChangedV1,
                   consumers=(("grouped_orders", "on_classic_order_status_changed"),
                              ("baskets", "on_classic_order_status_changed"),
                              ("order_desk", "on_classic_order_status_changed"))),
@@ -454,14 +452,12 @@ CONTRACTS = {c.name: c for c in (
                   consumers=(("librisoft_bridge", "on_collectivity_order_placed"),
                              ("notifications", "on_collectivity_order_placed"),
                              ("order_desk", "on_collectivity_order_placed"))),
-    EventContract("collectivity_order_status_changed", 1, "baskets",
-                  CollectivityOrderStatusChangedV1,
+    EventContract("collectivity_order_status_changed", 1, "baskets", CollectivityOrderStatusChangedV1,
                   consumers=(("librisoft_bridge", "on_collectivity_order_status_changed"),
                              ("notifications", "on_collectivity_order_status_changed"),
                              ("order_desk", "on_collectivity_order_status_changed"))),
     EventContract("collectivity_message_sent", 1, "baskets", CollectivityMessageSentV1,
                   consumers=(("notifications", "on_collectivity_message_sent"),)),
-    # issue 9 / 10: consumers are added by the services that handle them
     EventContract("sub_order_placed", 1, "grouped_orders", SubOrderPlacedV1,
                   consumers=(("order_desk", "on_sub_order_placed"),)),
     EventContract("payment_state_changed", 1, "payments", PaymentStateChangedV1,
@@ -469,7 +465,9 @@ CONTRACTS = {c.name: c for c in (
     EventContract("order_progressed", 1, "order_desk", OrderProgressedV1,
                   consumers=(("notifications", "on_order_progressed"),)),
     EventContract("invoice_issued", 1, "invoicing", InvoiceIssuedV1,
-                  consumers=(("order_desk", "on_invoice_issued"),)),
+                  consumers=(("order_desk", "on_invoice_issued"),
+                             ("grouped_orders", "on_invoice_issued"),
+                             ("baskets", "on_invoice_issued"))),
     EventContract("orders_handed_off", 1, "logistics", OrdersHandedOffV1,
                   consumers=(("order_desk", "on_orders_handed_off"),)),
 )}
