@@ -245,6 +245,15 @@ class DeskFilters(QueryForm):
     page = Text(6, strip=True)
 
 
+class ProgressMove(Form):
+    """A move of an order's progress on the desk: the state chosen, the state the page showed
+    (the order moved since: a 409), a comment (a cancellation's reason: its confirmation page's
+    `reason`)."""
+    to = Text(20)
+    current = Text(20)
+    comment = Text(1000)
+
+
 class ClientBilling(Form):
     """A collectivity client's SIRET and Chorus Pro service code (the bookshop's, issue 9):
     accounts checks them (python-stdnum) and answers in French."""

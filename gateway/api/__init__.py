@@ -15,6 +15,7 @@ from .base import GatewayApi
 from .baskets import blp as baskets_blp
 from .grouped_orders import blp as grouped_orders_blp
 from .order_desk import blp as order_desk_blp
+from .order_progress import blp as order_progress_blp
 from .routes import blp
 
 
@@ -37,7 +38,7 @@ line longer than 4 KiB is answered by the HTTP server itself (414, not JSON)."""
 def init_api(app, csrf):
     api = GatewayApi(app, spec_kwargs={"info": {"description": DESCRIPTION}})
 
-    for blueprint in (blp, grouped_orders_blp, baskets_blp, order_desk_blp):
+    for blueprint in (blp, grouped_orders_blp, baskets_blp, order_desk_blp, order_progress_blp):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
     for endpoint, view in app.view_functions.items():

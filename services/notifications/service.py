@@ -128,6 +128,10 @@ class NotificationsService(MessagingService):
     def on_collectivity_message_sent(self, session, payload, envelope):
         self._queue(session, "collectivity_message_sent", payload, envelope)
 
+    @consumes("order_progressed")
+    def on_order_progressed(self, session, payload, envelope):
+        self._queue(session, "order_progressed", payload, envelope)
+
     @timer(interval=1)
     def send_mails(self):
         self.mail.send_due()

@@ -44,3 +44,33 @@ class RegisterEntry(Base):
     __table_args__ = (UniqueConstraint("kind", "number", name="uq_register_kind_number"),
                       Index("ix_register_placed_day", "placed_day"),
                       Index("ix_register_placed_at", "placed_at"))
+
+
+class ProgressHistory(Base):
+    """One move of an order's progress (references 002 §2, 003 step 2): who, when, from -> to,
+    the comment (a cancellation's reason). `from_status` is null for none."""
+    __tablename__ = "progress_history"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    number: Mapped[int] = mapped_column(Integer)
+    from_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    to_status: Mapped[str] = mapped_column(String(20))
+    by: Mapped[str] = mapped_column(String(254), default="")
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    comment: Mapped[str] = mapped_column(String(1000), default="")
+    __table_args__ = (Index("ix_progress_history_order", "kind", "number"),)
+
+
+class ProgressRequest(Base):
+    """A move the bookshop asked of the order's owner from the desk (cancel, make available,
+    ship, close...): who asked and why, until the owner's event moves the progress and writes
+    them in the history."""
+    __tablename__ = "progress_requests"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    number: Mapped[int] = mapped_column(Integer)
+    to_status: Mapped[str] = mapped_column(String(20))
+    by: Mapped[str] = mapped_column(String(254), default="")
+    comment: Mapped[str] = mapped_column(String(1000), default="")
+    asked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    __table_args__ = (Index("ix_progress_requests_order", "kind", "number", "to_status"),)

@@ -60,3 +60,40 @@ def calendar(month: dict, today) -> dict:
                     "total_ttc": money_str(d.total_ttc), "cancelled": d.cancelled,
                     "today": d.day == today} for d in week] for week in month["weeks"]],
     }
+
+
+# ---- progress states and their history (use_cases/progress.py) ------------------------------
+def progress_event(entry, row, *, mail: bool) -> dict:
+    """The payload of `order_progressed` for the history row `row` of the order `entry`."""
+    return {"order": {"kind": entry.kind, "number": entry.number},
+            "from_status": row.from_status, "to_status": row.to_status,
+            "label": PROGRESS_LABELS[row.to_status], "comment": row.comment or "",
+            "by": row.by or "", "at": row.at.isoformat(),
+            "customer_name": entry.customer_name or "",
+            "customer_email": entry.customer_email or "",
+            "total_ttc": money_str(entry.total_ttc or 0), "detail_url": entry.detail_url or "",
+            "mail": mail}
+
+
+def history_row(h) -> dict:
+    return {"from_status": h.from_status,
+            "from_label": PROGRESS_LABELS.get(h.from_status, "") if h.from_status else "",
+            "to_status": h.to_status, "to_label": PROGRESS_LABELS[h.to_status],
+            "by": h.by or "", "at": _iso(h.at), "comment": h.comment or ""}
+
+
+def progress_view(entry, history, moves, pending=()) -> dict:
+    """The order's progress, its history (oldest first; its registration first, from the
+    register), the moves the bookshop may make now (`domain.progress.menu`) and those asked of
+    the owner whose event has not come back yet (`pending`)."""
+    placed = [{"from_status": None, "from_label": "", "to_status": "registered",
+               "to_label": PROGRESS_LABELS["registered"], "by": "système",
+               "at": _iso(entry.placed_at or entry.created_at), "comment": ""}]
+    return {"kind": entry.kind, "kind_label": KIND_LABELS.get(entry.kind, entry.kind),
+            "number": entry.number, "status": entry.progress,
+            "label": PROGRESS_LABELS.get(entry.progress, entry.progress),
+            "at": _iso(entry.progress_at),
+            "history": placed + [history_row(h) for h in history],
+            "moves": moves,
+            "pending": [{"to_status": r.to_status, "to_label": PROGRESS_LABELS[r.to_status],
+                         "by": r.by or "", "asked_at": _iso(r.asked_at)} for r in pending]}

@@ -2,9 +2,11 @@
 orders, collectivity orders, quotes), fed by its owners' events, and the desk's reads (the month
 calendar, the filtered list, one order). Each entrypoint is `self.store.run(use_case, …)`."""
 from services.common.clock import utcnow
-from services.common.nameko_glue import MessagingService, Store, consumes, rpc
+from services.common.errors import invalid
+from services.common.nameko_glue import MessagingService, RpcProxy, Store, consumes, rpc
 
 from . import use_cases
+from .adapters import owners
 from .domain.register import paris_day
 from .models import Base
 
@@ -12,6 +14,8 @@ from .models import Base
 class OrderDeskService(MessagingService):
     name = "order_desk"
     store = Store(Base.metadata)
+    grouped_orders = RpcProxy("grouped_orders")   # the owners asked for their moves
+    baskets = RpcProxy("baskets")
 
     def _apply(self, use_case, session, payload, envelope):
         use_case(session, payload, envelope, utcnow(), self.store.record)
@@ -28,6 +32,35 @@ class OrderDeskService(MessagingService):
     @rpc
     def get_order(self, kind, number):
         return self.store.run(use_cases.get_order, kind, number)
+
+    # ---- progress states and their history (admin: the gateway's routes) ----------------------
+    @rpc
+    def progress_history(self, kind, number):
+        return self.store.run(use_cases.progress_history, kind, number)
+
+    @rpc
+    def move_progress(self, kind, number, to, comment="", by="", actor_id=None, expected=None,
+                      idempotency_key=None):
+        """The bookshop moves an order's progress (`by`: its e-mail, `actor_id`: its account,
+        `expected`: the state it saw). A move that is the owner's action is asked of the owner,
+        whose event then moves the progress; the others are recorded here. The answer: the
+        order's progress and history (`progress_history`)."""
+        move = self.store.run(use_cases.plan_move, kind, number, to, comment, expected)
+        if move.owner is None:
+            return self.store.once(idempotency_key, "move_progress", by,
+                                   [kind, int(number), to, comment, expected],
+                                   use_cases.record_move, kind, number, to, comment, by,
+                                   expected, utcnow(), self.store.record)
+        if actor_id is None:
+            raise invalid("Le compte qui demande ce changement d'état est requis.")
+        asked = self.store.run(use_cases.ask_owner, move, number, by, utcnow())
+        try:
+            owners.ask({"grouped_orders": self.grouped_orders, "baskets": self.baskets}, move,
+                       number, actor_id, idempotency_key)
+        except Exception:
+            self.store.run(use_cases.drop_request, asked)
+            raise
+        return self.store.run(use_cases.progress_history, kind, number)
 
     # ---- the owners' events ------------------------------------------------------------------
     @consumes("grouped_order_created")

@@ -55,6 +55,8 @@ EXPECTED = {
     ("admin_finances.index", "GET"): ADMIN, ("admin_finances.export_csv", "GET"): ADMIN,
     ("admin_finances.mark_paid", "POST"): ADMIN,
     ("admin_desk.index", "GET"): ADMIN, ("admin_desk.order", "GET"): ADMIN,
+    ("admin_progress.move", "POST"): ADMIN,
+    ("api_order_progress.Progress", "GET"): ADMIN, ("api_order_progress.Progress", "POST"): ADMIN,
     ("api_order_desk.Calendar", "GET"): ADMIN, ("api_order_desk.Orders", "GET"): ADMIN,
     ("api_order_desk.Order", "GET"): ADMIN,
     # invoices and credit notes (issue 9): the bookshop issues; each customer reads their own

@@ -359,6 +359,9 @@ class OrderProgressedV1(Payload):
     customer_email = fields.String(load_default="")
     total_ttc = Money(load_default=None, allow_none=True)
     detail_url = fields.String(load_default="")
+    # False when the owner's own event mailed the customer already (a grouped order made
+    # available, a collectivity order's status change): one mail per move
+    mail = fields.Boolean(load_default=True)
 
 
 class InvoiceIssuedV1(Payload):
@@ -466,7 +469,8 @@ CONTRACTS = {c.name: c for c in (
     EventContract("payment_state_changed", 1, "payments", PaymentStateChangedV1,
                   consumers=(("order_desk", "on_payment_state_changed"),)),
     EventContract("order_progressed", 1, "order_desk", OrderProgressedV1,
-                  consumers=(("logistics", "on_order_progressed"),)),
+                  consumers=(("logistics", "on_order_progressed"),
+                             ("notifications", "on_order_progressed"))),
     EventContract("invoice_issued", 1, "invoicing", InvoiceIssuedV1,
                   consumers=(("order_desk", "on_invoice_issued"),
                              ("grouped_orders", "on_invoice_issued"),

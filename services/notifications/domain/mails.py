@@ -1,6 +1,7 @@
 """Which mail each event gives, to whom, in which case, with which subject (reference 000's
 mails: creation, buyer's confirmation, availability; issue 9's collectivity documents). The
 body is the template `templates/<kind>.txt`; `wording` gives the words a mail chooses."""
+from services.common.progress import SILENT
 from services.common.roles import role_label
 
 BOOKSHOP_DEFAULT_EMAIL = "commandes@librairie.test"
@@ -32,6 +33,8 @@ MAILS = {
                                           "to_emails"),
     "collectivity_message_sent": ("Message de la librairie au sujet de votre {kind_label} "
                                   "n° {number}", "to_emails"),
+    # the desk's progress (reference 002 §2): the status first, « notamment grâce à l'entête »
+    "order_progressed": ("{label} — votre {order_label} n° {number}", "customer_email"),
 }
 KINDS = tuple(MAILS)
 
@@ -39,6 +42,10 @@ KINDS = tuple(MAILS)
 # traitement", says nothing of a shipment or of books waiting at the shop)
 ACTION_TITLES = {"made_available": "Mise à disposition à la librairie",
                  "shipped": "Expédiée", "closed": "Clôturée", "cancelled": "Annulée"}
+
+# an order on the desk, as its customer names it (services.common.contracts.events.ORDER_KINDS)
+ORDER_LABELS = {"sub_order": "commande", "grouped_order": "commande groupée",
+                "collectivity_order": "commande", "quote": "demande de devis"}
 
 
 def recipients(kind: str, payload: dict, bookshop_email: str):
@@ -63,6 +70,11 @@ def wanted(kind: str, payload: dict) -> bool:
         return bool(payload.get("customer_email")) and payload["state"] != "cancelled"
     if kind == "collectivity_order_status_changed":
         return payload["action"] != "reset"  # a correction of the bookshop's, not news
+    if kind == "order_progressed":
+        # every state but Annulée and Erreur (reference 002 §2), once: not when the owner's
+        # own event mailed the customer already; nobody to mail, no mail
+        return (payload["to_status"] not in SILENT and payload.get("mail", True)
+                and bool((payload.get("customer_email") or "").strip()))
     return True
 
 
@@ -77,4 +89,7 @@ def wording(kind: str, payload: dict) -> dict:
         return {"role_label": role_label(payload["role"])}
     if kind == "collectivity_message_sent":
         return {"kind_label": "demande de devis" if payload["kind"] == "quote" else "commande"}
+    if kind == "order_progressed":
+        return {"order_label": ORDER_LABELS[payload["order"]["kind"]],
+                "number": payload["order"]["number"]}
     return {}

@@ -1,6 +1,7 @@
 """The order desk's use cases: `fn(session, ..., now, record)` for what changes the register,
 `fn(session, ...)` for what reads it."""
-from .progress import apply_owner_progress  # noqa: F401
+from .progress import (  # noqa: F401
+    apply_owner_progress, ask_owner, drop_request, plan_move, progress_history, record_move)
 from .queries import calendar_month, get_order, list_orders  # noqa: F401
 from .register import (  # noqa: F401
     on_classic_order_status_changed, on_collectivity_order_placed,

@@ -10,7 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[3]
 PURE_COMMON = {"services.common.errors", "services.common.money", "services.common.clock",
                "services.common.loi_lang", "services.common.validation",
-               "services.common.roles"}
+               "services.common.roles", "services.common.progress"}
 SHAPED = ["accounts", "payments", "notifications"]
 
 

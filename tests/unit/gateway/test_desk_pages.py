@@ -93,6 +93,9 @@ def test_a_bad_month_is_a_french_400(client, rpc):
 def test_one_order_page_links_to_its_owner_and_leaves_room_for_progress(client, rpc):
     rpc.answers[("order_desk", "get_order")] = lambda kind, number: dict(ORDER, kind=kind,
                                                                          number=number)
+    rpc.answers[("order_desk", "progress_history")] = lambda kind, number: {  # branch progress
+        "status": "registered", "label": "Commande enregistrée", "history": [], "moves": [],
+        "pending": []}
     sign_in(client, "admin")
     page = client.get("/admin/commandes/sub_order/12")
     assert page.status_code == 200

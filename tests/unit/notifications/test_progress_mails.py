@@ -1,0 +1,82 @@
+"""The desk's progress mails (reference 002 §2): every state but Annulée and Erreur mails the
+customer, the status in the mail's header (its subject and the top of its body), once (not when
+the owner's event mailed already), with a deterministic Message-ID."""
+from datetime import datetime, timezone
+
+import pytest
+
+from services.common.contracts.events import CONTRACTS, load_envelope, make_envelope
+from services.common.db import Database
+from services.common.progress import LABELS, PATH
+from services.notifications import domain, presenters, use_cases
+from services.notifications.adapters.transport import message_id
+from services.notifications.models import Base, Mail
+
+NOW = datetime(2026, 12, 6, 10, 0, tzinfo=timezone.utc)
+MOVE = {"order": {"kind": "collectivity_order", "number": 31}, "from_status": "processing",
+        "to_status": "ready", "label": "Commande prête", "comment": "À retirer au comptoir",
+        "by": "admin@librairie.test", "at": "2026-12-06T10:00:00+00:00",
+        "customer_name": "ECOLE JULES FERRY", "customer_email": "Achats@ecole.fr",
+        "total_ttc": "22.75", "detail_url": "http://x/collectivite/commandes/31"}
+
+
+def received(payload):
+    return load_envelope("order_progressed", make_envelope("order_progressed", payload,
+                                                           "order_desk"))
+
+
+def test_notifications_consumes_order_progressed():
+    assert ("notifications", "on_order_progressed") in CONTRACTS["order_progressed"].consumers
+
+
+@pytest.mark.parametrize("status", PATH)
+def test_every_state_of_the_path_mails_with_the_status_in_the_header(status):
+    _, payload = received(dict(MOVE, to_status=status, label=LABELS[status]))
+    assert domain.wanted("order_progressed", payload)
+    to, subject, body = presenters.render("order_progressed", payload, "http://x/")
+    assert to == "Achats@ecole.fr"
+    assert subject == f"{LABELS[status]} — votre commande n° 31"
+    top = body.splitlines()[:3]
+    assert top[1] == LABELS[status].upper() and top[2] == "Votre commande n° 31"
+    assert "Voir" not in body and "http://x/collectivite/commandes/31" in body
+    assert "22,75\xa0€ TTC" in body and "À retirer au comptoir" in body
+
+
+@pytest.mark.parametrize("status", ["cancelled", "error"])
+def test_cancelled_and_error_do_not_mail(status):
+    _, payload = received(dict(MOVE, to_status=status, label=LABELS[status]))
+    assert not domain.wanted("order_progressed", payload)
+
+
+def test_no_second_mail_when_the_owner_mailed_and_none_without_an_address():
+    assert not domain.wanted("order_progressed", received(dict(MOVE, mail=False))[1])
+    assert not domain.wanted("order_progressed", received(dict(MOVE, customer_email=""))[1])
+    assert received(MOVE)[1]["mail"] is True     # older producers: a mail
+
+
+def test_each_kind_is_named_as_its_customer_knows_it():
+    for kind, words in [("sub_order", "votre commande n° 7"),
+                        ("grouped_order", "votre commande groupée n° 7"),
+                        ("quote", "votre demande de devis n° 7")]:
+        _, payload = received(dict(MOVE, order={"kind": kind, "number": 7},
+                                   to_status="processing", label=LABELS["processing"],
+                                   detail_url="", total_ttc=None, comment=""))
+        _, subject, body = presenters.render("order_progressed", payload, "http://x/")
+        assert subject.endswith(words) and "est en cours de traitement" in body
+        assert "Notre site : http://x\n" in body and "Montant" not in body
+
+
+def test_one_mail_per_event_with_its_deterministic_message_id(tmp_path):
+    db = Database("notifications", Base.metadata, f"sqlite:///{tmp_path / 'n.db'}")
+    Base.metadata.create_all(db.engine)
+    envelope, payload = received(MOVE)
+    with db.transaction() as s:
+        queued = use_cases.mail_for_event(s, "order_progressed", payload, envelope, NOW, "http://x")
+        assert len(queued) == 1
+    with db.transaction() as s:
+        (mail,) = s.query(Mail).all()
+        assert mail.to_addr == "achats@ecole.fr" and mail.subject.startswith("Commande prête")
+        # the Message-ID comes from the event and the recipient: the same at every attempt
+        mid = message_id(mail.id, mail.to_addr, mail.event_id)
+        assert mail.event_id == envelope["event_id"] and mid.startswith(f"<{envelope['event_id']}.")
+        assert mid == message_id(mail.id + 1, mail.to_addr, mail.event_id)
