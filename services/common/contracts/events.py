@@ -194,7 +194,10 @@ class PaymentResult(Payload):
 
 
 class PaymentSucceededV1(PaymentResult):
-    pass
+    # issue 9: how it was paid; a cheque or cash is recorded by the bookshop (no provider)
+    method = fields.String(load_default="online", validate=validate.OneOf(
+        ["online", "cheque", "cash"]))
+    cheque_number = fields.String(load_default="")
 
 
 class PaymentFailedV1(PaymentResult):

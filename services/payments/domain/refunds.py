@@ -2,7 +2,7 @@
 already refunded, or whose refund awaits the provider's confirmation, is left as it is)."""
 from decimal import Decimal
 
-from services.common.errors import invalid
+from services.common.errors import conflict, invalid
 from services.common.money import money_str
 
 from .states import REFUNDED, STATE_LABELS, SUCCEEDED, can_move
@@ -12,6 +12,14 @@ def check_refund_reference(requested, actual) -> None:
     """A refund asked for by another service names the payment's own reference."""
     if requested is not None and tuple(requested) != tuple(actual):
         raise invalid("La demande de remboursement ne correspond pas à la référence du paiement.")
+
+
+def check_refundable_online(method) -> None:
+    """A cheque or cash received by the bookshop is given back by the bookshop, by hand: the
+    provider has nothing to refund."""
+    if (method or "online") != "online":
+        raise conflict("Un paiement par chèque ou en espèces n'est pas remboursé en ligne : la "
+                       "librairie le rend elle-même.")
 
 
 def refund_needed(state: str, paid: Decimal, amount: Decimal,

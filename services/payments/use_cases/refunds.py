@@ -8,7 +8,7 @@ from ..adapters.providers import ProviderError, RefundRequest
 from ..models import Refund
 from ..presenters import payment_refunded_event, payment_view
 from . import payouts
-from .common import load, move
+from .common import entered, load, move
 
 
 def refund_payment(session, provider, payment_id, amount, reason, now, record,
@@ -17,6 +17,7 @@ def refund_payment(session, provider, payment_id, amount, reason, now, record,
     refund awaits the provider's confirmation, is returned unchanged."""
     payment = load(session, payment_id, lock=True)
     domain.check_refund_reference(reference, (payment.reference_kind, payment.reference_id))
+    domain.check_refundable_online(payment.method)
     amount = payment.amount if amount is None else domain.parse_money(amount)
     if not domain.refund_needed(payment.state, payment.amount, amount,
                                 awaiting_confirmation=any(r.state == "pending"
@@ -52,6 +53,7 @@ def refund_late_success(session, provider, payment, now, record):
     """The money of a payment the buyer was told had failed: recorded as taken (no
     payment_succeeded: nothing is paid by it) and given back in full at once."""
     payment.state, payment.updated_at = domain.SUCCEEDED, now
+    entered(session, payment, now, record)  # succeeded (the money was taken) …
     refund(session, provider, payment, payment.amount, domain.LATE_SUCCESS_REASON, now, record,
            late=True)
 
