@@ -156,6 +156,10 @@ class SubOrderPaidV1(SubOrderRef):
     subscribed_at = fields.String(required=True)
     paid_at = fields.String(required=True)
     manual = fields.Boolean(load_default=False)       # validated by the bookshop (a cheque)
+    # issue 9: how it was paid (a cheque's number), for the buyer's mail and the desk
+    payment_method = fields.String(load_default="online", validate=validate.OneOf(
+        ["online", "cheque", "cash"]))
+    cheque_number = fields.String(load_default="")
 
 
 class SubOrderCancelledV1(SubOrderRef):
