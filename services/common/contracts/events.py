@@ -455,7 +455,8 @@ CONTRACTS = {c.name: c for c in (
     EventContract("collectivity_message_sent", 1, "baskets", CollectivityMessageSentV1,
                   consumers=(("notifications", "on_collectivity_message_sent"),)),
     # issue 9 / 10: consumers are added by the services that handle them
-    EventContract("sub_order_placed", 1, "grouped_orders", SubOrderPlacedV1, consumers=()),
+    EventContract("sub_order_placed", 1, "grouped_orders", SubOrderPlacedV1,
+                  consumers=(("notifications", "on_sub_order_placed"),)),
     EventContract("payment_state_changed", 1, "payments", PaymentStateChangedV1, consumers=()),
     EventContract("order_progressed", 1, "order_desk", OrderProgressedV1, consumers=()),
     EventContract("invoice_issued", 1, "invoicing", InvoiceIssuedV1, consumers=()),
