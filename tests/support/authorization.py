@@ -57,6 +57,8 @@ EXPECTED = {
     ("admin_grouped_orders.reset", "POST"): ADMIN, ("admin_grouped_orders.pdf", "GET"): ADMIN,
     ("admin_grouped_orders.validate_sub", "POST"): ADMIN,
     ("admin_grouped_orders.cancel_sub", "POST"): ADMIN,
+    ("admin_grouped_orders.payment_methods", "POST"): ADMIN,
+    ("admin_grouped_orders.export_csv", "GET"): ADMIN,
     ("api_grouped_orders.Mine", "GET"): COLLECTIVITY,
     ("api_grouped_orders.Mine", "POST"): COLLECTIVITY,
     ("api_grouped_orders.MineOne", "GET"): {"collectivite"},
