@@ -151,6 +151,16 @@ class SubOrder(Status):
     last_payment_state = _s()
     payment_attempts = fields.Integer()
     last_payment_id = _s()
+    # issue 9: online | cheque | cash at the bookshop, a cheque's number (7 digits)
+    payment_method = _s()
+    payment_method_label = _s()
+    cheque_number = _s()
+    paid_by = _s()
+
+
+class PaymentMethodChoice(Out):
+    value = fields.String()
+    label = fields.String()
 
 
 class Sold(Out):
@@ -162,6 +172,9 @@ class Sold(Out):
     unit_price = fields.String()
     pickup_label = _s()
     subscriptions_open = fields.Boolean()
+    # issue 9: how buyers may pay (online always; cheque / cash when the bookshop allows it)
+    payment_methods = fields.List(fields.String())
+    payment_method_choices = fields.List(fields.Nested(PaymentMethodChoice))
 
 
 class GroupedOrder(Sold, Status):
