@@ -39,6 +39,7 @@ def on_payment_succeeded(session, payload, now, record, public_url):
         sub.status, sub.paid_at = domain.PAID, now
         sub.paid_payment_id = payload["payment_id"]
         sub.last_payment_state = "succeeded"
+        sub.payment_method = domain.ONLINE  # a cheque buyer who paid online after all
         record(session, "sub_order_paid", sub_order_paid_event(sub, go, public_url, now))
     elif decision.refunds:  # cancelled meanwhile, paid twice, or a wrong amount
         attempt = _attempt_of(session, sub, attempt, payload, now)

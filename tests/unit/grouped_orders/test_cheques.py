@@ -191,3 +191,19 @@ def test_the_sign_in_sheet_shows_the_cheque_number(db):
     cells = [row[6] for row in sheet.sheet(view).rows]
     assert cells == ["Payée — chèque n° 1234567", "En attente de paiement — espèces à recevoir"]
     assert waiting["number"] > paid["number"]
+
+
+def test_a_cheque_buyer_who_pays_online_after_all_is_paid_online(db):
+    events = Events()
+    go = create(db, events)
+    sub = by(db, token_of(go), "Louise", "cheque")["sub"]
+    attempt = tx(db, buyers.begin_payment_attempt, token_of(go), sub["buyer_token"], NOW)
+    tx(db, payment_events.on_payment_succeeded, {
+        "payment_id": "pay_online", "reference_kind": "sub_order",
+        "reference_id": attempt["reference_id"], "amount": attempt["amount"],
+        "provider": "sandbox", "occurred_at": NOW.isoformat(), "method": "online",
+        "cheque_number": ""}, NOW, events, URL)
+    (paid,) = tx(db, bookshop.get, go["number"], NOW, URL)["sub_orders"]
+    assert (paid["status"], paid["payment_method"], paid["paid_manually"]) == (
+        "paid", "online", False)
+    assert events.of("sub_order_paid")[0]["manual"] is False
