@@ -42,6 +42,15 @@ class SubscribeIn(In):
     email = Email(required=True)
     quantity = Integer(required=True)
     accepted_terms = Boolean(required=True)
+    # issue 9: online (the default) or, when the grouped order allows it, a cheque or cash at
+    # the bookshop (no online payment: the bookshop records it)
+    payment_method = String(load_default="online", validate=OneOf(["online", "cheque", "cash"]))
+
+
+class ManualPaymentIn(In):
+    """A sub-order's cheque (its 7-digit number, required) or cash, received by the bookshop."""
+    method = String(required=True, validate=OneOf(["cheque", "cash"]))
+    cheque_number = String(load_default="", validate=Length(max=40))
 
 
 class ReasonIn(In):
@@ -189,3 +198,16 @@ class AdminSubAction(MethodView):
         # a body that was a JSON list crashed here (500) before it was a schema
         return rpc("grouped_orders", "admin_cancel_sub_order", g.user["id"], sub_number,
                    data["reason"][:500], idempotency_key=idempotency.key())
+
+
+@blp.route("/admin/sub-orders/<int:sub_number>/manual-payment")
+@allow_methods([ADMIN], "post")
+class AdminManualPayment(MethodView):
+    @blp.arguments(ManualPaymentIn)
+    @blp.response(200, schemas.GroupedOrder)
+    @idempotent
+    def post(self, data, sub_number):
+        """Validate a sub-order paid at the bookshop by cheque (7-digit number) or cash (issue
+        9): a bad number is a 400 with nothing changed, a second validation a 409."""
+        return rpc("grouped_orders", "admin_record_manual_payment", g.user["id"], sub_number,
+                   data["method"], data["cheque_number"], idempotency_key=idempotency.key())

@@ -70,6 +70,7 @@ EXPECTED = {
     ("api_grouped_orders.AdminList", "GET"): ADMIN,
     ("api_grouped_orders.AdminOne", "GET"): ADMIN,
     ("api_grouped_orders.AdminAction", "POST"): ADMIN,
+    ("api_grouped_orders.AdminManualPayment", "POST"): ADMIN,
     ("api_grouped_orders.AdminCancel", "POST"): ADMIN,
     ("api_grouped_orders.AdminSubAction", "POST"): ADMIN,
     # collectivity baskets: the target is a draft of the first collectivity's Utilisateur,

@@ -124,3 +124,20 @@ def test_the_bookshop_sets_the_methods(client, rpc):
                     data={"cheque": "1", "idempotency_key": "k" * 32})
     assert r.status_code == 302
     assert rpc.called("grouped_orders", "admin_set_payment_methods") == [(1, 7, True, False)]
+
+
+def test_the_api_validates_a_cheque_and_refuses_an_unknown_method(client, rpc):
+    rpc.answers[("grouped_orders", "admin_record_manual_payment")] = samples.grouped()
+    sign_in(client, "admin")
+    r = client.post("/api/v1/admin/sub-orders/31/manual-payment",
+                    json={"method": "cheque", "cheque_number": "1234567"})
+    assert r.status_code == 200, r.text
+    assert rpc.called("grouped_orders", "admin_record_manual_payment") == [
+        (1, 31, "cheque", "1234567")]
+    r = client.post("/api/v1/admin/sub-orders/31/manual-payment", json={"method": "carte"})
+    assert r.status_code == 400 and r.get_json()["details"]["method"]
+    rpc.answers[("grouped_orders", "admin_record_manual_payment")] = DomainError(
+        "Numéro de chèque invalide : « 12 ».", {"cheque_number": ["7 chiffres."]})
+    r = client.post("/api/v1/admin/sub-orders/31/manual-payment",
+                    json={"method": "cheque", "cheque_number": "12"})
+    assert r.status_code == 400 and "Numéro de chèque invalide" in r.get_json()["message"]
