@@ -183,19 +183,17 @@ class GroupedOrdersService(MessagingService):
     def admin_record_manual_payment(self, actor_id, sub_number, method, cheque_number="",
                                     idempotency_key=None):
         """The bookshop received the sub-order's cheque (its number: 7 digits) or cash (issue
-        9): payments records it, once per sub-order (a second one is its 409; a bad number its
-        400, nothing changed), and the sub-order is paid by it (also when its
-        payment_succeeded comes first)."""
+        9): payments records it, once per sub-order (a bad number is its 400, nothing changed;
+        a second validation a 409), and the sub-order is paid by it, in one transaction of
+        ours holding the sub-order's lock (bookshop.record_manual_payment)."""
         account = self._account(actor_id, admin=True)
         sub_number = int(sub_number)
-        asked = self.store.run(bookshop.manual_payment_request, sub_number, method)
-        payment = self.payments.record_manual_payment(
-            asked["reference_kind"], asked["reference_id"], asked["amount"], method,
-            cheque_number, account["email"])
         return self.store.once(idempotency_key, "admin_record_manual_payment", actor_id,
                                {"sub_number": sub_number, "method": method,
                                 "cheque_number": cheque_number},
-                               bookshop.mark_paid_manually, sub_number, payment, utcnow(),
+                               bookshop.record_manual_payment, sub_number, method,
+                               cheque_number, account["email"],
+                               self.payments.record_manual_payment, utcnow(),
                                self.store.record, config.public_url())
 
     @rpc

@@ -167,3 +167,19 @@ def test_five_validations_at_once_record_one_payment(suite, people, demo_feeds, 
                       sub_order_number=sub["number"])) == 1
     assert len(settled(suite, smtp, sub["email"],
                        f"Confirmation de votre commande n° {sub['number']}")) == 1
+
+    # a double click sends the same form (its one-time token) twice: both answers are the
+    # first's, one payment
+    subscribe_by_cheque(suite, token, "Noe", f"Twice{run}")
+    twice, _ = sub_of(suite, admin, n, f"Twice{run}")
+    url = f"{suite.gateway_url}/admin/sous-commandes/{twice['number']}/valider"
+    form = dict(validate_form(suite, admin, n, twice["number"], "1112223"),
+                idempotency_key=uuid.uuid4().hex)
+    answers = at_once(lambda i: requests.post(url, data=form, cookies=cookies,
+                                              allow_redirects=False, timeout=45))
+    assert [r.status_code for r in answers] == [302] * 5, [r.status_code for r in answers]
+    with suite.rpc() as rpc:
+        (payment,) = rpc.payments.list_payments("sub_order", str(twice["number"]))
+    assert payment["cheque_number"] == "1112223"
+    assert len(outbox(suite, "payments", "payment_state_changed",
+                      reference_id=str(twice["number"]))) == 1

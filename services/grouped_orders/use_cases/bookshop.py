@@ -49,6 +49,20 @@ def validate_sub_order(session, sub_number, now, record, public_url) -> dict:
     return grouped_order_view(go, now, public_url)
 
 
+def record_manual_payment(session, sub_number, method, cheque_number, by, record_payment, now,
+                          record, public_url) -> dict:
+    """« Valider » a sub-order's cheque or cash (issue 9), in ONE transaction holding the
+    grouped order's and the sub-order's row locks: the check, then payments'
+    `record_manual_payment` (`record_payment`, the nested RPC: it checks the number and keeps
+    one payment per reference), then the sub-order paid by it. A second click waits for the
+    first, then is refused here (409) before payments is even asked; with the same idempotency
+    key it gets the first answer."""
+    asked = manual_payment_request(session, sub_number, method)
+    payment = record_payment(asked["reference_kind"], asked["reference_id"], asked["amount"],
+                             method, cheque_number, by)
+    return mark_paid_manually(session, sub_number, payment, now, record, public_url)
+
+
 def manual_payment_request(session, sub_number, method) -> dict:
     """Before payments records a cheque or cash (issue 9): the sub-order must await its
     payment in a grouped order that still accepts changes; what payments is asked to record

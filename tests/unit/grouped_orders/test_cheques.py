@@ -207,3 +207,37 @@ def test_a_cheque_buyer_who_pays_online_after_all_is_paid_online(db):
     assert (paid["status"], paid["payment_method"], paid["paid_manually"]) == (
         "paid", "online", False)
     assert events.of("sub_order_paid")[0]["manual"] is False
+
+
+def test_the_bookshops_validation_asks_payments_once_in_its_transaction(db):
+    """One transaction: the check, payments' record (here a fake of the nested RPC), the
+    sub-order paid. payments' refusal (a bad number) changes nothing; a second validation is
+    refused before payments is asked."""
+    from services.common.errors import invalid
+    events = Events()
+    go = create(db, events)
+    sub = by(db, token_of(go), "Louise", "cheque")["sub"]
+    asked = []
+
+    def record_payment(kind, reference_id, amount, method, number, by):
+        asked.append((kind, reference_id, amount, method, number, by))
+        if number != "1234567":
+            raise invalid("Numéro de chèque invalide.", {"cheque_number": ["7 chiffres."]})
+        return manual_payment(int(reference_id), amount, method, number)
+
+    with pytest.raises(DomainError) as exc:
+        tx(db, bookshop.record_manual_payment, sub["number"], "cheque", "12", "admin@x.fr",
+           record_payment, NOW, events, URL)
+    assert exc.value.code == "invalid"
+    assert tx(db, bookshop.get, go["number"], NOW, URL)["sub_orders"][0]["status"] == \
+        "awaiting_payment"
+    view = tx(db, bookshop.record_manual_payment, sub["number"], "cheque", "1234567",
+              "admin@x.fr", record_payment, NOW, events, URL)
+    assert view["sub_orders"][0]["cheque_number"] == "1234567"
+    assert asked[-1] == ("sub_order", str(sub["number"]), "14.90", "cheque", "1234567",
+                         "admin@x.fr")
+    with pytest.raises(DomainError) as exc:
+        tx(db, bookshop.record_manual_payment, sub["number"], "cheque", "1234567",
+           "admin@x.fr", record_payment, NOW, events, URL)
+    assert exc.value.code == "conflict" and len(asked) == 2
+    assert len(events.of("sub_order_paid")) == 1
