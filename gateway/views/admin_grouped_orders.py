@@ -192,6 +192,10 @@ def cancel_sub(sub_number):
             who = f"{sub['first_name']} {sub['last_name']} ({sub['email']})"
             paid = f" Elle est payée : {money(sub['total'])} seront remboursés à {who}." \
                 if sub["status"] == "paid" else ""
+            if sub["status"] == "paid" and sub.get("payment_method") in ("cheque", "cash"):
+                paid = f" Elle est payée ({sub['paid_by']}) : rendez " \
+                    f"{'le chèque' if sub['payment_method'] == 'cheque' else 'les espèces'} " \
+                    f"({money(sub['total'])}) à {who}."
             message = f"La sous-commande n° {sub_number} de {who}, {sub['quantity']} " \
                 f"exemplaire{'s' if sub['quantity'] > 1 else ''}, sera annulée.{paid}"
         return confirmation(

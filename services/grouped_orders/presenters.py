@@ -218,7 +218,8 @@ def sub_order_paid_event(sub, go, public_url, now, manual=False) -> dict:
 def sub_order_cancelled_event(sub, go, public_url, reason, refund) -> dict:
     return {"sub_order_number": sub.number, "grouped_order": ref(go, public_url),
             "buyer": buyer(sub), "quantity": sub.quantity, "total_ttc": str(sub_total(sub)),
-            "reason": reason, "refund_expected": refund}
+            "reason": reason, "refund_expected": refund,
+            "payment_method": sub.payment_method or domain.ONLINE}
 
 
 def refund_requested_event(payment_id, amount, reason, sub) -> dict:
@@ -231,4 +232,7 @@ def sub_order_refunded_event(sub, go, public_url, payment_id, amount, reason, au
     return {"sub_order_number": sub.number, "grouped_order": ref(go, public_url),
             "buyer": buyer(sub), "amount": money_str(amount), "reason": reason,
             "automatic": automatic, "payment_id": payment_id,
-            "refunded_at": refunded_at.isoformat()}
+            "refunded_at": refunded_at.isoformat(),
+            # a cheque or cash is handed back by the bookshop (not an automatic refund)
+            "payment_method": domain.ONLINE if automatic else
+            (sub.payment_method or domain.ONLINE)}

@@ -131,6 +131,38 @@ def test_a_cheque_from_choice_to_the_validated_grouped_order(suite, people, demo
     assert "chèque n° 0012345 reçu par la librairie" in mail.get_content()
 
 
+def test_a_cheque_sub_order_cancelled_is_handed_back(suite, people, demo_feeds, smtp):
+    """payments records the cheque given back (no provider): « Annulé » for the desk, and the
+    buyer is told the bookshop hands it back."""
+    run = uuid.uuid4().hex[:6]
+    teacher = api_session(suite, people["other"]["email"], PASSWORD)
+    admin = api_session(suite, ADMIN_EMAIL, ADMIN_PASSWORD)
+    go, token = grouped.create(teacher, suite, "21", WESTERN, days=3, pickup="bookshop")
+    n = go["number"]
+    allow_cheques(suite, admin, n)
+    subscribe_by_cheque(suite, token, "Ana", f"Back{run}")
+    sub, _ = sub_of(suite, admin, n, f"Back{run}")
+    r = admin.post(f"{suite.gateway_url}/api/v1/admin/sub-orders/{sub['number']}/"
+                   "manual-payment", json={"method": "cheque", "cheque_number": "3334445"})
+    assert r.status_code == 200, r.text
+    r = admin.post(f"{suite.gateway_url}/api/v1/admin/sub-orders/{sub['number']}/cancellation",
+                   json={"reason": "Doublon"})
+    assert r.status_code == 200, r.text
+    with suite.rpc() as rpc:
+        payment = wait_until(lambda: next((p for p in rpc.payments.list_payments(
+            "sub_order", str(sub["number"])) if p["state"] == "refunded"), None),
+            message="the cheque handed back")
+    assert payment["state_label"] == "Annulé" and payment["refunds"][0]["amount"] == "14.90"
+    assert [p["state"] for p in outbox(suite, "payments", "payment_state_changed",
+                                       reference_id=str(sub["number"]))] == [
+        "succeeded", "refunded"]
+    mails = settled(suite, smtp, sub["email"], f"commande n° {sub['number']}", count=3)
+    (back,) = [m for m in mails if m["Subject"].startswith("Remboursement")]
+    assert "vous est rendu par la librairie" in back.get_content()
+    (cancelled,) = [m for m in mails if m["Subject"].startswith("Annulation")]
+    assert "La librairie vous rend votre chèque" in cancelled.get_content()
+
+
 def test_five_validations_at_once_record_one_payment(suite, people, demo_feeds, smtp):
     run = uuid.uuid4().hex[:6]
     teacher = api_session(suite, people["other"]["email"], PASSWORD)

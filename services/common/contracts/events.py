@@ -167,6 +167,9 @@ class SubOrderCancelledV1(SubOrderRef):
     total_ttc = Money(required=True)
     reason = fields.String(load_default="")
     refund_expected = fields.Boolean(required=True)
+    # issue 9: a cheque or cash paid at the bookshop is handed back there
+    payment_method = fields.String(load_default="online", validate=validate.OneOf(
+        ["online", "cheque", "cash"]))
 
 
 class SubOrderRefundedV1(SubOrderRef):
@@ -177,6 +180,9 @@ class SubOrderRefundedV1(SubOrderRef):
     automatic = fields.Boolean(load_default=False)
     payment_id = fields.String(load_default="")
     refunded_at = fields.String(required=True)
+    # issue 9: a cheque or cash handed back by the bookshop, not on a card
+    payment_method = fields.String(load_default="online", validate=validate.OneOf(
+        ["online", "cheque", "cash"]))
 
 
 class RefundRequestedV1(Payload):

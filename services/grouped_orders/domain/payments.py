@@ -122,7 +122,8 @@ def failure_shown(sub_status: str) -> bool:
     return sub_status == AWAITING_PAYMENT
 
 
-def refund_on_cancel(sub_status: str, paid_payment_id, paid_manually: bool = False) -> bool:
-    """Cancelling a sub-order paid online asks payments to give that payment back (one
-    validated by hand, a cheque or cash, has no online payment: the bookshop gives it back)."""
-    return sub_status == PAID and paid_payment_id is not None and not paid_manually
+def refund_on_cancel(sub_status: str, paid_payment_id) -> bool:
+    """Cancelling a paid sub-order asks payments to give its payment back: online, through the
+    provider; a cheque or cash recorded by the bookshop (issue 9), handed back by the bookshop
+    (payments records it at once). One validated by hand before issue 9 has no payment."""
+    return sub_status == PAID and paid_payment_id is not None

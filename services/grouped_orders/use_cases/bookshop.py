@@ -116,7 +116,7 @@ def cancel_sub_order(session, sub_number, reason, now, record, public_url) -> di
 
 
 def _cancel_sub(session, sub, go, reason, now, record, public_url):
-    refund = domain.refund_on_cancel(sub.status, sub.paid_payment_id, sub.paid_manually)
+    refund = domain.refund_on_cancel(sub.status, sub.paid_payment_id)
     _move_sub(session, sub, dict({"status": domain.SUB_CANCELLED, "cancelled_at": now,
                                   "cancel_reason": reason},
                                  **({"refund_state": "requested"} if refund else {})))

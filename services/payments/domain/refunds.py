@@ -2,7 +2,7 @@
 already refunded, or whose refund awaits the provider's confirmation, is left as it is)."""
 from decimal import Decimal
 
-from services.common.errors import conflict, invalid
+from services.common.errors import invalid
 from services.common.money import money_str
 
 from .states import REFUNDED, STATE_LABELS, SUCCEEDED, can_move
@@ -14,12 +14,10 @@ def check_refund_reference(requested, actual) -> None:
         raise invalid("La demande de remboursement ne correspond pas à la référence du paiement.")
 
 
-def check_refundable_online(method) -> None:
-    """A cheque or cash received by the bookshop is given back by the bookshop, by hand: the
-    provider has nothing to refund."""
-    if (method or "online") != "online":
-        raise conflict("Un paiement par chèque ou en espèces n'est pas remboursé en ligne : la "
-                       "librairie le rend elle-même.")
+def given_back_by_hand(method) -> bool:
+    """A cheque or cash received by the bookshop is given back by the bookshop itself (the
+    cheque handed back, the cash returned): no provider is asked, the refund is done at once."""
+    return (method or "online") != "online"
 
 
 def refund_needed(state: str, paid: Decimal, amount: Decimal,

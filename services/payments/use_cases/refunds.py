@@ -17,7 +17,6 @@ def refund_payment(session, provider, payment_id, amount, reason, now, record,
     refund awaits the provider's confirmation, is returned unchanged."""
     payment = load(session, payment_id, lock=True)
     domain.check_refund_reference(reference, (payment.reference_kind, payment.reference_id))
-    domain.check_refundable_online(payment.method)
     amount = payment.amount if amount is None else domain.parse_money(amount)
     if not domain.refund_needed(payment.state, payment.amount, amount,
                                 awaiting_confirmation=any(r.state == "pending"
@@ -29,7 +28,15 @@ def refund_payment(session, provider, payment_id, amount, reason, now, record,
 
 
 def refund(session, provider, payment, amount, reason, now, record, late=False):
-    """Ask the provider to give `amount` back; recorded as succeeded when it confirms at once."""
+    """Ask the provider to give `amount` back; recorded as succeeded when it confirms at once.
+    A cheque or cash is given back by the bookshop itself: refunded at once, no provider."""
+    if domain.given_back_by_hand(payment.method):
+        row = Refund(id="rfn_" + secrets.token_urlsafe(12), payment=payment, amount=amount,
+                     reason=(reason or "")[:500], state="pending", late=False,
+                     provider_ref=f"by-hand:{payment.id}", created_at=now, updated_at=now)
+        session.add(row)
+        refund_succeeded(session, payment, row, now, record)
+        return
     if provider.name != payment.provider:
         raise ProviderError(f"payment {payment.id} belongs to provider {payment.provider}")
     result = provider.refund(session, RefundRequest(payment.id, payment.checkout_id, amount,

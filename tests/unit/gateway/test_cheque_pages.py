@@ -141,3 +141,13 @@ def test_the_api_validates_a_cheque_and_refuses_an_unknown_method(client, rpc):
     r = client.post("/api/v1/admin/sub-orders/31/manual-payment",
                     json={"method": "cheque", "cheque_number": "12"})
     assert r.status_code == 400 and "Numéro de chèque invalide" in r.get_json()["message"]
+
+
+def test_cancelling_a_sub_order_paid_by_cheque_says_to_give_it_back(client, rpc):
+    paid = dict(waiting_cheque(), status="paid", status_label="Payée", paid_manually=True,
+                cheque_number="1234567", paid_by="chèque n° 1234567")
+    rpc.answers[("grouped_orders", "admin_get")] = samples.grouped(subs=[paid])
+    sign_in(client, "admin")
+    page = html.unescape(client.post("/admin/sous-commandes/31/annuler",
+                                     data={"grouped_order": "7"}).text)
+    assert "Elle est payée (chèque n° 1234567) : rendez le chèque (29,80\xa0€) à Ana Lys" in page

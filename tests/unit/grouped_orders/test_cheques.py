@@ -63,8 +63,8 @@ def test_a_manual_payment_not_owed_is_given_back_by_hand():
     decision = domain.settle_payment(domain.SUB_CANCELLED, domain.OPEN, "14.90", "14.90",
                                      "pay_m1", None, False, manual=True)
     assert decision.action == domain.PaymentDecision.BY_HAND and not decision.refunds
-    assert not domain.refund_on_cancel(domain.PAID, "pay_m1", paid_manually=True)
-    assert domain.refund_on_cancel(domain.PAID, "pay_online", paid_manually=False)
+    assert domain.refund_on_cancel(domain.PAID, "pay_m1")  # payments records it handed back
+    assert not domain.refund_on_cancel(domain.PAID, None)  # validated by hand before issue 9
 
 
 # ---- the buyer's choice --------------------------------------------------------------------
@@ -169,15 +169,29 @@ def test_the_event_first_then_the_bookshops_answer_pays_once(db):
         tx(db, bookshop.manual_payment_request, sub["number"], "cheque")
 
 
-def test_cancelling_a_cheque_sub_order_asks_no_online_refund(db):
+def test_cancelling_a_cheque_sub_order_gives_the_cheque_back(db):
+    """payments records the cheque handed back (refunded at once, no provider) and says so:
+    the buyer is told the bookshop gives it back, not a card refund."""
     events = Events()
     go = create(db, events)
     sub = by(db, token_of(go), "Louise", "cheque")["sub"]
     tx(db, bookshop.mark_paid_manually, sub["number"], manual_payment(sub["number"], "14.90"),
        NOW, events, URL)
     tx(db, bookshop.cancel_sub_order, sub["number"], "Chèque rendu", NOW, events, URL)
-    assert not events.of("refund_requested")
-    assert events.of("sub_order_cancelled")[0]["refund_expected"] is False
+    (asked,) = events.of("refund_requested")
+    assert (asked["payment_id"], asked["amount"]) == ("pay_m1", "14.90")
+    (cancelled,) = events.of("sub_order_cancelled")
+    assert (cancelled["refund_expected"], cancelled["payment_method"]) == (True, "cheque")
+    tx(db, payment_events.on_payment_refunded, {
+        "payment_id": "pay_m1", "reference_kind": "sub_order",
+        "reference_id": str(sub["number"]), "amount": "14.90", "provider": "manual",
+        "occurred_at": NOW.isoformat(), "refund_id": "rfn_1", "reason": "Chèque rendu",
+        "late": False}, NOW, events, URL)
+    (refunded,) = events.of("sub_order_refunded")
+    assert (refunded["automatic"], refunded["payment_method"]) == (False, "cheque")
+    make_envelope("sub_order_refunded", refunded, "grouped_orders")
+    (view,) = tx(db, bookshop.get, go["number"], NOW, URL)["sub_orders"]
+    assert (view["status"], view["refund_state"]) == ("cancelled", "refunded")
 
 
 def test_the_sign_in_sheet_shows_the_cheque_number(db):

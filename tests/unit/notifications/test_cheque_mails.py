@@ -45,3 +45,20 @@ def test_the_confirmation_names_the_cheque_received():
     assert "Statut de la commande : Payée (chèque n° 1234567 reçu par la librairie)" in body
     _, _, body = presenters.render("sub_order_paid", received("sub_order_paid"), "x")
     assert "Statut de la commande : Payée\n" in body
+
+
+def test_a_cancelled_cheque_is_handed_back_not_refunded_on_a_card(monkeypatch):
+    monkeypatch.setenv("BOOKSHOP_NAME", "Librairie du Parc")
+    _, _, body = presenters.render("sub_order_cancelled", received(
+        "sub_order_cancelled", payment_method="cheque"), "x")
+    assert "La librairie vous rend votre chèque de 14,90\xa0€" in body
+    assert "moyen de paiement utilisé" not in body
+    _, _, body = presenters.render("sub_order_refunded", received(
+        "sub_order_refunded", payment_method="cash"), "x")
+    assert "le montant payé en espèces de 14,90\xa0€ vous est rendu par la librairie " \
+        "(Librairie du Parc)" in body
+    assert "relevé" not in body
+    _, _, body = presenters.render("sub_order_refunded", received("sub_order_refunded"), "x")
+    assert "sur le moyen de paiement utilisé" in body and "relevé" in body
+    _, _, body = presenters.render("sub_order_cancelled", received("sub_order_cancelled"), "x")
+    assert "vous est remboursé sur le moyen de paiement utilisé" in body

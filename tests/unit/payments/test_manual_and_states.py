@@ -12,7 +12,7 @@ from services.payments.domain import payouts
 from services.payments.models import Payment, PayoutLine, SandboxNotification
 
 from .conftest import NOW, checkout_id
-from .test_use_cases import callback, event, get, paid, refund, start
+from .test_use_cases import callback, event, paid, refund, start
 
 
 # ---- the cheque number's rule ----------------------------------------------------------------
@@ -131,12 +131,20 @@ def test_a_reference_paid_online_cannot_be_paid_by_cheque(db, provider, record):
     assert exc.value.code == "conflict" and "déjà payée" in exc.value.message
 
 
-def test_a_manual_payment_is_not_refunded_online(db, provider, record):
+def test_a_manual_payment_is_given_back_by_hand_at_once(db, provider, record):
+    """Cancelled after the bookshop recorded it: the bookshop hands the cheque or the cash
+    back; no provider is asked, the refund is done at once, no payout touched."""
     view = manual(db, record, "cash", "")
-    with pytest.raises(DomainError) as exc:
-        refund(db, provider, record, view["payment_id"])
-    assert exc.value.code == "conflict" and "librairie" in exc.value.message
-    assert get(db, view["payment_id"])["state"] == "succeeded"
+    refunded = refund(db, provider, record, view["payment_id"])
+    assert (refunded["state"], refunded["state_label"]) == ("refunded", "Annulé")
+    (r,) = refunded["refunds"]
+    assert (r["amount"], r["state"], r["late"]) == ("14.90", "succeeded", False)
+    assert record.types() == ["payment_succeeded", "payment_refunded"]
+    assert [s for _, s, _ in record.states()] == ["succeeded", "refunded"]
+    refund(db, provider, record, view["payment_id"])  # again: nothing more
+    assert len(record.states()) == 2
+    with db.transaction() as s:
+        assert s.query(PayoutLine).count() == 0
 
 
 # ---- payment_state_changed: one per state entered, online ------------------------------------
