@@ -77,12 +77,14 @@ def create_app(test_config=None):
     app.jinja_env.globals["one_time_token"] = one_time_token
     formatting.register(app)
 
-    from .views import (account, admin, admin_collectivity, admin_finances,
-                        admin_grouped_orders, auth, baskets, catalogue, grouped_orders, health,
-                        subscription)
+    from .views import (account, admin, admin_collectivity, admin_desk, admin_finances,
+                        admin_grouped_orders, auth, baskets, catalogue, documents,
+                        grouped_orders, health, invoices, subscription)
     for module in (auth, account, admin, catalogue, health, grouped_orders, subscription,
-                   admin_grouped_orders, baskets, admin_collectivity, admin_finances):
+                   admin_grouped_orders, baskets, admin_collectivity, admin_finances,
+                   admin_desk, documents, invoices):
         app.register_blueprint(module.bp)
+    app.jinja_env.globals["document_pdf_url"] = documents.pdf_url
     from .api import init_api
     init_api(app, csrf)
     errors.register(app)  # after the API's: one error format everywhere

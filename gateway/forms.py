@@ -230,3 +230,38 @@ class Transformation(Form):
     reference = Text(200)
     comment = Text(2000)
     delivery_address = Text(4, load_default="0")
+
+
+class QueryForm(Form):
+    """A form sent with GET (filters): the declared fields, read from the query string."""
+
+    @classmethod
+    def read(cls) -> dict:
+        return parser.parse(cls(), request, location="query")
+
+
+class DeskFilters(QueryForm):
+    """The order desk's calendar month and list filters (/admin/commandes): kept as typed,
+    checked by order_desk (its domain's `filters.parse`, French messages per field)."""
+    month = Text(7, strip=True)            # "2021-01": the calendar's month
+    day = Text(10, strip=True)
+    number = Text(20, strip=True)
+    customer = Text(200, strip=True)
+    amount_from = Text(20, strip=True)
+    amount_to = Text(20, strip=True)
+    period_from = Text(10, strip=True)
+    period_to = Text(10, strip=True)
+    kind = Text(30, strip=True)
+    payment_state = Text(20, strip=True)
+    progress = Text(20, strip=True)
+    invoiced = Text(3, strip=True)
+    sort = Text(10, strip=True)
+    direction = Text(4, strip=True)
+    page = Text(6, strip=True)
+
+
+class ClientBilling(Form):
+    """A collectivity client's SIRET and Chorus Pro service code (the bookshop's, issue 9):
+    accounts checks them (python-stdnum) and answers in French."""
+    siret = Text(40, strip=True)
+    chorus_service_code = Text(200, strip=True)

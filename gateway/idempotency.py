@@ -9,7 +9,6 @@ services/common/idempotency.py), even when the first answer was lost.
   after an error, or changed after the browser's Back button, is a new request (a parent must
   never meet "clé d'idempotence déjà servie").
 - API: the `Idempotency-Key` header (documented in the OpenAPI on each write that takes it)."""
-import copy
 import hashlib
 import uuid
 
@@ -17,7 +16,7 @@ from flask import request
 
 HEADER = "Idempotency-Key"
 FIELD = "idempotency_key"
-# the OpenAPI description of the header, for `@blp.doc(parameters=[API_PARAMETER])`
+# the OpenAPI description of the header (`@blp.answers(..., idempotent=True)`, gateway/api)
 API_PARAMETER = {
     "in": "header", "name": HEADER, "required": False,
     "schema": {"type": "string", "minLength": 1, "maxLength": 100},
@@ -50,10 +49,3 @@ def form_digest() -> str:
 def one_time_token():
     """A form's one-time token, made when the form is rendered."""
     return uuid.uuid4().hex
-
-
-def api_doc(blp):
-    """`@idempotent` for an API method: documents the header (a copy per operation)."""
-    def idempotent(fn):
-        return blp.doc(parameters=[copy.deepcopy(API_PARAMETER)])(fn)
-    return idempotent

@@ -3,7 +3,7 @@ through the app's pool (`gateway/rpc.py`)."""
 from flask import current_app
 
 SERVICE_NAMES = ("accounts", "baskets", "grouped_orders", "payments", "notifications",
-                 "librisoft_bridge")
+                 "librisoft_bridge", "order_desk", "invoicing")
 
 
 def rpc(service, method, *args, **kwargs):

@@ -6,6 +6,7 @@ documents it in /api/v1/openapi.json.
 Input schemas derive from `In` (unknown fields refused, French messages); answers from `Out`
 (declared fields typed; a key a service adds before its schema here is updated is passed
 through, never silently dropped, and the spec allows it: additionalProperties)."""
+import copy
 import logging
 
 from flask_smorest import Api, Blueprint as SmorestBlueprint
@@ -14,6 +15,9 @@ from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, ValidationError, fields
 from webargs.flaskparser import FlaskParser, abort
 
 from services.common.validation import normalise_email
+
+from .. import idempotency
+from ..security import allow
 
 log = logging.getLogger(__name__)
 
@@ -162,17 +166,42 @@ class Parser(FlaskParser):
 
 
 class Blueprint(SmorestBlueprint):
+    """flask-smorest's Blueprint with the API's one way of declaring a route:
+
+        @blp.view("/grouped-orders/<int:number>/deadline", COLLECTIVITY)
+        class Deadline(MethodView):
+            @blp.answers(schemas.GroupedOrder, takes=DeadlineIn, idempotent=True)
+            def put(self, data, number): ...
+
+    `view`: the path, and who may call every method of the class (`@allow`,
+    gateway/security.py): who may call a route is said where it is declared. `answers`: what an
+    operation answers (its schema and status), what it takes (`takes`, a JSON body; `query`,
+    the query string) and whether it takes the Idempotency-Key header (documented)."""
     ARGUMENTS_PARSER = Parser()
 
+    def view(self, path, who):
+        def decorate(view_cls):
+            for method in view_cls.methods:
+                allow(*who)(getattr(view_cls, method.lower()))
+            return self.route(path)(view_cls)
+        return decorate
 
-def allow_methods(who, *methods):
-    """`@allow(*who)` (gateway/security.py) for the named methods of an API MethodView, as a
-    class decorator under its `@blp.route`: who may call a route is said where it is declared."""
-    def decorate(view_cls):
-        for method in methods:
-            getattr(view_cls, method).allowed = frozenset(who)
-        return view_cls
-    return decorate
+    def answers(self, schema=None, status=200, *, takes=None, query=None, idempotent=False):
+        def decorate(fn):
+            if idempotent:
+                fn = self.doc(parameters=[copy.deepcopy(idempotency.API_PARAMETER)])(fn)
+            fn = self.response(status, schema)(fn)
+            for location, arguments in (("json", takes), ("query", query)):
+                if arguments is not None:
+                    fn = self.arguments(arguments, location=location)(fn)
+            return fn
+        return decorate
+
+
+def any_of(names, variable="action"):
+    """A path segment that is one of `names` (the keys of the table that maps them to RPCs):
+    `<any(a, b):action>`, listed as an enum in the OpenAPI document."""
+    return f"<any({', '.join(names)}):{variable}>"
 
 
 class GatewayApi(Api):

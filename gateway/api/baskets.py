@@ -4,29 +4,25 @@ service, which re-checks who may do what; the views are the service's."""
 from flask import g
 from flask.views import MethodView
 
-from .. import idempotency
 from ..rpc_client import rpc
 from ..security import ADMIN, COLLECTIVITY
 from ..tabs import COLLECTIVITY_ORDER_TABS
 from . import schemas
-from .base import (Blueprint, Boolean, In, Integer, Length, OneOf, Query, Range, String,
-                   allow_methods)
-from .routes import json_only
+from . import routes
+from .base import Blueprint, Boolean, any_of, In, Integer, Length, OneOf, Query, Range, String
 
 blp = Blueprint("api_baskets", __name__, url_prefix="/api/v1",
                 description="Paniers collectivité, demandes de devis et commandes")
-blp.before_request(json_only)
+blp.before_request(routes.json_only)
 
 
 class ListQuery(Query):
     include_transformed = Boolean(load_default=False)
-    view = String(load_default="mine",
-                         validate=OneOf(["mine", "to_validate", "validated"]))
+    view = String(load_default="mine", validate=OneOf(["mine", "to_validate", "validated"]))
 
 
 class BasketCreateIn(In):
-    client_number = String(load_default=None, allow_none=True,
-                                  validate=Length(max=40))
+    client_number = String(load_default=None, allow_none=True, validate=Length(max=40))
     name = String(load_default="", validate=Length(max=200))
 
 
@@ -91,26 +87,20 @@ def call(method, *args):
 
 def change(method, *args):
     """A call that changes something: with the request's Idempotency-Key."""
-    return rpc("baskets", method, g.user["id"], *args, idempotency_key=idempotency.key())
+    return routes.change("baskets", method, g.user["id"], *args)
 
 
-idempotent = idempotency.api_doc(blp)  # the Idempotency-Key header, documented
-
-
-@blp.route("/basket-menus")
-@allow_methods(COLLECTIVITY, "get")
+@blp.view("/basket-menus", COLLECTIVITY)
 class Menus(MethodView):
-    @blp.response(200, schemas.Menu(many=True))
+    @blp.answers(schemas.Menu(many=True))
     def get(self):
         """The top bar's entries for this role, with counts."""
         return call("basket_menus")
 
 
-@blp.route("/baskets")
-@allow_methods(COLLECTIVITY, "get", "post")
+@blp.view("/baskets", COLLECTIVITY)
 class Baskets(MethodView):
-    @blp.arguments(ListQuery, location="query")
-    @blp.response(200, schemas.BasketSummary(many=True))
+    @blp.answers(schemas.BasketSummary(many=True), query=ListQuery)
     def get(self, args):
         """One's baskets (view=mine), those waiting for one's validation (to_validate), or the
         validated ones (validated)."""
@@ -120,152 +110,123 @@ class Baskets(MethodView):
             return call("validated_baskets")
         return call("list_my_baskets", args["include_transformed"])
 
-    @blp.arguments(BasketCreateIn)
-    @blp.response(201, schemas.Basket)
-    @idempotent
+    @blp.answers(schemas.Basket, 201, takes=BasketCreateIn, idempotent=True)
     def post(self, data):
         """Create a basket (client_number required when the account has several clients)."""
         return change("create_basket", data["client_number"], data["name"])
 
 
-@blp.route("/baskets/<int:basket_id>")
-@allow_methods(COLLECTIVITY, "get", "put", "delete")
+@blp.view("/baskets/<int:basket_id>", COLLECTIVITY)
 class Basket(MethodView):
-    @blp.response(200, schemas.Basket)
+    @blp.answers(schemas.Basket)
     def get(self, basket_id):
         """The basket priced now: lines, totals, history, the actions one may take."""
         return call("get_basket", basket_id)
 
-    @blp.arguments(RenameIn)
-    @blp.response(200, schemas.Basket)
-    @idempotent
+    @blp.answers(schemas.Basket, takes=RenameIn, idempotent=True)
     def put(self, data, basket_id):
         """Rename."""
         return change("rename_basket", basket_id, data["name"])
 
-    @blp.response(200, schemas.BasketDeleted)
-    @idempotent
+    @blp.answers(schemas.BasketDeleted, idempotent=True)
     def delete(self, basket_id):
         return change("delete_basket", basket_id)
 
 
-@blp.route("/baskets/<int:basket_id>/lines")
-@allow_methods(COLLECTIVITY, "post")
+@blp.view("/baskets/<int:basket_id>/lines", COLLECTIVITY)
 class Lines(MethodView):
-    @blp.arguments(LineIn)
-    @blp.response(201, schemas.Basket)
-    @idempotent
+    @blp.answers(schemas.Basket, 201, takes=LineIn, idempotent=True)
     def post(self, data, basket_id):
         """Add an article (or add to its quantity)."""
         return change("add_line", basket_id, data["ean"].strip(), data["quantity"])
 
 
-@blp.route("/baskets/<int:basket_id>/lines/<ean>")
-@allow_methods(COLLECTIVITY, "put", "delete")
+@blp.view("/baskets/<int:basket_id>/lines/<ean>", COLLECTIVITY)
 class Line(MethodView):
-    @blp.arguments(QuantityIn)
-    @blp.response(200, schemas.Basket)
-    @idempotent
+    @blp.answers(schemas.Basket, takes=QuantityIn, idempotent=True)
     def put(self, data, basket_id, ean):
         return change("set_quantity", basket_id, ean[:20], data["quantity"])
 
-    @blp.response(200, schemas.Basket)
-    @idempotent
+    @blp.answers(schemas.Basket, idempotent=True)
     def delete(self, basket_id, ean):
         return change("remove_line", basket_id, ean[:20])
 
 
-@blp.route("/baskets/<int:basket_id>/<any(submission, unlock, lock, return, transformation):"
-           "action>")
-@allow_methods(COLLECTIVITY, "post")
+MOVES = {"submission": "submit_basket", "unlock": "unlock_basket", "lock": "lock_basket"}
+
+
+@blp.view("/baskets/<int:basket_id>/" + any_of([*MOVES, "return", "transformation"]),
+          COLLECTIVITY)
 class Move(MethodView):
-    @blp.arguments(MoveIn)
-    @blp.response(200, schemas.MoveResult)
-    @idempotent
+    @blp.answers(schemas.MoveResult, takes=MoveIn, idempotent=True)
     def post(self, data, basket_id, action):
         """Move the basket along the chain. A transformation answers with the quote request or
         order made (kind "quote" or "order", reference required)."""
-        if action == "submission":
-            return change("submit_basket", basket_id)
-        if action == "unlock":
-            return change("unlock_basket", basket_id)
-        if action == "lock":
-            return change("lock_basket", basket_id)
+        if action in MOVES:
+            return change(MOVES[action], basket_id)
         if action == "return":
             return change("return_basket", basket_id, data["comment"])
         return change("transform_basket", basket_id, data["kind"], data["reference"],
-                    data["comment"], data["delivery_address"])
+                      data["comment"], data["delivery_address"])
 
 
-@blp.route("/articles/<ean>/price")
-@allow_methods(COLLECTIVITY, "get")
+@blp.view("/articles/<ean>/price", COLLECTIVITY)
 class Price(MethodView):
-    @blp.arguments(PriceQuery, location="query")
-    @blp.response(200, schemas.ArticlePrice)
+    @blp.answers(schemas.ArticlePrice, query=PriceQuery)
     def get(self, args, ean):
         """The collectivity's own price for one unit of an article."""
         return call("article_price", args["client_number"], ean[:20])
 
 
-@blp.route("/documents/<any(quote, order):kind>")
-@allow_methods(COLLECTIVITY, "get")
+@blp.view("/documents/<any(quote, order):kind>", COLLECTIVITY)
 class Documents(MethodView):
-    @blp.response(200, schemas.DocumentSummary(many=True))
+    @blp.answers(schemas.DocumentSummary(many=True))
     def get(self, kind):
         """The quote requests or orders of one's clients."""
         return call("list_my_documents", kind)
 
 
-@blp.route("/documents/<any(quote, order):kind>/<int:number>")
-@allow_methods(COLLECTIVITY, "get")
+@blp.view("/documents/<any(quote, order):kind>/<int:number>", COLLECTIVITY)
 class Document(MethodView):
-    @blp.response(200, schemas.Document)
+    @blp.answers(schemas.Document)
     def get(self, kind, number):
         return call("get_my_document", kind, number)
 
 
-@blp.route("/admin/quotes")
-@allow_methods([ADMIN], "get")
+@blp.view("/admin/quotes", [ADMIN])
 class AdminQuotes(MethodView):
-    @blp.arguments(QuotesQuery, location="query")
-    @blp.response(200, schemas.QuotesPage)
+    @blp.answers(schemas.QuotesPage, query=QuotesQuery)
     def get(self, args):
         return call("admin_list_quotes", args["archived"], args["search"], args["page"],
                     args["per_page"])
 
 
-@blp.route("/admin/quotes/<int:number>")
-@allow_methods([ADMIN], "get")
+@blp.view("/admin/quotes/<int:number>", [ADMIN])
 class AdminQuote(MethodView):
-    @blp.response(200, schemas.Document)
+    @blp.answers(schemas.Document)
     def get(self, number):
         return call("admin_get_document", "quote", number)
 
 
-@blp.route("/admin/quotes/<int:number>/archive")
-@allow_methods([ADMIN], "post")
+@blp.view("/admin/quotes/<int:number>/archive", [ADMIN])
 class AdminArchive(MethodView):
-    @blp.response(200, schemas.Document)
-    @idempotent
+    @blp.answers(schemas.Document, idempotent=True)
     def post(self, number):
         return change("admin_archive_quote", number)
 
 
-@blp.route("/admin/orders")
-@allow_methods([ADMIN], "get")
+@blp.view("/admin/orders", [ADMIN])
 class AdminOrders(MethodView):
-    @blp.arguments(OrdersQuery, location="query")
-    @blp.response(200, schemas.OrdersPage)
+    @blp.answers(schemas.OrdersPage, query=OrdersQuery)
     def get(self, args):
         """The orders of one tab, filtered (eans: comma-separated; dates: YYYY-MM-DD)."""
         tab = args.pop("tab")
         return call("admin_list_orders", tab, args)
 
 
-@blp.route("/admin/orders/<int:number>")
-@allow_methods([ADMIN], "get")
+@blp.view("/admin/orders/<int:number>", [ADMIN])
 class AdminOrder(MethodView):
-    @blp.response(200, schemas.Document)
+    @blp.answers(schemas.Document)
     def get(self, number):
         return call("admin_get_document", "order", number)
 
@@ -280,39 +241,29 @@ DEPRECATED_ORDER_ACTIONS = {"made_available": "availability", "shipped": "shipme
                             "closed": "closure", "cancelled": "cancellation"}
 
 
-@blp.route("/admin/orders/<int:number>/<any(availability, shipment, closure, cancellation, "
-           "reset):action>")
-@allow_methods([ADMIN], "post")
+@blp.view("/admin/orders/<int:number>/" + any_of(ORDER_ACTIONS), [ADMIN])
 class AdminOrderAction(MethodView):
-    @blp.arguments(OrderReasonIn)
-    @blp.response(200, schemas.Document)
-    @idempotent
+    @blp.answers(schemas.Document, takes=OrderReasonIn, idempotent=True)
     def post(self, data, number, action):
         """Mettre à disposition (availability), Expédier (shipment), Clôturer (closure),
         Annuler (cancellation, reason required), Réinitialiser le statut (reset)."""
         return change("admin_order_action", number, ORDER_ACTIONS[action], data["reason"])
 
 
-@blp.route("/admin/orders/<int:number>/<any(made_available, shipped, closed, cancelled):"
-           "old_action>")
-@allow_methods([ADMIN], "post")
+@blp.view("/admin/orders/<int:number>/" + any_of(DEPRECATED_ORDER_ACTIONS, "old_action"),
+          [ADMIN])
 class AdminOrderActionDeprecated(MethodView):
-    @blp.arguments(OrderReasonIn)
-    @blp.response(200, schemas.Document)
+    @blp.answers(schemas.Document, takes=OrderReasonIn, idempotent=True)
     @blp.doc(deprecated=True)
-    @idempotent
     def post(self, data, number, old_action):
         """Deprecated names of the order actions: made_available is `availability`, shipped
         `shipment`, closed `closure`, cancelled `cancellation`; same effect and answer."""
         return change("admin_order_action", number, old_action, data["reason"])
 
 
-@blp.route("/admin/<any(quote, order):kind>s/<int:number>/messages")
-@allow_methods([ADMIN], "post")
+@blp.view("/admin/<any(quote, order):kind>s/<int:number>/messages", [ADMIN])
 class AdminMessage(MethodView):
-    @blp.arguments(MessageIn)
-    @blp.response(201, schemas.Document)
-    @idempotent
+    @blp.answers(schemas.Document, 201, takes=MessageIn, idempotent=True)
     def post(self, data, kind, number):
         """Send a message to the client (mailed)."""
         return change("admin_send_message", kind, number, data["message"])

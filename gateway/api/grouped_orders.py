@@ -5,20 +5,27 @@ from flask.views import MethodView
 
 from services.grouped_orders.domain import NAME_MAX
 
-from .. import idempotency
 from ..http_security import public_url_for
 from ..rpc_client import rpc
 from ..security import ADMIN, ANONYMOUS, COLLECTIVITY
 from ..tabs import GROUPED_ORDER_TAB_KEYS
 from . import schemas
-from .base import (Blueprint, Boolean, Email, In, Integer, Length, OneOf, Query, String,
-                   allow_methods)
-from .routes import json_only
+from .base import Blueprint, Boolean, any_of, Email, In, Integer, Length, OneOf, Query, String
+from . import routes
 
 blp = Blueprint("api_grouped_orders", __name__, url_prefix="/api/v1",
                 description="Commandes groupées")
-blp.before_request(json_only)
-idempotent = idempotency.api_doc(blp)  # the Idempotency-Key header, documented
+blp.before_request(routes.json_only)
+
+
+def call(method, *args):
+    """An RPC to grouped_orders as the signed-in account."""
+    return rpc("grouped_orders", method, g.user["id"], *args)
+
+
+def change(method, *args):
+    """The same, for a change: with the request's Idempotency-Key."""
+    return routes.change("grouped_orders", method, g.user["id"], *args)
 
 
 class CreateIn(In):
@@ -62,152 +69,123 @@ class TabQuery(Query):
                  validate=OneOf(GROUPED_ORDER_TAB_KEYS))
 
 
-@blp.route("/grouped-orders")
-@allow_methods(COLLECTIVITY, "get", "post")
+@blp.view("/grouped-orders", COLLECTIVITY)
 class Mine(MethodView):
-    @blp.response(200, schemas.GroupedOrder(many=True))
+    @blp.answers(schemas.GroupedOrder(many=True))
     def get(self):
         """The signed-in account's grouped orders."""
-        return rpc("grouped_orders", "list_my_grouped_orders", g.user["id"])
+        return call("list_my_grouped_orders")
 
-    @blp.arguments(CreateIn)
-    @blp.response(201, schemas.GroupedOrder)
-    @idempotent
+    @blp.answers(schemas.GroupedOrder, 201, takes=CreateIn, idempotent=True)
     def post(self, data):
         """Create a grouped order (deadline YYYY-MM-DD; pickup "bookshop" or "address-N")."""
-        return rpc("grouped_orders", "create_grouped_order", g.user["id"], data,
-                   idempotency_key=idempotency.key())
+        return change("create_grouped_order", data)
 
 
-@blp.route("/grouped-orders/<int:number>")
-@allow_methods(COLLECTIVITY, "get")
+@blp.view("/grouped-orders/<int:number>", COLLECTIVITY)
 class MineOne(MethodView):
-    @blp.response(200, schemas.GroupedOrder)
+    @blp.answers(schemas.GroupedOrder)
     def get(self, number):
-        return rpc("grouped_orders", "get_my_grouped_order", g.user["id"], number)
+        """One of the signed-in account's grouped orders, with its sub-orders."""
+        return call("get_my_grouped_order", number)
 
 
-@blp.route("/grouped-orders/<int:number>/deadline")
-@allow_methods(COLLECTIVITY, "put")
+@blp.view("/grouped-orders/<int:number>/deadline", COLLECTIVITY)
 class Deadline(MethodView):
-    @blp.arguments(DeadlineIn)
-    @blp.response(200, schemas.GroupedOrder)
-    @idempotent
+    @blp.answers(schemas.GroupedOrder, takes=DeadlineIn, idempotent=True)
     def put(self, data, number):
-        return rpc("grouped_orders", "change_deadline", g.user["id"], number, data["deadline"],
-                   idempotency_key=idempotency.key())
+        """Move the deadline (YYYY-MM-DD)."""
+        return change("change_deadline", number, data["deadline"])
 
 
-@blp.route("/public/grouped-orders/<token>")
-@allow_methods([ANONYMOUS], "get")
+@blp.view("/public/grouped-orders/<token>", [ANONYMOUS])
 class Public(MethodView):
-    @blp.response(200, schemas.PublicGroupedOrder)
+    @blp.answers(schemas.PublicGroupedOrder)
     def get(self, token):
         """What the public subscription page shows."""
         return rpc("grouped_orders", "public_grouped_order", token[:64])
 
 
-@blp.route("/public/grouped-orders/<token>/subscriptions")
-@allow_methods([ANONYMOUS], "post")
+@blp.view("/public/grouped-orders/<token>/subscriptions", [ANONYMOUS])
 class Subscribe(MethodView):
-    @blp.arguments(SubscribeIn)
-    @blp.response(201, schemas.Subscription)
-    @idempotent
+    @blp.answers(schemas.Subscription, 201, takes=SubscribeIn, idempotent=True)
     def post(self, data, token):
         """Subscribe; the answer carries the buyer's own token for paying and following."""
-        return rpc("grouped_orders", "subscribe", token[:64], data,
-                   idempotency_key=idempotency.key())
+        return routes.change("grouped_orders", "subscribe", token[:64], data)
 
 
-@blp.route("/public/grouped-orders/<token>/subscriptions/<buyer_token>")
-@allow_methods([ANONYMOUS], "get")
+@blp.view("/public/grouped-orders/<token>/subscriptions/<buyer_token>", [ANONYMOUS])
 class BuyerStatus(MethodView):
-    @blp.response(200, schemas.BuyerStatus)
+    @blp.answers(schemas.BuyerStatus)
     def get(self, token, buyer_token):
+        """A buyer's sub-order and whether it can still be paid."""
         return rpc("grouped_orders", "buyer_status", token[:64], buyer_token[:64])
 
 
-@blp.route("/public/grouped-orders/<token>/subscriptions/<buyer_token>/payments")
-@allow_methods([ANONYMOUS], "post")
+@blp.view("/public/grouped-orders/<token>/subscriptions/<buyer_token>/payments", [ANONYMOUS])
 class Pay(MethodView):
-    @blp.response(201, schemas.PaymentStarted)
-    @idempotent
+    @blp.answers(schemas.PaymentStarted, 201, idempotent=True)
     def post(self, token, buyer_token):
         """Start a payment attempt: redirect the buyer to `redirect_url`."""
         return_url = public_url_for("subscription.result", token=token, buyer_token=buyer_token)
-        return rpc("grouped_orders", "start_payment", token[:64], buyer_token[:64], return_url,
-                   idempotency_key=idempotency.key())
+        return routes.change("grouped_orders", "start_payment", token[:64], buyer_token[:64],
+                             return_url)
 
 
-@blp.route("/admin/grouped-orders")
-@allow_methods([ADMIN], "get")
+@blp.view("/admin/grouped-orders", [ADMIN])
 class AdminList(MethodView):
-    @blp.arguments(TabQuery, location="query")
-    @blp.response(200, schemas.GroupedOrderTab)
+    @blp.answers(schemas.GroupedOrderTab, query=TabQuery)
     def get(self, args):
-        return rpc("grouped_orders", "admin_list", g.user["id"], args["tab"])
+        """The bookshop's grouped orders of one tab, with the count of each tab."""
+        return call("admin_list", args["tab"])
 
 
-@blp.route("/admin/grouped-orders/<int:number>")
-@allow_methods([ADMIN], "get")
+@blp.view("/admin/grouped-orders/<int:number>", [ADMIN])
 class AdminOne(MethodView):
-    @blp.response(200, schemas.GroupedOrder)
+    @blp.answers(schemas.GroupedOrder)
     def get(self, number):
-        return rpc("grouped_orders", "admin_get", g.user["id"], number)
+        """A grouped order with its sub-orders, as the bookshop sees it."""
+        return call("admin_get", number)
 
 
 ACTIONS = {"validation": "validate_grouped_order", "availability": "make_available",
            "reset": "reset_status"}
 
 
-@blp.route("/admin/grouped-orders/<int:number>/<any(validation, availability, reset):action>")
-@allow_methods([ADMIN], "post")
+@blp.view("/admin/grouped-orders/<int:number>/" + any_of(ACTIONS), [ADMIN])
 class AdminAction(MethodView):
-    @blp.response(200, schemas.GroupedOrder)
-    @idempotent
+    @blp.answers(schemas.GroupedOrder, idempotent=True)
     def post(self, number, action):
         """Validate (send to Librisoft), make available, or reset the status. The validation
         answers the grouped order without `sub_orders` (summary, status, blockers): GET it for
         its sub-orders."""
-        return rpc("grouped_orders", ACTIONS[action], g.user["id"], number,
-                   idempotency_key=idempotency.key())
+        return change(ACTIONS[action], number)
 
 
-@blp.route("/admin/grouped-orders/<int:number>/cancellation")
-@allow_methods([ADMIN], "post")
+@blp.view("/admin/grouped-orders/<int:number>/cancellation", [ADMIN])
 class AdminCancel(MethodView):
-    @blp.arguments(ReasonIn)
-    @blp.response(200, schemas.GroupedOrder)
-    @idempotent
+    @blp.answers(schemas.GroupedOrder, takes=ReasonIn, idempotent=True)
     def post(self, data, number):
-        return rpc("grouped_orders", "cancel_grouped_order", g.user["id"], number,
-                   data["reason"], idempotency_key=idempotency.key())
+        """Cancel the grouped order (`reason` told to the buyers)."""
+        return change("cancel_grouped_order", number, data["reason"])
 
 
-@blp.route("/admin/sub-orders/<int:sub_number>/<any(validation, cancellation):action>")
-@allow_methods([ADMIN], "post")
+@blp.view("/admin/sub-orders/<int:sub_number>/<any(validation, cancellation):action>", [ADMIN])
 class AdminSubAction(MethodView):
-    @blp.arguments(ReasonIn)
-    @blp.response(200, schemas.GroupedOrder)
-    @idempotent
+    @blp.answers(schemas.GroupedOrder, takes=ReasonIn, idempotent=True)
     def post(self, data, sub_number, action):
         """Validate a sub-order paid otherwise, or cancel it (`reason` told to the buyer)."""
         if action == "validation":
-            return rpc("grouped_orders", "admin_validate_sub_order", g.user["id"], sub_number,
-                       idempotency_key=idempotency.key())
+            return change("admin_validate_sub_order", sub_number)
         # a body that was a JSON list crashed here (500) before it was a schema
-        return rpc("grouped_orders", "admin_cancel_sub_order", g.user["id"], sub_number,
-                   data["reason"][:500], idempotency_key=idempotency.key())
+        return change("admin_cancel_sub_order", sub_number, data["reason"][:500])
 
 
-@blp.route("/admin/sub-orders/<int:sub_number>/manual-payment")
-@allow_methods([ADMIN], "post")
+@blp.view("/admin/sub-orders/<int:sub_number>/manual-payment", [ADMIN])
 class AdminManualPayment(MethodView):
-    @blp.arguments(ManualPaymentIn)
-    @blp.response(200, schemas.GroupedOrder)
-    @idempotent
+    @blp.answers(schemas.GroupedOrder, takes=ManualPaymentIn, idempotent=True)
     def post(self, data, sub_number):
         """Validate a sub-order paid at the bookshop by cheque (7-digit number) or cash (issue
         9): a bad number is a 400 with nothing changed, a second validation a 409."""
-        return rpc("grouped_orders", "admin_record_manual_payment", g.user["id"], sub_number,
-                   data["method"], data["cheque_number"], idempotency_key=idempotency.key())
+        return change("admin_record_manual_payment", sub_number, data["method"],
+                      data["cheque_number"])

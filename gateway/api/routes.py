@@ -6,10 +6,9 @@ from .. import idempotency, security
 from ..rpc_client import rpc
 from ..security import ADMIN, ANONYMOUS, MANAGERS, SIGNED_IN
 from . import schemas
-from .base import Blueprint, allow_methods
+from .base import Blueprint
 
 blp = Blueprint("api", __name__, url_prefix="/api/v1", description="API v1")
-idempotent = idempotency.api_doc(blp)  # the Idempotency-Key header, documented
 
 
 @blp.before_request
@@ -19,11 +18,14 @@ def json_only():
         abort(415)
 
 
-@blp.route("/session")
-@allow_methods([ANONYMOUS], "post", "delete")
+def change(service, method, *args):
+    """An RPC that changes something: with the request's Idempotency-Key."""
+    return rpc(service, method, *args, idempotency_key=idempotency.key())
+
+
+@blp.view("/session", [ANONYMOUS])
 class Session(MethodView):
-    @blp.arguments(schemas.LoginIn)
-    @blp.response(200, schemas.AccountOut)
+    @blp.answers(schemas.AccountOut, takes=schemas.LoginIn)
     def post(self, data):
         """Sign in (sets the session cookie)."""
         account = rpc("accounts", "authenticate", data["email"], data["password"],
@@ -31,22 +33,20 @@ class Session(MethodView):
         security.login(account)
         return account
 
-    @blp.response(204)
+    @blp.answers(status=204)
     def delete(self):
         """Sign out."""
         security.logout()
 
 
-@blp.route("/me")
-@allow_methods([SIGNED_IN], "get", "put")
+@blp.view("/me", [SIGNED_IN])
 class Me(MethodView):
-    @blp.response(200, schemas.AccountOut)
+    @blp.answers(schemas.AccountOut)
     def get(self):
         """The signed-in account."""
         return g.user
 
-    @blp.arguments(schemas.PasswordIn)
-    @blp.response(200, schemas.AccountOut)
+    @blp.answers(schemas.AccountOut, takes=schemas.PasswordIn)
     def put(self, data):
         """Change one's own password."""
         account = rpc("accounts", "change_password", g.user["id"], data["current"],
@@ -55,59 +55,48 @@ class Me(MethodView):
         return account
 
 
-@blp.route("/articles")
-@allow_methods([SIGNED_IN], "get")
+@blp.view("/articles", [SIGNED_IN])
 class Articles(MethodView):
-    @blp.arguments(schemas.ArticleQuery, location="query")
-    @blp.response(200, schemas.ArticlePage)
+    @blp.answers(schemas.ArticlePage, query=schemas.ArticleQuery)
     def get(self, args):
         """Search the catalogue by EAN or by title/author words."""
         return rpc("librisoft_bridge", "search_articles", args["q"], args["page"],
                    args["per_page"])
 
 
-@blp.route("/articles/<ean>")
-@allow_methods([SIGNED_IN], "get")
+@blp.view("/articles/<ean>", [SIGNED_IN])
 class ArticleSheet(MethodView):
-    @blp.response(200, schemas.Article)
+    @blp.answers(schemas.Article)
     def get(self, ean):
         """One article's sheet."""
         return rpc("librisoft_bridge", "get_article", ean[:20])
 
 
-@blp.route("/accounts")
-@allow_methods(MANAGERS, "get", "post")
+@blp.view("/accounts", MANAGERS)
 class Accounts(MethodView):
-    @blp.response(200, schemas.AccountOut(many=True))
+    @blp.answers(schemas.AccountOut(many=True))
     def get(self):
         """The accounts the signed-in account manages."""
         return rpc("accounts", "list_accounts", g.user["id"])
 
-    @blp.arguments(schemas.AccountIn)
-    @blp.response(201, schemas.AccountOut)
-    @idempotent
+    @blp.answers(schemas.AccountOut, 201, takes=schemas.AccountIn, idempotent=True)
     def post(self, data):
         """Create an account (who may create whom: reference 001)."""
-        return rpc("accounts", "create_account", g.user["id"], data,
-                   idempotency_key=idempotency.key())
+        return change("accounts", "create_account", g.user["id"], data)
 
 
-@blp.route("/accounts/<int:account_id>/active")
-@allow_methods(MANAGERS, "put")
+@blp.view("/accounts/<int:account_id>/active", MANAGERS)
 class AccountActive(MethodView):
-    @blp.arguments(schemas.ActiveIn)
-    @blp.response(200, schemas.AccountOut)
-    @idempotent
+    @blp.answers(schemas.AccountOut, takes=schemas.ActiveIn, idempotent=True)
     def put(self, data, account_id):
         """Activate or deactivate an account one manages."""
-        return rpc("accounts", "set_account_active", g.user["id"], account_id, data["active"],
-                   idempotency_key=idempotency.key())
+        return change("accounts", "set_account_active", g.user["id"], account_id,
+                      data["active"])
 
 
-@blp.route("/clients")
-@allow_methods([ADMIN], "get")
+@blp.view("/clients", [ADMIN])
 class Clients(MethodView):
-    @blp.response(200, schemas.ClientsOverview)
+    @blp.answers(schemas.ClientsOverview)
     def get(self):
         """Collectivity clients with their accounts and the alerts (admin)."""
         return rpc("accounts", "clients_overview", g.user["id"])

@@ -1,39 +1,59 @@
 """The gateway's HTTP schemas (kept apart from RPC schemas and event contracts): what each
 route takes (`In`, French messages, checked at the door) and what it answers (`Out`, declared in
-/api/v1/openapi.json and checked against it by tests/e2e/test_api_fuzz.py)."""
+/api/v1/openapi.json; tests/unit/gateway/test_api_answers.py and tests/e2e/test_api_fuzz.py
+check real answers against it). Articles and collectivity clients are answered with the wire
+schemas of services/common/contracts/catalogue.py, the ones the librisoft_bridge dumps them with.
+
+An answer declares its fields by type, several on a line (`number, quantity = integers(2)`,
+services/common/contracts/fields.py; `null=True`: each may be null); what several answers share is one mixin (`Status`,
+`Cancelled`, `Contact`, `InLibrisoft`, `ClientNamed`, `Counted`...)."""
 from marshmallow import fields
+
+from services.common.contracts import catalogue
+from services.common.contracts.fields import booleans, integers, texts
+from services.common.roles import ADMIN, COLLECTIVITY_ROLES
 
 from .base import (Boolean, Email, In, Integer, Length, List, OneOf, Out, Query, Range,
                    String)
 
 
+# ---- how answers declare their fields -------------------------------------------------------
+def many(schema):
+    return fields.List(fields.Nested(schema))
+
+
+def per_key(values=fields.Integer):
+    """An object of counts (or labels) per key: `{"paid": 2, "cancelled": 0}`."""
+    return fields.Dict(keys=fields.String(), values=values())
+
+
+FREE = {"description": "Free-form object (keys as the service sends them)."}
+
+
+# ---- sign-in, accounts, articles, clients -----------------------------------------------------
 class LoginIn(In):
     email = String(required=True, validate=Length(max=254))
     password = String(required=True, validate=Length(max=200))
 
 
 class ClientRef(Out):
-    number = fields.String()
-    name = fields.String()
+    number, name = texts(2)
 
 
 class AccountOut(Out):
     id = fields.Integer()
-    email = fields.String()
-    role = fields.String()
-    role_label = fields.String()
+    email, role, role_label = texts(3)
     active = fields.Boolean()
     created_at = fields.String()
     last_login_at = fields.String(allow_none=True)
-    clients = fields.List(fields.Nested(ClientRef))
+    clients = many(ClientRef)
     creatable_roles = fields.List(fields.String())
 
 
 class AccountIn(In):
     email = Email(required=True)
     password = String(required=True, validate=Length(max=200))
-    role = String(required=True, validate=OneOf(
-        ["utilisateur", "approbateur", "collectivite", "admin"]))
+    role = String(required=True, validate=OneOf([*COLLECTIVITY_ROLES, ADMIN]))
     client_numbers = List(String(validate=Length(max=40)), load_default=list,
                           validate=Length(max=200))
     active = Boolean(load_default=True)
@@ -54,162 +74,115 @@ class ArticleQuery(Query):
     per_page = Integer(strict=False, load_default=20, validate=Range(min=1, max=100))
 
 
-class Article(Out):
-    ean = fields.String()
-    title = fields.String()
-    author = fields.String(allow_none=True)
-    publisher = fields.String(allow_none=True)
-    collection = fields.String(allow_none=True)
-    genre = fields.String(allow_none=True)
-    publication_date = fields.String(allow_none=True)
-    format = fields.String(allow_none=True)
-    price_ttc = fields.String()
-    price_ht = fields.String(allow_none=True)
-    vat_rate = fields.String()
-    school_book = fields.Boolean()
-    availability = fields.String(allow_none=True)
-    summary = fields.String(allow_none=True)
+Article = catalogue.Article          # the librisoft_bridge's own wire schemas
+ArticlePage = catalogue.ArticlePage
 
 
-class Page(Out):
+class Page(Out, catalogue.Page):
     """One page of a longer list: which page, how many per page, how many in all."""
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
 
 
-class ArticlePage(Page):
-    items = fields.List(fields.Nested(Article))
-
-
-class Discounts(Out):
-    vat_2_1 = fields.String()
-    vat_5_5 = fields.String()
-    vat_20 = fields.String()
-    school = fields.String()
-
-
-class ClientOut(Out):
-    number = fields.String()
-    name = fields.String()
-    active = fields.Boolean()
-    discounts = fields.Nested(Discounts)
-    lang_law_warning = fields.Boolean()
-    accounts = fields.List(fields.Nested(AccountOut))
+class ClientOut(Out, catalogue.ClientState):
+    """A collectivity client (its state as Librisoft last sent it) and its accounts."""
+    accounts = many(AccountOut)
 
 
 class ClientsOverview(Out):
-    clients = fields.List(fields.Nested(ClientOut))
+    clients = many(ClientOut)
     alerts = fields.List(fields.String())
-    inactive_accounts = fields.List(fields.Nested(AccountOut))
+    inactive_accounts = many(AccountOut)
+
+
+# ---- what several answers share ---------------------------------------------------------------
+class Status(Out):
+    status, status_label = texts(2)
+
+
+class Cancelled(Out):
+    cancelled_at, cancel_reason = texts(2, null=True)
+
+
+class Contact(Out):
+    contact_email, contact_phone = texts(2, null=True)
+
+
+class InLibrisoft(Out):
+    """The classic order's number and status in Librisoft, once it has picked it up."""
+    librisoft_number, librisoft_status = texts(2, null=True)
+
+
+class ClientNamed(Out):
+    client_number, client_name = texts(2, null=True)
+
+
+class Counted(Out):
+    """How many lines and articles, for how much."""
+    line_count, article_count = integers(2)
+    subtotal_ht, total_ttc = texts(2)
+
+
+class Actions(Out):
+    """The actions one may take (keys) and their French labels."""
+    actions = fields.List(fields.String())
+    action_labels = per_key(fields.String)
+
+
+class ActionEvent(Out):
+    """One line of a basket's or a document's history: who did what, when, with what comment."""
+    at, actor_email, comment = texts(3, null=True)
+    actor_id = fields.Integer(allow_none=True)
+    action, action_label = texts(2)
 
 
 # ---- answers of the grouped orders API (services/grouped_orders/presenters.py) ----------------
-def _s(**kw):
-    """A text that may be absent (null)."""
-    return fields.String(allow_none=True, **kw)
-
-
-def _i(**kw):
-    return fields.Integer(allow_none=True, **kw)
-
-
-def _b(**kw):
-    return fields.Boolean(allow_none=True, **kw)
-
-
-FREE = {"description": "Free-form object (keys as the service sends them)."}
-
-
 class GroupedOrderSummary(Out):
-    articles = fields.Dict(keys=fields.String(), values=fields.Integer())
-    sub_orders = fields.Dict(keys=fields.String(), values=fields.Integer())
-    total_awaiting = fields.String()
-    total_paid = fields.String()
+    articles, sub_orders = per_key(), per_key()
+    total_awaiting, total_paid = texts(2)
 
 
-class Status(Out):
-    status = fields.String()
-    status_label = fields.String()
-
-
-class SubOrder(Status):
-    number = fields.Integer()
-    first_name = fields.String()
-    last_name = fields.String()
-    email = fields.String()
-    quantity = fields.Integer()
-    unit_price = fields.String()
-    total = fields.String()
-    created_at = _s()
-    paid_at = _s()
-    paid_manually = _b()
-    cancelled_at = _s()
-    cancel_reason = _s()
-    refund_state = _s()
-    refund_label = _s()
-    last_payment_state = _s()
-    payment_attempts = fields.Integer()
-    last_payment_id = _s()
+class SubOrder(Status, Cancelled):
+    number, quantity, payment_attempts = integers(3)
+    first_name, last_name, email, unit_price, total = texts(5)
+    created_at, paid_at, refund_state, refund_label = texts(4, null=True)
+    last_payment_state, last_payment_id = texts(2, null=True)
+    paid_manually = fields.Boolean(allow_none=True)
     # issue 9: online | cheque | cash at the bookshop, a cheque's number (7 digits)
-    payment_method = _s()
-    payment_method_label = _s()
-    cheque_number = _s()
-    paid_by = _s()
+    payment_method, payment_method_label, cheque_number, paid_by = texts(4, null=True)
 
 
 class PaymentMethodChoice(Out):
-    value = fields.String()
-    label = fields.String()
+    value, label = texts(2)
 
 
 class Sold(Out):
     """What every grouped order shows, to the public as to its initiator and the bookshop."""
     number = fields.Integer()
-    deadline = fields.String()
-    client_name = _s()
+    deadline, unit_price = texts(2)
+    client_name, pickup_label = texts(2, null=True)
     article = fields.Dict(metadata=FREE)
-    unit_price = fields.String()
-    pickup_label = _s()
     subscriptions_open = fields.Boolean()
     # issue 9: how buyers may pay (online always; cheque / cash when the bookshop allows it)
     payment_methods = fields.List(fields.String())
     payment_method_choices = fields.List(fields.Nested(PaymentMethodChoice))
 
 
-class GroupedOrder(Sold, Status):
+class GroupedOrder(Sold, Status, Cancelled, Contact, InLibrisoft):
     """A grouped order as its initiator and the bookshop see it (`sub_orders` on one)."""
-    days_left = fields.Integer()
-    deadline_warning = fields.String()
-    deadline_passed = fields.Boolean()
-    initiator_id = fields.Integer()
-    initiator_email = _s()
-    client_number = _s()
-    contact_email = _s()
-    contact_phone = _s()
-    pickup_kind = _s()
-    billing_label = _s()
-    comment = _s()
-    created_at = _s()
-    validated_at = _s()
-    made_available_at = _s()
-    cancelled_at = _s()
-    cancel_reason = _s()
-    classic_order_number = _i()
-    librisoft_number = _s()
-    librisoft_status = _s()
+    days_left, initiator_id = integers(2)
+    deadline_warning, subscription_url, detail_url = texts(3)
+    deadline_passed, pending_payments = booleans(2)
+    initiator_email, client_number, pickup_kind, billing_label, comment = texts(5, null=True)
+    created_at, validated_at, made_available_at = texts(3, null=True)
+    classic_order_number = fields.Integer(allow_none=True)
     summary = fields.Nested(GroupedOrderSummary)
     validation_blockers = fields.List(fields.String())
-    pending_payments = fields.Boolean()
-    subscription_url = fields.String()
-    detail_url = fields.String()
-    sub_orders = fields.List(fields.Nested(SubOrder))
+    sub_orders = many(SubOrder)
 
 
 class GroupedOrderTab(Out):
     tab = fields.String()
-    counts = fields.Dict(keys=fields.String(), values=fields.Integer())
-    grouped_orders = fields.List(fields.Nested(GroupedOrder))
+    counts = per_key()
+    grouped_orders = many(GroupedOrder)
 
 
 class PublicGroupedOrder(Sold, Status):
@@ -224,123 +197,64 @@ class Subscription(SubOrder):
 
 
 class BuyerStatus(SubOrder):
-    grouped_order = fields.Nested(PublicGroupedOrder)
     can_pay = fields.Boolean()
+    grouped_order = fields.Nested(PublicGroupedOrder)
 
 
 class PaymentStarted(Out):
-    payment_id = fields.String()
-    redirect_url = fields.String()
+    payment_id, redirect_url = texts(2)
 
 
-# ---- answers of the baskets API (services/baskets/views.py, document_views.py) ----------------
+# ---- answers of the baskets API (services/baskets/presenters/) --------------------------------
 class DocumentRef(Out):
     kind = fields.String()
     number = fields.Integer()
 
 
-class ClientNamed(Out):
-    client_number = _s()
-    client_name = _s()
-
-
-class Counted(Out):
-    """How many lines and articles, for how much."""
-    line_count = fields.Integer()
-    article_count = fields.Integer()
-    subtotal_ht = fields.String()
-    total_ttc = fields.String()
-
-
 class BasketSummary(ClientNamed, Counted):
-    id = fields.Integer()
-    name = fields.String()
-    owner_id = fields.Integer()
-    owner_email = _s()
-    owner_role = _s()
-    owner_role_label = _s()
-    level = fields.Integer()
-    state = fields.String()
-    state_label = fields.String()
+    id, owner_id, level = integers(3)
+    name, state, state_label = texts(3)
+    owner_email, owner_role, owner_role_label = texts(3, null=True)
+    created_at, updated_at, transformed_at = texts(3, null=True)
     locked = fields.Boolean()
-    created_at = _s()
-    updated_at = _s()
-    transformed_at = _s()
     document = fields.Nested(DocumentRef, allow_none=True)
 
 
 class PricedLine(Out):
-    ean = fields.String()
-    title = _s()
+    ean, vat_rate, public_price_ttc, public_price_ht, unit_price_ttc = texts(5)
+    discount_percent, discount_amount, total_ttc, total_ht, vat_amount = texts(5)
+    title, author, publisher = texts(3, null=True)
     quantity = fields.Integer()
-    vat_rate = fields.String()
-    public_price_ttc = fields.String()
-    public_price_ht = fields.String()
-    unit_price_ttc = fields.String()
-    discount_percent = fields.String()
-    discount_amount = fields.String()
-    total_ttc = fields.String()
-    total_ht = fields.String()
-    vat_amount = fields.String()
     lang_law_capped = fields.Boolean()
-    author = _s()
-    publisher = _s()
-    school_book = _b()
+    school_book = fields.Boolean(allow_none=True)
 
 
 class BasketLine(PricedLine):
     in_catalogue = fields.Boolean()
-    priced_at = _s()
+    priced_at = fields.String(allow_none=True)
 
 
 class Totals(Out):
-    discount_total = fields.String()
-    subtotal_ht = fields.String()
-    vat_total = fields.String()
-    subtotal_ttc = fields.String()
-    total_ttc = fields.String()
-
-
-class ActionEvent(Out):
-    """One line of a basket's or a document's history: who did what, when, with what comment."""
-    at = _s()
-    actor_id = _i()
-    actor_email = _s()
-    action = fields.String()
-    action_label = fields.String()
-    comment = _s()
+    discount_total, subtotal_ht, vat_total, subtotal_ttc, total_ttc = texts(5)
 
 
 class BasketEvent(ActionEvent):
-    actor_role = _s()
-    actor_role_label = _s()
-    from_level = _i()
-    from_label = _s()
-    to_level = _i()
-    to_label = _s()
+    actor_role, actor_role_label, from_label, to_label = texts(4, null=True)
+    from_level, to_level = integers(2, null=True)
 
 
 class BasketClient(Out):
-    number = _s()
-    name = _s()
-    email = _s()
-    phone = _s()
+    number, name, email, phone = texts(4, null=True)
     addresses = fields.List(fields.Dict(metadata=FREE), allow_none=True)
     discounts = fields.Dict(allow_none=True, metadata=FREE)
-    lang_law_warning = _b()
-
-
-class Actions(Out):
-    """The actions one may take (keys) and their French labels."""
-    actions = fields.List(fields.String())
-    action_labels = fields.Dict(keys=fields.String(), values=fields.String())
+    lang_law_warning = fields.Boolean(allow_none=True)
 
 
 class Basket(BasketSummary, Actions):
     """A basket priced now: lines, totals, history, the actions one may take."""
-    lines = fields.List(fields.Nested(BasketLine))
+    lines = many(BasketLine)
     totals = fields.Nested(Totals)
-    history = fields.List(fields.Nested(BasketEvent))
+    history = many(BasketEvent)
     last_return = fields.Nested(BasketEvent, allow_none=True)
     lang_law_capped = fields.Boolean()
     client = fields.Nested(BasketClient, allow_none=True)
@@ -351,46 +265,29 @@ class BasketDeleted(Out):
 
 
 class Menu(Out):
-    key = fields.String()
-    label = fields.String()
+    key, label = texts(2)
     count = fields.Integer()
 
 
 class ArticlePrice(PricedLine):
     """The public price and the collectivity's own for one unit."""
-    availability = _s()
-    price_ttc = fields.String()
-    client_number = fields.String()
-    client_name = _s()
+    price_ttc, client_number = texts(2)
+    availability, client_name = texts(2, null=True)
     lang_law_warning = fields.Boolean()
 
 
-class DocumentSummary(Status, ClientNamed, Counted):
+class DocumentSummary(Status, ClientNamed, Counted, Contact, InLibrisoft):
     number = fields.Integer()
-    kind = fields.String()
-    kind_label = fields.String()
-    basket_id = _i()
-    basket_name = _s()
-    basket_creator_email = _s()
-    placed_by_email = _s()
-    contact_name = _s()
-    contact_email = _s()
-    contact_phone = _s()
-    reference = _s()
-    placed_at = _s()
-    payment_mode = _s()
-    delivery_mode = _s()
-    delivery_mode_label = _s()
-    librisoft_number = _s()
-    librisoft_status = _s()
+    kind, kind_label = texts(2)
+    basket_id = fields.Integer(allow_none=True)
+    basket_name, basket_creator_email, placed_by_email, contact_name = texts(4, null=True)
+    reference, placed_at, payment_mode, delivery_mode, delivery_mode_label = texts(5, null=True)
     archived = fields.Boolean()
-    archived_at = _s()
-    made_available_at = _s()
-    shipped_at = _s()
+    archived_at, made_available_at, shipped_at = texts(3, null=True)
 
 
 class AdminActions(Actions):
-    list_action = _s()
+    list_action = fields.String(allow_none=True)
 
 
 class AdminDocumentRow(DocumentSummary, AdminActions):
@@ -399,51 +296,41 @@ class AdminDocumentRow(DocumentSummary, AdminActions):
 
 class DocumentLine(PricedLine):
     position = fields.Integer()
-    lang_law_capped = _b()
+    lang_law_capped = fields.Boolean(allow_none=True)
 
 
 class DocumentEvent(ActionEvent):
-    from_status = _s()
-    to_status = _s()
+    from_status, to_status = texts(2, null=True)
 
 
 class DocumentMessage(Out):
-    at = _s()
-    from_email = _s()
-    message = _s()
+    at, from_email, message = texts(3, null=True)
 
 
-class Document(DocumentSummary, AdminActions):
+class Document(DocumentSummary, AdminActions, Cancelled):
     """A quote request or an order (`actions`, `action_labels`, `list_action` for the
     bookshop)."""
-    comment = _s()
-    delivery_label = _s()
-    billing_label = _s()
-    delivery_client_number = _s()
-    billing_client_number = _s()
-    lines = fields.List(fields.Nested(DocumentLine))
+    comment, delivery_label, billing_label = texts(3, null=True)
+    delivery_client_number, billing_client_number = texts(2, null=True)
+    lines = many(DocumentLine)
     totals = fields.Nested(Totals)
-    history = fields.List(fields.Nested(DocumentEvent))
-    messages = fields.List(fields.Nested(DocumentMessage))
+    history = many(DocumentEvent)
+    messages = many(DocumentMessage)
     picked_up = fields.Boolean()
-    picked_up_at = _s()
-    classic_order_number = _i()
-    closed_at = _s()
-    cancelled_at = _s()
-    cancel_reason = _s()
+    picked_up_at, closed_at = texts(2, null=True)
+    classic_order_number = fields.Integer(allow_none=True)
     detail_url = fields.String()
 
 
 class QuoteCounts(Out):
-    current = fields.Integer()
-    archived = fields.Integer()
+    current, archived = integers(2)
 
 
 class QuotesPage(Page):
     archived = fields.Boolean()
     search = fields.String()
     counts = fields.Nested(QuoteCounts)
-    quotes = fields.List(fields.Nested(AdminDocumentRow))
+    quotes = many(AdminDocumentRow)
 
 
 class OrderTab(Menu):
@@ -452,22 +339,17 @@ class OrderTab(Menu):
 
 class OrderFilters(Out):
     eans = fields.List(fields.String())
-    client_delivered = fields.String()
-    client_invoiced = fields.String()
-    date_from = fields.String()
-    date_to = fields.String()
-    delivery_mode = fields.String()
-    number = fields.String()
-    page = fields.Integer()
-    per_page = fields.Integer()
+    client_delivered, client_invoiced, delivery_mode, number = texts(4)
+    date_from, date_to = texts(2)
+    page, per_page = integers(2)
 
 
 class OrdersPage(Page):
     tab = fields.String()
-    tabs = fields.List(fields.Nested(OrderTab))
+    tabs = many(OrderTab)
     filters = fields.Nested(OrderFilters)
-    delivery_modes = fields.Dict(keys=fields.String(), values=fields.String())
-    orders = fields.List(fields.Nested(AdminDocumentRow))
+    delivery_modes = per_key(fields.String)
+    orders = many(AdminDocumentRow)
 
 
 class MoveResult(Basket, Document):

@@ -6,7 +6,7 @@ from services.common.errors import DomainError
 
 from .. import forms, idempotency
 from ..http_security import public_url_for
-from ..rpc_client import rpc
+from ..rpc_client import rpc, slow_rpc
 from ..security import ANONYMOUS, allow
 
 bp = Blueprint("subscription", __name__, url_prefix="/souscription")
@@ -155,3 +155,16 @@ def pay_again(token, buyer_token):
         return render_template("subscription/result.html", sub=sub, payment=None, token=token,
                                buyer_token=buyer_token, error=exc.message,
                                outcome=outcome(sub, None), shop=config.bookshop()), 409
+
+
+@bp.get("/<token>/commande/<buyer_token>/pdf")
+@allow(ANONYMOUS)
+def document_pdf(token, buyer_token):
+    """The parent's own sub-order as a PDF, from the link they have (result page, mails): the
+    two tokens are checked by grouped_orders; a wrong one is a 404."""
+    from .documents import pdf_response
+
+    sub = rpc("grouped_orders", "buyer_status", token[:64], buyer_token[:64])
+    data = slow_rpc("grouped_orders", "order_document_pdf", "sub_order", sub["number"],
+                    {"token": token[:64], "buyer_token": buyer_token[:64]})
+    return pdf_response(data, "sub_order", sub["number"])

@@ -26,6 +26,9 @@ class Client(Base):
     discount_20: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))
     discount_school: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))
     lang_law_warning: Mapped[bool] = mapped_column(Boolean, default=False)
+    # the bookshop's own, not Librisoft's (a client update leaves them): Chorus Pro invoicing
+    siret: Mapped[str | None] = mapped_column(String(14), nullable=True)
+    chorus_service_code: Mapped[str | None] = mapped_column(String(100), nullable=True)
     revision: Mapped[int] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 

@@ -90,3 +90,20 @@ class AccountsService(MessagingService):
     @rpc
     def clients_overview(self, actor_id):
         return self.store.run(use_cases.clients_overview, actor_id)
+
+    @rpc
+    def get_client(self, client_number):
+        """For the services printing a client (baskets' documents: SIRET, Chorus code)."""
+        return self.store.run(use_cases.get_client, client_number)
+
+    @rpc
+    def admin_get_client(self, actor_id, client_number):
+        return self.store.run(use_cases.admin_get_client, actor_id, client_number)
+
+    @rpc
+    def set_client_billing(self, actor_id, client_number, siret, chorus_service_code,
+                           idempotency_key=None):
+        return self.store.once(idempotency_key, "set_client_billing", actor_id,
+                               [client_number, siret, chorus_service_code],
+                               use_cases.set_client_billing, actor_id, client_number, siret,
+                               chorus_service_code, utcnow())

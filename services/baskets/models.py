@@ -192,3 +192,15 @@ class DocumentEvent(Base):
     to_status: Mapped[str] = mapped_column(String(20))
     comment: Mapped[str] = mapped_column(Text, default="")
     document: Mapped[Document] = relationship(back_populates="history")
+
+
+class InvoicedOrder(Base):
+    """A collectivity order that invoicing has invoiced (`invoice_issued`): while its invoice
+    is live, the order can no longer be cancelled; a credit note that cancels the whole invoice
+    makes it live no more (issue 9, reference 003 step 2)."""
+    __tablename__ = "invoiced_orders"
+    kind: Mapped[str] = mapped_column(String(30), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    invoice_number: Mapped[str] = mapped_column(String(20))
+    live: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -5,16 +5,20 @@ Every entrypoint re-checks the actor over accounts.get_account (active, role, cl
 is one use case in one transaction (`self.store.run`, or `self.store.once` per idempotency
 key). Prices come from accounts.get_client_for_account (the client's discounts) and
 librisoft_bridge.get_article (the current public price)."""
+import base64
+
+from services.common import order_pdf
 from services.common.nameko_glue import RpcProxy  # nested calls bounded by the deadline
 
 from services.common.clock import utcnow as now
+from services.common import config
 from services.common.config import public_url
 from services.common.errors import DomainError, forbidden
 from services.common.nameko_glue import MessagingService, Store, consumes, rpc
 
 from .domain.chain import check_account
 from .models import Base
-from .use_cases import baskets, bookshop, placing
+from .use_cases import baskets, bookshop, documents, invoice_events, placing
 
 
 class BasketsService(MessagingService):
@@ -190,10 +194,54 @@ class BasketsService(MessagingService):
         return self.store.run(placing.get_mine, self._account(actor_id), kind, number,
                               public_url())
 
+    # -- order documents (issue 9) -------------------------------------------------------------
+    def _billing_client(self, client_number):
+        """The billing client as accounts has it now (SIRET, Chorus Pro service code), or None
+        if accounts does not know it (the document still prints, without them)."""
+        try:
+            return self.accounts.get_client(client_number)
+        except DomainError as exc:
+            if exc.code != "not_found":
+                raise
+            return None
+
+    @rpc
+    def order_document(self, kind, number):
+        """A quote's or a collectivity order's document (services.common.contracts.documents),
+        for the services that print, invoice or hand it off (no account: not for browsers)."""
+        return self._document(kind, number)
+
+    def _document(self, kind, number):
+        client_number = self.store.run(documents.billing_client_number, kind, number)
+        return self.store.run(documents.order_document, kind, number,
+                              self._billing_client(client_number))
+
+    @rpc
+    def order_document_pdf(self, actor_id, kind, number):
+        """The document's PDF, base64: the bookshop reads any; a collectivity account (any role)
+        its clients' only; anyone else: not found."""
+        try:
+            account = self.accounts.get_account(actor_id)
+        except DomainError as exc:
+            if exc.code == "not_found":
+                raise forbidden("Compte inconnu ou désactivé.")
+            raise
+        if not account["active"]:
+            raise forbidden("Compte inconnu ou désactivé.")
+        self.store.run(documents.check_access, account, kind, number)
+        document = self._document(kind, number)
+        return base64.b64encode(order_pdf.render_in_child(document, config.bookshop())).decode()
+
     @consumes("classic_order_status_changed")
     def on_classic_order_status_changed(self, session, payload, envelope):
         placing.on_classic_order_status_changed(session, payload, now(),
                                                 envelope.get("occurred_at"))
+
+    @consumes("invoice_issued")
+    def on_invoice_issued(self, session, payload, envelope):
+        """An invoiced collectivity order can no longer be cancelled (until a credit note
+        cancels its invoice)."""
+        invoice_events.on_invoice_issued(session, payload, now())
 
     # -- bookshop -----------------------------------------------------------------------------
     @rpc

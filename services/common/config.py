@@ -11,6 +11,8 @@ SERVICES = (
     "payments",
     "notifications",
     "librisoft_bridge",
+    "order_desk",
+    "invoicing",
 )
 
 
@@ -95,3 +97,19 @@ def bookshop() -> dict:
             # to whom buyers make out their cheques (issue 9): the bookshop's name by default
             "cheque_payable_to": env("CHEQUE_PAYABLE_TO", "") or env(
                 "BOOKSHOP_NAME", "Librairie des Collectivités")}
+
+
+def seller() -> dict:
+    """The bookshop as its invoices name it (the legal mentions of a French invoice, Code de
+    commerce R123-237 and CGI art. 242 nonies A): name, address, SIRET, VAT number, legal form
+    and capital, RCS. The defaults are a demo's (valid check digits, no real company)."""
+    shop = bookshop()
+    return {"name": shop["name"], "address": shop["address"], "email": shop["email"],
+            "phone": shop["phone"],
+            "siret": env("BOOKSHOP_SIRET", "12345678200010"),
+            "vat_number": env("BOOKSHOP_VAT_NUMBER", "FR11123456782"),
+            "legal_form": env("BOOKSHOP_LEGAL_FORM", "SARL au capital de 10 000 €"),
+            "rcs": env("BOOKSHOP_RCS", "RCS Nancy 123 456 782"),
+            "iban": env("BOOKSHOP_IBAN", ""),
+            # days between an invoice's issue and its due date when it is not paid already
+            "payment_days": int(env("INVOICE_PAYMENT_DAYS", "30"))}

@@ -21,3 +21,15 @@ def eur(value) -> str:
 def money_str(value) -> str:
     """The wire form of an amount (events and RPC answers carry money as strings): "14.90"."""
     return str(money(value))
+
+
+def vat_table(shares) -> list:
+    """The VAT per rate of a document, from its lines' `(rate, total_ht, vat_amount)` (rates as
+    strings: "2.1", "5.5", "20"): `[{"rate", "base_ht", "amount"}]` by rising rate, each the sum
+    of its lines (nothing rounded again: the lines are already to the cent)."""
+    table = {}
+    for rate, ht, vat in shares:
+        base, amount = table.get(rate, (Decimal("0.00"), Decimal("0.00")))
+        table[rate] = (base + ht, amount + vat)
+    return [{"rate": rate, "base_ht": base, "amount": amount}
+            for rate, (base, amount) in sorted(table.items(), key=lambda x: Decimal(x[0]))]

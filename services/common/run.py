@@ -23,6 +23,8 @@ SERVICE_CLASSES = {
     "payments": "PaymentsService",
     "notifications": "NotificationsService",
     "librisoft_bridge": "LibrisoftBridgeService",
+    "order_desk": "OrderDeskService",
+    "invoicing": "InvoicingService",
 }
 
 log = logging.getLogger("supervise")

@@ -92,6 +92,12 @@ def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
     return lines or [""]
 
 
+def wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    """Lines of `text` that fit `width` points in `font` at `size` (for text drawn beside a
+    sheet, e.g. services.common.order_pdf's heading blocks)."""
+    return _wrap(text, font, size, width)
+
+
 class _Layout:
     def __init__(self, sheet: Sheet):
         self.sheet = sheet

@@ -1,15 +1,18 @@
 """Checks of single input values shared by every door: the gateway's schemas and forms and the
 services' domain rules call the same functions, so a value refused at one door is refused at
-all of them, with the same French message. Pure Python (plus email-validator): domain modules
-may import it, like `services.common.errors`.
+all of them, with the same French message. Pure Python (plus email-validator and python-stdnum):
+domain modules may import it, like `services.common.errors`.
 
 - `normalise_email`: one library (email-validator, syntax only, no DNS look-up) decides what an
   e-mail address is: `a@b@c.fr`, `@x.test`, `<a@b.fr>`, `x@y.fr\\nbcc:z@w.fr` are refused;
   internationalised domains (`eleve@école.fr`) are accepted, in their ASCII form.
 - `whole_number`: a quantity is an integer (or a string of ASCII digits from a form): `2.5`,
   `"2.5"`, `True`, `"²"` are refused instead of being truncated.
-- `has_nul` / `check_no_nul`: a NUL byte is bad input (PostgreSQL cannot store it)."""
+- `has_nul` / `check_no_nul`: a NUL byte is bad input (PostgreSQL cannot store it).
+- `siret_problem` / `normalise_siret`: a SIRET (python-stdnum's `stdnum.fr.siret`: 14 digits,
+  Luhn key), the French message when it is not one."""
 from email_validator import EmailNotValidError, validate_email
+from stdnum.fr import siret as stdnum_siret
 
 from .errors import invalid
 
@@ -96,3 +99,25 @@ def check_no_nul(*values):
     """DomainError invalid (HTTP 400) when any value holds a NUL character."""
     if any(has_nul(v) for v in values):
         raise invalid(NUL_MESSAGE)
+
+
+def siret_problem(value) -> str | None:
+    """Why `value` is not a SIRET (French, for the form), or None. python-stdnum checks its
+    length, digits and Luhn key; spaces are allowed."""
+    try:
+        stdnum_siret.validate(str(value))
+    except stdnum_siret.InvalidLength:
+        return "Un SIRET compte 14 chiffres."
+    except stdnum_siret.InvalidFormat:
+        return "Un SIRET ne contient que des chiffres (14)."
+    except stdnum_siret.ValidationError:
+        return "Ce SIRET n'est pas valide (clé de contrôle erronée) : vérifiez-le."
+    return None
+
+
+def normalise_siret(value) -> str:
+    """A SIRET's 14 digits (spaces removed), or DomainError invalid in French."""
+    problem = siret_problem(value)
+    if problem:
+        raise invalid(problem, {"siret": [problem]})
+    return stdnum_siret.compact(str(value))

@@ -3,7 +3,7 @@ their sub-orders, and each sub-order's payment attempts."""
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.common.db import make_base
@@ -99,3 +99,15 @@ class PaymentAttempt(Base):
     refund_amount: Mapped[Decimal | None] = mapped_column(Numeric(10, 2), nullable=True)
     refunded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     sub_order: Mapped[SubOrder] = relationship(back_populates="attempts")
+
+
+class InvoicedOrder(Base):
+    """An order of ours (a sub-order) that invoicing has invoiced (`invoice_issued`): while its
+    invoice is live, the order can no longer be cancelled; a credit note that cancels the whole
+    invoice makes it live no more (issue 9, reference 003 step 2)."""
+    __tablename__ = "invoiced_orders"
+    kind: Mapped[str] = mapped_column(String(30), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    invoice_number: Mapped[str] = mapped_column(String(20))
+    live: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

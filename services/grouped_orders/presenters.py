@@ -236,3 +236,55 @@ def sub_order_refunded_event(sub, go, public_url, payment_id, amount, reason, au
             # a cheque or cash is handed back by the bookshop (not an automatic refund)
             "payment_method": domain.ONLINE if automatic else
             (sub.payment_method or domain.ONLINE)}
+
+
+# ---- order_document (services.common.contracts.documents) -------------------------------------
+def _money_fields(line) -> dict:
+    return {"ean": line.ean, "title": line.title, "publisher": line.publisher,
+            "quantity": line.quantity, "vat_rate": line.vat_rate,
+            "unit_price_ttc": money_str(line.unit_price_ttc),
+            "unit_price_ht": money_str(line.unit_price_ht), "total_ht": money_str(line.total_ht),
+            "vat_amount": money_str(line.vat_amount), "total_ttc": money_str(line.total_ttc)}
+
+
+def _totals(lines) -> dict:
+    t = domain.document_totals(lines)
+    return {"total_ht": money_str(t["total_ht"]), "total_ttc": money_str(t["total_ttc"]),
+            "vat": [{"rate": v["rate"], "base_ht": money_str(v["base_ht"]),
+                     "amount": money_str(v["amount"])} for v in t["vat"]]}
+
+
+def _address_lines(label, name) -> list:
+    lines = [x for x in (label or "").split("\n") if x.strip()]
+    return lines[1:] if lines and lines[0] == name else lines
+
+
+def sub_order_document(sub, go) -> dict:
+    lines = domain.order_lines(go.article, [as_rule(sub)], paid_only=False)
+    return {"kind": "sub_order", "number": sub.number,
+            "title": domain.sub_order_title(sub.number, go.number),
+            "placed_at": iso(sub.created_at), "status": domain.SUB_LABELS[sub.status],
+            "customer": {"name": f"{sub.first_name} {sub.last_name}".strip(), "email": sub.email,
+                         "address_lines": [], "client_number": None, "siret": None,
+                         "chorus_service_code": None, "public_buyer": False},
+            "reference": f"Commande groupée n°{go.number} — {go.client_name}",
+            "lines": [_money_fields(x) for x in lines], "totals": _totals(lines),
+            "payment": domain.sub_order_payment(sub.status, sub.paid_manually,
+                                                sub.last_payment_state, sub.payment_method,
+                                                sub.cheque_number)}
+
+
+def grouped_order_document(go, rules, manual_numbers) -> dict:
+    """`rules`: its sub-orders (domain.Sub); `manual_numbers`: the paid ones settled by hand."""
+    lines = domain.order_lines(go.article, rules, paid_only=True)
+    return {"kind": "grouped_order", "number": go.number,
+            "title": domain.grouped_order_title(go.number), "placed_at": iso(go.created_at),
+            "status": domain.STATUS_LABELS[go.status],
+            "customer": {"name": go.client_name,
+                         "email": go.contact_email or go.initiator_email,
+                         "address_lines": _address_lines(go.billing_label, go.client_name),
+                         "client_number": go.client_number, "siret": None,
+                         "chorus_service_code": None, "public_buyer": False},
+            "reference": "",
+            "lines": [_money_fields(x) for x in lines], "totals": _totals(lines),
+            "payment": domain.grouped_order_payment(go.status, rules, manual_numbers)}

@@ -4,6 +4,8 @@ it must, then runs its use case in one transaction (`store.run`), or once per id
 (`store.once`)."""
 import base64
 
+from services.common import order_pdf
+
 from services.common import config
 from services.common.clock import utcnow
 from services.common.errors import forbidden
@@ -12,7 +14,8 @@ from services.common.nameko_glue import (MessagingService, RpcProxy, Store, cons
 
 from . import domain, sheet
 from .models import Base
-from .use_cases import bookshop, buyers, initiator, librisoft_events, payment_events
+from .use_cases import (bookshop, buyers, documents, initiator, invoice_events,
+                        librisoft_events, payment_events)
 
 DEADLINE_INTERVAL = float(config.env("GROUPED_ORDERS_DEADLINE_INTERVAL", "30"))
 
@@ -84,6 +87,30 @@ class GroupedOrdersService(MessagingService):
                               config.public_url())
         return base64.b64encode(sheet.render_in_child(view)).decode()
 
+    # -- order documents (issue 9) -------------------------------------------------------------
+    @rpc
+    def order_document(self, kind, number):
+        """A sub-order's or a grouped order's document (services.common.contracts.documents),
+        for the services that print, invoice or hand it off (no account: not for browsers)."""
+        return self.store.run(documents.order_document, kind, number)
+
+    @rpc
+    def order_document_pdf(self, kind, number, access):
+        """The document's PDF, base64, for whoever may read it: `access` is `{"actor_id"}` (the
+        bookshop: any; a collectivity account: its own grouped orders and their sub-orders) or
+        `{"token", "buyer_token"}` (a parent: their sub-order). Anyone else: not found."""
+        access = dict(access or {})
+        if access.get("actor_id") is not None:
+            account = self.accounts.get_account(access["actor_id"])
+            if not account["active"]:
+                raise forbidden()
+            access = ({"admin": True} if account["role"] == "admin"
+                      else {"initiator_id": account["id"]})
+        else:
+            access = {"token": access.get("token"), "buyer_token": access.get("buyer_token")}
+        document = self.store.run(documents.readable_document, kind, number, access)
+        return base64.b64encode(order_pdf.render_in_child(document, config.bookshop())).decode()
+
     # -- buyers -------------------------------------------------------------------------------
     @rpc
     def public_grouped_order(self, token):
@@ -152,6 +179,11 @@ class GroupedOrdersService(MessagingService):
     @consumes("classic_order_status_changed")
     def on_classic_order_status_changed(self, session, payload, envelope):
         librisoft_events.on_classic_order_status_changed(session, payload)
+
+    @consumes("invoice_issued")
+    def on_invoice_issued(self, session, payload, envelope):
+        """An invoiced sub-order can no longer be cancelled (until a credit note cancels it)."""
+        invoice_events.on_invoice_issued(session, payload, utcnow())
 
     # -- bookshop -----------------------------------------------------------------------------
     @rpc

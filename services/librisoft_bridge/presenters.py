@@ -61,8 +61,5 @@ def status_event(order: dict) -> dict:
 
 
 def _iso(moment):
-    if moment is None:
-        return None
-    if moment.tzinfo is None:  # SQLite keeps no offset: every time stored here is UTC
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.isoformat()
+    """ISO 8601 with its offset (SQLite keeps none: every time stored here is UTC)."""
+    return None if moment is None else as_utc(moment).isoformat()

@@ -1,71 +1,19 @@
 """Output of this service's RPC and webservice: JSON-safe dicts, money and percents as strings
-with two decimals ("14.90"), dates and datetimes ISO 8601, absent fields as null."""
+with two decimals ("14.90"), dates and datetimes ISO 8601, absent fields as null. Articles and
+clients are dumped by the wire schemas of services/common/contracts/catalogue.py, which the
+gateway's API answers with too; the import reports and the classic orders are the bridge's
+own."""
 from marshmallow import Schema, fields
 
+from services.common.contracts import catalogue
 from services.common.contracts.fields import Money, Percent, VatRate
 
 
-class ArticleOut(Schema):
-    ean = fields.String()
-    title = fields.String()
-    author = fields.String(allow_none=True)
-    publisher = fields.String(allow_none=True)
-    collection = fields.String(allow_none=True)
-    genre = fields.String(allow_none=True)
-    publication_date = fields.Date(allow_none=True)
-    format = fields.String(allow_none=True)
-    weight_g = fields.Integer(allow_none=True)
-    height_mm = fields.Integer(allow_none=True)
-    width_mm = fields.Integer(allow_none=True)
-    thickness_mm = fields.Integer(allow_none=True)
-    price_ttc = Money()
-    price_ht = Money()  # derived from price_ttc and vat_rate, rounded to the cent
-    vat_rate = VatRate()
-    school_book = fields.Boolean()
-    availability = fields.String()
-    summary = fields.String(allow_none=True)
-    updated_at = fields.DateTime()
-
-
-class PageOut(Schema):
-    """A page of a listing: its items under the subclass's own field, and where it is."""
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
-
-
-class SearchResultOut(PageOut):
-    items = fields.List(fields.Nested(ArticleOut))
-
-
-class AddressOut(Schema):
-    label = fields.String()
-    line1 = fields.String()
-    line2 = fields.String()
-    postal_code = fields.String()
-    city = fields.String()
-
-
-class DiscountsOut(Schema):
-    vat_2_1 = Percent()
-    vat_5_5 = Percent()
-    vat_20 = Percent()
-    school = Percent()
-
-
-class ClientOut(Schema):
-    number = fields.String()
-    revision = fields.Integer()
-    name = fields.String()
-    addresses = fields.List(fields.Nested(AddressOut))
-    phone = fields.String()
-    email = fields.String()
-    gencod = fields.String()
-    active = fields.Boolean()
-    discounts = fields.Nested(DiscountsOut)
-    lang_law_warning = fields.Boolean()
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+# articles, their pages and the clients: one wire schema, the gateway's API answers with it too
+ArticleOut = catalogue.Article
+PageOut = catalogue.Page
+SearchResultOut = catalogue.ArticlePage
+ClientOut = catalogue.Client
 
 
 class RejectedRowOut(Schema):

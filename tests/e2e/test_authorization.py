@@ -55,6 +55,14 @@ def url_for(rule, endpoint, target, method="GET"):
                                                        else "quote_number"]))
         if (endpoint, method) == ("api_baskets.Line", "DELETE"):
             rule = rule.replace("<ean>", target["second_ean"])
+    if endpoint.startswith("invoices."):  # the invoices of the target's order and sub-order
+        own_sub = endpoint == "invoices.buyer_pdf"
+        rule = (rule.replace("<any('sous-commande', 'commande-collectivite'):kind>",
+                             "commande-collectivite")
+                .replace("<int:order_number>", str(target["order_number"]))
+                .replace("<int:number>", str(target["order_number"]))
+                .replace("<token>", target["token"])
+                .replace("<number>", target["sub_invoice" if own_sub else "order_invoice"]))
     values = {"<int:account_id>": str(target["account_id"]), "<int:mail_id>": "1",
               "<token>": target["token"] if "subscription" in endpoint or "Public" in endpoint
               or "Subscribe" in endpoint or "BuyerStatus" in endpoint or "Pay" in endpoint
@@ -64,7 +72,11 @@ def url_for(rule, endpoint, target, method="GET"):
               "<any(validation, availability, reset):action>": "reset",
               "<any(validation, cancellation):action>": "validation",
               "<ean>": "9791097284657", "<service>": "notifications", "<int:letter_id>": "999999",
-              "<payout_id>": "po_inconnu"}
+              "<payout_id>": "po_inconnu", "<client_number>": "16",
+              # the order desk: the target grouped order, in the desk's register by its event
+              "<any(sub_order, grouped_order, collectivity_order, quote):kind>": "grouped_order",
+              "<any('sous-commande', 'commande-groupee', 'commande-collectivite', 'devis')"
+              ":kind>": "commande-groupee"}
     for key, value in values.items():
         rule = rule.replace(key, value)
     assert "<" not in rule, rule
@@ -131,7 +143,15 @@ def target(suite, people):
                        json={"kind": kind, "reference": f"AUTH-{kind}"})
         assert r.status_code == 200, r.text
         documents[kind] = r.json()["number"]
-    return {"account_id": people["utilisateur"]["id"], "number": go["number"], "token": token,
+    # an invoice of the order and one of the sub-order (issue 9), for the invoices' routes
+    with suite.rpc() as rpc:
+        admin_id = rpc.accounts.authenticate(ADMIN_EMAIL, ADMIN_PASSWORD, "authorization")["id"]
+        invoices = {key: rpc.invoicing.issue_invoice(admin_id, kind, number)["number"]
+                    for key, kind, number in (("order_invoice", "collectivity_order",
+                                               documents["order"]),
+                                              ("sub_invoice", "sub_order", sub["number"]))}
+    return {**invoices, "account_id": people["utilisateur"]["id"], "number": go["number"],
+            "token": token,
             "buyer_token": sub["buyer_token"], "sub_number": sub["number"],
             "basket_id": baskets[0], "spare_api": baskets[1], "spare_page": baskets[2],
             "second_ean": "9782330150136", "quote_number": documents["quote"],

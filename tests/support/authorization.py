@@ -24,6 +24,7 @@ EXPECTED = {
     # the target is the first collectivity's Utilisateur: "other" is refused by the service
     ("account.set_active", "POST"): {"approbateur", "collectivite", "admin"},
     ("admin.index", "GET"): ADMIN, ("admin.clients", "GET"): ADMIN,
+    ("admin.client", "GET"): ADMIN, ("admin.client", "POST"): ADMIN,
     ("admin.mails", "GET"): ADMIN, ("admin.mail", "GET"): ADMIN, ("admin.sms", "GET"): ADMIN,
     ("admin.dead_letters", "GET"): ADMIN, ("admin.replay", "POST"): ADMIN,
     ("catalogue.search", "GET"): SIGNED_IN, ("catalogue.article", "GET"): SIGNED_IN,
@@ -46,8 +47,22 @@ EXPECTED = {
     ("subscription.page", "GET"): EVERYONE, ("subscription.page", "POST"): EVERYONE,
     ("subscription.result", "GET"): EVERYONE, ("subscription.pay_again", "POST"): EVERYONE,
     ("subscription.status", "GET"): EVERYONE, ("subscription.terms", "GET"): EVERYONE,
+    # the buyer's own sub-order as a PDF, from the tokens of their link
+    ("subscription.document_pdf", "GET"): EVERYONE,
+    # order details as PDF (issue 9): the target is the grouped order initiated by the first
+    # collectivity's Collectivité account; the bookshop reads any order
+    ("documents.admin_pdf", "GET"): ADMIN, ("documents.my_pdf", "GET"): {"collectivite"},
     ("admin_finances.index", "GET"): ADMIN, ("admin_finances.export_csv", "GET"): ADMIN,
     ("admin_finances.mark_paid", "POST"): ADMIN,
+    ("admin_desk.index", "GET"): ADMIN, ("admin_desk.order", "GET"): ADMIN,
+    ("api_order_desk.Calendar", "GET"): ADMIN, ("api_order_desk.Orders", "GET"): ADMIN,
+    ("api_order_desk.Order", "GET"): ADMIN,
+    # invoices and credit notes (issue 9): the bookshop issues; each customer reads their own
+    ("invoices.issue", "POST"): ADMIN, ("invoices.credit_note", "GET"): ADMIN,
+    ("invoices.credit_note", "POST"): ADMIN, ("invoices.admin_pdf", "GET"): ADMIN,
+    ("invoices.export_csv", "GET"): ADMIN,
+    ("invoices.collectivity_pdf", "GET"): {"utilisateur", "approbateur", "collectivite"},
+    ("invoices.buyer_pdf", "GET"): EVERYONE,
     ("admin_grouped_orders.index", "GET"): ADMIN, ("admin_grouped_orders.detail", "GET"): ADMIN,
     ("admin_grouped_orders.validate", "POST"): ADMIN,
     ("admin_grouped_orders.cancel", "POST"): ADMIN,

@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SERVICES_DIR = ROOT / "services"
 SERVICES = sorted(p.name for p in SERVICES_DIR.iterdir()
                   if (p / "__init__.py").exists() and p.name != "common")
-PURE_COMMON = ("errors", "money", "clock", "loi_lang", "validation", "roles", "progress")
+PURE_COMMON = ("errors", "money", "clock", "loi_lang", "validation", "roles", "progress",
+               "invoiced")
 # well-kept libraries that are pure computation (no I/O): EAN check digits, accent folding
 PURE_LIBRARIES = ("stdnum", "unidecode")
 TRANSPORT = ("nameko", "eventlet")

@@ -8,8 +8,8 @@ One module per topic, re-exported here (`domain.X`):
 - `passwords`: the password policy;
 - `sessions`: signed-in sessions and reset links (tokens, their lifetimes, validity);
 - `throttling`: how many failed sign-ins are allowed;
-- `clients`: the replica of Librisoft's collectivity clients."""
-from .clients import newer_revision
+- `clients`: the replica of Librisoft's collectivity clients, their SIRET and Chorus code."""
+from .clients import CHORUS_CODE_MAX, check_client_billing, newer_revision
 from .passwords import PASSWORD_MAX, PASSWORD_MIN, check_password
 from .roles import (ADMIN, APPROBATEUR, COLLECTIVITE, COLLECTIVITY_ROLES, CREATABLE,
                     ROLE_LABELS, ROLES, UTILISATEUR, Actor, authorize_creation, check_role,
@@ -20,7 +20,7 @@ from .throttling import (LOGIN_WINDOW, MAX_FAILURES_PER_EMAIL, MAX_FAILURES_PER_
                          check_login_allowed)
 
 __all__ = [
-    "newer_revision", "PASSWORD_MAX", "PASSWORD_MIN", "check_password", "ADMIN", "APPROBATEUR",
+    "newer_revision", "CHORUS_CODE_MAX", "check_client_billing", "PASSWORD_MAX", "PASSWORD_MIN", "check_password", "ADMIN", "APPROBATEUR",
     "COLLECTIVITE", "COLLECTIVITY_ROLES", "CREATABLE", "ROLE_LABELS", "ROLES", "UTILISATEUR",
     "Actor", "authorize_creation", "check_role", "client_alerts", "may_manage",
     "RESET_TOKEN_TTL", "SESSION_TTL", "hash_token", "new_reset_token", "new_session_token",

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from services.common.errors import forbidden
+from services.common.errors import forbidden, not_found
 
 from .. import domain
 from ..models import Account, Client
@@ -72,3 +72,40 @@ def clients_overview(session, actor_id) -> dict:
         "alerts": domain.client_alerts(roles),
         "inactive_accounts": [account_view(a, names) for a in accounts if not a.active],
     }
+
+
+def get_client(session, client_number) -> dict:
+    """A collectivity client (active or not) for the services that print it (baskets'
+    documents: its SIRET and Chorus Pro service code); not_found when unknown."""
+    client = session.get(Client, str(client_number or "")[:40])
+    if client is None:
+        raise not_found("Client collectivité introuvable.")
+    return client_view(client)
+
+
+def admin_get_client(session, actor_id, client_number) -> dict:
+    """The bookshop's page of one client: the client and its accounts."""
+    actor, _ = load_actor(session, actor_id)
+    if not actor.is_admin:
+        raise forbidden()
+    client = get_client(session, client_number)
+    names = {client["number"]: client["name"]}
+    accounts = session.scalars(select(Account).order_by(Account.email)).all()
+    return dict(client, accounts=[account_view(a, names) for a in accounts
+                                  if client["number"] in a.client_numbers])
+
+
+def set_client_billing(session, actor_id, client_number, siret, chorus_service_code,
+                       now) -> dict:
+    """The bookshop sets a client's SIRET and Chorus Pro service code (admin only; checked,
+    nothing changed when refused). Librisoft's updates leave them as they are."""
+    actor, _ = load_actor(session, actor_id)
+    if not actor.is_admin:
+        raise forbidden()
+    siret, code = domain.check_client_billing(siret, chorus_service_code)
+    client = session.get(Client, str(client_number or "")[:40], with_for_update=True)
+    if client is None:
+        raise not_found("Client collectivité introuvable.")
+    client.siret, client.chorus_service_code = siret, code
+    client.updated_at = now
+    return admin_get_client(session, actor_id, client.number)

@@ -152,3 +152,39 @@ def message_payload(doc: Document, message: str, public_url: str) -> dict:
     return {"number": doc.number, "kind": status.EVENT_KIND[doc.kind],
             "to_emails": to_emails(doc), "client_name": doc.client_name, "message": message,
             "reference": doc.reference, "detail_url": detail_url(doc, public_url)}
+
+
+# ---- order_document (services.common.contracts.documents) -----------------------------------
+def _address_lines(label, name) -> list:
+    lines = [x for x in (label or "").split("\n") if x.strip()]
+    return lines[1:] if lines and lines[0] == name else lines
+
+
+def order_document(doc: Document, client) -> dict:
+    """The document of a quote or an order; `client`: accounts' view of its billing client
+    (SIRET, Chorus Pro service code), or None."""
+    from ..domain import documents
+
+    lines = documents.document_lines(doc.lines)
+    totals = documents.document_totals(lines)
+    return {
+        "kind": status.EVENT_KIND[doc.kind], "number": doc.number,
+        "title": documents.title(doc.kind, doc.number), "placed_at": iso(doc.placed_at),
+        "status": status.status_label(doc.kind, doc.status),
+        "customer": {"name": doc.client_name,
+                     "email": doc.contact_email or doc.placed_by_email,
+                     "address_lines": _address_lines(doc.billing_label, doc.client_name),
+                     "client_number": doc.billing_client_number or doc.client_number,
+                     **documents.customer_billing(client)},
+        "reference": doc.reference,
+        "lines": [{"ean": x.ean, "title": x.title, "publisher": x.publisher,
+                   "quantity": x.quantity, "vat_rate": x.vat_rate,
+                   "unit_price_ttc": money(x.unit_price_ttc),
+                   "unit_price_ht": money(x.unit_price_ht), "total_ht": money(x.total_ht),
+                   "vat_amount": money(x.vat_amount), "total_ttc": money(x.total_ttc)}
+                  for x in lines],
+        "totals": {"total_ht": money(totals["total_ht"]),
+                   "vat": [{"rate": v["rate"], "base_ht": money(v["base_ht"]),
+                            "amount": money(v["amount"])} for v in totals["vat"]],
+                   "total_ttc": money(totals["total_ttc"])},
+        "payment": documents.payment(doc.kind, doc.status)}

@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta, timezone
 from sqlalchemy import func, or_, select
 
 from services.common.clock import PARIS
+from services.common import invoiced
 from services.common.guards import transition
 
 from ..domain import status, tabs
@@ -15,6 +16,7 @@ from ..domain.filters import OrderFilters, check_filters, page_args
 from ..models import Document, DocumentEvent, DocumentLine
 from ..presenters.documents import (admin_row, document_view, message_payload, order_state,
                                     status_changed_payload)
+from .invoice_events import live_invoice
 from .placing import find
 
 
@@ -128,6 +130,9 @@ def order_action(session, admin, number, action, reason, now, record, public_url
     client (collectivity_order_status_changed); "Réinitialiser le statut" does not."""
     doc = _locked(session, status.ORDER, number)
     change = status.order_action(order_state(doc), action, reason)
+    if change.to_status == status.CANCELLED:  # an invoiced order is kept (reference 003)
+        invoiced.check_not_invoiced(live_invoice(session, "collectivity_order", doc.number),
+                                    "Cette commande")
     # guarded: from the status (and marks) decided on, or conflict: one change, one mail
     transition(session, Document, doc.id, [change.from_status], change.values(now),
                where=tuple(getattr(Document, mark).is_(None) for mark in change.unset),

@@ -3,6 +3,7 @@ cancelling sub-orders by hand, validating the grouped order for Librisoft, cance
 making it available, closing the subscriptions now; and the deadline timer."""
 from sqlalchemy import func, select, update
 
+from services.common import invoiced
 from services.common.errors import conflict, invalid
 from services.common.guards import transition
 
@@ -11,6 +12,7 @@ from ..models import GroupedOrder, SubOrder
 from ..presenters import (cancelled_event, deadline_passed_event, grouped_order_view,
                           made_available_event, refund_requested_event, sub_order_cancelled_event,
                           sub_order_paid_event, sub_total, tabs_view, validated_event)
+from .invoice_events import live_invoice, live_invoice_of_any_sub
 from .load import get_grouped_order, locked, locked_sub, sub_rules
 
 
@@ -111,6 +113,8 @@ def set_payment_methods(session, number, cheque, cash, now, public_url) -> dict:
 def cancel_sub_order(session, sub_number, reason, now, record, public_url) -> dict:
     sub, go = locked_sub(session, sub_number)
     domain.check_sub_order_action(sub.status, go.status, "cancel")
+    invoiced.check_not_invoiced(live_invoice(session, "sub_order", sub.number),
+                                       "Cette sous-commande")
     _cancel_sub(session, sub, go, domain.sub_cancel_reason(reason), now, record, public_url)
     return grouped_order_view(go, now, public_url)
 
@@ -144,6 +148,10 @@ def cancel(session, number, reason, now, record, public_url) -> dict:
     go = locked(session, number)
     reason = domain.check_cancel_reason(reason)
     domain.check_transition(go.status, domain.CANCELLED)
+    invoiced.check_not_invoiced(
+        live_invoice(session, "grouped_order", go.number)
+        or live_invoice_of_any_sub(session, [sub.number for sub in go.subs]),
+        "Cette commande groupée (ou l'une de ses sous-commandes)")
     for sub in go.subs:
         if domain.cancelled_with_the_order(sub.status):
             _cancel_sub(session, sub, go, reason[:domain.SUB_REASON_MAX], now, record,

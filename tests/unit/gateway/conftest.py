@@ -23,6 +23,13 @@ USERS = {
 }
 
 
+ZERO_TOTALS = {"total_ht": "0.00", "vat_total": "0.00", "total_ttc": "0.00"}
+NO_INVOICES = {("invoicing", "order_invoices"): [], ("invoicing", "invoices_for_orders"): {},
+               ("invoicing", "list_invoices"): {"items": [], "totals": {
+                   "invoice": dict(ZERO_TOTALS, count=0),
+                   "credit_note": dict(ZERO_TOTALS, count=0), "net": ZERO_TOTALS}}}
+
+
 class FakeRpc:
     """`answers[(service, method)]` is a value or a function of the call's arguments."""
 
@@ -38,6 +45,8 @@ class FakeRpc:
         if (service, method) == ("baskets", "basket_menus"):
             return []
         answer = self.answers.get((service, method))
+        if answer is None and (service, method) in NO_INVOICES:
+            return NO_INVOICES[(service, method)]  # the pages that show an order's invoices
         if answer is None:
             raise AssertionError(f"unexpected RPC {service}.{method}{args}")
         if isinstance(answer, DomainError):

@@ -2,7 +2,7 @@
 its cheque number (issue 9, reference 003 step 1)
 
 Revision ID: e7f8a9b0c1d2
-Revises: c3d4e5f6a7b8
+Revises: e7a1c0d2b3f4
 Create Date: 2026-12-07 00:00:00
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'e7f8a9b0c1d2'
-down_revision = 'c3d4e5f6a7b8'
+down_revision = 'e7a1c0d2b3f4'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,195 @@
+"""Invoices and credit notes (reference 003 step 2, issue 9), over the invoicing service.
+
+- The bookshop (ADMIN): « Générer une facture » for a sub-order or a collectivity order (route
+  `invoices.issue`, a confirmation first), a credit note against an invoice (`invoices.credit_note`:
+  all that is left, or some lines), each PDF (`invoices.admin_pdf`), the register on the
+  Finances page and its CSV (`invoices.export_csv`).
+- The customer, from the pages where their order already is: a collectivity's order
+  (`invoices.collectivity_pdf`, the order read through baskets' own check of the account) and a
+  parent's sub-order (`invoices.buyer_pdf`, the subscription's two tokens). Each PDF is served
+  only if it is one of THAT order's invoices or credit notes.
+
+The pages show an order's invoices through the template globals `order_invoices(kind, number)`
+and `invoices_by_order(kind, numbers)` (one RPC for a page of sub-orders); a page keeps working,
+without them, if invoicing does not answer."""
+import base64
+import logging
+import re
+
+from flask import (Blueprint, Response, abort, flash, g, redirect, render_template, request,
+                   url_for)
+
+from services.common.errors import HTTP_STATUS, DomainError
+
+from .. import forms, idempotency
+from ..formatting import money
+from ..rpc_client import rpc, slow_rpc
+from ..security import ADMIN, ANONYMOUS, APPROBATEUR, COLLECTIVITE, UTILISATEUR, allow
+from . import confirmation, confirmed
+
+log = logging.getLogger(__name__)
+bp = Blueprint("invoices", __name__)
+
+KINDS = {"sous-commande": "sub_order", "commande-collectivite": "collectivity_order"}
+LABELS = {"sub_order": "la sous-commande", "collectivity_order": "la commande collectivité"}
+NUMBER = re.compile(r"^\d{4}-\d{2}-\d{9}$")
+
+
+class IssueForm(forms.Form):
+    back = forms.Text(300)
+
+
+class CreditNoteForm(forms.Form):
+    """All that is left (`scope` "all") or the quantities typed per line (`position[i]` with
+    `quantity[i]`)."""
+    reason = forms.Text(1000)
+    scope = forms.Choice("all", "lines")
+    position = forms.TextList(10, 1000)
+    quantity = forms.TextList(10, 1000)
+
+
+def _back(value, default):
+    """Back to a page of the admin only (never elsewhere)."""
+    if value.startswith("/admin/") and "//" not in value and "\\" not in value:
+        return value
+    return default
+
+
+# ---- template globals ------------------------------------------------------------------------
+@bp.app_template_global()
+def order_invoices(kind, number):
+    """The order's invoices and credit notes, oldest first; None if invoicing does not answer."""
+    try:
+        return rpc("invoicing", "order_invoices", kind, number)
+    except DomainError as exc:
+        log.warning("invoices of %s %s unavailable: %s", kind, number, exc.code)
+        return None
+
+
+@bp.app_template_global()
+def invoices_by_order(kind, numbers):
+    try:
+        return rpc("invoicing", "invoices_for_orders", kind, [int(n) for n in numbers])
+    except DomainError as exc:
+        log.warning("invoices of %s unavailable: %s", kind, exc.code)
+        return {}
+
+
+@bp.app_template_global()
+def invoice_register():
+    """The Finances page's invoices and credit notes with their totals; None if unavailable."""
+    try:
+        return rpc("invoicing", "list_invoices")
+    except DomainError as exc:
+        log.warning("invoice register unavailable: %s", exc.code)
+        return None
+
+
+# ---- the bookshop ----------------------------------------------------------------------------
+@bp.post("/admin/factures/emettre/<any('sous-commande', 'commande-collectivite'):kind>/"
+         "<int:number>")
+@allow(ADMIN)
+def issue(kind, number):
+    """« Générer une facture »: a confirmation, then the invoice (once: the same order asked
+    again gives the same invoice). Refused (cancelled order, figures that do not add up): the
+    confirmation page again with the French reason, 409 / 400."""
+    wire = KINDS[kind]
+    back = _back(IssueForm.read()["back"], url_for("admin_finances.index"))
+    ask = dict(title=f"Générer la facture de {LABELS[wire]} n° {number}",
+               message=f"La facture de {LABELS[wire]} n° {number} sera émise avec le prochain "
+                       "numéro de la série (AAAA-MM-NNNNNNNNN). Une fois facturée, la commande "
+                       "ne peut plus être annulée ni modifiée : une correction passe par un "
+                       "avoir.",
+               button="Générer la facture", back=back, hidden={"back": back})
+    if not confirmed():
+        return confirmation(**ask)
+    try:
+        invoice = rpc("invoicing", "issue_invoice", g.user["id"], wire, number)
+    except DomainError as exc:
+        if exc.code in ("not_found", "forbidden", "unavailable"):
+            raise
+        page, _ = confirmation(**ask, error=exc.message)
+        return page, HTTP_STATUS.get(exc.code, 400)
+    flash(f"Facture n° {invoice['number']} émise pour {LABELS[wire]} n° {number} "
+          f"({money(invoice['total_ttc'])} TTC).", "success")
+    return redirect(back)
+
+
+@bp.route("/admin/factures/<number>/avoir", methods=["GET", "POST"])
+@allow(ADMIN)
+def credit_note(number):
+    """A credit note: all that is left of the invoice, or some quantities of its lines; a reason
+    is required. Its own number in the same series, its own PDF."""
+    invoice = rpc("invoicing", "get_invoice", number[:20])
+    if invoice["kind"] != "invoice":
+        abort(404)
+    error, details, form = None, {}, {"reason": "", "scope": "all"}
+    quantities = {}
+    if request.method == "POST":
+        form = CreditNoteForm.read()
+        lines = None
+        if form["scope"] == "lines":
+            lines = {p: (q.strip() or "0") for p, q in zip(form["position"], form["quantity"])}
+            quantities = lines
+        try:
+            note = rpc("invoicing", "issue_credit_note", g.user["id"], invoice["number"],
+                       form["reason"], lines, idempotency_key=idempotency.key())
+        except DomainError as exc:
+            if exc.code in ("not_found", "forbidden", "unavailable"):
+                raise
+            error, details = exc.message, exc.details
+            status = HTTP_STATUS.get(exc.code, 400)
+        else:
+            flash(f"Avoir n° {note['number']} émis sur la facture n° {invoice['number']} "
+                  f"({money(note['total_ttc'])} TTC).", "success")
+            return redirect(url_for("admin_finances.index") + "#factures")
+        return render_template("invoices/credit_note.html", invoice=invoice, form=form,
+                               quantities=quantities, error=error, details=details), status
+    return render_template("invoices/credit_note.html", invoice=invoice, form=form,
+                           quantities=quantities, error=None, details={})
+
+
+@bp.get("/admin/factures/<number>.pdf")
+@allow(ADMIN)
+def admin_pdf(number):
+    return _pdf(number)
+
+
+@bp.get("/admin/finances/factures.csv")
+@allow(ADMIN)
+def export_csv():
+    text = rpc("invoicing", "export_invoices_csv")
+    return Response("\ufeff" + text, mimetype="text/csv", headers={
+        "Content-Disposition": 'attachment; filename="factures-et-avoirs.csv"'})
+
+
+# ---- the customer ----------------------------------------------------------------------------
+@bp.get("/mes-commandes-collectivite/<int:order_number>/factures/<number>.pdf")
+@allow(UTILISATEUR, APPROBATEUR, COLLECTIVITE)
+def collectivity_pdf(order_number, number):
+    rpc("baskets", "get_my_document", g.user["id"], "order", order_number)  # theirs, or 404/403
+    return _own_pdf("collectivity_order", order_number, number)
+
+
+@bp.get("/souscription/<token>/commande/<buyer_token>/factures/<number>.pdf")
+@allow(ANONYMOUS)
+def buyer_pdf(token, buyer_token, number):
+    sub = rpc("grouped_orders", "buyer_status", token[:64], buyer_token[:64])  # or 404
+    return _own_pdf("sub_order", sub["number"], number)
+
+
+def _own_pdf(kind, order_number, number):
+    mine = rpc("invoicing", "order_invoices", kind, order_number)
+    if number not in {inv["number"] for inv in mine}:
+        abort(404)
+    return _pdf(number)
+
+
+def _pdf(number):
+    if not NUMBER.match(number or ""):
+        abort(404)
+    invoice = rpc("invoicing", "get_invoice", number)
+    pdf = base64.b64decode(slow_rpc("invoicing", "invoice_pdf", number))
+    name = ("avoir" if invoice["kind"] == "credit_note" else "facture") + f"-{number}.pdf"
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{name}"'})

@@ -1,0 +1,122 @@
+"""The wire shape of `order_document(kind, number)` (issue 9): what grouped_orders (kinds
+`sub_order`, `grouped_order`) and baskets (kinds `collectivity_order`, `quote`) answer about one
+order, for its PDF, its invoice (invoicing) and its hand-off (logistics). Money travels as
+strings with two decimals; every figure adds up to the cent (`check_adds_up`), and the schema
+refuses a document that does not: unit price TTC × quantity = line TTC, line HT + VAT = line TTC,
+the VAT table is the lines' HT and VAT per rate, total HT + VAT = total TTC.
+
+`OrderDocument().load(doc)` checks a document (the services dump theirs through it before
+answering: `dump_document`); a consumer loads with `unknown=EXCLUDE` (fields are only added)."""
+from decimal import Decimal
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+
+from .fields import Money, VatRate
+
+KINDS = ("sub_order", "grouped_order", "collectivity_order", "quote")
+KIND_LABELS = {"sub_order": "Sous-commande", "grouped_order": "Commande groupée",
+               "collectivity_order": "Commande collectivité", "quote": "Demande de devis"}
+# how an order is paid ("method"), in French for the documents
+PAYMENT_METHODS = {"online": "Paiement en ligne", "cheque": "Chèque à la librairie",
+                   "cash": "Espèces à la librairie", "manual": "Réglé à la librairie",
+                   "mixed": "En ligne et à la librairie", "account": "En compte",
+                   "none": "Aucun paiement"}
+
+
+class _In(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+class Customer(_In):
+    name = fields.String(required=True)
+    email = fields.String(required=True)
+    address_lines = fields.List(fields.String(), required=True)
+    client_number = fields.String(required=True, allow_none=True)
+    siret = fields.String(required=True, allow_none=True)
+    chorus_service_code = fields.String(required=True, allow_none=True)
+    public_buyer = fields.Boolean(required=True)
+
+
+class Line(_In):
+    ean = fields.String(required=True)
+    title = fields.String(required=True)
+    publisher = fields.String(required=True)
+    quantity = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+    vat_rate = VatRate(required=True)
+    unit_price_ttc = Money(required=True)
+    unit_price_ht = Money(required=True)
+    total_ht = Money(required=True)
+    vat_amount = Money(required=True)
+    total_ttc = Money(required=True)
+
+
+class VatShare(_In):
+    rate = VatRate(required=True)
+    base_ht = Money(required=True)
+    amount = Money(required=True)
+
+
+class Totals(_In):
+    total_ht = Money(required=True)
+    vat = fields.List(fields.Nested(VatShare), required=True)
+    total_ttc = Money(required=True)
+
+
+class Payment(_In):
+    method = fields.String(required=True, validate=validate.OneOf(tuple(PAYMENT_METHODS)))
+    state_label = fields.String(required=True)
+    cheque_number = fields.String(required=True, allow_none=True)
+
+
+class OrderDocument(_In):
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    number = fields.Integer(required=True, strict=True)
+    title = fields.String(required=True)
+    placed_at = fields.String(required=True)
+    status = fields.String(required=True)
+    customer = fields.Nested(Customer, required=True)
+    reference = fields.String(required=True)
+    lines = fields.List(fields.Nested(Line), required=True)
+    totals = fields.Nested(Totals, required=True)
+    payment = fields.Nested(Payment, required=True)
+
+    @validates_schema
+    def _adds_up(self, data, **kwargs):
+        problems = adds_up_problems(data)
+        if problems:
+            raise ValidationError(problems, "totals")
+
+
+def adds_up_problems(doc: dict) -> list:
+    """What does not add up in a document (loaded: money as Decimal, or as strings): [] when
+    every figure is right to the cent."""
+    d = Decimal
+    problems = []
+    per_rate = {}
+    for i, x in enumerate(doc["lines"]):
+        unit, qty = d(str(x["unit_price_ttc"])), x["quantity"]
+        ht, vat, ttc = d(str(x["total_ht"])), d(str(x["vat_amount"])), d(str(x["total_ttc"]))
+        if unit * qty != ttc:
+            problems.append(f"ligne {i + 1} : {unit} × {qty} ≠ {ttc}")
+        if ht + vat != ttc:
+            problems.append(f"ligne {i + 1} : HT {ht} + TVA {vat} ≠ TTC {ttc}")
+        base, amount = per_rate.get(x["vat_rate"], (d("0"), d("0")))
+        per_rate[x["vat_rate"]] = (base + ht, amount + vat)
+    totals = doc["totals"]
+    table = {v["rate"]: (d(str(v["base_ht"])), d(str(v["amount"]))) for v in totals["vat"]}
+    if table != per_rate:
+        problems.append("la TVA par taux n'est pas la somme des lignes")
+    ht = sum((x[0] for x in per_rate.values()), d("0"))
+    vat = sum((x[1] for x in per_rate.values()), d("0"))
+    if d(str(totals["total_ht"])) != ht:
+        problems.append(f"total HT {totals['total_ht']} ≠ somme des lignes {ht}")
+    if d(str(totals["total_ttc"])) != ht + vat:
+        problems.append(f"total TTC {totals['total_ttc']} ≠ HT + TVA {ht + vat}")
+    return problems
+
+
+def dump_document(doc: dict) -> dict:
+    """A service's document checked against the contract, as it goes on the wire (strings)."""
+    schema = OrderDocument()
+    return schema.dump(schema.load(doc))

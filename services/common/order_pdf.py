@@ -1,0 +1,105 @@
+"""An order's detail as a PDF (reference 002, « Voir le détail de la commande en format PDF »),
+drawn from its `order_document` (services.common.contracts.documents) with reportlab through
+services.common.sheets: the bookshop (name, address), the customer (with its SIRET and Chorus
+Pro service code when it has them), the order (date, status, reference), the lines, the totals
+HT, VAT per rate and TTC, the payment's method and state.
+
+Pure drawing: no nameko, no database. A service renders it in a child process
+(`render_in_child`: `python -m services.common.order_pdf` reads `{"document", "bookshop"}` as
+JSON on stdin and writes the PDF on stdout, services.common.offload), so that its event loop
+keeps serving meanwhile."""
+import json
+import sys
+from datetime import datetime
+from decimal import Decimal
+
+from babel.dates import format_datetime
+
+from services.common.contracts.documents import KIND_LABELS, PAYMENT_METHODS
+from services.common.money import eur
+from services.common.sheets import Column, Sheet, fonts, render_sheet, wrap
+
+CHILD_MODULE = "services.common.order_pdf"  # this module, run as `python -m`
+
+COLUMNS = [Column("EAN", 13), Column("Article", 30), Column("Qté", 5, "right"),
+           Column("TVA", 6, "right"), Column("PU TTC", 9, "right"),
+           Column("Total HT", 10, "right"), Column("Montant TVA", 10, "right"),
+           Column("Total TTC", 10, "right")]
+
+
+def rate_label(rate: str) -> str:
+    """"5.5" -> "5,5 %"."""
+    return f"{Decimal(rate).normalize():f}".replace(".", ",") + "\u00a0%"
+
+
+def when(iso: str) -> str:
+    return format_datetime(datetime.fromisoformat(iso), "dd/MM/y (à HH:mm)",
+                           tzinfo="Europe/Paris", locale="fr_FR")
+
+
+def payment_label(payment: dict) -> str:
+    method = PAYMENT_METHODS.get(payment.get("method"), payment.get("method") or "")
+    text = f"{method} — {payment.get('state_label') or ''}".strip(" —")
+    if payment.get("cheque_number"):
+        text += f" (chèque n° {payment['cheque_number']})"
+    return text
+
+
+def _block(lines, width_pt=165.0) -> list:
+    """Each line wrapped to the heading block's width, nothing cut off."""
+    regular, _ = fonts()
+    out = []
+    for line in lines:
+        if line:
+            out.extend(wrap(line, regular, 8.0, width_pt))
+    return out
+
+
+def sheet(document: dict, bookshop: dict) -> Sheet:
+    customer = document["customer"]
+    identity = [customer["name"], *customer.get("address_lines", []), customer.get("email", "")]
+    if customer.get("client_number"):
+        identity.append(f"N° client : {customer['client_number']}")
+    if customer.get("siret"):
+        identity.append(f"SIRET : {customer['siret']}")
+    if customer.get("chorus_service_code"):
+        identity.append(f"Code service Chorus Pro : {customer['chorus_service_code']}")
+    order = [f"{KIND_LABELS.get(document['kind'], 'Commande')} : n°{document['number']}",
+             f"Passée le {when(document['placed_at'])}" if document.get("placed_at") else "",
+             f"Statut : {document['status']}",
+             f"Référence : {document['reference']}" if document.get("reference") else "",
+             f"Paiement : {payment_label(document['payment'])}"]
+    rows = [[x["ean"], x["title"] + (f" — {x['publisher']}" if x.get("publisher") else ""),
+             str(x["quantity"]), rate_label(x["vat_rate"]), eur(x["unit_price_ttc"]),
+             eur(x["total_ht"]), eur(x["vat_amount"]), eur(x["total_ttc"])]
+            for x in document["lines"]]
+    totals = document["totals"]
+    summary = [f"Total HT : {eur(totals['total_ht'])}"]
+    summary += [f"TVA {rate_label(v['rate'])} sur {eur(v['base_ht'])} HT : {eur(v['amount'])}"
+                for v in totals["vat"]]
+    summary += [f"Total TTC : {eur(totals['total_ttc'])}",
+                f"Paiement : {payment_label(document['payment'])}"]
+    return Sheet(
+        title=document["title"], columns=COLUMNS, rows=rows,
+        meta=[("Librairie", _block([bookshop.get("name", ""),
+                                    *str(bookshop.get("address", "")).split("\n"),
+                                    bookshop.get("email", ""), bookshop.get("phone", "")])),
+              ("Client", _block(identity)), ("Commande", _block(order))],
+        summary_title="Montants", summary=summary, orientation="portrait",
+        author=bookshop.get("name", ""))
+
+
+def render(document: dict, bookshop: dict) -> bytes:
+    return render_sheet(sheet(document, bookshop))
+
+
+def render_in_child(document: dict, bookshop: dict, timeout=60) -> bytes:
+    """Render in a child process (services.common.offload): the service's loop keeps serving."""
+    from services.common.offload import run_in_child
+    data = json.dumps({"document": document, "bookshop": bookshop}).encode()
+    return run_in_child(CHILD_MODULE, data, timeout)
+
+
+if __name__ == "__main__":
+    given = json.load(sys.stdin)
+    sys.stdout.buffer.write(render(given["document"], given["bookshop"]))

@@ -1,0 +1,132 @@
+"""What an order's document says (issue 9, `order_document`): the lines of a sub-order or of a
+grouped order, their totals and VAT per rate, the payment's state, all to the cent
+(docs/prices.md: the unit price TTC is the public price, the line is unit × quantity exactly,
+its HT is TTC / (1 + VAT) rounded half-up, its VAT is TTC − HT; totals are sums of the lines).
+
+A grouped order's document is the sum of its PAID sub-orders at the public price: what the
+collectivity's parents bought through it. A sub-order's document is its own line, whatever its
+status (its status and payment say whether it was paid)."""
+from dataclasses import dataclass
+from decimal import Decimal
+
+from services.common.money import money, vat_table
+
+from .status import AWAITING_PAYMENT, CANCELLED, PAID, SUB_CANCELLED
+
+__all__ = ["DocLine", "order_lines", "document_totals", "sub_order_payment",
+           "grouped_order_payment", "document_vat_rate", "sub_order_title",
+           "grouped_order_title"]
+
+VAT_RATES = ("2.1", "5.5", "20")
+# reference 003's payment labels (payments' STATE_LABELS), as a sub-order's state says them
+CONFIRMED, AWAITING, REFUSED, PROCESSING_LABEL, ERROR, CANCELLED_LABEL = (
+    "Paiement confirmé", "En attente du paiement", "Paiement refusé",
+    "Paiement en cours de traitement", "Erreur technique", "Annulé")
+LAST_ATTEMPT_LABELS = {"refused": REFUSED, "error": ERROR, "processing": PROCESSING_LABEL}
+
+
+def document_vat_rate(rate) -> str:
+    """An article's VAT rate as the documents write it: "2.1", "5.5" or "20"."""
+    key = format(Decimal(str(rate)).normalize(), "f")
+    if key not in VAT_RATES:
+        raise ValueError(f"unknown VAT rate {rate!r}")
+    return key
+
+
+@dataclass(frozen=True)
+class DocLine:
+    ean: str
+    title: str
+    publisher: str
+    quantity: int
+    vat_rate: str
+    unit_price_ttc: Decimal
+
+    @property
+    def total_ttc(self) -> Decimal:
+        return self.unit_price_ttc * self.quantity          # exact: unit × quantity
+
+    @property
+    def unit_price_ht(self) -> Decimal:                      # shown, not summed
+        return money(self.unit_price_ttc / (1 + Decimal(self.vat_rate) / 100))
+
+    @property
+    def total_ht(self) -> Decimal:
+        return money(self.total_ttc / (1 + Decimal(self.vat_rate) / 100))
+
+    @property
+    def vat_amount(self) -> Decimal:
+        return self.total_ttc - self.total_ht
+
+
+def order_lines(article: dict, subs, paid_only: bool) -> list:
+    """THE lines of a sub-order (`[sub]`, `paid_only=False`) or of a grouped order (its
+    sub-orders, `paid_only=True`: the paid ones only): one line per article and unit price,
+    quantities summed. `article`: the grouped order's snapshot (ean, title, publisher,
+    vat_rate); `subs`: domain.Sub (number, quantity, unit_price, status)."""
+    quantities = {}
+    for sub in subs:
+        if paid_only and sub.status != PAID:
+            continue
+        price = money(sub.unit_price)
+        quantities[price] = quantities.get(price, 0) + sub.quantity
+    return [DocLine(str(article.get("ean") or ""), article.get("title") or "",
+                    article.get("publisher") or "", quantity,
+                    document_vat_rate(article.get("vat_rate", "5.5")), price)
+            for price, quantity in quantities.items() if quantity or not paid_only]
+
+
+def document_totals(lines) -> dict:
+    """{total_ht, vat: [{rate, base_ht, amount}], total_ttc}: sums of the rounded lines, so
+    HT + VAT = TTC to the cent."""
+    lines = list(lines)
+    total_ht = sum((x.total_ht for x in lines), Decimal("0.00"))
+    total_ttc = sum((x.total_ttc for x in lines), Decimal("0.00"))
+    vat = vat_table((x.vat_rate, x.total_ht, x.vat_amount) for x in lines)
+    assert total_ht + sum((v["amount"] for v in vat), Decimal("0.00")) == total_ttc
+    return {"total_ht": total_ht, "vat": vat, "total_ttc": total_ttc}
+
+
+def sub_order_payment(status: str, paid_manually: bool, last_payment_state, method="online",
+                      cheque_number=None) -> dict:
+    """How a sub-order is paid and where its payment stands (reference 003's labels): a
+    cheque (with its number) or cash recorded by the bookshop (issue 9), "manual" for one
+    validated by hand before them, else online."""
+    if status == PAID:
+        label = CONFIRMED
+    elif status == SUB_CANCELLED:
+        label = CANCELLED_LABEL
+    else:
+        label = LAST_ATTEMPT_LABELS.get(last_payment_state, AWAITING)
+    if method in ("cheque", "cash"):
+        return {"method": method, "state_label": label,
+                "cheque_number": cheque_number if method == "cheque" else None}
+    return {"method": "manual" if paid_manually else "online", "state_label": label,
+            "cheque_number": None}
+
+
+def grouped_order_payment(status: str, subs, manual_numbers=()) -> dict:
+    """A grouped order's payment: its sub-orders'. `manual_numbers`: the paid sub-orders
+    settled at the bookshop."""
+    paid = [s for s in subs if s.status == PAID]
+    manual_numbers = set(manual_numbers)
+    manual = sum(1 for s in paid if s.number in manual_numbers)
+    method = ("none" if not paid else "manual" if manual == len(paid)
+              else "online" if manual == 0 else "mixed")
+    if status == CANCELLED:
+        label = CANCELLED_LABEL
+    elif any(s.status == AWAITING_PAYMENT for s in subs):
+        label = AWAITING
+    elif paid:
+        label = CONFIRMED
+    else:  # every sub-order cancelled, or none yet
+        label = CANCELLED_LABEL if subs else AWAITING
+    return {"method": method, "state_label": label, "cheque_number": None}
+
+
+def sub_order_title(sub_number, grouped_number) -> str:
+    return f"Sous-commande n°{sub_number} — commande groupée n°{grouped_number}"
+
+
+def grouped_order_title(grouped_number) -> str:
+    return f"Commande groupée n°{grouped_number}"

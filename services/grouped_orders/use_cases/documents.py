@@ -1,0 +1,82 @@
+"""`order_document(kind, number)`: a sub-order's or a grouped order's document (issue 9), the
+shape of services.common.contracts.documents, checked before it leaves; and who may read it."""
+from secrets import compare_digest
+
+from sqlalchemy import select
+
+from services.common.contracts.documents import dump_document
+from services.common.errors import invalid, not_found
+
+from .. import domain
+from ..models import SubOrder
+from ..presenters import grouped_order_document, sub_order_document
+from .load import get_grouped_order, sub_rules
+
+KINDS = ("sub_order", "grouped_order")
+
+
+def _sub(session, number) -> SubOrder:
+    sub = session.get(SubOrder, number)
+    if sub is None:
+        raise not_found("Sous-commande introuvable.")
+    return sub
+
+
+def _number(number) -> int:
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        raise not_found("Commande introuvable.") from None
+    if not 0 < number < 2**31:
+        raise not_found("Commande introuvable.")
+    return number
+
+
+def order_document(session, kind, number) -> dict:
+    number = _number(number)
+    if kind == "sub_order":
+        sub = _sub(session, number)
+        return dump_document(sub_order_document(sub, sub.grouped_order))
+    if kind == "grouped_order":
+        go = get_grouped_order(session, number)
+        t = SubOrder.__table__
+        manual = session.scalars(select(t.c.number).where(
+            t.c.grouped_order_number == number, t.c.paid_manually.is_(True))).all()
+        return dump_document(grouped_order_document(go, sub_rules(session, number), manual))
+    raise invalid("Type de commande inconnu : sub_order ou grouped_order.",
+                  {"kind": ["sub_order ou grouped_order."]})
+
+
+def check_access(session, kind, number, access: dict):
+    """Who asks for an order's document, checked here (the gateway passes what it knows):
+    `{"admin": True}` (the bookshop), `{"initiator_id": id}` (the collectivity account that
+    created the grouped order: its grouped order and their sub-orders), `{"token": t,
+    "buyer_token": b}` (the parent's link: their sub-order only). Anything else: not found."""
+    number = _number(number)
+    access = access or {}
+    if access.get("admin") is True:
+        return
+    if kind == "sub_order":
+        sub = session.get(SubOrder, number)
+        if sub is None:
+            raise not_found("Sous-commande introuvable.")
+        go = sub.grouped_order
+        if access.get("buyer_token"):
+            if compare_digest(sub.buyer_token, str(access["buyer_token"])[:64]) and \
+                    compare_digest(go.token, str(access.get("token") or "")[:64]):
+                return
+            raise not_found("Sous-commande introuvable.")
+        if access.get("initiator_id") is not None:
+            domain.check_owner(go.initiator_id, access["initiator_id"])
+            return
+    elif kind == "grouped_order" and access.get("initiator_id") is not None:
+        domain.check_owner(get_grouped_order(session, number).initiator_id,
+                           access["initiator_id"])
+        return
+    raise not_found("Commande introuvable.")
+
+
+def readable_document(session, kind, number, access) -> dict:
+    """The document, if `access` may read it (`check_access`)."""
+    check_access(session, kind, number, access)
+    return order_document(session, kind, number)

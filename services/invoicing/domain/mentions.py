@@ -1,0 +1,52 @@
+"""The mentions a French invoice must carry (Code de commerce L441-9 and R123-237, CGI art. 242
+nonies A), decided from the order: who the buyer is, whether it was paid already, when it is due.
+
+- Payment: an order paid online (or by cheque) before it is invoiced is "acquittée"; otherwise
+  it is due `payment_days` after the date of issue (30 days by default: the legal ceiling for
+  public buyers, Code de la commande publique R2192-10, and the usual term between companies).
+- Late payment: penalties at three times the legal interest rate (L441-10) are always printed;
+  the fixed indemnity of 40 € for recovery costs (D441-5) only for a professional buyer (a
+  collectivity client: a consumer, a parent's sub-order, owes none).
+- No discount for early payment ("Pas d'escompte pour paiement anticipé").
+- "TVA acquittée sur les débits" is NOT printed: a bookshop sells goods, whose VAT is due on
+  delivery (CGI art. 269); the option on debits concerns services only."""
+from datetime import timedelta
+
+from .numbering import paris
+
+PAID_STATES = ("Paiement confirmé",)
+LATE_PENALTIES = ("En cas de retard de paiement, des pénalités sont exigibles au taux de trois "
+                  "fois le taux d'intérêt légal (art. L441-10 du Code de commerce).")
+RECOVERY_INDEMNITY = ("Tout professionnel en retard de paiement doit en outre une indemnité "
+                      "forfaitaire de 40 € pour frais de recouvrement (art. D441-5 du Code de "
+                      "commerce).")
+NO_DISCOUNT = "Pas d'escompte pour paiement anticipé."
+PUBLIC_BUYER = ("Facture électronique Factur-X (EN 16931) déposable sur Chorus Pro.")
+
+
+def professional(customer: dict) -> bool:
+    """A collectivity client (it has a client number or a SIRET) buys as a professional."""
+    return bool(customer.get("client_number") or customer.get("siret")
+                or customer.get("public_buyer"))
+
+
+def paid_already(payment: dict) -> bool:
+    return bool(payment) and payment.get("state_label") in PAID_STATES
+
+
+def payment_terms(issued_at, payment: dict, payment_days: int) -> dict:
+    """{paid, due_on}: paid already, due on the day of issue; else `payment_days` later."""
+    issued_on = paris(issued_at).date()
+    if paid_already(payment):
+        return {"paid": True, "due_on": issued_on}
+    return {"paid": False, "due_on": issued_on + timedelta(days=payment_days)}
+
+
+def legal_notes(customer: dict) -> list:
+    notes = [LATE_PENALTIES]
+    if professional(customer):
+        notes.append(RECOVERY_INDEMNITY)
+    notes.append(NO_DISCOUNT)
+    if customer.get("public_buyer"):
+        notes.append(PUBLIC_BUYER)
+    return notes

@@ -1,0 +1,98 @@
+"""What the invoicing RPCs answer and the `invoice_issued` payload, from the stored snapshot
+(money as strings, dates ISO). The PDF's view (`document_view`) adds the seller and the legal
+mentions: everything the renderer prints, so the renderer decides nothing."""
+from services.common.money import money_str
+
+from . import domain
+from .domain import amounts, mentions, numbering
+
+ORDER_KIND_LABELS = {"sub_order": "Sous-commande", "grouped_order": "Commande groupée",
+                     "collectivity_order": "Commande collectivité", "quote": "Devis"}
+
+
+def line_view(line) -> dict:
+    return {"position": line.position, "ean": line.ean, "title": line.title,
+            "publisher": line.publisher, "quantity": line.quantity,
+            "vat_rate": format(line.vat_rate.normalize(), "f") if line.vat_rate is not None else "",
+            **{f: money_str(getattr(line, f)) for f in amounts.LINE_MONEY}}
+
+
+def line_values(line) -> dict:
+    """A stored line as the domain's dict (Decimals)."""
+    return {"position": line.position, "ean": line.ean, "title": line.title,
+            "publisher": line.publisher, "quantity": line.quantity,
+            "vat_rate": amounts.vat_rate(line.vat_rate),
+            **{f: getattr(line, f) for f in amounts.LINE_MONEY}}
+
+
+def invoice_view(inv, credit_notes=(), with_lines=True) -> dict:
+    lines = [line_values(ln) for ln in inv.lines]
+    view = {
+        "number": inv.number, "kind": inv.kind, "kind_label": domain.KIND_LABELS[inv.kind],
+        "order": {"kind": inv.order_kind, "number": inv.order_number,
+                  "kind_label": ORDER_KIND_LABELS.get(inv.order_kind, inv.order_kind)},
+        "title": inv.title, "reference": inv.reference,
+        "issued_at": numbering.aware(inv.issued_at).isoformat(),
+        "issued_on": numbering.paris(inv.issued_at).date().isoformat(),
+        "sale_date": inv.sale_date.isoformat(), "due_on": inv.due_on.isoformat(),
+        "paid": inv.paid,
+        "customer": {"name": inv.customer_name, "email": inv.customer_email,
+                     "address_lines": [a for a in inv.customer_address.split("\n") if a],
+                     "client_number": inv.client_number, "siret": inv.siret,
+                     "chorus_service_code": inv.chorus_service_code,
+                     "public_buyer": inv.public_buyer},
+        "payment": {"method": inv.payment_method, "state_label": inv.payment_label,
+                    "cheque_number": inv.cheque_number},
+        "total_ht": money_str(inv.total_ht), "vat_total": money_str(inv.vat_total),
+        "total_ttc": money_str(inv.total_ttc),
+        "vat": [{"rate": format(v["rate"].normalize(), "f"), "base_ht": money_str(v["base_ht"]),
+                 "amount": money_str(v["amount"])} for v in amounts.totals(lines)["vat"]],
+        "reason": inv.reason, "cancelled": inv.cancelled,
+        "facturx": inv.public_buyer and inv.kind in (domain.INVOICE, domain.CREDIT_NOTE),
+        "invoice_number": inv.invoice.number if inv.invoice_id and inv.invoice else "",
+    }
+    if with_lines:
+        view["lines"] = [line_view(ln) for ln in inv.lines]
+    if inv.kind == domain.INVOICE:
+        view["credit_notes"] = [{"number": c.number, "total_ttc": money_str(c.total_ttc),
+                                 "issued_at": numbering.aware(c.issued_at).isoformat()} for c in credit_notes]
+        view["remaining"] = [
+            {"position": r["position"], "title": r["title"], "quantity": r["quantity"],
+             "unit_price_ttc": money_str(r["unit_price_ttc"])}
+            for r in domain.credit_notes.remaining(
+                lines, [line_values(ln) for c in credit_notes for ln in c.lines])]
+    return view
+
+
+def issued_event(inv, cancels_invoice=False) -> dict:
+    return {"number": inv.number, "kind": inv.kind,
+            "order": {"kind": inv.order_kind, "number": int(inv.order_number)},
+            "invoice_number": inv.invoice.number if inv.invoice_id and inv.invoice else "",
+            "total_ht": money_str(inv.total_ht), "vat_total": money_str(inv.vat_total),
+            "total_ttc": money_str(inv.total_ttc), "issued_at": numbering.aware(inv.issued_at).isoformat(),
+            "customer_name": inv.customer_name, "customer_email": inv.customer_email,
+            "facturx": bool(inv.public_buyer), "cancels_invoice": cancels_invoice}
+
+
+def document_view(view: dict, seller: dict) -> dict:
+    """The PDF's view: the invoice, the seller, the payment terms and the legal notes."""
+    notes = mentions.legal_notes(view["customer"])
+    return {**view, "seller": {**seller, "address_lines": [
+                a for a in seller["address"].split("\n") if a]},
+            "notes": notes, "payment_text": payment_text(view)}
+
+
+def payment_text(view) -> str:
+    if view["kind"] == domain.CREDIT_NOTE:
+        return ("Avoir à déduire de la facture n° " + view["invoice_number"]
+                + " : le montant est remboursé ou déduit du prochain règlement.")
+    if view["paid"]:
+        payment = view["payment"]
+        how = {"cheque": "par chèque", "cash": "en espèces", "online": "en ligne"}.get(
+            payment.get("method") or "", "")
+        cheque = payment.get("cheque_number")
+        return ("Facture acquittée" + (f" ({how}" + (f", chèque n° {cheque}" if cheque else "")
+                                       + ")" if how else "") + ".")
+    due = view["due_on"]
+    return (f"Paiement à réception, au plus tard le {due[8:10]}/{due[5:7]}/{due[:4]} "
+            "(date d'échéance), par virement ou par chèque à l'ordre de la librairie.")

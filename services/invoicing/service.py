@@ -1,0 +1,82 @@
+"""The invoicing service (reference 003 step 2, issue 9): « Générer une facture » for an order,
+credit notes, the gapless `YYYY-MM-NNNNNNNNN` series, the PDFs (Factur-X for public buyers).
+Each entrypoint is one or two lines over `self.store` and the use cases. Issuing is an admin's
+only (checked here against accounts); reading trusts the gateway's checks (the customer's own
+order), as payments' payouts do."""
+import base64
+
+from services.common import config
+from services.common.clock import utcnow
+from services.common.errors import forbidden
+from services.common.nameko_glue import MessagingService, RpcProxy, Store, rpc
+
+from . import domain, presenters, render, use_cases
+from .models import Base
+
+
+class InvoicingService(MessagingService):
+    name = "invoicing"
+    store = Store(Base.metadata)
+    accounts = RpcProxy("accounts")
+    grouped_orders = RpcProxy("grouped_orders")
+    baskets = RpcProxy("baskets")
+
+    def _admin(self, actor_id):
+        account = self.accounts.get_account(actor_id)
+        if not account["active"] or account["role"] != "admin":
+            raise forbidden("Seule la librairie émet les factures et les avoirs.")
+
+    def _owner(self, kind):
+        return getattr(self, domain.ORDER_OWNERS[kind])
+
+    @rpc
+    def issue_invoice(self, actor_id, kind, number):
+        """The order's invoice, made once (the same order asked again: the same invoice)."""
+        kind, number = use_cases.issuing.check_invoiceable(kind, number)
+        self._admin(actor_id)
+        existing = self.store.run(use_cases.issuing.live_invoice, kind, number)
+        if existing is None:
+            document = self._owner(kind).order_document(kind, int(number))
+        else:
+            document = {"kind": kind, "number": number}
+        return self.store.run_retry_on_conflict(
+            use_cases.issue_invoice, kind, number, document, actor_id, utcnow(),
+            self.store.record, config.seller()["payment_days"])
+
+    @rpc
+    def issue_credit_note(self, actor_id, invoice_number, reason, lines=None,
+                          idempotency_key=None):
+        """A credit note for all that is left of the invoice (`lines` None) or for
+        {position: quantity}; once per idempotency key."""
+        self._admin(actor_id)
+        return self.store.once(idempotency_key, "issue_credit_note", actor_id,
+                               {"invoice": invoice_number, "reason": reason, "lines": lines},
+                               use_cases.issue_credit_note, invoice_number, lines, reason,
+                               actor_id, utcnow(), self.store.record)
+
+    @rpc
+    def list_invoices(self, limit=500):
+        return self.store.run(use_cases.list_invoices, limit)
+
+    @rpc
+    def export_invoices_csv(self):
+        return self.store.run(use_cases.export_csv)
+
+    @rpc
+    def get_invoice(self, number):
+        return self.store.run(use_cases.get_invoice, number)
+
+    @rpc
+    def order_invoices(self, kind, number):
+        return self.store.run(use_cases.order_invoices, kind, number)
+
+    @rpc
+    def invoices_for_orders(self, kind, numbers):
+        return self.store.run(use_cases.invoices_for_orders, kind, numbers)
+
+    @rpc
+    def invoice_pdf(self, number):
+        """The PDF (Factur-X for a public buyer), base64, drawn in a child process."""
+        view = presenters.document_view(self.store.run(use_cases.get_invoice, number),
+                                        config.seller())
+        return base64.b64encode(render.render_in_child(view)).decode()

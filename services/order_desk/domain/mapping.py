@@ -1,0 +1,54 @@
+"""The owners' statuses on the one progress vocabulary (services/common/progress.py), written
+once (docs/architecture.md, "The order desk: who owns what"). Pure Python.
+
+An owner's event that moves an order's progress is looked up here: (kind, event, action) ->
+the progress code it means. Events not in the table leave the progress as it is."""
+from services.common.progress import (  # noqa: F401  (REGISTERED: the default, for use_cases)
+    CANCELLED, DELIVERING, DONE, PATH, PROCESSING, READY,
+    REGISTERED)
+
+# (event type, action or None) -> (kind of the order it names, progress code)
+OWNER_PROGRESS = {
+    ("grouped_order_validated", None): ("grouped_order", PROCESSING),
+    ("grouped_order_made_available", None): ("grouped_order", READY),
+    ("grouped_order_cancelled", None): ("grouped_order", CANCELLED),
+    ("sub_order_cancelled", None): ("sub_order", CANCELLED),
+    ("collectivity_order_status_changed", "made_available"): ("collectivity_order", READY),
+    ("collectivity_order_status_changed", "shipped"): ("collectivity_order", DELIVERING),
+    ("collectivity_order_status_changed", "closed"): ("collectivity_order", DONE),
+    ("collectivity_order_status_changed", "cancelled"): ("collectivity_order", CANCELLED),
+    # Librisoft picked up the classic order made from a grouped or collectivity order
+    ("classic_order_status_changed", "grouped_order"): ("grouped_order", PROCESSING),
+    ("classic_order_status_changed", "collectivity_order"): ("collectivity_order", PROCESSING),
+}
+
+# the table as the page and docs show it: (kind, owner's status, progress code)
+OWNER_STATUSES = (
+    ("grouped_order", "validée", PROCESSING),
+    ("grouped_order", "mise à disposition", READY),
+    ("grouped_order", "annulée", CANCELLED),
+    ("sub_order", "annulée", CANCELLED),
+    ("collectivity_order", "prise en charge par Librisoft", PROCESSING),
+    ("collectivity_order", "mise à disposition", READY),
+    ("collectivity_order", "expédiée", DELIVERING),
+    ("collectivity_order", "clôturée", DONE),
+    ("collectivity_order", "annulée", CANCELLED),
+)
+
+
+def owner_progress(event_type, action=None):
+    """(kind, progress code) the owner's event means, or None."""
+    return OWNER_PROGRESS.get((event_type, action))
+
+
+def moves_forward(current, to_code):
+    """Whether an owner's fact `to_code` still applies to an order at `current` (events may
+    arrive out of order: a late "validated" does not take a cancelled or ready order back).
+    Annulée and Terminé are final; along the path an order only moves forward."""
+    if current == to_code:
+        return False
+    if current in (CANCELLED, DONE):
+        return False
+    if to_code in PATH and current in PATH:
+        return PATH.index(to_code) > PATH.index(current)
+    return True

@@ -1,0 +1,115 @@
+"""What each owner's event tells the register of an order: a dict of facts (column -> value)
+that the use case upserts on (kind, number). Each event sets only what it knows, so events may
+arrive in any order without one erasing another's facts. Pure Python."""
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+from unidecode import unidecode
+
+from services.common.money import money
+
+PARIS = ZoneInfo("Europe/Paris")
+ORDER_KINDS = ("sub_order", "grouped_order", "collectivity_order", "quote")
+KIND_LABELS = {
+    "sub_order": "Sous-commande",
+    "grouped_order": "Commande groupée",
+    "collectivity_order": "Commande collectivité",
+    "quote": "Demande de devis",
+}
+# reference 003's six payment labels (payments owns the states; the events carry the label)
+PAYMENT_LABELS = {
+    "pending": "En attente du paiement",
+    "processing": "Paiement en cours de traitement",
+    "succeeded": "Paiement confirmé",
+    "refused": "Paiement refusé",
+    "cancelled": "Annulé",
+    "error": "Erreur technique",
+    "refunded": "Annulé",
+}
+PAYMENT_METHODS = {"online": "En ligne", "cheque": "Chèque", "cash": "Espèces"}
+
+
+def parse_instant(value) -> datetime | None:
+    """An ISO instant (a naive one is UTC) -> aware UTC datetime; None for none."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        at = value
+    else:
+        at = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=timezone.utc)
+    return at.astimezone(timezone.utc)
+
+
+def paris_day(at: datetime) -> date:
+    """The day in Paris of an instant (the calendar's day): 23:30 UTC on 31 March is 1 April."""
+    return parse_instant(at).astimezone(PARIS).date()
+
+
+def fold(text) -> str:
+    """Accent- and case-free text for searching and sorting: "Élodie MOËNNE" -> "elodie moenne"."""
+    return " ".join(unidecode(text or "").lower().split())
+
+
+def search_key(facts: dict) -> str:
+    return fold(" ".join(facts.get(k) or "" for k in
+                         ("customer_name", "customer_email", "client_name")))
+
+
+def placed(at) -> dict:
+    instant = parse_instant(at)
+    return {"placed_at": instant, "placed_day": paris_day(instant)} if instant else {}
+
+
+def _buyer(payload):
+    buyer = payload.get("buyer") or {}
+    name = " ".join(p for p in (buyer.get("first_name", ""), buyer.get("last_name", "")) if p)
+    return {"customer_name": name, "customer_email": buyer.get("email", "")}
+
+
+def _grouped(ref):
+    return {"client_name": ref.get("client_name", ""),
+            "client_number": str(ref.get("client_number", "") or "")}
+
+
+def grouped_order_facts(payload, occurred_at=None) -> dict:
+    facts = {"customer_email": payload.get("initiator_email", ""),
+             "customer_name": payload.get("client_name", ""), **_grouped(payload)}
+    if payload.get("detail_url"):
+        facts["detail_url"] = payload["detail_url"]
+    return facts
+
+
+def sub_order_facts(payload) -> dict:
+    ref = payload.get("grouped_order") or {}
+    facts = {"grouped_order_number": ref.get("number"), **_grouped(ref), **_buyer(payload)}
+    if payload.get("total_ttc") is not None:
+        facts["total_ttc"] = money(payload["total_ttc"])
+    return facts
+
+
+def collectivity_facts(payload) -> dict:
+    return {"customer_name": payload.get("contact_name") or payload.get("placed_by_email", ""),
+            "customer_email": payload.get("contact_email") or payload.get("placed_by_email", ""),
+            "client_name": payload.get("client_name", ""),
+            "client_number": str(payload.get("client_number", "") or ""),
+            "total_ttc": money(payload["totals"]["total_ttc"]),
+            "detail_url": payload.get("detail_url", ""),
+            **placed(payload.get("placed_at"))}
+
+
+def payment_facts(state, at, method=None, cheque_number=None, label=None) -> dict:
+    facts = {"payment_state": state, "payment_label": label or PAYMENT_LABELS.get(state, state),
+             "payment_at": parse_instant(at)}
+    if method:
+        facts["payment_method"] = method
+    if cheque_number:
+        facts["cheque_number"] = cheque_number
+    return facts
+
+
+def newer_payment(current_at, at) -> bool:
+    """A payment fact applies unless the register already holds a later one."""
+    at = parse_instant(at)
+    return current_at is None or at is None or parse_instant(current_at) <= at

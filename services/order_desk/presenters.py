@@ -1,0 +1,62 @@
+"""What the order desk's RPCs answer: plain dicts, money as strings ("12.80"), instants ISO."""
+from services.common.money import money_str
+from services.common.progress import LABELS as PROGRESS_LABELS
+
+from .domain import calendar as cal, filters as filtering
+from .domain.register import KIND_LABELS, PAYMENT_METHODS
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def order(entry) -> dict:
+    return {
+        "kind": entry.kind,
+        "kind_label": KIND_LABELS.get(entry.kind, entry.kind),
+        "number": entry.number,
+        "grouped_order_number": entry.grouped_order_number,
+        "customer_name": entry.customer_name,
+        "customer_email": entry.customer_email,
+        "client_name": entry.client_name,
+        "client_number": entry.client_number,
+        "total_ttc": money_str(entry.total_ttc or 0),
+        "placed_at": _iso(entry.placed_at),
+        "placed_day": _iso(entry.placed_day),
+        "payment_state": entry.payment_state,
+        "payment_label": entry.payment_label or "",
+        "payment_method": entry.payment_method,
+        "payment_method_label": PAYMENT_METHODS.get(entry.payment_method or "", ""),
+        "cheque_number": entry.cheque_number or "",
+        "progress": entry.progress,
+        "progress_label": PROGRESS_LABELS.get(entry.progress, entry.progress),
+        "progress_at": _iso(entry.progress_at),
+        "invoice_number": entry.invoice_number,
+        "batch_number": entry.batch_number,
+        "detail_url": entry.detail_url or "",
+        "updated_at": _iso(entry.updated_at),
+    }
+
+
+def order_list(f: filtering.Filters, rows, total, amount) -> dict:
+    count, previous, following = filtering.pages(total, f.page)
+    return {"orders": [order(r) for r in rows], "total": total,
+            "total_ttc": money_str(amount or 0), "page": f.page,
+            "per_page": filtering.PAGE_SIZE, "pages": count, "previous_page": previous,
+            "next_page": following, "sort": f.sort, "direction": f.direction,
+            "filters": filtering.as_query(f)}
+
+
+def calendar(month: dict, today) -> dict:
+    (py, pm), (ny, nm) = cal.neighbours(month["year"], month["month"])
+    return {
+        "year": month["year"], "month": month["month"],
+        "title": cal.title(month["year"], month["month"]),
+        "weekdays": list(cal.WEEKDAYS),
+        "count": month["count"], "total_ttc": money_str(month["total_ttc"]),
+        "cancelled": month["cancelled"],
+        "previous": {"year": py, "month": pm}, "next": {"year": ny, "month": nm},
+        "weeks": [[{"day": d.day.isoformat(), "in_month": d.in_month, "count": d.count,
+                    "total_ttc": money_str(d.total_ttc), "cancelled": d.cancelled,
+                    "today": d.day == today} for d in week] for week in month["weeks"]],
+    }

@@ -1,0 +1,86 @@
+"""What the desk reads: the month calendar, the filtered list, one order."""
+from sqlalchemy import func, select
+
+from services.common.errors import invalid, not_found
+
+from .. import presenters
+from ..domain import calendar, filters as filtering
+from ..domain.register import ORDER_KINDS
+from ..models import RegisterEntry as R
+
+
+def calendar_month(session, year, month, today):
+    try:
+        year, month = calendar.check_month(year, month)
+    except (TypeError, ValueError):
+        raise invalid("Mois invalide : choisissez un mois entre 2000 et 2100.")
+    start, end = calendar.grid_bounds(year, month)
+    rows = session.execute(select(R.placed_day, R.kind, R.total_ttc, R.progress).where(
+        R.placed_day >= start, R.placed_day <= end)).all()
+    return presenters.calendar(calendar.month(year, month, rows), today)
+
+
+def _where(f: filtering.Filters):
+    conditions = []
+    if f.number is not None:
+        conditions.append(R.number == f.number)
+    for word in f.customer:
+        conditions.append(R.search_key.contains(word, autoescape=True))
+    if f.amount_from is not None:
+        conditions.append(R.total_ttc >= f.amount_from)
+    if f.amount_to is not None:
+        conditions.append(R.total_ttc <= f.amount_to)
+    if f.period_from is not None:
+        conditions.append(R.placed_day >= f.period_from)
+    if f.period_to is not None:
+        conditions.append(R.placed_day <= f.period_to)
+    if f.kind:
+        conditions.append(R.kind == f.kind)
+    if f.payment_state:
+        conditions.append(R.payment_state == f.payment_state)
+    if f.progress:
+        conditions.append(R.progress == f.progress)
+    if f.invoiced is True:
+        conditions.append(R.invoice_number.is_not(None))
+    elif f.invoiced is False:
+        conditions.append(R.invoice_number.is_(None))
+    return conditions
+
+
+SORT_COLUMNS = {"date": (R.placed_at,), "number": (R.number, R.kind),
+                "amount": (R.total_ttc,), "customer": (R.search_key,)}
+
+
+def _order_by(f: filtering.Filters):
+    columns = SORT_COLUMNS[f.sort]
+    desc = f.direction == "desc"
+    keys = []
+    for column in columns:
+        # undated orders (a payment heard of before the order) last either way
+        if column is R.placed_at:
+            keys.append(R.placed_at.is_(None))
+        keys.append(column.desc() if desc else column.asc())
+    keys.append(R.id.desc() if desc else R.id.asc())
+    return keys
+
+
+def list_orders(session, data=None):
+    f = filtering.parse(data)
+    conditions = _where(f)
+    total = session.execute(select(func.count(R.id)).where(*conditions)).scalar_one()
+    rows = session.execute(select(R).where(*conditions).order_by(*_order_by(f))
+                           .offset(f.offset).limit(filtering.PAGE_SIZE)).scalars().all()
+    amount = session.execute(select(func.coalesce(func.sum(R.total_ttc), 0))
+                             .where(*conditions)).scalar_one()
+    return presenters.order_list(f, rows, total, amount)
+
+
+def get_order(session, kind, number):
+    if kind not in ORDER_KINDS or not str(number).isdigit():
+        raise not_found("Commande introuvable.")
+    entry = session.execute(select(R).where(R.kind == kind, R.number == int(number))
+                            ).scalar_one_or_none()
+    if entry is None:
+        raise not_found("Commande introuvable.")
+    return presenters.order(entry)
+

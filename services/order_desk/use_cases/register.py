@@ -1,0 +1,180 @@
+"""The register fed by the owners' events (consumers run in the event's transaction, once per
+event id: services.common.inbox). Each consumer upserts the facts its event carries on
+(kind, number) and, when the owner's event implies a progress move, calls
+`progress.apply_owner_progress`. Events may arrive out of order: a row created by a late fact
+(a sub_order_paid before its sub_order_placed) is completed by the earlier one when it comes."""
+from sqlalchemy import select
+
+from services.common.money import money
+
+from ..domain import mapping, register
+from ..models import RegisterEntry
+from .progress import apply_owner_progress
+
+SYSTEM = "système"
+
+
+def upsert(session, kind, number, facts, now, *, keep=()):
+    """The register row of (kind, number), created if need be, with `facts` set. Facts named in
+    `keep` are set only when the row has none yet (a placed_at is never moved by a later event)."""
+    entry = session.execute(select(RegisterEntry).where(
+        RegisterEntry.kind == kind, RegisterEntry.number == int(number))
+        .with_for_update()).scalar_one_or_none()
+    if entry is None:
+        entry = RegisterEntry(kind=kind, number=int(number), created_at=now, updated_at=now,
+                              customer_name="", customer_email="", client_name="",
+                              client_number="", search_key="", detail_url="",
+                              total_ttc=money(0), progress=mapping.REGISTERED)
+        session.add(entry)
+    for name, value in facts.items():
+        if value is None or value == "":
+            continue  # an event that does not know a fact never erases it
+        if name in keep and getattr(entry, name) not in (None, ""):
+            continue
+        setattr(entry, name, value)
+    entry.search_key = register.search_key({
+        "customer_name": entry.customer_name, "customer_email": entry.customer_email,
+        "client_name": entry.client_name})
+    entry.updated_at = now
+    session.flush()
+    return entry
+
+
+def _progress(session, event_type, action, number, at, comment, now, record):
+    target = mapping.owner_progress(event_type, action)
+    if target is None:
+        return False
+    kind, code = target
+    return apply_owner_progress(session, kind, number, code, register.parse_instant(at) or now,
+                                SYSTEM, comment, now, record)
+
+
+PLACED = ("placed_at", "placed_day")
+
+
+# ---- grouped_orders ---------------------------------------------------------------------------
+def on_grouped_order_created(session, payload, envelope, now, record):
+    facts = {**register.grouped_order_facts(payload),
+             **register.placed(envelope.get("occurred_at") or now)}
+    upsert(session, "grouped_order", payload["number"], facts, now, keep=PLACED)
+
+
+def on_grouped_order_validated(session, payload, envelope, now, record):
+    facts = {**register.grouped_order_facts(payload),
+             "total_ttc": money(payload["total_ttc"])}
+    upsert(session, "grouped_order", payload["number"], facts, now)
+    _progress(session, "grouped_order_validated", None, payload["number"],
+              payload.get("validated_at"), payload.get("comment", ""), now, record)
+
+
+def on_grouped_order_made_available(session, payload, envelope, now, record):
+    upsert(session, "grouped_order", payload["number"], register.grouped_order_facts(payload),
+           now)
+    _progress(session, "grouped_order_made_available", None, payload["number"],
+              payload.get("made_available_at"), "", now, record)
+
+
+def on_grouped_order_cancelled(session, payload, envelope, now, record):
+    upsert(session, "grouped_order", payload["number"], register.grouped_order_facts(payload),
+           now)
+    _progress(session, "grouped_order_cancelled", None, payload["number"],
+              envelope.get("occurred_at"), payload.get("reason", ""), now, record)
+
+
+def on_sub_order_placed(session, payload, envelope, now, record):
+    facts = {**register.sub_order_facts(payload), **register.placed(payload["subscribed_at"])}
+    method = payload.get("payment_method") or "online"
+    entry = upsert(session, "sub_order", payload["sub_order_number"], facts, now, keep=PLACED)
+    if entry.payment_method is None:
+        entry.payment_method = method
+    if entry.payment_state is None:  # awaiting its payment (a later payment fact wins)
+        entry.payment_state, entry.payment_label = "pending", register.PAYMENT_LABELS["pending"]
+
+
+def on_sub_order_paid(session, payload, envelope, now, record):
+    facts = {**register.sub_order_facts(payload), **register.placed(payload["subscribed_at"])}
+    entry = upsert(session, "sub_order", payload["sub_order_number"], facts, now, keep=PLACED)
+    method = "cheque" if payload.get("manual") else None
+    _payment(entry, register.payment_facts("succeeded", payload.get("paid_at"), method))
+
+
+def on_sub_order_cancelled(session, payload, envelope, now, record):
+    facts = register.sub_order_facts(payload)
+    upsert(session, "sub_order", payload["sub_order_number"], facts, now)
+    _progress(session, "sub_order_cancelled", None, payload["sub_order_number"],
+              envelope.get("occurred_at"), payload.get("reason", ""), now, record)
+
+
+def on_sub_order_refunded(session, payload, envelope, now, record):
+    facts = register.sub_order_facts(payload)
+    facts.pop("total_ttc", None)
+    entry = upsert(session, "sub_order", payload["sub_order_number"], facts, now)
+    _payment(entry, register.payment_facts("refunded", payload.get("refunded_at")))
+
+
+# ---- baskets ----------------------------------------------------------------------------------
+def on_quote_requested(session, payload, envelope, now, record):
+    upsert(session, "quote", payload["number"], register.collectivity_facts(payload), now,
+           keep=PLACED)
+
+
+def on_collectivity_order_placed(session, payload, envelope, now, record):
+    upsert(session, "collectivity_order", payload["number"],
+           register.collectivity_facts(payload), now, keep=PLACED)
+
+
+def on_collectivity_order_status_changed(session, payload, envelope, now, record):
+    facts = {"client_name": payload.get("client_name", ""),
+             "total_ttc": money(payload["total_ttc"]),
+             "detail_url": payload.get("detail_url", "")}
+    upsert(session, "collectivity_order", payload["number"], facts, now)
+    _progress(session, "collectivity_order_status_changed", payload["action"],
+              payload["number"], payload.get("at"), payload.get("reason", ""), now, record)
+
+
+# ---- librisoft_bridge -------------------------------------------------------------------------
+def on_classic_order_status_changed(session, payload, envelope, now, record):
+    """Librisoft picked up the classic order of a grouped or collectivity order: "En cours de
+    traitement" (a quote's pickup is not an order's progress)."""
+    kind = payload.get("source_kind")
+    if not payload.get("picked_up") or payload.get("cancelled") or kind == "quote":
+        return
+    upsert(session, kind, payload["source_number"], {}, now)
+    _progress(session, "classic_order_status_changed", kind, payload["source_number"],
+              envelope.get("occurred_at"), payload.get("status") or "", now, record)
+
+
+# ---- payments, invoicing, logistics -----------------------------------------------------------
+def _payment(entry, facts):
+    if not register.newer_payment(entry.payment_at, facts.get("payment_at")):
+        return
+    for name, value in facts.items():
+        if value not in (None, ""):
+            setattr(entry, name, value)
+
+
+def on_payment_state_changed(session, payload, envelope, now, record):
+    kind = payload["reference_kind"]
+    if kind not in register.ORDER_KINDS or not str(payload["reference_id"]).isdigit():
+        return
+    entry = upsert(session, kind, int(payload["reference_id"]), {}, now)
+    _payment(entry, register.payment_facts(
+        payload["state"], payload.get("occurred_at"), payload.get("method"),
+        payload.get("cheque_number"), payload.get("label")))
+
+
+def on_invoice_issued(session, payload, envelope, now, record):
+    if payload.get("kind") != "invoice":
+        return  # a credit note leaves the order invoiced
+    order = payload["order"]
+    facts = {"invoice_number": payload["number"],
+             "customer_name": payload.get("customer_name", ""),
+             "customer_email": payload.get("customer_email", "")}
+    upsert(session, order["kind"], order["number"], facts, now,
+           keep=("invoice_number", "customer_name", "customer_email"))
+
+
+def on_orders_handed_off(session, payload, envelope, now, record):
+    for order in payload["orders"]:
+        upsert(session, order["kind"], order["number"], {"batch_number": payload["batch_number"]},
+               now, keep=("batch_number",))

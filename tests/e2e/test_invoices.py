@@ -1,0 +1,195 @@
+"""Invoices end to end (issue 9, reference 003 step 2), through the gateway's pages as the
+bookshop and the customers use them: a paid sub-order invoiced with « Générer une facture »
+(asked twice: one invoice), its PDF read with pdftotext, the parent downloading it from their
+own page, the sub-order then refusing its cancellation (409 in French, nothing changed), a credit
+note that cancels the invoice (next number of the same series, its own PDF) and unlocks it; a
+collectivity order of a public buyer invoiced as a Factur-X that the factur-x library reads and
+checks; the register and its CSV on the Finances page."""
+import csv
+import html
+import io
+import re
+from decimal import Decimal
+
+import facturx
+import pytest
+
+from services.invoicing.domain import numbering
+from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD
+from tests.e2e import grouped
+from tests.e2e.conftest import PASSWORD, api_session, csrf_token
+from tests.support.pdf import pdf_text
+from tests.support.suite import wait_until
+
+WESTERN = "9791097284657"
+CEMETERY = "9782330150136"
+SIRET = "21540395700008"
+
+
+@pytest.fixture(scope="module")
+def admin(suite, people):
+    return api_session(suite, ADMIN_EMAIL, ADMIN_PASSWORD)
+
+
+def form_post(session, suite, page, action, **data):
+    token = csrf_token(session, suite.gateway_url + page)
+    return session.post(suite.gateway_url + action, data={"csrf_token": token, **data},
+                        allow_redirects=False)
+
+
+def words(pdf: bytes) -> str:
+    return " ".join(pdf_text(pdf, layout=True).split())
+
+
+def invoices_of(suite, kind, number):
+    with suite.rpc() as rpc:
+        return rpc.invoicing.order_invoices(kind, number)
+
+
+def test_a_sub_order_invoiced_locked_and_credited(suite, people, demo_feeds, admin):
+    teacher = api_session(suite, people["collectivite"]["email"], PASSWORD)
+    go, token = grouped.create(teacher, suite, "16", WESTERN)
+    sub = grouped.subscribe(suite, token, "Margot", "Facture", 2)
+    other = grouped.subscribe(suite, token, "Autre", "Parent", 1)
+    grouped.pay(suite, token, sub)
+    page = f"/admin/commandes-groupees/{go['number']}"
+    detail = html.unescape(admin.get(suite.gateway_url + page).text)
+    assert f"/admin/factures/emettre/sous-commande/{sub['number']}" in detail
+    assert f"/admin/factures/emettre/sous-commande/{other['number']}" not in detail  # unpaid
+
+    action = f"/admin/factures/emettre/sous-commande/{sub['number']}"
+    ask = form_post(admin, suite, page, action, back=page)
+    assert ask.status_code == 200 and "Générer la facture" in html.unescape(ask.text)
+    assert invoices_of(suite, "sub_order", sub["number"]) == []
+    done = form_post(admin, suite, page, action, back=page, confirmed="1")
+    assert done.status_code == 302 and done.headers["Location"].endswith(page)
+    again = form_post(admin, suite, page, action, back=page, confirmed="1")  # a double click
+    assert again.status_code == 302
+    (invoice,) = invoices_of(suite, "sub_order", sub["number"])
+    number = invoice["number"]
+    year, month, sequence = numbering.parse_number(number)
+    assert (year, month) == (int(invoice["issued_on"][:4]), int(invoice["issued_on"][5:7]))
+    assert invoice["total_ttc"] == "29.80" and invoice["paid"]
+
+    pdf = admin.get(suite.gateway_url + f"/admin/factures/{number}.pdf")
+    assert pdf.status_code == 200 and pdf.headers["Content-Type"] == "application/pdf"
+    text = words(pdf.content)
+    for expected in (f"Facture n° {number}", "SIRET : 12345678200010", "FR11123456782",
+                     "Margot Facture", "WESTERN COQUILLETTES", "Prix unitaire HT",
+                     "Total TTC 29,80 €", "Facture acquittée (en ligne)",
+                     "trois fois le taux d'intérêt légal", "Pas d'escompte"):
+        assert expected in text, expected
+    assert "40 €" not in text  # a parent is no professional buyer
+    ht, vat = Decimal(invoice["total_ht"]), Decimal(invoice["vat_total"])
+    assert ht + vat == Decimal("29.80") and invoice["vat"][0]["rate"] == "5.5"
+
+    # the parent, from their own page
+    own = f"/souscription/{token}/commande/{sub['buyer_token']}"
+    assert f"{own}/factures/{number}.pdf" in admin.get(suite.gateway_url + own).text
+    mine = teacher.get(suite.gateway_url + f"{own}/factures/{number}.pdf")
+    assert mine.status_code == 200 and f"Facture n° {number}" in words(mine.content)
+    wrong = teacher.get(suite.gateway_url + f"/souscription/{token}/commande/"
+                        f"{other['buyer_token']}/factures/{number}.pdf")
+    assert wrong.status_code == 404
+
+    # the invoiced sub-order refuses its cancellation, nothing changed
+    def refused():
+        r = form_post(admin, suite, page, f"/admin/sous-commandes/{sub['number']}/annuler",
+                      grouped_order=str(go["number"]), confirmed="1", reason="Erreur")
+        follow = admin.get(suite.gateway_url + page).text
+        return "est facturée" in html.unescape(follow) and r.status_code == 302
+    wait_until(refused, timeout=30, message="the invoiced sub-order is locked")
+    assert grouped.buyer_status(suite, token, sub)["status"] == "paid"
+
+    # a credit note for all of it: the next number of the same series, its own PDF
+    note_page = f"/admin/factures/{number}/avoir"
+    assert "Émettre l'avoir" in html.unescape(admin.get(suite.gateway_url + note_page).text)
+    bad = form_post(admin, suite, note_page, note_page, scope="lines", position="1",
+                    quantity="5", reason="Trop")
+    assert bad.status_code == 400 and "On ne peut créditer que 2" in html.unescape(bad.text)
+    made = form_post(admin, suite, note_page, note_page, scope="all",
+                     reason="Commande annulée à la demande du parent")
+    assert made.status_code == 302
+    invoice, note = invoices_of(suite, "sub_order", sub["number"])
+    assert note["kind"] == "credit_note" and invoice["cancelled"]
+    assert numbering.parse_number(note["number"])[2] > sequence
+    assert note["total_ttc"] == "29.80" and note["invoice_number"] == number
+    note_pdf = words(admin.get(suite.gateway_url + f"/admin/factures/{note['number']}.pdf")
+                     .content)
+    assert f"Avoir n° {note['number']}" in note_pdf
+    assert f"Avoir sur la facture n° {number}" in note_pdf
+
+    # cancelled by the credit note, the sub-order may be cancelled now
+    def cancelled():
+        form_post(admin, suite, page, f"/admin/sous-commandes/{sub['number']}/annuler",
+                  grouped_order=str(go["number"]), confirmed="1", reason="Annulée")
+        return grouped.buyer_status(suite, token, sub)["status"] == "cancelled"
+    wait_until(cancelled, timeout=30, message="the credited sub-order unlocked")
+
+    # the register and its CSV on the Finances page
+    finances = html.unescape(admin.get(suite.gateway_url + "/admin/finances").text)
+    assert f"Facture n° {number}" in finances and f"Avoir n° {note['number']}" in finances
+    rows = list(csv.reader(io.StringIO(admin.get(
+        suite.gateway_url + "/admin/finances/factures.csv").content.decode("utf-8-sig")),
+        delimiter=";"))
+    ours = {r[0]: r for r in rows[1:]}
+    assert ours[number][11] == "29,80" and ours[note["number"]][11] == "-29,80"
+    sequences = sorted(numbering.parse_number(r[0])[2] for r in rows[1:])
+    assert sequences == list(range(sequences[0], sequences[0] + len(sequences)))
+
+
+def test_a_public_buyer_gets_a_facturx_and_non_admins_cannot_issue(suite, people, demo_feeds,
+                                                                   admin):
+    other = api_session(suite, people["other"]["email"], PASSWORD)
+    with suite.rpc() as rpc:  # COLLEGE VICTOR PROUVE (21) is a public buyer
+        rpc.accounts.set_client_billing(admin.me["id"], "21", SIRET, "SERVICE-CDI")
+    api = suite.gateway_url + "/api/v1"
+    bid = other.post(api + "/baskets", json={"name": "Facture publique"}).json()["id"]
+    assert other.post(api + f"/baskets/{bid}/lines",
+                      json={"ean": CEMETERY, "quantity": 3}).status_code == 201
+    r = other.post(api + f"/baskets/{bid}/transformation",
+                   json={"kind": "order", "reference": "BC-CHORUS-1"})
+    assert r.status_code == 200, r.text
+    n = r.json()["number"]
+    page = f"/admin/commandes-collectivite/{n}"
+    assert "Générer une facture" in html.unescape(admin.get(suite.gateway_url + page).text)
+    action = f"/admin/factures/emettre/commande-collectivite/{n}"
+    # only the bookshop issues invoices
+    assert form_post(other, suite, f"/mes-commandes-collectivite/{n}", action,
+                     confirmed="1").status_code == 403
+    assert form_post(admin, suite, page, action, back=page, confirmed="1").status_code == 302
+    (invoice,) = invoices_of(suite, "collectivity_order", n)
+    assert invoice["customer"]["public_buyer"] and invoice["facturx"]
+    number = invoice["number"]
+
+    # the collectivity downloads it from its order page; the other collectivity cannot
+    own = f"/mes-commandes-collectivite/{n}"
+    assert f"{own}/factures/{number}.pdf" in other.get(suite.gateway_url + own).text
+    pdf = other.get(suite.gateway_url + f"{own}/factures/{number}.pdf")
+    assert pdf.status_code == 200
+    text = words(pdf.content)
+    for expected in (f"Facture n° {number}", f"SIRET : {SIRET}",
+                     "Code service (Chorus Pro) : SERVICE-CDI", "BC-CHORUS-1",
+                     "indemnité forfaitaire de 40 €", "Date d'échéance"):
+        assert expected in text, expected
+    filename, xml = facturx.get_facturx_xml_from_pdf(pdf.content, check_xsd=True)
+    assert filename == "factur-x.xml"
+    assert facturx.xml_check_xsd(xml, flavor="factur-x", level="en16931")
+    body = xml.decode()
+    assert f'<ram:ID schemeID="0009">{SIRET}</ram:ID>' in body
+    assert "<ram:BuyerReference>SERVICE-CDI</ram:BuyerReference>" in body
+    assert f"<ram:GrandTotalAmount>{invoice['total_ttc']}</ram:GrandTotalAmount>" in body
+    teacher = api_session(suite, people["collectivite"]["email"], PASSWORD)
+    assert teacher.get(suite.gateway_url + f"{own}/factures/{number}.pdf").status_code in (
+        403, 404)
+
+    # the invoiced order refuses "Annuler" in French, and stays as it was
+    def refused():
+        r = form_post(admin, suite, page, page + "/cancelled", confirmed="1",
+                      reason="Erreur de saisie")
+        return r.status_code == 302 and "est facturée" in html.unescape(
+            admin.get(suite.gateway_url + page).text)
+    wait_until(refused, timeout=30, message="the invoiced collectivity order is locked")
+    doc = other.get(api + f"/documents/order/{n}").json()
+    assert doc["status"] != "cancelled"
+    assert re.match(r"^\d{4}-\d{2}-\d{9}$", number)

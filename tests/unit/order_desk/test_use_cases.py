@@ -1,0 +1,242 @@
+"""The register fed by the owners' events on a real (SQLite) database: upserts, events out of
+order, idempotent consumers (through services.common.inbox), the calendar and the list."""
+import uuid
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+import pytest
+
+from services.common import inbox
+from services.common.errors import DomainError
+from services.common.progress import CANCELLED, PROCESSING, READY, REGISTERED
+from services.order_desk import use_cases
+from services.order_desk.models import Base, RegisterEntry
+from tests.support.fakes import Events, database_fixture
+
+db = database_fixture("order_desk", Base)
+NOW = datetime(2021, 1, 27, 9, 0, tzinfo=timezone.utc)
+GROUPED = {"number": 62, "client_number": "21", "client_name": "COLLÈGE VICTOR PROUVÉ",
+           "initiator_email": "approbateur@victorprouve.org",
+           "article": {"ean": "9791097284657", "title": "WESTERN COQUILLETTES",
+                       "price_ttc": "14.90", "vat_rate": "5.5"},
+           "deadline": "2021-01-29", "pickup_label": "À la librairie",
+           "detail_url": "http://localhost:8000/admin/commandes-groupees/62"}
+
+
+def sub(number, first="Élodie", last="MOËNNE", total="29.80", subscribed="2021-01-18T10:00:00+00:00"):
+    return {"sub_order_number": number, "grouped_order": GROUPED,
+            "buyer": {"first_name": first, "last_name": last,
+                      "email": f"{first.lower()}@free.fr"},
+            "quantity": 2, "unit_price_ttc": "14.90", "total_ttc": total,
+            "subscribed_at": subscribed, "paid_at": "2021-01-18T10:05:00+00:00"}
+
+
+def document(number, total="120.40", placed="2021-01-19T08:00:00+00:00"):
+    return {"number": number, "client_number": "21", "client_name": "COLLÈGE VICTOR PROUVÉ",
+            "basket_number": 3, "basket_name": "CDI", "basket_creator_email": "cdi@vp.org",
+            "placed_by_email": "gestion@vp.org", "reference": "BC-7", "contact_name": "Anne Dupré",
+            "contact_email": "anne@vp.org", "lines": [],
+            "totals": {"discount_total": "0", "subtotal_ht": "114.12", "vat_total": "6.28",
+                       "subtotal_ttc": "120.40", "total_ttc": total},
+            "placed_at": placed, "detail_url": "http://localhost:8000/admin/commandes/7"}
+
+
+def env(occurred="2021-01-18T09:00:00+00:00"):
+    return {"event_id": str(uuid.uuid4()), "occurred_at": occurred}
+
+
+def apply(db, fn, payload, envelope=None, now=NOW):
+    events = Events()
+    with db.transaction() as s:
+        fn(s, payload, envelope or env(), now, events)
+    return events
+
+
+def row(db, kind, number):
+    with db.transaction() as s:
+        e = s.query(RegisterEntry).filter_by(kind=kind, number=number).one()
+        s.expunge(e)
+        return e
+
+
+def test_a_paid_sub_order_before_its_placed_event_loses_no_fact(db):
+    apply(db, use_cases.on_sub_order_paid, sub(12))
+    first = row(db, "sub_order", 12)
+    assert first.payment_state == "succeeded" and first.payment_label == "Paiement confirmé"
+    placed = {**sub(12), "payment_method": "cheque", "subscribed_at": "2021-01-18T10:00:00+00:00"}
+    apply(db, use_cases.on_sub_order_placed, placed)
+    e = row(db, "sub_order", 12)
+    # the earlier event did not take the payment back to "awaiting"
+    assert (e.payment_state, e.payment_label) == ("succeeded", "Paiement confirmé")
+    assert e.payment_method == "cheque"
+    assert (e.grouped_order_number, e.customer_name, e.customer_email) == (
+        62, "Élodie MOËNNE", "élodie@free.fr")
+    assert e.total_ttc == Decimal("29.80") and e.placed_day == date(2021, 1, 18)
+    assert e.client_name == "COLLÈGE VICTOR PROUVÉ" and e.progress == REGISTERED
+
+
+def test_a_payment_state_older_than_the_one_held_is_ignored(db):
+    base = {"payment_id": "p1", "reference_kind": "sub_order", "reference_id": "5",
+            "amount": "10.00", "method": "cheque", "cheque_number": "0001234"}
+    apply(db, use_cases.on_payment_state_changed,
+          {**base, "state": "succeeded", "label": "Paiement confirmé",
+           "occurred_at": "2021-01-18T11:00:00+00:00"})
+    apply(db, use_cases.on_payment_state_changed,
+          {**base, "state": "pending", "label": "En attente du paiement",
+           "occurred_at": "2021-01-18T10:00:00+00:00"})
+    e = row(db, "sub_order", 5)
+    assert (e.payment_state, e.cheque_number, e.payment_method) == ("succeeded", "0001234", "cheque")
+    assert e.placed_at is None  # known by its payment only, until its order's event comes
+
+
+def test_grouped_order_progress_follows_its_owner_and_never_goes_back(db):
+    apply(db, use_cases.on_grouped_order_created, GROUPED, env("2021-01-14T23:30:00+00:00"))
+    assert row(db, "grouped_order", 62).placed_day == date(2021, 1, 15)  # Paris
+    validated = {**GROUPED, "quantity": 4, "unit_price_ttc": "14.90", "total_ttc": "59.60",
+                 "validated_at": "2021-01-20T08:00:00+00:00"}
+    apply(db, use_cases.on_grouped_order_made_available,
+          {**GROUPED, "made_available_at": "2021-01-22T08:00:00+00:00", "quantity": 4})
+    apply(db, use_cases.on_grouped_order_validated, validated)  # late
+    e = row(db, "grouped_order", 62)
+    assert e.progress == READY and e.total_ttc == Decimal("59.60")
+    apply(db, use_cases.on_grouped_order_cancelled, {**GROUPED, "reason": "x"})
+    assert row(db, "grouped_order", 62).progress == CANCELLED
+
+
+def test_collectivity_orders_quotes_invoices_and_batches(db):
+    apply(db, use_cases.on_collectivity_order_placed, document(7))
+    apply(db, use_cases.on_quote_requested, document(8, "50.00"))
+    apply(db, use_cases.on_classic_order_status_changed,
+          {"order_number": 1, "source_kind": "collectivity_order", "source_number": 7,
+           "picked_up": True, "status": "Attente fournisseur(s)"})
+    assert row(db, "collectivity_order", 7).progress == PROCESSING
+    apply(db, use_cases.on_collectivity_order_status_changed,
+          {"number": 7, "client_name": "COLLÈGE VICTOR PROUVÉ", "to_emails": [],
+           "action": "made_available", "status_label": "x", "total_ttc": "120.40",
+           "at": "2021-01-25T08:00:00+00:00"})
+    apply(db, use_cases.on_invoice_issued,
+          {"number": "2021-01-000000001", "kind": "invoice",
+           "order": {"kind": "collectivity_order", "number": 7}, "total_ht": "114.12",
+           "vat_total": "6.28", "total_ttc": "120.40", "issued_at": NOW.isoformat()})
+    apply(db, use_cases.on_orders_handed_off,
+          {"batch_number": 3, "orders": [{"kind": "collectivity_order", "number": 7}],
+           "created_at": NOW.isoformat()})
+    e = row(db, "collectivity_order", 7)
+    assert (e.progress, e.invoice_number, e.batch_number) == (READY, "2021-01-000000001", 3)
+    assert (e.customer_name, e.customer_email, e.client_number) == ("Anne Dupré", "anne@vp.org", "21")
+    assert row(db, "quote", 8).total_ttc == Decimal("50.00")
+
+
+def test_consumers_are_idempotent_through_the_inbox(db):
+    body = {"event_id": str(uuid.uuid4()), "event_type": "sub_order_paid", "version": 1,
+            "source": "grouped_orders", "occurred_at": NOW.isoformat(), "payload": sub(21)}
+    calls = []
+
+    def handler(session, payload, envelope):
+        calls.append(1)
+        use_cases.on_sub_order_paid(session, payload, envelope, NOW, Events())
+
+    inbox.process(db, "on_sub_order_paid", "sub_order_paid", body, handler)
+    inbox.process(db, "on_sub_order_paid", "sub_order_paid", body, handler)
+    assert len(calls) == 1
+    with db.transaction() as s:
+        assert s.query(RegisterEntry).count() == 1
+
+
+def test_the_same_fact_twice_changes_nothing(db):
+    apply(db, use_cases.on_collectivity_order_placed, document(7))
+    apply(db, use_cases.on_collectivity_order_placed,
+          document(7, placed="2021-02-01T08:00:00+00:00"))
+    with db.transaction() as s:
+        assert s.query(RegisterEntry).count() == 1
+    assert row(db, "collectivity_order", 7).placed_day == date(2021, 1, 19)  # kept
+
+
+def seed(db):
+    # 23:30 UTC on 17 January is the 18th in Paris
+    apply(db, use_cases.on_sub_order_paid, sub(1, "Martine", "MOËNNE", "14.90",
+                                               "2021-01-17T23:30:00+00:00"))
+    apply(db, use_cases.on_sub_order_paid, sub(2, "Yannick", "HENRY", "29.80",
+                                               "2021-01-18T10:00:00+00:00"))
+    apply(db, use_cases.on_collectivity_order_placed, document(7))
+    apply(db, use_cases.on_sub_order_paid, sub(3, "Alice", "ROBLIN", "44.70",
+                                               "2021-01-19T10:00:00+00:00"))
+    apply(db, use_cases.on_sub_order_cancelled, {**sub(3, "Alice", "ROBLIN", "44.70"),
+                                                 "refund_expected": True})
+
+
+def test_the_calendar_counts_paris_days_and_leaves_cancelled_orders_apart(db):
+    seed(db)
+    with db.transaction() as s:
+        cal = use_cases.calendar_month(s, 2021, 1, date(2021, 1, 19))
+    cells = {c["day"]: c for w in cal["weeks"] for c in w}
+    assert (cells["2021-01-17"]["count"], cells["2021-01-18"]["count"]) == (0, 2)
+    assert cells["2021-01-18"]["total_ttc"] == "44.70"
+    assert (cells["2021-01-19"]["count"], cells["2021-01-19"]["total_ttc"],
+            cells["2021-01-19"]["cancelled"]) == (1, "120.40", 1)
+    assert cells["2021-01-19"]["today"] and not cells["2021-01-18"]["today"]
+    assert (cal["count"], cal["total_ttc"], cal["title"]) == (3, "165.10", "Janvier 2021")
+    with pytest.raises(DomainError):
+        with db.transaction() as s:
+            use_cases.calendar_month(s, 2021, 13, date(2021, 1, 19))
+
+
+def test_the_list_filters_sorts_and_pages(db):
+    seed(db)
+    with db.transaction() as s:
+        def numbers(**data):
+            return [(o["kind"], o["number"]) for o in use_cases.list_orders(s, data)["orders"]]
+        everything = use_cases.list_orders(s, {})
+        assert everything["total"] == 4 and everything["total_ttc"] == "209.80"
+        assert numbers() == [("sub_order", 3), ("collectivity_order", 7), ("sub_order", 2),
+                             ("sub_order", 1)]
+        assert numbers(customer="moenne") == [("sub_order", 1)]
+        assert numbers(customer="MOËNNE martine") == [("sub_order", 1)]
+        assert numbers(customer="victor prouve", kind="collectivity_order") == [
+            ("collectivity_order", 7)]
+        assert numbers(amount_from="14,90", amount_to="29,80", sort="amount",
+                       direction="asc") == [("sub_order", 1), ("sub_order", 2)]
+        assert numbers(day="2021-01-18", sort="number", direction="asc") == [
+            ("sub_order", 1), ("sub_order", 2)]
+        assert numbers(progress="cancelled") == [("sub_order", 3)]
+        assert numbers(payment_state="succeeded", number="2") == [("sub_order", 2)]
+        assert numbers(invoiced="yes") == []
+        assert len(numbers(invoiced="no")) == 4
+        assert numbers(sort="customer", direction="asc")[0] == ("sub_order", 3)  # alice
+        with pytest.raises(DomainError) as err:
+            use_cases.list_orders(s, {"amount_from": "30", "amount_to": "3"})
+        assert err.value.code == "invalid"
+
+
+def test_pagination_25_a_page(db):
+    for n in range(1, 31):
+        apply(db, use_cases.on_sub_order_paid, sub(n, subscribed=f"2021-01-{n % 28 + 1:02d}T10:00:00+00:00"))
+    with db.transaction() as s:
+        first = use_cases.list_orders(s, {"sort": "number", "direction": "asc"})
+        second = use_cases.list_orders(s, {"sort": "number", "direction": "asc", "page": "2"})
+    assert (first["total"], first["pages"], first["next_page"], len(first["orders"])) == (30, 2, 2, 25)
+    assert [o["number"] for o in second["orders"]] == list(range(26, 31))
+    assert second["previous_page"] == 1 and second["next_page"] is None
+
+
+def test_get_order(db):
+    seed(db)
+    with db.transaction() as s:
+        o = use_cases.get_order(s, "sub_order", 1)
+        assert (o["customer_name"], o["total_ttc"], o["payment_label"], o["progress_label"]) == (
+            "Martine MOËNNE", "14.90", "Paiement confirmé", "Commande enregistrée")
+        assert o["placed_day"] == "2021-01-18" and o["grouped_order_number"] == 62
+        for kind, number in (("sub_order", 99), ("basket", 1), ("sub_order", "x")):
+            with pytest.raises(DomainError) as err:
+                use_cases.get_order(s, kind, number)
+            assert err.value.code == "not_found"
+
+
+def test_the_demo_orders_spread_over_several_days_once(db):
+    from services.order_desk import demo
+    assert demo.load(db, NOW) > 5
+    assert demo.load(db, NOW) == 0
+    with db.transaction() as s:
+        days = {d for (d,) in s.query(RegisterEntry.placed_day).distinct()}
+        cancelled = s.query(RegisterEntry).filter_by(progress=CANCELLED).count()
+    assert len(days) >= 6 and cancelled == 1
