@@ -110,6 +110,13 @@ def test_a_cheque_from_choice_to_the_validated_grouped_order(suite, people, demo
         == ("succeeded", "Paiement confirmé", "cheque", "0012345")
     detail = html.unescape(admin.get(f"{suite.gateway_url}/admin/commandes-groupees/{n}").text)
     assert "Chèque n° 0012345" in detail
+    # the order desk learns it from payment_state_changed: « Paiement confirmé », the cheque
+    with suite.rpc() as rpc:
+        entry = wait_until(lambda: (lambda e: e if e.get("cheque_number") else None)(
+            rpc.order_desk.get_order("sub_order", sub["number"])),
+            message="the desk's payment column")
+    assert (entry["payment_label"], entry["payment_method"], entry["cheque_number"]) == (
+        "Paiement confirmé", "cheque", "0012345")
 
     # the grouped order: closed now, then validated (every sub-order paid or cancelled)
     url = f"{suite.gateway_url}/admin/commandes-groupees/{n}"
