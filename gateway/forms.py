@@ -149,6 +149,7 @@ class Subscription(Form):
     email = Text(300)
     quantity = Text(4)
     accepted_terms = Flag()
+    payment_method = Text(10, strip=True)  # online (default), cheque, cash (issue 9)
 
 
 class NewGroupedOrder(Form):
@@ -171,6 +172,20 @@ class Confirmation(Form):
 class SubOrderAction(Form):
     grouped_order = WholeNumber(default=0)
     reason = Text(500)
+
+
+class ManualPayment(Form):
+    """The bookshop records a sub-order's cheque (with its number) or cash (issue 9)."""
+    grouped_order = WholeNumber(default=0)
+    method = Text(10, strip=True)
+    cheque_number = Text(40)
+    confirmed = Flag()
+
+
+class PaymentMethods(Form):
+    """What a grouped order allows besides online payment (issue 9)."""
+    cheque = Flag()
+    cash = Flag()
 
 
 class OrderAction(Form):

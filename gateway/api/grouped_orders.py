@@ -49,6 +49,15 @@ class SubscribeIn(In):
     email = Email(required=True)
     quantity = Integer(required=True)
     accepted_terms = Boolean(required=True)
+    # issue 9: online (the default) or, when the grouped order allows it, a cheque or cash at
+    # the bookshop (no online payment: the bookshop records it)
+    payment_method = String(load_default="online", validate=OneOf(["online", "cheque", "cash"]))
+
+
+class ManualPaymentIn(In):
+    """A sub-order's cheque (its 7-digit number, required) or cash, received by the bookshop."""
+    method = String(required=True, validate=OneOf(["cheque", "cash"]))
+    cheque_number = String(load_default="", validate=Length(max=40))
 
 
 class ReasonIn(In):
@@ -170,3 +179,13 @@ class AdminSubAction(MethodView):
             return change("admin_validate_sub_order", sub_number)
         # a body that was a JSON list crashed here (500) before it was a schema
         return change("admin_cancel_sub_order", sub_number, data["reason"][:500])
+
+
+@blp.view("/admin/sub-orders/<int:sub_number>/manual-payment", [ADMIN])
+class AdminManualPayment(MethodView):
+    @blp.answers(schemas.GroupedOrder, takes=ManualPaymentIn, idempotent=True)
+    def post(self, data, sub_number):
+        """Validate a sub-order paid at the bookshop by cheque (7-digit number) or cash (issue
+        9): a bad number is a 400 with nothing changed, a second validation a 409."""
+        return change("admin_record_manual_payment", sub_number, data["method"],
+                      data["cheque_number"])

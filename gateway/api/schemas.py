@@ -146,6 +146,12 @@ class SubOrder(Status, Cancelled):
     created_at, paid_at, refund_state, refund_label = texts(4, null=True)
     last_payment_state, last_payment_id = texts(2, null=True)
     paid_manually = fields.Boolean(allow_none=True)
+    # issue 9: online | cheque | cash at the bookshop, a cheque's number (7 digits)
+    payment_method, payment_method_label, cheque_number, paid_by = texts(4, null=True)
+
+
+class PaymentMethodChoice(Out):
+    value, label = texts(2)
 
 
 class Sold(Out):
@@ -155,6 +161,9 @@ class Sold(Out):
     client_name, pickup_label = texts(2, null=True)
     article = fields.Dict(metadata=FREE)
     subscriptions_open = fields.Boolean()
+    # issue 9: how buyers may pay (online always; cheque / cash when the bookshop allows it)
+    payment_methods = fields.List(fields.String())
+    payment_method_choices = fields.List(fields.Nested(PaymentMethodChoice))
 
 
 class GroupedOrder(Sold, Status, Cancelled, Contact, InLibrisoft):

@@ -1,5 +1,12 @@
 """The bookshop's "Gestion des commandes groupées" (reference 000, "Le libraire")."""
-from flask import Blueprint, g, redirect, render_template, request, url_for
+import csv
+import io
+
+from flask import (Blueprint, Response, abort, flash, g, redirect, render_template, request,
+                   url_for)
+
+from services.common.errors import DomainError, invalid
+from services.payments.domain.manual import check_cheque_number
 
 from .. import forms, idempotency
 from ..formatting import money
@@ -108,9 +115,68 @@ def pdf(number):
 @bp.post("/sous-commandes/<int:sub_number>/valider")
 @allow(ADMIN)
 def validate_sub(sub_number):
-    number = forms.SubOrderAction.read()["grouped_order"]
-    return _act(number, "admin_validate_sub_order", sub_number,
-                done=f"La sous-commande n° {sub_number} est validée (payée).")
+    """« Valider » a sub-order's payment received at the bookshop (reference 003 step 1): a
+    cheque with its number (7 digits, required) or cash, from the sub-order's row; then a
+    confirmation page; then payments records it once. A bad number: this page again, 400,
+    nothing changed; a second validation: 409."""
+    form = forms.ManualPayment.read()
+    number = form["grouped_order"]
+    go = rpc("grouped_orders", "admin_get", g.user["id"], number) if number else None
+    sub = next((s for s in (go or {}).get("sub_orders", []) if s["number"] == sub_number), None)
+    if sub is None:
+        abort(404)
+    method = form["method"] if form["method"] in ("cheque", "cash") else ""
+    page = dict(go=go, sub=sub, method=method, cheque_number=form["cheque_number"])
+    try:
+        if not method:
+            raise invalid("Choisissez le moyen de paiement reçu : chèque ou espèces.",
+                          {"method": ["Chèque ou espèces."]})
+        cheque_number = check_cheque_number(method, form["cheque_number"])
+        if not form["confirmed"]:
+            return render_template("admin/manual_payment.html", confirm=True,
+                                   **dict(page, cheque_number=cheque_number))
+        rpc("grouped_orders", "admin_record_manual_payment", g.user["id"], sub_number, method,
+            cheque_number, idempotency_key=idempotency.key())
+    except DomainError as exc:
+        if exc.code in ("not_found", "forbidden"):
+            raise
+        return render_template("admin/manual_payment.html", confirm=False, error=exc.message,
+                               errors=exc.details, **page), \
+            409 if exc.code == "conflict" else 400
+    what = f"le chèque n° {cheque_number}" if method == "cheque" else "le paiement en espèces"
+    flash(f"La sous-commande n° {sub_number} est payée : {what} ({money(sub['total'])}) est "
+          "enregistré.", "success")
+    return redirect(url_for("admin_grouped_orders.detail", number=number))
+
+
+@bp.post("/commandes-groupees/<int:number>/moyens-de-paiement")
+@allow(ADMIN)
+def payment_methods(number):
+    """Allow (or not) a cheque and / or cash at the bookshop besides online payment."""
+    form = forms.PaymentMethods.read()
+    return _act(number, "admin_set_payment_methods", number, form["cheque"], form["cash"],
+                done="Les moyens de paiement proposés aux acheteurs sont enregistrés.")
+
+
+CSV_HEADER = ["sous_commande", "nom", "prenom", "email", "date_achat", "quantite", "statut",
+              "total_ttc", "mode_paiement", "numero_cheque", "paye_le"]
+
+
+@bp.get("/commandes-groupees/<int:number>/sous-commandes.csv")
+@allow(ADMIN)
+def export_csv(number):
+    """The sub-orders as CSV (`;`, UTF-8 with BOM for spreadsheets): how each was paid, a
+    cheque's number."""
+    go = rpc("grouped_orders", "admin_get", g.user["id"], number)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for s in go["sub_orders"]:
+        writer.writerow([s["number"], s["last_name"], s["first_name"], s["email"],
+                         s["created_at"], s["quantity"], s["status_label"], s["total"],
+                         s["payment_method_label"], s["cheque_number"], s["paid_at"] or ""])
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="commande-groupee-{number}.csv"'})
 
 
 @bp.post("/sous-commandes/<int:sub_number>/annuler")
@@ -126,6 +192,10 @@ def cancel_sub(sub_number):
             who = f"{sub['first_name']} {sub['last_name']} ({sub['email']})"
             paid = f" Elle est payée : {money(sub['total'])} seront remboursés à {who}." \
                 if sub["status"] == "paid" else ""
+            if sub["status"] == "paid" and sub.get("payment_method") in ("cheque", "cash"):
+                paid = f" Elle est payée ({sub['paid_by']}) : rendez " \
+                    f"{'le chèque' if sub['payment_method'] == 'cheque' else 'les espèces'} " \
+                    f"({money(sub['total'])}) à {who}."
             message = f"La sous-commande n° {sub_number} de {who}, {sub['quantity']} " \
                 f"exemplaire{'s' if sub['quantity'] > 1 else ''}, sera annulée.{paid}"
         return confirmation(

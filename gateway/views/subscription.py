@@ -18,6 +18,15 @@ def outcome(sub, payment) -> dict:
     state = payment["state"] if payment else None
     waiting = sub["status"] == "awaiting_payment" and state in ("pending", "processing",
                                                                 "succeeded")
+    offline = sub.get("payment_method") in ("cheque", "cash")
+    if sub["status"] == "awaiting_payment" and offline and not waiting and state is None:
+        what = "votre chèque" if sub["payment_method"] == "cheque" else "votre paiement en " \
+            "espèces"
+        return {"waiting": False, "status": "En attente de paiement", "tone": "info",
+                "offline": True,
+                "message": f"Votre commande est enregistrée. Elle sera confirmée dès que la "
+                           f"librairie aura reçu {what}. Ces informations vous ont aussi été "
+                           f"envoyées par e-mail à {sub['email']}."}
     if sub["status"] == "paid":
         status, message, tone = "Payée", ("Paiement confirmé. Merci ! Un e-mail de "
                                           f"confirmation vous a été envoyé à {sub['email']}."), \
@@ -58,7 +67,8 @@ def _pay(token, buyer_token):
     return redirect(payment["redirect_url"], code=303)
 
 
-EMPTY_FORM = {"first_name": "", "last_name": "", "email": "", "quantity": "1"}
+EMPTY_FORM = {"first_name": "", "last_name": "", "email": "", "quantity": "1",
+              "payment_method": "online"}
 
 
 @bp.route("/<token>", methods=["GET", "POST"])
@@ -95,6 +105,9 @@ def _subscribe(token):
         if not go["subscriptions_open"]:
             return _page(go, EMPTY_FORM)
         return _page(go, form, exc)
+    if not payment["redirect_url"]:  # a cheque or cash at the bookshop: what to bring, where
+        return redirect(public_url_for("subscription.result", token=token,
+                                       buyer_token=payment["buyer_token"]), code=303)
     return redirect(payment["redirect_url"], code=303)
 
 

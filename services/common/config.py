@@ -94,7 +94,10 @@ def bookshop() -> dict:
             "email": env("BOOKSHOP_CONTACT_EMAIL", "contact@librairie.test"),
             "phone": env("BOOKSHOP_PHONE", "03 83 00 00 00"),
             # the mobile that gets an SMS for each new order (issue 9); none by default
-            "mobile": env("BOOKSHOP_MOBILE", "")}
+            "mobile": env("BOOKSHOP_MOBILE", ""),
+            # to whom buyers make out their cheques (issue 9): the bookshop's name by default
+            "cheque_payable_to": env("CHEQUE_PAYABLE_TO", "") or env(
+                "BOOKSHOP_NAME", "Librairie des Collectivités")}
 
 
 def seller() -> dict:

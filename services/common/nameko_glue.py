@@ -341,8 +341,13 @@ class AmqpPublisher:
     def __call__(self, event_type, body):
         c = contract(event_type)
         exchange = event_exchange(c.source)
+        # an event no service consumes yet (a contract whose consumers are still to come,
+        # e.g. payment_state_changed before the order desk) is published without `mandatory`:
+        # unroutable by design, it must not stay in the outbox and hold back the events
+        # recorded after it (the relay keeps their order)
         self.publisher.publish(body, exchange=exchange, routing_key=event_type,
-                               declare=[exchange, *consumer_queues(event_type)])
+                               declare=[exchange, *consumer_queues(event_type)],
+                               mandatory=bool(c.consumers))
 
 
 class StoreHandle:

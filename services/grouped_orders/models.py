@@ -30,6 +30,9 @@ class GroupedOrder(Base):
     pickup_label: Mapped[str] = mapped_column(Text)
     billing_label: Mapped[str] = mapped_column(Text, default="")
     comment: Mapped[str] = mapped_column(Text, default="")
+    # how buyers may pay: "online", plus "cheque" and/or "cash" at the bookshop (issue 9)
+    payment_methods: Mapped[str] = mapped_column(String(40), default="online",
+                                                 server_default="online")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     validated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     made_available_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True),
@@ -65,6 +68,10 @@ class SubOrder(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     paid_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     paid_manually: Mapped[bool] = mapped_column(default=False)
+    # the buyer's choice (online | cheque | cash), then how it was paid; a cheque's number
+    payment_method: Mapped[str] = mapped_column(String(10), default="online",
+                                                server_default="online")
+    cheque_number: Mapped[str | None] = mapped_column(String(7), nullable=True)
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
     paid_payment_id: Mapped[str | None] = mapped_column(String(64), nullable=True)

@@ -46,6 +46,12 @@ def sub_view(sub) -> dict:
             "total": str(sub_total(sub)), "status": sub.status,
             "status_label": domain.SUB_LABELS[sub.status], "created_at": iso(sub.created_at),
             "paid_at": iso(sub.paid_at), "paid_manually": sub.paid_manually,
+            "payment_method": sub.payment_method or domain.ONLINE,
+            "payment_method_label": domain.PAYMENT_METHOD_LABELS[
+                sub.payment_method or domain.ONLINE],
+            "cheque_number": sub.cheque_number or "",
+            "paid_by": domain.paid_by_label(sub.payment_method, sub.cheque_number)
+            if sub.status == domain.PAID else "",
             "cancelled_at": iso(sub.cancelled_at), "cancel_reason": sub.cancel_reason,
             "refund_state": sub.refund_state,
             "refund_label": domain.REFUND_LABELS.get(sub.refund_state, ""),
@@ -100,6 +106,7 @@ def grouped_order_view(go, now, public_url, with_subs=True, rules=None) -> dict:
         "article": go.article, "unit_price": str(go.unit_price),
         "pickup_kind": go.pickup_kind, "pickup_label": go.pickup_label,
         "billing_label": go.billing_label, "comment": go.comment,
+        **payment_methods_view(go),
         "created_at": iso(go.created_at), "validated_at": iso(go.validated_at),
         "made_available_at": iso(go.made_available_at), "cancelled_at": iso(go.cancelled_at),
         "cancel_reason": go.cancel_reason, "classic_order_number": go.classic_order_number,
@@ -116,6 +123,14 @@ def grouped_order_view(go, now, public_url, with_subs=True, rules=None) -> dict:
     return view
 
 
+def payment_methods_view(go) -> dict:
+    """How buyers may pay (online always; cheque and/or cash when the bookshop allows it)."""
+    methods = domain.methods_of(go.payment_methods)
+    return {"payment_methods": list(methods),
+            "payment_method_choices": [{"value": m, "label": domain.PAYMENT_METHOD_CHOICES[m]}
+                                       for m in methods]}
+
+
 def public_view(go, now) -> dict:
     """What the public subscription page shows: nothing of the other buyers."""
     return {"number": go.number, "status": go.status,
@@ -123,7 +138,8 @@ def public_view(go, now) -> dict:
             "deadline": go.deadline.isoformat(), "article": go.article,
             "unit_price": str(go.unit_price), "pickup_label": go.pickup_label,
             "subscriptions_open": domain.can_subscribe(go.status, go.deadline, now),
-            "max_quantity": domain.MAX_QUANTITY, "token": go.token}
+            "max_quantity": domain.MAX_QUANTITY, "token": go.token,
+            **payment_methods_view(go)}
 
 
 # ---- RPC answers besides the views ------------------------------------------------------------
@@ -195,13 +211,15 @@ def sub_order_paid_event(sub, go, public_url, now, manual=False) -> dict:
             "buyer": buyer(sub), "quantity": sub.quantity, "unit_price_ttc": str(sub.unit_price),
             "total_ttc": str(sub_total(sub)),
             "subscribed_at": sub.created_at.isoformat(), "paid_at": now.isoformat(),
-            "manual": manual}
+            "manual": manual, "payment_method": sub.payment_method or domain.ONLINE,
+            "cheque_number": sub.cheque_number or ""}
 
 
 def sub_order_cancelled_event(sub, go, public_url, reason, refund) -> dict:
     return {"sub_order_number": sub.number, "grouped_order": ref(go, public_url),
             "buyer": buyer(sub), "quantity": sub.quantity, "total_ttc": str(sub_total(sub)),
-            "reason": reason, "refund_expected": refund}
+            "reason": reason, "refund_expected": refund,
+            "payment_method": sub.payment_method or domain.ONLINE}
 
 
 def refund_requested_event(payment_id, amount, reason, sub) -> dict:
@@ -214,7 +232,10 @@ def sub_order_refunded_event(sub, go, public_url, payment_id, amount, reason, au
     return {"sub_order_number": sub.number, "grouped_order": ref(go, public_url),
             "buyer": buyer(sub), "amount": money_str(amount), "reason": reason,
             "automatic": automatic, "payment_id": payment_id,
-            "refunded_at": refunded_at.isoformat()}
+            "refunded_at": refunded_at.isoformat(),
+            # a cheque or cash is handed back by the bookshop (not an automatic refund)
+            "payment_method": domain.ONLINE if automatic else
+            (sub.payment_method or domain.ONLINE)}
 
 
 # ---- order_document (services.common.contracts.documents) -------------------------------------
@@ -249,7 +270,8 @@ def sub_order_document(sub, go) -> dict:
             "reference": f"Commande groupée n°{go.number} — {go.client_name}",
             "lines": [_money_fields(x) for x in lines], "totals": _totals(lines),
             "payment": domain.sub_order_payment(sub.status, sub.paid_manually,
-                                                sub.last_payment_state)}
+                                                sub.last_payment_state, sub.payment_method,
+                                                sub.cheque_number)}
 
 
 def grouped_order_document(go, rules, manual_numbers) -> dict:

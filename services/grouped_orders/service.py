@@ -25,6 +25,12 @@ def bookshop_label():
     return domain.bookshop_pickup_label(config.bookshop())
 
 
+def default_payment_methods():
+    """How buyers of a new grouped order may pay, until the bookshop changes it on the grouped
+    order's page: GROUPED_ORDER_PAYMENT_METHODS ("online", "online,cheque", "online,cheque,cash")."""
+    return domain.default_payment_methods(config.env("GROUPED_ORDER_PAYMENT_METHODS", "online"))
+
+
 class GroupedOrdersService(MessagingService):
     name = "grouped_orders"
     store = Store(Base.metadata)
@@ -54,7 +60,7 @@ class GroupedOrdersService(MessagingService):
         return self.store.once(idempotency_key, "create_grouped_order", actor_id, data,
                                initiator.create, initiator_account, client, article, data,
                                utcnow(), self.store.record, config.public_url(),
-                               bookshop_label())
+                               bookshop_label(), default_payment_methods())
 
     @rpc
     def list_my_grouped_orders(self, actor_id):
@@ -140,6 +146,8 @@ class GroupedOrdersService(MessagingService):
                                 {"token": token, "data": data, "return_url": return_url},
                                 buyers.subscribe_and_begin_payment, token, data, utcnow())
         buyer_token = begun["sub"]["buyer_token"]
+        if begun["attempt"] is None:  # a cheque or cash at the bookshop: no online payment
+            return dict(begun["sub"], payment_id=None, redirect_url=None)
         payment = self._pay(begun["attempt"], return_url.replace("{buyer_token}", buyer_token))
         return dict(begun["sub"], **payment)
 
@@ -202,6 +210,31 @@ class GroupedOrdersService(MessagingService):
         return self._admin_once(actor_id, idempotency_key, "admin_validate_sub_order",
                                 {"sub_number": int(sub_number)}, bookshop.validate_sub_order,
                                 int(sub_number))
+
+    @rpc
+    def admin_record_manual_payment(self, actor_id, sub_number, method, cheque_number="",
+                                    idempotency_key=None):
+        """The bookshop received the sub-order's cheque (its number: 7 digits) or cash (issue
+        9): payments records it, once per sub-order (a bad number is its 400, nothing changed;
+        a second validation a 409), and the sub-order is paid by it, in one transaction of
+        ours holding the sub-order's lock (bookshop.record_manual_payment)."""
+        account = self._account(actor_id, admin=True)
+        sub_number = int(sub_number)
+        return self.store.once(idempotency_key, "admin_record_manual_payment", actor_id,
+                               {"sub_number": sub_number, "method": method,
+                                "cheque_number": cheque_number},
+                               bookshop.record_manual_payment, sub_number, method,
+                               cheque_number, account["email"],
+                               self.payments.record_manual_payment, utcnow(),
+                               self.store.record, config.public_url())
+
+    @rpc
+    def admin_set_payment_methods(self, actor_id, number, cheque, cash, idempotency_key=None):
+        """Allow (or not) a cheque and / or cash at the bookshop for this grouped order."""
+        return self._admin_once(actor_id, idempotency_key, "admin_set_payment_methods",
+                                {"number": int(number), "cheque": cheque, "cash": cash},
+                                bookshop.set_payment_methods, int(number), cheque, cash,
+                                record=False)
 
     @rpc
     def admin_cancel_sub_order(self, actor_id, sub_number, reason="", idempotency_key=None):

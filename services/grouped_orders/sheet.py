@@ -29,6 +29,20 @@ def _plural(n, word):
     return f"{n} {word}{'s' if n > 1 else ''}"
 
 
+def status_text(s: dict) -> str:
+    """The status cell: how a sub-order paid by hand was paid (« Payée — chèque n° 1234567 »),
+    and how one awaiting its payment will pay when not online (« … — chèque à recevoir »)."""
+    method = s.get("payment_method") or "online"
+    if method == "online":
+        return s["status_label"]
+    if s["status"] == "paid":
+        return f"{s['status_label']} — {s['paid_by']}"
+    if s["status"] == "awaiting_payment":
+        return f"{s['status_label']} — {'chèque' if method == 'cheque' else 'espèces'} à " \
+               "recevoir"
+    return s["status_label"]
+
+
 def sheet(view: dict) -> Sheet:
     """The sign-in sheet of a grouped order's view (as `get`/`get_for_initiator` return it)."""
     subs = view["sub_orders"]
@@ -38,7 +52,7 @@ def sheet(view: dict) -> Sheet:
     article = view["article"]
     summary = view["summary"]
     rows = [[str(s["number"]), s["last_name"], s["first_name"], s["email"], _when(s["created_at"]),
-             str(s["quantity"]), s["status_label"], eur(s["total"]), ""] for s in subs]
+             str(s["quantity"]), status_text(s), eur(s["total"]), ""] for s in subs]
     ean = f"EAN {article.get('ean', '')}" + (f" · {article['author']}" if article.get("author")
                                              else "")
     return Sheet(

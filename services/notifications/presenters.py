@@ -48,6 +48,9 @@ def render(kind: str, payload: dict, public_url: str) -> tuple:
         context["expires_at_label"] = paris_time(payload["expires_at"])
     if kind == "sub_order_refunded":
         context["amount_label"] = eur(payload["amount"])
+        # a cheque or cash handed back by the bookshop (issue 9), not a card refund
+        context["by_hand"] = payload.get("payment_method") in ("cheque", "cash") and \
+            not payload.get("automatic")
     body = _env.get_template(f"{kind}.txt").render(**context)
     return (domain.recipients(kind, payload, bookshop_email()),
             domain.subject(kind).format(**context), body)

@@ -100,6 +100,11 @@ class NotificationsService(MessagingService):
     def on_sub_order_paid(self, session, payload, envelope):
         self._queue(session, "sub_order_paid", payload, envelope)
 
+    @consumes("sub_order_placed")
+    def on_sub_order_placed(self, session, payload, envelope):
+        """A buyer paying by cheque or cash at the bookshop: how, how much, where, by when."""
+        self._queue(session, "sub_order_placed", payload, envelope)
+
     @consumes("sub_order_cancelled")
     def on_sub_order_cancelled(self, session, payload, envelope):
         self._queue(session, "sub_order_cancelled", payload, envelope)

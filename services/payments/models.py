@@ -30,6 +30,11 @@ class Payment(Base):
     checkout_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     redirect_url: Mapped[str | None] = mapped_column(String(2000), nullable=True)
     state: Mapped[str] = mapped_column(String(20))
+    # online (the provider's page) | cheque | cash (received by the bookshop, recorded by hand:
+    # domain/manual.py); a cheque's 7-digit number and who recorded it
+    method: Mapped[str] = mapped_column(String(10), default="online", server_default="online")
+    cheque_number: Mapped[str | None] = mapped_column(String(7), nullable=True)
+    recorded_by: Mapped[str | None] = mapped_column(String(254), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     refunds: Mapped[list["Refund"]] = relationship(

@@ -21,6 +21,9 @@ def payment_view(p: Payment) -> dict:
     return {"payment_id": p.id, "reference_kind": p.reference_kind,
             "reference_id": p.reference_id, "amount": money_str(p.amount),
             "state": p.state, "state_label": domain.state_label(p.state), "provider": p.provider,
+            "method": p.method or domain.ONLINE,
+            "method_label": domain.METHOD_LABELS[p.method or domain.ONLINE],
+            "cheque_number": p.cheque_number or "", "recorded_by": p.recorded_by or "",
             "created_at": _iso(p.created_at), "updated_at": _iso(p.updated_at),
             "refunds": [refund_view(r) for r in p.refunds]}
 
@@ -35,6 +38,23 @@ def payment_event(p: Payment, occurred_at, amount=None) -> dict:
     return {"payment_id": p.id, "reference_kind": p.reference_kind,
             "reference_id": p.reference_id, "amount": p.amount if amount is None else amount,
             "provider": p.provider, "occurred_at": occurred_at.isoformat()}
+
+
+def payment_succeeded_event(p: Payment, occurred_at) -> dict:
+    """`payment_succeeded`: how it was paid too (a cheque's number; grouped_orders marks a
+    manual one « payée par la librairie »)."""
+    return dict(payment_event(p, occurred_at), method=p.method or domain.ONLINE,
+                cheque_number=p.cheque_number or "")
+
+
+def payment_state_changed_event(p: Payment, occurred_at) -> dict:
+    """`payment_state_changed`: the state the payment just entered, with reference 003's
+    label (domain.states), for the order desk."""
+    return {"payment_id": p.id, "reference_kind": p.reference_kind,
+            "reference_id": p.reference_id, "state": p.state,
+            "label": domain.state_label(p.state), "amount": p.amount,
+            "method": p.method or domain.ONLINE, "cheque_number": p.cheque_number or "",
+            "occurred_at": occurred_at.isoformat()}
 
 
 def payment_failed_event(p: Payment, occurred_at) -> dict:

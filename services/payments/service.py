@@ -50,6 +50,15 @@ class PaymentsService(MessagingService):
                                                 reference_id)
 
     @rpc
+    def record_manual_payment(self, reference_kind, reference_id, amount, method,
+                              cheque_number="", by=""):
+        """A cheque or cash received by the bookshop (issue 9): one payment per reference, the
+        cheque number checked (7 digits); a second one is a 409."""
+        return self.store.run_retry_on_conflict(
+            use_cases.record_manual_payment, reference_kind, reference_id, amount, method,
+            cheque_number, by, utcnow(), self.store.record)
+
+    @rpc
     def refund(self, payment_id, reason=""):
         return self.store.run_retry_on_conflict(
             use_cases.refund_payment, self.payment_provider.provider, payment_id, None, reason,

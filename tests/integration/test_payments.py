@@ -71,15 +71,21 @@ def notification(event_id, kind, checkout_id, amount="14.90"):
                        "occurred_at": datetime.now(timezone.utc).isoformat()}).encode()
 
 
-def outbox(suite, payment_id):
+def outbox(suite, payment_id, states=False):
+    """The payment's events in payments' outbox, in order; `payment_state_changed` (one per
+    state entered, issue 9) apart: `states=True` lists the states it recorded instead."""
     db = suite.db("payments")
     try:
         with db.transaction() as s:
             rows = s.execute(text("SELECT event_type, body FROM outbox ORDER BY id")).all()
     finally:
         db.dispose()
-    return [t for t, body in rows if (body if isinstance(body, dict) else json.loads(body))
-            ["payload"]["payment_id"] == payment_id]
+    payloads = [(t, (body if isinstance(body, dict) else json.loads(body))["payload"])
+                for t, body in rows]
+    mine = [(t, p) for t, p in payloads if p["payment_id"] == payment_id]
+    if states:
+        return [p["state"] for t, p in mine if t == "payment_state_changed"]
+    return [t for t, _ in mine if t != "payment_state_changed"]
 
 
 def sandbox_bodies(suite, checkout_id):
@@ -147,6 +153,8 @@ def test_a_buyer_pays_on_the_sandbox_page(suite):
     assert refunded["state"] == "refunded" and refunded["state_label"] == "Annulé"
     assert [r["amount"] for r in refunded["refunds"]] == ["14.90"]
     assert outbox(suite, started["payment_id"]) == ["payment_succeeded", "payment_refunded"]
+    assert outbox(suite, started["payment_id"], states=True) == [
+        "pending", "processing", "succeeded", "refunded"]
 
 
 def test_a_refused_payment_then_a_new_attempt_that_succeeds(suite, publish):
@@ -155,6 +163,8 @@ def test_a_refused_payment_then_a_new_attempt_that_succeeds(suite, publish):
     refused = wait_state(suite, first["payment_id"], "refused")
     assert refused["state_label"] == "Paiement refusé"
     assert outbox(suite, first["payment_id"]) == ["payment_failed"]
+    assert outbox(suite, first["payment_id"], states=True) == ["pending", "processing",
+                                                               "refused"]
 
     second = start(suite, "90102")
     assert second["payment_id"] != first["payment_id"]

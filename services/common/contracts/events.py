@@ -156,6 +156,10 @@ class SubOrderPaidV1(SubOrderRef):
     subscribed_at = fields.String(required=True)
     paid_at = fields.String(required=True)
     manual = fields.Boolean(load_default=False)       # validated by the bookshop (a cheque)
+    # issue 9: how it was paid (a cheque's number), for the buyer's mail and the desk
+    payment_method = fields.String(load_default="online", validate=validate.OneOf(
+        ["online", "cheque", "cash"]))
+    cheque_number = fields.String(load_default="")
 
 
 class SubOrderCancelledV1(SubOrderRef):
@@ -163,6 +167,9 @@ class SubOrderCancelledV1(SubOrderRef):
     total_ttc = Money(required=True)
     reason = fields.String(load_default="")
     refund_expected = fields.Boolean(required=True)
+    # issue 9: a cheque or cash paid at the bookshop is handed back there
+    payment_method = fields.String(load_default="online", validate=validate.OneOf(
+        ["online", "cheque", "cash"]))
 
 
 class SubOrderRefundedV1(SubOrderRef):
@@ -173,6 +180,9 @@ class SubOrderRefundedV1(SubOrderRef):
     automatic = fields.Boolean(load_default=False)
     payment_id = fields.String(load_default="")
     refunded_at = fields.String(required=True)
+    # issue 9: a cheque or cash handed back by the bookshop, not on a card
+    payment_method = fields.String(load_default="online", validate=validate.OneOf(
+        ["online", "cheque", "cash"]))
 
 
 class RefundRequestedV1(Payload):
@@ -194,7 +204,10 @@ class PaymentResult(Payload):
 
 
 class PaymentSucceededV1(PaymentResult):
-    pass
+    # issue 9: how it was paid; a cheque or cash is recorded by the bookshop (no provider)
+    method = fields.String(load_default="online", validate=validate.OneOf(
+        ["online", "cheque", "cash"]))
+    cheque_number = fields.String(load_default="")
 
 
 class PaymentFailedV1(PaymentResult):
@@ -465,7 +478,8 @@ CONTRACTS = {c.name: c for c in (
                   consumers=(("notifications", "on_collectivity_message_sent"),)),
     EventContract("sub_order_placed", 1, "grouped_orders", SubOrderPlacedV1,
                   consumers=(("order_desk", "on_sub_order_placed"),
-                             ("logistics", "on_sub_order_placed"))),
+                             ("logistics", "on_sub_order_placed"),
+                             ("notifications", "on_sub_order_placed"))),
     EventContract("payment_state_changed", 1, "payments", PaymentStateChangedV1,
                   consumers=(("order_desk", "on_payment_state_changed"),)),
     EventContract("order_progressed", 1, "order_desk", OrderProgressedV1,

@@ -14,12 +14,15 @@ One module per topic, each re-exported here (`domain.X`):
 - `creation`: the initiator's form (deadline, pickup place, comment, the public price);
 - `buyers`: a buyer's subscription form, whether a sub-order may be paid;
 - `payments`: what a payment, a failure or a refund does to a sub-order (the refund decisions);
+- `payment_methods`: online, cheque or cash at the bookshop (what a grouped order allows, the
+  buyer's choice);
 - `summary`: a sub-order's total and the summary of a grouped order's sub-orders;
 - `documents`: the lines, totals and payment of an order's document (`order_document`)."""
 from .buyers import *  # noqa: F401,F403
 from .closing import *  # noqa: F401,F403
 from .creation import *  # noqa: F401,F403
 from .deadlines import *  # noqa: F401,F403
+from .payment_methods import *  # noqa: F401,F403
 from .payments import *  # noqa: F401,F403
 from .status import *  # noqa: F401,F403
 from .summary import *  # noqa: F401,F403

@@ -87,14 +87,20 @@ def document_totals(lines) -> dict:
     return {"total_ht": total_ht, "vat": vat, "total_ttc": total_ttc}
 
 
-def sub_order_payment(status: str, paid_manually: bool, last_payment_state) -> dict:
-    """How a sub-order is paid and where its payment stands (reference 003's labels)."""
+def sub_order_payment(status: str, paid_manually: bool, last_payment_state, method="online",
+                      cheque_number=None) -> dict:
+    """How a sub-order is paid and where its payment stands (reference 003's labels): a
+    cheque (with its number) or cash recorded by the bookshop (issue 9), "manual" for one
+    validated by hand before them, else online."""
     if status == PAID:
         label = CONFIRMED
     elif status == SUB_CANCELLED:
         label = CANCELLED_LABEL
     else:
         label = LAST_ATTEMPT_LABELS.get(last_payment_state, AWAITING)
+    if method in ("cheque", "cash"):
+        return {"method": method, "state_label": label,
+                "cheque_number": cheque_number if method == "cheque" else None}
     return {"method": "manual" if paid_manually else "online", "state_label": label,
             "cheque_number": None}
 

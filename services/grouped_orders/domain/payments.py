@@ -53,6 +53,7 @@ class PaymentDecision:
     COUNTED = "counted"                  # that very payment is already counted: nothing
     REFUND = "refund"                    # not owed: ask payments to give it back
     ALREADY_ASKED = "already_asked"      # not owed, and its refund is already asked: nothing
+    BY_HAND = "by_hand"                  # a cheque or cash not owed: the bookshop gives it back
 
     action: str
     reason: str = ""  # why it is refunded (REFUND)
@@ -67,16 +68,20 @@ class PaymentDecision:
 
 
 def settle_payment(sub_status: str, group_status: str, amount, owed, payment_id,
-                   paid_payment_id, refund_asked: bool) -> PaymentDecision:
+                   paid_payment_id, refund_asked: bool, manual: bool = False) -> PaymentDecision:
     """A payment of `amount` for a sub-order that owes `owed`: it pays the sub-order when that
     one awaits payment (even after the deadline) and the amount is right; the payment that paid
     it, delivered again, changes nothing; any other (cancelled meanwhile, paid twice, a wrong
-    amount) is refunded automatically, once (`refund_asked`: its refund is already asked)."""
+    amount) is refunded automatically, once (`refund_asked`: its refund is already asked) —
+    unless it is `manual` (a cheque or cash recorded by the bookshop), given back by hand."""
     right_amount = money(amount) == money(owed)
     if payment_outcome(sub_status, group_status) == "paid" and right_amount:
         return PaymentDecision(PaymentDecision.PAY)
     if paid_payment_id == payment_id:
         return PaymentDecision(PaymentDecision.COUNTED)
+    if manual:  # nothing to refund online: the bookshop hands the cheque or cash back
+        return PaymentDecision(PaymentDecision.BY_HAND, unowed_payment_reason(
+            sub_status, group_status, right_amount=right_amount))
     if refund_asked:
         return PaymentDecision(PaymentDecision.ALREADY_ASKED)
     return PaymentDecision(PaymentDecision.REFUND, unowed_payment_reason(
@@ -118,6 +123,7 @@ def failure_shown(sub_status: str) -> bool:
 
 
 def refund_on_cancel(sub_status: str, paid_payment_id) -> bool:
-    """Cancelling a sub-order paid online asks payments to give that payment back (one
-    validated by hand, a cheque, has no online payment)."""
+    """Cancelling a paid sub-order asks payments to give its payment back: online, through the
+    provider; a cheque or cash recorded by the bookshop (issue 9), handed back by the bookshop
+    (payments records it at once). One validated by hand before issue 9 has no payment."""
     return sub_status == PAID and paid_payment_id is not None

@@ -4,6 +4,7 @@ making it available, closing the subscriptions now; and the deadline timer."""
 from sqlalchemy import func, select, update
 
 from services.common import invoiced
+from services.common.errors import conflict, invalid
 from services.common.guards import transition
 
 from .. import domain
@@ -47,6 +48,65 @@ def validate_sub_order(session, sub_number, now, record, public_url) -> dict:
     _move_sub(session, sub, {"status": domain.PAID, "paid_at": now, "paid_manually": True})
     record(session, "sub_order_paid",
            sub_order_paid_event(sub, go, public_url, now, manual=True))
+    return grouped_order_view(go, now, public_url)
+
+
+def record_manual_payment(session, sub_number, method, cheque_number, by, record_payment, now,
+                          record, public_url) -> dict:
+    """« Valider » a sub-order's cheque or cash (issue 9), in ONE transaction holding the
+    grouped order's and the sub-order's row locks: the check, then payments'
+    `record_manual_payment` (`record_payment`, the nested RPC: it checks the number and keeps
+    one payment per reference), then the sub-order paid by it. A second click waits for the
+    first, then is refused here (409) before payments is even asked; with the same idempotency
+    key it gets the first answer."""
+    asked = manual_payment_request(session, sub_number, method)
+    payment = record_payment(asked["reference_kind"], asked["reference_id"], asked["amount"],
+                             method, cheque_number, by)
+    return mark_paid_manually(session, sub_number, payment, now, record, public_url)
+
+
+def manual_payment_request(session, sub_number, method) -> dict:
+    """Before payments records a cheque or cash (issue 9): the sub-order must await its
+    payment in a grouped order that still accepts changes; what payments is asked to record
+    (the amount is the sub-order's own)."""
+    sub, go = locked_sub(session, sub_number)
+    domain.check_sub_order_action(sub.status, go.status, "validate")
+    if not domain.is_offline(method):
+        raise invalid("Moyen de paiement inconnu : choisissez chèque ou espèces.",
+                      {"method": ["Chèque ou espèces."]})
+    return {"reference_kind": "sub_order", "reference_id": str(sub.number),
+            "amount": str(sub_total(sub)), "grouped_order": go.number}
+
+
+def mark_paid_manually(session, sub_number, payment: dict, now, record, public_url) -> dict:
+    """The cheque or cash payments recorded (`payment`, its view) pays the sub-order, once: if
+    its `payment_succeeded` got here first, the sub-order is already paid by it."""
+    sub, go = locked_sub(session, sub_number)
+    if not (sub.status == domain.PAID and sub.paid_payment_id == payment["payment_id"]):
+        domain.check_sub_order_action(sub.status, go.status, "validate")
+        pay_by_hand(session, sub, go, payment["payment_id"], payment["method"],
+                     payment.get("cheque_number") or None, now, record, public_url)
+    return grouped_order_view(go, now, public_url)
+
+
+def pay_by_hand(session, sub, go, payment_id, method, cheque_number, now, record, public_url):
+    _move_sub(session, sub, {"status": domain.PAID, "paid_at": now, "paid_manually": True,
+                             "paid_payment_id": payment_id, "payment_method": method,
+                             "cheque_number": cheque_number, "last_payment_state": "succeeded"})
+    record(session, "sub_order_paid",
+           sub_order_paid_event(sub, go, public_url, now, manual=True))
+
+
+def set_payment_methods(session, number, cheque, cash, now, public_url) -> dict:
+    """The bookshop allows (or not) cheques and cash at the bookshop for a grouped order, while
+    buyers may still subscribe; online payment is always offered."""
+    go = locked(session, number)
+    methods = domain.allowed_methods_from_form(cheque, cash)
+    if go.status != domain.OPEN:
+        raise conflict("Les moyens de paiement ne se changent que tant que la commande groupée "
+                       "est ouverte.")
+    go.payment_methods = methods
+    session.flush()
     return grouped_order_view(go, now, public_url)
 
 

@@ -19,7 +19,8 @@ def subscribe(session, token, data, now) -> dict:
     first, last, email, quantity = domain.check_buyer(
         data.get("first_name"), data.get("last_name"), data.get("email"), data.get("quantity"),
         data.get("accepted_terms"))
-    sub = SubOrder(grouped_order_number=go.number, buyer_token=secrets.token_urlsafe(24),
+    method = domain.check_buyer_method(data.get("payment_method"), go.payment_methods)
+    sub = SubOrder(payment_method=method,grouped_order_number=go.number, buyer_token=secrets.token_urlsafe(24),
                    first_name=first, last_name=last, email=email, quantity=quantity,
                    unit_price=go.unit_price, status=domain.AWAITING_PAYMENT, created_at=now)
     session.add(sub)
@@ -47,8 +48,11 @@ def begin_payment_attempt(session, token, buyer_token, now) -> dict:
 
 def subscribe_and_begin_payment(session, token, data, now) -> dict:
     """The subscription form's POST (issue 11): subscribing and step 1 of paying in one
-    transaction; the same checks as `subscribe` then `begin_payment_attempt`."""
+    transaction; the same checks as `subscribe` then `begin_payment_attempt`. A buyer paying
+    by cheque or cash at the bookshop starts no online payment (`attempt` None)."""
     sub = subscribe(session, token, data, now)
+    if domain.is_offline(sub["payment_method"]):
+        return {"sub": sub, "attempt": None}
     return {"sub": sub, "attempt": begin_payment_attempt(session, token, sub["buyer_token"], now)}
 
 

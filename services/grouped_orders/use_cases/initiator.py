@@ -16,7 +16,7 @@ ARTICLE_KEPT = ("ean", "title", "author", "publisher", "collection", "genre", "p
 
 
 def create(session, initiator: dict, client: dict, article: dict, data: dict, now, record,
-           public_url, bookshop_label) -> dict:
+           public_url, bookshop_label, payment_methods=domain.ONLINE_ONLY) -> dict:
     choices = domain.pickup_choices(client, bookshop_label)
     new = domain.check_new_grouped_order(data.get("deadline"), data.get("pickup"),
                                          data.get("comment"), article["price_ttc"], choices, now)
@@ -29,7 +29,7 @@ def create(session, initiator: dict, client: dict, article: dict, data: dict, no
         unit_price=new.unit_price, deadline=new.deadline, closes_at=domain.closes_at(new.deadline),
         pickup_kind=new.pickup_kind, pickup_label=new.pickup_label,
         billing_label=domain.billing_label(client),
-        comment=new.comment, created_at=now)
+        comment=new.comment, payment_methods=payment_methods, created_at=now)
     session.add(go)
     session.flush()
     record(session, "grouped_order_created", created_event(go, public_url))

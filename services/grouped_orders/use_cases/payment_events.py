@@ -5,6 +5,7 @@ from services.common.money import money
 from .. import domain
 from ..models import PaymentAttempt
 from ..presenters import refund_requested_event, sub_order_paid_event, sub_order_refunded_event
+from .bookshop import pay_by_hand
 from .load import sub_for_payment
 
 
@@ -26,14 +27,19 @@ def on_payment_succeeded(session, payload, now, record, public_url):
     if attempt is not None:
         attempt.state = "succeeded"
     go = sub.grouped_order
+    manual = domain.is_offline(payload.get("method"))
     decision = domain.settle_payment(
         sub.status, go.status, payload["amount"], domain.line_total(sub.unit_price, sub.quantity),
         payload["payment_id"], sub.paid_payment_id,
-        refund_asked=attempt is not None and attempt.refund_state is not None)
-    if decision.pays:
+        refund_asked=attempt is not None and attempt.refund_state is not None, manual=manual)
+    if decision.pays and manual:  # a cheque or cash the bookshop recorded (issue 9)
+        pay_by_hand(session, sub, go, payload["payment_id"], payload["method"],
+                     payload.get("cheque_number") or None, now, record, public_url)
+    elif decision.pays:
         sub.status, sub.paid_at = domain.PAID, now
         sub.paid_payment_id = payload["payment_id"]
         sub.last_payment_state = "succeeded"
+        sub.payment_method = domain.ONLINE  # a cheque buyer who paid online after all
         record(session, "sub_order_paid", sub_order_paid_event(sub, go, public_url, now))
     elif decision.refunds:  # cancelled meanwhile, paid twice, or a wrong amount
         attempt = _attempt_of(session, sub, attempt, payload, now)

@@ -23,6 +23,8 @@ MAILS = {
     "grouped_order_made_available": ("Votre commande n° {number} est prête", "initiator_email"),
     "grouped_order_cancelled": ("Commande groupée n° {number} annulée", "initiator_email"),
     "sub_order_paid": ("Confirmation de votre commande n° {sub_order_number}", BUYER),
+    # issue 9: a buyer paying by cheque or cash at the bookshop is told how (no online payment)
+    "sub_order_placed": ("Commande n° {sub_order_number} : {method_title}", BUYER),
     "sub_order_cancelled": ("Annulation de votre commande n° {sub_order_number}", BUYER),
     "sub_order_refunded": ("Remboursement de {amount_label} — commande n° {sub_order_number}",
                            BUYER),
@@ -40,6 +42,9 @@ KINDS = tuple(MAILS)
 
 # what happened to a collectivity order, as the mail's title (its status alone, "En cours de
 # traitement", says nothing of a shipment or of books waiting at the shop)
+METHOD_TITLES = {"cheque": "votre chèque à apporter à la librairie",
+                 "cash": "votre paiement en espèces à la librairie"}
+
 ACTION_TITLES = {"made_available": "Mise à disposition à la librairie",
                  "shipped": "Expédiée", "closed": "Clôturée", "cancelled": "Annulée"}
 
@@ -75,6 +80,8 @@ def wanted(kind: str, payload: dict) -> bool:
         # own event mailed the customer already; nobody to mail, no mail
         return (payload["to_status"] not in SILENT and payload.get("mail", True)
                 and bool((payload.get("customer_email") or "").strip()))
+    if kind == "sub_order_placed":  # online: the provider's page, then sub_order_paid
+        return payload.get("payment_method") in METHOD_TITLES
     return True
 
 
@@ -85,6 +92,8 @@ def wording(kind: str, payload: dict) -> dict:
                 if payload.get("closed_early") else "la date limite est passée"}
     if kind == "collectivity_order_status_changed":
         return {"action_title": ACTION_TITLES.get(payload["action"], payload["status_label"])}
+    if kind == "sub_order_placed":
+        return {"method_title": METHOD_TITLES.get(payload.get("payment_method"), "")}
     if kind == "account_created":
         return {"role_label": role_label(payload["role"])}
     if kind == "collectivity_message_sent":

@@ -7,17 +7,22 @@ nameko, no SQL, no I/O. One module per topic, re-exported here (`domain.X`):
 - `requests`: the checks on a request to start a payment, idempotency, the return link;
 - `callbacks`: what a provider's notification does to a payment;
 - `refunds`: when a refund may go ahead;
-- `payouts`: the fee, the due date in working days, a payout's totals (reference 002 §3).
+- `payouts`: the fee, the due date in working days, a payout's totals (reference 002 §3);
+- `manual`: a cheque or cash received by the bookshop (the cheque number's rule), no fee, never
+  paid out.
 
     pending --> processing --> succeeded --> refunded
        |            |--------> refused | cancelled | error
        '--> error   (the provider could not even open its page)
 """
-from . import payouts
+from . import manual, payouts
 from .amounts import MAX_AMOUNT, MIN_AMOUNT, MONEY_RE, check_payment_amount, parse_money
+from .manual import (CASH, CHEQUE, MANUAL_METHODS, MANUAL_PROVIDER, METHOD_LABELS, METHODS, ONLINE,
+                     ManualPayment, check_cheque_number, manual_key, manual_payment, paid_out)
 from .callbacks import (APPLIED, IGNORED, REFUNDED_AT_ONCE, CallbackDecision,
                         check_notified_amount, decide_callback)
-from .refunds import check_refund_reference, refund_confirmable, refund_needed
+from .refunds import (check_refund_reference, given_back_by_hand, refund_confirmable,
+                      refund_needed)
 from .requests import (REFERENCE_KINDS, StartRequest, check_not_already_paid,
                        check_reference_payable, is_http_url, same_request, start_request,
                        with_payment_param)
@@ -26,10 +31,12 @@ from .states import (CANCELLED, ERROR, FAILED_STATES, FAILURE_REASONS, LABELS,
                      TRANSITIONS, can_move, late_success, move, state_label)
 
 __all__ = [
-    "payouts",
+    "payouts", "manual",
+    "CASH", "CHEQUE", "MANUAL_METHODS", "MANUAL_PROVIDER", "METHOD_LABELS", "METHODS", "ONLINE",
+    "ManualPayment", "check_cheque_number", "manual_key", "manual_payment", "paid_out",
     "MAX_AMOUNT", "MIN_AMOUNT", "MONEY_RE", "check_payment_amount", "parse_money", "APPLIED",
     "IGNORED", "REFUNDED_AT_ONCE", "CallbackDecision", "check_notified_amount", "decide_callback",
-    "check_refund_reference", "refund_confirmable", "refund_needed", "REFERENCE_KINDS",
+    "given_back_by_hand", "check_refund_reference", "refund_confirmable", "refund_needed", "REFERENCE_KINDS",
     "StartRequest", "check_not_already_paid", "check_reference_payable", "is_http_url",
     "same_request", "start_request", "with_payment_param", "CANCELLED", "ERROR", "FAILED_STATES",
     "FAILURE_REASONS", "LABELS", "LATE_SUCCESS_REASON", "PENDING", "PROCESSING", "REFUNDED", "REFUSED",

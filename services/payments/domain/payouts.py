@@ -46,6 +46,12 @@ def fee(amount: Decimal, rule: PayoutRule) -> Decimal:
     return percent_part + rule.fee_fixed.quantize(CENT, ROUND_HALF_UP)
 
 
+def payment_fee(method: str, amount: Decimal, rule: PayoutRule) -> Decimal:
+    """The fee on a confirmed payment of `method`: the provider's `fee` for an online payment;
+    none for a cheque or cash received by the bookshop (no provider, never paid out)."""
+    return fee(amount, rule) if method == "online" else Decimal("0.00")
+
+
 def is_working_day(day: date, public_holidays) -> bool:
     return day.weekday() < 5 and day not in public_holidays
 

@@ -14,6 +14,12 @@ def check_refund_reference(requested, actual) -> None:
         raise invalid("La demande de remboursement ne correspond pas à la référence du paiement.")
 
 
+def given_back_by_hand(method) -> bool:
+    """A cheque or cash received by the bookshop is given back by the bookshop itself (the
+    cheque handed back, the cash returned): no provider is asked, the refund is done at once."""
+    return (method or "online") != "online"
+
+
 def refund_needed(state: str, paid: Decimal, amount: Decimal,
                   awaiting_confirmation: bool = False) -> bool:
     """False when the payment is already refunded, or its refund awaits the provider's

@@ -1,11 +1,14 @@
-"""What the payments use cases share: loading a payment, moving it (guarded) with its event
-(and, once confirmed, its payout line)."""
+"""What the payments use cases share: loading a payment, moving it (guarded) with its events
+(and, once an online payment is confirmed, its payout line), and `entered`: the one place that
+records `payment_state_changed` — every state a payment enters, at its creation and at each
+move, online and manual, in the same transaction (issue 9: the order desk's payment column)."""
 from services.common.errors import not_found
 from services.common.guards import transition
 
 from .. import domain
 from ..models import Payment
-from ..presenters import payment_event, payment_failed_event
+from ..presenters import (payment_failed_event, payment_state_changed_event,
+                          payment_succeeded_event)
 from . import payouts
 
 
@@ -18,13 +21,21 @@ def load(session, payment_id, lock=False) -> Payment:
     return payment
 
 
+def entered(session, p: Payment, occurred_at, record):
+    """`p` has just entered `p.state` (created in it, or moved to it): one
+    `payment_state_changed`, with reference 003's label."""
+    record(session, "payment_state_changed", payment_state_changed_event(p, occurred_at))
+
+
 def move(session, p: Payment, target, occurred_at, now, record):
     """Move the payment and publish what the move means, in the same transaction."""
     transition(session, Payment, p.id, [p.state],
                {"state": domain.move(p.state, target), "updated_at": now}, column="state",
                message="Ce paiement vient de changer d'état : rechargez la page.")
+    entered(session, p, occurred_at, record)
     if target == domain.SUCCEEDED:
-        payouts.add_payment(session, p, now)  # paid out to the bookshop (reference 002 §3)
-        record(session, "payment_succeeded", payment_event(p, occurred_at))
+        if domain.paid_out(p.method):
+            payouts.add_payment(session, p, now)  # paid out to the bookshop (reference 002 §3)
+        record(session, "payment_succeeded", payment_succeeded_event(p, occurred_at))
     elif target in domain.FAILED_STATES:
         record(session, "payment_failed", payment_failed_event(p, occurred_at))

@@ -10,7 +10,7 @@ from .. import domain
 from ..adapters.providers import CheckoutRequest, ProviderError
 from ..models import Payment
 from ..presenters import payment_view, start_view
-from .common import load, move
+from .common import entered, load, move
 
 MAX_LISTED = 200
 
@@ -56,6 +56,7 @@ def start_payment(session, provider, data, now, record) -> dict:
     else:  # SQLite: the service's transactions are serialised
         session.add(payment)
         session.flush()
+    entered(session, payment, now, record)  # pending
     try:
         checkout = provider.create_checkout(session, CheckoutRequest(
             payment.id, payment.amount, payment.description, payment.customer_email,
@@ -65,6 +66,7 @@ def start_payment(session, provider, data, now, record) -> dict:
         return start_view(payment)
     payment.checkout_id, payment.redirect_url = checkout.checkout_id, checkout.redirect_url
     payment.state = domain.move(payment.state, domain.PROCESSING)
+    entered(session, payment, now, record)  # processing: on the provider's page
     return start_view(payment)
 
 

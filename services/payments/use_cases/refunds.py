@@ -8,7 +8,7 @@ from ..adapters.providers import ProviderError, RefundRequest
 from ..models import Refund
 from ..presenters import payment_refunded_event, payment_view
 from . import payouts
-from .common import load, move
+from .common import entered, load, move
 
 
 def refund_payment(session, provider, payment_id, amount, reason, now, record,
@@ -28,7 +28,15 @@ def refund_payment(session, provider, payment_id, amount, reason, now, record,
 
 
 def refund(session, provider, payment, amount, reason, now, record, late=False):
-    """Ask the provider to give `amount` back; recorded as succeeded when it confirms at once."""
+    """Ask the provider to give `amount` back; recorded as succeeded when it confirms at once.
+    A cheque or cash is given back by the bookshop itself: refunded at once, no provider."""
+    if domain.given_back_by_hand(payment.method):
+        row = Refund(id="rfn_" + secrets.token_urlsafe(12), payment=payment, amount=amount,
+                     reason=(reason or "")[:500], state="pending", late=False,
+                     provider_ref=f"by-hand:{payment.id}", created_at=now, updated_at=now)
+        session.add(row)
+        refund_succeeded(session, payment, row, now, record)
+        return
     if provider.name != payment.provider:
         raise ProviderError(f"payment {payment.id} belongs to provider {payment.provider}")
     result = provider.refund(session, RefundRequest(payment.id, payment.checkout_id, amount,
@@ -52,6 +60,7 @@ def refund_late_success(session, provider, payment, now, record):
     """The money of a payment the buyer was told had failed: recorded as taken (no
     payment_succeeded: nothing is paid by it) and given back in full at once."""
     payment.state, payment.updated_at = domain.SUCCEEDED, now
+    entered(session, payment, now, record)  # succeeded (the money was taken) …
     refund(session, provider, payment, payment.amount, domain.LATE_SUCCESS_REASON, now, record,
            late=True)
 

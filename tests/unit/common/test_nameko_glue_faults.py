@@ -127,3 +127,26 @@ def test_an_rpc_reply_goes_without_a_publisher_confirm_events_keep_theirs():
     consumer.queue_consumer.ack_message.assert_called_once()
     events = nameko_glue.AmqpPublisher("memory://").publisher
     assert events.use_confirms is True and events.mandatory is True
+
+
+def test_an_event_nobody_consumes_yet_is_published_without_mandatory(monkeypatch):
+    """An event whose contract has no consumer (a consumer still to come) would be unroutable
+    for ever and hold back the outbox rows after it: it goes without `mandatory`; one with
+    consumers keeps it."""
+    from dataclasses import replace
+
+    from services.common.contracts import events as contracts
+
+    sent = []
+
+    def publish(self, payload, **kwargs):
+        sent.append((kwargs["routing_key"], kwargs["mandatory"]))
+
+    alone = replace(contracts.CONTRACTS["payment_succeeded"], name="nobody_listens",
+                    consumers=())
+    monkeypatch.setitem(contracts.CONTRACTS, "nobody_listens", alone)
+    publisher = nameko_glue.AmqpPublisher("memory://")
+    with mock.patch("nameko.amqp.publish.Publisher.publish", publish):
+        publisher("nobody_listens", {"payload": {}})
+        publisher("payment_succeeded", {"payload": {}})
+    assert sent == [("nobody_listens", False), ("payment_succeeded", True)]

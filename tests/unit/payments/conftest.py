@@ -35,6 +35,10 @@ class Outbox:
         return outbox.record(session, self.db.metadata, "payments", event_type, payload)
 
     def events(self):
+        """The events but `payment_state_changed` (one per state entered: see `states()`)."""
+        return [(t, p) for t, p in self.all_events() if t != "payment_state_changed"]
+
+    def all_events(self):
         table = messaging_tables(self.db.metadata)[0]
         with self.db.transaction() as session:
             rows = session.execute(select(table.c.event_type, table.c.body)
@@ -43,6 +47,11 @@ class Outbox:
 
     def types(self):
         return [t for t, _ in self.events()]
+
+    def states(self):
+        """(payment_id, state, label) of each `payment_state_changed`, in order."""
+        return [(p["payment_id"], p["state"], p["label"]) for t, p in self.all_events()
+                if t == "payment_state_changed"]
 
 
 @pytest.fixture

@@ -126,7 +126,8 @@ def test_a_confirmed_payment_is_published_once(db, provider, record):
     assert kind == "payment_succeeded"
     assert payload == {"payment_id": started["payment_id"], "reference_kind": "sub_order",
                        "reference_id": "154", "amount": Decimal("14.90"),
-                       "provider": "sandbox", "occurred_at": NOW.isoformat()}
+                       "provider": "sandbox", "occurred_at": NOW.isoformat(),
+                       "method": "online", "cheque_number": ""}
 
 
 def test_states_only_move_forward(db, provider, record):
