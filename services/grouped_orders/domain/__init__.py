@@ -14,7 +14,8 @@ One module per topic, each re-exported here (`domain.X`):
 - `creation`: the initiator's form (deadline, pickup place, comment, the public price);
 - `buyers`: a buyer's subscription form, whether a sub-order may be paid;
 - `payments`: what a payment, a failure or a refund does to a sub-order (the refund decisions);
-- `summary`: a sub-order's total and the summary of a grouped order's sub-orders."""
+- `titles`: a reading list's titles and a sub-order's lines (issue 10);
+- `summary`: a sub-order's total and the summary of a grouped order's sub-orders, per title."""
 from .buyers import *  # noqa: F401,F403
 from .closing import *  # noqa: F401,F403
 from .creation import *  # noqa: F401,F403
@@ -22,3 +23,4 @@ from .deadlines import *  # noqa: F401,F403
 from .payments import *  # noqa: F401,F403
 from .status import *  # noqa: F401,F403
 from .summary import *  # noqa: F401,F403
+from .titles import *  # noqa: F401,F403
