@@ -128,6 +128,53 @@ class GroupedOrderSummary(Out):
     total_paid = fields.String()
 
 
+class TitleCopies(Out):
+    cancelled = fields.Integer()
+    awaiting_payment = fields.Integer()
+    paid = fields.Integer()
+
+
+class TitleFigures(Out):
+    """One title's copies and totals TTC by sub-order status (a reading list, issue 10)."""
+    ean = fields.String()
+    title = fields.String()
+    position = fields.Integer()
+    required = fields.Boolean()
+    unit_price = fields.String()
+    copies = fields.Nested(TitleCopies)
+    total_cancelled = fields.String()
+    total_awaiting = fields.String()
+    total_paid = fields.String()
+
+
+class Title(Out):
+    """A title of a grouped order, at its public price; `required`: every buyer takes one."""
+    id = fields.Integer()
+    position = fields.Integer()
+    ean = fields.String()
+    title = fields.String()
+    author = _s()
+    publisher = _s()
+    collection = _s()
+    vat_rate = fields.String()
+    price_ttc = fields.String()
+    required = fields.Boolean()
+
+
+class SubOrderLine(Out):
+    """A sub-order's quantity of one title: unit price × quantity = total."""
+    ean = fields.String()
+    title = fields.String()
+    author = _s()
+    publisher = _s()
+    position = fields.Integer()
+    required = fields.Boolean()
+    vat_rate = fields.String()
+    quantity = fields.Integer()
+    unit_price = fields.String()
+    total = fields.String()
+
+
 class Status(Out):
     status = fields.String()
     status_label = fields.String()
@@ -138,8 +185,9 @@ class SubOrder(Status):
     first_name = fields.String()
     last_name = fields.String()
     email = fields.String()
-    quantity = fields.Integer()
-    unit_price = fields.String()
+    quantity = fields.Integer()                  # copies, every title
+    unit_price = _s()                            # one title: its price (else see `lines`)
+    lines = fields.List(fields.Nested(SubOrderLine))
     total = fields.String()
     created_at = _s()
     paid_at = _s()
@@ -158,9 +206,12 @@ class Sold(Out):
     number = fields.Integer()
     deadline = fields.String()
     client_name = _s()
-    article = fields.Dict(metadata=FREE)
-    unit_price = fields.String()
+    article = fields.Dict(metadata=FREE)         # the first title
+    titles = fields.List(fields.Nested(Title))   # every title, in order
+    unit_price = fields.String()                 # the first title's
     pickup_label = _s()
+    opens_on = _s()
+    not_open_yet = fields.Boolean()
     subscriptions_open = fields.Boolean()
 
 
@@ -186,6 +237,7 @@ class GroupedOrder(Sold, Status):
     librisoft_number = _s()
     librisoft_status = _s()
     summary = fields.Nested(GroupedOrderSummary)
+    by_title = fields.List(fields.Nested(TitleFigures))
     validation_blockers = fields.List(fields.String())
     pending_payments = fields.Boolean()
     subscription_url = fields.String()
