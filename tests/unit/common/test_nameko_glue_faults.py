@@ -127,3 +127,23 @@ def test_an_rpc_reply_goes_without_a_publisher_confirm_events_keep_theirs():
     consumer.queue_consumer.ack_message.assert_called_once()
     events = nameko_glue.AmqpPublisher("memory://").publisher
     assert events.use_confirms is True and events.mandatory is True
+
+
+def test_an_event_nobody_consumes_yet_does_not_stop_the_outbox():
+    """`sub_order_placed` (no consumer until the order desk takes it) was refused as
+    unroutable, again and again, and every later event of grouped_orders waited behind it: an
+    event without consumers goes without `mandatory`; the others keep it."""
+    from services.common.contracts.events import CONTRACTS
+    sent = []
+
+    def publish(self, payload, **kwargs):
+        sent.append((kwargs["routing_key"], kwargs["mandatory"], len(kwargs["declare"])))
+
+    publisher = nameko_glue.AmqpPublisher("memory://")
+    with mock.patch("nameko.amqp.publish.Publisher.publish", publish):
+        for name in ("sub_order_placed", "sub_order_paid"):
+            publisher(name, {"payload": {}})
+    consumed = len(CONTRACTS["sub_order_paid"].consumers)
+    assert sent == [("sub_order_placed", bool(CONTRACTS["sub_order_placed"].consumers),
+                     1 + len(CONTRACTS["sub_order_placed"].consumers)),
+                    ("sub_order_paid", True, 1 + consumed)]
