@@ -21,7 +21,7 @@ blp.before_request(json_only)
 idempotent = idempotency.api_doc(blp)  # the Idempotency-Key header, documented
 
 
-class TitleIn(In):
+class ReadingListTitleIn(In):
     ean = String(required=True, validate=Length(max=20))
     optional = Boolean(load_default=False)   # a buyer may take 0 copies of it
 
@@ -31,7 +31,7 @@ class CreateIn(In):
     unless `optional`); `opens_on`: the first day of subscriptions (none: open at once)."""
     client_number = String(required=True, validate=Length(max=40))
     ean = String(load_default=None, validate=Length(max=20))
-    titles = List(Nested(TitleIn), load_default=None, validate=Length(min=1, max=MAX_TITLES))
+    titles = List(Nested(ReadingListTitleIn), load_default=None, validate=Length(min=1, max=MAX_TITLES))
     deadline = String(required=True, validate=Length(max=10))
     opens_on = String(load_default=None, validate=Length(max=10))
     pickup = String(required=True, validate=Length(max=20))
@@ -42,7 +42,7 @@ class DeadlineIn(In):
     deadline = String(required=True, validate=Length(max=10))
 
 
-class LineIn(In):
+class SubscriptionLineIn(In):
     ean = String(required=True, validate=Length(max=20))
     quantity = Integer(required=True)
 
@@ -57,7 +57,7 @@ class SubscribeIn(In):
     last_name = String(required=True, validate=Length(max=NAME_MAX))
     email = Email(required=True)
     quantity = Integer(load_default=None)
-    lines = List(Nested(LineIn), load_default=None, validate=Length(max=MAX_TITLES))
+    lines = List(Nested(SubscriptionLineIn), load_default=None, validate=Length(max=MAX_TITLES))
     accepted_terms = Boolean(required=True)
 
 

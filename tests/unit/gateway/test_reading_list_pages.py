@@ -135,11 +135,27 @@ def test_the_detail_page_shows_each_buyers_titles_and_the_figures_per_title(clie
     sign_in(client, "collectivite")
     html = client.get("/commandes-groupees/7").text
     assert "Titres (2)" in html and "2 × WESTERN COQUILLETTES, 1 × LE LIVRE" in html
-    table = re.search(r'<table class="by-title compact".*?</table>', html, re.S).group(0)
-    cells = [re.findall(r"<td>(.*?)</td>", row) for row in re.findall(r"<tr.*?</tr>", table,
+    table = re.search(r'<table class="by-title".*?</table>', html, re.S).group(0)
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in re.findall(r"<tr.*?</tr>", table,
                                                                         re.S)[1:]]
     norm = [[c.replace("\xa0", " ").replace("\u202f", " ") for c in row] for row in cells]
     assert norm == [["14,90 €", "0", "0", "2", "0,00 €", "29,80 €"],
                     ["6,40 €", "0", "0", "1", "0,00 €", "6,40 €"],
                     ["", "0", "0", "0", "0,00 €", "0,00 €"]]  # the sample's summary
     assert "Ensemble des titres" in table
+
+
+def test_the_buyers_result_page_lists_the_titles_taken(client, rpc):
+    lines = [{"ean": WESTERN, "title": "WESTERN COQUILLETTES", "quantity": 2,
+              "unit_price": "14.90", "total": "29.80"},
+             {"ean": CEMETERY, "title": "CEMETERY ROAD", "quantity": 0, "unit_price": "25.00",
+              "total": "0.00"},
+             {"ean": LIVRE, "title": "LE LIVRE", "quantity": 1, "unit_price": "6.40",
+              "total": "6.40"}]
+    rpc.answers[("grouped_orders", "buyer_status")] = samples.sub(
+        "paid", quantity=3, total="36.20", lines=lines, grouped_order=PUBLIC,
+        last_payment_id=None)
+    html = client.get(f"/souscription/{TOKEN}/commande/{'B' * 32}").text
+    assert "Votre commande n°\xa0" in html.replace("&nbsp;", "\xa0") and ": 3 livres" in html
+    assert "2 × WESTERN COQUILLETTES" in html and "1 × LE LIVRE" in html
+    assert "CEMETERY ROAD" not in html  # an optional title not taken
