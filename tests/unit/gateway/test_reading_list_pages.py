@@ -159,3 +159,14 @@ def test_the_buyers_result_page_lists_the_titles_taken(client, rpc):
     assert "Votre commande n°\xa0" in html.replace("&nbsp;", "\xa0") and ": 3 livres" in html
     assert "2 × WESTERN COQUILLETTES" in html and "1 × LE LIVRE" in html
     assert "CEMETERY ROAD" not in html  # an optional title not taken
+
+
+def test_before_the_opening_day_the_initiator_can_share_the_link_and_reads_when_it_opens(
+        client, rpc):
+    rpc.answers[("grouped_orders", "get_my_grouped_order")] = samples.grouped(
+        subscriptions_open=False, not_open_yet=True, opens_on="2026-12-10")
+    sign_in(client, "collectivite")
+    html = client.get("/commandes-groupees/7").text
+    assert "Souscriptions ouvertes à partir du 10 décembre 2026" in html
+    assert "pas encore ouvertes" in html and "Copier le lien" in html
+    assert "closes par la librairie" not in html
