@@ -54,8 +54,10 @@ def sheet(view: dict) -> Sheet:
                  ""] for s in subs]
     ean = f"EAN {article.get('ean', '')}" + (f" · {article['author']}" if article.get("author")
                                              else "")
-    described = ("Titres", [f"{t['title']} — {eur(t['price_ttc'])} TTC"
-                            + ("" if t["required"] else " (facultatif)") for t in titles]) \
+    # the price and "facultatif" first: a long title is cut at the block's width
+    described = ("Titres", [f"{eur(t['price_ttc'])} TTC"
+                            + ("" if t["required"] else " (facultatif)") + f" — {t['title']}"
+                            for t in titles]) \
         if several else ("Article", [article.get("title", ""), ean,
                                      f"Prix unitaire : {eur(view['unit_price'])} TTC"])
     per_title = [f"{t['title']} : annulés {t['copies']['cancelled']} · en attente de paiement "

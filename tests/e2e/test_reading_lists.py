@@ -112,7 +112,7 @@ def test_a_three_title_reading_list_end_to_end(suite, people, demo_feeds, smtp):
         assert "Ensemble des titres 0 4 4 34,10 € 61,20 €" in shown
     sheet = pdf_text(teacher.get(f"{base}/commandes-groupees/{n}/pdf").content, layout=True)
     flat = re.sub(r"\s+", " ", sheet).replace("\xa0", " ")
-    assert "Titres" in sheet and "CEMETERY ROAD — 25,00 € TTC (facultatif)" in flat
+    assert "Titres" in sheet and "25,00 € TTC (facultatif) — CEMETERY ROAD" in flat
     assert "2 × WESTERN COQUILLETTES" in sheet and "3 × LE LIVRE" in sheet
     assert "CEMETERY ROAD : annulés 0 · en attente de paiement 0 · payés 1 · « Payés » 25,00 €" \
         in flat, flat
