@@ -157,6 +157,22 @@ class Subscription(Form):
     accepted_terms = Flag()
 
 
+class QueryForm(Form):
+    """A page's GET form: the declared fields, read from the query string."""
+
+    @classmethod
+    def read(cls) -> dict:
+        return parser.parse(cls(), request, location="query")
+
+
+class ReadingList(QueryForm):
+    """The reading list being built (its first title is in the path): the others, those
+    marked optional, and what the page's search looks for."""
+    titre = TextList(20, TITLES)
+    facultatif = TextList(20, TITLES)
+    q = Text(200, strip=True)
+
+
 class NewGroupedOrder(Form):
     step = Choice("create")
     titles = TextList(20, TITLES)     # the reading list's EANs, in order

@@ -47,12 +47,6 @@ def _eans(first, others) -> list:
     return eans[:MAX_TITLES]
 
 
-def list_url(eans, **args):
-    """The creation page of the reading list `eans` (the first in the path, the others as
-    `titre`), e.g. with one title added or removed."""
-    return url_for("grouped_orders.new", ean=eans[0], titre=eans[1:], **args)
-
-
 @bp.route("/nouvelle/<ean>", methods=["GET", "POST"])
 @allow(*COLLECTIVITY)
 def new(ean):
@@ -60,14 +54,15 @@ def new(ean):
     in the query, each added from the search on the page, removed by a link), each required
     or optional, then the deadline, the opening day, the pickup place."""
     posted = forms.NewGroupedOrder.read() if request.method == "POST" else {}
-    eans = _eans(ean, posted.get("titles") or request.args.getlist("titre"))
+    asked = forms.ReadingList.read()
+    eans = _eans(ean, posted.get("titles") or asked["titre"])
     articles = [rpc("librisoft_bridge", "get_article", e) for e in eans]
     client_number = _client_number()
     pickups = rpc("grouped_orders", "pickup_options", g.user["id"], client_number)
-    optional = set(posted.get("optional") or request.args.getlist("facultatif"))
+    optional = set(posted.get("optional") or asked["facultatif"])
     form = {"deadline": "", "opens_on": "", "pickup": "", "comment": "",
             "client_number": client_number, "optional": optional}
-    query = request.args.get("q", "").strip()[:200]
+    query = asked["q"]
     found = rpc("librisoft_bridge", "search_articles", query, 1, 10) if query else None
     page = {"articles": articles, "eans": eans, "pickups": pickups, "query": query,
             "found": found, "max_titles": MAX_TITLES}
