@@ -97,9 +97,17 @@ def insert_paid_subs(suite, number, count):
     with db.transaction() as s:
         s.execute(text(
             "INSERT INTO sub_orders (grouped_order_number, buyer_token, first_name, last_name, "
-            "email, quantity, unit_price, status, created_at, paid_at, paid_manually, "
+            "email, quantity, total, status, created_at, paid_at, paid_manually, "
             "cancel_reason) VALUES (:g, :t, :f, :l, :e, 1, 14.90, 'paid', :now, :now, true, '')"),
             rows)
+        # one line each, of the grouped order's one title (issue 10)
+        s.execute(text(
+            "INSERT INTO sub_order_lines (sub_order_number, title_id, position, quantity, "
+            "unit_price) SELECT s.number, t.id, 1, 1, 14.90 FROM sub_orders s "
+            "JOIN grouped_order_titles t ON t.grouped_order_number = s.grouped_order_number "
+            "AND t.position = 1 WHERE s.grouped_order_number = :g AND NOT EXISTS "
+            "(SELECT 1 FROM sub_order_lines l WHERE l.sub_order_number = s.number)"),
+            {"g": number})
     db.dispose()
 
 

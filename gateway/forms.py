@@ -143,18 +143,43 @@ class AccountActive(Form):
     back = Choice("clients")
 
 
+TITLES = 20  # a reading list's titles at most (services.grouped_orders.domain.MAX_TITLES)
+
+
 class Subscription(Form):
+    """One `quantity` per title, each after the `ean` it is for (a hidden field); a page
+    without `ean` (one title, as before reading lists) sends its one `quantity`."""
     first_name = Text(200)
     last_name = Text(200)
     email = Text(300)
-    quantity = Text(4)
+    ean = TextList(20, TITLES)
+    quantity = TextList(4, TITLES)
     accepted_terms = Flag()
     payment_method = Text(10, strip=True)  # online (default), cheque, cash (issue 9)
 
 
+class QueryForm(Form):
+    """A page's GET form: the declared fields, read from the query string."""
+
+    @classmethod
+    def read(cls) -> dict:
+        return parser.parse(cls(), request, location="query")
+
+
+class ReadingList(QueryForm):
+    """The reading list being built (its first title is in the path): the others, those
+    marked optional, and what the page's search looks for."""
+    titre = TextList(20, TITLES)
+    facultatif = TextList(20, TITLES)
+    q = Text(200, strip=True)
+
+
 class NewGroupedOrder(Form):
     step = Choice("create")
+    titles = TextList(20, TITLES)     # the reading list's EANs, in order
+    optional = TextList(20, TITLES)   # those a buyer may leave at 0
     deadline = Text(10)
+    opens_on = Text(10)
     pickup = Text(20)
     comment = Text(1000)
 

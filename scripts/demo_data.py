@@ -93,7 +93,7 @@ def load():
                 rpc.accounts.create_account(admin["id"], {
                     "email": email, "password": password, "role": role,
                     "client_numbers": clients})
-        link = demo_grouped_order(rpc)
+        link, reading_list = demo_grouped_order(rpc)
     demo_desk()
     url = config.env("PUBLIC_URL", "http://localhost:8000")
     print(f"""
@@ -103,6 +103,7 @@ def load():
     for email, password, role, _ in ACCOUNTS:
         print(f"    {role:<18} {email} / {password}")
     print(f"  A grouped order is open for the parents: {link}")
+    print(f"  A reading list of 3 titles (one optional) too: {reading_list}")
     print(f"  Mails land in {config.var_dir() / 'mail'} and on {url}/admin/mails"
           f"\n  Librisoft webservice: {BRIDGE_URL}/librisoft/v1/ (X-Api-Key in "
           f"var/{KEY_FILE})\n  Stop with Ctrl-C.\n")
@@ -123,16 +124,26 @@ def demo_desk():
 
 
 def demo_grouped_order(rpc):
-    """One open grouped order of the demo Collectivité account (WESTERN COQUILLETTES)."""
+    """Two open grouped orders of the demo Collectivité account: one title (WESTERN
+    COQUILLETTES), and a reading list (issue 10) of three, CEMETERY ROAD optional. Their public
+    links."""
     from datetime import date, timedelta
     teacher = rpc.accounts.authenticate(ACCOUNTS[0][0], ACCOUNTS[0][1], "127.0.0.1")
     mine = rpc.grouped_orders.list_my_grouped_orders(teacher["id"])
-    if not mine:
-        mine = [rpc.grouped_orders.create_grouped_order(teacher["id"], {
+    deadline = (date.today() + timedelta(days=14)).isoformat()
+    single = [go for go in mine if len(go["titles"]) == 1]
+    if not single:
+        single = [rpc.grouped_orders.create_grouped_order(teacher["id"], {
             "client_number": "16", "ean": "9791097284657", "pickup": "bookshop",
-            "deadline": (date.today() + timedelta(days=14)).isoformat(),
-            "comment": "Lecture de la classe de CM2"})]
-    return mine[0]["subscription_url"]
+            "deadline": deadline, "comment": "Lecture de la classe de CM2"})]
+    lists = [go for go in mine if len(go["titles"]) > 1]
+    if not lists:
+        lists = [rpc.grouped_orders.create_grouped_order(teacher["id"], {
+            "client_number": "16", "pickup": "bookshop", "deadline": deadline,
+            "titles": [{"ean": "9791097284657"}, {"ean": "9782362210419"},
+                       {"ean": "9782330150136", "optional": True}],
+            "comment": "Liste de lecture de la classe de 3e"})]
+    return single[0]["subscription_url"], lists[0]["subscription_url"]
 
 
 if __name__ == "__main__":

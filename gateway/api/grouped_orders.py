@@ -3,14 +3,15 @@ Thin: each route is one RPC; the views are those of the grouped_orders service."
 from flask import g
 from flask.views import MethodView
 
-from services.grouped_orders.domain import NAME_MAX
+from services.grouped_orders.domain import MAX_TITLES, NAME_MAX
 
 from ..http_security import public_url_for
 from ..rpc_client import rpc
 from ..security import ADMIN, ANONYMOUS, COLLECTIVITY
 from ..tabs import GROUPED_ORDER_TAB_KEYS
 from . import schemas
-from .base import Blueprint, Boolean, any_of, Email, In, Integer, Length, OneOf, Query, String
+from .base import (Blueprint, Boolean, Email, In, Integer, Length, List, Nested, OneOf, Query,
+                   String, any_of)
 from . import routes
 
 blp = Blueprint("api_grouped_orders", __name__, url_prefix="/api/v1",
@@ -28,10 +29,19 @@ def change(method, *args):
     return routes.change("grouped_orders", method, g.user["id"], *args)
 
 
-class CreateIn(In):
-    client_number = String(required=True, validate=Length(max=40))
+class ReadingListTitleIn(In):
     ean = String(required=True, validate=Length(max=20))
+    optional = Boolean(load_default=False)   # a buyer may take 0 copies of it
+
+
+class CreateIn(In):
+    """One title (`ean`, as before reading lists) or several (`titles`, in order, each required
+    unless `optional`); `opens_on`: the first day of subscriptions (none: open at once)."""
+    client_number = String(required=True, validate=Length(max=40))
+    ean = String(load_default=None, validate=Length(max=20))
+    titles = List(Nested(ReadingListTitleIn), load_default=None, validate=Length(min=1, max=MAX_TITLES))
     deadline = String(required=True, validate=Length(max=10))
+    opens_on = String(load_default=None, validate=Length(max=10))
     pickup = String(required=True, validate=Length(max=20))
     comment = String(load_default="", validate=Length(max=1000))
 
@@ -40,14 +50,22 @@ class DeadlineIn(In):
     deadline = String(required=True, validate=Length(max=10))
 
 
+class SubscriptionLineIn(In):
+    ean = String(required=True, validate=Length(max=20))
+    quantity = Integer(required=True)
+
+
 class SubscribeIn(In):
     """Names as long as the service allows (they were refused in French at 101 characters by
     the service and in English at 201 by this schema); the e-mail checked as the service does;
-    the quantity a whole number (2.5 was truncated to 2), its range checked by the service."""
+    the quantity a whole number (2.5 was truncated to 2), its range checked by the service:
+    `quantity` for a grouped order of one title, or `lines` (a quantity per title: 0 for an
+    optional title, at least 1 for a required one)."""
     first_name = String(required=True, validate=Length(max=NAME_MAX))
     last_name = String(required=True, validate=Length(max=NAME_MAX))
     email = Email(required=True)
-    quantity = Integer(required=True)
+    quantity = Integer(load_default=None)
+    lines = List(Nested(SubscriptionLineIn), load_default=None, validate=Length(max=MAX_TITLES))
     accepted_terms = Boolean(required=True)
     # issue 9: online (the default) or, when the grouped order allows it, a cheque or cash at
     # the bookshop (no online payment: the bookshop records it)
@@ -78,7 +96,8 @@ class Mine(MethodView):
 
     @blp.answers(schemas.GroupedOrder, 201, takes=CreateIn, idempotent=True)
     def post(self, data):
-        """Create a grouped order (deadline YYYY-MM-DD; pickup "bookshop" or "address-N")."""
+        """Create a grouped order of one title (`ean`) or a reading list (`titles`); deadline
+        and opens_on YYYY-MM-DD; pickup "bookshop" or "address-N"."""
         return change("create_grouped_order", data)
 
 

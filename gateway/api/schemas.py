@@ -140,9 +140,39 @@ class GroupedOrderSummary(Out):
     total_awaiting, total_paid = texts(2)
 
 
+class TitleCopies(Out):
+    cancelled, awaiting_payment, paid = integers(3)
+
+
+class TitleFigures(Out):
+    """One title's copies and totals TTC by sub-order status (a reading list, issue 10)."""
+    ean, title, unit_price, total_cancelled, total_awaiting, total_paid = texts(6)
+    position = fields.Integer()
+    required = fields.Boolean()
+    copies = fields.Nested(TitleCopies)
+
+
+class Title(Out):
+    """A title of a grouped order, at its public price; `required`: every buyer takes one."""
+    id, position = integers(2)
+    ean, title, vat_rate, price_ttc = texts(4)
+    author, publisher, collection = texts(3, null=True)
+    required = fields.Boolean()
+
+
+class SubOrderLine(Out):
+    """A sub-order's quantity of one title: unit price × quantity = total."""
+    ean, title, vat_rate, unit_price, total = texts(5)
+    author, publisher = texts(2, null=True)
+    position, quantity = integers(2)
+    required = fields.Boolean()
+
+
 class SubOrder(Status, Cancelled):
-    number, quantity, payment_attempts = integers(3)
-    first_name, last_name, email, unit_price, total = texts(5)
+    number, quantity, payment_attempts = integers(3)   # quantity: copies, every title
+    first_name, last_name, email, total = texts(4)
+    unit_price = fields.String(allow_none=True)          # one title: its price (else `lines`)
+    lines = fields.List(fields.Nested(SubOrderLine))
     created_at, paid_at, refund_state, refund_label = texts(4, null=True)
     last_payment_state, last_payment_id = texts(2, null=True)
     paid_manually = fields.Boolean(allow_none=True)
@@ -157,9 +187,11 @@ class PaymentMethodChoice(Out):
 class Sold(Out):
     """What every grouped order shows, to the public as to its initiator and the bookshop."""
     number = fields.Integer()
-    deadline, unit_price = texts(2)
-    client_name, pickup_label = texts(2, null=True)
-    article = fields.Dict(metadata=FREE)
+    deadline, unit_price = texts(2)                      # unit_price: the first title's
+    client_name, pickup_label, opens_on = texts(3, null=True)
+    article = fields.Dict(metadata=FREE)         # the first title
+    titles = fields.List(fields.Nested(Title))   # every title, in order
+    not_open_yet = fields.Boolean()
     subscriptions_open = fields.Boolean()
     # issue 9: how buyers may pay (online always; cheque / cash when the bookshop allows it)
     payment_methods = fields.List(fields.String())
@@ -175,6 +207,7 @@ class GroupedOrder(Sold, Status, Cancelled, Contact, InLibrisoft):
     created_at, validated_at, made_available_at = texts(3, null=True)
     classic_order_number = fields.Integer(allow_none=True)
     summary = fields.Nested(GroupedOrderSummary)
+    by_title = fields.List(fields.Nested(TitleFigures))
     validation_blockers = fields.List(fields.String())
     sub_orders = many(SubOrder)
 

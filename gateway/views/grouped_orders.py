@@ -1,10 +1,12 @@
 """The initiator's grouped orders (reference 000, "L'initiateur de la commande"): create one for
-an article, follow it, change its deadline, export the sign-in sheet."""
+one or several titles (a reading list, issue 10), follow it, change its deadline, export the
+sign-in sheet."""
 import base64
 
 from flask import (Blueprint, Response, flash, g, redirect, render_template, request, url_for)
 
 from services.common.errors import DomainError
+from services.grouped_orders.domain import MAX_TITLES
 
 from .. import forms, idempotency
 from ..rpc_client import rpc, slow_rpc
@@ -35,28 +37,50 @@ def _client_number():
     return wanted if wanted in numbers else (numbers[0] if numbers else "")
 
 
+def _eans(first, others) -> list:
+    """The reading list's EANs in order, each once, MAX_TITLES at most."""
+    eans = []
+    for ean in [first, *others]:
+        ean = (ean or "").strip()[:20]
+        if ean and ean not in eans:
+            eans.append(ean)
+    return eans[:MAX_TITLES]
+
+
 @bp.route("/nouvelle/<ean>", methods=["GET", "POST"])
 @allow(*COLLECTIVITY)
 def new(ean):
-    article = rpc("librisoft_bridge", "get_article", ean[:20])
+    """The reading list being built: its titles (the first in the path, the others as `titre`
+    in the query, each added from the search on the page, removed by a link), each required
+    or optional, then the deadline, the opening day, the pickup place."""
+    posted = forms.NewGroupedOrder.read() if request.method == "POST" else {}
+    asked = forms.ReadingList.read()
+    eans = _eans(ean, posted.get("titles") or asked["titre"])
+    articles = [rpc("librisoft_bridge", "get_article", e) for e in eans]
     client_number = _client_number()
     pickups = rpc("grouped_orders", "pickup_options", g.user["id"], client_number)
-    form = {"deadline": "", "pickup": "", "comment": "", "client_number": client_number}
-    posted = forms.NewGroupedOrder.read() if request.method == "POST" else {}
+    optional = set(posted.get("optional") or asked["facultatif"])
+    form = {"deadline": "", "opens_on": "", "pickup": "", "comment": "",
+            "client_number": client_number, "optional": optional}
+    query = asked["q"]
+    found = rpc("librisoft_bridge", "search_articles", query, 1, 10) if query else None
+    page = {"articles": articles, "eans": eans, "pickups": pickups, "query": query,
+            "found": found, "max_titles": MAX_TITLES}
     if posted.get("step") == "create":
-        form.update(deadline=posted["deadline"], pickup=posted["pickup"],
-                    comment=posted["comment"])
+        form.update(deadline=posted["deadline"], opens_on=posted["opens_on"],
+                    pickup=posted["pickup"], comment=posted["comment"])
+        titles = [{"ean": a["ean"], "optional": a["ean"] in optional} for a in articles]
+        data = {k: v for k, v in form.items() if k != "optional"}
         try:
             created = rpc("grouped_orders", "create_grouped_order", g.user["id"],
-                          dict(form, ean=article["ean"]), idempotency_key=idempotency.key())
+                          dict(data, titles=titles), idempotency_key=idempotency.key())
         except DomainError as exc:
-            return render_template("grouped_orders/new.html", article=article, form=form,
-                                   pickups=pickups, error=exc.message, errors=exc.details), 400
+            return render_template("grouped_orders/new.html", form=form, error=exc.message,
+                                   errors=exc.details, **page), 400
         flash(f"La commande groupée n° {created['number']} est créée. Communiquez le lien de "
               "souscription aux acheteurs : il vous a aussi été envoyé par e-mail.", "success")
         return redirect(url_for("grouped_orders.detail", number=created["number"]))
-    return render_template("grouped_orders/new.html", article=article, form=form,
-                           pickups=pickups)
+    return render_template("grouped_orders/new.html", form=form, **page)
 
 
 @bp.get("/<int:number>")

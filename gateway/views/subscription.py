@@ -1,8 +1,12 @@
 """The buyer's pages, from the public link (no account): subscribe, pay, see the result."""
 from flask import Blueprint, jsonify, redirect, render_template, request
 
+from decimal import Decimal
+
 from services.common import config
 from services.common.errors import DomainError
+from services.common.money import money
+from services.common.validation import whole_number
 
 from .. import forms, idempotency
 from ..http_security import public_url_for
@@ -67,8 +71,22 @@ def _pay(token, buyer_token):
     return redirect(payment["redirect_url"], code=303)
 
 
-EMPTY_FORM = {"first_name": "", "last_name": "", "email": "", "quantity": "1",
+EMPTY_FORM = {"first_name": "", "last_name": "", "email": "", "quantities": {},
               "payment_method": "online"}
+
+
+def asked(form) -> dict:
+    """The form as the service takes it: a quantity per title (`lines`, from the `ean` and
+    `quantity` fields side by side), or one `quantity` (a form of one title without `ean`);
+    `quantities` ({ean: typed}) draws the form again; the payment method chosen (issue 9)."""
+    data = {k: form[k] for k in ("first_name", "last_name", "email", "accepted_terms")}
+    data["payment_method"] = form.get("payment_method") or "online"
+    eans, quantities = form["ean"], form["quantity"]
+    if eans:
+        typed = dict(zip(eans, quantities + [""] * (len(eans) - len(quantities))))
+        return dict(data, lines=[{"ean": e, "quantity": q} for e, q in typed.items()],
+                    quantities=typed)
+    return dict(data, quantity=quantities[0] if quantities else "", quantities={})
 
 
 @bp.route("/<token>", methods=["GET", "POST"])
@@ -79,12 +97,27 @@ def page(token):
     return _page(rpc("grouped_orders", "public_grouped_order", token[:64]), EMPTY_FORM)
 
 
+def order_rows(go, quantities: dict) -> tuple[list, Decimal]:
+    """Each title with the quantity shown (as typed, else 1 for a required title and 0 for an
+    optional one) and its line total (None when not a number), and the order's total."""
+    rows, total = [], Decimal("0.00")
+    for t in go.get("titles") or []:
+        typed = quantities.get(t["ean"], "1" if t["required"] else "0")
+        n = whole_number(typed)
+        line = money(Decimal(t["price_ttc"]) * n) if n is not None and n >= 0 else None
+        total += line or 0
+        rows.append({"title": t, "quantity": typed, "line_total": line})
+    return rows, total
+
+
 def _page(go, form, exc=None):
     shop = config.bookshop()
+    rows, total = order_rows(go, form.get("quantities") or {})
     if exc is None:
-        return render_template("subscription/page.html", go=go, form=form, shop=shop)
-    return render_template("subscription/page.html", go=go, form=form, shop=shop,
-                           error=exc.message, errors=exc.details), \
+        return render_template("subscription/page.html", go=go, form=form, shop=shop,
+                               rows=rows, total=total)
+    return render_template("subscription/page.html", go=go, form=form, shop=shop, rows=rows,
+                           total=total, error=exc.message, errors=exc.details), \
         409 if exc.code == "conflict" else 400
 
 
@@ -94,7 +127,8 @@ def _subscribe(token):
     payment). The grouped order is read only to draw the page again when it refuses (unknown
     link: its 404; subscriptions closed: the page as a GET shows it; else the form with the
     French message, 409 for a conflict, 400 for bad input)."""
-    form = forms.Subscription.read()
+    form = asked(forms.Subscription.read())
+    quantities = form.pop("quantities")
     marker = "BUYERTOKEN"  # the return URL's buyer token, known once subscribed
     head, tail = _return_url(token, marker).rsplit(marker, 1)
     try:
@@ -102,9 +136,13 @@ def _subscribe(token):
                       head + "{buyer_token}" + tail, idempotency_key=idempotency.key())
     except DomainError as exc:
         go = rpc("grouped_orders", "public_grouped_order", token[:64])
+        if go.get("not_open_yet") and go["status"] == "open":
+            return _page(go, EMPTY_FORM, exc)  # « ouvriront le … », a 409
         if not go["subscriptions_open"]:
             return _page(go, EMPTY_FORM)
-        return _page(go, form, exc)
+        if not quantities and form.get("quantity") and go["titles"]:
+            quantities = {go["titles"][0]["ean"]: form["quantity"]}
+        return _page(go, dict(form, quantities=quantities), exc)
     if not payment["redirect_url"]:  # a cheque or cash at the bookshop: what to bring, where
         return redirect(public_url_for("subscription.result", token=token,
                                        buyer_token=payment["buyer_token"]), code=303)

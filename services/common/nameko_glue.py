@@ -330,7 +330,11 @@ FAST_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "inte
 
 class AmqpPublisher:
     """Publishes an outbox row: publisher confirms, mandatory, consumer queues declared first.
-    An unroutable event raises (nameko's UndeliverableMessage) and stays in the outbox."""
+    An unroutable event raises (nameko's UndeliverableMessage) and stays in the outbox. An event
+    whose contract has no consumer yet (issue 9/10: `sub_order_placed`, emitted before the order
+    desk consumes it) is published without `mandatory`: no queue is bound, nothing is waiting
+    for it, and it must not stop the outbox's later events (it did: `sub_order_paid` waited
+    behind it forever)."""
 
     def __init__(self, amqp_uri):
         self.publisher = Publisher(amqp_uri, use_confirms=True, mandatory=True,

@@ -1,9 +1,11 @@
-"""grouped_orders tables: grouped orders (with a snapshot of the article at its public price),
-their sub-orders, and each sub-order's payment attempts."""
+"""grouped_orders tables: grouped orders, their titles (a reading list: one or more articles,
+each a snapshot at its public price, required or optional), their sub-orders with one line per
+title, and each sub-order's payment attempts."""
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Integer, Numeric, String,
+                        Text, UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.common.db import make_base
@@ -22,9 +24,11 @@ class GroupedOrder(Base):
     client_name: Mapped[str] = mapped_column(String(200))
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     contact_phone: Mapped[str] = mapped_column(String(40), default="")
+    # the first title (what events' `article` carries, as before reading lists)
     article: Mapped[dict] = mapped_column(JSON)
     unit_price: Mapped[Decimal] = mapped_column(Numeric(10, 2))
     deadline: Mapped[date] = mapped_column(Date)
+    opens_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # first day (K1)
     closes_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     pickup_kind: Mapped[str] = mapped_column(String(20))   # bookshop | collectivity
     pickup_label: Mapped[str] = mapped_column(Text)
@@ -51,6 +55,28 @@ class GroupedOrder(Base):
     # whole list of its grouped order's sub-orders)
     subs: Mapped[list["SubOrder"]] = relationship(back_populates="grouped_order",
                                                   order_by="SubOrder.number", lazy="select")
+    titles: Mapped[list["GroupedOrderTitle"]] = relationship(
+        back_populates="grouped_order", order_by="GroupedOrderTitle.position", lazy="selectin")
+
+
+class GroupedOrderTitle(Base):
+    """A title of a grouped order (its reading list), in the initiator's order."""
+    __tablename__ = "grouped_order_titles"
+    __table_args__ = (UniqueConstraint("grouped_order_number", "position"),
+                      UniqueConstraint("grouped_order_number", "ean"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    grouped_order_number: Mapped[int] = mapped_column(ForeignKey("grouped_orders.number"),
+                                                      index=True)
+    position: Mapped[int] = mapped_column(Integer)           # 1, 2, … as listed
+    ean: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(Text, default="")
+    publisher: Mapped[str] = mapped_column(Text, default="")
+    vat_rate: Mapped[str] = mapped_column(String(10))
+    price_ttc: Mapped[Decimal] = mapped_column(Numeric(10, 2))  # the public price, per copy
+    required: Mapped[bool] = mapped_column(Boolean, default=True)
+    article: Mapped[dict] = mapped_column(JSON)                 # the article's snapshot
+    grouped_order: Mapped[GroupedOrder] = relationship(back_populates="titles")
 
 
 class SubOrder(Base):
@@ -62,8 +88,8 @@ class SubOrder(Base):
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
     email: Mapped[str] = mapped_column(String(254))
-    quantity: Mapped[int] = mapped_column(Integer)
-    unit_price: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    quantity: Mapped[int] = mapped_column(Integer)             # copies, every title
+    total: Mapped[Decimal] = mapped_column(Numeric(10, 2))     # TTC: the sum of its lines
     status: Mapped[str] = mapped_column(String(30))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     paid_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
@@ -81,6 +107,22 @@ class SubOrder(Base):
     grouped_order: Mapped[GroupedOrder] = relationship(back_populates="subs")
     attempts: Mapped[list["PaymentAttempt"]] = relationship(
         back_populates="sub_order", order_by="PaymentAttempt.id", lazy="selectin")
+    lines: Mapped[list["SubOrderLine"]] = relationship(
+        back_populates="sub_order", order_by="SubOrderLine.position", lazy="selectin")
+
+
+class SubOrderLine(Base):
+    """A sub-order's quantity of one title (0 for an optional title not taken)."""
+    __tablename__ = "sub_order_lines"
+    __table_args__ = (UniqueConstraint("sub_order_number", "title_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    sub_order_number: Mapped[int] = mapped_column(ForeignKey("sub_orders.number"), index=True)
+    title_id: Mapped[int] = mapped_column(ForeignKey("grouped_order_titles.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)              # the title's
+    quantity: Mapped[int] = mapped_column(Integer)
+    unit_price: Mapped[Decimal] = mapped_column(Numeric(10, 2))  # TTC, the title's price then
+    sub_order: Mapped["SubOrder"] = relationship(back_populates="lines")
+    title: Mapped[GroupedOrderTitle] = relationship(lazy="joined")
 
 
 class PaymentAttempt(Base):

@@ -1,6 +1,6 @@
 """What grouped_orders answers and publishes: the views its RPCs return and the payloads of
 its events (services.common.contracts), plain dicts, money as strings."""
-from services.common.money import money_str
+from services.common.money import money, money_str
 
 from . import domain
 
@@ -15,13 +15,26 @@ def urls(go, public_url):
             "detail_url": f"{base}/commandes-groupees/{go.number}"}
 
 
+def title_ref(t) -> dict:
+    """A title as events carry it (contracts' TitleRef)."""
+    return {"ean": t.ean, "title": t.title, "author": t.author, "publisher": t.publisher,
+            "price_ttc": str(t.price_ttc), "vat_rate": t.vat_rate, "required": t.required,
+            "position": t.position}
+
+
+def title_view(t) -> dict:
+    return dict(title_ref(t), id=t.id, collection=(t.article or {}).get("collection"))
+
+
 def ref(go, public_url) -> dict:
-    """The GroupedOrderRef part of every event."""
+    """The GroupedOrderRef part of every event: `article` is the first title (as before
+    reading lists), `titles` every title."""
     return {"number": go.number, "client_number": go.client_number,
             "client_name": go.client_name, "initiator_email": go.initiator_email,
             "contact_email": go.contact_email or go.initiator_email,
             "article": {k: go.article.get(k) for k in
                         ("ean", "title", "author", "publisher", "price_ttc", "vat_rate")},
+            "titles": [title_ref(t) for t in go.titles],
             "deadline": go.deadline.isoformat(), "pickup_label": go.pickup_label,
             **urls(go, public_url)}
 
@@ -31,18 +44,46 @@ def buyer(sub) -> dict:
 
 
 def sub_total(sub):
-    return domain.line_total(sub.unit_price, sub.quantity)
+    """What the buyer owes: the sum of the sub-order's lines (stored when it was made)."""
+    return money(sub.total)
+
+
+def rule_lines(sub) -> tuple:
+    """The sub-order's lines as the rules see them (domain.Line, keyed by title row id)."""
+    return tuple(domain.Line(x.title_id, x.quantity, x.unit_price) for x in sub.lines)
 
 
 def as_rule(sub) -> domain.Sub:
-    return domain.Sub(sub.number, sub.quantity, sub.unit_price, sub.status)
+    return domain.Sub(sub.number, sub.status, rule_lines(sub))
+
+
+def line_view(line) -> dict:
+    """A sub-order's line: the title, its quantity, unit price × quantity = total."""
+    t = line.title
+    return {"ean": t.ean, "title": t.title, "author": t.author, "publisher": t.publisher,
+            "position": t.position, "required": t.required, "vat_rate": t.vat_rate,
+            "quantity": line.quantity, "unit_price": str(line.unit_price),
+            "total": str(domain.line_total(line.unit_price, line.quantity))}
+
+
+def event_lines(sub) -> list:
+    """A sub-order's lines of at least one copy, as events carry them (SubOrderLine)."""
+    return [{"ean": x.title.ean, "title": x.title.title, "publisher": x.title.publisher,
+             "quantity": x.quantity, "unit_price_ttc": str(x.unit_price),
+             "vat_rate": x.title.vat_rate,
+             "total_ttc": str(domain.line_total(x.unit_price, x.quantity))}
+            for x in sub.lines if x.quantity > 0]
 
 
 def sub_view(sub) -> dict:
     attempts = sub.attempts
     last = attempts[-1] if attempts else None
+    lines = sub.lines
     return {"number": sub.number, "first_name": sub.first_name, "last_name": sub.last_name,
-            "email": sub.email, "quantity": sub.quantity, "unit_price": str(sub.unit_price),
+            "email": sub.email, "quantity": sub.quantity,
+            # one title: its unit price (as before reading lists); several: see `lines`
+            "unit_price": str(lines[0].unit_price) if len(lines) == 1 else None,
+            "lines": [line_view(x) for x in lines],
             "total": str(sub_total(sub)), "status": sub.status,
             "status_label": domain.SUB_LABELS[sub.status], "created_at": iso(sub.created_at),
             "paid_at": iso(sub.paid_at), "paid_manually": sub.paid_manually,
@@ -74,11 +115,26 @@ def auto_refund_view(attempt) -> dict:
 
 
 def summary_view(rules) -> dict:
-    """`rules`: the sub-orders as the rules see them (domain.Sub)."""
+    """`rules`: the sub-orders as the rules see them (domain.Sub): every title together."""
     s = domain.summarize(rules)
     return {"articles": s.articles, "sub_orders": s.sub_orders,
             "total_awaiting": str(s.totals[domain.AWAITING_PAYMENT]),
             "total_paid": str(s.totals[domain.PAID])}
+
+
+def by_title_view(rules, titles) -> list:
+    """The same figures per title, in the list's order: copies and totals TTC by status."""
+    s = domain.summarize(rules, [t.id for t in titles])
+    per_title = []
+    for t in titles:
+        f = s.titles[t.id]
+        per_title.append({"ean": t.ean, "title": t.title, "position": t.position,
+                          "required": t.required, "unit_price": str(t.price_ttc),
+                          "copies": f.copies,
+                          "total_cancelled": str(f.totals[domain.SUB_CANCELLED]),
+                          "total_awaiting": str(f.totals[domain.AWAITING_PAYMENT]),
+                          "total_paid": str(f.totals[domain.PAID])})
+    return per_title
 
 
 def grouped_order_view(go, now, public_url, with_subs=True, rules=None) -> dict:
@@ -99,7 +155,7 @@ def grouped_order_view(go, now, public_url, with_subs=True, rules=None) -> dict:
         "deadline_passed": now >= domain.closes_at(go.deadline),
         # closed by the bookshop before the deadline: no days left either
         "days_left": domain.days_left(go.deadline, now) if go.status == domain.OPEN else 0,
-        "subscriptions_open": domain.can_subscribe(go.status, go.deadline, now),
+        "subscriptions_open": domain.can_subscribe(go.status, go.deadline, now, go.opens_on),
         "initiator_id": go.initiator_id, "initiator_email": go.initiator_email,
         "client_number": go.client_number, "client_name": go.client_name,
         "contact_email": go.contact_email, "contact_phone": go.contact_phone,
@@ -113,7 +169,11 @@ def grouped_order_view(go, now, public_url, with_subs=True, rules=None) -> dict:
         "librisoft_number": go.librisoft_number, "librisoft_status": go.librisoft_status,
         "librisoft_cancel_told_at": iso(go.librisoft_cancel_told_at),
         "librisoft_cancel_done_at": iso(go.librisoft_cancel_done_at),
+        "titles": [title_view(t) for t in go.titles],
+        "opens_on": iso(go.opens_on),
+        "not_open_yet": domain.not_open_yet(go.opens_on, now),
         "summary": summary_view(rules),
+        "by_title": by_title_view(rules, go.titles),
         "validation_blockers": domain.validation_blockers(go.status, go.deadline, now, rules),
         "pending_payments": any(x.status == domain.AWAITING_PAYMENT for x in rules),
         **urls(go, public_url),
@@ -136,8 +196,11 @@ def public_view(go, now) -> dict:
     return {"number": go.number, "status": go.status,
             "status_label": domain.STATUS_LABELS[go.status], "client_name": go.client_name,
             "deadline": go.deadline.isoformat(), "article": go.article,
+            "titles": [title_view(t) for t in go.titles],
             "unit_price": str(go.unit_price), "pickup_label": go.pickup_label,
-            "subscriptions_open": domain.can_subscribe(go.status, go.deadline, now),
+            "opens_on": iso(go.opens_on),
+            "not_open_yet": domain.not_open_yet(go.opens_on, now),
+            "subscriptions_open": domain.can_subscribe(go.status, go.deadline, now, go.opens_on),
             "max_quantity": domain.MAX_QUANTITY, "token": go.token,
             **payment_methods_view(go)}
 
@@ -157,10 +220,16 @@ def payment_request(attempt, sub, go) -> dict:
     """What the service asks payments for, and how it finds the attempt again."""
     return {"attempt_id": attempt.id, "idempotency_key": attempt.idempotency_key,
             "reference_kind": "sub_order", "reference_id": str(sub.number),
-            "amount": str(sub_total(sub)),
-            "description": f"Commande groupée n° {go.number} — {go.article['title']} × "
-                           f"{sub.quantity}",
+            "amount": str(sub_total(sub)), "description": payment_description(sub, go),
             "customer_email": sub.email}
+
+
+def payment_description(sub, go) -> str:
+    taken = [x for x in sub.lines if x.quantity > 0]
+    if len(taken) == 1:
+        return f"Commande groupée n° {go.number} — {taken[0].title.title} × {taken[0].quantity}"
+    return (f"Commande groupée n° {go.number} — {len(taken)} titres, "
+            f"{sub.quantity} exemplaires")
 
 
 def tabs_view(tab, counts_by_status, grouped_orders, now, public_url) -> dict:
@@ -174,12 +243,27 @@ def created_event(go, public_url) -> dict:
     return dict(ref(go, public_url), comment=go.comment)
 
 
+def paid_lines(go, s) -> list:
+    """The paid copies of each title (at least one), from a summary keyed by title row id:
+    what the classic order for Librisoft has one line for (SubOrderLine)."""
+    lines = []
+    for t in go.titles:
+        copies = s.titles[t.id].copies[domain.PAID] if t.id in s.titles else 0
+        if copies:
+            lines.append({"ean": t.ean, "title": t.title, "publisher": t.publisher,
+                          "quantity": copies, "unit_price_ttc": str(t.price_ttc),
+                          "vat_rate": t.vat_rate,
+                          "total_ttc": str(s.titles[t.id].totals[domain.PAID])})
+    return lines
+
+
 def deadline_passed_event(go, public_url, closed_early_at=None) -> dict:
     """`closed_early_at`: when the bookshop closed the subscriptions before the deadline."""
-    s = domain.summarize([as_rule(x) for x in go.subs])
+    s = domain.summarize([as_rule(x) for x in go.subs], [t.id for t in go.titles])
     event = dict(ref(go, public_url), paid_quantity=s.articles[domain.PAID],
                  paid_total=str(s.totals[domain.PAID]),
-                 awaiting_payment=s.sub_orders[domain.AWAITING_PAYMENT])
+                 awaiting_payment=s.sub_orders[domain.AWAITING_PAYMENT],
+                 lines=paid_lines(go, s))
     if closed_early_at is not None:
         event.update(closed_early=True, closed_at=closed_early_at.isoformat())
     return event
@@ -189,16 +273,18 @@ def validated_event(go, public_url, now, rules=None) -> dict:
     """`rules`: the sub-orders as domain.Sub, if the caller has them (else `go.subs`)."""
     if rules is None:
         rules = [as_rule(x) for x in go.subs]
-    quantity = domain.summarize(rules).articles[domain.PAID]
-    return dict(ref(go, public_url), billing_label=go.billing_label, quantity=quantity,
-                unit_price_ttc=str(go.unit_price),
-                total_ttc=str(domain.line_total(go.unit_price, quantity)),
+    s = domain.summarize(rules, [t.id for t in go.titles])
+    # `unit_price_ttc`: the first title's (as before reading lists); `lines`: one per title
+    return dict(ref(go, public_url), billing_label=go.billing_label,
+                quantity=s.articles[domain.PAID], unit_price_ttc=str(go.unit_price),
+                total_ttc=str(s.totals[domain.PAID]), lines=paid_lines(go, s),
                 validated_at=now.isoformat(), comment=go.comment)
 
 
 def made_available_event(go, public_url, now) -> dict:
-    quantity = domain.summarize([as_rule(x) for x in go.subs]).articles[domain.PAID]
-    return dict(ref(go, public_url), made_available_at=now.isoformat(), quantity=quantity)
+    s = domain.summarize([as_rule(x) for x in go.subs], [t.id for t in go.titles])
+    return dict(ref(go, public_url), made_available_at=now.isoformat(),
+                quantity=s.articles[domain.PAID], lines=paid_lines(go, s))
 
 
 def cancelled_event(go, public_url, reason) -> dict:
@@ -206,9 +292,19 @@ def cancelled_event(go, public_url, reason) -> dict:
                 validated_at=go.validated_at.isoformat() if go.validated_at else None)
 
 
-def sub_order_paid_event(sub, go, public_url, now, manual=False) -> dict:
+def sub_order_placed_event(sub, go, public_url) -> dict:
+    """A buyer subscribed (SubOrderPlacedV1): the order desk's new order, with its lines."""
     return {"sub_order_number": sub.number, "grouped_order": ref(go, public_url),
-            "buyer": buyer(sub), "quantity": sub.quantity, "unit_price_ttc": str(sub.unit_price),
+            "buyer": buyer(sub), "quantity": sub.quantity, "total_ttc": str(sub_total(sub)),
+            "subscribed_at": sub.created_at.isoformat(), "lines": event_lines(sub),
+            "payment_method": sub.payment_method or domain.ONLINE}
+
+
+def sub_order_paid_event(sub, go, public_url, now, manual=False) -> dict:
+    # `unit_price_ttc`: the first line's (as before reading lists); `lines`: every title taken
+    return {"sub_order_number": sub.number, "grouped_order": ref(go, public_url),
+            "buyer": buyer(sub), "quantity": sub.quantity,
+            "unit_price_ttc": str(sub.lines[0].unit_price), "lines": event_lines(sub),
             "total_ttc": str(sub_total(sub)),
             "subscribed_at": sub.created_at.isoformat(), "paid_at": now.isoformat(),
             "manual": manual, "payment_method": sub.payment_method or domain.ONLINE,
@@ -218,7 +314,7 @@ def sub_order_paid_event(sub, go, public_url, now, manual=False) -> dict:
 def sub_order_cancelled_event(sub, go, public_url, reason, refund) -> dict:
     return {"sub_order_number": sub.number, "grouped_order": ref(go, public_url),
             "buyer": buyer(sub), "quantity": sub.quantity, "total_ttc": str(sub_total(sub)),
-            "reason": reason, "refund_expected": refund,
+            "lines": event_lines(sub), "reason": reason, "refund_expected": refund,
             "payment_method": sub.payment_method or domain.ONLINE}
 
 
@@ -259,8 +355,14 @@ def _address_lines(label, name) -> list:
     return lines[1:] if lines and lines[0] == name else lines
 
 
+def document_titles(go) -> dict:
+    """The grouped order's titles as its documents name them, by title row id."""
+    return {t.id: {"ean": t.ean, "title": t.title, "publisher": t.publisher,
+                   "vat_rate": t.vat_rate, "position": t.position} for t in go.titles}
+
+
 def sub_order_document(sub, go) -> dict:
-    lines = domain.order_lines(go.article, [as_rule(sub)], paid_only=False)
+    lines = domain.order_lines(document_titles(go), [as_rule(sub)], paid_only=False)
     return {"kind": "sub_order", "number": sub.number,
             "title": domain.sub_order_title(sub.number, go.number),
             "placed_at": iso(sub.created_at), "status": domain.SUB_LABELS[sub.status],
@@ -276,7 +378,7 @@ def sub_order_document(sub, go) -> dict:
 
 def grouped_order_document(go, rules, manual_numbers) -> dict:
     """`rules`: its sub-orders (domain.Sub); `manual_numbers`: the paid ones settled by hand."""
-    lines = domain.order_lines(go.article, rules, paid_only=True)
+    lines = domain.order_lines(document_titles(go), rules, paid_only=True)
     return {"kind": "grouped_order", "number": go.number,
             "title": domain.grouped_order_title(go.number), "placed_at": iso(go.created_at),
             "status": domain.STATUS_LABELS[go.status],

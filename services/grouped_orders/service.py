@@ -56,9 +56,10 @@ class GroupedOrdersService(MessagingService):
         initiator_account = self._account(actor_id)
         data = dict(data or {})
         client = self.accounts.get_client_for_account(actor_id, str(data.get("client_number")))
-        article = self.catalogue.get_article(str(data.get("ean", ""))[:20])
+        articles = [dict(self.catalogue.get_article(ean), optional=optional)
+                    for ean, optional in domain.titles_asked(data)]
         return self.store.once(idempotency_key, "create_grouped_order", actor_id, data,
-                               initiator.create, initiator_account, client, article, data,
+                               initiator.create, initiator_account, client, articles, data,
                                utcnow(), self.store.record, config.public_url(),
                                bookshop_label(), default_payment_methods())
 
@@ -120,7 +121,8 @@ class GroupedOrdersService(MessagingService):
     def subscribe(self, token, data, idempotency_key=None):
         data = dict(data or {})
         return self.store.once(idempotency_key, "subscribe", "", {"token": token, "data": data},
-                               buyers.subscribe, token, data, utcnow())
+                               buyers.subscribe, token, data, utcnow(), self.store.record,
+                               config.public_url())
 
     @rpc
     def buyer_status(self, token, buyer_token):
@@ -144,7 +146,8 @@ class GroupedOrdersService(MessagingService):
         data = dict(data or {})
         begun = self.store.once(idempotency_key, "subscribe_and_pay", "",
                                 {"token": token, "data": data, "return_url": return_url},
-                                buyers.subscribe_and_begin_payment, token, data, utcnow())
+                                buyers.subscribe_and_begin_payment, token, data, utcnow(),
+                                self.store.record, config.public_url())
         buyer_token = begun["sub"]["buyer_token"]
         if begun["attempt"] is None:  # a cheque or cash at the bookshop: no online payment
             return dict(begun["sub"], payment_id=None, redirect_url=None)

@@ -18,6 +18,10 @@ CHILD_MODULE = "services.grouped_orders.sheet"  # this module, run as `python -m
 COLUMNS = [Column("N°", 5), Column("Nom", 12), Column("Prénom", 10), Column("Email", 19),
            Column("Date d'achat", 15), Column("Quantité", 7, "right"), Column("Statut", 11),
            Column("Total TTC", 8, "right"), Column("Signature", 16)]
+# a reading list (issue 10): each buyer's titles instead of the e-mail and the date
+LIST_COLUMNS = [Column("N°", 5), Column("Nom", 12), Column("Prénom", 10), Column("Titres", 34),
+                Column("Quantité", 7, "right"), Column("Statut", 11),
+                Column("Total TTC", 8, "right"), Column("Signature", 16)]
 
 
 def _when(iso):
@@ -51,17 +55,35 @@ def sheet(view: dict) -> Sheet:
     deadline = format_date(date.fromisoformat(view["deadline"]), "dd/MM/y", locale="fr_FR")
     article = view["article"]
     summary = view["summary"]
-    rows = [[str(s["number"]), s["last_name"], s["first_name"], s["email"], _when(s["created_at"]),
-             str(s["quantity"]), status_text(s), eur(s["total"]), ""] for s in subs]
+    titles = view.get("titles") or []
+    several = len(titles) > 1
+    if several:
+        rows = [[str(s["number"]), s["last_name"], s["first_name"],
+                 "\n".join(f"{x['quantity']} × {x['title']}" for x in s["lines"]
+                           if x["quantity"]),
+                 str(s["quantity"]), status_text(s), eur(s["total"]), ""] for s in subs]
+    else:
+        rows = [[str(s["number"]), s["last_name"], s["first_name"], s["email"],
+                 _when(s["created_at"]), str(s["quantity"]), status_text(s), eur(s["total"]),
+                 ""] for s in subs]
     ean = f"EAN {article.get('ean', '')}" + (f" · {article['author']}" if article.get("author")
                                              else "")
+    # the price and "facultatif" first: a long title is cut at the block's width
+    described = ("Titres", [f"{eur(t['price_ttc'])} TTC"
+                            + ("" if t["required"] else " (facultatif)") + f" — {t['title']}"
+                            for t in titles]) \
+        if several else ("Article", [article.get("title", ""), ean,
+                                     f"Prix unitaire : {eur(view['unit_price'])} TTC"])
+    per_title = [f"{t['title']} : annulés {t['copies']['cancelled']} · en attente de paiement "
+                 f"{t['copies']['awaiting_payment']} · payés {t['copies']['paid']} · "
+                 f"« Payés » {eur(t['total_paid'])}" for t in view.get("by_title", [])] \
+        if several else []
     return Sheet(
         title=f"Commande groupée n° {view['number']} — créée le {created} "
               f"({_plural(len(subs), 'sous-commande')})",
-        columns=COLUMNS, rows=rows,
+        columns=LIST_COLUMNS if several else COLUMNS, rows=rows,
         struck={i for i, s in enumerate(subs) if s["status"] == "cancelled"},
-        meta=[("Article", [article.get("title", ""), ean,
-                           f"Prix unitaire : {eur(view['unit_price'])} TTC"]),
+        meta=[described,
               ("Client", [view["client_name"], view["initiator_email"]]),
               ("Mise à disposition", view["pickup_label"].split("\n")),
               ("Date limite", [deadline, f"Statut : {view['status_label']}"])],
@@ -74,7 +96,7 @@ def sheet(view: dict) -> Sheet:
             f"de paiement {summary['sub_orders']['awaiting_payment']} · payées "
             f"{summary['sub_orders']['paid']}",
             f"Total TTC : « En attente de paiement » {eur(summary['total_awaiting'])} · "
-            f"« Payées » {eur(summary['total_paid'])}"],
+            f"« Payées » {eur(summary['total_paid'])}", *per_title],
         author=view.get("client_name", ""))
 
 

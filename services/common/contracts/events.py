@@ -92,6 +92,23 @@ class Buyer(Payload):
     email = fields.String(required=True)
 
 
+class TitleRef(ArticleRef):
+    """A title of a reading list (issue 10), in the list's order."""
+    required = fields.Boolean(load_default=True)   # False: a buyer may take 0 copies
+    position = fields.Integer(load_default=1)
+
+
+class SubOrderLine(Payload):
+    """One title of an order: quantity × unit price TTC = total TTC."""
+    ean = fields.String(required=True)
+    title = fields.String(required=True)
+    publisher = fields.String(load_default="", allow_none=True)
+    quantity = fields.Integer(required=True)
+    unit_price_ttc = Money(required=True)
+    vat_rate = fields.String(required=True)
+    total_ttc = Money(required=True)
+
+
 class GroupedOrderRef(Payload):
     """What every grouped-order event carries to name the order and its initiator."""
     number = fields.Integer(required=True)
@@ -99,7 +116,8 @@ class GroupedOrderRef(Payload):
     client_name = fields.String(required=True)
     initiator_email = fields.String(required=True)
     contact_email = fields.String(load_default="")
-    article = fields.Nested(ArticleRef, required=True)
+    article = fields.Nested(ArticleRef, required=True)  # the first title
+    titles = fields.List(fields.Nested(TitleRef), load_default=list)  # every title (issue 10)
     deadline = fields.String(required=True)           # ISO date, last day of subscriptions
     pickup_label = fields.String(required=True)       # the pickup place, one line per part
     subscription_url = fields.String(load_default="")
@@ -118,15 +136,19 @@ class GroupedOrderDeadlinePassedV1(GroupedOrderRef):
     # maintenant »), at closed_at
     closed_early = fields.Boolean(load_default=False)
     closed_at = fields.String(load_default="")
+    lines = fields.List(fields.Nested(SubOrderLine), load_default=list)  # paid, per title
 
 
 class GroupedOrderValidatedV1(GroupedOrderRef):
-    """Duplicated by librisoft_bridge as a classic order: one line, the paid quantity at the
-    public price."""
+    """Duplicated by librisoft_bridge as a classic order: one line per title (`lines`, the paid
+    copies of each at its public price); an event without `lines` (before reading lists) is one
+    line, the paid quantity at the public price. `quantity`, `total_ttc`: every title;
+    `unit_price_ttc`: the first title's."""
     billing_label = fields.String(load_default="")
     quantity = fields.Integer(required=True)
     unit_price_ttc = Money(required=True)
     total_ttc = Money(required=True)
+    lines = fields.List(fields.Nested(SubOrderLine), load_default=list)
     validated_at = fields.String(required=True)
     comment = fields.String(load_default="")
 
@@ -134,6 +156,7 @@ class GroupedOrderValidatedV1(GroupedOrderRef):
 class GroupedOrderMadeAvailableV1(GroupedOrderRef):
     made_available_at = fields.String(required=True)
     quantity = fields.Integer(required=True)
+    lines = fields.List(fields.Nested(SubOrderLine), load_default=list)
 
 
 class GroupedOrderCancelledV1(GroupedOrderRef):
@@ -150,8 +173,9 @@ class SubOrderRef(Payload):
 
 
 class SubOrderPaidV1(SubOrderRef):
-    quantity = fields.Integer(required=True)
-    unit_price_ttc = Money(required=True)
+    quantity = fields.Integer(required=True)                 # copies, all titles
+    unit_price_ttc = Money(required=True)                    # the first line's
+    lines = fields.List(fields.Nested(SubOrderLine), load_default=list)
     total_ttc = Money(required=True)
     subscribed_at = fields.String(required=True)
     paid_at = fields.String(required=True)
@@ -165,6 +189,7 @@ class SubOrderPaidV1(SubOrderRef):
 class SubOrderCancelledV1(SubOrderRef):
     quantity = fields.Integer(required=True)
     total_ttc = Money(required=True)
+    lines = fields.List(fields.Nested(SubOrderLine), load_default=list)
     reason = fields.String(load_default="")
     refund_expected = fields.Boolean(required=True)
     # issue 9: a cheque or cash paid at the bookshop is handed back there
@@ -321,16 +346,6 @@ ORDER_KINDS = ("sub_order", "grouped_order", "collectivity_order", "quote")
 class OrderKey(Payload):
     kind = fields.String(required=True, validate=validate.OneOf(ORDER_KINDS))
     number = fields.Integer(required=True)
-
-
-class SubOrderLine(Payload):
-    ean = fields.String(required=True)
-    title = fields.String(required=True)
-    publisher = fields.String(load_default="", allow_none=True)
-    quantity = fields.Integer(required=True)
-    unit_price_ttc = Money(required=True)
-    vat_rate = fields.String(required=True)
-    total_ttc = Money(required=True)
 
 
 class SubOrderPlacedV1(SubOrderRef):

@@ -16,7 +16,8 @@ One module per topic, each re-exported here (`domain.X`):
 - `payments`: what a payment, a failure or a refund does to a sub-order (the refund decisions);
 - `payment_methods`: online, cheque or cash at the bookshop (what a grouped order allows, the
   buyer's choice);
-- `summary`: a sub-order's total and the summary of a grouped order's sub-orders;
+- `titles`: a reading list's titles and a sub-order's lines (issue 10);
+- `summary`: a sub-order's total and the summary of a grouped order's sub-orders, per title;
 - `documents`: the lines, totals and payment of an order's document (`order_document`)."""
 from .buyers import *  # noqa: F401,F403
 from .closing import *  # noqa: F401,F403
@@ -27,3 +28,4 @@ from .payments import *  # noqa: F401,F403
 from .status import *  # noqa: F401,F403
 from .summary import *  # noqa: F401,F403
 from .documents import *  # noqa: F401,F403
+from .titles import *  # noqa: F401,F403

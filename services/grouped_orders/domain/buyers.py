@@ -2,20 +2,20 @@
 sub-order may be paid."""
 from datetime import date, datetime
 
-from services.common.errors import invalid
+from services.common.errors import DomainError, invalid
 from services.common.validation import normalise_email, whole_number
 
 from .closing import can_subscribe, check_subscription_open
 from .status import AWAITING_PAYMENT
+from .titles import MAX_QUANTITY, check_lines
 
-__all__ = ["MAX_QUANTITY", "NAME_MAX", "check_buyer", "can_pay", "check_can_pay"]
+__all__ = ["MAX_QUANTITY", "NAME_MAX", "check_buyer", "check_subscription", "quantities_asked",
+           "can_pay", "check_can_pay"]
 
-MAX_QUANTITY = 30
 NAME_MAX = 100
 
 
-def check_buyer(first_name, last_name, email, quantity, accepted_terms):
-    errors = {}
+def _check_person(first_name, last_name, email, accepted_terms, errors):
     first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
     for key, value, label in (("first_name", first_name, "Le prénom"),
                               ("last_name", last_name, "Le nom")):
@@ -27,18 +27,69 @@ def check_buyer(first_name, last_name, email, quantity, accepted_terms):
         email = normalise_email(email)
     except ValueError as exc:
         errors["email"] = [str(exc)]
+    if not accepted_terms:
+        errors["accepted_terms"] = ["Acceptez les conditions générales de vente."]
+    return first_name, last_name, email
+
+
+def check_buyer(first_name, last_name, email, quantity, accepted_terms):
+    """The form of a single title: who, how many copies, the terms accepted."""
+    errors = {}
+    first_name, last_name, email = _check_person(first_name, last_name, email, accepted_terms,
+                                                 errors)
     quantity = whole_number(quantity)  # 2.5 or "2.5" is refused, never truncated
     if quantity is None or not 1 <= quantity <= MAX_QUANTITY:
         errors["quantity"] = [f"Quantité : un nombre entier entre 1 et {MAX_QUANTITY}."]
-    if not accepted_terms:
-        errors["accepted_terms"] = ["Acceptez les conditions générales de vente."]
     if errors:
         raise invalid("Vérifiez les informations saisies.", errors)
     return first_name, last_name, email, quantity
 
 
+def quantities_asked(titles, lines, quantity) -> tuple[dict, bool]:
+    """What a buyer asked for: `lines` ([{"ean", "quantity"}] or {ean: quantity}) or, for a
+    grouped order of one title, `quantity` alone (as before reading lists). Answers ({ean:
+    quantity}, whether it was the single `quantity`)."""
+    if lines is None:
+        if len(titles) > 1:
+            raise invalid("Indiquez la quantité de chaque titre.",
+                          {"quantity": ["Une quantité par titre (0 pour un titre facultatif)."]})
+        return {titles[0].ean: quantity}, True
+    if isinstance(lines, dict):
+        return {str(k): v for k, v in lines.items()}, False
+    asked = {}
+    for line in lines:
+        ean = str((line or {}).get("ean", "")) if isinstance(line, dict) else ""
+        if not ean or ean in asked:
+            raise invalid("Une quantité par titre, chaque titre une fois.",
+                          {"quantity": ["Titre absent ou en double."]})
+        asked[ean] = line.get("quantity")
+    return asked, False
+
+
+def check_subscription(first_name, last_name, email, titles, quantities: dict, accepted_terms,
+                       single=False):
+    """A subscription to a reading list: who, the quantity of each title (domain.check_lines),
+    the terms accepted; every mistake said at once. `single`: the buyer gave one `quantity`
+    for a grouped order of one title (its mistake is then said under "quantity")."""
+    errors = {}
+    first_name, last_name, email = _check_person(first_name, last_name, email, accepted_terms,
+                                                 errors)
+    lines = []
+    try:
+        lines = check_lines(titles, quantities)
+    except DomainError as exc:
+        found = dict(exc.details or {})
+        if single:
+            found = {"quantity": sum(found.values(), [])}
+        errors.update(found)
+    if errors:
+        raise invalid("Vérifiez les informations saisies.", errors)
+    return first_name, last_name, email, lines
+
+
 def can_pay(sub_status: str, group_status: str, deadline: date, now: datetime) -> bool:
-    """The buyer's page offers to pay: the sub-order awaits payment and subscriptions are open."""
+    """The buyer's page offers to pay: the sub-order awaits payment and subscriptions are open
+    (a sub-order exists only once they opened)."""
     return sub_status == AWAITING_PAYMENT and can_subscribe(group_status, deadline, now)
 
 

@@ -5,19 +5,23 @@ from datetime import date, datetime
 
 from services.common.errors import conflict
 
-from .deadlines import closes_at, days_left
+from .deadlines import closes_at, days_left, french_day, not_open_yet
 from .status import AWAITING_PAYMENT, CANCELLED, CLOSED, OPEN, PAID, PROCESSING
 
 __all__ = ["can_subscribe", "check_subscription_open", "validation_blockers",
            "check_can_validate"]
 
 
-def can_subscribe(status: str, deadline: date, now: datetime) -> bool:
-    return status == OPEN and now < closes_at(deadline)
+def can_subscribe(status: str, deadline: date, now: datetime, opens_on=None) -> bool:
+    """Open, from the opening day (if any) to the end of the deadline day."""
+    return status == OPEN and not not_open_yet(opens_on, now) and now < closes_at(deadline)
 
 
-def check_subscription_open(status, deadline, now):
-    if not can_subscribe(status, deadline, now):
+def check_subscription_open(status, deadline, now, opens_on=None):
+    if status == OPEN and not_open_yet(opens_on, now):
+        raise conflict(f"Les souscriptions à cette commande groupée ouvriront le "
+                       f"{french_day(opens_on)} : revenez à partir de cette date.")
+    if not can_subscribe(status, deadline, now, opens_on):
         raise conflict("Les souscriptions à cette commande groupée sont closes : aucun "
                        "paiement ne peut plus être commencé.")
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from services.common.errors import invalid
 from services.common.money import money
 
-from .deadlines import check_deadline
+from .deadlines import check_deadline, check_opening
 
 __all__ = ["COMMENT_MAX", "BOOKSHOP", "address_label", "billing_label", "bookshop_pickup_label",
            "pickup_choices", "NewGroupedOrder", "check_new_grouped_order", "check_comment",
@@ -54,6 +54,7 @@ class NewGroupedOrder:
     pickup_label: str
     comment: str
     unit_price: Decimal
+    opens_on: date | None = None
 
 
 def check_comment(comment) -> str:
@@ -73,9 +74,11 @@ def public_price(price_ttc) -> Decimal:
 
 
 def check_new_grouped_order(deadline, pickup, comment, price_ttc, choices: dict,
-                            now: datetime) -> NewGroupedOrder:
-    """The form's checks, in the order its errors are told: deadline, pickup, comment, price."""
+                            now: datetime, opens_on=None) -> NewGroupedOrder:
+    """The form's checks, in the order its errors are told: deadline, opening day, pickup,
+    comment, price (`price_ttc`: the first title's; domain.check_titles checks them all)."""
     deadline = check_deadline(deadline, now)
+    opens_on = check_opening(opens_on, deadline, now)
     pickup = pickup or ""
     if pickup not in choices:
         raise invalid("Choisissez le lieu de mise à disposition.",
@@ -84,4 +87,4 @@ def check_new_grouped_order(deadline, pickup, comment, price_ttc, choices: dict,
     return NewGroupedOrder(deadline=deadline, pickup=pickup,
                            pickup_kind=BOOKSHOP if pickup == BOOKSHOP else "collectivity",
                            pickup_label=choices[pickup], comment=comment,
-                           unit_price=public_price(price_ttc))
+                           unit_price=public_price(price_ttc), opens_on=opens_on)

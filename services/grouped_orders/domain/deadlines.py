@@ -7,8 +7,9 @@ from services.common.errors import invalid
 
 from .status import OPEN
 
-__all__ = ["PARIS", "MAX_DEADLINE_DAYS", "DEADLINE_WARNING", "closes_at", "paris_today",
-           "days_left", "deadline_approaching", "check_deadline"]
+__all__ = ["PARIS", "MAX_DEADLINE_DAYS", "DEADLINE_WARNING", "closes_at", "opens_at",
+           "not_open_yet", "french_day", "paris_today", "days_left", "deadline_approaching",
+           "check_deadline", "check_opening"]
 
 MAX_DEADLINE_DAYS = 365
 DEADLINE_WARNING = "LA DATE LIMITE APPROCHE !"
@@ -18,6 +19,20 @@ def closes_at(deadline: date) -> datetime:
     """Subscriptions are open until the end of the deadline day, Paris time."""
     return datetime.combine(deadline + timedelta(days=1), time(0, 0),
                             tzinfo=PARIS).astimezone(timezone.utc)
+
+
+def opens_at(opens_on: date) -> datetime:
+    """Subscriptions open at the start of the opening day, Paris time (issue 10, K1)."""
+    return datetime.combine(opens_on, time(0, 0), tzinfo=PARIS).astimezone(timezone.utc)
+
+
+def not_open_yet(opens_on, now: datetime) -> bool:
+    """Before the opening day (a grouped order without one is open from its creation)."""
+    return opens_on is not None and now < opens_at(opens_on)
+
+
+def french_day(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
 
 
 def paris_today(now: datetime) -> date:
@@ -57,3 +72,24 @@ def check_deadline(deadline, now: datetime) -> date:
         raise invalid("La date limite doit être dans moins d'un an.",
                       {"deadline": ["Au plus un an."]})
     return deadline
+
+
+def check_opening(opens_on, deadline: date, now: datetime):
+    """The optional opening day (K1): none (open at once), or a day from today up to the
+    deadline."""
+    if opens_on in (None, ""):
+        return None
+    if isinstance(opens_on, str):
+        try:
+            opens_on = date.fromisoformat(opens_on)
+        except ValueError:
+            raise invalid("La date d'ouverture n'est pas une date valide.",
+                          {"opens_on": ["Date invalide (JJ/MM/AAAA)."]})
+    if opens_on < paris_today(now):
+        raise invalid("La date d'ouverture ne peut pas être dans le passé.",
+                      {"opens_on": ["Choisissez aujourd'hui ou une date à venir, ou laissez "
+                                    "vide pour ouvrir tout de suite."]})
+    if opens_on > deadline:
+        raise invalid("La date d'ouverture doit précéder la date limite.",
+                      {"opens_on": ["Au plus tard le jour de la date limite."]})
+    return opens_on

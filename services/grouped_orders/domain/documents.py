@@ -59,21 +59,26 @@ class DocLine:
         return self.total_ttc - self.total_ht
 
 
-def order_lines(article: dict, subs, paid_only: bool) -> list:
+def order_lines(titles: dict, subs, paid_only: bool) -> list:
     """THE lines of a sub-order (`[sub]`, `paid_only=False`) or of a grouped order (its
-    sub-orders, `paid_only=True`: the paid ones only): one line per article and unit price,
-    quantities summed. `article`: the grouped order's snapshot (ean, title, publisher,
-    vat_rate); `subs`: domain.Sub (number, quantity, unit_price, status)."""
+    sub-orders, `paid_only=True`: the paid ones only): one line per title and unit price, in the
+    reading list's order, quantities summed, titles not taken left out. `titles`: the grouped
+    order's titles by the key of the sub-orders' lines (domain.Line.key: the title's row id),
+    each a dict (ean, title, publisher, vat_rate, position); `subs`: domain.Sub (number, status,
+    lines)."""
     quantities = {}
     for sub in subs:
         if paid_only and sub.status != PAID:
             continue
-        price = money(sub.unit_price)
-        quantities[price] = quantities.get(price, 0) + sub.quantity
-    return [DocLine(str(article.get("ean") or ""), article.get("title") or "",
-                    article.get("publisher") or "", quantity,
-                    document_vat_rate(article.get("vat_rate", "5.5")), price)
-            for price, quantity in quantities.items() if quantity or not paid_only]
+        for line in sub.lines:
+            key = (line.key, money(line.unit_price))
+            quantities[key] = quantities.get(key, 0) + line.quantity
+    ordered = sorted(quantities.items(),
+                     key=lambda item: (titles[item[0][0]].get("position") or 0, item[0][1]))
+    return [DocLine(str(titles[key].get("ean") or ""), titles[key].get("title") or "",
+                    titles[key].get("publisher") or "", quantity,
+                    document_vat_rate(titles[key].get("vat_rate") or "5.5"), price)
+            for (key, price), quantity in ordered if quantity]
 
 
 def document_totals(lines) -> dict:

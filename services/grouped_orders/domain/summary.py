@@ -1,13 +1,14 @@
 """A sub-order's total and the "Récapitulatif de l'ensemble des sous-commandes" (reference 000),
-to the cent (docs/prices.md: Decimal, rounded half-up)."""
+overall and per title (issue 10), to the cent (docs/prices.md: Decimal, rounded half-up)."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from services.common.money import money
 
 from .status import AWAITING_PAYMENT, PAID, SUB_CANCELLED
+from .titles import Line, lines_quantity, lines_total
 
-__all__ = ["line_total", "Sub", "Summary", "summarize"]
+__all__ = ["line_total", "Sub", "TitleFigures", "Summary", "summarize"]
 
 
 def line_total(unit_price, quantity) -> Decimal:
@@ -15,35 +16,61 @@ def line_total(unit_price, quantity) -> Decimal:
     return money(unit_price * quantity)
 
 
+def _by_status(zero):
+    return lambda: {SUB_CANCELLED: zero, AWAITING_PAYMENT: zero, PAID: zero}
+
+
 @dataclass
 class Sub:
-    """What the rules need to know of a sub-order."""
+    """What the rules need to know of a sub-order: its status and its lines (domain.Line, one
+    per title)."""
     number: int
-    quantity: int
-    unit_price: Decimal
     status: str
+    lines: tuple = ()
+
+    @classmethod
+    def single(cls, number, quantity, unit_price, status, key=None) -> "Sub":
+        """A sub-order of one title (`key`)."""
+        return cls(number, status, (Line(key, quantity, unit_price),))
+
+    @property
+    def quantity(self) -> int:
+        return lines_quantity(self.lines)
 
     @property
     def total(self) -> Decimal:
-        return line_total(self.unit_price, self.quantity)
+        return lines_total(self.lines)
+
+
+@dataclass
+class TitleFigures:
+    """One title's copies and totals TTC by sub-order status."""
+    copies: dict = field(default_factory=_by_status(0))
+    totals: dict = field(default_factory=_by_status(Decimal("0.00")))
 
 
 @dataclass
 class Summary:
-    """"Récapitulatif de l'ensemble des sous-commandes"."""
-    articles: dict = field(default_factory=lambda: {SUB_CANCELLED: 0, AWAITING_PAYMENT: 0,
-                                                     PAID: 0})
-    sub_orders: dict = field(default_factory=lambda: {SUB_CANCELLED: 0, AWAITING_PAYMENT: 0,
-                                                       PAID: 0})
+    """"Récapitulatif de l'ensemble des sous-commandes": copies ("articles", every title),
+    sub-orders and totals by status, and `titles`: the same per title key (in the order the
+    keys were given, then as met)."""
+    articles: dict = field(default_factory=_by_status(0))
+    sub_orders: dict = field(default_factory=_by_status(0))
     totals: dict = field(default_factory=lambda: {AWAITING_PAYMENT: Decimal("0.00"),
                                                    PAID: Decimal("0.00")})
+    titles: dict = field(default_factory=dict)
 
 
-def summarize(subs) -> Summary:
-    s = Summary()
+def summarize(subs, keys=()) -> Summary:
+    """`keys`: the grouped order's title keys, so that a title nobody ordered shows with 0."""
+    s = Summary(titles={key: TitleFigures() for key in keys})
     for sub in subs:
-        s.articles[sub.status] += sub.quantity
         s.sub_orders[sub.status] += 1
-        if sub.status in s.totals:
-            s.totals[sub.status] += sub.total
+        for line in sub.lines:
+            s.articles[sub.status] += line.quantity
+            figures = s.titles.setdefault(line.key, TitleFigures())
+            figures.copies[sub.status] += line.quantity
+            figures.totals[sub.status] += line.total
+            if sub.status in s.totals:
+                s.totals[sub.status] += line.total
     return s

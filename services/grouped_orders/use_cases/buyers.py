@@ -4,8 +4,9 @@ idempotency key; step 3: the payment the provider gave for it)."""
 import secrets
 
 from .. import domain
-from ..models import PaymentAttempt, SubOrder
-from ..presenters import buyer_status_view, payment_request, public_view, subscribed_view
+from ..models import PaymentAttempt, SubOrder, SubOrderLine
+from ..presenters import (buyer_status_view, payment_request, public_view, sub_order_placed_event,
+                          subscribed_view)
 from .load import by_token, sub_by_buyer_token
 
 
@@ -13,18 +14,27 @@ def public(session, token, now) -> dict:
     return public_view(by_token(session, token), now)
 
 
-def subscribe(session, token, data, now) -> dict:
+def subscribe(session, token, data, now, record, public_url) -> dict:
+    """A buyer's sub-order: a quantity per title (`lines`, or `quantity` for a grouped order of
+    one title), one line per title, its total the sum; `sub_order_placed` recorded with it."""
     go = by_token(session, token, share=True)
-    domain.check_subscription_open(go.status, go.deadline, now)
-    first, last, email, quantity = domain.check_buyer(
-        data.get("first_name"), data.get("last_name"), data.get("email"), data.get("quantity"),
-        data.get("accepted_terms"))
+    domain.check_subscription_open(go.status, go.deadline, now, go.opens_on)
+    titles = list(go.titles)
+    rules = [domain.Title(t.ean, t.price_ttc, t.required) for t in titles]
+    asked, single = domain.quantities_asked(rules, data.get("lines"), data.get("quantity"))
+    first, last, email, lines = domain.check_subscription(
+        data.get("first_name"), data.get("last_name"), data.get("email"), rules, asked,
+        data.get("accepted_terms"), single)
     method = domain.check_buyer_method(data.get("payment_method"), go.payment_methods)
-    sub = SubOrder(payment_method=method,grouped_order_number=go.number, buyer_token=secrets.token_urlsafe(24),
-                   first_name=first, last_name=last, email=email, quantity=quantity,
-                   unit_price=go.unit_price, status=domain.AWAITING_PAYMENT, created_at=now)
+    sub = SubOrder(grouped_order_number=go.number, buyer_token=secrets.token_urlsafe(24),
+                   first_name=first, last_name=last, email=email, payment_method=method,
+                   quantity=domain.lines_quantity(lines), total=domain.lines_total(lines),
+                   status=domain.AWAITING_PAYMENT, created_at=now)
+    sub.lines = [SubOrderLine(title=t, position=t.position, quantity=line.quantity,
+                              unit_price=line.unit_price) for t, line in zip(titles, lines)]
     session.add(sub)
     session.flush()
+    record(session, "sub_order_placed", sub_order_placed_event(sub, go, public_url))
     return subscribed_view(sub)
 
 
@@ -38,7 +48,7 @@ def begin_payment_attempt(session, token, buyer_token, now) -> dict:
     subscriptions are closed)."""
     sub = sub_by_buyer_token(session, token, buyer_token, share=True)
     go = sub.grouped_order
-    domain.check_can_pay(sub.status, go.status, go.deadline, now)
+    domain.check_can_pay(sub.status, go.status, go.deadline, now)  # opened: it exists
     attempt = PaymentAttempt(sub_order_number=sub.number, state="starting", created_at=now,
                              idempotency_key=f"sub-{sub.number}-{secrets.token_hex(8)}")
     session.add(attempt)
@@ -46,11 +56,11 @@ def begin_payment_attempt(session, token, buyer_token, now) -> dict:
     return payment_request(attempt, sub, go)
 
 
-def subscribe_and_begin_payment(session, token, data, now) -> dict:
+def subscribe_and_begin_payment(session, token, data, now, record, public_url) -> dict:
     """The subscription form's POST (issue 11): subscribing and step 1 of paying in one
     transaction; the same checks as `subscribe` then `begin_payment_attempt`. A buyer paying
     by cheque or cash at the bookshop starts no online payment (`attempt` None)."""
-    sub = subscribe(session, token, data, now)
+    sub = subscribe(session, token, data, now, record, public_url)
     if domain.is_offline(sub["payment_method"]):
         return {"sub": sub, "attempt": None}
     return {"sub": sub, "attempt": begin_payment_attempt(session, token, sub["buyer_token"], now)}

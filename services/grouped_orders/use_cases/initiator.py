@@ -7,7 +7,7 @@ from sqlalchemy import select
 from services.common.guards import transition
 
 from .. import domain
-from ..models import GroupedOrder
+from ..models import GroupedOrder, GroupedOrderTitle
 from ..presenters import created_event, grouped_order_view
 from .load import get_grouped_order, own
 
@@ -15,11 +15,17 @@ ARTICLE_KEPT = ("ean", "title", "author", "publisher", "collection", "genre", "p
                 "format", "price_ttc", "vat_rate", "summary")
 
 
-def create(session, initiator: dict, client: dict, article: dict, data: dict, now, record,
+def create(session, initiator: dict, client: dict, articles, data: dict, now, record,
            public_url, bookshop_label, payment_methods=domain.ONLINE_ONLY) -> dict:
+    """`articles`: the titles from the catalogue, in the initiator's order, each with
+    `optional` (True: a buyer may take 0 copies); one article alone is a list of one."""
+    articles = [articles] if isinstance(articles, dict) else list(articles)
+    titles = domain.check_titles((a, not a.get("optional")) for a in articles)
     choices = domain.pickup_choices(client, bookshop_label)
     new = domain.check_new_grouped_order(data.get("deadline"), data.get("pickup"),
-                                         data.get("comment"), article["price_ttc"], choices, now)
+                                         data.get("comment"), articles[0]["price_ttc"], choices,
+                                         now, data.get("opens_on"))
+    article = articles[0]
     go = GroupedOrder(
         token=secrets.token_urlsafe(24), status=domain.OPEN, initiator_id=initiator["id"],
         initiator_email=initiator["email"], client_number=client["number"],
@@ -29,7 +35,14 @@ def create(session, initiator: dict, client: dict, article: dict, data: dict, no
         unit_price=new.unit_price, deadline=new.deadline, closes_at=domain.closes_at(new.deadline),
         pickup_kind=new.pickup_kind, pickup_label=new.pickup_label,
         billing_label=domain.billing_label(client),
-        comment=new.comment, payment_methods=payment_methods, created_at=now)
+        comment=new.comment, opens_on=new.opens_on,
+        payment_methods=payment_methods, created_at=now)
+    go.titles = [GroupedOrderTitle(
+        position=i, ean=t.ean, title=a.get("title") or "", author=a.get("author") or "",
+        publisher=a.get("publisher") or "", vat_rate=str(a.get("vat_rate") or ""),
+        price_ttc=t.unit_price, required=t.required,
+        article={k: a.get(k) for k in ARTICLE_KEPT})
+        for i, (a, t) in enumerate(zip(articles, titles), start=1)]
     session.add(go)
     session.flush()
     record(session, "grouped_order_created", created_event(go, public_url))

@@ -4,7 +4,7 @@ from sqlalchemy import select
 from services.common.errors import not_found
 
 from .. import domain
-from ..models import GroupedOrder, PaymentAttempt, SubOrder
+from ..models import GroupedOrder, PaymentAttempt, SubOrder, SubOrderLine
 
 
 def get_grouped_order(session, number) -> GroupedOrder:
@@ -73,9 +73,16 @@ def sub_for_payment(session, payload):
 
 
 def sub_rules(session, number) -> list:
-    """What the rules need of a grouped order's sub-orders (domain.Sub), in number order: one
-    Core statement, no ORM object nor payment attempt loaded (10,000 sub-orders in ~20 ms)."""
-    t = SubOrder.__table__  # the table's columns: a Core statement, no ORM loading
-    rows = session.execute(select(t.c.number, t.c.quantity, t.c.unit_price, t.c.status)
-                           .where(t.c.grouped_order_number == number).order_by(t.c.number))
-    return [domain.Sub(*row) for row in rows]
+    """What the rules need of a grouped order's sub-orders (domain.Sub with their lines, keyed
+    by title row id), in number order: one Core statement, no ORM object nor payment attempt
+    loaded (10,000 sub-orders in ~20 ms)."""
+    t, li = SubOrder.__table__, SubOrderLine.__table__  # Core statements, no ORM loading
+    rows = session.execute(
+        select(t.c.number, t.c.status, li.c.title_id, li.c.quantity, li.c.unit_price)
+        .join(li, li.c.sub_order_number == t.c.number)
+        .where(t.c.grouped_order_number == number).order_by(t.c.number, li.c.position))
+    subs = {}
+    for sub_number, status, title_id, quantity, unit_price in rows:
+        sub = subs.setdefault(sub_number, domain.Sub(sub_number, status, ()))
+        sub.lines += (domain.Line(title_id, quantity, unit_price),)
+    return list(subs.values())

@@ -4,7 +4,8 @@ from services.common.money import money
 
 from .. import domain
 from ..models import PaymentAttempt
-from ..presenters import refund_requested_event, sub_order_paid_event, sub_order_refunded_event
+from ..presenters import (refund_requested_event, sub_order_paid_event, sub_order_refunded_event,
+                          sub_total)
 from .bookshop import pay_by_hand
 from .load import sub_for_payment
 
@@ -29,7 +30,7 @@ def on_payment_succeeded(session, payload, now, record, public_url):
     go = sub.grouped_order
     manual = domain.is_offline(payload.get("method"))
     decision = domain.settle_payment(
-        sub.status, go.status, payload["amount"], domain.line_total(sub.unit_price, sub.quantity),
+        sub.status, go.status, payload["amount"], sub_total(sub),
         payload["payment_id"], sub.paid_payment_id,
         refund_asked=attempt is not None and attempt.refund_state is not None, manual=manual)
     if decision.pays and manual:  # a cheque or cash the bookshop recorded (issue 9)

@@ -27,6 +27,14 @@ def amount_label(value) -> str:
     return f"{Decimal(str(value)).quantize(Decimal('0.01'))} EUR".replace(".", ",")
 
 
+def titled_lines(payload: dict, ref: dict) -> list:
+    """(title, quantity) of each title of a grouped-order event (its `lines`, issue 10), or of
+    its one article (an event from before reading lists)."""
+    if payload.get("lines"):
+        return [(line["title"], line["quantity"]) for line in payload["lines"]]
+    return [(ref["article"]["title"], payload["quantity"])]
+
+
 def order_alert(kind: str, payload: dict) -> dict:
     """What the bookshop is told of a new order: its title, the customer, the lines ordered
     (title, quantity), the amount TTC and the path of its admin page."""
@@ -37,7 +45,7 @@ def order_alert(kind: str, payload: dict) -> dict:
                 "short": f"Sous-cde {payload['sub_order_number']} (groupee {ref['number']})",
                 "customer": f"{buyer['first_name']} {buyer['last_name']}".strip(),
                 "customer_email": buyer["email"],
-                "lines": [(ref["article"]["title"], payload["quantity"])],
+                "lines": titled_lines(payload, ref),
                 "total_ttc": Decimal(str(payload["total_ttc"])),
                 "admin_path": f"/admin/commandes-groupees/{ref['number']}"}
     if kind == "grouped_order_validated":
@@ -45,7 +53,7 @@ def order_alert(kind: str, payload: dict) -> dict:
                 "short": f"Cde groupee {payload['number']} validee",
                 "customer": payload["client_name"],
                 "customer_email": payload["initiator_email"],
-                "lines": [(payload["article"]["title"], payload["quantity"])],
+                "lines": titled_lines(payload, payload),
                 "total_ttc": Decimal(str(payload["total_ttc"])),
                 "admin_path": f"/admin/commandes-groupees/{payload['number']}"}
     if kind in ("collectivity_order_placed", "quote_requested"):

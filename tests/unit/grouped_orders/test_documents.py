@@ -132,9 +132,9 @@ def test_who_may_read_which_document(db):
 @pytest.mark.parametrize("price,qty,rate", [("0.01", 7, "20"), ("3.15", 1, "20"),
                                             ("2.90", 3, "2.1"), ("19.99", 13, "5.5")])
 def test_lines_add_up_for_any_price(price, qty, rate):
-    subs = [domain.Sub(1, qty, Decimal(price), domain.PAID),
-            domain.Sub(2, 2, Decimal(price), domain.SUB_CANCELLED)]
-    lines = domain.order_lines({"ean": "1", "title": "t", "vat_rate": rate}, subs,
+    subs = [domain.Sub.single(1, qty, Decimal(price), domain.PAID, key=1),
+            domain.Sub.single(2, 2, Decimal(price), domain.SUB_CANCELLED, key=1)]
+    lines = domain.order_lines({1: {"ean": "1", "title": "t", "vat_rate": rate}}, subs,
                                paid_only=True)
     assert [x.quantity for x in lines] == [qty]
     totals = domain.document_totals(lines)
@@ -144,6 +144,30 @@ def test_lines_add_up_for_any_price(price, qty, rate):
            "totals": totals}
     assert adds_up_problems(doc) == []
     assert totals["total_ttc"] == Decimal(price) * qty
+
+
+def test_a_reading_list_document_has_one_line_per_title_taken_in_the_list_order():
+    titles = {7: {"ean": "9782330150136", "title": "CEMETERY ROAD", "vat_rate": "5.5",
+                  "position": 2},
+              3: {"ean": "9791097284657", "title": "WESTERN COQUILLETTES", "vat_rate": "5.5",
+                  "position": 1},
+              9: {"ean": "9782362210419", "title": "LE LIVRE", "vat_rate": "5.5",
+                  "position": 3}}
+    subs = [domain.Sub(1, domain.PAID, (domain.Line(3, 2, Decimal("14.90")),
+                                        domain.Line(7, 1, Decimal("25.00")),
+                                        domain.Line(9, 0, Decimal("6.40")))),
+            domain.Sub(2, domain.PAID, (domain.Line(3, 1, Decimal("14.90")),
+                                        domain.Line(7, 0, Decimal("25.00")),
+                                        domain.Line(9, 4, Decimal("6.40")))),
+            domain.Sub(3, domain.SUB_CANCELLED, (domain.Line(7, 5, Decimal("25.00")),))]
+    lines = domain.order_lines(titles, subs, paid_only=True)
+    assert [(x.title, x.quantity, x.total_ttc) for x in lines] == [
+        ("WESTERN COQUILLETTES", 3, Decimal("44.70")), ("CEMETERY ROAD", 1, Decimal("25.00")),
+        ("LE LIVRE", 4, Decimal("25.60"))]
+    totals = domain.document_totals(lines)
+    assert totals["total_ttc"] == Decimal("95.30")
+    one = domain.order_lines(titles, subs[:1], paid_only=False)   # the optional title at 0: out
+    assert [x.title for x in one] == ["WESTERN COQUILLETTES", "CEMETERY ROAD"]
 
 
 def test_a_grouped_order_nobody_paid_yet_has_no_line(db):

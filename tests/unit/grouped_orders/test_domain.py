@@ -13,7 +13,7 @@ UTC = timezone.utc
 def test_reference_grouped_order_62_to_the_cent():
     """WESTERN COQUILLETTES 14.90: Leto 2 paid, Diaz 1 cancelled, Rourke 3 paid."""
     price = Decimal("14.90")
-    subs = [Sub(147, 2, price, PAID), Sub(148, 1, price, SUB_CANCELLED), Sub(149, 3, price, PAID)]
+    subs = [Sub.single(147, 2, price, PAID), Sub.single(148, 1, price, SUB_CANCELLED), Sub.single(149, 3, price, PAID)]
     assert [s.total for s in subs] == [Decimal("29.80"), Decimal("14.90"), Decimal("44.70")]
     s = domain.summarize(subs)
     assert s.articles == {SUB_CANCELLED: 1, AWAITING_PAYMENT: 0, PAID: 5}
@@ -24,11 +24,11 @@ def test_reference_grouped_order_62_to_the_cent():
 def test_reference_grouped_order_65_to_the_cent():
     """LE LIVRE QU'IL NE FAUT SURTOUT... 6.40: Grandville 1, Benhattia 1, Guidoni 2."""
     price = Decimal("6.40")
-    paid = [Sub(153, 1, price, PAID), Sub(154, 1, price, PAID), Sub(155, 2, price, PAID)]
+    paid = [Sub.single(153, 1, price, PAID), Sub.single(154, 1, price, PAID), Sub.single(155, 2, price, PAID)]
     s = domain.summarize(paid)
     assert (s.articles[PAID], s.sub_orders[PAID], s.totals[PAID]) == (4, 3, Decimal("25.60"))
     # the admin's view of the same order while Guidoni's payment was pending
-    pending = paid[:2] + [Sub(155, 2, price, AWAITING_PAYMENT)]
+    pending = paid[:2] + [Sub.single(155, 2, price, AWAITING_PAYMENT)]
     s = domain.summarize(pending)
     assert s.totals == {AWAITING_PAYMENT: Decimal("12.80"), PAID: Decimal("12.80")}
     assert s.articles[AWAITING_PAYMENT] == 2 and s.sub_orders[PAID] == 2
@@ -88,7 +88,7 @@ def test_buyer_form_rules():
 
 def test_validation_waits_for_the_deadline_and_every_payment():
     deadline = date(2022, 4, 6)
-    subs = [Sub(153, 1, Decimal("6.40"), PAID), Sub(155, 2, Decimal("6.40"), AWAITING_PAYMENT)]
+    subs = [Sub.single(153, 1, Decimal("6.40"), PAID), Sub.single(155, 2, Decimal("6.40"), AWAITING_PAYMENT)]
     before = datetime(2022, 4, 5, 8, tzinfo=UTC)  # n°65's detail page: "dans 2 jours"
     reasons = domain.validation_blockers(domain.OPEN, deadline, before, subs)
     assert reasons[0] == "Vous pourrez valider cette commande groupée dans 2 jours."
@@ -102,7 +102,7 @@ def test_validation_waits_for_the_deadline_and_every_payment():
     with pytest.raises(DomainError):
         domain.check_can_validate(domain.PROCESSING, deadline, after, subs)
     assert domain.validation_blockers(domain.AWAITING_VALIDATION, deadline, after,
-                                      [Sub(1, 1, Decimal("1"), SUB_CANCELLED)]) == \
+                                      [Sub.single(1, 1, Decimal("1"), SUB_CANCELLED)]) == \
         ["Aucune sous-commande n'est payée."]
 
 

@@ -60,3 +60,29 @@ def test_names_in_any_script_print():
 def test_rendering_in_a_child_process_gives_the_same_document():
     data = sheet.render_in_child(view(2))
     assert data.startswith(b"%PDF") and pdf_text(data) == pdf_text(sheet.render(view(2)))
+
+
+def test_a_reading_list_sheet_has_each_buyers_titles_and_the_figures_per_title():
+    """Issue 10: the e-mail and date columns give way to each buyer's titles; the summary
+    has a line per title."""
+    v = view(2)
+    titles = [{"ean": "9791097284657", "title": "WESTERN COQUILLETTES", "price_ttc": "14.90",
+               "required": True},
+              {"ean": "9782330150136", "title": "CEMETERY ROAD", "price_ttc": "25.00",
+               "required": False}]
+    for s in v["sub_orders"]:
+        s.update(quantity=3, total="54.80", lines=[
+            {"title": "WESTERN COQUILLETTES", "quantity": 2},
+            {"title": "CEMETERY ROAD", "quantity": 1}])
+    v["sub_orders"][1]["lines"][1]["quantity"] = 0
+    v.update(titles=titles, by_title=[
+        {"title": "WESTERN COQUILLETTES", "copies": {"cancelled": 0, "awaiting_payment": 0,
+                                                     "paid": 4}, "total_paid": "59.60"},
+        {"title": "CEMETERY ROAD", "copies": {"cancelled": 0, "awaiting_payment": 0,
+                                              "paid": 1}, "total_paid": "25.00"}])
+    text = pdf_text(sheet.render(v), layout=True)
+    assert "Titres" in text and "25,00 € TTC (facultatif) — CEMETERY ROAD" in text
+    assert "Email" not in text and "2 × WESTERN COQUILLETTES" in text
+    assert text.count("1 × CEMETERY ROAD") == 1  # a line of 0 copies is not written
+    assert "CEMETERY ROAD : annulés 0 · en attente de paiement 0 · payés 1 · « Payés » 25,00 €" \
+        in text

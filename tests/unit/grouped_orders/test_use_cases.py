@@ -39,10 +39,13 @@ def create(db, events, deadline=date(2022, 3, 29), article=WESTERN):
               "À la librairie")
 
 
-def subscribe(db, token, first, last, qty, at=NOW):
-    return tx(db, buyers.subscribe, token, {"first_name": first, "last_name": last,
-                                              "email": f"{unidecode(first).lower()}@free.fr",
-                                              "quantity": qty, "accepted_terms": True}, at)
+def subscribe(db, token, first, last, qty, at=NOW, events=None, lines=None):
+    """`qty` alone (one title), or `lines` ({ean: quantity}) for a reading list."""
+    data = {"first_name": first, "last_name": last,
+            "email": f"{unidecode(first).lower()}@free.fr", "accepted_terms": True}
+    data.update({"lines": lines} if lines is not None else {"quantity": qty})
+    return tx(db, buyers.subscribe, token, data, at, events if events is not None else Events(),
+              URL)
 
 
 def pay(db, events, token, sub, payment_id, at=NOW):

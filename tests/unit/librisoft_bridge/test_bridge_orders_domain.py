@@ -172,3 +172,40 @@ def test_what_each_listing_holds():
     assert orders.listing(("pending",)) == {"states": ("pending",), "cancelled": False}
     assert orders.listing(("picked_up",)) == {"states": ("picked_up",)}
     assert orders.listing(None) == {}
+
+
+def reading_list(validated, **changes):
+    """A validated reading list (issue 10): WESTERN COQUILLETTES × 3 and LE LIVRE… × 2."""
+    lines = [{"ean": "9791097284657", "title": "WESTERN COQUILLETTES", "publisher": "ORSO",
+              "quantity": 3, "unit_price_ttc": "14.90", "vat_rate": "5.5",
+              "total_ttc": "44.70"},
+             {"ean": "9782362210419", "title": "LE LIVRE QU'IL NE FAUT SURTOUT, SURTOUT, "
+              "SURTOUT, PAS LIRE !", "publisher": "MIC MAC EDITION", "quantity": 2,
+              "unit_price_ttc": "6.40", "vat_rate": "5.5", "total_ttc": "12.80"}]
+    return loaded(validated, **dict({"lines": lines, "quantity": 5, "total_ttc": "57.50"},
+                                    **changes))
+
+
+def test_a_reading_list_becomes_one_line_per_title(validated):
+    order = grouped_orders.from_grouped_order(reading_list(validated))
+    assert [(x["position"], x["ean"], x["quantity"], x["unit_price_ttc"], x["total_ttc"])
+            for x in order["lines"]] == [
+        (1, "9791097284657", 3, Decimal("14.90"), Decimal("44.70")),
+        (2, "9782362210419", 2, Decimal("6.40"), Decimal("12.80"))]
+    assert order["order"]["total_ttc"] == Decimal("57.50")
+
+
+def test_a_reading_list_whose_lines_do_not_add_up_is_refused(validated):
+    with pytest.raises(DomainError) as exc:
+        grouped_orders.from_grouped_order(reading_list(validated, total_ttc="57.60"))
+    assert "lines" in exc.value.details
+    bad = reading_list(validated)
+    bad["lines"][1]["total_ttc"] = Decimal("12.81")
+    with pytest.raises(DomainError) as exc:
+        grouped_orders.from_grouped_order(bad)
+    assert set(exc.value.details) == {"lines.2.total_ttc"}
+    bad = reading_list(validated)
+    bad["lines"][0]["ean"] = "123"
+    with pytest.raises(DomainError) as exc:
+        grouped_orders.from_grouped_order(bad)
+    assert "lines.1.ean" in exc.value.details
