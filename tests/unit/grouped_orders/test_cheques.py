@@ -29,7 +29,7 @@ def token_of(go):
 def by(db, token, first, method, qty=1):
     return tx(db, buyers.subscribe_and_begin_payment, token, {
         "first_name": first, "last_name": "Martin", "email": f"{first.lower()}@free.fr",
-        "quantity": qty, "accepted_terms": True, "payment_method": method}, NOW)
+        "quantity": qty, "accepted_terms": True, "payment_method": method}, NOW, Events(), URL)
 
 
 def manual_payment(sub_number, amount, method="cheque", number="1234567", pid="pay_m1"):
