@@ -94,7 +94,6 @@ def load():
                     "email": email, "password": password, "role": role,
                     "client_numbers": clients})
         link, reading_list = demo_grouped_order(rpc)
-    demo_desk()
     url = config.env("PUBLIC_URL", "http://localhost:8000")
     print(f"""
   The suite runs on {url}
@@ -107,20 +106,6 @@ def load():
     print(f"  Mails land in {config.var_dir() / 'mail'} and on {url}/admin/mails"
           f"\n  Librisoft webservice: {BRIDGE_URL}/librisoft/v1/ (X-Api-Key in "
           f"var/{KEY_FILE})\n  Stop with Ctrl-C.\n")
-
-
-def demo_desk():
-    """Past orders in the order desk's register, over several days (the « Commandes »
-    calendar)."""
-    from services.common.db import Database
-    from services.order_desk import demo
-    from services.order_desk.models import Base
-    database = Database("order_desk", Base.metadata)
-    try:
-        if demo.load(database):
-            print("demo: past orders added to the order desk (« Commandes »)")
-    finally:
-        database.dispose()
 
 
 def demo_grouped_order(rpc):

@@ -230,13 +230,3 @@ def test_get_order(db):
             with pytest.raises(DomainError) as err:
                 use_cases.get_order(s, kind, number)
             assert err.value.code == "not_found"
-
-
-def test_the_demo_orders_spread_over_several_days_once(db):
-    from services.order_desk import demo
-    assert demo.load(db, NOW) > 5
-    assert demo.load(db, NOW) == 0
-    with db.transaction() as s:
-        days = {d for (d,) in s.query(RegisterEntry.placed_day).distinct()}
-        cancelled = s.query(RegisterEntry).filter_by(progress=CANCELLED).count()
-    assert len(days) >= 6 and cancelled == 1
