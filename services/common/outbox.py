@@ -10,14 +10,11 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, insert, select, update
 
+from .clock import utcnow  # noqa: F401 (inbox and nameko_glue read it from here)
 from .contracts.events import make_envelope
 from .messaging_models import messaging_tables
 
 log = logging.getLogger(__name__)
-
-
-def utcnow():
-    return datetime.now(timezone.utc)
 
 
 def as_utc(value: datetime) -> datetime:

@@ -20,12 +20,10 @@ state does not allow it (locked, not locked, empty, transformed, no previous lev
 from dataclasses import dataclass, field
 
 from services.common.errors import DomainError, conflict, forbidden, invalid
+from services.common.roles import ADMIN, APPROBATEUR, COLLECTIVITE, UTILISATEUR
 from services.common.validation import whole_number
 
-ADMIN = "admin"
-UTILISATEUR = "utilisateur"
-APPROBATEUR = "approbateur"
-COLLECTIVITE = "collectivite"
+
 ROLES = (UTILISATEUR, APPROBATEUR, COLLECTIVITE)
 ROLE_LEVEL = {UTILISATEUR: 0, APPROBATEUR: 1, COLLECTIVITE: 2}
 

@@ -1,12 +1,12 @@
 """How baskets and prices are shown (RPC output): plain dicts, money as strings with two
 decimals, times ISO 8601. Prices come from `domain.prices` only."""
+from services.common.roles import ROLE_LABELS
+
 from ..domain import chain, prices
 from ..models import Basket, BasketLine, aware
 
 STATES = {chain.DRAFT: "draft", chain.AT_APPROVER: "at_approver",
           chain.AT_COLLECTIVITY: "at_collectivity", chain.TRANSFORMED: "transformed"}
-ROLE_LABELS = {chain.UTILISATEUR: "Utilisateur", chain.APPROBATEUR: "Approbateur",
-               chain.COLLECTIVITE: "Collectivité"}
 ACTION_LABELS = {"created": "Création du panier", "renamed": "Panier renommé",
                  chain.SUBMIT: "Panier envoyé", chain.UNLOCK: "Panier déverrouillé",
                  chain.LOCK: "Panier verrouillé", chain.RETURN: "Panier retourné au rôle "

@@ -1,9 +1,9 @@
 """What the bridge accepts of an article Librisoft sends, and how the catalogue is searched and
 priced: pure Python."""
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import partial
 
-from services.common.money import CENT
+from services.common.money import money
 
 from . import values as v
 from .rows import ROW_NOT_AN_OBJECT, Rule, clean, text_rule
@@ -45,7 +45,7 @@ def unchanged(current, incoming) -> bool:
 
 
 def price_excluding_vat(price_ttc: Decimal, vat_rate: str) -> Decimal:
-    return (price_ttc / (1 + Decimal(vat_rate) / 100)).quantize(CENT, ROUND_HALF_UP)
+    return money(price_ttc / (1 + Decimal(vat_rate) / 100))
 
 
 def ean_query(query: str):

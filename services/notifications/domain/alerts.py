@@ -5,6 +5,8 @@ text: at most 160 characters of the GSM 03.38 alphabet (no emoji), in French."""
 import unicodedata
 from decimal import Decimal
 
+from services.common.money import money
+
 # the events that are "a new order" for the bookshop
 ALERT_KINDS = ("sub_order_paid", "grouped_order_validated", "collectivity_order_placed",
                "quote_requested")
@@ -24,7 +26,7 @@ def is_alert(kind: str) -> bool:
 
 def amount_label(value) -> str:
     """`29,80 EUR` (GSM-friendly: no € sign, no narrow space)."""
-    return f"{Decimal(str(value)).quantize(Decimal('0.01'))} EUR".replace(".", ",")
+    return f"{money(Decimal(str(value)))} EUR".replace(".", ",")
 
 
 def titled_lines(payload: dict, ref: dict) -> list:

@@ -7,10 +7,10 @@ same date are one payout; a refund reduces the payout its payment is in, or the 
 when that one is already paid. Every figure is recomputed from the payout's lines."""
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from services.common.errors import conflict, invalid
-from services.common.money import CENT
+from services.common.money import money
 
 OPEN, PAID = "open", "paid"
 PAYOUT_STATUSES = (OPEN, PAID)
@@ -42,8 +42,7 @@ def payout_rule(fee_percent, fee_fixed, delay_working_days) -> PayoutRule:
 def fee(amount: Decimal, rule: PayoutRule) -> Decimal:
     """The provider's fee on one payment of `amount` TTC: percent of the amount, rounded half-up
     to the cent, plus the fixed fee per transaction."""
-    percent_part = (Decimal(amount) * rule.fee_percent / 100).quantize(CENT, ROUND_HALF_UP)
-    return percent_part + rule.fee_fixed.quantize(CENT, ROUND_HALF_UP)
+    return money(Decimal(amount) * rule.fee_percent / 100) + money(rule.fee_fixed)
 
 
 def payment_fee(method: str, amount: Decimal, rule: PayoutRule) -> Decimal:
