@@ -257,14 +257,6 @@ class Transformation(Form):
     delivery_address = Text(4, load_default="0")
 
 
-class QueryForm(Form):
-    """A form sent with GET (filters): the declared fields, read from the query string."""
-
-    @classmethod
-    def read(cls) -> dict:
-        return parser.parse(cls(), request, location="query")
-
-
 class DeskFilters(QueryForm):
     """The order desk's calendar month and list filters (/admin/commandes): kept as typed,
     checked by order_desk (its domain's `filters.parse`, French messages per field)."""
