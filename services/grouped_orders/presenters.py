@@ -172,6 +172,8 @@ def grouped_order_view(go, now, public_url, with_subs=True, rules=None) -> dict:
         "titles": [title_view(t) for t in go.titles],
         "opens_on": iso(go.opens_on),
         "not_open_yet": domain.not_open_yet(go.opens_on, now),
+        "buyer_reminders": go.buyer_reminders is not False,
+        "reminded_at": iso(go.reminded_at),
         "summary": summary_view(rules),
         "by_title": by_title_view(rules, go.titles),
         "validation_blockers": domain.validation_blockers(go.status, go.deadline, now, rules),
