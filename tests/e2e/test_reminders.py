@@ -9,7 +9,6 @@ from sqlalchemy import text
 
 from tests.e2e import grouped
 from tests.e2e.conftest import PASSWORD, api_session
-from tests.support.suite import wait_until
 
 WESTERN = "9791097284657"
 
