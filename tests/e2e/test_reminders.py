@@ -97,3 +97,49 @@ def test_the_initiator_moves_the_opening_day_before_it_comes(suite, people):
     assert re.search(day.strftime("%d/%m/%Y"), good.text)
     detail = teacher.get(suite.gateway_url + f"/api/v1/grouped-orders/{n}").json()
     assert detail["opens_on"] == day.isoformat() and detail["not_open_yet"] is True
+
+
+def test_five_timers_at_once_on_postgresql_record_each_reminder_once(suite, people):
+    """The claim itself: five transactions run the reminders at the same instant on the
+    service's PostgreSQL database (and the running service's timer with them): one event per
+    grouped order and per unpaid sub-order in the outbox."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+    from datetime import datetime, timezone
+
+    from services.common import outbox as common_outbox
+    from services.grouped_orders.models import Base
+    from services.grouped_orders.use_cases import reminders
+    from tests.e2e.test_once import outbox
+
+    teacher = api_session(suite, people["collectivite"]["email"], PASSWORD)
+    go, token = grouped.create(teacher, suite, "16", WESTERN, days=1)
+    n = go["number"]
+    unpaid = [grouped.subscribe(suite, token, "Cinq", f"Fois{i}", 1) for i in range(3)]
+    backdate(suite, n)
+    def record(session, event_type, payload):  # what the service's Store.record does
+        return common_outbox.record(session, Base.metadata, "grouped_orders", event_type,
+                                    payload)
+    barrier = threading.Barrier(5)
+
+    def run(_):
+        db = suite.db("grouped_orders")
+        try:
+            barrier.wait(timeout=20)
+            with db.transaction() as s:
+                return reminders.send_reminders(s, datetime.now(timezone.utc), record,
+                                                suite.gateway_url, 3, 3)
+        finally:
+            db.dispose()
+
+    with ThreadPoolExecutor(5) as pool:
+        results = list(pool.map(run, range(5), timeout=60))
+    mine = [r for r in results if n in r["initiators"]]
+    assert len(mine) <= 1  # the service's own timer may have been first
+    time.sleep(2)
+    assert len(outbox(suite, "grouped_orders", "grouped_order_deadline_approached",
+                      number=n)) == 1
+    reminded = [p["sub_order_number"] for p in
+                outbox(suite, "grouped_orders", "sub_order_payment_reminded")]
+    for sub in unpaid:
+        assert reminded.count(sub["number"]) == 1

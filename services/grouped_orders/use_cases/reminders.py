@@ -23,7 +23,7 @@ def _claim(session, model, key, now, *where) -> bool:
     return True
 
 
-def _candidates(session, now, days):
+def _candidates(session, now, days, *where):
     """Open grouped orders whose reminder day (for `days`) has come: a bound on the deadline in
     SQL, the exact rule (domain.reminders) in Python."""
     if days <= 0:
@@ -31,14 +31,14 @@ def _candidates(session, now, days):
     return list(session.scalars(
         select(GroupedOrder).where(
             GroupedOrder.status == domain.OPEN, GroupedOrder.closes_at > now,
-            GroupedOrder.deadline <= domain.latest_reminded_deadline(now, days))
+            GroupedOrder.deadline <= domain.latest_reminded_deadline(now, days), *where)
         .order_by(GroupedOrder.number)))
 
 
 def remind_initiators(session, now, record, public_url, days, buyer_days=0) -> list:
     done = []
-    for go in _candidates(session, now, days):
-        if go.reminded_at is not None or not domain.initiator_reminder_due(
+    for go in _candidates(session, now, days, GroupedOrder.reminded_at.is_(None)):
+        if not domain.initiator_reminder_due(
                 go.status, go.deadline, go.opens_on, go.created_at, go.reminded_at, now, days):
             continue
         if not _claim(session, GroupedOrder, go.number, now,
@@ -55,12 +55,11 @@ def remind_initiators(session, now, record, public_url, days, buyer_days=0) -> l
 
 def remind_buyers(session, now, record, public_url, days) -> list:
     done = []
-    for go in _candidates(session, now, days):
-        if not go.buyer_reminders:
-            continue
+    for go in _candidates(session, now, days, GroupedOrder.buyer_reminders.is_(True)):
         subs = session.scalars(select(SubOrder).where(
             SubOrder.grouped_order_number == go.number,
-            SubOrder.status == domain.AWAITING_PAYMENT, SubOrder.reminded_at.is_(None))
+            SubOrder.status == domain.AWAITING_PAYMENT, SubOrder.reminded_at.is_(None),
+            SubOrder.created_at < domain.reminder_starts_at(go.deadline, days))
             .order_by(SubOrder.number))
         for sub in list(subs):
             if not domain.buyer_reminder_due(go.status, go.deadline, go.opens_on,
