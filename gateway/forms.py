@@ -188,6 +188,16 @@ class Deadline(Form):
     deadline = Text(10)
 
 
+class Opening(Form):
+    """The initiator's new opening day (issue 10, K1): empty opens at once."""
+    opens_on = Text(10)
+
+
+class BuyerReminders(Form):
+    """The bookshop lets the grouped order's unpaid buyers be reminded before the deadline."""
+    enabled = Flag()
+
+
 class Confirmation(Form):
     """The confirmation step of an irreversible action (gateway/views/__init__.py)."""
     confirmed = Flag()

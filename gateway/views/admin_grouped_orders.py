@@ -158,6 +158,17 @@ def payment_methods(number):
                 done="Les moyens de paiement proposés aux acheteurs sont enregistrés.")
 
 
+@bp.post("/commandes-groupees/<int:number>/rappels")
+@allow(ADMIN)
+def buyer_reminders(number):
+    """Remind (or not) the buyers who have not paid, before the deadline (issue 10, K1)."""
+    enabled = forms.BuyerReminders.read()["enabled"]
+    return _act(number, "admin_set_buyer_reminders", number, enabled,
+                done="Les acheteurs qui n'ont pas payé recevront un rappel avant la date "
+                     "limite." if enabled else
+                     "Les acheteurs qui n'ont pas payé ne recevront pas de rappel.")
+
+
 CSV_HEADER = ["sous_commande", "nom", "prenom", "email", "date_achat", "quantite", "statut",
               "total_ttc", "mode_paiement", "numero_cheque", "paye_le"]
 

@@ -111,6 +111,30 @@ def deadline(number):
     return redirect(url_for("grouped_orders.detail", number=number))
 
 
+@bp.post("/<int:number>/ouverture")
+@allow(*COLLECTIVITY)
+def opening(number):
+    """Move the opening day while subscriptions have not opened yet (issue 10, K1); a date in
+    the past or after the deadline: the page again, 400, in French, nothing changed."""
+    opens_on = forms.Opening.read()["opens_on"].strip()
+    try:
+        go = rpc("grouped_orders", "change_opening", g.user["id"], number, opens_on,
+                 idempotency_key=idempotency.key())
+    except DomainError as exc:
+        if exc.code not in ("invalid", "conflict"):
+            raise  # not one's own: refused, not a message on someone else's page
+        flash(exc.message, "error")
+        return render_template("grouped_orders/detail.html", admin=False, go=rpc(
+            "grouped_orders", "get_my_grouped_order", g.user["id"], number)), \
+            409 if exc.code == "conflict" else 400
+    if go["opens_on"]:
+        day = go["opens_on"]
+        flash(f"Les souscriptions ouvriront le {day[8:10]}/{day[5:7]}/{day[:4]}.", "success")
+    else:
+        flash("Les souscriptions sont ouvertes dès maintenant.", "success")
+    return redirect(url_for("grouped_orders.detail", number=number))
+
+
 def pdf_response(number):
     data = base64.b64decode(slow_rpc("grouped_orders", "export_pdf", g.user["id"], number))
     return Response(data, mimetype="application/pdf", headers={

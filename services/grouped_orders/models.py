@@ -5,7 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Integer, Numeric, String,
-                        Text, UniqueConstraint)
+                        Text, UniqueConstraint, true)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.common.db import make_base
@@ -51,6 +51,10 @@ class GroupedOrder(Base):
                                                                       nullable=True)
     librisoft_cancel_done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True),
                                                                       nullable=True)
+    # reminders before the deadline (K1): when the initiator's went (the timer's claim), and
+    # whether the bookshop lets buyers who have not paid be reminded
+    reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    buyer_reminders: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # loaded when a view needs them, not on every lookup (a subscription must not read the
     # whole list of its grouped order's sub-orders)
     subs: Mapped[list["SubOrder"]] = relationship(back_populates="grouped_order",
@@ -104,6 +108,8 @@ class SubOrder(Base):
     refund_state: Mapped[str | None] = mapped_column(String(20), nullable=True)
     refunded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     last_payment_state: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # the payment reminder before the deadline (K1): when it went (the timer's claim)
+    reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     grouped_order: Mapped[GroupedOrder] = relationship(back_populates="subs")
     attempts: Mapped[list["PaymentAttempt"]] = relationship(
         back_populates="sub_order", order_by="PaymentAttempt.id", lazy="selectin")

@@ -172,6 +172,8 @@ def grouped_order_view(go, now, public_url, with_subs=True, rules=None) -> dict:
         "titles": [title_view(t) for t in go.titles],
         "opens_on": iso(go.opens_on),
         "not_open_yet": domain.not_open_yet(go.opens_on, now),
+        "buyer_reminders": go.buyer_reminders is not False,
+        "reminded_at": iso(go.reminded_at),
         "summary": summary_view(rules),
         "by_title": by_title_view(rules, go.titles),
         "validation_blockers": domain.validation_blockers(go.status, go.deadline, now, rules),
@@ -390,3 +392,40 @@ def grouped_order_document(go, rules, manual_numbers) -> dict:
             "reference": "",
             "lines": [_money_fields(x) for x in lines], "totals": _totals(lines),
             "payment": domain.grouped_order_payment(go.status, rules, manual_numbers)}
+
+
+# ---- reminders before the deadline (issue 10, K1) -------------------------------------------
+def pay_url(go, sub, public_url) -> str:
+    """The buyer's own page: their order, its state, « Payer » again (online)."""
+    return f"{public_url.rstrip('/')}/souscription/{go.token}/commande/{sub.buyer_token}"
+
+
+def deadline_approached_event(go, subs, now, public_url, reminds_buyers=True) -> dict:
+    """The initiator's reminder: the figures so far, per title, and who has not paid."""
+    s = domain.summarize([as_rule(x) for x in subs], [t.id for t in go.titles])
+    by_title = [{"ean": t.ean, "title": t.title,
+                 "copies_paid": s.titles[t.id].copies[domain.PAID],
+                 "copies_awaiting": s.titles[t.id].copies[domain.AWAITING_PAYMENT],
+                 "total_paid": str(s.titles[t.id].totals[domain.PAID]),
+                 "total_awaiting": str(s.titles[t.id].totals[domain.AWAITING_PAYMENT])}
+                for t in go.titles]
+    unpaid = [dict(buyer(x), sub_order_number=x.number, quantity=x.quantity,
+                   total_ttc=str(sub_total(x)), payment_method=x.payment_method or domain.ONLINE)
+              for x in subs if x.status == domain.AWAITING_PAYMENT]
+    return dict(ref(go, public_url), days_left=domain.days_left(go.deadline, now),
+                reminded_at=now.isoformat(), paid_quantity=s.articles[domain.PAID],
+                awaiting_quantity=s.articles[domain.AWAITING_PAYMENT],
+                paid_total=str(s.totals[domain.PAID]),
+                awaiting_total=str(s.totals[domain.AWAITING_PAYMENT]),
+                paid_sub_orders=s.sub_orders[domain.PAID], by_title=by_title,
+                unpaid_buyers=unpaid, reminds_buyers=reminds_buyers)
+
+
+def payment_reminded_event(sub, go, now, public_url) -> dict:
+    """A buyer's reminder: what they ordered, how much, and how to pay it."""
+    return {"sub_order_number": sub.number, "grouped_order": ref(go, public_url),
+            "buyer": buyer(sub), "quantity": sub.quantity, "total_ttc": str(sub_total(sub)),
+            "lines": event_lines(sub), "subscribed_at": sub.created_at.isoformat(),
+            "payment_method": sub.payment_method or domain.ONLINE,
+            "pay_url": pay_url(go, sub, public_url),
+            "days_left": domain.days_left(go.deadline, now), "reminded_at": now.isoformat()}

@@ -15,9 +15,17 @@ from services.common.nameko_glue import (MessagingService, RpcProxy, Store, cons
 from . import domain, sheet
 from .models import Base
 from .use_cases import (bookshop, buyers, documents, initiator, invoice_events,
-                        librisoft_events, payment_events)
+                        librisoft_events, opening, payment_events, reminders)
 
 DEADLINE_INTERVAL = float(config.env("GROUPED_ORDERS_DEADLINE_INTERVAL", "30"))
+
+
+def reminder_days():
+    """(initiator's, buyers') days before the deadline the reminder mails go (issue 10, K1):
+    REMINDER_DAYS_BEFORE_DEADLINE and BUYER_REMINDER_DAYS_BEFORE_DEADLINE, calendar days,
+    default 3 each, 0 turns one off (domain.reminders)."""
+    return (domain.reminder_days(config.env("REMINDER_DAYS_BEFORE_DEADLINE", "3")),
+            domain.reminder_days(config.env("BUYER_REMINDER_DAYS_BEFORE_DEADLINE", "3")))
 
 
 def bookshop_label():
@@ -274,4 +282,24 @@ class GroupedOrdersService(MessagingService):
 
     @timer(interval=DEADLINE_INTERVAL)
     def close_expired(self):
+        """Deadlines passed, then the reminders due (each its own transaction)."""
         self.store.run(bookshop.close_expired, utcnow(), self.store.record, config.public_url())
+        self.store.run(reminders.send_reminders, utcnow(), self.store.record,
+                       config.public_url(), *reminder_days())
+
+    # -- opening day and reminders (issue 10, K1) -----------------------------------------------
+    @rpc
+    def change_opening(self, actor_id, number, opens_on, idempotency_key=None):
+        """The initiator moves the opening day while subscriptions have not opened yet."""
+        return self.store.once(idempotency_key, "change_opening", actor_id,
+                               {"number": int(number), "opens_on": opens_on},
+                               opening.change_opening, int(number), actor_id, opens_on,
+                               utcnow(), config.public_url())
+
+    @rpc
+    def admin_set_buyer_reminders(self, actor_id, number, enabled, idempotency_key=None):
+        """The bookshop turns the reminders to this grouped order's unpaid buyers on or off."""
+        return self._admin_once(actor_id, idempotency_key, "admin_set_buyer_reminders",
+                                {"number": int(number), "enabled": bool(enabled)},
+                                reminders.set_buyer_reminders, int(number), bool(enabled),
+                                record=False)

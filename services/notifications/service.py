@@ -137,6 +137,16 @@ class NotificationsService(MessagingService):
     def on_order_progressed(self, session, payload, envelope):
         self._queue(session, "order_progressed", payload, envelope)
 
+    @consumes("grouped_order_deadline_approached")
+    def on_grouped_order_deadline_approached(self, session, payload, envelope):
+        """The initiator's reminder before the deadline, with the figures so far (K1)."""
+        self._queue(session, "grouped_order_deadline_approached", payload, envelope)
+
+    @consumes("sub_order_payment_reminded")
+    def on_sub_order_payment_reminded(self, session, payload, envelope):
+        """An unpaid buyer's reminder: their link to pay, or the cheque / cash instructions."""
+        self._queue(session, "sub_order_payment_reminded", payload, envelope)
+
     @timer(interval=1)
     def send_mails(self):
         self.mail.send_due()

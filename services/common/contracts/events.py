@@ -358,6 +358,56 @@ class SubOrderPlacedV1(SubOrderRef):
     lines = fields.List(fields.Nested(SubOrderLine), load_default=list)
 
 
+class TitleFiguresRef(Payload):
+    """One title's copies and totals TTC so far, paid and awaiting payment."""
+    ean = fields.String(required=True)
+    title = fields.String(required=True)
+    copies_paid = fields.Integer(required=True)
+    copies_awaiting = fields.Integer(required=True)
+    total_paid = Money(required=True)
+    total_awaiting = Money(required=True)
+
+
+class UnpaidBuyer(Payload):
+    sub_order_number = fields.Integer(required=True)
+    first_name = fields.String(required=True)
+    last_name = fields.String(required=True)
+    email = fields.String(required=True)
+    quantity = fields.Integer(required=True)
+    total_ttc = Money(required=True)
+    payment_method = fields.String(load_default="online", validate=validate.OneOf(
+        ["online", "cheque", "cash"]))
+
+
+class GroupedOrderDeadlineApproachedV1(GroupedOrderRef):
+    """The initiator's reminder fell due (issue 10, K1): N days before the deadline, once per
+    grouped order, with the figures so far."""
+    days_left = fields.Integer(required=True)          # subscription days left, today included
+    reminded_at = fields.String(required=True)
+    paid_quantity = fields.Integer(required=True)
+    awaiting_quantity = fields.Integer(required=True)
+    paid_total = Money(required=True)
+    awaiting_total = Money(required=True)
+    paid_sub_orders = fields.Integer(required=True)
+    by_title = fields.List(fields.Nested(TitleFiguresRef), load_default=list)
+    unpaid_buyers = fields.List(fields.Nested(UnpaidBuyer), load_default=list)
+    reminds_buyers = fields.Boolean(load_default=True)  # they get their own reminder too
+
+
+class SubOrderPaymentRemindedV1(SubOrderRef):
+    """A buyer's payment reminder fell due (issue 10, K1): the sub-order still awaits its
+    payment N days before the deadline; once per sub-order."""
+    quantity = fields.Integer(required=True)
+    total_ttc = Money(required=True)
+    lines = fields.List(fields.Nested(SubOrderLine), load_default=list)
+    subscribed_at = fields.String(required=True)
+    payment_method = fields.String(load_default="online", validate=validate.OneOf(
+        ["online", "cheque", "cash"]))
+    pay_url = fields.String(required=True)              # the buyer's own page (pay online)
+    days_left = fields.Integer(required=True)
+    reminded_at = fields.String(required=True)
+
+
 class PaymentStateChangedV1(Payload):
     """A payment entered one of reference 003's states (payments.domain.states)."""
     payment_id = fields.String(required=True)
@@ -495,6 +545,11 @@ CONTRACTS = {c.name: c for c in (
                   consumers=(("order_desk", "on_sub_order_placed"),
                              ("logistics", "on_sub_order_placed"),
                              ("notifications", "on_sub_order_placed"))),
+    EventContract("grouped_order_deadline_approached", 1, "grouped_orders",
+                  GroupedOrderDeadlineApproachedV1,
+                  consumers=(("notifications", "on_grouped_order_deadline_approached"),)),
+    EventContract("sub_order_payment_reminded", 1, "grouped_orders", SubOrderPaymentRemindedV1,
+                  consumers=(("notifications", "on_sub_order_payment_reminded"),)),
     EventContract("payment_state_changed", 1, "payments", PaymentStateChangedV1,
                   consumers=(("order_desk", "on_payment_state_changed"),)),
     EventContract("order_progressed", 1, "order_desk", OrderProgressedV1,

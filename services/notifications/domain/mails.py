@@ -35,6 +35,11 @@ MAILS = {
                                           "to_emails"),
     "collectivity_message_sent": ("Message de la librairie au sujet de votre {kind_label} "
                                   "n° {number}", "to_emails"),
+    # reminders before the deadline (issue 10, K1)
+    "grouped_order_deadline_approached": ("Commande groupée n° {number} : la date limite "
+                                          "approche ({days_label})", "initiator_email"),
+    "sub_order_payment_reminded": ("Rappel : votre commande n° {sub_order_number} attend son "
+                                   "paiement", BUYER),
     # the desk's progress (reference 002 §2): the status first, « notamment grâce à l'entête »
     "order_progressed": ("{label} — votre {order_label} n° {number}", "customer_email"),
 }
@@ -85,6 +90,13 @@ def wanted(kind: str, payload: dict) -> bool:
     return True
 
 
+def days_label(days_left: int) -> str:
+    """The subscription days left, today included, in words."""
+    if days_left <= 1:
+        return "dernier jour aujourd'hui"
+    return f"il reste {days_left} jours, aujourd'hui compris"
+
+
 def wording(kind: str, payload: dict) -> dict:
     """The words a mail chooses from its event (titles, labels), for its subject and body."""
     if kind == "grouped_order_deadline_passed":
@@ -94,6 +106,9 @@ def wording(kind: str, payload: dict) -> dict:
         return {"action_title": ACTION_TITLES.get(payload["action"], payload["status_label"])}
     if kind == "sub_order_placed":
         return {"method_title": METHOD_TITLES.get(payload.get("payment_method"), "")}
+    if kind in ("grouped_order_deadline_approached", "sub_order_payment_reminded"):
+        return {"days_label": days_label(payload["days_left"]),
+                "reminds_buyers": bool(payload.get("reminds_buyers", True))}
     if kind == "account_created":
         return {"role_label": role_label(payload["role"])}
     if kind == "collectivity_message_sent":
