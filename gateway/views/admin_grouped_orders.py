@@ -121,7 +121,10 @@ def validate_sub(sub_number):
     nothing changed; a second validation: 409."""
     form = forms.ManualPayment.read()
     number = form["grouped_order"]
-    go = rpc("grouped_orders", "admin_get", g.user["id"], number) if number else None
+    if not number:  # the row's hidden field: a form sent from elsewhere
+        raise invalid("Formulaire incomplet : validez le paiement depuis la page de la commande "
+                      "groupée.", {"grouped_order": ["Commande groupée manquante."]})
+    go = rpc("grouped_orders", "admin_get", g.user["id"], number)
     sub = next((s for s in (go or {}).get("sub_orders", []) if s["number"] == sub_number), None)
     if sub is None:
         abort(404)

@@ -3,6 +3,8 @@ import re
 import uuid
 
 import requests
+
+from services.common import config
 from unidecode import unidecode
 
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD
@@ -19,8 +21,9 @@ def test_openapi_document_lists_the_api(suite):
 def test_health_reports_every_service(suite):
     body = requests.get(suite.gateway_url + "/health?format=json").json()
     assert body["status"] == "ok"
-    assert set(body["services"]) == {"accounts", "baskets", "grouped_orders", "payments",
-                                     "notifications", "librisoft_bridge"}
+    assert set(body["services"]) == set(config.SERVICES) == {
+        "accounts", "baskets", "grouped_orders", "payments", "notifications", "librisoft_bridge",
+        "order_desk", "invoicing", "logistics"}
     page = requests.get(suite.gateway_url + "/health", headers={"Accept": "text/html"})
     assert "tout fonctionne" in page.text
 

@@ -58,7 +58,7 @@ def test_a_three_title_reading_list_end_to_end(suite, people, demo_feeds, smtp):
     assert form.count('name="quantity"') == 3 and "facultatif" in form
     r = buyer.post(public, data={
         "csrf_token": csrf_token(buyer, public), "first_name": "Jared", "last_name": "Leto",
-        "email": "jared.leto@free.fr", "ean": [WESTERN, CEMETERY, LIVRE],
+        "email": "jared.leto.lecture@free.fr", "ean": [WESTERN, CEMETERY, LIVRE],
         "quantity": ["2", "1", "1"], "accepted_terms": "1"}, allow_redirects=False)
     assert r.status_code == 303, r.text[:800]
     checkout = r.headers["Location"]
@@ -84,7 +84,7 @@ def test_a_three_title_reading_list_end_to_end(suite, people, demo_feeds, smtp):
 
     wait_until(lambda: teacher.get(f"{base}/api/v1/grouped-orders/{n}").json()["summary"]
                ["sub_orders"]["paid"] == 1, message="Leto's payment")
-    (confirmation,) = smtp.wait_for("jared.leto@free.fr", timeout=90,
+    (confirmation,) = smtp.wait_for("jared.leto.lecture@free.fr", timeout=90,
                                     subject_contains="Confirmation de votre commande")
     body = confirmation.get_content().replace("\xa0", " ")
     assert "Total de la commande : 4 exemplaires — 61,20 € TTC" in body
