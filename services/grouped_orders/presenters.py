@@ -173,6 +173,7 @@ def grouped_order_view(go, now, public_url, with_subs=True, rules=None) -> dict:
         "opens_on": iso(go.opens_on),
         "not_open_yet": domain.not_open_yet(go.opens_on, now),
         "summary": summary_view(rules),
+        **limits_view(go, rules),
         "by_title": by_title_view(rules, go.titles),
         "validation_blockers": domain.validation_blockers(go.status, go.deadline, now, rules),
         "pending_payments": any(x.status == domain.AWAITING_PAYMENT for x in rules),
@@ -181,6 +182,14 @@ def grouped_order_view(go, now, public_url, with_subs=True, rules=None) -> dict:
     if with_subs:
         view["sub_orders"] = [sub_view(x) for x in subs]
     return view
+
+
+def limits_view(go, rules) -> dict:
+    """The minimum and the cap (issue 10) and the progress toward them (domain.progress)."""
+    paid = sum(x.quantity for x in rules if x.status == domain.PAID)
+    awaiting = sum(x.quantity for x in rules if x.status == domain.AWAITING_PAYMENT)
+    return {"min_copies": go.min_copies, "max_copies": go.max_copies,
+            "progress": domain.progress(go.min_copies, go.max_copies, paid, awaiting)}
 
 
 def payment_methods_view(go) -> dict:
@@ -390,3 +399,17 @@ def grouped_order_document(go, rules, manual_numbers) -> dict:
             "reference": "",
             "lines": [_money_fields(x) for x in lines], "totals": _totals(lines),
             "payment": domain.grouped_order_payment(go.status, rules, manual_numbers)}
+
+
+def grouped_order_failed_event(go, public_url, reason, paid, sub=None, refund=False) -> dict:
+    """The minimum was not reached at the deadline (issue 10): one event per mail, to the
+    initiator (`sub` None) or to a sub-order's buyer (`to_email` says whom)."""
+    event = dict(ref(go, public_url), reason=reason, min_copies=go.min_copies,
+                 paid_copies=paid, audience="buyer" if sub is not None else "initiator",
+                 to_email=sub.email if sub is not None else go.initiator_email)
+    if sub is not None:
+        event.update(sub_order_number=sub.number, buyer=buyer(sub),
+                     total_ttc=str(sub_total(sub)), refund_expected=refund,
+                     lines=event_lines(sub),
+                     payment_method=sub.payment_method or domain.ONLINE)
+    return event
