@@ -182,10 +182,18 @@ class NewGroupedOrder(Form):
     opens_on = Text(10)
     pickup = Text(20)
     comment = Text(1000)
+    min_copies = Text(7, strip=True)  # issue 10: empty, no minimum (the service checks)
+    max_copies = Text(7, strip=True)  # empty, no cap
 
 
 class Deadline(Form):
     deadline = Text(10)
+
+
+class CopyLimits(Form):
+    """The initiator's minimum and cap of copies (issue 10), while the grouped order is open."""
+    min_copies = Text(7, strip=True)
+    max_copies = Text(7, strip=True)
 
 
 class Confirmation(Form):

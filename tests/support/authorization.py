@@ -43,6 +43,8 @@ EXPECTED = {
     ("grouped_orders.new", "GET"): COLLECTIVITY, ("grouped_orders.new", "POST"): COLLECTIVITY,
     ("grouped_orders.detail", "GET"): {"collectivite"},
     ("grouped_orders.deadline", "POST"): {"collectivite"},
+    ("grouped_orders.copy_limits", "POST"): {"collectivite"},
+    ("subscription.progress", "GET"): EVERYONE,
     ("grouped_orders.pdf", "GET"): {"collectivite"},
     ("subscription.page", "GET"): EVERYONE, ("subscription.page", "POST"): EVERYONE,
     ("subscription.result", "GET"): EVERYONE, ("subscription.pay_again", "POST"): EVERYONE,
