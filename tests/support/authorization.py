@@ -84,6 +84,7 @@ EXPECTED = {
     ("api_grouped_orders.Mine", "POST"): COLLECTIVITY,
     ("api_grouped_orders.MineOne", "GET"): {"collectivite"},
     ("api_grouped_orders.Deadline", "PUT"): {"collectivite"},
+    ("api_grouped_orders.CopyLimits", "PUT"): {"collectivite"},
     ("api_grouped_orders.Public", "GET"): EVERYONE,
     ("api_grouped_orders.Subscribe", "POST"): EVERYONE,
     ("api_grouped_orders.BuyerStatus", "GET"): EVERYONE,
