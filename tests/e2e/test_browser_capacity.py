@@ -1,7 +1,7 @@
 """The minimum and the cap on a phone (390×844) in Chromium (issue 10): the teacher sets them on
 the creation page, the public page shows « 7 / 10 exemplaires » and follows a new payment
 without being reloaded (its script polls every 15 s; the figures are in an aria-live region),
-then says « Complet » once the cap is reached. Screenshots 90-… to 92-… in test-artifacts/,
+then says « Complet » once the cap is reached. Screenshots 90-… to 93-… in test-artifacts/,
 each checked by axe-core and for a page wider than the screen (`shot`)."""
 import re
 from datetime import timedelta
@@ -35,6 +35,9 @@ def test_the_progress_toward_the_minimum_and_the_cap_on_a_phone(suite, people, d
     link = teacher.locator("#share-url").input_value()
     token = link.rsplit("/", 1)[1]
     expect(teacher.get_by_text("Minimum : 0 / 10 exemplaires payés")).to_be_visible()
+    expect(teacher.get_by_label("Minimum", exact=True)).to_have_value("10")
+    expect(teacher.get_by_label("Maximum", exact=True)).to_have_value("12")
+    shot(teacher, "93-capacite-initiateur")
 
     for first, quantity in (("Alice", 3), ("Basile", 2), ("Chloe", 2)):
         grouped.pay(suite, token, grouped.subscribe(suite, token, first, "Progres", quantity))
