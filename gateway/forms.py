@@ -182,6 +182,8 @@ class NewGroupedOrder(Form):
     opens_on = Text(10)
     pickup = Text(20)
     comment = Text(1000)
+    min_copies = Text(7, strip=True)  # issue 10: empty, no minimum (the service checks)
+    max_copies = Text(7, strip=True)  # empty, no cap
 
 
 class Deadline(Form):
@@ -196,6 +198,10 @@ class Opening(Form):
 class BuyerReminders(Form):
     """The bookshop lets the grouped order's unpaid buyers be reminded before the deadline."""
     enabled = Flag()
+class CopyLimits(Form):
+    """The initiator's minimum and cap of copies (issue 10), while the grouped order is open."""
+    min_copies = Text(7, strip=True)
+    max_copies = Text(7, strip=True)
 
 
 class Confirmation(Form):

@@ -44,6 +44,15 @@ class CreateIn(In):
     opens_on = String(load_default=None, validate=Length(max=10))
     pickup = String(required=True, validate=Length(max=20))
     comment = String(load_default="", validate=Length(max=1000))
+    # issue 10: the minimum of paid copies to go ahead, the cap on copies held (none: no limit)
+    min_copies = Integer(load_default=None, allow_none=True)
+    max_copies = Integer(load_default=None, allow_none=True)
+
+
+class CopyLimitsIn(In):
+    """The minimum and the cap (issue 10), while the grouped order is open; null: no limit."""
+    min_copies = Integer(load_default=None, allow_none=True)
+    max_copies = Integer(load_default=None, allow_none=True)
 
 
 class DeadlineIn(In):
@@ -115,6 +124,15 @@ class Deadline(MethodView):
     def put(self, data, number):
         """Move the deadline (YYYY-MM-DD)."""
         return change("change_deadline", number, data["deadline"])
+
+
+@blp.view("/grouped-orders/<int:number>/copy-limits", COLLECTIVITY)
+class CopyLimits(MethodView):
+    @blp.answers(schemas.GroupedOrder, takes=CopyLimitsIn, idempotent=True)
+    def put(self, data, number):
+        """Set the minimum of paid copies and the cap on copies held (null: none); a cap
+        below the copies already subscribed is a 400, nothing changed."""
+        return change("change_copy_limits", number, data["min_copies"], data["max_copies"])
 
 
 @blp.view("/public/grouped-orders/<token>", [ANONYMOUS])

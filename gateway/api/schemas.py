@@ -184,6 +184,14 @@ class PaymentMethodChoice(Out):
     value, label = texts(2)
 
 
+class Progress(Out):
+    """Issue 10: paid copies toward the minimum, copies left under the cap (null: no limit)."""
+    paid, awaiting = integers(2)
+    minimum, maximum, percent, left = integers(4, null=True)
+    minimum_reached, full = booleans(2)
+    label = fields.String()
+
+
 class Sold(Out):
     """What every grouped order shows, to the public as to its initiator and the bookshop."""
     number = fields.Integer()
@@ -196,6 +204,7 @@ class Sold(Out):
     # issue 9: how buyers may pay (online always; cheque / cash when the bookshop allows it)
     payment_methods = fields.List(fields.String())
     payment_method_choices = fields.List(fields.Nested(PaymentMethodChoice))
+    progress = fields.Nested(Progress)  # issue 10: toward the minimum and the cap
 
 
 class GroupedOrder(Sold, Status, Cancelled, Contact, InLibrisoft):
@@ -210,6 +219,7 @@ class GroupedOrder(Sold, Status, Cancelled, Contact, InLibrisoft):
     by_title = fields.List(fields.Nested(TitleFigures))
     validation_blockers = fields.List(fields.String())
     sub_orders = many(SubOrder)
+    min_copies, max_copies = integers(2, null=True)  # issue 10
 
 
 class GroupedOrderTab(Out):
@@ -222,6 +232,7 @@ class PublicGroupedOrder(Sold, Status):
     """What the public subscription page shows: nothing of the other buyers."""
     max_quantity = fields.Integer()
     token = fields.String()
+    full = fields.Boolean()  # issue 10: the cap is reached, no more subscriptions
 
 
 class Subscription(SubOrder):

@@ -60,15 +60,16 @@ def new(ean):
     client_number = _client_number()
     pickups = rpc("grouped_orders", "pickup_options", g.user["id"], client_number)
     optional = set(posted.get("optional") or asked["facultatif"])
-    form = {"deadline": "", "opens_on": "", "pickup": "", "comment": "",
-            "client_number": client_number, "optional": optional}
+    form = {"deadline": "", "opens_on": "", "pickup": "", "comment": "", "min_copies": "",
+            "max_copies": "", "client_number": client_number, "optional": optional}
     query = asked["q"]
     found = rpc("librisoft_bridge", "search_articles", query, 1, 10) if query else None
     page = {"articles": articles, "eans": eans, "pickups": pickups, "query": query,
             "found": found, "max_titles": MAX_TITLES}
     if posted.get("step") == "create":
         form.update(deadline=posted["deadline"], opens_on=posted["opens_on"],
-                    pickup=posted["pickup"], comment=posted["comment"])
+                    pickup=posted["pickup"], comment=posted["comment"],
+                    min_copies=posted["min_copies"], max_copies=posted["max_copies"])
         titles = [{"ean": a["ean"], "optional": a["ean"] in optional} for a in articles]
         data = {k: v for k, v in form.items() if k != "optional"}
         try:
@@ -145,3 +146,30 @@ def pdf_response(number):
 @allow(*COLLECTIVITY)
 def pdf(number):
     return pdf_response(number)
+
+
+@bp.post("/<int:number>/exemplaires")
+@allow(*COLLECTIVITY)
+def copy_limits(number):
+    """The minimum to go ahead and the cap (issue 10), changed while the grouped order is open:
+    a mistake (a cap below the copies already subscribed…) is said on the page, nothing
+    changed."""
+    limits = forms.CopyLimits.read()
+    try:
+        go = rpc("grouped_orders", "change_copy_limits", g.user["id"], number,
+                 limits["min_copies"], limits["max_copies"],
+                 idempotency_key=idempotency.key())
+    except DomainError as exc:
+        if exc.code not in ("invalid", "conflict"):
+            raise
+        details = " ".join(sum((list(v) for v in (exc.details or {}).values()), []))
+        flash(f"{exc.message} {details}".strip(), "error")
+    else:
+        flash(limits_message(go["min_copies"], go["max_copies"]), "success")
+    return redirect(url_for("grouped_orders.detail", number=number))
+
+
+def limits_message(minimum, maximum) -> str:
+    said = [f"minimum {minimum} exemplaires" if minimum else "pas de minimum",
+            f"maximum {maximum} exemplaires" if maximum else "pas de maximum"]
+    return f"Exemplaires : {', '.join(said)}."

@@ -115,9 +115,10 @@ def _page(go, form, exc=None):
     rows, total = order_rows(go, form.get("quantities") or {})
     if exc is None:
         return render_template("subscription/page.html", go=go, form=form, shop=shop,
-                               rows=rows, total=total)
+                               rows=rows, total=total, texts=progress_text(go.get("progress")))
     return render_template("subscription/page.html", go=go, form=form, shop=shop, rows=rows,
-                           total=total, error=exc.message, errors=exc.details), \
+                           total=total, error=exc.message, errors=exc.details,
+                           texts=progress_text(go.get("progress"))), \
         409 if exc.code == "conflict" else 400
 
 
@@ -206,3 +207,37 @@ def document_pdf(token, buyer_token):
     data = slow_rpc("grouped_orders", "order_document_pdf", "sub_order", sub["number"],
                     {"token": token[:64], "buyer_token": buyer_token[:64]})
     return pdf_response(data, "sub_order", sub["number"])
+
+
+def progress_text(progress) -> dict:
+    """The public page's progress in words (issue 10), the same with and without the script:
+    paid copies toward the minimum ("7 / 10 exemplaires"), the copies left under the cap."""
+    if not progress:
+        return {}
+    paid, minimum, left = progress["paid"], progress["minimum"], progress["left"]
+    texts = {}
+    if minimum is not None:
+        texts["minimum"] = (f"{paid} / {minimum} exemplaires payés : minimum atteint, la "
+                            "commande sera passée." if progress["minimum_reached"] else
+                            f"{paid} / {minimum} exemplaires payés : il en faut encore "
+                            f"{minimum - paid} pour que la commande soit passée.")
+    if left is not None:
+        texts["cap"] = ("Complet : le nombre maximum d'exemplaires est atteint." if
+                        progress["full"] else
+                        f"Il reste {left} exemplaire{'s' if left > 1 else ''} disponible"
+                        f"{'s' if left > 1 else ''}.")
+    return texts
+
+
+@bp.get("/<token>/progression")
+@allow(ANONYMOUS)
+def progress(token):
+    """What the public page's script polls every 15 s (issue 10): the progress toward the
+    minimum and the copies left, nothing of the buyers."""
+    found = rpc("grouped_orders", "public_progress", token[:64])
+    p = found["progress"]
+    return jsonify({"paid": p["paid"], "minimum": p["minimum"], "maximum": p["maximum"],
+                    "left": p["left"], "full": p["full"], "label": p["label"],
+                    "minimum_reached": p["minimum_reached"],
+                    "subscriptions_open": found["subscriptions_open"],
+                    "texts": progress_text(p)})

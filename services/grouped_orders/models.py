@@ -37,6 +37,9 @@ class GroupedOrder(Base):
     # how buyers may pay: "online", plus "cheque" and/or "cash" at the bookshop (issue 9)
     payment_methods: Mapped[str] = mapped_column(String(40), default="online",
                                                  server_default="online")
+    # issue 10: the minimum of paid copies to go ahead, the cap on held copies (None: none)
+    min_copies: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    max_copies: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     validated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     made_available_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True),

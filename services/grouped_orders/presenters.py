@@ -175,6 +175,7 @@ def grouped_order_view(go, now, public_url, with_subs=True, rules=None) -> dict:
         "buyer_reminders": go.buyer_reminders is not False,
         "reminded_at": iso(go.reminded_at),
         "summary": summary_view(rules),
+        **limits_view(go, rules),
         "by_title": by_title_view(rules, go.titles),
         "validation_blockers": domain.validation_blockers(go.status, go.deadline, now, rules),
         "pending_payments": any(x.status == domain.AWAITING_PAYMENT for x in rules),
@@ -183,6 +184,14 @@ def grouped_order_view(go, now, public_url, with_subs=True, rules=None) -> dict:
     if with_subs:
         view["sub_orders"] = [sub_view(x) for x in subs]
     return view
+
+
+def limits_view(go, rules) -> dict:
+    """The minimum and the cap (issue 10) and the progress toward them (domain.progress)."""
+    paid = sum(x.quantity for x in rules if x.status == domain.PAID)
+    awaiting = sum(x.quantity for x in rules if x.status == domain.AWAITING_PAYMENT)
+    return {"min_copies": go.min_copies, "max_copies": go.max_copies,
+            "progress": domain.progress(go.min_copies, go.max_copies, paid, awaiting)}
 
 
 def payment_methods_view(go) -> dict:
@@ -429,3 +438,15 @@ def payment_reminded_event(sub, go, now, public_url) -> dict:
             "payment_method": sub.payment_method or domain.ONLINE,
             "pay_url": pay_url(go, sub, public_url),
             "days_left": domain.days_left(go.deadline, now), "reminded_at": now.isoformat()}
+def grouped_order_failed_event(go, public_url, reason, paid, sub=None, refund=False) -> dict:
+    """The minimum was not reached at the deadline (issue 10): one event per mail, to the
+    initiator (`sub` None) or to a sub-order's buyer (`to_email` says whom)."""
+    event = dict(ref(go, public_url), reason=reason, min_copies=go.min_copies,
+                 paid_copies=paid, audience="buyer" if sub is not None else "initiator",
+                 to_email=sub.email if sub is not None else go.initiator_email)
+    if sub is not None:
+        event.update(sub_order_number=sub.number, buyer=buyer(sub),
+                     total_ttc=str(sub_total(sub)), refund_expected=refund,
+                     lines=event_lines(sub),
+                     payment_method=sub.payment_method or domain.ONLINE)
+    return event

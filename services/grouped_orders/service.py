@@ -14,7 +14,7 @@ from services.common.nameko_glue import (MessagingService, RpcProxy, Store, cons
 
 from . import domain, sheet
 from .models import Base
-from .use_cases import (bookshop, buyers, documents, initiator, invoice_events,
+from .use_cases import (bookshop, buyers, capacity, documents, initiator, invoice_events,
                         librisoft_events, opening, payment_events, reminders)
 
 DEADLINE_INTERVAL = float(config.env("GROUPED_ORDERS_DEADLINE_INTERVAL", "30"))
@@ -303,3 +303,20 @@ class GroupedOrdersService(MessagingService):
                                 {"number": int(number), "enabled": bool(enabled)},
                                 reminders.set_buyer_reminders, int(number), bool(enabled),
                                 record=False)
+
+    # -- the minimum and the cap (issue 10) ----------------------------------------------------
+    @rpc
+    def public_progress(self, token):
+        """The public page's progress toward the minimum and the cap (polled by its script)."""
+        return self.store.run(capacity.public_progress, token, utcnow())
+
+    @rpc
+    def change_copy_limits(self, actor_id, number, min_copies, max_copies,
+                           idempotency_key=None):
+        """The initiator changes the minimum and the cap while the grouped order is open."""
+        self._account(actor_id)
+        return self.store.once(idempotency_key, "change_copy_limits", actor_id,
+                               {"number": int(number), "min_copies": min_copies,
+                                "max_copies": max_copies},
+                               capacity.change_copy_limits, int(number), actor_id, min_copies,
+                               max_copies, utcnow(), config.public_url())

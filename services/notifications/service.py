@@ -96,6 +96,11 @@ class NotificationsService(MessagingService):
     def on_grouped_order_cancelled(self, session, payload, envelope):
         self._queue(session, "grouped_order_cancelled", payload, envelope)
 
+    @consumes("grouped_order_failed")
+    def on_grouped_order_failed(self, session, payload, envelope):
+        """Issue 10: the minimum was not reached; one event per recipient."""
+        self._queue(session, "grouped_order_failed", payload, envelope)
+
     @consumes("sub_order_paid")
     def on_sub_order_paid(self, session, payload, envelope):
         self._queue(session, "sub_order_paid", payload, envelope)

@@ -163,6 +163,27 @@ class GroupedOrderCancelledV1(GroupedOrderRef):
     reason = fields.String(required=True)
     # set when it had been validated: librisoft_bridge then has a classic order to cancel
     validated_at = fields.String(load_default=None, allow_none=True)
+    # issue 10: cancelled because its minimum of copies was not reached at the deadline (the
+    # initiator and the buyers are mailed by grouped_order_failed instead)
+    minimum_failed = fields.Boolean(load_default=False)
+
+
+class GroupedOrderFailedV1(GroupedOrderRef):
+    """Issue 10: the minimum of paid copies was not reached at the deadline; the grouped order
+    is cancelled, its paid sub-orders refunded. One event per mail: to the initiator
+    (`audience` "initiator") or to one sub-order's buyer ("buyer", with the sub-order)."""
+    reason = fields.String(required=True)
+    min_copies = fields.Integer(required=True)
+    paid_copies = fields.Integer(required=True)
+    audience = fields.String(required=True, validate=validate.OneOf(["initiator", "buyer"]))
+    to_email = fields.String(required=True)
+    sub_order_number = fields.Integer(load_default=None, allow_none=True)
+    buyer = fields.Nested(Buyer, load_default=None, allow_none=True)
+    total_ttc = Money(load_default=None, allow_none=True)
+    refund_expected = fields.Boolean(load_default=False)
+    lines = fields.List(fields.Nested(SubOrderLine), load_default=list)
+    payment_method = fields.String(load_default="online", validate=validate.OneOf(
+        ["online", "cheque", "cash"]))
 
 
 class SubOrderRef(Payload):
@@ -195,6 +216,7 @@ class SubOrderCancelledV1(SubOrderRef):
     # issue 9: a cheque or cash paid at the bookshop is handed back there
     payment_method = fields.String(load_default="online", validate=validate.OneOf(
         ["online", "cheque", "cash"]))
+    minimum_failed = fields.Boolean(load_default=False)  # issue 10: grouped_order_failed mails
 
 
 class SubOrderRefundedV1(SubOrderRef):
@@ -503,6 +525,8 @@ CONTRACTS = {c.name: c for c in (
                              ("notifications", "on_grouped_order_cancelled"),
                              ("order_desk", "on_grouped_order_cancelled"),
                              ("logistics", "on_grouped_order_cancelled"))),
+    EventContract("grouped_order_failed", 1, "grouped_orders", GroupedOrderFailedV1,
+                  consumers=(("notifications", "on_grouped_order_failed"),)),
     EventContract("sub_order_paid", 1, "grouped_orders", SubOrderPaidV1,
                   consumers=(("notifications", "on_sub_order_paid"),
                              ("order_desk", "on_sub_order_paid"))),

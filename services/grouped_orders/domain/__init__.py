@@ -20,7 +20,8 @@ One module per topic, each re-exported here (`domain.X`):
 - `summary`: a sub-order's total and the summary of a grouped order's sub-orders, per title;
 - `documents`: the lines, totals and payment of an order's document (`order_document`);
 - `reminders`: who gets a reminder mail before the deadline, and from which day;
-- `opening`: when the initiator may still move the opening day."""
+- `opening`: when the initiator may still move the opening day;
+- `capacity`: the minimum of copies to go ahead and the capacity cap (issue 10)."""
 from .buyers import *  # noqa: F401,F403
 from .closing import *  # noqa: F401,F403
 from .creation import *  # noqa: F401,F403
@@ -33,3 +34,4 @@ from .documents import *  # noqa: F401,F403
 from .titles import *  # noqa: F401,F403
 from .reminders import *  # noqa: F401,F403,E402
 from .opening import *  # noqa: F401,F403,E402
+from .capacity import *  # noqa: F401,F403

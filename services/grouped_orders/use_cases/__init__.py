@@ -8,4 +8,6 @@ decision, persists it and records the events (presenters build what goes out).
 - `payment_events`: payment_succeeded / payment_failed / payment_refunded;
 - `bookshop`: the tabs, the bookshop's actions, the deadline timer;
 - `librisoft_events`: classic_order_status_changed;
+- `capacity`: the minimum and the cap (issue 10): copies held, room left, the public progress,
+  the initiator's limits, the failure below the minimum;
 - `load`: finding (and locking) the rows the others work on."""

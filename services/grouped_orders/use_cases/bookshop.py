@@ -12,6 +12,7 @@ from ..models import GroupedOrder, SubOrder
 from ..presenters import (cancelled_event, deadline_passed_event, grouped_order_view,
                           made_available_event, refund_requested_event, sub_order_cancelled_event,
                           sub_order_paid_event, sub_total, tabs_view, validated_event)
+from . import capacity
 from .invoice_events import live_invoice, live_invoice_of_any_sub
 from .load import get_grouped_order, locked, locked_sub, sub_rules
 
@@ -185,6 +186,8 @@ def close_expired(session, now, record, public_url) -> list:
         .values(status=domain.AWAITING_VALIDATION)
         .returning(GroupedOrder.number)).all()
     for number in numbers:
+        if capacity.fail_below_minimum(session, number, now, record, public_url):
+            continue  # its own mails (grouped_order_failed), not « la date limite est passée »
         go = session.get(GroupedOrder, number)
         session.refresh(go)
         record(session, "grouped_order_deadline_passed", deadline_passed_event(go, public_url))
@@ -203,6 +206,8 @@ def close_now(session, number, now, record, public_url) -> dict:
     session.refresh(go)
     if not claimed:
         domain.check_can_close_now(go.status)
+    if capacity.fail_below_minimum(session, number, now, record, public_url):
+        return grouped_order_view(go, now, public_url)
     record(session, "grouped_order_deadline_passed",
            deadline_passed_event(go, public_url, closed_early_at=now))
     return grouped_order_view(go, now, public_url)

@@ -7,17 +7,25 @@ from .. import domain
 from ..models import PaymentAttempt, SubOrder, SubOrderLine
 from ..presenters import (buyer_status_view, payment_request, public_view, sub_order_placed_event,
                           subscribed_view)
+from . import capacity
 from .load import by_token, sub_by_buyer_token
 
 
 def public(session, token, now) -> dict:
-    return public_view(by_token(session, token), now)
+    """With the progress toward the minimum and the cap (issue 10): a full grouped order takes
+    no more subscriptions."""
+    go = by_token(session, token)
+    view = public_view(go, now)
+    view["progress"] = capacity.progress_of(session, go)
+    view["full"] = view["progress"]["full"]
+    view["subscriptions_open"] = view["subscriptions_open"] and not view["full"]
+    return view
 
 
 def subscribe(session, token, data, now, record, public_url) -> dict:
     """A buyer's sub-order: a quantity per title (`lines`, or `quantity` for a grouped order of
     one title), one line per title, its total the sum; `sub_order_placed` recorded with it."""
-    go = by_token(session, token, share=True)
+    go = by_token(session, token, exclusive=True)
     domain.check_subscription_open(go.status, go.deadline, now, go.opens_on)
     titles = list(go.titles)
     rules = [domain.Title(t.ean, t.price_ttc, t.required) for t in titles]
@@ -26,6 +34,7 @@ def subscribe(session, token, data, now, record, public_url) -> dict:
         data.get("first_name"), data.get("last_name"), data.get("email"), rules, asked,
         data.get("accepted_terms"), single)
     method = domain.check_buyer_method(data.get("payment_method"), go.payment_methods)
+    capacity.check_room(session, go, domain.lines_quantity(lines))
     sub = SubOrder(grouped_order_number=go.number, buyer_token=secrets.token_urlsafe(24),
                    first_name=first, last_name=last, email=email, payment_method=method,
                    quantity=domain.lines_quantity(lines), total=domain.lines_total(lines),

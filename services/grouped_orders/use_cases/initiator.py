@@ -25,6 +25,7 @@ def create(session, initiator: dict, client: dict, articles, data: dict, now, re
     new = domain.check_new_grouped_order(data.get("deadline"), data.get("pickup"),
                                          data.get("comment"), articles[0]["price_ttc"], choices,
                                          now, data.get("opens_on"))
+    limits = domain.check_copy_limits(data.get("min_copies"), data.get("max_copies"))
     article = articles[0]
     go = GroupedOrder(
         token=secrets.token_urlsafe(24), status=domain.OPEN, initiator_id=initiator["id"],
@@ -36,7 +37,8 @@ def create(session, initiator: dict, client: dict, articles, data: dict, now, re
         pickup_kind=new.pickup_kind, pickup_label=new.pickup_label,
         billing_label=domain.billing_label(client),
         comment=new.comment, opens_on=new.opens_on,
-        payment_methods=payment_methods, created_at=now)
+        payment_methods=payment_methods, created_at=now,
+        min_copies=limits.minimum, max_copies=limits.maximum)
     go.titles = [GroupedOrderTitle(
         position=i, ean=t.ean, title=a.get("title") or "", author=a.get("author") or "",
         publisher=a.get("publisher") or "", vat_rate=str(a.get("vat_rate") or ""),

@@ -41,11 +41,17 @@ def locked_sub(session, sub_number) -> tuple[SubOrder, GroupedOrder]:
     return sub, go
 
 
-def by_token(session, token, share=False) -> GroupedOrder:
+def by_token(session, token, share=False, exclusive=False) -> GroupedOrder:
     """`share`: a shared row lock (FOR SHARE on PostgreSQL) so that the grouped order cannot be
-    closed, validated or cancelled while a subscription or a payment attempt is being made."""
+    closed, validated or cancelled while a subscription or a payment attempt is being made.
+    `exclusive`: its row lock (FOR UPDATE): a subscription's, so that subscriptions to one
+    grouped order count its copies one after the other (the capacity cap, issue 10)."""
     q = select(GroupedOrder).where(GroupedOrder.token == (token or "")[:64])
-    go = session.scalar(q.with_for_update(read=True) if share else q)
+    if exclusive:
+        q = q.with_for_update()
+    elif share:
+        q = q.with_for_update(read=True)
+    go = session.scalar(q.execution_options(populate_existing=True) if exclusive else q)
     if go is None:
         raise not_found("Ce lien de souscription n'existe pas.")
     return go

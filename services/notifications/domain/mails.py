@@ -22,6 +22,9 @@ MAILS = {
                                 "initiator_email"),
     "grouped_order_made_available": ("Votre commande n° {number} est prête", "initiator_email"),
     "grouped_order_cancelled": ("Commande groupée n° {number} annulée", "initiator_email"),
+    # issue 10: the minimum of copies was not reached at the deadline (one event per mail)
+    "grouped_order_failed": ("Commande groupée n° {number} annulée : minimum d'exemplaires "
+                             "non atteint", "to_email"),
     "sub_order_paid": ("Confirmation de votre commande n° {sub_order_number}", BUYER),
     # issue 9: a buyer paying by cheque or cash at the bookshop is told how (no online payment)
     "sub_order_placed": ("Commande n° {sub_order_number} : {method_title}", BUYER),
@@ -85,6 +88,8 @@ def wanted(kind: str, payload: dict) -> bool:
         # own event mailed the customer already; nobody to mail, no mail
         return (payload["to_status"] not in SILENT and payload.get("mail", True)
                 and bool((payload.get("customer_email") or "").strip()))
+    if kind in ("grouped_order_cancelled", "sub_order_cancelled"):
+        return not payload.get("minimum_failed")  # grouped_order_failed mails them instead
     if kind == "sub_order_placed":  # online: the provider's page, then sub_order_paid
         return payload.get("payment_method") in METHOD_TITLES
     return True

@@ -1,0 +1,198 @@
+"""The minimum to go ahead and the capacity cap (issue 10): the rules (domain.capacity) and the
+use cases on SQLite (the concurrent cap on PostgreSQL: tests/integration/
+test_capacity_postgres.py; the whole suite: tests/e2e/test_capacity.py)."""
+from datetime import date, datetime, timezone
+
+import pytest
+
+from services.common.contracts.events import CONTRACTS
+from services.common.errors import DomainError
+from services.grouped_orders import domain
+from services.grouped_orders.use_cases import bookshop, buyers, capacity, initiator
+from tests.support.fakes import Events
+from tests.unit.grouped_orders.test_use_cases import (CLIENT, INITIATOR, NOW, URL, WESTERN, db,  # noqa: F401
+                                                      pay, subscribe, tx)
+
+AFTER_DEADLINE = datetime(2022, 3, 30, 7, 0, tzinfo=timezone.utc)
+
+
+# ---- the rules ---------------------------------------------------------------------------------
+def test_limits_are_optional_whole_numbers_and_the_cap_not_below_the_minimum_nor_the_held():
+    assert domain.check_copy_limits("", None) == (None, None)
+    assert domain.check_copy_limits("10", 30) == (10, 30)
+    for low, high, held, key in (("0", "", 0, "min_copies"), ("2.5", "", 0, "min_copies"),
+                                 ("", "-3", 0, "max_copies"), ("10", "9", 0, "max_copies"),
+                                 ("", "5", 6, "max_copies"), ("abc", "", 0, "min_copies")):
+        with pytest.raises(DomainError) as exc:
+            domain.check_copy_limits(low, high, held)
+        assert exc.value.code == "invalid" and key in exc.value.details
+    with pytest.raises(DomainError) as exc:
+        domain.check_copy_limits("", "5", 6)
+    assert "6 exemplaires sont déjà souscrits" in exc.value.details["max_copies"][0]
+    assert domain.check_copy_limits(None, 6, 6).maximum == 6  # exactly what is held: complete
+
+
+def test_the_cap_refuses_what_goes_beyond_and_says_how_many_are_left():
+    domain.check_room(None, 500, 30)
+    domain.check_room(10, 7, 3)
+    with pytest.raises(DomainError) as exc:
+        domain.check_room(10, 7, 4)
+    assert exc.value.code == "conflict"
+    assert exc.value.message == ("Il ne reste que 3 exemplaires dans cette commande groupée : "
+                                 "vous en demandez 4.")
+    with pytest.raises(DomainError) as exc:
+        domain.check_room(10, 9, 2)
+    assert "Il ne reste que 1 exemplaire dans" in exc.value.message
+    with pytest.raises(DomainError) as exc:
+        domain.check_room(10, 10, 1)
+    assert "complète" in exc.value.message
+    assert domain.is_full(10, 10) and not domain.is_full(10, 9) and not domain.is_full(None, 9)
+
+
+def test_the_minimum_counts_paid_copies_and_the_progress_says_so():
+    assert domain.minimum_reached(None, 0) and domain.minimum_reached(10, 10)
+    assert not domain.minimum_reached(10, 9)
+    p = domain.progress(10, 12, paid=7, awaiting=3)
+    assert (p["label"], p["percent"], p["left"], p["full"], p["minimum_reached"]) == \
+        ("7 / 10 exemplaires", 70, 2, False, False)
+    assert domain.progress(10, 10, paid=7, awaiting=3)["full"]
+    assert domain.progress(None, None, 1, 0)["label"] == "1 exemplaire payé"
+    assert domain.progress(4, None, 9, 0)["percent"] == 100
+    assert domain.minimum_failure_reason(10, 7) == (
+        "Minimum non atteint à la date limite : 7 exemplaires payés sur les 10 nécessaires.")
+
+
+# ---- the use cases -----------------------------------------------------------------------------
+def create(db, events, **limits):
+    return tx(db, initiator.create, INITIATOR, CLIENT, WESTERN,
+              dict({"deadline": "2022-03-29", "pickup": "address-0"}, **limits), NOW, events,
+              URL, "À la librairie")
+
+
+def token_of(go):
+    return go["subscription_url"].rsplit("/", 1)[1]
+
+
+def test_the_cap_counts_awaiting_and_paid_copies_and_a_cancelled_sub_order_gives_them_back(db):
+    events = Events()
+    go = create(db, events, max_copies="5")
+    token = token_of(go)
+    first = subscribe(db, token, "Ana", "Lys", 3)
+    pay(db, events, token, first, "pay-ana")
+    second = subscribe(db, token, "Bob", "Pré", 2)  # awaiting payment: holds its 2 copies
+    public = tx(db, buyers.public, token, NOW)
+    assert public["full"] and not public["subscriptions_open"]
+    assert public["progress"]["left"] == 0
+    with pytest.raises(DomainError) as exc:
+        subscribe(db, token, "Cid", "Roi", 1)
+    assert exc.value.code == "conflict" and "complète" in exc.value.message
+    tx(db, bookshop.cancel_sub_order, second["number"], "", NOW, events, URL)
+    assert tx(db, capacity.public_progress, token, NOW)["progress"]["left"] == 2
+    with pytest.raises(DomainError) as exc:
+        subscribe(db, token, "Cid", "Roi", 3)
+    assert "Il ne reste que 2 exemplaires" in exc.value.message
+    subscribe(db, token, "Cid", "Roi", 2)
+    assert tx(db, capacity.public_progress, token, NOW)["subscriptions_open"] is False
+
+
+def test_the_initiator_changes_the_limits_while_open_never_below_what_is_held(db):
+    events = Events()
+    go = create(db, events)
+    token = token_of(go)
+    subscribe(db, token, "Ana", "Lys", 3)
+    with pytest.raises(DomainError) as exc:
+        tx(db, capacity.change_copy_limits, go["number"], INITIATOR["id"], "", "2", NOW, URL)
+    assert exc.value.code == "invalid"
+    assert tx(db, bookshop.get, go["number"], NOW, URL)["max_copies"] is None  # nothing changed
+    view = tx(db, capacity.change_copy_limits, go["number"], INITIATOR["id"], "2", "3", NOW, URL)
+    assert (view["min_copies"], view["max_copies"], view["progress"]["full"]) == (2, 3, True)
+    with pytest.raises(DomainError) as exc:  # another's grouped order does not exist
+        tx(db, capacity.change_copy_limits, go["number"], 99, "", "", NOW, URL)
+    assert exc.value.code == "not_found"
+    tx(db, bookshop.close_now, go["number"], NOW, events, URL)
+    with pytest.raises(DomainError) as exc:
+        tx(db, capacity.change_copy_limits, go["number"], INITIATOR["id"], "", "", NOW, URL)
+    assert exc.value.code == "conflict"
+
+
+def test_below_the_minimum_at_the_deadline_it_fails_once_refunds_the_paid_and_mails_all(db):
+    events = Events()
+    go = create(db, events, min_copies="4")
+    token = token_of(go)
+    ana = subscribe(db, token, "Ana", "Lys", 2)
+    pay(db, events, token, ana, "pay-ana")
+    subscribe(db, token, "Bob", "Pré", 1)  # never paid
+    assert tx(db, bookshop.close_expired, AFTER_DEADLINE, events, URL) == [go["number"]]
+    assert tx(db, bookshop.close_expired, AFTER_DEADLINE, events, URL) == []
+    assert tx(db, capacity.fail_below_minimum, go["number"], AFTER_DEADLINE, events, URL) is False
+    view = tx(db, bookshop.get, go["number"], AFTER_DEADLINE, URL)
+    assert view["status"] == "cancelled"
+    assert view["cancel_reason"] == ("Minimum non atteint à la date limite : 2 exemplaires "
+                                     "payés sur les 4 nécessaires.")
+    assert {s["status"] for s in view["sub_orders"]} == {"cancelled"}
+    (refund,) = events.of("refund_requested")  # the paid one only, once
+    assert (refund["payment_id"], refund["amount"]) == ("pay-ana", "29.80")
+    failed = events.of("grouped_order_failed")
+    assert sorted((f["audience"], f["to_email"], f.get("refund_expected", False)) for f in failed) == [
+        ("buyer", "ana@free.fr", True), ("buyer", "bob@free.fr", False),
+        ("initiator", INITIATOR["email"], False)]
+    for payload in failed:
+        assert CONTRACTS["grouped_order_failed"].schema().validate(payload) == {}
+    assert all(p["minimum_failed"] for p in events.of("sub_order_cancelled"))
+    (cancelled,) = events.of("grouped_order_cancelled")
+    assert cancelled["minimum_failed"] and cancelled["validated_at"] is None
+    assert events.of("grouped_order_deadline_passed") == []  # its own mail, not this one
+    assert events.of("grouped_order_validated") == []        # nothing for Librisoft
+    with pytest.raises(DomainError):
+        tx(db, bookshop.validate, go["number"], AFTER_DEADLINE, events, URL)
+
+
+def test_an_extended_deadline_lets_the_minimum_be_met_without_paying_or_refunding_twice(db):
+    events = Events()
+    go = create(db, events, min_copies="3")
+    token = token_of(go)
+    ana = subscribe(db, token, "Ana", "Lys", 2)
+    pay(db, events, token, ana, "pay-ana")
+    tx(db, initiator.change_deadline, go["number"], INITIATOR["id"], "2022-04-05", NOW, URL)
+    assert tx(db, bookshop.close_expired, AFTER_DEADLINE, events, URL) == []  # still open
+    bob = subscribe(db, token, "Bob", "Pré", 1, at=AFTER_DEADLINE)
+    pay(db, events, token, bob, "pay-bob", at=AFTER_DEADLINE)
+    later = datetime(2022, 4, 6, 7, 0, tzinfo=timezone.utc)
+    assert tx(db, bookshop.close_expired, later, events, URL) == [go["number"]]
+    view = tx(db, bookshop.get, go["number"], later, URL)
+    assert view["status"] == "awaiting_validation" and view["progress"]["minimum_reached"]
+    assert events.of("refund_requested") == [] and events.of("grouped_order_failed") == []
+    assert [p["sub_order_number"] for p in events.of("sub_order_paid")] == \
+        [ana["number"], bob["number"]]  # each paid once
+    assert len(events.of("grouped_order_deadline_passed")) == 1
+    tx(db, bookshop.validate, go["number"], later, events, URL)
+
+
+def test_the_bookshop_closing_early_below_the_minimum_fails_it_too(db):
+    events = Events()
+    go = create(db, events, min_copies="2")
+    token = token_of(go)
+    pay(db, events, token, subscribe(db, token, "Ana", "Lys", 1), "pay-ana")
+    view = tx(db, bookshop.close_now, go["number"], NOW, events, URL)
+    assert view["status"] == "cancelled" and len(events.of("grouped_order_failed")) == 2
+    assert events.of("grouped_order_deadline_passed") == []
+
+
+def test_a_grouped_order_without_limits_behaves_as_before(db):
+    events = Events()
+    go = create(db, events)
+    token = token_of(go)
+    pay(db, events, token, subscribe(db, token, "Ana", "Lys", 1), "pay-ana")
+    assert tx(db, bookshop.close_expired, AFTER_DEADLINE, events, URL) == [go["number"]]
+    assert tx(db, bookshop.get, go["number"], AFTER_DEADLINE, URL)["status"] == \
+        "awaiting_validation"
+    assert tx(db, buyers.public, token, NOW)["progress"]["minimum"] is None
+
+
+def test_limits_are_checked_when_creating(db):
+    with pytest.raises(DomainError) as exc:
+        create(db, Events(), min_copies="10", max_copies="5")
+    assert exc.value.details == {"max_copies": ["Le maximum (5) est inférieur au minimum (10)."]}
+    go = create(db, Events(), min_copies=" 10 ", max_copies="")
+    assert (go["min_copies"], go["max_copies"]) == (10, None)
+    assert date.fromisoformat(go["deadline"]) == date(2022, 3, 29)
