@@ -18,7 +18,9 @@ One module per topic, each re-exported here (`domain.X`):
   buyer's choice);
 - `titles`: a reading list's titles and a sub-order's lines (issue 10);
 - `summary`: a sub-order's total and the summary of a grouped order's sub-orders, per title;
-- `documents`: the lines, totals and payment of an order's document (`order_document`)."""
+- `documents`: the lines, totals and payment of an order's document (`order_document`);
+- `suppliers`: the totals to send to suppliers, per publisher and title, for one grouped order
+  or every one closing in a period (issue 10 K2)."""
 from .buyers import *  # noqa: F401,F403
 from .closing import *  # noqa: F401,F403
 from .creation import *  # noqa: F401,F403
@@ -29,3 +31,4 @@ from .status import *  # noqa: F401,F403
 from .summary import *  # noqa: F401,F403
 from .documents import *  # noqa: F401,F403
 from .titles import *  # noqa: F401,F403
+from .suppliers import *  # noqa: F401,F403
