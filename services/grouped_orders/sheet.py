@@ -113,8 +113,8 @@ def sheet(view: dict) -> Sheet:
 
 # the sign-in sheet per publisher (issue 10 K4, reference 004 step 4): one section per publisher
 PUBLISHER_COLUMNS = [Column("N°", 5), Column("Nom", 12), Column("Prénom", 10),
-                     Column("Titres de l'éditeur", 32), Column("Quantité", 7, "right"),
-                     Column("Montant TTC", 9, "right"), Column("Paiement", 15),
+                     Column("Titres de l'éditeur", 29), Column("Quantité", 7, "right"),
+                     Column("Montant TTC", 12, "right"), Column("Paiement", 15),
                      Column("Signature", 16)]
 KINDS = ("global", "publishers")
 
