@@ -163,3 +163,12 @@ def test_the_global_view_on_a_phone(suite, orders, new_page):  # noqa: F811
     expect(page.get_by_role("heading", name="ORSO", exact=True)).to_be_visible()
     expect(page.get_by_role("heading", name="Totaux par taux de TVA")).to_be_visible()
     shot(page, "70-recapitulatif-fournisseurs")
+    # a grouped order's page links its recap and its sign-in sheet per publisher
+    page.goto(f"{base}/admin/commandes-groupees/{orders['n1']}")
+    expect(page.get_by_role("link", name="Listes d'émargement par éditeur (PDF)")).to_be_visible()
+    page.get_by_role("link", name="Récapitulatif par produits (éditeurs)").scroll_into_view_if_needed()
+    shot(page, "71-commande-groupee-liens-fournisseurs")
+    page.get_by_role("link", name="Récapitulatif par produits (éditeurs)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Récapitulatif par produits — commande groupée n° {orders['n1']}")
+    shot(page, "72-recapitulatif-par-produits")
