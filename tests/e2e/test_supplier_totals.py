@@ -169,6 +169,5 @@ def test_the_global_view_on_a_phone(suite, orders, new_page):  # noqa: F811
     page.get_by_role("link", name="Récapitulatif par produits (éditeurs)").scroll_into_view_if_needed()
     shot(page, "71-commande-groupee-liens-fournisseurs")
     page.get_by_role("link", name="Récapitulatif par produits (éditeurs)").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        f"Récapitulatif par produits — commande groupée n° {orders['n1']}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Récapitulatif par produits")
     shot(page, "72-recapitulatif-par-produits")

@@ -61,7 +61,7 @@ def test_the_initiator_sees_its_grouped_orders_recap_and_both_sign_in_sheets(cli
     rpc.answers[("grouped_orders", "export_pdf")] = lambda actor, n, kind: "JVBERi0="
     sign_in(client, "collectivite")
     html = client.get("/commandes-groupees/1/recapitulatif-produits").text
-    assert "Récapitulatif par produits — commande groupée n° 1" in html
+    assert "Récapitulatif par produits — commande groupée n°\xa01" in html
     assert "/commandes-groupees/1/recapitulatif-produits.csv" in html
     assert "vue globale" not in html.lower().split("<main")[-1]
     r = client.get("/commandes-groupees/1/pdf?par=editeur")
