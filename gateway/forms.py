@@ -313,3 +313,15 @@ class HandOff(Form):
     commandes = TextList(40, 501)
     toutes = Flag()
     action = Text(40)
+
+
+class SupplierPeriod(QueryForm):
+    """The « vue globale » of the totals to send to suppliers: the grouped orders whose
+    deadline falls from `du` to `au` (Paris days, checked by grouped_orders)."""
+    du = Text(10, strip=True)
+    au = Text(10, strip=True)
+
+
+class SignInSheet(QueryForm):
+    """Which sign-in sheet: every buyer (default) or one section per publisher (`editeur`)."""
+    par = Text(10, strip=True)

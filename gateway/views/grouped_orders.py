@@ -137,9 +137,14 @@ def opening(number):
 
 
 def pdf_response(number):
-    data = base64.b64decode(slow_rpc("grouped_orders", "export_pdf", g.user["id"], number))
+    """The sign-in sheet: every buyer, or `?par=editeur` one section per publisher (issue 10
+    K4)."""
+    per_publisher = forms.SignInSheet.read()["par"] == "editeur"
+    data = base64.b64decode(slow_rpc("grouped_orders", "export_pdf", g.user["id"], number,
+                                     "publishers" if per_publisher else "global"))
+    name = f"emargement-editeurs-{number}" if per_publisher else f"commande-groupee-{number}"
     return Response(data, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="commande-groupee-{number}.pdf"'})
+        "Content-Disposition": f'attachment; filename="{name}.pdf"'})
 
 
 @bp.get("/<int:number>/pdf")

@@ -55,6 +55,11 @@ class Sheet:
     meta: list[tuple[str, list[str]]] = field(default_factory=list)
     # row indexes drawn greyed and struck through (e.g. cancelled sub-orders)
     struck: set[int] = field(default_factory=set)
+    # row index -> a heading drawn across the table above that row (e.g. one per publisher),
+    # kept on the page of its first row
+    sections: dict[int, str] = field(default_factory=dict)
+    # row indexes drawn in bold (e.g. subtotals)
+    bold: set[int] = field(default_factory=set)
     summary_title: str = ""
     summary: list[str] = field(default_factory=list)
     orientation: str = "landscape"
@@ -137,14 +142,16 @@ def render_sheet(sheet: Sheet) -> bytes:
     # pass 1: every row's lines and the page each row falls on
     pages: list[list[tuple[int, list[list[str]], float]]] = [[]]
     y = first_top - lay.header_h
+    section_h = lay.leading * 1.3 + 2 * PAD_Y
     for i, row in enumerate(sheet.rows):
         cells = lay.cells(row)
         h = max(len(c) for c in cells) * lay.leading + 2 * PAD_Y
-        if y - h < bottom and pages[-1]:
+        extra = section_h if i in sheet.sections else 0
+        if y - h - extra < bottom and pages[-1]:
             pages.append([])
             y = top - lay.header_h
         pages[-1].append((i, cells, h))
-        y -= h
+        y -= h + extra
     summary_on_new_page = y - lay.summary_height() < bottom
     total_pages = len(pages) + (1 if summary_on_new_page and sheet.summary else 0)
 
@@ -160,7 +167,10 @@ def render_sheet(sheet: Sheet) -> bytes:
             y = _draw_heading(canvas, lay, y)
         y = _draw_header(canvas, lay, y)
         for index, cells, h in rows:
-            _draw_row(canvas, lay, y, cells, h, struck=index in sheet.struck)
+            if index in sheet.sections:
+                y = _draw_section(canvas, lay, y, sheet.sections[index], section_h)
+            _draw_row(canvas, lay, y, cells, h, struck=index in sheet.struck,
+                      bold=index in sheet.bold)
             y -= h
         if number == len(pages) and sheet.summary and not summary_on_new_page:
             _draw_summary(canvas, lay, y - 4 * mm)
@@ -207,9 +217,20 @@ def _draw_header(canvas, lay: _Layout, y: float) -> float:
     return y - h
 
 
-def _draw_row(canvas, lay: _Layout, y: float, cells, h: float, struck: bool):
+def _draw_section(canvas, lay: _Layout, y: float, heading: str, h: float) -> float:
+    canvas.setFillGray(0.82)
+    canvas.rect(MARGIN_X, y - h, lay.table_w, h, stroke=0, fill=1)
+    canvas.setFillGray(0)
+    canvas.setFont(lay.bold, lay.size + 1)
+    text = _wrap(heading, lay.bold, lay.size + 1, lay.table_w - 2 * PAD_X)[0]
+    canvas.drawString(MARGIN_X + PAD_X, y - PAD_Y - lay.size - 1, text)
+    return y - h
+
+
+def _draw_row(canvas, lay: _Layout, y: float, cells, h: float, struck: bool,
+              bold: bool = False):
     _grid(canvas, lay, y, h)
-    canvas.setFont(lay.font, lay.size)
+    canvas.setFont(lay.bold if bold else lay.font, lay.size)
     if struck:
         canvas.setFillGray(0.45)
     x = MARGIN_X

@@ -450,3 +450,34 @@ def grouped_order_failed_event(go, public_url, reason, paid, sub=None, refund=Fa
                      lines=event_lines(sub),
                      payment_method=sub.payment_method or domain.ONLINE)
     return event
+# -- totals to send to suppliers (issue 10 K2) ----------------------------------------------------
+def figures_view(f) -> dict:
+    """Copies and amounts (TTC, HT, VAT) paid, and apart awaiting payment; money as strings."""
+    return {"copies_paid": f.copies_paid, "copies_awaiting": f.copies_awaiting,
+            "ttc_paid": money_str(f.ttc_paid), "ht_paid": money_str(f.ht_paid),
+            "vat_paid": money_str(f.vat_paid), "ttc_awaiting": money_str(f.ttc_awaiting),
+            "ht_awaiting": money_str(f.ht_awaiting), "vat_awaiting": money_str(f.vat_awaiting)}
+
+
+def rates_view(by_rate) -> list:
+    return [dict(figures_view(f), vat_rate=rate) for rate, f in by_rate.items()]
+
+
+def supplier_recap_view(recap, orders) -> dict:
+    """domain.SupplierRecap as the pages, CSV and PDF read it; `orders`: the GroupedOrder rows
+    it covers (each with its own totals)."""
+    empty = domain.Figures()
+    return {
+        "publishers": [{"name": p.name, "totals": figures_view(p.figures),
+                        "by_rate": rates_view(p.by_rate),
+                        "titles": [{"ean": t.ean, "title": t.title, "vat_rate": t.vat_rate,
+                                    "orders": t.orders, **figures_view(t.figures)}
+                                   for t in p.titles]} for p in recap.publishers],
+        "totals": figures_view(recap.figures), "by_rate": rates_view(recap.by_rate),
+        "grouped_orders": [{"number": go.number, "client_name": go.client_name,
+                            "deadline": go.deadline.isoformat(), "status": go.status,
+                            "status_label": domain.STATUS_LABELS[go.status],
+                            "title": go.article.get("title", "") if go.article else "",
+                            "titles": len(go.titles),
+                            **figures_view(recap.orders.get(go.number, empty))}
+                           for go in orders]}

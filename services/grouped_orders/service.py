@@ -12,10 +12,10 @@ from services.common.errors import forbidden
 from services.common.nameko_glue import (MessagingService, RpcProxy, Store, consumes, rpc,
                                          timer)
 
-from . import domain, sheet
+from . import domain, sheet, supplier_sheet
 from .models import Base
 from .use_cases import (bookshop, buyers, capacity, documents, initiator, invoice_events,
-                        librisoft_events, opening, payment_events, reminders)
+                        librisoft_events, opening, payment_events, reminders, suppliers)
 
 DEADLINE_INTERVAL = float(config.env("GROUPED_ORDERS_DEADLINE_INTERVAL", "30"))
 
@@ -89,12 +89,42 @@ class GroupedOrdersService(MessagingService):
                                utcnow(), config.public_url())
 
     @rpc
-    def export_pdf(self, actor_id, number):
-        """The sign-in sheet, base64: the initiator's own grouped order, or any for the admin."""
+    def export_pdf(self, actor_id, number, kind="global"):
+        """The sign-in sheet, base64: the initiator's own grouped order, or any for the admin;
+        `kind` "global" (every buyer) or "publishers" (one section per publisher, issue 10 K4)."""
         role = self.accounts.get_account(actor_id)["role"]
         view = self.store.run(initiator.sheet_view, int(number), actor_id, role, utcnow(),
                               config.public_url())
-        return base64.b64encode(sheet.render_in_child(view)).decode()
+        kind = kind if kind in sheet.KINDS else "global"
+        return base64.b64encode(sheet.render_in_child(view, kind=kind)).decode()
+
+    # -- totals to send to suppliers (issue 10 K2) ----------------------------------------------
+    def _reader_role(self, actor_id):
+        account = self.accounts.get_account(actor_id)
+        if not account["active"]:
+            raise forbidden()
+        return account["role"]
+
+    @rpc
+    def supplier_recap(self, actor_id, number):
+        """« Récapitulatif par produits » of one grouped order: per publisher and title, copies
+        paid and awaiting, TTC and HT per VAT rate. The bookshop's any; an initiator's own."""
+        return self.store.run(suppliers.order_recap, int(number), actor_id,
+                              self._reader_role(actor_id))
+
+    @rpc
+    def admin_supplier_recap(self, actor_id, start, end):
+        """« Vue globale »: the same for every grouped order (not cancelled) whose deadline is
+        from `start` to `end` (Paris days, ISO), the bookshop's only."""
+        self._account(actor_id, admin=True)
+        return self.store.run(suppliers.period_recap, start, end)
+
+    @rpc
+    def supplier_recap_pdf(self, actor_id, number=None, start=None, end=None):
+        """Either recap as a PDF, base64 (rendered in a child process)."""
+        view = self.admin_supplier_recap(actor_id, start, end) if number is None \
+            else self.supplier_recap(actor_id, number)
+        return base64.b64encode(supplier_sheet.render_in_child(view)).decode()
 
     # -- order documents (issue 9) -------------------------------------------------------------
     @rpc

@@ -82,6 +82,14 @@ EXPECTED = {
     ("admin_grouped_orders.payment_methods", "POST"): ADMIN,
     ("admin_grouped_orders.buyer_reminders", "POST"): ADMIN,
     ("admin_grouped_orders.export_csv", "GET"): ADMIN,
+    # totals to send to suppliers (issue 10 K2): the bookshop's global view for a period and any
+    # grouped order's recap; the initiator's own grouped order's (the target's: "collectivite")
+    ("suppliers.admin_period", "GET"): ADMIN, ("suppliers.admin_period_csv", "GET"): ADMIN,
+    ("suppliers.admin_period_pdf", "GET"): ADMIN,
+    ("suppliers.admin_order", "GET"): ADMIN, ("suppliers.admin_order_csv", "GET"): ADMIN,
+    ("suppliers.admin_order_pdf", "GET"): ADMIN,
+    ("suppliers.order", "GET"): {"collectivite"}, ("suppliers.order_csv", "GET"): {"collectivite"},
+    ("suppliers.order_pdf", "GET"): {"collectivite"},
     ("api_grouped_orders.Mine", "GET"): COLLECTIVITY,
     ("api_grouped_orders.Mine", "POST"): COLLECTIVITY,
     ("api_grouped_orders.MineOne", "GET"): {"collectivite"},

@@ -21,7 +21,9 @@ One module per topic, each re-exported here (`domain.X`):
 - `documents`: the lines, totals and payment of an order's document (`order_document`);
 - `reminders`: who gets a reminder mail before the deadline, and from which day;
 - `opening`: when the initiator may still move the opening day;
-- `capacity`: the minimum of copies to go ahead and the capacity cap (issue 10)."""
+- `capacity`: the minimum of copies to go ahead and the capacity cap (issue 10);
+- `suppliers`: the totals to send to suppliers, per publisher and title, for one grouped order
+  or every one closing in a period (issue 10 K2)."""
 from .buyers import *  # noqa: F401,F403
 from .closing import *  # noqa: F401,F403
 from .creation import *  # noqa: F401,F403
@@ -35,3 +37,4 @@ from .titles import *  # noqa: F401,F403
 from .reminders import *  # noqa: F401,F403,E402
 from .opening import *  # noqa: F401,F403,E402
 from .capacity import *  # noqa: F401,F403
+from .suppliers import *  # noqa: F401,F403

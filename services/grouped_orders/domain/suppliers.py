@@ -1,0 +1,197 @@
+"""Totals to send to suppliers (issue 10 K2, reference 004 step 3: « Récapitulatif par
+produits », « vue globale des commandes »): what to order from each publisher, per title, for
+one grouped order or for every grouped order closing in a period.
+
+Copies and amounts of the sub-orders paid, and apart those still awaiting their payment (a
+cancelled sub-order counts for nothing). Amounts TTC are the sums of the sub-orders' lines
+(unit price × quantity, exact); the HT of a title in a grouped order is derived from its total
+TTC per unit price, rounded half-up to the cent, as the grouped order's document does
+(domain.documents.order_lines); a publisher's figures are the sums of its titles', the global
+view's the sums of the grouped orders': every printed figure adds up to the cent."""
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from services.common.errors import invalid
+from services.common.money import money
+
+from .status import AWAITING_PAYMENT, PAID
+
+__all__ = ["NO_PUBLISHER", "MAX_PERIOD_DAYS", "SupplierTitle", "Figures", "TitleTotals",
+           "PublisherTotals", "SupplierRecap", "supplier_of", "order_title_totals",
+           "supplier_recap", "check_period", "default_period"]
+
+NO_PUBLISHER = "Éditeur non renseigné"
+MAX_PERIOD_DAYS = 366
+ZERO = Decimal("0.00")
+
+
+def supplier_of(publisher: str, article: dict | None = None) -> str:
+    """Who a title is ordered from: its publisher as kept with the grouped order's title, else
+    the distributor or publisher of its article's snapshot."""
+    article = article or {}
+    for name in (publisher, article.get("publisher"), article.get("distributor")):
+        if name and str(name).strip():
+            return " ".join(str(name).split())
+    return NO_PUBLISHER
+
+
+@dataclass(frozen=True)
+class SupplierTitle:
+    """A title of a grouped order as the recap needs it (key: the sub-orders' lines' key)."""
+    key: object
+    ean: str
+    title: str
+    publisher: str
+    vat_rate: str
+    position: int = 0
+
+
+def ht_of(ttc: Decimal, vat_rate: str) -> Decimal:
+    return money(ttc / (1 + Decimal(vat_rate or "5.5") / 100))
+
+
+@dataclass
+class Figures:
+    """Copies and amounts, paid and (apart) awaiting payment."""
+    copies_paid: int = 0
+    copies_awaiting: int = 0
+    ttc_paid: Decimal = ZERO
+    ht_paid: Decimal = ZERO
+    ttc_awaiting: Decimal = ZERO
+    ht_awaiting: Decimal = ZERO
+
+    @property
+    def vat_paid(self) -> Decimal:
+        return self.ttc_paid - self.ht_paid
+
+    @property
+    def vat_awaiting(self) -> Decimal:
+        return self.ttc_awaiting - self.ht_awaiting
+
+    def add(self, other: "Figures") -> "Figures":
+        self.copies_paid += other.copies_paid
+        self.copies_awaiting += other.copies_awaiting
+        self.ttc_paid += other.ttc_paid
+        self.ht_paid += other.ht_paid
+        self.ttc_awaiting += other.ttc_awaiting
+        self.ht_awaiting += other.ht_awaiting
+        return self
+
+
+@dataclass
+class TitleTotals:
+    ean: str
+    title: str
+    publisher: str
+    vat_rate: str
+    figures: Figures = field(default_factory=Figures)
+    orders: list = field(default_factory=list)   # the grouped orders' numbers it comes from
+
+
+@dataclass
+class PublisherTotals:
+    name: str
+    titles: list = field(default_factory=list)                # TitleTotals, by title
+    figures: Figures = field(default_factory=Figures)
+    by_rate: dict = field(default_factory=dict)               # VAT rate -> Figures
+
+
+@dataclass
+class SupplierRecap:
+    publishers: list = field(default_factory=list)            # PublisherTotals, by name
+    figures: Figures = field(default_factory=Figures)
+    by_rate: dict = field(default_factory=dict)
+    orders: dict = field(default_factory=dict)                # grouped order number -> Figures
+
+
+def order_title_totals(order, titles: dict, subs) -> list:
+    """One grouped order's titles with copies taken (`titles`: SupplierTitle by line key;
+    `subs`: domain.Sub), in the reading list's order: [TitleTotals]."""
+    groups = {}   # (key, unit price) -> [copies paid, copies awaiting, ttc paid, ttc awaiting]
+    for sub in subs:
+        if sub.status not in (PAID, AWAITING_PAYMENT):
+            continue
+        for line in sub.lines:
+            if line.quantity <= 0:
+                continue
+            g = groups.setdefault((line.key, money(line.unit_price)), [0, 0, ZERO, ZERO])
+            i = 0 if sub.status == PAID else 1
+            g[i] += line.quantity
+            g[i + 2] += line.total
+    found = {}
+    for (key, _price), (cp, ca, tp, ta) in groups.items():
+        t = titles[key]
+        totals = found.setdefault(key, TitleTotals(t.ean, t.title, supplier_of(t.publisher),
+                                                   t.vat_rate, orders=[order]))
+        totals.figures.add(Figures(cp, ca, tp, ht_of(tp, t.vat_rate), ta, ht_of(ta, t.vat_rate)))
+    return [found[k] for k in sorted(found, key=lambda k: (titles[k].position, str(k)))]
+
+
+def _rate_key(rate):
+    try:
+        return Decimal(rate)
+    except ArithmeticError:
+        return Decimal(0)
+
+
+def supplier_recap(orders) -> SupplierRecap:
+    """The totals per publisher and title of grouped orders: `orders` is [(number, titles,
+    subs)] as `order_title_totals` takes them. A title (its EAN) in several grouped orders is
+    one line, the sum of theirs; publishers by name, titles by name."""
+    recap = SupplierRecap()
+    by_title = {}
+    for number, titles, subs in orders:
+        order_figures = recap.orders.setdefault(number, Figures())
+        for t in order_title_totals(number, titles, subs):
+            order_figures.add(t.figures)
+            merged = by_title.setdefault((t.publisher, t.ean), TitleTotals(
+                t.ean, t.title, t.publisher, t.vat_rate))
+            merged.figures.add(t.figures)
+            merged.orders.append(number)
+    publishers = {}
+    for (name, _ean), t in sorted(by_title.items(),
+                                  key=lambda item: (item[0][0].casefold(),
+                                                    item[1].title.casefold(), item[0][1])):
+        p = publishers.setdefault(name, PublisherTotals(name))
+        p.titles.append(t)
+        p.figures.add(t.figures)
+        p.by_rate.setdefault(t.vat_rate, Figures()).add(t.figures)
+    for p in publishers.values():
+        p.by_rate = dict(sorted(p.by_rate.items(), key=lambda item: _rate_key(item[0])))
+        recap.publishers.append(p)
+        recap.figures.add(p.figures)
+        for rate, f in p.by_rate.items():
+            recap.by_rate.setdefault(rate, Figures()).add(f)
+    recap.by_rate = dict(sorted(recap.by_rate.items(), key=lambda item: _rate_key(item[0])))
+    return recap
+
+
+def _day(value, field_name, label):
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value or "").strip()[:10])
+    except ValueError:
+        raise invalid(f"La date « {label} » n'est pas une date valide (jj/mm/aaaa).",
+                      {field_name: ["Une date, par exemple 2026-06-30."]}) from None
+
+
+def check_period(start, end) -> tuple:
+    """The period of the global view: the grouped orders whose deadline (a Paris day) falls
+    from `start` to `end`, both included; `end` not before `start`, a year at most."""
+    start, end = _day(start, "du", "du"), _day(end, "au", "au")
+    if end < start:
+        raise invalid("La fin de la période (« au ») est avant son début (« du »).",
+                      {"au": ["Pas avant la date « du »."]})
+    if (end - start).days >= MAX_PERIOD_DAYS:
+        raise invalid(f"Choisissez une période de {MAX_PERIOD_DAYS} jours au plus.",
+                      {"au": [f"{MAX_PERIOD_DAYS} jours au plus après « du »."]})
+    return start, end
+
+
+def default_period(today: date) -> tuple:
+    """The current month, Paris days."""
+    start = today.replace(day=1)
+    end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return start, end
