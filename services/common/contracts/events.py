@@ -216,6 +216,9 @@ class RefundRequestedV1(Payload):
     reason = fields.String(load_default="")
     reference_kind = fields.String(required=True)
     reference_id = fields.String(required=True)
+    # issue 10 (K3): a PARTIAL refund (a title cut), asked for once under this key; absent: the
+    # whole payment is refunded, as before
+    request_key = fields.String(load_default="")
 
 
 # ---- payments ------------------------------------------------------------------------------
@@ -248,6 +251,9 @@ class PaymentRefundedV1(PaymentResult):
     refund_id = fields.String(required=True)
     reason = fields.String(load_default="")
     late = fields.Boolean(load_default=False)   # a success after a failure, refunded at once
+    # issue 10 (K3): a partial refund's key (the payment stays confirmed until all is given back)
+    request_key = fields.String(load_default="")
+    partial = fields.Boolean(load_default=False)
 
 
 # ---- librisoft_bridge: classic orders ------------------------------------------------------
