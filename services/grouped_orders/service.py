@@ -15,7 +15,7 @@ from services.common.nameko_glue import (MessagingService, RpcProxy, Store, cons
 from . import domain, sheet
 from .models import Base
 from .use_cases import (bookshop, buyers, documents, initiator, invoice_events,
-                        librisoft_events, payment_events)
+                        librisoft_events, payment_events, unavailability)
 
 DEADLINE_INTERVAL = float(config.env("GROUPED_ORDERS_DEADLINE_INTERVAL", "30"))
 
@@ -275,3 +275,32 @@ class GroupedOrdersService(MessagingService):
     @timer(interval=DEADLINE_INTERVAL)
     def close_expired(self):
         self.store.run(bookshop.close_expired, utcnow(), self.store.record, config.public_url())
+
+    # -- a title becomes unavailable (issue 10, K3) ----------------------------------------
+    @rpc
+    def admin_set_title_available(self, actor_id, number, title_id, available,
+                                  idempotency_key=None):
+        """The copies a title will actually get: the sub-orders adjusted, refunds asked."""
+        return self._admin_once(actor_id, idempotency_key, "admin_set_title_available",
+                                {"number": int(number), "title_id": int(title_id),
+                                 "available": available},
+                                unavailability.set_available, int(number), int(title_id),
+                                available)
+
+    @rpc
+    def admin_confirm_adjustments(self, actor_id, number, idempotency_key=None):
+        """« J'ai vérifié »: the adjusted lines no longer show in red."""
+        self._account(actor_id, admin=True)
+        return self.store.once(idempotency_key, "admin_confirm_adjustments", actor_id,
+                               {"number": int(number)}, unavailability.confirm, int(number),
+                               utcnow())
+
+    @rpc
+    def admin_adjustments(self, actor_id, number):
+        self._account(actor_id, admin=True)
+        return self.store.run(unavailability.admin_view, int(number))
+
+    @rpc
+    def my_adjustments(self, actor_id, number):
+        self._account(actor_id)
+        return self.store.run(unavailability.initiator_view, int(number), actor_id)
