@@ -305,3 +305,10 @@ class HandOff(Form):
     commandes = TextList(40, 501)
     toutes = Flag()
     action = Text(40)
+
+
+class AvailableCopies(Form):
+    """The copies of a title the bookshop will actually get (issue 10, K3): a whole number,
+    checked by grouped_orders (0 to the copies ordered, excluded); then its confirmation."""
+    available = Text(10, strip=True)
+    confirmed = Flag()
