@@ -29,6 +29,17 @@ def title_adjustments(number, admin):
         return None
 
 
+def _s(available) -> str:
+    return "s" if available.isdigit() and int(available) > 1 else ""
+
+
+def _copies(available) -> str:
+    """« 2 exemplaires », « 1 exemplaire », « aucun exemplaire »."""
+    if available.isdigit() and int(available) == 0:
+        return "aucun exemplaire"
+    return f"{available or '?'} exemplaire{_s(available)}"
+
+
 def _back(number):
     return url_for("admin_grouped_orders.detail", number=number) + "#indisponibles"
 
@@ -43,8 +54,9 @@ def set_available(number, title_id):
         from flask import abort
         abort(404)
     available = form["available"]
-    ask = dict(title=f"« {title['title']} » : {available or '?'} exemplaire(s) disponible(s)",
-               message=f"Les {available or '?'} exemplaire(s) de « {title['title']} » iront "
+    copies = _copies(available)
+    ask = dict(title=f"« {title['title']} » : {copies} disponible{_s(available)}",
+               message=f"{copies.capitalize()} de « {title['title']} » iront "
                        "aux acheteurs dans l'ordre de leurs commandes (premier inscrit, premier "
                        "servi). Les commandes des suivants sont réduites ou annulées, leurs "
                        "totaux recalculés ; ce qu'ils ont payé en trop leur est remboursé en "
@@ -64,7 +76,7 @@ def set_available(number, title_id):
             raise
         page, status = confirmation(**ask, error=exc.message, details=exc.details)
         return page, 409 if exc.code == "conflict" else 400
-    flash(f"« {title['title']} » : {available} exemplaire(s) disponible(s). Les commandes sont "
+    flash(f"« {title['title']} » : {copies} disponible{_s(available)}. Les commandes sont "
           "corrigées (en rouge ci-dessous), les acheteurs remboursés et prévenus.", "success")
     return redirect(_back(number))
 

@@ -174,7 +174,10 @@ def adjustments_view(session, go) -> dict:
                                       + (step.amount if step.money_way == domain.BY_HAND
                                          else 0)),
             "cancelled": subs[step.sub_order_number].status == domain.SUB_CANCELLED,
-            "refund_state": step.refund_state or (first or {}).get("refund_state"),
+            # a cancelled one: its whole refund's state (the cancellation's)
+            "refund_state": subs[step.sub_order_number].refund_state
+            if subs[step.sub_order_number].status == domain.SUB_CANCELLED
+            else step.refund_state or (first or {}).get("refund_state"),
             "unchecked": cuts[step.title_id].checked_at is None
             if step.title_id in cuts else False}
     return {"number": go.number, "status": go.status,
