@@ -171,3 +171,27 @@ def test_a_title_cut_among_four_buyers_of_a_reading_list(db):
     assert str(classic["order"]["total_ttc"]) == "34.10"
     with pytest.raises(DomainError, match="souscriptions closes"):  # sent: no more cuts
         tx(db, unavailability.set_available, number, title_id, "0", LATER, events, URL)
+
+
+def test_an_invoiced_sub_order_is_not_adjusted_and_nothing_changes(db):
+    from services.grouped_orders.use_cases import invoice_events
+    from tests.unit.grouped_orders.test_invoiced_lock import invoice_event
+    from tests.unit.grouped_orders.test_use_cases import create
+    events = Events()
+    go = create(db, events)
+    token = go["subscription_url"].rsplit("/", 1)[1]
+    leto = subscribe(db, token, "Jared", "Leto", 1, at=NOW)
+    diaz = subscribe(db, token, "Cameron", "Diaz", 2, at=NOW + timedelta(minutes=1))
+    pay(db, events, token, leto, "pay-leto")
+    pay(db, events, token, diaz, "pay-diaz")
+    tx(db, invoice_events.on_invoice_issued,
+       invoice_event("2027-03-000000001", sub=diaz["number"]), NOW)
+    tx(db, bookshop.close_expired, LATER, events, URL)
+    title_id = tx(db, unavailability.admin_view, go["number"])["titles"][0]["title_id"]
+    events.clear()
+    with pytest.raises(DomainError) as err:
+        tx(db, unavailability.set_available, go["number"], title_id, "2", LATER, events, URL)
+    assert err.value.code == "conflict" and "facturée" in err.value.message
+    view = tx(db, unavailability.admin_view, go["number"])
+    assert view["lines"] == [] and view["titles"][0]["available"] is None
+    assert tx(db, bookshop.get, go["number"], LATER, URL)["summary"]["articles"]["paid"] == 3
