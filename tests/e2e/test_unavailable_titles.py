@@ -122,6 +122,9 @@ def _check_one_effect(suite, smtp, diaz, pitt, leto):
     (cancelled,) = smtp.wait_for("brad.pitt@free.fr", subject_contains="Annulation", timeout=60)
     assert "« WESTERN COQUILLETTES » indisponible : 1 → 0" in cancelled.get_content()
     smtp.wait_for("brad.pitt@free.fr", subject_contains="Remboursement de 14,90", timeout=60)
+    with suite.rpc() as rpc:  # the order desk's register: the new amount
+        wait_until(lambda: rpc.order_desk.get_order("sub_order", diaz["number"])["total_ttc"]
+                   == "14.90", message="the register's new amount")
     assert smtp.to("jared.leto@free.fr") and not [
         m for m in smtp.to("jared.leto@free.fr") if "modifiée" in m["Subject"]]
 
