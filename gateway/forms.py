@@ -325,3 +325,8 @@ class SupplierPeriod(QueryForm):
 class SignInSheet(QueryForm):
     """Which sign-in sheet: every buyer (default) or one section per publisher (`editeur`)."""
     par = Text(10, strip=True)
+class AvailableCopies(Form):
+    """The copies of a title the bookshop will actually get (issue 10, K3): a whole number,
+    checked by grouped_orders (0 to the copies ordered, excluded); then its confirmation."""
+    available = Text(10, strip=True)
+    confirmed = Flag()

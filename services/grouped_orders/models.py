@@ -162,3 +162,36 @@ class InvoicedOrder(Base):
     invoice_number: Mapped[str] = mapped_column(String(20))
     live: Mapped[bool] = mapped_column(Boolean)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TitleAvailability(Base):
+    """A title of a closed reading list cut by the bookshop (issue 10, K3): the copies it will
+    actually get, when it said so, and when it checked the adjusted lines (« J'ai vérifié »;
+    until then they show in red)."""
+    __tablename__ = "title_availabilities"
+    title_id: Mapped[int] = mapped_column(ForeignKey("grouped_order_titles.id"),
+                                          primary_key=True)
+    grouped_order_number: Mapped[int] = mapped_column(ForeignKey("grouped_orders.number"),
+                                                      index=True)
+    available: Mapped[int] = mapped_column(Integer)
+    adjusted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class SubOrderAdjustment(Base):
+    """One sub-order's line changed by one cut of a title: its copies before and after, the
+    money owed back and how (online refund | by hand « à rendre » | none), once per sub-order,
+    title and available quantity (the unique key: a second identical cut adds nothing)."""
+    __tablename__ = "sub_order_adjustments"
+    __table_args__ = (UniqueConstraint("sub_order_number", "title_id", "available",
+                                       name="uq_sub_order_adjustments_step"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    sub_order_number: Mapped[int] = mapped_column(ForeignKey("sub_orders.number"), index=True)
+    title_id: Mapped[int] = mapped_column(ForeignKey("grouped_order_titles.id"))
+    available: Mapped[int] = mapped_column(Integer)
+    quantity_before: Mapped[int] = mapped_column(Integer)
+    quantity_after: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[Decimal] = mapped_column(Numeric(10, 2))  # owed back to the buyer
+    money_way: Mapped[str] = mapped_column(String(20))      # online_refund | by_hand | none
+    refund_state: Mapped[str | None] = mapped_column(String(20), nullable=True)  # requested|refunded
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

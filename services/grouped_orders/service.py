@@ -15,7 +15,8 @@ from services.common.nameko_glue import (MessagingService, RpcProxy, Store, cons
 from . import domain, sheet, supplier_sheet
 from .models import Base
 from .use_cases import (bookshop, buyers, capacity, documents, initiator, invoice_events,
-                        librisoft_events, opening, payment_events, reminders, suppliers)
+                        librisoft_events, opening, payment_events, reminders, suppliers,
+                        unavailability)
 
 DEADLINE_INTERVAL = float(config.env("GROUPED_ORDERS_DEADLINE_INTERVAL", "30"))
 
@@ -350,3 +351,32 @@ class GroupedOrdersService(MessagingService):
                                 "max_copies": max_copies},
                                capacity.change_copy_limits, int(number), actor_id, min_copies,
                                max_copies, utcnow(), config.public_url())
+
+    # -- a title becomes unavailable (issue 10, K3) ----------------------------------------
+    @rpc
+    def admin_set_title_available(self, actor_id, number, title_id, available,
+                                  idempotency_key=None):
+        """The copies a title will actually get: the sub-orders adjusted, refunds asked."""
+        return self._admin_once(actor_id, idempotency_key, "admin_set_title_available",
+                                {"number": int(number), "title_id": int(title_id),
+                                 "available": available},
+                                unavailability.set_available, int(number), int(title_id),
+                                available)
+
+    @rpc
+    def admin_confirm_adjustments(self, actor_id, number, idempotency_key=None):
+        """« J'ai vérifié »: the adjusted lines no longer show in red."""
+        self._account(actor_id, admin=True)
+        return self.store.once(idempotency_key, "admin_confirm_adjustments", actor_id,
+                               {"number": int(number)}, unavailability.confirm, int(number),
+                               utcnow())
+
+    @rpc
+    def admin_adjustments(self, actor_id, number):
+        self._account(actor_id, admin=True)
+        return self.store.run(unavailability.admin_view, int(number))
+
+    @rpc
+    def my_adjustments(self, actor_id, number):
+        self._account(actor_id)
+        return self.store.run(unavailability.initiator_view, int(number), actor_id)

@@ -118,6 +118,10 @@ class NotificationsService(MessagingService):
     def on_sub_order_refunded(self, session, payload, envelope):
         self._queue(session, "sub_order_refunded", payload, envelope)
 
+    @consumes("sub_order_adjusted")
+    def on_sub_order_adjusted(self, session, payload, envelope):
+        self._queue(session, "sub_order_adjusted", payload, envelope)
+
     @consumes("payment_failed")
     def on_payment_failed(self, session, payload, envelope):
         self._queue(session, "payment_failed", payload, envelope)

@@ -95,6 +95,10 @@ class OrderDeskService(MessagingService):
     def on_sub_order_refunded(self, session, payload, envelope):
         self._apply(use_cases.on_sub_order_refunded, session, payload, envelope)
 
+    @consumes("sub_order_adjusted")
+    def on_sub_order_adjusted(self, session, payload, envelope):
+        self._apply(use_cases.on_sub_order_adjusted, session, payload, envelope)
+
     @consumes("quote_requested")
     def on_quote_requested(self, session, payload, envelope):
         self._apply(use_cases.on_quote_requested, session, payload, envelope)

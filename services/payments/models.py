@@ -59,10 +59,13 @@ class ProviderEvent(Base):
 
 
 class Refund(Base):
-    """One refund per payment (the unique payment id makes a concurrent second one fail)."""
+    """A payment's refunds: one whole refund, or several partial ones (issue 10, K3), each under
+    its own `request_key` (unique: a concurrent second one with the same key fails); together
+    never more than was paid (domain.refunds, under the payment's row lock)."""
     __tablename__ = "refunds"
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    payment_id: Mapped[str] = mapped_column(ForeignKey("payments.id"), unique=True)
+    payment_id: Mapped[str] = mapped_column(ForeignKey("payments.id"), index=True)
+    request_key: Mapped[str | None] = mapped_column(String(100), nullable=True)
     amount: Mapped[Decimal] = mapped_column(MONEY)
     reason: Mapped[str] = mapped_column(String(500), default="")
     state: Mapped[str] = mapped_column(String(20))  # pending | succeeded
@@ -72,6 +75,7 @@ class Refund(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     payment: Mapped[Payment] = relationship(back_populates="refunds")
+    __table_args__ = (UniqueConstraint("request_key", name="uq_refunds_request_key"),)
 
 
 class Payout(Base):
@@ -97,19 +101,22 @@ class Payout(Base):
 
 class PayoutLine(Base):
     """A confirmed payment paid out (amount TTC and its fee), or a refund taken back (amount
-    given back, no fee). One line per payment and kind."""
+    given back, no fee). One line per payment, and one per refund."""
     __tablename__ = "payout_lines"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     payout_id: Mapped[str] = mapped_column(ForeignKey("payouts.id"))
     payment_id: Mapped[str] = mapped_column(ForeignKey("payments.id"))
     kind: Mapped[str] = mapped_column(String(20))  # payment | refund
+    # the refund a refund line takes back ("" on a payment line): one line per refund
+    refund_id: Mapped[str] = mapped_column(String(40), default="", server_default="")
     amount: Mapped[Decimal] = mapped_column(MONEY)
     fee: Mapped[Decimal] = mapped_column(MONEY)
     reference_kind: Mapped[str] = mapped_column(String(40))
     reference_id: Mapped[str] = mapped_column(String(64))
     occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     payout: Mapped[Payout] = relationship(back_populates="lines")
-    __table_args__ = (UniqueConstraint("payment_id", "kind", name="uq_payout_lines_payment_kind"),)
+    __table_args__ = (UniqueConstraint("payment_id", "kind", "refund_id",
+                                       name="uq_payout_lines_payment_kind_refund"),)
 
 
 # ---- the sandbox provider's records ---------------------------------------------------------

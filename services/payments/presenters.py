@@ -65,7 +65,8 @@ def payment_failed_event(p: Payment, occurred_at) -> dict:
 
 def payment_refunded_event(p: Payment, refund: Refund, now) -> dict:
     return dict(payment_event(p, now, refund.amount), refund_id=refund.id, reason=refund.reason,
-                late=refund.late)
+                late=refund.late, request_key=refund.request_key or "",
+                partial=bool(refund.request_key))
 
 
 def payout_line_view(line: PayoutLine) -> dict:

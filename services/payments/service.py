@@ -88,7 +88,8 @@ class PaymentsService(MessagingService):
         use_cases.refund_payment(session, self.payment_provider.provider, payload["payment_id"],
                                  payload["amount"], payload.get("reason", ""), utcnow(),
                                  self.store.record,
-                                 reference=(payload["reference_kind"], payload["reference_id"]))
+                                 reference=(payload["reference_kind"], payload["reference_id"]),
+                                 request_key=payload.get("request_key", ""))
 
     # ---- provider callbacks ------------------------------------------------------------------
     @http("POST", "/payments/v1/callbacks/sandbox")

@@ -72,6 +72,7 @@ def url_for(rule, endpoint, target, method="GET"):
               else "x" * 20,
               "<buyer_token>": target["buyer_token"], "<int:number>": str(target["number"]),
               "<int:sub_number>": str(target["sub_number"]),
+              "<int:title_id>": str(target["title_id"]),  # the target's title (issue 10, K3)
               "<any(validation, availability, reset):action>": "reset",
               "<any(validation, cancellation):action>": "validation",
               "<ean>": "9791097284657", "<service>": "notifications", "<int:letter_id>": "999999",
@@ -168,7 +169,8 @@ def target(suite, people):
             "buyer_token": sub["buyer_token"], "sub_number": sub["number"],
             "basket_id": baskets[0], "spare_api": baskets[1], "spare_page": baskets[2],
             "second_ean": "9782330150136", "quote_number": documents["quote"],
-            "order_number": documents["order"], "batch_number": batch["number"]}
+            "order_number": documents["order"], "batch_number": batch["number"],
+            "title_id": go["titles"][0]["id"]}
 
 
 @pytest.mark.parametrize("who", sorted(EVERYONE))

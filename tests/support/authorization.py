@@ -90,6 +90,9 @@ EXPECTED = {
     ("suppliers.admin_order_pdf", "GET"): ADMIN,
     ("suppliers.order", "GET"): {"collectivite"}, ("suppliers.order_csv", "GET"): {"collectivite"},
     ("suppliers.order_pdf", "GET"): {"collectivite"},
+    # issue 10 (K3): a title cut, the adjusted lines checked
+    ("unavailable_titles.set_available", "POST"): ADMIN,
+    ("unavailable_titles.confirm", "POST"): ADMIN,
     ("api_grouped_orders.Mine", "GET"): COLLECTIVITY,
     ("api_grouped_orders.Mine", "POST"): COLLECTIVITY,
     ("api_grouped_orders.MineOne", "GET"): {"collectivite"},

@@ -23,7 +23,9 @@ One module per topic, each re-exported here (`domain.X`):
 - `opening`: when the initiator may still move the opening day;
 - `capacity`: the minimum of copies to go ahead and the capacity cap (issue 10);
 - `suppliers`: the totals to send to suppliers, per publisher and title, for one grouped order
-  or every one closing in a period (issue 10 K2)."""
+  or every one closing in a period (issue 10 K2);
+- `unavailability`: a title cut (issue 10, K3): first subscribed served first, the
+  difference refunded or noted « à rendre »."""
 from .buyers import *  # noqa: F401,F403
 from .closing import *  # noqa: F401,F403
 from .creation import *  # noqa: F401,F403
@@ -38,3 +40,4 @@ from .reminders import *  # noqa: F401,F403,E402
 from .opening import *  # noqa: F401,F403,E402
 from .capacity import *  # noqa: F401,F403
 from .suppliers import *  # noqa: F401,F403
+from .unavailability import *  # noqa: F401,F403

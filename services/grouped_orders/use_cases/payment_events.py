@@ -6,6 +6,7 @@ from .. import domain
 from ..models import PaymentAttempt
 from ..presenters import (refund_requested_event, sub_order_paid_event, sub_order_refunded_event,
                           sub_total)
+from . import unavailability
 from .bookshop import pay_by_hand
 from .load import sub_for_payment
 
@@ -65,6 +66,9 @@ def on_payment_refunded(session, payload, now=None, record=None, public_url=""):
     automatically. Either way the buyer is told by mail (sub_order_refunded), once."""
     sub, attempt = sub_for_payment(session, payload)
     if sub is None:
+        return
+    if payload.get("partial"):  # a title cut (issue 10, K3): the buyer was told already
+        unavailability.on_partial_refund(session, payload, sub)
         return
     go = sub.grouped_order
     decision = domain.settle_refund(

@@ -31,6 +31,9 @@ MAILS = {
     "sub_order_cancelled": ("Annulation de votre commande n° {sub_order_number}", BUYER),
     "sub_order_refunded": ("Remboursement de {amount_label} — commande n° {sub_order_number}",
                            BUYER),
+    # issue 10 (K3): a title of the buyer's list came short
+    "sub_order_adjusted": ("Votre commande n° {sub_order_number} est modifiée : titre "
+                           "indisponible", BUYER),
     "payment_failed": ("Votre paiement n'a pas abouti", "customer_email"),
     "quote_requested": ("Demande de devis n° {number} enregistrée", DOCUMENT),
     "collectivity_order_placed": ("Commande collectivité n° {number} enregistrée", DOCUMENT),

@@ -112,6 +112,13 @@ def on_sub_order_refunded(session, payload, envelope, now, record):
     _payment(entry, register.payment_facts("refunded", payload.get("refunded_at")))
 
 
+def on_sub_order_adjusted(session, payload, envelope, now, record):
+    """A title of the sub-order came short (issue 10, K3): its amount is the new total."""
+    facts = register.sub_order_facts(payload)
+    facts["total_ttc"] = money(payload["total_after"])
+    upsert(session, "sub_order", payload["sub_order_number"], facts, now)
+
+
 # ---- baskets ----------------------------------------------------------------------------------
 def on_quote_requested(session, payload, envelope, now, record):
     upsert(session, "quote", payload["number"], register.collectivity_facts(payload), now,

@@ -43,3 +43,48 @@ def refund_confirmable(refund_state: str, payment_state: str) -> bool:
     """A provider's confirmation completes a refund still pending on a payment that may still
     become refunded; any other is ignored (already confirmed, or a duplicate)."""
     return refund_state == "pending" and can_move(payment_state, REFUNDED)
+
+
+# ---- partial refunds (issue 10, K3: a title cut, the difference given back) -----------------
+KEY_MAX = 100
+
+
+def refundable_left(paid: Decimal, refunds) -> Decimal:
+    """What may still be given back on a payment of `paid`: `refunds` are (state, amount) of its
+    refunds so far; a pending one counts (its money is already asked for)."""
+    return Decimal(paid) - sum((Decimal(amount) for state, amount in refunds
+                                if state in ("pending", "succeeded")), Decimal("0.00"))
+
+
+def check_partial_key(key) -> str:
+    if not isinstance(key, str) or not key.strip() or len(key) > KEY_MAX:
+        raise invalid("Clé du remboursement partiel obligatoire (100 caractères au plus).",
+                      {"request_key": ["Obligatoire."]})
+    return key
+
+
+def partial_refund_needed(state: str, paid: Decimal, refunds, amount: Decimal,
+                          already_done: bool) -> bool:
+    """A partial refund of `amount` asked for once under its own key: False when that key was
+    already refunded (a duplicate, nothing to do); True when it may go ahead: the payment is
+    confirmed and `amount` is at most what is left refundable (several partial refunds never
+    add up to more than was paid); DomainError otherwise."""
+    if already_done:
+        return False
+    if state != SUCCEEDED:
+        raise invalid(f"Seul un paiement confirmé peut être remboursé (état actuel : "
+                      f"« {STATE_LABELS.get(state, state)} »).")
+    if amount <= 0:
+        raise invalid("Le montant à rembourser doit être supérieur à 0 €.",
+                      {"amount": ["Supérieur à 0 €."]})
+    left = refundable_left(paid, refunds)
+    if amount > left:
+        raise invalid(f"Le remboursement ({money_str(amount)} €) dépasse ce qui reste "
+                      f"remboursable sur ce paiement ({money_str(left)} €).",
+                      {"amount": ["Supérieur au reste remboursable."]})
+    return True
+
+
+def fully_refunded(paid: Decimal, refunds) -> bool:
+    """The payment moves to refunded once its succeeded refunds add up to what was paid."""
+    return sum((Decimal(a) for s, a in refunds if s == "succeeded"), Decimal("0")) >= Decimal(paid)

@@ -61,7 +61,7 @@ def add_payment(session, payment, now, rule=None, public_holidays=None):
     session.flush()
 
 
-def add_refund(session, payment, amount, now, public_holidays=None):
+def add_refund(session, payment, amount, now, public_holidays=None, refund_id=""):
     """A refund confirmed: taken back from its payment's payout, or the next open one."""
     line = session.scalar(select(PayoutLine).where(PayoutLine.payment_id == payment.id,
                                                    PayoutLine.kind == payouts.PAYMENT_LINE))
@@ -71,7 +71,7 @@ def add_refund(session, payment, amount, now, public_holidays=None):
     payout = line.payout if target == "same" else _open_payout(
         session, max(line.payout.due_on, _due_on(now, public_holidays=public_holidays)), now)
     session.add(PayoutLine(payout=payout, payment_id=payment.id, kind=payouts.REFUND_LINE,
-                           amount=amount, fee=0, reference_kind=payment.reference_kind,
+                           refund_id=refund_id or "", amount=amount, fee=0, reference_kind=payment.reference_kind,
                            reference_id=payment.reference_id, occurred_at=now))
     session.flush()
 

@@ -12,12 +12,19 @@ from .common import entered, load, move
 
 
 def refund_payment(session, provider, payment_id, amount, reason, now, record,
-                   reference=None) -> dict:
+                   reference=None, request_key="") -> dict:
     """Refund `amount` (None: all that was paid) once. A payment already refunded, or whose
-    refund awaits the provider's confirmation, is returned unchanged."""
+    refund awaits the provider's confirmation, is returned unchanged. With a `request_key`, a
+    PARTIAL refund (issue 10, K3): once per key, at most what is left refundable."""
     payment = load(session, payment_id, lock=True)
     domain.check_refund_reference(reference, (payment.reference_kind, payment.reference_id))
     amount = payment.amount if amount is None else domain.parse_money(amount)
+    if request_key:
+        return refund_part(session, provider, payment, amount, reason, now, record, request_key)
+    if any(r.request_key for r in payment.refunds) and amount == payment.amount:
+        # the whole payment after partial refunds: what is left of it
+        amount = domain.refundable_left(payment.amount,
+                                        [(r.state, r.amount) for r in payment.refunds])
     if not domain.refund_needed(payment.state, payment.amount, amount,
                                 awaiting_confirmation=any(r.state == "pending"
                                                           for r in payment.refunds)):
@@ -27,13 +34,27 @@ def refund_payment(session, provider, payment_id, amount, reason, now, record,
     return payment_view(payment)
 
 
-def refund(session, provider, payment, amount, reason, now, record, late=False):
+def refund_part(session, provider, payment, amount, reason, now, record, request_key) -> dict:
+    """One partial refund under `request_key` (the payment's row is locked: two at once are one
+    after the other; the key is unique besides): a duplicate key changes nothing."""
+    key = domain.check_partial_key(request_key)
+    done = any(r.request_key == key for r in payment.refunds)
+    if domain.partial_refund_needed(payment.state, payment.amount,
+                                    [(r.state, r.amount) for r in payment.refunds], amount, done):
+        refund(session, provider, payment, amount, reason, now, record, request_key=key)
+        session.flush()
+    return payment_view(payment)
+
+
+def refund(session, provider, payment, amount, reason, now, record, late=False,
+           request_key=None):
     """Ask the provider to give `amount` back; recorded as succeeded when it confirms at once.
     A cheque or cash is given back by the bookshop itself: refunded at once, no provider."""
     if domain.given_back_by_hand(payment.method):
         row = Refund(id="rfn_" + secrets.token_urlsafe(12), payment=payment, amount=amount,
                      reason=(reason or "")[:500], state="pending", late=False,
-                     provider_ref=f"by-hand:{payment.id}", created_at=now, updated_at=now)
+                     provider_ref=f"by-hand:{payment.id}:{request_key or 'all'}"[:100],
+                     request_key=request_key, created_at=now, updated_at=now)
         session.add(row)
         refund_succeeded(session, payment, row, now, record)
         return
@@ -43,7 +64,8 @@ def refund(session, provider, payment, amount, reason, now, record, late=False):
                                                     reason or ""))
     row = Refund(id="rfn_" + secrets.token_urlsafe(12), payment=payment, amount=amount,
                  reason=(reason or "")[:500], state="pending", late=late,
-                 provider_ref=result.provider_ref, created_at=now, updated_at=now)
+                 provider_ref=result.provider_ref, request_key=request_key, created_at=now,
+                 updated_at=now)
     session.add(row)
     if result.confirmed:
         refund_succeeded(session, payment, row, now, record)
@@ -51,8 +73,12 @@ def refund(session, provider, payment, amount, reason, now, record, late=False):
 
 def refund_succeeded(session, payment, row: Refund, now, record):
     row.state, row.updated_at = "succeeded", now
-    move(session, payment, domain.REFUNDED, now, now, record)
-    payouts.add_refund(session, payment, row.amount, now)  # the bookshop's payout reduced
+    if not row.request_key or domain.fully_refunded(
+            payment.amount, [(r.state, r.amount) for r in payment.refunds]):
+        # a refund without a key closes the payment (as before issue 10); partial ones once
+        # they add up to all that was paid
+        move(session, payment, domain.REFUNDED, now, now, record)
+    payouts.add_refund(session, payment, row.amount, now, refund_id=row.id)  # payout reduced
     record(session, "payment_refunded", payment_refunded_event(payment, row, now))
 
 

@@ -28,6 +28,10 @@ NO_INVOICES = {("invoicing", "order_invoices"): [], ("invoicing", "invoices_for_
                ("invoicing", "list_invoices"): {"items": [], "totals": {
                    "invoice": dict(ZERO_TOTALS, count=0),
                    "credit_note": dict(ZERO_TOTALS, count=0), "net": ZERO_TOTALS}}}
+# a grouped order's page asks for its titles cut (issue 10, K3): none unless a test says so
+NO_ADJUSTMENTS = {("grouped_orders", m): {"lines": [], "titles": [], "can_adjust": False,
+                                          "unchecked": False}
+                  for m in ("admin_adjustments", "my_adjustments")}
 
 
 class FakeRpc:
@@ -47,6 +51,8 @@ class FakeRpc:
         answer = self.answers.get((service, method))
         if answer is None and (service, method) in NO_INVOICES:
             return NO_INVOICES[(service, method)]  # the pages that show an order's invoices
+        if answer is None and (service, method) in NO_ADJUSTMENTS:
+            return NO_ADJUSTMENTS[(service, method)]
         if answer is None:
             raise AssertionError(f"unexpected RPC {service}.{method}{args}")
         if isinstance(answer, DomainError):

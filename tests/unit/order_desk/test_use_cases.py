@@ -230,3 +230,19 @@ def test_get_order(db):
             with pytest.raises(DomainError) as err:
                 use_cases.get_order(s, kind, number)
             assert err.value.code == "not_found"
+
+
+
+def test_a_title_cut_gives_the_sub_order_its_new_amount(db):
+    """issue 10, K3: `sub_order_adjusted` (after the sub-order was paid) sets the amount to the
+    new total; the same event again changes nothing more."""
+    apply(db, use_cases.on_sub_order_paid, sub(148, total="29.80"))
+    adjusted = dict(sub(148), ean="9791097284657", title="WESTERN COQUILLETTES",
+                    quantity_before=2, quantity_after=1, total_before="29.80",
+                    total_after="14.90", amount="14.90", money_way="online_refund",
+                    adjusted_at="2021-01-20T08:00:00+00:00")
+    apply(db, use_cases.on_sub_order_adjusted, adjusted)
+    apply(db, use_cases.on_sub_order_adjusted, adjusted)
+    entry = row(db, "sub_order", 148)
+    assert entry.total_ttc == Decimal("14.90") and entry.customer_name == "Élodie MOËNNE"
+    assert entry.payment_state == "succeeded"

@@ -1,0 +1,90 @@
+"""A title becomes unavailable (issue 10, K3): on the grouped order's page, the bookshop sets
+the copies of a title it will actually get (a confirmation first: the buyers are refunded and
+told at once); the adjusted lines show in red, on its page and the initiator's, until it clicks
+« J'ai vérifié »."""
+import logging
+
+from flask import Blueprint, flash, g, redirect, url_for
+
+from services.common.errors import DomainError
+
+from .. import forms, idempotency
+from ..rpc_client import rpc
+from ..security import ADMIN, allow
+from . import act, confirmation
+
+log = logging.getLogger(__name__)
+bp = Blueprint("unavailable_titles", __name__, url_prefix="/admin")
+
+
+@bp.app_template_global()
+def title_adjustments(number, admin):
+    """The titles cut and the adjusted lines of a grouped order (the bookshop's, or the
+    initiator's own); None if grouped_orders does not answer (the page still shows)."""
+    try:
+        return rpc("grouped_orders", "admin_adjustments" if admin else "my_adjustments",
+                   g.user["id"], int(number))
+    except DomainError as exc:
+        log.warning("adjustments of grouped order %s unavailable: %s", number, exc.code)
+        return None
+
+
+def _s(available) -> str:
+    return "s" if available.isdigit() and int(available) > 1 else ""
+
+
+def _copies(available) -> str:
+    """« 2 exemplaires », « 1 exemplaire », « aucun exemplaire »."""
+    if available.isdigit() and int(available) == 0:
+        return "aucun exemplaire"
+    return f"{available or '?'} exemplaire{_s(available)}"
+
+
+def _back(number):
+    return url_for("admin_grouped_orders.detail", number=number) + "#indisponibles"
+
+
+@bp.post("/commandes-groupees/<int:number>/titres/<int:title_id>/disponibles")
+@allow(ADMIN)
+def set_available(number, title_id):
+    form = forms.AvailableCopies.read()
+    data = rpc("grouped_orders", "admin_adjustments", g.user["id"], number)
+    title = next((t for t in data["titles"] if t["title_id"] == title_id), None)
+    if title is None:
+        from flask import abort
+        abort(404)
+    available = form["available"]
+    copies = _copies(available)
+    ask = dict(title=f"« {title['title']} » : {copies} disponible{_s(available)}",
+               message=f"{copies.capitalize()} de « {title['title']} » iront "
+                       "aux acheteurs dans l'ordre de leurs commandes (premier inscrit, premier "
+                       "servi). Les commandes des suivants sont réduites ou annulées, leurs "
+                       "totaux recalculés ; ce qu'ils ont payé en trop leur est remboursé en "
+                       "ligne (ou noté « à rendre » pour un chèque ou des espèces) et chacun "
+                       "reçoit un e-mail qui dit ce qui change.",
+               button="Corriger les commandes et rembourser", back=_back(number),
+               hidden={"available": available})
+    if not available:
+        return confirmation(**ask, error="Indiquez le nombre d'exemplaires disponibles.")
+    if not form["confirmed"]:
+        return confirmation(**ask)
+    try:
+        rpc("grouped_orders", "admin_set_title_available", g.user["id"], number, title_id,
+            available, idempotency_key=idempotency.key())
+    except DomainError as exc:
+        if exc.code in ("not_found", "forbidden"):
+            raise
+        page, status = confirmation(**ask, error=exc.message, details=exc.details)
+        return page, 409 if exc.code == "conflict" else 400
+    flash(f"« {title['title']} » : {copies} disponible{_s(available)}. Les commandes sont "
+          "corrigées (en rouge ci-dessous), les acheteurs remboursés et prévenus.", "success")
+    return redirect(_back(number))
+
+
+@bp.post("/commandes-groupees/<int:number>/ajustements/verifies")
+@allow(ADMIN)
+def confirm(number):
+    """« J'ai vérifié »: the adjusted lines no longer show in red."""
+    act("grouped_orders", "admin_confirm_adjustments", number,
+        done="Les lignes corrigées sont vérifiées.", idempotency_key=idempotency.key())
+    return redirect(_back(number))

@@ -1,0 +1,103 @@
+"""A title becomes unavailable (issue 10, K3; reference 004 step 4, « mettre à jour les commandes
+des adhérents si certains produits ne sont pas disponibles »): the bookshop says how many copies
+of a title of a closed reading list it will actually get (0: none). The copies go to the buyers
+in the order they subscribed: the first subscribed is served first, in full, then the next, and
+so on; the buyer where the copies run out gets what is left, the later ones none of that title.
+Cancelled sub-orders take none. Each buyer's total is recomputed from its lines (each line
+rounded to the cent); what a buyer paid too much is refunded online (a partial refund), or, paid
+by cheque or cash, noted « à rendre » by the bookshop; a sub-order left without any copy is
+cancelled (its payment refunded in full). The rule is written for users in docs/reading-lists.md.
+
+Only while the grouped order awaits the bookshop's validation (subscriptions closed, nothing
+sent to Librisoft yet), and only down: the available quantity is below the copies ordered now (a
+refund is never taken back). The same quantity again changes nothing (a double click)."""
+from dataclasses import dataclass
+from decimal import Decimal
+
+from services.common.errors import conflict, invalid
+from services.common.validation import whole_number
+
+from .status import AWAITING_VALIDATION, PAID, SUB_CANCELLED
+from .titles import lines_quantity, lines_total
+
+__all__ = ["Holder", "SubChange", "allocate", "check_can_adjust", "check_available",
+           "sub_change", "ONLINE_REFUND", "BY_HAND", "NO_MONEY", "adjustment_key"]
+
+ONLINE_REFUND, BY_HAND, NO_MONEY = "online_refund", "by_hand", "none"
+
+
+@dataclass(frozen=True)
+class Holder:
+    """A sub-order holding copies of the title: its number, when it subscribed, the copies it
+    ordered at first (before any adjustment) and its status."""
+    number: int
+    subscribed_at: object
+    ordered: int
+    status: str
+
+
+def allocate(available: int, holders) -> dict:
+    """{sub-order number: copies of the title it keeps}: first subscribed served first (ties by
+    sub-order number); a cancelled sub-order keeps none. Allocated from the copies ordered at
+    first, so the same quantity always gives the same answer."""
+    left, kept = available, {}
+    for h in sorted(holders, key=lambda h: (h.subscribed_at, h.number)):
+        if h.status == SUB_CANCELLED:
+            continue
+        kept[h.number] = min(h.ordered, max(left, 0))
+        left -= kept[h.number]
+    return kept
+
+
+def check_can_adjust(group_status: str):
+    if group_status != AWAITING_VALIDATION:
+        raise conflict("Les quantités disponibles se corrigent une fois les souscriptions "
+                       "closes et avant la validation de la commande groupée.")
+
+
+def check_available(raw, current_total: int, current_available) -> int | None:
+    """The quantity the bookshop typed: a whole number from 0 to the copies ordered now, excluded
+    (None: the same as already set, nothing to do)."""
+    value = whole_number(raw)
+    if value is None or value < 0:
+        raise invalid("La quantité disponible est un nombre entier positif ou nul.",
+                      {"available": ["Nombre entier, 0 ou plus."]})
+    if current_available is not None and value == current_available:
+        return None
+    if value >= current_total:
+        raise invalid(f"La quantité disponible ({value}) doit être inférieure aux exemplaires "
+                      f"commandés ({current_total}) : sinon il n'y a rien à corriger.",
+                      {"available": [f"Moins de {current_total}."]})
+    return value
+
+
+@dataclass(frozen=True)
+class SubChange:
+    """What an adjustment does to one sub-order: its lines and total before and after, the
+    difference, how it is given back, whether the sub-order is cancelled."""
+    before_total: Decimal
+    after_total: Decimal
+    difference: Decimal
+    after_quantity: int
+    money: str          # ONLINE_REFUND | BY_HAND | NO_MONEY
+    cancelled: bool
+
+
+def sub_change(lines_before, lines_after, status: str, payment_method: str) -> SubChange:
+    """`lines_*`: the sub-order's domain.Line before and after. A paid sub-order is owed the
+    difference back: online by a partial refund, a cheque or cash by hand (« à rendre »); one
+    awaiting payment simply owes less. No copy left: cancelled (the cancellation refunds it)."""
+    before, after = lines_total(lines_before), lines_total(lines_after)
+    copies = lines_quantity(lines_after)
+    cancelled = copies == 0
+    if status != PAID or cancelled or before == after:
+        way = NO_MONEY
+    else:
+        way = ONLINE_REFUND if (payment_method or "online") == "online" else BY_HAND
+    return SubChange(before, after, before - after, copies, way, cancelled)
+
+
+def adjustment_key(title_id: int, available: int, sub_number: int) -> str:
+    """The partial refund's key: one per title, quantity and sub-order (a redelivered event, a
+    second instance: payments refunds it once)."""
+    return f"adjust-t{title_id}-q{available}-sub{sub_number}"

@@ -1,0 +1,72 @@
+"""Partial refunds (issue 10, K3: a title cut, the difference given back): several refunds per
+payment, each once under its own key, together never more than was paid; the payment stays
+confirmed until all is given back; each refund reduces the payout its payment is in."""
+from decimal import Decimal
+
+import pytest
+
+from services.common.errors import DomainError
+from services.payments import domain, use_cases
+from services.payments.models import SandboxRefund
+
+from .conftest import NOW
+from .test_payouts_use_cases import payouts_of
+from .test_use_cases import paid, refund
+
+
+def part(db, provider, record, payment_id, amount, key):
+    with db.transaction() as s:
+        return use_cases.refund_payment(s, provider, payment_id, amount, "titre indisponible",
+                                        NOW, record, request_key=key)
+
+
+def test_the_partial_refund_rules():
+    assert domain.refundable_left(Decimal("39.80"), [("succeeded", "14.90"),
+                                                     ("pending", "5.00")]) == Decimal("19.90")
+    assert domain.partial_refund_needed("succeeded", Decimal("39.80"), [("succeeded", "14.90")],
+                                        Decimal("24.90"), False)
+    assert not domain.partial_refund_needed("succeeded", Decimal("39.80"), [], Decimal("1"), True)
+    with pytest.raises(DomainError, match="reste remboursable sur ce paiement \\(24.90 €"):
+        domain.partial_refund_needed("succeeded", Decimal("39.80"), [("succeeded", "14.90")],
+                                     Decimal("24.91"), False)
+    with pytest.raises(DomainError, match="supérieur à 0"):
+        domain.partial_refund_needed("succeeded", Decimal("39.80"), [], Decimal("0"), False)
+    with pytest.raises(DomainError, match="Seul un paiement confirmé"):
+        domain.partial_refund_needed("refunded", Decimal("39.80"), [], Decimal("1"), False)
+    with pytest.raises(DomainError, match="Clé"):
+        domain.check_partial_key("")
+    assert domain.fully_refunded(Decimal("10"), [("succeeded", "4"), ("succeeded", "6")])
+    assert not domain.fully_refunded(Decimal("10"), [("succeeded", "4"), ("pending", "6")])
+
+
+def test_partial_refunds_add_up_to_the_payment_at_most(db, provider, record):
+    payment_id = paid(db, provider, record, amount="39.80")
+    first = part(db, provider, record, payment_id, "14.90", "adjust-1-sub-7")
+    assert first["state"] == "succeeded" and [r["amount"] for r in first["refunds"]] == ["14.90"]
+    # the same key again (a double click, a redelivered event): nothing more
+    again = part(db, provider, record, payment_id, "14.90", "adjust-1-sub-7")
+    assert [r["amount"] for r in again["refunds"]] == ["14.90"]
+    with pytest.raises(DomainError, match="reste remboursable"):
+        part(db, provider, record, payment_id, "24.91", "adjust-2-sub-7")
+    last = part(db, provider, record, payment_id, "24.90", "adjust-2-sub-7")
+    assert last["state"] == "refunded"   # all given back
+    assert [r["amount"] for r in last["refunds"]] == ["14.90", "24.90"]
+    with db.transaction() as s:  # the provider was asked twice, for these amounts
+        assert sorted(str(r.amount) for r in s.query(SandboxRefund)) == ["14.90", "24.90"]
+    refunded = [p for t, p in record.events() if t == "payment_refunded"]
+    assert [(p["amount"], p["partial"], p["request_key"]) for p in refunded] == [
+        (Decimal("14.90"), True, "adjust-1-sub-7"), (Decimal("24.90"), True, "adjust-2-sub-7")]
+    (payout,) = payouts_of(db)
+    assert [line["kind"] for line in payout["lines"]] == ["payment", "refund", "refund"]
+    # the fee stays the payment's (2.9 % of 39.80 + 0.25 = 1.40): net = gross - fees - refunds
+    assert (payout["gross"], payout["fees"], payout["refunds"], payout["net"]) == (
+        "39.80", "1.40", "39.80", "-1.40")
+
+
+def test_a_whole_refund_after_a_partial_one_gives_back_what_is_left(db, provider, record):
+    payment_id = paid(db, provider, record, amount="39.80")
+    part(db, provider, record, payment_id, "14.90", "adjust-1-sub-7")
+    done = refund(db, provider, record, payment_id)
+    assert done["state"] == "refunded"
+    assert [r["amount"] for r in done["refunds"]] == ["14.90", "24.90"]
+    assert payouts_of(db)[0]["refunds"] == "39.80"
