@@ -129,3 +129,15 @@ class Database:
 
     def dispose(self):
         self.engine.dispose()
+
+
+def get_by_text_id(session, model, key, message: str, lock=False):
+    """The row of `model` whose text primary key is `key` (at most 40 characters, as the
+    services' generated ids), locked FOR UPDATE when `lock`; else a French not_found."""
+    from .errors import not_found
+    row = None
+    if isinstance(key, str) and len(key) <= 40:
+        row = session.get(model, key, with_for_update=lock or None)
+    if row is None:
+        raise not_found(message)
+    return row

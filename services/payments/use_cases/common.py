@@ -2,7 +2,7 @@
 (and, once an online payment is confirmed, its payout line), and `entered`: the one place that
 records `payment_state_changed` — every state a payment enters, at its creation and at each
 move, online and manual, in the same transaction (issue 9: the order desk's payment column)."""
-from services.common.errors import not_found
+from services.common.db import get_by_text_id
 from services.common.guards import transition
 
 from .. import domain
@@ -13,12 +13,7 @@ from . import payouts
 
 
 def load(session, payment_id, lock=False) -> Payment:
-    payment = None
-    if isinstance(payment_id, str) and len(payment_id) <= 40:
-        payment = session.get(Payment, payment_id, with_for_update=lock or None)
-    if payment is None:
-        raise not_found("Paiement introuvable.")
-    return payment
+    return get_by_text_id(session, Payment, payment_id, "Paiement introuvable.", lock)
 
 
 def entered(session, p: Payment, occurred_at, record):

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from services.common.clock import PARIS
-from services.common.errors import invalid, not_found
+from services.common.db import get_by_text_id
+from services.common.errors import invalid
 from services.common.guards import transition
 
 from .. import config
@@ -91,12 +92,7 @@ def list_payouts(session, actor_id=None, status=None) -> list:
 
 
 def _load(session, payout_id, lock=False) -> Payout:
-    payout = None
-    if isinstance(payout_id, str) and len(payout_id) <= 40:
-        payout = session.get(Payout, payout_id, with_for_update=lock or None)
-    if payout is None:
-        raise not_found("Reversement introuvable.")
-    return payout
+    return get_by_text_id(session, Payout, payout_id, "Reversement introuvable.", lock)
 
 
 def get_payout(session, payout_id) -> dict:
