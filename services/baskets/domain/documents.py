@@ -6,15 +6,12 @@ The lines are the document's frozen ones, each rebuilt from its frozen unit pric
 quantity by docs/prices.md's rule (line TTC = unit × quantity exactly, HT = TTC / (1 + VAT)
 rounded half-up, VAT = TTC − HT): for every document placed since the rule (issue 8) these are
 the stored figures themselves, and an older document still prints figures that add up."""
-from dataclasses import dataclass
-from decimal import Decimal
-
 from services.common.errors import invalid
-from services.common.money import money, vat_table
+from services.common.money import DocLine, document_totals, money  # noqa: F401 (re-exported)
 
 from . import status
 from .chain import ROLES
-from .prices import VAT_RATES, vat_key
+from .prices import vat_key
 
 WIRE_KINDS = {"quote": status.QUOTE, "collectivity_order": status.ORDER}
 TITLES = {status.QUOTE: "Demande de devis n°{number}",
@@ -32,46 +29,11 @@ def kind_of(wire_kind) -> str:
                              {"kind": ["quote ou collectivity_order."]}) from None
 
 
-@dataclass(frozen=True)
-class DocLine:
-    ean: str
-    title: str
-    publisher: str
-    quantity: int
-    vat_rate: str
-    unit_price_ttc: Decimal
-
-    @property
-    def total_ttc(self) -> Decimal:
-        return self.unit_price_ttc * self.quantity
-
-    @property
-    def unit_price_ht(self) -> Decimal:
-        return money(self.unit_price_ttc / (1 + VAT_RATES[self.vat_rate] / 100))
-
-    @property
-    def total_ht(self) -> Decimal:
-        return money(self.total_ttc / (1 + VAT_RATES[self.vat_rate] / 100))
-
-    @property
-    def vat_amount(self) -> Decimal:
-        return self.total_ttc - self.total_ht
-
-
 def document_lines(rows) -> list:
     """The document's lines from its frozen rows (ean, title, publisher, quantity, vat_rate,
     unit_price_ttc)."""
     return [DocLine(r.ean, r.title, r.publisher or "", int(r.quantity), vat_key(r.vat_rate),
                     money(r.unit_price_ttc)) for r in rows]
-
-
-def document_totals(lines) -> dict:
-    lines = list(lines)
-    total_ht = sum((x.total_ht for x in lines), Decimal("0.00"))
-    total_ttc = sum((x.total_ttc for x in lines), Decimal("0.00"))
-    vat = vat_table((x.vat_rate, x.total_ht, x.vat_amount) for x in lines)
-    assert total_ht + sum((v["amount"] for v in vat), Decimal("0.00")) == total_ttc
-    return {"total_ht": total_ht, "vat": vat, "total_ttc": total_ttc}
 
 
 def payment(kind: str, doc_status: str) -> dict:

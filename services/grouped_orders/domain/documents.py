@@ -6,10 +6,9 @@ its HT is TTC / (1 + VAT) rounded half-up, its VAT is TTC − HT; totals are sum
 A grouped order's document is the sum of its PAID sub-orders at the public price: what the
 collectivity's parents bought through it. A sub-order's document is its own line, whatever its
 status (its status and payment say whether it was paid)."""
-from dataclasses import dataclass
 from decimal import Decimal
 
-from services.common.money import money, vat_table
+from services.common.money import DocLine, document_totals, money
 
 from .status import AWAITING_PAYMENT, CANCELLED, PAID, SUB_CANCELLED
 
@@ -33,32 +32,6 @@ def document_vat_rate(rate) -> str:
     return key
 
 
-@dataclass(frozen=True)
-class DocLine:
-    ean: str
-    title: str
-    publisher: str
-    quantity: int
-    vat_rate: str
-    unit_price_ttc: Decimal
-
-    @property
-    def total_ttc(self) -> Decimal:
-        return self.unit_price_ttc * self.quantity          # exact: unit × quantity
-
-    @property
-    def unit_price_ht(self) -> Decimal:                      # shown, not summed
-        return money(self.unit_price_ttc / (1 + Decimal(self.vat_rate) / 100))
-
-    @property
-    def total_ht(self) -> Decimal:
-        return money(self.total_ttc / (1 + Decimal(self.vat_rate) / 100))
-
-    @property
-    def vat_amount(self) -> Decimal:
-        return self.total_ttc - self.total_ht
-
-
 def order_lines(titles: dict, subs, paid_only: bool) -> list:
     """THE lines of a sub-order (`[sub]`, `paid_only=False`) or of a grouped order (its
     sub-orders, `paid_only=True`: the paid ones only): one line per title and unit price, in the
@@ -79,17 +52,6 @@ def order_lines(titles: dict, subs, paid_only: bool) -> list:
                     titles[key].get("publisher") or "", quantity,
                     document_vat_rate(titles[key].get("vat_rate") or "5.5"), price)
             for (key, price), quantity in ordered if quantity]
-
-
-def document_totals(lines) -> dict:
-    """{total_ht, vat: [{rate, base_ht, amount}], total_ttc}: sums of the rounded lines, so
-    HT + VAT = TTC to the cent."""
-    lines = list(lines)
-    total_ht = sum((x.total_ht for x in lines), Decimal("0.00"))
-    total_ttc = sum((x.total_ttc for x in lines), Decimal("0.00"))
-    vat = vat_table((x.vat_rate, x.total_ht, x.vat_amount) for x in lines)
-    assert total_ht + sum((v["amount"] for v in vat), Decimal("0.00")) == total_ttc
-    return {"total_ht": total_ht, "vat": vat, "total_ttc": total_ttc}
 
 
 def sub_order_payment(status: str, paid_manually: bool, last_payment_state, method="online",
