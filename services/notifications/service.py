@@ -96,6 +96,11 @@ class NotificationsService(MessagingService):
     def on_grouped_order_cancelled(self, session, payload, envelope):
         self._queue(session, "grouped_order_cancelled", payload, envelope)
 
+    @consumes("grouped_order_distributed")
+    def on_grouped_order_distributed(self, session, payload, envelope):
+        """The closing mails of distribution day: the initiator's recap, the absent buyers'."""
+        use_cases.mails_for_distribution(session, payload, envelope, utcnow(), public_url())
+
     @consumes("sub_order_paid")
     def on_sub_order_paid(self, session, payload, envelope):
         self._queue(session, "sub_order_paid", payload, envelope)

@@ -78,6 +78,12 @@ EXPECTED = {
     ("admin_grouped_orders.cancel_sub", "POST"): ADMIN,
     ("admin_grouped_orders.payment_methods", "POST"): ADMIN,
     ("admin_grouped_orders.export_csv", "GET"): ADMIN,
+    # distribution day (issue 10 K5): the initiator (its own grouped order) and the bookshop
+    ("distribution.page", "GET"): {"collectivite", "admin"},
+    ("distribution.tick", "POST"): {"collectivite", "admin"},
+    ("distribution.payment", "POST"): {"collectivite", "admin"},
+    ("distribution.note", "POST"): {"collectivite", "admin"},
+    ("distribution.validate", "POST"): {"collectivite", "admin"},
     ("api_grouped_orders.Mine", "GET"): COLLECTIVITY,
     ("api_grouped_orders.Mine", "POST"): COLLECTIVITY,
     ("api_grouped_orders.MineOne", "GET"): {"collectivite"},

@@ -18,7 +18,8 @@ One module per topic, each re-exported here (`domain.X`):
   buyer's choice);
 - `titles`: a reading list's titles and a sub-order's lines (issue 10);
 - `summary`: a sub-order's total and the summary of a grouped order's sub-orders, per title;
-- `documents`: the lines, totals and payment of an order's document (`order_document`)."""
+- `documents`: the lines, totals and payment of an order's document (`order_document`);
+- `distribution`: distribution day's ticks, notes and validation (issue 10 K5)."""
 from .buyers import *  # noqa: F401,F403
 from .closing import *  # noqa: F401,F403
 from .creation import *  # noqa: F401,F403
@@ -29,3 +30,4 @@ from .status import *  # noqa: F401,F403
 from .summary import *  # noqa: F401,F403
 from .documents import *  # noqa: F401,F403
 from .titles import *  # noqa: F401,F403
+from .distribution import *  # noqa: F401,F403

@@ -22,6 +22,12 @@ MAILS = {
                                 "initiator_email"),
     "grouped_order_made_available": ("Votre commande n° {number} est prête", "initiator_email"),
     "grouped_order_cancelled": ("Commande groupée n° {number} annulée", "initiator_email"),
+    # distribution day (issue 10 K5): the recap to the initiator; to each absent buyer, where
+    # their books wait
+    "grouped_order_distributed": ("Commande groupée n° {number} : distribution validée",
+                                  "initiator_email"),
+    "grouped_order_distributed_absent": ("Vos livres vous attendent — commande "
+                                         "n° {sub_order_number}", BUYER),
     "sub_order_paid": ("Confirmation de votre commande n° {sub_order_number}", BUYER),
     # issue 9: a buyer paying by cheque or cash at the bookshop is told how (no online payment)
     "sub_order_placed": ("Commande n° {sub_order_number} : {method_title}", BUYER),
