@@ -7,8 +7,9 @@ and whoever did not come is listed (and told their books wait at the pickup plac
 The rules of a tick: "a tout retiré" implies "venu" (ticking it ticks "venu" too); un-ticking
 "venu" un-ticks "a tout retiré". The same tick twice is one change (the second changes nothing
 and is not an error: a phone on a flaky connection retries)."""
+import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from services.common.errors import conflict, invalid
 
@@ -27,6 +28,7 @@ NOTE_KINDS = (REFUND, EXTRA)
 NOTE_LABELS = {REFUND: "Remboursement", EXTRA: "Paiement complémentaire"}
 NOTE_MAX = 500
 NOTE_AMOUNT_MAX = Decimal("10000.00")
+_AMOUNT = re.compile(r"[0-9]{1,5}(\.[0-9]{1,2})?")  # euros, to the cent: « 12,50 », « 3 »
 DISTRIBUTION_ALREADY_DONE = ("La distribution de cette commande groupée est déjà validée : "
                              "plus rien ne peut y être coché.")
 
@@ -89,12 +91,8 @@ def check_note(kind, amount, comment) -> tuple:
         raise invalid("Choisissez : remboursement ou paiement complémentaire.",
                       {"kind": ["Remboursement ou paiement complémentaire."]})
     text = "".join(str(amount or "").split()).replace(",", ".")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        value = None
-    if value is None or not value.is_finite() or value <= 0 or value > NOTE_AMOUNT_MAX \
-            or value != value.quantize(Decimal("0.01")):
+    value = Decimal(text) if _AMOUNT.fullmatch(text) else None
+    if value is None or value <= 0 or value > NOTE_AMOUNT_MAX:
         raise invalid("Le montant doit être un nombre positif en euros, au centime près "
                       "(ex. : 12,50).", {"amount": ["Ex. : 12,50 (10 000 € au plus)."]})
     comment = (comment or "").strip()
