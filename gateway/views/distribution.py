@@ -11,6 +11,7 @@ distribution » are plain forms, each once per form (its one-time token)."""
 from flask import (Blueprint, flash, g, jsonify, redirect, render_template, request, url_for)
 
 from services.common.errors import DomainError, invalid
+from services.payments.domain.manual import check_cheque_number
 
 from .. import forms, idempotency
 from ..formatting import money
@@ -94,8 +95,9 @@ def payment(number):
         if not method:
             raise invalid("Choisissez le moyen de paiement reçu : chèque ou espèces.",
                           {"method": ["Chèque ou espèces."]})
+        cheque_number = check_cheque_number(method, form["cheque_number"])
         return rpc("grouped_orders", "distribution_payment", g.user["id"], number, form["sub"],
-                   method, form["cheque_number"], idempotency_key=idempotency.key())
+                   method, cheque_number, idempotency_key=idempotency.key())
     return _answer(number, form, call,
                    lambda r: f"Sous-commande n° {form['sub']} payée : {r['paid_by']}, "
                              "enregistré.")
