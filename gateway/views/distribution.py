@@ -92,10 +92,15 @@ def payment(number):
     method = form["method"] if form["method"] in ("cheque", "cash") else ""
 
     def call():
-        if not method:
-            raise invalid("Choisissez le moyen de paiement reçu : chèque ou espèces.",
-                          {"method": ["Chèque ou espèces."]})
-        cheque_number = check_cheque_number(method, form["cheque_number"])
+        try:
+            if not method:
+                raise invalid("Choisissez le moyen de paiement reçu : chèque ou espèces.",
+                              {"method": ["Chèque ou espèces."]})
+            cheque_number = check_cheque_number(method, form["cheque_number"])
+        except DomainError:
+            # whose grouped order it is decides first: another's is a 404, not a 400
+            rpc("grouped_orders", "distribution", g.user["id"], number, "")
+            raise
         return rpc("grouped_orders", "distribution_payment", g.user["id"], number, form["sub"],
                    method, cheque_number, idempotency_key=idempotency.key())
     return _answer(number, form, call,

@@ -6,7 +6,7 @@ Every action locks the grouped order's row first (`load.locked`): the ticks, the
 the validation run one after the other; a tick arriving after the validation is refused."""
 from sqlalchemy import select
 
-from services.common.errors import invalid, not_found
+from services.common.errors import invalid
 
 from .. import domain
 from ..models import Distribution, DistributionMark, DistributionNote, SubOrder
@@ -47,8 +47,9 @@ def _locked_sub(session, number, sub_number, account):
     go = locked(session, number)
     _check_access(go, account)
     sub = session.get(SubOrder, sub_number)
-    if sub is None or sub.grouped_order_number != go.number:
-        raise not_found("Sous-commande introuvable dans cette commande groupée.")
+    if sub is None or sub.grouped_order_number != go.number:  # the grouped order is theirs
+        raise invalid("Choisissez un acheteur de cette commande groupée.",
+                      {"sub": ["Un acheteur de la liste."]})
     session.refresh(sub, with_for_update=True)
     domain.check_can_distribute(go.status, _distributed(session, number) is not None)
     return go, sub

@@ -147,7 +147,10 @@ def test_the_same_tick_twice_is_one_change(db):
     assert page["recap"]["came"] == 2 and page["recap"]["absent"] == 1
     assert [a["last_name"] for a in page["absent"]] == ["Petit"]
     with pytest.raises(DomainError) as exc:  # a sub-order of another grouped order
-        tx(db, distribution.tick, number + 1, subs["Oscar"], "came", True, ME, LATER)
+        tx(db, distribution.tick, number, 999, "came", True, ME, LATER)
+    assert exc.value.code == "invalid"
+    with pytest.raises(DomainError) as exc:  # another initiator's: not found, first
+        tx(db, distribution.tick, number, 999, "came", True, OTHER, LATER)
     assert exc.value.code == "not_found"
 
 
