@@ -131,8 +131,10 @@ def validate(number):
         names = ", ".join(f"{a['first_name']} {a['last_name']}" for a in absent)
         several = "s" if len(absent) > 1 else ""
         message = (f"{len(absent)} acheteur{several} n'{'ont' if several else 'a'} pas été "
-                   f"vu{several} : {names}. Chacun reçoit un e-mail disant que ses livres l'attendent au lieu "
-                   "de retrait." if absent else "Tous les acheteurs sont venus.")
+                   f"vu{several} : {names}. "
+                   + ("Chacun reçoit" if several else "Il ou elle reçoit")
+                   + " un e-mail disant que ses livres l'attendent au lieu de retrait."
+                   if absent else "Tous les acheteurs sont venus.")
         return confirmation(
             title=f"Valider la distribution de la commande groupée n° {number}",
             message=f"{message} Le récapitulatif est envoyé à l'initiateur ; plus rien ne "
