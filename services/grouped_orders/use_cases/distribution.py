@@ -7,6 +7,7 @@ the validation run one after the other; a tick arriving after the validation is 
 from sqlalchemy import select
 
 from services.common.errors import invalid
+from services.common.guards import transition
 
 from .. import domain
 from ..models import Distribution, DistributionMark, DistributionNote, SubOrder
@@ -68,11 +69,10 @@ def tick(session, number, sub_number, field, value, account, now) -> dict:
         session.add(mark)
         session.flush()
     changes = domain.tick_values(mark.came, mark.collected_all, field, value)
-    if changes:
-        mark.marked_by, mark.marked_at = account["email"], now
-        for key, val in changes.items():
-            setattr(mark, key, val)
-        session.flush()
+    if changes:  # the guarded move from the value it was decided on
+        transition(session, DistributionMark, sub.number, [getattr(mark, field)],
+                   dict(changes, marked_by=account["email"], marked_at=now), column=field,
+                   message=domain.SUB_ALREADY_DONE)
     return {"sub_order_number": sub.number, "came": mark.came,
             "collected_all": mark.collected_all, "changed": bool(changes)}
 
