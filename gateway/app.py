@@ -79,12 +79,12 @@ def create_app(test_config=None):
 
     from .views import (account, admin, admin_collectivity, admin_desk, admin_finances,
                         admin_grouped_orders, admin_logistics, admin_progress, auth, baskets,
-                        catalogue, documents, grouped_orders, health, invoices, subscription,
-                        suppliers, unavailable_titles)
+                        catalogue, distribution, documents, grouped_orders, health, invoices,
+                        subscription, suppliers, unavailable_titles)
     for module in (auth, account, admin, catalogue, health, grouped_orders, subscription,
                    admin_grouped_orders, baskets, admin_collectivity, admin_finances,
                    admin_desk, admin_progress, documents, invoices, admin_logistics, suppliers,
-                   unavailable_titles):
+                   unavailable_titles, distribution):
         app.register_blueprint(module.bp)
     app.jinja_env.globals["document_pdf_url"] = documents.pdf_url
     from .api import init_api

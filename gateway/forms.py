@@ -330,3 +330,32 @@ class AvailableCopies(Form):
     checked by grouped_orders (0 to the copies ordered, excluded); then its confirmation."""
     available = Text(10, strip=True)
     confirmed = Flag()
+# ---- distribution day (issue 10 K5) -----------------------------------------------------------
+class DistributionSearch(QueryForm):
+    """The distribution page's search box (a name; accents and case do not matter)."""
+    q = Text(100, strip=True)
+
+
+class DistributionTick(Form):
+    """One tick of the distribution page: a sub-order, « venu » or « a tout retiré », on/off."""
+    sub = WholeNumber(default=0)
+    field = Text(20, strip=True)
+    value = Flag()
+    q = Text(100, strip=True)     # the search to come back to (without JavaScript)
+
+
+class DistributionPayment(Form):
+    """« a payé » at pickup: a cheque (its 7-digit number) or cash."""
+    sub = WholeNumber(default=0)
+    method = Text(10, strip=True)
+    cheque_number = Text(40)
+    q = Text(100, strip=True)
+
+
+class DistributionNote(Form):
+    """A refund or an extra payment noted at pickup: amount and why."""
+    sub = WholeNumber(default=0)
+    kind = Text(10, strip=True)
+    amount = Text(20, strip=True)
+    comment = Text(600)
+    q = Text(100, strip=True)

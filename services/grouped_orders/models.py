@@ -195,3 +195,40 @@ class SubOrderAdjustment(Base):
     money_way: Mapped[str] = mapped_column(String(20))      # online_refund | by_hand | none
     refund_state: Mapped[str | None] = mapped_column(String(20), nullable=True)  # requested|refunded
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+class DistributionMark(Base):
+    """Distribution day (issue 10 K5): a sub-order's « venu » and « a tout retiré », who ticked
+    last and when."""
+    __tablename__ = "distribution_marks"
+    sub_order_number: Mapped[int] = mapped_column(ForeignKey("sub_orders.number"),
+                                                  primary_key=True)
+    grouped_order_number: Mapped[int] = mapped_column(ForeignKey("grouped_orders.number"),
+                                                      index=True)
+    came: Mapped[bool] = mapped_column(Boolean, default=False)
+    collected_all: Mapped[bool] = mapped_column(Boolean, default=False)
+    marked_by: Mapped[str] = mapped_column(String(254))
+    marked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DistributionNote(Base):
+    """A refund or an extra payment noted at pickup (amount and why), shown in the recap."""
+    __tablename__ = "distribution_notes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    sub_order_number: Mapped[int] = mapped_column(ForeignKey("sub_orders.number"), index=True)
+    grouped_order_number: Mapped[int] = mapped_column(ForeignKey("grouped_orders.number"),
+                                                      index=True)
+    kind: Mapped[str] = mapped_column(String(10))              # refund | extra
+    amount: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    comment: Mapped[str] = mapped_column(Text)
+    noted_by: Mapped[str] = mapped_column(String(254))
+    noted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Distribution(Base):
+    """« Valider la distribution »: once per grouped order (its primary key), who and when,
+    and who did not come."""
+    __tablename__ = "distributions"
+    grouped_order_number: Mapped[int] = mapped_column(ForeignKey("grouped_orders.number"),
+                                                      primary_key=True)
+    validated_by: Mapped[str] = mapped_column(String(254))
+    validated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    absent: Mapped[list] = mapped_column(JSON)                 # sub-order numbers

@@ -14,9 +14,9 @@ from services.common.nameko_glue import (MessagingService, RpcProxy, Store, cons
 
 from . import domain, sheet, supplier_sheet
 from .models import Base
-from .use_cases import (bookshop, buyers, capacity, documents, initiator, invoice_events,
-                        librisoft_events, opening, payment_events, reminders, suppliers,
-                        unavailability)
+from .use_cases import (bookshop, buyers, capacity, distribution, documents, initiator,
+                        invoice_events, librisoft_events, opening, payment_events, reminders,
+                        suppliers, unavailability)
 
 DEADLINE_INTERVAL = float(config.env("GROUPED_ORDERS_DEADLINE_INTERVAL", "30"))
 
@@ -310,6 +310,61 @@ class GroupedOrdersService(MessagingService):
         return self._admin_once(actor_id, idempotency_key, "reset_status",
                                 {"number": int(number)}, bookshop.reset_status, int(number),
                                 record=False)
+
+    # -- distribution day (issue 10 K5): the initiator (its own) or the bookshop (any) ------
+    def _distributor(self, actor_id):
+        account = self.accounts.get_account(actor_id)
+        if not account["active"]:
+            raise forbidden()
+        return {"id": account["id"], "role": account["role"], "email": account["email"]}
+
+    @rpc
+    def distribution(self, actor_id, number, query=""):
+        account = self._distributor(actor_id)
+        return self.store.run(distribution.view, int(number), account, str(query or ""),
+                              utcnow(), config.public_url())
+
+    @rpc
+    def distribution_tick(self, actor_id, number, sub_number, field, value,
+                          idempotency_key=None):
+        """« venu » / « a tout retiré » (`field`: came / collected_all), saved at once; the
+        same tick twice is one change; a retry with the key gets the first answer."""
+        account = self._distributor(actor_id)
+        return self.store.once(idempotency_key, "distribution_tick", actor_id,
+                               {"number": int(number), "sub_number": int(sub_number),
+                                "field": field, "value": bool(value)},
+                               distribution.tick, int(number), int(sub_number), field,
+                               bool(value), account, utcnow())
+
+    @rpc
+    def distribution_payment(self, actor_id, number, sub_number, method, cheque_number="",
+                             idempotency_key=None):
+        """« a payé » at pickup: a cheque (7 digits) or cash, recorded by payments once."""
+        account = self._distributor(actor_id)
+        return self.store.once(idempotency_key, "distribution_payment", actor_id,
+                               {"number": int(number), "sub_number": int(sub_number),
+                                "method": method, "cheque_number": cheque_number},
+                               distribution.record_pickup_payment, int(number),
+                               int(sub_number), method, cheque_number, account,
+                               self.payments.record_manual_payment, utcnow(),
+                               self.store.record, config.public_url())
+
+    @rpc
+    def distribution_note(self, actor_id, number, sub_number, kind, amount, comment,
+                          idempotency_key=None):
+        account = self._distributor(actor_id)
+        return self.store.once(idempotency_key, "distribution_note", actor_id,
+                               {"number": int(number), "sub_number": int(sub_number),
+                                "kind": kind, "amount": str(amount), "comment": comment},
+                               distribution.add_note, int(number), int(sub_number), kind,
+                               amount, comment, account, utcnow())
+
+    @rpc
+    def validate_distribution(self, actor_id, number, idempotency_key=None):
+        account = self._distributor(actor_id)
+        return self.store.once(idempotency_key, "validate_distribution", actor_id,
+                               {"number": int(number)}, distribution.validate, int(number),
+                               account, utcnow(), self.store.record, config.public_url())
 
     @timer(interval=DEADLINE_INTERVAL)
     def close_expired(self):

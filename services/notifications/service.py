@@ -100,6 +100,10 @@ class NotificationsService(MessagingService):
     def on_grouped_order_failed(self, session, payload, envelope):
         """Issue 10: the minimum was not reached; one event per recipient."""
         self._queue(session, "grouped_order_failed", payload, envelope)
+    @consumes("grouped_order_distributed")
+    def on_grouped_order_distributed(self, session, payload, envelope):
+        """The closing mails of distribution day: the initiator's recap, the absent buyers'."""
+        use_cases.mails_for_distribution(session, payload, envelope, utcnow(), public_url())
 
     @consumes("sub_order_paid")
     def on_sub_order_paid(self, session, payload, envelope):

@@ -93,6 +93,12 @@ EXPECTED = {
     # issue 10 (K3): a title cut, the adjusted lines checked
     ("unavailable_titles.set_available", "POST"): ADMIN,
     ("unavailable_titles.confirm", "POST"): ADMIN,
+    # distribution day (issue 10 K5): the initiator (its own grouped order) and the bookshop
+    ("distribution.page", "GET"): {"collectivite", "admin"},
+    ("distribution.tick", "POST"): {"collectivite", "admin"},
+    ("distribution.payment", "POST"): {"collectivite", "admin"},
+    ("distribution.note", "POST"): {"collectivite", "admin"},
+    ("distribution.validate", "POST"): {"collectivite", "admin"},
     ("api_grouped_orders.Mine", "GET"): COLLECTIVITY,
     ("api_grouped_orders.Mine", "POST"): COLLECTIVITY,
     ("api_grouped_orders.MineOne", "GET"): {"collectivite"},

@@ -159,6 +159,39 @@ class GroupedOrderMadeAvailableV1(GroupedOrderRef):
     lines = fields.List(fields.Nested(SubOrderLine), load_default=list)
 
 
+class DistributionAbsent(Payload):
+    """A buyer who did not come on distribution day: their books wait at the pickup place."""
+    sub_order_number = fields.Integer(required=True)
+    buyer = fields.Nested(Buyer, required=True)
+    quantity = fields.Integer(required=True)
+    total_ttc = Money(required=True)
+    lines = fields.List(fields.Nested(SubOrderLine), load_default=list)
+
+
+class DistributionNote(Payload):
+    """A refund or an extra payment noted at pickup."""
+    sub_order_number = fields.Integer(required=True)
+    buyer_name = fields.String(load_default="")
+    kind = fields.String(required=True, validate=validate.OneOf(["refund", "extra"]))
+    kind_label = fields.String(required=True)
+    amount = Money(required=True)
+    comment = fields.String(load_default="")
+
+
+class GroupedOrderDistributedV1(GroupedOrderRef):
+    """« Valider la distribution » (issue 10 K5): the recap (buyers expected, came, collected
+    everything; refunds and extra payments noted) and who did not come."""
+    distributed_at = fields.String(required=True)
+    validated_by = fields.String(load_default="")
+    expected = fields.Integer(required=True)
+    came = fields.Integer(required=True)
+    collected_all = fields.Integer(required=True)
+    refunds = Money(required=True)
+    extra_payments = Money(required=True)
+    absent = fields.List(fields.Nested(DistributionAbsent), load_default=list)
+    notes = fields.List(fields.Nested(DistributionNote), load_default=list)
+
+
 class GroupedOrderCancelledV1(GroupedOrderRef):
     reason = fields.String(required=True)
     # set when it had been validated: librisoft_bridge then has a classic order to cancel
@@ -599,8 +632,7 @@ CONTRACTS = {c.name: c for c in (
                   consumers=(("order_desk", "on_sub_order_placed"),
                              ("logistics", "on_sub_order_placed"),
                              ("notifications", "on_sub_order_placed"))),
-    EventContract("grouped_order_deadline_approached", 1, "grouped_orders",
-                  GroupedOrderDeadlineApproachedV1,
+    EventContract("grouped_order_deadline_approached", 1, "grouped_orders", GroupedOrderDeadlineApproachedV1,
                   consumers=(("notifications", "on_grouped_order_deadline_approached"),)),
     EventContract("sub_order_payment_reminded", 1, "grouped_orders", SubOrderPaymentRemindedV1,
                   consumers=(("notifications", "on_sub_order_payment_reminded"),)),
@@ -615,6 +647,8 @@ CONTRACTS = {c.name: c for c in (
                              ("baskets", "on_invoice_issued"))),
     EventContract("orders_handed_off", 1, "logistics", OrdersHandedOffV1,
                   consumers=(("order_desk", "on_orders_handed_off"),)),
+    EventContract("grouped_order_distributed", 1, "grouped_orders", GroupedOrderDistributedV1,
+                  consumers=(("notifications", "on_grouped_order_distributed"),)),
 )}
 
 

@@ -25,7 +25,8 @@ One module per topic, each re-exported here (`domain.X`):
 - `suppliers`: the totals to send to suppliers, per publisher and title, for one grouped order
   or every one closing in a period (issue 10 K2);
 - `unavailability`: a title cut (issue 10, K3): first subscribed served first, the
-  difference refunded or noted « à rendre »."""
+  difference refunded or noted « à rendre »;
+- `distribution`: distribution day's ticks, notes and validation (issue 10 K5)."""
 from .buyers import *  # noqa: F401,F403
 from .closing import *  # noqa: F401,F403
 from .creation import *  # noqa: F401,F403
@@ -41,3 +42,4 @@ from .opening import *  # noqa: F401,F403,E402
 from .capacity import *  # noqa: F401,F403
 from .suppliers import *  # noqa: F401,F403
 from .unavailability import *  # noqa: F401,F403
+from .distribution import *  # noqa: F401,F403

@@ -8,7 +8,7 @@ from services.common.errors import conflict, invalid
 from services.common.guards import transition
 
 from .. import domain
-from ..models import GroupedOrder, SubOrder
+from ..models import Distribution, GroupedOrder, SubOrder
 from ..presenters import (cancelled_event, deadline_passed_event, grouped_order_view,
                           made_available_event, refund_requested_event, sub_order_cancelled_event,
                           sub_order_paid_event, sub_total, tabs_view, validated_event)
@@ -173,6 +173,8 @@ def make_available(session, number, now, record, public_url) -> dict:
 
 def reset_status(session, number, now, public_url) -> dict:
     go = locked(session, number)
+    if session.get(Distribution, number) is not None:  # issue 10 K5: distributed for good
+        raise conflict(domain.DISTRIBUTION_ALREADY_DONE)
     _move(session, go, {"status": domain.previous_status(go.status), "made_available_at": None})
     return grouped_order_view(go, now, public_url)
 

@@ -25,6 +25,12 @@ MAILS = {
     # issue 10: the minimum of copies was not reached at the deadline (one event per mail)
     "grouped_order_failed": ("Commande groupée n° {number} annulée : minimum d'exemplaires "
                              "non atteint", "to_email"),
+    # distribution day (issue 10 K5): the recap to the initiator; to each absent buyer, where
+    # their books wait
+    "grouped_order_distributed": ("Commande groupée n° {number} : distribution validée",
+                                  "initiator_email"),
+    "grouped_order_distributed_absent": ("Vos livres vous attendent — commande "
+                                         "n° {sub_order_number}", BUYER),
     "sub_order_paid": ("Confirmation de votre commande n° {sub_order_number}", BUYER),
     # issue 9: a buyer paying by cheque or cash at the bookshop is told how (no online payment)
     "sub_order_placed": ("Commande n° {sub_order_number} : {method_title}", BUYER),

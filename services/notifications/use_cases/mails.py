@@ -16,6 +16,17 @@ def mail_for_event(session, kind, payload, envelope, now, public_url) -> list:
     return queue_mail(session, kind, payload, envelope, now, public_url)
 
 
+def mails_for_distribution(session, payload, envelope, now, public_url) -> list:
+    """« Valider la distribution » (grouped_order_distributed): the recap to the initiator,
+    and to each buyer who did not come a mail saying their books wait at the pickup place."""
+    queued = queue_mail(session, "grouped_order_distributed", payload, envelope, now,
+                        public_url)
+    for absent in payload.get("absent", []):
+        queued += queue_mail(session, "grouped_order_distributed_absent",
+                             dict(payload, **absent), envelope, now, public_url)
+    return queued
+
+
 def queue_mail(session, kind, payload, envelope, now, public_url) -> list:
     """One mail row per recipient, in the event's transaction."""
     recipients, subject, body = render(kind, payload, public_url)
