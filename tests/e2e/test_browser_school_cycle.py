@@ -22,7 +22,7 @@ from tests.e2e.conftest import PASSWORD, api_session
 from tests.e2e.test_browser import PHONE, login, new_page, shot  # noqa: F401 (the fixture)
 from tests.e2e.test_browser_reading_list import add_title
 from tests.e2e.test_once import settled
-from tests.e2e.test_unavailable_titles import sandbox_refunds
+from tests.e2e.test_unavailable_titles import payments_of, sandbox_refunds
 from tests.support.pdf import pdf_text
 from tests.support.suite import wait_until
 
@@ -138,7 +138,16 @@ def test_the_school_cycle_on_a_phone(suite, people, demo_feeds, smtp, new_page):
     shot(admin, "cycle-09-lignes-en-rouge")
     wait_until(lambda: len(sandbox_refunds(suite)) == refunds_before + 6,
                message="six partial refunds in the sandbox")
-    assert [amount for _, amount in sandbox_refunds(suite)[refunds_before:]] == ["14.90"] * 6
+    # the last six to subscribe (Fabre … Klein), each on their own payment, still « succeeded »
+    cut = subs[5:]
+    paid = [wait_until(lambda sub=sub: [p for p in payments_of(suite, sub) if p["refunds"]],
+                       message=f"sub-order {sub['number']}'s partial refund")[0] for sub in cut]
+    assert [(p["state"], [r["amount"] for r in p["refunds"]]) for p in paid] == \
+        [("succeeded", ["14.90"])] * 6
+    assert sorted(sandbox_refunds(suite)[refunds_before:]) == sorted(
+        (p["payment_id"], "14.90") for p in paid)
+    (changed,) = settled(suite, smtp, f"klein{run}@free.fr", "est modifiée")
+    assert "WESTERN COQUILLETTES" in changed.get_content()
     admin.get_by_role("button", name="J'ai vérifié").click()
     expect(admin.get_by_text("Les lignes corrigées sont vérifiées.")).to_be_visible()
     expect(admin.locator("li.adjusted-line")).to_have_count(0)
@@ -148,6 +157,12 @@ def test_the_school_cycle_on_a_phone(suite, people, demo_feeds, smtp, new_page):
     admin.get_by_role("button", name="Valider la commande groupée et envoyer vers LIBRISOFT") \
         .click()
     expect(admin.get_by_text("La commande groupée est validée")).to_be_visible()
+    expect(admin.get_by_text("Minimum : 30 / 12 exemplaires payés")).to_be_visible()
+    # 555,60 € paid before the cut, less 6 × 14,90 €
+    table = admin.locator("table.by-title")
+    expect(table.get_by_role("row", name=re.compile("^WESTERN"))).to_contain_text("89,40")
+    expect(table.get_by_role("row", name=re.compile("^Ensemble des titres"))) \
+        .to_contain_text("466,20")
     shot(admin, "cycle-10-validee")
     admin.get_by_role("link", name="Mettre à disposition").click()
     admin.get_by_role("button", name="Envoyer le mail et clôturer la commande").click()
@@ -168,6 +183,10 @@ def test_the_school_cycle_on_a_phone(suite, people, demo_feeds, smtp, new_page):
     expect(teacher.get_by_role("heading", name=f"Distribution — commande groupée n° {n}")) \
         .to_be_visible()
     expect(teacher.get_by_text("12 acheteurs sur 12")).to_be_visible()
+    fabre = teacher.locator(f"#sous-commande-{subs[5]['number']}")
+    expect(fabre).to_contain_text("2 exemplaires")
+    expect(fabre).to_contain_text("31,40")
+    expect(fabre).not_to_contain_text("WESTERN")
     shot(teacher, "cycle-12-distribution")
     search = teacher.get_by_label("Chercher un acheteur (nom ou prénom)")
     search.fill(f"arnaud{run}")
