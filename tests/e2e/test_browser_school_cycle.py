@@ -214,6 +214,6 @@ def test_the_school_cycle_on_a_phone(suite, people, demo_feeds, smtp, new_page):
     shot(teacher, "cycle-15-distribution-validee")
 
     # 7. the teacher's recap mail
-    (recap,) = settled(suite, smtp, teacher_email, "distribution validée")
+    (recap,) = settled(suite, smtp, teacher_email, f"n° {n} : distribution validée")
     body = recap.get_content()
     assert "Venus : 11" in body and "Absents : 1" in body and f"Klein{run}" in body

@@ -64,11 +64,12 @@ def same_answers(responses, ok=200):
 
 
 def outbox(suite, service, event_type, **match):
-    """The payloads of `event_type` in `service`'s outbox whose fields match."""
+    """The payloads of `event_type` in `service`'s outbox whose fields match, in the order they
+    were recorded (the whole suite's: match on a number of your own)."""
     db = suite.db(service)
     try:
         with db.transaction() as s:
-            rows = s.execute(text("SELECT body FROM outbox WHERE event_type = :t"),
+            rows = s.execute(text("SELECT body FROM outbox WHERE event_type = :t ORDER BY id"),
                              {"t": event_type}).scalars().all()
     finally:
         db.dispose()

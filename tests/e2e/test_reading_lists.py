@@ -123,7 +123,7 @@ def test_a_three_title_reading_list_end_to_end(suite, people, demo_feeds, smtp):
     try:
         with db.transaction() as s:
             bodies = [row[0] for row in s.execute(text(
-                "SELECT body FROM outbox WHERE event_type = 'sub_order_placed'"))]
+                "SELECT body FROM outbox WHERE event_type = 'sub_order_placed' ORDER BY id"))]
     finally:
         db.dispose()
     bodies = [json.loads(b) if isinstance(b, str) else b for b in bodies]
