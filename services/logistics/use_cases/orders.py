@@ -2,10 +2,19 @@
 its lines, and whether it is ready (« Commande prête »). Each consumer is one call of `heard`,
 in the event's transaction (the inbox takes each event once); the same news twice changes
 nothing more."""
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from ..domain import orders as rules
 from ..models import Order, OrderLine
+
+
+def _one_at_a_time(session, kind, number):
+    """Two events of one order consumed at once (grouped_order_validated and _made_available,
+    from two queues) would each find no row and insert one: on PostgreSQL they take the order's
+    advisory lock first, so the second finds the first's row (SQLite has one writer)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                        {"key": f"logistics:{kind}:{int(number)}"})
 
 
 def _load(session, kind, number):
@@ -16,6 +25,7 @@ def _load(session, kind, number):
 def heard(session, kind, number, now, signal, *, customer=None, destination=None, lines=None):
     """Record what an event says of order (kind, number): its details when given, and the
     state `signal` leads to (domain.orders.next_state). Returns the row."""
+    _one_at_a_time(session, kind, number)
     row = _load(session, kind, number)
     if row is None:
         row = Order(kind=kind, number=int(number), status=rules.KNOWN, customer="",
