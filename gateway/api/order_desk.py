@@ -4,6 +4,8 @@ domain checks the filters (a reversed amount range is a 400 in French)."""
 from flask.views import MethodView
 from marshmallow import fields
 
+from services.common.contracts.fields import booleans, integers, texts
+
 from ..rpc_client import rpc
 from ..security import ADMIN
 from .base import Blueprint, Integer, Length, OneOf, Out, Query, Range, String
@@ -22,29 +24,20 @@ class CalendarQuery(Query):
 
 
 class Day(Out):
-    day = fields.String()
-    in_month = fields.Boolean()
-    count = fields.Integer()
-    total_ttc = fields.String()
-    cancelled = fields.Integer()
-    today = fields.Boolean()
+    day, total_ttc = texts(2)
+    count, cancelled = integers(2)
+    in_month, today = booleans(2)
 
 
 class YearMonth(Out):
-    year = fields.Integer()
-    month = fields.Integer()
+    year, month = integers(2)
 
 
-class CalendarOut(Out):
-    year = fields.Integer()
-    month = fields.Integer()
-    title = fields.String()
+class CalendarOut(YearMonth):
+    title, total_ttc = texts(2)
+    count, cancelled = integers(2)
     weekdays = fields.List(fields.String())
-    count = fields.Integer()
-    total_ttc = fields.String()
-    cancelled = fields.Integer()
-    previous = fields.Nested(YearMonth)
-    next = fields.Nested(YearMonth)
+    previous, next = fields.Nested(YearMonth), fields.Nested(YearMonth)
     weeks = fields.List(fields.List(fields.Nested(Day)))
 
 
@@ -67,42 +60,20 @@ class OrdersQuery(Query):
 
 
 class DeskOrder(Out):
-    kind = fields.String()
-    kind_label = fields.String()
+    kind, kind_label, customer_name, customer_email, client_name, client_number = texts(6)
+    total_ttc, payment_label, payment_method_label, cheque_number = texts(4)
+    progress, progress_label, detail_url = texts(3)
+    placed_at, placed_day, payment_state, payment_method = texts(4, null=True)
+    progress_at, invoice_number, updated_at = texts(3, null=True)
     number = fields.Integer()
-    grouped_order_number = fields.Integer(allow_none=True)
-    customer_name = fields.String()
-    customer_email = fields.String()
-    client_name = fields.String()
-    client_number = fields.String()
-    total_ttc = fields.String()
-    placed_at = fields.String(allow_none=True)
-    placed_day = fields.String(allow_none=True)
-    payment_state = fields.String(allow_none=True)
-    payment_label = fields.String()
-    payment_method = fields.String(allow_none=True)
-    payment_method_label = fields.String()
-    cheque_number = fields.String()
-    progress = fields.String()
-    progress_label = fields.String()
-    progress_at = fields.String(allow_none=True)
-    invoice_number = fields.String(allow_none=True)
-    batch_number = fields.Integer(allow_none=True)
-    detail_url = fields.String()
-    updated_at = fields.String(allow_none=True)
+    grouped_order_number, batch_number = integers(2, null=True)
 
 
 class DeskOrderPage(Out):
     orders = fields.List(fields.Nested(DeskOrder))
-    total = fields.Integer()
-    total_ttc = fields.String()
-    page = fields.Integer()
-    per_page = fields.Integer()
-    pages = fields.Integer()
-    previous_page = fields.Integer(allow_none=True)
-    next_page = fields.Integer(allow_none=True)
-    sort = fields.String()
-    direction = fields.String()
+    total, page, per_page, pages = integers(4)
+    previous_page, next_page = integers(2, null=True)
+    total_ttc, sort, direction = texts(3)
     filters = fields.Dict(keys=fields.String(), values=fields.String())
 
 

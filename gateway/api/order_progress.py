@@ -7,6 +7,7 @@ from flask import g
 from flask.views import MethodView
 from marshmallow import fields
 
+from services.common.contracts.fields import booleans, texts
 from services.common.progress import PROGRESS_CODES
 
 from .. import idempotency
@@ -29,35 +30,23 @@ class ProgressMoveIn(In):
 
 
 class HistoryRow(Out):
-    from_status = fields.String(allow_none=True)
-    from_label = fields.String()
-    to_status = fields.String()
-    to_label = fields.String()
-    by = fields.String()
-    at = fields.String(allow_none=True)
-    comment = fields.String()
+    from_label, to_status, to_label, by, comment = texts(5)
+    from_status, at = texts(2, null=True)
 
 
 class NextMove(Out):
-    code = fields.String()
-    label = fields.String()
-    owner = fields.Boolean()
-    needs_reason = fields.Boolean()
+    code, label = texts(2)
+    owner, needs_reason = booleans(2)
 
 
 class Pending(Out):
-    to_status = fields.String()
-    to_label = fields.String()
-    by = fields.String()
+    to_status, to_label, by = texts(3)
     asked_at = fields.String(allow_none=True)
 
 
 class ProgressOut(Out):
-    kind = fields.String()
-    kind_label = fields.String()
+    kind, kind_label, status, label = texts(4)
     number = fields.Integer()
-    status = fields.String()
-    label = fields.String()
     at = fields.String(allow_none=True)
     history = fields.List(fields.Nested(HistoryRow))
     moves = fields.List(fields.Nested(NextMove))
