@@ -23,7 +23,8 @@ def title_ref(t) -> dict:
 
 
 def title_view(t) -> dict:
-    return dict(title_ref(t), id=t.id, collection=(t.article or {}).get("collection"))
+    return dict(title_ref(t), id=t.id, collection=(t.article or {}).get("collection"),
+                min_copies=t.min_copies)
 
 
 def ref(go, public_url) -> dict:
@@ -190,8 +191,17 @@ def limits_view(go, rules) -> dict:
     """The minimum and the cap (issue 10) and the progress toward them (domain.progress)."""
     paid = sum(x.quantity for x in rules if x.status == domain.PAID)
     awaiting = sum(x.quantity for x in rules if x.status == domain.AWAITING_PAYMENT)
+    paid_of = {}
+    for x in rules:
+        if x.status == domain.PAID:
+            for line in x.lines:
+                paid_of[line.key] = paid_of.get(line.key, 0) + line.quantity
+    titles = [domain.title_progress(t.ean, t.title, t.required, t.min_copies,
+                                    paid_of.get(t.id, 0))
+              for t in go.titles if t.min_copies is not None]
     return {"min_copies": go.min_copies, "max_copies": go.max_copies,
-            "progress": domain.progress(go.min_copies, go.max_copies, paid, awaiting)}
+            "progress": dict(domain.progress(go.min_copies, go.max_copies, paid, awaiting),
+                             titles=titles)}
 
 
 def payment_methods_view(go) -> dict:

@@ -45,3 +45,19 @@ def test_the_usual_cancellation_mails_are_not_sent_for_a_failed_minimum():
     assert not domain.wanted("sub_order_cancelled", {"minimum_failed": True})
     assert domain.wanted("grouped_order_cancelled", dict(REF))
     assert domain.wanted("sub_order_cancelled", {})
+
+
+def test_a_title_minimum_names_the_title_in_both_mails():
+    reason = ("Minimum non atteint à la date limite pour « WESTERN COQUILLETTES » (titre "
+              "obligatoire) : 3 exemplaires payés sur les 5 nécessaires.")
+    common = dict(REF, reason=reason, min_copies=None, paid_copies=9, per_title=True)
+    payload = received("grouped_order_failed", dict(
+        common, audience="buyer", to_email=BUYER["email"], sub_order_number=148, buyer=BUYER,
+        total_ttc="29.80", refund_expected=True))
+    body = presenters.render("grouped_order_failed", payload, "http://x")[2]
+    assert f"ne sera pas passée. {reason} Elle est annulée, et votre commande n° 148" in body
+    assert "None" not in body and "remboursé automatiquement" in body
+    payload = received("grouped_order_failed", dict(common, audience="initiator",
+                                                    to_email=REF["initiator_email"]))
+    body = presenters.render("grouped_order_failed", payload, "http://x")[2]
+    assert f"ne sera pas passée. {reason}" in body and "None" not in body
