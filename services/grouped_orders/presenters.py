@@ -278,13 +278,21 @@ def paid_lines(go, s) -> list:
     return lines
 
 
+def dropped_titles(go, s) -> list:
+    """The optional titles under their own minimum at the deadline (issue 10): cut to 0 by
+    then (use_cases.capacity), so their paid copies are below it."""
+    return [{"ean": t.ean, "title": t.title, "min_copies": t.min_copies} for t in go.titles
+            if not t.required and t.min_copies is not None
+            and (s.titles[t.id].copies[domain.PAID] if t.id in s.titles else 0) < t.min_copies]
+
+
 def deadline_passed_event(go, public_url, closed_early_at=None) -> dict:
     """`closed_early_at`: when the bookshop closed the subscriptions before the deadline."""
     s = domain.summarize([as_rule(x) for x in go.subs], [t.id for t in go.titles])
     event = dict(ref(go, public_url), paid_quantity=s.articles[domain.PAID],
                  paid_total=str(s.totals[domain.PAID]),
                  awaiting_payment=s.sub_orders[domain.AWAITING_PAYMENT],
-                 lines=paid_lines(go, s))
+                 lines=paid_lines(go, s), dropped_titles=dropped_titles(go, s))
     if closed_early_at is not None:
         event.update(closed_early=True, closed_at=closed_early_at.isoformat())
     return event

@@ -93,6 +93,9 @@ def test_at_the_deadline_an_optional_title_is_dropped_and_a_required_one_fails_t
     assert not [m for m in smtp.to(bob["email"]) if "modifiée" in m["Subject"]]
     assert len(outbox(suite, "grouped_orders", "sub_order_adjusted",
                       sub_order_number=ana["number"])) == 1
+    (mail,) = smtp.wait_for(people["other"]["email"], timeout=SLOW,
+                            subject_contains=f"n° {kept['number']} : la date limite est passée")
+    assert f"« {LIVRE_TITLE} » n'a pas atteint son minimum de 3" in mail.get_content()
 
     # the required title under its minimum: the whole grouped order fails, Cid refunded 36,20 €
     url = f"{base}/api/v1/admin/grouped-orders/{failed['number']}"

@@ -137,6 +137,8 @@ class GroupedOrderDeadlinePassedV1(GroupedOrderRef):
     closed_early = fields.Boolean(load_default=False)
     closed_at = fields.String(load_default="")
     lines = fields.List(fields.Nested(SubOrderLine), load_default=list)  # paid, per title
+    # issue 10: the optional titles dropped under their own minimum ({ean, title, min_copies})
+    dropped_titles = fields.List(fields.Dict(), load_default=list)
 
 
 class GroupedOrderValidatedV1(GroupedOrderRef):

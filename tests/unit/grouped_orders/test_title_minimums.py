@@ -111,7 +111,9 @@ def test_an_optional_title_under_its_minimum_is_cut_at_the_deadline_once(db):
     for a in adjusted:
         assert (a["cause"], a["title_minimum"], a["title_paid"]) == ("minimum_not_reached", 3, 2)
         assert CONTRACTS["sub_order_adjusted"].schema().validate(a) == {}
-    assert len(events.of("grouped_order_deadline_passed")) == 1
+    (passed,) = events.of("grouped_order_deadline_passed")  # the initiator told of the drop
+    assert passed["dropped_titles"] == [{"ean": L, "title": LIVRE["title"], "min_copies": 3}]
+    assert CONTRACTS["grouped_order_deadline_passed"].schema().validate(passed) == {}
     assert events.of("grouped_order_failed") == []
     # the cut shows red on the bookshop's page until checked, as a bookshop's cut
     cuts = tx(db, unavailability.admin_view, go["number"])
@@ -159,3 +161,22 @@ def test_the_initiator_changes_each_title_minimum_while_open(db):
     # None: the titles' minimums unchanged (the overall form alone)
     view = tx(db, capacity.change_copy_limits, n, INITIATOR["id"], "5", "", NOW, URL)
     assert [x["min_copies"] for x in view["titles"]] == [2, 4] and view["min_copies"] == 5
+
+
+def test_an_extended_deadline_lets_a_title_minimum_be_met_without_refunding_or_paying_twice(db):
+    events = Events()
+    go, token = reading_list(db, events, l_min="2")
+    ana = subscribe(db, token, "Ana", "Lys", None, lines={W: 1, L: 1})
+    pay(db, events, token, ana, "pay-ana")
+    tx(db, initiator.change_deadline, go["number"], INITIATOR["id"], "2022-04-05", NOW, URL)
+    assert tx(db, bookshop.close_expired, AFTER_DEADLINE, events, URL) == []  # still open
+    bob = subscribe(db, token, "Bob", "Pré", None, at=AFTER_DEADLINE, lines={W: 1, L: 1})
+    pay(db, events, token, bob, "pay-bob", at=AFTER_DEADLINE)
+    later = datetime(2022, 4, 6, 7, 0, tzinfo=timezone.utc)
+    assert tx(db, bookshop.close_expired, later, events, URL) == [go["number"]]
+    view = tx(db, bookshop.get, go["number"], later, URL)
+    assert view["status"] == "awaiting_validation"
+    assert view["progress"]["titles"][0]["minimum_reached"]
+    assert events.of("refund_requested") == [] and events.of("sub_order_adjusted") == []
+    assert [p["sub_order_number"] for p in events.of("sub_order_paid")] == \
+        [ana["number"], bob["number"]]  # each paid once

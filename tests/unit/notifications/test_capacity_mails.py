@@ -61,3 +61,15 @@ def test_a_title_minimum_names_the_title_in_both_mails():
                                                     to_email=REF["initiator_email"]))
     body = presenters.render("grouped_order_failed", payload, "http://x")[2]
     assert f"ne sera pas passée. {reason}" in body and "None" not in body
+
+
+def test_the_initiator_is_told_which_optional_title_was_dropped_at_the_deadline():
+    from tests.unit.notifications.test_grouped_order_mails import received as passed
+    loaded = passed("grouped_order_deadline_passed", dropped_titles=[
+        {"ean": "9782362210419", "title": "LE LIVRE", "min_copies": 3}])
+    body = presenters.render("grouped_order_deadline_passed", loaded, "http://x")[2]
+    assert ("« LE LIVRE » n'a pas atteint son minimum de 3 exemplaires payés : ce titre "
+            "facultatif est retiré de la commande") in body
+    body = presenters.render("grouped_order_deadline_passed",
+                             passed("grouped_order_deadline_passed"), "http://x")[2]
+    assert "retiré" not in body
