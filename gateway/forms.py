@@ -184,6 +184,7 @@ class NewGroupedOrder(Form):
     comment = Text(1000)
     min_copies = Text(7, strip=True)  # issue 10: empty, no minimum (the service checks)
     max_copies = Text(7, strip=True)  # empty, no cap
+    title_min = TextList(7, TITLES)   # each title's own minimum, in the order of `titles`
 
 
 class Deadline(Form):
@@ -199,9 +200,12 @@ class BuyerReminders(Form):
     """The bookshop lets the grouped order's unpaid buyers be reminded before the deadline."""
     enabled = Flag()
 class CopyLimits(Form):
-    """The initiator's minimum and cap of copies (issue 10), while the grouped order is open."""
+    """The initiator's minimum and cap of copies (issue 10), while the grouped order is open;
+    a reading list's own minimum per title (`title_min`, each after the `ean` it is for)."""
     min_copies = Text(7, strip=True)
     max_copies = Text(7, strip=True)
+    ean = TextList(20, TITLES)
+    title_min = TextList(7, TITLES)
 
 
 class Confirmation(Form):

@@ -32,6 +32,7 @@ def change(method, *args):
 class ReadingListTitleIn(In):
     ean = String(required=True, validate=Length(max=20))
     optional = Boolean(load_default=False)   # a buyer may take 0 copies of it
+    min_copies = Integer(load_default=None, allow_none=True)  # its own minimum (issue 10)
 
 
 class CreateIn(In):
@@ -49,10 +50,18 @@ class CreateIn(In):
     max_copies = Integer(load_default=None, allow_none=True)
 
 
+class TitleMinimumIn(In):
+    ean = String(required=True, validate=Length(max=20))
+    min_copies = Integer(load_default=None, allow_none=True)
+
+
 class CopyLimitsIn(In):
-    """The minimum and the cap (issue 10), while the grouped order is open; null: no limit."""
+    """The minimum and the cap (issue 10), while the grouped order is open; null: no limit.
+    `titles` (optional): each title's own minimum (a title left out: none)."""
     min_copies = Integer(load_default=None, allow_none=True)
     max_copies = Integer(load_default=None, allow_none=True)
+    titles = List(Nested(TitleMinimumIn), load_default=None,
+                  validate=Length(max=MAX_TITLES))
 
 
 class DeadlineIn(In):
@@ -132,7 +141,11 @@ class CopyLimits(MethodView):
     def put(self, data, number):
         """Set the minimum of paid copies and the cap on copies held (null: none); a cap
         below the copies already subscribed is a 400, nothing changed."""
-        return change("change_copy_limits", number, data["min_copies"], data["max_copies"])
+        per_title = None if data["titles"] is None else {
+            t["ean"]: t["min_copies"] for t in data["titles"]}
+        return rpc("grouped_orders", "change_copy_limits", g.user["id"], number,
+                   data["min_copies"], data["max_copies"], title_minimums=per_title,
+                   idempotency_key=routes.idempotency.key())
 
 
 @blp.view("/public/grouped-orders/<token>", [ANONYMOUS])

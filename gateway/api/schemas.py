@@ -158,6 +158,7 @@ class Title(Out):
     ean, title, vat_rate, price_ttc = texts(4)
     author, publisher, collection = texts(3, null=True)
     required = fields.Boolean()
+    min_copies = fields.Integer(allow_none=True)  # its own minimum of paid copies (issue 10)
 
 
 class SubOrderLine(Out):
@@ -184,12 +185,22 @@ class PaymentMethodChoice(Out):
     value, label = texts(2)
 
 
+class TitleProgress(Out):
+    """Issue 10: a title's paid copies toward its own minimum (« Titre : 3 / 5 exemplaires
+    payés »)."""
+    ean, title, label = texts(3)
+    minimum, paid = integers(2)
+    required, minimum_reached = booleans(2)
+
+
 class Progress(Out):
-    """Issue 10: paid copies toward the minimum, copies left under the cap (null: no limit)."""
+    """Issue 10: paid copies toward the minimum, copies left under the cap (null: no limit);
+    `titles`: each title with a minimum of its own."""
     paid, awaiting = integers(2)
     minimum, maximum, percent, left = integers(4, null=True)
     minimum_reached, full = booleans(2)
     label = fields.String()
+    titles = fields.List(fields.Nested(TitleProgress))
 
 
 class Sold(Out):

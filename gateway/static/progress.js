@@ -19,6 +19,11 @@
         var bar = document.getElementById('progress-bar');
         if (bar && p.minimum) { bar.value = Math.min(p.paid, p.minimum); }
         set('progress-minimum', p.texts.minimum);
+        (p.texts.titles || []).forEach(function (t) {  /* each title's own minimum */
+          set('progress-title-' + t.ean, t.text);
+          var li = document.getElementById('progress-title-' + t.ean);
+          if (li) { li.className = t.minimum_reached ? 'reached' : 'not-reached'; }
+        });
         set('progress-cap', p.texts.cap);
         var cap = document.getElementById('progress-cap');
         if (cap) { cap.classList.toggle('warn-text', p.full); }

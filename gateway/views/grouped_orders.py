@@ -61,7 +61,8 @@ def new(ean):
     pickups = rpc("grouped_orders", "pickup_options", g.user["id"], client_number)
     optional = set(posted.get("optional") or asked["facultatif"])
     form = {"deadline": "", "opens_on": "", "pickup": "", "comment": "", "min_copies": "",
-            "max_copies": "", "client_number": client_number, "optional": optional}
+            "max_copies": "", "client_number": client_number, "optional": optional,
+            "title_min": dict(zip(posted.get("titles") or [], posted.get("title_min") or []))}
     query = asked["q"]
     found = rpc("librisoft_bridge", "search_articles", query, 1, 10) if query else None
     page = {"articles": articles, "eans": eans, "pickups": pickups, "query": query,
@@ -70,8 +71,11 @@ def new(ean):
         form.update(deadline=posted["deadline"], opens_on=posted["opens_on"],
                     pickup=posted["pickup"], comment=posted["comment"],
                     min_copies=posted["min_copies"], max_copies=posted["max_copies"])
-        titles = [{"ean": a["ean"], "optional": a["ean"] in optional} for a in articles]
-        data = {k: v for k, v in form.items() if k != "optional"}
+        titles = [dict({"ean": a["ean"], "optional": a["ean"] in optional},
+                       **({"min_copies": form["title_min"][a["ean"]]}
+                          if (form["title_min"].get(a["ean"]) or "").strip() else {}))
+                  for a in articles]
+        data = {k: v for k, v in form.items() if k not in ("optional", "title_min")}
         try:
             created = rpc("grouped_orders", "create_grouped_order", g.user["id"],
                           dict(data, titles=titles), idempotency_key=idempotency.key())
@@ -160,21 +164,25 @@ def copy_limits(number):
     a mistake (a cap below the copies already subscribed…) is said on the page, nothing
     changed."""
     limits = forms.CopyLimits.read()
+    per_title = dict(zip(limits["ean"], limits["title_min"])) if limits["ean"] else None
     try:
         go = rpc("grouped_orders", "change_copy_limits", g.user["id"], number,
                  limits["min_copies"], limits["max_copies"],
-                 idempotency_key=idempotency.key())
+                 idempotency_key=idempotency.key(), title_minimums=per_title)
     except DomainError as exc:
         if exc.code not in ("invalid", "conflict"):
             raise
         details = " ".join(sum((list(v) for v in (exc.details or {}).values()), []))
         flash(f"{exc.message} {details}".strip(), "error")
     else:
-        flash(limits_message(go["min_copies"], go["max_copies"]), "success")
+        flash(limits_message(go.get("min_copies"), go.get("max_copies"), go.get("titles") or ()),
+              "success")
     return redirect(url_for("grouped_orders.detail", number=number))
 
 
-def limits_message(minimum, maximum) -> str:
+def limits_message(minimum, maximum, titles=()) -> str:
     said = [f"minimum {minimum} exemplaires" if minimum else "pas de minimum",
             f"maximum {maximum} exemplaires" if maximum else "pas de maximum"]
+    said += [f"minimum de « {t['title']} » : {t['min_copies']}" for t in titles
+             if t.get("min_copies")]
     return f"Exemplaires : {', '.join(said)}."

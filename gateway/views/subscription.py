@@ -221,12 +221,25 @@ def progress_text(progress) -> dict:
                             "commande sera passée." if progress["minimum_reached"] else
                             f"{paid} / {minimum} exemplaires payés : il en faut encore "
                             f"{minimum - paid} pour que la commande soit passée.")
+    titles = [dict(t, text=title_progress_text(t)) for t in progress.get("titles") or []]
+    if titles:
+        texts["titles"] = titles
     if left is not None:
         texts["cap"] = ("Complet : le nombre maximum d'exemplaires est atteint." if
                         progress["full"] else
                         f"Il reste {left} exemplaire{'s' if left > 1 else ''} disponible"
                         f"{'s' if left > 1 else ''}.")
     return texts
+
+
+def title_progress_text(t) -> str:
+    """A title's progress toward its own minimum (issue 10), in words."""
+    if t["minimum_reached"]:
+        return f"{t['label']} : minimum du titre atteint."
+    missing = t["minimum"] - t["paid"]
+    return (f"{t['label']} : il en faut encore {missing}"
+            + (" pour que la commande soit passée." if t["required"] else
+               " (titre facultatif : sinon il est retiré de la commande)."))
 
 
 @bp.get("/<token>/progression")
@@ -239,5 +252,8 @@ def progress(token):
     return jsonify({"paid": p["paid"], "minimum": p["minimum"], "maximum": p["maximum"],
                     "left": p["left"], "full": p["full"], "label": p["label"],
                     "minimum_reached": p["minimum_reached"],
+                    "titles": [{k: t[k] for k in ("ean", "title", "required", "minimum",
+                                                  "paid", "minimum_reached", "label")}
+                               for t in p.get("titles") or []],
                     "subscriptions_open": found["subscriptions_open"],
                     "texts": progress_text(p)})

@@ -82,6 +82,8 @@ class GroupedOrderTitle(Base):
     vat_rate: Mapped[str] = mapped_column(String(10))
     price_ttc: Mapped[Decimal] = mapped_column(Numeric(10, 2))  # the public price, per copy
     required: Mapped[bool] = mapped_column(Boolean, default=True)
+    # issue 10: its own minimum of paid copies at the deadline (None: none; domain.title_minimums)
+    min_copies: Mapped[int | None] = mapped_column(Integer, nullable=True)
     article: Mapped[dict] = mapped_column(JSON)                 # the article's snapshot
     grouped_order: Mapped[GroupedOrder] = relationship(back_populates="titles")
 

@@ -23,7 +23,8 @@ def title_ref(t) -> dict:
 
 
 def title_view(t) -> dict:
-    return dict(title_ref(t), id=t.id, collection=(t.article or {}).get("collection"))
+    return dict(title_ref(t), id=t.id, collection=(t.article or {}).get("collection"),
+                min_copies=t.min_copies)
 
 
 def ref(go, public_url) -> dict:
@@ -190,8 +191,17 @@ def limits_view(go, rules) -> dict:
     """The minimum and the cap (issue 10) and the progress toward them (domain.progress)."""
     paid = sum(x.quantity for x in rules if x.status == domain.PAID)
     awaiting = sum(x.quantity for x in rules if x.status == domain.AWAITING_PAYMENT)
+    paid_of = {}
+    for x in rules:
+        if x.status == domain.PAID:
+            for line in x.lines:
+                paid_of[line.key] = paid_of.get(line.key, 0) + line.quantity
+    titles = [domain.title_progress(t.ean, t.title, t.required, t.min_copies,
+                                    paid_of.get(t.id, 0))
+              for t in go.titles if t.min_copies is not None]
     return {"min_copies": go.min_copies, "max_copies": go.max_copies,
-            "progress": domain.progress(go.min_copies, go.max_copies, paid, awaiting)}
+            "progress": dict(domain.progress(go.min_copies, go.max_copies, paid, awaiting),
+                             titles=titles)}
 
 
 def payment_methods_view(go) -> dict:
@@ -268,13 +278,21 @@ def paid_lines(go, s) -> list:
     return lines
 
 
+def dropped_titles(go, s) -> list:
+    """The optional titles under their own minimum at the deadline (issue 10): cut to 0 by
+    then (use_cases.capacity), so their paid copies are below it."""
+    return [{"ean": t.ean, "title": t.title, "min_copies": t.min_copies} for t in go.titles
+            if not t.required and t.min_copies is not None
+            and (s.titles[t.id].copies[domain.PAID] if t.id in s.titles else 0) < t.min_copies]
+
+
 def deadline_passed_event(go, public_url, closed_early_at=None) -> dict:
     """`closed_early_at`: when the bookshop closed the subscriptions before the deadline."""
     s = domain.summarize([as_rule(x) for x in go.subs], [t.id for t in go.titles])
     event = dict(ref(go, public_url), paid_quantity=s.articles[domain.PAID],
                  paid_total=str(s.totals[domain.PAID]),
                  awaiting_payment=s.sub_orders[domain.AWAITING_PAYMENT],
-                 lines=paid_lines(go, s))
+                 lines=paid_lines(go, s), dropped_titles=dropped_titles(go, s))
     if closed_early_at is not None:
         event.update(closed_early=True, closed_at=closed_early_at.isoformat())
     return event

@@ -398,14 +398,15 @@ class GroupedOrdersService(MessagingService):
 
     @rpc
     def change_copy_limits(self, actor_id, number, min_copies, max_copies,
-                           idempotency_key=None):
-        """The initiator changes the minimum and the cap while the grouped order is open."""
+                           idempotency_key=None, title_minimums=None):
+        """The initiator changes the minimum and the cap while the grouped order is open;
+        `title_minimums` ({ean: value}; None: unchanged): each title's own minimum."""
         self._account(actor_id)
         return self.store.once(idempotency_key, "change_copy_limits", actor_id,
                                {"number": int(number), "min_copies": min_copies,
-                                "max_copies": max_copies},
+                                "max_copies": max_copies, "title_minimums": title_minimums},
                                capacity.change_copy_limits, int(number), actor_id, min_copies,
-                               max_copies, utcnow(), config.public_url())
+                               max_copies, utcnow(), config.public_url(), title_minimums)
 
     # -- a title becomes unavailable (issue 10, K3) ----------------------------------------
     @rpc

@@ -67,3 +67,43 @@ def test_the_progress_toward_the_minimum_and_the_cap_on_a_phone(suite, people, d
     expect(parent.get_by_role("alert")).to_contain_text("Cette commande groupée est complète")
     expect(parent.get_by_role("button", name="Payer la commande")).to_have_count(0)
     shot(parent, "92-capacite-complet")
+
+
+def test_a_title_minimum_on_the_creation_page_the_teachers_page_and_the_public_page(
+        suite, people, demo_feeds, new_page):
+    """Issue 10, a minimum per title: set on the creation page, shown with its figures on the
+    teacher's page, and « Titre : 2 / 3 exemplaires payés » on the public page, followed
+    without a reload (screenshots 94-… to 96-…)."""
+    from tests.e2e.test_title_minimums import LIVRE, LIVRE_TITLE, subscribe
+    base = suite.gateway_url
+    teacher = new_page()
+    login(teacher, base, people["collectivite"]["email"], PASSWORD)
+    expect(teacher.get_by_role("heading", level=1)).to_have_text("Mon compte")
+    teacher.goto(f"{base}/commandes-groupees/nouvelle/{WESTERN}?titre={LIVRE}")
+    teacher.get_by_label("Date limite de souscription").fill(
+        (grouped.paris_today() + timedelta(days=6)).isoformat())
+    teacher.get_by_label("À la librairie", exact=False).check()
+    teacher.get_by_label(re.compile("LE LIVRE.* est facultatif")).check()
+    teacher.get_by_label(re.compile("^Minimum de « LE LIVRE")).fill("3")
+    shot(teacher, "94-minimum-par-titre-creation")
+    teacher.get_by_role("button", name="Créer la commande groupée").click()
+    expect(teacher.get_by_role("status").first).to_contain_text("est créée")
+    link = teacher.locator("#share-url").input_value()
+    token = link.rsplit("/", 1)[1]
+    expect(teacher.locator("ul.title-minimums")).to_contain_text(
+        f"{LIVRE_TITLE} : 0 / 3 exemplaires payés (minimum du titre, facultatif)")
+    expect(teacher.locator(f"#title-min-{LIVRE}")).to_have_value("3")
+    shot(teacher, "95-minimum-par-titre-initiateur")
+
+    grouped.pay(suite, token, subscribe(suite, token, "Lea", "Titre", 1, 2))
+    parent = new_page()
+    parent.goto(link)
+    line = parent.locator(f"#progress-live #progress-title-{LIVRE}")
+    expect(line).to_have_text(f"{LIVRE_TITLE} : 2 / 3 exemplaires payés : il en faut encore 1 "
+                              "(titre facultatif : sinon il est retiré de la commande).")
+    shot(parent, "96-minimum-par-titre-public")
+    parent.evaluate("window.notReloaded = true")
+    grouped.pay(suite, token, subscribe(suite, token, "Max", "Titre", 1, 1))
+    expect(line).to_have_text(f"{LIVRE_TITLE} : 3 / 3 exemplaires payés : minimum du titre "
+                              "atteint.", timeout=40_000)
+    assert parent.evaluate("window.notReloaded") is True

@@ -137,6 +137,8 @@ class GroupedOrderDeadlinePassedV1(GroupedOrderRef):
     closed_early = fields.Boolean(load_default=False)
     closed_at = fields.String(load_default="")
     lines = fields.List(fields.Nested(SubOrderLine), load_default=list)  # paid, per title
+    # issue 10: the optional titles dropped under their own minimum ({ean, title, min_copies})
+    dropped_titles = fields.List(fields.Dict(), load_default=list)
 
 
 class GroupedOrderValidatedV1(GroupedOrderRef):
@@ -206,8 +208,9 @@ class GroupedOrderFailedV1(GroupedOrderRef):
     is cancelled, its paid sub-orders refunded. One event per mail: to the initiator
     (`audience` "initiator") or to one sub-order's buyer ("buyer", with the sub-order)."""
     reason = fields.String(required=True)
-    min_copies = fields.Integer(required=True)
+    min_copies = fields.Integer(required=True, allow_none=True)  # None: a title's minimum
     paid_copies = fields.Integer(required=True)
+    per_title = fields.Boolean(load_default=False)  # a title's own minimum (`reason` names it)
     audience = fields.String(required=True, validate=validate.OneOf(["initiator", "buyer"]))
     to_email = fields.String(required=True)
     sub_order_number = fields.Integer(load_default=None, allow_none=True)
@@ -284,6 +287,11 @@ class SubOrderAdjustedV1(SubOrderRef):
         ["online", "cheque", "cash"]))
     lines = fields.List(fields.Nested(SubOrderLine), load_default=list)  # after
     adjusted_at = fields.String(required=True)
+    # why: the bookshop's cut, or an optional title under its own minimum at the deadline
+    cause = fields.String(load_default="unavailable", validate=validate.OneOf(
+        ["unavailable", "minimum_not_reached"]))
+    title_minimum = fields.Integer(load_default=None, allow_none=True)
+    title_paid = fields.Integer(load_default=None, allow_none=True)
 
 
 class RefundRequestedV1(Payload):

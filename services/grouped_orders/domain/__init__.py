@@ -22,6 +22,7 @@ One module per topic, each re-exported here (`domain.X`):
 - `reminders`: who gets a reminder mail before the deadline, and from which day;
 - `opening`: when the initiator may still move the opening day;
 - `capacity`: the minimum of copies to go ahead and the capacity cap (issue 10);
+- `title_minimums`: a minimum per title, and what the deadline does with each (issue 10);
 - `suppliers`: the totals to send to suppliers, per publisher and title, for one grouped order
   or every one closing in a period (issue 10 K2);
 - `unavailability`: a title cut (issue 10, K3): first subscribed served first, the
@@ -40,6 +41,7 @@ from .titles import *  # noqa: F401,F403
 from .reminders import *  # noqa: F401,F403,E402
 from .opening import *  # noqa: F401,F403,E402
 from .capacity import *  # noqa: F401,F403
+from .title_minimums import *  # noqa: F401,F403
 from .suppliers import *  # noqa: F401,F403
 from .unavailability import *  # noqa: F401,F403
 from .distribution import *  # noqa: F401,F403

@@ -1,13 +1,15 @@
-"""The minimum to go ahead and the capacity cap (issue 10; the rules: domain.capacity): the
-copies held, the room left for a subscription, the public progress, the initiator's limits, and
-the failure of a grouped order whose minimum was not reached at the deadline."""
+"""The minimum to go ahead and the capacity cap (issue 10; the rules: domain.capacity and
+domain.title_minimums): the copies held, the room left for a subscription, the public progress
+(overall and per title), the initiator's limits, and at the deadline the failure of a grouped
+order whose minimum (overall, or a required title's) was not reached, or the optional titles
+under theirs dropped."""
 from sqlalchemy import func, select
 
 from services.common.errors import conflict
 from services.common.guards import transition
 
 from .. import domain
-from ..models import GroupedOrder, SubOrder
+from ..models import GroupedOrder, SubOrder, SubOrderLine
 from ..presenters import (cancelled_event, grouped_order_failed_event, grouped_order_view,
                           refund_requested_event, sub_order_cancelled_event, sub_total)
 from .load import by_token, locked, own
@@ -24,6 +26,27 @@ def copies(session, number) -> tuple[int, int]:
     return int(rows.get(domain.PAID, 0)), int(rows.get(domain.AWAITING_PAYMENT, 0))
 
 
+def title_copies(session, number) -> dict:
+    """{(title row id, status): copies} of a grouped order's paid and awaiting sub-orders, per
+    title: one Core statement."""
+    t, x = SubOrder.__table__, SubOrderLine.__table__
+    rows = session.execute(
+        select(x.c.title_id, t.c.status, func.coalesce(func.sum(x.c.quantity), 0))
+        .join(t, t.c.number == x.c.sub_order_number)
+        .where(t.c.grouped_order_number == number,
+               t.c.status.in_((domain.PAID, domain.AWAITING_PAYMENT)))
+        .group_by(x.c.title_id, t.c.status)).all()
+    return {(title_id, status): int(n) for title_id, status, n in rows}
+
+
+def titles_progress(go, paid_of) -> list:
+    """Each title with a minimum: « Titre : 3 / 5 exemplaires payés » (`paid_of`: title row id
+    -> paid copies)."""
+    return [domain.title_progress(t.ean, t.title, t.required, t.min_copies,
+                                  paid_of.get(t.id, 0))
+            for t in go.titles if t.min_copies is not None]
+
+
 def check_room(session, go, asked):
     """Under the cap, in the subscription's transaction: the caller holds the grouped order's
     row lock (FOR UPDATE), so two subscriptions count one after the other and the cap is never
@@ -35,7 +58,13 @@ def check_room(session, go, asked):
 
 
 def progress_of(session, go) -> dict:
-    return domain.progress(go.min_copies, go.max_copies, *copies(session, go.number))
+    progress = domain.progress(go.min_copies, go.max_copies, *copies(session, go.number))
+    if any(t.min_copies is not None for t in go.titles):
+        by_title = title_copies(session, go.number)
+        paid_of = {t.id: by_title.get((t.id, domain.PAID), 0) for t in go.titles}
+    else:
+        paid_of = {}
+    return dict(progress, titles=titles_progress(go, paid_of))
 
 
 def public_progress(session, token, now) -> dict:
@@ -48,9 +77,11 @@ def public_progress(session, token, now) -> dict:
             "subscriptions_open": open_ and not progress["full"], "progress": progress}
 
 
-def change_copy_limits(session, number, account_id, minimum, maximum, now, public_url) -> dict:
+def change_copy_limits(session, number, account_id, minimum, maximum, now, public_url,
+                       title_minimums=None) -> dict:
     """The initiator changes the minimum and the cap while the grouped order is open; a cap
-    below the copies already held is refused (400), nothing changed."""
+    below the copies already held is refused (400), nothing changed. `title_minimums` ({ean:
+    value}, None: unchanged): each title's own minimum (a title left out: none)."""
     go = own(session, number, account_id)
     go = locked(session, number)
     if go.status != domain.OPEN:
@@ -58,27 +89,55 @@ def change_copy_limits(session, number, account_id, minimum, maximum, now, publi
                        "commande groupée est ouverte.")
     paid, awaiting = copies(session, number)
     limits = domain.check_copy_limits(minimum, maximum, paid + awaiting)
+    per_title = None if title_minimums is None else domain.check_title_minimums(
+        [t.ean for t in go.titles], title_minimums)
     transition(session, GroupedOrder, number, [domain.OPEN],
                {"min_copies": limits.minimum, "max_copies": limits.maximum},
                message=domain.ALREADY_DONE)
+    for t in go.titles if per_title is not None else ():
+        t.min_copies = per_title[t.ean]
+    session.flush()
     return grouped_order_view(go, now, public_url)
 
 
 def fail_below_minimum(session, number, now, record, public_url) -> bool:
-    """At the deadline (the timer, or the bookshop closing the subscriptions): a grouped order
-    with fewer paid copies than its minimum fails. Its guarded move from « En attente de
-    validation » to « Annulée » is the claim (one failure, however many instances); each
-    sub-order not cancelled is cancelled by its own guarded move, a paid one refunded through
-    payments (refund_requested, once); the buyers and the initiator get `grouped_order_failed`
-    (the usual cancellation mails are not sent: `minimum_failed`); nothing goes to Librisoft
-    (it was never validated). Answers whether it failed."""
+    """At the deadline (the timer, or the bookshop closing the subscriptions): the minimums
+    (domain.deadline_outcome). A required title under its own minimum, or fewer paid copies
+    than the overall minimum (counted on the titles kept), and the grouped order fails; an
+    optional title under its minimum is dropped (cut to 0 as « Titres indisponibles » does:
+    use_cases.unavailability) and the grouped order goes on. Runs once: the caller's guarded
+    move to « En attente de validation » is the claim. Answers whether it failed."""
     go = locked(session, number)
-    if go.min_copies is None or go.status != domain.AWAITING_VALIDATION:
+    if go.status != domain.AWAITING_VALIDATION or (
+            go.min_copies is None and all(t.min_copies is None for t in go.titles)):
         return False
-    paid, _ = copies(session, number)
-    if domain.minimum_reached(go.min_copies, paid):
-        return False
-    reason = domain.minimum_failure_reason(go.min_copies, paid)
+    by_title = title_copies(session, number)
+    counts = [domain.TitleCount(t.id, t.title, t.required, t.min_copies,
+                                by_title.get((t.id, domain.PAID), 0)) for t in go.titles]
+    outcome = domain.deadline_outcome(go.min_copies, counts)
+    if outcome.fails:
+        paid, _ = copies(session, number)
+        _fail(session, go, outcome, paid, now, record, public_url)
+        return True
+    if outcome.dropped:
+        from .unavailability import set_available  # it uses the bookshop's cancellation
+        for count in counts:
+            held = sum(by_title.get((count.key, s), 0)
+                       for s in (domain.PAID, domain.AWAITING_PAYMENT))
+            if count.key in outcome.dropped and held:
+                set_available(session, number, count.key, 0, now, record, public_url,
+                              cause={"minimum": count.minimum, "paid": count.paid})
+    return False
+
+
+def _fail(session, go, outcome, paid, now, record, public_url):
+    """The grouped order fails: its guarded move from « En attente de validation » to
+    « Annulée » is the claim (one failure, however many instances); each sub-order not
+    cancelled is cancelled by its own guarded move, a paid one refunded through payments
+    (refund_requested, once); the buyers and the initiator get `grouped_order_failed` (the
+    usual cancellation mails are not sent: `minimum_failed`); nothing goes to Librisoft (it
+    was never validated)."""
+    number, reason = go.number, outcome.reason
     subs = [sub for sub in go.subs if domain.cancelled_with_the_order(sub.status)]
     transition(session, GroupedOrder, number, [domain.AWAITING_VALIDATION],
                {"status": domain.CANCELLED, "cancelled_at": now,
@@ -95,10 +154,10 @@ def fail_below_minimum(session, number, now, record, public_url) -> bool:
                 sub.paid_payment_id, str(sub_total(sub)), reason, sub))
         record(session, "sub_order_cancelled", dict(
             sub_order_cancelled_event(sub, go, public_url, reason, refund), minimum_failed=True))
-        record(session, "grouped_order_failed",
-               grouped_order_failed_event(go, public_url, reason, paid, sub, refund))
+        record(session, "grouped_order_failed", dict(
+            grouped_order_failed_event(go, public_url, reason, paid, sub, refund),
+            per_title=outcome.per_title))
     record(session, "grouped_order_cancelled",
            dict(cancelled_event(go, public_url, reason), minimum_failed=True))
-    record(session, "grouped_order_failed", grouped_order_failed_event(go, public_url, reason,
-                                                                       paid))
-    return True
+    record(session, "grouped_order_failed", dict(
+        grouped_order_failed_event(go, public_url, reason, paid), per_title=outcome.per_title))

@@ -26,6 +26,8 @@ def create(session, initiator: dict, client: dict, articles, data: dict, now, re
                                          data.get("comment"), articles[0]["price_ttc"], choices,
                                          now, data.get("opens_on"))
     limits = domain.check_copy_limits(data.get("min_copies"), data.get("max_copies"))
+    minimums = domain.check_title_minimums([t.ean for t in titles],
+                                           domain.minimums_asked(data))
     article = articles[0]
     go = GroupedOrder(
         token=secrets.token_urlsafe(24), status=domain.OPEN, initiator_id=initiator["id"],
@@ -42,7 +44,7 @@ def create(session, initiator: dict, client: dict, articles, data: dict, now, re
     go.titles = [GroupedOrderTitle(
         position=i, ean=t.ean, title=a.get("title") or "", author=a.get("author") or "",
         publisher=a.get("publisher") or "", vat_rate=str(a.get("vat_rate") or ""),
-        price_ttc=t.unit_price, required=t.required,
+        price_ttc=t.unit_price, required=t.required, min_copies=minimums[t.ean],
         article={k: a.get(k) for k in ARTICLE_KEPT})
         for i, (a, t) in enumerate(zip(articles, titles), start=1)]
     session.add(go)

@@ -36,8 +36,12 @@ def _steps(session, sub_numbers) -> list:
         SubOrderAdjustment.sub_order_number.in_(sub_numbers)).order_by(SubOrderAdjustment.id)))
 
 
-def set_available(session, number, title_id, available, now, record, public_url) -> dict:
-    """The bookshop says `title_id` will get `available` copies: the sub-orders are adjusted."""
+def set_available(session, number, title_id, available, now, record, public_url,
+                  cause=None) -> dict:
+    """The bookshop says `title_id` will get `available` copies: the sub-orders are adjusted.
+    `cause` ({"minimum", "paid"}): not the bookshop's cut but the deadline dropping an
+    optional title under its own minimum (use_cases.capacity): the same adjustments, the
+    reasons and mails saying why."""
     go = locked(session, number)
     domain.check_can_adjust(go.status)
     title = _title(go, int(title_id))
@@ -60,7 +64,7 @@ def set_available(session, number, title_id, available, now, record, public_url)
         line = line_of[sub.number]
         if kept[sub.number] != line.quantity:
             _adjust(session, go, sub, title, line, kept[sub.number], value, now, record,
-                    public_url)
+                    public_url, cause)
     if current is None:
         session.add(TitleAvailability(title_id=title.id, grouped_order_number=go.number,
                                       available=value, adjusted_at=now))
@@ -70,9 +74,20 @@ def set_available(session, number, title_id, available, now, record, public_url)
     return adjustments_view(session, go)
 
 
-def _adjust(session, go, sub, title, line, after, available, now, record, public_url):
-    invoiced.check_not_invoiced(live_invoice(session, "sub_order", sub.number),
-                                f"La sous-commande n° {sub.number}")
+def _why(title, before, after, cause) -> str:
+    """The refund's and the cancellation's reason."""
+    if cause is None:
+        return f"« {title.title} » indisponible : {before} → {after} exemplaire(s)."
+    return (f"« {title.title} » retiré : minimum de {cause['minimum']} exemplaires payés non "
+            f"atteint à la date limite ({cause['paid']} payés) ; {before} → {after} "
+            f"exemplaire(s).")
+
+
+def _adjust(session, go, sub, title, line, after, available, now, record, public_url,
+            cause=None):
+    if cause is None:  # the deadline's drop, as the minimum's failure, does not wait on it
+        invoiced.check_not_invoiced(live_invoice(session, "sub_order", sub.number),
+                                    f"La sous-commande n° {sub.number}")
     before_lines = rule_lines(sub)
     after_lines = tuple(domain.Line(x.key, after if x.key == title.id else x.quantity,
                                     x.unit_price) for x in before_lines)
@@ -90,9 +105,11 @@ def _adjust(session, go, sub, title, line, after, available, now, record, public
             domain.ONLINE_REFUND if (sub.payment_method or domain.ONLINE) == domain.ONLINE
             else domain.BY_HAND)
         step.refund_state = "requested" if step.money_way == domain.ONLINE_REFUND else None
-        _cancel_sub(session, sub, go, f"« {title.title} » indisponible : {before} → 0 "
-                    f"exemplaire ; plus aucun titre dans votre commande."[:domain.SUB_REASON_MAX],
-                    now, record, public_url)
+        _cancel_sub(session, sub, go, (
+            f"« {title.title} » indisponible : {before} → 0 exemplaire ; plus aucun titre "
+            "dans votre commande." if cause is None else
+            _why(title, before, 0, cause) + " Plus aucun titre dans votre commande."
+        )[:domain.SUB_REASON_MAX], now, record, public_url)
     else:
         line.quantity = after
         sub.quantity, sub.total = change.after_quantity, change.after_total
@@ -100,8 +117,7 @@ def _adjust(session, go, sub, title, line, after, available, now, record, public
         step.refund_state = "requested"
         record(session, "refund_requested", dict(
             refund_requested_event(sub.paid_payment_id, money_str(change.difference),
-                                   f"« {title.title} » indisponible : {before} → {after} "
-                                   f"exemplaire(s).", sub),
+                                   _why(title, before, after, cause), sub),
             request_key=domain.adjustment_key(title.id, available, sub.number)))
     session.add(step)
     session.flush()
@@ -114,7 +130,10 @@ def _adjust(session, go, sub, title, line, after, available, now, record, public
             "total_before": money_str(change.before_total),
             "total_after": money_str(change.after_total), "amount": money_str(step.amount),
             "money_way": change.money, "payment_method": sub.payment_method or domain.ONLINE,
-            "lines": event_lines(sub), "adjusted_at": now.isoformat()})
+            "lines": event_lines(sub), "adjusted_at": now.isoformat(),
+            **({} if cause is None else {"cause": "minimum_not_reached",
+                                         "title_minimum": cause["minimum"],
+                                         "title_paid": cause["paid"]})})
 
 
 def confirm(session, number, now) -> dict:

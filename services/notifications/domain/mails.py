@@ -38,8 +38,8 @@ MAILS = {
     "sub_order_refunded": ("Remboursement de {amount_label} — commande n° {sub_order_number}",
                            BUYER),
     # issue 10 (K3): a title of the buyer's list came short
-    "sub_order_adjusted": ("Votre commande n° {sub_order_number} est modifiée : titre "
-                           "indisponible", BUYER),
+    "sub_order_adjusted": ("Votre commande n° {sub_order_number} est modifiée : "
+                           "{adjusted_title}", BUYER),
     "payment_failed": ("Votre paiement n'a pas abouti", "customer_email"),
     "quote_requested": ("Demande de devis n° {number} enregistrée", DOCUMENT),
     "collectivity_order_placed": ("Commande collectivité n° {number} enregistrée", DOCUMENT),
@@ -123,6 +123,9 @@ def wording(kind: str, payload: dict) -> dict:
     if kind in ("grouped_order_deadline_approached", "sub_order_payment_reminded"):
         return {"days_label": days_label(payload["days_left"]),
                 "reminds_buyers": bool(payload.get("reminds_buyers", True))}
+    if kind == "sub_order_adjusted":  # issue 10: cut by the bookshop, or under its minimum
+        return {"adjusted_title": "minimum non atteint pour un titre"
+                if payload.get("cause") == "minimum_not_reached" else "titre indisponible"}
     if kind == "account_created":
         return {"role_label": role_label(payload["role"])}
     if kind == "collectivity_message_sent":

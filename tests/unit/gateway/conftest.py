@@ -38,10 +38,11 @@ class FakeRpc:
     """`answers[(service, method)]` is a value or a function of the call's arguments."""
 
     def __init__(self):
-        self.answers, self.calls = {}, []
+        self.answers, self.calls, self.keywords = {}, [], {}
 
     def call(self, service, method, *args, **kwargs):
         self.calls.append((service, method, args))
+        self.keywords[(service, method)] = kwargs  # the last call's
         if (service, method) in (("accounts", "get_account"), ("accounts", "session_account")):
             account_id = int(str(args[0]).removeprefix("sid-"))
             user = next(u for u in USERS.values() if u["id"] == account_id)

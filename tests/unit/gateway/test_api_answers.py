@@ -120,3 +120,25 @@ def test_a_wrong_answer_is_caught(client, rpc, document):
     r = client.get("/api/v1/public/grouped-orders/" + "T" * 32)
     with pytest.raises(AssertionError, match="unit_price"):
         check(document, r, "/public/grouped-orders/{token}")
+
+
+def test_each_title_minimum_through_the_api(client, rpc, document):
+    """Issue 10: `titles` [{ean, min_copies}] on PUT copy-limits reaches the service as
+    `title_minimums`; the answer's titles and progress per title match the document."""
+    from services.grouped_orders import domain
+    two = [dict(samples.TITLE, min_copies=5),
+           dict(samples.TITLE, id=2, ean="9782362210419", required=False, min_copies=None)]
+    progress = dict(domain.progress(None, None, 3, 0),
+                    titles=[domain.title_progress(samples.TITLE["ean"], "W", True, 5, 3)])
+    rpc.answers[("grouped_orders", "change_copy_limits")] = samples.grouped(
+        titles=two, progress=progress, min_copies=None, max_copies=None)
+    sign_in(client, "collectivite")
+    r = client.put("/api/v1/grouped-orders/7/copy-limits", headers={"Idempotency-Key": "k-1"},
+                   json={"min_copies": None, "max_copies": None,
+                         "titles": [{"ean": samples.TITLE["ean"], "min_copies": 5}]})
+    assert r.status_code == 200, r.text
+    body = check(document, r, "/grouped-orders/{number}/copy-limits", "put")
+    assert body["progress"]["titles"][0]["label"] == "W : 3 / 5 exemplaires payés"
+    assert [t["min_copies"] for t in body["titles"]] == [5, None]
+    assert rpc.keywords[("grouped_orders", "change_copy_limits")]["title_minimums"] == \
+        {samples.TITLE["ean"]: 5}

@@ -83,3 +83,56 @@ def test_the_initiator_sets_the_limits_and_sees_a_mistake_in_french(client, rpc)
     html = client.get("/commandes-groupees/7").text
     assert "le maximum ne peut pas être inférieur à 3" in html
     assert rpc.called("grouped_orders", "change_copy_limits")[0][1:4] == (7, "", "2")
+
+
+def titled_progress(overall_min=None):
+    """A reading list's progress with one title under its own minimum, one reached."""
+    return dict(domain.progress(overall_min, None, paid=5, awaiting=0), titles=[
+        domain.title_progress("111", "WESTERN", True, 5, 5),
+        domain.title_progress("222", "LE LIVRE", False, 4, 1)])
+
+
+def test_each_title_minimum_shows_on_the_public_page_and_in_the_polled_json(client, rpc):
+    rpc.answers[("grouped_orders", "public_grouped_order")] = public(titled_progress())
+    html = client.get(f"/souscription/{TOKEN}").text
+    live = re.search(r'<div aria-live="polite"[^>]*>(.*?)</div>', html, re.S).group(1)
+    assert ('<li id="progress-title-222" data-ean="222" class="not-reached">LE LIVRE : 1 / 4 '
+            'exemplaires payés : il en faut encore 3 (titre facultatif : sinon il est retiré '
+            'de la commande).</li>') in live
+    assert "WESTERN : 5 / 5 exemplaires payés : minimum du titre atteint." in live
+    rpc.answers[("grouped_orders", "public_progress")] = {
+        "number": 2, "status": "open", "status_label": "Commande ouverte",
+        "subscriptions_open": True, "progress": titled_progress()}
+    body = client.get(f"/souscription/{TOKEN}/progression").get_json()
+    assert [(t["ean"], t["label"], t["minimum_reached"]) for t in body["titles"]] == [
+        ("111", "WESTERN : 5 / 5 exemplaires payés", True),
+        ("222", "LE LIVRE : 1 / 4 exemplaires payés", False)]
+    assert [t["text"] for t in body["texts"]["titles"]][1].startswith("LE LIVRE : 1 / 4")
+    assert "minimum" not in body["texts"]  # no overall minimum
+    assert "progress-title-" in client.get("/static/progress.js").text
+
+
+def test_the_initiator_sets_each_title_minimum_on_both_pages(client, rpc):
+    sign_in(client, "collectivite")
+    two = [dict(samples.TITLE, ean="111", title="WESTERN", min_copies=5),
+           dict(samples.TITLE, ean="222", title="LE LIVRE", required=False, min_copies=4)]
+    rpc.answers[("grouped_orders", "change_copy_limits")] = samples.grouped(titles=two)
+    r = client.post("/commandes-groupees/7/exemplaires", data={
+        "min_copies": "", "max_copies": "", "ean": ["111", "222"], "title_min": ["5", "4"]})
+    assert r.status_code == 302
+    assert rpc.keywords[("grouped_orders", "change_copy_limits")]["title_minimums"] == \
+        {"111": "5", "222": "4"}
+    rpc.answers[("grouped_orders", "get_my_grouped_order")] = samples.grouped(
+        titles=two, progress=titled_progress())
+    html = client.get("/commandes-groupees/7").text
+    assert "minimum de « LE LIVRE » : 4" in html  # the flash
+    assert re.search(r'id="title-min-222" type="number" min="1" name="title_min" value="4"', html)
+    assert "LE LIVRE : 1 / 4 exemplaires payés (minimum du titre, facultatif)" in html
+    assert "il en manque 3</strong> : sinon le titre est retiré" in html
+    # the bookshop's page shows them too
+    sign_in(client, "admin")
+    rpc.answers[("grouped_orders", "admin_get")] = samples.grouped(titles=two,
+                                                                    progress=titled_progress())
+    html = client.get("/admin/commandes-groupees/7").text
+    assert "WESTERN : 5 / 5 exemplaires payés (minimum du titre) — <strong>atteint</strong>" \
+        in html

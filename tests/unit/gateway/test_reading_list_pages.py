@@ -170,3 +170,27 @@ def test_before_the_opening_day_the_initiator_can_share_the_link_and_reads_when_
     assert "Souscriptions ouvertes à partir du 10 décembre 2026" in html
     assert "pas encore ouvertes" in html and "Copier le lien" in html
     assert "closes par la librairie" not in html
+
+
+def test_each_title_minimum_is_set_on_the_creation_page_and_a_mistake_kept(client, rpc):
+    creation(rpc)
+    sign_in(client, "collectivite")
+    html = client.get(f"/commandes-groupees/nouvelle/{WESTERN}?titre={LIVRE}").text
+    assert f'id="title-min-{LIVRE}" name="title_min"' in html
+    created = []
+    rpc.answers[("grouped_orders", "create_grouped_order")] = \
+        lambda actor, data: created.append(data) or {"number": 9}
+    form = {"step": "create", "titles": [WESTERN, LIVRE], "optional": [LIVRE],
+            "title_min": ["", "6"], "deadline": "2026-12-20", "pickup": "bookshop"}
+    assert client.post(f"/commandes-groupees/nouvelle/{WESTERN}", data=form).status_code == 302
+    assert created[0]["titles"] == [{"ean": WESTERN, "optional": False},
+                                    {"ean": LIVRE, "optional": True, "min_copies": "6"}]
+    rpc.answers[("grouped_orders", "create_grouped_order")] = DomainError(
+        "Vérifiez le minimum d'exemplaires de chaque titre.",
+        {f"min_copies_{LIVRE}": ["Minimum du titre : un nombre entier entre 1 et 100000, "
+                                 "ou vide."]})
+    r = client.post(f"/commandes-groupees/nouvelle/{WESTERN}", data=dict(form, title_min=["",
+                                                                                      "0"]))
+    assert r.status_code == 400 and f'id="min_copies_{LIVRE}-errors"' in r.text
+    assert re.search(rf'id="title-min-{LIVRE}" name="title_min" type="number" min="1" '
+                     rf'inputmode="numeric" value="0"', r.text)

@@ -45,3 +45,31 @@ def test_the_usual_cancellation_mails_are_not_sent_for_a_failed_minimum():
     assert not domain.wanted("sub_order_cancelled", {"minimum_failed": True})
     assert domain.wanted("grouped_order_cancelled", dict(REF))
     assert domain.wanted("sub_order_cancelled", {})
+
+
+def test_a_title_minimum_names_the_title_in_both_mails():
+    reason = ("Minimum non atteint à la date limite pour « WESTERN COQUILLETTES » (titre "
+              "obligatoire) : 3 exemplaires payés sur les 5 nécessaires.")
+    common = dict(REF, reason=reason, min_copies=None, paid_copies=9, per_title=True)
+    payload = received("grouped_order_failed", dict(
+        common, audience="buyer", to_email=BUYER["email"], sub_order_number=148, buyer=BUYER,
+        total_ttc="29.80", refund_expected=True))
+    body = presenters.render("grouped_order_failed", payload, "http://x")[2]
+    assert f"ne sera pas passée. {reason} Elle est annulée, et votre commande n° 148" in body
+    assert "None" not in body and "remboursé automatiquement" in body
+    payload = received("grouped_order_failed", dict(common, audience="initiator",
+                                                    to_email=REF["initiator_email"]))
+    body = presenters.render("grouped_order_failed", payload, "http://x")[2]
+    assert f"ne sera pas passée. {reason}" in body and "None" not in body
+
+
+def test_the_initiator_is_told_which_optional_title_was_dropped_at_the_deadline():
+    from tests.unit.notifications.test_grouped_order_mails import received as passed
+    loaded = passed("grouped_order_deadline_passed", dropped_titles=[
+        {"ean": "9782362210419", "title": "LE LIVRE", "min_copies": 3}])
+    body = presenters.render("grouped_order_deadline_passed", loaded, "http://x")[2]
+    assert ("« LE LIVRE » n'a pas atteint son minimum de 3 exemplaires payés : ce titre "
+            "facultatif est retiré de la commande") in body
+    body = presenters.render("grouped_order_deadline_passed",
+                             passed("grouped_order_deadline_passed"), "http://x")[2]
+    assert "retiré" not in body
