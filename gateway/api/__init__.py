@@ -13,6 +13,7 @@ service's rule, is a 400 with code "invalid"."""
 from ..security import ANONYMOUS, allow
 from .base import GatewayApi
 from .baskets import blp as baskets_blp
+from .cycle import blp as cycle_blp
 from .grouped_orders import blp as grouped_orders_blp
 from .order_desk import blp as order_desk_blp
 from .order_progress import blp as order_progress_blp
@@ -38,7 +39,8 @@ line longer than 4 KiB is answered by the HTTP server itself (414, not JSON)."""
 def init_api(app, csrf):
     api = GatewayApi(app, spec_kwargs={"info": {"description": DESCRIPTION}})
 
-    for blueprint in (blp, grouped_orders_blp, baskets_blp, order_desk_blp, order_progress_blp):
+    for blueprint in (blp, grouped_orders_blp, cycle_blp, baskets_blp, order_desk_blp,
+                      order_progress_blp):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
     for endpoint, view in app.view_functions.items():

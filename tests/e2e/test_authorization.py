@@ -188,6 +188,18 @@ def test_each_visitor_on_each_route(suite, people, target, who):
                                "api_baskets.Lines": {"ean": "9791097284657", "quantity": 1},
                                "api_baskets.Line": {"quantity": 2},
                                "api_baskets.AdminMessage": {"message": "Message de test"},
+                               # the cycle (issue 10): refused by the target's state
+                               # (open: 409) once the check of whose it is has passed
+                               "api_cycle.Opening": {"opens_on": None},
+                               "api_cycle.TitleAvailability": {"available": 0},
+                               "api_cycle.DistributionTick": {
+                                   "sub_order": target["sub_number"], "field": "came",
+                                   "value": True},
+                               "api_cycle.DistributionPayment": {
+                                   "sub_order": target["sub_number"], "method": "cash"},
+                               "api_cycle.DistributionNote": {
+                                   "sub_order": target["sub_number"], "kind": "refund",
+                                   "amount": "1,00", "comment": "Essai"},
                                }.get(endpoint, {})}
         elif endpoint == "subscription.page":
             kwargs = {"data": {"csrf_token": token}}  # an incomplete form: refused, not denied

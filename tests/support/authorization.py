@@ -114,6 +114,20 @@ EXPECTED = {
     ("api_grouped_orders.AdminManualPayment", "POST"): ADMIN,
     ("api_grouped_orders.AdminCancel", "POST"): ADMIN,
     ("api_grouped_orders.AdminSubAction", "POST"): ADMIN,
+    # the school's cycle (issue 10), as its pages: the initiator's own grouped order or the
+    # bookshop; distribution for the Collectivité account and the bookshop; progress public
+    ("api_cycle.Opening", "PUT"): {"collectivite"},
+    ("api_cycle.OrderTotals", "GET"): {"collectivite", "admin"},
+    ("api_cycle.PeriodTotals", "GET"): ADMIN,
+    ("api_cycle.TitleAdjustments", "GET"): {"collectivite", "admin"},
+    ("api_cycle.TitleAvailability", "POST"): ADMIN,
+    ("api_cycle.AdjustmentsChecked", "POST"): ADMIN,
+    ("api_cycle.DistributionList", "GET"): {"collectivite", "admin"},
+    ("api_cycle.DistributionTick", "POST"): {"collectivite", "admin"},
+    ("api_cycle.DistributionPayment", "POST"): {"collectivite", "admin"},
+    ("api_cycle.DistributionNote", "POST"): {"collectivite", "admin"},
+    ("api_cycle.DistributionValidation", "POST"): {"collectivite", "admin"},
+    ("api_cycle.PublicProgress", "GET"): EVERYONE,
     # collectivity baskets: the target is a draft of the first collectivity's Utilisateur,
     # which only its owner sees (an Approbateur sees it once sent: reference 001, annexe)
     ("baskets.mine", "GET"): COLLECTIVITY, ("baskets.create", "POST"): COLLECTIVITY,
