@@ -22,7 +22,15 @@ def outcome(sub, payment) -> dict:
     state = payment["state"] if payment else None
     waiting = sub["status"] == "awaiting_payment" and state in ("pending", "processing",
                                                                 "succeeded")
-    offline = sub.get("payment_method") in ("cheque", "cash")
+    offline = sub.get("payment_method") in ("cheque", "cash", "pickup")
+    if sub["status"] == "awaiting_payment" and offline and not waiting and state is None \
+            and sub["payment_method"] == "pickup":  # issue 10 K5: paid on distribution day
+        return {"waiting": False, "status": "Réservée : à payer au retrait", "tone": "info",
+                "offline": True,
+                "message": f"Votre commande est enregistrée et vos livres sont réservés. Vous "
+                           f"la paierez au retrait des livres ({money(sub['total'])}, par "
+                           f"chèque ou en espèces). Ces informations vous ont aussi été "
+                           f"envoyées par e-mail à {sub['email']}."}
     if sub["status"] == "awaiting_payment" and offline and not waiting and state is None:
         what = "votre chèque" if sub["payment_method"] == "cheque" else "votre paiement en " \
             "espèces"

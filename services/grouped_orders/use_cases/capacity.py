@@ -24,6 +24,16 @@ def copies(session, number) -> tuple[int, int]:
     return int(rows.get(domain.PAID, 0)), int(rows.get(domain.AWAITING_PAYMENT, 0))
 
 
+def pickup_copies(session, number) -> int:
+    """The copies awaiting their payment at pickup (issue 10 K5, part of those awaiting
+    payment): counted toward the minimum with the paid ones (docs/reading-lists.md)."""
+    t = SubOrder.__table__
+    return int(session.scalar(
+        select(func.coalesce(func.sum(t.c.quantity), 0))
+        .where(t.c.grouped_order_number == number, t.c.status == domain.AWAITING_PAYMENT,
+               t.c.payment_method == domain.PICKUP)))
+
+
 def check_room(session, go, asked):
     """Under the cap, in the subscription's transaction: the caller holds the grouped order's
     row lock (FOR UPDATE), so two subscriptions count one after the other and the cap is never
@@ -35,7 +45,8 @@ def check_room(session, go, asked):
 
 
 def progress_of(session, go) -> dict:
-    return domain.progress(go.min_copies, go.max_copies, *copies(session, go.number))
+    return domain.progress(go.min_copies, go.max_copies, *copies(session, go.number),
+                           at_pickup=pickup_copies(session, go.number))
 
 
 def public_progress(session, token, now) -> dict:
@@ -76,9 +87,11 @@ def fail_below_minimum(session, number, now, record, public_url) -> bool:
     if go.min_copies is None or go.status != domain.AWAITING_VALIDATION:
         return False
     paid, _ = copies(session, number)
+    at_pickup = pickup_copies(session, number)  # committed: they count (issue 10 K5)
+    paid += at_pickup
     if domain.minimum_reached(go.min_copies, paid):
         return False
-    reason = domain.minimum_failure_reason(go.min_copies, paid)
+    reason = domain.minimum_failure_reason(go.min_copies, paid, at_pickup)
     subs = [sub for sub in go.subs if domain.cancelled_with_the_order(sub.status)]
     transition(session, GroupedOrder, number, [domain.AWAITING_VALIDATION],
                {"status": domain.CANCELLED, "cancelled_at": now,
