@@ -471,7 +471,9 @@ def figures_view(f) -> dict:
     return {"copies_paid": f.copies_paid, "copies_awaiting": f.copies_awaiting,
             "ttc_paid": money_str(f.ttc_paid), "ht_paid": money_str(f.ht_paid),
             "vat_paid": money_str(f.vat_paid), "ttc_awaiting": money_str(f.ttc_awaiting),
-            "ht_awaiting": money_str(f.ht_awaiting), "vat_awaiting": money_str(f.vat_awaiting)}
+            "ht_awaiting": money_str(f.ht_awaiting), "vat_awaiting": money_str(f.vat_awaiting),
+            # issue 10 K5: of the awaiting ones, to be paid at pickup (ordered, not paid)
+            "copies_at_pickup": f.copies_pickup, "ttc_at_pickup": money_str(f.ttc_pickup)}
 
 
 def rates_view(by_rate) -> list:
