@@ -16,7 +16,7 @@ from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD
 from tests.e2e import grouped
 from tests.e2e.conftest import PASSWORD, api_session, csrf_token
 from tests.e2e.test_cheque_payments import WESTERN, sub_of
-from tests.e2e.test_once import outbox, settled
+from tests.e2e.test_once import at_once, outbox, settled
 from tests.support.suite import wait_until
 
 
@@ -54,7 +54,7 @@ def test_paying_at_pickup_from_the_choice_to_the_distribution(suite, people, dem
     grouped.pay(suite, token, alice)
     (mail,) = settled(suite, smtp, f"paul.roux{run}@free.fr", "à payer au retrait")
     body = mail.get_content()
-    assert "vos livres sont réservés" in body and "14,90" in body and "ANNEXE" in body
+    assert "vos livres sont réservés" in body and "14,90" in body and "Jonquilles" in body
     paul, _ = sub_of(suite, admin, n, f"Roux{run}")  # the first of that name: Paul
     assert paul["first_name"] == "Paul" and paul["at_pickup"]
 
@@ -88,13 +88,19 @@ def test_paying_at_pickup_from_the_choice_to_the_distribution(suite, people, dem
     assert page.count("À payer : 14,90") == 2
     csrf = csrf_token(teacher, url)
 
-    def pay_cash():
-        return teacher.post(f"{url}/paiement", data={
-            "csrf_token": csrf, "sub": str(paul["number"]), "method": "cash",
-            "cheque_number": "", "idempotency_key": uuid.uuid4().hex}, allow_redirects=False)
-    assert pay_cash().status_code == 302
-    again = pay_cash()  # a second tap: refused, no second payment
-    assert again.status_code == 409 and "déjà payée" in html.unescape(again.text)
+    # a bad cheque number: a French 400, nothing recorded
+    wrong = teacher.post(f"{url}/paiement", data={
+        "csrf_token": csrf, "sub": str(paul["number"]), "method": "cheque",
+        "cheque_number": "12AB", "idempotency_key": uuid.uuid4().hex})
+    assert wrong.status_code == 400 and "7 chiffres" in html.unescape(wrong.text)
+    # two taps at once (two phones, or a double tap): one payment, one event, the other a 409
+    cookies = teacher.cookies.get_dict()
+    taps = at_once(lambda i: requests.post(f"{url}/paiement", cookies=cookies, data={
+        "csrf_token": csrf, "sub": str(paul["number"]), "method": "cash", "cheque_number": "",
+        "idempotency_key": uuid.uuid4().hex}, allow_redirects=False), times=2)
+    assert sorted(t.status_code for t in taps) == [302, 409], [t.text[:300] for t in taps]
+    refused = next(t for t in taps if t.status_code == 409)
+    assert "déjà" in html.unescape(refused.text)
     with suite.rpc() as rpc:
         (payment,) = rpc.payments.list_payments("sub_order", str(paul["number"]))
     assert (payment["method"], payment["amount"], payment["state"]) == (
