@@ -20,6 +20,14 @@ from tests.e2e.test_once import at_once, outbox, settled
 from tests.support.suite import wait_until
 
 
+def allow_pickup(suite, admin, number):
+    """The bookshop ticks « Payer au retrait des livres » on the grouped order's admin page."""
+    detail = f"{suite.gateway_url}/admin/commandes-groupees/{number}"
+    r = admin.post(f"{detail}/moyens-de-paiement", data={
+        "csrf_token": csrf_token(admin, detail), "pickup": "1"}, allow_redirects=False)
+    assert r.status_code == 302, r.text
+
+
 def subscribe_at_pickup(suite, token, first, last):
     """The public page's form, as a parent's browser sends it."""
     buyer = requests.Session()
@@ -42,9 +50,7 @@ def test_paying_at_pickup_from_the_choice_to_the_distribution(suite, people, dem
     go, token = grouped.create(teacher, suite, "21", WESTERN)
     n = go["number"]
     detail = f"{suite.gateway_url}/admin/commandes-groupees/{n}"
-    r = admin.post(f"{detail}/moyens-de-paiement", data={
-        "csrf_token": csrf_token(admin, detail), "pickup": "1"}, allow_redirects=False)
-    assert r.status_code == 302, r.text
+    allow_pickup(suite, admin, n)
 
     result = subscribe_at_pickup(suite, token, "Paul", f"Roux{run}")
     assert "Réservée : à payer au retrait" in result and "vos livres sont réservés" in result
