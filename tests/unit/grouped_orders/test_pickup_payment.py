@@ -235,3 +235,24 @@ def test_below_the_minimum_they_are_cancelled_with_nothing_to_pay(db):
     assert "rien à payer" in body and "débité" not in body
     refunds = events.of("refund_requested")  # Alice only: nothing to refund at pickup
     assert [r["reference_id"] for r in refunds] == [str(numbers["Alice"])]
+
+
+def test_a_title_cut_reduces_what_they_pay_at_pickup_no_refund(db):
+    from services.grouped_orders.use_cases import unavailability
+    from services.notifications.presenters import render
+    events = Events()
+    go, token, numbers, subs = a_grouped_order(db, events)
+    number = go["number"]
+    title_id = tx(db, unavailability.admin_view, number)["titles"][0]["title_id"]
+    tx(db, bookshop.close_expired, LATER, events, URL)
+    # 4 copies for 5 ordered: Alice 2, Paul 1, Pia 2 → 1 (first subscribed, first served)
+    tx(db, unavailability.set_available, number, title_id, "4", LATER, events, URL)
+    (pia,) = [p for p in events.of("sub_order_adjusted")
+              if p["sub_order_number"] == numbers["Pia"]]
+    CONTRACTS["sub_order_adjusted"].schema().load(pia)
+    assert (pia["money_way"], pia["total_after"], pia["payment_method"]) == ("none", "14.90", P)
+    assert not events.of("refund_requested")  # Alice kept hers; nothing was paid by Pia
+    _, _, body = render("sub_order_adjusted", pia, URL)
+    assert "le montant à payer le jour de la distribution est désormais de 14,90" in body
+    page = tx(db, bookshop.get, number, LATER, URL)
+    assert page["summary"]["at_pickup"] == {"sub_orders": 2, "articles": 2, "total": "29.80"}
