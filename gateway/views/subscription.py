@@ -223,11 +223,15 @@ def progress_text(progress) -> dict:
     if not progress:
         return {}
     paid, minimum, left = progress["paid"], progress["minimum"], progress["left"]
+    # issue 10 K5: the copies to be paid at pickup count toward the minimum too
+    at_pickup = progress.get("at_pickup") or 0
+    paid += at_pickup
+    what = "exemplaires payés ou à payer au retrait" if at_pickup else "exemplaires payés"
     texts = {}
     if minimum is not None:
-        texts["minimum"] = (f"{paid} / {minimum} exemplaires payés : minimum atteint, la "
+        texts["minimum"] = (f"{paid} / {minimum} {what} : minimum atteint, la "
                             "commande sera passée." if progress["minimum_reached"] else
-                            f"{paid} / {minimum} exemplaires payés : il en faut encore "
+                            f"{paid} / {minimum} {what} : il en faut encore "
                             f"{minimum - paid} pour que la commande soit passée.")
     if left is not None:
         texts["cap"] = ("Complet : le nombre maximum d'exemplaires est atteint." if

@@ -256,3 +256,13 @@ def test_a_title_cut_reduces_what_they_pay_at_pickup_no_refund(db):
     assert "le montant à payer le jour de la distribution est désormais de 14,90" in body
     page = tx(db, bookshop.get, number, LATER, URL)
     assert page["summary"]["at_pickup"] == {"sub_orders": 2, "articles": 2, "total": "29.80"}
+
+
+def test_the_pages_count_them_toward_the_minimum_in_words():
+    from gateway.views.subscription import progress_text
+    p = domain.progress(10, None, 4, 3, at_pickup=3)
+    assert progress_text(p)["minimum"] == (
+        "7 / 10 exemplaires payés ou à payer au retrait : il en faut encore 3 pour que la "
+        "commande soit passée.")
+    assert progress_text(domain.progress(10, None, 4, 3))["minimum"].startswith(
+        "4 / 10 exemplaires payés : il en faut encore 6")
