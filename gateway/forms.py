@@ -228,9 +228,11 @@ class ManualPayment(Form):
 
 
 class PaymentMethods(Form):
-    """What a grouped order allows besides online payment (issue 9)."""
+    """What a grouped order allows besides online payment (issue 9; paying at pickup: issue
+    10 K5)."""
     cheque = Flag()
     cash = Flag()
+    pickup = Flag()
 
 
 class OrderAction(Form):

@@ -87,7 +87,8 @@ class SubscribeIn(In):
     accepted_terms = Boolean(required=True)
     # issue 9: online (the default) or, when the grouped order allows it, a cheque or cash at
     # the bookshop (no online payment: the bookshop records it)
-    payment_method = String(load_default="online", validate=OneOf(["online", "cheque", "cash"]))
+    payment_method = String(load_default="online",
+                            validate=OneOf(["online", "cheque", "cash", "pickup"]))
 
 
 class ManualPaymentIn(In):

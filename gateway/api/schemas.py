@@ -135,9 +135,19 @@ class ActionEvent(Out):
 
 
 # ---- answers of the grouped orders API (services/grouped_orders/presenters.py) ----------------
+class AtPickup(Out):
+    """Issue 10 K5: the sub-orders to be paid at pickup (part of those awaiting payment)."""
+    sub_orders, articles = integers(2)
+    total = fields.String()
+
+
 class GroupedOrderSummary(Out):
     articles, sub_orders = per_key(), per_key()
     total_awaiting, total_paid = texts(2)
+    # « à encaisser au retrait », and what is ordered (paid + at pickup), never « payés »
+    at_pickup = fields.Nested(AtPickup)
+    ordered_articles = fields.Integer()
+    total_ordered = fields.String()
 
 
 class TitleCopies(Out):
@@ -150,6 +160,8 @@ class TitleFigures(Out):
     position = fields.Integer()
     required = fields.Boolean()
     copies = fields.Nested(TitleCopies)
+    copies_at_pickup = fields.Integer()     # issue 10 K5: part of the awaiting copies
+    total_at_pickup = fields.String()
 
 
 class Title(Out):
@@ -179,6 +191,7 @@ class SubOrder(Status, Cancelled):
     paid_manually = fields.Boolean(allow_none=True)
     # issue 9: online | cheque | cash at the bookshop, a cheque's number (7 digits)
     payment_method, payment_method_label, cheque_number, paid_by = texts(4, null=True)
+    at_pickup = fields.Boolean()  # issue 10 K5: to be paid on distribution day, not paid
 
 
 class PaymentMethodChoice(Out):
@@ -197,6 +210,7 @@ class Progress(Out):
     """Issue 10: paid copies toward the minimum, copies left under the cap (null: no limit);
     `titles`: each title with a minimum of its own."""
     paid, awaiting = integers(2)
+    at_pickup = fields.Integer()  # issue 10 K5: counted toward the minimum, not paid
     minimum, maximum, percent, left = integers(4, null=True)
     minimum_reached, full = booleans(2)
     label = fields.String()

@@ -155,9 +155,11 @@ def validate_sub(sub_number):
 @bp.post("/commandes-groupees/<int:number>/moyens-de-paiement")
 @allow(ADMIN)
 def payment_methods(number):
-    """Allow (or not) a cheque and / or cash at the bookshop besides online payment."""
+    """Allow (or not) a cheque and / or cash at the bookshop, and / or paying at pickup
+    (issue 10 K5), besides online payment."""
     form = forms.PaymentMethods.read()
     return _act(number, "admin_set_payment_methods", number, form["cheque"], form["cash"],
+                form["pickup"],
                 done="Les moyens de paiement proposés aux acheteurs sont enregistrés.")
 
 

@@ -8,6 +8,8 @@ the page says « enregistré » or « non enregistré, réessayer »; without Ja
 posts and comes back to the page. The search box is a GET form (and filters as one types with
 JavaScript). « a payé » (a cheque's 7-digit number or cash), the notes and « Valider la
 distribution » are plain forms, each once per form (its one-time token)."""
+from decimal import Decimal
+
 from flask import (Blueprint, flash, g, jsonify, redirect, render_template, request, url_for)
 
 from services.common.errors import DomainError, invalid
@@ -120,6 +122,24 @@ def note(number):
                   f"{money(r['amount'])} noté.")
 
 
+def owing_words(recap) -> str:
+    """Who still owes at the end of distribution day (issue 10 K5: paying at pickup): they
+    stay unpaid, never counted as paid."""
+    words = ""
+    for key, what in (("came_owing", "venus sans avoir payé"),
+                      ("absent_owing", "absents qui devaient payer au retrait")):
+        owing = recap.get(key) or []
+        if owing:
+            names = ", ".join(f"{o['first_name']} {o['last_name']} ({money(o['total'])})"
+                              for o in owing)
+            words += f" {what.capitalize()} : {names}."
+    total = (recap.get("came_owing_total") or "0.00", recap.get("absent_owing_total") or "0.00")
+    if words:
+        words += (f" Non encaissé : {money(str(sum(map(Decimal, total))))} ; ces commandes "
+                  "restent « En attente de paiement ».")
+    return words
+
+
 @bp.post("/<int:number>/valider")
 @allow(*WHO)
 def validate(number):
@@ -135,6 +155,7 @@ def validate(number):
                    + ("Chacun reçoit" if several else "Il ou elle reçoit")
                    + " un e-mail disant que ses livres l'attendent au lieu de retrait."
                    if absent else "Tous les acheteurs sont venus.")
+        message += owing_words(data["recap"])
         return confirmation(
             title=f"Valider la distribution de la commande groupée n° {number}",
             message=f"{message} Le récapitulatif est envoyé à l'initiateur ; plus rien ne "

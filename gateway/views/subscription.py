@@ -22,7 +22,15 @@ def outcome(sub, payment) -> dict:
     state = payment["state"] if payment else None
     waiting = sub["status"] == "awaiting_payment" and state in ("pending", "processing",
                                                                 "succeeded")
-    offline = sub.get("payment_method") in ("cheque", "cash")
+    offline = sub.get("payment_method") in ("cheque", "cash", "pickup")
+    if sub["status"] == "awaiting_payment" and offline and not waiting and state is None \
+            and sub["payment_method"] == "pickup":  # issue 10 K5: paid on distribution day
+        return {"waiting": False, "status": "Réservée : à payer au retrait", "tone": "info",
+                "offline": True,
+                "message": f"Votre commande est enregistrée et vos livres sont réservés. Vous "
+                           f"la paierez au retrait des livres ({money(sub['total'])}, par "
+                           f"chèque ou en espèces). Ces informations vous ont aussi été "
+                           f"envoyées par e-mail à {sub['email']}."}
     if sub["status"] == "awaiting_payment" and offline and not waiting and state is None:
         what = "votre chèque" if sub["payment_method"] == "cheque" else "votre paiement en " \
             "espèces"
@@ -215,11 +223,15 @@ def progress_text(progress) -> dict:
     if not progress:
         return {}
     paid, minimum, left = progress["paid"], progress["minimum"], progress["left"]
+    # issue 10 K5: the copies to be paid at pickup count toward the minimum too
+    at_pickup = progress.get("at_pickup") or 0
+    paid += at_pickup
+    what = "exemplaires payés ou à payer au retrait" if at_pickup else "exemplaires payés"
     texts = {}
     if minimum is not None:
-        texts["minimum"] = (f"{paid} / {minimum} exemplaires payés : minimum atteint, la "
+        texts["minimum"] = (f"{paid} / {minimum} {what} : minimum atteint, la "
                             "commande sera passée." if progress["minimum_reached"] else
-                            f"{paid} / {minimum} exemplaires payés : il en faut encore "
+                            f"{paid} / {minimum} {what} : il en faut encore "
                             f"{minimum - paid} pour que la commande soit passée.")
     titles = [dict(t, text=title_progress_text(t)) for t in progress.get("titles") or []]
     if titles:

@@ -55,7 +55,7 @@ def rule_lines(sub) -> tuple:
 
 
 def as_rule(sub) -> domain.Sub:
-    return domain.Sub(sub.number, sub.status, rule_lines(sub))
+    return domain.Sub(sub.number, sub.status, rule_lines(sub), sub.payment_method or domain.ONLINE)
 
 
 def line_view(line) -> dict:
@@ -94,6 +94,8 @@ def sub_view(sub) -> dict:
             "cheque_number": sub.cheque_number or "",
             "paid_by": domain.paid_by_label(sub.payment_method, sub.cheque_number)
             if sub.status == domain.PAID else "",
+            # issue 10 K5: to be paid on distribution day (cheque or cash), not paid
+            "at_pickup": domain.at_pickup(sub.status, sub.payment_method),
             "cancelled_at": iso(sub.cancelled_at), "cancel_reason": sub.cancel_reason,
             "refund_state": sub.refund_state,
             "refund_label": domain.REFUND_LABELS.get(sub.refund_state, ""),
@@ -120,7 +122,11 @@ def summary_view(rules) -> dict:
     s = domain.summarize(rules)
     return {"articles": s.articles, "sub_orders": s.sub_orders,
             "total_awaiting": str(s.totals[domain.AWAITING_PAYMENT]),
-            "total_paid": str(s.totals[domain.PAID])}
+            "total_paid": str(s.totals[domain.PAID]),
+            # « à encaisser au retrait » (issue 10 K5): part of the awaiting ones, never paid
+            "at_pickup": dict(s.at_pickup, total=money_str(s.at_pickup["total"])),
+            "ordered_articles": s.ordered_articles,
+            "total_ordered": money_str(s.ordered_total)}
 
 
 def by_title_view(rules, titles) -> list:
@@ -134,7 +140,9 @@ def by_title_view(rules, titles) -> list:
                           "copies": f.copies,
                           "total_cancelled": str(f.totals[domain.SUB_CANCELLED]),
                           "total_awaiting": str(f.totals[domain.AWAITING_PAYMENT]),
-                          "total_paid": str(f.totals[domain.PAID])})
+                          "total_paid": str(f.totals[domain.PAID]),
+                          "copies_at_pickup": f.pickup_copies,
+                          "total_at_pickup": money_str(f.pickup_total)})
     return per_title
 
 
@@ -179,7 +187,8 @@ def grouped_order_view(go, now, public_url, with_subs=True, rules=None) -> dict:
         **limits_view(go, rules),
         "by_title": by_title_view(rules, go.titles),
         "validation_blockers": domain.validation_blockers(go.status, go.deadline, now, rules),
-        "pending_payments": any(x.status == domain.AWAITING_PAYMENT for x in rules),
+        "pending_payments": any(x.status == domain.AWAITING_PAYMENT and not x.at_pickup
+                                for x in rules),
         **urls(go, public_url),
     }
     if with_subs:
@@ -191,17 +200,18 @@ def limits_view(go, rules) -> dict:
     """The minimum and the cap (issue 10) and the progress toward them (domain.progress)."""
     paid = sum(x.quantity for x in rules if x.status == domain.PAID)
     awaiting = sum(x.quantity for x in rules if x.status == domain.AWAITING_PAYMENT)
-    paid_of = {}
+    at_pickup = sum(x.quantity for x in rules if x.at_pickup)
+    counted_of = {}  # per title: paid copies and those to be paid at pickup (both count)
     for x in rules:
-        if x.status == domain.PAID:
+        if x.status == domain.PAID or x.at_pickup:
             for line in x.lines:
-                paid_of[line.key] = paid_of.get(line.key, 0) + line.quantity
+                counted_of[line.key] = counted_of.get(line.key, 0) + line.quantity
     titles = [domain.title_progress(t.ean, t.title, t.required, t.min_copies,
-                                    paid_of.get(t.id, 0))
+                                    counted_of.get(t.id, 0))
               for t in go.titles if t.min_copies is not None]
     return {"min_copies": go.min_copies, "max_copies": go.max_copies,
-            "progress": dict(domain.progress(go.min_copies, go.max_copies, paid, awaiting),
-                             titles=titles)}
+            "progress": dict(domain.progress(go.min_copies, go.max_copies, paid, awaiting,
+                                             at_pickup=at_pickup), titles=titles)}
 
 
 def payment_methods_view(go) -> dict:
@@ -264,17 +274,20 @@ def created_event(go, public_url) -> dict:
     return dict(ref(go, public_url), comment=go.comment)
 
 
-def paid_lines(go, s) -> list:
-    """The paid copies of each title (at least one), from a summary keyed by title row id:
-    what the classic order for Librisoft has one line for (SubOrderLine)."""
+def paid_lines(go, s, ordered=False) -> list:
+    """The paid copies of each title (at least one), from a summary keyed by title row id.
+    `ordered`: with the copies to be paid at pickup (issue 10 K5, ordered all the same): what
+    the classic order for Librisoft has one line for (SubOrderLine)."""
     lines = []
     for t in go.titles:
-        copies = s.titles[t.id].copies[domain.PAID] if t.id in s.titles else 0
+        f = s.titles.get(t.id)
+        copies = (f.ordered_copies if ordered else f.copies[domain.PAID]) if f else 0
         if copies:
             lines.append({"ean": t.ean, "title": t.title, "publisher": t.publisher,
                           "quantity": copies, "unit_price_ttc": str(t.price_ttc),
                           "vat_rate": t.vat_rate,
-                          "total_ttc": str(s.titles[t.id].totals[domain.PAID])})
+                          "total_ttc": money_str(f.ordered_total if ordered else
+                                                 f.totals[domain.PAID])})
     return lines
 
 
@@ -303,17 +316,18 @@ def validated_event(go, public_url, now, rules=None) -> dict:
     if rules is None:
         rules = [as_rule(x) for x in go.subs]
     s = domain.summarize(rules, [t.id for t in go.titles])
-    # `unit_price_ttc`: the first title's (as before reading lists); `lines`: one per title
+    # `unit_price_ttc`: the first title's (as before reading lists); `lines`: one per title,
+    # the copies paid and those to be paid at pickup (ordered all the same, issue 10 K5)
     return dict(ref(go, public_url), billing_label=go.billing_label,
-                quantity=s.articles[domain.PAID], unit_price_ttc=str(go.unit_price),
-                total_ttc=str(s.totals[domain.PAID]), lines=paid_lines(go, s),
+                quantity=s.ordered_articles, unit_price_ttc=str(go.unit_price),
+                total_ttc=money_str(s.ordered_total), lines=paid_lines(go, s, ordered=True),
                 validated_at=now.isoformat(), comment=go.comment)
 
 
 def made_available_event(go, public_url, now) -> dict:
     s = domain.summarize([as_rule(x) for x in go.subs], [t.id for t in go.titles])
     return dict(ref(go, public_url), made_available_at=now.isoformat(),
-                quantity=s.articles[domain.PAID], lines=paid_lines(go, s))
+                quantity=s.ordered_articles, lines=paid_lines(go, s, ordered=True))
 
 
 def cancelled_event(go, public_url, reason) -> dict:
@@ -474,7 +488,9 @@ def figures_view(f) -> dict:
     return {"copies_paid": f.copies_paid, "copies_awaiting": f.copies_awaiting,
             "ttc_paid": money_str(f.ttc_paid), "ht_paid": money_str(f.ht_paid),
             "vat_paid": money_str(f.vat_paid), "ttc_awaiting": money_str(f.ttc_awaiting),
-            "ht_awaiting": money_str(f.ht_awaiting), "vat_awaiting": money_str(f.vat_awaiting)}
+            "ht_awaiting": money_str(f.ht_awaiting), "vat_awaiting": money_str(f.vat_awaiting),
+            # issue 10 K5: of the awaiting ones, to be paid at pickup (ordered, not paid)
+            "copies_at_pickup": f.copies_pickup, "ttc_at_pickup": money_str(f.ttc_pickup)}
 
 
 def rates_view(by_rate) -> list:
@@ -519,6 +535,8 @@ def distribution_buyer(sub, mark, notes) -> dict:
                       for x in sub.lines if x.quantity > 0],
             "status": sub.status, "status_label": domain.SUB_LABELS[sub.status],
             "awaiting_payment": sub.status == domain.AWAITING_PAYMENT,
+            # « à payer : X € » (issue 10 K5): what the buyer hands over at pickup
+            "due": str(sub_total(sub)) if sub.status == domain.AWAITING_PAYMENT else None,
             "payment_method": sub.payment_method or domain.ONLINE,
             "paid_by": domain.paid_by_label(sub.payment_method, sub.cheque_number)
             if sub.status == domain.PAID else "",
@@ -540,10 +558,7 @@ def distribution_view(go, marks, notes, done, query, now, public_url) -> dict:
     query = (query or "").strip()[:100]
     buyers = [distribution_buyer(s, marks.get(s.number), notes_of.get(s.number, []))
               for s in subs if domain.matches(query, s.first_name, s.last_name)]
-    recap = domain.distribution_recap(
-        [(s.number, s.status) for s in go.subs],
-        {n: (m.came, m.collected_all) for n, m in marks.items()},
-        [(n.kind, n.amount) for n in notes])
+    recap = _recap(go, marks, notes)
     absent = done.absent if done else domain.absent_numbers(
         [(s.number, s.status) for s in subs], {n for n, m in marks.items() if m.came})
     return {"number": go.number, "client_name": go.client_name, "status": go.status,
@@ -556,30 +571,52 @@ def distribution_view(go, marks, notes, done, query, now, public_url) -> dict:
             "validated_by": done.validated_by if done else "",
             "query": query, "count": len(subs), "buyers": buyers,
             "recap": dict(recap, refunds=money_str(recap["refunds"]),
-                          extra_payments=money_str(recap["extra_payments"])),
+                          extra_payments=money_str(recap["extra_payments"]),
+                          came_owing_total=money_str(recap["came_owing_total"]),
+                          absent_owing_total=money_str(recap["absent_owing_total"]),
+                          came_owing=[_owing(by_number[n]) for n in recap["came_owing"]],
+                          absent_owing=[_owing(by_number[n]) for n in recap["absent_owing"]]),
             "absent": [{"number": n, "first_name": by_number[n].first_name,
                         "last_name": by_number[n].last_name, "email": by_number[n].email}
                        for n in absent if n in by_number],
             "notes": [note_view(n, by_number.get(n.sub_order_number)) for n in notes]}
 
 
+def _recap(go, marks, notes) -> dict:
+    """domain.distribution_recap, with what each sub-order still awaiting its payment owes."""
+    return domain.distribution_recap(
+        [(s.number, s.status) for s in go.subs],
+        {n: (m.came, m.collected_all) for n, m in marks.items()},
+        [(n.kind, n.amount) for n in notes],
+        {s.number: sub_total(s) for s in go.subs if s.status == domain.AWAITING_PAYMENT})
+
+
+def _owing(sub) -> dict:
+    """A buyer who still owes at the end of distribution day: who, and how much."""
+    return {"number": sub.number, "first_name": sub.first_name, "last_name": sub.last_name,
+            "total": str(sub_total(sub))}
+
+
 def distributed_event(go, marks, notes, done, public_url) -> dict:
     """GroupedOrderDistributedV1: the recap for the initiator's mail, the absent buyers (each
     told their books wait at the pickup place)."""
     by_number = {s.number: s for s in go.subs}
-    recap = domain.distribution_recap(
-        [(s.number, s.status) for s in go.subs],
-        {n: (m.came, m.collected_all) for n, m in marks.items()},
-        [(n.kind, n.amount) for n in notes])
+    recap = _recap(go, marks, notes)
+
+    def told(n):
+        sub = by_number[n]
+        return {"sub_order_number": n, "buyer": buyer(sub), "quantity": sub.quantity,
+                "total_ttc": str(sub_total(sub)), "lines": event_lines(sub)}
     return dict(ref(go, public_url), distributed_at=done.validated_at.isoformat(),
                 validated_by=done.validated_by, expected=recap["expected"],
                 came=recap["came"], collected_all=recap["collected_all"],
                 refunds=money_str(recap["refunds"]),
                 extra_payments=money_str(recap["extra_payments"]),
-                absent=[{"sub_order_number": n, "buyer": buyer(by_number[n]),
-                         "quantity": by_number[n].quantity,
-                         "total_ttc": str(sub_total(by_number[n])),
-                         "lines": event_lines(by_number[n])} for n in done.absent],
+                absent=[told(n) for n in done.absent],
+                came_owing=[told(n) for n in recap["came_owing"]],
+                absent_owing=[told(n) for n in recap["absent_owing"]],
+                not_collected=money_str(recap["came_owing_total"] +
+                                        recap["absent_owing_total"]),
                 notes=[{"sub_order_number": n.sub_order_number,
                         "buyer_name": note_view(n, by_number.get(n.sub_order_number))[
                             "buyer_name"],

@@ -271,12 +271,15 @@ class GroupedOrdersService(MessagingService):
                                self.store.record, config.public_url())
 
     @rpc
-    def admin_set_payment_methods(self, actor_id, number, cheque, cash, idempotency_key=None):
-        """Allow (or not) a cheque and / or cash at the bookshop for this grouped order."""
+    def admin_set_payment_methods(self, actor_id, number, cheque, cash, pickup=False,
+                                  idempotency_key=None):
+        """Allow (or not) a cheque and / or cash at the bookshop, and / or paying at pickup
+        (issue 10 K5), for this grouped order."""
         return self._admin_once(actor_id, idempotency_key, "admin_set_payment_methods",
-                                {"number": int(number), "cheque": cheque, "cash": cash},
+                                {"number": int(number), "cheque": cheque, "cash": cash,
+                                 "pickup": pickup},
                                 bookshop.set_payment_methods, int(number), cheque, cash,
-                                record=False)
+                                pickup, record=False)
 
     @rpc
     def admin_cancel_sub_order(self, actor_id, sub_number, reason="", idempotency_key=None):

@@ -35,6 +35,25 @@ LIST_COLUMNS = [Column("N°", 5), Column("Nom", 12), Column("Prénom", 10), Colu
                 Column("Total TTC", 8, "right"), Column("Signature", 16)]
 
 
+# issue 10 K5: a grouped order whose buyers may pay at pickup gets a column of the amount due
+PICKUP_COLUMN = Column("À payer au retrait", 9, "right")
+
+
+def with_pickup_column(columns) -> list:
+    """The columns with « À payer au retrait » before the signature."""
+    return columns[:-1] + [PICKUP_COLUMN, columns[-1]]
+
+
+def pickup_due(s: dict) -> str:
+    """The amount a buyer paying at pickup hands over (empty once paid, or for the others)."""
+    return eur(s["total"]) if s.get("at_pickup") else ""
+
+
+def has_pickup(view: dict) -> bool:
+    return "pickup" in (view.get("payment_methods") or []) or bool(
+        ((view.get("summary") or {}).get("at_pickup") or {}).get("sub_orders"))
+
+
 def _when(iso):
     return format_datetime(datetime.fromisoformat(iso), "dd/MM/y (à HH:mm:ss)",
                            tzinfo="Europe/Paris", locale="fr_FR")
@@ -50,6 +69,8 @@ def status_text(s: dict) -> str:
     method = s.get("payment_method") or "online"
     if method == "online":
         return s["status_label"]
+    if s.get("at_pickup"):
+        return f"{s['status_label']} — à payer au retrait"
     if s["status"] == "paid":
         return f"{s['status_label']} — {s['paid_by']}"
     if s["status"] == "awaiting_payment":
@@ -89,10 +110,20 @@ def sheet(view: dict) -> Sheet:
                  f"{t['copies']['awaiting_payment']} · payés {t['copies']['paid']} · "
                  f"« Payés » {eur(t['total_paid'])}" for t in view.get("by_title", [])] \
         if several else []
+    columns = LIST_COLUMNS if several else COLUMNS
+    at_pickup = summary.get("at_pickup") or {}
+    pickup_summary = []
+    if has_pickup(view):
+        columns = with_pickup_column(columns)
+        rows = [row[:-1] + [pickup_due(s), row[-1]] for row, s in zip(rows, subs)]
+        pickup_summary = [f"À encaisser au retrait : {at_pickup.get('sub_orders', 0)} "
+                          f"sous-commande(s), {at_pickup.get('articles', 0)} article(s), "
+                          f"{eur(at_pickup.get('total', '0.00'))} (comptés en attente de "
+                          f"paiement, pas en payés)"]
     return Sheet(
         title=f"Commande groupée n° {view['number']} — créée le {created} "
               f"({_plural(len(subs), 'sous-commande')})",
-        columns=LIST_COLUMNS if several else COLUMNS, rows=rows,
+        columns=columns, rows=rows,
         struck={i for i, s in enumerate(subs) if s["status"] == "cancelled"},
         meta=[described,
               ("Client", [view["client_name"], view["initiator_email"]]),
@@ -107,7 +138,7 @@ def sheet(view: dict) -> Sheet:
             f"de paiement {summary['sub_orders']['awaiting_payment']} · payées "
             f"{summary['sub_orders']['paid']}",
             f"Total TTC : « En attente de paiement » {eur(summary['total_awaiting'])} · "
-            f"« Payées » {eur(summary['total_paid'])}", *per_title],
+            f"« Payées » {eur(summary['total_paid'])}", *pickup_summary, *per_title],
         author=view.get("client_name", ""))
 
 
@@ -149,7 +180,8 @@ def publishers_sheet(view: dict) -> Sheet:
             quantity = sum(x["quantity"] for x in lines)
             copies[s["status"]] = copies.get(s["status"], 0) + quantity
             amounts[s["status"]] = amounts.get(s["status"], Decimal("0.00")) + amount
-            due = "" if s["status"] == "paid" else " (à payer)"
+            due = "" if s["status"] == "paid" else \
+                " (au retrait)" if s.get("at_pickup") else " (à payer)"
             rows.append([str(s["number"]), s["last_name"], s["first_name"],
                          "\n".join(f"{x['quantity']} × {x['title']}" for x in lines),
                          str(quantity), eur(amount) + due, status_text(s), ""])

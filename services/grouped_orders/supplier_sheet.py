@@ -31,7 +31,9 @@ def rate_label(rate: str) -> str:
 
 def figures_cells(f: dict) -> list:
     return [str(f["copies_paid"]), eur(f["ttc_paid"]), eur(f["ht_paid"]),
-            str(f["copies_awaiting"]), eur(f["ttc_awaiting"]), eur(f["ht_awaiting"])]
+            str(f["copies_awaiting"]) + (f"\n(dont {f['copies_at_pickup']} au retrait)"
+                                         if f.get("copies_at_pickup") else ""),
+            eur(f["ttc_awaiting"]), eur(f["ht_awaiting"])]
 
 
 def title_of(view: dict) -> str:

@@ -1,7 +1,8 @@
 """Distribution day (issue 10 K5) in Chromium on a phone (390×844): the initiator searches a
 name (accents ignored, filtered as one types), ticks « venu » (saved at once: « Enregistré »),
 then on a connection that drops the tick's requests the page says « Non enregistré,
-réessayer » and its « Réessayer » saves it once; then « Valider la distribution ». Each
+réessayer » and its « Réessayer » saves it once; then « Valider la distribution », whose
+confirmation names the parent paying at pickup who came without paying. Each
 screenshot (test-artifacts/distribution-…) is checked by axe-core and for a page wider than the
 screen."""
 import uuid
@@ -10,9 +11,11 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e import grouped
+from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD
 from tests.e2e.conftest import PASSWORD, api_session
 from tests.e2e.test_browser import PHONE, login, new_page, shot  # noqa: F401
 from tests.e2e.test_distribution import made_available
+from tests.e2e.test_pickup_payment import allow_pickup, subscribe_at_pickup
 
 pytestmark = pytest.mark.browser
 
@@ -25,9 +28,15 @@ def test_distribution_on_a_phone_with_a_flaky_connection(suite, people, new_page
     go, token = grouped.create(owner, suite, "16", WESTERN, days=10, pickup="bookshop")
     n = go["number"]
     subs = [grouped.subscribe(suite, token, first, f"{last}{run}", 1)
-            for first, last in (("Éloïse", "Durand"), ("Oscar", "Martin"), ("Léa", "Roux"))]
+            for first, last in (("Éloïse", "Durand"), ("Oscar", "Martin"))]
     for sub in subs:
         grouped.pay(suite, token, sub)
+    # Léa pays at pickup (issue 10 K5): « À payer : 14,90 € » on her card
+    allow_pickup(suite, api_session(suite, ADMIN_EMAIL, ADMIN_PASSWORD), n)
+    subscribe_at_pickup(suite, token, "Lea", f"Roux{run}")
+    lea_number = max(s["number"] for s in owner.get(
+        f"{suite.gateway_url}/api/v1/grouped-orders/{n}").json()["sub_orders"])
+    subs.append({"number": lea_number})
     made_available(suite, n)
 
     page = new_page()
@@ -60,6 +69,7 @@ def test_distribution_on_a_phone_with_a_flaky_connection(suite, people, new_page
     page.route("**/distribution/*/coche", drop)
     page.get_by_label("Chercher un acheteur (nom ou prénom)").fill("roux")
     lea = page.locator(f"#sous-commande-{subs[2]['number']}")
+    expect(lea.get_by_text("À payer : 14,90")).to_be_visible()
     lea.get_by_role("button", name="A tout retiré").click()
     expect(lea.get_by_text("Non enregistré, réessayer")).to_be_visible(timeout=10000)
     assert len(dropped) == 3 and len(set(dropped)) == 1  # the same key each time
@@ -80,6 +90,7 @@ def test_distribution_on_a_phone_with_a_flaky_connection(suite, people, new_page
     # « Valider la distribution »: Oscar did not come
     page.get_by_role("button", name="Valider la distribution").click()
     expect(page.get_by_text(f"1 acheteur n'a pas été vu : Oscar Martin{run}")).to_be_visible()
+    expect(page.get_by_text(f"Venus sans avoir payé : Lea Roux{run} (14,90")).to_be_visible()
     shot(page, "distribution-5-confirmation")
     page.get_by_role("button", name="Valider la distribution").click()
     expect(page.get_by_text("La distribution est validée")).to_be_visible()

@@ -48,7 +48,9 @@ def test_reference_62_end_to_end(suite, people, demo_feeds, smtp):
     assert view["summary"] == {
         "articles": {"cancelled": 1, "awaiting_payment": 0, "paid": 5},
         "sub_orders": {"cancelled": 1, "awaiting_payment": 0, "paid": 2},
-        "total_awaiting": "0.00", "total_paid": "74.50"}
+        "total_awaiting": "0.00", "total_paid": "74.50",
+        "at_pickup": {"sub_orders": 0, "articles": 0, "total": "0.00"},
+        "ordered_articles": 5, "total_ordered": "74.50"}
     assert [(s["last_name"], s["quantity"], s["status_label"], s["total"])
             for s in view["sub_orders"]] == [("Leto", 2, "Payée", "29.80"),
                                              ("Diaz", 1, "Annulée", "14.90"),

@@ -94,7 +94,9 @@ def test_a_three_title_reading_list_end_to_end(suite, people, demo_feeds, smtp):
     assert view["summary"] == {
         "articles": {"cancelled": 0, "awaiting_payment": 4, "paid": 4},
         "sub_orders": {"cancelled": 0, "awaiting_payment": 1, "paid": 1},
-        "total_awaiting": "34.10", "total_paid": "61.20"}
+        "total_awaiting": "34.10", "total_paid": "61.20",
+        "at_pickup": {"sub_orders": 0, "articles": 0, "total": "0.00"},
+        "ordered_articles": 4, "total_ordered": "61.20"}
     assert [(t["ean"], t["copies"]["paid"], t["copies"]["awaiting_payment"], t["total_paid"],
              t["total_awaiting"]) for t in view["by_title"]] == [
         (WESTERN, 2, 1, "29.80", "14.90"), (CEMETERY, 1, 0, "25.00", "0.00"),

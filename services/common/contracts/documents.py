@@ -20,7 +20,8 @@ KIND_LABELS = {"sub_order": "Sous-commande", "grouped_order": "Commande groupée
 PAYMENT_METHODS = {"online": "Paiement en ligne", "cheque": "Chèque à la librairie",
                    "cash": "Espèces à la librairie", "manual": "Réglé à la librairie",
                    "mixed": "En ligne et à la librairie", "account": "En compte",
-                   "none": "Aucun paiement"}
+                   "none": "Aucun paiement",
+                   "pickup": "À payer au retrait (chèque ou espèces)"}
 
 
 class _In(Schema):

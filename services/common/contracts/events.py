@@ -192,6 +192,11 @@ class GroupedOrderDistributedV1(GroupedOrderRef):
     extra_payments = Money(required=True)
     absent = fields.List(fields.Nested(DistributionAbsent), load_default=list)
     notes = fields.List(fields.Nested(DistributionNote), load_default=list)
+    # buyers paying at pickup who still owe (issue 10 K5): came without paying, or did not
+    # come; the money not collected (they stay unpaid)
+    came_owing = fields.List(fields.Nested(DistributionAbsent), load_default=list)
+    absent_owing = fields.List(fields.Nested(DistributionAbsent), load_default=list)
+    not_collected = Money(load_default="0.00")
 
 
 class GroupedOrderCancelledV1(GroupedOrderRef):
@@ -219,7 +224,7 @@ class GroupedOrderFailedV1(GroupedOrderRef):
     refund_expected = fields.Boolean(load_default=False)
     lines = fields.List(fields.Nested(SubOrderLine), load_default=list)
     payment_method = fields.String(load_default="online", validate=validate.OneOf(
-        ["online", "cheque", "cash"]))
+        ["online", "cheque", "cash", "pickup"]))
 
 
 class SubOrderRef(Payload):
@@ -239,7 +244,7 @@ class SubOrderPaidV1(SubOrderRef):
     manual = fields.Boolean(load_default=False)       # validated by the bookshop (a cheque)
     # issue 9: how it was paid (a cheque's number), for the buyer's mail and the desk
     payment_method = fields.String(load_default="online", validate=validate.OneOf(
-        ["online", "cheque", "cash"]))
+        ["online", "cheque", "cash", "pickup"]))
     cheque_number = fields.String(load_default="")
 
 
@@ -251,7 +256,7 @@ class SubOrderCancelledV1(SubOrderRef):
     refund_expected = fields.Boolean(required=True)
     # issue 9: a cheque or cash paid at the bookshop is handed back there
     payment_method = fields.String(load_default="online", validate=validate.OneOf(
-        ["online", "cheque", "cash"]))
+        ["online", "cheque", "cash", "pickup"]))
     minimum_failed = fields.Boolean(load_default=False)  # issue 10: grouped_order_failed mails
 
 
@@ -265,7 +270,7 @@ class SubOrderRefundedV1(SubOrderRef):
     refunded_at = fields.String(required=True)
     # issue 9: a cheque or cash handed back by the bookshop, not on a card
     payment_method = fields.String(load_default="online", validate=validate.OneOf(
-        ["online", "cheque", "cash"]))
+        ["online", "cheque", "cash", "pickup"]))
 
 
 class SubOrderAdjustedV1(SubOrderRef):
@@ -284,7 +289,7 @@ class SubOrderAdjustedV1(SubOrderRef):
     money_way = fields.String(required=True, validate=validate.OneOf(
         ["online_refund", "by_hand", "none"]))
     payment_method = fields.String(load_default="online", validate=validate.OneOf(
-        ["online", "cheque", "cash"]))
+        ["online", "cheque", "cash", "pickup"]))
     lines = fields.List(fields.Nested(SubOrderLine), load_default=list)  # after
     adjusted_at = fields.String(required=True)
     # why: the bookshop's cut, or an optional title under its own minimum at the deadline
@@ -444,7 +449,7 @@ class SubOrderPlacedV1(SubOrderRef):
     total_ttc = Money(required=True)
     subscribed_at = fields.String(required=True)
     payment_method = fields.String(load_default="online", validate=validate.OneOf(
-        ["online", "cheque", "cash"]))
+        ["online", "cheque", "cash", "pickup"]))
     lines = fields.List(fields.Nested(SubOrderLine), load_default=list)
 
 
@@ -466,7 +471,7 @@ class UnpaidBuyer(Payload):
     quantity = fields.Integer(required=True)
     total_ttc = Money(required=True)
     payment_method = fields.String(load_default="online", validate=validate.OneOf(
-        ["online", "cheque", "cash"]))
+        ["online", "cheque", "cash", "pickup"]))
 
 
 class GroupedOrderDeadlineApproachedV1(GroupedOrderRef):
@@ -492,7 +497,7 @@ class SubOrderPaymentRemindedV1(SubOrderRef):
     lines = fields.List(fields.Nested(SubOrderLine), load_default=list)
     subscribed_at = fields.String(required=True)
     payment_method = fields.String(load_default="online", validate=validate.OneOf(
-        ["online", "cheque", "cash"]))
+        ["online", "cheque", "cash", "pickup"]))
     pay_url = fields.String(required=True)              # the buyer's own page (pay online)
     days_left = fields.Integer(required=True)
     reminded_at = fields.String(required=True)

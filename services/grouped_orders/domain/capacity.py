@@ -2,9 +2,11 @@
 numbers of copies (every title together) that the initiator sets when creating a grouped order
 and may change while it is open.
 
-- The minimum counts PAID copies only: at the deadline, fewer paid copies than the minimum and
+- The minimum counts PAID copies, and the copies to be paid at pickup (issue 10 K5: the
+  buyer's commitment, the bookshop allowed it; docs/reading-lists.md): at the deadline, fewer
+  such copies than the minimum and
   the grouped order fails (every paid sub-order refunded, every buyer and the initiator mailed,
-  nothing for Librisoft). The public progress "7 / 10 exemplaires" is of paid copies too.
+  nothing for Librisoft). The public progress "7 / 10 exemplaires" counts the same copies.
 - The cap counts HELD copies: paid and awaiting payment (a buyer who subscribed has a place; not
   counting them would let the cap be overrun by payments arriving later). A sub-order cancelled
   gives its copies back. A subscription that would go beyond the cap is refused (409) with the
@@ -82,19 +84,25 @@ def minimum_reached(minimum, paid) -> bool:
     return minimum is None or paid >= minimum
 
 
-def minimum_failure_reason(minimum, paid) -> str:
+def minimum_failure_reason(minimum, paid, at_pickup=0) -> str:
+    """`paid`: every copy counted (paid, and to be paid at pickup); `at_pickup`: of those, the
+    copies to be paid at pickup (said apart)."""
     plural = "s" if paid > 1 else ""
-    return (f"Minimum non atteint à la date limite : {paid} exemplaire{plural} payé{plural} "
+    what = f"payé{plural}" if not at_pickup else f"payé{plural} ou à payer au retrait"
+    return (f"Minimum non atteint à la date limite : {paid} exemplaire{plural} {what} "
             f"sur les {minimum} nécessaires.")
 
 
-def progress(minimum, maximum, paid, awaiting) -> dict:
-    """What the public page shows: paid copies toward the minimum ("7 / 10 exemplaires"), the
-    copies awaiting payment, and the copies left under the cap."""
+def progress(minimum, maximum, paid, awaiting, at_pickup=0) -> dict:
+    """What the public page shows: paid copies (and those to be paid at pickup, `at_pickup`,
+    part of `awaiting`) toward the minimum ("7 / 10 exemplaires"), the copies awaiting
+    payment, and the copies left under the cap."""
     held = paid + awaiting
-    return {"paid": paid, "awaiting": awaiting, "minimum": minimum, "maximum": maximum,
-            "minimum_reached": minimum_reached(minimum, paid),
-            "percent": (min(100, paid * 100 // minimum) if minimum else None),
+    counted = paid + at_pickup
+    return {"paid": paid, "awaiting": awaiting, "at_pickup": at_pickup,
+            "minimum": minimum, "maximum": maximum,
+            "minimum_reached": minimum_reached(minimum, counted),
+            "percent": (min(100, counted * 100 // minimum) if minimum else None),
             "left": copies_left(maximum, held), "full": is_full(maximum, held),
-            "label": (f"{paid} / {minimum} exemplaires" if minimum is not None else
+            "label": (f"{counted} / {minimum} exemplaires" if minimum is not None else
                       f"{paid} exemplaire{'s' if paid > 1 else ''} payé{'s' if paid > 1 else ''}")}

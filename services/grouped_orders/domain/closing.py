@@ -1,6 +1,6 @@
 """Closing (reference 000, "Le libraire"): subscriptions and payments stop when the deadline
 day ends (or when the bookshop closes them); the bookshop validates once every sub-order is
-paid or cancelled."""
+paid, cancelled or to be paid at pickup (issue 10 K5: a commitment, its copies ordered)."""
 from datetime import date, datetime
 
 from services.common.errors import conflict
@@ -39,12 +39,14 @@ def validation_blockers(status: str, deadline: date, now: datetime, subs) -> lis
         reasons.append("Vous pourrez valider cette commande groupée demain, une fois les "
                        "souscriptions closes." if days <= 1 else
                        f"Vous pourrez valider cette commande groupée dans {days} jours.")
-    pending = [s.number for s in subs if s.status == AWAITING_PAYMENT]
+    # a sub-order to be paid at pickup is not pending: it is paid on distribution day
+    pending = [s.number for s in subs if s.status == AWAITING_PAYMENT
+               and not getattr(s, "at_pickup", False)]
     if pending:
         reasons.append("Des paiements sont en attente de traitement (sous-commande"
                        f"{'s' if len(pending) > 1 else ''} n° "
                        f"{', '.join(map(str, pending))}) : validez-les ou annulez-les.")
-    if not any(s.status == PAID for s in subs):
+    if not any(s.status == PAID or getattr(s, "at_pickup", False) for s in subs):
         reasons.append("Aucune sous-commande n'est payée.")
     return reasons
 

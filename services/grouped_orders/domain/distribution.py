@@ -78,7 +78,8 @@ def tick_values(came: bool, collected_all: bool, field: str, value: bool) -> dic
 
 
 def check_pickup_payment(sub_status: str):
-    """« a payé » at pickup: only a sub-order still awaiting its payment (a cheque or cash)."""
+    """« a payé » at pickup: only a sub-order still awaiting its payment (a buyer who chose to
+    pay at pickup, issue 10 K5)."""
     if sub_status == PAID:
         raise conflict("Cette sous-commande est déjà payée.")
     if sub_status != AWAITING_PAYMENT:
@@ -111,14 +112,24 @@ def absent_numbers(subs, came) -> list:
     return [number for number, status in subs if status != SUB_CANCELLED and number not in came]
 
 
-def distribution_recap(subs, marks, notes) -> dict:
+def distribution_recap(subs, marks, notes, owing=None) -> dict:
     """The figures of a distribution: buyers expected, came, collected everything, absent; the
     notes' refunds and extra payments. `subs`: (number, status); `marks`: number -> (came,
-    collected_all); `notes`: (kind, amount)."""
+    collected_all); `notes`: (kind, amount); `owing`: number -> amount still due (the
+    sub-orders to be paid at pickup and not paid yet). Who came without paying
+    (`came_owing`) and who did not come (`absent_owing`), with the money not collected: they
+    stay unpaid, never counted as paid."""
+    owing = owing or {}
     expected = [n for n, s in subs if s != SUB_CANCELLED]
     came = [n for n in expected if marks.get(n, (False, False))[0]]
     collected = [n for n in expected if marks.get(n, (False, False))[1]]
     totals = {k: sum((a for kind, a in notes if kind == k), Decimal("0.00")) for k in NOTE_KINDS}
+    came_owing = [n for n in came if n in owing]
+    absent_owing = [n for n in expected if n in owing and n not in came]
     return {"expected": len(expected), "came": len(came), "collected_all": len(collected),
             "absent": len(expected) - len(came), "refunds": totals[REFUND],
-            "extra_payments": totals[EXTRA]}
+            "extra_payments": totals[EXTRA],
+            "came_owing": came_owing,
+            "came_owing_total": sum((owing[n] for n in came_owing), Decimal("0.00")),
+            "absent_owing": absent_owing,
+            "absent_owing_total": sum((owing[n] for n in absent_owing), Decimal("0.00"))}

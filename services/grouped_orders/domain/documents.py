@@ -65,6 +65,8 @@ def sub_order_payment(status: str, paid_manually: bool, last_payment_state, meth
         label = CANCELLED_LABEL
     else:
         label = LAST_ATTEMPT_LABELS.get(last_payment_state, AWAITING)
+    if method == "pickup":  # issue 10 K5: to be paid on distribution day
+        return {"method": "pickup", "state_label": label, "cheque_number": None}
     if method in ("cheque", "cash"):
         return {"method": method, "state_label": label,
                 "cheque_number": cheque_number if method == "cheque" else None}

@@ -10,6 +10,7 @@ reminder: the creation mail (or the buyer's confirmation) has just told them the
 from datetime import date, datetime, timedelta, timezone
 
 from .deadlines import closes_at, not_open_yet, opens_at, paris_today
+from .payment_methods import PICKUP
 from .status import AWAITING_PAYMENT, OPEN
 
 __all__ = ["DEFAULT_REMINDER_DAYS", "reminder_days", "reminder_day", "reminder_starts_at",
@@ -64,10 +65,12 @@ def initiator_reminder_due(status, deadline: date, opens_on, created_at: datetim
 
 def buyer_reminder_due(go_status, deadline: date, opens_on, buyer_reminders: bool,
                        sub_status, subscribed_at: datetime, reminded_at, now: datetime,
-                       days: int) -> bool:
+                       days: int, payment_method=None) -> bool:
     """A sub-order still awaiting its payment (online abandoned or refused, a cheque or cash
     not received yet), subscribed before the reminder day, not reminded yet, the bookshop not
-    having turned buyers' reminders off for this grouped order."""
+    having turned buyers' reminders off for this grouped order. A buyer paying at pickup
+    (issue 10 K5) owes nothing before distribution day: never reminded to pay."""
     return (buyer_reminders and reminded_at is None and sub_status == AWAITING_PAYMENT
+            and payment_method != PICKUP
             and in_reminder_window(go_status, deadline, opens_on, now, days)
             and _aware(subscribed_at) < reminder_starts_at(deadline, days))

@@ -53,13 +53,16 @@ def ht_of(ttc: Decimal, vat_rate: str) -> Decimal:
 
 @dataclass
 class Figures:
-    """Copies and amounts, paid and (apart) awaiting payment."""
+    """Copies and amounts, paid and (apart) awaiting payment; of those awaiting, the ones to
+    be paid at pickup (issue 10 K5: ordered all the same, never paid)."""
     copies_paid: int = 0
     copies_awaiting: int = 0
     ttc_paid: Decimal = ZERO
     ht_paid: Decimal = ZERO
     ttc_awaiting: Decimal = ZERO
     ht_awaiting: Decimal = ZERO
+    copies_pickup: int = 0
+    ttc_pickup: Decimal = ZERO
 
     @property
     def vat_paid(self) -> Decimal:
@@ -76,6 +79,8 @@ class Figures:
         self.ht_paid += other.ht_paid
         self.ttc_awaiting += other.ttc_awaiting
         self.ht_awaiting += other.ht_awaiting
+        self.copies_pickup += other.copies_pickup
+        self.ttc_pickup += other.ttc_pickup
         return self
 
 
@@ -108,23 +113,31 @@ class SupplierRecap:
 def order_title_totals(order, titles: dict, subs) -> list:
     """One grouped order's titles with copies taken (`titles`: SupplierTitle by line key;
     `subs`: domain.Sub), in the reading list's order: [TitleTotals]."""
-    groups = {}   # (key, unit price) -> [copies paid, copies awaiting, ttc paid, ttc awaiting]
+    # (key, unit price) -> [copies paid, copies awaiting, ttc paid, ttc awaiting,
+    #                        copies at pickup, ttc at pickup]
+    groups = {}
     for sub in subs:
         if sub.status not in (PAID, AWAITING_PAYMENT):
             continue
+        pickup = getattr(sub, "at_pickup", False)
         for line in sub.lines:
             if line.quantity <= 0:
                 continue
-            g = groups.setdefault((line.key, money(line.unit_price)), [0, 0, ZERO, ZERO])
+            g = groups.setdefault((line.key, money(line.unit_price)),
+                                  [0, 0, ZERO, ZERO, 0, ZERO])
             i = 0 if sub.status == PAID else 1
             g[i] += line.quantity
             g[i + 2] += line.total
+            if pickup:
+                g[4] += line.quantity
+                g[5] += line.total
     found = {}
-    for (key, _price), (cp, ca, tp, ta) in groups.items():
+    for (key, _price), (cp, ca, tp, ta, ck, tk) in groups.items():
         t = titles[key]
         totals = found.setdefault(key, TitleTotals(t.ean, t.title, supplier_of(t.publisher),
                                                    t.vat_rate, orders=[order]))
-        totals.figures.add(Figures(cp, ca, tp, ht_of(tp, t.vat_rate), ta, ht_of(ta, t.vat_rate)))
+        totals.figures.add(Figures(cp, ca, tp, ht_of(tp, t.vat_rate), ta, ht_of(ta, t.vat_rate),
+                                   ck, tk))
     return [found[k] for k in sorted(found, key=lambda k: (titles[k].position, str(k)))]
 
 

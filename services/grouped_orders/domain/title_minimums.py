@@ -105,10 +105,12 @@ def _title_reason(t: TitleCount) -> str:
             f"nécessaires.")
 
 
-def deadline_outcome(overall_minimum, titles) -> DeadlineOutcome:
-    """`titles`: a TitleCount each, in the list's order. The first required title under its
-    minimum fails the grouped order; the optional ones under theirs are dropped; the overall
-    minimum is then checked on the paid copies of the titles kept."""
+def deadline_outcome(overall_minimum, titles, at_pickup=0) -> DeadlineOutcome:
+    """`titles`: a TitleCount each, in the list's order (`paid`: the copies that count, paid
+    and to be paid at pickup). The first required title under its minimum fails the grouped
+    order; the optional ones under theirs are dropped; the overall minimum is then checked on
+    the copies of the titles kept (`at_pickup`: some of them are to be paid at pickup, the
+    reason says so)."""
     titles = list(titles)
     under = [t for t in titles if not minimum_reached(t.minimum, t.paid)]
     for t in under:
@@ -122,7 +124,7 @@ def deadline_outcome(overall_minimum, titles) -> DeadlineOutcome:
                                per_title=True)
     paid = sum(t.paid for t in titles if t.key not in dropped)
     if not minimum_reached(overall_minimum, paid):
-        reason = minimum_failure_reason(overall_minimum, paid)
+        reason = minimum_failure_reason(overall_minimum, paid, at_pickup)
         if dropped:
             reason += " (sans les titres facultatifs sous leur minimum)"
         return DeadlineOutcome(True, reason)

@@ -98,11 +98,12 @@ def pay_by_hand(session, sub, go, payment_id, method, cheque_number, now, record
            sub_order_paid_event(sub, go, public_url, now, manual=True))
 
 
-def set_payment_methods(session, number, cheque, cash, now, public_url) -> dict:
-    """The bookshop allows (or not) cheques and cash at the bookshop for a grouped order, while
-    buyers may still subscribe; online payment is always offered."""
+def set_payment_methods(session, number, cheque, cash, pickup, now, public_url) -> dict:
+    """The bookshop allows (or not) cheques and cash at the bookshop, and paying at pickup
+    (issue 10 K5), for a grouped order, while buyers may still subscribe; online payment is
+    always offered."""
     go = locked(session, number)
-    methods = domain.allowed_methods_from_form(cheque, cash)
+    methods = domain.allowed_methods_from_form(cheque, cash, pickup)
     if go.status != domain.OPEN:
         raise conflict("Les moyens de paiement ne se changent que tant que la commande groupée "
                        "est ouverte.")

@@ -68,9 +68,10 @@ def begin_payment_attempt(session, token, buyer_token, now) -> dict:
 def subscribe_and_begin_payment(session, token, data, now, record, public_url) -> dict:
     """The subscription form's POST (issue 11): subscribing and step 1 of paying in one
     transaction; the same checks as `subscribe` then `begin_payment_attempt`. A buyer paying
-    by cheque or cash at the bookshop starts no online payment (`attempt` None)."""
+    by cheque or cash at the bookshop, or at pickup, starts no online payment (`attempt`
+    None)."""
     sub = subscribe(session, token, data, now, record, public_url)
-    if domain.is_offline(sub["payment_method"]):
+    if not domain.starts_online_payment(sub["payment_method"]):
         return {"sub": sub, "attempt": None}
     return {"sub": sub, "attempt": begin_payment_attempt(session, token, sub["buyer_token"], now)}
 

@@ -28,15 +28,27 @@ def copies(session, number) -> tuple[int, int]:
 
 def title_copies(session, number) -> dict:
     """{(title row id, status): copies} of a grouped order's paid and awaiting sub-orders, per
-    title: one Core statement."""
+    title, and {(title row id, "at_pickup"): copies} of those awaiting their payment at pickup
+    (part of the awaiting ones): one Core statement."""
     t, x = SubOrder.__table__, SubOrderLine.__table__
+    pickup = t.c.payment_method == domain.PICKUP
     rows = session.execute(
-        select(x.c.title_id, t.c.status, func.coalesce(func.sum(x.c.quantity), 0))
+        select(x.c.title_id, t.c.status, pickup, func.coalesce(func.sum(x.c.quantity), 0))
         .join(t, t.c.number == x.c.sub_order_number)
         .where(t.c.grouped_order_number == number,
                t.c.status.in_((domain.PAID, domain.AWAITING_PAYMENT)))
-        .group_by(x.c.title_id, t.c.status)).all()
-    return {(title_id, status): int(n) for title_id, status, n in rows}
+        .group_by(x.c.title_id, t.c.status, pickup)).all()
+    found = {}
+    for title_id, status, at_pickup, n in rows:
+        found[(title_id, status)] = found.get((title_id, status), 0) + int(n)
+        if status == domain.AWAITING_PAYMENT and at_pickup:
+            found[(title_id, "at_pickup")] = found.get((title_id, "at_pickup"), 0) + int(n)
+    return found
+
+
+def counted(by_title, title_id) -> int:
+    """A title's copies that count toward its minimum: paid, and to be paid at pickup."""
+    return by_title.get((title_id, domain.PAID), 0) + by_title.get((title_id, "at_pickup"), 0)
 
 
 def titles_progress(go, paid_of) -> list:
@@ -45,6 +57,16 @@ def titles_progress(go, paid_of) -> list:
     return [domain.title_progress(t.ean, t.title, t.required, t.min_copies,
                                   paid_of.get(t.id, 0))
             for t in go.titles if t.min_copies is not None]
+
+
+def pickup_copies(session, number) -> int:
+    """The copies awaiting their payment at pickup (issue 10 K5, part of those awaiting
+    payment): counted toward the minimum with the paid ones (docs/reading-lists.md)."""
+    t = SubOrder.__table__
+    return int(session.scalar(
+        select(func.coalesce(func.sum(t.c.quantity), 0))
+        .where(t.c.grouped_order_number == number, t.c.status == domain.AWAITING_PAYMENT,
+               t.c.payment_method == domain.PICKUP)))
 
 
 def check_room(session, go, asked):
@@ -58,10 +80,11 @@ def check_room(session, go, asked):
 
 
 def progress_of(session, go) -> dict:
-    progress = domain.progress(go.min_copies, go.max_copies, *copies(session, go.number))
+    progress = domain.progress(go.min_copies, go.max_copies, *copies(session, go.number),
+                               at_pickup=pickup_copies(session, go.number))
     if any(t.min_copies is not None for t in go.titles):
         by_title = title_copies(session, go.number)
-        paid_of = {t.id: by_title.get((t.id, domain.PAID), 0) for t in go.titles}
+        paid_of = {t.id: counted(by_title, t.id) for t in go.titles}
     else:
         paid_of = {}
     return dict(progress, titles=titles_progress(go, paid_of))
@@ -113,10 +136,12 @@ def fail_below_minimum(session, number, now, record, public_url) -> bool:
         return False
     by_title = title_copies(session, number)
     counts = [domain.TitleCount(t.id, t.title, t.required, t.min_copies,
-                                by_title.get((t.id, domain.PAID), 0)) for t in go.titles]
-    outcome = domain.deadline_outcome(go.min_copies, counts)
+                                counted(by_title, t.id)) for t in go.titles]
+    at_pickup = pickup_copies(session, number)  # committed: they count (issue 10 K5)
+    outcome = domain.deadline_outcome(go.min_copies, counts, at_pickup)
     if outcome.fails:
         paid, _ = copies(session, number)
+        paid += at_pickup
         _fail(session, go, outcome, paid, now, record, public_url)
         return True
     if outcome.dropped:

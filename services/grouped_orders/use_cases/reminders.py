@@ -59,12 +59,13 @@ def remind_buyers(session, now, record, public_url, days) -> list:
         subs = session.scalars(select(SubOrder).where(
             SubOrder.grouped_order_number == go.number,
             SubOrder.status == domain.AWAITING_PAYMENT, SubOrder.reminded_at.is_(None),
+            SubOrder.payment_method != domain.PICKUP,  # pays on distribution day
             SubOrder.created_at < domain.reminder_starts_at(go.deadline, days))
             .order_by(SubOrder.number))
         for sub in list(subs):
             if not domain.buyer_reminder_due(go.status, go.deadline, go.opens_on,
                                              go.buyer_reminders, sub.status, sub.created_at,
-                                             sub.reminded_at, now, days):
+                                             sub.reminded_at, now, days, sub.payment_method):
                 continue
             if not _claim(session, SubOrder, sub.number, now,
                           SubOrder.status == domain.AWAITING_PAYMENT):

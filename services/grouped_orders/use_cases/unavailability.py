@@ -131,7 +131,7 @@ def _adjust(session, go, sub, title, line, after, available, now, record, public
             "total_after": money_str(change.after_total), "amount": money_str(step.amount),
             "money_way": change.money, "payment_method": sub.payment_method or domain.ONLINE,
             "lines": event_lines(sub), "adjusted_at": now.isoformat(),
-            **({} if cause is None else {"cause": "minimum_not_reached",
+            **({"cause": "unavailable"} if cause is None else {"cause": "minimum_not_reached",
                                          "title_minimum": cause["minimum"],
                                          "title_paid": cause["paid"]})})
 

@@ -60,7 +60,8 @@ KINDS = tuple(MAILS)
 # what happened to a collectivity order, as the mail's title (its status alone, "En cours de
 # traitement", says nothing of a shipment or of books waiting at the shop)
 METHOD_TITLES = {"cheque": "votre chèque à apporter à la librairie",
-                 "cash": "votre paiement en espèces à la librairie"}
+                 "cash": "votre paiement en espèces à la librairie",
+                 "pickup": "à payer au retrait des livres"}
 
 ACTION_TITLES = {"made_available": "Mise à disposition à la librairie",
                  "shipped": "Expédiée", "closed": "Clôturée", "cancelled": "Annulée"}

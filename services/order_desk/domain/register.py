@@ -26,7 +26,10 @@ PAYMENT_LABELS = {
     "error": "Erreur technique",
     "refunded": "Annulé",
 }
-PAYMENT_METHODS = {"online": "En ligne", "cheque": "Chèque", "cash": "Espèces"}
+PAYMENT_METHODS = {"online": "En ligne", "cheque": "Chèque", "cash": "Espèces",
+                   "pickup": "Au retrait"}
+# a sub-order to be paid on distribution day (issue 10 K5): pending, never « confirmé »
+AT_PICKUP_LABEL = "À encaisser au retrait"
 
 
 def parse_instant(value) -> datetime | None:

@@ -88,7 +88,8 @@ def on_sub_order_placed(session, payload, envelope, now, record):
     if entry.payment_method is None:
         entry.payment_method = method
     if entry.payment_state is None:  # awaiting its payment (a later payment fact wins)
-        entry.payment_state, entry.payment_label = "pending", register.PAYMENT_LABELS["pending"]
+        entry.payment_state, entry.payment_label = "pending", (
+            register.AT_PICKUP_LABEL if method == "pickup" else register.PAYMENT_LABELS["pending"])
 
 
 def on_sub_order_paid(session, payload, envelope, now, record):

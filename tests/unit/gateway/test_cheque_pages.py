@@ -123,7 +123,7 @@ def test_the_bookshop_sets_the_methods(client, rpc):
     r = client.post("/admin/commandes-groupees/7/moyens-de-paiement",
                     data={"cheque": "1", "idempotency_key": "k" * 32})
     assert r.status_code == 302
-    assert rpc.called("grouped_orders", "admin_set_payment_methods") == [(1, 7, True, False)]
+    assert rpc.called("grouped_orders", "admin_set_payment_methods") == [(1, 7, True, False, False)]
 
 
 def test_the_api_validates_a_cheque_and_refuses_an_unknown_method(client, rpc):

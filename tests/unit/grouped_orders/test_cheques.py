@@ -96,11 +96,11 @@ def test_a_method_the_grouped_order_does_not_allow_is_refused(db):
 def test_the_bookshop_sets_the_methods_while_open(db):
     events = Events()
     go = create(db, events, methods="online")
-    view = tx(db, bookshop.set_payment_methods, go["number"], True, False, NOW, URL)
+    view = tx(db, bookshop.set_payment_methods, go["number"], True, False, False, NOW, URL)
     assert view["payment_methods"] == ["online", "cheque"]
     tx(db, bookshop.close_now, go["number"], NOW, events, URL)
     with pytest.raises(DomainError) as exc:
-        tx(db, bookshop.set_payment_methods, go["number"], True, True, NOW, URL)
+        tx(db, bookshop.set_payment_methods, go["number"], True, True, False, NOW, URL)
     assert exc.value.code == "conflict"
 
 

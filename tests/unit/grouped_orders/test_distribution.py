@@ -84,7 +84,9 @@ def test_the_recap_and_the_absent():
     assert domain.absent_numbers(subs, {1, 2}) == [4]
     recap = domain.distribution_recap(subs, marks, notes)
     assert recap == {"expected": 3, "came": 2, "collected_all": 1, "absent": 1,
-                     "refunds": Decimal("3.10"), "extra_payments": Decimal("5.00")}
+                     "refunds": Decimal("3.10"), "extra_payments": Decimal("5.00"),
+                     "came_owing": [], "came_owing_total": Decimal("0.00"),
+                     "absent_owing": [], "absent_owing_total": Decimal("0.00")}
 
 
 def test_a_pickup_payment_is_only_for_a_sub_order_awaiting_it():

@@ -76,7 +76,9 @@ def test_a_two_title_reading_list_to_the_cent(db):
     assert view["summary"] == {
         "articles": {"cancelled": 3, "awaiting_payment": 0, "paid": 4},
         "sub_orders": {"cancelled": 1, "awaiting_payment": 0, "paid": 2},
-        "total_awaiting": "0.00", "total_paid": "51.10"}
+        "total_awaiting": "0.00", "total_paid": "51.10",
+        "at_pickup": {"sub_orders": 0, "articles": 0, "total": "0.00"},
+        "ordered_articles": 4, "total_ordered": "51.10"}
     assert [(t["title"][:7], t["copies"], t["total_paid"], t["total_cancelled"])
             for t in view["by_title"]] == [
         ("WESTERN", {"cancelled": 1, "awaiting_payment": 0, "paid": 3}, "44.70", "14.90"),

@@ -80,7 +80,9 @@ def test_reference_62_from_creation_to_availability(db):
     assert view["summary"] == {
         "articles": {"cancelled": 1, "awaiting_payment": 0, "paid": 5},
         "sub_orders": {"cancelled": 1, "awaiting_payment": 0, "paid": 2},
-        "total_awaiting": "0.00", "total_paid": "74.50"}
+        "total_awaiting": "0.00", "total_paid": "74.50",
+        "at_pickup": {"sub_orders": 0, "articles": 0, "total": "0.00"},
+        "ordered_articles": 5, "total_ordered": "74.50"}
     assert view["validation_blockers"] == [
         "Vous pourrez valider cette commande groupée dans 2 jours."]
     with pytest.raises(DomainError):
@@ -357,6 +359,8 @@ def test_validation_reads_no_sub_order_row_and_answers_without_the_lines(db):
     assert view["summary"] == {
         "articles": {"cancelled": 1, "awaiting_payment": 0, "paid": 5},
         "sub_orders": {"cancelled": 1, "awaiting_payment": 0, "paid": 2},
-        "total_awaiting": "0.00", "total_paid": "74.50"}
+        "total_awaiting": "0.00", "total_paid": "74.50",
+        "at_pickup": {"sub_orders": 0, "articles": 0, "total": "0.00"},
+        "ordered_articles": 5, "total_ordered": "74.50"}
     (validated,) = events.of("grouped_order_validated")
     assert (validated["quantity"], validated["total_ttc"]) == (5, "74.50")

@@ -246,3 +246,21 @@ def test_a_title_cut_gives_the_sub_order_its_new_amount(db):
     entry = row(db, "sub_order", 148)
     assert entry.total_ttc == Decimal("14.90") and entry.customer_name == "Élodie MOËNNE"
     assert entry.payment_state == "succeeded"
+
+
+def test_a_sub_order_to_pay_at_pickup_is_to_be_collected_until_its_cash_is_recorded(db):
+    """Issue 10 K5: « À encaisser au retrait », never « confirmé », until payments records the
+    cash handed over on distribution day."""
+    from services.order_desk.presenters import order as entry_view
+    apply(db, use_cases.on_sub_order_placed, {**sub(21), "payment_method": "pickup"})
+    e = row(db, "sub_order", 21)
+    assert (e.payment_state, e.payment_label, e.payment_method) == (
+        "pending", "À encaisser au retrait", "pickup")
+    assert entry_view(e)["payment_method_label"] == "Au retrait"
+    apply(db, use_cases.on_payment_state_changed, {
+        "payment_id": "p21", "reference_kind": "sub_order", "reference_id": "21",
+        "amount": "29.80", "method": "cash", "state": "succeeded", "label": "Paiement confirmé",
+        "occurred_at": "2021-01-25T16:00:00+00:00"})
+    e = row(db, "sub_order", 21)
+    assert (e.payment_state, e.payment_label, e.payment_method) == (
+        "succeeded", "Paiement confirmé", "cash")
