@@ -1,7 +1,6 @@
 import os
 import warnings
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 
@@ -10,7 +9,6 @@ warnings.filterwarnings("ignore", message=r"(?s).*Eventlet is deprecated")
 ADMIN_EMAIL = "admin@librairie.test"
 ADMIN_PASSWORD = "admin-password-2026"
 
-UNIT_TIER = Path(__file__).parent / "unit"
 # the environment of the suites the tests start: argon2's cheapest parameters. Production's
 # (64 MiB x 3 passes) cost 0.3-0.7 s a hash or a sign-in on 2 busy cores, and a run signs in
 # and creates accounts hundreds of times; no integration or end-to-end test checks a hash's
@@ -20,13 +18,13 @@ CHEAP_ARGON2 = {"ARGON2_PROFILE": "test"}
 
 
 @pytest.fixture(autouse=True)
-def cheap_argon2_in_unit_tier(request, monkeypatch):
-    """The unit tier hashes passwords with argon2's cheapest parameters (ARGON2_PROFILE=test,
-    read by services/accounts/adapters/passwords.py at each hash), as do the services the
-    integration and end-to-end tiers start (CHEAP_ARGON2); the tests' own code there keeps the
-    production ones."""
-    if UNIT_TIER in Path(str(request.node.path)).parents:
-        monkeypatch.setenv("ARGON2_PROFILE", "test")
+def cheap_argon2(monkeypatch):
+    """The tests hash passwords with argon2's cheapest parameters (ARGON2_PROFILE=test, read by
+    services/accounts/adapters/passwords.py at each hash), in every tier, as do the services
+    the integration and end-to-end tiers start (CHEAP_ARGON2), e.g. the concurrent sign-ins of
+    tests/integration/test_accounts_throttle.py; tests/unit/accounts/test_passwords.py sets
+    the profile it checks itself."""
+    monkeypatch.setenv("ARGON2_PROFILE", "test")
     yield
 
 
