@@ -1,6 +1,6 @@
+import os
 import warnings
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 
@@ -9,16 +9,22 @@ warnings.filterwarnings("ignore", message=r"(?s).*Eventlet is deprecated")
 ADMIN_EMAIL = "admin@librairie.test"
 ADMIN_PASSWORD = "admin-password-2026"
 
-UNIT_TIER = Path(__file__).parent / "unit"
+# the environment of the suites the tests start: argon2's cheapest parameters. Production's
+# (64 MiB x 3 passes) cost 0.3-0.7 s a hash or a sign-in on 2 busy cores, and a run signs in
+# and creates accounts hundreds of times; no integration or end-to-end test checks a hash's
+# cost (tests/unit/accounts/test_passwords.py checks the profiles), and a hash carries its
+# own parameters. The benchmarks' suites keep production's.
+CHEAP_ARGON2 = {"ARGON2_PROFILE": "test"}
 
 
 @pytest.fixture(autouse=True)
-def cheap_argon2_in_unit_tier(request, monkeypatch):
-    """The unit tier hashes passwords with argon2's cheapest parameters (ARGON2_PROFILE=test,
-    read by services/accounts/adapters/passwords.py at each hash); the integration and end-to-end tiers,
-    and the services they start, keep the production ones."""
-    if UNIT_TIER in Path(str(request.node.path)).parents:
-        monkeypatch.setenv("ARGON2_PROFILE", "test")
+def cheap_argon2(monkeypatch):
+    """The tests hash passwords with argon2's cheapest parameters (ARGON2_PROFILE=test, read by
+    services/accounts/adapters/passwords.py at each hash), in every tier, as do the services
+    the integration and end-to-end tiers start (CHEAP_ARGON2), e.g. the concurrent sign-ins of
+    tests/integration/test_accounts_throttle.py; tests/unit/accounts/test_passwords.py sets
+    the profile it checks itself."""
+    monkeypatch.setenv("ARGON2_PROFILE", "test")
     yield
 
 
@@ -35,7 +41,7 @@ def smtp():
 def suite(smtp):
     """Every service and the gateway, running for the whole test session."""
     from tests.support.suite import Suite
-    s = Suite(smtp_port=smtp_port_of(smtp))
+    s = Suite(smtp_port=smtp_port_of(smtp), env=CHEAP_ARGON2)
     try:
         s.start_all()
         _create_admin(s)
@@ -49,8 +55,19 @@ def smtp_port_of(collector):
 
 
 def _create_admin(suite):
+    """The admin account, hashed with the suite's parameters (each sign-in verifies with the
+    parameters the hash carries)."""
     from services.accounts import use_cases
     db = suite.db("accounts")
-    with db.transaction() as session:
-        use_cases.create_admin(session, ADMIN_EMAIL, ADMIN_PASSWORD, datetime.now(timezone.utc))
+    profile = os.environ.get("ARGON2_PROFILE")
+    os.environ["ARGON2_PROFILE"] = suite.env.get("ARGON2_PROFILE", "production")
+    try:
+        with db.transaction() as session:
+            use_cases.create_admin(session, ADMIN_EMAIL, ADMIN_PASSWORD,
+                                   datetime.now(timezone.utc))
+    finally:
+        if profile is None:
+            os.environ.pop("ARGON2_PROFILE", None)
+        else:
+            os.environ["ARGON2_PROFILE"] = profile
     db.dispose()

@@ -16,9 +16,11 @@ PEOPLE = [
 ]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
-    """Debian's Chromium through Playwright, for the browser tests."""
+    """Debian's Chromium through Playwright, for the browser tests: one for the session,
+    started by the first browser test (each test opens contexts of its own, closed after it:
+    no cookie or storage is shared between tests)."""
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=[

@@ -14,7 +14,7 @@ import pytest
 import requests
 from sqlalchemy import text
 
-from tests.conftest import _create_admin
+from tests.conftest import CHEAP_ARGON2, _create_admin
 from tests.e2e import grouped
 from tests.support.broker import PrivateBroker
 from tests.support.faults import Load, all_serving, grouped_order, prepare, sub_orders
@@ -30,7 +30,7 @@ def faults(smtp):
     suite = None
     try:
         suite = Suite(smtp_port=smtp.port, amqp_uri=broker.uri,
-                      db_prefix=f"lsbf{os.getpid()}")
+                      db_prefix=f"lsbf{os.getpid()}", env=CHEAP_ARGON2)
         suite.start_all()
         _create_admin(suite)
         key, teacher, admin = prepare(suite, TEACHER)

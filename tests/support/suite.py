@@ -179,7 +179,10 @@ class Suite:
             **{"BOOKSHOP_MOBILE": self.BOOKSHOP_MOBILE, "SMS_PROVIDER_URL": self.sms.url,
                "SMS_PROVIDER_TOKEN": self.sms.token, "LOGISTICIAN_URL": self.logistician.url,
                "LOGISTICIAN_SECRET": self.logistician.secret, **(env or {})})
-        self.env.pop("ARGON2_PROFILE", None)  # the services hash with production parameters
+        # the services hash with production parameters unless `env` says otherwise (the test
+        # session's suites: CHEAP_ARGON2, tests/conftest.py; the benchmarks keep production's)
+        if "ARGON2_PROFILE" not in (env or {}):
+            self.env.pop("ARGON2_PROFILE", None)
         self.procs = {}
         self._migrate()
 

@@ -1,5 +1,5 @@
 """argon2 parameters: production unchanged (argon2-cffi's RFC 9106 low-memory defaults), the
-cheap test profile only where ARGON2_PROFILE=test says so (the unit tier)."""
+cheap test profile only where ARGON2_PROFILE=test says so (the tests, tests/conftest.py)."""
 import argon2
 import pytest
 
@@ -17,7 +17,7 @@ def test_production_parameters_are_unchanged(monkeypatch):
 
 
 def test_the_unit_tier_hashes_cheaply_and_both_profiles_verify_each_other(monkeypatch):
-    assert passwords.profile_name() == "test"  # set by tests/conftest.py for tests/unit
+    assert passwords.profile_name() == "test"  # set by tests/conftest.py for every test
     cheap = passwords.hash_password("secret")
     assert cheap.startswith("$argon2id$v=19$m=8,t=1,p=1$")
     monkeypatch.setenv("ARGON2_PROFILE", "production")
