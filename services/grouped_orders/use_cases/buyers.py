@@ -3,6 +3,8 @@ subscribing, the buyer's own sub-order, and starting a payment (step 1: an attem
 idempotency key; step 3: the payment the provider gave for it)."""
 import secrets
 
+from sqlalchemy import select
+
 from .. import domain
 from ..models import PaymentAttempt, SubOrder, SubOrderLine
 from ..presenters import (buyer_status_view, payment_request, public_view, sub_order_placed_event,
@@ -68,16 +70,40 @@ def begin_payment_attempt(session, token, buyer_token, now) -> dict:
 def subscribe_and_begin_payment(session, token, data, now, record, public_url) -> dict:
     """The subscription form's POST (issue 11): subscribing and step 1 of paying in one
     transaction; the same checks as `subscribe` then `begin_payment_attempt`. A buyer paying
-    by cheque or cash at the bookshop starts no online payment (`attempt` None)."""
+    by cheque or cash at the bookshop starts no online payment (`attempt` None). Step 2 (the
+    payment) waits for the payment page: `attempt_to_pay`."""
     sub = subscribe(session, token, data, now, record, public_url)
     if domain.is_offline(sub["payment_method"]):
         return {"sub": sub, "attempt": None}
     return {"sub": sub, "attempt": begin_payment_attempt(session, token, sub["buyer_token"], now)}
 
 
+def attempt_to_pay(session, token, buyer_token, now) -> dict | None:
+    """The payment page (issue 11): what payments is asked for the sub-order's latest attempt
+    (its own idempotency key: asking again gives the same payment, never a second charge), with
+    `redirect_url` once a payment was attached to it. None when there is nothing to pay online
+    (the sub-order paid, cancelled, by cheque or cash, its latest attempt refused or abandoned:
+    the result page says so). After the deadline: the French refusal of `check_can_pay`."""
+    sub = sub_by_buyer_token(session, token, buyer_token, share=True)
+    if sub.status != domain.AWAITING_PAYMENT:
+        return None
+    attempt = session.scalar(select(PaymentAttempt)
+                             .where(PaymentAttempt.sub_order_number == sub.number)
+                             .order_by(PaymentAttempt.id.desc()).limit(1))
+    if attempt is None or attempt.state not in ("starting", "pending", "processing"):
+        return None
+    go = sub.grouped_order
+    domain.check_can_pay(sub.status, go.status, go.deadline, now)
+    return dict(payment_request(attempt, sub, go), payment_id=attempt.payment_id,
+                redirect_url=attempt.redirect_url or None)
+
+
 def attach_payment(session, attempt_id, payment: dict):
-    """Step 3: the payment the provider gave for this attempt."""
-    attempt = session.get(PaymentAttempt, attempt_id)
+    """Step 3: the payment the provider gave for this attempt (the same payment again, from a
+    second tab of the payment page, changes nothing)."""
+    attempt = session.get(PaymentAttempt, attempt_id, with_for_update=True)
+    if attempt.payment_id == payment["payment_id"] and attempt.state != "starting":
+        return
     attempt.payment_id = payment["payment_id"]
     attempt.redirect_url = payment.get("redirect_url") or ""
     attempt.state = payment.get("state", "processing")
