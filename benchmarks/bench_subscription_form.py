@@ -19,7 +19,9 @@ Two measures (issue 11), both by default:
 
 For each side: throughput, p50/p95, and CPU time per POST (or per subscription) summed over the
 side's processes (read from /proc: the gateway's and every service's process groups, RabbitMQ
-and PostgreSQL for the suite; gunicorn's workers and PostgreSQL for the monolith). The client's
+and the PostgreSQL backends of the suite's databases; gunicorn's workers and the backends of the
+monolith's database). RabbitMQ is counted whole: on a broker shared with other work it is an
+overestimate. The client's
 page fetches (to get a session and a CSRF token per form) happen before the timed window.
 Goal (issue 11): ≥ 0.5× the monolith's throughput, p95 ≤ 1.5×, ≤ 10 ms of CPU per
 subscription. On a machine shared with other work, compare the ratios of one run only."""
@@ -38,6 +40,7 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+import psycopg2
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,7 +50,7 @@ from benchmarks.bench_grouped_orders import setup  # noqa: E402
 from benchmarks.common import pct, running_suite  # noqa: E402
 from tests.e2e import grouped  # noqa: E402
 from tests.support.suite import (  # noqa: E402
-    create_databases, database_url, drop_named_databases, free_port)
+    PG_ADMIN, create_databases, database_url, drop_named_databases, free_port)
 
 HIDDEN = re.compile(r'<input[^>]*type="hidden"[^>]*>')
 ATTR = re.compile(r'(name|value)="([^"]*)"')
@@ -157,6 +160,16 @@ def group_pids(leader: int) -> list:
     return pids
 
 
+def backend_pids(datname_like: str) -> list:
+    """The PostgreSQL backends connected to the databases named like `datname_like` (the
+    machine's PostgreSQL serves other work too: only these backends are counted)."""
+    with psycopg2.connect(PG_ADMIN) as conn, conn.cursor() as cur:
+        cur.execute("SELECT pid FROM pg_stat_activity WHERE datname LIKE %s", (datname_like,))
+        pids = [pid for (pid,) in cur.fetchall()]
+    conn.close()
+    return pids
+
+
 def named_pids(name: str) -> list:
     out = subprocess.run(["pgrep", "-f", name], capture_output=True, text=True).stdout
     return [int(p) for p in out.split()]
@@ -242,11 +255,14 @@ def main():
             go, token = grouped.create(teacher, suite, "16", "9791097284657", days=10)
             ours_url = f"{suite.gateway_url}/souscription/{token}"
             mono_url = f"http://127.0.0.1:{port}/souscription/{mono_token}"
-            pg = lambda: named_pids("postgres")  # noqa: E731
+            ours_pg = lambda: backend_pids(f"{suite.db_prefix}\\_%")  # noqa: E731
             suite_groups = {name: (lambda p=proc.pid: group_pids(p))
                             for name, proc in suite.procs.items()}
-            suite_groups.update(rabbitmq=lambda: named_pids("beam.smp"), postgres=pg)
-            mono_groups = {"gunicorn": lambda: group_pids(mono.pid), "postgres": pg}
+            # RabbitMQ's one process serves every vhost of the machine: counted whole (an
+            # overestimate when other work shares the broker)
+            suite_groups.update(rabbitmq=lambda: named_pids("beam.smp"), postgres=ours_pg)
+            mono_groups = {"gunicorn": lambda: group_pids(mono.pid),
+                           "postgres": lambda: backend_pids(db_name)}
             modes = {"post": [False], "whole": [True], "both": [False, True]}[args.mode]
             pairs = [(Side("suite", ours_url, suite_groups, follow),
                       Side("monolith", mono_url, mono_groups, follow)) for follow in modes]

@@ -27,6 +27,12 @@ def public(session, token, now) -> dict:
 def subscribe(session, token, data, now, record, public_url) -> dict:
     """A buyer's sub-order: a quantity per title (`lines`, or `quantity` for a grouped order of
     one title), one line per title, its total the sum; `sub_order_placed` recorded with it."""
+    sub, _go = _subscribe(session, token, data, now, record, public_url)
+    return subscribed_view(sub)
+
+
+def _subscribe(session, token, data, now, record, public_url):
+    """`subscribe`: the new sub-order and its grouped order (its row locked)."""
     go = by_token(session, token, exclusive=True)
     domain.check_subscription_open(go.status, go.deadline, now, go.opens_on)
     titles = list(go.titles)
@@ -46,7 +52,7 @@ def subscribe(session, token, data, now, record, public_url) -> dict:
     session.add(sub)
     session.flush()
     record(session, "sub_order_placed", sub_order_placed_event(sub, go, public_url))
-    return subscribed_view(sub)
+    return sub, go
 
 
 def buyer_status(session, token, buyer_token, now) -> dict:
@@ -60,6 +66,10 @@ def begin_payment_attempt(session, token, buyer_token, now) -> dict:
     sub = sub_by_buyer_token(session, token, buyer_token, share=True)
     go = sub.grouped_order
     domain.check_can_pay(sub.status, go.status, go.deadline, now)  # opened: it exists
+    return _new_attempt(session, sub, go, now)
+
+
+def _new_attempt(session, sub, go, now) -> dict:
     attempt = PaymentAttempt(sub_order_number=sub.number, state="starting", created_at=now,
                              idempotency_key=f"sub-{sub.number}-{secrets.token_hex(8)}")
     session.add(attempt)
@@ -69,13 +79,15 @@ def begin_payment_attempt(session, token, buyer_token, now) -> dict:
 
 def subscribe_and_begin_payment(session, token, data, now, record, public_url) -> dict:
     """The subscription form's POST (issue 11): subscribing and step 1 of paying in one
-    transaction; the same checks as `subscribe` then `begin_payment_attempt`. A buyer paying
-    by cheque or cash at the bookshop starts no online payment (`attempt` None). Step 2 (the
-    payment) waits for the payment page: `attempt_to_pay`."""
-    sub = subscribe(session, token, data, now, record, public_url)
-    if domain.is_offline(sub["payment_method"]):
-        return {"sub": sub, "attempt": None}
-    return {"sub": sub, "attempt": begin_payment_attempt(session, token, sub["buyer_token"], now)}
+    transaction; the same checks as `subscribe` then `begin_payment_attempt` (the grouped
+    order's row stays locked from the subscription's checks: nothing to read again). A buyer
+    paying by cheque or cash at the bookshop starts no online payment (`attempt` None). Step 2
+    (the payment) waits for the payment page: `attempt_to_pay`."""
+    sub, go = _subscribe(session, token, data, now, record, public_url)
+    view = subscribed_view(sub)
+    if domain.is_offline(sub.payment_method):
+        return {"sub": view, "attempt": None}
+    return {"sub": view, "attempt": _new_attempt(session, sub, go, now)}
 
 
 def attempt_to_pay(session, token, buyer_token, now) -> dict | None:
