@@ -46,7 +46,7 @@ def _subscribe(session, token, data, now, record, public_url):
     sub = SubOrder(grouped_order_number=go.number, buyer_token=secrets.token_urlsafe(24),
                    first_name=first, last_name=last, email=email, payment_method=method,
                    quantity=domain.lines_quantity(lines), total=domain.lines_total(lines),
-                   status=domain.AWAITING_PAYMENT, created_at=now)
+                   status=domain.AWAITING_PAYMENT, created_at=now, attempts=[])
     sub.lines = [SubOrderLine(title=t, position=t.position, quantity=line.quantity,
                               unit_price=line.unit_price) for t, line in zip(titles, lines)]
     session.add(sub)
