@@ -5,7 +5,7 @@ its own PostgreSQL database), alternated A/B/A/B in one run, the same client for
 printed, never asserted.
 
     .venv/bin/python -m benchmarks.bench_subscription_form [--clients 50] [--posts 1000]
-        [--rounds 2] [--mode post|whole|both]
+        [--rounds 2] [--mode post|whole|both] [--instances 2]
 
 Two measures (issue 11), both by default:
 - the form POST alone. The suite's POST records the sub-order, its lines, the attempt to pay
@@ -16,6 +16,13 @@ Two measures (issue 11), both by default:
   provider's page after it). The suite's payment page creates the payment in payments (one RPC
   from the gateway, one nested) and answers 303 to the provider; the monolith's reads the
   payment its POST made and answers 303 to the provider. Same writes in all on both sides.
+
+`--instances 2` then runs the whole subscription once more with 2 instances of grouped_orders,
+payments and order_desk (fresh processes, beside the gateway's 2 workers) and prints each
+instance's share of the RPC requests and events it handled (each logs them when it stops) and
+of its service's CPU, and the CPU per subscription beside one instance's (same run). On 2 cores
+a second instance adds no throughput: the point is that work is shared and its cost per
+subscription does not grow.
 
 For each side: throughput, p50/p95, and CPU time per POST (or per subscription) summed over the
 side's processes (read from /proc: the gateway's and every service's process groups, RabbitMQ
@@ -71,7 +78,11 @@ def prepare_forms(url: str, count: int, prefix: str) -> list:
     (its own session cookie and hidden fields), filled in."""
     forms = []
     for i in range(count):
-        r = requests.get(url, timeout=30)
+        for _attempt in range(5):  # a shared machine: the database may restart under us
+            r = requests.get(url, timeout=30)
+            if r.ok:
+                break
+            time.sleep(1)
         r.raise_for_status()
         cookie = "; ".join(f"{c.name}={c.value}" for c in r.cookies)
         body = urlencode({**hidden_fields(r.text), "first_name": f"Parent{i}",
@@ -216,6 +227,66 @@ class Side:
                   f"{name} {v:.1f}" for name, v in cpu_ms.items()))
 
 
+SCALED = ("grouped_orders", "payments", "order_desk")
+HANDLED = re.compile(r"handled (\d+) RPC requests, (\d+) events")
+
+
+def suite_groups(suite, ours_pg):
+    groups = {name: (lambda p=proc.pid: group_pids(p)) for name, proc in suite.procs.items()}
+    # RabbitMQ's one process serves every vhost of the machine: counted whole (an
+    # overestimate when other work shares the broker)
+    groups.update(rabbitmq=lambda: named_pids("beam.smp"), postgres=ours_pg)
+    return groups
+
+
+def scale_out(suite, url, ours_pg, instances, count, clients, one):
+    """The whole subscription with `instances` instances of each SCALED service: fresh ones,
+    started once the forms are fetched (instance 0 stopped meanwhile), so that what each one
+    logs when it stops (services.common.nameko_glue.Store: RPC requests and events handled) is
+    the timed window's own. Prints each instance's share and the CPU per subscription beside
+    `one` (the same measure with one instance, in the same run)."""
+    forms = prepare_forms(url, count, f"S{uuid.uuid4().hex[:4]}")
+    for name in SCALED:
+        suite.stop_service(name)
+    keys = {name: [suite.start_service(name, instance=str(i), wait=False)
+                   for i in range(1, instances + 1)] for name in SCALED}
+    for name in SCALED:
+        suite.wait_healthy(name)
+    time.sleep(3)  # every instance consuming (health answered by one of them)
+    gateway_workers = [p for p in group_pids(suite.procs["gateway"].pid)
+                       if p != suite.procs["gateway"].pid]
+    side = Side("suite", url, suite_groups(suite, ours_pg), follow=True)
+    workers_before = {p: cpu_seconds([p]) for p in gateway_workers}
+    side.run(forms, clients)
+    workers = {p: cpu_seconds([p]) - workers_before[p] for p in gateway_workers}
+    for name in SCALED:
+        for key in keys[name]:
+            suite.stop_service(name, key.split("#")[1])
+        suite.start_service(name, wait=False)
+    for name in SCALED:
+        suite.wait_healthy(name)
+    print(f"scale-out: the whole subscription with {instances} instances of "
+          f"{', '.join(SCALED)} (2 gateway workers)")
+    side.report()
+    print(f"  CPU per subscription {side.cpu_ms():.1f} ms with {instances} instances, "
+          f"{one.cpu_ms():.1f} ms with one (same run)")
+    for name in SCALED:
+        counts = {}
+        for key in keys[name]:
+            found = HANDLED.findall((suite.tmp / f"{key}.log").read_text(errors="replace"))
+            counts[key] = tuple(map(int, found[-1])) if found else (0, 0)
+        rpcs, events = sum(c[0] for c in counts.values()), sum(c[1] for c in counts.values())
+        cpu = sum(side.cpu.get(key, 0) for key in keys[name])
+        print(f"  {name}: " + "; ".join(
+            f"#{key.split('#')[1]} {100 * c[0] / max(rpcs, 1):.0f} % of {rpcs} RPC requests, "
+            f"{100 * c[1] / max(events, 1):.0f} % of {events} events, "
+            f"{100 * side.cpu.get(key, 0) / max(cpu, 1e-9):.0f} % of its CPU"
+            for key, c in counts.items()))
+    total = sum(workers.values())
+    print("  gateway workers: " + ", ".join(
+        f"{100 * v / max(total, 1e-9):.0f} %" for v in workers.values()) + " of its CPU")
+
+
 def start_monolith(db_url, port):
     env = dict(os.environ, PYTHONPATH=str(ROOT), MONOLITH_DATABASE_URL=db_url)
     proc = subprocess.Popen(
@@ -240,7 +311,12 @@ def main():
     parser.add_argument("--mode", choices=("post", "whole", "both"), default="both",
                         help="time the form POST alone, the whole subscription (the POST and "
                              "the payment page its 303 leads to), or both")
+    parser.add_argument("--instances", type=int, default=1,
+                        help="then the whole subscription again with this many instances of "
+                             "grouped_orders, payments and order_desk: each one's share")
     args = parser.parse_args()
+    if args.instances > 1 and args.mode == "post":
+        parser.error("--instances compares whole subscriptions: --mode whole or both")
 
     db_name = f"bench_monolith_{os.getpid()}"
     create_databases(db_name)
@@ -256,15 +332,10 @@ def main():
             ours_url = f"{suite.gateway_url}/souscription/{token}"
             mono_url = f"http://127.0.0.1:{port}/souscription/{mono_token}"
             ours_pg = lambda: backend_pids(f"{suite.db_prefix}\\_%")  # noqa: E731
-            suite_groups = {name: (lambda p=proc.pid: group_pids(p))
-                            for name, proc in suite.procs.items()}
-            # RabbitMQ's one process serves every vhost of the machine: counted whole (an
-            # overestimate when other work shares the broker)
-            suite_groups.update(rabbitmq=lambda: named_pids("beam.smp"), postgres=ours_pg)
             mono_groups = {"gunicorn": lambda: group_pids(mono.pid),
                            "postgres": lambda: backend_pids(db_name)}
             modes = {"post": [False], "whole": [True], "both": [False, True]}[args.mode]
-            pairs = [(Side("suite", ours_url, suite_groups, follow),
+            pairs = [(Side("suite", ours_url, suite_groups(suite, ours_pg), follow),
                       Side("monolith", mono_url, mono_groups, follow)) for follow in modes]
             print(f"P1 subscription form, {args.clients} concurrent clients, "
                   f"{args.posts} forms per side per round, {args.rounds} alternated rounds")
@@ -283,6 +354,9 @@ def main():
                       f"{a.throughput() / b.throughput():.2f}× (goal ≥ 0.5×), p95 "
                       f"{pct(a.latencies, 95) / pct(b.latencies, 95):.2f}× (goal ≤ 1.5×), "
                       f"CPU {a.cpu_ms():.1f} ms vs {b.cpu_ms():.1f} ms (goal ≤ 10 ms)")
+            if args.instances > 1:
+                scale_out(suite, ours_url, ours_pg, args.instances, args.posts, args.clients,
+                          pairs[-1][0])
     finally:
         os.killpg(mono.pid, signal.SIGTERM)
         mono.wait(15)

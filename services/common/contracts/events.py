@@ -660,7 +660,7 @@ def contract(name) -> EventContract:
         raise LookupError(f"unknown event type {name!r}: add it to services.common.contracts.events")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _schema(name):
     """One schema instance per contract, reused (building a marshmallow schema deep-copies its
     fields and nested schemas: ~12 builds per subscription, a tenth of grouped_orders' CPU on
@@ -668,7 +668,7 @@ def _schema(name):
     return contract(name).schema()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _envelope():
     return Envelope()
 
