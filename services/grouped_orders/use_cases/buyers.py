@@ -32,8 +32,10 @@ def subscribe(session, token, data, now, record, public_url) -> dict:
 
 
 def _subscribe(session, token, data, now, record, public_url):
-    """`subscribe`: the new sub-order and its grouped order (its row locked)."""
-    go = by_token(session, token, exclusive=True)
+    """`subscribe`: the new sub-order and its grouped order (its row locked FOR SHARE: not
+    closed, validated nor cancelled meanwhile; the cap counted one subscription at a time:
+    `capacity.check_room`)."""
+    go = by_token(session, token, share=True)
     domain.check_subscription_open(go.status, go.deadline, now, go.opens_on)
     titles = list(go.titles)
     rules = [domain.Title(t.ean, t.price_ttc, t.required) for t in titles]
