@@ -2,11 +2,14 @@
 subscribing, the buyer's own sub-order, and starting a payment (step 1: an attempt with its own
 idempotency key; step 3: the payment the provider gave for it)."""
 import secrets
+from types import SimpleNamespace
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+
+from services.common.errors import not_found
 
 from .. import domain
-from ..models import PaymentAttempt, SubOrder, SubOrderLine
+from ..models import GroupedOrder, GroupedOrderTitle, PaymentAttempt, SubOrder, SubOrderLine
 from ..presenters import (buyer_status_view, payment_request, public_view, sub_order_placed_event,
                           subscribed_view)
 from . import capacity
@@ -97,27 +100,46 @@ def attempt_to_pay(session, token, buyer_token, now) -> dict | None:
     (its own idempotency key: asking again gives the same payment, never a second charge), with
     `redirect_url` once a payment was attached to it. None when there is nothing to pay online
     (the sub-order paid, cancelled, by cheque or cash, its latest attempt refused or abandoned:
-    the result page says so). After the deadline: the French refusal of `check_can_pay`."""
-    sub = sub_by_buyer_token(session, token, buyer_token, share=True)
-    if sub.status != domain.AWAITING_PAYMENT:
+    the result page says so). After the deadline: the French refusal of `check_can_pay`.
+    Core statements, three at most (the grouped order's row FOR SHARE, as `begin_payment_attempt`
+    takes it: not closed meanwhile)."""
+    go_t, sub_t, att_t = GroupedOrder.__table__, SubOrder.__table__, PaymentAttempt.__table__
+    found = session.execute(
+        select(go_t.c.number.label("go_number"), go_t.c.status.label("go_status"),
+               go_t.c.deadline, sub_t.c.number, sub_t.c.status, sub_t.c.total, sub_t.c.email,
+               sub_t.c.quantity)
+        .join(sub_t, sub_t.c.grouped_order_number == go_t.c.number)
+        .where(go_t.c.token == (token or "")[:64],
+               sub_t.c.buyer_token == (buyer_token or "")[:64])
+        .with_for_update(read=True, of=go_t)).first()
+    if found is None:
+        raise not_found("Sous-commande introuvable.")
+    if found.status != domain.AWAITING_PAYMENT:
         return None
-    attempt = session.scalar(select(PaymentAttempt)
-                             .where(PaymentAttempt.sub_order_number == sub.number)
-                             .order_by(PaymentAttempt.id.desc()).limit(1))
+    attempt = session.execute(
+        select(att_t.c.id, att_t.c.idempotency_key, att_t.c.state, att_t.c.payment_id,
+               att_t.c.redirect_url)
+        .where(att_t.c.sub_order_number == found.number)
+        .order_by(att_t.c.id.desc()).limit(1)).first()
     if attempt is None or attempt.state not in ("starting", "pending", "processing"):
         return None
-    go = sub.grouped_order
-    domain.check_can_pay(sub.status, go.status, go.deadline, now)
-    return dict(payment_request(attempt, sub, go), payment_id=attempt.payment_id,
-                redirect_url=attempt.redirect_url or None)
+    domain.check_can_pay(found.status, found.go_status, found.deadline, now)
+    li, ti = SubOrderLine.__table__, GroupedOrderTitle.__table__
+    lines = [SimpleNamespace(quantity=quantity, title=SimpleNamespace(title=title))
+             for quantity, title in session.execute(
+                 select(li.c.quantity, ti.c.title).join(ti, ti.c.id == li.c.title_id)
+                 .where(li.c.sub_order_number == found.number).order_by(li.c.position))]
+    sub = SimpleNamespace(number=found.number, total=found.total, email=found.email,
+                          quantity=found.quantity, lines=lines)
+    return dict(payment_request(attempt, sub, SimpleNamespace(number=found.go_number)),
+                payment_id=attempt.payment_id, redirect_url=attempt.redirect_url or None)
 
 
 def attach_payment(session, attempt_id, payment: dict):
-    """Step 3: the payment the provider gave for this attempt (the same payment again, from a
-    second tab of the payment page, changes nothing)."""
-    attempt = session.get(PaymentAttempt, attempt_id, with_for_update=True)
-    if attempt.payment_id == payment["payment_id"] and attempt.state != "starting":
-        return
-    attempt.payment_id = payment["payment_id"]
-    attempt.redirect_url = payment.get("redirect_url") or ""
-    attempt.state = payment.get("state", "processing")
+    """Step 3: the payment the provider gave for this attempt, in one guarded statement: the
+    attempt still starting (a second tab of the payment page attaching the same payment, or a
+    payment event that came first, changes nothing)."""
+    t = PaymentAttempt.__table__
+    session.execute(update(t).where(t.c.id == attempt_id, t.c.state == "starting").values(
+        payment_id=payment["payment_id"], redirect_url=payment.get("redirect_url") or "",
+        state=payment.get("state", "processing")))
