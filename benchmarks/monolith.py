@@ -2,7 +2,8 @@
 form does — one Flask process per gunicorn worker, SQLAlchemy Core on one PostgreSQL database,
 the same page, session and CSRF check (flask-wtf), the same checks of the buyer's fields
 (email-validator), the same writes (a sub-order, its payment attempt and the payment with its
-idempotency key, in one transaction), answered by the same 303 to the payment page.
+idempotency key, in one transaction), answered by a 303 to its payment page, which reads the
+payment and answers a 303 to the provider (as the suite's payment page does).
 
     MONOLITH_DATABASE_URL=postgresql+psycopg2://postgres@127.0.0.1/bench_monolith \
         gunicorn -w 4 -b 127.0.0.1:8300 'benchmarks.monolith:create_app()'
@@ -137,6 +138,17 @@ def create_app():
                 id=payment_id, idempotency_key=key, reference=f"sub_order:{sub_number}",
                 amount=go.unit_price * quantity, state="pending", created_at=now))
         return redirect(f"/paiement/{payment_id}", code=303)
+
+    @app.get("/paiement/<payment_id>")
+    def payment(payment_id):
+        """The page the POST's 303 leads to: the payment (made by the POST) read, then the
+        provider's page (303), as the suite's payment page answers."""
+        with engine.connect() as conn:
+            found = conn.execute(select(payments.c.id, payments.c.state).where(
+                payments.c.id == payment_id[:40])).first()
+        if found is None:
+            abort(404)
+        return redirect(f"http://provider.test/checkout/{found.id}", code=303)
 
     return app
 

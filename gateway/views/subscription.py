@@ -131,18 +131,18 @@ def _page(go, form, exc=None):
 
 
 def _subscribe(token):
-    """The form's POST in one RPC (issue 11): `subscribe_and_pay` subscribes and starts the
-    payment (with the form's one-time key: the same form sent twice gives one sub-order and one
-    payment). The grouped order is read only to draw the page again when it refuses (unknown
-    link: its 404; subscriptions closed: the page as a GET shows it; else the form with the
-    French message, 409 for a conflict, 400 for bad input)."""
+    """The form's POST in one RPC and one transaction (issue 11): `subscribe_and_pay` records
+    the sub-order and its attempt to pay online (with the form's one-time key: the same form
+    sent twice gives one sub-order and one attempt), and the buyer is sent (303) to the payment
+    page, which creates the payment off the POST's path (`payment`). The grouped order is read
+    only to draw the page again when it refuses (unknown link: its 404; subscriptions closed:
+    the page as a GET shows it; else the form with the French message, 409 for a conflict, 400
+    for bad input)."""
     form = asked(forms.Subscription.read())
     quantities = form.pop("quantities")
-    marker = "BUYERTOKEN"  # the return URL's buyer token, known once subscribed
-    head, tail = _return_url(token, marker).rsplit(marker, 1)
     try:
-        payment = rpc("grouped_orders", "subscribe_and_pay", token, form,
-                      head + "{buyer_token}" + tail, idempotency_key=idempotency.key())
+        sub = rpc("grouped_orders", "subscribe_and_pay", token, form,
+                  idempotency_key=idempotency.key())
     except DomainError as exc:
         go = rpc("grouped_orders", "public_grouped_order", token[:64])
         if go.get("not_open_yet") and go["status"] == "open":
@@ -152,10 +152,34 @@ def _subscribe(token):
         if not quantities and form.get("quantity") and go["titles"]:
             quantities = {go["titles"][0]["ean"]: form["quantity"]}
         return _page(go, dict(form, quantities=quantities), exc)
-    if not payment["redirect_url"]:  # a cheque or cash at the bookshop: what to bring, where
-        return redirect(public_url_for("subscription.result", token=token,
-                                       buyer_token=payment["buyer_token"]), code=303)
-    return redirect(payment["redirect_url"], code=303)
+    # a cheque or cash at the bookshop: the result page says what to bring, where
+    to = "subscription.payment" if sub["attempt_id"] else "subscription.result"
+    return redirect(public_url_for(to, token=token, buyer_token=sub["buyer_token"]), code=303)
+
+
+@bp.get("/<token>/commande/<buyer_token>/paiement")
+@allow(ANONYMOUS)
+def payment(token, buyer_token):
+    """Where the form's 303 leads (issue 11): the payment of the attempt the form recorded,
+    created here once (a reload or a second tab finds the same payment: the attempt's own key
+    towards payments), then the provider's page (303). Nothing to pay online any more (paid,
+    cancelled, refused or abandoned: « Payer à nouveau » is on the result page): the result
+    page. After the deadline: the result page with the French refusal, a 409."""
+    token, buyer_token = token[:64], buyer_token[:64]
+    try:
+        paid = rpc("grouped_orders", "pay_subscription", token, buyer_token,
+                   _return_url(token, buyer_token))
+    except DomainError as exc:
+        if exc.code not in ("invalid", "conflict"):  # not found: a 404; unavailable: a 503
+            raise
+        sub = rpc("grouped_orders", "buyer_status", token, buyer_token)
+        return render_template("subscription/result.html", sub=sub, payment=None, token=token,
+                               buyer_token=buyer_token, error=exc.message,
+                               outcome=outcome(sub, None), shop=config.bookshop()), 409
+    if paid["redirect_url"]:
+        return redirect(paid["redirect_url"], code=303)
+    return redirect(public_url_for("subscription.result", token=token, buyer_token=buyer_token),
+                    code=303)
 
 
 @bp.get("/conditions-de-vente")

@@ -5,8 +5,8 @@ even when the first answer was lost on the way (the gateway timed out, the page 
 
 The key and the result are written in the same transaction as the change, in the service's own
 `idempotent_requests` table (services.common.messaging_models), so it holds across instances.
-The key is claimed first: on PostgreSQL a concurrent twin waits on the primary key until the
-first commits, then reads its result (a SAVEPOINT keeps its transaction usable). The same key
+The key is claimed first: on PostgreSQL by one `INSERT … ON CONFLICT DO NOTHING`, on which a
+concurrent twin waits until the first commits, then reads its result. The same key
 with other content is refused (409, in French)."""
 import hashlib
 import json
@@ -14,6 +14,7 @@ import random
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import delete, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 
 from .errors import DomainError, conflict, invalid
@@ -75,23 +76,27 @@ def run(session, metadata, key, operation: str, actor, request, fn):
         return fn()
     table = _table(metadata)
     actor, digest = str(actor if actor is not None else "")[:100], fingerprint(request)
-    row = _stored(session, table, operation, key)
-    if row is not None:
-        return _replay(row, actor, digest)
     now = datetime.now(timezone.utc)
     if random.random() < PURGE_CHANCE:
         session.execute(delete(table).where(table.c.created_at < now - RETENTION))
-    claim = insert(table).values(operation=operation, key=key, actor=actor, fingerprint=digest,
-                                 result_json=None, created_at=now)
+    values = dict(operation=operation, key=key, actor=actor, fingerprint=digest,
+                  result_json=None, created_at=now)
     if session.get_bind().dialect.name == "postgresql":
-        try:
-            with session.begin_nested():
-                session.execute(claim)  # a twin in flight: waits here until it commits
-        except IntegrityError:
+        # the claim in one round trip (issue 11: no SELECT first, no SAVEPOINT): a twin in
+        # flight makes this INSERT wait until it commits, then it inserts nothing and the
+        # twin's result is read; a twin that rolled back leaves the key to this one
+        claimed = session.execute(
+            pg_insert(table).values(**values)
+            .on_conflict_do_nothing(index_elements=[table.c.operation, table.c.key])
+            .returning(table.c.key)).first()
+        if claimed is None:
             return _replay(_stored(session, table, operation, key), actor, digest)
-    else:  # SQLite: the process's transactions are serialised, the row above was the truth
+    else:  # SQLite: the process's transactions are serialised, the row read is the truth
+        row = _stored(session, table, operation, key)
+        if row is not None:
+            return _replay(row, actor, digest)
         try:
-            session.execute(claim)
+            session.execute(insert(table).values(**values))
         except IntegrityError:  # pragma: no cover
             raise conflict("Cette demande est déjà en cours de traitement.")
     result = fn()

@@ -403,6 +403,10 @@ class Store(DependencyProvider):
         super().__init__(**kwargs)
 
     def setup(self):
+        # what this instance handled (RPC requests, events), logged when it stops: with several
+        # instances of a service, each one's share (benchmarks/bench_subscription_form.py
+        # --instances, docs/performance.md)
+        self.handled = {"rpc": 0, "event": 0}
         self.database = Database(self.container.service_name, self.metadata)
         self.publish = AmqpPublisher(self.container.config.get("AMQP_URI") or config.amqp_uri())
         self._lock = eventlet.semaphore.Semaphore()
@@ -410,9 +414,15 @@ class Store(DependencyProvider):
         self._handles = {}
 
     def stop(self):
+        log.info("%s instance stopping: handled %d RPC requests, %d events",
+                 self.container.service_name, self.handled["rpc"], self.handled["event"])
         self.database.dispose()
 
     def get_dependency(self, worker_ctx):
+        kind = ("rpc" if isinstance(worker_ctx.entrypoint, NamekoRpc) else
+                "event" if isinstance(worker_ctx.entrypoint, NamekoEventHandler) else None)
+        if kind is not None and worker_ctx.entrypoint.method_name != "health":
+            self.handled[kind] += 1
         handle = StoreHandle(self)
         self._handles[worker_ctx] = handle
         return handle

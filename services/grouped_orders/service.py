@@ -178,20 +178,34 @@ class GroupedOrdersService(MessagingService):
         return self._pay(attempt, return_url)
 
     @rpc
-    def subscribe_and_pay(self, token, data, return_url, idempotency_key=None):
-        """The subscription form's POST in one RPC (issue 11): `subscribe` and `start_payment`
-        (subscription and attempt in one transaction, then the payment). `return_url` holds
-        `{buyer_token}`. A retry with the key gets the same sub-order, attempt and payment."""
+    def subscribe_and_pay(self, token, data, idempotency_key=None):
+        """The subscription form's POST in one RPC and one transaction (issue 11): the
+        sub-order, its lines, the attempt to pay online (its own idempotency key towards
+        payments) and the outbox rows. The payment itself is made by `pay_subscription` when the
+        buyer's browser follows the 303 to the payment page, off the POST's path. A retry with
+        the form's key gets the same sub-order and attempt (`attempt_id`, None for a cheque or
+        cash at the bookshop)."""
         data = dict(data or {})
         begun = self.store.once(idempotency_key, "subscribe_and_pay", "",
-                                {"token": token, "data": data, "return_url": return_url},
+                                {"token": token, "data": data},
                                 buyers.subscribe_and_begin_payment, token, data, utcnow(),
                                 self.store.record, config.public_url())
-        buyer_token = begun["sub"]["buyer_token"]
-        if begun["attempt"] is None:  # a cheque or cash at the bookshop: no online payment
-            return dict(begun["sub"], payment_id=None, redirect_url=None)
-        payment = self._pay(begun["attempt"], return_url.replace("{buyer_token}", buyer_token))
-        return dict(begun["sub"], **payment)
+        attempt = begun["attempt"]
+        return dict(begun["sub"], attempt_id=attempt["attempt_id"] if attempt else None)
+
+    @rpc
+    def pay_subscription(self, token, buyer_token, return_url):
+        """The payment page (issue 11): the payment of the attempt the form recorded, created
+        once (the attempt's key towards payments: a reload, a second tab, a retry after a lost
+        answer find the same payment, no double charge), refused after the deadline (French
+        409). `redirect_url` None: nothing to pay online (paid, cancelled, cheque or cash, the
+        attempt refused or abandoned): the result page tells the buyer."""
+        attempt = self.store.run(buyers.attempt_to_pay, token, buyer_token, utcnow())
+        if attempt is None:
+            return {"payment_id": None, "redirect_url": None}
+        if attempt["redirect_url"]:
+            return {"payment_id": attempt["payment_id"], "redirect_url": attempt["redirect_url"]}
+        return self._pay(attempt, return_url)
 
     def _pay(self, attempt, return_url):
         """Steps 2 and 3 of paying: the payment for the attempt (its own idempotency key towards

@@ -248,7 +248,13 @@ def test_the_subscription_form_sent_twice_subscribes_once(suite, people, demo_fe
                                               data=form, cookies=cookies,
                                               allow_redirects=False, timeout=45))
     assert [a.status_code for a in answers] == [303] * TIMES, [a.text[:300] for a in answers]
-    assert len({a.headers["Location"] for a in answers}) == 1  # one checkout
+    (pay_page,) = {a.headers["Location"] for a in answers}  # one payment page (issue 11)
+    assert pay_page.endswith("/paiement")
+    # the payment page opened five times at once (reloads, tabs): one payment, one checkout
+    checkouts = at_once(lambda i: requests.get(pay_page, allow_redirects=False, timeout=45))
+    assert [a.status_code for a in checkouts] == [303] * TIMES, [a.text[:300] for a in checkouts]
+    (checkout,) = {a.headers["Location"] for a in checkouts}
+    assert checkout.startswith(f"http://127.0.0.1:{suite.payments_port}/sandbox/")
     view = teacher.get(f"{suite.gateway_url}/api/v1/grouped-orders/{go['number']}").json()
     assert [s["last_name"] for s in view["sub_orders"]].count(f"Twice{run}") == 1
     (sub,) = [s for s in view["sub_orders"] if s["last_name"] == f"Twice{run}"]

@@ -61,7 +61,9 @@ def test_a_three_title_reading_list_end_to_end(suite, people, demo_feeds, smtp):
         "email": "jared.leto.lecture@free.fr", "ean": [WESTERN, CEMETERY, LIVRE],
         "quantity": ["2", "1", "1"], "accepted_terms": "1"}, allow_redirects=False)
     assert r.status_code == 303, r.text[:800]
-    checkout = r.headers["Location"]
+    pay_page = requests.get(r.headers["Location"], allow_redirects=False)  # issue 11
+    assert pay_page.status_code == 303, pay_page.text[:800]
+    checkout = pay_page.headers["Location"]
     assert "61,20" in requests.get(checkout).text.replace(".", ",")
     paid = requests.post(checkout, data={"action": "pay"}, allow_redirects=False)
     assert paid.status_code == 303

@@ -1,6 +1,6 @@
 """Issue 10's capacity cap and minimum on a real PostgreSQL: 200 subscriptions at once never
-hold more copies than the cap (each subscription counts under the grouped order's row lock,
-FOR UPDATE, in its own transaction), and two deadline timers at once fail a grouped order below
+hold more copies than the cap (each subscription counts under the grouped order's advisory
+lock, the row itself locked FOR SHARE, in its own transaction), and two deadline timers at once fail a grouped order below
 its minimum once (one refund per paid sub-order, one mail each)."""
 import threading
 import uuid

@@ -2,9 +2,14 @@
 subscribing, the buyer's own sub-order, and starting a payment (step 1: an attempt with its own
 idempotency key; step 3: the payment the provider gave for it)."""
 import secrets
+from types import SimpleNamespace
+
+from sqlalchemy import select, update
+
+from services.common.errors import not_found
 
 from .. import domain
-from ..models import PaymentAttempt, SubOrder, SubOrderLine
+from ..models import GroupedOrder, GroupedOrderTitle, PaymentAttempt, SubOrder, SubOrderLine
 from ..presenters import (buyer_status_view, payment_request, public_view, sub_order_placed_event,
                           subscribed_view)
 from . import capacity
@@ -25,7 +30,15 @@ def public(session, token, now) -> dict:
 def subscribe(session, token, data, now, record, public_url) -> dict:
     """A buyer's sub-order: a quantity per title (`lines`, or `quantity` for a grouped order of
     one title), one line per title, its total the sum; `sub_order_placed` recorded with it."""
-    go = by_token(session, token, exclusive=True)
+    sub, _go = _subscribe(session, token, data, now, record, public_url)
+    return subscribed_view(sub)
+
+
+def _subscribe(session, token, data, now, record, public_url):
+    """`subscribe`: the new sub-order and its grouped order (its row locked FOR SHARE: not
+    closed, validated nor cancelled meanwhile; the cap counted one subscription at a time:
+    `capacity.check_room`)."""
+    go = by_token(session, token, share=True)
     domain.check_subscription_open(go.status, go.deadline, now, go.opens_on)
     titles = list(go.titles)
     rules = [domain.Title(t.ean, t.price_ttc, t.required) for t in titles]
@@ -38,13 +51,13 @@ def subscribe(session, token, data, now, record, public_url) -> dict:
     sub = SubOrder(grouped_order_number=go.number, buyer_token=secrets.token_urlsafe(24),
                    first_name=first, last_name=last, email=email, payment_method=method,
                    quantity=domain.lines_quantity(lines), total=domain.lines_total(lines),
-                   status=domain.AWAITING_PAYMENT, created_at=now)
+                   status=domain.AWAITING_PAYMENT, created_at=now, attempts=[])
     sub.lines = [SubOrderLine(title=t, position=t.position, quantity=line.quantity,
                               unit_price=line.unit_price) for t, line in zip(titles, lines)]
     session.add(sub)
     session.flush()
     record(session, "sub_order_placed", sub_order_placed_event(sub, go, public_url))
-    return subscribed_view(sub)
+    return sub, go
 
 
 def buyer_status(session, token, buyer_token, now) -> dict:
@@ -58,6 +71,10 @@ def begin_payment_attempt(session, token, buyer_token, now) -> dict:
     sub = sub_by_buyer_token(session, token, buyer_token, share=True)
     go = sub.grouped_order
     domain.check_can_pay(sub.status, go.status, go.deadline, now)  # opened: it exists
+    return _new_attempt(session, sub, go, now)
+
+
+def _new_attempt(session, sub, go, now) -> dict:
     attempt = PaymentAttempt(sub_order_number=sub.number, state="starting", created_at=now,
                              idempotency_key=f"sub-{sub.number}-{secrets.token_hex(8)}")
     session.add(attempt)
@@ -67,18 +84,62 @@ def begin_payment_attempt(session, token, buyer_token, now) -> dict:
 
 def subscribe_and_begin_payment(session, token, data, now, record, public_url) -> dict:
     """The subscription form's POST (issue 11): subscribing and step 1 of paying in one
-    transaction; the same checks as `subscribe` then `begin_payment_attempt`. A buyer paying
-    by cheque or cash at the bookshop, or at pickup, starts no online payment (`attempt`
-    None)."""
-    sub = subscribe(session, token, data, now, record, public_url)
-    if not domain.starts_online_payment(sub["payment_method"]):
-        return {"sub": sub, "attempt": None}
-    return {"sub": sub, "attempt": begin_payment_attempt(session, token, sub["buyer_token"], now)}
+    transaction; the same checks as `subscribe` then `begin_payment_attempt` (the grouped
+    order's row stays locked from the subscription's checks: nothing to read again). A buyer
+    paying by cheque or cash at the bookshop, or at pickup, starts no online payment (`attempt`
+    None). Step 2 (the payment) waits for the payment page: `attempt_to_pay`."""
+    sub, go = _subscribe(session, token, data, now, record, public_url)
+    view = subscribed_view(sub)
+    if not domain.starts_online_payment(sub.payment_method):
+        return {"sub": view, "attempt": None}
+    return {"sub": view, "attempt": _new_attempt(session, sub, go, now)}
+
+
+def attempt_to_pay(session, token, buyer_token, now) -> dict | None:
+    """The payment page (issue 11): what payments is asked for the sub-order's latest attempt
+    (its own idempotency key: asking again gives the same payment, never a second charge), with
+    `redirect_url` once a payment was attached to it. None when there is nothing to pay online
+    (the sub-order paid, cancelled, by cheque or cash, its latest attempt refused or abandoned:
+    the result page says so). After the deadline: the French refusal of `check_can_pay`.
+    Core statements, three at most (the grouped order's row FOR SHARE, as `begin_payment_attempt`
+    takes it: not closed meanwhile)."""
+    go_t, sub_t, att_t = GroupedOrder.__table__, SubOrder.__table__, PaymentAttempt.__table__
+    found = session.execute(
+        select(go_t.c.number.label("go_number"), go_t.c.status.label("go_status"),
+               go_t.c.deadline, sub_t.c.number, sub_t.c.status, sub_t.c.total, sub_t.c.email,
+               sub_t.c.quantity)
+        .join(sub_t, sub_t.c.grouped_order_number == go_t.c.number)
+        .where(go_t.c.token == (token or "")[:64],
+               sub_t.c.buyer_token == (buyer_token or "")[:64])
+        .with_for_update(read=True, of=go_t)).first()
+    if found is None:
+        raise not_found("Sous-commande introuvable.")
+    if found.status != domain.AWAITING_PAYMENT:
+        return None
+    attempt = session.execute(
+        select(att_t.c.id, att_t.c.idempotency_key, att_t.c.state, att_t.c.payment_id,
+               att_t.c.redirect_url)
+        .where(att_t.c.sub_order_number == found.number)
+        .order_by(att_t.c.id.desc()).limit(1)).first()
+    if attempt is None or attempt.state not in ("starting", "pending", "processing"):
+        return None
+    domain.check_can_pay(found.status, found.go_status, found.deadline, now)
+    li, ti = SubOrderLine.__table__, GroupedOrderTitle.__table__
+    lines = [SimpleNamespace(quantity=quantity, title=SimpleNamespace(title=title))
+             for quantity, title in session.execute(
+                 select(li.c.quantity, ti.c.title).join(ti, ti.c.id == li.c.title_id)
+                 .where(li.c.sub_order_number == found.number).order_by(li.c.position))]
+    sub = SimpleNamespace(number=found.number, total=found.total, email=found.email,
+                          quantity=found.quantity, lines=lines)
+    return dict(payment_request(attempt, sub, SimpleNamespace(number=found.go_number)),
+                payment_id=attempt.payment_id, redirect_url=attempt.redirect_url or None)
 
 
 def attach_payment(session, attempt_id, payment: dict):
-    """Step 3: the payment the provider gave for this attempt."""
-    attempt = session.get(PaymentAttempt, attempt_id)
-    attempt.payment_id = payment["payment_id"]
-    attempt.redirect_url = payment.get("redirect_url") or ""
-    attempt.state = payment.get("state", "processing")
+    """Step 3: the payment the provider gave for this attempt, in one guarded statement: the
+    attempt still starting (a second tab of the payment page attaching the same payment, or a
+    payment event that came first, changes nothing)."""
+    t = PaymentAttempt.__table__
+    session.execute(update(t).where(t.c.id == attempt_id, t.c.state == "starting").values(
+        payment_id=payment["payment_id"], redirect_url=payment.get("redirect_url") or "",
+        state=payment.get("state", "processing")))

@@ -3,7 +3,7 @@ domain.title_minimums): the copies held, the room left for a subscription, the p
 (overall and per title), the initiator's limits, and at the deadline the failure of a grouped
 order whose minimum (overall, or a required title's) was not reached, or the optional titles
 under theirs dropped."""
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from services.common.errors import conflict
 from services.common.guards import transition
@@ -69,12 +69,23 @@ def pickup_copies(session, number) -> int:
                t.c.payment_method == domain.PICKUP)))
 
 
+# the key space of the transaction-level advisory lock under which capped subscriptions count
+CAP_LOCK_SPACE = 1110
+
+
 def check_room(session, go, asked):
-    """Under the cap, in the subscription's transaction: the caller holds the grouped order's
-    row lock (FOR UPDATE), so two subscriptions count one after the other and the cap is never
-    overrun (tests/integration/test_capacity_postgres.py)."""
+    """Under the cap, in the subscription's transaction. The caller holds the grouped order's
+    row lock FOR SHARE (it cannot be closed, validated, cancelled nor its limits changed
+    meanwhile; subscriptions to a grouped order without a cap run side by side, issue 11); with
+    a cap, the subscriptions of one grouped order count one after the other under its advisory
+    lock (PostgreSQL; SQLite serialises the service's transactions), so the cap is never
+    overrun (tests/integration/test_capacity_postgres.py). A cap set while a subscription is
+    in flight waits for it (the initiator's change locks the row FOR UPDATE) and counts it."""
     if go.max_copies is None:
         return
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:space, :number)"),
+                        {"space": CAP_LOCK_SPACE, "number": go.number})
     paid, awaiting = copies(session, go.number)
     domain.check_room(go.max_copies, paid + awaiting, asked)
 

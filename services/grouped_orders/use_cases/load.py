@@ -44,8 +44,8 @@ def locked_sub(session, sub_number) -> tuple[SubOrder, GroupedOrder]:
 def by_token(session, token, share=False, exclusive=False) -> GroupedOrder:
     """`share`: a shared row lock (FOR SHARE on PostgreSQL) so that the grouped order cannot be
     closed, validated or cancelled while a subscription or a payment attempt is being made.
-    `exclusive`: its row lock (FOR UPDATE): a subscription's, so that subscriptions to one
-    grouped order count its copies one after the other (the capacity cap, issue 10)."""
+    `exclusive`: its row lock (FOR UPDATE), read again. A subscription takes the shared one
+    (its cap is counted under an advisory lock: capacity.check_room, issue 11)."""
     q = select(GroupedOrder).where(GroupedOrder.token == (token or "")[:64])
     if exclusive:
         q = q.with_for_update()

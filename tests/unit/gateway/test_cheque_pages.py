@@ -39,7 +39,7 @@ def test_the_buyer_chooses_among_the_allowed_methods(client, rpc):
 def test_a_cheque_buyer_lands_on_the_instructions_page(client, rpc, monkeypatch):
     monkeypatch.setenv("CHEQUE_PAYABLE_TO", "SARL Librairie du Parc")
     rpc.answers[("grouped_orders", "subscribe_and_pay")] = {
-        "buyer_token": BUYER, "payment_id": None, "redirect_url": None}
+        "buyer_token": BUYER, "attempt_id": None}
     r = client.post(f"/souscription/{TOKEN}", data={
         "first_name": "Jean", "last_name": "Dupont", "email": "jean@exemple.fr", "quantity": "2",
         "accepted_terms": "1", "payment_method": "cheque", "idempotency_key": "a" * 32})

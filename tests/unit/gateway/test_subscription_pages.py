@@ -97,17 +97,44 @@ FORM = {"first_name": "Jean", "last_name": "Dupont", "email": "jean.dupont@exemp
         "quantity": "2", "accepted_terms": "y", "idempotency_key": "a" * 32}
 
 
-def test_the_form_post_is_one_rpc_that_subscribes_and_pays(client, rpc):
+def test_the_form_post_is_one_rpc_then_the_payment_page_starts_the_payment(client, rpc):
     """Issue 11: `subscribe_and_pay` answers for the grouped order (unknown, closed, bad
-    input) and starts the payment; the POST on its way to the payment makes one RPC."""
+    input) and records the attempt to pay: the POST makes one RPC and sends the buyer to the
+    payment page, whose GET creates the payment (one RPC) and leads to the provider's page."""
     rpc.answers[("grouped_orders", "subscribe_and_pay")] = {
-        "buyer_token": BUYER, "payment_id": "p1", "redirect_url": "http://pay.test/p1"}
+        "buyer_token": BUYER, "attempt_id": 7}
     r = client.post(f"/souscription/{TOKEN}", data=FORM)
-    assert r.status_code == 303 and r.headers["Location"] == "http://pay.test/p1"
+    pay_page = f"http://localhost/souscription/{TOKEN}/commande/{BUYER}/paiement"
+    assert r.status_code == 303 and r.headers["Location"] == pay_page
     assert [m for _, m, _ in rpc.calls] == ["subscribe_and_pay"]
-    token, form, return_url = rpc.calls[0][2]
+    token, form = rpc.calls[0][2]
     assert token == TOKEN and form["last_name"] == "Dupont"
-    assert return_url == f"http://localhost/souscription/{TOKEN}/commande/{{buyer_token}}"
+    rpc.answers[("grouped_orders", "pay_subscription")] = {
+        "payment_id": "p1", "redirect_url": "http://pay.test/p1"}
+    r = client.get(pay_page)
+    assert r.status_code == 303 and r.headers["Location"] == "http://pay.test/p1"
+    (call,) = rpc.called("grouped_orders", "pay_subscription")
+    assert call == (TOKEN, BUYER, f"http://localhost/souscription/{TOKEN}/commande/{BUYER}")
+
+
+def test_the_payment_page_with_nothing_to_pay_leads_to_the_result_page(client, rpc):
+    rpc.answers[("grouped_orders", "pay_subscription")] = {"payment_id": None,
+                                                           "redirect_url": None}
+    r = client.get(f"/souscription/{TOKEN}/commande/{BUYER}/paiement")
+    assert r.status_code == 303
+    assert r.headers["Location"] == f"http://localhost/souscription/{TOKEN}/commande/{BUYER}"
+
+
+def test_the_payment_page_after_the_deadline_says_so_in_french(client, rpc):
+    rpc.answers[("grouped_orders", "pay_subscription")] = DomainError(
+        "Les souscriptions à cette commande sont closes.", code="conflict")
+    rpc.answers[("grouped_orders", "buyer_status")] = samples.sub()
+    r = client.get(f"/souscription/{TOKEN}/commande/{BUYER}/paiement")
+    assert r.status_code == 409
+    assert "Les souscriptions à cette commande sont closes." in r.text
+    rpc.answers[("grouped_orders", "pay_subscription")] = DomainError("Introuvable.",
+                                                                      code="not_found")
+    assert client.get(f"/souscription/{TOKEN}/commande/{BUYER}/paiement").status_code == 404
 
 
 @pytest.mark.parametrize("error,status", [

@@ -131,30 +131,55 @@ def test_a_retried_payment_start_gives_the_same_payment(service, db):
     assert other["payment_id"] != first["payment_id"] and count(db, PaymentAttempt) == 2
 
 
-def test_the_form_subscribes_and_pays_in_one_call_once_per_key(service, db):
-    """Issue 11: the form's POST is one RPC; a retry with the form's key gets the same
-    sub-order, attempt and payment (no double charge)."""
+def test_the_form_subscribes_in_one_call_once_per_key_and_its_page_pays_once(service, db):
+    """Issue 11: the form's POST is one RPC and one transaction (sub-order and attempt, no
+    payment yet); a retry with the form's key gets the same sub-order and attempt. The payment
+    page creates the payment with the attempt's key: a reload, a second tab, the same payment
+    (no double charge), asked of payments once."""
     _, token = open_grouped_order(db)
-    first = service.subscribe_and_pay(token, BUYER, "http://back/{buyer_token}", "form-1")
-    again = service.subscribe_and_pay(token, BUYER, "http://back/{buyer_token}", "form-1")
-    assert first == again and first["buyer_token"] and first["payment_id"] == "pay_1"
-    assert first["redirect_url"] == "http://sandbox/checkout/1"
+    first = service.subscribe_and_pay(token, BUYER, "form-1")
+    again = service.subscribe_and_pay(token, BUYER, "form-1")
+    assert first == again and first["buyer_token"] and first["attempt_id"]
     assert count(db, SubOrder) == 1 and count(db, PaymentAttempt) == 1
-    assert len(service.payments.started) == 1
+    assert not service.payments.started  # off the POST's path
+    back = f"http://back/{first['buyer_token']}"
+    paid = service.pay_subscription(token, first["buyer_token"], back)
+    assert paid == {"payment_id": "pay_1", "redirect_url": "http://sandbox/checkout/1"}
+    assert service.pay_subscription(token, first["buyer_token"], back) == paid
+    assert len(service.payments.started) == 1 and len(service.payments.calls) == 1
+    assert service.payments.calls[0]["return_url"] == back
     with db.transaction() as s:
         attempt = s.scalars(select(PaymentAttempt)).one()
         assert attempt.payment_id == "pay_1" and attempt.state == "processing"
-    # the retry asks payments again, with the attempt's key: payments gives the same payment
-    assert len({(c["idempotency_key"], c["return_url"]) for c in service.payments.calls}) == 1
-    assert service.payments.calls[0]["return_url"] == f"http://back/{first['buyer_token']}"
+    # the payment refused: nothing to pay on this page any more (the result page offers again)
+    payment_events_failed(db, attempt.payment_id, first)
+    assert service.pay_subscription(token, first["buyer_token"], back)["redirect_url"] is None
+    assert len(service.payments.calls) == 1
+
+
+def payment_events_failed(db, payment_id, sub):
+    with db.transaction() as s:
+        payment_events.on_payment_failed(s, {
+            "payment_id": payment_id, "reference_kind": "sub_order",
+            "reference_id": str(sub["number"]), "state": "refused"})
 
 
 def test_no_subscription_nor_payment_once_the_deadline_passed(service, db):
     go, token = open_grouped_order(db)
     pass_deadline(db, go["number"])
     with pytest.raises(DomainError):
-        service.subscribe_and_pay(token, BUYER, "http://back/{buyer_token}", "form-1")
+        service.subscribe_and_pay(token, BUYER, "form-1")
     assert count(db, SubOrder) == 0 and count(db, PaymentAttempt) == 0
+    assert not service.payments.started
+
+
+def test_no_payment_from_the_payment_page_once_the_deadline_passed(service, db):
+    go, token = open_grouped_order(db)
+    sub = service.subscribe_and_pay(token, BUYER, "form-1")
+    pass_deadline(db, go["number"])
+    with pytest.raises(DomainError) as refused:
+        service.pay_subscription(token, sub["buyer_token"], "http://back")
+    assert refused.value.code in ("conflict", "invalid") and "clos" in refused.value.message
     assert not service.payments.started
 
 
