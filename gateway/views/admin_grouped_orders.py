@@ -79,8 +79,9 @@ def close_now(number):
         go = rpc("grouped_orders", "admin_get", g.user["id"], number)
         return confirmation(
             title=f"Clore les souscriptions de la commande groupée n° {number}",
-            message=f"Plus aucun acheteur ne pourra souscrire ni payer (la date limite était "
-                    f"le {go['deadline'][8:10]}/{go['deadline'][5:7]}/{go['deadline'][:4]}). "
+            message="Plus aucun acheteur ne pourra souscrire ni payer, dès maintenant, "
+                    f"avant la date limite du {go['deadline'][8:10]}/{go['deadline'][5:7]}/"
+                    f"{go['deadline'][:4]}. "
                     f"{go['client_name']} ({go['initiator_email']}) est prévenu(e) par e-mail ; "
                     "vous pourrez ensuite valider la commande groupée.",
             button="Clore les souscriptions maintenant",
