@@ -6,6 +6,7 @@ from flask import (Blueprint, Response, abort, flash, g, redirect, render_templa
                    url_for)
 
 from services.common.errors import DomainError, invalid
+from services.common.spreadsheet import cell
 from services.payments.domain.manual import check_cheque_number
 
 from .. import forms, idempotency
@@ -187,7 +188,8 @@ def export_csv(number):
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for s in go["sub_orders"]:
-        writer.writerow([s["number"], s["last_name"], s["first_name"], s["email"],
+        writer.writerow([s["number"], cell(s["last_name"]), cell(s["first_name"]),
+                         cell(s["email"]),
                          s["created_at"], s["quantity"], s["status_label"], s["total"],
                          s["payment_method_label"], s["cheque_number"], s["paid_at"] or ""])
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={
