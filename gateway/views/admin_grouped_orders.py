@@ -6,6 +6,7 @@ from flask import (Blueprint, Response, abort, flash, g, redirect, render_templa
                    url_for)
 
 from services.common.errors import DomainError, invalid
+from services.common.spreadsheet import cell
 from services.payments.domain.manual import check_cheque_number
 
 from .. import forms, idempotency
@@ -79,8 +80,9 @@ def close_now(number):
         go = rpc("grouped_orders", "admin_get", g.user["id"], number)
         return confirmation(
             title=f"Clore les souscriptions de la commande groupée n° {number}",
-            message=f"Plus aucun acheteur ne pourra souscrire ni payer (la date limite était "
-                    f"le {go['deadline'][8:10]}/{go['deadline'][5:7]}/{go['deadline'][:4]}). "
+            message="Plus aucun acheteur ne pourra souscrire ni payer, dès maintenant, "
+                    f"avant la date limite du {go['deadline'][8:10]}/{go['deadline'][5:7]}/"
+                    f"{go['deadline'][:4]}. "
                     f"{go['client_name']} ({go['initiator_email']}) est prévenu(e) par e-mail ; "
                     "vous pourrez ensuite valider la commande groupée.",
             button="Clore les souscriptions maintenant",
@@ -188,7 +190,8 @@ def export_csv(number):
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for s in go["sub_orders"]:
-        writer.writerow([s["number"], s["last_name"], s["first_name"], s["email"],
+        writer.writerow([s["number"], cell(s["last_name"]), cell(s["first_name"]),
+                         cell(s["email"]),
                          s["created_at"], s["quantity"], s["status_label"], s["total"],
                          s["payment_method_label"], s["cheque_number"], s["paid_at"] or ""])
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={

@@ -131,6 +131,12 @@ def credit_note(number):
         if form["scope"] == "lines":
             lines = {p: (q.strip() or "0") for p, q in zip(form["position"], form["quantity"])}
             quantities = lines
+        if form["scope"] is None:  # missing or forged: never the whole invoice by default
+            return render_template(
+                "invoices/credit_note.html", invoice=invoice, form=dict(form, scope="all"),
+                quantities={}, details={"scope": ["Tout ce qui reste ou certaines lignes."]},
+                error="Choisissez ce que l'avoir crédite : tout ce qui reste de la facture ou "
+                      "seulement certaines quantités."), 400
         try:
             note = rpc("invoicing", "issue_credit_note", g.user["id"], invoice["number"],
                        form["reason"], lines, idempotency_key=idempotency.key())

@@ -11,6 +11,7 @@ from flask import Blueprint, Response, g, render_template
 
 from services.common.clock import PARIS
 from services.common.errors import DomainError
+from services.common.spreadsheet import cell
 from services.grouped_orders.domain.suppliers import default_period
 
 from .. import forms
@@ -42,12 +43,12 @@ def csv_rows(recap) -> list:
     rows = [CSV_HEADER]
     for p in recap["publishers"]:
         for t in p["titles"]:
-            rows.append([p["name"], t["title"], t["ean"], t["vat_rate"], *_figures(t),
+            rows.append([cell(p["name"]), cell(t["title"]), t["ean"], t["vat_rate"], *_figures(t),
                          " ".join(str(n) for n in t["orders"])])
         for r in p["by_rate"]:
-            rows.append([p["name"], f"Total {p['name']} TVA {r['vat_rate']} %", "",
+            rows.append([cell(p["name"]), f"Total {p['name']} TVA {r['vat_rate']} %", "",
                          r["vat_rate"], *_figures(r), ""])
-        rows.append([p["name"], f"Total {p['name']}", "", "", *_figures(p["totals"]), ""])
+        rows.append([cell(p["name"]), f"Total {p['name']}", "", "", *_figures(p["totals"]), ""])
     for r in recap["by_rate"]:
         rows.append(["", f"Total TVA {r['vat_rate']} %", "", r["vat_rate"], *_figures(r), ""])
     rows.append(["", "Total général", "", "", *_figures(recap["totals"]),

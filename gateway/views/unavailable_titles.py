@@ -7,6 +7,7 @@ import logging
 from flask import Blueprint, flash, g, redirect, url_for
 
 from services.common.errors import DomainError
+from services.common.validation import whole_number
 
 from .. import forms, idempotency
 from ..rpc_client import rpc
@@ -54,6 +55,15 @@ def set_available(number, title_id):
         from flask import abort
         abort(404)
     available = form["available"]
+    count = whole_number(available)
+    if count is None or count < 0:  # empty or not a number of copies: nothing to confirm
+        return confirmation(title=f"« {title['title']} » : exemplaires disponibles",
+                            message="", button=None, back=_back(number),
+                            error="Indiquez le nombre d'exemplaires disponibles."
+                            if not available else
+                            "La quantité disponible est un nombre entier positif ou nul.",
+                            details={"available": ["Nombre entier, 0 ou plus."]})
+    available = str(count)  # « 007 », « +3 »: « 7 », « 3 »
     copies = _copies(available)
     ask = dict(title=f"« {title['title']} » : {copies} disponible{_s(available)}",
                message=f"{copies.capitalize()} de « {title['title']} » iront "
@@ -64,8 +74,6 @@ def set_available(number, title_id):
                        "reçoit un e-mail qui dit ce qui change.",
                button="Corriger les commandes et rembourser", back=_back(number),
                hidden={"available": available})
-    if not available:
-        return confirmation(**ask, error="Indiquez le nombre d'exemplaires disponibles.")
     if not form["confirmed"]:
         return confirmation(**ask)
     try:

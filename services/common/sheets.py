@@ -184,6 +184,18 @@ def render_sheet(sheet: Sheet) -> bytes:
     return out.getvalue()
 
 
+def _one_line(text: str, font: str, size: float, width: float) -> str:
+    """`text` on one line of `width`: as it is when it fits, else cut and ended with « … » (a
+    long title cut at a word looked like the whole title)."""
+    wrapped = _wrap(text, font, size, width)
+    if len(wrapped) <= 1:
+        return wrapped[0] if wrapped else ""
+    head = wrapped[0].rstrip()
+    while head and pdfmetrics.stringWidth(head + " …", font, size) > width:
+        head = head[:-1].rstrip()
+    return head + " …"
+
+
 def _draw_heading(canvas, lay: _Layout, y: float) -> float:
     canvas.setFont(lay.bold, 12)
     canvas.drawString(MARGIN_X, y - 12, lay.sheet.title)
@@ -196,7 +208,7 @@ def _draw_heading(canvas, lay: _Layout, y: float) -> float:
             canvas.drawString(x, y - lay.size, heading)
             canvas.setFont(lay.font, lay.size)
             for j, line in enumerate(lines, start=1):
-                text = _wrap(line, lay.font, lay.size, block_w - 4 * mm)[0]
+                text = _one_line(line, lay.font, lay.size, block_w - 4 * mm)
                 canvas.drawString(x, y - lay.size - j * lay.leading * 1.05, text)
         y -= lay.meta_height()
     return y

@@ -2,9 +2,11 @@
 subject and words from the domain (`domain.mails`), its body from `templates/<kind>.txt`, dates
 and amounts written the French way (babel); `mail_view` is a mail row for the admin's page."""
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from services.common import config
@@ -30,9 +32,14 @@ def day(iso: str) -> str:
     return format_date(date.fromisoformat(iso[:10]), "dd/MM/y", locale="fr_FR")
 
 
+def percent(value) -> str:
+    """A rate as French writes it: « 9 % », « 12,5 % » (the mails said « 9.00 % »)."""
+    return format_decimal(Decimal(str(value)), format="#,##0.##", locale="fr_FR") + "\u00a0%"
+
+
 _env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                    undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False)
-_env.filters.update(stamp=stamp, day=day, eur=eur, paris_time=paris_time)
+_env.filters.update(stamp=stamp, day=day, eur=eur, paris_time=paris_time, percent=percent)
 
 
 def bookshop_email() -> str:

@@ -240,7 +240,8 @@ def check_delivery_address(addresses, index) -> dict:
     among the client's (`index`, the first by default) must be complete."""
     addresses = addresses or []
     try:
-        address = addresses[int(index or 0)]
+        position = int(index or 0)
+        address = addresses[position] if position >= 0 else None  # -1: not the last one
     except (IndexError, TypeError, ValueError):
         address = None
     if not address or not (address.get("line1") or address.get("label")) or \

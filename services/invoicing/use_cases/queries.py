@@ -6,6 +6,7 @@ import io
 from sqlalchemy import select
 
 from services.common.money import money_str
+from services.common.spreadsheet import cell
 
 from .. import domain, presenters
 from ..models import Invoice
@@ -81,7 +82,7 @@ def export_csv(session) -> str:
         writer.writerow([
             inv.number, domain.KIND_LABELS[inv.kind], view["issued_on"],
             presenters.ORDER_KIND_LABELS.get(inv.order_kind, inv.order_kind),
-            inv.order_number, inv.customer_name, inv.client_number, inv.siret,
+            inv.order_number, cell(inv.customer_name), inv.client_number, inv.siret,
             view["invoice_number"],
             *(money_str(sign * getattr(inv, f)).replace(".", ",")
               for f in ("total_ht", "vat_total", "total_ttc")),

@@ -166,7 +166,7 @@ def test_the_bookshop_buttons():
 
 
 @pytest.mark.parametrize("index,ok", [(0, True), ("1", True), (None, True), (2, False),
-                                      ("x", False)])
+                                      ("x", False), ("-1", False), (-3, False)])
 def test_the_delivery_address_must_be_complete(index, ok):
     addresses = [{"label": "CDI", "postal_code": "54000", "city": "NANCY"},
                  {"line1": "2 rue des Jonquilles", "postal_code": "54000", "city": "NANCY"},

@@ -92,6 +92,10 @@ def test_orders_filters_and_tabs(db, events):
     assert [t["count"] for t in counts] == [1, 1, 0, 0]
     with pytest.raises(DomainError):
         tx(db, bookshop.list_orders, "pending", {"date_from": "hier"})
+    for edge in ({"date_to": "9999-12-31"}, {"date_from": "0001-01-01"}):  # were a 500
+        with pytest.raises(DomainError) as exc:
+            tx(db, bookshop.list_orders, "pending", edge)
+        assert exc.value.code == "invalid" and set(exc.value.details) == set(edge)
     assert tx(db, bookshop.list_orders, "nonsense")["tab"] == "pending"
 
 

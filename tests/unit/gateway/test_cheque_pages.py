@@ -1,7 +1,9 @@
 """Issue 9, reference 003 step 1: the buyer's choice of a cheque or cash, the page saying what to
 bring where, and the bookshop's validation of a cheque with its number (Flask's test client,
 the services answered by a fake RPC pool)."""
+import csv as csv_module
 import html
+import io
 import re
 
 import pytest
@@ -115,6 +117,20 @@ def test_the_cheque_number_is_shown_and_exported(client, rpc):
     header, row = csv.text.lstrip("\ufeff").splitlines()
     assert header.split(";")[-3:] == ["mode_paiement", "numero_cheque", "paye_le"]
     assert row.split(";")[-3:] == ["Chèque", "1234567", "2026-12-07T09:00:00+00:00"]
+
+
+def test_a_name_typed_as_a_formula_is_exported_as_text(client, rpc):
+    """A parent typed « =HYPERLINK(…) » as their name on the public form: the CSV gave it to the
+    bookshop's spreadsheet as a formula."""
+    sub = dict(waiting_cheque(), last_name='=HYPERLINK("http://evil.example","x")',
+               first_name="+33612345678", email="@x@example.fr")
+    rpc.answers[("grouped_orders", "admin_get")] = samples.grouped(
+        subs=[sub], payment_methods=["online", "cheque"], payment_method_choices=CHOICES)
+    sign_in(client, "admin")
+    text = client.get("/admin/commandes-groupees/7/sous-commandes.csv").text.lstrip("\ufeff")
+    row = list(csv_module.reader(io.StringIO(text), delimiter=";"))[1]
+    assert row[1:4] == ["'=HYPERLINK(\"http://evil.example\",\"x\")", "'+33612345678",
+                        "'@x@example.fr"]
 
 
 def test_the_bookshop_sets_the_methods(client, rpc):

@@ -1,5 +1,7 @@
 """The « Commandes » page (issue 9, references 002 and 003): the month calendar, the filtered
 list, bad filters as a French 400, one order's page; ADMIN only; the JSON API's routes."""
+import html
+
 from services.common.errors import invalid
 from tests.unit.gateway.conftest import sign_in
 
@@ -104,6 +106,24 @@ def test_one_order_page_links_to_its_owner_and_leaves_room_for_progress(client, 
     assert client.get("/admin/commandes/basket/12").status_code == 404
     page = client.get("/admin/commandes/collectivity_order/7")
     assert 'href="/admin/commandes-collectivite/7"' in page.text
+
+
+def test_a_sub_order_is_invoiced_from_the_desk_once_paid(client, rpc):
+    """« Générer une facture » was offered on a sub-order still awaiting its payment."""
+    rpc.answers[("order_desk", "progress_history")] = lambda kind, number: {
+        "status": "registered", "label": "Commande enregistrée", "history": [], "moves": [],
+        "pending": []}
+    sign_in(client, "admin")
+    for state, offered in (("succeeded", True), ("processing", False), ("refused", False)):
+        rpc.answers[("order_desk", "get_order")] = lambda kind, number, state=state: dict(
+            ORDER, kind=kind, number=number, payment_state=state)
+        page = html.unescape(client.get("/admin/commandes/sub_order/12").text)
+        assert ("Générer une facture" in page) is offered, state
+        assert ("Une sous-commande se facture une fois payée." in page) is not offered
+    rpc.answers[("order_desk", "get_order")] = lambda kind, number: dict(
+        ORDER, kind=kind, number=number, payment_state="pending")
+    page = client.get("/admin/commandes/collectivity_order/7").text  # invoiced before paid
+    assert "Générer une facture" in page
 
 
 def test_only_the_bookshop_sees_the_desk(client, rpc):

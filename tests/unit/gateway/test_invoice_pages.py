@@ -3,6 +3,7 @@ issues once; a refusal is the confirmation page again with the French reason (40
 notes for all or some lines (400 on bad quantities); the register and its CSV on the Finances
 page; each PDF only for the bookshop and for the order's own customer."""
 import base64
+import html
 
 from services.common.errors import DomainError, conflict, invalid, not_found
 from tests.unit.gateway.conftest import sign_in
@@ -75,6 +76,13 @@ def test_credit_note_for_some_lines_or_all(client, rpc):
     bad = client.post("/admin/factures/2027-03-000000001/avoir", data={
         "scope": "lines", "position": ["1"], "quantity": ["9"], "reason": "x"})
     assert bad.status_code == 400 and "On ne peut créditer que 2" in bad.text
+    # no scope, or one not offered: it credited the whole invoice (for good); now a 400
+    sent = len(rpc.called("invoicing", "issue_credit_note"))
+    for data in ({"reason": "x"}, {"scope": "bogus", "reason": "x"}):
+        bad = client.post("/admin/factures/2027-03-000000001/avoir", data=data)
+        assert bad.status_code == 400 and "Choisissez ce que l'avoir crédite" in \
+            html.unescape(bad.text)
+    assert len(rpc.called("invoicing", "issue_credit_note")) == sent
     rpc.answers[("invoicing", "get_invoice")] = not_found("Facture introuvable.")
     assert client.get("/admin/factures/nimporte/avoir").status_code == 404
 

@@ -85,6 +85,16 @@ def test_close_now_is_offered_only_on_an_open_grouped_order(client, rpc):
         client.get("/admin/commandes-groupees/7").text
 
 
+def test_closing_now_speaks_of_the_deadline_to_come(client, rpc):
+    """It said « la date limite était le 21/12/2026 » of a deadline still to come."""
+    go = samples.grouped()
+    rpc.answers[("grouped_orders", "admin_get")] = go
+    sign_in(client, "admin")
+    page = html.unescape(client.post("/admin/commandes-groupees/7/clore").text)
+    day = f"{go['deadline'][8:10]}/{go['deadline'][5:7]}/{go['deadline'][:4]}"
+    assert f"avant la date limite du {day}" in page and "était" not in page
+
+
 def test_a_second_close_now_is_a_message_not_an_error(client, rpc):
     rpc.answers[("grouped_orders", "close_subscriptions_now")] = conflict(
         "Les souscriptions de cette commande groupée sont déjà closes.")

@@ -80,6 +80,18 @@ def test_a_bad_quantity_is_refused_in_french_and_nothing_changes(client, rpc):
     r = client.post(URL, data={"available": "", "confirmed": "1"})
     assert r.status_code == 400 and "Indiquez le nombre d'exemplaires disponibles." in \
         html.unescape(r.text)
+    # not a number of copies: no confirmation asked (it asked to confirm « -1 exemplaire »,
+    # « Abc exemplaire » and was refused only once confirmed)
+    for typed in ("-1", "abc", "2.5", "1e3"):
+        r = client.post(URL, data={"available": typed})
+        page = html.unescape(r.text)
+        assert r.status_code == 400, typed
+        assert "un nombre entier positif ou nul" in page and "Nombre entier, 0 ou plus." in page
+        assert "Corriger les commandes et rembourser" not in page
+        assert f"{typed.capitalize()} exemplaire" not in page
+    r = client.post(URL, data={"available": "+3"})
+    assert r.status_code == 200 and 'name="available" value="3"' in r.text
+    assert rpc.called("grouped_orders", "admin_set_title_available") == []
     rpc.answers[("grouped_orders", "admin_set_title_available")] = DomainError(
         "La quantité disponible (5) doit être inférieure aux exemplaires commandés "
         "(5) : sinon il n'y a rien à corriger.", {"available": ["Moins de 5."]})

@@ -86,3 +86,21 @@ def test_a_reading_list_sheet_has_each_buyers_titles_and_the_figures_per_title()
     assert text.count("1 × CEMETERY ROAD") == 1  # a line of 0 copies is not written
     assert "CEMETERY ROAD : annulés 0 · en attente de paiement 0 · payés 1 · « Payés » 25,00 €" \
         in text
+
+
+def test_a_title_too_long_for_the_heading_says_it_is_cut():
+    """« 6,40 € TTC — LE LIVRE QU'IL NE FAUT » ended there, as if it were the whole title: a cut
+    line ends with « … » (the whole title is in the rows and the summary)."""
+    v = view(1)
+    long_title = "LE LIVRE QU'IL NE FAUT SURTOUT, SURTOUT, SURTOUT, PAS LIRE !"
+    v.update(titles=[{"ean": "9782362210419", "title": long_title, "price_ttc": "6.40",
+                      "required": True},
+                     {"ean": "9782330150136", "title": "CEMETERY ROAD", "price_ttc": "25.00",
+                      "required": False}], by_title=[])
+    for s in v["sub_orders"]:
+        s.update(lines=[{"title": long_title, "quantity": 1}])
+    text = pdf_text(sheet.render(v), layout=True)
+    heading = text.split("Nom")[0]
+    assert "6,40 € TTC — LE LIVRE" in heading and "…" in heading
+    assert "25,00 € TTC (facultatif) — CEMETERY ROAD" in heading  # one that fits: as it is
+    assert heading.count("…") == 1

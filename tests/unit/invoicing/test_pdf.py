@@ -8,7 +8,7 @@ from services.invoicing import presenters, render, use_cases
 
 from tests.support.pdf import pdf_text
 
-from .conftest import NOW, document
+from .conftest import NOW, document, line
 
 
 def view_of(db, record, doc, credit=None):
@@ -39,6 +39,15 @@ def test_invoice_pdf_carries_the_legal_mentions(db, record):
                   "Pas d'escompte"):
         assert words in text, words
     assert "acquittée sur les débits" not in text  # goods: VAT due on delivery
+
+
+def test_each_line_prints_a_unit_price_that_times_the_quantity_gives_its_total(db, record):
+    """14,90 € TTC × 2: the unit HT 14,12 € × 2 (28,24 €) is not the line's 28,25 € (HT derived
+    from the TTC total); the unit price TTC printed too makes the line add up."""
+    pdf = render.render(view_of(db, record, document(lines=[line(unit_ttc="14.90", qty=2)])))
+    text = " ".join(text_of(pdf).split())
+    assert "Prix unitaire TTC" in text
+    assert "14,12 € 14,90 € 2 5,5 % 28,25 € 29,80 €" in text
 
 
 def test_a_consumer_owes_no_recovery_indemnity_and_a_paid_invoice_says_so(db, record):

@@ -1,5 +1,7 @@
 """Issuing invoices and credit notes on a real (SQLite) database: the snapshot, the number, the
 event, one invoice per order, credit notes in the same series."""
+import csv
+import io
 from datetime import timedelta
 from decimal import Decimal
 
@@ -125,3 +127,19 @@ def test_invoices_for_a_page_of_orders(db, record):
     with db.transaction() as s:
         found = use_cases.invoices_for_orders(s, "sub_order", [154, 155, "x"])
     assert list(found) == ["154"] and found["154"][0]["kind_label"] == "Facture"
+
+
+def test_a_customer_name_typed_as_a_formula_is_exported_as_text(db, record):
+    """A parent's name from the public form (« =HYPERLINK(…) ») reached the Finances CSV as a
+    formula; the amounts (a credit note's « -2,50 ») stay numbers."""
+    doc = document(kind="sub_order", number=156, paid=True, customer={
+        "name": '=HYPERLINK("http://evil.example","x")', "email": "x@example.fr",
+        "address_lines": [], "client_number": "", "siret": "", "chorus_service_code": "",
+        "public_buyer": False})
+    inv = issue(db, record, doc=doc, kind="sub_order", number=156)
+    with db.transaction() as s:
+        use_cases.issue_credit_note(s, inv["number"], None, "Annulée", "a", NOW, record)
+    with db.transaction() as s:
+        rows = list(csv.reader(io.StringIO(use_cases.export_csv(s)), delimiter=";"))
+    assert rows[1][5] == "'=HYPERLINK(\"http://evil.example\",\"x\")"
+    assert rows[2][5].startswith("'=") and rows[2][11].startswith("-")

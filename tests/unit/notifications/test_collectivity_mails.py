@@ -33,6 +33,10 @@ def test_a_new_quote_or_order_mails_who_placed_it_who_made_the_basket_and_the_bo
     assert to == ["achats@ecole.fr", "biblio@ecole.fr", "commandes@librairie.test"]
     assert "n° 12" in subject and "123456" in body
     assert "CEMETERY ROAD" in body and "22,75\xa0€" in body and "Sous-total HT : 21,56" in body
+    assert "(9\xa0% de remise sur 25,00\xa0€)" in body and "9.00 %" not in body  # was « 9.00 % »
+    _, _, body = presenters.render(kind, received(kind, dict(
+        DOC, lines=[dict(LINE, discount_percent="12.50")])), "http://x")
+    assert "(12,5\xa0% de remise" in body
 
 
 def test_the_mailed_lines_multiply_out():
