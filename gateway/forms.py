@@ -8,7 +8,7 @@ that cannot be read at all is the French 400 page of gateway/errors.py. Fields n
 (`csrf_token`, `idempotency_key`) are ignored here: flask-wtf and gateway/idempotency.py read
 them."""
 from flask import request
-from marshmallow import EXCLUDE, Schema, fields
+from marshmallow import EXCLUDE, Schema, ValidationError, fields
 
 from services.common.validation import whole_number
 
@@ -51,6 +51,16 @@ class Flag(fields.Field):
         super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
+        return value == "1"
+
+
+class Switch(Flag):
+    """A switch a page's script (or its no-script button) sends as "1" (on) or "0" (off);
+    absent: off; anything else is not a switch: the form's French 400."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if value not in ("0", "1", ""):
+            raise ValidationError("« 1 » (coché) ou « 0 » (décoché).")
         return value == "1"
 
 
@@ -346,7 +356,7 @@ class DistributionTick(Form):
     """One tick of the distribution page: a sub-order, « venu » or « a tout retiré », on/off."""
     sub = WholeNumber(default=0)
     field = Text(20, strip=True)
-    value = Flag()
+    value = Switch()
     q = Text(100, strip=True)     # the search to come back to (without JavaScript)
 
 

@@ -15,7 +15,7 @@ from services.common.errors import conflict, invalid
 
 from .status import AWAITING_PAYMENT, CLOSED, PAID, SUB_CANCELLED
 
-__all__ = ["TICKS", "TICK_LABELS", "NOTE_KINDS", "NOTE_LABELS", "NOTE_MAX", "NOTE_AMOUNT_MAX",
+__all__ = ["refundable", "TICKS", "TICK_LABELS", "NOTE_KINDS", "NOTE_LABELS", "NOTE_MAX", "NOTE_AMOUNT_MAX",
            "DISTRIBUTION_ALREADY_DONE", "search_key", "matches", "check_can_distribute",
            "check_tick", "tick_values", "check_pickup_payment", "check_note", "absent_numbers",
            "distribution_recap"]
@@ -86,8 +86,18 @@ def check_pickup_payment(sub_status: str):
         raise conflict("Cette sous-commande est annulée : rien à payer.")
 
 
-def check_note(kind, amount, comment) -> tuple:
-    """A refund or an extra payment noted at pickup: (kind, amount as Decimal, comment)."""
+def refundable(sub_status, sub_total, noted) -> Decimal:
+    """What may still be handed back at pickup: what the buyer paid (the sub-order's total once
+    paid) plus the extra payments noted, less the refunds noted. `noted`: (kind, amount)."""
+    paid = Decimal(sub_total) if sub_status == PAID else Decimal("0")
+    for kind, amount in noted:
+        paid += amount if kind == EXTRA else -amount
+    return max(Decimal("0.00"), paid)
+
+
+def check_note(kind, amount, comment, can_refund=None) -> tuple:
+    """A refund or an extra payment noted at pickup: (kind, amount as Decimal, comment). A
+    refund is at most `can_refund` (`refundable`: never more than the buyer paid)."""
     if kind not in NOTE_KINDS:
         raise invalid("Choisissez : remboursement ou paiement complémentaire.",
                       {"kind": ["Remboursement ou paiement complémentaire."]})
@@ -96,6 +106,10 @@ def check_note(kind, amount, comment) -> tuple:
     if value is None or value <= 0 or value > NOTE_AMOUNT_MAX:
         raise invalid("Le montant doit être un nombre positif en euros, au centime près "
                       "(ex. : 12,50).", {"amount": ["Ex. : 12,50 (10 000 € au plus)."]})
+    if kind == REFUND and can_refund is not None and value > can_refund:
+        shown = f"{can_refund:.2f}".replace(".", ",")
+        raise invalid(f"Le remboursement ne peut pas dépasser ce que l'acheteur a payé "
+                      f"({shown} €).", {"amount": [f"{shown} € au plus."]})
     comment = (comment or "").strip()
     if not comment:
         raise invalid("Dites en un mot pourquoi (ex. : livre abîmé, monnaie rendue).",

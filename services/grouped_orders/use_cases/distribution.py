@@ -109,7 +109,10 @@ def record_pickup_payment(session, number, sub_number, method, cheque_number, ac
 def add_note(session, number, sub_number, kind, amount, comment, account, now) -> dict:
     """A refund or an extra payment noted at pickup (what was handed over, and why)."""
     go, sub = _locked_sub(session, number, sub_number, account)
-    kind, amount, comment = domain.check_note(kind, amount, comment)
+    noted = session.execute(select(DistributionNote.kind, DistributionNote.amount).where(
+        DistributionNote.sub_order_number == sub.number)).all()
+    kind, amount, comment = domain.check_note(
+        kind, amount, comment, domain.refundable(sub.status, sub.total, noted))
     note = DistributionNote(sub_order_number=sub.number, grouped_order_number=go.number,
                             kind=kind, amount=amount, comment=comment,
                             noted_by=account["email"], noted_at=now)

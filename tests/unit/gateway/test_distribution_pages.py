@@ -63,6 +63,15 @@ def test_a_tick_answers_the_script_in_json_and_the_form_by_a_redirect(client, rp
     assert r.status_code == 302 and r.headers["Location"].endswith("/distribution/7#sous-commande-31")
 
 
+@pytest.mark.parametrize("value", ["abc", "2", "on"])
+def test_a_tick_that_is_neither_on_nor_off_is_a_french_400(client, rpc, value):
+    sign_in(client, "collectivite")
+    r = client.post("/distribution/7/coche", data={"sub": "31", "field": "venu",
+                                                   "value": value})
+    assert r.status_code == 400 and "Vérifiez les informations" in r.get_data(as_text=True)
+    assert not rpc.called("grouped_orders", "distribution_tick")
+
+
 def test_a_refused_tick_is_a_french_409_for_the_script(client, rpc):
     rpc.answers[("grouped_orders", "distribution_tick")] = DomainError(
         "La distribution de cette commande groupée est déjà validée.", code="conflict")

@@ -77,6 +77,20 @@ def test_a_note_is_a_refund_or_an_extra_payment_with_a_reason():
     assert "comment" in exc.value.details
 
 
+def test_a_refund_at_pickup_never_exceeds_what_the_buyer_paid():
+    paid = domain.refundable(domain.PAID, Decimal("44.70"), [])
+    assert paid == Decimal("44.70")
+    assert domain.check_note("refund", "44,70", "livre abîmé", paid)[1] == Decimal("44.70")
+    with pytest.raises(DomainError) as exc:  # 10 000 € on a 44,70 € order: refused
+        domain.check_note("refund", "10000", "erreur", paid)
+    assert "44,70 €" in exc.value.message and exc.value.details["amount"]
+    after = domain.refundable(domain.PAID, Decimal("44.70"),
+                              [("refund", Decimal("40.00")), ("extra", Decimal("5.00"))])
+    assert after == Decimal("9.70")  # 44,70 + 5 noted extra - 40 already handed back
+    assert domain.refundable(domain.AWAITING_PAYMENT, Decimal("14.90"), []) == 0  # paid nothing
+    assert domain.check_note("extra", "100", "livre en plus", Decimal("0"))[1] == 100
+
+
 def test_the_recap_and_the_absent():
     subs = [(1, domain.PAID), (2, domain.PAID), (3, domain.SUB_CANCELLED), (4, domain.PAID)]
     marks = {1: (True, True), 2: (True, False)}
