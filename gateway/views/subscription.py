@@ -91,9 +91,12 @@ def asked(form) -> dict:
     data["payment_method"] = form.get("payment_method") or "online"
     eans, quantities = form["ean"], form["quantity"]
     if eans:
-        typed = dict(zip(eans, quantities + [""] * (len(eans) - len(quantities))))
-        return dict(data, lines=[{"ean": e, "quantity": q} for e, q in typed.items()],
-                    quantities=typed)
+        # every pair as sent (a title twice, or a quantity without its title, is the service's
+        # French 400, not the last value silently kept)
+        padded = quantities + [""] * (len(eans) - len(quantities))
+        lines = [{"ean": e, "quantity": q} for e, q in zip(eans, padded)]
+        lines += [{"ean": "", "quantity": q} for q in quantities[len(eans):]]
+        return dict(data, lines=lines, quantities=dict(zip(eans, padded)))
     return dict(data, quantity=quantities[0] if quantities else "", quantities={})
 
 

@@ -3,6 +3,8 @@ list (add by search, remove, optional), the public page asks a quantity per titl
 detail page shows the figures per title, the opening day."""
 import re
 
+import pytest
+
 from services.common.errors import DomainError
 from tests.unit.gateway import samples
 from tests.unit.gateway.conftest import sign_in
@@ -194,3 +196,22 @@ def test_each_title_minimum_is_set_on_the_creation_page_and_a_mistake_kept(clien
     assert r.status_code == 400 and f'id="min_copies_{LIVRE}-errors"' in r.text
     assert re.search(rf'id="title-min-{LIVRE}" name="title_min" type="number" min="1" '
                      rf'inputmode="numeric" value="0"', r.text)
+
+
+def test_a_title_twice_or_a_quantity_without_its_title_reaches_the_service_as_sent(client,
+                                                                                    rpc):
+    """Not the last value silently kept: the service refuses a title twice (its French 400)."""
+    from services.grouped_orders import domain
+    rpc.answers[("grouped_orders", "public_grouped_order")] = PUBLIC
+    rpc.answers[("grouped_orders", "subscribe_and_pay")] = DomainError(
+        "Une quantité par titre, chaque titre une fois.", {"quantity": ["Titre en double."]})
+    r = client.post(f"/souscription/{TOKEN}", data={
+        "first_name": "Jean", "last_name": "Dupont", "email": "jean@dupont.fr",
+        "ean": [WESTERN, WESTERN], "quantity": ["1", "3", "9"], "accepted_terms": "1"})
+    assert r.status_code == 400 and "chaque titre une fois" in r.text
+    (call,) = rpc.called("grouped_orders", "subscribe_and_pay")
+    sent = call[1]["lines"]
+    assert sent == [{"ean": WESTERN, "quantity": "1"}, {"ean": WESTERN, "quantity": "3"},
+                    {"ean": "", "quantity": "9"}]
+    with pytest.raises(DomainError):  # what the service then says
+        domain.quantities_asked([], sent, None)
