@@ -62,9 +62,11 @@ class Opening(MethodView):
 
 # ---- K2: the totals to send to suppliers -------------------------------------------------------
 class Figures(Out):
-    """Copies and amounts paid, and apart awaiting payment (cancelled: nothing)."""
-    copies_paid, copies_awaiting = integers(2)
+    """Copies and amounts paid, and apart awaiting payment (cancelled: nothing); of those
+    awaiting, the ones to be paid at pickup (ordered, not paid: issue 10 K5)."""
+    copies_paid, copies_awaiting, copies_at_pickup = integers(3)
     ttc_paid, ht_paid, vat_paid, ttc_awaiting, ht_awaiting, vat_awaiting = texts(6)
+    ttc_at_pickup = fields.String()
 
 
 class RateFigures(Figures):
@@ -218,13 +220,21 @@ class DistributionBuyer(Out):
     payment_method, paid_by, marked_by, search = texts(4)
     awaiting_payment, came, collected_all = schemas.booleans(3)
     marked_at = fields.String(allow_none=True)
+    due = fields.String(allow_none=True)  # still to pay (at pickup): null once paid
     lines = many(BuyerLine)
     notes = many(Note)
 
 
+class Owing(Out):
+    """A buyer paying at pickup who has not paid yet: who, and how much."""
+    number = fields.Integer()
+    first_name, last_name, total = texts(3)
+
+
 class DistributionRecap(Out):
     expected, came, collected_all, absent = integers(4)
-    refunds, extra_payments = texts(2)
+    refunds, extra_payments, came_owing_total, absent_owing_total = texts(4)
+    came_owing, absent_owing = many(Owing), many(Owing)
 
 
 class AbsentBuyer(Out):
