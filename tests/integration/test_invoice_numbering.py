@@ -1,6 +1,7 @@
 """Invoice numbering under concurrency (issue 9): two instances of the invoicing service on the
-real PostgreSQL and RabbitMQ, 200 invoices requested at once (and 40 of them twice more, a
-double click's way) -> 200 invoices, 200 consecutive numbers, no gap, no duplicate, one invoice
+real PostgreSQL and RabbitMQ, 200 paid sub-orders (a sub-order is invoiced once paid: validated
+here by the bookshop, as a cheque handed over), their 200 invoices requested at once (and 40 of
+them twice more, a double click's way) -> 200 invoices, 200 consecutive numbers, no gap, no duplicate, one invoice
 per order; each invoice's `invoice_issued` reaches grouped_orders, which then refuses to cancel
 the sub-order."""
 import threading
@@ -30,7 +31,9 @@ def rpc_consumers(suite) -> int:
     return consumers
 
 
-def subscribe_many(suite, token, count):
+def subscribe_many(suite, token, count, admin_id):
+    """`count` sub-orders subscribed from the public link, each then paid (the bookshop's
+    « Valider »): only a paid sub-order is invoiced."""
     def one(i):
         r = requests.post(
             f"{suite.gateway_url}/api/v1/public/grouped-orders/{token}/subscriptions",
@@ -39,16 +42,23 @@ def subscribe_many(suite, token, count):
         assert r.status_code == 201, r.text
         return r.json()["number"]
 
+    def validate(numbers):
+        with suite.rpc(timeout=60) as rpc:
+            for number in numbers:
+                rpc.grouped_orders.admin_validate_sub_order(admin_id, number)
+
     with ThreadPoolExecutor(8) as pool:
-        return list(pool.map(one, range(count)))
+        subs = list(pool.map(one, range(count)))
+        list(pool.map(validate, [subs[i::8] for i in range(8)]))
+    return subs
 
 
 def test_two_instances_200_invoices_at_once_give_200_consecutive_numbers(suite):
     _, teacher, _ = prepare(suite, f"factures-{uuid.uuid4().hex[:6]}@ecole.test")
     go, token = grouped_order(suite, teacher)
-    subs = subscribe_many(suite, token, COUNT)
     with suite.rpc() as rpc:
         admin_id = rpc.accounts.authenticate(ADMIN_EMAIL, ADMIN_PASSWORD, "invoicing")["id"]
+    subs = subscribe_many(suite, token, COUNT, admin_id)
     suite.start_service("invoicing", "1")  # a second instance on the same queue and database
     try:
         wait_until(lambda: rpc_consumers(suite) == 2, timeout=30,
