@@ -37,7 +37,9 @@ class CalendarOut(YearMonth):
     title, total_ttc = texts(2)
     count, cancelled = integers(2)
     weekdays = fields.List(fields.String())
-    previous, next = fields.Nested(YearMonth), fields.Nested(YearMonth)
+    # null before 2000-01 and after 2100-12 (the months the calendar shows)
+    previous = fields.Nested(YearMonth, allow_none=True)
+    next = fields.Nested(YearMonth, allow_none=True)
     weeks = fields.List(fields.List(fields.Nested(Day)))
 
 

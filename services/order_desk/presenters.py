@@ -48,14 +48,16 @@ def order_list(f: filtering.Filters, rows, total, amount) -> dict:
 
 
 def calendar(month: dict, today) -> dict:
-    (py, pm), (ny, nm) = cal.neighbours(month["year"], month["month"])
+    before, after = cal.neighbours(month["year"], month["month"])
     return {
         "year": month["year"], "month": month["month"],
         "title": cal.title(month["year"], month["month"]),
         "weekdays": list(cal.WEEKDAYS),
         "count": month["count"], "total_ttc": money_str(month["total_ttc"]),
         "cancelled": month["cancelled"],
-        "previous": {"year": py, "month": pm}, "next": {"year": ny, "month": nm},
+        # None: no month before 2000-01 or after 2100-12 (no link to a 400)
+        "previous": {"year": before[0], "month": before[1]} if before else None,
+        "next": {"year": after[0], "month": after[1]} if after else None,
         "weeks": [[{"day": d.day.isoformat(), "in_month": d.in_month, "count": d.count,
                     "total_ttc": money_str(d.total_ttc), "cancelled": d.cancelled,
                     "today": d.day == today} for d in week] for week in month["weeks"]],

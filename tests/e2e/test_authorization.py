@@ -111,7 +111,7 @@ def visitor(suite, people, who):
 @pytest.fixture(scope="module")
 def target(suite, people):
     """The objects the walk aims at: an account and a grouped order of the first collectivity,
-    with one buyer."""
+    with one buyer (paid, invoiced)."""
     from datetime import date, timedelta
     from tests.e2e.conftest import api_session
     owner = api_session(suite, people["collectivite"]["email"], PASSWORD)
@@ -147,9 +147,11 @@ def target(suite, people):
                        json={"kind": kind, "reference": f"AUTH-{kind}"})
         assert r.status_code == 200, r.text
         documents[kind] = r.json()["number"]
-    # an invoice of the order and one of the sub-order (issue 9), for the invoices' routes
+    # an invoice of the order and one of the sub-order (issue 9), for the invoices' routes (a
+    # sub-order is invoiced once paid: the bookshop validates it first)
     with suite.rpc() as rpc:
         admin_id = rpc.accounts.authenticate(ADMIN_EMAIL, ADMIN_PASSWORD, "authorization")["id"]
+        rpc.grouped_orders.admin_validate_sub_order(admin_id, sub["number"])
         invoices = {key: rpc.invoicing.issue_invoice(admin_id, kind, number)["number"]
                     for key, kind, number in (("order_invoice", "collectivity_order",
                                                documents["order"]),

@@ -80,6 +80,8 @@ def test_a_basket_priced_to_the_cent_along_the_chain(suite, s, people, articles,
         r = user.post(url(suite, f"/baskets/{bid}/lines"),
                       json={"ean": articles[key]["ean"], "quantity": quantity})
         assert r.status_code == 201, r.text
+    empty = user.post(url(suite, f"/baskets/{bid}/lines"), json={"ean": " ", "quantity": 1})
+    assert empty.status_code == 400 and "Indiquez le code EAN" in empty.json()["message"]
     basket = user.get(url(suite, f"/baskets/{bid}")).json()
     lines = {line["ean"]: line for line in basket["lines"]}
 

@@ -1,10 +1,11 @@
 """Invoices end to end (issue 9, reference 003 step 2), through the gateway's pages as the
 bookshop and the customers use them: a paid sub-order invoiced with « Générer une facture »
-(asked twice: one invoice), its PDF read with pdftotext, the parent downloading it from their
-own page, the sub-order then refusing its cancellation (409 in French, nothing changed), a credit
-note that cancels the invoice (next number of the same series, its own PDF) and unlocks it; a
-collectivity order of a public buyer invoiced as a Factur-X that the factur-x library reads and
-checks; the register and its CSV on the Finances page."""
+(asked twice: one invoice; an unpaid one refused even by a forged request: 409 in French), its
+PDF read with pdftotext, the parent downloading it from their own page, the sub-order then
+refusing its cancellation (409 in French, nothing changed), a credit note that cancels the
+invoice (next number of the same series, its own PDF) and unlocks it; a collectivity order of a
+public buyer invoiced as a Factur-X that the factur-x library reads and checks; the register and
+its CSV on the Finances page."""
 import csv
 import html
 import io
@@ -56,6 +57,10 @@ def test_a_sub_order_invoiced_locked_and_credited(suite, people, demo_feeds, adm
     detail = html.unescape(admin.get(suite.gateway_url + page).text)
     assert f"/admin/factures/emettre/sous-commande/{sub['number']}" in detail
     assert f"/admin/factures/emettre/sous-commande/{other['number']}" not in detail  # unpaid
+    forged = form_post(admin, suite, page, f"/admin/factures/emettre/sous-commande/"
+                       f"{other['number']}", back=page, confirmed="1")  # the button hidden
+    assert forged.status_code == 409 and "pas encore payée" in html.unescape(forged.text)
+    assert invoices_of(suite, "sub_order", other["number"]) == []
 
     action = f"/admin/factures/emettre/sous-commande/{sub['number']}"
     ask = form_post(admin, suite, page, action, back=page)

@@ -8,6 +8,7 @@ cancelled sub-order counts for nothing). Amounts TTC are the sums of the sub-ord
 TTC per unit price, rounded half-up to the cent, as the grouped order's document does
 (domain.documents.order_lines); a publisher's figures are the sums of its titles', the global
 view's the sums of the grouped orders': every printed figure adds up to the cent."""
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -180,14 +181,24 @@ def supplier_recap(orders) -> SupplierRecap:
     return recap
 
 
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _day(value, field_name, label):
+    """A day as the date field sends it (and the API takes it): AAAA-MM-JJ, nothing else (the
+    message said « jj/mm/aaaa » and its detail « 2026-06-30 »; « 2026-06-30abc » was cut to
+    its first ten characters, « 20260630 » or a week date taken)."""
     if isinstance(value, date):
         return value
+    text = str(value or "").strip()
     try:
-        return date.fromisoformat(str(value or "").strip()[:10])
+        if not ISO_DAY.fullmatch(text):
+            raise ValueError(text)
+        return date.fromisoformat(text)
     except ValueError:
-        raise invalid(f"La date « {label} » n'est pas une date valide (jj/mm/aaaa).",
-                      {field_name: ["Une date, par exemple 2026-06-30."]}) from None
+        raise invalid(f"La date « {label} » n'est pas une date valide : AAAA-MM-JJ, par "
+                      "exemple 2026-06-30.",
+                      {field_name: ["Une date AAAA-MM-JJ, par exemple 2026-06-30."]}) from None
 
 
 def check_period(start, end) -> tuple:

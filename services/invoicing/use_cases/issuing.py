@@ -13,12 +13,9 @@ from services.common.errors import conflict, invalid, not_found
 from services.common.guards import transition
 
 from .. import domain, presenters
-from ..domain import amounts, credit_notes, mentions, numbering
+from ..domain import amounts, credit_notes, mentions, numbering, orders
 from ..models import Invoice, InvoiceLine
 from .numbering import lock_counter, take_number
-
-CANCELLED_STATUSES = ("cancelled", "annulée", "annulee", "annulé")
-
 
 def check_order_key(kind, number):
     if kind not in domain.ORDER_KINDS:
@@ -69,8 +66,7 @@ def issue_invoice(session, kind, number, document, actor_id, now, record, paymen
     existing = live_invoice(session, kind, number)
     if existing is not None:
         return invoice_answer(session, existing)
-    if str(document.get("status") or "").strip().lower() in CANCELLED_STATUSES:
-        raise conflict("Cette commande est annulée : elle ne peut pas être facturée.")
+    orders.check_document(kind, document)  # cancelled, or a sub-order not paid yet: 409
     lines = amounts.lines_from_document(document)
     total = amounts.totals(lines)
     counter = lock_counter(session)

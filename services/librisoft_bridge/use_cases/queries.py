@@ -3,12 +3,14 @@ each takes the session of its transaction and plain values, and returns plain di
 `presenters`)."""
 from sqlalchemy import and_, func, select, true
 
-from services.common.errors import not_found
+from services.common.errors import invalid, not_found
 
 from .. import presenters
 from ..domain.articles import ean_query, search_words
 from ..domain.paging import page_window
 from ..models import articles, clients
+
+EAN_MISSING = "Indiquez le code EAN de l'article (13 chiffres)."
 
 
 def search_articles(session, query="", page=1, per_page=20) -> dict:
@@ -28,7 +30,11 @@ def search_articles(session, query="", page=1, per_page=20) -> dict:
 
 
 def get_article(session, ean) -> dict:
-    key = ean_query(str(ean or ""))
+    """The article of that EAN; none typed (a basket line's empty field) is asked for (400),
+    not looked for: « Article introuvable : EAN « ». » answered it."""
+    if not str(ean or "").strip():
+        raise invalid(EAN_MISSING, {"ean": ["Indiquez un code EAN."]})
+    key = ean_query(str(ean))
     row = session.execute(select(articles).where(articles.c.ean == key)).mappings().first()
     if row is None:
         raise not_found(f"Article introuvable : EAN « {ean} ».")

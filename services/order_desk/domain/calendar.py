@@ -34,10 +34,13 @@ class Day:
     cancelled: int = 0
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the months the calendar shows (the page, the API)
+
+
 def check_month(year, month):
     """(year, month) as ints, or ValueError."""
     year, month = int(year), int(month)
-    if not (1 <= month <= 12 and 2000 <= year <= 2100):
+    if not (1 <= month <= 12 and FIRST_YEAR <= year <= LAST_YEAR):
         raise ValueError("month out of range")
     return year, month
 
@@ -92,10 +95,11 @@ def month(year, month_, rows):
 
 
 def neighbours(year, month_):
-    """((year, month) before, (year, month) after)."""
+    """((year, month) before, (year, month) after); None past the months the calendar shows
+    (December 2100's « Suiv. » led to a 400)."""
     before = (year - 1, 12) if month_ == 1 else (year, month_ - 1)
     after = (year + 1, 1) if month_ == 12 else (year, month_ + 1)
-    return before, after
+    return tuple(m if FIRST_YEAR <= m[0] <= LAST_YEAR else None for m in (before, after))
 
 
 def title(year, month_):

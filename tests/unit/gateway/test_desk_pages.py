@@ -62,6 +62,22 @@ def test_the_page_shows_the_month_and_the_list(client, rpc):
     assert rpc.called("order_desk", "list_orders") == [({},)]
 
 
+def test_no_link_to_a_month_out_of_range(client, rpc):
+    """At 2100-12 « Suiv. » led to 2101-01, a 400; at 2000-01 « Préc. » to 1999-12: order_desk
+    answers no neighbour there, and the page offers no link."""
+    sign_in(client, "admin")
+    rpc.answers[("order_desk", "list_orders")] = lambda f: listing()
+    last = dict(calendar(2100, 12), previous={"year": 2100, "month": 11}, next=None)
+    first = dict(calendar(2000, 1), previous=None, next={"year": 2000, "month": 2})
+    for month, answer_, prev_link, next_link in (("2100-12", last, True, False),
+                                                 ("2000-01", first, False, True)):
+        rpc.answers[("order_desk", "calendar")] = answer_
+        text = client.get(f"/admin/commandes?month={month}").text
+        assert ('rel="prev"' in text, 'rel="next"' in text) == (prev_link, next_link)
+        assert "month=2101-01" not in text and "month=1999-12" not in text
+    assert client.get("/admin/commandes?month=2101-01").status_code == 400
+
+
 def test_a_day_and_filters_go_to_order_desk(client, rpc):
     answer(rpc)
     sign_in(client, "admin")

@@ -98,6 +98,12 @@ def test_the_period_is_checked_in_french():
         with pytest.raises(DomainError) as exc:
             domain.check_period(start, end)
         assert exc.value.code == "invalid" and field in exc.value.details
+    # the message and its detail agree with what the field takes (it said « jj/mm/aaaa »)
+    for bad in ("30/06/2026", "2026-06-30abc", "20260630", "2026-02-30", ""):
+        with pytest.raises(DomainError) as exc:
+            domain.check_period(bad, "2026-06-30")
+        assert "AAAA-MM-JJ, par exemple 2026-06-30" in exc.value.message
+        assert exc.value.details == {"du": ["Une date AAAA-MM-JJ, par exemple 2026-06-30."]}
     assert domain.default_period(date(2026, 2, 14)) == (date(2026, 2, 1), date(2026, 2, 28))
 
 

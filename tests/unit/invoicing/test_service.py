@@ -20,7 +20,7 @@ class Owner:
 
     def order_document(self, kind, number):
         self.asked.append((kind, number))
-        return document(kind=kind, number=number)
+        return document(kind=kind, number=number, paid=kind == "sub_order")
 
 
 @pytest.fixture

@@ -63,6 +63,32 @@ def test_cancelled_or_foreign_document_refused(db, record):
     assert record == []
 
 
+def test_a_sub_order_is_invoiced_only_once_paid(db, record):
+    """A forged « Générer une facture » (confirmed=1) for an unpaid sub-order issued its
+    invoice, which then locked it: refused with a French 409, nothing issued, no number taken;
+    one to be paid at pickup is told it is invoiced once paid on distribution day. A
+    collectivity order is still invoiced before it is paid (on account)."""
+    unpaid = document(kind="sub_order", number=157, status="En attente de paiement",
+                      payment={"method": "online", "state_label": "En attente du paiement",
+                               "cheque_number": None})
+    with pytest.raises(DomainError) as err:
+        issue(db, record, doc=unpaid, kind="sub_order", number=157)
+    assert err.value.code == "conflict" and "pas encore payée" in err.value.message
+    at_pickup = dict(unpaid, payment={"method": "pickup", "state_label": "En attente du "
+                                      "paiement", "cheque_number": None})
+    with pytest.raises(DomainError) as err:
+        issue(db, record, doc=at_pickup, kind="sub_order", number=157)
+    assert "pas encore payée" in err.value.message and "distribution" in err.value.message
+    assert record == []
+    with db.transaction() as s:
+        assert use_cases.order_invoices(s, "sub_order", 157) == []
+    paid_at_pickup = dict(unpaid, status="Payée", payment={
+        "method": "cash", "state_label": "Paiement confirmé", "cheque_number": None})
+    inv = issue(db, record, doc=paid_at_pickup, kind="sub_order", number=157)
+    assert inv["number"] == "2027-03-000000001" and inv["paid"]  # no number was lost
+    assert not issue(db, record, number=12)["paid"]  # a collectivity order: on account
+
+
 def test_credit_notes_share_the_series_and_unlock(db, record):
     inv = issue(db, record)
     with db.transaction() as s:
@@ -123,7 +149,7 @@ def test_finances_list_totals_and_csv(db, record):
 
 def test_invoices_for_a_page_of_orders(db, record):
     issue(db, record, kind="sub_order", number=154,
-          doc=document(kind="sub_order", number=154))
+          doc=document(kind="sub_order", number=154, paid=True))
     with db.transaction() as s:
         found = use_cases.invoices_for_orders(s, "sub_order", [154, 155, "x"])
     assert list(found) == ["154"] and found["154"][0]["kind_label"] == "Facture"

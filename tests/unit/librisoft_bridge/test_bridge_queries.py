@@ -78,10 +78,15 @@ def test_search_result_dump_is_json_safe(shelf):
 def test_get_article(shelf):
     dumped = ArticleOut().dump(run(shelf, queries.get_article, "978-2-330-15013-6"))
     assert dumped["title"] == "CEMETERY ROAD"
-    for ean in ("9782330150129", "nope", None):
+    for ean in ("9782330150129", "nope"):
         with pytest.raises(DomainError) as raised:
             run(shelf, queries.get_article, ean)
         assert raised.value.code == "not_found"
+    for ean in ("", "  ", None):  # a basket line's empty field: « Article introuvable : EAN « ».
+        with pytest.raises(DomainError) as raised:
+            run(shelf, queries.get_article, ean)
+        assert raised.value.code == "invalid"
+        assert raised.value.message == "Indiquez le code EAN de l'article (13 chiffres)."
 
 
 def test_list_and_get_clients(db):

@@ -100,6 +100,9 @@ def test_the_month_of_reference_002():
 def test_months_and_their_neighbours():
     assert calendar.neighbours(2021, 1) == ((2020, 12), (2021, 2))
     assert calendar.neighbours(2021, 12) == ((2021, 11), (2022, 1))
+    # no link to a month the calendar refuses (« Suiv. » at 2100-12 led to a 400)
+    assert calendar.neighbours(2100, 12) == ((2100, 11), None)
+    assert calendar.neighbours(2000, 1) == (None, (2000, 2))
     assert calendar.title(2021, 8) == "Août 2021"
     with pytest.raises(ValueError):
         calendar.check_month(2021, 13)

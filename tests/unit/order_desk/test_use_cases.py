@@ -176,6 +176,11 @@ def test_the_calendar_counts_paris_days_and_leaves_cancelled_orders_apart(db):
             cells["2021-01-19"]["cancelled"]) == (1, "120.40", 1)
     assert cells["2021-01-19"]["today"] and not cells["2021-01-18"]["today"]
     assert (cal["count"], cal["total_ttc"], cal["title"]) == (3, "165.10", "Janvier 2021")
+    assert (cal["previous"], cal["next"]) == ({"year": 2020, "month": 12},
+                                              {"year": 2021, "month": 2})
+    with db.transaction() as s:  # the last month shown leads nowhere after it
+        last = use_cases.calendar_month(s, 2100, 12, date(2021, 1, 19))
+    assert last["next"] is None and last["previous"] == {"year": 2100, "month": 11}
     with pytest.raises(DomainError):
         with db.transaction() as s:
             use_cases.calendar_month(s, 2021, 13, date(2021, 1, 19))
