@@ -338,7 +338,10 @@ def validated_event(go, public_url, now, rules=None) -> dict:
 def made_available_event(go, public_url, now) -> dict:
     s = domain.summarize([as_rule(x) for x in go.subs], [t.id for t in go.titles])
     return dict(ref(go, public_url), made_available_at=now.isoformat(),
-                quantity=s.ordered_articles, lines=paid_lines(go, s, ordered=True))
+                quantity=s.ordered_articles, lines=paid_lines(go, s, ordered=True),
+                distribution_label=domain.distribution_label(go.distribution_date,
+                                                             go.distribution_slot or ""),
+                buyers_told=domain.ready_mails_on(go.buyer_ready_mails, go.pickup_kind))
 
 
 def sub_order_ready_event(sub, go, public_url, now, rescheduled=False) -> dict:

@@ -160,6 +160,10 @@ class GroupedOrderMadeAvailableV1(GroupedOrderRef):
     made_available_at = fields.String(required=True)
     quantity = fields.Integer(required=True)
     lines = fields.List(fields.Nested(SubOrderLine), load_default=list)
+    # issue 10 K5 (optional, older events have neither): the distribution's date in words,
+    # and whether each buyer is mailed too (sub_order_made_available)
+    distribution_label = fields.String(load_default="")
+    buyers_told = fields.Boolean(load_default=False)
 
 
 class DistributionAbsent(Payload):

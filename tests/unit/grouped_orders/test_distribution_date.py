@@ -92,6 +92,11 @@ def test_made_available_tells_each_buyer_where_when_and_what_to_bring(db):
     assert f"Lieu de retrait :\n{by_name['Zoé']['grouped_order']['pickup_label']}" in body
     _, _, paid = render("sub_order_made_available", by_name["Oscar"], URL)
     assert "déjà payée" in paid and "À payer au retrait" not in paid
+    (initiator,) = events.of("grouped_order_made_available")  # the initiator's mail says so
+    CONTRACTS["grouped_order_made_available"].schema().load(initiator)
+    _, _, told = render("grouped_order_made_available", initiator, URL)
+    assert "Date de distribution : le vendredi 8 avril 2022, de 16 h 30 à 18 h." in told
+    assert "Chaque acheteur reçoit aussi un e-mail" in told
     with pytest.raises(DomainError):  # made available twice: refused, nobody told again
         tx(db, bookshop.make_available, number, LATER, events, URL)
     assert len(events.of("sub_order_made_available")) == 3
