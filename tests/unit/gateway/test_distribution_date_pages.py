@@ -12,8 +12,8 @@ from tests.unit.gateway.conftest import sign_in
 
 from .test_distribution_pages import view
 
-LABEL = "le vendredi 18 décembre 2026, de 16 h 30 à 18 h"
-DATED = dict(distribution_date="2026-12-18", distribution_slot="de 16 h 30 à 18 h",
+LABEL = "le vendredi 18 décembre 2026, de 16 h 30 à 18 h (salle B)"
+DATED = dict(distribution_date="2026-12-18", distribution_slot="de 16 h 30 à 18 h (salle B)",
              distribution_label=LABEL)
 
 
@@ -22,15 +22,15 @@ def test_the_date_is_set_from_the_distribution_page(client, rpc, who):
     rpc.answers[("grouped_orders", "distribution")] = dict(view(), can_set_date=True, **DATED)
     sign_in(client, who)
     page = html.unescape(client.get("/distribution/7").text)
-    assert "Le vendredi 18 décembre 2026, de 16 h 30 à 18 h" in page
+    assert "Le vendredi 18 décembre 2026, de 16 h 30 à 18 h (salle B)" in page
     assert 'name="distribution_date" type="date" value="2026-12-18"' in page
     rpc.answers[("grouped_orders", "set_distribution_date")] = dict(
         samples.grouped("closed", made_available_at="2026-12-06T10:00:00+00:00"), **DATED)
     r = client.post("/distribution/7/date", data={
-        "distribution_date": "2026-12-18", "distribution_slot": "de 16 h 30 à 18 h",
+        "distribution_date": "2026-12-18", "distribution_slot": "de 16 h 30 à 18 h (salle B)",
         "idempotency_key": "d" * 32}, follow_redirects=True)
     assert rpc.called("grouped_orders", "set_distribution_date")[-1][1:4] == (
-        7, "2026-12-18", "de 16 h 30 à 18 h")
+        7, "2026-12-18", "de 16 h 30 à 18 h (salle B)")
     assert (f"Date de distribution enregistrée : {LABEL}. Les acheteurs sont prévenus par "
             "e-mail.") in html.unescape(r.text)
 
@@ -67,3 +67,10 @@ def test_the_date_shows_on_the_grouped_order_and_the_bookshop_turns_mails_off(cl
                     data={"idempotency_key": "m" * 32})
     assert r.status_code == 302
     assert rpc.called("grouped_orders", "admin_set_buyer_ready_mails")[0][1:3] == (7, False)
+
+
+def test_the_buyer_sees_the_distribution_date_on_their_own_page(client, rpc):
+    rpc.answers[("grouped_orders", "buyer_status")] = samples.sub(
+        "paid", grouped_order=dict(samples.PUBLIC, status="closed", **DATED))
+    page = html.unescape(client.get(f"/souscription/{'T' * 32}/commande/{'B' * 32}").text)
+    assert f'<dd id="distribution-date"><strong>{LABEL[0].upper()}{LABEL[1:]}</strong>' in page
