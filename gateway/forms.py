@@ -368,6 +368,18 @@ class DistributionPayment(Form):
     q = Text(100, strip=True)
 
 
+class DistributionDate(Form):
+    """The distribution's day (a date field: AAAA-MM-JJ, or JJ/MM/AAAA typed) and its optional
+    time slot (issue 10 K5)."""
+    distribution_date = Text(20, strip=True)
+    distribution_slot = Text(150, strip=True)
+
+
+class BuyerReadyMails(Form):
+    """The bookshop mails (or not) the buyers when their books are ready (issue 10 K5)."""
+    enabled = Flag()
+
+
 class DistributionNote(Form):
     """A refund or an extra payment noted at pickup: amount and why."""
     sub = WholeNumber(default=0)

@@ -250,6 +250,10 @@ class Distribution(Out):
     client_name, pickup_label, initiator_email = texts(3, null=True)
     made_available_at, validated_at = texts(2, null=True)
     can_distribute, distributed = schemas.booleans(2)
+    # the distribution's date (YYYY-MM-DD), slot and words; whether it may be set now
+    distribution_date = fields.String(allow_none=True)
+    distribution_slot, distribution_label = texts(2)
+    can_set_date = fields.Boolean()
     buyers = many(DistributionBuyer)
     recap = fields.Nested(DistributionRecap)
     absent = many(AbsentBuyer)
@@ -303,6 +307,24 @@ class DistributionList(MethodView):
     def get(self, args, number):
         """Distribution day's list (`q`: a name, accents and case ignored)."""
         return call("distribution", number, args["q"])
+
+
+class DistributionDateIn(In):
+    """The distribution's day (YYYY-MM-DD or DD/MM/YYYY; null or "" removes it) and its
+    optional slot (« de 16 h 30 à 18 h », 100 characters)."""
+    distribution_date = String(required=True, allow_none=True, validate=Length(max=20))
+    distribution_slot = String(load_default="", validate=Length(max=150))
+
+
+@blp.view(DISTRIBUTION + "/date", DISTRIBUTORS)
+class DistributionDate(MethodView):
+    @blp.answers(schemas.GroupedOrder, takes=DistributionDateIn, idempotent=True)
+    def put(self, data, number):
+        """Set, change or remove the distribution's date, once validated until the
+        distribution is (409 otherwise); a day in the past is a 400. Once made available, a
+        real change mails each buyer the new date (if the bookshop left their mails on)."""
+        return change("set_distribution_date", number, data["distribution_date"] or "",
+                      data["distribution_slot"] or "")
 
 
 @blp.view(DISTRIBUTION + "/ticks", DISTRIBUTORS)

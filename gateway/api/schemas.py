@@ -230,6 +230,9 @@ class Sold(Out):
     payment_methods = fields.List(fields.String())
     payment_method_choices = fields.List(fields.Nested(PaymentMethodChoice))
     progress = fields.Nested(Progress)  # issue 10: toward the minimum and the cap
+    # issue 10 K5: the distribution's date (YYYY-MM-DD), slot, and in words
+    distribution_date = fields.String(allow_none=True)
+    distribution_slot, distribution_label = texts(2)
 
 
 class GroupedOrder(Sold, Status, Cancelled, Contact, InLibrisoft):
@@ -245,6 +248,7 @@ class GroupedOrder(Sold, Status, Cancelled, Contact, InLibrisoft):
     validation_blockers = fields.List(fields.String())
     sub_orders = many(SubOrder)
     min_copies, max_copies = integers(2, null=True)  # issue 10
+    buyer_ready_mails = fields.Boolean()  # each buyer mailed when the books are ready (K5)
 
 
 class GroupedOrderTab(Out):

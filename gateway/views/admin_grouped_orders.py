@@ -176,6 +176,17 @@ def buyer_reminders(number):
                      "Les acheteurs qui n'ont pas payé ne recevront pas de rappel.")
 
 
+@bp.post("/commandes-groupees/<int:number>/mails-livres-prets")
+@allow(ADMIN)
+def buyer_ready_mails(number):
+    """Mail (or not) each buyer when their books are ready and if the date changes (K5)."""
+    enabled = forms.BuyerReadyMails.read()["enabled"]
+    return _act(number, "admin_set_buyer_ready_mails", number, enabled,
+                done="Chaque acheteur sera prévenu par e-mail quand ses livres seront prêts."
+                if enabled else "Les acheteurs ne recevront pas d'e-mail quand les livres "
+                                "seront prêts.")
+
+
 CSV_HEADER = ["sous_commande", "nom", "prenom", "email", "date_achat", "quantite", "statut",
               "total_ttc", "mode_paiement", "numero_cheque", "paye_le"]
 

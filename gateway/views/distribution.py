@@ -110,6 +110,25 @@ def payment(number):
                              "enregistré.")
 
 
+@bp.post("/<int:number>/date")
+@allow(*WHO)
+def distribution_date(number):
+    """The distribution's date and slot, once validated; changed after availability, the
+    buyers are mailed the new date (if their mails are on)."""
+    form = forms.DistributionDate.read()
+
+    def done(result):
+        if not result["distribution_date"]:
+            return "Date de distribution retirée."
+        told = (" Les acheteurs sont prévenus par e-mail." if result["made_available_at"]
+                and result["buyer_ready_mails"] else "")
+        return f"Date de distribution enregistrée : {result['distribution_label']}.{told}"
+    return _answer(number, form, lambda: rpc(
+        "grouped_orders", "set_distribution_date", g.user["id"], number,
+        form["distribution_date"], form["distribution_slot"],
+        idempotency_key=idempotency.key()), done)
+
+
 @bp.post("/<int:number>/note")
 @allow(*WHO)
 def note(number):

@@ -58,6 +58,12 @@ class GroupedOrder(Base):
     # whether the bookshop lets buyers who have not paid be reminded
     reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     buyer_reminders: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # distribution day (issue 10 K5): its date and optional time slot (« de 16 h 30 à 18 h »),
+    # set once validated; whether buyers are mailed when their books are ready (None: the
+    # pickup kind's default, domain.ready_mails_on)
+    distribution_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    distribution_slot: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    buyer_ready_mails: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     # loaded when a view needs them, not on every lookup (a subscription must not read the
     # whole list of its grouped order's sub-orders)
     subs: Mapped[list["SubOrder"]] = relationship(back_populates="grouped_order",

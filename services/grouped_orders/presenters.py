@@ -146,6 +146,15 @@ def by_title_view(rules, titles) -> list:
     return per_title
 
 
+def distribution_date_view(go) -> dict:
+    """The distribution date and slot (issue 10 K5), in words too (« le lundi 14 décembre
+    2026, de 16 h 30 à 18 h »)."""
+    return {"distribution_date": iso(go.distribution_date),
+            "distribution_slot": go.distribution_slot or "",
+            "distribution_label": domain.distribution_label(go.distribution_date,
+                                                            go.distribution_slot or "")}
+
+
 def grouped_order_view(go, now, public_url, with_subs=True, rules=None) -> dict:
     """`rules`: the sub-orders as the rules see them (domain.Sub, `load.sub_rules`), when the
     caller has them without their rows: the summary and the blockers come from them and the
@@ -183,6 +192,8 @@ def grouped_order_view(go, now, public_url, with_subs=True, rules=None) -> dict:
         "not_open_yet": domain.not_open_yet(go.opens_on, now),
         "buyer_reminders": go.buyer_reminders is not False,
         "reminded_at": iso(go.reminded_at),
+        **distribution_date_view(go),
+        "buyer_ready_mails": domain.ready_mails_on(go.buyer_ready_mails, go.pickup_kind),
         "summary": summary_view(rules),
         **limits_view(go, rules),
         "by_title": by_title_view(rules, go.titles),
@@ -233,7 +244,7 @@ def public_view(go, now) -> dict:
             "not_open_yet": domain.not_open_yet(go.opens_on, now),
             "subscriptions_open": domain.can_subscribe(go.status, go.deadline, now, go.opens_on),
             "max_quantity": domain.MAX_QUANTITY, "token": go.token,
-            **payment_methods_view(go)}
+            **distribution_date_view(go), **payment_methods_view(go)}
 
 
 # ---- RPC answers besides the views ------------------------------------------------------------
@@ -327,7 +338,23 @@ def validated_event(go, public_url, now, rules=None) -> dict:
 def made_available_event(go, public_url, now) -> dict:
     s = domain.summarize([as_rule(x) for x in go.subs], [t.id for t in go.titles])
     return dict(ref(go, public_url), made_available_at=now.isoformat(),
-                quantity=s.ordered_articles, lines=paid_lines(go, s, ordered=True))
+                quantity=s.ordered_articles, lines=paid_lines(go, s, ordered=True),
+                distribution_label=domain.distribution_label(go.distribution_date,
+                                                             go.distribution_slot or ""),
+                buyers_told=domain.ready_mails_on(go.buyer_ready_mails, go.pickup_kind))
+
+
+def sub_order_ready_event(sub, go, public_url, now, rescheduled=False) -> dict:
+    """SubOrderMadeAvailableV1: one buyer told their books are ready (or, `rescheduled`, of the
+    distribution's new date): their link, the place, the date, their titles, what to bring."""
+    due = domain.amount_due_at_pickup(sub.status, sub_total(sub))
+    return {"sub_order_number": sub.number, "grouped_order": ref(go, public_url),
+            "buyer": buyer(sub), "quantity": sub.quantity, "total_ttc": str(sub_total(sub)),
+            "lines": event_lines(sub), "payment_method": sub.payment_method or domain.ONLINE,
+            "amount_due": money_str(due) if due is not None else None,
+            "buyer_url": pay_url(go, sub, public_url),
+            **distribution_date_view(go), "rescheduled": bool(rescheduled),
+            "made_available_at": iso(go.made_available_at), "told_at": now.isoformat()}
 
 
 def cancelled_event(go, public_url, reason) -> dict:
@@ -565,6 +592,8 @@ def distribution_view(go, marks, notes, done, query, now, public_url) -> dict:
             "status_label": domain.STATUS_LABELS[go.status], "pickup_label": go.pickup_label,
             "initiator_email": go.initiator_email,
             "made_available_at": iso(go.made_available_at),
+            **distribution_date_view(go),
+            "can_set_date": go.status in (domain.PROCESSING, domain.CLOSED) and done is None,
             "can_distribute": go.status == domain.CLOSED and done is None,
             "distributed": done is not None,
             "validated_at": iso(done.validated_at) if done else None,

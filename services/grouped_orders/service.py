@@ -14,9 +14,9 @@ from services.common.nameko_glue import (MessagingService, RpcProxy, Store, cons
 
 from . import domain, sheet, supplier_sheet
 from .models import Base
-from .use_cases import (bookshop, buyers, capacity, distribution, documents, initiator,
-                        invoice_events, librisoft_events, opening, payment_events, reminders,
-                        suppliers, unavailability)
+from .use_cases import (bookshop, buyers, capacity, distribution, distribution_date, documents,
+                        initiator, invoice_events, librisoft_events, opening, payment_events,
+                        reminders, suppliers, unavailability)
 
 DEADLINE_INTERVAL = float(config.env("GROUPED_ORDERS_DEADLINE_INTERVAL", "30"))
 
@@ -382,6 +382,27 @@ class GroupedOrdersService(MessagingService):
         return self.store.once(idempotency_key, "validate_distribution", actor_id,
                                {"number": int(number)}, distribution.validate, int(number),
                                account, utcnow(), self.store.record, config.public_url())
+
+    @rpc
+    def set_distribution_date(self, actor_id, number, day, slot="", idempotency_key=None):
+        """The distribution's date and optional slot (the initiator's own grouped order, or
+        the bookshop's any), once validated; changed after availability: the buyers told."""
+        account = self._distributor(actor_id)
+        return self.store.once(idempotency_key, "set_distribution_date", actor_id,
+                               {"number": int(number), "day": str(day or ""),
+                                "slot": str(slot or "")},
+                               distribution_date.set_distribution_date, int(number),
+                               str(day or ""), str(slot or ""), account, utcnow(),
+                               self.store.record, config.public_url())
+
+    @rpc
+    def admin_set_buyer_ready_mails(self, actor_id, number, enabled, idempotency_key=None):
+        """The bookshop turns this grouped order's buyer mails (books ready, new date) on or
+        off."""
+        return self._admin_once(actor_id, idempotency_key, "admin_set_buyer_ready_mails",
+                                {"number": int(number), "enabled": bool(enabled)},
+                                distribution_date.set_buyer_ready_mails, int(number),
+                                bool(enabled), record=False)
 
     @timer(interval=DEADLINE_INTERVAL)
     def close_expired(self):

@@ -155,6 +155,11 @@ class NotificationsService(MessagingService):
         """The initiator's reminder before the deadline, with the figures so far (K1)."""
         self._queue(session, "grouped_order_deadline_approached", payload, envelope)
 
+    @consumes("sub_order_made_available")
+    def on_sub_order_made_available(self, session, payload, envelope):
+        """A buyer's books are ready, or the distribution's new date (issue 10 K5)."""
+        self._queue(session, "sub_order_made_available", payload, envelope)
+
     @consumes("sub_order_payment_reminded")
     def on_sub_order_payment_reminded(self, session, payload, envelope):
         """An unpaid buyer's reminder: their link to pay, or the cheque / cash instructions."""

@@ -202,6 +202,7 @@ def test_each_visitor_on_each_route(suite, people, target, who):
                                "api_cycle.DistributionNote": {
                                    "sub_order": target["sub_number"], "kind": "refund",
                                    "amount": "1,00", "comment": "Essai"},
+                               "api_cycle.DistributionDate": {"distribution_date": None},
                                }.get(endpoint, {})}
         elif endpoint == "subscription.page":
             kwargs = {"data": {"csrf_token": token}}  # an incomplete form: refused, not denied

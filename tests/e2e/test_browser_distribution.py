@@ -1,4 +1,5 @@
-"""Distribution day (issue 10 K5) in Chromium on a phone (390×844): the initiator searches a
+"""Distribution day (issue 10 K5) in Chromium on a phone (390×844): the initiator sets the
+distribution date (shown in words on the page), searches a
 name (accents ignored, filtered as one types), ticks « venu » (saved at once: « Enregistré »),
 then on a connection that drops the tick's requests the page says « Non enregistré,
 réessayer » and its « Réessayer » saves it once; then « Valider la distribution », whose
@@ -6,6 +7,7 @@ confirmation names the parent paying at pickup who came without paying. Each
 screenshot (test-artifacts/distribution-…) is checked by axe-core and for a page wider than the
 screen."""
 import uuid
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -16,6 +18,9 @@ from tests.e2e.conftest import PASSWORD, api_session
 from tests.e2e.test_browser import PHONE, login, new_page, shot  # noqa: F401
 from tests.e2e.test_distribution import made_available
 from tests.e2e.test_pickup_payment import allow_pickup, subscribe_at_pickup
+
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+          "octobre", "novembre", "décembre")
 
 pytestmark = pytest.mark.browser
 
@@ -46,6 +51,13 @@ def test_distribution_on_a_phone_with_a_flaky_connection(suite, people, new_page
     page.get_by_role("link", name="Distribution : qui est venu, qui a payé").click()
     expect(page.get_by_role("heading", name=f"Distribution — commande groupée n° {n}")) \
         .to_be_visible()
+    # the distribution date (issue 10 K5), set on the same page and shown in words
+    day = grouped.paris_today() + timedelta(days=3)
+    page.get_by_label("Jour de la distribution").fill(day.isoformat())
+    page.get_by_label("Horaire (facultatif, ex. : de 16 h 30 à 18 h)").fill("de 16 h 30 à 18 h")
+    page.get_by_role("button", name="Enregistrer la date").click()
+    expect(page.locator("#distribution-label")).to_contain_text(
+        f"{day.day} {MONTHS[day.month - 1]} {day.year}, de 16 h 30 à 18 h")
     shot(page, "distribution-1-liste")
 
     # the search filters as one types, accents and case ignored

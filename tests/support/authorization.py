@@ -82,6 +82,7 @@ EXPECTED = {
     ("admin_grouped_orders.cancel_sub", "POST"): ADMIN,
     ("admin_grouped_orders.payment_methods", "POST"): ADMIN,
     ("admin_grouped_orders.buyer_reminders", "POST"): ADMIN,
+    ("admin_grouped_orders.buyer_ready_mails", "POST"): ADMIN,
     ("admin_grouped_orders.export_csv", "GET"): ADMIN,
     # totals to send to suppliers (issue 10 K2): the bookshop's global view for a period and any
     # grouped order's recap; the initiator's own grouped order's (the target's: "collectivite")
@@ -99,6 +100,7 @@ EXPECTED = {
     ("distribution.tick", "POST"): {"collectivite", "admin"},
     ("distribution.payment", "POST"): {"collectivite", "admin"},
     ("distribution.note", "POST"): {"collectivite", "admin"},
+    ("distribution.distribution_date", "POST"): {"collectivite", "admin"},
     ("distribution.validate", "POST"): {"collectivite", "admin"},
     ("api_grouped_orders.Mine", "GET"): COLLECTIVITY,
     ("api_grouped_orders.Mine", "POST"): COLLECTIVITY,
@@ -127,6 +129,7 @@ EXPECTED = {
     ("api_cycle.DistributionTick", "POST"): {"collectivite", "admin"},
     ("api_cycle.DistributionPayment", "POST"): {"collectivite", "admin"},
     ("api_cycle.DistributionNote", "POST"): {"collectivite", "admin"},
+    ("api_cycle.DistributionDate", "PUT"): {"collectivite", "admin"},
     ("api_cycle.DistributionValidation", "POST"): {"collectivite", "admin"},
     ("api_cycle.PublicProgress", "GET"): EVERYONE,
     # collectivity baskets: the target is a draft of the first collectivity's Utilisateur,

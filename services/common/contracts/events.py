@@ -160,6 +160,10 @@ class GroupedOrderMadeAvailableV1(GroupedOrderRef):
     made_available_at = fields.String(required=True)
     quantity = fields.Integer(required=True)
     lines = fields.List(fields.Nested(SubOrderLine), load_default=list)
+    # issue 10 K5 (optional, older events have neither): the distribution's date in words,
+    # and whether each buyer is mailed too (sub_order_made_available)
+    distribution_label = fields.String(load_default="")
+    buyers_told = fields.Boolean(load_default=False)
 
 
 class DistributionAbsent(Payload):
@@ -504,6 +508,25 @@ class SubOrderPaymentRemindedV1(SubOrderRef):
     reminded_at = fields.String(required=True)
 
 
+class SubOrderMadeAvailableV1(SubOrderRef):
+    """A buyer's books are ready (the grouped order made available), or, `rescheduled`, the
+    distribution's date was set or changed afterwards (issue 10 K5): one event per buyer not
+    cancelled, only when the grouped order's buyer mails are on."""
+    quantity = fields.Integer(required=True)
+    total_ttc = Money(required=True)
+    lines = fields.List(fields.Nested(SubOrderLine), load_default=list)
+    payment_method = fields.String(load_default="online", validate=validate.OneOf(
+        ["online", "cheque", "cash", "pickup"]))
+    amount_due = Money(allow_none=True, load_default=None)  # to pay at pickup; None: paid
+    buyer_url = fields.String(required=True)                # the buyer's own page
+    distribution_date = fields.String(allow_none=True, load_default=None)  # ISO day
+    distribution_slot = fields.String(load_default="")
+    distribution_label = fields.String(load_default="")     # « le lundi 14 décembre 2026, … »
+    rescheduled = fields.Boolean(load_default=False)
+    made_available_at = fields.String(allow_none=True, load_default=None)
+    told_at = fields.String(required=True)
+
+
 class PaymentStateChangedV1(Payload):
     """A payment entered one of reference 003's states (payments.domain.states)."""
     payment_id = fields.String(required=True)
@@ -650,6 +673,8 @@ CONTRACTS = {c.name: c for c in (
                   consumers=(("notifications", "on_grouped_order_deadline_approached"),)),
     EventContract("sub_order_payment_reminded", 1, "grouped_orders", SubOrderPaymentRemindedV1,
                   consumers=(("notifications", "on_sub_order_payment_reminded"),)),
+    EventContract("sub_order_made_available", 1, "grouped_orders", SubOrderMadeAvailableV1,
+                  consumers=(("notifications", "on_sub_order_made_available"),)),
     EventContract("payment_state_changed", 1, "payments", PaymentStateChangedV1,
                   consumers=(("order_desk", "on_payment_state_changed"),)),
     EventContract("order_progressed", 1, "order_desk", OrderProgressedV1,

@@ -45,3 +45,4 @@ from .title_minimums import *  # noqa: F401,F403
 from .suppliers import *  # noqa: F401,F403
 from .unavailability import *  # noqa: F401,F403
 from .distribution import *  # noqa: F401,F403
+from .distribution_date import *  # noqa: F401,F403

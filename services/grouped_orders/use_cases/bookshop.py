@@ -169,6 +169,8 @@ def make_available(session, number, now, record, public_url) -> dict:
     domain.check_transition(go.status, domain.CLOSED)
     _move(session, go, {"status": domain.CLOSED, "made_available_at": now})
     record(session, "grouped_order_made_available", made_available_event(go, public_url, now))
+    from .distribution_date import tell_buyers  # each buyer: their books are ready (K5)
+    tell_buyers(session, go, now, record, public_url)
     return grouped_order_view(go, now, public_url)
 
 

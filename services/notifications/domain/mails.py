@@ -50,6 +50,8 @@ MAILS = {
     # reminders before the deadline (issue 10, K1)
     "grouped_order_deadline_approached": ("Commande groupée n° {number} : la date limite "
                                           "approche ({days_label})", "initiator_email"),
+    # issue 10 K5: a buyer's books are ready (where, when, what to bring), or the new date
+    "sub_order_made_available": ("{ready_title} — commande n° {sub_order_number}", BUYER),
     "sub_order_payment_reminded": ("Rappel : votre commande n° {sub_order_number} attend son "
                                    "paiement", BUYER),
     # the desk's progress (reference 002 §2): the status first, « notamment grâce à l'entête »
@@ -127,6 +129,9 @@ def wording(kind: str, payload: dict) -> dict:
     if kind == "sub_order_adjusted":  # issue 10: cut by the bookshop, or under its minimum
         return {"adjusted_title": "minimum non atteint pour un titre"
                 if payload.get("cause") == "minimum_not_reached" else "titre indisponible"}
+    if kind == "sub_order_made_available":
+        return {"ready_title": "Nouvelle date de distribution de vos livres"
+                if payload.get("rescheduled") else "Vos livres sont prêts"}
     if kind == "account_created":
         return {"role_label": role_label(payload["role"])}
     if kind == "collectivity_message_sent":

@@ -45,6 +45,8 @@ def grouped(status="open", subs=(), **kw):
                         "total_awaiting": "0.00", "total_paid": "0.00"},
             "titles": [TITLE], "opens_on": None, "not_open_yet": False,
             "buyer_reminders": True, "reminded_at": None,
+            "distribution_date": None, "distribution_slot": "", "distribution_label": "",
+            "buyer_ready_mails": True,
             "by_title": [{"ean": ARTICLE["ean"], "title": ARTICLE["title"], "position": 1,
                           "required": True, "unit_price": "14.90",
                           "copies": {"cancelled": 0, "awaiting_payment": 0, "paid": 0},
