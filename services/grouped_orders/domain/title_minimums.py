@@ -63,10 +63,11 @@ def minimums_asked(data: dict) -> dict:
             for item in asked if isinstance(item, dict) and item.get("min_copies") is not None}
 
 
-def check_title_minimums(eans, asked: dict) -> dict:
+def check_title_minimums(eans, asked: dict, maximum=None) -> dict:
     """The minimum typed for each title ({ean: value}; a title not given: none): a whole number
-    from 1 to MAX_COPIES_LIMIT, or empty. An EAN not among `eans` is refused. Answers {ean: int
-    | None} for every EAN of `eans`; every mistake at once (a French 400, nothing changed)."""
+    from 1 to MAX_COPIES_LIMIT, or empty, and not above the grouped order's `maximum` of copies
+    (it could never be reached). An EAN not among `eans` is refused. Answers {ean: int | None}
+    for every EAN of `eans`; every mistake at once (a French 400, nothing changed)."""
     eans = list(eans)
     errors = {}
     unknown = set(asked or {}) - set(eans)
@@ -84,6 +85,11 @@ def check_title_minimums(eans, asked: dict) -> dict:
         if value is None or not 1 <= value <= MAX_COPIES_LIMIT:
             errors[title_minimum_field(ean)] = [
                 f"Minimum du titre : un nombre entier entre 1 et {MAX_COPIES_LIMIT}, ou vide."]
+            continue
+        if maximum is not None and value > maximum:
+            errors[title_minimum_field(ean)] = [
+                f"Minimum du titre ({value}) supérieur au maximum de la commande groupée "
+                f"({maximum} exemplaires) : il ne pourrait jamais être atteint."]
             continue
         found[ean] = value
     if errors:

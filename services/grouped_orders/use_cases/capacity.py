@@ -123,12 +123,14 @@ def change_copy_limits(session, number, account_id, minimum, maximum, now, publi
                        "commande groupée est ouverte.")
     paid, awaiting = copies(session, number)
     limits = domain.check_copy_limits(minimum, maximum, paid + awaiting)
-    per_title = None if title_minimums is None else domain.check_title_minimums(
-        [t.ean for t in go.titles], title_minimums)
+    kept = {t.ean: t.min_copies for t in go.titles}  # unchanged: still under the new cap
+    per_title = domain.check_title_minimums(
+        [t.ean for t in go.titles], kept if title_minimums is None else title_minimums,
+        limits.maximum)
     transition(session, GroupedOrder, number, [domain.OPEN],
                {"min_copies": limits.minimum, "max_copies": limits.maximum},
                message=domain.ALREADY_DONE)
-    for t in go.titles if per_title is not None else ():
+    for t in go.titles:
         t.min_copies = per_title[t.ean]
     session.flush()
     return grouped_order_view(go, now, public_url)

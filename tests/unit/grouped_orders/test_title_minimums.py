@@ -180,3 +180,28 @@ def test_an_extended_deadline_lets_a_title_minimum_be_met_without_refunding_or_p
     assert events.of("refund_requested") == [] and events.of("sub_order_adjusted") == []
     assert [p["sub_order_number"] for p in events.of("sub_order_paid")] == \
         [ana["number"], bob["number"]]  # each paid once
+
+
+def test_a_title_minimum_above_the_cap_is_refused_as_it_could_never_be_reached(db):
+    """The initiator set « Minimum de WESTERN : 5 » and a maximum of 3 copies: accepted, the
+    grouped order was bound to fail at its deadline (found by the exploration)."""
+    with pytest.raises(DomainError) as exc:
+        domain.check_title_minimums([W, L], {W: "5"}, maximum=3)
+    assert exc.value.code == "invalid" and list(exc.value.details) == [f"min_copies_{W}"]
+    assert "supérieur au maximum" in exc.value.details[f"min_copies_{W}"][0]
+    assert domain.check_title_minimums([W], {W: "3"}, maximum=3) == {W: 3}  # a tie is fine
+    events = Events()
+    with pytest.raises(DomainError):
+        tx(db, initiator.create, INITIATOR, CLIENT, [WESTERN], {
+            "deadline": "2022-03-29", "pickup": "address-0", "max_copies": 3,
+            "titles": [{"ean": W, "min_copies": 5}]}, NOW, events, URL, "À la librairie")
+    go, token = reading_list(db, events, w_min="5")
+    n = go["number"]
+    with pytest.raises(DomainError) as exc:  # the titles' minimums sent with it
+        tx(db, capacity.change_copy_limits, n, INITIATOR["id"], "", "3", NOW, URL, {W: "5"})
+    assert f"min_copies_{W}" in exc.value.details
+    with pytest.raises(DomainError) as exc:  # or kept as they are (the overall form alone)
+        tx(db, capacity.change_copy_limits, n, INITIATOR["id"], "", "3", NOW, URL)
+    assert f"min_copies_{W}" in exc.value.details
+    view = tx(db, bookshop.get, n, NOW, URL)
+    assert view["max_copies"] is None and [x["min_copies"] for x in view["titles"]] == [5, None]
