@@ -22,7 +22,7 @@ from services.common.validation import whole_number
 from .capacity import MAX_COPIES_LIMIT, minimum_failure_reason, minimum_reached
 
 __all__ = ["TitleCount", "DeadlineOutcome", "title_minimum_field", "minimums_asked",
-           "check_title_minimums",
+           "minimums_by_ean", "check_title_minimums",
            "deadline_outcome", "title_progress", "copies_label"]
 
 
@@ -61,6 +61,20 @@ def minimums_asked(data: dict) -> dict:
         return {}
     return {str(item.get("ean") or "").strip()[:20]: item.get("min_copies")
             for item in asked if isinstance(item, dict) and item.get("min_copies") is not None}
+
+
+def minimums_by_ean(pairs) -> dict:
+    """The minimums typed on the page or sent to the API, [(ean, value)], as {ean: value}: a
+    title given twice is a French 400 (not the last value silently kept)."""
+    found, twice = {}, []
+    for ean, value in pairs:
+        if ean in found and ean not in twice:
+            twice.append(ean)
+        found[ean] = value
+    if twice:
+        raise invalid("Vérifiez le minimum d'exemplaires de chaque titre.", {"titles": [
+            f"Chaque titre une fois : {', '.join(map(str, twice))} est donné deux fois."]})
+    return found
 
 
 def check_title_minimums(eans, asked: dict, maximum=None) -> dict:
