@@ -250,6 +250,9 @@ class Distribution(Out):
     client_name, pickup_label, initiator_email = texts(3, null=True)
     made_available_at, validated_at = texts(2, null=True)
     can_distribute, distributed = schemas.booleans(2)
+    can_record_payments = fields.Boolean(metadata={
+        "description": "« a payé » still taken: also after the validation (an absent buyer "
+                       "paying at pickup comes afterwards)."})
     buyers = many(DistributionBuyer)
     recap = fields.Nested(DistributionRecap)
     absent = many(AbsentBuyer)
@@ -319,7 +322,8 @@ class DistributionPayment(MethodView):
     @blp.answers(PickupPayment, takes=PickupPaymentIn, idempotent=True)
     def post(self, data, number):
         """A sub-order still awaiting payment paid at pickup (recorded by payments, once: a
-        second one is a 409)."""
+        second one is a 409); also after the validation, for an absent buyer who comes
+        afterwards."""
         return change("distribution_payment", number, data["sub_order"], data["method"],
                       data["cheque_number"])
 

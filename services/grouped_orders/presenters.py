@@ -567,6 +567,7 @@ def distribution_view(go, marks, notes, done, query, now, public_url) -> dict:
             "made_available_at": iso(go.made_available_at),
             "can_distribute": go.status == domain.CLOSED and done is None,
             "distributed": done is not None,
+            "can_record_payments": go.status == domain.CLOSED,  # also after the validation
             "validated_at": iso(done.validated_at) if done else None,
             "validated_by": done.validated_by if done else "",
             "query": query, "count": len(subs), "buyers": buyers,
