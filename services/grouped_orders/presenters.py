@@ -201,13 +201,15 @@ def limits_view(go, rules) -> dict:
     paid = sum(x.quantity for x in rules if x.status == domain.PAID)
     awaiting = sum(x.quantity for x in rules if x.status == domain.AWAITING_PAYMENT)
     at_pickup = sum(x.quantity for x in rules if x.at_pickup)
-    counted_of = {}  # per title: paid copies and those to be paid at pickup (both count)
-    for x in rules:
+    counted_of, pickup_of = {}, {}  # per title: paid copies and those to be paid at pickup
+    for x in rules:                  # (both count; the label says the latter)
         if x.status == domain.PAID or x.at_pickup:
             for line in x.lines:
                 counted_of[line.key] = counted_of.get(line.key, 0) + line.quantity
+                if x.at_pickup:
+                    pickup_of[line.key] = pickup_of.get(line.key, 0) + line.quantity
     titles = [domain.title_progress(t.ean, t.title, t.required, t.min_copies,
-                                    counted_of.get(t.id, 0))
+                                    counted_of.get(t.id, 0), pickup_of.get(t.id, 0))
               for t in go.titles if t.min_copies is not None]
     return {"min_copies": go.min_copies, "max_copies": go.max_copies,
             "progress": dict(domain.progress(go.min_copies, go.max_copies, paid, awaiting,

@@ -115,8 +115,11 @@ def _plural(n):
     return "s" if n > 1 else ""
 
 
-def copies_label(paid, minimum) -> str:
-    return f"{paid} / {minimum} exemplaire{_plural(minimum)} payé{_plural(minimum)}"
+def copies_label(paid, minimum, at_pickup=0) -> str:
+    """`at_pickup`: of the `paid` copies, those to be paid at pickup (issue 10 K5: they count,
+    and the label says so, as the overall minimum's)."""
+    return (f"{paid} / {minimum} exemplaire{_plural(minimum)} payé{_plural(minimum)}"
+            + (" ou à payer au retrait" if at_pickup else ""))
 
 
 def _title_reason(t: TitleCount) -> str:
@@ -151,8 +154,10 @@ def deadline_outcome(overall_minimum, titles, at_pickup=0) -> DeadlineOutcome:
     return DeadlineOutcome(False, "", dropped)
 
 
-def title_progress(ean, title, required, minimum, paid) -> dict:
-    """A title's progress on the public page: « Titre : 3 / 5 exemplaires payés »."""
+def title_progress(ean, title, required, minimum, paid, at_pickup=0) -> dict:
+    """A title's progress on the public page: « Titre : 3 / 5 exemplaires payés » (`paid`:
+    the copies that count, `at_pickup` of them to be paid at pickup: « … payés ou à payer au
+    retrait »)."""
     return {"ean": ean, "title": title, "required": bool(required), "minimum": minimum,
             "paid": paid, "minimum_reached": minimum_reached(minimum, paid),
-            "label": f"{title} : {copies_label(paid, minimum)}"}
+            "label": f"{title} : {copies_label(paid, minimum, at_pickup)}"}

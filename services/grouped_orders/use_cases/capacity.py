@@ -51,11 +51,11 @@ def counted(by_title, title_id) -> int:
     return by_title.get((title_id, domain.PAID), 0) + by_title.get((title_id, "at_pickup"), 0)
 
 
-def titles_progress(go, paid_of) -> list:
+def titles_progress(go, paid_of, pickup_of=None) -> list:
     """Each title with a minimum: « Titre : 3 / 5 exemplaires payés » (`paid_of`: title row id
-    -> paid copies)."""
+    -> copies that count; `pickup_of`: of those, the ones to be paid at pickup)."""
     return [domain.title_progress(t.ean, t.title, t.required, t.min_copies,
-                                  paid_of.get(t.id, 0))
+                                  paid_of.get(t.id, 0), (pickup_of or {}).get(t.id, 0))
             for t in go.titles if t.min_copies is not None]
 
 
@@ -96,9 +96,10 @@ def progress_of(session, go) -> dict:
     if any(t.min_copies is not None for t in go.titles):
         by_title = title_copies(session, go.number)
         paid_of = {t.id: counted(by_title, t.id) for t in go.titles}
+        pickup_of = {t.id: by_title.get((t.id, "at_pickup"), 0) for t in go.titles}
     else:
-        paid_of = {}
-    return dict(progress, titles=titles_progress(go, paid_of))
+        paid_of = pickup_of = {}
+    return dict(progress, titles=titles_progress(go, paid_of, pickup_of))
 
 
 def public_progress(session, token, now) -> dict:

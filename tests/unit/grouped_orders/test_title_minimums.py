@@ -205,3 +205,30 @@ def test_a_title_minimum_above_the_cap_is_refused_as_it_could_never_be_reached(d
     assert f"min_copies_{W}" in exc.value.details
     view = tx(db, bookshop.get, n, NOW, URL)
     assert view["max_copies"] is None and [x["min_copies"] for x in view["titles"]] == [5, None]
+
+
+def test_a_title_label_says_when_its_copies_are_to_be_paid_at_pickup(db):
+    """A parent paying at pickup made the public page say « WESTERN : 1 / 2 exemplaires payés »
+    with nothing paid, beside the overall « payés ou à payer au retrait » (found by the
+    exploration): a title's label says it too when some of its copies are to be paid at
+    pickup."""
+    assert domain.title_progress(W, "W", True, 2, 1, at_pickup=1)["label"] == \
+        "W : 1 / 2 exemplaires payés ou à payer au retrait"
+    assert domain.title_progress(W, "W", True, 2, 1)["label"] == "W : 1 / 2 exemplaires payés"
+    from services.grouped_orders.use_cases import buyers
+    events = Events()
+    go = tx(db, initiator.create, INITIATOR, CLIENT, [WESTERN, dict(LIVRE, optional=True)],
+            {"deadline": "2022-03-29", "pickup": "address-0",
+             "titles": [{"ean": W, "min_copies": 2}, {"ean": L, "optional": True,
+                                                      "min_copies": 3}]},
+            NOW, events, URL, "À la librairie", "online,pickup")
+    token = go["subscription_url"].rsplit("/", 1)[1]
+    tx(db, buyers.subscribe_and_begin_payment, token, {
+        "first_name": "Zoé", "last_name": "Roux", "email": "zoe@free.fr", "accepted_terms": True,
+        "payment_method": "pickup", "lines": [{"ean": W, "quantity": 1},
+                                              {"ean": L, "quantity": 0}]}, NOW, events, URL)
+    public = tx(db, capacity.public_progress, token, NOW)["progress"]["titles"]
+    page = tx(db, bookshop.get, go["number"], NOW, URL)["progress"]["titles"]
+    for titles in (public, page):
+        assert [t["label"].split(" : ", 1)[1] for t in titles] == [
+            "1 / 2 exemplaires payés ou à payer au retrait", "0 / 3 exemplaires payés"]
