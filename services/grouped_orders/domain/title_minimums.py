@@ -35,6 +35,7 @@ class TitleCount:
     required: bool
     minimum: int | None
     paid: int
+    at_pickup: int = 0  # of `paid`, the copies to be paid at pickup (issue 10 K5)
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,8 @@ def copies_label(paid, minimum, at_pickup=0) -> str:
 
 def _title_reason(t: TitleCount) -> str:
     return (f"Minimum non atteint à la date limite pour « {t.title} » (titre obligatoire) : "
-            f"{t.paid} exemplaire{_plural(t.paid)} payé{_plural(t.paid)} sur les {t.minimum} "
+            f"{t.paid} exemplaire{_plural(t.paid)} payé{_plural(t.paid)}"
+            f"{' ou à payer au retrait' if t.at_pickup else ''} sur les {t.minimum} "
             f"nécessaires.")
 
 

@@ -150,7 +150,8 @@ def fail_below_minimum(session, number, now, record, public_url) -> bool:
         return False
     by_title = title_copies(session, number)
     counts = [domain.TitleCount(t.id, t.title, t.required, t.min_copies,
-                                counted(by_title, t.id)) for t in go.titles]
+                                counted(by_title, t.id), by_title.get((t.id, "at_pickup"), 0))
+              for t in go.titles]
     at_pickup = pickup_copies(session, number)  # committed: they count (issue 10 K5)
     outcome = domain.deadline_outcome(go.min_copies, counts, at_pickup)
     if outcome.fails:

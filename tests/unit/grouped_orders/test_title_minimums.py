@@ -232,3 +232,12 @@ def test_a_title_label_says_when_its_copies_are_to_be_paid_at_pickup(db):
     for titles in (public, page):
         assert [t["label"].split(" : ", 1)[1] for t in titles] == [
             "1 / 2 exemplaires payés ou à payer au retrait", "0 / 3 exemplaires payés"]
+
+
+def test_a_required_title_failing_says_when_its_copies_were_to_be_paid_at_pickup():
+    """The failure mail said « 1 exemplaire payé sur les 2 nécessaires » of a copy to be paid
+    at pickup (found by the exploration)."""
+    out = domain.deadline_outcome(None, [domain.TitleCount(1, "W", True, 2, 1, at_pickup=1)])
+    assert out.fails and "1 exemplaire payé ou à payer au retrait sur les 2" in out.reason
+    out = domain.deadline_outcome(None, [t(1, 2, 1)])
+    assert "1 exemplaire payé sur les 2 nécessaires" in out.reason
