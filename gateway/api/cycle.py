@@ -254,6 +254,9 @@ class Distribution(Out):
     distribution_date = fields.String(allow_none=True)
     distribution_slot, distribution_label = texts(2)
     can_set_date = fields.Boolean()
+    can_record_payments = fields.Boolean(metadata={
+        "description": "« a payé » still taken: also after the validation (an absent buyer "
+                       "paying at pickup comes afterwards)."})
     buyers = many(DistributionBuyer)
     recap = fields.Nested(DistributionRecap)
     absent = many(AbsentBuyer)
@@ -301,6 +304,17 @@ class NoteIn(In):
 DISTRIBUTION = GROUPED_ORDER + "/distribution"
 
 
+def distribution_change(method, number, *args):
+    """A write of distribution day: the service names the buyer `sub` (its page's field), the
+    API `sub_order`: the details say the field as it was sent."""
+    try:
+        return change(method, number, *args)
+    except DomainError as exc:
+        exc.details = {("sub_order" if k == "sub" else k): v
+                       for k, v in (exc.details or {}).items()}
+        raise
+
+
 @blp.view(DISTRIBUTION, DISTRIBUTORS)
 class DistributionList(MethodView):
     @blp.answers(Distribution, query=DistributionQuery)
@@ -332,7 +346,7 @@ class DistributionTick(MethodView):
     @blp.answers(Tick, takes=TickIn, idempotent=True)
     def post(self, data, number):
         """Tick or un-tick at once; the same tick twice is one change (`changed` false)."""
-        return change("distribution_tick", number, data["sub_order"], data["field"],
+        return distribution_change("distribution_tick", number, data["sub_order"], data["field"],
                       data["value"])
 
 
@@ -341,8 +355,9 @@ class DistributionPayment(MethodView):
     @blp.answers(PickupPayment, takes=PickupPaymentIn, idempotent=True)
     def post(self, data, number):
         """A sub-order still awaiting payment paid at pickup (recorded by payments, once: a
-        second one is a 409)."""
-        return change("distribution_payment", number, data["sub_order"], data["method"],
+        second one is a 409); also after the validation, for an absent buyer who comes
+        afterwards."""
+        return distribution_change("distribution_payment", number, data["sub_order"], data["method"],
                       data["cheque_number"])
 
 
@@ -351,7 +366,7 @@ class DistributionNote(MethodView):
     @blp.answers(Note, 201, takes=NoteIn, idempotent=True)
     def post(self, data, number):
         """Note a refund or an extra payment handed over at pickup."""
-        return change("distribution_note", number, data["sub_order"], data["kind"],
+        return distribution_change("distribution_note", number, data["sub_order"], data["kind"],
                       data["amount"], data["comment"])
 
 

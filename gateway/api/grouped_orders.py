@@ -3,7 +3,7 @@ Thin: each route is one RPC; the views are those of the grouped_orders service."
 from flask import g
 from flask.views import MethodView
 
-from services.grouped_orders.domain import MAX_TITLES, NAME_MAX
+from services.grouped_orders.domain import MAX_TITLES, NAME_MAX, minimums_by_ean
 
 from ..http_security import public_url_for
 from ..rpc_client import rpc
@@ -142,8 +142,8 @@ class CopyLimits(MethodView):
     def put(self, data, number):
         """Set the minimum of paid copies and the cap on copies held (null: none); a cap
         below the copies already subscribed is a 400, nothing changed."""
-        per_title = None if data["titles"] is None else {
-            t["ean"]: t["min_copies"] for t in data["titles"]}
+        per_title = None if data["titles"] is None else minimums_by_ean(
+            (t["ean"], t["min_copies"]) for t in data["titles"])
         return rpc("grouped_orders", "change_copy_limits", g.user["id"], number,
                    data["min_copies"], data["max_copies"], title_minimums=per_title,
                    idempotency_key=routes.idempotency.key())

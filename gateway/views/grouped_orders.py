@@ -6,7 +6,7 @@ import base64
 from flask import (Blueprint, Response, flash, g, redirect, render_template, request, url_for)
 
 from services.common.errors import DomainError
-from services.grouped_orders.domain import MAX_TITLES
+from services.grouped_orders.domain import MAX_TITLES, minimums_by_ean
 
 from .. import forms, idempotency
 from ..rpc_client import rpc, slow_rpc
@@ -164,8 +164,9 @@ def copy_limits(number):
     a mistake (a cap below the copies already subscribed…) is said on the page, nothing
     changed."""
     limits = forms.CopyLimits.read()
-    per_title = dict(zip(limits["ean"], limits["title_min"])) if limits["ean"] else None
     try:
+        per_title = minimums_by_ean(zip(limits["ean"], limits["title_min"])) \
+            if limits["ean"] else None
         go = rpc("grouped_orders", "change_copy_limits", g.user["id"], number,
                  limits["min_copies"], limits["max_copies"],
                  idempotency_key=idempotency.key(), title_minimums=per_title)

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from services.common import config
 from services.common.errors import DomainError
-from services.common.money import money
+from services.common.money import eur, money
 from services.common.validation import whole_number
 
 from .. import forms, idempotency
@@ -28,7 +28,7 @@ def outcome(sub, payment) -> dict:
         return {"waiting": False, "status": "Réservée : à payer au retrait", "tone": "info",
                 "offline": True,
                 "message": f"Votre commande est enregistrée et vos livres sont réservés. Vous "
-                           f"la paierez au retrait des livres ({money(sub['total'])}, par "
+                           f"la paierez au retrait des livres ({eur(sub['total'])}, par "
                            f"chèque ou en espèces). Ces informations vous ont aussi été "
                            f"envoyées par e-mail à {sub['email']}."}
     if sub["status"] == "awaiting_payment" and offline and not waiting and state is None:

@@ -212,13 +212,15 @@ def limits_view(go, rules) -> dict:
     paid = sum(x.quantity for x in rules if x.status == domain.PAID)
     awaiting = sum(x.quantity for x in rules if x.status == domain.AWAITING_PAYMENT)
     at_pickup = sum(x.quantity for x in rules if x.at_pickup)
-    counted_of = {}  # per title: paid copies and those to be paid at pickup (both count)
-    for x in rules:
+    counted_of, pickup_of = {}, {}  # per title: paid copies and those to be paid at pickup
+    for x in rules:                  # (both count; the label says the latter)
         if x.status == domain.PAID or x.at_pickup:
             for line in x.lines:
                 counted_of[line.key] = counted_of.get(line.key, 0) + line.quantity
+                if x.at_pickup:
+                    pickup_of[line.key] = pickup_of.get(line.key, 0) + line.quantity
     titles = [domain.title_progress(t.ean, t.title, t.required, t.min_copies,
-                                    counted_of.get(t.id, 0))
+                                    counted_of.get(t.id, 0), pickup_of.get(t.id, 0))
               for t in go.titles if t.min_copies is not None]
     return {"min_copies": go.min_copies, "max_copies": go.max_copies,
             "progress": dict(domain.progress(go.min_copies, go.max_copies, paid, awaiting,
@@ -596,6 +598,7 @@ def distribution_view(go, marks, notes, done, query, now, public_url) -> dict:
             "can_set_date": go.status in (domain.PROCESSING, domain.CLOSED) and done is None,
             "can_distribute": go.status == domain.CLOSED and done is None,
             "distributed": done is not None,
+            "can_record_payments": go.status == domain.CLOSED,  # also after the validation
             "validated_at": iso(done.validated_at) if done else None,
             "validated_by": done.validated_by if done else "",
             "query": query, "count": len(subs), "buyers": buyers,

@@ -17,6 +17,7 @@ from .status import AWAITING_PAYMENT, CLOSED, PAID, SUB_CANCELLED
 
 __all__ = ["refundable", "TICKS", "TICK_LABELS", "NOTE_KINDS", "NOTE_LABELS", "NOTE_MAX", "NOTE_AMOUNT_MAX",
            "DISTRIBUTION_ALREADY_DONE", "search_key", "matches", "check_can_distribute",
+           "check_can_record_pickup_payment",
            "check_tick", "tick_values", "check_pickup_payment", "check_note", "absent_numbers",
            "distribution_recap"]
 
@@ -55,6 +56,13 @@ def check_can_distribute(status: str, distributed: bool):
     if status != CLOSED:
         raise conflict("La distribution commence une fois la commande groupée mise à "
                        "disposition par la librairie.")
+
+
+def check_can_record_pickup_payment(status: str):
+    """« a payé » at pickup: from the making available on, also after « Valider la
+    distribution » (an absent buyer comes to the pickup place afterwards, as their mail says,
+    and pays then); the ticks and the notes close with the validation."""
+    check_can_distribute(status, False)
 
 
 def check_tick(field, sub_status: str):

@@ -22,7 +22,7 @@ from services.common.validation import whole_number
 from .capacity import MAX_COPIES_LIMIT, minimum_failure_reason, minimum_reached
 
 __all__ = ["TitleCount", "DeadlineOutcome", "title_minimum_field", "minimums_asked",
-           "check_title_minimums",
+           "minimums_by_ean", "check_title_minimums",
            "deadline_outcome", "title_progress", "copies_label"]
 
 
@@ -35,6 +35,7 @@ class TitleCount:
     required: bool
     minimum: int | None
     paid: int
+    at_pickup: int = 0  # of `paid`, the copies to be paid at pickup (issue 10 K5)
 
 
 @dataclass(frozen=True)
@@ -63,10 +64,25 @@ def minimums_asked(data: dict) -> dict:
             for item in asked if isinstance(item, dict) and item.get("min_copies") is not None}
 
 
-def check_title_minimums(eans, asked: dict) -> dict:
+def minimums_by_ean(pairs) -> dict:
+    """The minimums typed on the page or sent to the API, [(ean, value)], as {ean: value}: a
+    title given twice is a French 400 (not the last value silently kept)."""
+    found, twice = {}, []
+    for ean, value in pairs:
+        if ean in found and ean not in twice:
+            twice.append(ean)
+        found[ean] = value
+    if twice:
+        raise invalid("Vérifiez le minimum d'exemplaires de chaque titre.", {"titles": [
+            f"Chaque titre une fois : {', '.join(map(str, twice))} est donné deux fois."]})
+    return found
+
+
+def check_title_minimums(eans, asked: dict, maximum=None) -> dict:
     """The minimum typed for each title ({ean: value}; a title not given: none): a whole number
-    from 1 to MAX_COPIES_LIMIT, or empty. An EAN not among `eans` is refused. Answers {ean: int
-    | None} for every EAN of `eans`; every mistake at once (a French 400, nothing changed)."""
+    from 1 to MAX_COPIES_LIMIT, or empty, and not above the grouped order's `maximum` of copies
+    (it could never be reached). An EAN not among `eans` is refused. Answers {ean: int | None}
+    for every EAN of `eans`; every mistake at once (a French 400, nothing changed)."""
     eans = list(eans)
     errors = {}
     unknown = set(asked or {}) - set(eans)
@@ -85,6 +101,11 @@ def check_title_minimums(eans, asked: dict) -> dict:
             errors[title_minimum_field(ean)] = [
                 f"Minimum du titre : un nombre entier entre 1 et {MAX_COPIES_LIMIT}, ou vide."]
             continue
+        if maximum is not None and value > maximum:
+            errors[title_minimum_field(ean)] = [
+                f"Minimum du titre ({value}) supérieur au maximum de la commande groupée "
+                f"({maximum} exemplaires) : il ne pourrait jamais être atteint."]
+            continue
         found[ean] = value
     if errors:
         raise invalid("Vérifiez le minimum d'exemplaires de chaque titre.", errors)
@@ -95,13 +116,17 @@ def _plural(n):
     return "s" if n > 1 else ""
 
 
-def copies_label(paid, minimum) -> str:
-    return f"{paid} / {minimum} exemplaire{_plural(minimum)} payé{_plural(minimum)}"
+def copies_label(paid, minimum, at_pickup=0) -> str:
+    """`at_pickup`: of the `paid` copies, those to be paid at pickup (issue 10 K5: they count,
+    and the label says so, as the overall minimum's)."""
+    return (f"{paid} / {minimum} exemplaire{_plural(minimum)} payé{_plural(minimum)}"
+            + (" ou à payer au retrait" if at_pickup else ""))
 
 
 def _title_reason(t: TitleCount) -> str:
     return (f"Minimum non atteint à la date limite pour « {t.title} » (titre obligatoire) : "
-            f"{t.paid} exemplaire{_plural(t.paid)} payé{_plural(t.paid)} sur les {t.minimum} "
+            f"{t.paid} exemplaire{_plural(t.paid)} payé{_plural(t.paid)}"
+            f"{' ou à payer au retrait' if t.at_pickup else ''} sur les {t.minimum} "
             f"nécessaires.")
 
 
@@ -131,8 +156,10 @@ def deadline_outcome(overall_minimum, titles, at_pickup=0) -> DeadlineOutcome:
     return DeadlineOutcome(False, "", dropped)
 
 
-def title_progress(ean, title, required, minimum, paid) -> dict:
-    """A title's progress on the public page: « Titre : 3 / 5 exemplaires payés »."""
+def title_progress(ean, title, required, minimum, paid, at_pickup=0) -> dict:
+    """A title's progress on the public page: « Titre : 3 / 5 exemplaires payés » (`paid`:
+    the copies that count, `at_pickup` of them to be paid at pickup: « … payés ou à payer au
+    retrait »)."""
     return {"ean": ean, "title": title, "required": bool(required), "minimum": minimum,
             "paid": paid, "minimum_reached": minimum_reached(minimum, paid),
-            "label": f"{title} : {copies_label(paid, minimum)}"}
+            "label": f"{title} : {copies_label(paid, minimum, at_pickup)}"}

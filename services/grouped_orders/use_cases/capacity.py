@@ -51,11 +51,11 @@ def counted(by_title, title_id) -> int:
     return by_title.get((title_id, domain.PAID), 0) + by_title.get((title_id, "at_pickup"), 0)
 
 
-def titles_progress(go, paid_of) -> list:
+def titles_progress(go, paid_of, pickup_of=None) -> list:
     """Each title with a minimum: « Titre : 3 / 5 exemplaires payés » (`paid_of`: title row id
-    -> paid copies)."""
+    -> copies that count; `pickup_of`: of those, the ones to be paid at pickup)."""
     return [domain.title_progress(t.ean, t.title, t.required, t.min_copies,
-                                  paid_of.get(t.id, 0))
+                                  paid_of.get(t.id, 0), (pickup_of or {}).get(t.id, 0))
             for t in go.titles if t.min_copies is not None]
 
 
@@ -96,9 +96,10 @@ def progress_of(session, go) -> dict:
     if any(t.min_copies is not None for t in go.titles):
         by_title = title_copies(session, go.number)
         paid_of = {t.id: counted(by_title, t.id) for t in go.titles}
+        pickup_of = {t.id: by_title.get((t.id, "at_pickup"), 0) for t in go.titles}
     else:
-        paid_of = {}
-    return dict(progress, titles=titles_progress(go, paid_of))
+        paid_of = pickup_of = {}
+    return dict(progress, titles=titles_progress(go, paid_of, pickup_of))
 
 
 def public_progress(session, token, now) -> dict:
@@ -123,12 +124,14 @@ def change_copy_limits(session, number, account_id, minimum, maximum, now, publi
                        "commande groupée est ouverte.")
     paid, awaiting = copies(session, number)
     limits = domain.check_copy_limits(minimum, maximum, paid + awaiting)
-    per_title = None if title_minimums is None else domain.check_title_minimums(
-        [t.ean for t in go.titles], title_minimums)
+    kept = {t.ean: t.min_copies for t in go.titles}  # unchanged: still under the new cap
+    per_title = domain.check_title_minimums(
+        [t.ean for t in go.titles], kept if title_minimums is None else title_minimums,
+        limits.maximum)
     transition(session, GroupedOrder, number, [domain.OPEN],
                {"min_copies": limits.minimum, "max_copies": limits.maximum},
                message=domain.ALREADY_DONE)
-    for t in go.titles if per_title is not None else ():
+    for t in go.titles:
         t.min_copies = per_title[t.ean]
     session.flush()
     return grouped_order_view(go, now, public_url)
@@ -147,7 +150,8 @@ def fail_below_minimum(session, number, now, record, public_url) -> bool:
         return False
     by_title = title_copies(session, number)
     counts = [domain.TitleCount(t.id, t.title, t.required, t.min_copies,
-                                counted(by_title, t.id)) for t in go.titles]
+                                counted(by_title, t.id), by_title.get((t.id, "at_pickup"), 0))
+              for t in go.titles]
     at_pickup = pickup_copies(session, number)  # committed: they count (issue 10 K5)
     outcome = domain.deadline_outcome(go.min_copies, counts, at_pickup)
     if outcome.fails:

@@ -1,6 +1,7 @@
 """Distribution day (issue 10 K5, reference 004 steps 5 and 6), for the initiator (its own
 grouped order) and the bookshop (any): the page's list, each tick saved at once, a payment at
-pickup, a note of a refund or an extra payment, « Valider la distribution ».
+pickup (also after the validation, for an absent buyer who comes afterwards), a note of a
+refund or an extra payment, « Valider la distribution ».
 
 Every action locks the grouped order's row first (`load.locked`): the ticks, the payments and
 the validation run one after the other; a tick arriving after the validation is refused."""
@@ -43,8 +44,9 @@ def view(session, number, account, query, now, public_url) -> dict:
                              _distributed(session, number), query, now, public_url)
 
 
-def _locked_sub(session, number, sub_number, account):
-    """The grouped order (locked, the caller's to distribute) and its sub-order `sub_number`."""
+def _locked_sub(session, number, sub_number, account, paying=False):
+    """The grouped order (locked, the caller's to distribute) and its sub-order `sub_number`;
+    `paying`: a payment at pickup, still taken after the validation."""
     go = locked(session, number)
     _check_access(go, account)
     sub = session.get(SubOrder, sub_number)
@@ -52,7 +54,10 @@ def _locked_sub(session, number, sub_number, account):
         raise invalid("Choisissez un acheteur de cette commande groupée.",
                       {"sub": ["Un acheteur de la liste."]})
     session.refresh(sub, with_for_update=True)
-    domain.check_can_distribute(go.status, _distributed(session, number) is not None)
+    if paying:
+        domain.check_can_record_pickup_payment(go.status)
+    else:
+        domain.check_can_distribute(go.status, _distributed(session, number) is not None)
     return go, sub
 
 
@@ -80,7 +85,7 @@ def tick(session, number, sub_number, field, value, account, now) -> dict:
 def pickup_payment_request(session, number, sub_number, method, account) -> dict:
     """Before payments records a cheque or cash handed over at pickup: the sub-order awaits
     its payment; what payments is asked to record (the sub-order's own amount)."""
-    go, sub = _locked_sub(session, number, sub_number, account)
+    go, sub = _locked_sub(session, number, sub_number, account, paying=True)
     domain.check_pickup_payment(sub.status)
     if not domain.is_offline(method):
         raise invalid("Moyen de paiement inconnu : choisissez chèque ou espèces.",
@@ -97,7 +102,7 @@ def record_pickup_payment(session, number, sub_number, method, cheque_number, ac
     asked = pickup_payment_request(session, number, sub_number, method, account)
     payment = record_payment(asked["reference_kind"], asked["reference_id"], asked["amount"],
                              method, cheque_number, account["email"])
-    go, sub = _locked_sub(session, number, sub_number, account)
+    go, sub = _locked_sub(session, number, sub_number, account, paying=True)
     if not (sub.status == domain.PAID and sub.paid_payment_id == payment["payment_id"]):
         domain.check_pickup_payment(sub.status)
         pay_by_hand(session, sub, go, payment["payment_id"], payment["method"],

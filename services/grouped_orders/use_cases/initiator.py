@@ -27,7 +27,7 @@ def create(session, initiator: dict, client: dict, articles, data: dict, now, re
                                          now, data.get("opens_on"))
     limits = domain.check_copy_limits(data.get("min_copies"), data.get("max_copies"))
     minimums = domain.check_title_minimums([t.ean for t in titles],
-                                           domain.minimums_asked(data))
+                                           domain.minimums_asked(data), limits.maximum)
     article = articles[0]
     go = GroupedOrder(
         token=secrets.token_urlsafe(24), status=domain.OPEN, initiator_id=initiator["id"],

@@ -23,8 +23,15 @@ def mails_for_distribution(session, payload, envelope, now, public_url) -> list:
                         public_url)
     for absent in payload.get("absent", []):
         queued += queue_mail(session, "grouped_order_distributed_absent",
-                             dict(payload, **absent), envelope, now, public_url)
+                             absent_mail_payload(payload, absent), envelope, now, public_url)
     return queued
+
+
+def absent_mail_payload(payload, absent) -> dict:
+    """What an absent buyer's mail says: theirs, and `owing` when they pay at pickup and have
+    not paid yet (the mail says how much is still to pay, and how)."""
+    owing = {a["sub_order_number"] for a in payload.get("absent_owing", [])}
+    return dict(payload, **absent, owing=absent["sub_order_number"] in owing)
 
 
 def queue_mail(session, kind, payload, envelope, now, public_url) -> list:

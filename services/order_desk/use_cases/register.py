@@ -101,7 +101,9 @@ def on_sub_order_paid(session, payload, envelope, now, record):
 
 def on_sub_order_cancelled(session, payload, envelope, now, record):
     facts = register.sub_order_facts(payload)
-    upsert(session, "sub_order", payload["sub_order_number"], facts, now)
+    entry = upsert(session, "sub_order", payload["sub_order_number"], facts, now)
+    if entry.payment_state in (None, "pending"):  # nothing was paid: nothing awaited any more
+        _payment(entry, register.payment_facts("cancelled", envelope.get("occurred_at")))
     _progress(session, "sub_order_cancelled", None, payload["sub_order_number"],
               envelope.get("occurred_at"), payload.get("reason", ""), now, record)
 

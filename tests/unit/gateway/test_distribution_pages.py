@@ -103,3 +103,16 @@ def test_the_validation_is_confirmed_first_naming_the_absent(client, rpc):
     done = client.post("/distribution/7/valider", data={"confirmed": "1"})
     assert done.status_code == 302 and len(rpc.called("grouped_orders",
                                                       "validate_distribution")) == 1
+
+
+def test_after_the_validation_only_the_payment_of_who_still_owes_is_offered(client, rpc):
+    """An absent buyer paying at pickup comes afterwards, as their mail says: « A payé » is
+    still there for them, no tick, no note, no validation (found by the exploration)."""
+    rpc.answers[("grouped_orders", "distribution")] = dict(
+        view(distributed=True, absent=(32,)), can_record_payments=True)
+    sign_in(client, "collectivite")
+    page = html.unescape(client.get("/distribution/7").text)
+    assert "Distribution validée le" in page
+    assert "A payé : chèque ou espèces (14,90" in page and page.count("pickup-payment") == 1
+    assert "Noter un remboursement" not in page and "Valider la distribution" not in page
+    assert 'disabled' in page  # the ticks

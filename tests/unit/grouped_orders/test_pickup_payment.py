@@ -214,9 +214,31 @@ def test_validated_with_them_unpaid_paid_at_pickup_and_the_recap(db):
     assert payload["not_collected"] == "29.80"
     _, _, body = render("grouped_order_distributed", payload, URL)
     assert "ABSENTS QUI DEVAIENT PAYER AU RETRAIT" in body and "29,80" in body
+    # Pia's own mail says she still has to pay, how much and how (found by the exploration:
+    # « Vos livres vous attendent … 29,80 € » alone, as to a buyer who had paid)
+    from services.notifications.use_cases.mails import absent_mail_payload
+    _, _, body = render("grouped_order_distributed_absent",
+                        absent_mail_payload(payload, payload["absent"][0]), URL)
+    assert "À payer au retrait : 29,80\u00a0€, par chèque" in body
     page = tx(db, bookshop.get, number, LATER, URL)  # Pia still owes: not paid
     assert page["summary"]["at_pickup"] == {"sub_orders": 1, "articles": 2, "total": "29.80"}
     assert page["summary"]["total_paid"] == "44.70"
+
+    # Pia, absent, comes to the pickup place afterwards as her mail says: the bookshop records
+    # her cash (found by the exploration: a 409, the money could never be recorded); the ticks
+    # and the notes stay closed
+    d = tx(db, distribution.view, number, ME, "", LATER, URL)
+    assert not d["can_distribute"] and d["can_record_payments"]
+    asked.clear()
+    done = tx(db, distribution.record_pickup_payment, number, numbers["Pia"], "cash", "", ME,
+              record_payment, LATER, events, URL)
+    assert done["status"] == "paid" and asked == [(str(numbers["Pia"]), "29.80", "cash")]
+    with pytest.raises(DomainError) as exc:
+        tx(db, distribution.tick, number, numbers["Pia"], "came", True, ME, LATER)
+    assert exc.value.code == "conflict"
+    page = tx(db, bookshop.get, number, LATER, URL)
+    assert page["summary"]["at_pickup"]["sub_orders"] == 0
+    assert page["summary"]["total_paid"] == "74.50"
 
 
 def test_below_the_minimum_they_are_cancelled_with_nothing_to_pay(db):

@@ -180,3 +180,64 @@ def test_an_extended_deadline_lets_a_title_minimum_be_met_without_refunding_or_p
     assert events.of("refund_requested") == [] and events.of("sub_order_adjusted") == []
     assert [p["sub_order_number"] for p in events.of("sub_order_paid")] == \
         [ana["number"], bob["number"]]  # each paid once
+
+
+def test_a_title_minimum_above_the_cap_is_refused_as_it_could_never_be_reached(db):
+    """The initiator set « Minimum de WESTERN : 5 » and a maximum of 3 copies: accepted, the
+    grouped order was bound to fail at its deadline (found by the exploration)."""
+    with pytest.raises(DomainError) as exc:
+        domain.check_title_minimums([W, L], {W: "5"}, maximum=3)
+    assert exc.value.code == "invalid" and list(exc.value.details) == [f"min_copies_{W}"]
+    assert "supérieur au maximum" in exc.value.details[f"min_copies_{W}"][0]
+    assert domain.check_title_minimums([W], {W: "3"}, maximum=3) == {W: 3}  # a tie is fine
+    events = Events()
+    with pytest.raises(DomainError):
+        tx(db, initiator.create, INITIATOR, CLIENT, [WESTERN], {
+            "deadline": "2022-03-29", "pickup": "address-0", "max_copies": 3,
+            "titles": [{"ean": W, "min_copies": 5}]}, NOW, events, URL, "À la librairie")
+    go, token = reading_list(db, events, w_min="5")
+    n = go["number"]
+    with pytest.raises(DomainError) as exc:  # the titles' minimums sent with it
+        tx(db, capacity.change_copy_limits, n, INITIATOR["id"], "", "3", NOW, URL, {W: "5"})
+    assert f"min_copies_{W}" in exc.value.details
+    with pytest.raises(DomainError) as exc:  # or kept as they are (the overall form alone)
+        tx(db, capacity.change_copy_limits, n, INITIATOR["id"], "", "3", NOW, URL)
+    assert f"min_copies_{W}" in exc.value.details
+    view = tx(db, bookshop.get, n, NOW, URL)
+    assert view["max_copies"] is None and [x["min_copies"] for x in view["titles"]] == [5, None]
+
+
+def test_a_title_label_says_when_its_copies_are_to_be_paid_at_pickup(db):
+    """A parent paying at pickup made the public page say « WESTERN : 1 / 2 exemplaires payés »
+    with nothing paid, beside the overall « payés ou à payer au retrait » (found by the
+    exploration): a title's label says it too when some of its copies are to be paid at
+    pickup."""
+    assert domain.title_progress(W, "W", True, 2, 1, at_pickup=1)["label"] == \
+        "W : 1 / 2 exemplaires payés ou à payer au retrait"
+    assert domain.title_progress(W, "W", True, 2, 1)["label"] == "W : 1 / 2 exemplaires payés"
+    from services.grouped_orders.use_cases import buyers
+    events = Events()
+    go = tx(db, initiator.create, INITIATOR, CLIENT, [WESTERN, dict(LIVRE, optional=True)],
+            {"deadline": "2022-03-29", "pickup": "address-0",
+             "titles": [{"ean": W, "min_copies": 2}, {"ean": L, "optional": True,
+                                                      "min_copies": 3}]},
+            NOW, events, URL, "À la librairie", "online,pickup")
+    token = go["subscription_url"].rsplit("/", 1)[1]
+    tx(db, buyers.subscribe_and_begin_payment, token, {
+        "first_name": "Zoé", "last_name": "Roux", "email": "zoe@free.fr", "accepted_terms": True,
+        "payment_method": "pickup", "lines": [{"ean": W, "quantity": 1},
+                                              {"ean": L, "quantity": 0}]}, NOW, events, URL)
+    public = tx(db, capacity.public_progress, token, NOW)["progress"]["titles"]
+    page = tx(db, bookshop.get, go["number"], NOW, URL)["progress"]["titles"]
+    for titles in (public, page):
+        assert [t["label"].split(" : ", 1)[1] for t in titles] == [
+            "1 / 2 exemplaires payés ou à payer au retrait", "0 / 3 exemplaires payés"]
+
+
+def test_a_required_title_failing_says_when_its_copies_were_to_be_paid_at_pickup():
+    """The failure mail said « 1 exemplaire payé sur les 2 nécessaires » of a copy to be paid
+    at pickup (found by the exploration)."""
+    out = domain.deadline_outcome(None, [domain.TitleCount(1, "W", True, 2, 1, at_pickup=1)])
+    assert out.fails and "1 exemplaire payé ou à payer au retrait sur les 2" in out.reason
+    out = domain.deadline_outcome(None, [t(1, 2, 1)])
+    assert "1 exemplaire payé sur les 2 nécessaires" in out.reason

@@ -269,3 +269,20 @@ def test_a_sub_order_to_pay_at_pickup_is_to_be_collected_until_its_cash_is_recor
     e = row(db, "sub_order", 21)
     assert (e.payment_state, e.payment_label, e.payment_method) == (
         "succeeded", "Paiement confirmé", "cash")
+
+
+def test_a_sub_order_cancelled_before_any_payment_no_longer_awaits_one(db):
+    """A sub-order cancelled unpaid (the bookshop's « Annuler », a grouped order failing) said
+    « En attente du paiement » (or « À encaisser au retrait ») beside « Annulée » in the desk,
+    and the filter « En attente du paiement » listed it (found by the exploration): « Annulé »,
+    as reference 003 labels a cancelled payment."""
+    for number, method in ((31, "online"), (32, "pickup")):
+        apply(db, use_cases.on_sub_order_placed, {**sub(number), "payment_method": method})
+        apply(db, use_cases.on_sub_order_cancelled, {**sub(number), "refund_expected": False},
+              env("2021-01-20T09:00:00+00:00"))
+        e = row(db, "sub_order", number)
+        assert (e.payment_state, e.payment_label) == ("cancelled", "Annulé"), method
+    apply(db, use_cases.on_sub_order_paid, sub(33))  # paid, then cancelled: its refund says
+    apply(db, use_cases.on_sub_order_cancelled, {**sub(33), "refund_expected": True},
+          env("2021-01-20T09:00:00+00:00"))
+    assert row(db, "sub_order", 33).payment_state == "succeeded"
