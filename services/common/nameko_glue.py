@@ -215,7 +215,16 @@ class ReplyListener(NamekoReplyListener):
 
 class MethodProxy(NamekoMethodProxy):
     """A nested RPC call that waits no longer than its caller's deadline (or
-    NESTED_RPC_TIMEOUT), and whose request expires at that deadline."""
+    NESTED_RPC_TIMEOUT), and whose request expires at that deadline.
+
+    Its request is published without waiting for the broker's publisher confirm (issue 11: a
+    round trip to RabbitMQ inside the caller's request, e.g. the payment page's
+    `payments.start_payment`). A request lost in a broker fault, or sent to a service with no
+    instance running (nameko's UnknownService needs the confirm), only means no reply: the
+    call ends at its deadline as "unavailable" (503, Retry-After) and the user's retry runs it
+    again (nested calls are idempotent: keys, guarded transitions)."""
+
+    publisher_cls = functools.partial(Publisher, use_confirms=False)
 
     def __call__(self, *args, **kwargs):
         deadline = deadline_of(self.worker_ctx.data)
