@@ -28,7 +28,9 @@ For each side: throughput, p50/p95, and CPU time per POST (or per subscription) 
 side's processes (read from /proc: the gateway's and every service's process groups, RabbitMQ
 and the PostgreSQL backends of the suite's databases; gunicorn's workers and the backends of the
 monolith's database). RabbitMQ is counted whole: on a broker shared with other work it is an
-overestimate. The client's
+overestimate. The CPU is read once the work the requests left behind is done (events consumed,
+outbox relayed: `Side.settle` waits until the side's processes are near idle), so the consumers'
+share is counted even when they lag behind the requests. The client's
 page fetches (to get a session and a CSRF token per form) happen before the timed window.
 Goal (issue 11): ≥ 0.5× the monolith's throughput, p95 ≤ 1.5×, ≤ 10 ms of CPU per
 subscription. On a machine shared with other work, compare the ratios of one run only."""
@@ -192,10 +194,29 @@ class Side:
         self.follow = follow
         self.seconds, self.latencies, self.posts_latencies, self.statuses = 0.0, [], [], {}
         self.cpu, self.posts = {}, 0
+        self.settled = 0.0
+
+    def settle(self, window=0.5, idle=0.15, longest=30.0):
+        """Wait (after the last answer) until the work the requests left behind is done — the
+        events consumed, the outbox relayed, the mails queued — so that the CPU per request
+        counts it: until the side's processes (the shared broker aside) use less than `idle`
+        of a core over `window` s, at most `longest` s. The time waited is not in the
+        throughput. Returns it."""
+        groups = [pids for name, pids in self.groups.items() if name != "rabbitmq"]
+        t0 = time.perf_counter()
+        last = sum(cpu_seconds(pids()) for pids in groups)
+        while time.perf_counter() - t0 < longest:
+            time.sleep(window)
+            now = sum(cpu_seconds(pids()) for pids in groups)
+            if now - last < idle * window:
+                break
+            last = now
+        return time.perf_counter() - t0
 
     def run(self, forms, clients):
         before = {name: cpu_seconds(pids()) for name, pids in self.groups.items()}
         seconds, posts, wholes, statuses = post_all(self.url, forms, clients, self.follow)
+        self.settled += self.settle()
         after = {name: cpu_seconds(pids()) for name, pids in self.groups.items()}
         self.seconds += seconds
         self.latencies += wholes
@@ -223,7 +244,8 @@ class Side:
                   f"{statistics.median(self.posts_latencies) * 1000:.0f} ms, p95 "
                   f"{pct(self.posts_latencies, 95) * 1000:.0f} ms")
         print(f"  {'':<10} CPU per {'subscription' if self.follow else 'POST'} "
-              f"{self.cpu_ms():5.1f} ms: " + ", ".join(
+              f"{self.cpu_ms():5.1f} ms (the events it left consumed: "
+              f"{self.settled:.1f} s waited after the last answer): " + ", ".join(
                   f"{name} {v:.1f}" for name, v in cpu_ms.items()))
 
 

@@ -8,13 +8,13 @@ The key and the result are written in the same transaction as the change, in the
 The key is claimed first: on PostgreSQL by one `INSERT … ON CONFLICT DO NOTHING`, on which a
 concurrent twin waits until the first commits, then reads its result. The same key
 with other content is refused (409, in French)."""
+import functools
 import hashlib
 import json
 import random
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import delete, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from .errors import DomainError, conflict, invalid
@@ -67,6 +67,16 @@ def _replay(row, actor, digest):
     return _codec()[1](row.result_json)
 
 
+@functools.cache
+def _claim(table):
+    """The claim's INSERT … ON CONFLICT DO NOTHING as text: SQLAlchemy does not cache the
+    compiled form of `insert().on_conflict_do_nothing()` (issue 11: it was compiled again for
+    every request)."""
+    return text(f"INSERT INTO {table.name} (operation, key, actor, fingerprint, result_json, "
+                f"created_at) VALUES (:operation, :key, :actor, :fingerprint, :result_json, "
+                f":created_at) ON CONFLICT (operation, key) DO NOTHING RETURNING key")
+
+
 def run(session, metadata, key, operation: str, actor, request, fn):
     """`fn()` once per (operation, key): its result is stored with the change and returned
     again for a retry. No key: `fn()` as usual. `actor` (who asks) and `request` (what is
@@ -85,10 +95,7 @@ def run(session, metadata, key, operation: str, actor, request, fn):
         # the claim in one round trip (issue 11: no SELECT first, no SAVEPOINT): a twin in
         # flight makes this INSERT wait until it commits, then it inserts nothing and the
         # twin's result is read; a twin that rolled back leaves the key to this one
-        claimed = session.execute(
-            pg_insert(table).values(**values)
-            .on_conflict_do_nothing(index_elements=[table.c.operation, table.c.key])
-            .returning(table.c.key)).first()
+        claimed = session.execute(_claim(table), values).first()
         if claimed is None:
             return _replay(_stored(session, table, operation, key), actor, digest)
     else:  # SQLite: the process's transactions are serialised, the row read is the truth

@@ -215,7 +215,16 @@ class ReplyListener(NamekoReplyListener):
 
 class MethodProxy(NamekoMethodProxy):
     """A nested RPC call that waits no longer than its caller's deadline (or
-    NESTED_RPC_TIMEOUT), and whose request expires at that deadline."""
+    NESTED_RPC_TIMEOUT), and whose request expires at that deadline.
+
+    Its request is published without waiting for the broker's publisher confirm (issue 11: a
+    round trip to RabbitMQ inside the caller's request, e.g. the payment page's
+    `payments.start_payment`). A request lost in a broker fault, or sent to a service with no
+    instance running (nameko's UnknownService needs the confirm), only means no reply: the
+    call ends at its deadline as "unavailable" (503, Retry-After) and the user's retry runs it
+    again (nested calls are idempotent: keys, guarded transitions)."""
+
+    publisher_cls = functools.partial(Publisher, use_confirms=False)
 
     def __call__(self, *args, **kwargs):
         deadline = deadline_of(self.worker_ctx.data)
@@ -462,20 +471,26 @@ class Store(DependencyProvider):
                     return published
 
 
-def consumes(event_type):
+def consumes(event_type, wanted=None):
     """Decorate `def on_x(self, session, payload, envelope)` as the service's idempotent,
     retried handler of `event_type`. The handler runs in a transaction that also records the
-    event id; if it keeps failing the event is dead-lettered, never dropped."""
+    event id; if it keeps failing the event is dead-lettered, never dropped.
+
+    `wanted(payload)`: a cheap, pure test of whether the handler does anything for this event
+    (e.g. notifications mails only the buyers paying at the bookshop on `sub_order_placed`);
+    an event it refuses is acknowledged without a transaction (issue 11). The entry returns
+    inbox.process's outcome ("processed", "skipped", "duplicate", ...)."""
     c = contract(event_type)
 
     def decorate(fn):
         @functools.wraps(fn)
         def entry(self, body):
             return inbox.process(self.store.db, fn.__name__, event_type, body,
-                                 functools.partial(fn, self))
+                                 functools.partial(fn, self), wanted=wanted)
 
         entry.__consumes__ = event_type
         entry.__handler__ = fn
+        entry.__wanted__ = wanted
         # requeue_on_error: if even parking failed (database down), the broker keeps the message
         return event_handler(c.source, event_type, requeue_on_error=True)(entry)
 

@@ -53,20 +53,25 @@ def relay(db, publish, batch: int = 200) -> int:
             rows = session.execute(query).all()
             if not rows:
                 return published
-            for row in rows:
-                if as_utc(row.next_attempt_at) > utcnow():
-                    return published  # an older event is backing off: keep the order
-                try:
-                    publish(row.event_type, row.body)
-                except Exception as exc:  # broker down, unroutable: keep it, retry later
-                    log.warning("outbox: event %s not published yet: %r", row.id, exc)
-                    session.execute(update(outbox).where(outbox.c.id == row.id).values(
-                        attempts=row.attempts + 1, last_error=repr(exc)[:2000],
-                        next_attempt_at=utcnow() + backoff(row.attempts)))
-                    return published
-                session.execute(update(outbox).where(outbox.c.id == row.id)
-                                .values(published_at=utcnow(), attempts=row.attempts + 1))
-                published += 1
+            done = []  # confirmed by the broker: marked in one statement (issue 11)
+            try:
+                for row in rows:
+                    if as_utc(row.next_attempt_at) > utcnow():
+                        return published + len(done)  # an older event backs off: keep order
+                    try:
+                        publish(row.event_type, row.body)
+                    except Exception as exc:  # broker down, unroutable: keep it, retry later
+                        log.warning("outbox: event %s not published yet: %r", row.id, exc)
+                        session.execute(update(outbox).where(outbox.c.id == row.id).values(
+                            attempts=row.attempts + 1, last_error=repr(exc)[:2000],
+                            next_attempt_at=utcnow() + backoff(row.attempts)))
+                        return published + len(done)
+                    done.append(row.id)
+            finally:
+                if done:
+                    session.execute(update(outbox).where(outbox.c.id.in_(done)).values(
+                        published_at=utcnow(), attempts=outbox.c.attempts + 1))
+            published += len(done)
             if len(rows) < batch:
                 return published
 

@@ -37,8 +37,9 @@ class MailTransport(DependencyProvider):
     def get_dependency(self, worker_ctx):
         return self
 
-    def worker_teardown(self, worker_ctx):
-        if isinstance(worker_ctx.entrypoint, EventHandler):  # a consumer: its mails are queued
+    def worker_result(self, worker_ctx, result=None, exc_info=None):
+        # a consumer that queued its mails (not one that skipped its event, or met a duplicate)
+        if isinstance(worker_ctx.entrypoint, EventHandler) and result == "processed":
             self.container.spawn_managed_thread(self.send_due)
 
     def send_due(self):
@@ -109,7 +110,8 @@ class NotificationsService(MessagingService):
     def on_sub_order_paid(self, session, payload, envelope):
         self._queue(session, "sub_order_paid", payload, envelope)
 
-    @consumes("sub_order_placed")
+    @consumes("sub_order_placed", wanted=lambda payload: use_cases.gives_anything(
+        "sub_order_placed", payload))
     def on_sub_order_placed(self, session, payload, envelope):
         """A buyer paying by cheque or cash at the bookshop: how, how much, where, by when."""
         self._queue(session, "sub_order_placed", payload, envelope)

@@ -88,3 +88,27 @@ def test_facts_of_one_new_order_arriving_at_once_are_all_kept(pg):
                 "succeeded", "cheque", f"000{number}")
     with pg.transaction() as s:
         assert s.execute(select(func.count()).select_from(RegisterEntry)).scalar_one() == 5
+
+
+def test_one_event_delivered_to_two_instances_at_once_is_applied_once(pg):
+    """The inbox claims an event id in one statement (INSERT … ON CONFLICT DO NOTHING): the
+    twin waits for the first transaction and finds the id taken."""
+    event = body("sub_order_placed", {
+        "sub_order_number": 77, "grouped_order": GROUPED, "payment_method": "online",
+        "buyer": {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@free.fr"},
+        "quantity": 1, "unit_price_ttc": "14.90", "total_ttc": "14.90",
+        "subscribed_at": NOW.isoformat()})
+    calls = []
+
+    def handle(session, payload, envelope):
+        calls.append(1)
+        use_cases.on_sub_order_placed(session, payload, envelope, NOW, lambda *a: None)
+
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = sorted(pool.map(lambda _: inbox.process(
+            pg, "on_sub_order_placed", "sub_order_placed", event, handle, wait_base=0.01),
+            range(2)))
+    assert (outcomes, len(calls)) == (["duplicate", "processed"], 1)
+    with pg.transaction() as s:
+        assert s.execute(select(func.count()).select_from(RegisterEntry).where(
+            RegisterEntry.number == 77)).scalar_one() == 1

@@ -16,6 +16,13 @@ def mail_for_event(session, kind, payload, envelope, now, public_url) -> list:
     return queue_mail(session, kind, payload, envelope, now, public_url)
 
 
+def gives_anything(kind, payload) -> bool:
+    """Whether an event of type `kind` gives a mail (`domain.wanted`) or the bookshop's alert:
+    the consumer's cheap test before any transaction (an online buyer's `sub_order_placed`
+    gives nothing: the provider's page, then `sub_order_paid`)."""
+    return domain.wanted(kind, payload) or domain.is_alert(kind)
+
+
 def mails_for_distribution(session, payload, envelope, now, public_url) -> list:
     """« Valider la distribution » (grouped_order_distributed): the recap to the initiator,
     and to each buyer who did not come a mail saying their books wait at the pickup place."""

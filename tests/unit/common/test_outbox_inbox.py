@@ -94,6 +94,19 @@ def test_an_event_id_is_processed_once(db):
         "processed"
 
 
+def test_an_event_the_consumer_does_not_want_is_skipped_without_a_trace(db):
+    calls, body = [], envelope()
+    handler = lambda s, payload, env: calls.append(payload["number"])  # noqa: E731
+    assert inbox.process(db, "on_client", "collectivity_client_updated", body, handler,
+                         wanted=lambda payload: payload["number"] != "16") == "skipped"
+    assert (calls, rows(db, "processed_events")) == ([], [])
+    # wanted: processed as any event, and once
+    for _ in range(2):
+        inbox.process(db, "on_client", "collectivity_client_updated", body, handler,
+                      wanted=lambda payload: payload["number"] == "16")
+    assert calls == ["16"] and len(rows(db, "processed_events")) == 1
+
+
 def test_a_failing_handler_is_retried_then_dead_lettered_and_its_effect_rolled_back(db):
     attempts = []
 

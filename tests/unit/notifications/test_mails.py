@@ -205,8 +205,9 @@ def test_the_ready_mail_gives_the_bookshop_contact():
 
 def test_an_events_mails_go_when_its_consumer_ends_not_at_the_next_tick(db):
     """Issue 11 (P2): the validation mail waited for the one-second timer. The consumer's end
-    (worker teardown of an event handler) now sends what it queued; other workers send nothing
-    and a send already running in the process is not doubled."""
+    (the result of an event handler that processed its event) now sends what it queued; other
+    workers, and consumers that skipped their event, send nothing; a send already running in
+    the process is not doubled."""
     from types import SimpleNamespace
 
     import eventlet
@@ -225,10 +226,13 @@ def test_an_events_mails_go_when_its_consumer_ends_not_at_the_next_tick(db):
         use_cases.queue_mail(s, "account_created", {
             "account_id": 3, "email": "chef@ecole.fr", "role": "approbateur",
             "client_names": [], "created_by_email": ""}, {"event_id": "e1"}, NOW, "http://x")
-    provider.worker_teardown(SimpleNamespace(entrypoint=Timer(interval=1)))
+    provider.worker_result(SimpleNamespace(entrypoint=Timer(interval=1)), None)
     assert spawned == []
-    provider.worker_teardown(SimpleNamespace(entrypoint=EventHandler("accounts",
-                                                                     "account_created")))
+    consumer = SimpleNamespace(entrypoint=EventHandler("accounts", "account_created"))
+    for nothing_queued in ("skipped", "duplicate", None):  # issue 11: no send for nothing
+        provider.worker_result(consumer, nothing_queued)
+    assert spawned == []
+    provider.worker_result(consumer, "processed")
     (send,) = spawned
     with provider.lock:  # a send running already: this one leaves the mail to it
         send()
