@@ -22,7 +22,7 @@ from services.grouped_orders.domain.suppliers import default_period
 
 from ..rpc_client import rpc
 from ..security import ADMIN, ANONYMOUS, COLLECTIVITE, COLLECTIVITY
-from ..views.subscription import progress_text
+from ..progress_words import progress_text
 from . import routes, schemas
 from .base import Blueprint, Boolean, In, Integer, Length, OneOf, Out, Query, Range, String
 from .grouped_orders import call, change

@@ -11,6 +11,7 @@ from services.common.validation import whole_number
 from .. import forms, idempotency
 from ..http_security import public_url_for
 from ..rpc_client import rpc, slow_rpc
+from ..progress_words import progress_text
 from ..security import ANONYMOUS, allow
 
 bp = Blueprint("subscription", __name__, url_prefix="/souscription")
@@ -242,43 +243,6 @@ def document_pdf(token, buyer_token):
     data = slow_rpc("grouped_orders", "order_document_pdf", "sub_order", sub["number"],
                     {"token": token[:64], "buyer_token": buyer_token[:64]})
     return pdf_response(data, "sub_order", sub["number"])
-
-
-def progress_text(progress) -> dict:
-    """The public page's progress in words (issue 10), the same with and without the script:
-    paid copies toward the minimum ("7 / 10 exemplaires"), the copies left under the cap."""
-    if not progress:
-        return {}
-    paid, minimum, left = progress["paid"], progress["minimum"], progress["left"]
-    # issue 10 K5: the copies to be paid at pickup count toward the minimum too
-    at_pickup = progress.get("at_pickup") or 0
-    paid += at_pickup
-    what = "exemplaires payés ou à payer au retrait" if at_pickup else "exemplaires payés"
-    texts = {}
-    if minimum is not None:
-        texts["minimum"] = (f"{paid} / {minimum} {what} : minimum atteint, la "
-                            "commande sera passée." if progress["minimum_reached"] else
-                            f"{paid} / {minimum} {what} : il en faut encore "
-                            f"{minimum - paid} pour que la commande soit passée.")
-    titles = [dict(t, text=title_progress_text(t)) for t in progress.get("titles") or []]
-    if titles:
-        texts["titles"] = titles
-    if left is not None:
-        texts["cap"] = ("Complet : le nombre maximum d'exemplaires est atteint." if
-                        progress["full"] else
-                        f"Il reste {left} exemplaire{'s' if left > 1 else ''} disponible"
-                        f"{'s' if left > 1 else ''}.")
-    return texts
-
-
-def title_progress_text(t) -> str:
-    """A title's progress toward its own minimum (issue 10), in words."""
-    if t["minimum_reached"]:
-        return f"{t['label']} : minimum du titre atteint."
-    missing = t["minimum"] - t["paid"]
-    return (f"{t['label']} : il en faut encore {missing}"
-            + (" pour que la commande soit passée." if t["required"] else
-               " (titre facultatif : sinon il est retiré de la commande)."))
 
 
 @bp.get("/<token>/progression")

@@ -281,7 +281,7 @@ def test_a_title_cut_reduces_what_they_pay_at_pickup_no_refund(db):
 
 
 def test_the_pages_count_them_toward_the_minimum_in_words():
-    from gateway.views.subscription import progress_text
+    from gateway.progress_words import progress_text
     p = domain.progress(10, None, 4, 3, at_pickup=3)
     assert progress_text(p)["minimum"] == (
         "7 / 10 exemplaires payés ou à payer au retrait : il en faut encore 3 pour que la "
