@@ -116,8 +116,9 @@ def check_note(kind, amount, comment, can_refund=None) -> tuple:
                       "(ex. : 12,50).", {"amount": ["Ex. : 12,50 (10 000 € au plus)."]})
     if kind == REFUND and can_refund is not None and value > can_refund:
         shown = f"{can_refund:.2f}".replace(".", ",")
-        raise invalid(f"Le remboursement ne peut pas dépasser ce que l'acheteur a payé "
-                      f"({shown} €).", {"amount": [f"{shown} € au plus."]})
+        raise invalid(f"Le remboursement ne peut pas dépasser ce qui reste à rendre à "
+                      f"l'acheteur : {shown} € (ce qu'il a payé, moins les remboursements "
+                      f"déjà notés).", {"amount": [f"{shown} € au plus."]})
     comment = (comment or "").strip()
     if not comment:
         raise invalid("Dites en un mot pourquoi (ex. : livre abîmé, monnaie rendue).",

@@ -86,7 +86,9 @@ def check_title_minimums(eans, asked: dict, maximum=None) -> dict:
     eans = list(eans)
     errors = {}
     unknown = set(asked or {}) - set(eans)
-    if unknown:
+    if "" in unknown:  # a minimum given without its title's EAN
+        errors["titles"] = ["Indiquez l'EAN du titre de chaque minimum."]
+    elif unknown:
         errors["titles"] = ["Titre inconnu dans cette commande groupée : "
                             f"{', '.join(sorted(map(str, unknown)))}."]
     found = {}

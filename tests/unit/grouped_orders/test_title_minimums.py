@@ -69,6 +69,9 @@ def test_a_title_minimum_is_a_whole_number_or_empty_and_the_progress_says_it():
     with pytest.raises(DomainError) as exc:
         domain.check_title_minimums([W], {"123": "4"})
     assert "Titre inconnu" in exc.value.details["titles"][0]
+    with pytest.raises(DomainError) as exc:  # a minimum without its title's EAN
+        domain.check_title_minimums([W], {"": "4"})
+    assert exc.value.details["titles"] == ["Indiquez l'EAN du titre de chaque minimum."]
     p = domain.title_progress(W, "WESTERN", True, 5, 3)
     assert (p["label"], p["minimum_reached"]) == ("WESTERN : 3 / 5 exemplaires payés", False)
     assert domain.title_progress(W, "W", False, 1, 1)["label"] == "W : 1 / 1 exemplaire payé"
