@@ -25,7 +25,7 @@ from benchmarks.common import (
     on_sqlite_and_postgres,
     sqlite_and_postgres_parser,
 )
-from services.common.contracts.events import GroupedOrderValidatedV1
+from services.common.contracts.payloads import GroupedOrderValidatedV1
 from services.librisoft_bridge.models import Base
 from services.librisoft_bridge.use_cases import classic_orders
 

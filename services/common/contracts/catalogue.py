@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from marshmallow import EXCLUDE, Schema, fields
 
-from .events import CollectivityClientUpdatedV1
+from .payloads import CollectivityClientUpdatedV1
 from .fields import Money, VatRate, integers, texts
 
 

@@ -68,7 +68,7 @@ METHOD_TITLES = {"cheque": "votre chèque à apporter à la librairie",
 ACTION_TITLES = {"made_available": "Mise à disposition à la librairie",
                  "shipped": "Expédiée", "closed": "Clôturée", "cancelled": "Annulée"}
 
-# an order on the desk, as its customer names it (services.common.contracts.events.ORDER_KINDS)
+# an order on the desk, as its customer names it (services.common.contracts.payloads.ORDER_KINDS)
 ORDER_LABELS = {"sub_order": "commande", "grouped_order": "commande groupée",
                 "collectivity_order": "commande", "quote": "demande de devis"}
 

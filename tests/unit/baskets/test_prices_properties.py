@@ -9,7 +9,7 @@ from services.baskets.domain import prices
 from services.baskets.domain.prices import Discounts
 from services.baskets.presenters.baskets import priced_line_view, totals_view
 from services.common.money import CENT
-from services.common.contracts.events import CollectivityDocumentV1
+from services.common.contracts.payloads import CollectivityDocumentV1
 from services.librisoft_bridge.domain import documents as bridge_documents
 
 CENTS = st.integers(min_value=1, max_value=500_000).map(lambda c: Decimal(c) / 100)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from gateway.api import schemas as api
 from services.common.contracts import catalogue
-from services.common.contracts.events import CollectivityClientUpdatedV1
+from services.common.contracts.payloads import CollectivityClientUpdatedV1
 from services.librisoft_bridge import schemas as bridge
 
 ARTICLE = {"ean": "9782330150136", "title": "CEMETERY ROAD", "author": "ILES GREG",

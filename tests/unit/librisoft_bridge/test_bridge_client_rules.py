@@ -98,7 +98,7 @@ def test_client_state_transitions():
 
 
 def test_client_snapshot_follows_the_event_contract():
-    from services.common.contracts.events import CollectivityClientUpdatedV1
+    from services.common.contracts.payloads import CollectivityClientUpdatedV1
 
     _, state = clients.next_client_state(None, incoming(discount_5_5="12"))
     snapshot = presenters.client_snapshot(state)

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from services.common.contracts.events import CollectivityDocumentV1
+from services.common.contracts.payloads import CollectivityDocumentV1
 from services.common.errors import DomainError
 from services.librisoft_bridge import presenters
 from services.librisoft_bridge.domain import documents, orders

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from services.common.contracts.events import GroupedOrderValidatedV1
+from services.common.contracts.payloads import GroupedOrderValidatedV1
 from services.common.errors import DomainError
 from services.librisoft_bridge import presenters
 from services.librisoft_bridge.domain import grouped_orders, orders, pickup

@@ -1,0 +1,571 @@
+"""The payloads of the event contracts (services/common/contracts/events.py holds the registry:
+name, version, producer, consumers): one schema per event and version, grouped by the service
+that publishes it, with the pieces several share (a grouped order's or a sub-order's reference,
+a buyer, a line). A consumer loads a payload through its schema; unknown keys are dropped, a
+field added later has a default, so an older event still loads."""
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+from services.common.progress import PROGRESS_CODES
+
+from .fields import Money, Percent
+
+
+class Payload(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+# ---- librisoft_bridge ----------------------------------------------------------------------
+class Address(Payload):
+    label = fields.String(load_default="")
+    line1 = fields.String(load_default="")
+    line2 = fields.String(load_default="")
+    postal_code = fields.String(load_default="")
+    city = fields.String(load_default="")
+
+
+class Discounts(Payload):
+    vat_2_1 = Percent(required=True)
+    vat_5_5 = Percent(required=True)
+    vat_20 = Percent(required=True)
+    school = Percent(required=True)
+
+
+class CollectivityClientUpdatedV1(Payload):
+    """The full state of a collectivity client after a Librisoft sync (state transfer).
+    `revision` grows with every change: a consumer ignores a revision older than the one it has."""
+    number = fields.String(required=True)
+    revision = fields.Integer(required=True)
+    name = fields.String(required=True)
+    addresses = fields.List(fields.Nested(Address), load_default=list)
+    phone = fields.String(load_default="")
+    email = fields.String(load_default="")
+    gencod = fields.String(load_default="")
+    active = fields.Boolean(required=True)
+    discounts = fields.Nested(Discounts, required=True)
+    lang_law_warning = fields.Boolean(load_default=False)
+
+
+# ---- accounts ------------------------------------------------------------------------------
+class AccountCreatedV1(Payload):
+    account_id = fields.Integer(required=True)
+    email = fields.String(required=True)
+    role = fields.String(required=True)
+    client_names = fields.List(fields.String(), load_default=list)
+    created_by_email = fields.String(load_default="")
+
+
+class PasswordResetRequestedV1(Payload):
+    account_id = fields.Integer(required=True)
+    email = fields.String(required=True)
+    token = fields.String(required=True)
+    expires_at = fields.String(required=True)
+
+
+# ---- grouped orders (issue 3) --------------------------------------------------------------
+class ArticleRef(Payload):
+    ean = fields.String(required=True)
+    title = fields.String(required=True)
+    author = fields.String(load_default="", allow_none=True)
+    publisher = fields.String(load_default="", allow_none=True)
+    price_ttc = Money(required=True)
+    vat_rate = fields.String(required=True)
+
+
+class Buyer(Payload):
+    first_name = fields.String(required=True)
+    last_name = fields.String(required=True)
+    email = fields.String(required=True)
+
+
+class TitleRef(ArticleRef):
+    """A title of a reading list (issue 10), in the list's order."""
+    required = fields.Boolean(load_default=True)   # False: a buyer may take 0 copies
+    position = fields.Integer(load_default=1)
+
+
+class SubOrderLine(Payload):
+    """One title of an order: quantity × unit price TTC = total TTC."""
+    ean = fields.String(required=True)
+    title = fields.String(required=True)
+    publisher = fields.String(load_default="", allow_none=True)
+    quantity = fields.Integer(required=True)
+    unit_price_ttc = Money(required=True)
+    vat_rate = fields.String(required=True)
+    total_ttc = Money(required=True)
+
+
+class GroupedOrderRef(Payload):
+    """What every grouped-order event carries to name the order and its initiator."""
+    number = fields.Integer(required=True)
+    client_number = fields.String(required=True)
+    client_name = fields.String(required=True)
+    initiator_email = fields.String(required=True)
+    contact_email = fields.String(load_default="")
+    article = fields.Nested(ArticleRef, required=True)  # the first title
+    titles = fields.List(fields.Nested(TitleRef), load_default=list)  # every title (issue 10)
+    deadline = fields.String(required=True)           # ISO date, last day of subscriptions
+    pickup_label = fields.String(required=True)       # the pickup place, one line per part
+    subscription_url = fields.String(load_default="")
+    detail_url = fields.String(load_default="")
+
+
+class GroupedOrderCreatedV1(GroupedOrderRef):
+    comment = fields.String(load_default="")
+
+
+class GroupedOrderDeadlinePassedV1(GroupedOrderRef):
+    paid_quantity = fields.Integer(required=True)
+    paid_total = Money(required=True)
+    awaiting_payment = fields.Integer(required=True)
+    # the bookshop closed the subscriptions before the deadline (« Clore les souscriptions
+    # maintenant »), at closed_at
+    closed_early = fields.Boolean(load_default=False)
+    closed_at = fields.String(load_default="")
+    lines = fields.List(fields.Nested(SubOrderLine), load_default=list)  # paid, per title
+    # issue 10: the optional titles dropped under their own minimum ({ean, title, min_copies})
+    dropped_titles = fields.List(fields.Dict(), load_default=list)
+
+
+class GroupedOrderValidatedV1(GroupedOrderRef):
+    """Duplicated by librisoft_bridge as a classic order: one line per title (`lines`, the paid
+    copies of each at its public price); an event without `lines` (before reading lists) is one
+    line, the paid quantity at the public price. `quantity`, `total_ttc`: every title;
+    `unit_price_ttc`: the first title's."""
+    billing_label = fields.String(load_default="")
+    quantity = fields.Integer(required=True)
+    unit_price_ttc = Money(required=True)
+    total_ttc = Money(required=True)
+    lines = fields.List(fields.Nested(SubOrderLine), load_default=list)
+    validated_at = fields.String(required=True)
+    comment = fields.String(load_default="")
+
+
+class GroupedOrderMadeAvailableV1(GroupedOrderRef):
+    made_available_at = fields.String(required=True)
+    quantity = fields.Integer(required=True)
+    lines = fields.List(fields.Nested(SubOrderLine), load_default=list)
+    # issue 10 K5 (optional, older events have neither): the distribution's date in words,
+    # and whether each buyer is mailed too (sub_order_made_available)
+    distribution_label = fields.String(load_default="")
+    buyers_told = fields.Boolean(load_default=False)
+
+
+class DistributionAbsent(Payload):
+    """A buyer who did not come on distribution day: their books wait at the pickup place."""
+    sub_order_number = fields.Integer(required=True)
+    buyer = fields.Nested(Buyer, required=True)
+    quantity = fields.Integer(required=True)
+    total_ttc = Money(required=True)
+    lines = fields.List(fields.Nested(SubOrderLine), load_default=list)
+
+
+class DistributionNote(Payload):
+    """A refund or an extra payment noted at pickup."""
+    sub_order_number = fields.Integer(required=True)
+    buyer_name = fields.String(load_default="")
+    kind = fields.String(required=True, validate=validate.OneOf(["refund", "extra"]))
+    kind_label = fields.String(required=True)
+    amount = Money(required=True)
+    comment = fields.String(load_default="")
+
+
+class GroupedOrderDistributedV1(GroupedOrderRef):
+    """« Valider la distribution » (issue 10 K5): the recap (buyers expected, came, collected
+    everything; refunds and extra payments noted) and who did not come."""
+    distributed_at = fields.String(required=True)
+    validated_by = fields.String(load_default="")
+    expected = fields.Integer(required=True)
+    came = fields.Integer(required=True)
+    collected_all = fields.Integer(required=True)
+    refunds = Money(required=True)
+    extra_payments = Money(required=True)
+    absent = fields.List(fields.Nested(DistributionAbsent), load_default=list)
+    notes = fields.List(fields.Nested(DistributionNote), load_default=list)
+    # buyers paying at pickup who still owe (issue 10 K5): came without paying, or did not
+    # come; the money not collected (they stay unpaid)
+    came_owing = fields.List(fields.Nested(DistributionAbsent), load_default=list)
+    absent_owing = fields.List(fields.Nested(DistributionAbsent), load_default=list)
+    not_collected = Money(load_default="0.00")
+
+
+class GroupedOrderCancelledV1(GroupedOrderRef):
+    reason = fields.String(required=True)
+    # set when it had been validated: librisoft_bridge then has a classic order to cancel
+    validated_at = fields.String(load_default=None, allow_none=True)
+    # issue 10: cancelled because its minimum of copies was not reached at the deadline (the
+    # initiator and the buyers are mailed by grouped_order_failed instead)
+    minimum_failed = fields.Boolean(load_default=False)
+
+
+class GroupedOrderFailedV1(GroupedOrderRef):
+    """Issue 10: the minimum of paid copies was not reached at the deadline; the grouped order
+    is cancelled, its paid sub-orders refunded. One event per mail: to the initiator
+    (`audience` "initiator") or to one sub-order's buyer ("buyer", with the sub-order)."""
+    reason = fields.String(required=True)
+    min_copies = fields.Integer(required=True, allow_none=True)  # None: a title's minimum
+    paid_copies = fields.Integer(required=True)
+    per_title = fields.Boolean(load_default=False)  # a title's own minimum (`reason` names it)
+    audience = fields.String(required=True, validate=validate.OneOf(["initiator", "buyer"]))
+    to_email = fields.String(required=True)
+    sub_order_number = fields.Integer(load_default=None, allow_none=True)
+    buyer = fields.Nested(Buyer, load_default=None, allow_none=True)
+    total_ttc = Money(load_default=None, allow_none=True)
+    refund_expected = fields.Boolean(load_default=False)
+    lines = fields.List(fields.Nested(SubOrderLine), load_default=list)
+    payment_method = fields.String(load_default="online", validate=validate.OneOf(
+        ["online", "cheque", "cash", "pickup"]))
+
+
+class SubOrderRef(Payload):
+    """What every sub-order event carries first: the sub-order, its grouped order, its buyer."""
+    sub_order_number = fields.Integer(required=True)
+    grouped_order = fields.Nested(GroupedOrderRef, required=True)
+    buyer = fields.Nested(Buyer, required=True)
+
+
+class SubOrderPaidV1(SubOrderRef):
+    quantity = fields.Integer(required=True)                 # copies, all titles
+    unit_price_ttc = Money(required=True)                    # the first line's
+    lines = fields.List(fields.Nested(SubOrderLine), load_default=list)
+    total_ttc = Money(required=True)
+    subscribed_at = fields.String(required=True)
+    paid_at = fields.String(required=True)
+    manual = fields.Boolean(load_default=False)       # validated by the bookshop (a cheque)
+    # issue 9: how it was paid (a cheque's number), for the buyer's mail and the desk
+    payment_method = fields.String(load_default="online", validate=validate.OneOf(
+        ["online", "cheque", "cash", "pickup"]))
+    cheque_number = fields.String(load_default="")
+
+
+class SubOrderCancelledV1(SubOrderRef):
+    quantity = fields.Integer(required=True)
+    total_ttc = Money(required=True)
+    lines = fields.List(fields.Nested(SubOrderLine), load_default=list)
+    reason = fields.String(load_default="")
+    refund_expected = fields.Boolean(required=True)
+    # issue 9: a cheque or cash paid at the bookshop is handed back there
+    payment_method = fields.String(load_default="online", validate=validate.OneOf(
+        ["online", "cheque", "cash", "pickup"]))
+    minimum_failed = fields.Boolean(load_default=False)  # issue 10: grouped_order_failed mails
+
+
+class SubOrderRefundedV1(SubOrderRef):
+    """The buyer's money is back: the sub-order's payment after a cancellation, or a payment it
+    did not count (after a cancellation or a refusal, twice), refunded automatically."""
+    amount = Money(required=True)
+    reason = fields.String(load_default="")
+    automatic = fields.Boolean(load_default=False)
+    payment_id = fields.String(load_default="")
+    refunded_at = fields.String(required=True)
+    # issue 9: a cheque or cash handed back by the bookshop, not on a card
+    payment_method = fields.String(load_default="online", validate=validate.OneOf(
+        ["online", "cheque", "cash", "pickup"]))
+
+
+class SubOrderAdjustedV1(SubOrderRef):
+    """A title of the buyer's closed reading list came short (issue 10, K3): its copies before
+    and after, the sub-order's total before and after, and the difference owed back: refunded
+    online (`online_refund`), to be handed back by the bookshop (`by_hand`, a cheque or cash),
+    or nothing (`none`: not paid yet, it simply owes less)."""
+    ean = fields.String(required=True)
+    title = fields.String(required=True)
+    quantity_before = fields.Integer(required=True)
+    quantity_after = fields.Integer(required=True)
+    unit_price_ttc = Money(required=True)
+    total_before = Money(required=True)
+    total_after = Money(required=True)
+    amount = Money(required=True)
+    money_way = fields.String(required=True, validate=validate.OneOf(
+        ["online_refund", "by_hand", "none"]))
+    payment_method = fields.String(load_default="online", validate=validate.OneOf(
+        ["online", "cheque", "cash", "pickup"]))
+    lines = fields.List(fields.Nested(SubOrderLine), load_default=list)  # after
+    adjusted_at = fields.String(required=True)
+    # why: the bookshop's cut, or an optional title under its own minimum at the deadline
+    cause = fields.String(load_default="unavailable", validate=validate.OneOf(
+        ["unavailable", "minimum_not_reached"]))
+    title_minimum = fields.Integer(load_default=None, allow_none=True)
+    title_paid = fields.Integer(load_default=None, allow_none=True)
+
+
+class RefundRequestedV1(Payload):
+    payment_id = fields.String(required=True)
+    amount = Money(required=True)
+    reason = fields.String(load_default="")
+    reference_kind = fields.String(required=True)
+    reference_id = fields.String(required=True)
+    # issue 10 (K3): a PARTIAL refund (a title cut), asked for once under this key; absent: the
+    # whole payment is refunded, as before
+    request_key = fields.String(load_default="")
+
+
+# ---- payments ------------------------------------------------------------------------------
+class PaymentResult(Payload):
+    payment_id = fields.String(required=True)
+    reference_kind = fields.String(required=True)     # "sub_order"
+    reference_id = fields.String(required=True)       # the sub-order number
+    amount = Money(required=True)
+    provider = fields.String(required=True)
+    occurred_at = fields.String(required=True)
+
+
+class PaymentSucceededV1(PaymentResult):
+    # issue 9: how it was paid; a cheque or cash is recorded by the bookshop (no provider)
+    method = fields.String(load_default="online", validate=validate.OneOf(
+        ["online", "cheque", "cash"]))
+    cheque_number = fields.String(load_default="")
+
+
+class PaymentFailedV1(PaymentResult):
+    state = fields.String(required=True, validate=validate.OneOf(
+        ["refused", "cancelled", "error"]))
+    reason = fields.String(load_default="")
+    customer_email = fields.String(load_default="")
+    description = fields.String(load_default="")
+    return_url = fields.String(load_default="")
+
+
+class PaymentRefundedV1(PaymentResult):
+    refund_id = fields.String(required=True)
+    reason = fields.String(load_default="")
+    late = fields.Boolean(load_default=False)   # a success after a failure, refunded at once
+    # issue 10 (K3): a partial refund's key (the payment stays confirmed until all is given back)
+    request_key = fields.String(load_default="")
+    partial = fields.Boolean(load_default=False)
+
+
+# ---- librisoft_bridge: classic orders ------------------------------------------------------
+class ClassicOrderStatusChangedV1(Payload):
+    """Librisoft picked up a classic order or posted its status back."""
+    order_number = fields.Integer(required=True)       # the bridge's classic order number
+    source_kind = fields.String(required=True)         # "grouped_order", "collectivity_order" or "quote"
+    source_number = fields.Integer(required=True)
+    picked_up = fields.Boolean(required=True)
+    librisoft_number = fields.String(load_default="", allow_none=True)
+    status = fields.String(load_default="", allow_none=True)   # e.g. "Attente fournisseur(s)"
+    # the source was cancelled: the bridge told Librisoft (cancelled_at), which applied it
+    cancelled = fields.Boolean(load_default=False)
+    cancelled_at = fields.String(load_default=None, allow_none=True)
+    cancellation_acknowledged = fields.Boolean(load_default=False)
+    cancellation_acknowledged_at = fields.String(load_default=None, allow_none=True)
+
+
+# ---- baskets: collectivity quotes and orders (issue 4) --------------------------------------
+class DocumentLine(Payload):
+    ean = fields.String(required=True)
+    title = fields.String(required=True)
+    quantity = fields.Integer(required=True)
+    vat_rate = fields.String(required=True)
+    public_price_ttc = Money(required=True)
+    unit_price_ttc = Money(required=True)
+    discount_percent = Money(required=True)
+    discount_amount = Money(required=True)
+    total_ttc = Money(required=True)
+    total_ht = Money(required=True)
+    vat_amount = Money(required=True)
+
+
+class DocumentTotals(Payload):
+    discount_total = Money(required=True)
+    subtotal_ht = Money(required=True)
+    vat_total = Money(required=True)
+    subtotal_ttc = Money(required=True)
+    total_ttc = Money(required=True)
+
+
+class CollectivityDocumentV1(Payload):
+    """A quote request or an order made from a basket, its lines frozen at their prices."""
+    number = fields.Integer(required=True)
+    client_number = fields.String(required=True)
+    client_name = fields.String(required=True)
+    basket_number = fields.Integer(required=True)
+    basket_name = fields.String(required=True)
+    basket_creator_email = fields.String(required=True)
+    placed_by_email = fields.String(required=True)
+    reference = fields.String(required=True)            # "Référence collectivité"
+    comment = fields.String(load_default="")
+    contact_name = fields.String(load_default="")
+    contact_email = fields.String(load_default="")
+    contact_phone = fields.String(load_default="")
+    delivery_label = fields.String(load_default="")
+    billing_label = fields.String(load_default="")
+    lines = fields.List(fields.Nested(DocumentLine), required=True)
+    totals = fields.Nested(DocumentTotals, required=True)
+    placed_at = fields.String(required=True)
+    detail_url = fields.String(load_default="")
+
+
+class CollectivityOrderStatusChangedV1(Payload):
+    """The bookshop moved a collectivity order (each of these mails the client but reset)."""
+    number = fields.Integer(required=True)
+    client_name = fields.String(required=True)
+    to_emails = fields.List(fields.String(), required=True)
+    action = fields.String(required=True, validate=validate.OneOf(
+        ["made_available", "shipped", "closed", "cancelled", "reset"]))
+    status_label = fields.String(required=True)
+    reason = fields.String(load_default="")
+    total_ttc = Money(required=True)
+    reference = fields.String(load_default="")
+    delivery_label = fields.String(load_default="")
+    at = fields.String(required=True)
+    detail_url = fields.String(load_default="")
+
+
+class CollectivityMessageSentV1(Payload):
+    number = fields.Integer(required=True)
+    kind = fields.String(required=True)                 # "quote" | "collectivity_order"
+    to_emails = fields.List(fields.String(), required=True)
+    client_name = fields.String(required=True)
+    message = fields.String(required=True)
+    reference = fields.String(load_default="")
+    detail_url = fields.String(load_default="")
+
+
+# ---- the order desk (issue 9) and reading lists (issue 10) ---------------------------------
+# An order of any kind is named on the wire by an OrderKey: its kind and its owner's number.
+ORDER_KINDS = ("sub_order", "grouped_order", "collectivity_order", "quote")
+# The one progress vocabulary (references 002 §2 and 003 step 2): services.common.progress
+
+
+class OrderKey(Payload):
+    kind = fields.String(required=True, validate=validate.OneOf(ORDER_KINDS))
+    number = fields.Integer(required=True)
+
+
+class SubOrderPlacedV1(SubOrderRef):
+    """A buyer subscribed (a new order for the desk, awaiting its payment)."""
+    quantity = fields.Integer(required=True)                 # copies, all titles
+    total_ttc = Money(required=True)
+    subscribed_at = fields.String(required=True)
+    payment_method = fields.String(load_default="online", validate=validate.OneOf(
+        ["online", "cheque", "cash", "pickup"]))
+    lines = fields.List(fields.Nested(SubOrderLine), load_default=list)
+
+
+class TitleFiguresRef(Payload):
+    """One title's copies and totals TTC so far, paid and awaiting payment."""
+    ean = fields.String(required=True)
+    title = fields.String(required=True)
+    copies_paid = fields.Integer(required=True)
+    copies_awaiting = fields.Integer(required=True)
+    total_paid = Money(required=True)
+    total_awaiting = Money(required=True)
+
+
+class UnpaidBuyer(Payload):
+    sub_order_number = fields.Integer(required=True)
+    first_name = fields.String(required=True)
+    last_name = fields.String(required=True)
+    email = fields.String(required=True)
+    quantity = fields.Integer(required=True)
+    total_ttc = Money(required=True)
+    payment_method = fields.String(load_default="online", validate=validate.OneOf(
+        ["online", "cheque", "cash", "pickup"]))
+
+
+class GroupedOrderDeadlineApproachedV1(GroupedOrderRef):
+    """The initiator's reminder fell due (issue 10, K1): N days before the deadline, once per
+    grouped order, with the figures so far."""
+    days_left = fields.Integer(required=True)          # subscription days left, today included
+    reminded_at = fields.String(required=True)
+    paid_quantity = fields.Integer(required=True)
+    awaiting_quantity = fields.Integer(required=True)
+    paid_total = Money(required=True)
+    awaiting_total = Money(required=True)
+    paid_sub_orders = fields.Integer(required=True)
+    by_title = fields.List(fields.Nested(TitleFiguresRef), load_default=list)
+    unpaid_buyers = fields.List(fields.Nested(UnpaidBuyer), load_default=list)
+    reminds_buyers = fields.Boolean(load_default=True)  # they get their own reminder too
+
+
+class SubOrderPaymentRemindedV1(SubOrderRef):
+    """A buyer's payment reminder fell due (issue 10, K1): the sub-order still awaits its
+    payment N days before the deadline; once per sub-order."""
+    quantity = fields.Integer(required=True)
+    total_ttc = Money(required=True)
+    lines = fields.List(fields.Nested(SubOrderLine), load_default=list)
+    subscribed_at = fields.String(required=True)
+    payment_method = fields.String(load_default="online", validate=validate.OneOf(
+        ["online", "cheque", "cash", "pickup"]))
+    pay_url = fields.String(required=True)              # the buyer's own page (pay online)
+    days_left = fields.Integer(required=True)
+    reminded_at = fields.String(required=True)
+
+
+class SubOrderMadeAvailableV1(SubOrderRef):
+    """A buyer's books are ready (the grouped order made available), or, `rescheduled`, the
+    distribution's date was set or changed afterwards (issue 10 K5): one event per buyer not
+    cancelled, only when the grouped order's buyer mails are on."""
+    quantity = fields.Integer(required=True)
+    total_ttc = Money(required=True)
+    lines = fields.List(fields.Nested(SubOrderLine), load_default=list)
+    payment_method = fields.String(load_default="online", validate=validate.OneOf(
+        ["online", "cheque", "cash", "pickup"]))
+    amount_due = Money(allow_none=True, load_default=None)  # to pay at pickup; None: paid
+    buyer_url = fields.String(required=True)                # the buyer's own page
+    distribution_date = fields.String(allow_none=True, load_default=None)  # ISO day
+    distribution_slot = fields.String(load_default="")
+    distribution_label = fields.String(load_default="")     # « le lundi 14 décembre 2026, … »
+    rescheduled = fields.Boolean(load_default=False)
+    made_available_at = fields.String(allow_none=True, load_default=None)
+    told_at = fields.String(required=True)
+
+
+class PaymentStateChangedV1(Payload):
+    """A payment entered one of reference 003's states (payments.domain.states)."""
+    payment_id = fields.String(required=True)
+    reference_kind = fields.String(required=True)             # an ORDER_KINDS kind
+    reference_id = fields.String(required=True)               # the order's number
+    state = fields.String(required=True, validate=validate.OneOf(
+        ["pending", "processing", "succeeded", "refused", "cancelled", "error", "refunded"]))
+    label = fields.String(required=True)                      # the reference 003 label
+    amount = Money(required=True)
+    method = fields.String(load_default="online", validate=validate.OneOf(
+        ["online", "cheque", "cash"]))
+    cheque_number = fields.String(load_default="")
+    occurred_at = fields.String(required=True)
+
+
+class OrderProgressedV1(Payload):
+    """An order moved along the one progress vocabulary (who, when, from -> to, comment)."""
+    order = fields.Nested(OrderKey, required=True)
+    from_status = fields.String(load_default=None, allow_none=True,
+                                validate=validate.OneOf(PROGRESS_CODES))
+    to_status = fields.String(required=True, validate=validate.OneOf(PROGRESS_CODES))
+    label = fields.String(required=True)
+    comment = fields.String(load_default="")
+    by = fields.String(load_default="")                       # an e-mail, or "système"
+    at = fields.String(required=True)
+    customer_name = fields.String(load_default="")
+    customer_email = fields.String(load_default="")
+    total_ttc = Money(load_default=None, allow_none=True)
+    detail_url = fields.String(load_default="")
+    # False when the owner's own event mailed the customer already (a grouped order made
+    # available, a collectivity order's status change): one mail per move
+    mail = fields.Boolean(load_default=True)
+
+
+class InvoiceIssuedV1(Payload):
+    """An invoice (kind "invoice") or a credit note (kind "credit_note") was issued."""
+    number = fields.String(required=True)                     # YYYY-MM-NNNNNNNNN
+    kind = fields.String(required=True, validate=validate.OneOf(["invoice", "credit_note"]))
+    order = fields.Nested(OrderKey, required=True)
+    invoice_number = fields.String(load_default="")           # a credit note's invoice
+    total_ht = Money(required=True)
+    vat_total = Money(required=True)
+    total_ttc = Money(required=True)
+    issued_at = fields.String(required=True)
+    customer_name = fields.String(load_default="")
+    customer_email = fields.String(load_default="")
+    facturx = fields.Boolean(load_default=False)
+    # a credit note that leaves nothing of its invoice: the owner unlocks the order
+    cancels_invoice = fields.Boolean(load_default=False)
+
+
+class OrdersHandedOffV1(Payload):
+    """A batch of orders was handed to the logistician (each order once)."""
+    batch_number = fields.Integer(required=True)
+    orders = fields.List(fields.Nested(OrderKey), required=True)
+    created_at = fields.String(required=True)
+    created_by = fields.String(load_default="")
