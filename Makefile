@@ -40,17 +40,7 @@ test: install
 	@scripts/ensure_pdftools.sh
 	@scripts/ensure_axe.sh
 	$(VENV)/bin/ruff check .
-	@# The unit tier (CPU, no services) runs beside the integration and e2e tiers, which mostly
-	@# wait on the broker, the services and the browser: the whole suite in less wall time.
-	@# Its report is printed once both are done; either failing fails `make test`.
-	@unit_log=$$(mktemp); \
-	$(PY) -m pytest tests/unit -q > $$unit_log 2>&1 & unit=$$!; \
-	$(PY) -m pytest tests/integration tests/e2e; rest=$$?; \
-	wait $$unit; unit_rc=$$?; \
-	echo "==== the unit tier (run beside the others) ===="; \
-	if [ $$unit_rc -eq 0 ]; then tail -n 3 $$unit_log; else cat $$unit_log; fi; \
-	rm -f $$unit_log; \
-	[ $$rest -eq 0 ] && [ $$unit_rc -eq 0 ]
+	$(PY) -m pytest
 
 unit: install
 	$(PY) -m pytest tests/unit
