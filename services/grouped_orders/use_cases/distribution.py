@@ -12,7 +12,8 @@ from services.common.guards import transition
 
 from .. import domain
 from ..models import Distribution, DistributionMark, DistributionNote, SubOrder
-from ..presenters import distributed_event, distribution_view, sub_total
+from ..distribution_presenters import distributed_event, distribution_view
+from ..presenters import sub_total
 from .bookshop import pay_by_hand
 from .load import get_grouped_order, locked
 
