@@ -1,7 +1,8 @@
 """The order desk's register on a real PostgreSQL: the facts of one new order arriving at once
 from several events (two instances, or two consumers of one instance) are all kept — the
-loser of the race for the row's insert is run again by the inbox and finds the row — and
-each event is applied once however often it is delivered."""
+row is upserted in one statement (`INSERT … ON CONFLICT DO UPDATE`): the second insert waits
+for the first's row and updates it — each event is applied once however often it is
+delivered, and the statement gives the row its rules give (domain.register.merge)."""
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -13,6 +14,7 @@ from sqlalchemy import func, select
 from services.common import inbox
 from services.order_desk import use_cases
 from services.order_desk.models import Base, RegisterEntry
+from tests.support.register_rules import expected, play, sequences
 from tests.support.suite import throwaway_db
 
 NOW = datetime.now(timezone.utc)
@@ -39,15 +41,16 @@ def handler(use_case, barrier):
     def handle(session, payload, envelope):
         calls.append(1)
         if len(calls) == 1:
-            # both first attempts have looked for the row (and found none) before either
-            # inserts: each waits for the other when it adds the new row (however loaded the
-            # machine, the race is run, not left to the scheduler)
-            add = session.add
+            # both have claimed their event (the inbox) before either upserts the row that
+            # neither finds: each waits for the other before its first statement (however
+            # loaded the machine, the race is run, not left to the scheduler)
+            execute = session.execute
 
-            def add_after_the_other_looked(entry, *args, **kwargs):
+            def execute_after_the_other_claimed(*args, **kwargs):
+                session.execute = execute
                 barrier.wait(timeout=10)
-                return add(entry, *args, **kwargs)
-            session.add = add_after_the_other_looked
+                return execute(*args, **kwargs)
+            session.execute = execute_after_the_other_claimed
         use_case(session, payload, envelope, NOW, lambda *a: None)
     handle.calls = calls
     return handle
@@ -72,8 +75,8 @@ def test_facts_of_one_new_order_arriving_at_once_are_all_kept(pg):
                  handler(use_cases.on_payment_state_changed, barrier))]
         with ThreadPoolExecutor(2) as pool:
             list(pool.map(lambda job: inbox.process(pg, *job, wait_base=0.01), jobs))
-        # both inserted; the loser (unique key) was run again and completed the row
-        assert sum(len(job[3].calls) for job in jobs) == 3
+        # both upserted at once, once each: the second waited for the first's row
+        assert sum(len(job[3].calls) for job in jobs) == 2
         for consumer, event_type, event, _ in jobs:  # delivered again: applied once
             inbox.process(pg, consumer, event_type, event,
                           lambda *a: pytest.fail("applied twice"))
@@ -112,3 +115,8 @@ def test_one_event_delivered_to_two_instances_at_once_is_applied_once(pg):
     with pg.transaction() as s:
         assert s.execute(select(func.count()).select_from(RegisterEntry).where(
             RegisterEntry.number == 77)).scalar_one() == 1
+
+
+def test_the_statement_follows_the_rules_in_any_order(pg):
+    for number, names in enumerate(sequences(40), start=1):
+        assert (names, play(pg, number, names)) == (names, expected(names))

@@ -112,6 +112,44 @@ def payment_facts(state, at, method=None, cheque_number=None, label=None) -> dic
     return facts
 
 
+# How a fact an event knows joins its order's register row (use_cases/register_row.py writes
+# these rules as one statement). A fact the event does not know (None or "") is left out: an
+# event that does not know a fact never erases it.
+SET = "set"                      # the event's value
+KEEP = "keep"                    # only while the row has none (a placed_at is never moved)
+IF_NO_PAYMENT = "if_no_payment"  # only while the row knows no payment state (awaiting it)
+IF_NEWER = "if_newer"            # a payment fact: unless the row holds a later one (payment_at)
+NAME_FACTS = ("customer_name", "customer_email", "client_name")  # what search_key folds
+
+
+def changes(facts=None, *, keep=(), awaiting=None, payment=None) -> dict:
+    """What an event changes on its order's row: {column: (rule, value)} for the facts it knows.
+    `facts` are SET (KEEP if named in `keep`), `awaiting` facts IF_NO_PAYMENT, `payment` facts
+    IF_NEWER (`payment_facts`; `newer_payment` is the rule)."""
+    out = {}
+    for group, rule in ((facts, SET), (awaiting, IF_NO_PAYMENT), (payment, IF_NEWER)):
+        for name, value in (group or {}).items():
+            if value is None or value == "":
+                continue
+            out[name] = (KEEP if rule == SET and name in keep else rule, value)
+    return out
+
+
+def merge(current: dict | None, changed: dict) -> dict:
+    """The row's facts once `changed` (`changes`) applied to `current` (None: no row yet), as
+    the statement does it: the rules in plain Python (the tests hold the statement to them)."""
+    row = dict(current or {})
+    newer = current is None or newer_payment(row.get("payment_at"),
+                                             changed.get("payment_at", (None, None))[1])
+    no_payment = row.get("payment_state") is None
+    for name, (rule, value) in changed.items():
+        if (rule == SET or (rule == KEEP and row.get(name) in (None, ""))
+                or (rule == IF_NO_PAYMENT and no_payment) or (rule == IF_NEWER and newer)):
+            row[name] = value
+    row["search_key"] = search_key(row)
+    return row
+
+
 def newer_payment(current_at, at) -> bool:
     """A payment fact applies unless the register already holds a later one."""
     at = parse_instant(at)

@@ -3,41 +3,22 @@ event id: services.common.inbox). Each consumer upserts the facts its event carr
 (kind, number) and, when the owner's event implies a progress move, calls
 `progress.apply_owner_progress`. Events may arrive out of order: a row created by a late fact
 (a sub_order_paid before its sub_order_placed) is completed by the earlier one when it comes."""
-from sqlalchemy import select
-
 from services.common.money import money
 
 from ..domain import mapping, register
-from ..models import RegisterEntry
+from . import register_row
 from .progress import apply_owner_progress
 
 SYSTEM = "système"
 
 
-def upsert(session, kind, number, facts, now, *, keep=()):
-    """The register row of (kind, number), created if need be, with `facts` set. Facts named in
-    `keep` are set only when the row has none yet (a placed_at is never moved by a later event)."""
-    entry = session.execute(select(RegisterEntry).where(
-        RegisterEntry.kind == kind, RegisterEntry.number == int(number))
-        .with_for_update()).scalar_one_or_none()
-    if entry is None:
-        entry = RegisterEntry(kind=kind, number=int(number), created_at=now, updated_at=now,
-                              customer_name="", customer_email="", client_name="",
-                              client_number="", search_key="", detail_url="",
-                              total_ttc=money(0), progress=mapping.REGISTERED)
-        session.add(entry)
-    for name, value in facts.items():
-        if value is None or value == "":
-            continue  # an event that does not know a fact never erases it
-        if name in keep and getattr(entry, name) not in (None, ""):
-            continue
-        setattr(entry, name, value)
-    entry.search_key = register.search_key({
-        "customer_name": entry.customer_name, "customer_email": entry.customer_email,
-        "client_name": entry.client_name})
-    entry.updated_at = now
-    session.flush()
-    return entry
+def upsert(session, kind, number, facts, now, *, keep=(), awaiting=None, payment=None):
+    """The register row of (kind, number), created if need be, with the facts the event knows
+    set (`facts`: those named in `keep` only when the row has none yet: a placed_at is never
+    moved by a later event; `awaiting`: only while the row knows no payment state; `payment`:
+    unless the row holds a later payment fact). One statement (register_row)."""
+    return register_row.upsert(session, kind, number, register.changes(
+        facts, keep=keep, awaiting=awaiting, payment=payment), now)
 
 
 def _progress(session, event_type, action, number, at, comment, now, record):
@@ -82,37 +63,38 @@ def on_grouped_order_cancelled(session, payload, envelope, now, record):
 
 
 def on_sub_order_placed(session, payload, envelope, now, record):
-    facts = {**register.sub_order_facts(payload), **register.placed(payload["subscribed_at"])}
-    method = payload.get("payment_method") or "online"
-    entry = upsert(session, "sub_order", payload["sub_order_number"], facts, now, keep=PLACED)
-    if entry.payment_method is None:
-        entry.payment_method = method
-    if entry.payment_state is None:  # awaiting its payment (a later payment fact wins)
-        entry.payment_state, entry.payment_label = "pending", (
-            register.AT_PICKUP_LABEL if method == "pickup" else register.PAYMENT_LABELS["pending"])
+    facts = {**register.sub_order_facts(payload), **register.placed(payload["subscribed_at"]),
+             "payment_method": payload.get("payment_method") or "online"}
+    # awaiting its payment until a payment fact says more (a later one wins)
+    awaiting = {"payment_state": "pending", "payment_label": (
+        register.AT_PICKUP_LABEL if facts["payment_method"] == "pickup"
+        else register.PAYMENT_LABELS["pending"])}
+    upsert(session, "sub_order", payload["sub_order_number"], facts, now,
+           keep=(*PLACED, "payment_method"), awaiting=awaiting)
 
 
 def on_sub_order_paid(session, payload, envelope, now, record):
     facts = {**register.sub_order_facts(payload), **register.placed(payload["subscribed_at"])}
-    entry = upsert(session, "sub_order", payload["sub_order_number"], facts, now, keep=PLACED)
     method = "cheque" if payload.get("manual") else None
-    _payment(entry, register.payment_facts("succeeded", payload.get("paid_at"), method))
+    upsert(session, "sub_order", payload["sub_order_number"], facts, now, keep=PLACED,
+           payment=register.payment_facts("succeeded", payload.get("paid_at"), method))
 
 
 def on_sub_order_cancelled(session, payload, envelope, now, record):
-    facts = register.sub_order_facts(payload)
-    entry = upsert(session, "sub_order", payload["sub_order_number"], facts, now)
-    if entry.payment_state in (None, "pending"):  # nothing was paid: nothing awaited any more
-        _payment(entry, register.payment_facts("cancelled", envelope.get("occurred_at")))
-    _progress(session, "sub_order_cancelled", None, payload["sub_order_number"],
-              envelope.get("occurred_at"), payload.get("reason", ""), now, record)
+    number = payload["sub_order_number"]
+    row = upsert(session, "sub_order", number, register.sub_order_facts(payload), now)
+    if row.payment_state in (None, "pending"):  # nothing was paid: nothing awaited any more
+        upsert(session, "sub_order", number, {}, now, payment=register.payment_facts(
+            "cancelled", envelope.get("occurred_at")))
+    _progress(session, "sub_order_cancelled", None, number, envelope.get("occurred_at"),
+              payload.get("reason", ""), now, record)
 
 
 def on_sub_order_refunded(session, payload, envelope, now, record):
     facts = register.sub_order_facts(payload)
     facts.pop("total_ttc", None)
-    entry = upsert(session, "sub_order", payload["sub_order_number"], facts, now)
-    _payment(entry, register.payment_facts("refunded", payload.get("refunded_at")))
+    upsert(session, "sub_order", payload["sub_order_number"], facts, now,
+           payment=register.payment_facts("refunded", payload.get("refunded_at")))
 
 
 def on_sub_order_adjusted(session, payload, envelope, now, record):
@@ -155,20 +137,11 @@ def on_classic_order_status_changed(session, payload, envelope, now, record):
 
 
 # ---- payments, invoicing, logistics -----------------------------------------------------------
-def _payment(entry, facts):
-    if not register.newer_payment(entry.payment_at, facts.get("payment_at")):
-        return
-    for name, value in facts.items():
-        if value not in (None, ""):
-            setattr(entry, name, value)
-
-
 def on_payment_state_changed(session, payload, envelope, now, record):
     kind = payload["reference_kind"]
     if kind not in register.ORDER_KINDS or not str(payload["reference_id"]).isdigit():
         return
-    entry = upsert(session, kind, int(payload["reference_id"]), {}, now)
-    _payment(entry, register.payment_facts(
+    upsert(session, kind, int(payload["reference_id"]), {}, now, payment=register.payment_facts(
         payload["state"], payload.get("occurred_at"), payload.get("method"),
         payload.get("cheque_number"), payload.get("label")))
 
