@@ -15,7 +15,7 @@ from services.common.errors import DomainError
 from services.logistics import use_cases
 from services.logistics.adapters.logistician import Logistician
 from services.logistics.domain import orders as rules
-from services.logistics.models import Base, BatchOrder, Counter, Delivery
+from services.logistics.models import Base, BatchOrder, Counter, Delivery, Order
 from services.logistics.use_cases import orders
 from tests.support.fake_logistician import FakeLogistician
 from tests.support.suite import throwaway_db
@@ -105,3 +105,18 @@ def test_two_deliverers_at_once_post_each_batch_once_signed(pg):
         assert s.scalar(select(func.count()).select_from(Delivery).where(
             Delivery.acknowledged_at.is_(None))) == 0
         assert s.scalar(select(func.max(Delivery.attempts))) == 1
+
+
+def test_two_events_of_one_new_order_at_once_make_one_row_with_both_facts(pg):
+    """grouped_order_validated and _made_available consumed at once (two queues): the second
+    insert waits for the first's row, then reads it FOR UPDATE and changes it."""
+    def heard(i):
+        with pg.transaction() as s:
+            orders.heard(s, "grouped_order", 90, NOW, (rules.INFO, rules.SIGNAL_READY)[i % 2],
+                         customer="École 90", destination="À la librairie",
+                         lines=[{"ean": "9791097284657", "title": "Western", "quantity": 3}])
+    at_once(heard, 4)
+    with pg.transaction() as s:
+        (order,) = s.scalars(select(Order).where(Order.number == 90)).all()
+        assert (order.status, order.customer, [li.quantity for li in order.lines]) == (
+            rules.READY, "École 90", [3])

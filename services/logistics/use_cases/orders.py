@@ -1,54 +1,71 @@
 """What the other services' events tell logistics about an order: its customer, where it goes,
 its lines, and whether it is ready (« Commande prête »). Each consumer is one call of `heard`,
 in the event's transaction (the inbox takes each event once); the same news twice changes
-nothing more."""
-from sqlalchemy import select, text
+nothing more. Two events of one new order at once (two queues, two instances) both insert it:
+the second's insert waits for the first's transaction and finds its row (`heard`)."""
+from sqlalchemy import bindparam, delete, insert, select, text, update
 
 from ..domain import orders as rules
 from ..models import Order, OrderLine
 
+ORDERS, LINES = Order.__table__, OrderLine.__table__
+# issue 11: Core statements written once (it was an advisory lock, an ORM select FOR UPDATE,
+# its lines loaded, a flush). A new order is inserted in one statement; if the (kind, number)
+# is taken, even by a twin event's transaction still running elsewhere, the insert waits for
+# it and does nothing: the order is then read FOR UPDATE and changed. SQLAlchemy does not cache
+# the compiled form of an `insert().on_conflict_do_nothing()`: a text statement.
+_NEW = ("kind", "number", "status", "customer", "destination", "ready_at", "updated_at")
+INSERT_NEW = text(
+    f"INSERT INTO orders ({', '.join(_NEW)}) VALUES ({', '.join(':' + c for c in _NEW)}) "
+    "ON CONFLICT (kind, number) DO NOTHING RETURNING id"
+).bindparams(*(bindparam(c, type_=ORDERS.c[c].type) for c in _NEW))
+LOCK = (select(ORDERS.c.id, ORDERS.c.status, ORDERS.c.customer, ORDERS.c.destination,
+               ORDERS.c.ready_at)
+        .where(ORDERS.c.kind == bindparam("kind"), ORDERS.c.number == bindparam("number"))
+        .with_for_update())
+UPDATE = update(ORDERS).where(ORDERS.c.id == bindparam("order_id"))
+DROP_LINES = delete(LINES).where(LINES.c.order_id == bindparam("order_id"))
+ADD_LINES = insert(LINES)
 
-def _one_at_a_time(session, kind, number):
-    """Two events of one order consumed at once (grouped_order_validated and _made_available,
-    from two queues) would each find no row and insert one: on PostgreSQL they take the order's
-    advisory lock first, so the second finds the first's row (SQLite has one writer)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
-                        {"key": f"logistics:{kind}:{int(number)}"})
 
-
-def _load(session, kind, number):
-    return session.scalars(select(Order).where(Order.kind == kind, Order.number == int(number))
-                           .with_for_update()).first()
+def _lines(order_id, lines):
+    return [{"order_id": order_id, "position": i, "ean": li.ean[:20], "title": li.title[:500],
+             "quantity": li.quantity} for i, li in enumerate(lines)]
 
 
 def heard(session, kind, number, now, signal, *, customer=None, destination=None, lines=None):
     """Record what an event says of order (kind, number): its details when given, and the
-    state `signal` leads to (domain.orders.next_state). Returns the row."""
-    _one_at_a_time(session, kind, number)
-    row = _load(session, kind, number)
-    if row is None:
-        row = Order(kind=kind, number=int(number), status=rules.KNOWN, customer="",
-                    destination="", updated_at=now)
-        session.add(row)
+    state `signal` leads to (domain.orders.next_state). A new order: one statement, and one
+    for its lines."""
+    customer = str(customer)[:300] if customer else None
+    destination = str(destination) if destination else None
+    new_lines = rules.lines_of(lines or ())
+    status = rules.next_state(None, signal)
+    order_id = session.execute(INSERT_NEW, {
+        "kind": kind, "number": int(number), "status": status, "customer": customer or "",
+        "destination": destination or "", "updated_at": now,
+        "ready_at": now if status == rules.READY else None}).scalar()
+    if order_id is not None:
+        if new_lines:
+            session.execute(ADD_LINES, _lines(order_id, new_lines))
+        return order_id
+    row = session.execute(LOCK, {"kind": kind, "number": int(number)}).one()
+    values = {"updated_at": now}
     if row.status != rules.HANDED_OFF:  # a batch's content is frozen once handed off
         if customer:
-            row.customer = str(customer)[:300]
+            values["customer"] = customer
         if destination:
-            row.destination = str(destination)
-        new_lines = rules.lines_of(lines or ())
+            values["destination"] = destination
         if new_lines:
-            row.lines = [OrderLine(position=i, ean=li.ean[:20], title=li.title[:500],
-                                   quantity=li.quantity)
-                         for i, li in enumerate(new_lines)]
-    status = rules.next_state(row.status if row.id is not None else None, signal)
+            session.execute(DROP_LINES, {"order_id": row.id})
+            session.execute(ADD_LINES, _lines(row.id, new_lines))
+    status = rules.next_state(row.status, signal)
     if status != row.status:
-        row.status = status
+        values["status"] = status
         if status == rules.READY:
-            row.ready_at = now
-    row.updated_at = now
-    session.flush()
-    return row
+            values["ready_at"] = now
+    session.execute(UPDATE, {"order_id": row.id, **values})  # SET: the keys of `values`
+    return row.id
 
 
 def _article_line(payload):
