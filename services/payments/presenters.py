@@ -47,14 +47,15 @@ def payment_succeeded_event(p: Payment, occurred_at) -> dict:
                 cheque_number=p.cheque_number or "")
 
 
-def payment_state_changed_event(p: Payment, occurred_at) -> dict:
+def payment_state_changed_event(p: Payment, occurred_at, previous=None) -> dict:
     """`payment_state_changed`: the state the payment just entered, with reference 003's
-    label (domain.states), for the order desk."""
+    label (domain.states), and the one it left (`previous_state`, None at its creation), for
+    the order desk."""
     return {"payment_id": p.id, "reference_kind": p.reference_kind,
             "reference_id": p.reference_id, "state": p.state,
             "label": domain.state_label(p.state), "amount": p.amount,
             "method": p.method or domain.ONLINE, "cheque_number": p.cheque_number or "",
-            "occurred_at": occurred_at.isoformat()}
+            "occurred_at": occurred_at.isoformat(), "previous_state": previous}
 
 
 def payment_failed_event(p: Payment, occurred_at) -> dict:

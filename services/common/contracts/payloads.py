@@ -512,19 +512,28 @@ class SubOrderMadeAvailableV1(SubOrderRef):
     told_at = fields.String(required=True)
 
 
+PAYMENT_STATES = ["pending", "processing", "succeeded", "refused", "cancelled", "error",
+                  "refunded"]
+
+
 class PaymentStateChangedV1(Payload):
-    """A payment entered one of reference 003's states (payments.domain.states)."""
+    """A payment entered one of reference 003's states (payments.domain.states), from
+    `previous_state`. A payment started (created pending and sent to the provider's page in one
+    transaction) publishes one: `processing` (or `error`) from `pending` (issue 11)."""
     payment_id = fields.String(required=True)
     reference_kind = fields.String(required=True)             # an ORDER_KINDS kind
     reference_id = fields.String(required=True)               # the order's number
-    state = fields.String(required=True, validate=validate.OneOf(
-        ["pending", "processing", "succeeded", "refused", "cancelled", "error", "refunded"]))
+    state = fields.String(required=True, validate=validate.OneOf(PAYMENT_STATES))
     label = fields.String(required=True)                      # the reference 003 label
     amount = Money(required=True)
     method = fields.String(load_default="online", validate=validate.OneOf(
         ["online", "cheque", "cash"]))
     cheque_number = fields.String(load_default="")
     occurred_at = fields.String(required=True)
+    # the state it left (issue 11; None: created in `state`, or an event of a payments
+    # service older than the field)
+    previous_state = fields.String(load_default=None, allow_none=True,
+                                   validate=validate.OneOf(PAYMENT_STATES))
 
 
 class OrderProgressedV1(Payload):

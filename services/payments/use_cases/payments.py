@@ -1,72 +1,95 @@
 """Starting a payment (its provider checkout), reading payments."""
 import secrets
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import and_, bindparam, exists, or_, select, text, update
 
 from services.common.errors import invalid
 
 from .. import domain
 from ..adapters.providers import CheckoutRequest, ProviderError
-from ..models import Payment
+from ..models import Payment, Refund
 from ..presenters import payment_view, start_view
 from .common import entered, load, move
 
 MAX_LISTED = 200
 
+# start_payment in Core statements written once (issue 11: it was ORM, a savepoint, an UPDATE
+# at the flush). The payments of the reference and the one of the key, if any, in one read:
+PAYMENTS, REFUNDS = Payment.__table__, Refund.__table__
+EARLIER = select(
+    PAYMENTS.c.id, PAYMENTS.c.reference_kind, PAYMENTS.c.reference_id, PAYMENTS.c.amount,
+    PAYMENTS.c.description, PAYMENTS.c.customer_email, PAYMENTS.c.return_url,
+    PAYMENTS.c.idempotency_key, PAYMENTS.c.state, PAYMENTS.c.redirect_url,
+    exists().where(REFUNDS.c.payment_id == PAYMENTS.c.id, REFUNDS.c.late).label("refunded_late"),
+).where(or_(and_(PAYMENTS.c.reference_kind == bindparam("reference_kind"),
+                 PAYMENTS.c.reference_id == bindparam("reference_id")),
+            PAYMENTS.c.idempotency_key == bindparam("idempotency_key")))
+# the new payment, unless a twin request with the same key holds it (a concurrent twin's insert
+# waits for the first transaction, then does nothing: no savepoint, no IntegrityError). A text
+# statement: SQLAlchemy does not cache the compiled form of an `on_conflict_do_nothing()`.
+_NEW = ("id", "reference_kind", "reference_id", "amount", "description", "customer_email",
+        "return_url", "idempotency_key", "provider", "state", "method", "created_at",
+        "updated_at")
+INSERT_NEW = text(
+    f"INSERT INTO payments ({', '.join(_NEW)}) VALUES ({', '.join(':' + c for c in _NEW)}) "
+    "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id"
+).bindparams(*(bindparam(c, type_=PAYMENTS.c[c].type) for c in _NEW))
+BY_KEY = EARLIER.where(PAYMENTS.c.idempotency_key == bindparam("idempotency_key"))
+# pending -> processing with its checkout, guarded (the row was inserted by this transaction)
+ON_PROVIDER_PAGE = (update(PAYMENTS)
+                    .where(PAYMENTS.c.id == bindparam("payment_id"),
+                           PAYMENTS.c.state == domain.PENDING)
+                    .values(checkout_id=bindparam("checkout_id"),
+                            redirect_url=bindparam("redirect_url"),
+                            state=domain.move(domain.PENDING, domain.PROCESSING),
+                            updated_at=bindparam("now")))
 
-def _by_key(session, req):
-    """The payment already started with this idempotency key (the same request, or conflict)."""
-    existing = session.scalar(select(Payment).where(
-        Payment.idempotency_key == req.idempotency_key))
-    if existing is not None:
-        domain.same_request(domain.StartRequest(
-            existing.reference_kind, existing.reference_id, existing.amount,
-            existing.description, existing.customer_email, existing.return_url,
-            existing.idempotency_key), req)
-    return existing
+
+def _same(row, req):
+    """The payment already started with this idempotency key: the same request, or conflict."""
+    domain.same_request(domain.StartRequest(
+        row.reference_kind, row.reference_id, row.amount, row.description, row.customer_email,
+        row.return_url, row.idempotency_key), req)
+    return start_view(row)
 
 
 def start_payment(session, provider, data, now, record) -> dict:
-    """A new payment and its provider checkout; the same idempotency key gives the same payment."""
+    """A new payment and its provider checkout; the same idempotency key gives the same payment.
+    Four statements and the provider's (the sandbox: one): the earlier payments read, the new
+    one inserted, moved to processing with its checkout, one `payment_state_changed`
+    (processing, from pending)."""
     req = domain.start_request(data)
-    existing = _by_key(session, req)
-    if existing is not None:
-        return start_view(existing)
-    domain.check_reference_payable(
-        (p.state, any(r.late for r in p.refunds)) for p in session.scalars(select(Payment).where(
-            Payment.reference_kind == req.reference_kind,
-            Payment.reference_id == req.reference_id)))
+    key = {"reference_kind": req.reference_kind, "reference_id": req.reference_id,
+           "idempotency_key": req.idempotency_key}
+    earlier = session.execute(EARLIER, key).all()
+    for row in earlier:
+        if row.idempotency_key == req.idempotency_key:
+            return _same(row, req)
+    domain.check_reference_payable((row.state, row.refunded_late) for row in earlier)
     payment = Payment(id="pay_" + secrets.token_urlsafe(16), reference_kind=req.reference_kind,
                       reference_id=req.reference_id, amount=req.amount,
                       description=req.description, customer_email=req.customer_email,
                       return_url=req.return_url, idempotency_key=req.idempotency_key,
-                      provider=provider.name, state=domain.PENDING, created_at=now,
-                      updated_at=now)
-    if session.get_bind().dialect.name == "postgresql":
-        try:  # a concurrent twin with the same key waits here, then finds the first payment
-            with session.begin_nested():
-                session.add(payment)
-                session.flush()
-        except IntegrityError:
-            existing = _by_key(session, req)
-            if existing is None:
-                raise
-            return start_view(existing)
-    else:  # SQLite: the service's transactions are serialised
-        session.add(payment)
-        session.flush()
-    entered(session, payment, now, record)  # pending
+                      provider=provider.name, state=domain.PENDING, method=domain.ONLINE,
+                      created_at=now, updated_at=now)
+    inserted = session.execute(INSERT_NEW, {c: getattr(payment, c) for c in _NEW}).scalar()
+    if inserted is None:  # a twin with the same key committed it first: its payment
+        return _same(session.execute(BY_KEY, key).one(), req)
     try:
         checkout = provider.create_checkout(session, CheckoutRequest(
             payment.id, payment.amount, payment.description, payment.customer_email,
             payment.return_url))
     except ProviderError:
-        move(session, payment, domain.ERROR, now, now, record)
-        return start_view(payment)
+        stored = load(session, payment.id)
+        move(session, stored, domain.ERROR, now, now, record)  # one event: error
+        return start_view(stored)
+    session.execute(ON_PROVIDER_PAGE, {"payment_id": payment.id, "now": now,
+                                       "checkout_id": checkout.checkout_id,
+                                       "redirect_url": checkout.redirect_url})
     payment.checkout_id, payment.redirect_url = checkout.checkout_id, checkout.redirect_url
     payment.state = domain.move(payment.state, domain.PROCESSING)
-    entered(session, payment, now, record)  # processing: on the provider's page
+    # created pending and moved on in this transaction: one event, the state entered last
+    entered(session, payment, now, record, previous=domain.PENDING)
     return start_view(payment)
 
 

@@ -85,8 +85,8 @@ def refund_succeeded(session, payment, row: Refund, now, record):
 def refund_late_success(session, provider, payment, now, record):
     """The money of a payment the buyer was told had failed: recorded as taken (no
     payment_succeeded: nothing is paid by it) and given back in full at once."""
-    payment.state, payment.updated_at = domain.SUCCEEDED, now
-    entered(session, payment, now, record)  # succeeded (the money was taken) …
+    previous, payment.state, payment.updated_at = payment.state, domain.SUCCEEDED, now
+    entered(session, payment, now, record, previous)  # succeeded (the money was taken) …
     refund(session, provider, payment, payment.amount, domain.LATE_SUCCESS_REASON, now, record,
            late=True)
 

@@ -53,6 +53,11 @@ class Outbox:
         return [(p["payment_id"], p["state"], p["label"]) for t, p in self.all_events()
                 if t == "payment_state_changed"]
 
+    def moves(self):
+        """(previous_state, state) of each `payment_state_changed`, in order."""
+        return [(p["previous_state"], p["state"]) for t, p in self.all_events()
+                if t == "payment_state_changed"]
+
 
 @pytest.fixture
 def record(db):

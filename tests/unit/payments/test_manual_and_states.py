@@ -147,14 +147,16 @@ def test_a_manual_payment_is_given_back_by_hand_at_once(db, provider, record):
         assert s.query(PayoutLine).count() == 0
 
 
-# ---- payment_state_changed: one per state entered, online ------------------------------------
-def test_starting_enters_pending_then_processing(db, provider, record):
+# ---- payment_state_changed: one per state entered, a payment started: one, online -------
+def test_starting_publishes_processing_from_pending(db, provider, record):
+    """Created pending and sent to the provider's page in one transaction: one event (issue
+    11: the order desk's work halved), the state left in `previous_state`."""
     started = start(db, provider, record)
     pid = started["payment_id"]
-    assert record.states() == [(pid, "pending", "En attente du paiement"),
-                               (pid, "processing", "Paiement en cours de traitement")]
+    assert record.states() == [(pid, "processing", "Paiement en cours de traitement")]
+    assert record.moves() == [("pending", "processing")]
     start(db, provider, record)  # the same key: the same payment, no new state
-    assert len(record.states()) == 2
+    assert len(record.states()) == 1
 
 
 def test_a_provider_down_at_start_enters_error(db, record):
@@ -165,8 +167,8 @@ def test_a_provider_down_at_start_enters_error(db, record):
             raise ProviderError("down")
 
     pid = start(db, Broken(), record)["payment_id"]
-    assert record.states() == [(pid, "pending", "En attente du paiement"),
-                               (pid, "error", "Erreur technique")]
+    assert record.states() == [(pid, "error", "Erreur technique")]
+    assert record.moves() == [("pending", "error")]
 
 
 @pytest.mark.parametrize("kind, state, label", [
@@ -179,6 +181,7 @@ def test_each_notified_move_records_exactly_one(db, provider, record, kind, stat
     before = len(record.states())
     callback(db, record, event(kind, checkout_id(started)))
     assert record.states()[before:] == [(started["payment_id"], state, label)]
+    assert record.moves()[before:] == [("processing", state)]
     callback(db, record, event(kind, checkout_id(started)))  # a duplicate: nothing
     assert len(record.states()) == before + 1
 
@@ -200,8 +203,8 @@ def test_a_late_success_enters_succeeded_then_refunded(db, provider, record):
         bodies = [s.get(SandboxNotification, n).body.encode() for n in (first, late)]
     for body in bodies:
         callback(db, record, parse_notification(body))
-    assert [state for _, state, _ in record.states()] == [
-        "pending", "processing", "refused", "succeeded", "refunded"]
+    assert record.moves() == [("pending", "processing"), ("processing", "refused"),
+                              ("refused", "succeeded"), ("succeeded", "refunded")]
 
 
 def test_every_state_changed_event_carries_the_reference_003_label(db, provider, record):
