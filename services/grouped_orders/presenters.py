@@ -399,7 +399,7 @@ def sub_order_refunded_event(sub, go, public_url, payment_id, amount, reason, au
                              refunded_at) -> dict:
     return {"sub_order_number": sub.number, "grouped_order": ref(go, public_url),
             "buyer": buyer(sub), "amount": money_str(amount), "reason": reason,
-            "automatic": automatic, "payment_id": payment_id,
+            "automatic": automatic, "payment_id": payment_id, "lines": event_lines(sub),
             "refunded_at": refunded_at.isoformat(),
             # a cheque or cash is handed back by the bookshop (not an automatic refund)
             "payment_method": domain.ONLINE if automatic else

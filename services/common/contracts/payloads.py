@@ -261,6 +261,8 @@ class SubOrderRefundedV1(SubOrderRef):
     # issue 9: a cheque or cash handed back by the bookshop, not on a card
     payment_method = fields.String(load_default="online", validate=validate.OneOf(
         ["online", "cheque", "cash", "pickup"]))
+    # the buyer's own lines (optional: an older event has none; its mail names no title)
+    lines = fields.List(fields.Nested(SubOrderLine), load_default=list)
 
 
 class SubOrderAdjustedV1(SubOrderRef):
