@@ -450,7 +450,10 @@ def sub_order_document(sub, go) -> dict:
 
 def grouped_order_document(go, rules, manual_numbers) -> dict:
     """`rules`: its sub-orders (domain.Sub); `manual_numbers`: the paid ones settled by hand."""
-    lines = domain.order_lines(document_titles(go), rules, paid_only=True)
+    titles = document_titles(go)
+    lines = domain.order_lines(titles, rules, paid_only=True)
+    # the copies to be paid at pickup: ordered all the same, shown apart (issue 10 K5)
+    pickup = domain.order_lines(titles, [s for s in rules if s.at_pickup], paid_only=False)
     return {"kind": "grouped_order", "number": go.number,
             "title": domain.grouped_order_title(go.number), "placed_at": iso(go.created_at),
             "status": domain.STATUS_LABELS[go.status],
@@ -461,7 +464,9 @@ def grouped_order_document(go, rules, manual_numbers) -> dict:
                          "chorus_service_code": None, "public_buyer": False},
             "reference": "",
             "lines": [_money_fields(x) for x in lines], "totals": _totals(lines),
-            "payment": domain.grouped_order_payment(go.status, rules, manual_numbers)}
+            "payment": domain.grouped_order_payment(go.status, rules, manual_numbers),
+            "at_pickup": {"lines": [_money_fields(x) for x in pickup], "totals": _totals(pickup)}
+            if pickup else None}
 
 
 # ---- reminders before the deadline (issue 10, K1) -------------------------------------------

@@ -70,6 +70,19 @@ class Payment(_In):
     cheque_number = fields.String(required=True, allow_none=True)
 
 
+class AtPickup(_In):
+    """A grouped order's copies « à payer au retrait » (ordered from the supplier, their buyers
+    pay on distribution day): their lines and totals, apart from the paid ones."""
+    lines = fields.List(fields.Nested(Line), required=True)
+    totals = fields.Nested(Totals, required=True)
+
+    @validates_schema
+    def _adds_up(self, data, **kwargs):
+        problems = adds_up_problems(data)
+        if problems:
+            raise ValidationError(problems, "totals")
+
+
 class OrderDocument(_In):
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
     number = fields.Integer(required=True, strict=True)
@@ -81,6 +94,9 @@ class OrderDocument(_In):
     lines = fields.List(fields.Nested(Line), required=True)
     totals = fields.Nested(Totals, required=True)
     payment = fields.Nested(Payment, required=True)
+    # a grouped order's copies to be paid at pickup (optional: none, or another kind of order);
+    # `lines` and `totals` above stay the paid ones
+    at_pickup = fields.Nested(AtPickup, load_default=None, allow_none=True)
 
     @validates_schema
     def _adds_up(self, data, **kwargs):
