@@ -433,8 +433,10 @@ def document_titles(go) -> dict:
                    "vat_rate": t.vat_rate, "position": t.position} for t in go.titles}
 
 
-def sub_order_document(sub, go) -> dict:
+def sub_order_document(sub, go, noted=()) -> dict:
+    """`noted`: the (kind, amount) of its notes at pickup (a refund, an extra payment)."""
     lines = domain.order_lines(document_titles(go), [as_rule(sub)], paid_only=False)
+    at_pickup = domain.noted_totals(noted)
     return {"kind": "sub_order", "number": sub.number,
             "title": domain.sub_order_title(sub.number, go.number),
             "placed_at": iso(sub.created_at), "status": domain.SUB_LABELS[sub.status],
@@ -443,9 +445,11 @@ def sub_order_document(sub, go) -> dict:
                          "chorus_service_code": None, "public_buyer": False},
             "reference": f"Commande groupée n°{go.number} — {go.client_name}",
             "lines": [_money_fields(x) for x in lines], "totals": _totals(lines),
-            "payment": domain.sub_order_payment(sub.status, sub.paid_manually,
-                                                sub.last_payment_state, sub.payment_method,
-                                                sub.cheque_number)}
+            "payment": dict(domain.sub_order_payment(sub.status, sub.paid_manually,
+                                                     sub.last_payment_state, sub.payment_method,
+                                                     sub.cheque_number),
+                            refunded_at_pickup=money_str(at_pickup["refunded"]),
+                            extra_at_pickup=money_str(at_pickup["extra"]))}
 
 
 def grouped_order_document(go, rules, manual_numbers) -> dict:

@@ -68,6 +68,10 @@ class Payment(_In):
     method = fields.String(required=True, validate=validate.OneOf(tuple(PAYMENT_METHODS)))
     state_label = fields.String(required=True)
     cheque_number = fields.String(required=True, allow_none=True)
+    # a sub-order's money handed back, or paid more, on distribution day (the notes taken at
+    # pickup; optional, absent from any other order: none): an invoice says the net paid
+    refunded_at_pickup = Money(validate=validate.Range(min=0))
+    extra_at_pickup = Money(validate=validate.Range(min=0))
 
 
 class AtPickup(_In):
