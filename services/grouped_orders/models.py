@@ -203,6 +203,8 @@ class SubOrderAdjustment(Base):
     money_way: Mapped[str] = mapped_column(String(20))      # online_refund | by_hand | none
     refund_state: Mapped[str | None] = mapped_column(String(20), nullable=True)  # requested|refunded
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # when payments gave the partial refund back (the buyer's page says it)
+    refunded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 class DistributionMark(Base):
     """Distribution day (issue 10 K5): a sub-order's « venu » and « a tout retiré », who ticked
     last and when."""

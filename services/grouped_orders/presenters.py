@@ -255,9 +255,36 @@ def subscribed_view(sub) -> dict:
     return dict(sub_view(sub), buyer_token=sub.buyer_token)
 
 
-def buyer_status_view(sub, go, now) -> dict:
+def buyer_status_view(sub, go, now, steps=()) -> dict:
+    """`steps`: the sub-order's title cuts (SubOrderAdjustment), for its refunds."""
     return dict(sub_view(sub), grouped_order=public_view(go, now),
-                can_pay=domain.can_pay(sub.status, go.status, go.deadline, now))
+                can_pay=domain.can_pay(sub.status, go.status, go.deadline, now),
+                **refunds_view(sub, go, steps))
+
+
+def refunds_view(sub, go, steps) -> dict:
+    """What was given back to the buyer, how much, when (domain.buyer_refunds): the
+    cancellation's refund, the payments refunded automatically, a title cut's difference (not
+    the cut that cancelled the sub-order: its refund is the cancellation's)."""
+    titles = {t.id: t.title for t in go.titles}
+    done = "refunded"
+    items = [domain.BuyerRefund(domain.CANCELLATION, sub.refund_state, sub_total(sub),
+                                sub.refunded_at if sub.refund_state == done else sub.cancelled_at,
+                                sub.cancel_reason or "")] if sub.refund_state else []
+    items += [domain.BuyerRefund(domain.AUTOMATIC, a.refund_state, money(a.refund_amount or 0),
+                                 a.refunded_at, a.refund_reason or "")
+              for a in sub.attempts if a.refund_state]
+    items += [domain.BuyerRefund(domain.TITLE_CUT, s.refund_state, money(s.amount),
+                                 s.refunded_at if s.refund_state == done else s.created_at,
+                                 title=titles.get(s.title_id, ""), before=s.quantity_before,
+                                 after=s.quantity_after)
+              for s in steps if s.money_way == domain.ONLINE_REFUND and s.refund_state
+              and not (sub.status == domain.SUB_CANCELLED and sub.cancelled_at == s.created_at)]
+    found = domain.buyer_refunds(items)
+    return {"refunds": [dict(r, amount=money_str(r["amount"]), at=iso(r["at"]))
+                        for r in found["refunds"]],
+            "refunded_total": money_str(found["refunded_total"]),
+            "refunding_total": money_str(found["refunding_total"])}
 
 
 def payment_request(attempt, sub, go) -> dict:
