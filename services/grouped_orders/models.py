@@ -121,6 +121,8 @@ class SubOrder(Base):
     last_payment_state: Mapped[str | None] = mapped_column(String(20), nullable=True)
     # the payment reminder before the deadline (K1): when it went (the timer's claim)
     reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # the distribution date the buyer was reminded of the day before (the timer's claim)
+    eve_reminded_for: Mapped[date | None] = mapped_column(Date, nullable=True)
     grouped_order: Mapped[GroupedOrder] = relationship(back_populates="subs")
     attempts: Mapped[list["PaymentAttempt"]] = relationship(
         back_populates="sub_order", order_by="PaymentAttempt.id", lazy="selectin")

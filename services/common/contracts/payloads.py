@@ -514,6 +514,22 @@ class SubOrderMadeAvailableV1(SubOrderRef):
     told_at = fields.String(required=True)
 
 
+class SubOrderDistributionRemindedV1(SubOrderRef):
+    """The day before distribution day: one buyer not cancelled reminded of the date, the place,
+    their titles and what to bring; once per buyer and date, when the buyer mails are on."""
+    quantity = fields.Integer(required=True)
+    total_ttc = Money(required=True)
+    lines = fields.List(fields.Nested(SubOrderLine), load_default=list)
+    payment_method = fields.String(load_default="online", validate=validate.OneOf(
+        ["online", "cheque", "cash", "pickup"]))
+    amount_due = Money(allow_none=True, load_default=None)  # to pay at pickup; None: paid
+    buyer_url = fields.String(required=True)
+    distribution_date = fields.String(required=True)        # ISO day: tomorrow
+    distribution_slot = fields.String(load_default="")
+    distribution_label = fields.String(required=True)
+    reminded_at = fields.String(required=True)
+
+
 class PaymentStateChangedV1(Payload):
     """A payment entered one of reference 003's states (payments.domain.states)."""
     payment_id = fields.String(required=True)
