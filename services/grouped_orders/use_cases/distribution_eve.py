@@ -4,7 +4,7 @@ per date. The claim is a guarded UPDATE of `eve_reminded_for` from the value rea
 eve_reminded_for IS NULL, or = the earlier date): with several instances, or the timer firing
 twice, one transaction wins each sub-order; the others update nothing and record nothing. The
 grouped order's row is locked while its buyers are reminded: a date changed meanwhile waits."""
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from services.common.errors import DomainError
 from services.common.guards import transition
@@ -29,9 +29,13 @@ def remind_eve(session, now, record, public_url) -> list:
     """Every reminder due now (the grouped orders distributed tomorrow): the sub-orders
     reminded."""
     day = domain.eve_of(now)
+    waiting = select(SubOrder.number).where(  # a buyer not reminded of this date yet
+        SubOrder.grouped_order_number == GroupedOrder.number,
+        SubOrder.status != domain.SUB_CANCELLED,
+        or_(SubOrder.eve_reminded_for.is_(None), SubOrder.eve_reminded_for != day)).exists()
     numbers = session.scalars(select(GroupedOrder.number).where(
         GroupedOrder.distribution_date == day,
-        GroupedOrder.status.in_([domain.PROCESSING, domain.CLOSED]))
+        GroupedOrder.status.in_([domain.PROCESSING, domain.CLOSED]), waiting)
         .order_by(GroupedOrder.number)).all()
     done = []
     for number in numbers:
