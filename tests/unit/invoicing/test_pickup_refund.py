@@ -61,3 +61,12 @@ def test_without_a_note_the_invoice_is_paid_in_full_as_before(db, record):
     assert "Déjà réglé</th><td class=\"n\">29,80 €" in html
     assert "Remboursé au retrait" not in html
     assert view["payment_text"] == "Facture acquittée (en ligne)."
+
+
+def test_the_pdf_text_reads_the_net_paid(db, record):
+    from tests.support.pdf import pdf_text
+    view = presenters.document_view(issued(db, record, sub_order(refunded="14.90")),
+                                    config.seller())
+    text = " ".join(pdf_text(render.render(view)).split())
+    assert "Remboursé au retrait des livres −14,90 €" in text
+    assert "Net réglé 14,90 €" in text and "Déjà réglé" not in text
