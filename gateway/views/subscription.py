@@ -87,9 +87,11 @@ def refund_sentence(sub) -> str:
     words = []
     if done:
         last = max((r["at"] for r in done if r.get("at")), default=None)
-        words.append(f"{eur(sub['refunded_total'])} vous ont été remboursés"
-                      + (f" le {when(last)}" if last else "")
-                      + ", sur le moyen de paiement utilisé.")
+        by_hand = any(r.get("by_hand") for r in done)  # a cheque or cash handed back
+        words.append(f"{eur(sub['refunded_total'])} vous ont été "
+                     + ("rendus par la librairie" if by_hand else "remboursés")
+                     + (f" le {when(last)}" if last else "")
+                     + ("." if by_hand else ", sur le moyen de paiement utilisé."))
     if money(sub.get("refunding_total") or 0):
         words.append(f"Un remboursement de {eur(sub['refunding_total'])} est en cours.")
     return " ".join(words)

@@ -270,7 +270,9 @@ def refunds_view(sub, go, steps) -> dict:
     done = "refunded"
     items = [domain.BuyerRefund(domain.CANCELLATION, sub.refund_state, sub_total(sub),
                                 sub.refunded_at if sub.refund_state == done else sub.cancelled_at,
-                                sub.cancel_reason or "")] if sub.refund_state else []
+                                sub.cancel_reason or "",
+                                method=sub.payment_method or domain.ONLINE)] \
+        if sub.refund_state else []
     items += [domain.BuyerRefund(domain.AUTOMATIC, a.refund_state, money(a.refund_amount or 0),
                                  a.refunded_at, a.refund_reason or "")
               for a in sub.attempts if a.refund_state]

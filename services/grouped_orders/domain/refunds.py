@@ -25,6 +25,11 @@ class BuyerRefund:
     title: str = ""
     before: int = 0
     after: int = 0
+    method: str = "online"           # a cheque or cash is handed back by the bookshop
+
+    @property
+    def by_hand(self) -> bool:
+        return self.kind == CANCELLATION and self.method in ("cheque", "cash")
 
 
 def refund_text(r: BuyerRefund) -> str:
@@ -32,6 +37,10 @@ def refund_text(r: BuyerRefund) -> str:
     done = r.state == REFUNDED
     if r.kind == CANCELLATION:
         why = f" ({r.reason})" if r.reason else ""
+        if r.by_hand:
+            what = "votre chèque" if r.method == "cheque" else "le montant payé en espèces"
+            return (f"Votre commande a été annulée{why} : {what} vous "
+                    + ("a été rendu" if done else "est rendu") + " par la librairie")
         return (f"Votre commande a été annulée{why} : le montant payé vous "
                 + ("a été remboursé" if done else "est remboursé"))
     if r.kind == AUTOMATIC:
@@ -56,5 +65,5 @@ def buyer_refunds(refunds) -> dict:
     done = sum((r.amount for r in items if r.state == REFUNDED), ZERO)
     pending = sum((r.amount for r in items if r.state != REFUNDED), ZERO)
     return {"refunds": [{"kind": r.kind, "state": r.state, "amount": r.amount, "at": r.at,
-                         "text": refund_text(r)} for r in items],
+                         "by_hand": r.by_hand, "text": refund_text(r)} for r in items],
             "refunded_total": done, "refunding_total": pending}

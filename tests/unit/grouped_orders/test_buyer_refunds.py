@@ -3,6 +3,7 @@ whole payment after a cancellation (the grouped order failed or was cancelled), 
 refunded automatically (it arrived once the order was cancelled), the difference of a title
 cut; each « en cours » until payments gave it back, then with the day it did."""
 from datetime import timedelta
+from decimal import Decimal
 
 from services.grouped_orders import domain
 from services.grouped_orders.use_cases import bookshop, buyers, payment_events, unavailability
@@ -111,3 +112,15 @@ def test_nothing_refunded_nothing_shown(db):
     pay(db, events, token, leto, "pay-1")
     view = status(db, token, leto)
     assert view["refunds"] == [] and view["refunded_total"] == "0.00"
+
+
+def test_a_cheque_is_handed_back_by_the_bookshop_not_refunded_online():
+    cheque = domain.BuyerRefund(domain.CANCELLATION, "refunded", Decimal("14.90"),
+                                reason="Doublon", method="cheque")
+    (shown,) = domain.buyer_refunds([cheque])["refunds"]
+    assert shown["by_hand"] is True
+    assert shown["text"] == ("Votre commande a été annulée (Doublon) : votre chèque vous a été "
+                             "rendu par la librairie")
+    cash = domain.BuyerRefund(domain.CANCELLATION, "requested", cheque.amount, method="cash")
+    assert domain.refund_text(cash) == ("Votre commande a été annulée : le montant payé en "
+                                        "espèces vous est rendu par la librairie")
