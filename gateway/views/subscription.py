@@ -9,6 +9,7 @@ from services.common.money import eur, money
 from services.common.validation import whole_number
 
 from .. import forms, idempotency
+from ..formatting import when
 from ..http_security import public_url_for
 from ..rpc_client import rpc, slow_rpc
 from ..progress_words import progress_text
@@ -40,16 +41,24 @@ def outcome(sub, payment) -> dict:
                 "message": f"Votre commande est enregistrée. Elle sera confirmée dès que la "
                            f"librairie aura reçu {what}. Ces informations vous ont aussi été "
                            f"envoyées par e-mail à {sub['email']}."}
+    refunded = refund_sentence(sub)
     if sub["status"] == "paid":
         status, message, tone = "Payée", ("Paiement confirmé. Merci ! Un e-mail de "
                                           f"confirmation vous a été envoyé à {sub['email']}."), \
             "success"
+        if refunded:
+            message += f" {refunded}"
     elif sub["status"] == "cancelled":
         refund = {"requested": "Annulée, remboursement en cours",
                   "refunded": "Annulée et remboursée"}.get(sub.get("refund_state"))
+        if sub.get("refunds"):  # a payment refunded automatically counts too
+            refund = "Annulée, remboursement en cours" if money(
+                sub.get("refunding_total") or 0) else "Annulée et remboursée"
         status = refund or "Annulée"
         message, tone = "Cette commande est annulée.", "warning"
-        if sub.get("refund_label"):
+        if refunded:
+            message += f" {refunded}"
+        elif sub.get("refund_label"):
             message += f" {sub['refund_label']}."
     elif waiting:
         status, tone = "Paiement en cours de vérification", "info"
@@ -65,7 +74,27 @@ def outcome(sub, payment) -> dict:
                    "error": "Le paiement n'a pas pu aboutir (erreur technique)."}.get(
             state, "Votre commande attend son paiement.") + " Votre commande est conservée."
         tone = "error"
+        if refunded:
+            message += f" {refunded}"
     return {"waiting": waiting, "status": status, "message": message, "tone": tone}
+
+
+def refund_sentence(sub) -> str:
+    """The money given back to the buyer, in one sentence for the top of their page (each
+    refund is detailed below it): how much, when; what is still on its way."""
+    refunds = sub.get("refunds") or []
+    done = [r for r in refunds if r["state"] == "refunded"]
+    words = []
+    if done:
+        last = max((r["at"] for r in done if r.get("at")), default=None)
+        by_hand = any(r.get("by_hand") for r in done)  # a cheque or cash handed back
+        words.append(f"{eur(sub['refunded_total'])} vous ont été "
+                     + ("rendus par la librairie" if by_hand else "remboursés")
+                     + (f" le {when(last)}" if last else "")
+                     + ("." if by_hand else ", sur le moyen de paiement utilisé."))
+    if money(sub.get("refunding_total") or 0):
+        words.append(f"Un remboursement de {eur(sub['refunding_total'])} est en cours.")
+    return " ".join(words)
 
 
 def _return_url(token, buyer_token):

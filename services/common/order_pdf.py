@@ -55,6 +55,16 @@ def _block(lines, width_pt=165.0) -> list:
     return out
 
 
+PAID_HEADING = "Payés (en ligne ou à la librairie)"
+PICKUP_HEADING = "À payer au retrait des livres (commandés, pas encore payés)"
+
+
+def _row(x) -> list:
+    return [x["ean"], x["title"] + (f" — {x['publisher']}" if x.get("publisher") else ""),
+            str(x["quantity"]), rate_label(x["vat_rate"]), eur(x["unit_price_ttc"]),
+            eur(x["total_ht"]), eur(x["vat_amount"]), eur(x["total_ttc"])]
+
+
 def sheet(document: dict, bookshop: dict) -> Sheet:
     customer = document["customer"]
     identity = [customer["name"], *customer.get("address_lines", []), customer.get("email", "")]
@@ -69,23 +79,34 @@ def sheet(document: dict, bookshop: dict) -> Sheet:
              f"Statut : {document['status']}",
              f"Référence : {document['reference']}" if document.get("reference") else "",
              f"Paiement : {payment_label(document['payment'])}"]
-    rows = [[x["ean"], x["title"] + (f" — {x['publisher']}" if x.get("publisher") else ""),
-             str(x["quantity"]), rate_label(x["vat_rate"]), eur(x["unit_price_ttc"]),
-             eur(x["total_ht"]), eur(x["vat_amount"]), eur(x["total_ttc"])]
-            for x in document["lines"]]
+    rows = [_row(x) for x in document["lines"]]
+    pickup = document.get("at_pickup")
+    sections = {}
+    if pickup:  # a grouped order's copies to be paid at pickup: ordered, apart from the paid
+        sections = {0: PAID_HEADING} if rows else {}
+        sections[len(rows)] = PICKUP_HEADING
+        rows += [_row(x) for x in pickup["lines"]]
     totals = document["totals"]
-    summary = [f"Total HT : {eur(totals['total_ht'])}"]
+    paid = " payé" if pickup else ""
+    summary = [f"Total HT{paid} : {eur(totals['total_ht'])}"]
     summary += [f"TVA {rate_label(v['rate'])} sur {eur(v['base_ht'])} HT : {eur(v['amount'])}"
                 for v in totals["vat"]]
-    summary += [f"Total TTC : {eur(totals['total_ttc'])}",
-                f"Paiement : {payment_label(document['payment'])}"]
+    summary.append(f"Total TTC{paid} : {eur(totals['total_ttc'])}")
+    if pickup:
+        t = pickup["totals"]
+        vat = sum((Decimal(str(v["amount"])) for v in t["vat"]), Decimal("0"))
+        summary += [f"À payer au retrait : {eur(t['total_ttc'])} TTC (HT {eur(t['total_ht'])}, "
+                    f"TVA {eur(vat)})",
+                    "Total commandé TTC : "
+                    f"{eur(Decimal(str(totals['total_ttc'])) + Decimal(str(t['total_ttc'])))}"]
+    summary.append(f"Paiement : {payment_label(document['payment'])}")
     return Sheet(
         title=document["title"], columns=COLUMNS, rows=rows,
         meta=[("Librairie", _block([bookshop.get("name", ""),
                                     *str(bookshop.get("address", "")).split("\n"),
                                     bookshop.get("email", ""), bookshop.get("phone", "")])),
               ("Client", _block(identity)), ("Commande", _block(order))],
-        summary_title="Montants", summary=summary, orientation="portrait",
+        sections=sections, summary_title="Montants", summary=summary, orientation="portrait",
         author=bookshop.get("name", ""))
 
 

@@ -4,7 +4,8 @@ page's view (buyers by name, their ticks, notes and what they still owe, the rec
 from services.common.money import money_str
 
 from . import domain
-from .presenters import buyer, distribution_date_view, event_lines, iso, ref, sub_total
+from .presenters import (buyer, distribution_date_view, event_lines, iso, pay_url, ref,
+                         sub_total)
 
 
 def _name_key(sub):
@@ -116,3 +117,15 @@ def distributed_event(go, marks, notes, done, public_url) -> dict:
                             "buyer_name"],
                         "kind": n.kind, "kind_label": domain.NOTE_LABELS[n.kind],
                         "amount": money_str(n.amount), "comment": n.comment} for n in notes])
+
+
+def eve_reminded_event(sub, go, public_url, now) -> dict:
+    """SubOrderDistributionRemindedV1: the day before distribution, one buyer reminded of the
+    date, the place, their titles and what to bring (or nothing: paid)."""
+    due = domain.amount_due_at_pickup(sub.status, sub_total(sub))
+    return {"sub_order_number": sub.number, "grouped_order": ref(go, public_url),
+            "buyer": buyer(sub), "quantity": sub.quantity, "total_ttc": str(sub_total(sub)),
+            "lines": event_lines(sub), "payment_method": sub.payment_method or domain.ONLINE,
+            "amount_due": money_str(due) if due is not None else None,
+            "buyer_url": pay_url(go, sub, public_url), **distribution_date_view(go),
+            "reminded_at": now.isoformat()}

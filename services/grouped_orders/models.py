@@ -121,6 +121,8 @@ class SubOrder(Base):
     last_payment_state: Mapped[str | None] = mapped_column(String(20), nullable=True)
     # the payment reminder before the deadline (K1): when it went (the timer's claim)
     reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # the distribution date the buyer was reminded of the day before (the timer's claim)
+    eve_reminded_for: Mapped[date | None] = mapped_column(Date, nullable=True)
     grouped_order: Mapped[GroupedOrder] = relationship(back_populates="subs")
     attempts: Mapped[list["PaymentAttempt"]] = relationship(
         back_populates="sub_order", order_by="PaymentAttempt.id", lazy="selectin")
@@ -203,6 +205,8 @@ class SubOrderAdjustment(Base):
     money_way: Mapped[str] = mapped_column(String(20))      # online_refund | by_hand | none
     refund_state: Mapped[str | None] = mapped_column(String(20), nullable=True)  # requested|refunded
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # when payments gave the partial refund back (the buyer's page says it)
+    refunded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 class DistributionMark(Base):
     """Distribution day (issue 10 K5): a sub-order's « venu » and « a tout retiré », who ticked
     last and when."""

@@ -255,9 +255,38 @@ def subscribed_view(sub) -> dict:
     return dict(sub_view(sub), buyer_token=sub.buyer_token)
 
 
-def buyer_status_view(sub, go, now) -> dict:
+def buyer_status_view(sub, go, now, steps=()) -> dict:
+    """`steps`: the sub-order's title cuts (SubOrderAdjustment), for its refunds."""
     return dict(sub_view(sub), grouped_order=public_view(go, now),
-                can_pay=domain.can_pay(sub.status, go.status, go.deadline, now))
+                can_pay=domain.can_pay(sub.status, go.status, go.deadline, now),
+                **refunds_view(sub, go, steps))
+
+
+def refunds_view(sub, go, steps) -> dict:
+    """What was given back to the buyer, how much, when (domain.buyer_refunds): the
+    cancellation's refund, the payments refunded automatically, a title cut's difference (not
+    the cut that cancelled the sub-order: its refund is the cancellation's)."""
+    titles = {t.id: t.title for t in go.titles}
+    done = "refunded"
+    items = [domain.BuyerRefund(domain.CANCELLATION, sub.refund_state, sub_total(sub),
+                                sub.refunded_at if sub.refund_state == done else sub.cancelled_at,
+                                sub.cancel_reason or "",
+                                method=sub.payment_method or domain.ONLINE)] \
+        if sub.refund_state else []
+    items += [domain.BuyerRefund(domain.AUTOMATIC, a.refund_state, money(a.refund_amount or 0),
+                                 a.refunded_at, a.refund_reason or "")
+              for a in sub.attempts if a.refund_state]
+    items += [domain.BuyerRefund(domain.TITLE_CUT, s.refund_state, money(s.amount),
+                                 s.refunded_at if s.refund_state == done else s.created_at,
+                                 title=titles.get(s.title_id, ""), before=s.quantity_before,
+                                 after=s.quantity_after)
+              for s in steps if s.money_way == domain.ONLINE_REFUND and s.refund_state
+              and not (sub.status == domain.SUB_CANCELLED and sub.cancelled_at == s.created_at)]
+    found = domain.buyer_refunds(items)
+    return {"refunds": [dict(r, amount=money_str(r["amount"]), at=iso(r["at"]))
+                        for r in found["refunds"]],
+            "refunded_total": money_str(found["refunded_total"]),
+            "refunding_total": money_str(found["refunding_total"])}
 
 
 def payment_request(attempt, sub, go) -> dict:
@@ -399,7 +428,7 @@ def sub_order_refunded_event(sub, go, public_url, payment_id, amount, reason, au
                              refunded_at) -> dict:
     return {"sub_order_number": sub.number, "grouped_order": ref(go, public_url),
             "buyer": buyer(sub), "amount": money_str(amount), "reason": reason,
-            "automatic": automatic, "payment_id": payment_id,
+            "automatic": automatic, "payment_id": payment_id, "lines": event_lines(sub),
             "refunded_at": refunded_at.isoformat(),
             # a cheque or cash is handed back by the bookshop (not an automatic refund)
             "payment_method": domain.ONLINE if automatic else
@@ -433,8 +462,10 @@ def document_titles(go) -> dict:
                    "vat_rate": t.vat_rate, "position": t.position} for t in go.titles}
 
 
-def sub_order_document(sub, go) -> dict:
+def sub_order_document(sub, go, noted=()) -> dict:
+    """`noted`: the (kind, amount) of its notes at pickup (a refund, an extra payment)."""
     lines = domain.order_lines(document_titles(go), [as_rule(sub)], paid_only=False)
+    at_pickup = domain.noted_totals(noted)
     return {"kind": "sub_order", "number": sub.number,
             "title": domain.sub_order_title(sub.number, go.number),
             "placed_at": iso(sub.created_at), "status": domain.SUB_LABELS[sub.status],
@@ -443,14 +474,19 @@ def sub_order_document(sub, go) -> dict:
                          "chorus_service_code": None, "public_buyer": False},
             "reference": f"Commande groupée n°{go.number} — {go.client_name}",
             "lines": [_money_fields(x) for x in lines], "totals": _totals(lines),
-            "payment": domain.sub_order_payment(sub.status, sub.paid_manually,
-                                                sub.last_payment_state, sub.payment_method,
-                                                sub.cheque_number)}
+            "payment": dict(domain.sub_order_payment(sub.status, sub.paid_manually,
+                                                     sub.last_payment_state, sub.payment_method,
+                                                     sub.cheque_number),
+                            refunded_at_pickup=money_str(at_pickup["refunded"]),
+                            extra_at_pickup=money_str(at_pickup["extra"]))}
 
 
 def grouped_order_document(go, rules, manual_numbers) -> dict:
     """`rules`: its sub-orders (domain.Sub); `manual_numbers`: the paid ones settled by hand."""
-    lines = domain.order_lines(document_titles(go), rules, paid_only=True)
+    titles = document_titles(go)
+    lines = domain.order_lines(titles, rules, paid_only=True)
+    # the copies to be paid at pickup: ordered all the same, shown apart (issue 10 K5)
+    pickup = domain.order_lines(titles, [s for s in rules if s.at_pickup], paid_only=False)
     return {"kind": "grouped_order", "number": go.number,
             "title": domain.grouped_order_title(go.number), "placed_at": iso(go.created_at),
             "status": domain.STATUS_LABELS[go.status],
@@ -461,7 +497,9 @@ def grouped_order_document(go, rules, manual_numbers) -> dict:
                          "chorus_service_code": None, "public_buyer": False},
             "reference": "",
             "lines": [_money_fields(x) for x in lines], "totals": _totals(lines),
-            "payment": domain.grouped_order_payment(go.status, rules, manual_numbers)}
+            "payment": domain.grouped_order_payment(go.status, rules, manual_numbers),
+            "at_pickup": {"lines": [_money_fields(x) for x in pickup], "totals": _totals(pickup)}
+            if pickup else None}
 
 
 # ---- reminders before the deadline (issue 10, K1) -------------------------------------------

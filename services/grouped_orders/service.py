@@ -14,7 +14,8 @@ from services.common.nameko_glue import (MessagingService, RpcProxy, Store, cons
 
 from . import domain, sheet, supplier_sheet
 from .models import Base
-from .use_cases import (bookshop, buyers, capacity, distribution, distribution_date, documents,
+from .use_cases import (bookshop, buyers, capacity, distribution, distribution_date,
+                        distribution_eve, documents,
                         initiator, invoice_events, librisoft_events, opening, payment_events,
                         reminders, suppliers, unavailability)
 
@@ -410,6 +411,9 @@ class GroupedOrdersService(MessagingService):
         self.store.run(bookshop.close_expired, utcnow(), self.store.record, config.public_url())
         self.store.run(reminders.send_reminders, utcnow(), self.store.record,
                        config.public_url(), *reminder_days())
+        # the buyers reminded the day before distribution day (issue 10 K5)
+        self.store.run(distribution_eve.remind_eve, utcnow(), self.store.record,
+                       config.public_url())
 
     # -- opening day and reminders (issue 10, K1) -----------------------------------------------
     @rpc

@@ -54,6 +54,9 @@ class Invoice(Base):
     total_ht: Mapped[Decimal] = mapped_column(MONEY)
     vat_total: Mapped[Decimal] = mapped_column(MONEY)
     total_ttc: Mapped[Decimal] = mapped_column(MONEY)
+    # a sub-order's money handed back / paid more at pickup before its invoice (the net paid)
+    refunded_at_pickup: Mapped[Decimal] = mapped_column(MONEY, server_default=text("0"))
+    extra_at_pickup: Mapped[Decimal] = mapped_column(MONEY, server_default=text("0"))
     reason: Mapped[str] = mapped_column(Text, server_default="")
     issued_by: Mapped[str] = mapped_column(String(64), server_default="")
     # an invoice that credit notes took entirely: the order may be invoiced again

@@ -1,7 +1,9 @@
 """What the invoicing RPCs answer and the `invoice_issued` payload, from the stored snapshot
 (money as strings, dates ISO). The PDF's view (`document_view`) adds the seller and the legal
 mentions: everything the renderer prints, so the renderer decides nothing."""
-from services.common.money import money_str
+from decimal import Decimal
+
+from services.common.money import eur, money_str
 
 from . import domain
 from .domain import amounts, mentions, numbering
@@ -54,6 +56,8 @@ def invoice_view(inv, credit_notes=(), with_lines=True) -> dict:
     if with_lines:
         view["lines"] = [line_view(ln) for ln in inv.lines]
     if inv.kind == domain.INVOICE:
+        view["settlement"] = {k: money_str(v) for k, v in mentions.settlement(
+            inv.total_ttc, inv.paid, inv.refunded_at_pickup, inv.extra_at_pickup).items()}
         view["credit_notes"] = [{"number": c.number, "total_ttc": money_str(c.total_ttc),
                                  "issued_at": numbering.aware(c.issued_at).isoformat()} for c in credit_notes]
         view["remaining"] = [
@@ -91,6 +95,16 @@ def payment_text(view) -> str:
         how = {"cheque": "par chèque", "cash": "en espèces", "online": "en ligne"}.get(
             payment.get("method") or "", "")
         cheque = payment.get("cheque_number")
+        s = view.get("settlement") or {}
+        if s and (Decimal(s["refunded_at_pickup"]) or Decimal(s["extra_at_pickup"])):
+            return (f"Facture réglée{' ' + how if how else ''}"
+                    + (f" (chèque n° {cheque})" if cheque else "") + " : "
+                    + f"{eur(s['paid'])} payés"
+                    + (f", {eur(s['refunded_at_pickup'])} remboursés au retrait des livres"
+                       if Decimal(s["refunded_at_pickup"]) else "")
+                    + (f", {eur(s['extra_at_pickup'])} payés en plus au retrait"
+                       if Decimal(s["extra_at_pickup"]) else "")
+                    + f" ; net réglé : {eur(s['net_paid'])}.")
         return ("Facture acquittée" + (f" ({how}" + (f", chèque n° {cheque}" if cheque else "")
                                        + ")" if how else "") + ".")
     due = view["due_on"]

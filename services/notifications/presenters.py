@@ -55,6 +55,9 @@ def render(kind: str, payload: dict, public_url: str) -> tuple:
         context["expires_at_label"] = paris_time(payload["expires_at"])
     if kind == "sub_order_refunded":
         context["amount_label"] = eur(payload["amount"])
+        # the buyer's own lines (an older event has none), their total to the cent
+        context["lines_total"] = sum((Decimal(str(x["total_ttc"]))
+                                      for x in payload.get("lines") or ()), Decimal("0.00"))
         # a cheque or cash handed back by the bookshop (issue 9), not a card refund
         context["by_hand"] = payload.get("payment_method") in ("cheque", "cash") and \
             not payload.get("automatic")

@@ -124,6 +124,10 @@ class NotificationsService(MessagingService):
     def on_sub_order_refunded(self, session, payload, envelope):
         self._queue(session, "sub_order_refunded", payload, envelope)
 
+    @consumes("sub_order_distribution_reminded")
+    def on_sub_order_distribution_reminded(self, session, payload, envelope):
+        self._queue(session, "sub_order_distribution_reminded", payload, envelope)
+
     @consumes("sub_order_adjusted")
     def on_sub_order_adjusted(self, session, payload, envelope):
         self._queue(session, "sub_order_adjusted", payload, envelope)

@@ -7,6 +7,7 @@ and the closing mails (the initiator's recap, the absent buyer's).
 
 The grouped order is made available by a shortcut in its database: today the bookshop's
 validation waits for every payment, and distribution day takes the cheque still due."""
+import base64
 import html
 import re
 import uuid
@@ -19,6 +20,7 @@ from tests.e2e import grouped
 from tests.e2e.conftest import PASSWORD, api_session, csrf_token
 from tests.e2e.test_cheque_payments import WESTERN, allow_cheques, subscribe_by_cheque
 from tests.e2e.test_once import at_once, outbox, settled
+from tests.support.pdf import pdf_text
 
 
 def made_available(suite, number):
@@ -150,3 +152,18 @@ def test_distribution_day_from_ticks_to_the_closing_mails(suite, people, demo_fe
     assert "Vos livres vous attendent au lieu de retrait" in absent.get_content()
     assert [m for m in smtp.to(f"eloise.durand{run}@free.fr")
             if "Vos livres" in m["Subject"]] == []  # she came
+
+    # Oscar's invoice, issued after the 2,50 € given back at pickup: not « Déjà réglé »
+    # 29,80 €, but what he paid net of it, and the balance adds up
+    with suite.rpc() as rpc:
+        invoice = rpc.invoicing.issue_invoice(admin_id, "sub_order", oscar["number"])
+        assert invoice["total_ttc"] == "29.80"
+        assert invoice["settlement"] == {"paid": "29.80", "refunded_at_pickup": "2.50",
+                                         "extra_at_pickup": "0.00", "net_paid": "27.30",
+                                         "balance": "2.50"}
+        pdf = base64.b64decode(rpc.invoicing.invoice_pdf(invoice["number"]))
+    text = " ".join(pdf_text(pdf).split())
+    assert "Payé 29,80 € Remboursé au retrait des livres −2,50 € Net réglé" in text
+    assert ("Facture réglée en ligne : 29,80 € payés, 2,50 € remboursés au retrait des livres "
+            "; net réglé : 27,30 €.") in text
+    assert "Déjà réglé" not in text

@@ -17,6 +17,7 @@ from tests.e2e import grouped
 from tests.e2e.conftest import PASSWORD, api_session, csrf_token
 from tests.e2e.test_cheque_payments import WESTERN, sub_of
 from tests.e2e.test_once import at_once, outbox, settled
+from tests.e2e.test_order_documents import pdf
 from tests.support.suite import wait_until
 
 
@@ -85,6 +86,18 @@ def test_paying_at_pickup_from_the_choice_to_the_distribution(suite, people, dem
     assert "À encaisser au retrait" in page and "29,80" in page
     view = admin.get(api).json()
     assert (view["summary"]["articles"]["paid"], view["summary"]["total_paid"]) == (2, "29.80")
+    # the grouped order's own PDF (the bookshop's, the initiator's): the copies to be paid at
+    # pickup, ordered all the same, under their own heading; paid + at pickup = ordered
+    for who, path in ((admin, f"/admin/commandes/commande-groupee/{n}/pdf"),
+                      (teacher, f"/mes-commandes/commande-groupee/{n}/pdf")):
+        text = pdf(who, suite.gateway_url + path)
+        assert "Payés (en ligne ou à la librairie)" in text
+        assert "À payer au retrait des livres (commandés, pas encore payés)" in text
+        assert re.search(r"WESTERN COQUILLETTES — ORSO\s+2\s+5,5 %\s+14,90 €\s+28,25 €\s+"
+                         r"1,55 €\s+29,80 €", text), text
+        assert "Total TTC payé : 29,80 €" in text
+        assert "À payer au retrait : 29,80 € TTC (HT 28,25 €, TVA 1,55 €)" in text
+        assert "Total commandé TTC : 59,60 €" in text
     r = admin.post(f"{api}/availability", json={})
     assert r.status_code == 200, r.text
 

@@ -119,6 +119,17 @@ def test_a_success_after_a_refusal_or_a_cancellation_is_refunded_told_and_shown(
         (mail,) = smtp.wait_for(sub["email"], subject_contains="Remboursement de",
                                 timeout=SLOW)
         assert amount in mail["Subject"] and "remboursé automatiquement" in mail.get_content()
+        # the buyer's own lines, not the grouped order's titles; they add up to the amount
+        copies = 2 if sub is cancelled else 1
+        assert (f"- {copies} × « WESTERN COQUILLETTES » (14,90\xa0€ l'exemplaire) : "
+                f"{amount}\xa0€") in mail.get_content()
+        assert f"Total de votre commande : {amount}\xa0€ TTC" in mail.get_content()
+        # and their own page (the payment's result page) says it, how much, when
+        own = requests.get(f"{suite.gateway_url}/souscription/{token}/commande/"
+                           f"{sub['buyer_token']}").text
+        assert '<h2 id="refunds-title">Remboursements</h2>' in own
+        assert f"{amount}\xa0€ vous ont été remboursés le " in own
+        assert "il vous a été remboursé automatiquement le " in own.replace("&#39;", "'")
     page = admin.get(f"{suite.gateway_url}/admin/commandes-groupees/{n}")
     assert page.status_code == 200
     assert "Remboursé automatiquement : paiement reçu après un refus" in page.text
@@ -144,8 +155,14 @@ def test_a_buyer_refunded_after_a_cancellation_is_told(suite, people, demo_feeds
     body = mail.get_content()
     assert "vous a été remboursé le" in body
     assert "Motif de l'annulation : Titre épuisé chez l'éditeur" in body
+    assert "- 1 × « WESTERN COQUILLETTES » (14,90\xa0€ l'exemplaire) : 14,90\xa0€" in body
+    assert "Montant remboursé : 14,90\xa0€" in body
     sub = admin_sub(admin, suite, go["number"], paid)
     assert sub["refund_state"] == "refunded" and sub["refunded_at"]
+    own = requests.get(f"{suite.gateway_url}/souscription/{token}/commande/"
+                       f"{paid['buyer_token']}").text
+    assert "Annulée et remboursée" in own and "Remboursements" in own
+    assert "14,90\xa0€ vous ont été remboursés le " in own
 
 
 def cancellations(suite, key):

@@ -68,6 +68,23 @@ class Payment(_In):
     method = fields.String(required=True, validate=validate.OneOf(tuple(PAYMENT_METHODS)))
     state_label = fields.String(required=True)
     cheque_number = fields.String(required=True, allow_none=True)
+    # a sub-order's money handed back, or paid more, on distribution day (the notes taken at
+    # pickup; optional, absent from any other order: none): an invoice says the net paid
+    refunded_at_pickup = Money(validate=validate.Range(min=0))
+    extra_at_pickup = Money(validate=validate.Range(min=0))
+
+
+class AtPickup(_In):
+    """A grouped order's copies « à payer au retrait » (ordered from the supplier, their buyers
+    pay on distribution day): their lines and totals, apart from the paid ones."""
+    lines = fields.List(fields.Nested(Line), required=True)
+    totals = fields.Nested(Totals, required=True)
+
+    @validates_schema
+    def _adds_up(self, data, **kwargs):
+        problems = adds_up_problems(data)
+        if problems:
+            raise ValidationError(problems, "totals")
 
 
 class OrderDocument(_In):
@@ -81,6 +98,9 @@ class OrderDocument(_In):
     lines = fields.List(fields.Nested(Line), required=True)
     totals = fields.Nested(Totals, required=True)
     payment = fields.Nested(Payment, required=True)
+    # a grouped order's copies to be paid at pickup (optional: none, or another kind of order);
+    # `lines` and `totals` above stay the paid ones
+    at_pickup = fields.Nested(AtPickup, load_default=None, allow_none=True)
 
     @validates_schema
     def _adds_up(self, data, **kwargs):

@@ -261,6 +261,8 @@ class SubOrderRefundedV1(SubOrderRef):
     # issue 9: a cheque or cash handed back by the bookshop, not on a card
     payment_method = fields.String(load_default="online", validate=validate.OneOf(
         ["online", "cheque", "cash", "pickup"]))
+    # the buyer's own lines (optional: an older event has none; its mail names no title)
+    lines = fields.List(fields.Nested(SubOrderLine), load_default=list)
 
 
 class SubOrderAdjustedV1(SubOrderRef):
@@ -510,6 +512,22 @@ class SubOrderMadeAvailableV1(SubOrderRef):
     rescheduled = fields.Boolean(load_default=False)
     made_available_at = fields.String(allow_none=True, load_default=None)
     told_at = fields.String(required=True)
+
+
+class SubOrderDistributionRemindedV1(SubOrderRef):
+    """The day before distribution day: one buyer not cancelled reminded of the date, the place,
+    their titles and what to bring; once per buyer and date, when the buyer mails are on."""
+    quantity = fields.Integer(required=True)
+    total_ttc = Money(required=True)
+    lines = fields.List(fields.Nested(SubOrderLine), load_default=list)
+    payment_method = fields.String(load_default="online", validate=validate.OneOf(
+        ["online", "cheque", "cash", "pickup"]))
+    amount_due = Money(allow_none=True, load_default=None)  # to pay at pickup; None: paid
+    buyer_url = fields.String(required=True)
+    distribution_date = fields.String(required=True)        # ISO day: tomorrow
+    distribution_slot = fields.String(load_default="")
+    distribution_label = fields.String(required=True)
+    reminded_at = fields.String(required=True)
 
 
 PAYMENT_STATES = ["pending", "processing", "succeeded", "refused", "cancelled", "error",

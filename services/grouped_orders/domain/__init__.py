@@ -27,7 +27,8 @@ One module per topic, each re-exported here (`domain.X`):
   or every one closing in a period (issue 10 K2);
 - `unavailability`: a title cut (issue 10, K3): first subscribed served first, the
   difference refunded or noted « à rendre »;
-- `distribution`: distribution day's ticks, notes and validation (issue 10 K5)."""
+- `distribution`: distribution day's ticks, notes and validation (issue 10 K5);
+- `refunds`: what a buyer's own page says of the money given back to them."""
 from .buyers import *  # noqa: F401,F403
 from .closing import *  # noqa: F401,F403
 from .creation import *  # noqa: F401,F403
@@ -46,3 +47,4 @@ from .suppliers import *  # noqa: F401,F403
 from .unavailability import *  # noqa: F401,F403
 from .distribution import *  # noqa: F401,F403
 from .distribution_date import *  # noqa: F401,F403
+from .refunds import *  # noqa: F401,F403

@@ -15,7 +15,7 @@ from services.common.errors import conflict, invalid
 
 from .status import AWAITING_PAYMENT, CLOSED, PAID, SUB_CANCELLED
 
-__all__ = ["refundable", "TICKS", "TICK_LABELS", "NOTE_KINDS", "NOTE_LABELS", "NOTE_MAX", "NOTE_AMOUNT_MAX",
+__all__ = ["refundable", "noted_totals", "TICKS", "TICK_LABELS", "NOTE_KINDS", "NOTE_LABELS", "NOTE_MAX", "NOTE_AMOUNT_MAX",
            "DISTRIBUTION_ALREADY_DONE", "search_key", "matches", "check_can_distribute",
            "check_can_record_pickup_payment",
            "check_tick", "tick_values", "check_pickup_payment", "check_note", "absent_numbers",
@@ -101,6 +101,14 @@ def refundable(sub_status, sub_total, noted) -> Decimal:
     for kind, amount in noted:
         paid += amount if kind == EXTRA else -amount
     return max(Decimal("0.00"), paid)
+
+
+def noted_totals(noted) -> dict:
+    """A sub-order's notes at pickup summed: what was handed back (`refunded`) and what was
+    paid more (`extra`), each to the cent. `noted`: (kind, amount)."""
+    totals = {k: sum((Decimal(a) for kind, a in noted if kind == k), Decimal("0.00"))
+              for k in NOTE_KINDS}
+    return {"refunded": totals[REFUND], "extra": totals[EXTRA]}
 
 
 def check_note(kind, amount, comment, can_refund=None) -> tuple:

@@ -12,17 +12,22 @@ a time, and members are told ») and the buyers' mail when their books are ready
 - Buyer mails are on by default when the pickup is at the bookshop (parents come to the shop:
   they must know when and how much to bring), off when the pickup is at the collectivity (the
   teacher hands the books out in class and tells the class); the bookshop turns them on or off
-  per grouped order."""
-from datetime import date, timedelta
+  per grouped order.
+- The eve of distribution day (from 8 h, Paris time, until midnight) each buyer not cancelled
+  gets one reminder, under the same switch: once per date (a date moved later waits for its
+  own eve; a date already past never mails), while the grouped order is validated or made
+  available and its distribution not validated yet."""
+from datetime import date, datetime, time, timedelta, timezone
 
 from services.common.errors import conflict, invalid
 
-from .deadlines import paris_today
+from .deadlines import PARIS, opens_at, paris_today
 from .status import AWAITING_PAYMENT, CLOSED, PROCESSING, SUB_CANCELLED
 
 __all__ = ["SLOT_MAX", "check_can_set_distribution_date", "check_distribution_date",
            "check_distribution_slot", "distribution_changed", "ready_mails_on",
-           "ready_mail_wanted", "amount_due_at_pickup", "distribution_label"]
+           "ready_mail_wanted", "amount_due_at_pickup", "distribution_label",
+           "EVE_REMINDER_HOUR", "eve_reminder_starts_at", "eve_reminder_due", "eve_of"]
 
 SLOT_MAX = 100
 _DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
@@ -107,3 +112,27 @@ def distribution_label(day, slot: str) -> str:
     first = "1er" if day.day == 1 else str(day.day)
     words = f"le {_DAYS[day.weekday()]} {first} {_MONTHS[day.month - 1]} {day.year}"
     return words + (f", {slot}" if slot else "")
+
+
+EVE_REMINDER_HOUR = 8  # Paris time, the day before distribution day
+
+
+def eve_of(now: datetime) -> date:
+    """The distribution day whose eve is today (Paris): tomorrow."""
+    return paris_today(now) + timedelta(days=1)
+
+
+def eve_reminder_starts_at(day: date) -> datetime:
+    """8 h in Paris the day before `day`, in UTC."""
+    return datetime.combine(day - timedelta(days=1), time(EVE_REMINDER_HOUR),
+                            tzinfo=PARIS).astimezone(timezone.utc)
+
+
+def eve_reminder_due(go_status: str, distributed: bool, day, mails_on: bool, sub_status: str,
+                     reminded_for, now: datetime) -> bool:
+    """A buyer's reminder the day before distribution: their sub-order not cancelled, the
+    buyer mails on, the grouped order validated or made available and not distributed yet,
+    now on the eve (from 8 h until midnight, Paris), not reminded of this date yet."""
+    return (day is not None and mails_on and not distributed
+            and go_status in (PROCESSING, CLOSED) and sub_status != SUB_CANCELLED
+            and reminded_for != day and eve_reminder_starts_at(day) <= now < opens_at(day))

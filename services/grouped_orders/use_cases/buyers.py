@@ -9,7 +9,8 @@ from sqlalchemy import select, update
 from services.common.errors import not_found
 
 from .. import domain
-from ..models import GroupedOrder, GroupedOrderTitle, PaymentAttempt, SubOrder, SubOrderLine
+from ..models import (GroupedOrder, GroupedOrderTitle, PaymentAttempt, SubOrder,
+                      SubOrderAdjustment, SubOrderLine)
 from ..presenters import (buyer_status_view, payment_request, public_view, sub_order_placed_event,
                           subscribed_view)
 from . import capacity
@@ -62,7 +63,9 @@ def _subscribe(session, token, data, now, record, public_url):
 
 def buyer_status(session, token, buyer_token, now) -> dict:
     sub = sub_by_buyer_token(session, token, buyer_token)
-    return buyer_status_view(sub, sub.grouped_order, now)
+    steps = session.scalars(select(SubOrderAdjustment).where(
+        SubOrderAdjustment.sub_order_number == sub.number).order_by(SubOrderAdjustment.id))
+    return buyer_status_view(sub, sub.grouped_order, now, list(steps))
 
 
 def begin_payment_attempt(session, token, buyer_token, now) -> dict:

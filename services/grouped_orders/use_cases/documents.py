@@ -8,7 +8,7 @@ from services.common.contracts.documents import dump_document
 from services.common.errors import invalid, not_found
 
 from .. import domain
-from ..models import SubOrder
+from ..models import DistributionNote, SubOrder
 from ..presenters import grouped_order_document, sub_order_document
 from .load import get_grouped_order, sub_rules
 
@@ -36,7 +36,9 @@ def order_document(session, kind, number) -> dict:
     number = _number(number)
     if kind == "sub_order":
         sub = _sub(session, number)
-        return dump_document(sub_order_document(sub, sub.grouped_order))
+        noted = session.execute(select(DistributionNote.kind, DistributionNote.amount).where(
+            DistributionNote.sub_order_number == number)).all()
+        return dump_document(sub_order_document(sub, sub.grouped_order, noted))
     if kind == "grouped_order":
         go = get_grouped_order(session, number)
         t = SubOrder.__table__

@@ -68,7 +68,7 @@ def on_payment_refunded(session, payload, now=None, record=None, public_url=""):
     if sub is None:
         return
     if payload.get("partial"):  # a title cut (issue 10, K3): the buyer was told already
-        unavailability.on_partial_refund(session, payload, sub)
+        unavailability.on_partial_refund(session, payload, sub, now)
         return
     go = sub.grouped_order
     decision = domain.settle_refund(

@@ -148,7 +148,7 @@ def confirm(session, number, now) -> dict:
     return adjustments_view(session, go)
 
 
-def on_partial_refund(session, payload, sub) -> bool:
+def on_partial_refund(session, payload, sub, now=None) -> bool:
     """A partial refund asked for by an adjustment is done (payment_refunded, partial): its
     step is marked refunded. True when the event was one of ours."""
     key = payload.get("request_key") or ""
@@ -156,7 +156,7 @@ def on_partial_refund(session, payload, sub) -> bool:
         return False
     for step in _steps(session, [sub.number]):
         if domain.adjustment_key(step.title_id, step.available, sub.number) == key:
-            step.refund_state = "refunded"
+            step.refund_state, step.refunded_at = "refunded", step.refunded_at or now
     return True
 
 

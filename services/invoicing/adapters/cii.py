@@ -153,7 +153,9 @@ def build(view: dict) -> bytes:
     _el(summation, "ram:TaxBasisTotalAmount", view["total_ht"])
     _el(summation, "ram:TaxTotalAmount", view["vat_total"], currencyID="EUR")
     _el(summation, "ram:GrandTotalAmount", view["total_ttc"])
-    prepaid = view["total_ttc"] if view["paid"] else "0.00"
+    # what was paid, net of a refund noted at pickup (`settlement`; an older view: all or none)
+    prepaid = (view.get("settlement") or {}).get("net_paid") or (
+        view["total_ttc"] if view["paid"] else "0.00")
     _el(summation, "ram:TotalPrepaidAmount", prepaid)
     _el(summation, "ram:DuePayableAmount",
         format(Decimal(view["total_ttc"]) - Decimal(prepaid), "f"))

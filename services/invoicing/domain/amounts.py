@@ -66,6 +66,15 @@ def totals(lines) -> dict:
             "vat_total": vat_total, "total_ttc": total_ht + vat_total}
 
 
+def noted_at_pickup(payment: dict, field: str) -> Decimal:
+    """A refund (or an extra payment) noted at pickup, from the document's payment: 0 when the
+    document has none (an order of another kind, an older owner)."""
+    value = _amount(payment.get(field) or "0")
+    if value < 0:
+        raise conflict(UNBALANCED)
+    return value
+
+
 def lines_from_document(document: dict) -> list:
     """The document's lines, checked, and checked against the document's own totals."""
     raw_lines = [raw for raw in document.get("lines") or []

@@ -11,9 +11,13 @@ nonies A), decided from the order: who the buyer is, whether it was paid already
 - "TVA acquittée sur les débits" is NOT printed: a bookshop sells goods, whose VAT is due on
   delivery (CGI art. 269); the option on debits concerns services only."""
 from datetime import timedelta
+from decimal import Decimal
+
+from services.common.money import money
 
 from .numbering import paris
 
+ZERO = Decimal("0.00")
 PAID_STATES = ("Paiement confirmé",)
 LATE_PENALTIES = ("En cas de retard de paiement, des pénalités sont exigibles au taux de trois "
                   "fois le taux d'intérêt légal (art. L441-10 du Code de commerce).")
@@ -40,6 +44,17 @@ def payment_terms(issued_at, payment: dict, payment_days: int) -> dict:
     if paid_already(payment):
         return {"paid": True, "due_on": issued_on}
     return {"paid": False, "due_on": issued_on + timedelta(days=payment_days)}
+
+
+def settlement(total_ttc, paid: bool, refunded_at_pickup=ZERO, extra_at_pickup=ZERO) -> dict:
+    """What an invoice says was paid: the order's total once paid (`paid`), less what was handed
+    back at pickup, plus what was paid more there = the net paid; the total TTC less the net
+    paid = the balance (a refund at pickup: to be settled by a credit note). To the cent."""
+    refunded, extra = money(refunded_at_pickup or ZERO), money(extra_at_pickup or ZERO)
+    gross = money(total_ttc) if paid else ZERO
+    net = gross - refunded + extra
+    return {"paid": gross, "refunded_at_pickup": refunded, "extra_at_pickup": extra,
+            "net_paid": net, "balance": money(total_ttc) - net}
 
 
 def legal_notes(customer: dict) -> list:

@@ -94,6 +94,8 @@ def issue_invoice(session, kind, number, document, actor_id, now, record, paymen
         payment_label=str(payment.get("state_label") or "")[:100],
         cheque_number=str(payment.get("cheque_number") or "")[:40],
         total_ht=total["total_ht"], vat_total=total["vat_total"], total_ttc=total["total_ttc"],
+        refunded_at_pickup=amounts.noted_at_pickup(payment, "refunded_at_pickup"),
+        extra_at_pickup=amounts.noted_at_pickup(payment, "extra_at_pickup"),
         issued_by=str(actor_id or "")[:64])
     session.add(inv)
     session.flush()

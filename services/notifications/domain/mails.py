@@ -52,6 +52,9 @@ MAILS = {
                                           "approche ({days_label})", "initiator_email"),
     # issue 10 K5: a buyer's books are ready (where, when, what to bring), or the new date
     "sub_order_made_available": ("{ready_title} — commande n° {sub_order_number}", BUYER),
+    # issue 10 K5: the day before distribution day
+    "sub_order_distribution_reminded": ("Rappel : distribution de vos livres demain — "
+                                        "commande n° {sub_order_number}", BUYER),
     "sub_order_payment_reminded": ("Rappel : votre commande n° {sub_order_number} attend son "
                                    "paiement", BUYER),
     # the desk's progress (reference 002 §2): the status first, « notamment grâce à l'entête »

@@ -81,7 +81,8 @@ def test_reference_65_with_a_sub_order_paid_at_the_bookshop(db):
     assert doc["payment"]["state_label"] == "En attente du paiement"
     noe_doc = tx(db, documents.order_document, "sub_order", noe["number"])
     assert noe_doc["payment"] == {"method": "online", "state_label": "En attente du paiement",
-                                  "cheque_number": None}
+                                  "cheque_number": None, "refunded_at_pickup": "0.00",
+                                  "extra_at_pickup": "0.00"}  # nothing noted at pickup
     tx(db, bookshop.validate_sub_order, noe["number"], NOW, events, URL)
     doc = tx(db, documents.order_document, "grouped_order", go["number"])
     assert (doc["lines"][0]["quantity"], doc["totals"]["total_ttc"]) == (4, "25.60")

@@ -1,0 +1,72 @@
+"""An invoice issued after a refund noted at pickup (distribution day) says what was paid net of
+it, not « Déjà réglé » the whole total: paid − refunded (+ paid more) = net paid, and total TTC
+− net paid = the balance, to the cent."""
+from services.common import config
+from services.invoicing import presenters, render, use_cases
+
+from .conftest import NOW, document, line
+
+BUYER = {"name": "Oscar Martin", "email": "oscar@free.fr", "address_lines": [],
+         "client_number": "", "siret": "", "chorus_service_code": "", "public_buyer": False}
+
+
+def sub_order(refunded="0.00", extra="0.00", **changes):
+    doc = document(kind="sub_order", number=154, paid=True, customer=BUYER,
+                   lines=[line(unit_ttc="14.90", qty=2)], **changes)
+    doc["payment"] = dict(doc["payment"], method="online", cheque_number=None,
+                          refunded_at_pickup=refunded, extra_at_pickup=extra)
+    return doc
+
+
+def issued(db, record, doc):
+    with db.transaction() as s:
+        return use_cases.issue_invoice(s, doc["kind"], doc["number"], doc, "a", NOW, record)
+
+
+def test_the_invoice_freezes_the_refund_noted_at_pickup_and_the_net_paid(db, record):
+    view = issued(db, record, sub_order(refunded="14.90"))
+    assert view["total_ttc"] == "29.80"
+    assert view["settlement"] == {"paid": "29.80", "refunded_at_pickup": "14.90",
+                                  "extra_at_pickup": "0.00", "net_paid": "14.90",
+                                  "balance": "14.90"}
+    with db.transaction() as s:  # read again: the figures were stored with the invoice
+        again = use_cases.get_invoice(s, view["number"])
+    assert again["settlement"] == view["settlement"]
+
+
+def test_its_pdf_no_longer_says_the_whole_total_was_paid(db, record):
+    view = presenters.document_view(issued(db, record, sub_order(refunded="14.90")),
+                                    config.seller())
+    html = " ".join(render.html(view).split())  # no-break spaces too
+    assert "Déjà réglé</th><td class=\"n\">29,80" not in html
+    assert "Payé</th><td class=\"n\">29,80 €" in html
+    assert "Remboursé au retrait des livres</th><td class=\"n\">−14,90 €" in html
+    assert "Net réglé</th><td class=\"n\">14,90 €" in html
+    assert "Solde remboursé au retrait (à régulariser par un avoir)</th>" \
+           "<td class=\"n\">14,90 €" in html
+    assert view["payment_text"] == (
+        "Facture réglée en ligne : 29,80\xa0€ payés, 14,90\xa0€ remboursés au retrait des "
+        "livres ; net réglé : 14,90\xa0€.")
+
+
+def test_an_extra_payment_and_a_refund_net_out(db, record):
+    view = issued(db, record, sub_order(refunded="3.00", extra="3.00"))
+    assert view["settlement"]["net_paid"] == "29.80" and view["settlement"]["balance"] == "0.00"
+
+
+def test_without_a_note_the_invoice_is_paid_in_full_as_before(db, record):
+    view = presenters.document_view(issued(db, record, sub_order()), config.seller())
+    assert view["settlement"]["net_paid"] == "29.80" and view["settlement"]["balance"] == "0.00"
+    html = " ".join(render.html(view).split())  # no-break spaces too
+    assert "Déjà réglé</th><td class=\"n\">29,80 €" in html
+    assert "Remboursé au retrait" not in html
+    assert view["payment_text"] == "Facture acquittée (en ligne)."
+
+
+def test_the_pdf_text_reads_the_net_paid(db, record):
+    from tests.support.pdf import pdf_text
+    view = presenters.document_view(issued(db, record, sub_order(refunded="14.90")),
+                                    config.seller())
+    text = " ".join(pdf_text(render.render(view)).split())
+    assert "Remboursé au retrait des livres −14,90 €" in text
+    assert "Net réglé 14,90 €" in text and "Déjà réglé" not in text
