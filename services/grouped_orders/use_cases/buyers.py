@@ -4,7 +4,7 @@ idempotency key; step 3: the payment the provider gave for it)."""
 import secrets
 from types import SimpleNamespace
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from services.common.errors import not_found
 
@@ -34,28 +34,71 @@ def subscribe(session, token, data, now, record, public_url) -> dict:
     return subscribed_view(sub)
 
 
+# the subscription's statements, built once (SQLAlchemy caches their compiled form by statement:
+# nothing is compiled again per request, issue 11)
+_GO, _TI = GroupedOrder.__table__, GroupedOrderTitle.__table__
+_SUB, _LINE, _ATT = SubOrder.__table__, SubOrderLine.__table__, PaymentAttempt.__table__
+_GO_COLUMNS = ("number", "token", "status", "deadline", "opens_on", "payment_methods",
+               "max_copies", "client_number", "client_name", "initiator_email",
+               "contact_email", "article", "pickup_label")
+_TITLE_COLUMNS = ("id", "position", "ean", "title", "author", "publisher", "vat_rate",
+                  "price_ttc", "required")
+# the grouped order and its titles in one statement, its row locked FOR SHARE (not closed,
+# validated nor cancelled meanwhile; SQLite serialises the service's transactions)
+_GO_AND_TITLES = (
+    select(*(_GO.c[k] for k in _GO_COLUMNS),
+           *(_TI.c[k].label(f"t_{k}") for k in _TITLE_COLUMNS))
+    .join(_TI, _TI.c.grouped_order_number == _GO.c.number)
+    .where(_GO.c.token == bindparam("token")).order_by(_TI.c.position)
+    .with_for_update(read=True, of=_GO))
+_NEW_SUB = insert(_SUB).returning(_SUB.c.number)
+_NEW_LINES = insert(_LINE)
+_NEW_ATTEMPT = insert(_ATT).returning(_ATT.c.id)
+
+
+def _grouped_order_to_subscribe(session, token):
+    """The grouped order (a plain record with its `titles`, in order) read FOR SHARE."""
+    rows = session.execute(_GO_AND_TITLES, {"token": (token or "")[:64]}).all()
+    if not rows:
+        raise not_found("Ce lien de souscription n'existe pas.")
+    go = SimpleNamespace(**{k: getattr(rows[0], k) for k in _GO_COLUMNS})
+    go.titles = [SimpleNamespace(**{k: getattr(r, f"t_{k}") for k in _TITLE_COLUMNS})
+                 for r in rows]
+    return go
+
+
 def _subscribe(session, token, data, now, record, public_url):
-    """`subscribe`: the new sub-order and its grouped order (its row locked FOR SHARE: not
-    closed, validated nor cancelled meanwhile; the cap counted one subscription at a time:
-    `capacity.check_room`)."""
-    go = by_token(session, token, share=True)
+    """`subscribe`: the new sub-order (a plain record shaped as the presenters read it) and its
+    grouped order (its row locked FOR SHARE: not closed, validated nor cancelled meanwhile; the
+    cap counted one subscription at a time: `capacity.check_room`). Core statements: the
+    grouped order with its titles, the sub-order, its lines (issue 11: no ORM unit of work on
+    the form's POST)."""
+    go = _grouped_order_to_subscribe(session, token)
     domain.check_subscription_open(go.status, go.deadline, now, go.opens_on)
-    titles = list(go.titles)
+    titles = go.titles
     rules = [domain.Title(t.ean, t.price_ttc, t.required) for t in titles]
     asked, single = domain.quantities_asked(rules, data.get("lines"), data.get("quantity"))
     first, last, email, lines = domain.check_subscription(
         data.get("first_name"), data.get("last_name"), data.get("email"), rules, asked,
         data.get("accepted_terms"), single)
     method = domain.check_buyer_method(data.get("payment_method"), go.payment_methods)
-    capacity.check_room(session, go, domain.lines_quantity(lines))
-    sub = SubOrder(grouped_order_number=go.number, buyer_token=secrets.token_urlsafe(24),
-                   first_name=first, last_name=last, email=email, payment_method=method,
-                   quantity=domain.lines_quantity(lines), total=domain.lines_total(lines),
-                   status=domain.AWAITING_PAYMENT, created_at=now, attempts=[])
-    sub.lines = [SubOrderLine(title=t, position=t.position, quantity=line.quantity,
-                              unit_price=line.unit_price) for t, line in zip(titles, lines)]
-    session.add(sub)
-    session.flush()
+    quantity = domain.lines_quantity(lines)
+    capacity.check_room(session, go, quantity)
+    values = dict(grouped_order_number=go.number, buyer_token=secrets.token_urlsafe(24),
+                  first_name=first, last_name=last, email=email, payment_method=method,
+                  quantity=quantity, total=domain.lines_total(lines),
+                  status=domain.AWAITING_PAYMENT, created_at=now)
+    number = session.execute(_NEW_SUB, values).scalar_one()
+    sub = SimpleNamespace(
+        number=number, attempts=[], paid_at=None, paid_manually=False, cheque_number=None,
+        cancelled_at=None, cancel_reason="", refund_state=None, refunded_at=None,
+        last_payment_state=None,
+        lines=[SimpleNamespace(title=t, title_id=t.id, position=t.position,
+                               quantity=line.quantity, unit_price=line.unit_price)
+               for t, line in zip(titles, lines)], **values)
+    session.execute(_NEW_LINES, [{"sub_order_number": number, "title_id": x.title_id,
+                                  "position": x.position, "quantity": x.quantity,
+                                  "unit_price": x.unit_price} for x in sub.lines])
     record(session, "sub_order_placed", sub_order_placed_event(sub, go, public_url))
     return sub, go
 
@@ -75,11 +118,11 @@ def begin_payment_attempt(session, token, buyer_token, now) -> dict:
 
 
 def _new_attempt(session, sub, go, now) -> dict:
-    attempt = PaymentAttempt(sub_order_number=sub.number, state="starting", created_at=now,
-                             idempotency_key=f"sub-{sub.number}-{secrets.token_hex(8)}")
-    session.add(attempt)
-    session.flush()
-    return payment_request(attempt, sub, go)
+    key = f"sub-{sub.number}-{secrets.token_hex(8)}"
+    attempt_id = session.execute(_NEW_ATTEMPT, {
+        "sub_order_number": sub.number, "state": "starting", "created_at": now,
+        "idempotency_key": key}).scalar_one()
+    return payment_request(SimpleNamespace(id=attempt_id, idempotency_key=key), sub, go)
 
 
 def subscribe_and_begin_payment(session, token, data, now, record, public_url) -> dict:
