@@ -4,8 +4,9 @@ idempotency key; step 3: the payment the provider gave for it)."""
 import secrets
 from types import SimpleNamespace
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 
+from services.common.db import DEFERRING, defer_writes, write
 from services.common.errors import not_found
 
 from .. import domain
@@ -52,7 +53,12 @@ _GO_AND_TITLES = (
     .where(_GO.c.token == bindparam("token")).order_by(_TI.c.position)
     .with_for_update(read=True, of=_GO))
 _NEW_SUB = insert(_SUB).returning(_SUB.c.number)
-_NEW_LINES = insert(_LINE)
+# on PostgreSQL, with the id its attempt to pay will have (the sequence's next value): the
+# lines, the attempt, the outbox row and the key's result then go in one round trip
+# (services.common.db.defer_writes)
+_NEW_SUB_AND_ATTEMPT_ID = insert(_SUB).returning(
+    _SUB.c.number, func.nextval(func.pg_get_serial_sequence(_ATT.name, _ATT.c.id.name)))
+_NEW_LINE, _NEW_ATTEMPT_ROW = insert(_LINE), insert(_ATT)
 _NEW_ATTEMPT = insert(_ATT).returning(_ATT.c.id)
 
 
@@ -67,7 +73,7 @@ def _grouped_order_to_subscribe(session, token):
     return go
 
 
-def _subscribe(session, token, data, now, record, public_url):
+def _subscribe(session, token, data, now, record, public_url, paying=False):
     """`subscribe`: the new sub-order (a plain record shaped as the presenters read it) and its
     grouped order (its row locked FOR SHARE: not closed, validated nor cancelled meanwhile; the
     cap counted one subscription at a time: `capacity.check_room`). Core statements: the
@@ -88,17 +94,23 @@ def _subscribe(session, token, data, now, record, public_url):
                   first_name=first, last_name=last, email=email, payment_method=method,
                   quantity=quantity, total=domain.lines_total(lines),
                   status=domain.AWAITING_PAYMENT, created_at=now)
-    number = session.execute(_NEW_SUB, values).scalar_one()
+    defer_writes(session)
+    attempt_id = None
+    if paying and domain.starts_online_payment(method) and session.info.get(DEFERRING):
+        number, attempt_id = session.execute(_NEW_SUB_AND_ATTEMPT_ID, values).one()
+    else:
+        number = session.execute(_NEW_SUB, values).scalar_one()
     sub = SimpleNamespace(
-        number=number, attempts=[], paid_at=None, paid_manually=False, cheque_number=None,
+        number=number, attempt_id=attempt_id, attempts=[], paid_at=None, paid_manually=False, cheque_number=None,
         cancelled_at=None, cancel_reason="", refund_state=None, refunded_at=None,
         last_payment_state=None,
         lines=[SimpleNamespace(title=t, title_id=t.id, position=t.position,
                                quantity=line.quantity, unit_price=line.unit_price)
                for t, line in zip(titles, lines)], **values)
-    session.execute(_NEW_LINES, [{"sub_order_number": number, "title_id": x.title_id,
-                                  "position": x.position, "quantity": x.quantity,
-                                  "unit_price": x.unit_price} for x in sub.lines])
+    for x in sub.lines:
+        write(session, _NEW_LINE, {"sub_order_number": number, "title_id": x.title_id,
+                                   "position": x.position, "quantity": x.quantity,
+                                   "unit_price": x.unit_price})
     record(session, "sub_order_placed", sub_order_placed_event(sub, go, public_url))
     return sub, go
 
@@ -119,9 +131,13 @@ def begin_payment_attempt(session, token, buyer_token, now) -> dict:
 
 def _new_attempt(session, sub, go, now) -> dict:
     key = f"sub-{sub.number}-{secrets.token_hex(8)}"
-    attempt_id = session.execute(_NEW_ATTEMPT, {
-        "sub_order_number": sub.number, "state": "starting", "created_at": now,
-        "idempotency_key": key}).scalar_one()
+    row = {"sub_order_number": sub.number, "state": "starting", "created_at": now,
+           "idempotency_key": key, "redirect_url": "", "refund_reason": ""}
+    attempt_id = getattr(sub, "attempt_id", None)
+    if attempt_id is not None:  # its id known already: written with the others
+        write(session, _NEW_ATTEMPT_ROW, dict(row, id=attempt_id))
+    else:
+        attempt_id = session.execute(_NEW_ATTEMPT, row).scalar_one()
     return payment_request(SimpleNamespace(id=attempt_id, idempotency_key=key), sub, go)
 
 
@@ -131,7 +147,8 @@ def subscribe_and_begin_payment(session, token, data, now, record, public_url) -
     order's row stays locked from the subscription's checks: nothing to read again). A buyer
     paying by cheque or cash at the bookshop, or at pickup, starts no online payment (`attempt`
     None). Step 2 (the payment) waits for the payment page: `attempt_to_pay`."""
-    sub, go = _subscribe(session, token, data, now, record, public_url)
+    sub, go = _subscribe(session, token, data, now, record, public_url,
+                         paying=True)
     view = subscribed_view(sub)
     if not domain.starts_online_payment(sub.payment_method):
         return {"sub": view, "attempt": None}
