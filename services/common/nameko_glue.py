@@ -222,9 +222,10 @@ class MethodProxy(NamekoMethodProxy):
     `payments.start_payment`). A request lost in a broker fault, or sent to a service with no
     instance running (nameko's UnknownService needs the confirm), only means no reply: the
     call ends at its deadline as "unavailable" (503, Retry-After) and the user's retry runs it
-    again (nested calls are idempotent: keys, guarded transitions)."""
+    again (nested calls are idempotent: keys, guarded transitions). Transient (delivery mode
+    1): a request that expires with its caller's deadline is not worth the broker's disk."""
 
-    publisher_cls = functools.partial(Publisher, use_confirms=False)
+    publisher_cls = functools.partial(Publisher, use_confirms=False, delivery_mode=1)
 
     def __call__(self, *args, **kwargs):
         deadline = deadline_of(self.worker_ctx.data)

@@ -155,51 +155,61 @@ def subscribe_and_begin_payment(session, token, data, now, record, public_url) -
     return {"sub": view, "attempt": _new_attempt(session, sub, go, now)}
 
 
+_LATEST_ATTEMPT = (select(func.max(_ATT.c.id)).where(_ATT.c.sub_order_number == _SUB.c.number)
+                   .correlate(_SUB).scalar_subquery())
+# the payment page's one statement (built once): the grouped order (its row FOR SHARE, as
+# `begin_payment_attempt` takes it: not closed meanwhile), the sub-order, its latest attempt and
+# its lines with their titles, one row per line
+_TO_PAY = (
+    select(_GO.c.number.label("go_number"), _GO.c.status.label("go_status"), _GO.c.deadline,
+           _SUB.c.number, _SUB.c.status, _SUB.c.total, _SUB.c.email, _SUB.c.quantity,
+           _ATT.c.id.label("attempt_id"), _ATT.c.idempotency_key, _ATT.c.state,
+           _ATT.c.payment_id, _ATT.c.redirect_url, _LINE.c.quantity.label("line_quantity"),
+           _TI.c.title)
+    .select_from(_GO.join(_SUB, _SUB.c.grouped_order_number == _GO.c.number)
+                 .join(_LINE, _LINE.c.sub_order_number == _SUB.c.number)
+                 .join(_TI, _TI.c.id == _LINE.c.title_id)
+                 .outerjoin(_ATT, _ATT.c.id == _LATEST_ATTEMPT))
+    .where(_GO.c.token == bindparam("token"), _SUB.c.buyer_token == bindparam("buyer_token"))
+    .order_by(_LINE.c.position)
+    .with_for_update(read=True, of=_GO))
+
+
 def attempt_to_pay(session, token, buyer_token, now) -> dict | None:
     """The payment page (issue 11): what payments is asked for the sub-order's latest attempt
     (its own idempotency key: asking again gives the same payment, never a second charge), with
     `redirect_url` once a payment was attached to it. None when there is nothing to pay online
     (the sub-order paid, cancelled, by cheque or cash, its latest attempt refused or abandoned:
     the result page says so). After the deadline: the French refusal of `check_can_pay`.
-    Core statements, three at most (the grouped order's row FOR SHARE, as `begin_payment_attempt`
-    takes it: not closed meanwhile)."""
-    go_t, sub_t, att_t = GroupedOrder.__table__, SubOrder.__table__, PaymentAttempt.__table__
-    found = session.execute(
-        select(go_t.c.number.label("go_number"), go_t.c.status.label("go_status"),
-               go_t.c.deadline, sub_t.c.number, sub_t.c.status, sub_t.c.total, sub_t.c.email,
-               sub_t.c.quantity)
-        .join(sub_t, sub_t.c.grouped_order_number == go_t.c.number)
-        .where(go_t.c.token == (token or "")[:64],
-               sub_t.c.buyer_token == (buyer_token or "")[:64])
-        .with_for_update(read=True, of=go_t)).first()
-    if found is None:
+    One Core statement, built once (`_TO_PAY`)."""
+    rows = session.execute(_TO_PAY, {"token": (token or "")[:64],
+                                     "buyer_token": (buyer_token or "")[:64]}).all()
+    if not rows:
         raise not_found("Sous-commande introuvable.")
+    found = rows[0]
     if found.status != domain.AWAITING_PAYMENT:
         return None
-    attempt = session.execute(
-        select(att_t.c.id, att_t.c.idempotency_key, att_t.c.state, att_t.c.payment_id,
-               att_t.c.redirect_url)
-        .where(att_t.c.sub_order_number == found.number)
-        .order_by(att_t.c.id.desc()).limit(1)).first()
-    if attempt is None or attempt.state not in ("starting", "pending", "processing"):
+    if found.attempt_id is None or found.state not in ("starting", "pending", "processing"):
         return None
     domain.check_can_pay(found.status, found.go_status, found.deadline, now)
-    li, ti = SubOrderLine.__table__, GroupedOrderTitle.__table__
-    lines = [SimpleNamespace(quantity=quantity, title=SimpleNamespace(title=title))
-             for quantity, title in session.execute(
-                 select(li.c.quantity, ti.c.title).join(ti, ti.c.id == li.c.title_id)
-                 .where(li.c.sub_order_number == found.number).order_by(li.c.position))]
+    lines = [SimpleNamespace(quantity=r.line_quantity, title=SimpleNamespace(title=r.title))
+             for r in rows]
     sub = SimpleNamespace(number=found.number, total=found.total, email=found.email,
                           quantity=found.quantity, lines=lines)
+    attempt = SimpleNamespace(id=found.attempt_id, idempotency_key=found.idempotency_key)
     return dict(payment_request(attempt, sub, SimpleNamespace(number=found.go_number)),
-                payment_id=attempt.payment_id, redirect_url=attempt.redirect_url or None)
+                payment_id=found.payment_id, redirect_url=found.redirect_url or None)
+
+
+_ATTACH = (update(_ATT).where(_ATT.c.id == bindparam("attempt_id"), _ATT.c.state == "starting")
+           .values(payment_id=bindparam("payment_id"), redirect_url=bindparam("redirect_url"),
+                   state=bindparam("state")))
 
 
 def attach_payment(session, attempt_id, payment: dict):
-    """Step 3: the payment the provider gave for this attempt, in one guarded statement: the
-    attempt still starting (a second tab of the payment page attaching the same payment, or a
-    payment event that came first, changes nothing)."""
-    t = PaymentAttempt.__table__
-    session.execute(update(t).where(t.c.id == attempt_id, t.c.state == "starting").values(
-        payment_id=payment["payment_id"], redirect_url=payment.get("redirect_url") or "",
-        state=payment.get("state", "processing")))
+    """Step 3: the payment the provider gave for this attempt, in one guarded statement (built
+    once): the attempt still starting (a second tab of the payment page attaching the same
+    payment, or a payment event that came first, changes nothing)."""
+    session.execute(_ATTACH, {"attempt_id": attempt_id, "payment_id": payment["payment_id"],
+                              "redirect_url": payment.get("redirect_url") or "",
+                              "state": payment.get("state", "processing")})
