@@ -353,15 +353,24 @@ class AmqpPublisher:
         self.publisher.transport_options = dict(FAST_RETRY)
 
     def __call__(self, event_type, body):
-        c = contract(event_type)
-        exchange = event_exchange(c.source)
-        # an event no service consumes yet (a contract whose consumers are still to come,
-        # e.g. payment_state_changed before the order desk) is published without `mandatory`:
-        # unroutable by design, it must not stay in the outbox and hold back the events
-        # recorded after it (the relay keeps their order)
+        exchange, declare, mandatory = _routing(event_type)
         self.publisher.publish(body, exchange=exchange, routing_key=event_type,
-                               declare=[exchange, *consumer_queues(event_type)],
-                               mandatory=bool(c.consumers))
+                               declare=declare, mandatory=mandatory)
+
+
+@functools.cache
+def _routing(event_type):
+    """An event's exchange, what to declare before publishing it and whether `mandatory`: made
+    once per event type, not per event (issue 11; kombu binds a copy of each entity to the
+    channel and remembers what that connection declared).
+
+    An event no service consumes yet (a contract whose consumers are still to come, e.g.
+    payment_state_changed before the order desk) is published without `mandatory`: unroutable
+    by design, it must not stay in the outbox and hold back the events recorded after it (the
+    relay keeps their order)."""
+    c = contract(event_type)
+    exchange = event_exchange(c.source)
+    return exchange, [exchange, *consumer_queues(event_type)], bool(c.consumers)
 
 
 class StoreHandle:

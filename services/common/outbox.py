@@ -48,19 +48,24 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(60, 0.5 * 2 ** attempts))
 
 
+@functools.cache
+def _pending(outbox, batch, claim):
+    """The relay's SELECT of pending rows, built once (`claim`: FOR UPDATE SKIP LOCKED, on
+    PostgreSQL)."""
+    query = (select(outbox.c.id, outbox.c.event_type, outbox.c.body, outbox.c.attempts,
+                    outbox.c.next_attempt_at)
+             .where(outbox.c.published_at.is_(None)).order_by(outbox.c.id).limit(batch))
+    return query.with_for_update(skip_locked=True) if claim else query
+
+
 def relay(db, publish, batch: int = 200) -> int:
     """Publish pending events in order. `publish(event_type, body)` raises on failure.
     Returns how many were published."""
     outbox, _, _ = messaging_tables(db.metadata)
+    query = _pending(outbox, batch, db.is_postgres)
     published = 0
     while True:
         with db.transaction() as session:
-            query = (select(outbox.c.id, outbox.c.event_type, outbox.c.body, outbox.c.attempts,
-                            outbox.c.next_attempt_at)
-                     .where(outbox.c.published_at.is_(None))
-                     .order_by(outbox.c.id).limit(batch))
-            if db.is_postgres:
-                query = query.with_for_update(skip_locked=True)
             rows = session.execute(query).all()
             if not rows:
                 return published
