@@ -18,6 +18,7 @@ runs it again (writes carry idempotency keys). nameko's `UnknownService` (a serv
 was never declared) needs the confirm: such a call now also ends at its deadline, as a 503."""
 import logging
 import queue
+import select
 import threading
 import time
 from contextlib import contextmanager
@@ -84,10 +85,16 @@ class RpcPool:
     @staticmethod
     def _alive(runner):
         """False if the proxy's reply connection is known dead (e.g. the broker restarted
-        since it was last used): a reply sent to it would be lost."""
+        since it was last used): a reply sent to it would be lost. A connection with nothing to
+        read is alive: asked without waiting (issue 11: draining it with a 1 ms timeout made
+        every call wait that millisecond); one with something to read (a late reply, a
+        heartbeat, the broker's close or the end of the stream) is drained to find out."""
+        connection = runner._reply_listener.queue_consumer.consumer.connection
         try:
-            runner._reply_listener.queue_consumer.consumer.connection.drain_events(
-                timeout=0.001)
+            readable, _, _ = select.select([connection.connection.sock], [], [], 0)
+            if not readable:
+                return True
+            connection.drain_events(timeout=0.001)
         except TimeoutError:
             return True
         except Exception:  # noqa: BLE001  (closed, reset, forced: discard it)
