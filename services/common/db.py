@@ -118,8 +118,10 @@ def _sql(dialect, statement, params) -> str:
     mogrify) and the statement's bind processors (JSON serialised as SQLAlchemy would)."""
     key = (statement, tuple(sorted(params)))
     compiled = _compiled.get(key)
-    if compiled is None:
-        compiled = _compiled[key] = statement.compile(dialect=dialect, column_keys=key[1])
+    if compiled is None:  # statements are built once (module level): a few keys in all
+        compiled = statement.compile(dialect=dialect, column_keys=key[1])
+        if len(_compiled) < 256:
+            _compiled[key] = compiled
     processors = compiled._bind_processors
     values = {name: processors[name](value) if name in processors else value
               for name, value in compiled.construct_params(params).items()}
@@ -133,6 +135,7 @@ def flush_deferred(session):
     session.info.pop(DEFERRING, None)
     if not pending:
         return
+    session.flush()  # the ORM's pending rows first (before_commit comes before its flush)
     connection = session.connection()
     cursor = connection.connection.cursor()  # the driver's, for its quoting only
     try:
