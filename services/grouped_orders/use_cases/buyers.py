@@ -101,9 +101,9 @@ def _subscribe(session, token, data, now, record, public_url, paying=False):
     else:
         number = session.execute(_NEW_SUB, values).scalar_one()
     sub = SimpleNamespace(
-        number=number, attempt_id=attempt_id, attempts=[], paid_at=None, paid_manually=False, cheque_number=None,
-        cancelled_at=None, cancel_reason="", refund_state=None, refunded_at=None,
-        last_payment_state=None,
+        number=number, attempt_id=attempt_id, attempts=[], paid_at=None, paid_manually=False,
+        cheque_number=None, cancelled_at=None, cancel_reason="", refund_state=None,
+        refunded_at=None, last_payment_state=None,
         lines=[SimpleNamespace(title=t, title_id=t.id, position=t.position,
                                quantity=line.quantity, unit_price=line.unit_price)
                for t, line in zip(titles, lines)], **values)
@@ -147,8 +147,7 @@ def subscribe_and_begin_payment(session, token, data, now, record, public_url) -
     order's row stays locked from the subscription's checks: nothing to read again). A buyer
     paying by cheque or cash at the bookshop, or at pickup, starts no online payment (`attempt`
     None). Step 2 (the payment) waits for the payment page: `attempt_to_pay`."""
-    sub, go = _subscribe(session, token, data, now, record, public_url,
-                         paying=True)
+    sub, go = _subscribe(session, token, data, now, record, public_url, paying=True)
     view = subscribed_view(sub)
     if not domain.starts_online_payment(sub.payment_method):
         return {"sub": view, "attempt": None}
