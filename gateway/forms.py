@@ -7,6 +7,8 @@ not one is left to the service to refuse. The fields speak French (gateway/api/b
 that cannot be read at all is the French 400 page of gateway/errors.py. Fields not declared
 (`csrf_token`, `idempotency_key`) are ignored here: flask-wtf and gateway/idempotency.py read
 them."""
+import functools
+
 from flask import request
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
 
@@ -106,6 +108,14 @@ class Quantity(fields.Field):
             return -1
 
 
+@functools.cache
+def schema(cls) -> Schema:
+    """One instance per form, made once (issue 11: building a marshmallow schema deep-copies
+    its fields, a fifth of the gateway's own work on the subscription form's POST); loading
+    with it keeps no state, so the gateway's threads share it."""
+    return cls()
+
+
 class Form(Schema):
     """A page's form: the declared fields, read from `request.form`."""
 
@@ -114,7 +124,7 @@ class Form(Schema):
 
     @classmethod
     def read(cls) -> dict:
-        return parser.parse(cls(), request, location="form")
+        return parser.parse(schema(cls), request, location="form")
 
 
 # ---- the forms --------------------------------------------------------------------------------
@@ -173,7 +183,7 @@ class QueryForm(Form):
 
     @classmethod
     def read(cls) -> dict:
-        return parser.parse(cls(), request, location="query")
+        return parser.parse(schema(cls), request, location="query")
 
 
 class ReadingList(QueryForm):

@@ -8,9 +8,17 @@ Faults. Every call is bounded: a request carries its deadline (AMQP `expiration`
 `nameko.lsb_deadline` header, a second before this pool gives up) so that a service never starts
 it after the user was answered; a borrowed proxy whose reply connection died (broker restarted)
 is replaced before use; a broker that cannot be reached fails within a second or two, not after
-kombu's default retries (up to 9 s). Every broker fault is a `ServiceUnavailable` (503)."""
+kombu's default retries (up to 9 s). Every broker fault is a `ServiceUnavailable` (503).
+
+Requests go without a publisher confirm and as transient messages (issue 11): a confirm is a
+round trip to RabbitMQ inside every page, and a persistent request is written to the broker's
+disk although it expires with the page's deadline anyway. A request lost in a broker fault only
+means no reply: the call ends at its deadline as `ServiceUnavailable` (503) and the user's retry
+runs it again (writes carry idempotency keys). nameko's `UnknownService` (a service whose queue
+was never declared) needs the confirm: such a call now also ends at its deadline, as a 503."""
 import logging
 import queue
+import select
 import threading
 import time
 from contextlib import contextmanager
@@ -18,7 +26,8 @@ from contextlib import contextmanager
 import amqp.exceptions
 import kombu.exceptions
 from nameko.exceptions import RpcTimeout, UnknownService
-from nameko.rpc import MethodProxy
+from nameko.amqp.publish import Publisher
+from nameko.rpc import MethodProxy as NamekoMethodProxy
 from nameko.standalone.rpc import ClusterRpcProxy
 
 import services.common.wire  # noqa: F401  (DomainError travels back as itself)
@@ -33,6 +42,23 @@ BROKER_ERRORS = (OSError, amqp.exceptions.ConnectionError, amqp.exceptions.Chann
 FAST_RETRY = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0.3, "interval_max": 0.5}
 # the service must have started the work this long before the gateway stops waiting
 START_MARGIN = 1.0
+
+
+class RequestPublisher(Publisher):
+    """An RPC request: no publisher confirm, transient (never written to the broker's disk),
+    not `mandatory` (without a confirm a returned request could not be told apart, and a
+    stray basic.return would break the next publish on the pooled channel)."""
+
+    use_confirms = False
+    delivery_mode = 1  # transient
+
+    def publish(self, payload, **kwargs):
+        kwargs["mandatory"] = False
+        return super().publish(payload, **kwargs)
+
+
+class MethodProxy(NamekoMethodProxy):
+    publisher_cls = RequestPublisher
 
 
 class ServiceUnavailable(Exception):
@@ -59,10 +85,16 @@ class RpcPool:
     @staticmethod
     def _alive(runner):
         """False if the proxy's reply connection is known dead (e.g. the broker restarted
-        since it was last used): a reply sent to it would be lost."""
+        since it was last used): a reply sent to it would be lost. A connection with nothing to
+        read is alive: asked without waiting (issue 11: draining it with a 1 ms timeout made
+        every call wait that millisecond); one with something to read (a late reply, a
+        heartbeat, the broker's close or the end of the stream) is drained to find out."""
+        connection = runner._reply_listener.queue_consumer.consumer.connection
         try:
-            runner._reply_listener.queue_consumer.consumer.connection.drain_events(
-                timeout=0.001)
+            readable, _, _ = select.select([connection.connection.sock], [], [], 0)
+            if not readable:
+                return True
+            connection.drain_events(timeout=0.001)
         except TimeoutError:
             return True
         except Exception:  # noqa: BLE001  (closed, reset, forced: discard it)

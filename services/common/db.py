@@ -87,6 +87,73 @@ DATABASE_UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.T
                         sa_exc.DisconnectionError)
 
 
+# ---- writes sent together (issue 11) ----------------------------------------------------------
+DEFERRING, DEFERRED = "defer_writes", "deferred_writes"
+
+
+def defer_writes(session):
+    """From now on in this transaction, the writes made through `write` that need no answer
+    (rows inserted whose keys are known, the idempotency key's result, the outbox's events) go
+    to PostgreSQL together, in one round trip just before the commit, instead of one each. Only
+    where the caller says so (a savepoint rolled back would not take them back): the
+    subscription form's POST. Elsewhere (SQLite) nothing changes."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.info[DEFERRING] = True
+
+
+def write(session, statement, params: dict):
+    """`session.execute(statement, params)` for a write whose result nobody reads; kept until
+    the commit (`flush_deferred`) once the transaction `defer_writes`."""
+    if session.info.get(DEFERRING):
+        session.info.setdefault(DEFERRED, []).append((statement, params))
+    else:
+        session.execute(statement, params)
+
+
+_compiled = {}
+
+
+def _sql(dialect, statement, params) -> str:
+    """`statement` with `params` as literal SQL, through the driver's own quoting (psycopg2's
+    mogrify) and the statement's bind processors (JSON serialised as SQLAlchemy would)."""
+    key = (statement, tuple(sorted(params)))
+    compiled = _compiled.get(key)
+    if compiled is None:  # statements are built once (module level): a few keys in all
+        compiled = statement.compile(dialect=dialect, column_keys=key[1])
+        if len(_compiled) < 256:
+            _compiled[key] = compiled
+    processors = compiled._bind_processors
+    values = {name: processors[name](value) if name in processors else value
+              for name, value in compiled.construct_params(params).items()}
+    return values, compiled.string
+
+
+def flush_deferred(session):
+    """Send the writes kept by `write` in one round trip (PostgreSQL's simple query protocol
+    takes several statements in one message). Run by every commit (`before_commit`)."""
+    pending = session.info.pop(DEFERRED, None)
+    session.info.pop(DEFERRING, None)
+    if not pending:
+        return
+    session.flush()  # the ORM's pending rows first (before_commit comes before its flush)
+    connection = session.connection()
+    cursor = connection.connection.cursor()  # the driver's, for its quoting only
+    try:
+        parts = []
+        for statement, params in pending:
+            values, sql = _sql(connection.dialect, statement, params)
+            parts.append(cursor.mogrify(sql, values).decode())
+    finally:
+        cursor.close()
+    # no parameters left: every "%" is a literal one (the driver formats even an empty tuple)
+    connection.exec_driver_sql(";\n".join(parts).replace("%", "%%"), ())
+
+
+def _forget_deferred(session, *_args):
+    session.info.pop(DEFERRED, None)
+    session.info.pop(DEFERRING, None)
+
+
 class Database:
     """A service's database: `with db.transaction() as session:` commits or rolls back."""
 
@@ -96,6 +163,9 @@ class Database:
         self.url = url or config.database_url(service)
         self.engine = make_engine(self.url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # writes kept by `write` go with the commit, or are forgotten with a rollback
+        event.listen(self.sessions, "before_commit", flush_deferred)
+        event.listen(self.sessions, "after_rollback", _forget_deferred)
         # SQLite allows one writer, and its busy wait is a blocking C call: under eventlet two
         # transactions of one process would deadlock the hub. Serialise them with the process's
         # green lock (services.common.offload.process_lock; PostgreSQL needs none).

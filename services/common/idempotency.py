@@ -14,9 +14,10 @@ import json
 import random
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy import bindparam, delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
+from .db import write
 from .errors import DomainError, conflict, invalid
 
 KEY_MAX = 100
@@ -77,6 +78,14 @@ def _claim(table):
                 f":created_at) ON CONFLICT (operation, key) DO NOTHING RETURNING key")
 
 
+@functools.cache
+def _answer(table):
+    """The key's result, written once the work is done: built once (issue 11)."""
+    return update(table).where(table.c.operation == bindparam("op"),
+                               table.c.key == bindparam("k")).values(
+        result_json=bindparam("result_json"))
+
+
 def run(session, metadata, key, operation: str, actor, request, fn):
     """`fn()` once per (operation, key): its result is stored with the change and returned
     again for a retry. No key: `fn()` as usual. `actor` (who asks) and `request` (what is
@@ -107,8 +116,9 @@ def run(session, metadata, key, operation: str, actor, request, fn):
         except IntegrityError:  # pragma: no cover
             raise conflict("Cette demande est déjà en cours de traitement.")
     result = fn()
-    session.execute(update(table).where(table.c.operation == operation, table.c.key == key)
-                    .values(result_json=_codec()[0](result)))
+    # with the writes the work deferred, if it did (services.common.db.defer_writes)
+    write(session, _answer(table), {"op": operation, "k": key,
+                                     "result_json": _codec()[0](result)})
     return result
 
 

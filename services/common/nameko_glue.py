@@ -222,9 +222,10 @@ class MethodProxy(NamekoMethodProxy):
     `payments.start_payment`). A request lost in a broker fault, or sent to a service with no
     instance running (nameko's UnknownService needs the confirm), only means no reply: the
     call ends at its deadline as "unavailable" (503, Retry-After) and the user's retry runs it
-    again (nested calls are idempotent: keys, guarded transitions)."""
+    again (nested calls are idempotent: keys, guarded transitions). Transient (delivery mode
+    1): a request that expires with its caller's deadline is not worth the broker's disk."""
 
-    publisher_cls = functools.partial(Publisher, use_confirms=False)
+    publisher_cls = functools.partial(Publisher, use_confirms=False, delivery_mode=1)
 
     def __call__(self, *args, **kwargs):
         deadline = deadline_of(self.worker_ctx.data)
@@ -352,15 +353,24 @@ class AmqpPublisher:
         self.publisher.transport_options = dict(FAST_RETRY)
 
     def __call__(self, event_type, body):
-        c = contract(event_type)
-        exchange = event_exchange(c.source)
-        # an event no service consumes yet (a contract whose consumers are still to come,
-        # e.g. payment_state_changed before the order desk) is published without `mandatory`:
-        # unroutable by design, it must not stay in the outbox and hold back the events
-        # recorded after it (the relay keeps their order)
+        exchange, declare, mandatory = _routing(event_type)
         self.publisher.publish(body, exchange=exchange, routing_key=event_type,
-                               declare=[exchange, *consumer_queues(event_type)],
-                               mandatory=bool(c.consumers))
+                               declare=declare, mandatory=mandatory)
+
+
+@functools.cache
+def _routing(event_type):
+    """An event's exchange, what to declare before publishing it and whether `mandatory`: made
+    once per event type, not per event (issue 11; kombu binds a copy of each entity to the
+    channel and remembers what that connection declared).
+
+    An event no service consumes yet (a contract whose consumers are still to come, e.g.
+    payment_state_changed before the order desk) is published without `mandatory`: unroutable
+    by design, it must not stay in the outbox and hold back the events recorded after it (the
+    relay keeps their order)."""
+    c = contract(event_type)
+    exchange = event_exchange(c.source)
+    return exchange, [exchange, *consumer_queues(event_type)], bool(c.consumers)
 
 
 class StoreHandle:

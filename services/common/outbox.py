@@ -5,6 +5,7 @@ RabbitMQ confirmed it. A failed publish is retried with backoff; nothing is drop
 Several instances of one service may relay at once: on PostgreSQL rows are claimed with
 `FOR UPDATE SKIP LOCKED`; SQLite serialises writers. A crash between publish and mark republishes
 the event, which consumers absorb (they process an event id once)."""
+import functools
 import logging
 from datetime import datetime, timedelta, timezone
 
@@ -12,6 +13,7 @@ from sqlalchemy import func, insert, select, update
 
 from .clock import utcnow  # noqa: F401 (inbox and nameko_glue read it from here)
 from .contracts.events import make_envelope
+from .db import write
 from .messaging_models import messaging_tables
 
 log = logging.getLogger(__name__)
@@ -22,12 +24,21 @@ def as_utc(value: datetime) -> datetime:
     return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
 
 
+@functools.cache
+def _insert(outbox):
+    """The INSERT of an event, built once per table (its compiled form cached by SQLAlchemy,
+    not built and compiled again per event, issue 11)."""
+    return insert(outbox)
+
+
 def record(session, metadata, source: str, event_type: str, payload: dict) -> str:
-    """Store one event in the outbox within `session`'s transaction; returns its event id."""
+    """Store one event in the outbox within `session`'s transaction; returns its event id.
+    In a transaction that defers its writes (services.common.db.defer_writes), the row goes
+    with the others just before the commit."""
     outbox, _, _ = messaging_tables(metadata)
     body = make_envelope(event_type, payload, source)
     now = utcnow()
-    session.execute(insert(outbox).values(
+    write(session, _insert(outbox), dict(
         event_id=body["event_id"], event_type=event_type, version=body["version"], body=body,
         created_at=now, next_attempt_at=now, attempts=0))
     return body["event_id"]
@@ -37,19 +48,24 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(60, 0.5 * 2 ** attempts))
 
 
+@functools.cache
+def _pending(outbox, batch, claim):
+    """The relay's SELECT of pending rows, built once (`claim`: FOR UPDATE SKIP LOCKED, on
+    PostgreSQL)."""
+    query = (select(outbox.c.id, outbox.c.event_type, outbox.c.body, outbox.c.attempts,
+                    outbox.c.next_attempt_at)
+             .where(outbox.c.published_at.is_(None)).order_by(outbox.c.id).limit(batch))
+    return query.with_for_update(skip_locked=True) if claim else query
+
+
 def relay(db, publish, batch: int = 200) -> int:
     """Publish pending events in order. `publish(event_type, body)` raises on failure.
     Returns how many were published."""
     outbox, _, _ = messaging_tables(db.metadata)
+    query = _pending(outbox, batch, db.is_postgres)
     published = 0
     while True:
         with db.transaction() as session:
-            query = (select(outbox.c.id, outbox.c.event_type, outbox.c.body, outbox.c.attempts,
-                            outbox.c.next_attempt_at)
-                     .where(outbox.c.published_at.is_(None))
-                     .order_by(outbox.c.id).limit(batch))
-            if db.is_postgres:
-                query = query.with_for_update(skip_locked=True)
             rows = session.execute(query).all()
             if not rows:
                 return published

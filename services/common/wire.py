@@ -1,6 +1,11 @@
 """Nameko-side registration of what crosses the wire."""
 import logging
+from contextlib import contextmanager
 
+import nameko.amqp.publish as nameko_publish
+from kombu import Connection
+from kombu.pools import producers
+from nameko.constants import DEFAULT_TRANSPORT_OPTIONS
 from nameko.exceptions import deserialize_to_instance
 
 from .errors import DomainError
@@ -27,3 +32,27 @@ class _QuietExpected(logging.Filter):
 
 logging.getLogger("nameko.containers").addFilter(_QuietExpected())
 logging.getLogger("amqp").addFilter(_QuietExpected())
+
+
+# ---- one connection description per publisher setting (issue 11) ------------------------------
+# nameko's `Publisher.publish` builds a new kombu `Connection` for every message only to find its
+# pool of producers (≈ 0.1 ms of CPU per RPC request, reply and event): the description is made
+# once per setting here and reused as the pool's key. It is never connected itself (the pool
+# connects clones of it), so the threads and green threads share it safely.
+_described = {}
+
+
+@contextmanager
+def _get_producer(amqp_uri, confirms=True, ssl=None, login_method=None,
+                  transport_options=None):
+    options = dict(transport_options or DEFAULT_TRANSPORT_OPTIONS, confirm_publish=confirms)
+    key = (amqp_uri, confirms, repr(ssl), login_method, tuple(sorted(options.items())))
+    described = _described.get(key)
+    if described is None:
+        described = _described[key] = Connection(amqp_uri, transport_options=options, ssl=ssl,
+                                                 login_method=login_method)
+    with producers[described].acquire(block=True) as producer:
+        yield producer
+
+
+nameko_publish.get_producer = _get_producer
