@@ -4,7 +4,13 @@
 is processed once per consumer, even when delivered twice or to two instances at once (the
 primary key refuses the second). A handler that keeps failing is not dropped: its event goes to
 `dead_letters`, retried with growing delays by `retry_due()`, and parked after `MAX_AUTO_RETRIES`
-for the admin to see and replay."""
+for the admin to see and replay.
+
+`process_batch()` handles events of one consumer delivered together (issue 11: the batching
+entrypoint of `services.common.batching`): their ids claimed in one statement, their handlers
+run in ONE transaction, in delivery order. If that transaction fails, each event goes through
+`process()` alone: a poison event is dead-lettered alone, the others are processed, nothing is
+done twice (the failed transaction left nothing)."""
 import logging
 import time
 from datetime import timedelta
@@ -25,6 +31,15 @@ log = logging.getLogger(__name__)
 CLAIM = text("INSERT INTO processed_events (consumer, event_id, processed_at) "
              "VALUES (:consumer, :event_id, :processed_at) ON CONFLICT DO NOTHING "
              "RETURNING event_id")
+
+# the claim of several event ids at once (process_batch): one statement whatever their number
+CLAIM_MANY = text("INSERT INTO processed_events (consumer, event_id, processed_at) "
+                  "SELECT :consumer, unnest(CAST(:event_ids AS varchar[])), :processed_at "
+                  "ON CONFLICT DO NOTHING RETURNING event_id")
+
+# what process_batch says of an event it could not settle (even parking failed: database
+# down): its message goes back to the queue, as `requeue_on_error` does for one event
+REQUEUE = "requeue"
 
 IMMEDIATE_ATTEMPTS = 3
 MAX_AUTO_RETRIES = 6
@@ -91,6 +106,83 @@ def process(db, consumer: str, event_type: str, body: dict, handler, wait_base: 
         log.exception("%s: handler failed %d times, dead-lettered", consumer, IMMEDIATE_ATTEMPTS)
         _park_or_raise(db, consumer, event_type, body, repr(exc), retry_later=True)
         return "dead_lettered"
+
+
+def process_batch(db, consumer: str, event_type: str, bodies: list, handler,
+                  wait_base: float = 0.2, wanted=None) -> list:
+    """Handle events delivered together, in their order; one outcome per body (`process`'s,
+    or REQUEUE for an event that could not even be parked and those after it). Never raises.
+
+    The events `wanted` refuses are "skipped" (no transaction), the others are claimed in one
+    statement and handled in ONE transaction; a duplicate (already processed, or twice in the
+    batch) is "duplicate". If the transaction fails, each event it held goes through `process`
+    alone (its retries, its dead letter). An event breaking its contract goes to `process`
+    alone too (parked)."""
+    if len(bodies) == 1:
+        return _one_by_one(db, consumer, event_type, bodies, [None], handler, wait_base, wanted)
+    outcomes = [None] * len(bodies)
+    todo = []  # (index, envelope, payload) of the events to handle in the batch's transaction
+    for i, body in enumerate(bodies):
+        try:
+            envelope, payload = load_envelope(event_type, body)
+        except Exception:  # noqa: BLE001  (a broken contract: process() parks it alone)
+            continue
+        if wanted is not None and not wanted(payload):
+            outcomes[i] = "skipped"
+        else:
+            todo.append((i, envelope, payload))
+    if todo:
+        try:
+            for i, outcome in _run_batch(db, consumer, todo, handler):
+                outcomes[i] = outcome
+        except Exception as exc:  # noqa: BLE001  (rolled back: each event alone now)
+            log.warning("%s: a batch of %d events failed (%r); handled one by one",
+                        consumer, len(todo), exc)
+    return _one_by_one(db, consumer, event_type, bodies, outcomes, handler, wait_base, wanted)
+
+
+def _one_by_one(db, consumer, event_type, bodies, outcomes, handler, wait_base, wanted):
+    """`process()` for each body with no outcome yet; once one could not even be parked
+    (database down), it and those after it stay on the queue (REQUEUE)."""
+    for i, body in enumerate(bodies):
+        if outcomes[i] is not None:
+            continue
+        try:
+            outcomes[i] = process(db, consumer, event_type, body, handler, wait_base, wanted)
+        except Exception:  # noqa: BLE001  (logged by _park_or_raise)
+            outcomes[i:] = [REQUEUE if o is None else o for o in outcomes[i:]]
+            break
+    return outcomes
+
+
+def _run_batch(db, consumer, todo, handler):
+    """The events of `todo` claimed and handled in one transaction; [(index, outcome)]."""
+    _, processed, _ = messaging_tables(db.metadata)
+    ids = {envelope["event_id"] for _, envelope, _ in todo}
+    with db.transaction() as session:
+        now = utcnow()
+        if db.is_postgres:
+            # sorted: two batches holding the same ids (a redelivery to another instance)
+            # claim them in the same order, so one waits for the other instead of deadlocking
+            claimed = set(session.scalars(CLAIM_MANY, {
+                "consumer": consumer, "event_ids": sorted(ids), "processed_at": now}))
+        else:
+            seen = set(session.scalars(select(processed.c.event_id).where(
+                processed.c.consumer == consumer, processed.c.event_id.in_(ids))))
+            claimed = ids - seen
+            if claimed:
+                session.execute(insert(processed), [
+                    {"consumer": consumer, "event_id": event_id, "processed_at": now}
+                    for event_id in sorted(claimed)])
+        done = []
+        for i, envelope, payload in todo:
+            if envelope["event_id"] in claimed:
+                claimed.discard(envelope["event_id"])  # a second copy in this batch: duplicate
+                handler(session, payload, envelope)
+                done.append((i, "processed"))
+            else:
+                done.append((i, "duplicate"))
+    return done
 
 
 def _park_or_raise(db, consumer, event_type, body, error, retry_later):
