@@ -415,7 +415,7 @@ class Store(DependencyProvider):
         # what this instance handled (RPC requests, events), logged when it stops: with several
         # instances of a service, each one's share (benchmarks/bench_subscription_form.py
         # --instances, docs/performance.md)
-        self.handled = {"rpc": 0, "event": 0}
+        self.handled = {"rpc": 0, "event": 0, "worker": 0}
         self.database = Database(self.container.service_name, self.metadata)
         self.publish = AmqpPublisher(self.container.config.get("AMQP_URI") or config.amqp_uri())
         self._lock = eventlet.semaphore.Semaphore()
@@ -423,8 +423,9 @@ class Store(DependencyProvider):
         self._handles = {}
 
     def stop(self):
-        log.info("%s instance stopping: handled %d RPC requests, %d events",
-                 self.container.service_name, self.handled["rpc"], self.handled["event"])
+        log.info("%s instance stopping: handled %d RPC requests, %d events (%d event workers)",
+                 self.container.service_name, self.handled["rpc"], self.handled["event"],
+                 self.handled["worker"])
         self.database.dispose()
 
     def get_dependency(self, worker_ctx):
@@ -440,6 +441,7 @@ class Store(DependencyProvider):
         if isinstance(worker_ctx.entrypoint, NamekoEventHandler):
             batch = worker_ctx.args[0] if worker_ctx.args else None
             self.handled["event"] += len(batch) if hasattr(batch, "take") else 1
+            self.handled["worker"] += 1
         handle = self._handles.pop(worker_ctx, None)
         if handle is not None and handle.recorded:
             self.container.spawn_managed_thread(self.relay)
