@@ -50,6 +50,16 @@ class BatchQueueConsumer(QueueConsumer):
     def handle_message(self, provider, body, message):
         provider.handle_message(body, message)
 
+    def unregister_provider(self, provider):
+        if not self._consumers_ready.ready():
+            # stopped while still starting (a SIGTERM just after the RPC consumer, a connection
+            # of its own, answered): nameko sends this event once per provider, an
+            # AssertionError from the second one on, and the service does not stop
+            if not self._last_provider_unregistered.ready():
+                self._last_provider_unregistered.send()
+            return
+        super().unregister_provider(provider)
+
 
 class Batch:
     """A worker's events: taken from its handler's buffer when the worker starts (what waits

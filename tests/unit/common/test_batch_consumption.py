@@ -264,3 +264,19 @@ def test_a_batch_says_processed_if_any_event_was():
     assert batching.summary(["duplicate", "processed", "skipped"]) == "processed"
     assert batching.summary(["skipped", "duplicate"]) == "duplicate"
     assert batching.summary(["skipped"]) == "skipped"
+
+
+def test_stopping_while_the_consumer_still_starts_does_not_fail():
+    """nameko's QueueConsumer sends its 'last provider gone' event once per provider when
+    stopped before it is ready: an AssertionError from the second, and the service hung."""
+    from nameko.messaging import QueueConsumer as NamekoQueueConsumer
+    with pytest.raises(AssertionError):
+        nameko = NamekoQueueConsumer()
+        nameko.unregister_provider(object())
+        nameko.unregister_provider(object())
+    consumer = batching.BatchQueueConsumer()
+    consumer.register_provider(first := object())
+    consumer.register_provider(second := object())
+    consumer.unregister_provider(first)
+    consumer.unregister_provider(second)
+    consumer.wait_for_providers()  # returns: the stop goes on
