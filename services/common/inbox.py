@@ -8,8 +8,9 @@ for the admin to see and replay.
 
 `process_batch()` handles events of one consumer delivered together (issue 11: the batching
 entrypoint of `services.common.batching`): their ids claimed in one statement, their handlers
-run in ONE transaction, in delivery order. If that transaction fails, each event goes through
-`process()` alone: a poison event is dead-lettered alone, the others are processed, nothing is
+run in ONE transaction, in delivery order. If that transaction fails, the events go through
+`process()` alone (or, when one event's handler raised, that one alone and the others in
+batches again): a poison event is dead-lettered alone, the others are processed, nothing is
 done twice (the failed transaction left nothing)."""
 import logging
 import time
@@ -115,9 +116,10 @@ def process_batch(db, consumer: str, event_type: str, bodies: list, handler,
 
     The events `wanted` refuses are "skipped" (no transaction), the others are claimed in one
     statement and handled in ONE transaction; a duplicate (already processed, or twice in the
-    batch) is "duplicate". If the transaction fails, each event it held goes through `process`
-    alone (its retries, its dead letter). An event breaking its contract goes to `process`
-    alone too (parked)."""
+    batch) is "duplicate". If an event's handler fails, the transaction is rolled back, that
+    event goes through `process` alone (its retries, its dead letter) and the others in batches
+    again; if the transaction fails otherwise, each of its events goes through `process`. An
+    event breaking its contract goes to `process` alone too (parked)."""
     if len(bodies) == 1:
         return _one_by_one(db, consumer, event_type, bodies, [None], handler, wait_base, wanted)
     outcomes = [None] * len(bodies)
@@ -132,13 +134,30 @@ def process_batch(db, consumer: str, event_type: str, bodies: list, handler,
         else:
             todo.append((i, envelope, payload))
     if todo:
-        try:
-            for i, outcome in _run_batch(db, consumer, todo, handler):
-                outcomes[i] = outcome
-        except Exception as exc:  # noqa: BLE001  (rolled back: each event alone now)
+        _batch_or_split(db, consumer, todo, handler, outcomes)
+    return _one_by_one(db, consumer, event_type, bodies, outcomes, handler, wait_base, wanted)
+
+
+def _batch_or_split(db, consumer, todo, handler, outcomes):
+    """The events of `todo` in one transaction, their outcomes set in `outcomes`. If an event's
+    handler raised, that event is left to `process` alone and the others go in batches again
+    (those before it, those after it); any other failure (the claim, the commit, a connection
+    lost) leaves the whole batch to `process`, one by one."""
+    failed = []  # the position in `todo` of the event whose handler raised
+    try:
+        for i, outcome in _run_batch(db, consumer, todo, handler, failed):
+            outcomes[i] = outcome
+    except Exception as exc:  # noqa: BLE001  (rolled back: nothing of the batch was done)
+        if not failed:
             log.warning("%s: a batch of %d events failed (%r); handled one by one",
                         consumer, len(todo), exc)
-    return _one_by_one(db, consumer, event_type, bodies, outcomes, handler, wait_base, wanted)
+            return
+        (at,) = failed
+        log.warning("%s: event %s failed in a batch of %d (%r); handled alone, the others "
+                    "in batches again", consumer, todo[at][1]["event_id"], len(todo), exc)
+        for part in (todo[:at], todo[at + 1:]):
+            if len(part) > 1:  # (a single event goes to process() as it would alone)
+                _batch_or_split(db, consumer, part, handler, outcomes)
 
 
 def _one_by_one(db, consumer, event_type, bodies, outcomes, handler, wait_base, wanted):
@@ -155,8 +174,9 @@ def _one_by_one(db, consumer, event_type, bodies, outcomes, handler, wait_base, 
     return outcomes
 
 
-def _run_batch(db, consumer, todo, handler):
-    """The events of `todo` claimed and handled in one transaction; [(index, outcome)]."""
+def _run_batch(db, consumer, todo, handler, failed):
+    """The events of `todo` claimed and handled in one transaction; [(index, outcome)]. If a
+    handler raises, its event's position in `todo` is left in `failed`."""
     _, processed, _ = messaging_tables(db.metadata)
     ids = {envelope["event_id"] for _, envelope, _ in todo}
     with db.transaction() as session:
@@ -175,13 +195,15 @@ def _run_batch(db, consumer, todo, handler):
                     {"consumer": consumer, "event_id": event_id, "processed_at": now}
                     for event_id in sorted(claimed)])
         done = []
-        for i, envelope, payload in todo:
+        for position, (i, envelope, payload) in enumerate(todo):
             if envelope["event_id"] in claimed:
                 claimed.discard(envelope["event_id"])  # a second copy in this batch: duplicate
+                failed[:] = [position]
                 handler(session, payload, envelope)
                 done.append((i, "processed"))
             else:
                 done.append((i, "duplicate"))
+        failed.clear()  # (a failure from here on, the commit, is the batch's)
     return done
 
 

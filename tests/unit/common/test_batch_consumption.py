@@ -98,6 +98,24 @@ def test_a_failing_event_is_dead_lettered_alone_and_the_others_processed_once(db
     assert effects(db) == [1, 2, 3]
 
 
+def test_the_events_around_a_poison_go_in_batches_again(db, monkeypatch):
+    transactions = []
+    run_batch = inbox._run_batch
+    monkeypatch.setattr(inbox, "_run_batch", lambda db_, consumer, todo, handler, failed: (
+        transactions.append(len(todo)), run_batch(db_, consumer, todo, handler, failed))[1])
+    bodies = [envelope(r) for r in range(1, 7)]
+    handler = Handler(db, poison={3})
+    outcomes = inbox.process_batch(db, "c", EVENT, bodies, handler, wait_base=0)
+    assert outcomes == ["processed"] * 2 + ["dead_lettered"] + ["processed"] * 3
+    # the batch up to the poison (rolled back), then the 2 before it and the 3 after it in
+    # two batches, then the poison alone, three times
+    assert transactions == [6, 2, 3]
+    assert handler.runs == [1, 2, 3, 1, 2, 4, 5, 6] + [3] * inbox.IMMEDIATE_ATTEMPTS
+    assert effects(db) == [1, 2, 4, 5, 6]
+    (letter,) = table(db, "dead_letters")
+    assert letter["event_id"] == bodies[2]["event_id"]
+
+
 def test_events_not_wanted_are_skipped_without_a_trace_in_a_batch(db):
     bodies = [envelope(1, "16"), envelope(2, "17"), envelope(3, "16")]
     handler = Handler(db)
