@@ -15,7 +15,8 @@ statement, the handlers in one transaction, in delivery order), then acks each m
 - Nothing lost, nothing twice: a message is acked only once its event is processed, skipped,
   a duplicate or dead-lettered; if the batch's transaction fails, the failing event is handled
   alone (`inbox.process`: a poison event is dead-lettered alone) and the others in batches
-  again, or each alone when the failure is not one event's; an event that cannot even be
+  again (split around it, or in halves when the failure is not one handler's); an event that
+  cannot even be
   parked (database down) and those after it are requeued (`requeue_on_error`).
 - Prefetch: nameko's `QueueConsumer` is one per container, shared by the RPC and event
   entrypoints, with a prefetch of `max_workers` (10) per consumer. The batching handlers have

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from tenacity import retry, retry_if_not_exception_type, stop_after_attempt, wait_exponential
 
 from .contracts.events import load_envelope
+from .db import DATABASE_UNAVAILABLE
 from .messaging_models import messaging_tables
 from .outbox import utcnow
 
@@ -139,25 +140,38 @@ def process_batch(db, consumer: str, event_type: str, bodies: list, handler,
 
 
 def _batch_or_split(db, consumer, todo, handler, outcomes):
-    """The events of `todo` in one transaction, their outcomes set in `outcomes`. If an event's
-    handler raised, that event is left to `process` alone and the others go in batches again
-    (those before it, those after it); any other failure (the claim, the commit, a connection
-    lost) leaves the whole batch to `process`, one by one."""
+    """The events of `todo` in one transaction, their outcomes set in `outcomes`. If it fails:
+    - an event's handler raised: that event is left to `process` alone, the events before it
+      and those after it go in batches again;
+    - the database is unavailable (or a deadlock, a lost connection): all are left to
+      `process`, one by one (which requeues them if the database is down);
+    - else (e.g. an error the ORM raised at commit, not attributable to one event): the batch
+      is split in halves, each a batch again, down to single events left to `process`."""
     failed = []  # the position in `todo` of the event whose handler raised
     try:
         for i, outcome in _run_batch(db, consumer, todo, handler, failed):
             outcomes[i] = outcome
-    except Exception as exc:  # noqa: BLE001  (rolled back: nothing of the batch was done)
+        return
+    except DATABASE_UNAVAILABLE as exc:
         if not failed:
             log.warning("%s: a batch of %d events failed (%r); handled one by one",
                         consumer, len(todo), exc)
             return
+        error = exc
+    except Exception as exc:  # noqa: BLE001  (rolled back: nothing of the batch was done)
+        error = exc
+    if failed:
         (at,) = failed
         log.warning("%s: event %s failed in a batch of %d (%r); handled alone, the others "
-                    "in batches again", consumer, todo[at][1]["event_id"], len(todo), exc)
-        for part in (todo[:at], todo[at + 1:]):
-            if len(part) > 1:  # (a single event goes to process() as it would alone)
-                _batch_or_split(db, consumer, part, handler, outcomes)
+                    "in batches again", consumer, todo[at][1]["event_id"], len(todo), error)
+        parts = (todo[:at], todo[at + 1:])
+    else:
+        log.warning("%s: a batch of %d events failed (%r); split in two", consumer, len(todo),
+                    error)
+        parts = (todo[:len(todo) // 2], todo[len(todo) // 2:])
+    for part in parts:
+        if len(part) > 1:  # (a single event goes to process() as it would alone)
+            _batch_or_split(db, consumer, part, handler, outcomes)
 
 
 def _one_by_one(db, consumer, event_type, bodies, outcomes, handler, wait_base, wanted):
