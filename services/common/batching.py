@@ -16,8 +16,7 @@ statement, the handlers in one transaction, in delivery order), then acks each m
   a duplicate or dead-lettered; if the batch's transaction fails, the failing event is handled
   alone (`inbox.process`: a poison event is dead-lettered alone) and the others in batches
   again (split around it, or in halves when the failure is not one handler's); an event that
-  cannot even be
-  parked (database down) and those after it are requeued (`requeue_on_error`).
+  cannot even be parked (database down) and those after it are requeued (`requeue_on_error`).
 - Prefetch: nameko's `QueueConsumer` is one per container, shared by the RPC and event
   entrypoints, with a prefetch of `max_workers` (10) per consumer. The batching handlers have
   a queue consumer of their own (`BatchQueueConsumer`: a separate shared extension, so a
