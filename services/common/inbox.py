@@ -4,7 +4,14 @@
 is processed once per consumer, even when delivered twice or to two instances at once (the
 primary key refuses the second). A handler that keeps failing is not dropped: its event goes to
 `dead_letters`, retried with growing delays by `retry_due()`, and parked after `MAX_AUTO_RETRIES`
-for the admin to see and replay."""
+for the admin to see and replay.
+
+`process_batch()` handles events of one consumer delivered together (issue 11: the batching
+entrypoint of `services.common.batching`): their ids claimed in one statement, their handlers
+run in ONE transaction, in delivery order. If that transaction fails, the events go through
+`process()` alone (or, when one event's handler raised, that one alone and the others in
+batches again): a poison event is dead-lettered alone, the others are processed, nothing is
+done twice (the failed transaction left nothing)."""
 import logging
 import time
 from datetime import timedelta
@@ -15,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from tenacity import retry, retry_if_not_exception_type, stop_after_attempt, wait_exponential
 
 from .contracts.events import load_envelope
+from .db import DATABASE_UNAVAILABLE
 from .messaging_models import messaging_tables
 from .outbox import utcnow
 
@@ -25,6 +33,15 @@ log = logging.getLogger(__name__)
 CLAIM = text("INSERT INTO processed_events (consumer, event_id, processed_at) "
              "VALUES (:consumer, :event_id, :processed_at) ON CONFLICT DO NOTHING "
              "RETURNING event_id")
+
+# the claim of several event ids at once (process_batch): one statement whatever their number
+CLAIM_MANY = text("INSERT INTO processed_events (consumer, event_id, processed_at) "
+                  "SELECT :consumer, unnest(CAST(:event_ids AS varchar[])), :processed_at "
+                  "ON CONFLICT DO NOTHING RETURNING event_id")
+
+# what process_batch says of an event it could not settle (even parking failed: database
+# down): its message goes back to the queue, as `requeue_on_error` does for one event
+REQUEUE = "requeue"
 
 IMMEDIATE_ATTEMPTS = 3
 MAX_AUTO_RETRIES = 6
@@ -91,6 +108,117 @@ def process(db, consumer: str, event_type: str, body: dict, handler, wait_base: 
         log.exception("%s: handler failed %d times, dead-lettered", consumer, IMMEDIATE_ATTEMPTS)
         _park_or_raise(db, consumer, event_type, body, repr(exc), retry_later=True)
         return "dead_lettered"
+
+
+def process_batch(db, consumer: str, event_type: str, bodies: list, handler,
+                  wait_base: float = 0.2, wanted=None) -> list:
+    """Handle events delivered together, in their order; one outcome per body (`process`'s,
+    or REQUEUE for an event that could not even be parked and those after it). Never raises.
+
+    The events `wanted` refuses are "skipped" (no transaction), the others are claimed in one
+    statement and handled in ONE transaction; a duplicate (already processed, or twice in the
+    batch) is "duplicate". If an event's handler fails, the transaction is rolled back, that
+    event goes through `process` alone (its retries, its dead letter) and the others in batches
+    again; if the transaction fails otherwise, each of its events goes through `process`. An
+    event breaking its contract goes to `process` alone too (parked)."""
+    if len(bodies) == 1:
+        return _one_by_one(db, consumer, event_type, bodies, [None], handler, wait_base, wanted)
+    outcomes = [None] * len(bodies)
+    todo = []  # (index, envelope, payload) of the events to handle in the batch's transaction
+    for i, body in enumerate(bodies):
+        try:
+            envelope, payload = load_envelope(event_type, body)
+        except Exception:  # noqa: BLE001  (a broken contract: process() parks it alone)
+            continue
+        if wanted is not None and not wanted(payload):
+            outcomes[i] = "skipped"
+        else:
+            todo.append((i, envelope, payload))
+    if todo:
+        _batch_or_split(db, consumer, todo, handler, outcomes)
+    return _one_by_one(db, consumer, event_type, bodies, outcomes, handler, wait_base, wanted)
+
+
+def _batch_or_split(db, consumer, todo, handler, outcomes):
+    """The events of `todo` in one transaction, their outcomes set in `outcomes`. If it fails:
+    - an event's handler raised: that event is left to `process` alone, the events before it
+      and those after it go in batches again;
+    - the database is unavailable (or a deadlock, a lost connection): all are left to
+      `process`, one by one (which requeues them if the database is down);
+    - else (e.g. an error the ORM raised at commit, not attributable to one event): the batch
+      is split in halves, each a batch again, down to single events left to `process`."""
+    failed = []  # the position in `todo` of the event whose handler raised
+    try:
+        for i, outcome in _run_batch(db, consumer, todo, handler, failed):
+            outcomes[i] = outcome
+        return
+    except DATABASE_UNAVAILABLE as exc:
+        if not failed:
+            log.warning("%s: a batch of %d events failed (%r); handled one by one",
+                        consumer, len(todo), exc)
+            return
+        error = exc
+    except Exception as exc:  # noqa: BLE001  (rolled back: nothing of the batch was done)
+        error = exc
+    if failed:
+        (at,) = failed
+        log.warning("%s: event %s failed in a batch of %d (%r); handled alone, the others "
+                    "in batches again", consumer, todo[at][1]["event_id"], len(todo), error)
+        parts = (todo[:at], todo[at + 1:])
+    else:
+        log.warning("%s: a batch of %d events failed (%r); split in two", consumer, len(todo),
+                    error)
+        parts = (todo[:len(todo) // 2], todo[len(todo) // 2:])
+    for part in parts:
+        if len(part) > 1:  # (a single event goes to process() as it would alone)
+            _batch_or_split(db, consumer, part, handler, outcomes)
+
+
+def _one_by_one(db, consumer, event_type, bodies, outcomes, handler, wait_base, wanted):
+    """`process()` for each body with no outcome yet; once one could not even be parked
+    (database down), it and those after it stay on the queue (REQUEUE)."""
+    for i, body in enumerate(bodies):
+        if outcomes[i] is not None:
+            continue
+        try:
+            outcomes[i] = process(db, consumer, event_type, body, handler, wait_base, wanted)
+        except Exception:  # noqa: BLE001  (logged by _park_or_raise)
+            outcomes[i:] = [REQUEUE if o is None else o for o in outcomes[i:]]
+            break
+    return outcomes
+
+
+def _run_batch(db, consumer, todo, handler, failed):
+    """The events of `todo` claimed and handled in one transaction; [(index, outcome)]. If a
+    handler raises, its event's position in `todo` is left in `failed`."""
+    _, processed, _ = messaging_tables(db.metadata)
+    ids = {envelope["event_id"] for _, envelope, _ in todo}
+    with db.transaction() as session:
+        now = utcnow()
+        if db.is_postgres:
+            # sorted: two batches holding the same ids (a redelivery to another instance)
+            # claim them in the same order, so one waits for the other instead of deadlocking
+            claimed = set(session.scalars(CLAIM_MANY, {
+                "consumer": consumer, "event_ids": sorted(ids), "processed_at": now}))
+        else:
+            seen = set(session.scalars(select(processed.c.event_id).where(
+                processed.c.consumer == consumer, processed.c.event_id.in_(ids))))
+            claimed = ids - seen
+            if claimed:
+                session.execute(insert(processed), [
+                    {"consumer": consumer, "event_id": event_id, "processed_at": now}
+                    for event_id in sorted(claimed)])
+        done = []
+        for position, (i, envelope, payload) in enumerate(todo):
+            if envelope["event_id"] in claimed:
+                claimed.discard(envelope["event_id"])  # a second copy in this batch: duplicate
+                failed[:] = [position]
+                handler(session, payload, envelope)
+                done.append((i, "processed"))
+            else:
+                done.append((i, "duplicate"))
+        failed.clear()  # (a failure from here on, the commit, is the batch's)
+    return done
 
 
 def _park_or_raise(db, consumer, event_type, body, error, retry_later):

@@ -425,7 +425,7 @@ class Store(DependencyProvider):
         # what this instance handled (RPC requests, events), logged when it stops: with several
         # instances of a service, each one's share (benchmarks/bench_subscription_form.py
         # --instances, docs/performance.md)
-        self.handled = {"rpc": 0, "event": 0}
+        self.handled = {"rpc": 0, "event": 0, "worker": 0}
         self.database = Database(self.container.service_name, self.metadata)
         self.publish = AmqpPublisher(self.container.config.get("AMQP_URI") or config.amqp_uri())
         self._lock = eventlet.semaphore.Semaphore()
@@ -433,20 +433,25 @@ class Store(DependencyProvider):
         self._handles = {}
 
     def stop(self):
-        log.info("%s instance stopping: handled %d RPC requests, %d events",
-                 self.container.service_name, self.handled["rpc"], self.handled["event"])
+        log.info("%s instance stopping: handled %d RPC requests, %d events (%d event workers)",
+                 self.container.service_name, self.handled["rpc"], self.handled["event"],
+                 self.handled["worker"])
         self.database.dispose()
 
     def get_dependency(self, worker_ctx):
         kind = ("rpc" if isinstance(worker_ctx.entrypoint, NamekoRpc) else
                 "event" if isinstance(worker_ctx.entrypoint, NamekoEventHandler) else None)
-        if kind is not None and worker_ctx.entrypoint.method_name != "health":
+        if kind == "rpc" and worker_ctx.entrypoint.method_name != "health":
             self.handled[kind] += 1
         handle = StoreHandle(self)
         self._handles[worker_ctx] = handle
         return handle
 
     def worker_teardown(self, worker_ctx):
+        if isinstance(worker_ctx.entrypoint, NamekoEventHandler):
+            batch = worker_ctx.args[0] if worker_ctx.args else None
+            self.handled["event"] += len(batch) if hasattr(batch, "take") else 1
+            self.handled["worker"] += 1
         handle = self._handles.pop(worker_ctx, None)
         if handle is not None and handle.recorded:
             self.container.spawn_managed_thread(self.relay)
@@ -489,20 +494,30 @@ def consumes(event_type, wanted=None):
     `wanted(payload)`: a cheap, pure test of whether the handler does anything for this event
     (e.g. notifications mails only the buyers paying at the bookshop on `sub_order_placed`);
     an event it refuses is acknowledged without a transaction (issue 11). The entry returns
-    inbox.process's outcome ("processed", "skipped", "duplicate", ...)."""
+    inbox.process's outcome ("processed", "skipped", "duplicate", ...).
+
+    Delivered events come in batches (services.common.batching, issue 11): the entry then gets
+    a `Batch`, handles what waited in one transaction (inbox.process_batch) and returns the
+    batch's summary ("processed" if any event was); called with one body, it handles it."""
+    from .batching import BatchEventHandler, summary  # (batching builds on this module)
     c = contract(event_type)
 
     def decorate(fn):
         @functools.wraps(fn)
         def entry(self, body):
-            return inbox.process(self.store.db, fn.__name__, event_type, body,
-                                 functools.partial(fn, self), wanted=wanted)
+            handler = functools.partial(fn, self)
+            if not hasattr(body, "take"):  # one body (a test, a direct call)
+                return inbox.process(self.store.db, fn.__name__, event_type, body, handler,
+                                     wanted=wanted)
+            body.outcomes = inbox.process_batch(self.store.db, fn.__name__, event_type,
+                                                body.take(), handler, wanted=wanted)
+            return summary(body.outcomes)
 
         entry.__consumes__ = event_type
         entry.__handler__ = fn
         entry.__wanted__ = wanted
         # requeue_on_error: if even parking failed (database down), the broker keeps the message
-        return event_handler(c.source, event_type, requeue_on_error=True)(entry)
+        return BatchEventHandler.decorator(c.source, event_type, requeue_on_error=True)(entry)
 
     return decorate
 

@@ -1,4 +1,5 @@
 """Events over the real RabbitMQ between real service processes: nothing lost, nothing twice."""
+import re
 import uuid
 
 import requests
@@ -149,3 +150,48 @@ def test_two_instances_of_a_consumer_process_each_event_once(suite, publish):
     assert len(counts) == 20 and all(n == 1 for _, n in counts)
 
 
+
+
+def test_events_waiting_for_their_consumer_go_in_batches_each_once_a_poison_alone(suite,
+                                                                                  publish):
+    """Issue 11: events that waited (their consumer down) are handed to a few workers, many per
+    transaction; an event delivered twice among them is handled once, a poison event among them
+    (an address longer than the column) is dead-lettered alone and the others are processed."""
+    tag = uuid.uuid4().hex[:6]
+    addresses = [f"burst-{i}-{tag}@ecole.fr" for i in range(30)]
+    suite.stop_service("notifications")
+    try:
+        bodies = [publish("account_created", {"account_id": 1000 + i, "email": a,
+                                              "role": "utilisateur"})
+                  for i, a in enumerate(addresses[:15])]
+        poison = publish("account_created", {"account_id": 999, "email": "y" * 300 + "@ecole.fr",
+                                             "role": "utilisateur"})
+        bodies += [publish("account_created", {"account_id": 1015 + i, "email": a,
+                                               "role": "utilisateur"})
+                   for i, a in enumerate(addresses[15:])]
+        for body in bodies[:10]:  # delivered twice, in the same backlog
+            publish("account_created", body=body)
+    finally:
+        suite.start_service("notifications")
+
+    def letter():
+        with suite.rpc() as rpc:
+            return next((d for d in rpc.notifications.list_dead_letters()
+                         if d["event_id"] == poison["event_id"]), None)
+
+    wait_until(lambda: all(mails_to(suite, a) for a in addresses), timeout=60,
+               message="every mail of the backlog")
+    assert wait_until(letter, timeout=30, message="the poison's dead letter")["attempts"] >= 3
+    db = suite.db("notifications")
+    with db.transaction() as s:
+        counts = s.execute(text("SELECT to_addr, count(*) FROM mails WHERE to_addr LIKE :a "
+                                "GROUP BY to_addr"), {"a": f"burst-%-{tag}@ecole.fr"}).all()
+    db.dispose()
+    assert len(counts) == 30 and all(n == 1 for _, n in counts)
+    # the instance says, when it stops, how many workers its 41 deliveries took
+    suite.stop_service("notifications")
+    suite.start_service("notifications")
+    (events, workers), = [tuple(map(int, m)) for m in re.findall(
+        r"handled \d+ RPC requests, (\d+) events \((\d+) event workers\)",
+        suite.tail("notifications#0", 400))][-1:]
+    assert events >= 41 and workers < events / 2

@@ -8,7 +8,7 @@ from services.common.db import Database, make_base
 
 COMMON = Path(db_module.__file__).parent
 # the only modules of services/common that import nameko or eventlet
-TRANSPORT_MODULES = {"nameko_glue.py", "offload.py", "wire.py", "run.py"}
+TRANSPORT_MODULES = {"nameko_glue.py", "batching.py", "offload.py", "wire.py", "run.py"}
 
 
 def test_sqlite_transactions_are_serialised_by_the_process_lock(monkeypatch):
