@@ -92,18 +92,20 @@ def create():
     client_number = form["client_number"] or None
     if client_number is None and len(numbers) == 1:
         client_number = numbers[0]
-    try:
+    ean = form["ean"]  # "Ajouter au panier" into a new basket, from the article page
+    try:  # the basket and its first line in one transaction: a line refused, no basket
         basket = rpc("baskets", "create_basket", g.user["id"], client_number,
-                     form["name"], idempotency_key=idempotency.key())
+                     form["name"], idempotency_key=idempotency.key(),
+                     **({"ean": ean, "quantity": form["quantity"]} if ean else {}))
     except DomainError as exc:
-        if exc.code in ("not_found", "forbidden"):
+        if exc.code == "forbidden" or (exc.code == "not_found" and not ean):
             raise
         flash(exc.message, "error")
-        return redirect(url_for("baskets.mine"))
-    if form["ean"]:  # "Ajouter au panier" into a new basket, from the article page
-        _, response = _act(basket["id"], "add_line", form["ean"], form["quantity"],
-                           done=f"Le panier « {basket['name']} » est créé avec cet article.")
-        return response
+        return redirect(url_for("catalogue.article", ean=ean) if ean and exc.code != "not_found"
+                        else url_for("baskets.mine"))
+    if ean:
+        flash(f"Le panier « {basket['name']} » est créé avec cet article.", "success")
+        return redirect(url_for("baskets.detail", basket_id=basket["id"]))
     flash(f"Le panier « {basket['name']} » est créé.", "success")
     return redirect(url_for("baskets.detail", basket_id=basket["id"]))
 

@@ -70,7 +70,9 @@ def client_of(account: dict, client_number) -> str:
 
 
 # ---- baskets --------------------------------------------------------------------------------
-def create(session, account, client: dict, name, now) -> dict:
+def create(session, account, client: dict, name, now, article=None, quantity=1) -> dict:
+    """A new basket; with `article`, its first line (`quantity`) in the same transaction: a
+    quantity or an article refused refuses the basket too."""
     actor = actor_of(account)
     chain.check_collectivity_actor(actor)
     basket = Basket(name=chain.check_name(name), client_number=client["number"],
@@ -81,6 +83,8 @@ def create(session, account, client: dict, name, now) -> dict:
     session.add(basket)
     log_event(basket, actor, "created", chain.DRAFT, chain.DRAFT, now)
     session.flush()
+    if article is not None:
+        return add_line(session, account, basket.id, article, quantity, now, client)
     return basket_view(basket, actor, client)
 
 
