@@ -92,6 +92,8 @@ def forgot():
 @allow(ANONYMOUS)
 def reset(token):
     if request.method == "GET":
+        if not rpc("accounts", "reset_link_valid", token[:200]):  # said before the form
+            return render_template("auth/reset.html", token=token, expired=True), 400
         return render_template("auth/reset.html", token=token)
     form = forms.NewPassword.read()
     try:

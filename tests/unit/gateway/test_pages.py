@@ -220,3 +220,15 @@ def test_a_sub_order_cancellation_without_its_grouped_order_still_asks(client, r
     r = client.post("/admin/sous-commandes/31/annuler", data={})
     assert r.status_code == 200 and "Annuler la sous-commande n° 31" in r.text
     assert rpc.called("grouped_orders", "admin_get") == []
+
+
+def test_an_expired_reset_link_says_so_before_the_form(client, rpc):
+    rpc.answers[("accounts", "reset_link_valid")] = False
+    r = client.get("/mot-de-passe/nouveau/old-token")
+    assert r.status_code == 400
+    assert "n'est plus valable" in html.unescape(r.text) and 'name="password"' not in r.text
+    assert 'href="/mot-de-passe/oublie"' in r.text
+    rpc.answers[("accounts", "reset_link_valid")] = True
+    r = client.get("/mot-de-passe/nouveau/good-token")
+    assert r.status_code == 200 and 'name="password"' in r.text
+    assert rpc.called("accounts", "reset_link_valid") == [("old-token",), ("good-token",)]
