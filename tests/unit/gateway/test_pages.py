@@ -232,3 +232,16 @@ def test_an_expired_reset_link_says_so_before_the_form(client, rpc):
     r = client.get("/mot-de-passe/nouveau/good-token")
     assert r.status_code == 200 and 'name="password"' in r.text
     assert rpc.called("accounts", "reset_link_valid") == [("old-token",), ("good-token",)]
+
+
+def test_forgotten_password_without_a_valid_address_says_so(client, rpc):
+    """An empty or malformed address was answered « Si un compte existe pour cette adresse, un
+    e-mail vient de lui être envoyé »: nothing could have been sent."""
+    for bad in ("", "   ", "pas-une-adresse"):
+        r = client.post("/mot-de-passe/oublie", data={"email": bad})
+        assert r.status_code == 400, bad
+        assert "Si un compte existe" not in html.unescape(r.text) and 'name="email"' in r.text
+    assert rpc.called("accounts", "request_password_reset") == []
+    rpc.answers[("accounts", "request_password_reset")] = {"status": "ok"}
+    r = client.post("/mot-de-passe/oublie", data={"email": "Prof@Ecole.fr"})
+    assert r.status_code == 200 and "Si un compte existe" in html.unescape(r.text)
