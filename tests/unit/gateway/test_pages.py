@@ -245,3 +245,15 @@ def test_forgotten_password_without_a_valid_address_says_so(client, rpc):
     rpc.answers[("accounts", "request_password_reset")] = {"status": "ok"}
     r = client.post("/mot-de-passe/oublie", data={"email": "Prof@Ecole.fr"})
     assert r.status_code == 200 and "Si un compte existe" in html.unescape(r.text)
+
+
+def test_a_grouped_order_cancelled_before_its_deadline_is_not_said_closed_by_the_bookshop(
+        client, rpc):
+    """A grouped order cancelled before its deadline read « Souscriptions closes par la
+    librairie avant la date limite » under its date: it was cancelled, not closed."""
+    rpc.answers[("grouped_orders", "get_my_grouped_order")] = samples.grouped(
+        status="cancelled", subscriptions_open=False, cancel_reason="Trop peu de commandes")
+    sign_in(client, "collectivite")
+    page = html.unescape(client.get("/commandes-groupees/7").text)
+    assert "Souscriptions closes par la librairie" not in page
+    assert "Commande groupée annulée avant la date limite" in page
