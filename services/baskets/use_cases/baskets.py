@@ -184,7 +184,7 @@ def add_line(session, account, basket_id, article: dict, quantity, now, client=N
     existing = [x for x in basket.lines if x.ean == article["ean"]]
     if existing:
         line = existing[0]
-        line.quantity = chain.check_quantity(line.quantity + quantity)
+        line.quantity = chain.check_added_quantity(line.quantity, quantity)
     else:
         chain.check_can_add_line(len(basket.lines))
         line = BasketLine(ean=article["ean"], quantity=quantity, added_at=now, title="")
