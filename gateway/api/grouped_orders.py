@@ -3,6 +3,7 @@ Thin: each route is one RPC; the views are those of the grouped_orders service."
 from flask import g
 from flask.views import MethodView
 
+from services.common.errors import invalid
 from services.grouped_orders.domain import MAX_TITLES, NAME_MAX, minimums_by_ean
 
 from ..http_security import public_url_for
@@ -38,7 +39,9 @@ class ReadingListTitleIn(In):
 class CreateIn(In):
     """One title (`ean`, as before reading lists) or several (`titles`, in order, each required
     unless `optional`); `opens_on`: the first day of subscriptions (none: open at once)."""
-    client_number = String(required=True, validate=Length(max=40))
+    # none: the account's only client (as the page and the baskets' API); required when the
+    # account has several
+    client_number = String(load_default=None, validate=Length(max=40))
     ean = String(load_default=None, validate=Length(max=20))
     titles = List(Nested(ReadingListTitleIn), load_default=None, validate=Length(min=1, max=MAX_TITLES))
     deadline = String(required=True, validate=Length(max=10))
@@ -116,7 +119,15 @@ class Mine(MethodView):
     @blp.answers(schemas.GroupedOrder, 201, takes=CreateIn, idempotent=True)
     def post(self, data):
         """Create a grouped order of one title (`ean`) or a reading list (`titles`); deadline
-        and opens_on YYYY-MM-DD; pickup "bookshop" or "address-N"."""
+        and opens_on YYYY-MM-DD; pickup "bookshop" or "address-N"; `client_number` may be left
+        out by an account of one client."""
+        if not data.get("client_number"):
+            numbers = [c["number"] for c in g.user.get("clients") or []]
+            if len(numbers) != 1:
+                raise invalid("Choisissez le client collectivité de la commande groupée.",
+                              {"client_number": ["Champ obligatoire : ce compte a plusieurs "
+                                                 "clients."]})
+            data = dict(data, client_number=numbers[0])
         return change("create_grouped_order", data)
 
 

@@ -7,16 +7,26 @@
   if (!t || !inputs.length) { return; }
   var fmt = new Intl.NumberFormat('fr-FR', {style: 'currency', currency: 'EUR'});
   function cents(input) { return Math.round(parseFloat(input.dataset.price) * 100); }
+  function bound(q, name, fallback) {
+    var v = q.getAttribute(name);
+    return v === null || v === '' ? fallback : Number(v);
+  }
   function update() {
+    // a quantity the server would refuse (not a whole number, under the title's minimum, over
+    // its maximum) shows no amount: « — », never a total that would not be charged
     var total = 0, valid = true;
     inputs.forEach(function (q) {
       var n = q.value.trim() === '' ? NaN : Number(q.value);
-      if (!Number.isInteger(n) || n < 0) { valid = false; return; }
-      total += n * cents(q);
       var line = q.dataset.line && document.getElementById(q.dataset.line);
+      if (!Number.isInteger(n) || n < bound(q, 'min', 0) || n > bound(q, 'max', Infinity)) {
+        valid = false;
+        if (line) { line.textContent = '—'; }
+        return;
+      }
+      total += n * cents(q);
       if (line) { line.textContent = fmt.format(n * cents(q) / 100); }
     });
-    if (valid) { t.textContent = fmt.format(total / 100); }
+    t.textContent = valid ? fmt.format(total / 100) : '—';
   }
   inputs.forEach(function (q) { q.addEventListener('input', update); });
   update();

@@ -7,6 +7,7 @@ from flask import (Blueprint, Response, abort, flash, g, redirect, render_templa
 
 from services.common.errors import DomainError, invalid
 from services.common.spreadsheet import cell
+from services.grouped_orders.domain.status import check_sub_order_action
 from services.payments.domain.manual import check_cheque_number
 
 from .. import forms, idempotency
@@ -137,6 +138,8 @@ def validate_sub(sub_number):
             raise invalid("Choisissez le moyen de paiement reçu : chèque ou espèces.",
                           {"method": ["Chèque ou espèces."]})
         cheque_number = check_cheque_number(method, form["cheque_number"])
+        # paid or cancelled meanwhile (a stale page): refused now, not after a confirmation
+        check_sub_order_action(sub["status"], go["status"], "validate")
         if not form["confirmed"]:
             return render_template("admin/manual_payment.html", confirm=True,
                                    **dict(page, cheque_number=cheque_number))

@@ -5,6 +5,7 @@ from urllib.parse import unquote, urlsplit
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from services.common.errors import DomainError
+from services.common.validation import normalise_email
 
 from .. import forms, security
 from ..rpc_client import rpc
@@ -82,7 +83,13 @@ def logout():
 @allow(ANONYMOUS)
 def forgot():
     if request.method == "POST":
-        rpc("accounts", "request_password_reset", forms.ForgottenPassword.read()["email"])
+        email = forms.ForgottenPassword.read()["email"]
+        try:  # an empty or malformed address: nothing could be sent, said so
+            normalise_email(email)
+        except ValueError as exc:
+            return render_template("auth/forgot.html", sent=False, error=str(exc),
+                                   email=email), 400
+        rpc("accounts", "request_password_reset", email)
         # the same answer whether the address is known or not
         return render_template("auth/forgot.html", sent=True)
     return render_template("auth/forgot.html", sent=False)
@@ -92,6 +99,8 @@ def forgot():
 @allow(ANONYMOUS)
 def reset(token):
     if request.method == "GET":
+        if not rpc("accounts", "reset_link_valid", token[:200]):  # said before the form
+            return render_template("auth/reset.html", token=token, expired=True), 400
         return render_template("auth/reset.html", token=token)
     form = forms.NewPassword.read()
     try:

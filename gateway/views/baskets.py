@@ -47,11 +47,12 @@ def inject_menus():
 def denial(exc, basket_id) -> bool:
     """Not one's basket: a 403/404, never a message on someone else's page. An unknown article
     or a line not in the basket is a message. Decided on `DomainError.code`, never on the words
-    of the message: `forbidden` is a denial; a `not_found` is one unless the basket is one's own
-    (asked again, on this rare path only), and then what was not found is the article or the
-    line."""
-    if exc.code != "not_found":
-        return exc.code == "forbidden"
+    of the message: a `forbidden` or a `not_found` is a denial unless the basket is one's to
+    see (asked again, on these rare paths only): then what was not found is the article or the
+    line, and what was forbidden is acting on a basket no longer in one's hands (sent a moment
+    ago: the back button, a double click), told on its page."""
+    if exc.code not in ("not_found", "forbidden"):
+        return False
     try:
         rpc("baskets", "get_basket", g.user["id"], basket_id)
     except DomainError as again:
@@ -92,18 +93,20 @@ def create():
     client_number = form["client_number"] or None
     if client_number is None and len(numbers) == 1:
         client_number = numbers[0]
-    try:
+    ean = form["ean"]  # "Ajouter au panier" into a new basket, from the article page
+    try:  # the basket and its first line in one transaction: a line refused, no basket
         basket = rpc("baskets", "create_basket", g.user["id"], client_number,
-                     form["name"], idempotency_key=idempotency.key())
+                     form["name"], idempotency_key=idempotency.key(),
+                     **({"ean": ean, "quantity": form["quantity"]} if ean else {}))
     except DomainError as exc:
-        if exc.code in ("not_found", "forbidden"):
+        if exc.code == "forbidden" or (exc.code == "not_found" and not ean):
             raise
         flash(exc.message, "error")
-        return redirect(url_for("baskets.mine"))
-    if form["ean"]:  # "Ajouter au panier" into a new basket, from the article page
-        _, response = _act(basket["id"], "add_line", form["ean"], form["quantity"],
-                           done=f"Le panier « {basket['name']} » est créé avec cet article.")
-        return response
+        return redirect(url_for("catalogue.article", ean=ean) if ean and exc.code != "not_found"
+                        else url_for("baskets.mine"))
+    if ean:
+        flash(f"Le panier « {basket['name']} » est créé avec cet article.", "success")
+        return redirect(url_for("baskets.detail", basket_id=basket["id"]))
     flash(f"Le panier « {basket['name']} » est créé.", "success")
     return redirect(url_for("baskets.detail", basket_id=basket["id"]))
 

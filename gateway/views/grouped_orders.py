@@ -182,8 +182,10 @@ def copy_limits(number):
 
 
 def limits_message(minimum, maximum, titles=()) -> str:
-    said = [f"minimum {minimum} exemplaires" if minimum else "pas de minimum",
-            f"maximum {maximum} exemplaires" if maximum else "pas de maximum"]
+    def copies(n):
+        return f"{n} exemplaire{'s' if n > 1 else ''}"
+    said = [f"minimum {copies(minimum)}" if minimum else "pas de minimum",
+            f"maximum {copies(maximum)}" if maximum else "pas de maximum"]
     said += [f"minimum de « {t['title']} » : {t['min_copies']}" for t in titles
              if t.get("min_copies")]
     return f"Exemplaires : {', '.join(said)}."

@@ -129,8 +129,16 @@ def credit_note(number):
         form = CreditNoteForm.read()
         lines = None
         if form["scope"] == "lines":
-            lines = {p: (q.strip() or "0") for p, q in zip(form["position"], form["quantity"])}
+            pairs = list(zip(form["position"], form["quantity"]))
+            lines = {p: (q.strip() or "0") for p, q in pairs}
             quantities = lines
+            if len(lines) != len(pairs) or len(form["position"]) != len(form["quantity"]):
+                # a line twice, or a quantity without its line: never half of what was asked
+                return render_template(
+                    "invoices/credit_note.html", invoice=invoice, form=form, quantities={},
+                    details={"lines": ["Chaque ligne une seule fois, avec sa quantité."]},
+                    error="Indiquez une quantité par ligne de la facture, chaque ligne une "
+                          "seule fois."), 400
         if form["scope"] is None:  # missing or forged: never the whole invoice by default
             return render_template(
                 "invoices/credit_note.html", invoice=invoice, form=dict(form, scope="all"),

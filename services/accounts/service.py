@@ -56,6 +56,11 @@ class AccountsService(MessagingService):
         return {"status": "ok"}
 
     @rpc
+    def reset_link_valid(self, token):
+        """Whether a password reset link may still be used (the page asks before its form)."""
+        return self.store.run(use_cases.reset_link_valid, str(token or "")[:200], utcnow())
+
+    @rpc
     def reset_password(self, token, new, confirmation=None):
         return self.store.run(use_cases.reset_password, token, new, confirmation, utcnow())
 

@@ -67,11 +67,16 @@ class BasketsService(MessagingService):
                               bool(include_transformed))
 
     @rpc
-    def create_basket(self, actor_id, client_number=None, name="", idempotency_key=None):
+    def create_basket(self, actor_id, client_number=None, name="", idempotency_key=None,
+                      ean=None, quantity=1):
+        """`ean` (and `quantity`): « Ajouter au panier » into a new basket, the basket and its
+        first line in one transaction (a line refused leaves no empty basket behind)."""
         account = self._account(actor_id)
         client = self._client(actor_id, baskets.client_of(account, client_number))
+        article = self.catalogue.get_article(str(ean).strip()[:20]) if ean else None
         return self.store.once(idempotency_key, "create_basket", actor_id,
-                               [client_number, name], baskets.create, account, client, name, now())
+                               [client_number, name] + ([ean, quantity] if ean else []),
+                               baskets.create, account, client, name, now(), article, quantity)
 
     @rpc
     def get_basket(self, actor_id, basket_id):

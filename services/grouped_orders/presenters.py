@@ -398,7 +398,8 @@ def sub_order_placed_event(sub, go, public_url) -> dict:
     return {"sub_order_number": sub.number, "grouped_order": ref(go, public_url),
             "buyer": buyer(sub), "quantity": sub.quantity, "total_ttc": str(sub_total(sub)),
             "subscribed_at": sub.created_at.isoformat(), "lines": event_lines(sub),
-            "payment_method": sub.payment_method or domain.ONLINE}
+            "payment_method": sub.payment_method or domain.ONLINE,
+            "buyer_url": pay_url(go, sub, public_url)}
 
 
 def sub_order_paid_event(sub, go, public_url, now, manual=False) -> dict:
@@ -409,7 +410,8 @@ def sub_order_paid_event(sub, go, public_url, now, manual=False) -> dict:
             "total_ttc": str(sub_total(sub)),
             "subscribed_at": sub.created_at.isoformat(), "paid_at": now.isoformat(),
             "manual": manual, "payment_method": sub.payment_method or domain.ONLINE,
-            "cheque_number": sub.cheque_number or ""}
+            "cheque_number": sub.cheque_number or "",
+            "buyer_url": pay_url(go, sub, public_url)}
 
 
 def sub_order_cancelled_event(sub, go, public_url, reason, refund) -> dict:

@@ -168,8 +168,12 @@ def test_forgotten_password_by_mail_link(suite, people, smtp):
     r = s.post(link, data={"password": "brand-new-pass-1", "confirmation": "brand-new-pass-1",
                            "csrf_token": token})
     assert r.status_code == 200 and "Votre mot de passe a été changé" in r.text
+    used = s.get(link)  # said at once, no form to fill in vain
+    assert used.status_code == 400 and "plus valable" in used.text
+    assert 'name="password"' not in used.text and "/mot-de-passe/oublie" in used.text
     again = s.post(link, data={"password": "brand-new-pass-2", "confirmation": "brand-new-pass-2",
-                               "csrf_token": csrf_token(s, link)})
+                               "csrf_token": csrf_token(s, suite.gateway_url +
+                                                        "/mot-de-passe/oublie")})
     assert again.status_code == 400 and "plus valable" in again.text
     api_session(suite, email, "brand-new-pass-1")
     api_session(suite, email, "brand-new-pass-1").put(

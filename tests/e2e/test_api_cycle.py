@@ -204,6 +204,10 @@ def test_the_school_cycle_through_the_api(suite, people, demo_feeds, document):
         pay, cheque_number="1234567")), "/grouped-orders/{number}/distribution/payments", "post")
     assert paid["status"] == "paid" and "1234567" in paid["paid_by"]
     refused(admin.post(dist + "/payments", json=dict(pay, cheque_number="1234567")), 409)
+    (there,) = [b for b in teacher.get(dist).json()["buyers"] if b["number"] == petit["number"]]
+    assert there["came"]  # paid at the table: « Venu » ticked; her cheque was brought for her
+    assert teacher.post(dist + "/ticks", json={"sub_order": petit["number"], "field": "came",
+                                               "value": False}).json()["changed"] is True
 
     note = {"sub_order": leto["number"], "kind": "refund", "amount": "abc",
             "comment": "monnaie rendue"}

@@ -88,7 +88,7 @@ def test_the_cap_closes_the_grouped_order_and_reopens_when_copies_come_back(suit
     assert first.status_code == 201, first.text
     refused = subscribe(suite, token, "Bea", 2)
     assert refused.status_code == 409
-    assert refused.json()["message"] == ("Il ne reste que 1 exemplaire dans cette commande "
+    assert refused.json()["message"] == ("Il ne reste qu'un exemplaire dans cette commande "
                                          "groupée : vous en demandez 2.")
     assert subscribe(suite, token, "Bea", 1).status_code == 201
     public = requests.get(f"{suite.gateway_url}/api/v1/public/grouped-orders/{token}").json()

@@ -111,6 +111,10 @@ def test_distribution_day_from_ticks_to_the_closing_mails(suite, people, demo_fe
         view = rpc.grouped_orders.admin_get(admin_id, number)
     assert next(s for s in view["sub_orders"] if s["number"] == zoe)["paid_by"] == \
         "chèque n° 7654321"
+    # paying at the table ticked « Venu » (she was there); here her neighbour brought the
+    # cheque: the teacher un-ticks it, and Zoé is absent below
+    untick = tick(teacher, url, csrf, zoe, "venu", False, uuid.uuid4().hex)
+    assert (untick.json()["came"], untick.json()["changed"]) == (False, True)
     # a note: Oscar was given 2,50 € back
     noted = teacher.post(f"{url}/note", data={
         "csrf_token": csrf, "sub": str(oscar["number"]), "kind": "refund", "amount": "2,50",

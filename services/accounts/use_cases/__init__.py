@@ -6,7 +6,8 @@ from .accounts import create_account, create_admin, get_account, list_accounts, 
 from .clients import (admin_get_client, apply_client_update, assignable_clients,
                       client_for_account, clients_overview, get_client, set_client_billing)
 from .common import client_names, load_actor
-from .passwords import change_password, request_password_reset, reset_password
+from .passwords import (change_password, request_password_reset, reset_link_valid,
+                        reset_password)
 from .sign_in import (authenticate, check_login, end_session, open_session,
                       reserve_login_attempt, session_account)
 
@@ -14,5 +15,5 @@ __all__ = ["create_account", "create_admin", "get_account", "list_accounts", "se
            "apply_client_update", "assignable_clients", "client_for_account",
            "clients_overview", "admin_get_client", "get_client", "set_client_billing",
            "client_names", "load_actor", "change_password",
-           "request_password_reset", "reset_password", "authenticate", "check_login",
+           "request_password_reset", "reset_link_valid", "reset_password", "authenticate", "check_login",
            "end_session", "open_session", "reserve_login_attempt", "session_account"]

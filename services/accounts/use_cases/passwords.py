@@ -45,12 +45,25 @@ def request_password_reset(session, email, now, record) -> None:
         "expires_at": expires.isoformat()})
 
 
-def reset_password(session, token, new, confirmation, now) -> dict:
+def _usable_link(session, token, now):
+    """The reset link's row while it may still be used (unused, not expired), else None."""
     row = session.get(ResetToken, domain.hash_token(token or ""))
     expires = row.expires_at if row else None
     if expires is not None and expires.tzinfo is None:
         expires = expires.replace(tzinfo=now.tzinfo)
     if row is None or row.used_at is not None or expires < now:
+        return None
+    return row
+
+
+def reset_link_valid(session, token, now) -> bool:
+    """Whether the link may still be used: the page says so before the form is filled."""
+    return _usable_link(session, token, now) is not None
+
+
+def reset_password(session, token, new, confirmation, now) -> dict:
+    row = _usable_link(session, token, now)
+    if row is None:
         raise invalid(LINK_EXPIRED)
     domain.check_password(new, confirmation)
     # guarded: of two uses of one link at once, one changes the password, the other is refused

@@ -290,6 +290,18 @@ def check_quantity(quantity) -> int:
     return value
 
 
+def check_added_quantity(already: int, added) -> int:
+    """A line's quantity after `added` copies (checked as `check_quantity`) go to the
+    `already` there: over the maximum, the message says the line's own figures."""
+    added = check_quantity(added)
+    if already + added > MAX_QUANTITY:
+        raise invalid(f"Ce panier contient déjà {already} exemplaire{'s' if already > 1 else ''} "
+                      f"de cet article : {MAX_QUANTITY} au plus par article "
+                      f"({MAX_QUANTITY - already} de plus au maximum).",
+                      {"quantity": [f"{MAX_QUANTITY - already} au plus."]})
+    return already + added
+
+
 def check_reference(reference) -> str:
     reference = " ".join(str(reference or "").split())
     if not reference:

@@ -70,7 +70,9 @@ def client_of(account: dict, client_number) -> str:
 
 
 # ---- baskets --------------------------------------------------------------------------------
-def create(session, account, client: dict, name, now) -> dict:
+def create(session, account, client: dict, name, now, article=None, quantity=1) -> dict:
+    """A new basket; with `article`, its first line (`quantity`) in the same transaction: a
+    quantity or an article refused refuses the basket too."""
     actor = actor_of(account)
     chain.check_collectivity_actor(actor)
     basket = Basket(name=chain.check_name(name), client_number=client["number"],
@@ -81,6 +83,8 @@ def create(session, account, client: dict, name, now) -> dict:
     session.add(basket)
     log_event(basket, actor, "created", chain.DRAFT, chain.DRAFT, now)
     session.flush()
+    if article is not None:
+        return add_line(session, account, basket.id, article, quantity, now, client)
     return basket_view(basket, actor, client)
 
 
@@ -180,7 +184,7 @@ def add_line(session, account, basket_id, article: dict, quantity, now, client=N
     existing = [x for x in basket.lines if x.ean == article["ean"]]
     if existing:
         line = existing[0]
-        line.quantity = chain.check_quantity(line.quantity + quantity)
+        line.quantity = chain.check_added_quantity(line.quantity, quantity)
     else:
         chain.check_can_add_line(len(basket.lines))
         line = BasketLine(ean=article["ean"], quantity=quantity, added_at=now, title="")

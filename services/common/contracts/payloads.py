@@ -236,6 +236,7 @@ class SubOrderPaidV1(SubOrderRef):
     payment_method = fields.String(load_default="online", validate=validate.OneOf(
         ["online", "cheque", "cash", "pickup"]))
     cheque_number = fields.String(load_default="")
+    buyer_url = fields.String(load_default="")  # the buyer's own page (optional: older events)
 
 
 class SubOrderCancelledV1(SubOrderRef):
@@ -443,6 +444,7 @@ class SubOrderPlacedV1(SubOrderRef):
     payment_method = fields.String(load_default="online", validate=validate.OneOf(
         ["online", "cheque", "cash", "pickup"]))
     lines = fields.List(fields.Nested(SubOrderLine), load_default=list)
+    buyer_url = fields.String(load_default="")  # the buyer's own page (optional: older events)
 
 
 class TitleFiguresRef(Payload):

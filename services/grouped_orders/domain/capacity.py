@@ -75,7 +75,8 @@ def check_room(maximum, held, asked):
         raise conflict("Cette commande groupée est complète : le nombre maximum d'exemplaires "
                        "est atteint.", {"quantity": ["Plus aucun exemplaire disponible."]})
     plural = "s" if left > 1 else ""
-    raise conflict(f"Il ne reste que {left} exemplaire{plural} dans cette commande groupée : "
+    left_words = f"que {left} exemplaires" if left > 1 else "qu'un exemplaire"
+    raise conflict(f"Il ne reste {left_words} dans cette commande groupée : "
                    f"vous en demandez {asked}.",
                    {"quantity": [f"{left} exemplaire{plural} au plus."]})
 

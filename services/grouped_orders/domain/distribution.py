@@ -15,7 +15,8 @@ from services.common.errors import conflict, invalid
 
 from .status import AWAITING_PAYMENT, CLOSED, PAID, SUB_CANCELLED
 
-__all__ = ["refundable", "noted_totals", "TICKS", "TICK_LABELS", "NOTE_KINDS", "NOTE_LABELS", "NOTE_MAX", "NOTE_AMOUNT_MAX",
+__all__ = ["refundable", "noted_totals", "CAME", "TICKS", "TICK_LABELS", "NOTE_KINDS", "NOTE_LABELS",
+           "NOTE_MAX", "NOTE_AMOUNT_MAX",
            "DISTRIBUTION_ALREADY_DONE", "search_key", "matches", "check_can_distribute",
            "check_can_record_pickup_payment",
            "check_tick", "tick_values", "check_pickup_payment", "check_note", "absent_numbers",

@@ -21,7 +21,8 @@ from .status import AWAITING_VALIDATION, PAID, SUB_CANCELLED
 from .titles import lines_quantity, lines_total
 
 __all__ = ["Holder", "SubChange", "allocate", "check_can_adjust", "check_available",
-           "sub_change", "ONLINE_REFUND", "BY_HAND", "NO_MONEY", "adjustment_key"]
+           "sub_change", "give_back_way", "ONLINE_REFUND", "BY_HAND", "NO_MONEY",
+           "adjustment_key"]
 
 ONLINE_REFUND, BY_HAND, NO_MONEY = "online_refund", "by_hand", "none"
 
@@ -83,17 +84,29 @@ class SubChange:
     cancelled: bool
 
 
-def sub_change(lines_before, lines_after, status: str, payment_method: str) -> SubChange:
+def give_back_way(status: str, payment_method: str, has_payment: bool = True) -> str:
+    """How a paid sub-order is given money back: through the provider only when it was paid
+    online (a payment to refund); a cheque, cash, or a sub-order the bookshop validated by hand
+    without any payment recorded (« payée par la librairie »), by hand (« à rendre »)."""
+    if status != PAID:
+        return NO_MONEY
+    online = (payment_method or "online") == "online" and has_payment
+    return ONLINE_REFUND if online else BY_HAND
+
+
+def sub_change(lines_before, lines_after, status: str, payment_method: str,
+               has_payment: bool = True) -> SubChange:
     """`lines_*`: the sub-order's domain.Line before and after. A paid sub-order is owed the
-    difference back: online by a partial refund, a cheque or cash by hand (« à rendre »); one
-    awaiting payment simply owes less. No copy left: cancelled (the cancellation refunds it)."""
+    difference back: online by a partial refund, a cheque or cash by hand (« à rendre », as
+    one validated by hand: no payment recorded, `has_payment` False); one awaiting payment
+    simply owes less. No copy left: cancelled (the cancellation refunds it)."""
     before, after = lines_total(lines_before), lines_total(lines_after)
     copies = lines_quantity(lines_after)
     cancelled = copies == 0
-    if status != PAID or cancelled or before == after:
+    if cancelled or before == after:
         way = NO_MONEY
     else:
-        way = ONLINE_REFUND if (payment_method or "online") == "online" else BY_HAND
+        way = give_back_way(status, payment_method, has_payment)
     return SubChange(before, after, before - after, copies, way, cancelled)
 
 

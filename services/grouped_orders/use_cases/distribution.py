@@ -67,6 +67,14 @@ def tick(session, number, sub_number, field, value, account, now) -> dict:
     (`changed` false the second time, not an error)."""
     go, sub = _locked_sub(session, number, sub_number, account)
     domain.check_tick(field, sub.status)
+    mark, changes = _mark(session, go, sub, field, value, account, now)
+    return {"sub_order_number": sub.number, "came": mark.came,
+            "collected_all": mark.collected_all, "changed": bool(changes)}
+
+
+def _mark(session, go, sub, field, value, account, now):
+    """The sub-order's distribution mark after `field` set to `value` (created the first
+    time): the mark and what changed."""
     mark = session.get(DistributionMark, sub.number)
     if mark is None:
         mark = DistributionMark(sub_order_number=sub.number, grouped_order_number=go.number,
@@ -79,8 +87,7 @@ def tick(session, number, sub_number, field, value, account, now) -> dict:
         transition(session, DistributionMark, sub.number, [getattr(mark, field)],
                    dict(changes, marked_by=account["email"], marked_at=now), column=field,
                    message=domain.SUB_ALREADY_DONE)
-    return {"sub_order_number": sub.number, "came": mark.came,
-            "collected_all": mark.collected_all, "changed": bool(changes)}
+    return mark, changes
 
 
 def pickup_payment_request(session, number, sub_number, method, account) -> dict:
@@ -108,6 +115,9 @@ def record_pickup_payment(session, number, sub_number, method, cheque_number, ac
         domain.check_pickup_payment(sub.status)
         pay_by_hand(session, sub, go, payment["payment_id"], payment["method"],
                     payment.get("cheque_number") or None, now, record, public_url)
+    if _distributed(session, number) is None:  # paid at the table: they came (else the
+        # validation counted them absent and mailed them that their books wait for them)
+        _mark(session, go, sub, domain.CAME, True, account, now)
     return {"sub_order_number": sub.number, "status": sub.status,
             "paid_by": domain.paid_by_label(sub.payment_method, sub.cheque_number)}
 

@@ -91,7 +91,8 @@ def _adjust(session, go, sub, title, line, after, available, now, record, public
     before_lines = rule_lines(sub)
     after_lines = tuple(domain.Line(x.key, after if x.key == title.id else x.quantity,
                                     x.unit_price) for x in before_lines)
-    change = domain.sub_change(before_lines, after_lines, sub.status, sub.payment_method)
+    change = domain.sub_change(before_lines, after_lines, sub.status, sub.payment_method,
+                               sub.paid_payment_id is not None)
     before = line.quantity
     step = SubOrderAdjustment(sub_order_number=sub.number, title_id=title.id,
                               available=available, quantity_before=before, quantity_after=after,
@@ -101,9 +102,8 @@ def _adjust(session, go, sub, title, line, after, available, now, record, public
         # kept as they were cancelled, as any cancelled sub-order's)
         paid = sub.status == domain.PAID
         step.amount = sub_total(sub) if paid else money(0)
-        step.money_way = domain.NO_MONEY if not paid else (
-            domain.ONLINE_REFUND if (sub.payment_method or domain.ONLINE) == domain.ONLINE
-            else domain.BY_HAND)
+        step.money_way = domain.give_back_way(sub.status, sub.payment_method,
+                                              sub.paid_payment_id is not None)
         step.refund_state = "requested" if step.money_way == domain.ONLINE_REFUND else None
         _cancel_sub(session, sub, go, (
             f"« {title.title} » indisponible : {before} → 0 exemplaire ; plus aucun titre "

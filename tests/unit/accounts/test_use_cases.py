@@ -204,3 +204,22 @@ def test_a_success_is_not_counted_as_a_failure(db):
     for _ in range(4):
         assert _sign_in(db, "admin@librairie.test", "wrong") is None
     assert _sign_in(db, "admin@librairie.test", "admin-password")["role"] == "admin"
+
+
+def test_a_reset_link_says_whether_it_still_works_before_the_form(db):
+    """An old or used link showed the new-password form, and only after both passwords were
+    typed said it no longer worked: it is now said at once, with a way to ask another one."""
+    events = Events()
+    make(db, 1, "achats@ecole.fr", "collectivite", ["16"])
+    with db.transaction() as s:
+        use_cases.request_password_reset(s, "achats@ecole.fr", NOW, events)
+    token = events[0][1]["token"]
+    with db.transaction() as s:
+        assert use_cases.reset_link_valid(s, token, NOW)
+        assert not use_cases.reset_link_valid(s, token, NOW + timedelta(hours=2))
+        assert not use_cases.reset_link_valid(s, "not-a-token", NOW)
+        assert not use_cases.reset_link_valid(s, "", NOW)
+    with db.transaction() as s:
+        use_cases.reset_password(s, token, "new-password-1", "new-password-1", NOW)
+    with db.transaction() as s:
+        assert not use_cases.reset_link_valid(s, token, NOW)  # used

@@ -223,3 +223,17 @@ def test_each_call_rechecks_its_account(active, role, bookshop, ok):
         with pytest.raises(DomainError) as exc:
             domain.check_account(active, role, bookshop)
         assert exc.value.code == "forbidden"
+
+
+def test_adding_to_a_line_over_the_maximum_says_how_many_are_there_already():
+    """998 copies added to a line of 2: « La quantité doit être un nombre entier entre 1 et
+    999 » although 998 is one; the message now says the line's total."""
+    assert domain.check_added_quantity(2, "997") == 999
+    with pytest.raises(DomainError) as exc:
+        domain.check_added_quantity(2, "998")
+    assert exc.value.code == "invalid" and exc.value.message == (
+        "Ce panier contient déjà 2 exemplaires de cet article : 999 au plus par article "
+        "(997 de plus au maximum).")
+    with pytest.raises(DomainError) as exc:
+        domain.check_added_quantity(2, "abc")
+    assert "entre 1 et 999" in exc.value.message

@@ -174,3 +174,17 @@ def test_the_pickup_consumer_takes_each_event_once(service, db):
     tabs = service.admin_list_orders(ADMIN["id"], "processing", {})["tabs"]
     assert [t["count"] for t in tabs] == [0, 1, 0, 0]
     assert service.admin_list_quotes(ADMIN["id"])["quotes"] == []
+
+
+def test_a_new_basket_with_its_first_article_is_made_whole_or_not_at_all(service):
+    """« Ajouter au panier » into a new basket from the catalogue: a quantity refused (empty,
+    -2, 100000) or an article unknown left an empty « Mon panier » behind each time (the basket
+    made first, the line refused after): now the basket and its line are one transaction."""
+    for quantity in ("", "-2", "100000", "2.5"):
+        refused("invalid", service.create_basket, USER["id"], None, "", None,
+                CEMETERY["ean"], quantity)
+    refused("not_found", service.create_basket, USER["id"], None, "", None, "9780000000000", 1)
+    assert service.list_my_baskets(USER["id"]) == []
+    basket = service.create_basket(USER["id"], None, "", None, WESTERN["ean"], "3")
+    assert [(x["ean"], x["quantity"]) for x in basket["lines"]] == [(WESTERN["ean"], 3)]
+    assert [b["id"] for b in service.list_my_baskets(USER["id"])] == [basket["id"]]

@@ -49,3 +49,20 @@ def test_someone_elses_basket_stays_a_404_not_a_message(client, rpc):
     assert client.post("/paniers/9/nom", data={"name": "x"}).status_code == 404
     rpc.answers[("baskets", "rename_basket")] = forbidden()
     assert client.post("/paniers/9/nom", data={"name": "x"}).status_code == 403
+
+
+def test_a_basket_sent_already_is_a_message_on_its_page_not_a_403(client, rpc):
+    """The back button or a double click: « Envoyer » (or a quantity changed) on a basket one
+    sent a moment ago, still one's to see but no longer in one's hands, showed « Accès
+    refusé » (403) instead of the basket with why nothing happened."""
+    from services.common.errors import forbidden
+    words = "Ce panier n'est pas entre vos mains : vous ne pouvez pas agir dessus."
+    rpc.answers[("baskets", "get_basket")] = {"id": 5, "name": "CM2"}
+    sign_in(client, "utilisateur")
+    for method, url in [("submit_basket", "/paniers/5/envoyer"),
+                        ("set_quantity", "/paniers/5/lignes/978")]:
+        rpc.answers[("baskets", method)] = forbidden(words)
+        r = client.post(url, data={"quantity": "2"})
+        assert r.status_code == 302 and r.headers["Location"].endswith("/paniers/5"), url
+        with client.session_transaction() as session:
+            assert ("error", words) in session.pop("_flashes"), url

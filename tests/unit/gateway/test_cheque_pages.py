@@ -167,3 +167,18 @@ def test_cancelling_a_sub_order_paid_by_cheque_says_to_give_it_back(client, rpc)
     page = html.unescape(client.post("/admin/sous-commandes/31/annuler",
                                      data={"grouped_order": "7"}).text)
     assert "Elle est payée (chèque n° 1234567) : rendez le chèque (29,80\xa0€) à Ana Lys" in page
+
+
+def test_a_sub_order_paid_already_is_refused_before_the_confirmation(client, rpc):
+    """« Valider » on a row already paid (the back button, another desk, a stale page): the
+    confirmation said « elle passe « Payée » … Cette action est définitive » and only its
+    button was refused. It is refused at once, nothing to confirm."""
+    paid = dict(waiting_cheque(), status="paid", status_label="Payée")
+    rpc.answers[("grouped_orders", "admin_get")] = samples.grouped(subs=[paid])
+    sign_in(client, "admin")
+    r = client.post("/admin/sous-commandes/31/valider", data={
+        "grouped_order": "7", "method": "cash", "cheque_number": ""})
+    page = html.unescape(r.text)
+    assert r.status_code == 409 and "Seule une sous-commande en attente de paiement" in page
+    assert "Cette action est définitive" not in page
+    assert rpc.called("grouped_orders", "admin_record_manual_payment") == []

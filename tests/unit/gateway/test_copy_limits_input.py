@@ -48,3 +48,9 @@ def test_distribution_refusals_name_the_api_field_sub_order(client, rpc):
                         headers={"Idempotency-Key": path * 8})
         assert r.status_code == 400 and r.json["details"] == {
             "sub_order": ["Un acheteur de la liste."]}, (path, r.json)
+
+
+def test_the_limits_saved_are_said_in_french_one_copy_singular():
+    from gateway.views.grouped_orders import limits_message
+    assert limits_message(1, 1) == "Exemplaires : minimum 1 exemplaire, maximum 1 exemplaire."
+    assert limits_message(None, 30) == "Exemplaires : pas de minimum, maximum 30 exemplaires."

@@ -173,3 +173,18 @@ def test_the_parent_sees_their_invoice_on_their_page(client, rpc):
     assert "Factures et avoirs" in page and "Facture n° 2027-03-000000001" in page
     assert "/souscription/tok/commande/btok/factures/2027-03-000000001.pdf" in page
     assert "Générer une facture" not in page and "Émettre un avoir" not in page
+
+
+def test_a_credit_note_line_given_twice_is_refused_not_half_credited(client, rpc):
+    """Position 1 twice (a forged or doubled form): the second quantity silently replaced the
+    first, a credit note of less than asked, for good. Now a French 400, nothing issued."""
+    rpc.answers[("invoicing", "get_invoice")] = INVOICE
+    rpc.answers[("invoicing", "issue_credit_note")] = NOTE
+    sign_in(client, "admin")
+    bad = client.post("/admin/factures/2027-03-000000001/avoir", data={
+        "scope": "lines", "position": ["1", "1"], "quantity": ["1", "1"], "reason": "x"})
+    assert bad.status_code == 400 and "une seule fois" in html.unescape(bad.text)
+    bad = client.post("/admin/factures/2027-03-000000001/avoir", data={
+        "scope": "lines", "position": ["1", "2"], "quantity": ["1"], "reason": "x"})
+    assert bad.status_code == 400
+    assert rpc.called("invoicing", "issue_credit_note") == []

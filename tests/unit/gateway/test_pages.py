@@ -220,3 +220,40 @@ def test_a_sub_order_cancellation_without_its_grouped_order_still_asks(client, r
     r = client.post("/admin/sous-commandes/31/annuler", data={})
     assert r.status_code == 200 and "Annuler la sous-commande n° 31" in r.text
     assert rpc.called("grouped_orders", "admin_get") == []
+
+
+def test_an_expired_reset_link_says_so_before_the_form(client, rpc):
+    rpc.answers[("accounts", "reset_link_valid")] = False
+    r = client.get("/mot-de-passe/nouveau/old-token")
+    assert r.status_code == 400
+    assert "n'est plus valable" in html.unescape(r.text) and 'name="password"' not in r.text
+    assert 'href="/mot-de-passe/oublie"' in r.text
+    rpc.answers[("accounts", "reset_link_valid")] = True
+    r = client.get("/mot-de-passe/nouveau/good-token")
+    assert r.status_code == 200 and 'name="password"' in r.text
+    assert rpc.called("accounts", "reset_link_valid") == [("old-token",), ("good-token",)]
+
+
+def test_forgotten_password_without_a_valid_address_says_so(client, rpc):
+    """An empty or malformed address was answered « Si un compte existe pour cette adresse, un
+    e-mail vient de lui être envoyé »: nothing could have been sent."""
+    for bad in ("", "   ", "pas-une-adresse"):
+        r = client.post("/mot-de-passe/oublie", data={"email": bad})
+        assert r.status_code == 400, bad
+        assert "Si un compte existe" not in html.unescape(r.text) and 'name="email"' in r.text
+    assert rpc.called("accounts", "request_password_reset") == []
+    rpc.answers[("accounts", "request_password_reset")] = {"status": "ok"}
+    r = client.post("/mot-de-passe/oublie", data={"email": "Prof@Ecole.fr"})
+    assert r.status_code == 200 and "Si un compte existe" in html.unescape(r.text)
+
+
+def test_a_grouped_order_cancelled_before_its_deadline_is_not_said_closed_by_the_bookshop(
+        client, rpc):
+    """A grouped order cancelled before its deadline read « Souscriptions closes par la
+    librairie avant la date limite » under its date: it was cancelled, not closed."""
+    rpc.answers[("grouped_orders", "get_my_grouped_order")] = samples.grouped(
+        status="cancelled", subscriptions_open=False, cancel_reason="Trop peu de commandes")
+    sign_in(client, "collectivite")
+    page = html.unescape(client.get("/commandes-groupees/7").text)
+    assert "Souscriptions closes par la librairie" not in page
+    assert "Commande groupée annulée avant la date limite" in page

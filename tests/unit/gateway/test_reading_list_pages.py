@@ -215,3 +215,24 @@ def test_a_title_twice_or_a_quantity_without_its_title_reaches_the_service_as_se
                     {"ean": "", "quantity": "9"}]
     with pytest.raises(DomainError):  # what the service then says
         domain.quantities_asked([], sent, None)
+
+
+def test_the_api_creates_for_the_accounts_only_client_without_naming_it(client, rpc,
+                                                                         monkeypatch):
+    """POST /api/v1/grouped-orders without `client_number` was a 400 « Champ obligatoire » for
+    an account of one client (the page and the baskets' API take that client): it is taken;
+    an account of several clients is asked to choose, in French."""
+    from tests.unit.gateway import conftest, samples
+    created = []
+    rpc.answers[("grouped_orders", "create_grouped_order")] = \
+        lambda actor, data: created.append(data) or samples.grouped()
+    sign_in(client, "collectivite")
+    body = {"ean": WESTERN, "deadline": "2026-12-20", "pickup": "bookshop"}
+    r = client.post("/api/v1/grouped-orders", json=body, headers={"Idempotency-Key": "k" * 32})
+    assert r.status_code == 201, r.text
+    assert created[0]["client_number"] == "16"
+    monkeypatch.setitem(conftest.USERS["collectivite"], "clients", [
+        {"number": "16", "name": "ECOLE JULES FERRY"}, {"number": "21", "name": "COLLEGE"}])
+    r = client.post("/api/v1/grouped-orders", json=body, headers={"Idempotency-Key": "j" * 32})
+    assert r.status_code == 400 and "client_number" in r.json["details"], r.text
+    assert len(created) == 1

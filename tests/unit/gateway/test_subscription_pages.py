@@ -1,4 +1,5 @@
 """The buyer's pages (issue 8 §5)."""
+import html
 import re
 
 import pytest
@@ -160,3 +161,13 @@ def test_a_post_once_subscriptions_are_closed_shows_the_page_as_a_get_does(clien
     posted = client.post(f"/souscription/{TOKEN}", data=FORM)
     assert posted.status_code == 200
     assert posted.text == client.get(f"/souscription/{TOKEN}").text
+
+
+def test_a_cancelled_grouped_order_says_cancelled_not_closed(client, public):
+    """A parent following the link of a grouped order the bookshop cancelled (or the minimum
+    not reached) read « Souscriptions closes », as if it would still be ordered."""
+    public.answers[("grouped_orders", "public_grouped_order")] = dict(
+        samples.PUBLIC, status="cancelled", status_label="Annulée", subscriptions_open=False)
+    page = html.unescape(client.get("/souscription/" + "T" * 32).text)
+    assert "Statut</dt><dd>Annulée" in page and "Cette commande groupée est annulée" in page
+    assert "Souscriptions closes" not in page and "sont closes" not in page

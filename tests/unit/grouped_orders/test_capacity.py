@@ -42,7 +42,8 @@ def test_the_cap_refuses_what_goes_beyond_and_says_how_many_are_left():
                                  "vous en demandez 4.")
     with pytest.raises(DomainError) as exc:
         domain.check_room(10, 9, 2)
-    assert "Il ne reste que 1 exemplaire dans" in exc.value.message
+    assert exc.value.message == ("Il ne reste qu'un exemplaire dans cette commande groupée : "
+                                 "vous en demandez 2.")  # not « que 1 exemplaire »
     with pytest.raises(DomainError) as exc:
         domain.check_room(10, 10, 1)
     assert "complète" in exc.value.message

@@ -216,3 +216,21 @@ def test_validation_once_lists_the_absent_and_mails(db):
     with pytest.raises(DomainError):  # nor is the status reset
         tx(db, bookshop.reset_status, number, LATER, URL)
     assert len(events.of("grouped_order_distributed")) == 1
+
+
+def test_a_buyer_who_pays_at_pickup_came(db):
+    """« A payé » at the table: the buyer was there. Without « Venu » ticked too, the
+    validation listed them among the absent and mailed them « Vos livres vous attendent »
+    minutes after they paid. After the validation (an absent buyer paying afterwards) the
+    ticks are closed: the payment alone is recorded."""
+    number, subs = made_available(db)
+
+    def record_payment(kind, ref, amount, method, cheque_number, by):
+        return {"payment_id": "pay_m1", "method": method, "cheque_number": ""}
+    tx(db, distribution.record_pickup_payment, number, subs["Zoé"], "cash", "", ME,
+       record_payment, LATER, Events(), URL)
+    page = tx(db, distribution.view, number, ME, "", LATER, URL)
+    zoe = next(b for b in page["buyers"] if b["first_name"] == "Zoé")
+    assert zoe["came"] and not zoe["collected_all"]
+    view = tx(db, distribution.validate, number, ME, LATER, Events(), URL)
+    assert [a["first_name"] for a in view["absent"]] == ["Éloïse", "Oscar"]

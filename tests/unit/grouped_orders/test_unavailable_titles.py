@@ -195,3 +195,31 @@ def test_an_invoiced_sub_order_is_not_adjusted_and_nothing_changes(db):
     view = tx(db, unavailability.admin_view, go["number"])
     assert view["lines"] == [] and view["titles"][0]["available"] is None
     assert tx(db, bookshop.get, go["number"], LATER, URL)["summary"]["articles"]["paid"] == 3
+
+
+def test_a_sub_order_validated_by_hand_without_a_payment_is_given_back_by_hand(db):
+    """« Valider » a sub-order paid otherwise (the API's `validation`: no payment recorded, the
+    buyer's choice still « online »): a cut cannot refund it through the provider (there is no
+    online payment; the `refund_requested` broke its contract, a 500 on the bookshop's page):
+    the difference is « à rendre », as for a cheque; cancelled, nothing is asked of payments."""
+    from tests.unit.grouped_orders.test_use_cases import create
+    events = Events()
+    go = create(db, events)
+    token = go["subscription_url"].rsplit("/", 1)[1]
+    leto = subscribe(db, token, "Jared", "Leto", 1, at=NOW)
+    diaz = subscribe(db, token, "Cameron", "Diaz", 2, at=NOW + timedelta(minutes=1))
+    pitt = subscribe(db, token, "Brad", "Pitt", 1, at=NOW + timedelta(minutes=2))
+    pay(db, events, token, leto, "pay-leto")
+    tx(db, bookshop.validate_sub_order, diaz["number"], NOW, events, URL)
+    tx(db, bookshop.validate_sub_order, pitt["number"], NOW, events, URL)
+    tx(db, bookshop.close_expired, LATER, events, URL)
+    title_id = tx(db, unavailability.admin_view, go["number"])["titles"][0]["title_id"]
+    events.clear()
+    view = tx(db, unavailability.set_available, go["number"], title_id, "2", LATER, events, URL)
+    assert [(x["buyer"], x["before"], x["after"], x["refunded"], x["to_give_back"],
+             x["cancelled"]) for x in view["lines"]] == [
+        ("Cameron Diaz", 2, 1, "0.00", "14.90", False),
+        ("Brad Pitt", 1, 0, "0.00", "14.90", True)]
+    assert [checked("refund_requested", r) for r in events.of("refund_requested")] == []
+    (adjusted,) = [checked("sub_order_adjusted", p) for p in events.of("sub_order_adjusted")]
+    assert (adjusted["sub_order_number"], adjusted["money_way"]) == (diaz["number"], "by_hand")
