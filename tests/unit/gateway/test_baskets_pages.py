@@ -1,3 +1,5 @@
+import html
+
 from tests.unit.gateway.conftest import sign_in
 
 
@@ -49,3 +51,27 @@ def test_someone_elses_basket_stays_a_404_not_a_message(client, rpc):
     assert client.post("/paniers/9/nom", data={"name": "x"}).status_code == 404
     rpc.answers[("baskets", "rename_basket")] = forbidden()
     assert client.post("/paniers/9/nom", data={"name": "x"}).status_code == 403
+
+
+def test_the_order_is_confirmed_at_the_total_the_page_showed(client, rpc):
+    """« Valider la commande collectivité » sends the total TTC the page showed; a price that
+    changed before the click is the page again (409) with the new total, never an order at a
+    total nobody saw."""
+    from services.common.errors import conflict
+    basket = {"id": 5, "name": "CDI", "client_number": "16", "client_name": "ECOLE JULES FERRY",
+              "actions": ["transform"], "action_labels": {"transform_order": "Transformer"},
+              "client": {"name": "ECOLE JULES FERRY", "addresses": []}, "lines": [],
+              "totals": {"discount_total": "0.00", "subtotal_ht": "163.89",
+                         "vat_total": "9.01", "subtotal_ttc": "172.90",
+                         "total_ttc": "172.90"}}
+    rpc.answers[("baskets", "get_basket")] = basket
+    sign_in(client, "collectivite")
+    page = client.get("/paniers/5/transformer/commande")
+    assert 'name="expected_total" value="172.90"' in page.text
+    rpc.answers[("baskets", "transform_basket")] = conflict(
+        "Les prix ont changé depuis l'affichage de la page : le total TTC est maintenant de "
+        "227,50 € (et non 172,90 €).")
+    r = client.post("/paniers/5/transformer/commande", data={
+        "reference": "BC-42", "delivery_address": "0", "expected_total": "172.90"})
+    assert r.status_code == 409 and "227,50" in html.unescape(r.text)
+    assert rpc.keywords[("baskets", "transform_basket")]["expected_total"] == "172.90"
