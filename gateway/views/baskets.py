@@ -47,11 +47,12 @@ def inject_menus():
 def denial(exc, basket_id) -> bool:
     """Not one's basket: a 403/404, never a message on someone else's page. An unknown article
     or a line not in the basket is a message. Decided on `DomainError.code`, never on the words
-    of the message: `forbidden` is a denial; a `not_found` is one unless the basket is one's own
-    (asked again, on this rare path only), and then what was not found is the article or the
-    line."""
-    if exc.code != "not_found":
-        return exc.code == "forbidden"
+    of the message: a `forbidden` or a `not_found` is a denial unless the basket is one the
+    account sees (asked again, on this rare path only): then what was not found is the article
+    or the line, and what is forbidden is acting on a basket no longer in this account's hands
+    (a stale page: sent on, from another tab or the back button)."""
+    if exc.code not in ("not_found", "forbidden"):
+        return False
     try:
         rpc("baskets", "get_basket", g.user["id"], basket_id)
     except DomainError as again:

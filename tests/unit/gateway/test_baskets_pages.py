@@ -75,3 +75,23 @@ def test_the_order_is_confirmed_at_the_total_the_page_showed(client, rpc):
         "reference": "BC-42", "delivery_address": "0", "expected_total": "172.90"})
     assert r.status_code == 409 and "227,50" in html.unescape(r.text)
     assert rpc.keywords[("baskets", "transform_basket")]["expected_total"] == "172.90"
+
+
+def test_a_stale_page_of_ones_own_basket_is_a_message_not_access_denied(client, rpc):
+    """The Utilisateur sent the basket to the Approbateur, then changed a quantity on the page
+    still open (back button, another tab): the basket is theirs to see but no longer in their
+    hands — a message on its page, not « Accès refusé ». Someone else's basket stays a 403."""
+    from services.common.errors import forbidden
+    rpc.answers[("baskets", "get_basket")] = {"id": 5, "name": "CM2"}
+    words = "Ce panier n'est pas entre vos mains : vous ne pouvez pas agir dessus."
+    sign_in(client, "utilisateur")
+    for method, url in [("set_quantity", "/paniers/5/lignes/978"),
+                        ("add_line", "/paniers/5/lignes"),
+                        ("remove_line", "/paniers/5/lignes/978/suppression")]:
+        rpc.answers[("baskets", method)] = forbidden(words)
+        r = client.post(url, data={"ean": "978", "quantity": "3"})
+        assert r.status_code == 302 and r.headers["Location"].endswith("/paniers/5"), url
+        with client.session_transaction() as session:
+            assert ("error", words) in session.pop("_flashes"), url
+    rpc.answers[("baskets", "get_basket")] = forbidden("Ce panier ne vous est pas accessible.")
+    assert client.post("/paniers/5/lignes/978", data={"quantity": "3"}).status_code == 403
