@@ -294,9 +294,11 @@ class BasketComment(Form):
 
 
 class Transformation(Form):
+    """`expected_total`: the total TTC the page showed (a price changed since: refused)."""
     reference = Text(200)
     comment = Text(2000)
     delivery_address = Text(4, load_default="0")
+    expected_total = Text(20, strip=True)
 
 
 class DeskFilters(QueryForm):

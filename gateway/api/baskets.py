@@ -42,11 +42,14 @@ class QuantityIn(In):
 
 class MoveIn(In):
     """`comment` for a return; kind, reference, comment and delivery_address for a
-    transformation."""
+    transformation, and optionally `expected_total_ttc`: the total the client confirmed (e.g.
+    the basket's `totals.total_ttc` it showed); if the lines, re-priced at the transformation,
+    come to another total, the answer is a 409 and nothing is placed."""
     comment = String(load_default="", validate=Length(max=2000))
     kind = String(load_default="", validate=Length(max=20))
     reference = String(load_default="", validate=Length(max=200))
     delivery_address = Integer(load_default=0, validate=Range(min=0, max=1000))
+    expected_total_ttc = String(load_default=None, validate=Length(max=20))
 
 
 class PriceQuery(Query):
@@ -85,9 +88,9 @@ def call(method, *args):
     return rpc("baskets", method, g.user["id"], *args)
 
 
-def change(method, *args):
+def change(method, *args, **kwargs):
     """A call that changes something: with the request's Idempotency-Key."""
-    return routes.change("baskets", method, g.user["id"], *args)
+    return routes.change("baskets", method, g.user["id"], *args, **kwargs)
 
 
 @blp.view("/basket-menus", COLLECTIVITY)
@@ -167,7 +170,8 @@ class Move(MethodView):
         if action == "return":
             return change("return_basket", basket_id, data["comment"])
         return change("transform_basket", basket_id, data["kind"], data["reference"],
-                      data["comment"], data["delivery_address"])
+                      data["comment"], data["delivery_address"],
+                      expected_total=data["expected_total_ttc"])
 
 
 @blp.view("/articles/<ean>/price", COLLECTIVITY)

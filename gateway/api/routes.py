@@ -18,9 +18,9 @@ def json_only():
         abort(415)
 
 
-def change(service, method, *args):
+def change(service, method, *args, **kwargs):
     """An RPC that changes something: with the request's Idempotency-Key."""
-    return rpc(service, method, *args, idempotency_key=idempotency.key())
+    return rpc(service, method, *args, idempotency_key=idempotency.key(), **kwargs)
 
 
 @blp.view("/session", [ANONYMOUS])

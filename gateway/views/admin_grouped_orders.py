@@ -197,8 +197,8 @@ CSV_HEADER = ["sous_commande", "nom", "prenom", "email", "date_achat", "quantite
 @bp.get("/commandes-groupees/<int:number>/sous-commandes.csv")
 @allow(ADMIN)
 def export_csv(number):
-    """The sub-orders as CSV (`;`, UTF-8 with BOM for spreadsheets): how each was paid, a
-    cheque's number."""
+    """The sub-orders as CSV (`;`, UTF-8 with BOM, decimal commas: for a French spreadsheet):
+    how each was paid, a cheque's number."""
     go = rpc("grouped_orders", "admin_get", g.user["id"], number)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
@@ -206,7 +206,8 @@ def export_csv(number):
     for s in go["sub_orders"]:
         writer.writerow([s["number"], cell(s["last_name"]), cell(s["first_name"]),
                          cell(s["email"]),
-                         s["created_at"], s["quantity"], s["status_label"], s["total"],
+                         s["created_at"], s["quantity"], s["status_label"],
+                         str(s["total"]).replace(".", ","),  # a number to a French spreadsheet
                          s["payment_method_label"], s["cheque_number"], s["paid_at"] or ""])
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="commande-groupee-{number}.csv"'})

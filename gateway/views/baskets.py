@@ -239,7 +239,8 @@ def transform(basket_id, kind):
         try:
             doc = rpc("baskets", "transform_basket", g.user["id"], basket_id, KINDS[kind],
                       form["reference"], form["comment"], address,
-                      idempotency_key=idempotency.key())
+                      idempotency_key=idempotency.key(),
+                      expected_total=form["expected_total"] or None)
         except DomainError as exc:
             if exc.code in ("not_found", "forbidden"):
                 raise

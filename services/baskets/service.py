@@ -179,16 +179,19 @@ class BasketsService(MessagingService):
     # -- quote requests and orders ------------------------------------------------------------
     @rpc
     def transform_basket(self, actor_id, basket_id, kind, reference, comment="",
-                         delivery_address=0, idempotency_key=None):
+                         delivery_address=0, idempotency_key=None, expected_total=None):
+        """`expected_total`: the total TTC the confirming page showed (a changed price since:
+        conflict, nothing placed); None: not checked."""
         account = self._account(actor_id)
         targets = self._targets(account, basket_id)
         client = self._client(actor_id, targets["client_number"])
         articles = {} if targets["frozen"] else self._articles(targets["eans"])
         return self.store.once(idempotency_key, "transform_basket", actor_id,
-                               [basket_id, kind, reference, comment, delivery_address],
+                               [basket_id, kind, reference, comment, delivery_address,
+                                expected_total],
                                placing.transform, account, basket_id, kind, reference, comment,
                                client, articles, now(), self.store.record, public_url(),
-                               delivery_address)
+                               delivery_address, expected_total)
 
     @rpc
     def list_my_documents(self, actor_id, kind):

@@ -67,12 +67,15 @@ def test_two_payments_and_a_refund_make_one_payout(suite, people, demo_feeds):
     assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig")), delimiter=";"))
     in_csv = [row for row in rows if row["paiement"] in ids]
+
+    def fr(amount):  # decimal commas: what a French spreadsheet reads as a number
+        return str(amount).replace(".", ",")
     assert [(row["ligne"], row["montant_ttc"], row["frais"], row["rembourse"], row["net"])
             for row in in_csv] == [
-        ("paiement", str(amounts[0]), str(fee(amounts[0])), "", str(amounts[0] - fee(amounts[0]))),
-        ("paiement", str(amounts[1]), str(fee(amounts[1])), "", str(amounts[1] - fee(amounts[1]))),
-        ("remboursement", "", "", str(amounts[1]), str(-amounts[1]))]
+        ("paiement", fr(amounts[0]), fr(fee(amounts[0])), "", fr(amounts[0] - fee(amounts[0]))),
+        ("paiement", fr(amounts[1]), fr(fee(amounts[1])), "", fr(amounts[1] - fee(amounts[1]))),
+        ("remboursement", "", "", fr(amounts[1]), fr(-amounts[1]))]
     (total,) = [row for row in rows if row["reversement"] == payout["payout_id"]
                 and row["ligne"] == "total"]
-    assert (total["montant_ttc"], total["frais"], total["rembourse"], total["net"]) == (
-        payout["gross"], payout["fees"], payout["refunds"], payout["net"])
+    assert (total["montant_ttc"], total["frais"], total["rembourse"], total["net"]) == tuple(
+        fr(payout[k]) for k in ("gross", "fees", "refunds", "net"))

@@ -1,7 +1,7 @@
 """The replica of Librisoft's collectivity clients (published by librisoft_bridge), and what the
 bookshop adds to them: their SIRET and Chorus Pro service code."""
 from services.common.errors import invalid
-from services.common.validation import siret_problem
+from services.common.validation import normalise_siret, siret_problem
 
 
 def newer_revision(stored_revision, incoming_revision) -> bool:
@@ -25,7 +25,8 @@ def check_client_billing(siret, chorus_service_code) -> tuple:
         problem = siret_problem(siret)
         if problem:
             errors["siret"] = [problem]
-        siret = "".join(siret.split())
+        else:  # python-stdnum's 14 ASCII digits: « 732.829.320.00074 » or full-width digits
+            siret = normalise_siret(siret)
     if "\x00" in code or len(code) > CHORUS_CODE_MAX:
         errors["chorus_service_code"] = [
             f"Le code service Chorus Pro fait au plus {CHORUS_CODE_MAX} caractères."]

@@ -7,11 +7,11 @@ the public total less the line's TTC; its HT is TTC / (1 + VAT) rounded half-up 
 its VAT is TTC − HT. Totals are sums of the rounded lines, so Sous-total HT + Total TVA = Total
 TTC exactly and every line is unit price × quantity to the cent."""
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from services.common import loi_lang
-from services.common.errors import invalid
-from services.common.money import money
+from services.common.errors import conflict, invalid
+from services.common.money import eur, money
 
 VAT_RATES = {"2.1": Decimal("2.1"), "5.5": Decimal("5.5"), "20": Decimal("20")}
 BOOK_VAT = "5.5"
@@ -130,3 +130,23 @@ def totals(lines) -> Totals:
     discount = sum((x.discount_amount for x in lines), Decimal("0.00"))
     assert ht + vat == ttc
     return Totals(discount, ht, vat, ttc, ttc)
+
+
+def check_shown_total(shown, total_ttc: Decimal) -> None:
+    """The total TTC the page showed when the collectivity confirmed (`shown`, "49.87" or
+    "49,87"; None: not given, as older API clients) is the total the lines come to now, re-priced
+    at the transformation; a price or a discount changed in between is a conflict in French,
+    never an order at a total nobody saw."""
+    if shown in (None, ""):
+        return
+    try:
+        expected = money(str(shown).strip().replace("\u00a0", "").replace(" ", "")
+                         .replace("€", "").replace(",", "."))
+    except (InvalidOperation, ValueError):
+        raise invalid("Le total affiché est illisible : rechargez la page.",
+                      {"expected_total": ["Montant invalide."]}) from None
+    if not expected.is_finite() or expected != total_ttc:
+        raise conflict(f"Les prix ont changé depuis l'affichage de la page : le total TTC est "
+                       f"maintenant de {eur(total_ttc)} (et non {eur(expected)}). Vérifiez le "
+                       "panier ci-dessous, puis validez de nouveau.",
+                       {"expected_total": ["Le total a changé."]})

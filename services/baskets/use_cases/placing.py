@@ -35,10 +35,12 @@ def next_number(session, kind) -> int:
 
 
 def transform(session, account, basket_id, kind, reference, comment, client: dict, articles,
-              now, record, public_url, address_index=0) -> dict:
+              now, record, public_url, address_index=0, expected_total=None) -> dict:
     """"Transformer ce panier en demande de devis / en commande". `client` is the basket's
     client as accounts gives it (contact, addresses, discounts); `articles` the current
-    articles (EAN -> article or None): the lines are re-priced one last time, then frozen."""
+    articles (EAN -> article or None): the lines are re-priced one last time, then frozen.
+    `expected_total`: the total TTC the confirming page showed; if the re-priced lines come to
+    another total, nothing is placed (prices.check_shown_total)."""
     actor = actor_of(account)
     kind = status.check_kind(kind)
     basket = visible_basket(session, actor, basket_id, lock=True)
@@ -50,6 +52,7 @@ def transform(session, account, basket_id, kind, reference, comment, client: dic
     refresh(basket, client, articles, now)
     lines = priced_lines(basket)
     totals = prices.totals(lines)
+    prices.check_shown_total(expected_total, totals.total_ttc)
     doc = Document(
         kind=kind, number=next_number(session, kind), status=status.PENDING,
         client_number=basket.client_number, client_name=client["name"],

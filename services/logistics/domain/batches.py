@@ -49,7 +49,7 @@ def choose(orders: dict, requested, take_all: bool) -> list:
         name = order_name(*key)
         if order is None:
             raise invalid(f"{name} : commande inconnue du service logistique. " + NOTHING_CHANGED,
-                          {"commandes": [f"{name} inconnue."]})
+                          {"commandes": [f"{name} : commande inconnue."]})
         if order.status == HANDED_OFF:
             raise conflict(f"{name} a déjà été mise à disposition du logisticien (lot n° "
                            f"{order.batch_number}) : une commande n'est remise qu'une fois. "

@@ -98,7 +98,7 @@ def parse(data: dict | None) -> Filters:
     number = None
     if not _blank(data.get("number")):
         raw = str(data["number"]).strip().lstrip("n°").strip()
-        if raw.isdigit() and len(raw) <= 12:
+        if raw.isascii() and raw.isdigit() and len(raw) <= 12:
             number = int(raw)
         else:
             errors["number"] = ["Numéro de commande invalide : des chiffres seulement."]
@@ -134,7 +134,7 @@ def parse(data: dict | None) -> Filters:
     page = 1
     if not _blank(data.get("page")):
         raw = str(data["page"]).strip()
-        if raw.isdigit() and 1 <= int(raw) <= MAX_PAGE:
+        if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_PAGE:
             page = int(raw)
         else:
             errors["page"] = ["Page invalide."]

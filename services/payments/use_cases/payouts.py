@@ -113,9 +113,15 @@ CSV_HEADER = ["reversement", "echeance", "statut", "verse_le", "ligne", "paiemen
               "reference", "date", "montant_ttc", "frais", "rembourse", "net"]
 
 
+def _amount(value) -> str:
+    """An amount as a French spreadsheet reads a number: « 1,11 » (« 1.11 » was a date)."""
+    return str(value).replace(".", ",") if value not in (None, "") else ""
+
+
 def export_payouts_csv(session) -> str:
     """Every payout line, then each payout's total line (semicolon-separated, UTF-8; amounts
-    with a decimal point): the totals are the sums of the lines above them."""
+    with a decimal comma, as the invoices' CSV): the totals are the sums of the lines above
+    them."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
@@ -126,8 +132,9 @@ def export_payouts_csv(session) -> str:
             writer.writerow(head + [
                 "remboursement" if refund else "paiement", line["payment_id"],
                 f"{line['reference_kind']}:{line['reference_id']}", line["occurred_at"],
-                "" if refund else line["amount"], "" if refund else line["fee"],
-                line["amount"] if refund else "", line["net"]])
-        writer.writerow(head + ["total", view["transactions"], "", "", view["gross"],
-                                view["fees"], view["refunds"], view["net"]])
+                "" if refund else _amount(line["amount"]), "" if refund else _amount(line["fee"]),
+                _amount(line["amount"]) if refund else "", _amount(line["net"])])
+        writer.writerow(head + ["total", view["transactions"], "", "", _amount(view["gross"]),
+                                _amount(view["fees"]), _amount(view["refunds"]),
+                                _amount(view["net"])])
     return out.getvalue()

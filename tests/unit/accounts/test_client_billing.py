@@ -12,7 +12,9 @@ SIRET = "73282932000074"   # a valid SIRET (Luhn)
 
 @pytest.mark.parametrize("given,kept", [
     ("73282932000074", "73282932000074"), (" 732 829 320 00074 ", "73282932000074"),
-    ("", None), (None, None)])
+    ("", None), (None, None),
+    # what python-stdnum accepts is stored as its 14 ASCII digits (Factur-X, Chorus Pro)
+    ("732.829.320.00074", "73282932000074"), ("７３２８２９３２００００７４", "73282932000074")])
 def test_a_valid_siret_or_none(given, kept):
     assert domain.check_client_billing(given, "")[0] == kept
 

@@ -233,3 +233,24 @@ def test_the_bookshop_sees_that_librisoft_was_told_of_a_cancellation_then_applie
     assert view["librisoft_cancel_done_at"] == done.isoformat()
     assert [h["action_label"] for h in view["history"]][-2:] == [
         "Annulation transmise à LIBRISOFT", "Annulation prise en compte par LIBRISOFT"]
+
+
+def test_a_price_changed_since_the_page_was_shown_is_not_ordered_silently(db, events):
+    """The collectivity confirmed the total its page showed (49,87 €); CEMETERY ROAD's price
+    went up in the meantime: the order is refused (conflict, the new total in French), nothing
+    placed; confirmed again at the new total, it is placed. Without a shown total (older API
+    clients), the lines are re-priced as before."""
+    bid = chain_to_collectivity(db)
+    dearer = {CEMETERY["ean"]: dict(CEMETERY, price_ttc="30.00"), WESTERN["ean"]: WESTERN}
+    with pytest.raises(DomainError) as exc:
+        transform(db, events, bid, articles=dearer, expected_total="49,87")
+    assert exc.value.code == "conflict"
+    assert "54,42" in exc.value.message and "49,87" in exc.value.message
+    assert events.of("collectivity_order_placed") == []
+    assert tx(db, baskets.get, COLLECTIVITY, bid, NOW)["document"] is None
+    with pytest.raises(DomainError) as exc:
+        transform(db, events, bid, articles=dearer, expected_total="beaucoup")
+    assert exc.value.code == "invalid"
+    order = transform(db, events, bid, articles=dearer, expected_total="54.42")
+    assert order["totals"]["total_ttc"] == "54.42"
+    assert len(events.of("collectivity_order_placed")) == 1

@@ -1,3 +1,5 @@
+import html
+
 from tests.unit.gateway.conftest import sign_in
 
 
@@ -66,3 +68,47 @@ def test_a_basket_sent_already_is_a_message_on_its_page_not_a_403(client, rpc):
         assert r.status_code == 302 and r.headers["Location"].endswith("/paniers/5"), url
         with client.session_transaction() as session:
             assert ("error", words) in session.pop("_flashes"), url
+
+
+def test_the_order_is_confirmed_at_the_total_the_page_showed(client, rpc):
+    """« Valider la commande collectivité » sends the total TTC the page showed; a price that
+    changed before the click is the page again (409) with the new total, never an order at a
+    total nobody saw."""
+    from services.common.errors import conflict
+    basket = {"id": 5, "name": "CDI", "client_number": "16", "client_name": "ECOLE JULES FERRY",
+              "actions": ["transform"], "action_labels": {"transform_order": "Transformer"},
+              "client": {"name": "ECOLE JULES FERRY", "addresses": []}, "lines": [],
+              "totals": {"discount_total": "0.00", "subtotal_ht": "163.89",
+                         "vat_total": "9.01", "subtotal_ttc": "172.90",
+                         "total_ttc": "172.90"}}
+    rpc.answers[("baskets", "get_basket")] = basket
+    sign_in(client, "collectivite")
+    page = client.get("/paniers/5/transformer/commande")
+    assert 'name="expected_total" value="172.90"' in page.text
+    rpc.answers[("baskets", "transform_basket")] = conflict(
+        "Les prix ont changé depuis l'affichage de la page : le total TTC est maintenant de "
+        "227,50 € (et non 172,90 €).")
+    r = client.post("/paniers/5/transformer/commande", data={
+        "reference": "BC-42", "delivery_address": "0", "expected_total": "172.90"})
+    assert r.status_code == 409 and "227,50" in html.unescape(r.text)
+    assert rpc.keywords[("baskets", "transform_basket")]["expected_total"] == "172.90"
+
+
+def test_a_stale_page_of_ones_own_basket_is_a_message_not_access_denied(client, rpc):
+    """The Utilisateur sent the basket to the Approbateur, then changed a quantity on the page
+    still open (back button, another tab): the basket is theirs to see but no longer in their
+    hands — a message on its page, not « Accès refusé ». Someone else's basket stays a 403."""
+    from services.common.errors import forbidden
+    rpc.answers[("baskets", "get_basket")] = {"id": 5, "name": "CM2"}
+    words = "Ce panier n'est pas entre vos mains : vous ne pouvez pas agir dessus."
+    sign_in(client, "utilisateur")
+    for method, url in [("set_quantity", "/paniers/5/lignes/978"),
+                        ("add_line", "/paniers/5/lignes"),
+                        ("remove_line", "/paniers/5/lignes/978/suppression")]:
+        rpc.answers[("baskets", method)] = forbidden(words)
+        r = client.post(url, data={"ean": "978", "quantity": "3"})
+        assert r.status_code == 302 and r.headers["Location"].endswith("/paniers/5"), url
+        with client.session_transaction() as session:
+            assert ("error", words) in session.pop("_flashes"), url
+    rpc.answers[("baskets", "get_basket")] = forbidden("Ce panier ne vous est pas accessible.")
+    assert client.post("/paniers/5/lignes/978", data={"quantity": "3"}).status_code == 403

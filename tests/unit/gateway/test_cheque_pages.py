@@ -117,6 +117,8 @@ def test_the_cheque_number_is_shown_and_exported(client, rpc):
     header, row = csv.text.lstrip("\ufeff").splitlines()
     assert header.split(";")[-3:] == ["mode_paiement", "numero_cheque", "paye_le"]
     assert row.split(";")[-3:] == ["Chèque", "1234567", "2026-12-07T09:00:00+00:00"]
+    # the total with a decimal comma: a French spreadsheet reads « 29.80 » as text
+    assert row.split(";")[header.split(";").index("total_ttc")] == "29,80"
 
 
 def test_a_name_typed_as_a_formula_is_exported_as_text(client, rpc):

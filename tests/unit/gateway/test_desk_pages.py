@@ -122,6 +122,10 @@ def test_one_order_page_links_to_its_owner_and_leaves_room_for_progress(client, 
     assert client.get("/admin/commandes/basket/12").status_code == 404
     page = client.get("/admin/commandes/collectivity_order/7")
     assert 'href="/admin/commandes-collectivite/7"' in page.text
+    assert "Commande effectuée le" in page.text
+    # a quote request is no order: « Demande effectuée le »
+    page = client.get("/admin/commandes/quote/3")
+    assert "Demande effectuée le" in page.text and "Commande effectuée le" not in page.text
 
 
 def test_a_sub_order_is_invoiced_from_the_desk_once_paid(client, rpc):

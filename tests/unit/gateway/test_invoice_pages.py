@@ -4,6 +4,7 @@ notes for all or some lines (400 on bad quantities); the register and its CSV on
 page; each PDF only for the bookshop and for the order's own customer."""
 import base64
 import html
+from html.parser import HTMLParser
 
 from services.common.errors import DomainError, conflict, invalid, not_found
 from tests.unit.gateway.conftest import sign_in
@@ -85,6 +86,43 @@ def test_credit_note_for_some_lines_or_all(client, rpc):
     assert len(rpc.called("invoicing", "issue_credit_note")) == sent
     rpc.answers[("invoicing", "get_invoice")] = not_found("Facture introuvable.")
     assert client.get("/admin/factures/nimporte/avoir").status_code == 404
+
+
+class _Fields(HTMLParser):
+    """The (name, value) pairs a browser sends for the page's form: disabled inputs are not
+    sent."""
+
+    def __init__(self):
+        super().__init__()
+        self.sent = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "input" and attrs.get("name") and "disabled" not in attrs and \
+                (attrs.get("type") not in ("radio", "checkbox") or "checked" in attrs):
+            self.sent.append((attrs["name"], attrs.get("value") or ""))
+
+
+def test_a_line_already_credited_in_full_does_not_shift_the_quantities_typed(client, rpc):
+    """The first line is credited in full (its quantity input disabled, so never sent): the
+    quantity typed for the second line is credited to the second line, not to the first."""
+    credited = dict(INVOICE, remaining=[dict(INVOICE["remaining"][0], quantity=0),
+                                        INVOICE["remaining"][1]])
+    rpc.answers[("invoicing", "get_invoice")] = credited
+    rpc.answers[("invoicing", "issue_credit_note")] = NOTE
+    sign_in(client, "admin")
+    fields = _Fields()
+    fields.feed(client.get("/admin/factures/2027-03-000000001/avoir").text)
+    data = {}
+    for name, value in fields.sent:
+        data.setdefault(name, []).append(value)
+    data.update(scope="lines", reason="Un exemplaire en trop",
+                quantity=["1" if i == len(data["quantity"]) - 1 else q
+                          for i, q in enumerate(data["quantity"])])
+    done = client.post("/admin/factures/2027-03-000000001/avoir", data=data)
+    assert done.status_code == 302
+    lines = rpc.called("invoicing", "issue_credit_note")[-1][3]
+    assert lines == {"2": "1"}
 
 
 def test_the_finances_page_lists_invoices_and_exports_them(client, rpc):

@@ -75,6 +75,9 @@ def test_choosing_takes_the_ready_orders_or_refuses_the_whole_request():
             batches.choose(known, keys, False)
         assert exc.value.code == code and words in exc.value.message, exc.value.message
         assert code == "invalid" or "Rien n'a été changé" in exc.value.message
+    with pytest.raises(DomainError) as exc:  # « Devis » is masculine: no « Devis n° 1 inconnue »
+        batches.choose(known, [("quote", 1)], False)
+    assert exc.value.details["commandes"] == ["Devis n° 1 : commande inconnue."]
     with pytest.raises(DomainError) as exc:
         batches.choose({handed.key: handed}, [], True)
     assert exc.value.code == "conflict" and "Aucune commande prête" in exc.value.message

@@ -102,9 +102,11 @@ def test_the_csv_lists_every_line_and_totals_that_add_up(db, provider, record):
     rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert [r["ligne"] for r in rows] == ["paiement", "paiement", "remboursement", "total"]
     total = rows[-1]
+    # decimal commas, as the invoices' CSV: a French spreadsheet reads « 1.66 » as text and
+    # « 1.11 » as the 1st of November; « 1,66 » is a number
     assert (total["montant_ttc"], total["frais"], total["rembourse"], total["net"]) == (
-        "39.90", "1.66", "14.90", "23.34")
-    assert sum(float(r["net"]) for r in rows[:-1]) == pytest.approx(23.34)
+        "39,90", "1,66", "14,90", "23,34")
+    assert sum(float(r["net"].replace(",", ".")) for r in rows[:-1]) == pytest.approx(23.34)
     assert rows[0]["reference"] == "sub_order:154" and rows[0]["echeance"] == "2027-01-29"
 
 

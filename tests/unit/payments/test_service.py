@@ -246,7 +246,7 @@ def test_rpc_payouts_list_get_export_mark_paid(service, db, record):
         1, "14.90", "0.68", "14.22")
     assert service.get_payout(payout["payout_id"]) == payout
     assert service.list_payouts(1, "paid") == []
-    assert "14.22" in service.export_payouts_csv().splitlines()[-1]
+    assert "14,22" in service.export_payouts_csv().splitlines()[-1]
     done = service.mark_payout_paid(payout["payout_id"], "virement-1")
     assert done["status"] == "paid"
     assert service.mark_payout_paid(payout["payout_id"], "virement-1") == done
