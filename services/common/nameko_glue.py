@@ -208,6 +208,15 @@ class Rpc(NamekoRpc):
 class EventHandler(NamekoEventHandler):
     queue_consumer = QueueConsumer()
 
+    def setup(self):
+        """nameko's queue, bound with the contract's key for this handler (`binding_key`: an
+        event routed by its payload reaches only the handlers that want it)."""
+        super().setup()
+        c = CONTRACTS.get(self.event_type)
+        if c is not None:
+            self.queue.routing_key = c.binding_key(self.container.service_name,
+                                                   self.method_name)
+
 
 class ReplyListener(NamekoReplyListener):
     queue_consumer = QueueConsumer()
@@ -330,7 +339,7 @@ def consumer_queues(event_type):
     c = contract(event_type)
     exchange = event_exchange(c.source)
     return [Queue(event_queue_name(c.source, c.name, service, method), exchange=exchange,
-                  routing_key=c.name,
+                  routing_key=c.binding_key(service, method),
                   durable=True, auto_delete=False, exclusive=False)
             for service, method in c.consumers]
 
@@ -354,7 +363,9 @@ class AmqpPublisher:
 
     def __call__(self, event_type, body):
         exchange, declare, mandatory = _routing(event_type)
-        self.publisher.publish(body, exchange=exchange, routing_key=event_type,
+        c = contract(event_type)
+        key = event_type if c.topic is None else c.routing_key(body.get("payload") or {})
+        self.publisher.publish(body, exchange=exchange, routing_key=key,
                                declare=declare, mandatory=mandatory)
 
 

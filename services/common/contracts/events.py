@@ -32,6 +32,27 @@ class EventContract:
     schema: type
     consumers: tuple = field(default=())  # (service, method) pairs
     # the consumers' queue names are the transport's: services.common.nameko_glue.event_queue_name
+    # Routing by the payload (issue 11: a consumer that would do nothing with most events is not
+    # delivered them): `topic(payload)` gives the routing key's second word (the key is then
+    # "<name>.<word>"); `only` names, per (service, method), the one word its queue is bound to;
+    # the other consumers are bound to "<name>.#" (every event of the type).
+    topic: object = None
+    only: dict = field(default_factory=dict)
+
+    def routing_key(self, payload: dict) -> str:
+        return self.name if self.topic is None else f"{self.name}.{self.topic(payload)}"
+
+    def binding_key(self, service: str, method: str) -> str:
+        if self.topic is None:
+            return self.name
+        word = self.only.get((service, method))
+        return f"{self.name}.{word or '#'}"
+
+
+def payment_place(payload: dict) -> str:
+    """`sub_order_placed`'s routing word: "online" (the provider's page, then `sub_order_paid`)
+    or "at_bookshop" (cheque, cash, at pickup: the buyer's instructions by mail)."""
+    return "online" if payload.get("payment_method", "online") == "online" else "at_bookshop"
 
 
 CONTRACTS = {c.name: c for c in (
@@ -106,7 +127,9 @@ CONTRACTS = {c.name: c for c in (
     EventContract("sub_order_placed", 1, "grouped_orders", p.SubOrderPlacedV1,
                   consumers=(("order_desk", "on_sub_order_placed"),
                              ("logistics", "on_sub_order_placed"),
-                             ("notifications", "on_sub_order_placed"))),
+                             ("notifications", "on_sub_order_placed")),
+                  topic=payment_place,
+                  only={("notifications", "on_sub_order_placed"): "at_bookshop"}),
     EventContract("grouped_order_deadline_approached", 1, "grouped_orders", p.GroupedOrderDeadlineApproachedV1,
                   consumers=(("notifications", "on_grouped_order_deadline_approached"),)),
     EventContract("sub_order_payment_reminded", 1, "grouped_orders", p.SubOrderPaymentRemindedV1,

@@ -74,3 +74,54 @@ def test_queue_names_follow_nameko():
         "evt-librisoft_bridge-collectivity_client_updated--accounts.on_collectivity_client_updated"
     assert [q.name for q in consumer_queues(c.name)] == \
         ["evt-librisoft_bridge-collectivity_client_updated--accounts.on_collectivity_client_updated"]
+
+
+def test_an_online_buyers_sub_order_placed_is_not_routed_to_notifications():
+    """Routing by the payload (issue 11): notifications' queue is bound to the events it mails
+    about only (a buyer paying at the bookshop), the other consumers to every one; an event
+    routed so always has a consumer bound to "#" (mandatory: never unroutable), and what
+    notifications is bound to is what its `wanted` keeps."""
+    from services.common.nameko_glue import consumer_queues
+    from services.notifications.use_cases import gives_anything
+    c = CONTRACTS["sub_order_placed"]
+    assert {q.name.rsplit("--", 1)[1]: q.routing_key for q in consumer_queues(c.name)} == {
+        "order_desk.on_sub_order_placed": "sub_order_placed.#",
+        "logistics.on_sub_order_placed": "sub_order_placed.#",
+        "notifications.on_sub_order_placed": "sub_order_placed.at_bookshop"}
+    for method in ("online", "cheque", "cash", "pickup"):
+        key = c.routing_key({"payment_method": method})
+        assert key == ("sub_order_placed.online" if method == "online"
+                       else "sub_order_placed.at_bookshop")
+        assert (key == "sub_order_placed.at_bookshop") == \
+            gives_anything("sub_order_placed", {"payment_method": method})
+    for name, routed in CONTRACTS.items():
+        if routed.topic is not None:
+            assert any((svc, m) not in routed.only for svc, m in routed.consumers), name
+        else:
+            assert not routed.only and all(q.routing_key == name for q in consumer_queues(name))
+
+
+def test_the_publisher_and_the_handler_use_the_contracts_keys():
+    from unittest import mock
+
+    from services.common import nameko_glue
+    sent = []
+
+    def publish(self, payload, **kwargs):
+        sent.append(kwargs["routing_key"])
+
+    publisher = nameko_glue.AmqpPublisher("memory://")
+    with mock.patch("nameko.amqp.publish.Publisher.publish", publish):
+        publisher("sub_order_placed", {"payload": {"payment_method": "online"}})
+        publisher("sub_order_placed", {"payload": {"payment_method": "cheque"}})
+        publisher("payment_succeeded", {"payload": {}})
+    assert sent == ["sub_order_placed.online", "sub_order_placed.at_bookshop",
+                    "payment_succeeded"]
+    handler = nameko_glue.EventHandler("grouped_orders", "sub_order_placed")
+    handler.container = mock.Mock(service_name="notifications", config={})
+    handler.method_name = "on_sub_order_placed"
+    with mock.patch("nameko.messaging.Consumer.setup"):
+        handler.setup()
+    assert handler.queue.routing_key == "sub_order_placed.at_bookshop"
+    assert handler.queue.name == "evt-grouped_orders-sub_order_placed--notifications." \
+                                 "on_sub_order_placed"
