@@ -120,14 +120,24 @@ def follow_grouped_order(session, grouped_number, to, comment, at, now, exceptio
                for entry in list(rows))
 
 
-def catch_up_sub_order(session, number, now):
-    """A sub-order known after its grouped order moved (its own event came late) takes the
-    grouped order's progress (`domain.mapping.caught_up`)."""
+def lock_grouped_order(session, grouped_number):
+    """The grouped order's register row, locked (None: not known yet). A sub-order's event
+    takes it before its own row, as the grouped order's events do (their row, then their
+    sub-orders'): one lock order, and a sub-order placed while its grouped order moves waits
+    for that move, then catches up (`catch_up_sub_order`)."""
+    if grouped_number is None:
+        return None
+    return _entry(session, "grouped_order", grouped_number, lock=True)
+
+
+def catch_up_sub_order(session, number, grouped, now):
+    """A sub-order known after its grouped order (`grouped`: its locked register row, or None)
+    moved (its own event came late) takes the grouped order's progress
+    (`domain.mapping.caught_up`)."""
     entry = _entry(session, "sub_order", number, lock=True)
-    if entry is None or entry.grouped_order_number is None:
+    if entry is None or grouped is None or entry.grouped_order_number != grouped.number:
         return False
-    grouped = _entry(session, "grouped_order", entry.grouped_order_number)
-    to = mapping.caught_up(grouped.progress) if grouped is not None else None
+    to = mapping.caught_up(grouped.progress)
     if to is None:
         return False
     return _follow(session, entry, to, mapping.CAUGHT_UP_COMMENT.format(number=grouped.number),

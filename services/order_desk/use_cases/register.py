@@ -7,7 +7,8 @@ from services.common.money import money
 
 from ..domain import mapping, register
 from . import register_row
-from .progress import apply_owner_progress, catch_up_sub_order, follow_grouped_order
+from .progress import (apply_owner_progress, catch_up_sub_order, follow_grouped_order,
+                       lock_grouped_order)
 
 SYSTEM = "système"
 
@@ -94,17 +95,19 @@ def on_sub_order_placed(session, payload, envelope, now, record):
     awaiting = {"payment_state": "pending", "payment_label": (
         register.AT_PICKUP_LABEL if facts["payment_method"] == "pickup"
         else register.PAYMENT_LABELS["pending"])}
+    grouped = lock_grouped_order(session, facts["grouped_order_number"])
     upsert(session, "sub_order", payload["sub_order_number"], facts, now,
            keep=(*PLACED, "payment_method"), awaiting=awaiting)
-    catch_up_sub_order(session, payload["sub_order_number"], now)
+    catch_up_sub_order(session, payload["sub_order_number"], grouped, now)
 
 
 def on_sub_order_paid(session, payload, envelope, now, record):
     facts = {**register.sub_order_facts(payload), **register.placed(payload["subscribed_at"])}
     method = "cheque" if payload.get("manual") else None
+    grouped = lock_grouped_order(session, facts["grouped_order_number"])
     upsert(session, "sub_order", payload["sub_order_number"], facts, now, keep=PLACED,
            payment=register.payment_facts("succeeded", payload.get("paid_at"), method))
-    catch_up_sub_order(session, payload["sub_order_number"], now)
+    catch_up_sub_order(session, payload["sub_order_number"], grouped, now)
 
 
 def on_sub_order_cancelled(session, payload, envelope, now, record):
