@@ -62,11 +62,12 @@ class Opening(MethodView):
 
 # ---- K2: the totals to send to suppliers -------------------------------------------------------
 class Figures(Out):
-    """Copies and amounts paid, and apart awaiting payment (cancelled: nothing); of those
-    awaiting, the ones to be paid at pickup (ordered, not paid: issue 10 K5)."""
+    """Copies and amounts paid, awaiting payment, and apart to be paid at pickup (« À encaisser
+    au retrait »: ordered, not paid, issue 10 K5; not among the awaiting ones); cancelled:
+    nothing."""
     copies_paid, copies_awaiting, copies_at_pickup = integers(3)
     ttc_paid, ht_paid, vat_paid, ttc_awaiting, ht_awaiting, vat_awaiting = texts(6)
-    ttc_at_pickup = fields.String()
+    ttc_at_pickup, ht_at_pickup, vat_at_pickup = texts(3)
 
 
 class RateFigures(Figures):

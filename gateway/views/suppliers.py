@@ -22,7 +22,9 @@ bp = Blueprint("suppliers", __name__)
 
 CSV_HEADER = ["editeur", "titre", "ean", "taux_tva", "exemplaires_payes", "total_ttc_paye",
               "total_ht_paye", "tva_payee", "exemplaires_en_attente", "total_ttc_en_attente",
-              "total_ht_en_attente", "commandes_groupees"]
+              "total_ht_en_attente", "exemplaires_a_encaisser_au_retrait",
+              "total_ttc_a_encaisser_au_retrait", "total_ht_a_encaisser_au_retrait",
+              "commandes_groupees"]
 
 
 def _period():
@@ -34,7 +36,8 @@ def _period():
 
 def _figures(f):
     return [f["copies_paid"], f["ttc_paid"], f["ht_paid"], f["vat_paid"], f["copies_awaiting"],
-            f["ttc_awaiting"], f["ht_awaiting"]]
+            f["ttc_awaiting"], f["ht_awaiting"], f["copies_at_pickup"], f["ttc_at_pickup"],
+            f["ht_at_pickup"]]
 
 
 def csv_rows(recap) -> list:

@@ -553,13 +553,15 @@ def grouped_order_failed_event(go, public_url, reason, paid, sub=None, refund=Fa
     return event
 # -- totals to send to suppliers (issue 10 K2) ----------------------------------------------------
 def figures_view(f) -> dict:
-    """Copies and amounts (TTC, HT, VAT) paid, and apart awaiting payment; money as strings."""
+    """Copies and amounts (TTC, HT, VAT) paid, awaiting payment, and apart to be paid at pickup
+    (« À encaisser au retrait »: not among the awaiting ones); money as strings."""
     return {"copies_paid": f.copies_paid, "copies_awaiting": f.copies_awaiting,
             "ttc_paid": money_str(f.ttc_paid), "ht_paid": money_str(f.ht_paid),
             "vat_paid": money_str(f.vat_paid), "ttc_awaiting": money_str(f.ttc_awaiting),
             "ht_awaiting": money_str(f.ht_awaiting), "vat_awaiting": money_str(f.vat_awaiting),
-            # issue 10 K5: of the awaiting ones, to be paid at pickup (ordered, not paid)
-            "copies_at_pickup": f.copies_pickup, "ttc_at_pickup": money_str(f.ttc_pickup)}
+            # issue 10 K5: to be paid at pickup (ordered, not paid), apart from the awaiting
+            "copies_at_pickup": f.copies_pickup, "ttc_at_pickup": money_str(f.ttc_pickup),
+            "ht_at_pickup": money_str(f.ht_pickup), "vat_at_pickup": money_str(f.vat_pickup)}
 
 
 def rates_view(by_rate) -> list:

@@ -15,10 +15,12 @@ from services.common.sheets import Column, Sheet, render_sheet
 
 CHILD_MODULE = "services.grouped_orders.supplier_sheet"
 
-COLUMNS = [Column("Titre", 30), Column("EAN", 12), Column("TVA", 5, "right"),
-           Column("Payés", 6, "right"), Column("Total TTC payé", 10, "right"),
-           Column("Total HT payé", 10, "right"), Column("En attente", 7, "right"),
-           Column("TTC en attente", 10, "right"), Column("HT en attente", 10, "right")]
+COLUMNS = [Column("Titre", 26), Column("EAN", 12), Column("TVA", 5, "right"),
+           Column("Payés", 6, "right"), Column("Total TTC payé", 9, "right"),
+           Column("Total HT payé", 9, "right"), Column("En attente", 7, "right"),
+           Column("TTC en attente", 9, "right"), Column("HT en attente", 9, "right"),
+           Column("À encaisser au retrait", 8, "right"), Column("TTC au retrait", 9, "right"),
+           Column("HT au retrait", 9, "right")]
 
 
 def day(iso: str) -> str:
@@ -31,9 +33,16 @@ def rate_label(rate: str) -> str:
 
 def figures_cells(f: dict) -> list:
     return [str(f["copies_paid"]), eur(f["ttc_paid"]), eur(f["ht_paid"]),
-            str(f["copies_awaiting"]) + (f"\n(dont {f['copies_at_pickup']} au retrait)"
-                                         if f.get("copies_at_pickup") else ""),
-            eur(f["ttc_awaiting"]), eur(f["ht_awaiting"])]
+            str(f["copies_awaiting"]), eur(f["ttc_awaiting"]), eur(f["ht_awaiting"]),
+            str(f["copies_at_pickup"]), eur(f["ttc_at_pickup"]), eur(f["ht_at_pickup"])]
+
+
+def pickup_words(f: dict) -> str:
+    """The summary's « à encaisser au retrait » part (none when there is none)."""
+    if not f["copies_at_pickup"]:
+        return ""
+    return (f" · à encaisser au retrait {f['copies_at_pickup']} ex. — "
+            f"{eur(f['ttc_at_pickup'])} TTC, {eur(f['ht_at_pickup'])} HT")
 
 
 def title_of(view: dict) -> str:
@@ -59,11 +68,11 @@ def recap_sheet(view: dict) -> Sheet:
     summary = [f"TVA {rate_label(r['vat_rate'])} : payés {r['copies_paid']} ex. — "
                f"{eur(r['ttc_paid'])} TTC, {eur(r['ht_paid'])} HT, TVA {eur(r['vat_paid'])} · "
                f"en attente {r['copies_awaiting']} ex. — {eur(r['ttc_awaiting'])} TTC, "
-               f"{eur(r['ht_awaiting'])} HT" for r in view["by_rate"]]
+               f"{eur(r['ht_awaiting'])} HT{pickup_words(r)}" for r in view["by_rate"]]
     summary.append(f"Total : payés {t['copies_paid']} ex. — {eur(t['ttc_paid'])} TTC, "
                    f"{eur(t['ht_paid'])} HT, TVA {eur(t['vat_paid'])} · en attente "
                    f"{t['copies_awaiting']} ex. — {eur(t['ttc_awaiting'])} TTC, "
-                   f"{eur(t['ht_awaiting'])} HT")
+                   f"{eur(t['ht_awaiting'])} HT{pickup_words(t)}")
     orders = view["grouped_orders"]
     listed = [f"n° {g['number']} — {g['client_name']} — clôture le {day(g['deadline'])} — "
               f"{g['status_label']}" for g in orders[:6]]

@@ -79,6 +79,14 @@ class OrderDeskService(MessagingService):
     def on_grouped_order_cancelled(self, session, payload, envelope):
         self._apply(use_cases.on_grouped_order_cancelled, session, payload, envelope)
 
+    @consumes("grouped_order_distributed")
+    def on_grouped_order_distributed(self, session, payload, envelope):
+        self._apply(use_cases.on_grouped_order_distributed, session, payload, envelope)
+
+    @consumes("grouped_order_failed")
+    def on_grouped_order_failed(self, session, payload, envelope):
+        self._apply(use_cases.on_grouped_order_failed, session, payload, envelope)
+
     @consumes("sub_order_placed")
     def on_sub_order_placed(self, session, payload, envelope):
         self._apply(use_cases.on_sub_order_placed, session, payload, envelope)

@@ -20,7 +20,9 @@ from tests.e2e import grouped
 from tests.e2e.conftest import PASSWORD, api_session, csrf_token
 from tests.e2e.test_cheque_payments import WESTERN, allow_cheques, subscribe_by_cheque
 from tests.e2e.test_once import at_once, outbox, settled
+from tests.e2e.test_order_progress import settle
 from tests.support.pdf import pdf_text
+from tests.support.suite import wait_until
 
 
 def made_available(suite, number):
@@ -156,6 +158,21 @@ def test_distribution_day_from_ticks_to_the_closing_mails(suite, people, demo_fe
     assert "Vos livres vous attendent au lieu de retrait" in absent.get_content()
     assert [m for m in smtp.to(f"eloise.durand{run}@free.fr")
             if "Vos livres" in m["Subject"]] == []  # she came
+
+    # the order desk: who came is « Terminé », Zoé « Livraison/retrait en cours » (her books
+    # wait), each sub-order following its grouped order's distribution; nobody mailed for it
+    def desk(sub):
+        with suite.rpc() as rpc:
+            return rpc.order_desk.get_order("sub_order", sub)
+
+    wait_until(lambda: [desk(n)["progress"] for n in (eloise["number"], oscar["number"], zoe)]
+               == ["done", "done", "delivering"], timeout=30,
+               message="the sub-orders follow the distribution on the desk")
+    assert desk(zoe)["progress_label"] == "Livraison/retrait en cours"
+    settle(suite)
+    assert [m["Subject"] for who in (f"eloise.durand{run}", f"oscar.martin{run}",
+                                     f"zoe.petit{run}") for m in smtp.to(f"{who}@free.fr")
+            if "— votre commande n°" in m["Subject"]] == []
 
     # Oscar's invoice, issued after the 2,50 € given back at pickup: not « Déjà réglé »
     # 29,80 €, but what he paid net of it, and the balance adds up

@@ -250,6 +250,10 @@ def test_a_grouped_order_and_a_sub_order_moved_along(suite, people, demo_feeds, 
         r = progression(admin, suite, kind, n, to, current)
         assert r.status_code == 302, r.text[:500]
         reaches(suite, kind, n, to)
+        # Ana's sub-order follows its grouped order (validated, made available); Bob's stays
+        # cancelled
+        assert reaches(suite, "sub_order", ana["number"], to)["history"][-1]["by"] == "système"
+    assert progress(suite, "sub_order", bob["number"])["status"] == "cancelled"
     one_302_and_409s(at_once(lambda i: progression(admin, suite, kind, n, "delivering",
                                                    "ready", "Livré au collège")))
     assert progression(admin, suite, kind, n, "error", "delivering",
@@ -281,6 +285,9 @@ def test_a_grouped_order_and_a_sub_order_moved_along(suite, people, demo_feeds, 
     assert len(subjects(smtp, customer, f"Commande groupée n° {n} validée")) == 1   # owner's
     assert len(subjects(smtp, customer, f"Votre commande n° {n} est prête")) == 1   # owner's
     assert subjects(smtp, customer, f"Commande prête — votre commande groupée n° {n}") == []
+    # Ana followed her grouped order on the desk: no progress mail for it
+    assert subjects(smtp, f"ana.progres{run}@free.fr", "En cours de traitement —") == []
+    assert subjects(smtp, f"ana.progres{run}@free.fr", "Commande prête —") == []
     # the sub-order's buyer: the owner's cancellation mail only, no progress mail
     bob_address = f"bob.progres{run}@free.fr"
     assert subjects(smtp, bob_address, "Annulée —") == []

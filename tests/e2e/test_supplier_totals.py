@@ -93,9 +93,11 @@ def test_the_global_view_for_a_period_its_csv_and_pdf(suite, orders):
     by_title = {(row[0], row[2]): row for row in rows[1:] if row[2]}
     # WESTERN: 2 paid in n1 (29.80, HT 28.25), 3 in n2 (44.70, HT 42.37), 1 awaiting in n1
     assert by_title[("ORSO", WESTERN)][3:] == ["5.5", "5", "74.50", "70.62", "3.88", "1",
-                                                "14.90", "14.12", f"{n1} {n2}"]
+                                                "14.90", "14.12", "0", "0.00", "0.00",
+                                                f"{n1} {n2}"]
     assert by_title[("MIC MAC EDITION", LIVRE)][3:] == ["5.5", "2", "12.80", "12.13", "0.67",
-                                                        "0", "0.00", "0.00", str(n2)]
+                                                        "0", "0.00", "0.00", "0", "0.00",
+                                                        "0.00", str(n2)]
     g = by_title[(game["publisher"], game["ean"])]
     ht = money(price / Decimal("1.2"))
     assert g[3:11] == ["20", "1", str(price), str(ht), str(price - ht), "3",
@@ -127,7 +129,7 @@ def test_each_grouped_orders_recap_and_the_sign_in_sheet_per_publisher(suite, pe
     r = teacher.get(f"{base}/commandes-groupees/{n1}/recapitulatif-produits.csv")
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig")), delimiter=";"))
     assert ["ORSO", "WESTERN COQUILLETTES", WESTERN, "5.5", "2", "29.80", "28.25", "1.55", "1",
-            "14.90", "14.12", str(n1)] in rows
+            "14.90", "14.12", "0", "0.00", "0.00", str(n1)] in rows
     other = api_session(suite, people["other"]["email"], PASSWORD)
     assert other.get(f"{base}/commandes-groupees/{n1}/recapitulatif-produits").status_code \
         == 404

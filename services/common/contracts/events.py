@@ -82,7 +82,8 @@ CONTRACTS = {c.name: c for c in (
                              ("order_desk", "on_grouped_order_cancelled"),
                              ("logistics", "on_grouped_order_cancelled"))),
     EventContract("grouped_order_failed", 1, "grouped_orders", p.GroupedOrderFailedV1,
-                  consumers=(("notifications", "on_grouped_order_failed"),)),
+                  consumers=(("notifications", "on_grouped_order_failed"),
+                             ("order_desk", "on_grouped_order_failed"))),
     EventContract("sub_order_paid", 1, "grouped_orders", p.SubOrderPaidV1,
                   consumers=(("notifications", "on_sub_order_paid"),
                              ("order_desk", "on_sub_order_paid"))),
@@ -151,7 +152,8 @@ CONTRACTS = {c.name: c for c in (
     EventContract("orders_handed_off", 1, "logistics", p.OrdersHandedOffV1,
                   consumers=(("order_desk", "on_orders_handed_off"),)),
     EventContract("grouped_order_distributed", 1, "grouped_orders", p.GroupedOrderDistributedV1,
-                  consumers=(("notifications", "on_grouped_order_distributed"),)),
+                  consumers=(("notifications", "on_grouped_order_distributed"),
+                             ("order_desk", "on_grouped_order_distributed"))),
 )}
 
 

@@ -22,9 +22,10 @@ from datetime import date, datetime, time, timedelta, timezone
 from services.common.errors import conflict, invalid
 
 from .deadlines import PARIS, opens_at, paris_today
-from .status import AWAITING_PAYMENT, CLOSED, PROCESSING, SUB_CANCELLED
+from .status import AWAITING_PAYMENT, CANCELLED, CLOSED, PROCESSING, SUB_CANCELLED
 
-__all__ = ["SLOT_MAX", "check_can_set_distribution_date", "check_distribution_date",
+__all__ = ["SLOT_MAX", "check_can_set_distribution_date", "check_can_switch_ready_mails",
+           "check_distribution_date",
            "check_distribution_slot", "distribution_changed", "ready_mails_on",
            "ready_mail_wanted", "amount_due_at_pickup", "distribution_label",
            "EVE_REMINDER_HOUR", "eve_reminder_starts_at", "eve_reminder_due", "eve_of"]
@@ -39,11 +40,22 @@ _FIELD = {"distribution_date": ["Date invalide (JJ/MM/AAAA)."]}
 def check_can_set_distribution_date(status: str, distributed: bool):
     """Set or changed once the bookshop validated the grouped order, until the distribution
     is validated."""
+    if status == CANCELLED:  # cancelled by the bookshop, or failed (its minimum)
+        raise conflict("Cette commande groupée annulée n'aura pas de distribution : sa date "
+                       "ne se fixe plus.")
     if distributed:
         raise conflict("La distribution est déjà validée : sa date ne peut plus changer.")
     if status not in (PROCESSING, CLOSED):
         raise conflict("La date de distribution se fixe une fois la commande groupée validée "
                        "par la librairie.")
+
+
+def check_can_switch_ready_mails(status: str):
+    """The buyers' « livres prêts » mails are turned on or off until the grouped order is
+    cancelled (or failed: cancelled too): none will ever be sent then."""
+    if status == CANCELLED:
+        raise conflict("Cette commande groupée annulée ne préviendra aucun acheteur : les "
+                       "e-mails « livres prêts » ne se règlent plus.")
 
 
 def check_distribution_date(text, now) -> date | None:

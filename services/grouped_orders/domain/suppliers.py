@@ -2,8 +2,9 @@
 produits », « vue globale des commandes »): what to order from each publisher, per title, for
 one grouped order or for every grouped order closing in a period.
 
-Copies and amounts of the sub-orders paid, and apart those still awaiting their payment (a
-cancelled sub-order counts for nothing). Amounts TTC are the sums of the sub-orders' lines
+Copies and amounts of the sub-orders paid, apart those still awaiting their payment, and apart
+again those to be paid at pickup (issue 10 K5, « À encaisser au retrait »: ordered all the
+same, never counted as awaiting nor paid); a cancelled sub-order counts for nothing. Amounts TTC are the sums of the sub-orders' lines
 (unit price × quantity, exact); the HT of a title in a grouped order is derived from its total
 TTC per unit price, rounded half-up to the cent, as the grouped order's document does
 (domain.documents.order_lines); a publisher's figures are the sums of its titles', the global
@@ -54,8 +55,9 @@ def ht_of(ttc: Decimal, vat_rate: str) -> Decimal:
 
 @dataclass
 class Figures:
-    """Copies and amounts, paid and (apart) awaiting payment; of those awaiting, the ones to
-    be paid at pickup (issue 10 K5: ordered all the same, never paid)."""
+    """Copies and amounts: paid, awaiting payment, and apart to be paid at pickup (issue 10
+    K5: ordered all the same, not paid yet; not among the awaiting ones). The three add up to
+    the copies ordered."""
     copies_paid: int = 0
     copies_awaiting: int = 0
     ttc_paid: Decimal = ZERO
@@ -64,6 +66,7 @@ class Figures:
     ht_awaiting: Decimal = ZERO
     copies_pickup: int = 0
     ttc_pickup: Decimal = ZERO
+    ht_pickup: Decimal = ZERO
 
     @property
     def vat_paid(self) -> Decimal:
@@ -72,6 +75,10 @@ class Figures:
     @property
     def vat_awaiting(self) -> Decimal:
         return self.ttc_awaiting - self.ht_awaiting
+
+    @property
+    def vat_pickup(self) -> Decimal:
+        return self.ttc_pickup - self.ht_pickup
 
     def add(self, other: "Figures") -> "Figures":
         self.copies_paid += other.copies_paid
@@ -82,6 +89,7 @@ class Figures:
         self.ht_awaiting += other.ht_awaiting
         self.copies_pickup += other.copies_pickup
         self.ttc_pickup += other.ttc_pickup
+        self.ht_pickup += other.ht_pickup
         return self
 
 
@@ -126,19 +134,20 @@ def order_title_totals(order, titles: dict, subs) -> list:
                 continue
             g = groups.setdefault((line.key, money(line.unit_price)),
                                   [0, 0, ZERO, ZERO, 0, ZERO])
+            if pickup:  # apart: neither awaiting nor paid
+                g[4] += line.quantity
+                g[5] += line.total
+                continue
             i = 0 if sub.status == PAID else 1
             g[i] += line.quantity
             g[i + 2] += line.total
-            if pickup:
-                g[4] += line.quantity
-                g[5] += line.total
     found = {}
     for (key, _price), (cp, ca, tp, ta, ck, tk) in groups.items():
         t = titles[key]
         totals = found.setdefault(key, TitleTotals(t.ean, t.title, supplier_of(t.publisher),
                                                    t.vat_rate, orders=[order]))
         totals.figures.add(Figures(cp, ca, tp, ht_of(tp, t.vat_rate), ta, ht_of(ta, t.vat_rate),
-                                   ck, tk))
+                                   ck, tk, ht_of(tk, t.vat_rate)))
     return [found[k] for k in sorted(found, key=lambda k: (titles[k].position, str(k)))]
 
 

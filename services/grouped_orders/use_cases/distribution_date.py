@@ -48,6 +48,7 @@ def set_distribution_date(session, number, day, slot, account, now, record,
 def set_buyer_ready_mails(session, number, enabled, now, public_url) -> dict:
     """The bookshop turns this grouped order's buyer mails (books ready, new date) on or off."""
     go = locked(session, number)
+    domain.check_can_switch_ready_mails(go.status)
     go.buyer_ready_mails = bool(enabled)
     session.flush()
     return grouped_order_view(go, now, public_url)

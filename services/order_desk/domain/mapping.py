@@ -36,6 +36,43 @@ OWNER_STATUSES = (
 )
 
 
+# A parent's sub-order follows its grouped order's cycle (the desk rows carry the grouped
+# order's number): event -> the progress of its sub-orders, and the history's comment.
+# « Terminé »: picked up on distribution day; an absent buyer's books wait at the pickup place:
+# « Livraison/retrait en cours » until the bookshop closes it.
+SUB_ORDERS_FOLLOW = {
+    "grouped_order_validated": (PROCESSING, "Commande groupée n° {number} validée : "
+                                            "commandée au fournisseur"),
+    "grouped_order_made_available": (READY, "Commande groupée n° {number} mise à disposition"),
+    "grouped_order_distributed": (DONE, "Retirée à la distribution de la commande groupée "
+                                        "n° {number}"),
+    "grouped_order_cancelled": (CANCELLED, "Commande groupée n° {number} annulée : {reason}"),
+    "grouped_order_failed": (CANCELLED, "Commande groupée n° {number} annulée : {reason}"),
+}
+ABSENT_COMMENT = "Absent à la distribution de la commande groupée n° {number} : livres à retirer"
+# the grouped order's progress a sub-order known late takes at once (its events came before)
+CAUGHT_UP = (PROCESSING, READY, CANCELLED)
+CAUGHT_UP_COMMENT = "Suit la commande groupée n° {number}"
+
+
+def sub_orders_follow(event_type, payload) -> tuple:
+    """(progress, comment, {sub-order number: (progress, comment)}) the grouped order's event
+    means for its sub-orders: the exceptions are the absent buyers of a distribution."""
+    code, comment = SUB_ORDERS_FOLLOW[event_type]
+    words = {"number": payload["number"], "reason": payload.get("reason") or ""}
+    comment = comment.format(**words).rstrip(" :")
+    absent = {}
+    if event_type == "grouped_order_distributed":
+        for told in (*payload.get("absent", ()), *payload.get("absent_owing", ())):
+            absent[int(told["sub_order_number"])] = (DELIVERING, ABSENT_COMMENT.format(**words))
+    return code, comment, absent
+
+
+def caught_up(grouped_progress):
+    """The progress a sub-order known after its grouped order moved takes (None: none)."""
+    return grouped_progress if grouped_progress in CAUGHT_UP else None
+
+
 def owner_progress(event_type, action=None):
     """(kind, progress code) the owner's event means, or None."""
     return OWNER_PROGRESS.get((event_type, action))

@@ -19,7 +19,7 @@ from services.common.errors import not_found
 from services.common.guards import transition
 from services.common.progress import ERROR
 
-from ..domain import progress as rules
+from ..domain import mapping, progress as rules
 from ..models import ProgressHistory, ProgressRequest, RegisterEntry
 from ..presenters import progress_event, progress_view
 
@@ -90,6 +90,58 @@ def apply_owner_progress(session, kind, number, to_code, at, by, comment, now, r
     _move(session, entry, to_code, by, comment, at or now, now, record,
           mail=rules.mails_customer(to_code, owner_mailed=rules.owner_mails(kind, to_code)))
     return True
+
+
+def _follow(session, entry, to, comment, at, now):
+    """A sub-order follows its grouped order: the guarded transition and its history row, no
+    event (the grouped order's own events mail whom they mail; the grouped order, not each
+    sub-order, is the logistician's). False when it no longer applies (final, or past it)."""
+    if not rules.owner_applies(entry.progress, to):
+        return False
+    from_status = entry.progress
+    transition(session, RegisterEntry, entry.id, (from_status,),
+               {"progress": to, "progress_at": at, "updated_at": now}, column="progress")
+    session.add(ProgressHistory(kind=entry.kind, number=entry.number, from_status=from_status,
+                                to_status=to, by=SYSTEM, at=at, comment=comment))
+    return True
+
+
+def follow_grouped_order(session, grouped_number, to, comment, at, now, exceptions=None):
+    """Move the sub-orders of the grouped order `grouped_number` to `to` (`exceptions`: {number:
+    (progress, comment)} for some of them), each only when it still applies
+    (`domain.progress.owner_applies`): an event twice, late or out of order moves nothing back.
+    Returns how many moved."""
+    exceptions = exceptions or {}
+    rows = session.scalars(select(RegisterEntry).where(
+        RegisterEntry.kind == "sub_order",
+        RegisterEntry.grouped_order_number == int(grouped_number))
+        .order_by(RegisterEntry.id).with_for_update())
+    return sum(_follow(session, entry, *exceptions.get(entry.number, (to, comment)), at, now)
+               for entry in list(rows))
+
+
+def lock_grouped_order(session, grouped_number):
+    """The grouped order's register row, locked (None: not known yet). A sub-order's event
+    takes it before its own row, as the grouped order's events do (their row, then their
+    sub-orders'): one lock order, and a sub-order placed while its grouped order moves waits
+    for that move, then catches up (`catch_up_sub_order`)."""
+    if grouped_number is None:
+        return None
+    return _entry(session, "grouped_order", grouped_number, lock=True)
+
+
+def catch_up_sub_order(session, number, grouped, now):
+    """A sub-order known after its grouped order (`grouped`: its locked register row, or None)
+    moved (its own event came late) takes the grouped order's progress
+    (`domain.mapping.caught_up`)."""
+    entry = _entry(session, "sub_order", number, lock=True)
+    if entry is None or grouped is None or entry.grouped_order_number != grouped.number:
+        return False
+    to = mapping.caught_up(grouped.progress)
+    if to is None:
+        return False
+    return _follow(session, entry, to, mapping.CAUGHT_UP_COMMENT.format(number=grouped.number),
+                   grouped.progress_at or now, now)
 
 
 def plan_move(session, kind, number, to, comment, expected=None) -> rules.Move:

@@ -7,7 +7,8 @@ from services.common.money import money
 
 from ..domain import mapping, register
 from . import register_row
-from .progress import apply_owner_progress
+from .progress import (apply_owner_progress, catch_up_sub_order, follow_grouped_order,
+                       lock_grouped_order)
 
 SYSTEM = "système"
 
@@ -33,6 +34,13 @@ def _progress(session, event_type, action, number, at, comment, now, record):
 PLACED = ("placed_at", "placed_day")
 
 
+def _sub_orders_follow(session, event_type, payload, at, now):
+    """The grouped order's sub-orders follow its cycle (domain.mapping.SUB_ORDERS_FOLLOW)."""
+    to, comment, exceptions = mapping.sub_orders_follow(event_type, payload)
+    follow_grouped_order(session, payload["number"], to, comment,
+                         register.parse_instant(at) or now, now, exceptions)
+
+
 # ---- grouped_orders ---------------------------------------------------------------------------
 def on_grouped_order_created(session, payload, envelope, now, record):
     facts = {**register.grouped_order_facts(payload),
@@ -46,6 +54,8 @@ def on_grouped_order_validated(session, payload, envelope, now, record):
     upsert(session, "grouped_order", payload["number"], facts, now)
     _progress(session, "grouped_order_validated", None, payload["number"],
               payload.get("validated_at"), payload.get("comment", ""), now, record)
+    _sub_orders_follow(session, "grouped_order_validated", payload, payload.get("validated_at"),
+                       now)
 
 
 def on_grouped_order_made_available(session, payload, envelope, now, record):
@@ -53,6 +63,8 @@ def on_grouped_order_made_available(session, payload, envelope, now, record):
            now)
     _progress(session, "grouped_order_made_available", None, payload["number"],
               payload.get("made_available_at"), "", now, record)
+    _sub_orders_follow(session, "grouped_order_made_available", payload,
+                       payload.get("made_available_at"), now)
 
 
 def on_grouped_order_cancelled(session, payload, envelope, now, record):
@@ -60,6 +72,20 @@ def on_grouped_order_cancelled(session, payload, envelope, now, record):
            now)
     _progress(session, "grouped_order_cancelled", None, payload["number"],
               envelope.get("occurred_at"), payload.get("reason", ""), now, record)
+    _sub_orders_follow(session, "grouped_order_cancelled", payload, envelope.get("occurred_at"),
+                       now)
+
+
+def on_grouped_order_distributed(session, payload, envelope, now, record):
+    """« Valider la distribution »: who came picked their books up, the absent's wait."""
+    _sub_orders_follow(session, "grouped_order_distributed", payload,
+                       payload.get("distributed_at"), now)
+
+
+def on_grouped_order_failed(session, payload, envelope, now, record):
+    """The minimum was not reached (one event per mail: the same move each time, once)."""
+    _sub_orders_follow(session, "grouped_order_failed", payload, envelope.get("occurred_at"),
+                       now)
 
 
 def on_sub_order_placed(session, payload, envelope, now, record):
@@ -69,15 +95,19 @@ def on_sub_order_placed(session, payload, envelope, now, record):
     awaiting = {"payment_state": "pending", "payment_label": (
         register.AT_PICKUP_LABEL if facts["payment_method"] == "pickup"
         else register.PAYMENT_LABELS["pending"])}
+    grouped = lock_grouped_order(session, facts["grouped_order_number"])
     upsert(session, "sub_order", payload["sub_order_number"], facts, now,
            keep=(*PLACED, "payment_method"), awaiting=awaiting)
+    catch_up_sub_order(session, payload["sub_order_number"], grouped, now)
 
 
 def on_sub_order_paid(session, payload, envelope, now, record):
     facts = {**register.sub_order_facts(payload), **register.placed(payload["subscribed_at"])}
     method = "cheque" if payload.get("manual") else None
+    grouped = lock_grouped_order(session, facts["grouped_order_number"])
     upsert(session, "sub_order", payload["sub_order_number"], facts, now, keep=PLACED,
            payment=register.payment_facts("succeeded", payload.get("paid_at"), method))
+    catch_up_sub_order(session, payload["sub_order_number"], grouped, now)
 
 
 def on_sub_order_cancelled(session, payload, envelope, now, record):

@@ -74,3 +74,16 @@ def test_the_buyer_sees_the_distribution_date_on_their_own_page(client, rpc):
         "paid", grouped_order=dict(samples.PUBLIC, status="closed", **DATED))
     page = html.unescape(client.get(f"/souscription/{'T' * 32}/commande/{'B' * 32}").text)
     assert f'<dd id="distribution-date"><strong>{LABEL[0].upper()}{LABEL[1:]}</strong>' in page
+
+
+def test_a_cancelled_grouped_order_shows_neither_the_date_nor_the_mail_switch(client, rpc):
+    cancelled = dict(samples.grouped("cancelled"), **DATED)
+    for who, answer, url in (("collectivite", "get_my_grouped_order", "/commandes-groupees/7"),
+                             ("admin", "admin_get", "/admin/commandes-groupees/7")):
+        sign_in(client, who)
+        rpc.answers[("grouped_orders", answer)] = cancelled
+        page = html.unescape(client.get(url).text)
+        assert "Annulée" in page
+        assert "Date de distribution" not in page and "18 décembre 2026" not in page
+        assert "E-mails aux acheteurs quand les livres sont prêts" not in page
+        assert "Prévenir chaque acheteur" not in page and "mails-livres-prets" not in page

@@ -40,9 +40,9 @@ def test_the_global_view_its_csv_and_a_bad_period(client, rpc):
     assert rows[0][:6] == ["editeur", "titre", "ean", "taux_tva", "exemplaires_payes",
                            "total_ttc_paye"]
     assert ["ORSO", "WESTERN COQUILLETTES", "9791097284657", "5.5", "5", "74.50", "70.62",
-            "3.88", "1", "14.90", "14.12", "1 2"] in rows
+            "3.88", "1", "14.90", "14.12", "0", "0.00", "0.00", "1 2"] in rows
     assert ["", "Total général", "", "", "9", "122.29", "115.19", "7.10", "4", "44.87", "39.10",
-            "1 2"] == rows[-1]
+            "0", "0.00", "0.00", "1 2"] == rows[-1]
     assert 'filename="recapitulatif-fournisseurs-2026-06-01-2026-06-30.csv"' in \
         r.headers["Content-Disposition"]
 
@@ -70,3 +70,21 @@ def test_the_initiator_sees_its_grouped_orders_recap_and_both_sign_in_sheets(cli
     client.get("/commandes-groupees/1/pdf")
     assert [args[2] for args in rpc.called("grouped_orders", "export_pdf")] == [
         "publishers", "global"]
+
+
+def test_the_page_shows_the_copies_to_collect_at_pickup_apart(client, rpc):
+    from tests.unit.grouped_orders.test_supplier_pickup import ORDER
+    orders = [SimpleNamespace(number=7, client_name="ECOLE", deadline=date(2026, 6, 12),
+                              status="awaiting_validation", article={"title": "WESTERN"},
+                              titles=[1, 2])]
+    view = dict(supplier_recap_view(domain.supplier_recap([ORDER]), orders),
+                start="2026-06-01", end="2026-06-30")
+    rpc.answers[("grouped_orders", "admin_supplier_recap")] = lambda actor, start, end: view
+    sign_in(client, "admin")
+    html = client.get("/admin/recapitulatif-fournisseurs?du=2026-06-01&au=2026-06-30").text
+    assert '<th scope="col">À encaisser au retrait</th>' in html
+    assert "à encaisser au retrait</span>" not in html  # no longer « dont … » of the awaiting
+    # the grand total: awaiting 2 copies 24,89 €, at pickup 5 copies 64,68 € (HT 59,02 €)
+    assert ('<td data-label="En attente de paiement">2</td>' in html
+            and '<td data-label="À encaisser au retrait">5</td>' in html)
+    assert "64,68" in html and "59,02" in html and "24,89" in html

@@ -143,3 +143,22 @@ def test_the_bookshop_turns_the_buyer_mails_off(db):
         tx(db, distribution_date.set_distribution_date, number, "2022-04-10", "", SHOP, NOW,
            events, URL)
     assert exc.value.code == "conflict"
+
+
+def test_a_cancelled_grouped_order_takes_no_date_and_no_mail_switch_409(db):
+    number, _subs = validated(db)
+    tx(db, bookshop.cancel, number, "Fournisseur en rupture", NOW, Events(), URL)
+    with db.transaction() as s:
+        before = (s.get(GroupedOrder, number).buyer_ready_mails,
+                  s.get(GroupedOrder, number).distribution_date)
+    for change, args in ((distribution_date.set_distribution_date,
+                          (number, "2022-04-09", "", SHOP, NOW, Events(), URL)),
+                         (distribution_date.set_buyer_ready_mails,
+                          (number, False, NOW, URL))):
+        with pytest.raises(DomainError) as exc:
+            tx(db, change, *args)
+        assert exc.value.code == "conflict"
+        assert "commande groupée annulée" in exc.value.message
+    with db.transaction() as s:
+        assert (s.get(GroupedOrder, number).buyer_ready_mails,
+                s.get(GroupedOrder, number).distribution_date) == before  # unchanged
