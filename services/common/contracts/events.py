@@ -1,7 +1,8 @@
 """Event contracts: the name (past tense), its version, the producing service, the payload
 schema and the consumers, whose durable queues the producer declares before publishing so that
 an event published before its consumer ever started is kept, not dropped. The payloads' schemas
-are in services/common/contracts/payloads.py."""
+are in services/common/contracts/payloads.py and cycle_payloads.py (the order desk's and the
+school cycle's)."""
 import functools
 import uuid
 from dataclasses import dataclass, field
@@ -9,7 +10,7 @@ from datetime import datetime, timezone
 
 from marshmallow import EXCLUDE, Schema, fields
 
-from . import payloads as p
+from . import cycle_payloads as c, payloads as p
 
 
 class Envelope(Schema):
@@ -125,31 +126,31 @@ CONTRACTS = {c.name: c for c in (
                              ("logistics", "on_collectivity_order_status_changed"))),
     EventContract("collectivity_message_sent", 1, "baskets", p.CollectivityMessageSentV1,
                   consumers=(("notifications", "on_collectivity_message_sent"),)),
-    EventContract("sub_order_placed", 1, "grouped_orders", p.SubOrderPlacedV1,
+    EventContract("sub_order_placed", 1, "grouped_orders", c.SubOrderPlacedV1,
                   consumers=(("order_desk", "on_sub_order_placed"),
                              ("logistics", "on_sub_order_placed"),
                              ("notifications", "on_sub_order_placed")),
                   topic=payment_place,
                   only={("notifications", "on_sub_order_placed"): "at_bookshop"}),
-    EventContract("grouped_order_deadline_approached", 1, "grouped_orders", p.GroupedOrderDeadlineApproachedV1,
+    EventContract("grouped_order_deadline_approached", 1, "grouped_orders", c.GroupedOrderDeadlineApproachedV1,
                   consumers=(("notifications", "on_grouped_order_deadline_approached"),)),
-    EventContract("sub_order_payment_reminded", 1, "grouped_orders", p.SubOrderPaymentRemindedV1,
+    EventContract("sub_order_payment_reminded", 1, "grouped_orders", c.SubOrderPaymentRemindedV1,
                   consumers=(("notifications", "on_sub_order_payment_reminded"),)),
-    EventContract("sub_order_made_available", 1, "grouped_orders", p.SubOrderMadeAvailableV1,
+    EventContract("sub_order_made_available", 1, "grouped_orders", c.SubOrderMadeAvailableV1,
                   consumers=(("notifications", "on_sub_order_made_available"),)),
     EventContract("sub_order_distribution_reminded", 1, "grouped_orders",
-                  p.SubOrderDistributionRemindedV1,
+                  c.SubOrderDistributionRemindedV1,
                   consumers=(("notifications", "on_sub_order_distribution_reminded"),)),
-    EventContract("payment_state_changed", 1, "payments", p.PaymentStateChangedV1,
+    EventContract("payment_state_changed", 1, "payments", c.PaymentStateChangedV1,
                   consumers=(("order_desk", "on_payment_state_changed"),)),
-    EventContract("order_progressed", 1, "order_desk", p.OrderProgressedV1,
+    EventContract("order_progressed", 1, "order_desk", c.OrderProgressedV1,
                   consumers=(("logistics", "on_order_progressed"),
                              ("notifications", "on_order_progressed"))),
-    EventContract("invoice_issued", 1, "invoicing", p.InvoiceIssuedV1,
+    EventContract("invoice_issued", 1, "invoicing", c.InvoiceIssuedV1,
                   consumers=(("order_desk", "on_invoice_issued"),
                              ("grouped_orders", "on_invoice_issued"),
                              ("baskets", "on_invoice_issued"))),
-    EventContract("orders_handed_off", 1, "logistics", p.OrdersHandedOffV1,
+    EventContract("orders_handed_off", 1, "logistics", c.OrdersHandedOffV1,
                   consumers=(("order_desk", "on_orders_handed_off"),)),
     EventContract("grouped_order_distributed", 1, "grouped_orders", p.GroupedOrderDistributedV1,
                   consumers=(("notifications", "on_grouped_order_distributed"),
