@@ -2,7 +2,9 @@
 drawn from its `order_document` (services.common.contracts.documents) with reportlab through
 services.common.sheets: the bookshop (name, address), the customer (with its SIRET and Chorus
 Pro service code when it has them), the order (date, status, reference), the lines, the totals
-HT, VAT per rate and TTC, the payment's method and state.
+HT, VAT per rate and TTC, the payment's method and state. A discounted line (a collectivity's)
+says its public price and discount; a unit price HT is never printed (docs/invoicing.md §
+Amounts: unit price TTC × quantity = line TTC, the only multiplication that holds to the cent).
 
 Pure drawing: no nameko, no database. A service renders it in a child process
 (`render_in_child`: `python -m services.common.order_pdf` reads `{"document", "bookshop"}` as
@@ -59,8 +61,24 @@ PAID_HEADING = "Payés (en ligne ou à la librairie)"
 PICKUP_HEADING = "À payer au retrait des livres (commandés, pas encore payés)"
 
 
+def discount_note(x) -> str:
+    """A discounted line's public price and discount, so that public − discount = the unit price
+    printed (« prix public 15,00 € − 9 % (−1,35 €) »); "" for a line without."""
+    if x.get("public_price_ttc") in (None, "") or not x.get("discount_percent"):
+        return ""
+    public, unit = Decimal(str(x["public_price_ttc"])), Decimal(str(x["unit_price_ttc"]))
+    return (f" · prix public {eur(public)} − {rate_label(str(x['discount_percent']))} "
+            f"(−{eur(public - unit)})")
+
+
+def discount_total(lines) -> Decimal:
+    return sum(((Decimal(str(x["public_price_ttc"])) - Decimal(str(x["unit_price_ttc"])))
+                * x["quantity"] for x in lines if discount_note(x)), Decimal("0.00"))
+
+
 def _row(x) -> list:
-    return [x["ean"], x["title"] + (f" — {x['publisher']}" if x.get("publisher") else ""),
+    return [x["ean"], x["title"] + (f" — {x['publisher']}" if x.get("publisher") else "")
+            + discount_note(x),
             str(x["quantity"]), rate_label(x["vat_rate"]), eur(x["unit_price_ttc"]),
             eur(x["total_ht"]), eur(x["vat_amount"]), eur(x["total_ttc"])]
 
@@ -92,6 +110,9 @@ def sheet(document: dict, bookshop: dict) -> Sheet:
     summary += [f"TVA {rate_label(v['rate'])} sur {eur(v['base_ht'])} HT : {eur(v['amount'])}"
                 for v in totals["vat"]]
     summary.append(f"Total TTC{paid} : {eur(totals['total_ttc'])}")
+    if discount_total(document["lines"]):
+        summary.append(f"Remises accordées : {eur(discount_total(document['lines']))} TTC "
+                       "(prix public − remise = prix unitaire TTC)")
     if pickup:
         t = pickup["totals"]
         vat = sum((Decimal(str(v["amount"])) for v in t["vat"]), Decimal("0"))

@@ -91,4 +91,7 @@ class InvoiceLine(Base):
     total_ht: Mapped[Decimal] = mapped_column(MONEY)
     vat_amount: Mapped[Decimal] = mapped_column(MONEY)
     total_ttc: Mapped[Decimal] = mapped_column(MONEY)
+    # a collectivity's discount on the line, printed with it (None: no discount granted)
+    public_price_ttc: Mapped[Decimal | None] = mapped_column(MONEY, nullable=True)
+    discount_percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 2), nullable=True)
     invoice: Mapped[Invoice] = relationship(back_populates="lines")

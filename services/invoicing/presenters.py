@@ -16,7 +16,20 @@ def line_view(line) -> dict:
     return {"position": line.position, "ean": line.ean, "title": line.title,
             "publisher": line.publisher, "quantity": line.quantity,
             "vat_rate": format(line.vat_rate.normalize(), "f") if line.vat_rate is not None else "",
-            **{f: money_str(getattr(line, f)) for f in amounts.LINE_MONEY}}
+            **{f: money_str(getattr(line, f)) for f in amounts.LINE_MONEY},
+            **discount_view(line)}
+
+
+def discount_view(line) -> dict:
+    """A discounted line's public price, rate and unit discount as printed: public − discount =
+    unit price TTC exactly (the unit discount is the difference); {} for a line without."""
+    public, percent = getattr(line, "public_price_ttc", None), getattr(line, "discount_percent", None)
+    if public is None or not percent:
+        return {}
+    return {"public_price_ttc": money_str(public),
+            "discount_percent": format(Decimal(percent).normalize(), "f"),
+            "unit_discount": money_str(public - line.unit_price_ttc),
+            "line_discount": money_str((public - line.unit_price_ttc) * line.quantity)}
 
 
 def line_values(line) -> dict:
@@ -24,7 +37,8 @@ def line_values(line) -> dict:
     return {"position": line.position, "ean": line.ean, "title": line.title,
             "publisher": line.publisher, "quantity": line.quantity,
             "vat_rate": amounts.vat_rate(line.vat_rate),
-            **{f: getattr(line, f) for f in amounts.LINE_MONEY}}
+            **{f: getattr(line, f) for f in amounts.LINE_MONEY},
+            **{f: getattr(line, f, None) for f in amounts.LINE_DISCOUNT}}
 
 
 def invoice_view(inv, credit_notes=(), with_lines=True) -> dict:
@@ -55,6 +69,8 @@ def invoice_view(inv, credit_notes=(), with_lines=True) -> dict:
     }
     if with_lines:
         view["lines"] = [line_view(ln) for ln in inv.lines]
+        view["discount_total"] = money_str(sum(
+            (Decimal(x.get("line_discount", "0")) for x in view["lines"]), Decimal("0.00")))
     if inv.kind == domain.INVOICE:
         view["settlement"] = {k: money_str(v) for k, v in mentions.settlement(
             inv.total_ttc, inv.paid, inv.refunded_at_pickup, inv.extra_at_pickup).items()}

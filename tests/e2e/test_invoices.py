@@ -80,11 +80,12 @@ def test_a_sub_order_invoiced_locked_and_credited(suite, people, demo_feeds, adm
     assert pdf.status_code == 200 and pdf.headers["Content-Type"] == "application/pdf"
     text = words(pdf.content)
     for expected in (f"Facture n° {number}", "SIRET : 12345678200010", "FR11123456782",
-                     "Margot Facture", "WESTERN COQUILLETTES", "Prix unitaire HT",
+                     "Margot Facture", "WESTERN COQUILLETTES", "Prix unitaire TTC",
                      "Total TTC 29,80 €", "Facture acquittée (en ligne)",
                      "trois fois le taux d'intérêt légal", "Pas d'escompte"):
         assert expected in text, expected
     assert "40 €" not in text  # a parent is no professional buyer
+    assert "Prix unitaire HT" not in text and "14,12" not in text  # 14,12 × 2 ≠ 28,25
     ht, vat = Decimal(invoice["total_ht"]), Decimal(invoice["vat_total"])
     assert ht + vat == Decimal("29.80") and invoice["vat"][0]["rate"] == "5.5"
 
@@ -175,7 +176,10 @@ def test_a_public_buyer_gets_a_facturx_and_non_admins_cannot_issue(suite, people
     text = words(pdf.content)
     for expected in (f"Facture n° {number}", f"SIRET : {SIRET}",
                      "Code service (Chorus Pro) : SERVICE-CDI", "BC-CHORUS-1",
-                     "indemnité forfaitaire de 40 €", "Date d'échéance"):
+                     "indemnité forfaitaire de 40 €", "Date d'échéance",
+                     # the collectivity's 9 % off CEMETERY ROAD's public 25,00 € is shown
+                     "Prix public TTC", "soit −2,25 €", "22,75 € 3 5,5 %",
+                     "total des remises accordées : 6,75 € TTC"):
         assert expected in text, expected
     filename, xml = facturx.get_facturx_xml_from_pdf(pdf.content, check_xsd=True)
     assert filename == "factur-x.xml"
@@ -183,6 +187,7 @@ def test_a_public_buyer_gets_a_facturx_and_non_admins_cannot_issue(suite, people
     body = xml.decode()
     assert f'<ram:ID schemeID="0009">{SIRET}</ram:ID>' in body
     assert "<ram:BuyerReference>SERVICE-CDI</ram:BuyerReference>" in body
+    assert "<ram:GrossPriceProductTradePrice>" in body  # 25,00 € public, its discount
     assert f"<ram:GrandTotalAmount>{invoice['total_ttc']}</ram:GrandTotalAmount>" in body
     teacher = api_session(suite, people["collectivite"]["email"], PASSWORD)
     assert teacher.get(suite.gateway_url + f"{own}/factures/{number}.pdf").status_code in (

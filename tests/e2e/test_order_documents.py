@@ -154,8 +154,10 @@ def test_the_siret_set_by_the_bookshop_goes_into_collectivity_documents(suite, s
     text = pdf(mine, f"{suite.gateway_url}/mes-commandes/commande-collectivite/{order}/pdf")
     assert f"Commande collectivité n°{order}" in text and "Référence : BC-DOCS-1" in text
     assert f"SIRET : {SIRET}" in text and "SERVICE-ECOLES" in text
-    assert re.search(r"9782330150136\s+CEMETERY ROAD — ACTES SUD\s+1\s+5,5 %\s+22,75 €\s+"
-                     r"21,56 €\s+1,19 €\s+22,75 €", text), text
+    assert re.search(r"9782330150136\s+CEMETERY ROAD — ACTES SUD · prix\s+1\s+5,5 %\s+"
+                     r"22,75 €\s+21,56 €\s+1,19 €\s+22,75 €\s+public 25,00 € − 9 % \(−2,25 €\)",
+                     text), text  # the 9 % off the public price, shown (wrapped in its cell)
+    assert "Remises accordées : 2,25 € TTC" in text
     assert "En compte — En attente du paiement" in text
     # every account of the client reads it; another collectivity does not
     assert "CEMETERY ROAD" in pdf(s["utilisateur"], f"{suite.gateway_url}/mes-commandes/"

@@ -107,7 +107,11 @@ def test_the_chain_to_an_order_and_librisoft_pickup(suite, people, baskets_db, p
     assert (body["source"], payload["reference"], payload["basket_number"],
             payload["client_number"], len(payload["lines"])) == (
         "baskets", "BC-2021-42", bid, "16", 2)
-    assert str(payload["totals"]["subtotal_ht"]) == "34.41"           # 21.56 + 12.85
+    # 36.31 TTC at 5.5 %: the base is 36.31 / 1.055 = 34.417… → 34.42, VAT 1.89 (34.42 × 5.5 %
+    # = 1.893 → 1.89: BR-CO-17); the lines' own HT (21.56 + 12.85 = 34.41, VAT 1.90) did not
+    # hold it (34.41 × 5.5 % = 1.89 ≠ 1.90): docs/invoicing.md § Amounts
+    assert str(payload["totals"]["subtotal_ht"]) == "34.42"
+    assert str(payload["totals"]["vat_total"]) == "1.89"
 
     publish("classic_order_status_changed", {
         "order_number": 900000 + number, "source_kind": "collectivity_order",

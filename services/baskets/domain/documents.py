@@ -7,7 +7,7 @@ quantity by docs/prices.md's rule (line TTC = unit × quantity exactly, HT = TTC
 rounded half-up, VAT = TTC − HT): for every document placed since the rule (issue 8) these are
 the stored figures themselves, and an older document still prints figures that add up."""
 from services.common.errors import invalid
-from services.common.money import DocLine, document_totals, money  # noqa: F401 (re-exported)
+from services.common.money import DocLine, balanced, document_totals, money  # noqa: F401
 
 from . import status
 from .chain import ROLES
@@ -31,9 +31,12 @@ def kind_of(wire_kind) -> str:
 
 def document_lines(rows) -> list:
     """The document's lines from its frozen rows (ean, title, publisher, quantity, vat_rate,
-    unit_price_ttc)."""
-    return [DocLine(r.ean, r.title, r.publisher or "", int(r.quantity), vat_key(r.vat_rate),
-                    money(r.unit_price_ttc)) for r in rows]
+    unit_price_ttc, public_price_ttc, discount_percent), their HT shared out per VAT rate."""
+    return balanced(DocLine(r.ean, r.title, r.publisher or "", int(r.quantity),
+                            vat_key(r.vat_rate), money(r.unit_price_ttc),
+                            getattr(r, "public_price_ttc", None),
+                            getattr(r, "discount_percent", None))
+                    for r in rows)
 
 
 def payment(kind: str, doc_status: str) -> dict:

@@ -3,15 +3,16 @@
 One rounding rule, documented in docs/prices.md: what is printed multiplies out. The
 collectivity's unit price TTC is rounded half-up to the cent first (public unit price TTC ×
 (100 − discount) / 100); the line's TTC is that unit price × quantity, exactly; its discount is
-the public total less the line's TTC; its HT is TTC / (1 + VAT) rounded half-up to the cent, and
+the public total less the line's TTC; its HT is its share of its VAT rate's base, the rate's
+total TTC / (1 + VAT) rounded half-up to the cent (`balanced`; docs/invoicing.md § Amounts), and
 its VAT is TTC − HT. Totals are sums of the rounded lines, so Sous-total HT + Total TVA = Total
 TTC exactly and every line is unit price × quantity to the cent."""
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
 from services.common import loi_lang
 from services.common.errors import conflict, invalid
-from services.common.money import eur, money
+from services.common.money import eur, money, share_out
 
 VAT_RATES = {"2.1": Decimal("2.1"), "5.5": Decimal("5.5"), "20": Decimal("20")}
 BOOK_VAT = "5.5"
@@ -73,6 +74,7 @@ class Line:
     vat_rate: str
     discount_percent: Decimal
     capped: bool
+    ht: Decimal | None = None       # its share of its VAT rate's base (`balanced`)
 
     @property
     def public_total_ttc(self) -> Decimal:
@@ -100,6 +102,8 @@ class Line:
 
     @property
     def total_ht(self) -> Decimal:
+        if self.ht is not None:
+            return self.ht
         return money(self.total_ttc / (1 + VAT_RATES[self.vat_rate] / 100))
 
     @property
@@ -113,6 +117,19 @@ def line(ean, title, quantity, public_price_ttc, vat_rate, school_book, discount
                 percent, capped)
 
 
+def balanced(lines) -> list:
+    """The lines with their HT shared out per VAT rate (services.common.money.share_out): the
+    lines of a rate add up to its total TTC / (1 + rate) rounded, the same figures as the
+    order's document and invoice."""
+    lines = list(lines)
+    out = list(lines)
+    for rate in {x.vat_rate for x in lines}:
+        idx = [i for i, x in enumerate(lines) if x.vat_rate == rate]
+        for i, ht in zip(idx, share_out([lines[i].total_ttc for i in idx], rate)):
+            out[i] = replace(lines[i], ht=ht)
+    return out
+
+
 @dataclass(frozen=True)
 class Totals:
     discount_total: Decimal     # Remise totale TTC
@@ -123,7 +140,7 @@ class Totals:
 
 
 def totals(lines) -> Totals:
-    lines = list(lines)
+    lines = balanced(lines)
     ht = sum((x.total_ht for x in lines), Decimal("0.00"))
     vat = sum((x.vat_amount for x in lines), Decimal("0.00"))
     ttc = sum((x.total_ttc for x in lines), Decimal("0.00"))

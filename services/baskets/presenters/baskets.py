@@ -35,7 +35,7 @@ def priced(line: BasketLine, discounts: prices.Discounts) -> prices.Line:
 
 def priced_lines(b: Basket) -> list:
     discounts = discounts_of(b)
-    return [priced(line, discounts) for line in b.lines]
+    return prices.balanced(priced(line, discounts) for line in b.lines)
 
 
 def priced_line_view(x: prices.Line) -> dict:

@@ -181,7 +181,8 @@ def order_document(doc: Document, client) -> dict:
                    "quantity": x.quantity, "vat_rate": x.vat_rate,
                    "unit_price_ttc": money(x.unit_price_ttc),
                    "unit_price_ht": money(x.unit_price_ht), "total_ht": money(x.total_ht),
-                   "vat_amount": money(x.vat_amount), "total_ttc": money(x.total_ttc)}
+                   "vat_amount": money(x.vat_amount), "total_ttc": money(x.total_ttc),
+                   **x.discount_fields()}
                   for x in lines],
         "totals": {"total_ht": money(totals["total_ht"]),
                    "vat": [{"rate": v["rate"], "base_ht": money(v["base_ht"]),

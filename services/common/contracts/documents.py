@@ -3,7 +3,9 @@
 order, for its PDF, its invoice (invoicing) and its hand-off (logistics). Money travels as
 strings with two decimals; every figure adds up to the cent (`check_adds_up`), and the schema
 refuses a document that does not: unit price TTC × quantity = line TTC, line HT + VAT = line TTC,
-the VAT table is the lines' HT and VAT per rate, total HT + VAT = total TTC.
+the VAT table is the lines' HT and VAT per rate, each rate's base is its TTC / (1 + rate)
+rounded half-up (docs/invoicing.md § Amounts), total HT + VAT = total TTC, a discounted line's
+unit price is its public price less its discount, rounded to the cent.
 
 `OrderDocument().load(doc)` checks a document (the services dump theirs through it before
 answering: `dump_document`); a consumer loads with `unknown=EXCLUDE` (fields are only added)."""
@@ -11,7 +13,8 @@ from decimal import Decimal
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
-from .fields import Money, VatRate
+from ..money import ht_of, money
+from .fields import Money, Percent, VatRate
 
 KINDS = ("sub_order", "grouped_order", "collectivity_order", "quote")
 KIND_LABELS = {"sub_order": "Sous-commande", "grouped_order": "Commande groupée",
@@ -50,6 +53,11 @@ class Line(_In):
     total_ht = Money(required=True)
     vat_amount = Money(required=True)
     total_ttc = Money(required=True)
+    # a collectivity's discounted line (optional, absent when none was granted): the public
+    # price TTC and the discount that gave `unit_price_ttc`, printed on its invoice (CGI art.
+    # 242 nonies A: the discounts granted are shown)
+    public_price_ttc = Money()
+    discount_percent = Percent()
 
 
 class VatShare(_In):
@@ -122,12 +130,20 @@ def adds_up_problems(doc: dict) -> list:
             problems.append(f"ligne {i + 1} : {unit} × {qty} ≠ {ttc}")
         if ht + vat != ttc:
             problems.append(f"ligne {i + 1} : HT {ht} + TVA {vat} ≠ TTC {ttc}")
+        if x.get("public_price_ttc") is not None and x.get("discount_percent") is not None:
+            public, pct = d(str(x["public_price_ttc"])), d(str(x["discount_percent"]))
+            if money(public * (100 - pct) / 100) != unit:
+                problems.append(f"ligne {i + 1} : {public} − {pct} % ≠ {unit}")
         base, amount = per_rate.get(x["vat_rate"], (d("0"), d("0")))
         per_rate[x["vat_rate"]] = (base + ht, amount + vat)
     totals = doc["totals"]
     table = {v["rate"]: (d(str(v["base_ht"])), d(str(v["amount"]))) for v in totals["vat"]}
     if table != per_rate:
         problems.append("la TVA par taux n'est pas la somme des lignes")
+    for rate, (base, amount) in sorted(per_rate.items()):
+        if base != ht_of(base + amount, rate):
+            problems.append(f"TVA {rate} % : la base {base} n'est pas le TTC {base + amount} "
+                            f"/ (1 + taux) arrondi ({ht_of(base + amount, rate)})")
     ht = sum((x[0] for x in per_rate.values()), d("0"))
     vat = sum((x[1] for x in per_rate.values()), d("0"))
     if d(str(totals["total_ht"])) != ht:

@@ -1,14 +1,15 @@
 """What an order's document says (issue 9, `order_document`): the lines of a sub-order or of a
 grouped order, their totals and VAT per rate, the payment's state, all to the cent
 (docs/prices.md: the unit price TTC is the public price, the line is unit × quantity exactly,
-its HT is TTC / (1 + VAT) rounded half-up, its VAT is TTC − HT; totals are sums of the lines).
+its HT its share of its VAT rate's base, the rate's TTC / (1 + VAT) rounded half-up, its VAT
+is TTC − HT; totals are sums of the lines: docs/invoicing.md § Amounts).
 
 A grouped order's document is the sum of its PAID sub-orders at the public price: what the
 collectivity's parents bought through it. A sub-order's document is its own line, whatever its
 status (its status and payment say whether it was paid)."""
 from decimal import Decimal
 
-from services.common.money import DocLine, document_totals, money
+from services.common.money import DocLine, balanced, document_totals, money
 
 from .status import AWAITING_PAYMENT, CANCELLED, PAID, SUB_CANCELLED
 
@@ -48,10 +49,10 @@ def order_lines(titles: dict, subs, paid_only: bool) -> list:
             quantities[key] = quantities.get(key, 0) + line.quantity
     ordered = sorted(quantities.items(),
                      key=lambda item: (titles[item[0][0]].get("position") or 0, item[0][1]))
-    return [DocLine(str(titles[key].get("ean") or ""), titles[key].get("title") or "",
-                    titles[key].get("publisher") or "", quantity,
-                    document_vat_rate(titles[key].get("vat_rate") or "5.5"), price)
-            for (key, price), quantity in ordered if quantity]
+    return balanced(DocLine(str(titles[key].get("ean") or ""), titles[key].get("title") or "",
+                            titles[key].get("publisher") or "", quantity,
+                            document_vat_rate(titles[key].get("vat_rate") or "5.5"), price)
+                    for (key, price), quantity in ordered if quantity)
 
 
 def sub_order_payment(status: str, paid_manually: bool, last_payment_state, method="online",

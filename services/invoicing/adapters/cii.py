@@ -15,6 +15,7 @@ for _prefix, _uri in NS.items():
     ET.register_namespace(_prefix, _uri)
 
 TYPE_CODES = {"invoice": "380", "credit_note": "381"}
+PRICE = Decimal("0.0001")  # a unit price HT (BT-146, BT-148): line HT / quantity, 4 decimals
 POSTCODE_CITY = re.compile(r"^\s*(\d{5})\s+(.+)$")
 
 
@@ -102,7 +103,15 @@ def build(view: dict) -> bytes:
             _el(product, "ram:GlobalID", line["ean"], schemeID="0160")
         _el(product, "ram:Name", line["title"] or line["ean"] or "Article")
         agreement = _el(item, "ram:SpecifiedLineTradeAgreement")
-        net_price = (Decimal(line["total_ht"]) / line["quantity"]).quantize(Decimal("0.0001"))
+        net_price = (Decimal(line["total_ht"]) / line["quantity"]).quantize(PRICE)
+        if line.get("discount_percent"):  # the collectivity's discount (BT-148, BT-147)
+            divisor = 1 + Decimal(line["vat_rate"]) / 100
+            gross = (Decimal(line["public_price_ttc"]) / divisor).quantize(PRICE)
+            price = _el(agreement, "ram:GrossPriceProductTradePrice")
+            _el(price, "ram:ChargeAmount", format(gross, "f"))
+            allowance = _el(price, "ram:AppliedTradeAllowanceCharge")
+            _el(_el(allowance, "ram:ChargeIndicator"), "udt:Indicator", "false")
+            _el(allowance, "ram:ActualAmount", format(gross - net_price, "f"))
         _el(_el(agreement, "ram:NetPriceProductTradePrice"), "ram:ChargeAmount",
             format(net_price, "f"))
         delivery = _el(item, "ram:SpecifiedLineTradeDelivery")

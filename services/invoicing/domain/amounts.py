@@ -1,16 +1,20 @@
 """The lines and totals an invoice freezes, read from the owner's `order_document` (its wire
 shape: docs/architecture.md): amounts to the cent (services.common.money), each line adding up
-(HT + TVA = TTC, unit price × quantity = line), and the totals recomputed from the lines: an
-invoice prints nothing that cannot be added up again from its lines."""
+(HT + TVA = TTC, unit price TTC × quantity = line TTC), the lines' HT shared out per VAT rate so
+that each rate's base is its TTC / (1 + rate) rounded half-up and its VAT the difference
+(docs/invoicing.md § Amounts), and the totals recomputed from the lines: an invoice prints
+nothing that cannot be added up again from its lines."""
 from collections import OrderedDict
 from decimal import Decimal, InvalidOperation
 
 from services.common.errors import conflict
-from services.common.money import money
+from services.common.money import money, share_out
 
 VAT_RATES = (Decimal("2.1"), Decimal("5.5"), Decimal("20"))
 ZERO = Decimal("0.00")
 LINE_MONEY = ("unit_price_ttc", "unit_price_ht", "total_ht", "vat_amount", "total_ttc")
+# a collectivity's discount on a line (None when none was granted): printed with the line
+LINE_DISCOUNT = ("public_price_ttc", "discount_percent")
 
 UNBALANCED = ("Les montants de cette commande ne s'additionnent pas : la facture n'est pas "
               "émise. Signalez-le à l'équipe technique.")
@@ -47,10 +51,29 @@ def line_from_document(raw: dict) -> dict:
         line[field] = _amount(raw.get(field))
     if quantity <= 0 or line["total_ht"] + line["vat_amount"] != line["total_ttc"]:
         raise conflict(UNBALANCED)
-    if (line["unit_price_ttc"] * quantity != line["total_ttc"]
-            and line["unit_price_ht"] * quantity != line["total_ht"]):
+    if line["unit_price_ttc"] * quantity != line["total_ttc"]:
         raise conflict(UNBALANCED)
+    line["public_price_ttc"] = line["discount_percent"] = None
+    if raw.get("public_price_ttc") not in (None, "") and raw.get("discount_percent") not in (None, ""):
+        public, percent = _amount(raw["public_price_ttc"]), _amount(raw["discount_percent"])
+        if not ZERO <= percent <= 100 or money(public * (100 - percent) / 100) != line["unit_price_ttc"]:
+            raise conflict(UNBALANCED)
+        line["public_price_ttc"], line["discount_percent"] = public, percent
     return line
+
+
+def shared_out(lines, fixed_positions=()) -> list:
+    """The lines with their HT shared out per VAT rate (services.common.money.share_out): each
+    rate's lines add up to its TTC / (1 + rate) rounded half-up, their VAT is TTC − HT. Lines at
+    `fixed_positions` keep their HT (a credit note's line taking what remains of an invoice's)."""
+    out = [dict(ln) for ln in lines]
+    for rate in {ln["vat_rate"] for ln in out}:
+        idx = [i for i, ln in enumerate(out) if ln["vat_rate"] == rate]
+        fixed = {k: out[i]["total_ht"] for k, i in enumerate(idx)
+                 if out[i].get("position") in fixed_positions}
+        for i, ht in zip(idx, share_out([out[i]["total_ttc"] for i in idx], rate, fixed=fixed)):
+            out[i].update(total_ht=ht, vat_amount=out[i]["total_ttc"] - ht)
+    return out
 
 
 def totals(lines) -> dict:
@@ -81,7 +104,7 @@ def lines_from_document(document: dict) -> list:
                  if str(raw.get("quantity")) != "0"]  # a line of nothing invoices nothing
     if not raw_lines:
         raise conflict("Cette commande n'a aucune ligne : il n'y a rien à facturer.")
-    lines = [line_from_document(raw) for raw in raw_lines]
+    lines = shared_out([line_from_document(raw) for raw in raw_lines])
     computed = totals(lines)
     stated = document.get("totals") or {}
     if "total_ttc" in stated and _amount(stated["total_ttc"]) != computed["total_ttc"]:

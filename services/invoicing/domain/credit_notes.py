@@ -2,13 +2,16 @@
 an invoice still has to credit is its lines less what earlier credit notes took; a credit note
 takes at most that. A line credited in full takes exactly what remains of it (so that an
 invoice credited in full, in one or several credit notes, comes back to zero to the cent); a
-line credited in part takes the unit price TTC × the quantity, its HT and TVA derived from it."""
+line credited in part takes the unit price TTC × the quantity, its HT its share of its VAT rate's
+base on the credit note (docs/invoicing.md § Amounts) and its VAT the difference."""
 from decimal import Decimal
 
 from services.common.errors import conflict, invalid
 from services.common.money import money
 
-from .amounts import totals
+from .amounts import shared_out, totals
+
+ZERO = Decimal("0.00")
 
 NOTHING_LEFT = "Cette facture est déjà entièrement annulée par des avoirs : rien à créditer."
 
@@ -53,7 +56,7 @@ def credit_lines(left, quantities=None) -> list:
         if not chosen:
             raise invalid("Choisissez au moins une ligne à créditer.",
                           {"lines": ["Aucune quantité."]})
-    lines = []
+    lines, whole = [], set()
     for line in left:
         quantity = chosen.get(line["position"])
         if not quantity:
@@ -61,10 +64,11 @@ def credit_lines(left, quantities=None) -> list:
         credit = dict(line, quantity=quantity)
         if quantity != line["quantity"]:
             ttc = money(line["unit_price_ttc"] * quantity)
-            ht = money(ttc / (1 + line["vat_rate"] / 100))
-            credit.update(total_ttc=ttc, total_ht=ht, vat_amount=ttc - ht)
+            credit.update(total_ttc=ttc, total_ht=ZERO, vat_amount=ttc)
+        else:
+            whole.add(line["position"])
         lines.append(credit)
-    return lines
+    return shared_out(lines, fixed_positions=whole)
 
 
 def cancels_invoice(left, lines) -> bool:

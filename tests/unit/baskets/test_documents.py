@@ -29,7 +29,9 @@ def test_cemetery_road_order_with_the_client_siret(db, events):
     assert line == {"ean": "9782330150136", "title": "CEMETERY ROAD", "publisher": "ACTES SUD",
                     "quantity": 1, "vat_rate": "5.5", "unit_price_ttc": "22.75",
                     "unit_price_ht": "21.56", "total_ht": "21.56", "vat_amount": "1.19",
-                    "total_ttc": "22.75"}
+                    "total_ttc": "22.75",
+                    # the collectivity's 9 % off the public 25,00 €, printed on its invoice
+                    "public_price_ttc": "25.00", "discount_percent": "9.00"}
     assert doc["totals"] == {"total_ht": "21.56", "total_ttc": "22.75",
                              "vat": [{"rate": "5.5", "base_ht": "21.56", "amount": "1.19"}]}
     assert doc["customer"] == {"name": "ECOLE JULES FERRY", "email": "ce.0540016@example.org",

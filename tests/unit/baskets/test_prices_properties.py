@@ -8,7 +8,7 @@ from hypothesis import given, settings, strategies as st
 from services.baskets.domain import prices
 from services.baskets.domain.prices import Discounts
 from services.baskets.presenters.baskets import priced_line_view, totals_view
-from services.common.money import CENT
+from services.common.money import CENT, ht_of
 from services.common.contracts.payloads import CollectivityDocumentV1
 from services.librisoft_bridge.domain import documents as bridge_documents
 
@@ -23,8 +23,8 @@ LINES = st.lists(st.tuples(CENTS, st.sampled_from(sorted(prices.VAT_RATES)),
 @given(lines=LINES, discounts=st.tuples(PERCENTS, PERCENTS, PERCENTS, PERCENTS))
 def test_what_is_printed_adds_up(lines, discounts):
     d = Discounts(*discounts)
-    priced = [prices.line(str(i), "t", qty, price, rate, school, d)
-              for i, (price, rate, qty, school) in enumerate(lines)]
+    priced = prices.balanced(prices.line(str(i), "t", qty, price, rate, school, d)
+                             for i, (price, rate, qty, school) in enumerate(lines))
     printed = [priced_line_view(x) for x in priced]
     totals = totals_view(prices.totals(priced))
     for x in printed:
@@ -43,6 +43,10 @@ def test_what_is_printed_adds_up(lines, discounts):
             Decimal(totals[key])
     assert Decimal(totals["subtotal_ht"]) + Decimal(totals["vat_total"]) == \
         Decimal(totals["total_ttc"])
+    for rate in {x["vat_rate"] for x in printed}:  # each rate's HT: its TTC / (1 + rate)
+        of_rate = [x for x in printed if x["vat_rate"] == rate]
+        assert sum(Decimal(x["total_ht"]) for x in of_rate) == \
+            ht_of(sum(Decimal(x["total_ttc"]) for x in of_rate), rate)
     # and the Librisoft export takes the document as printed, every line multiplying out
     eans = ["9782330150136", "9791097284657", "9782362210419"]
     document = CollectivityDocumentV1().load({

@@ -33,8 +33,10 @@ def document(kind="collectivity_order", number=12, lines=None, public_buyer=Fals
     lines = lines if lines is not None else [
         line(), line("9782253004226", "Le Petit Prince", 3, "5.5", "8.50", "Folio"),
         line("3760145060014", "Marque-page", 1, "20", "2.50", "")]
-    ht = sum(Decimal(ln["total_ht"]) for ln in lines)
+    from services.common.money import ht_of
     ttc = sum(Decimal(ln["total_ttc"]) for ln in lines)
+    ht = sum((ht_of(sum(Decimal(ln["total_ttc"]) for ln in lines if ln["vat_rate"] == rate), rate)
+              for rate in {ln["vat_rate"] for ln in lines}), Decimal("0.00"))
     doc = {"kind": kind, "number": number,
            "title": f"Commande collectivité n° {number}", "placed_at": "2027-02-28T16:45:00+00:00",
            "status": "En cours de traitement",

@@ -32,7 +32,7 @@ def test_invoice_pdf_carries_the_legal_mentions(db, record):
     for words in ("Facture n° 2027-03-000000001", "Date d'émission 01/03/2027",
                   "Date de la vente 28/02/2027", "Date d'échéance 31/03/2027",
                   f"SIRET : {seller['siret']}", seller["vat_number"], seller["rcs"],
-                  "École Jules Ferry", "N° client : 16", "Prix unitaire HT",
+                  "École Jules Ferry", "N° client : 16", "Prix unitaire TTC",
                   "TVA 5,5 % sur 39,15 € 2,15 €", "TVA 20 % sur 2,08 € 0,42 €",
                   "Total HT 41,23 €", "Total TVA 2,57 €", "Total TTC 43,80 €",
                   "trois fois le taux d'intérêt légal", "indemnité forfaitaire de 40 €",
@@ -43,11 +43,11 @@ def test_invoice_pdf_carries_the_legal_mentions(db, record):
 
 def test_each_line_prints_a_unit_price_that_times_the_quantity_gives_its_total(db, record):
     """14,90 € TTC × 2: the unit HT 14,12 € × 2 (28,24 €) is not the line's 28,25 € (HT derived
-    from the TTC total); the unit price TTC printed too makes the line add up."""
+    from the TTC total): no unit HT is printed, the unit price TTC × 2 is the line's TTC."""
     pdf = render.render(view_of(db, record, document(lines=[line(unit_ttc="14.90", qty=2)])))
     text = " ".join(text_of(pdf).split())
-    assert "Prix unitaire TTC" in text
-    assert "14,12 € 14,90 € 2 5,5 % 28,25 € 29,80 €" in text
+    assert "Prix unitaire TTC" in text and "Prix unitaire HT" not in text
+    assert "14,90 € 2 5,5 % 28,25 € 29,80 €" in text and "14,12" not in text
 
 
 def test_a_consumer_owes_no_recovery_indemnity_and_a_paid_invoice_says_so(db, record):
