@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -95,14 +96,23 @@ def database_url(name):
     return f"{base}/{name}"
 
 
+def _each_at_once(work, names):
+    """`work(name)` for each database at once, each on a connection of its own: a DROP DATABASE
+    waits for a checkpoint, and drops sent together share one (10 databases: 0.2 s at once
+    against 5-20 s one after the other on the shared machine)."""
+    if len(names) < 2:
+        return [work(name) for name in names]
+    with ThreadPoolExecutor(len(names)) as pool:
+        return list(pool.map(work, names))
+
+
 def create_databases(*names):
     """Fresh, empty databases (dropped first where a crashed run left them)."""
-    _admin_execute(*(statement for name in names
-                     for statement in (_drop(name), f'CREATE DATABASE "{name}"')))
+    _each_at_once(lambda name: _admin_execute(_drop(name), f'CREATE DATABASE "{name}"'), names)
 
 
 def drop_named_databases(*names):
-    _admin_execute(*map(_drop, names))
+    _each_at_once(lambda name: _admin_execute(_drop(name)), names)
 
 
 @contextmanager
