@@ -219,14 +219,29 @@ class Suite:
         return key
 
     def stop_service(self, name, instance="0"):
-        proc = self.procs.pop(f"{name}#{instance}", None)
-        if proc and proc.poll() is None:
+        self.stop_services(name, instance=instance)
+
+    def stop_services(self, *names, instance="0"):
+        """Stop these services' `instance` at once: SIGTERM to each, then each waited for
+        (SIGKILL after 15 s); all are stopped when this returns."""
+        procs = [self.procs.pop(f"{name}#{instance}", None) for name in names]
+        procs = [proc for proc in procs if proc and proc.poll() is None]
+        for proc in procs:
             os.killpg(proc.pid, signal.SIGTERM)
+        deadline = time.time() + 15
+        for proc in procs:
             try:
-                proc.wait(15)
+                proc.wait(max(0.1, deadline - time.time()))
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait(5)
+
+    def start_services(self, *names, instance="0"):
+        """Start these services' `instance` at once, then wait until each answers."""
+        for name in names:
+            self.start_service(name, instance, wait=False)
+        for name in names:
+            self.wait_healthy(name)
 
     def start_gateway(self):
         env = dict(self.env, GATEWAY_BIND=f"127.0.0.1:{self.gateway_port}", GATEWAY_WORKERS="2",
