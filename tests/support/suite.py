@@ -243,13 +243,18 @@ class Suite:
         for name in names:
             self.wait_healthy(name)
 
-    def start_gateway(self):
+    def start_gateway(self, wait=True):
         env = dict(self.env, GATEWAY_BIND=f"127.0.0.1:{self.gateway_port}", GATEWAY_WORKERS="2",
                    GATEWAY_THREADS="8")
         self.procs["gateway"] = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "gateway/gunicorn.conf.py",
              "gateway.app:create_app()"], cwd=ROOT, env=env, stdout=self._log("gateway"),
             stderr=subprocess.STDOUT, start_new_session=True)
+        if wait:
+            self.wait_gateway_healthy()
+
+    def wait_gateway_healthy(self):
+        """Until /health answers 200 (every service answering through the gateway)."""
         deadline = time.time() + 30
         while time.time() < deadline:
             try:
@@ -261,11 +266,14 @@ class Suite:
         raise RuntimeError("the gateway did not become healthy:\n" + self.tail("gateway"))
 
     def start_all(self):
+        """Every service and the gateway started at once; returns once each service answers
+        and then the gateway's /health does."""
         for name in SERVICES:
             self.start_service(name, wait=False)
+        self.start_gateway(wait=False)
         for name in SERVICES:
             self.wait_healthy(name)
-        self.start_gateway()
+        self.wait_gateway_healthy()
 
     def wait_healthy(self, name, timeout=30):
         deadline = time.time() + timeout
