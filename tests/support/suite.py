@@ -197,8 +197,16 @@ class Suite:
         self._migrate()
 
     def _migrate(self):
-        subprocess.run([sys.executable, "-m", "services.common.migrations", "upgrade"],
-                       cwd=ROOT, env=self.env, check=True, capture_output=True)
+        """Every service's database to its head, in two processes at once (one database per
+        service: 2.4-3 s against 3.8-6 s in one process on the shared machine)."""
+        halves = [SERVICES[0::2], SERVICES[1::2]]
+        runs = [subprocess.Popen([sys.executable, "-m", "services.common.migrations", "upgrade",
+                                  *half], cwd=ROOT, env=self.env, stdout=subprocess.PIPE,
+                                 stderr=subprocess.STDOUT) for half in halves]
+        outputs = [run.communicate()[0] for run in runs]
+        for run, out in zip(runs, outputs):
+            if run.returncode:
+                raise subprocess.CalledProcessError(run.returncode, run.args, out)
 
     # -- processes ----------------------------------------------------------------------------
     def _log(self, name):
