@@ -64,8 +64,7 @@ def test_each_buyer_told_once_where_when_and_how_much(suite, people, demo_feeds,
     assert label.endswith(f" 15 janvier {day.year}, de 16 h 30 à 18 h"), label
     assert not told(suite, n)  # not made available yet: nobody told
 
-    suite.start_service("grouped_orders", instance="1")
-    suite.start_service("notifications", instance="1")
+    suite.start_services("grouped_orders", "notifications", instance="1")
     try:
         as_admin = poster(admin, suite)
         one_winner(at_once(lambda i: as_admin(f"/admin/grouped-orders/{n}/availability")))
@@ -95,5 +94,4 @@ def test_each_buyer_told_once_where_when_and_how_much(suite, people, demo_feeds,
                 == 1
         assert sorted(p["rescheduled"] for p in told(suite, n)) == [False, False, True, True]
     finally:
-        suite.stop_service("notifications", instance="1")
-        suite.stop_service("grouped_orders", instance="1")
+        suite.stop_services("notifications", "grouped_orders", instance="1")

@@ -23,15 +23,13 @@ def test_validating_while_the_bridge_and_notifications_are_down(suite, people, d
     n = go["number"]
     url = f"{suite.gateway_url}/api/v1/admin/grouped-orders/{n}"
     wait_until(lambda: admin.get(url).json()["status"] == "awaiting_validation")
-    suite.stop_service("librisoft_bridge")
-    suite.stop_service("notifications")
+    suite.stop_services("librisoft_bridge", "notifications")
     try:
         assert admin.post(url + "/validation", json={}).status_code == 200
         with suite.rpc() as rpc:  # the event left grouped_orders' outbox for the broker
             wait_until(lambda: rpc.grouped_orders.health()["outbox_pending"] == 0)
     finally:
-        suite.start_service("librisoft_bridge")
-        suite.start_service("notifications")
+        suite.start_services("librisoft_bridge", "notifications")
     orders = wait_until(lambda: [o for o in grouped.librisoft_orders(suite, demo_feeds)
                                  if o["source_kind"] == "grouped_order"
                                  and o["source_number"] == n], message="the classic order")

@@ -40,8 +40,7 @@ def test_one_reminder_each_with_two_instances_of_each_service(suite, people, smt
                 in m["subject"]]
     assert not [m for m in grouped.mails(suite, silent["email"]) if "Rappel" in m["subject"]]
 
-    suite.start_service("grouped_orders", instance="1")
-    suite.start_service("notifications", instance="1")
+    suite.start_services("grouped_orders", "notifications", instance="1")
     try:
         backdate(suite, n)
         subject = f"Commande groupée n° {n} : la date limite approche"
@@ -65,8 +64,7 @@ def test_one_reminder_each_with_two_instances_of_each_service(suite, people, smt
                or subject in m["Subject"]]
         assert len(ids) == len(set(ids)) == 3
     finally:
-        suite.stop_service("notifications", instance="1")
-        suite.stop_service("grouped_orders", instance="1")
+        suite.stop_services("notifications", "grouped_orders", instance="1")
 
 
 def test_the_initiator_moves_the_opening_day_before_it_comes(suite, people):

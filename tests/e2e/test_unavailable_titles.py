@@ -85,15 +85,13 @@ def test_a_title_cut_to_two_copies_among_three_buyers(suite, people, demo_feeds,
     # two instances of grouped_orders, payments and notifications: each form may reach either
     second = ("grouped_orders", "payments", "notifications")
     try:
-        for name in second:
-            suite.start_service(name, instance="1")
+        suite.start_services(*second, instance="1")
         with ThreadPoolExecutor(2) as pool:
             answers = list(pool.map(send, range(2)))
         assert [r.status_code for r in answers] == [302, 302], [r.text[:300] for r in answers]
         _check_one_effect(suite, smtp, diaz, pitt, leto)
     finally:
-        for name in second:
-            suite.stop_service(name, instance="1")
+        suite.stop_services(*second, instance="1")
     _check_pages_and_validation(suite, admin, teacher, page_url, n, diaz, demo_feeds)
 
 

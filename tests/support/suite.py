@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -95,14 +96,23 @@ def database_url(name):
     return f"{base}/{name}"
 
 
+def _each_at_once(work, names):
+    """`work(name)` for each database at once, each on a connection of its own: a DROP DATABASE
+    waits for a checkpoint, and drops sent together share one (10 databases: 0.2 s at once
+    against 5-20 s one after the other on the shared machine)."""
+    if len(names) < 2:
+        return [work(name) for name in names]
+    with ThreadPoolExecutor(len(names)) as pool:
+        return list(pool.map(work, names))
+
+
 def create_databases(*names):
     """Fresh, empty databases (dropped first where a crashed run left them)."""
-    _admin_execute(*(statement for name in names
-                     for statement in (_drop(name), f'CREATE DATABASE "{name}"')))
+    _each_at_once(lambda name: _admin_execute(_drop(name), f'CREATE DATABASE "{name}"'), names)
 
 
 def drop_named_databases(*names):
-    _admin_execute(*map(_drop, names))
+    _each_at_once(lambda name: _admin_execute(_drop(name)), names)
 
 
 @contextmanager
@@ -187,8 +197,16 @@ class Suite:
         self._migrate()
 
     def _migrate(self):
-        subprocess.run([sys.executable, "-m", "services.common.migrations", "upgrade"],
-                       cwd=ROOT, env=self.env, check=True, capture_output=True)
+        """Every service's database to its head, in two processes at once (one database per
+        service: 2.4-3 s against 3.8-6 s in one process on the shared machine)."""
+        halves = [SERVICES[0::2], SERVICES[1::2]]
+        runs = [subprocess.Popen([sys.executable, "-m", "services.common.migrations", "upgrade",
+                                  *half], cwd=ROOT, env=self.env, stdout=subprocess.PIPE,
+                                 stderr=subprocess.STDOUT) for half in halves]
+        outputs = [run.communicate()[0] for run in runs]
+        for run, out in zip(runs, outputs):
+            if run.returncode:
+                raise subprocess.CalledProcessError(run.returncode, run.args, out)
 
     # -- processes ----------------------------------------------------------------------------
     def _log(self, name):
@@ -209,22 +227,42 @@ class Suite:
         return key
 
     def stop_service(self, name, instance="0"):
-        proc = self.procs.pop(f"{name}#{instance}", None)
-        if proc and proc.poll() is None:
+        self.stop_services(name, instance=instance)
+
+    def stop_services(self, *names, instance="0"):
+        """Stop these services' `instance` at once: SIGTERM to each, then each waited for
+        (SIGKILL after 15 s); all are stopped when this returns."""
+        procs = [self.procs.pop(f"{name}#{instance}", None) for name in names]
+        procs = [proc for proc in procs if proc and proc.poll() is None]
+        for proc in procs:
             os.killpg(proc.pid, signal.SIGTERM)
+        deadline = time.time() + 15
+        for proc in procs:
             try:
-                proc.wait(15)
+                proc.wait(max(0.1, deadline - time.time()))
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait(5)
 
-    def start_gateway(self):
+    def start_services(self, *names, instance="0"):
+        """Start these services' `instance` at once, then wait until each answers."""
+        for name in names:
+            self.start_service(name, instance, wait=False)
+        for name in names:
+            self.wait_healthy(name)
+
+    def start_gateway(self, wait=True):
         env = dict(self.env, GATEWAY_BIND=f"127.0.0.1:{self.gateway_port}", GATEWAY_WORKERS="2",
                    GATEWAY_THREADS="8")
         self.procs["gateway"] = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "gateway/gunicorn.conf.py",
              "gateway.app:create_app()"], cwd=ROOT, env=env, stdout=self._log("gateway"),
             stderr=subprocess.STDOUT, start_new_session=True)
+        if wait:
+            self.wait_gateway_healthy()
+
+    def wait_gateway_healthy(self):
+        """Until /health answers 200 (every service answering through the gateway)."""
         deadline = time.time() + 30
         while time.time() < deadline:
             try:
@@ -236,11 +274,14 @@ class Suite:
         raise RuntimeError("the gateway did not become healthy:\n" + self.tail("gateway"))
 
     def start_all(self):
+        """Every service and the gateway started at once; returns once each service answers
+        and then the gateway's /health does."""
         for name in SERVICES:
             self.start_service(name, wait=False)
+        self.start_gateway(wait=False)
         for name in SERVICES:
             self.wait_healthy(name)
-        self.start_gateway()
+        self.wait_gateway_healthy()
 
     def wait_healthy(self, name, timeout=30):
         deadline = time.time() + timeout
@@ -259,21 +300,22 @@ class Suite:
             if path.exists() else "(no log)"
 
     def shutdown(self):
-        """Stop every process (SIGKILL after 10 s), then drop the vhost: dropping it first
-        would leave the services reconnecting forever."""
+        """The end of the suite: every process killed (SIGKILL: nothing is checked past this
+        point, and the graceful stops took 3-6 s on the shared machine; a test that stops a
+        service mid-run stops it gracefully, `stop_service`), then the vhost and the databases
+        dropped. The processes are gone first: a vhost dropped under running services would
+        leave them reconnecting forever."""
         procs = [self.procs.pop(key) for key in list(self.procs)]
         for proc in procs:
             if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-        deadline = time.time() + 10
-        for proc in procs:
-            try:
-                proc.wait(max(0.1, deadline - time.time()))
-            except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(5)
-        drop_vhost(self.vhost)
-        drop_databases(self.db_prefix)
+        for proc in procs:
+            proc.wait(10)
+        with ThreadPoolExecutor(2) as pool:
+            dropped = [pool.submit(drop_vhost, self.vhost),
+                       pool.submit(drop_databases, self.db_prefix)]
+        for done in dropped:
+            done.result()
         self.sms.__exit__(None, None, None)
         self.logistician.__exit__(None, None, None)
 

@@ -72,16 +72,40 @@ def rpc():
     return FakeRpc()
 
 
-@pytest.fixture
-def app(rpc, monkeypatch, tmp_path):
-    monkeypatch.setenv("GATEWAY_SECRET_KEY", "unit-tests")
-    monkeypatch.setenv("VAR_DIR", str(tmp_path))
+def _create_app(rpc):
     from gateway.app import create_app
     application = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False,
                               "PUBLIC_URL": "http://localhost"})
     for name in ("rpc", "rpc_health", "rpc_slow"):
         application.extensions[name] = rpc
     return application
+
+
+@pytest.fixture(scope="session")
+def shared_app():
+    """The gateway's app, built once for the tier: building it (routes, the OpenAPI document)
+    was most of the tier's time. What a test changes is its own: the fake RPC pool (set again
+    for each test), its client's cookies; a test that adds routes takes `fresh_app`."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("GATEWAY_SECRET_KEY", "unit-tests")
+        yield _create_app(FakeRpc())
+
+
+@pytest.fixture
+def app(shared_app, rpc, monkeypatch, tmp_path):
+    monkeypatch.setenv("GATEWAY_SECRET_KEY", "unit-tests")
+    monkeypatch.setenv("VAR_DIR", str(tmp_path))
+    for name in ("rpc", "rpc_health", "rpc_slow"):
+        shared_app.extensions[name] = rpc
+    return shared_app
+
+
+@pytest.fixture
+def fresh_app(rpc, monkeypatch, tmp_path):
+    """An app of the test's own (e.g. to add a route to it)."""
+    monkeypatch.setenv("GATEWAY_SECRET_KEY", "unit-tests")
+    monkeypatch.setenv("VAR_DIR", str(tmp_path))
+    return _create_app(rpc)
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ def test_the_matrix_names_only_known_visitors():
     assert all(who and who <= EVERYONE for who in EXPECTED.values())
 
 
-def test_a_new_route_without_an_entry_is_caught(app):
+def test_a_new_route_without_an_entry_is_caught(fresh_app):
+    app = fresh_app
     app.add_url_rule("/nouvelle-page", "extra.page", lambda: "", methods=["GET", "POST"])
     assert endpoints(app) - set(EXPECTED) == {("extra.page", "GET"), ("extra.page", "POST")}
