@@ -93,12 +93,14 @@ def test_account_creation_and_password_reset_use_the_same_email_check(suite, peo
     for bad in BAD_EMAILS:
         body = is_french_error(admin.post(api(suite, "/accounts"), json=dict(base, email=bad)))
         assert body["details"]["email"] == ["Adresse e-mail invalide."]
-    # password reset: the same answer as for an unknown address, no crash, no mail
+    # password reset: the same check, said on the form (400, in French), no crash, nothing sent
     s = requests.Session()
     reset = suite.gateway_url + "/mot-de-passe/oublie"
     r = s.post(reset, data={"csrf_token": csrf_token(s, reset),
                             "email": "x@y.fr\r\nbcc:z@w.fr"})
-    assert r.status_code == 200, r.text[:300]
+    assert r.status_code == 400, r.text[:300]
+    assert "Adresse e-mail invalide." in r.text
+    assert "Si un compte existe" not in r.text
 
 
 def test_one_error_body_in_french_with_one_status(suite, people):
