@@ -62,6 +62,9 @@ BROKER_ERRORS = (OSError, amqp.exceptions.ConnectionError, amqp.exceptions.Chann
 DEADLINE_KEY = wire.DEADLINE_KEY  # the context-data key carrying the caller's deadline
 # how long a nested call waits when its caller gave no deadline (timers, consumers)
 NESTED_RPC_TIMEOUT = float(config.env("NESTED_RPC_TIMEOUT", "15"))
+# how long a worker's relay waits before it starts, so that the events recorded by workers
+# finishing meanwhile go in the same relay transaction (issue 11); 0: at once
+RELAY_LINGER = max(0.0, float(config.env("RELAY_LINGER_MS", "20")) / 1000)
 
 
 def deadline_of(data):
@@ -441,6 +444,7 @@ class Store(DependencyProvider):
         self.publish = AmqpPublisher(self.container.config.get("AMQP_URI") or config.amqp_uri())
         self._lock = eventlet.semaphore.Semaphore()
         self._again = False
+        self._relay_coming = False
         self._handles = {}
 
     def stop(self):
@@ -465,7 +469,28 @@ class Store(DependencyProvider):
             self.handled["worker"] += 1
         handle = self._handles.pop(worker_ctx, None)
         if handle is not None and handle.recorded:
+            self.relay_soon()
+
+    def relay_soon(self):
+        """A relay RELAY_LINGER from now, unless one is already coming: the workers that commit
+        events meanwhile share its transaction (issue 11: under load one relay per worker was
+        a transaction and a claim per event). An event committed once the coming relay has
+        claimed its rows schedules the next one; the 1 s timer is the backstop."""
+        if not RELAY_LINGER:
             self.container.spawn_managed_thread(self.relay)
+            return
+        if self._relay_coming:
+            return
+        self._relay_coming = True
+
+        def later():
+            try:
+                eventlet.sleep(RELAY_LINGER)
+            finally:
+                self._relay_coming = False
+            self.relay()
+
+        self.container.spawn_managed_thread(later)
 
     def broker_back(self):
         """The broker is reachable again: what waited in the outbox goes now, not after the

@@ -279,6 +279,41 @@ def test_one_batch_at_a_time_per_handler_in_delivery_order():
     assert len(handler.container.workers) < 6  # later events were batched
 
 
+def test_an_idle_handler_waits_a_moment_for_a_steady_stream_to_form_a_batch(monkeypatch):
+    """Under a steady stream (one event every few ms, a hundred subscriptions a second) each
+    event was a batch of one: one transaction each. An idle handler now waits
+    EVENT_BATCH_LINGER before it starts a batch that is not full."""
+    def run(linger):
+        monkeypatch.setattr(batching, "EVENT_BATCH_LINGER", linger)
+        batches = []
+
+        def method(batch):
+            bodies = batch.take()
+            batches.append([b["n"] for b in bodies])
+            batch.outcomes = ["processed"] * len(bodies)
+
+        handler = entrypoint(method, batch_size=50)
+        messages = [Message(n) for n in range(6)]
+        for n, message in enumerate(messages):
+            handler.handle_message({"n": n}, message)
+            eventlet.sleep(0.004)
+        handler.container.settle()
+        assert [m.settled for m in messages] == ["ack"] * 6
+        return batches
+
+    assert run(0.1) == [[0, 1, 2, 3, 4, 5]]
+    alone = run(0)  # no wait: the first event goes alone, at once
+    assert alone[0] == [0] and sum(alone, []) == list(range(6))
+    # a full batch does not wait
+    monkeypatch.setattr(batching, "EVENT_BATCH_LINGER", 10)
+    handler = entrypoint(lambda batch: setattr(batch, "outcomes", ["processed"] * 3)
+                         or batch.take(), batch_size=3)
+    for n in range(3):
+        handler.handle_message({"n": n}, Message(n))
+    with eventlet.Timeout(1):
+        handler.container.settle()
+
+
 def test_an_unsettled_event_or_a_failed_worker_is_requeued():
     def method(batch):
         bodies = batch.take()
