@@ -8,11 +8,15 @@ transport"):
   the work runs on another core. The only place that knows eventlet's subprocess.
 - `process_lock`: a lock that serialises work among the concurrent requests of one process
   (services.common.db: SQLite's one writer)."""
+import logging
 import os
 import sys
 import threading
 
 from . import config
+from .errors import unavailable
+
+log = logging.getLogger(__name__)
 
 
 class ChildFailed(RuntimeError):
@@ -32,7 +36,8 @@ SPOOL_BYTES = 1 << 20  # from this size on, a child's input goes through a tempo
 
 def run_in_child(module: str, data: bytes, timeout: float = 120) -> bytes:
     """`python -m <module>` with `data` on stdin; its stdout, or ChildFailed (exit status other
-    than 0, with the end of its stderr).
+    than 0, with the end of its stderr); a child still running after `timeout` is killed, and
+    the caller gets a French 503 (`unavailable`).
 
     A large input (from SPOOL_BYTES on: a 50,000-article feed is 20 MB) goes to the child
     through a temporary file written in a native thread, not a pipe (issue 11, P5): eventlet's
@@ -56,7 +61,9 @@ def run_in_child(module: str, data: bytes, timeout: float = 120) -> bytes:
                 raise
             proc.kill()
             proc.communicate()
-            raise ChildFailed(f"{module}: no answer after {timeout} s") from None
+            log.warning("%s: no answer after %s s, killed", module, timeout)
+            raise unavailable("Le traitement a pris trop de temps et a été interrompu. "
+                              "Réessayez dans un instant.") from None
     finally:
         if stdin is not None:
             stdin.close()
