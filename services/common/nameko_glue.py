@@ -67,18 +67,7 @@ NESTED_RPC_TIMEOUT = float(config.env("NESTED_RPC_TIMEOUT", "15"))
 RELAY_LINGER = max(0.0, float(config.env("RELAY_LINGER_MS", "20")) / 1000)
 
 
-def deadline_of(data):
-    """The deadline (epoch seconds) in a worker's context data, or None."""
-    try:
-        value = (data or {}).get(DEADLINE_KEY)
-        return float(value) if value is not None else None
-    except (TypeError, ValueError):
-        return None
-
-
-def expired(data, now=None):
-    deadline = deadline_of(data)
-    return deadline is not None and (now if now is not None else time.time()) >= deadline
+deadline_of, expired = wire.deadline_of, wire.expired
 
 
 # ---- consumers that survive the broker going away -------------------------------------------
@@ -472,10 +461,8 @@ class Store(DependencyProvider):
             self.relay_soon()
 
     def relay_soon(self):
-        """A relay RELAY_LINGER from now, unless one is already coming: the workers that commit
-        events meanwhile share its transaction (issue 11: under load one relay per worker was
-        a transaction and a claim per event). An event committed once the coming relay has
-        claimed its rows schedules the next one; the 1 s timer is the backstop."""
+        """A relay RELAY_LINGER from now unless one is coming: the workers ending meanwhile share
+        its transaction (issue 11); one ending after its claim schedules the next one."""
         if not RELAY_LINGER:
             self.container.spawn_managed_thread(self.relay)
             return

@@ -1,5 +1,6 @@
 """Nameko-side registration of what crosses the wire."""
 import logging
+import time
 from contextlib import contextmanager
 
 import nameko.amqp.publish as nameko_publish
@@ -16,6 +17,20 @@ deserialize_to_instance(DomainError)
 # puts a worker's context data in headers prefixed `nameko.` and hands them back, unprefixed, as
 # the next worker's context data (so nested calls inherit it).
 DEADLINE_KEY = "lsb_deadline"
+
+
+def deadline_of(data):
+    """The deadline (epoch seconds) in a worker's context data, or None."""
+    try:
+        value = (data or {}).get(DEADLINE_KEY)
+        return float(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def expired(data, now=None):
+    deadline = deadline_of(data)
+    return deadline is not None and (now if now is not None else time.time()) >= deadline
 
 
 class _QuietExpected(logging.Filter):
