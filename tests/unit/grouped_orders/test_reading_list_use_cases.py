@@ -131,3 +131,21 @@ def test_before_the_opening_day_the_link_says_when_and_refuses(db):
         create_list(db, events, opens_on="2022-03-30")
     assert "précéder la date limite" in exc.value.message
     assert date.fromisoformat(go["deadline"]) == date(2022, 3, 29)
+
+
+def test_the_initiator_cannot_move_the_deadline_before_the_opening_day(db):
+    """A deadline moved before the opening day left a link that would never open (the grouped
+    order closing, empty, on a deadline before its own opening): refused in French, nothing
+    changed; on the opening day itself it is taken."""
+    events = Events()
+    go = create_list(db, events, deadline="2022-04-20", opens_on="2022-04-10")
+    with pytest.raises(DomainError) as exc:
+        tx(db, initiator.change_deadline, go["number"], 7, "2022-04-05", NOW, URL)
+    assert exc.value.code == "invalid"
+    assert exc.value.message == ("La date limite ne peut pas précéder l'ouverture des "
+                                 "souscriptions, le 10/04/2022.")
+    assert "deadline" in exc.value.details
+    kept = tx(db, initiator.get_for_initiator, go["number"], 7, NOW, URL)
+    assert (kept["deadline"], kept["opens_on"]) == ("2022-04-20", "2022-04-10")
+    moved = tx(db, initiator.change_deadline, go["number"], 7, "2022-04-10", NOW, URL)
+    assert moved["deadline"] == "2022-04-10"
