@@ -347,6 +347,9 @@ def deadline_passed_event(go, public_url, closed_early_at=None) -> dict:
     event = dict(ref(go, public_url), paid_quantity=s.articles[domain.PAID],
                  paid_total=str(s.totals[domain.PAID]),
                  awaiting_payment=s.sub_orders[domain.AWAITING_PAYMENT],
+                 at_pickup_sub_orders=s.at_pickup["sub_orders"],
+                 at_pickup_quantity=s.at_pickup["articles"],
+                 at_pickup_total=money_str(s.at_pickup["total"]),
                  lines=paid_lines(go, s), dropped_titles=dropped_titles(go, s))
     if closed_early_at is not None:
         event.update(closed_early=True, closed_at=closed_early_at.isoformat())

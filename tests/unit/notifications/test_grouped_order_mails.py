@@ -109,3 +109,25 @@ def test_the_initiator_is_told_when_the_bookshop_closes_the_subscriptions_early(
     _, subject, _ = presenters.render("grouped_order_deadline_passed",
                                       received("grouped_order_deadline_passed"), "http://x")
     assert subject.endswith("la date limite est passée")
+
+
+def test_the_closing_mail_tells_the_initiator_what_is_paid_at_pickup_apart():
+    """A buyer paying at pickup was counted in « Sous-commandes en attente de paiement : 1 (la
+    librairie les validera ou les annulera) », although their copies are ordered and paid on
+    distribution day: the initiator feared they would be cancelled."""
+    _, _, body = presenters.render("grouped_order_deadline_passed", received(
+        "grouped_order_deadline_passed", awaiting_payment=3, at_pickup_sub_orders=2,
+        at_pickup_quantity=3, at_pickup_total="44.70"), "http://x")
+    assert ("À payer au retrait : 3 exemplaires (2 sous-commandes, 44,70\xa0€), commandés avec "
+            "les exemplaires payés et réglés le jour de la distribution.") in body
+    assert "Sous-commandes en attente de paiement : 1 (la librairie les validera" in body
+    _, _, body = presenters.render("grouped_order_deadline_passed", received(
+        "grouped_order_deadline_passed", awaiting_payment=1, at_pickup_sub_orders=1,
+        at_pickup_quantity=1, at_pickup_total="14.90"), "http://x")
+    assert "À payer au retrait : 1 exemplaire (1 sous-commande, 14,90\xa0€), commandé " in body
+    assert "Sous-commandes en attente de paiement" not in body
+    # an event from before (no pickup figures): as it was
+    _, _, body = presenters.render("grouped_order_deadline_passed", received(
+        "grouped_order_deadline_passed", awaiting_payment=2), "http://x")
+    assert "Sous-commandes en attente de paiement : 2 (la librairie" in body
+    assert "À payer au retrait" not in body
