@@ -171,3 +171,37 @@ def test_a_cancelled_grouped_order_says_cancelled_not_closed(client, public):
     page = html.unescape(client.get("/souscription/" + "T" * 32).text)
     assert "Statut</dt><dd>Annulée" in page and "Cette commande groupée est annulée" in page
     assert "Souscriptions closes" not in page and "sont closes" not in page
+
+
+def test_the_same_order_sent_again_from_this_browser_is_asked_before_a_second(client, public):
+    """A parent who paid, pressed Back twice (the browser restores the form as typed) and sent
+    it again got a second sub-order and paid twice. Now the form sent again with the same
+    content from the same browser is the page again (409), nothing ordered, with a link to the
+    order already placed; « Passer une seconde commande identique » ticked, it is ordered. The
+    link's page lists the orders placed from this browser; another order is not held up (the
+    API, without a session, is not concerned)."""
+    rpc = public
+    rpc.answers[("grouped_orders", "subscribe_and_pay")] = {
+        "number": 31, "buyer_token": BUYER, "attempt_id": 7}
+    assert client.post(f"/souscription/{TOKEN}", data=FORM).status_code == 303
+    mine = f"/souscription/{TOKEN}/commande/{BUYER}"
+    page = html.unescape(client.get(f"/souscription/{TOKEN}").text)
+    assert "Vous avez déjà commandé sur ce lien depuis cet appareil" in page
+    assert f'href="{mine}">commande n°\xa0' + "31</a>" in page
+    # the Back button: the same form, a new one-time token
+    r = client.post(f"/souscription/{TOKEN}", data=dict(FORM, idempotency_key="b" * 32))
+    page = html.unescape(r.text)
+    assert r.status_code == 409 and len(rpc.called("grouped_orders", "subscribe_and_pay")) == 1
+    assert "Vous avez déjà passé cette même commande depuis cet appareil" in page
+    assert f'href="{mine}">voir ma commande n°\xa031</a>' in page
+    assert 'value="Dupont"' in page and 'name="again"' in page  # nothing typed is lost
+    # a second, identical order on purpose (another child)
+    rpc.answers[("grouped_orders", "subscribe_and_pay")] = {
+        "number": 32, "buyer_token": "C" * 32, "attempt_id": 8}
+    r = client.post(f"/souscription/{TOKEN}", data=dict(FORM, idempotency_key="c" * 32,
+                                                          again="1"))
+    assert r.status_code == 303 and len(rpc.called("grouped_orders", "subscribe_and_pay")) == 2
+    # another order (other quantity) from the same browser: no question
+    r = client.post(f"/souscription/{TOKEN}", data=dict(FORM, quantity="3",
+                                                          idempotency_key="d" * 32))
+    assert r.status_code == 303 and len(rpc.called("grouped_orders", "subscribe_and_pay")) == 3
