@@ -257,3 +257,16 @@ def test_a_grouped_order_cancelled_before_its_deadline_is_not_said_closed_by_the
     page = html.unescape(client.get("/commandes-groupees/7").text)
     assert "Souscriptions closes par la librairie" not in page
     assert "Commande groupée annulée avant la date limite" in page
+
+
+def test_a_grouped_order_closed_without_a_buyer_does_not_say_encore(client, rpc):
+    """Closed with no sub-order, the teacher's page said « Aucune sous-commande n'est encore
+    enregistrée », as if some could still come."""
+    sign_in(client, "collectivite")
+    rpc.answers[("grouped_orders", "get_my_grouped_order")] = samples.grouped(
+        "awaiting_validation")
+    page = client.get("/commandes-groupees/7").text
+    assert "Aucune sous-commande n'a été enregistrée : les souscriptions sont closes." in page
+    rpc.answers[("grouped_orders", "get_my_grouped_order")] = samples.grouped()
+    assert "Aucune sous-commande n'est encore enregistrée." in \
+        client.get("/commandes-groupees/7").text

@@ -131,3 +131,22 @@ def test_the_closing_mail_tells_the_initiator_what_is_paid_at_pickup_apart():
         "grouped_order_deadline_passed", awaiting_payment=2), "http://x")
     assert "Sous-commandes en attente de paiement : 2 (la librairie" in body
     assert "À payer au retrait" not in body
+
+
+def test_the_closing_mail_promises_no_preparation_when_nothing_was_ordered():
+    """A grouped order closed with no buyer at all told the initiator « La librairie va
+    maintenant valider votre commande et la préparer », with nothing to prepare."""
+    def body(**figures):
+        return presenters.render("grouped_order_deadline_passed", received(
+            "grouped_order_deadline_passed", **figures), "http://x")[2]
+    nobody = body(paid_quantity=0, paid_total="0.00", awaiting_payment=0)
+    assert "Aucun acheteur n'a commandé : il n'y a rien à commander ni à préparer." in nobody
+    assert "la préparer" not in nobody
+    cheques = body(paid_quantity=0, paid_total="0.00", awaiting_payment=2)
+    assert "Aucun exemplaire n'est payé pour l'instant : la librairie validera votre " \
+           "commande si les paiements en attente lui parviennent, sinon elle l'annulera." \
+           in cheques and "la préparer" not in cheques
+    pickup = body(paid_quantity=0, paid_total="0.00", awaiting_payment=1,
+                  at_pickup_sub_orders=1, at_pickup_quantity=2, at_pickup_total="29.80")
+    assert "va maintenant valider votre commande et la préparer" in pickup
+    assert "va maintenant valider votre commande et la préparer" in body()  # 5 paid
