@@ -116,3 +116,20 @@ def test_after_the_validation_only_the_payment_of_who_still_owes_is_offered(clie
     assert "A payé : chèque ou espèces (14,90" in page and page.count("pickup-payment") == 1
     assert "Noter un remboursement" not in page and "Valider la distribution" not in page
     assert 'disabled' in page  # the ticks
+
+
+def test_before_and_after_the_distribution_nobody_is_called_absent_too_early(client, rpc):
+    """Before the books were made available (the teacher fixing the date), the page said in
+    red, as an error, that the distribution had not begun, and counted every buyer
+    « Absents »: they are « Pas encore venus » until the distribution is validated."""
+    sign_in(client, "collectivite")
+    rpc.answers[("grouped_orders", "distribution")] = dict(
+        view(), status="processing", status_label="En attente de traitement",
+        can_distribute=False)
+    page = html.unescape(client.get("/distribution/7").text)
+    assert "Pas encore venus : <strong id=\"recap-absent\">1</strong>" in page
+    assert "Absents :" not in page and "flash-error" not in page
+    assert '<p class="flash flash-info" role="status">La distribution commence une fois' in page
+    rpc.answers[("grouped_orders", "distribution")] = view(distributed=True, absent=[32])
+    page = html.unescape(client.get("/distribution/7").text)
+    assert "Absents : <strong id=\"recap-absent\">1</strong>" in page
