@@ -313,7 +313,12 @@ def tabs_view(tab, counts_by_status, grouped_orders, now, public_url) -> dict:
 
 # ---- events (their contracts: services.common.contracts.events) -------------------------------
 def created_event(go, public_url) -> dict:
-    return dict(ref(go, public_url), comment=go.comment)
+    """With what the initiator's mail says of it: the opening day, the copies' minimum and
+    maximum, how buyers may pay."""
+    return dict(ref(go, public_url), comment=go.comment,
+                opens_on=go.opens_on.isoformat() if go.opens_on else "",
+                min_copies=go.min_copies, max_copies=go.max_copies,
+                payment_methods=list(domain.methods_of(go.payment_methods)))
 
 
 def paid_lines(go, s, ordered=False) -> list:

@@ -110,6 +110,10 @@ class GroupedOrderRef(Payload):
 
 class GroupedOrderCreatedV1(GroupedOrderRef):
     comment = fields.String(load_default="")
+    opens_on = fields.String(load_default="")  # ISO date, or "" (open at once)
+    min_copies = fields.Integer(load_default=None, allow_none=True)
+    max_copies = fields.Integer(load_default=None, allow_none=True)
+    payment_methods = fields.List(fields.String(), load_default=lambda: ["online"])
 
 
 class GroupedOrderDeadlinePassedV1(GroupedOrderRef):
