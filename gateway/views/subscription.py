@@ -9,7 +9,7 @@ from services.common.money import eur, money
 from services.common.validation import whole_number
 
 from .. import forms, idempotency
-from ..formatting import when
+from ..formatting import day, when
 from ..http_security import public_url_for
 from ..rpc_client import rpc, slow_rpc
 from ..progress_words import progress_text
@@ -73,6 +73,9 @@ def outcome(sub, payment) -> dict:
                    "cancelled": "Vous avez abandonné le paiement.",
                    "error": "Le paiement n'a pas pu aboutir (erreur technique)."}.get(
             state, "Votre commande attend son paiement.") + " Votre commande est conservée."
+        if sub.get("can_pay") and (sub.get("grouped_order") or {}).get("deadline"):
+            message += f" Vous pouvez la payer jusqu'au {day(sub['grouped_order']['deadline'])} " \
+                       "inclus."
         tone = "error"
         if refunded:
             message += f" {refunded}"

@@ -205,3 +205,17 @@ def test_the_same_order_sent_again_from_this_browser_is_asked_before_a_second(cl
     r = client.post(f"/souscription/{TOKEN}", data=dict(FORM, quantity="3",
                                                           idempotency_key="d" * 32))
     assert r.status_code == 303 and len(rpc.called("grouped_orders", "subscribe_and_pay")) == 3
+
+
+def test_a_refused_payment_says_until_when_the_order_can_be_paid(client, rpc):
+    """« Votre paiement a été refusé. Votre commande est conservée. »: conserved until when?
+    The parent is told the last day they can pay (while they still can)."""
+    rpc.answers[("grouped_orders", "buyer_status")] = samples.sub(last_payment_id="p1")
+    rpc.answers[("payments", "get_payment")] = {"payment_id": "p1", "state": "refused"}
+    page = html.unescape(client.get(f"/souscription/{TOKEN}/commande/{BUYER}").text)
+    assert ("Votre paiement a été refusé. Votre commande est conservée. Vous pouvez la payer "
+            "jusqu'au 20 décembre 2026 inclus.") in page
+    rpc.answers[("grouped_orders", "buyer_status")] = samples.sub(last_payment_id="p1",
+                                                                   can_pay=False)
+    page = html.unescape(client.get(f"/souscription/{TOKEN}/commande/{BUYER}").text)
+    assert "Votre commande est conservée." in page and "jusqu'au" not in page

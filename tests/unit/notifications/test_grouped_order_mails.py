@@ -150,3 +150,11 @@ def test_the_closing_mail_promises_no_preparation_when_nothing_was_ordered():
                   at_pickup_sub_orders=1, at_pickup_quantity=2, at_pickup_total="29.80")
     assert "va maintenant valider votre commande et la préparer" in pickup
     assert "va maintenant valider votre commande et la préparer" in body()  # 5 paid
+
+
+def test_a_failed_payment_mail_names_the_buyer_s_own_order():
+    """The mail named only « Commande groupée n° 62 », a number the parent never saw: their own
+    order's number comes first."""
+    _, _, body = presenters.render("payment_failed", received("payment_failed"), "http://x")
+    assert "Votre paiement de 29,80\xa0€ pour votre commande n° 147 (« Commande groupée n° 62 " \
+           "») n'a pas abouti (paiement refusé)." in body
