@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from tests.e2e import grouped
 from tests.e2e.conftest import PASSWORD, api_session
+from tests.e2e.test_browser import shot
 
 pytestmark = pytest.mark.browser
 
@@ -37,6 +38,7 @@ def test_back_after_paying_and_sending_the_form_again_orders_nothing_twice(suite
         expect(page.get_by_label("Prénom")).to_have_value("Anaïs")
         expect(page.locator("#placed-here")).to_contain_text("Vous avez déjà commandé sur ce "
                                                              "lien depuis cet appareil")
+        shot(page, "back-1-formulaire-apres-paiement")  # axe-core, 390 px
         if not page.get_by_label("J'accepte les conditions générales de vente").is_checked():
             page.get_by_label("J'accepte les conditions générales de vente").check()
         page.get_by_role("button", name="Payer la commande").click()
@@ -44,6 +46,7 @@ def test_back_after_paying_and_sending_the_form_again_orders_nothing_twice(suite
         expect(alert).to_contain_text("Vous avez déjà passé cette même commande")
         assert "/sandbox/" not in page.url
         expect(page.get_by_label("Prénom")).to_have_value("Anaïs")  # nothing typed is lost
+        shot(page, "back-2-meme-commande")
         subs = teacher.get(f"{suite.gateway_url}/api/v1/grouped-orders/{go['number']}").json()
         assert [s["status"] for s in subs["sub_orders"]] == ["paid"]
         link = alert.get_by_role("link", name=re.compile("voir ma commande"))
