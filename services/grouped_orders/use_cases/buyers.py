@@ -15,7 +15,7 @@ from ..models import (GroupedOrder, GroupedOrderTitle, PaymentAttempt, SubOrder,
 from ..presenters import (buyer_status_view, payment_request, public_view, sub_order_placed_event,
                           subscribed_view)
 from . import capacity
-from .load import by_token, sub_by_buyer_token
+from .load import BUYER_LINK_UNKNOWN, by_token, sub_by_buyer_token
 
 
 def public(session, token, now) -> dict:
@@ -187,7 +187,7 @@ def attempt_to_pay(session, token, buyer_token, now) -> dict | None:
     rows = session.execute(_TO_PAY, {"token": (token or "")[:64],
                                      "buyer_token": (buyer_token or "")[:64]}).all()
     if not rows:
-        raise not_found("Sous-commande introuvable.")
+        raise not_found(BUYER_LINK_UNKNOWN)
     found = rows[0]
     if found.status != domain.AWAITING_PAYMENT:
         return None
