@@ -1,6 +1,7 @@
 """The buyer's pages, from the public link (no account): subscribe, pay, see the result."""
 from flask import Blueprint, jsonify, redirect, render_template, request, session
 
+import hashlib
 from decimal import Decimal
 
 from services.common import config
@@ -136,14 +137,17 @@ def asked(form) -> dict:
 # the orders placed from this browser (its session cookie), per link: a parent back on the
 # form after paying (the Back button restores what they typed) is shown their order, and the
 # very same order sent again is asked « une seconde commande identique ? » before a second one
-PLACED, PLACED_PER_LINK, PLACED_LINKS = "placed", 5, 5
+# (kept small: the session is a cookie, a browser drops one over 4 KB and the form's CSRF token
+# with it)
+PLACED, PLACED_PER_LINK, PLACED_LINKS = "placed", 3, 3
 
 
 def _content(form) -> str:
     """What an order says (who, the quantities, how they pay), to recognise the same one."""
     words = [form.get(k, "").strip().casefold() for k in ("first_name", "last_name", "email")]
     words.append(form.get("payment_method") or "online")
-    return repr(words + sorted(zip(form["ean"], form["quantity"])) + [form["quantity"][:1]])
+    said = repr(words + sorted(zip(form["ean"], form["quantity"])) + [form["quantity"][:1]])
+    return hashlib.sha256(said.encode()).hexdigest()[:12]
 
 
 def placed_here(token) -> list:

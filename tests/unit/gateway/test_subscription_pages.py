@@ -219,3 +219,21 @@ def test_a_refused_payment_says_until_when_the_order_can_be_paid(client, rpc):
                                                                    can_pay=False)
     page = html.unescape(client.get(f"/souscription/{TOKEN}/commande/{BUYER}").text)
     assert "Votre commande est conservée." in page and "jusqu'au" not in page
+
+
+def test_the_orders_remembered_keep_the_session_cookie_small(client, public):
+    """The orders placed from this browser live in the session cookie: many orders on many
+    links, with the longest names a form takes, keep it far under the 4 KB a browser keeps
+    (over it the cookie, and the form's CSRF token with it, would be dropped)."""
+    rpc = public
+    long_form = dict(FORM, first_name="É" * 100, last_name="Ç" * 100, email="a" * 240 + "@x.fr")
+    for link in range(6):
+        for n in range(6):
+            rpc.answers[("grouped_orders", "subscribe_and_pay")] = {
+                "number": 1000 + n, "buyer_token": f"{link}{n}".ljust(32, "B"), "attempt_id": 7}
+            r = client.post(f"/souscription/{str(link) * 32}",
+                            data=dict(long_form, quantity=str(n + 1),
+                                      idempotency_key=f"{link}{n}".ljust(32, "k")))
+            assert r.status_code == 303
+    cookie = client.get_cookie("libr_session")
+    assert len(cookie.value) < 2000
