@@ -270,3 +270,16 @@ def test_a_grouped_order_closed_without_a_buyer_does_not_say_encore(client, rpc)
     rpc.answers[("grouped_orders", "get_my_grouped_order")] = samples.grouped()
     assert "Aucune sous-commande n'est encore enregistrée." in \
         client.get("/commandes-groupees/7").text
+
+
+def test_the_teacher_list_says_a_grouped_order_is_not_open_yet(client, rpc):
+    """A grouped order opening in five days read « Commande ouverte » in « Mes commandes
+    groupées », while its page and its link say it is not open yet."""
+    rpc.answers[("grouped_orders", "list_my_grouped_orders")] = [samples.grouped(
+        opens_on="2026-12-12", not_open_yet=True, subscriptions_open=False)]
+    sign_in(client, "collectivite")
+    page = client.get("/commandes-groupees/").text
+    assert "Pas encore ouverte : souscriptions à partir du 12 décembre 2026" in page
+    assert "Commande ouverte" not in page
+    rpc.answers[("grouped_orders", "list_my_grouped_orders")] = [samples.grouped()]
+    assert "Commande ouverte" in client.get("/commandes-groupees/").text
