@@ -133,3 +133,19 @@ def test_before_and_after_the_distribution_nobody_is_called_absent_too_early(cli
     rpc.answers[("grouped_orders", "distribution")] = view(distributed=True, absent=[32])
     page = html.unescape(client.get("/distribution/7").text)
     assert "Absents : <strong id=\"recap-absent\">1</strong>" in page
+    # a parent paying at pickup, not come yet: « à encaisser », not « absent … non encaissé »
+    owing = {"absent_owing": [{"number": 32, "first_name": "Zoé", "last_name": "Petit",
+                               "total": "29.80"}]}
+    during = view()
+    during["recap"] = dict(during["recap"], **owing)
+    rpc.answers[("grouped_orders", "distribution")] = during
+    page = html.unescape(client.get("/distribution/7").text)
+    assert "<h3>Pas encore venus, à payer au retrait</h3>" in page
+    assert "Zoé Petit (n° 32) : 29,80\xa0€ à encaisser" in page
+    assert "Absents qui devaient" not in page and "non encaissé" not in page
+    after = view(distributed=True, absent=[32])
+    after["recap"] = dict(after["recap"], **owing)
+    rpc.answers[("grouped_orders", "distribution")] = after
+    page = html.unescape(client.get("/distribution/7").text)
+    assert "<h3>Absents qui devaient payer au retrait</h3>" in page
+    assert "29,80\xa0€ non encaissé" in page
