@@ -149,3 +149,17 @@ def test_before_and_after_the_distribution_nobody_is_called_absent_too_early(cli
     page = html.unescape(client.get("/distribution/7").text)
     assert "<h3>Absents qui devaient payer au retrait</h3>" in page
     assert "29,80\xa0€ non encaissé" in page
+
+
+def test_before_its_day_the_page_says_when_the_distribution_can_be_validated(client, rpc):
+    sign_in(client, "collectivite")
+    rpc.answers[("grouped_orders", "distribution")] = dict(
+        view(), validation_waits_for="2026-12-10", distribution_date="2026-12-10",
+        distribution_label="le jeudi 10 décembre 2026")
+    page = html.unescape(client.get("/distribution/7").text)
+    assert "Vous pourrez valider la distribution le 10 décembre 2026, jour de la " \
+           "distribution" in page
+    assert ">Valider la distribution</button>" not in page
+    assert page.count('class="tick-form"') == 4  # the ticks are open
+    rpc.answers[("grouped_orders", "distribution")] = view()
+    assert ">Valider la distribution</button>" in client.get("/distribution/7").text
