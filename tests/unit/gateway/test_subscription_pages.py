@@ -244,3 +244,19 @@ def test_the_orders_remembered_keep_the_session_cookie_small(client, public):
             assert r.status_code == 303
     cookie = client.get_cookie("libr_session")
     assert len(cookie.value) < 2000
+
+
+def test_once_closed_the_link_still_leads_a_parent_to_their_order(client, public):
+    """Subscriptions closed, a parent opening the class's link again (to know when the books
+    come) read only « closes »: the orders placed from this browser are linked there too."""
+    rpc = public
+    rpc.answers[("grouped_orders", "subscribe_and_pay")] = {
+        "number": 31, "buyer_token": BUYER, "attempt_id": 7}
+    assert client.post(f"/souscription/{TOKEN}", data=FORM).status_code == 303
+    rpc.answers[("grouped_orders", "public_grouped_order")] = dict(
+        samples.PUBLIC, status="processing", subscriptions_open=False)
+    page = html.unescape(client.get(f"/souscription/{TOKEN}").text)
+    assert "Les souscriptions à cette commande groupée sont closes" in page
+    assert f'href="/souscription/{TOKEN}/commande/{BUYER}">commande n°\xa031</a> (son état, ' \
+           "son paiement, la distribution)." in page
+    assert "remplissez le formulaire" not in page
