@@ -260,3 +260,17 @@ def test_once_closed_the_link_still_leads_a_parent_to_their_order(client, public
     assert f'href="/souscription/{TOKEN}/commande/{BUYER}">commande n°\xa031</a> (son état, ' \
            "son paiement, la distribution)." in page
     assert "remplissez le formulaire" not in page
+
+
+def test_the_terms_say_what_the_form_offers(client):
+    """The terms a parent accepts said « pour un seul livre », « enregistrée une fois payée »
+    and « Le paiement se fait en ligne, par carte bancaire » only, whereas a grouped order may
+    be a reading list, paid by cheque, in cash or at pickup, with a minimum or a title cut."""
+    page = html.unescape(client.get("/souscription/conditions-de-vente").text)
+    assert "un seul livre" not in page and "enregistrée une fois payée" not in page
+    for said in ("pour un livre ou une liste de livres", "par chèque ou en espèces à la "
+                 "librairie", "au retrait des livres, par chèque ou en espèces, le jour de la "
+                 "distribution", "nombre minimum d'exemplaires payés",
+                 "les exemplaires reçus sont servis dans l'ordre des commandes",
+                 "un chèque ou des espèces vous sont rendus par la librairie"):
+        assert said in page, said
