@@ -110,6 +110,7 @@ def deadline(number):
         if exc.code != "invalid":
             raise  # not one's own: refused, not a message on someone else's page
         flash(exc.message, "error")
+        return _again(number, {"deadline": deadline[:10]})  # the date typed stays
     else:
         flash(f"La date limite est maintenant le {go['deadline'][8:10]}/{go['deadline'][5:7]}/"
               f"{go['deadline'][:4]}.", "success")
@@ -138,6 +139,13 @@ def opening(number):
     else:
         flash("Les souscriptions sont ouvertes dès maintenant.", "success")
     return redirect(url_for("grouped_orders.detail", number=number))
+
+
+def _again(number, typed, status=400):
+    """The grouped order's page again with what the initiator typed in the refused form (and
+    the French message flashed above it), not a redirect that would lose it."""
+    return render_template("grouped_orders/detail.html", admin=False, typed=typed, go=rpc(
+        "grouped_orders", "get_my_grouped_order", g.user["id"], number)), status
 
 
 def pdf_response(number):
@@ -175,6 +183,10 @@ def copy_limits(number):
             raise
         details = " ".join(sum((list(v) for v in (exc.details or {}).values()), []))
         flash(f"{exc.message} {details}".strip(), "error")
+        return _again(number, {"min_copies": limits["min_copies"],
+                               "max_copies": limits["max_copies"],
+                               "title_min": dict(zip(limits["ean"], limits["title_min"]))},
+                      409 if exc.code == "conflict" else 400)
     else:
         flash(limits_message(go.get("min_copies"), go.get("max_copies"), go.get("titles") or ()),
               "success")

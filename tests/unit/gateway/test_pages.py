@@ -283,3 +283,18 @@ def test_the_teacher_list_says_a_grouped_order_is_not_open_yet(client, rpc):
     assert "Commande ouverte" not in page
     rpc.answers[("grouped_orders", "list_my_grouped_orders")] = [samples.grouped()]
     assert "Commande ouverte" in client.get("/commandes-groupees/").text
+
+
+def test_a_refused_deadline_keeps_the_date_typed(client, rpc):
+    """A deadline refused (in the past, before the opening day) was a redirect: the page showed
+    the stored date again and the teacher had to find and type theirs once more."""
+    from services.common.errors import invalid
+    sign_in(client, "collectivite")
+    rpc.answers[("grouped_orders", "get_my_grouped_order")] = samples.grouped()
+    rpc.answers[("grouped_orders", "change_deadline")] = invalid(
+        "La date limite ne peut pas être dans le passé.")
+    r = client.post("/commandes-groupees/7/date-limite", data={"deadline": "2020-01-01"})
+    assert r.status_code == 400
+    assert "La date limite ne peut pas être dans le passé." in r.text
+    assert re.search(r'<input id="deadline" type="date" name="deadline" value="2020-01-01"'
+                     r'[^>]*aria-invalid="true"', r.text)
