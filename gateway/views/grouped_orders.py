@@ -154,7 +154,10 @@ def pdf_response(number):
     per_publisher = forms.SignInSheet.read()["par"] == "editeur"
     data = base64.b64decode(slow_rpc("grouped_orders", "export_pdf", g.user["id"], number,
                                      "publishers" if per_publisher else "global"))
-    name = f"emargement-editeurs-{number}" if per_publisher else f"commande-groupee-{number}"
+    # not « commande-groupee-N »: the name of the grouped order's own document (« Détail de la
+    # commande »), a second file of that name in the same downloads folder
+    name = f"emargement-editeurs-{number}" if per_publisher else \
+        f"emargement-commande-groupee-{number}"
     return Response(data, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{name}.pdf"'})
 
