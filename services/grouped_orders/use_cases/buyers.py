@@ -10,7 +10,7 @@ from services.common.db import DEFERRING, defer_writes, write
 from services.common.errors import not_found
 
 from .. import domain
-from ..models import (GroupedOrder, GroupedOrderTitle, PaymentAttempt, SubOrder,
+from ..models import (Distribution, GroupedOrder, GroupedOrderTitle, PaymentAttempt, SubOrder,
                       SubOrderAdjustment, SubOrderLine)
 from ..presenters import (buyer_status_view, payment_request, public_view, sub_order_placed_event,
                           subscribed_view)
@@ -120,7 +120,12 @@ def buyer_status(session, token, buyer_token, now) -> dict:
     sub = sub_by_buyer_token(session, token, buyer_token)
     steps = session.scalars(select(SubOrderAdjustment).where(
         SubOrderAdjustment.sub_order_number == sub.number).order_by(SubOrderAdjustment.id))
-    return buyer_status_view(sub, sub.grouped_order, now, list(steps))
+    view = buyer_status_view(sub, sub.grouped_order, now, list(steps))
+    # distribution day is over (« Valider la distribution »): the page no longer says « venez
+    # les retirer le … », a day past, but that the books wait at the pickup place
+    done = session.get(Distribution, sub.grouped_order_number)
+    view["grouped_order"]["distributed"] = done is not None
+    return view
 
 
 def begin_payment_attempt(session, token, buyer_token, now) -> dict:

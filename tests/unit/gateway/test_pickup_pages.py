@@ -62,3 +62,18 @@ def test_the_form_explains_only_the_methods_offered(client, rpc):
     hint = _hint(client, rpc, ["online", "cheque", "cash", "pickup"])
     assert hint.startswith("Par chèque ou en espèces à la librairie : vous apportez")
     assert hint.endswith("le jour de la distribution.")
+
+
+def test_after_the_distribution_an_absent_parent_is_not_sent_to_a_day_past(client, rpc):
+    done = dict(samples.PUBLIC, status="closed", subscriptions_open=False, distributed=True,
+                distribution_label="le jeudi 10 décembre 2026, de 16 h 30 à 18 h")
+    rpc.answers[("grouped_orders", "buyer_status")] = samples.sub(
+        payment_method="pickup", grouped_order=done, can_pay=False)
+    page = html.unescape(client.get(f"/souscription/{TOKEN}/commande/{BUYER}").text)
+    assert "La distribution a eu lieu</strong> : vos livres vous attendent au lieu de retrait. " \
+           "Pour convenir d'un moment, contactez ECOLE JULES FERRY ou la librairie" in page
+    assert "venez les retirer" not in page
+    rpc.answers[("grouped_orders", "buyer_status")] = samples.sub(
+        payment_method="pickup", grouped_order=dict(done, distributed=False), can_pay=False)
+    page = html.unescape(client.get(f"/souscription/{TOKEN}/commande/{BUYER}").text)
+    assert "venez les retirer le jeudi 10 décembre 2026" in page
