@@ -123,3 +123,20 @@ def test_a_compound_name_too_long_for_its_cell_breaks_at_its_hyphen():
     subs["sub_orders"][0]["last_name"] = "O'Connor de La Tour d'Auvergne-Lauraguais"
     text = pdf_text(sheet.render(subs), layout=False)
     assert "Laura\nguais" not in text and "Lauraguais" in text
+
+
+def test_the_sign_in_sheet_lists_the_buyers_by_name():
+    """The sign-in sheet listed the buyers in the order they subscribed: on distribution day,
+    finding « Petit » among thirty lines meant reading them all, while the distribution page
+    lists them by name. Both sheets are by last name, then first name, accents ignored."""
+    v = view(4)
+    for s, (first, last) in zip(v["sub_orders"], (("Zoé", "Petit"), ("Éloïse", "Durand"),
+                                                  ("Oscar", "Martin"), ("Ana", "Émery"))):
+        s.update(first_name=first, last_name=last, lines=[
+            {"title": "WESTERN", "quantity": 2, "total": "29.80", "publisher": "ORSO"}])
+    assert [r[1] for r in sheet.sheet(v).rows] == ["Durand", "Émery", "Martin", "Petit"]
+    assert [r[1] for r in sheet.publishers_sheet(v).rows] == ["Durand", "Émery", "Martin",
+                                                              "Petit"]
+    v["sub_orders"][2]["status"] = "cancelled"  # struck through, in its place
+    drawn = sheet.sheet(v)
+    assert drawn.struck == {2} and drawn.rows[2][1] == "Martin"
