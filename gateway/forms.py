@@ -176,6 +176,7 @@ class Subscription(Form):
     quantity = TextList(4, TITLES)
     accepted_terms = Flag()
     payment_method = Text(10, strip=True)  # online (default), cheque, cash (issue 9)
+    again = Flag()  # « passer une seconde commande identique » (the same, from this browser)
 
 
 class QueryForm(Form):

@@ -255,6 +255,9 @@ class Distribution(Out):
     distribution_date = fields.String(allow_none=True)
     distribution_slot, distribution_label = texts(2)
     can_set_date = fields.Boolean()
+    validation_waits_for = fields.String(allow_none=True, metadata={
+        "description": "Le jour de la distribution (AAAA-MM-JJ) tant qu'il n'est pas venu : la "
+                       "validation attend ce jour-là (409 avant)."})
     can_record_payments = fields.Boolean(metadata={
         "description": "« a payé » still taken: also after the validation (an absent buyer "
                        "paying at pickup comes afterwards)."})

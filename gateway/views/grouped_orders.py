@@ -110,6 +110,7 @@ def deadline(number):
         if exc.code != "invalid":
             raise  # not one's own: refused, not a message on someone else's page
         flash(exc.message, "error")
+        return _again(number, {"deadline": deadline[:10]})  # the date typed stays
     else:
         flash(f"La date limite est maintenant le {go['deadline'][8:10]}/{go['deadline'][5:7]}/"
               f"{go['deadline'][:4]}.", "success")
@@ -140,13 +141,23 @@ def opening(number):
     return redirect(url_for("grouped_orders.detail", number=number))
 
 
+def _again(number, typed, status=400):
+    """The grouped order's page again with what the initiator typed in the refused form (and
+    the French message flashed above it), not a redirect that would lose it."""
+    return render_template("grouped_orders/detail.html", admin=False, typed=typed, go=rpc(
+        "grouped_orders", "get_my_grouped_order", g.user["id"], number)), status
+
+
 def pdf_response(number):
     """The sign-in sheet: every buyer, or `?par=editeur` one section per publisher (issue 10
     K4)."""
     per_publisher = forms.SignInSheet.read()["par"] == "editeur"
     data = base64.b64decode(slow_rpc("grouped_orders", "export_pdf", g.user["id"], number,
                                      "publishers" if per_publisher else "global"))
-    name = f"emargement-editeurs-{number}" if per_publisher else f"commande-groupee-{number}"
+    # not « commande-groupee-N »: the name of the grouped order's own document (« Détail de la
+    # commande »), a second file of that name in the same downloads folder
+    name = f"emargement-editeurs-{number}" if per_publisher else \
+        f"emargement-commande-groupee-{number}"
     return Response(data, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{name}.pdf"'})
 
@@ -175,6 +186,10 @@ def copy_limits(number):
             raise
         details = " ".join(sum((list(v) for v in (exc.details or {}).values()), []))
         flash(f"{exc.message} {details}".strip(), "error")
+        return _again(number, {"min_copies": limits["min_copies"],
+                               "max_copies": limits["max_copies"],
+                               "title_min": dict(zip(limits["ean"], limits["title_min"]))},
+                      409 if exc.code == "conflict" else 400)
     else:
         flash(limits_message(go.get("min_copies"), go.get("max_copies"), go.get("titles") or ()),
               "success")

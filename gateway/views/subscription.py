@@ -1,6 +1,7 @@
 """The buyer's pages, from the public link (no account): subscribe, pay, see the result."""
-from flask import Blueprint, jsonify, redirect, render_template, request
+from flask import Blueprint, jsonify, redirect, render_template, request, session
 
+import hashlib
 from decimal import Decimal
 
 from services.common import config
@@ -9,7 +10,7 @@ from services.common.money import eur, money
 from services.common.validation import whole_number
 
 from .. import forms, idempotency
-from ..formatting import when
+from ..formatting import day, when
 from ..http_security import public_url_for
 from ..rpc_client import rpc, slow_rpc
 from ..progress_words import progress_text
@@ -73,6 +74,9 @@ def outcome(sub, payment) -> dict:
                    "cancelled": "Vous avez abandonné le paiement.",
                    "error": "Le paiement n'a pas pu aboutir (erreur technique)."}.get(
             state, "Votre commande attend son paiement.") + " Votre commande est conservée."
+        if sub.get("can_pay") and (sub.get("grouped_order") or {}).get("deadline"):
+            message += f" Vous pouvez la payer jusqu'au {day(sub['grouped_order']['deadline'])} " \
+                       "inclus."
         tone = "error"
         if refunded:
             message += f" {refunded}"
@@ -130,6 +134,35 @@ def asked(form) -> dict:
     return dict(data, quantity=quantities[0] if quantities else "", quantities={})
 
 
+# the orders placed from this browser (its session cookie), per link: a parent back on the
+# form after paying (the Back button restores what they typed) is shown their order, and the
+# very same order sent again is asked « une seconde commande identique ? » before a second one
+# (kept small: the session is a cookie, a browser drops one over 4 KB and the form's CSRF token
+# with it)
+PLACED, PLACED_PER_LINK, PLACED_LINKS = "placed", 3, 3
+
+
+def _content(form) -> str:
+    """What an order says (who, the quantities, how they pay), to recognise the same one."""
+    words = [form.get(k, "").strip().casefold() for k in ("first_name", "last_name", "email")]
+    words.append(form.get("payment_method") or "online")
+    said = repr(words + sorted(zip(form["ean"], form["quantity"])) + [form["quantity"][:1]])
+    return hashlib.sha256(said.encode()).hexdigest()[:12]
+
+
+def placed_here(token) -> list:
+    """[{number, buyer_token, content}] of the orders this browser placed on this link."""
+    return list((session.get(PLACED) or {}).get(token[:64], []))
+
+
+def _remember(token, sub, content):
+    placed = dict(session.get(PLACED) or {})
+    mine = placed.pop(token[:64], [])[-(PLACED_PER_LINK - 1):]
+    placed[token[:64]] = mine + [{"number": sub.get("number"), "buyer_token": sub["buyer_token"],
+                                  "content": content}]
+    session[PLACED] = dict(list(placed.items())[-PLACED_LINKS:])
+
+
 @bp.route("/<token>", methods=["GET", "POST"])
 @allow(ANONYMOUS)
 def page(token):
@@ -151,16 +184,15 @@ def order_rows(go, quantities: dict) -> tuple[list, Decimal]:
     return rows, total
 
 
-def _page(go, form, exc=None):
+def _page(go, form, exc=None, same=None):
     shop = config.bookshop()
     rows, total = order_rows(go, form.get("quantities") or {})
+    page = dict(go=go, form=form, shop=shop, rows=rows, total=total, same=same,
+                placed=placed_here(go["token"]), texts=progress_text(go.get("progress")))
     if exc is None:
-        return render_template("subscription/page.html", go=go, form=form, shop=shop,
-                               rows=rows, total=total, texts=progress_text(go.get("progress")))
-    return render_template("subscription/page.html", go=go, form=form, shop=shop, rows=rows,
-                           total=total, error=exc.message, errors=exc.details,
-                           texts=progress_text(go.get("progress"))), \
-        409 if exc.code == "conflict" else 400
+        return render_template("subscription/page.html", **page), 409 if same else 200
+    return render_template("subscription/page.html", error=exc.message, errors=exc.details,
+                           **page), 409 if exc.code == "conflict" else 400
 
 
 def _subscribe(token):
@@ -171,8 +203,17 @@ def _subscribe(token):
     only to draw the page again when it refuses (unknown link: its 404; subscriptions closed:
     the page as a GET shows it; else the form with the French message, 409 for a conflict, 400
     for bad input)."""
-    form = asked(forms.Subscription.read())
+    read = forms.Subscription.read()
+    content = _content(read)
+    form = asked(read)
     quantities = form.pop("quantities")
+    same = [o for o in placed_here(token) if o["content"] == content]
+    if same and not read["again"]:  # the Back button, or the order sent again by mistake
+        go = rpc("grouped_orders", "public_grouped_order", token[:64])
+        if go["subscriptions_open"]:
+            if not quantities and form.get("quantity") and go["titles"]:
+                quantities = {go["titles"][0]["ean"]: form["quantity"]}
+            return _page(go, dict(form, quantities=quantities), same=same[-1])
     try:
         sub = rpc("grouped_orders", "subscribe_and_pay", token, form,
                   idempotency_key=idempotency.key())
@@ -185,6 +226,7 @@ def _subscribe(token):
         if not quantities and form.get("quantity") and go["titles"]:
             quantities = {go["titles"][0]["ean"]: form["quantity"]}
         return _page(go, dict(form, quantities=quantities), exc)
+    _remember(token, sub, content)
     # a cheque or cash at the bookshop: the result page says what to bring, where
     to = "subscription.payment" if sub["attempt_id"] else "subscription.result"
     return redirect(public_url_for(to, token=token, buyer_token=sub["buyer_token"]), code=303)

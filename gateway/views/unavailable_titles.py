@@ -34,6 +34,19 @@ def _s(available) -> str:
     return "s" if available.isdigit() and int(available) > 1 else ""
 
 
+def _cut_message(title, available, copies) -> str:
+    """What the bookshop confirms: who keeps their copies, who is cut, what they are told."""
+    then = ("ce que leurs acheteurs ont payé en trop leur est remboursé en ligne (ou noté « à "
+            "rendre » pour un chèque ou des espèces) et chacun reçoit un e-mail qui dit ce qui "
+            "change.")
+    if available == "0":
+        return (f"Aucun exemplaire de « {title} » ne sera servi : toutes les commandes de ce "
+                f"titre sont réduites ou annulées, leurs totaux recalculés ; {then}")
+    return (f"{copies.capitalize()} de « {title} » {'iront' if _s(available) else 'ira'} aux "
+            "acheteurs dans l'ordre de leurs commandes (premier inscrit, premier servi). Les "
+            f"commandes des suivants sont réduites ou annulées, leurs totaux recalculés ; {then}")
+
+
 def _copies(available) -> str:
     """« 2 exemplaires », « 1 exemplaire », « aucun exemplaire »."""
     if available.isdigit() and int(available) == 0:
@@ -66,12 +79,7 @@ def set_available(number, title_id):
     available = str(count)  # « 007 », « +3 »: « 7 », « 3 »
     copies = _copies(available)
     ask = dict(title=f"« {title['title']} » : {copies} disponible{_s(available)}",
-               message=f"{copies.capitalize()} de « {title['title']} » iront "
-                       "aux acheteurs dans l'ordre de leurs commandes (premier inscrit, premier "
-                       "servi). Les commandes des suivants sont réduites ou annulées, leurs "
-                       "totaux recalculés ; ce qu'ils ont payé en trop leur est remboursé en "
-                       "ligne (ou noté « à rendre » pour un chèque ou des espèces) et chacun "
-                       "reçoit un e-mail qui dit ce qui change.",
+               message=_cut_message(title["title"], available, copies),
                button="Corriger les commandes et rembourser", back=_back(number),
                hidden={"available": available})
     if not form["confirmed"]:

@@ -72,7 +72,8 @@ PAD_X, PAD_Y = 1.5 * mm, 1.1 * mm
 
 
 def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
-    """Lines of `text` that fit `width` (words kept whole when they fit, cut when they don't)."""
+    """Lines of `text` that fit `width` (words kept whole when they fit, cut when they don't:
+    after a hyphen when there is one, « d'Auvergne- / Lauraguais »)."""
     lines = []
     for paragraph in (text or "").split("\n"):
         if pdfmetrics.stringWidth(paragraph, font, size) <= width:
@@ -90,6 +91,12 @@ def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
                 cut = len(word) - 1
                 while cut > 1 and pdfmetrics.stringWidth(word[:cut], font, size) > width:
                     cut = max(1, int(cut * 0.8)) if cut > 8 else cut - 1
+                while cut < len(word) - 1 and pdfmetrics.stringWidth(
+                        word[:cut + 1], font, size) <= width:
+                    cut += 1  # as much as fits
+                hyphen = word.rfind("-", 1, cut)  # a compound name breaks at its hyphen
+                if hyphen > 0:
+                    cut = hyphen + 1
                 lines.append(word[:cut])
                 word = word[cut:]
             line = word

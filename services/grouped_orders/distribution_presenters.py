@@ -53,6 +53,7 @@ def distribution_view(go, marks, notes, done, query, now, public_url) -> dict:
     recap = _recap(go, marks, notes)
     absent = done.absent if done else domain.absent_numbers(
         [(s.number, s.status) for s in subs], {n for n, m in marks.items() if m.came})
+    waits = domain.validation_waits_for(go.distribution_date, now)  # the day, still to come
     return {"number": go.number, "client_name": go.client_name, "status": go.status,
             "status_label": domain.STATUS_LABELS[go.status], "pickup_label": go.pickup_label,
             "initiator_email": go.initiator_email,
@@ -60,6 +61,7 @@ def distribution_view(go, marks, notes, done, query, now, public_url) -> dict:
             **distribution_date_view(go),
             "can_set_date": go.status in (domain.PROCESSING, domain.CLOSED) and done is None,
             "can_distribute": go.status == domain.CLOSED and done is None,
+            "validation_waits_for": str(waits or "") or None,
             "distributed": done is not None,
             "can_record_payments": go.status == domain.CLOSED,  # also after the validation
             "validated_at": iso(done.validated_at) if done else None,

@@ -313,7 +313,12 @@ def tabs_view(tab, counts_by_status, grouped_orders, now, public_url) -> dict:
 
 # ---- events (their contracts: services.common.contracts.events) -------------------------------
 def created_event(go, public_url) -> dict:
-    return dict(ref(go, public_url), comment=go.comment)
+    """With what the initiator's mail says of it: the opening day, the copies' minimum and
+    maximum, how buyers may pay."""
+    return dict(ref(go, public_url), comment=go.comment,
+                opens_on=go.opens_on.isoformat() if go.opens_on else "",
+                min_copies=go.min_copies, max_copies=go.max_copies,
+                payment_methods=list(domain.methods_of(go.payment_methods)))
 
 
 def paid_lines(go, s, ordered=False) -> list:
@@ -347,6 +352,9 @@ def deadline_passed_event(go, public_url, closed_early_at=None) -> dict:
     event = dict(ref(go, public_url), paid_quantity=s.articles[domain.PAID],
                  paid_total=str(s.totals[domain.PAID]),
                  awaiting_payment=s.sub_orders[domain.AWAITING_PAYMENT],
+                 at_pickup_sub_orders=s.at_pickup["sub_orders"],
+                 at_pickup_quantity=s.at_pickup["articles"],
+                 at_pickup_total=money_str(s.at_pickup["total"]),
                  lines=paid_lines(go, s), dropped_titles=dropped_titles(go, s))
     if closed_early_at is not None:
         event.update(closed_early=True, closed_at=closed_early_at.isoformat())

@@ -15,6 +15,7 @@ from babel.dates import format_date, format_datetime
 from services.common.money import eur as _eur
 from services.common.sheets import Column, Sheet, render_sheet
 
+from .domain.distribution import search_key
 from .domain.suppliers import supplier_of
 
 CHILD_MODULE = "services.grouped_orders.sheet"  # this module, run as `python -m`
@@ -79,9 +80,16 @@ def status_text(s: dict) -> str:
     return s["status_label"]
 
 
+def by_name(subs) -> list:
+    """The buyers as the distribution page lists them: by last name, then first name (accents
+    and case ignored), so that a parent's line is found at a glance on distribution day."""
+    return sorted(subs, key=lambda s: (search_key(s["last_name"]), search_key(s["first_name"]),
+                                       s["number"]))
+
+
 def sheet(view: dict) -> Sheet:
     """The sign-in sheet of a grouped order's view (as `get`/`get_for_initiator` return it)."""
-    subs = view["sub_orders"]
+    subs = by_name(view["sub_orders"])
     created = format_datetime(datetime.fromisoformat(view["created_at"]), "dd/MM/y",
                               tzinfo="Europe/Paris", locale="fr_FR")
     deadline = format_date(date.fromisoformat(view["deadline"]), "dd/MM/y", locale="fr_FR")
@@ -152,9 +160,9 @@ KINDS = ("global", "publishers")
 
 def publisher_sections(view: dict) -> list:
     """[(publisher, [(sub, [its lines of that publisher's titles])])], publishers by name,
-    buyers in sub-order order; cancelled sub-orders and lines of 0 copies left out."""
+    buyers by name; cancelled sub-orders and lines of 0 copies left out."""
     sections = {}
-    for s in view["sub_orders"]:
+    for s in by_name(view["sub_orders"]):
         if s["status"] == "cancelled":
             continue
         mine = {}

@@ -2,7 +2,8 @@
 distribution date (shown in words on the page), searches a
 name (accents ignored, filtered as one types), ticks « venu » (saved at once: « Enregistré »),
 then on a connection that drops the tick's requests the page says « Non enregistré,
-réessayer » and its « Réessayer » saves it once; then « Valider la distribution », whose
+réessayer » and its « Réessayer » saves it once; « Valider la distribution » waits for the
+distribution day; on the day, « Valider la distribution », whose
 confirmation names the parent paying at pickup who came without paying. Each
 screenshot (test-artifacts/distribution-…) is checked by axe-core and for a page wider than the
 screen."""
@@ -11,6 +12,7 @@ from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import text
 
 from tests.e2e import grouped
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD
@@ -98,6 +100,19 @@ def test_distribution_on_a_phone_with_a_flaky_connection(suite, people, new_page
     page.goto(f"{suite.gateway_url}/distribution/{n}")
     expect(page.locator("#recap-came")).to_have_text("2")
     expect(page.locator("#recap-collected")).to_have_text("1")
+
+    # three days before the day: no « Valider la distribution » yet (it would tell Oscar he
+    # was not seen before the distribution took place), the page says from when
+    expect(page.get_by_text("Vous pourrez valider la distribution le "
+                            f"{day.day} {MONTHS[day.month - 1]} {day.year}")).to_be_visible()
+    expect(page.get_by_role("button", name="Valider la distribution")).to_have_count(0)
+    # the day comes (the distribution date, today)
+    db = suite.db("grouped_orders")
+    with db.transaction() as s:
+        s.execute(text("UPDATE grouped_orders SET distribution_date = :d WHERE number = :n"),
+                  {"d": grouped.paris_today(), "n": n})
+    db.dispose()
+    page.goto(f"{suite.gateway_url}/distribution/{n}")
 
     # « Valider la distribution »: Oscar did not come
     page.get_by_role("button", name="Valider la distribution").click()

@@ -195,3 +195,27 @@ def test_the_catalogue_list_and_the_account_form_on_a_phone(suite, people, new_p
     coll.goto(f"{suite.gateway_url}/comptes/nouveau")
     expect(coll.get_by_text("aucun pour un compte libraire")).to_have_count(0)
     shot(coll, "56-creer-un-compte-collectivite")
+
+
+def test_a_long_name_and_e_mail_fit_a_phone(suite, people, new_page):
+    """A parent with a long compound surname (hence a long e-mail address, 69 characters)
+    made their own result page 627 px wide on a 390 px phone (the address in « envoyées par
+    e-mail à … ») and the teacher's distribution page 955 px (the name in its recap): long
+    words now break inside the screen."""
+    owner = api_session(suite, people["collectivite"]["email"], PASSWORD)
+    go, token = grouped.create(owner, suite, "16", WESTERN, days=10, pickup="bookshop")
+    long = "Wolfeschlegelsteinhausenbergerdorffvoralternwarengewissenhaft"
+    sub = grouped.subscribe(suite, token, "Jean-Christophe", long, 1)
+    assert len(sub["email"]) > 60
+    page = new_page()
+    page.goto(f"{suite.gateway_url}/souscription/{token}/commande/{sub['buyer_token']}")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    shot(page, "49-nom-long-commande")  # fails on a page wider than the screen
+    teacher = new_page()
+    login(teacher, suite.gateway_url, people["collectivite"]["email"], PASSWORD)
+    expect(teacher.get_by_role("heading", level=1)).to_have_text("Mon compte")
+    teacher.goto(f"{suite.gateway_url}/distribution/{go['number']}")
+    expect(teacher.get_by_role("heading", name=long)).to_be_visible()
+    shot(teacher, "49-nom-long-distribution")
+    teacher.goto(f"{suite.gateway_url}/commandes-groupees/{go['number']}")
+    shot(teacher, "49-nom-long-suivi")

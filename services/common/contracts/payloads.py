@@ -110,6 +110,10 @@ class GroupedOrderRef(Payload):
 
 class GroupedOrderCreatedV1(GroupedOrderRef):
     comment = fields.String(load_default="")
+    opens_on = fields.String(load_default="")  # ISO date, or "" (open at once)
+    min_copies = fields.Integer(load_default=None, allow_none=True)
+    max_copies = fields.Integer(load_default=None, allow_none=True)
+    payment_methods = fields.List(fields.String(), load_default=lambda: ["online"])
 
 
 class GroupedOrderDeadlinePassedV1(GroupedOrderRef):
@@ -123,6 +127,11 @@ class GroupedOrderDeadlinePassedV1(GroupedOrderRef):
     lines = fields.List(fields.Nested(SubOrderLine), load_default=list)  # paid, per title
     # issue 10: the optional titles dropped under their own minimum ({ean, title, min_copies})
     dropped_titles = fields.List(fields.Dict(), load_default=list)
+    # issue 10 K5: of `awaiting_payment`, the sub-orders to be paid at pickup (ordered all the
+    # same, never validated nor cancelled by the bookshop), their copies and total
+    at_pickup_sub_orders = fields.Integer(load_default=0)
+    at_pickup_quantity = fields.Integer(load_default=0)
+    at_pickup_total = Money(load_default="0.00")
 
 
 class GroupedOrderValidatedV1(GroupedOrderRef):

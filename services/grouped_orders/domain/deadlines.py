@@ -9,7 +9,7 @@ from .status import OPEN
 
 __all__ = ["PARIS", "MAX_DEADLINE_DAYS", "DEADLINE_WARNING", "closes_at", "opens_at",
            "not_open_yet", "french_day", "paris_today", "days_left", "deadline_approaching",
-           "check_deadline", "check_opening"]
+           "check_deadline", "check_opening", "check_deadline_after_opening"]
 
 MAX_DEADLINE_DAYS = 365
 DEADLINE_WARNING = "LA DATE LIMITE APPROCHE !"
@@ -71,6 +71,17 @@ def check_deadline(deadline, now: datetime) -> date:
     if deadline > today + timedelta(days=MAX_DEADLINE_DAYS):
         raise invalid("La date limite doit être dans moins d'un an.",
                       {"deadline": ["Au plus un an."]})
+    return deadline
+
+
+def check_deadline_after_opening(deadline: date, opens_on):
+    """A deadline moved by the initiator stays on or after the opening day: before it, the link
+    would never open and the grouped order would close without a buyer."""
+    if opens_on is not None and deadline < opens_on:
+        raise invalid(f"La date limite ne peut pas précéder l'ouverture des souscriptions, le "
+                      f"{french_day(opens_on)}.",
+                      {"deadline": [f"Le {french_day(opens_on)} au plus tôt (ouverture des "
+                                    "souscriptions), ou avancez d'abord la date d'ouverture."]})
     return deadline
 
 

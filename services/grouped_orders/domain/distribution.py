@@ -13,6 +13,8 @@ from decimal import Decimal
 
 from services.common.errors import conflict, invalid
 
+from .deadlines import paris_today
+from .distribution_date import distribution_label
 from .status import AWAITING_PAYMENT, CLOSED, PAID, SUB_CANCELLED
 
 __all__ = ["refundable", "noted_totals", "CAME", "TICKS", "TICK_LABELS", "NOTE_KINDS", "NOTE_LABELS",
@@ -20,7 +22,7 @@ __all__ = ["refundable", "noted_totals", "CAME", "TICKS", "TICK_LABELS", "NOTE_K
            "DISTRIBUTION_ALREADY_DONE", "search_key", "matches", "check_can_distribute",
            "check_can_record_pickup_payment",
            "check_tick", "tick_values", "check_pickup_payment", "check_note", "absent_numbers",
-           "distribution_recap"]
+           "distribution_recap", "validation_waits_for", "check_validation_day"]
 
 CAME, COLLECTED_ALL = "came", "collected_all"
 TICKS = (CAME, COLLECTED_ALL)
@@ -57,6 +59,24 @@ def check_can_distribute(status: str, distributed: bool):
     if status != CLOSED:
         raise conflict("La distribution commence une fois la commande groupée mise à "
                        "disposition par la librairie.")
+
+
+def validation_waits_for(distribution_date, now):
+    """The distribution day when it is still to come (Paris time), else None: « Valider la
+    distribution » mails each buyer not ticked « venu » that they were not seen, so it waits
+    for the day the books are handed over (no date set: no wait)."""
+    if distribution_date is not None and paris_today(now) < distribution_date:
+        return distribution_date
+    return None
+
+
+def check_validation_day(distribution_date, now):
+    day = validation_waits_for(distribution_date, now)
+    if day is not None:
+        raise conflict(f"La distribution est prévue {distribution_label(day, '')} : vous "
+                       "pourrez la valider ce jour-là, une fois les livres remis (chaque "
+                       "acheteur non coché « Venu » reçoit alors un e-mail disant qu'il n'a pas "
+                       "été vu). Si elle a eu lieu plus tôt, changez d'abord sa date.")
 
 
 def check_can_record_pickup_payment(status: str):

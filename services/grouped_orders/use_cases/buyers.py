@@ -10,12 +10,12 @@ from services.common.db import DEFERRING, defer_writes, write
 from services.common.errors import not_found
 
 from .. import domain
-from ..models import (GroupedOrder, GroupedOrderTitle, PaymentAttempt, SubOrder,
+from ..models import (Distribution, GroupedOrder, GroupedOrderTitle, PaymentAttempt, SubOrder,
                       SubOrderAdjustment, SubOrderLine)
 from ..presenters import (buyer_status_view, payment_request, public_view, sub_order_placed_event,
                           subscribed_view)
 from . import capacity
-from .load import by_token, sub_by_buyer_token
+from .load import BUYER_LINK_UNKNOWN, by_token, sub_by_buyer_token
 
 
 def public(session, token, now) -> dict:
@@ -120,7 +120,12 @@ def buyer_status(session, token, buyer_token, now) -> dict:
     sub = sub_by_buyer_token(session, token, buyer_token)
     steps = session.scalars(select(SubOrderAdjustment).where(
         SubOrderAdjustment.sub_order_number == sub.number).order_by(SubOrderAdjustment.id))
-    return buyer_status_view(sub, sub.grouped_order, now, list(steps))
+    view = buyer_status_view(sub, sub.grouped_order, now, list(steps))
+    # distribution day is over (« Valider la distribution »): the page no longer says « venez
+    # les retirer le … », a day past, but that the books wait at the pickup place
+    done = session.get(Distribution, sub.grouped_order_number)
+    view["grouped_order"]["distributed"] = done is not None
+    return view
 
 
 def begin_payment_attempt(session, token, buyer_token, now) -> dict:
@@ -187,7 +192,7 @@ def attempt_to_pay(session, token, buyer_token, now) -> dict | None:
     rows = session.execute(_TO_PAY, {"token": (token or "")[:64],
                                      "buyer_token": (buyer_token or "")[:64]}).all()
     if not rows:
-        raise not_found("Sous-commande introuvable.")
+        raise not_found(BUYER_LINK_UNKNOWN)
     found = rows[0]
     if found.status != domain.AWAITING_PAYMENT:
         return None

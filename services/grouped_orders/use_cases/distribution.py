@@ -145,6 +145,7 @@ def validate(session, number, account, now, record, public_url) -> dict:
     go = locked(session, number)
     _check_access(go, account)
     domain.check_can_distribute(go.status, _distributed(session, number) is not None)
+    domain.check_validation_day(go.distribution_date, now)
     marks = _marks(session, number)
     subs = list(go.subs)
     came = {n for n, m in marks.items() if m.came}

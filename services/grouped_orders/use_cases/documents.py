@@ -10,7 +10,7 @@ from services.common.errors import invalid, not_found
 from .. import domain
 from ..models import DistributionNote, SubOrder
 from ..presenters import grouped_order_document, sub_order_document
-from .load import get_grouped_order, sub_rules
+from .load import BUYER_LINK_UNKNOWN, get_grouped_order, sub_rules
 
 KINDS = ("sub_order", "grouped_order")
 
@@ -67,7 +67,7 @@ def check_access(session, kind, number, access: dict):
             if compare_digest(sub.buyer_token, str(access["buyer_token"])[:64]) and \
                     compare_digest(go.token, str(access.get("token") or "")[:64]):
                 return
-            raise not_found("Sous-commande introuvable.")
+            raise not_found(BUYER_LINK_UNKNOWN)
         if access.get("initiator_id") is not None:
             domain.check_owner(go.initiator_id, access["initiator_id"])
             return

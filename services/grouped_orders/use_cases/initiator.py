@@ -75,7 +75,8 @@ def change_deadline(session, number, account_id, deadline, now, public_url) -> d
     go = own(session, number, account_id)
     session.refresh(go, with_for_update=True)
     domain.check_deadline_change(go.status)
-    deadline = domain.check_deadline(deadline, now)
+    deadline = domain.check_deadline_after_opening(domain.check_deadline(deadline, now),
+                                                   go.opens_on)
     transition(session, GroupedOrder, go.number, [domain.OPEN],
                {"deadline": deadline, "closes_at": domain.closes_at(deadline)},
                message=domain.ALREADY_DONE)

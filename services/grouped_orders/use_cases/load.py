@@ -57,12 +57,17 @@ def by_token(session, token, share=False, exclusive=False) -> GroupedOrder:
     return go
 
 
+# a parent's own link (mails, result page) that leads nowhere: cut, or mistyped
+BUYER_LINK_UNKNOWN = ("Commande introuvable : vérifiez le lien reçu par e-mail (il doit être "
+                      "ouvert en entier).")
+
+
 def sub_by_buyer_token(session, token, buyer_token, share=False) -> SubOrder:
     go = by_token(session, token, share)
     sub = session.scalar(select(SubOrder).where(SubOrder.buyer_token == (buyer_token or "")[:64],
                                                 SubOrder.grouped_order_number == go.number))
     if sub is None:
-        raise not_found("Sous-commande introuvable.")
+        raise not_found(BUYER_LINK_UNKNOWN)
     return sub
 
 

@@ -116,3 +116,50 @@ def test_after_the_validation_only_the_payment_of_who_still_owes_is_offered(clie
     assert "A payé : chèque ou espèces (14,90" in page and page.count("pickup-payment") == 1
     assert "Noter un remboursement" not in page and "Valider la distribution" not in page
     assert 'disabled' in page  # the ticks
+
+
+def test_before_and_after_the_distribution_nobody_is_called_absent_too_early(client, rpc):
+    """Before the books were made available (the teacher fixing the date), the page said in
+    red, as an error, that the distribution had not begun, and counted every buyer
+    « Absents »: they are « Pas encore venus » until the distribution is validated."""
+    sign_in(client, "collectivite")
+    rpc.answers[("grouped_orders", "distribution")] = dict(
+        view(), status="processing", status_label="En attente de traitement",
+        can_distribute=False)
+    page = html.unescape(client.get("/distribution/7").text)
+    assert "Pas encore venus : <strong id=\"recap-absent\">1</strong>" in page
+    assert "Absents :" not in page and "flash-error" not in page
+    assert '<p class="flash flash-info" role="status">La distribution commence une fois' in page
+    rpc.answers[("grouped_orders", "distribution")] = view(distributed=True, absent=[32])
+    page = html.unescape(client.get("/distribution/7").text)
+    assert "Absents : <strong id=\"recap-absent\">1</strong>" in page
+    # a parent paying at pickup, not come yet: « à encaisser », not « absent … non encaissé »
+    owing = {"absent_owing": [{"number": 32, "first_name": "Zoé", "last_name": "Petit",
+                               "total": "29.80"}]}
+    during = view()
+    during["recap"] = dict(during["recap"], **owing)
+    rpc.answers[("grouped_orders", "distribution")] = during
+    page = html.unescape(client.get("/distribution/7").text)
+    assert "<h3>Pas encore venus, à payer au retrait</h3>" in page
+    assert "Zoé Petit (n° 32) : 29,80\xa0€ à encaisser" in page
+    assert "Absents qui devaient" not in page and "non encaissé" not in page
+    after = view(distributed=True, absent=[32])
+    after["recap"] = dict(after["recap"], **owing)
+    rpc.answers[("grouped_orders", "distribution")] = after
+    page = html.unescape(client.get("/distribution/7").text)
+    assert "<h3>Absents qui devaient payer au retrait</h3>" in page
+    assert "29,80\xa0€ non encaissé" in page
+
+
+def test_before_its_day_the_page_says_when_the_distribution_can_be_validated(client, rpc):
+    sign_in(client, "collectivite")
+    rpc.answers[("grouped_orders", "distribution")] = dict(
+        view(), validation_waits_for="2026-12-10", distribution_date="2026-12-10",
+        distribution_label="le jeudi 10 décembre 2026")
+    page = html.unescape(client.get("/distribution/7").text)
+    assert "Vous pourrez valider la distribution le 10 décembre 2026, jour de la " \
+           "distribution" in page
+    assert ">Valider la distribution</button>" not in page
+    assert page.count('class="tick-form"') == 4  # the ticks are open
+    rpc.answers[("grouped_orders", "distribution")] = view()
+    assert ">Valider la distribution</button>" in client.get("/distribution/7").text

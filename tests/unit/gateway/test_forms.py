@@ -27,7 +27,7 @@ def test_texts_are_cut_at_their_limit_and_absent_ones_are_empty(app):
                                           "csrf_token": "t", "idempotency_key": "k"})
     assert form == {"first_name": "A" * 200, "last_name": "", "email": "x" * 300,
                     "ean": [], "quantity": ["1234"], "accepted_terms": True,
-                    "payment_method": ""}
+                    "payment_method": "", "again": False}
     assert read(app, forms.Subscription, {"accepted_terms": "on"})["accepted_terms"] is False
 
 

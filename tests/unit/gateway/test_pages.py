@@ -257,3 +257,44 @@ def test_a_grouped_order_cancelled_before_its_deadline_is_not_said_closed_by_the
     page = html.unescape(client.get("/commandes-groupees/7").text)
     assert "Souscriptions closes par la librairie" not in page
     assert "Commande groupée annulée avant la date limite" in page
+
+
+def test_a_grouped_order_closed_without_a_buyer_does_not_say_encore(client, rpc):
+    """Closed with no sub-order, the teacher's page said « Aucune sous-commande n'est encore
+    enregistrée », as if some could still come."""
+    sign_in(client, "collectivite")
+    rpc.answers[("grouped_orders", "get_my_grouped_order")] = samples.grouped(
+        "awaiting_validation")
+    page = client.get("/commandes-groupees/7").text
+    assert "Aucune sous-commande n'a été enregistrée : les souscriptions sont closes." in page
+    rpc.answers[("grouped_orders", "get_my_grouped_order")] = samples.grouped()
+    assert "Aucune sous-commande n'est encore enregistrée." in \
+        client.get("/commandes-groupees/7").text
+
+
+def test_the_teacher_list_says_a_grouped_order_is_not_open_yet(client, rpc):
+    """A grouped order opening in five days read « Commande ouverte » in « Mes commandes
+    groupées », while its page and its link say it is not open yet."""
+    rpc.answers[("grouped_orders", "list_my_grouped_orders")] = [samples.grouped(
+        opens_on="2026-12-12", not_open_yet=True, subscriptions_open=False)]
+    sign_in(client, "collectivite")
+    page = client.get("/commandes-groupees/").text
+    assert "Pas encore ouverte : souscriptions à partir du 12 décembre 2026" in page
+    assert "Commande ouverte" not in page
+    rpc.answers[("grouped_orders", "list_my_grouped_orders")] = [samples.grouped()]
+    assert "Commande ouverte" in client.get("/commandes-groupees/").text
+
+
+def test_a_refused_deadline_keeps_the_date_typed(client, rpc):
+    """A deadline refused (in the past, before the opening day) was a redirect: the page showed
+    the stored date again and the teacher had to find and type theirs once more."""
+    from services.common.errors import invalid
+    sign_in(client, "collectivite")
+    rpc.answers[("grouped_orders", "get_my_grouped_order")] = samples.grouped()
+    rpc.answers[("grouped_orders", "change_deadline")] = invalid(
+        "La date limite ne peut pas être dans le passé.")
+    r = client.post("/commandes-groupees/7/date-limite", data={"deadline": "2020-01-01"})
+    assert r.status_code == 400
+    assert "La date limite ne peut pas être dans le passé." in r.text
+    assert re.search(r'<input id="deadline" type="date" name="deadline" value="2020-01-01"'
+                     r'[^>]*aria-invalid="true"', r.text)

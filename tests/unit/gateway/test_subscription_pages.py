@@ -171,3 +171,106 @@ def test_a_cancelled_grouped_order_says_cancelled_not_closed(client, public):
     page = html.unescape(client.get("/souscription/" + "T" * 32).text)
     assert "Statut</dt><dd>Annulée" in page and "Cette commande groupée est annulée" in page
     assert "Souscriptions closes" not in page and "sont closes" not in page
+
+
+def test_the_same_order_sent_again_from_this_browser_is_asked_before_a_second(client, public):
+    """A parent who paid, pressed Back twice (the browser restores the form as typed) and sent
+    it again got a second sub-order and paid twice. Now the form sent again with the same
+    content from the same browser is the page again (409), nothing ordered, with a link to the
+    order already placed; « Passer une seconde commande identique » ticked, it is ordered. The
+    link's page lists the orders placed from this browser; another order is not held up (the
+    API, without a session, is not concerned)."""
+    rpc = public
+    rpc.answers[("grouped_orders", "subscribe_and_pay")] = {
+        "number": 31, "buyer_token": BUYER, "attempt_id": 7}
+    assert client.post(f"/souscription/{TOKEN}", data=FORM).status_code == 303
+    mine = f"/souscription/{TOKEN}/commande/{BUYER}"
+    page = html.unescape(client.get(f"/souscription/{TOKEN}").text)
+    assert "Vous avez déjà commandé sur ce lien depuis cet appareil" in page
+    assert f'href="{mine}">commande n°\xa0' + "31</a>" in page
+    # the Back button: the same form, a new one-time token
+    r = client.post(f"/souscription/{TOKEN}", data=dict(FORM, idempotency_key="b" * 32))
+    page = html.unescape(r.text)
+    assert r.status_code == 409 and len(rpc.called("grouped_orders", "subscribe_and_pay")) == 1
+    assert "Vous avez déjà passé cette même commande depuis cet appareil" in page
+    assert f'href="{mine}">voir ma commande n°\xa031</a>' in page
+    assert 'value="Dupont"' in page and 'name="again"' in page  # nothing typed is lost
+    # a second, identical order on purpose (another child)
+    rpc.answers[("grouped_orders", "subscribe_and_pay")] = {
+        "number": 32, "buyer_token": "C" * 32, "attempt_id": 8}
+    r = client.post(f"/souscription/{TOKEN}", data=dict(FORM, idempotency_key="c" * 32,
+                                                          again="1"))
+    assert r.status_code == 303 and len(rpc.called("grouped_orders", "subscribe_and_pay")) == 2
+    # another order (other quantity) from the same browser: no question
+    r = client.post(f"/souscription/{TOKEN}", data=dict(FORM, quantity="3",
+                                                          idempotency_key="d" * 32))
+    assert r.status_code == 303 and len(rpc.called("grouped_orders", "subscribe_and_pay")) == 3
+
+
+def test_a_refused_payment_says_until_when_the_order_can_be_paid(client, rpc):
+    """« Votre paiement a été refusé. Votre commande est conservée. »: conserved until when?
+    The parent is told the last day they can pay (while they still can)."""
+    rpc.answers[("grouped_orders", "buyer_status")] = samples.sub(last_payment_id="p1")
+    rpc.answers[("payments", "get_payment")] = {"payment_id": "p1", "state": "refused"}
+    page = html.unescape(client.get(f"/souscription/{TOKEN}/commande/{BUYER}").text)
+    assert ("Votre paiement a été refusé. Votre commande est conservée. Vous pouvez la payer "
+            "jusqu'au 20 décembre 2026 inclus.") in page
+    rpc.answers[("grouped_orders", "buyer_status")] = samples.sub(last_payment_id="p1",
+                                                                   can_pay=False)
+    page = html.unescape(client.get(f"/souscription/{TOKEN}/commande/{BUYER}").text)
+    assert "Votre commande est conservée." in page and "jusqu'au" not in page
+
+
+def test_the_orders_remembered_keep_the_session_cookie_small(client, public):
+    """The orders placed from this browser live in the session cookie: many orders on many
+    links, with the longest names a form takes, keep it far under the 4 KB a browser keeps
+    (over it the cookie, and the form's CSRF token with it, would be dropped)."""
+    import hashlib
+    rpc = public
+
+    def letters(seed, n):  # names that do not compress away
+        return "".join(hashlib.sha256(f"{seed}{i}".encode()).hexdigest()[:8]
+                       for i in range(n // 8 + 1))[:n]
+    for link in range(6):
+        for n in range(6):
+            rpc.answers[("grouped_orders", "subscribe_and_pay")] = {
+                "number": 1000 + n, "buyer_token": letters(f"b{link}{n}", 32), "attempt_id": 7}
+            long_form = dict(FORM, first_name=letters(f"f{link}{n}", 100),
+                             last_name=letters(f"l{link}{n}", 100),
+                             email=letters(f"e{link}{n}", 240) + "@x.fr")
+            r = client.post(f"/souscription/{letters(link, 32)}",
+                            data=dict(long_form, quantity=str(n + 1),
+                                      idempotency_key=f"{link}{n}".ljust(32, "k")))
+            assert r.status_code == 303
+    cookie = client.get_cookie("libr_session")
+    assert len(cookie.value) < 2000
+
+
+def test_once_closed_the_link_still_leads_a_parent_to_their_order(client, public):
+    """Subscriptions closed, a parent opening the class's link again (to know when the books
+    come) read only « closes »: the orders placed from this browser are linked there too."""
+    rpc = public
+    rpc.answers[("grouped_orders", "subscribe_and_pay")] = {
+        "number": 31, "buyer_token": BUYER, "attempt_id": 7}
+    assert client.post(f"/souscription/{TOKEN}", data=FORM).status_code == 303
+    rpc.answers[("grouped_orders", "public_grouped_order")] = dict(
+        samples.PUBLIC, status="processing", subscriptions_open=False)
+    page = html.unescape(client.get(f"/souscription/{TOKEN}").text)
+    assert "Les souscriptions à cette commande groupée sont closes" in page
+    assert f'href="/souscription/{TOKEN}/commande/{BUYER}">commande n°\xa031</a> (son état, ' \
+           "son paiement, la distribution)." in page
+    assert "remplissez le formulaire" not in page
+
+
+def test_the_terms_say_what_the_form_offers(client):
+    """The terms a parent accepts said « pour un seul livre », « enregistrée une fois payée »
+    and « Le paiement se fait en ligne, par carte bancaire » only, whereas a grouped order may
+    be a reading list, paid by cheque, in cash or at pickup, with a minimum or a title cut."""
+    page = html.unescape(client.get("/souscription/conditions-de-vente").text)
+    assert "un seul livre" not in page and "enregistrée une fois payée" not in page
+    for said in ("pour un livre ou une liste de livres", "par chèque ou en espèces à la "
+                 "librairie", "au retrait des livres, par chèque ou en espèces, le jour de la "
+                 "distribution", "nombre minimum d'exemplaires payés",
+                 "les exemplaires reçus sont servis dans l'ordre des commandes",
+                 "un chèque ou des espèces vous sont rendus par la librairie"):
+        assert said in page, said

@@ -88,3 +88,17 @@ def test_the_page_shows_the_copies_to_collect_at_pickup_apart(client, rpc):
     assert ('<td data-label="En attente de paiement">2</td>' in html
             and '<td data-label="À encaisser au retrait">5</td>' in html)
     assert "64,68" in html and "59,02" in html and "24,89" in html
+
+
+def test_the_sign_in_sheet_is_not_named_as_the_grouped_order_s_document(client, rpc):
+    """« Exporter la liste complète au format PDF » downloaded « commande-groupee-7.pdf », the
+    name of « Détail de la commande (PDF) » too: the teacher's downloads folder had two different
+    files of one name. The sheet is « emargement-commande-groupee-7.pdf »."""
+    rpc.answers[("grouped_orders", "export_pdf")] = lambda actor, n, kind: "JVBERi0="
+    rpc.answers[("grouped_orders", "order_document_pdf")] = "JVBERi0="
+    sign_in(client, "collectivite")
+    sheet = client.get("/commandes-groupees/7/pdf").headers["Content-Disposition"]
+    assert sheet == 'attachment; filename="emargement-commande-groupee-7.pdf"'
+    sign_in(client, "admin")
+    sheet = client.get("/admin/commandes-groupees/7/pdf").headers["Content-Disposition"]
+    assert sheet == 'attachment; filename="emargement-commande-groupee-7.pdf"'

@@ -111,3 +111,19 @@ def test_i_checked_is_the_bookshops_own(client, rpc):
     sign_in(client, "collectivite")
     assert client.post("/admin/commandes-groupees/7/ajustements/verifies").status_code in (
         403, 404)
+
+
+def test_the_confirmation_agrees_with_the_number_of_copies(client, rpc):
+    """« 1 exemplaire de « … » iront aux acheteurs », « Aucun exemplaire … iront »: the verb
+    agrees, and none at all says every order of the title is cut."""
+    sign_in(client, "admin")
+    rpc.answers[("grouped_orders", "admin_adjustments")] = adjustments()
+
+    def said(available):
+        return html.unescape(client.post(URL, data={"available": available}).text)
+    assert "1 exemplaire de « WESTERN COQUILLETTES » ira aux acheteurs dans l'ordre" in said("1")
+    assert "3 exemplaires de « WESTERN COQUILLETTES » iront aux acheteurs" in said("3")
+    none = said("0")
+    assert "Aucun exemplaire de « WESTERN COQUILLETTES » ne sera servi : toutes les commandes " \
+           "de ce titre sont réduites ou annulées" in none and "iront" not in none
+    assert "ce que leurs acheteurs ont payé en trop leur est remboursé" in none

@@ -234,3 +234,18 @@ def test_a_buyer_who_pays_at_pickup_came(db):
     assert zoe["came"] and not zoe["collected_all"]
     view = tx(db, distribution.validate, number, ME, LATER, Events(), URL)
     assert [a["first_name"] for a in view["absent"]] == ["Éloïse", "Oscar"]
+
+
+def test_a_buyer_s_own_page_knows_the_distribution_is_over(db):
+    """After « Valider la distribution », an absent parent paying at pickup still read « venez
+    les retirer le jeudi 10 décembre … », a day past: their page now knows it is over."""
+    number, subs = made_available(db)
+    with db.transaction() as s:
+        go = s.get(GroupedOrder, number)
+        token = go.token
+        tokens = {x.number: x.buyer_token for x in go.subs}
+    zoe = tokens[subs["Zoé"]]
+    assert tx(db, buyers.buyer_status, token, zoe, LATER)["grouped_order"]["distributed"] is \
+        False
+    tx(db, distribution.validate, number, ME, LATER, Events(), URL)
+    assert tx(db, buyers.buyer_status, token, zoe, LATER)["grouped_order"]["distributed"] is True

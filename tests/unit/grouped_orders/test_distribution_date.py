@@ -138,7 +138,8 @@ def test_the_bookshop_turns_the_buyer_mails_off(db):
        URL)
     assert events.of("sub_order_made_available") == []
     assert len(events.of("grouped_order_made_available")) == 1  # the initiator's, as before
-    tx(db, distribution.validate, number, ME, LATER, events, URL)
+    on_the_day = datetime(2022, 4, 9, 15, 0, tzinfo=timezone.utc)  # validated on the day
+    tx(db, distribution.validate, number, ME, on_the_day, events, URL)
     with pytest.raises(DomainError) as exc:  # distributed: the date is history
         tx(db, distribution_date.set_distribution_date, number, "2022-04-10", "", SHOP, NOW,
            events, URL)
@@ -162,3 +163,35 @@ def test_a_cancelled_grouped_order_takes_no_date_and_no_mail_switch_409(db):
     with db.transaction() as s:
         assert (s.get(GroupedOrder, number).buyer_ready_mails,
                 s.get(GroupedOrder, number).distribution_date) == before  # unchanged
+
+
+def test_the_distribution_is_validated_on_its_day_not_before(db):
+    """Set for Saturday 9 April, « Valider la distribution » tapped on Tuesday 5 April mailed
+    every parent not ticked « Venu » « la distribution a eu lieu et nous ne vous y avons pas
+    vu(e) » four days before it: refused until the day (Paris time), nothing mailed; no date
+    set, as before."""
+    number, subs = made_available(db)
+    events = Events()
+    tx(db, distribution_date.set_distribution_date, number, "2022-04-09", "", ME, LATER,
+       events, URL)
+    page = tx(db, distribution.view, number, ME, "", LATER, URL)
+    assert page["can_distribute"] and page["validation_waits_for"] == "2022-04-09"
+    tx(db, distribution.tick, number, subs["Éloïse"], "came", True, ME, LATER)  # ticks: yes
+    with pytest.raises(DomainError) as exc:
+        tx(db, distribution.validate, number, ME, LATER, events, URL)
+    assert exc.value.code == "conflict"
+    assert exc.value.message.startswith("La distribution est prévue le samedi 9 avril 2022 : "
+                                        "vous pourrez la valider ce jour-là")
+    assert events.of("grouped_order_distributed") == []
+    eve_late = datetime(2022, 4, 8, 21, 59, tzinfo=timezone.utc)  # 23:59 in Paris, the eve
+    with pytest.raises(DomainError):
+        tx(db, distribution.validate, number, ME, eve_late, events, URL)
+    on_the_day = datetime(2022, 4, 8, 22, 0, tzinfo=timezone.utc)  # midnight in Paris
+    assert tx(db, distribution.view, number, ME, "", on_the_day, URL)[
+        "validation_waits_for"] is None
+    tx(db, distribution.validate, number, ME, on_the_day, events, URL)
+    (done,) = events.of("grouped_order_distributed")
+    assert {a["sub_order_number"] for a in done["absent"]} == {subs["Oscar"], subs["Zoé"]}
+    # no date set: validated at once, as before (test_distribution's journeys)
+    assert domain.validation_waits_for(None, LATER) is None
+    domain.check_validation_day(None, LATER)

@@ -288,3 +288,21 @@ def test_the_pages_count_them_toward_the_minimum_in_words():
         "commande soit passée.")
     assert progress_text(domain.progress(10, None, 4, 3))["minimum"].startswith(
         "4 / 10 exemplaires payés : il en faut encore 6")
+
+
+def test_the_closing_mail_counts_the_buyers_paying_at_pickup_apart(db):
+    """The initiator's « souscriptions closes » mail said « Sous-commandes en attente de
+    paiement : 2 (la librairie les validera ou les annulera) » of Paul and Pia, who pay on
+    distribution day and whose copies are ordered."""
+    from services.notifications.presenters import render
+    events = Events()
+    go, _token, _numbers, _subs = a_grouped_order(db, events)
+    tx(db, bookshop.close_now, go["number"], NOW, events, URL)
+    (closed,) = events.of("grouped_order_deadline_passed")
+    CONTRACTS["grouped_order_deadline_passed"].schema().load(closed)
+    assert (closed["awaiting_payment"], closed["at_pickup_sub_orders"],
+            closed["at_pickup_quantity"], closed["at_pickup_total"]) == (2, 2, 3, "44.70")
+    body = render("grouped_order_deadline_passed", closed, URL)[2]
+    assert "Articles payés : 2 — Total TTC payé : 29,80" in body
+    assert "À payer au retrait : 3 exemplaires (2 sous-commandes, 44,70\xa0€)" in body
+    assert "la librairie les validera ou les annulera" not in body

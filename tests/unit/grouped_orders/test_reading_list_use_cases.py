@@ -131,3 +131,48 @@ def test_before_the_opening_day_the_link_says_when_and_refuses(db):
         create_list(db, events, opens_on="2022-03-30")
     assert "précéder la date limite" in exc.value.message
     assert date.fromisoformat(go["deadline"]) == date(2022, 3, 29)
+
+
+def test_the_initiator_cannot_move_the_deadline_before_the_opening_day(db):
+    """A deadline moved before the opening day left a link that would never open (the grouped
+    order closing, empty, on a deadline before its own opening): refused in French, nothing
+    changed; on the opening day itself it is taken."""
+    events = Events()
+    go = create_list(db, events, deadline="2022-04-20", opens_on="2022-04-10")
+    with pytest.raises(DomainError) as exc:
+        tx(db, initiator.change_deadline, go["number"], 7, "2022-04-05", NOW, URL)
+    assert exc.value.code == "invalid"
+    assert exc.value.message == ("La date limite ne peut pas précéder l'ouverture des "
+                                 "souscriptions, le 10/04/2022.")
+    assert "deadline" in exc.value.details
+    kept = tx(db, initiator.get_for_initiator, go["number"], 7, NOW, URL)
+    assert (kept["deadline"], kept["opens_on"]) == ("2022-04-20", "2022-04-10")
+    moved = tx(db, initiator.change_deadline, go["number"], 7, "2022-04-10", NOW, URL)
+    assert moved["deadline"] == "2022-04-10"
+
+
+def test_the_creation_mail_says_how_buyers_pay_when_it_opens_and_the_copies(db):
+    """The initiator's creation mail said « Chaque souscripteur y règlera son achat par
+    paiement en ligne » whatever the bookshop allowed, and nothing of the opening day nor of
+    the minimum and maximum the initiator had just set."""
+    from services.common.contracts.events import CONTRACTS
+    from services.notifications.presenters import render
+    events = Events()
+    tx(db, initiator.create, INITIATOR, CLIENT, [WESTERN, dict(LIVRE, optional=True)],
+       {"deadline": "2022-04-20", "opens_on": "2022-04-01", "pickup": "address-0",
+        "min_copies": "10", "max_copies": "40"}, NOW, events, URL, "À la librairie",
+       "online,cheque,pickup")
+    (created,) = events.of("grouped_order_created")
+    loaded = CONTRACTS["grouped_order_created"].schema().load(created)
+    body = render("grouped_order_created", loaded, URL)[2]
+    assert ("Chaque souscripteur y règle son achat par paiement en ligne, ou par chèque à la "
+            "librairie, ou au retrait des livres le jour de la distribution, sans nécessité "
+            "de créer de compte.") in body
+    assert "Les souscriptions ouvriront le 01/04/2022" in body
+    assert "Minimum : 10 exemplaires payés à la date limite" in body
+    assert "Maximum : 40 exemplaires ; une fois atteint" in body
+    events = Events()
+    create_list(db, events)  # online only, open at once, no limit: as before
+    body = render("grouped_order_created", events.of("grouped_order_created")[0], URL)[2]
+    assert "par paiement en ligne, sans nécessité de créer de compte." in body
+    assert "ouvriront" not in body and "Minimum" not in body and "Maximum" not in body

@@ -104,3 +104,39 @@ def test_a_title_too_long_for_the_heading_says_it_is_cut():
     assert "6,40 € TTC — LE LIVRE" in heading and "…" in heading
     assert "25,00 € TTC (facultatif) — CEMETERY ROAD" in heading  # one that fits: as it is
     assert heading.count("…") == 1
+
+
+def test_a_compound_name_too_long_for_its_cell_breaks_at_its_hyphen():
+    """« O'Connor de La Tour d'Auvergne-Lauraguais » was printed « d'Auvergne-Laura / guais » on
+    the sign-in sheet: a word too long for its cell breaks after its hyphen when it has one."""
+    from services.common.sheets import fonts, wrap
+    font = fonts()[0]
+    width = 12 * 2.8346 * 2.6  # about the « Nom » column
+    lines = wrap("O'Connor de La Tour d'Auvergne-Lauraguais", font, 8, width)
+    assert "d'Auvergne-" in lines and "Lauraguais" in lines, lines
+    # a word without a hyphen is still cut where it must, every piece fitting
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    pieces = wrap("Wolfeschlegelsteinhausenbergerdorff", font, 8, 40)
+    assert "".join(pieces) == "Wolfeschlegelsteinhausenbergerdorff" and len(pieces) > 1
+    assert all(stringWidth(p, font, 8) <= 40 for p in pieces)
+    subs = view(1)
+    subs["sub_orders"][0]["last_name"] = "O'Connor de La Tour d'Auvergne-Lauraguais"
+    text = pdf_text(sheet.render(subs), layout=False)
+    assert "Laura\nguais" not in text and "Lauraguais" in text
+
+
+def test_the_sign_in_sheet_lists_the_buyers_by_name():
+    """The sign-in sheet listed the buyers in the order they subscribed: on distribution day,
+    finding « Petit » among thirty lines meant reading them all, while the distribution page
+    lists them by name. Both sheets are by last name, then first name, accents ignored."""
+    v = view(4)
+    for s, (first, last) in zip(v["sub_orders"], (("Zoé", "Petit"), ("Éloïse", "Durand"),
+                                                  ("Oscar", "Martin"), ("Ana", "Émery"))):
+        s.update(first_name=first, last_name=last, lines=[
+            {"title": "WESTERN", "quantity": 2, "total": "29.80", "publisher": "ORSO"}])
+    assert [r[1] for r in sheet.sheet(v).rows] == ["Durand", "Émery", "Martin", "Petit"]
+    assert [r[1] for r in sheet.publishers_sheet(v).rows] == ["Durand", "Émery", "Martin",
+                                                              "Petit"]
+    v["sub_orders"][2]["status"] = "cancelled"  # struck through, in its place
+    drawn = sheet.sheet(v)
+    assert drawn.struck == {2} and drawn.rows[2][1] == "Martin"

@@ -364,3 +364,19 @@ def test_validation_reads_no_sub_order_row_and_answers_without_the_lines(db):
         "ordered_articles": 5, "total_ordered": "74.50"}
     (validated,) = events.of("grouped_order_validated")
     assert (validated["quantity"], validated["total_ttc"]) == (5, "74.50")
+
+
+def test_a_parent_link_cut_short_says_to_check_the_mailed_link(db):
+    """A parent whose link was cut (a mail client wrapping it) read « Sous-commande
+    introuvable. », a word of the bookshop's: they are told to open the mailed link whole."""
+    events = Events()
+    go = create(db, events)
+    token = go["subscription_url"].rsplit("/", 1)[1]
+    sub = subscribe(db, token, "Jared", "Leto", 2)
+    for cut in (sub["buyer_token"][:-3], ""):
+        with pytest.raises(DomainError) as exc:
+            tx(db, buyers.buyer_status, token, cut, NOW)
+        assert exc.value.code == "not_found"
+        assert exc.value.message == ("Commande introuvable : vérifiez le lien reçu par e-mail "
+                                     "(il doit être ouvert en entier).")
+        assert "Sous-commande" not in exc.value.message

@@ -41,9 +41,18 @@ def test_a_cheque_is_handed_back_and_an_unpaid_order_owes_less():
     _, _, body = render(money_way="by_hand", payment_method="cheque")
     assert "vous sera rendue par la librairie (sur votre chèque) : aucun remboursement en " \
            "ligne" in body
-    _, _, body = render(money_way="none", amount="0.00")
+    _, _, body = render(money_way="none", amount="0.00", payment_method="cheque")
     assert "le montant à payer est désormais de 21,30\xa0€" in body
     assert "rembours" not in body
+
+
+def test_an_unpaid_online_order_is_not_told_to_pay_what_it_no_longer_can():
+    """A title cut comes once subscriptions are closed: an online buyer who had not paid was
+    told « le montant à payer est désormais de … » although no payment can start any more."""
+    _, _, body = render(money_way="none", amount="0.00")
+    assert "Votre commande n'est pas payée : son montant est désormais de 21,30\xa0€. Les " \
+           "souscriptions étant closes, elle ne peut plus être payée en ligne." in body
+    assert "montant à payer" not in body and "rembours" not in body
 
 
 def test_an_optional_title_under_its_minimum_says_so():

@@ -62,3 +62,21 @@ def test_a_cancelled_cheque_is_handed_back_not_refunded_on_a_card(monkeypatch):
     assert "sur le moyen de paiement utilisé" in body and "relevé" in body
     _, _, body = presenters.render("sub_order_cancelled", received("sub_order_cancelled"), "x")
     assert "vous est remboursé sur le moyen de paiement utilisé" in body
+
+
+def test_a_cheque_or_pickup_buyer_is_told_which_books_they_ordered():
+    """The mail of a parent paying by cheque or at pickup said « Commande groupée : n° 62 — 2
+    exemplaires » and nothing of the books: a reading list's parent could not check what they
+    had ordered before bringing the cheque. Their titles, copies and prices are listed."""
+    lines = [{"ean": "9791097284657", "title": "WESTERN COQUILLETTES", "publisher": "ORSO",
+              "quantity": 1, "unit_price_ttc": "14.90", "vat_rate": "5.5", "total_ttc": "14.90"},
+             {"ean": "9782362210419", "title": "LE LIVRE", "publisher": "MIC MAC",
+              "quantity": 2, "unit_price_ttc": "6.40", "vat_rate": "5.5", "total_ttc": "12.80"}]
+    for method in ("cheque", "pickup"):
+        _, _, body = presenters.render("sub_order_placed", placed(
+            payment_method=method, lines=lines, quantity=3, total_ttc="27.70"), "x")
+        assert ("VOTRE COMMANDE N° 153\n- 1 × « WESTERN COQUILLETTES » (14,90\xa0€ "
+                "l'exemplaire) : 14,90\xa0€\n- 2 × « LE LIVRE » (6,40\xa0€ l'exemplaire) : "
+                "12,80\xa0€\nTotal : 3 exemplaires, 27,70\xa0€ TTC") in body, method
+        assert "regroupement (commande groupée n° 62) initié par COLLEGE VICTOR PROUVE" in body
+        assert "Commande groupée : n° 62 — 3 exemplaires" not in body

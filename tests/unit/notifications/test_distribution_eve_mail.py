@@ -35,3 +35,16 @@ def test_a_paid_buyer_has_nothing_to_bring():
     _, _, body = presenters.render("sub_order_distribution_reminded", received(
         payment_method="online", amount_due=None), "http://x")
     assert "déjà payée : vous n'avez rien à apporter" in body and "À payer" not in body
+
+
+def test_the_cheque_is_made_out_to_the_bookshop_s_own_name(monkeypatch):
+    """The ready and eve mails said « chèque à l'ordre de la librairie » where every other page
+    and mail names the payee the bookshop set (CHEQUE_PAYABLE_TO)."""
+    monkeypatch.setenv("CHEQUE_PAYABLE_TO", "SARL Librairie du Parc")
+    for kind in ("sub_order_distribution_reminded", "sub_order_made_available"):
+        event = dict(EVENT, told_at=EVENT["reminded_at"])
+        payload = load_envelope(kind, make_envelope(kind, event, "grouped_orders"))[1]
+        _, _, body = presenters.render(kind, payload, "http://x")
+        assert "À payer au retrait : 29,80\xa0€, par chèque (à l'ordre de SARL Librairie du " \
+               "Parc) ou en espèces." in body, kind
+        assert "ordre de la librairie" not in body

@@ -109,3 +109,52 @@ def test_the_initiator_is_told_when_the_bookshop_closes_the_subscriptions_early(
     _, subject, _ = presenters.render("grouped_order_deadline_passed",
                                       received("grouped_order_deadline_passed"), "http://x")
     assert subject.endswith("la date limite est passée")
+
+
+def test_the_closing_mail_tells_the_initiator_what_is_paid_at_pickup_apart():
+    """A buyer paying at pickup was counted in « Sous-commandes en attente de paiement : 1 (la
+    librairie les validera ou les annulera) », although their copies are ordered and paid on
+    distribution day: the initiator feared they would be cancelled."""
+    _, _, body = presenters.render("grouped_order_deadline_passed", received(
+        "grouped_order_deadline_passed", awaiting_payment=3, at_pickup_sub_orders=2,
+        at_pickup_quantity=3, at_pickup_total="44.70"), "http://x")
+    assert ("À payer au retrait : 3 exemplaires (2 sous-commandes, 44,70\xa0€), commandés avec "
+            "les exemplaires payés et réglés le jour de la distribution.") in body
+    assert "Sous-commandes en attente de paiement : 1 (la librairie les validera" in body
+    _, _, body = presenters.render("grouped_order_deadline_passed", received(
+        "grouped_order_deadline_passed", awaiting_payment=1, at_pickup_sub_orders=1,
+        at_pickup_quantity=1, at_pickup_total="14.90"), "http://x")
+    assert "À payer au retrait : 1 exemplaire (1 sous-commande, 14,90\xa0€), commandé " in body
+    assert "Sous-commandes en attente de paiement" not in body
+    # an event from before (no pickup figures): as it was
+    _, _, body = presenters.render("grouped_order_deadline_passed", received(
+        "grouped_order_deadline_passed", awaiting_payment=2), "http://x")
+    assert "Sous-commandes en attente de paiement : 2 (la librairie" in body
+    assert "À payer au retrait" not in body
+
+
+def test_the_closing_mail_promises_no_preparation_when_nothing_was_ordered():
+    """A grouped order closed with no buyer at all told the initiator « La librairie va
+    maintenant valider votre commande et la préparer », with nothing to prepare."""
+    def body(**figures):
+        return presenters.render("grouped_order_deadline_passed", received(
+            "grouped_order_deadline_passed", **figures), "http://x")[2]
+    nobody = body(paid_quantity=0, paid_total="0.00", awaiting_payment=0)
+    assert "Aucun acheteur n'a commandé : il n'y a rien à commander ni à préparer." in nobody
+    assert "la préparer" not in nobody
+    cheques = body(paid_quantity=0, paid_total="0.00", awaiting_payment=2)
+    assert "Aucun exemplaire n'est payé pour l'instant : la librairie validera votre " \
+           "commande si les paiements en attente lui parviennent, sinon elle l'annulera." \
+           in cheques and "la préparer" not in cheques
+    pickup = body(paid_quantity=0, paid_total="0.00", awaiting_payment=1,
+                  at_pickup_sub_orders=1, at_pickup_quantity=2, at_pickup_total="29.80")
+    assert "va maintenant valider votre commande et la préparer" in pickup
+    assert "va maintenant valider votre commande et la préparer" in body()  # 5 paid
+
+
+def test_a_failed_payment_mail_names_the_buyer_s_own_order():
+    """The mail named only « Commande groupée n° 62 », a number the parent never saw: their own
+    order's number comes first."""
+    _, _, body = presenters.render("payment_failed", received("payment_failed"), "http://x")
+    assert "Votre paiement de 29,80\xa0€ pour votre commande n° 147 (« Commande groupée n° 62 " \
+           "») n'a pas abouti (paiement refusé)." in body

@@ -54,8 +54,26 @@ def test_the_initiator_gets_the_figures_so_far_per_title_and_who_has_not_paid():
     assert "- WESTERN COQUILLETTES : 2 payés (29,80\xa0€), 1 en attente (14,90\xa0€)" in body
     assert ("- n° 154 Oscar Benhattia (oscar@laposte.net) : 1 exemplaire, 14,90\xa0€ — "
             "chèque à apporter à la librairie") in body
-    assert "leur envoie aussi un rappel" in body
+    assert "La librairie lui envoie aussi un rappel avec son lien de paiement." in body
     assert "http://x/commandes/62" in body
+
+
+def test_the_initiator_is_not_told_a_parent_paying_at_pickup_is_reminded():
+    """« La librairie leur envoie aussi un rappel avec leur lien de paiement » followed a list
+    with parents paying at pickup, who are never reminded (they pay on distribution day)."""
+    pia = {"sub_order_number": 155, "first_name": "Pia", "last_name": "Roux",
+           "email": "pia@free.fr", "quantity": 2, "total_ttc": "29.80",
+           "payment_method": "pickup"}
+    both = APPROACHED["unpaid_buyers"] + [pia]
+    _, _, body = presenters.render("grouped_order_deadline_approached", received(
+        "grouped_order_deadline_approached", APPROACHED, unpaid_buyers=both), "x")
+    assert "- n° 155 Pia Roux (pia@free.fr) : 2 exemplaires, 29,80\xa0€ — à payer au retrait" \
+        in body
+    assert "La librairie lui envoie aussi un rappel avec son lien de paiement (pas à ceux qui " \
+           "paient au retrait, le jour de la distribution)." in body
+    _, _, body = presenters.render("grouped_order_deadline_approached", received(
+        "grouped_order_deadline_approached", APPROACHED, unpaid_buyers=[pia]), "x")
+    assert "envoie aussi un rappel" not in body
 
 
 def test_everyone_paid_says_so_and_buyers_reminders_off_are_not_promised():
