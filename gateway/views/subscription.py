@@ -1,5 +1,5 @@
 """The buyer's pages, from the public link (no account): subscribe, pay, see the result."""
-from flask import Blueprint, jsonify, redirect, render_template, request, session
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, session
 
 import hashlib
 from decimal import Decimal
@@ -301,6 +301,29 @@ def pay_again(token, buyer_token):
         return render_template("subscription/result.html", sub=sub, payment=None, token=token,
                                buyer_token=buyer_token, error=exc.message,
                                outcome=outcome(sub, None), shop=config.bookshop()), 409
+
+
+@bp.post("/<token>/commande/<buyer_token>/annulation")
+@allow(ANONYMOUS)
+def cancel(token, buyer_token):
+    """The parent cancels their own unpaid order while subscriptions are open (a wrong
+    quantity, an order sent twice): once per form (a double tap, one cancellation, one mail);
+    refused in French (409) once paid or closed."""
+    token, buyer_token = token[:64], buyer_token[:64]
+    try:
+        rpc("grouped_orders", "cancel_subscription", token, buyer_token,
+            idempotency_key=idempotency.key())
+    except DomainError as exc:
+        if exc.code not in ("invalid", "conflict"):
+            raise
+        sub, payment = _status(token, buyer_token)
+        return render_template("subscription/result.html", sub=sub, payment=payment,
+                               token=token, buyer_token=buyer_token, error=exc.message,
+                               outcome=outcome(sub, payment), shop=config.bookshop()), 409
+    flash("Votre commande est annulée : rien ne vous sera débité. Un e-mail vous le confirme.",
+          "success")
+    return redirect(public_url_for("subscription.result", token=token, buyer_token=buyer_token),
+                    code=303)
 
 
 @bp.get("/<token>/commande/<buyer_token>/pdf")

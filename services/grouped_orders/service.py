@@ -179,6 +179,15 @@ class GroupedOrdersService(MessagingService):
         return self._pay(attempt, return_url)
 
     @rpc
+    def cancel_subscription(self, token, buyer_token, idempotency_key=None):
+        """The parent cancels their own unpaid order while subscriptions are open; once per
+        key (a double tap gets the first answer). The buyer's page view."""
+        return self.store.once(idempotency_key, "cancel_subscription", "",
+                               {"token": token, "buyer_token": buyer_token},
+                               buyers.cancel_by_buyer, token, buyer_token, utcnow(),
+                               self.store.record, config.public_url())
+
+    @rpc
     def subscribe_and_pay(self, token, data, idempotency_key=None):
         """The subscription form's POST in one RPC and one transaction (issue 11): the
         sub-order, its lines, the attempt to pay online (its own idempotency key towards

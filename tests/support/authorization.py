@@ -49,6 +49,7 @@ EXPECTED = {
     ("grouped_orders.pdf", "GET"): {"collectivite"},
     ("subscription.page", "GET"): EVERYONE, ("subscription.page", "POST"): EVERYONE,
     ("subscription.result", "GET"): EVERYONE, ("subscription.pay_again", "POST"): EVERYONE,
+    ("subscription.cancel", "POST"): EVERYONE,
     ("subscription.payment", "GET"): EVERYONE,
     ("subscription.status", "GET"): EVERYONE, ("subscription.terms", "GET"): EVERYONE,
     # the buyer's own sub-order as a PDF, from the tokens of their link

@@ -2,15 +2,17 @@
 sub-order may be paid."""
 from datetime import date, datetime
 
-from services.common.errors import DomainError, invalid
+from services.common.errors import DomainError, conflict, invalid
 from services.common.validation import normalise_email, whole_number
 
 from .closing import can_subscribe, check_subscription_open
-from .status import AWAITING_PAYMENT
+from .status import AWAITING_PAYMENT, SUB_CANCELLED
 from .titles import MAX_QUANTITY, check_lines
 
 __all__ = ["MAX_QUANTITY", "NAME_MAX", "check_buyer", "check_subscription", "quantities_asked",
-           "can_pay", "check_can_pay"]
+           "can_pay", "check_can_pay", "BUYER_CANCEL_REASON", "check_buyer_can_cancel"]
+
+BUYER_CANCEL_REASON = "Annulée par le parent depuis sa page de commande"
 
 NAME_MAX = 100
 
@@ -99,3 +101,18 @@ def check_can_pay(sub_status: str, group_status: str, deadline: date, now: datet
     check_subscription_open(group_status, deadline, now)
     if sub_status != AWAITING_PAYMENT:
         raise invalid("Cette sous-commande n'attend pas de paiement.")
+
+
+def check_buyer_can_cancel(sub_status: str, group_status: str, deadline: date, now: datetime):
+    """A parent cancels their own order (a wrong quantity, an order sent twice) while it awaits
+    payment and subscriptions are open (`can_pay`: the page offers both together). Nothing was
+    paid, so nothing is refunded; a payment that succeeds afterwards at the provider is
+    refunded as not owed (payment_events). Paid: the bookshop cancels and refunds."""
+    if sub_status == SUB_CANCELLED:
+        raise conflict("Cette commande est déjà annulée.")
+    if sub_status != AWAITING_PAYMENT:
+        raise conflict("Une commande payée ne s'annule plus depuis cette page : contactez la "
+                       "librairie, qui l'annulera et vous remboursera.")
+    if not can_pay(sub_status, group_status, deadline, now):
+        raise conflict("Les souscriptions sont closes : la commande ne peut plus être annulée "
+                       "depuis cette page. Contactez la librairie ou l'enseignant.")

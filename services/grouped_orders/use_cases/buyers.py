@@ -15,7 +15,8 @@ from ..models import (Distribution, GroupedOrder, GroupedOrderTitle, PaymentAtte
 from ..presenters import (buyer_status_view, payment_request, public_view, sub_order_placed_event,
                           subscribed_view)
 from . import capacity
-from .load import BUYER_LINK_UNKNOWN, by_token, sub_by_buyer_token
+from .bookshop import _cancel_sub
+from .load import BUYER_LINK_UNKNOWN, by_token, locked_sub, sub_by_buyer_token
 
 
 def public(session, token, now) -> dict:
@@ -126,6 +127,17 @@ def buyer_status(session, token, buyer_token, now) -> dict:
     done = session.get(Distribution, sub.grouped_order_number)
     view["grouped_order"]["distributed"] = done is not None
     return view
+
+
+def cancel_by_buyer(session, token, buyer_token, now, record, public_url) -> dict:
+    """The parent cancels their own order from its page (domain.check_buyer_can_cancel): the
+    sub-order and its grouped order locked, then cancelled as the bookshop cancels one
+    (`sub_order_cancelled`: the parent's mail, the order desk, the counts); the page's view."""
+    sub, go = locked_sub(session, sub_by_buyer_token(session, token, buyer_token).number)
+    domain.check_buyer_can_cancel(sub.status, go.status, go.deadline, now)
+    _cancel_sub(session, sub, go, domain.BUYER_CANCEL_REASON, now, record, public_url)
+    session.flush()
+    return buyer_status(session, token, buyer_token, now)
 
 
 def begin_payment_attempt(session, token, buyer_token, now) -> dict:

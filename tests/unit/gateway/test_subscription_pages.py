@@ -274,3 +274,33 @@ def test_the_terms_say_what_the_form_offers(client):
                  "les exemplaires reçus sont servis dans l'ordre des commandes",
                  "un chèque ou des espèces vous sont rendus par la librairie"):
         assert said in page, said
+
+
+def test_a_parent_cancels_their_unpaid_order_from_its_page(client, rpc):
+    """« Annuler ma commande »: offered while the order can still be paid (not once paid),
+    one RPC with the form's one-time key, back to the page with a French confirmation; a
+    refusal (paid meanwhile, closed) is the page again with its French message, a 409."""
+    rpc.answers[("grouped_orders", "buyer_status")] = samples.sub()
+    page = client.get(f"/souscription/{TOKEN}/commande/{BUYER}").text
+    action = f"/souscription/{TOKEN}/commande/{BUYER}/annulation"
+    assert f'action="{action}"' in page and "Annuler ma commande" in page
+    rpc.answers[("grouped_orders", "cancel_subscription")] = samples.sub("cancelled",
+                                                                         can_pay=False)
+    r = client.post(action, data={"idempotency_key": "k" * 32})
+    assert r.status_code == 303
+    assert r.headers["Location"] == f"http://localhost/souscription/{TOKEN}/commande/{BUYER}"
+    assert rpc.called("grouped_orders", "cancel_subscription") == [(TOKEN, BUYER)]
+    assert rpc.keywords[("grouped_orders", "cancel_subscription")]["idempotency_key"]
+    rpc.answers[("grouped_orders", "buyer_status")] = samples.sub("cancelled", can_pay=False)
+    after = client.get(r.headers["Location"]).text
+    assert "Votre commande est annulée : rien ne vous sera débité." in html.unescape(after)
+    assert "Annuler ma commande" not in after
+    rpc.answers[("grouped_orders", "buyer_status")] = samples.sub("paid", can_pay=False)
+    assert "Annuler ma commande" not in client.get(
+        f"/souscription/{TOKEN}/commande/{BUYER}").text
+    rpc.answers[("grouped_orders", "cancel_subscription")] = DomainError(
+        "Une commande payée ne s'annule plus depuis cette page : contactez la librairie, qui "
+        "l'annulera et vous remboursera.", code="conflict")
+    refused = client.post(action, data={"idempotency_key": "k" * 31 + "x"})
+    assert refused.status_code == 409
+    assert "ne s'annule plus depuis cette page" in html.unescape(refused.text)
