@@ -6,7 +6,7 @@ import pytest
 from services.common import config
 from services.invoicing import presenters, render, use_cases
 
-from tests.support.pdf import pdf_text
+from tests.support.pdf import pdf_page_texts, pdf_pages, pdf_text
 
 from .conftest import NOW, document, line
 
@@ -79,6 +79,37 @@ def test_public_buyer_gets_a_valid_facturx(db, record):
     raw = xmp.stream.get_data().decode()
     assert "pdfaid" in raw and ("<pdfaid:part>3</pdfaid:part>" in raw or 'pdfaid:part="3"' in raw)
     assert "urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#" in raw
+
+
+LONG = "Un titre assez long pour tenir sur deux lignes"
+
+
+def test_a_short_invoice_is_one_page_and_no_page_holds_only_the_footer(db, record):
+    """A 2-line invoice (long titles, a discount, a public buyer's notes) printed a second page
+    holding the seller's legal line alone: that line is now each page's footer, so a short
+    invoice is one page, and a long one has no page without a line or the totals."""
+    from decimal import Decimal
+
+    from services.common.money import DocLine, balanced
+
+    from .test_amounts_printed import wire_document
+    short = wire_document(balanced([
+        DocLine("9782070300000", f"{LONG} T0", "Gallimard", 24, "5.5", Decimal("13.56")),
+        DocLine("9782070300001", f"{LONG} {LONG} T1", "Gallimard", 9, "5.5", Decimal("13.56"),
+                Decimal("14.90"), Decimal("9"))]), 21)
+    pdf = render.render(view_of(db, record, short))
+    assert pdf_pages(pdf) == 1
+    long = document(number=22, lines=[line(f"97820703600{k:02d}", f"{LONG} {k}", 1 + k % 3)
+                                      for k in range(8, 30)])
+    pages = pdf_page_texts(render.render(view_of(db, record, long)))
+    seller = config.seller()
+    assert len(pages) > 1
+    for number, text in enumerate(pages, start=1):
+        assert f"SIRET {seller['siret']}" in " ".join(text.split()), number  # legal line
+        assert f"page {number} / {len(pages)}" in text
+        body = [x for x in text.splitlines() if x.strip()]
+        assert len(body) > 6, (number, body)                      # more than the footer
+    assert "Total TTC" in pages[-1] and "Conditions de paiement" in pages[-1]
 
 
 def test_credit_note_pdf_and_its_facturx(db, record):
