@@ -6,6 +6,7 @@ The order's document (`order_document`, asked of its owner by the service before
 transaction) is frozen here: lines, totals, buyer, payment; nothing is read from the owner
 afterwards."""
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -124,8 +125,18 @@ def credit_notes_of(session, inv):
 
 
 def invoice_answer(session, inv) -> dict:
-    notes = credit_notes_of(session, inv) if inv.kind == domain.INVOICE else ()
-    return presenters.invoice_view(inv, notes)
+    if inv.kind == domain.INVOICE:
+        return presenters.invoice_view(inv, credit_notes_of(session, inv))
+    return presenters.invoice_view(inv, earlier_credited=earlier_credited(session, inv))
+
+
+def earlier_credited(session, note):
+    """The TTC of the credit notes of `note`'s invoice issued before it."""
+    if not note.invoice_id:
+        return Decimal("0.00")
+    return sum((c.total_ttc for c in session.execute(
+        select(Invoice).where(Invoice.invoice_id == note.invoice_id,
+                              Invoice.sequence < note.sequence)).scalars()), Decimal("0.00"))
 
 
 def parse_quantities(raw):
@@ -185,4 +196,4 @@ def issue_credit_note(session, invoice_number, quantities, reason, actor_id, now
     session.flush()
     session.refresh(note)
     record(session, "invoice_issued", presenters.issued_event(note, cancels_invoice=cancels))
-    return presenters.invoice_view(note)
+    return invoice_answer(session, note)

@@ -117,10 +117,36 @@ def test_credit_note_pdf_and_its_facturx(db, record):
     pdf = render.render(view)
     text = " ".join(text_of(pdf).split())
     assert "Avoir n° 2027-03-000000002" in text
-    assert "Avoir sur la facture n° 2027-03-000000001" in text and "Livre abîmé" in text
+    assert "Avoir sur la facture n° 2027-03-000000001 du 01/03/2027" in text
+    assert "Motif : Livre abîmé" in text
+    assert "Facture d'origine n° 2027-03-000000001 du 01/03/2027" in text
+    # the invoice was not paid (a collectivity's, on account): its amount comes off it
+    assert "Total TTC de l'avoir 8,50 € Montant crédité, à déduire 8,50 €" in text
+    assert ("Règlement de l'avoir : Avoir à déduire du règlement de la facture n° "
+            "2027-03-000000001 du 01/03/2027 : la somme due sur cette facture est diminuée de "
+            "8,50 €.") in text
+    assert "Avoir électronique Factur-X" in text
+    # nothing of an invoice's wording that is wrong for a credit note: the customer owes nothing
+    for words in ("Conditions de paiement", "pénalités", "40 €", "escompte", "Net à payer",
+                  "Date d'échéance", "Facture électronique"):
+        assert words not in text, words
     _, xml = facturx.get_facturx_xml_from_pdf(pdf, check_xsd=True)
     assert "<ram:TypeCode>381</ram:TypeCode>" in xml.decode()
     assert "<ram:IssuerAssignedID>2027-03-000000001</ram:IssuerAssignedID>" in xml.decode()
+    assert ('<ram:FormattedIssueDateTime><qdt:DateTimeString format="102">20270301'
+            in xml.decode())
+
+
+def test_a_paid_invoices_credit_note_says_the_amount_to_refund(db, record):
+    doc = document(kind="sub_order", number=154, paid=True,
+                   customer={"name": "Oscar Martin", "email": "oscar@laposte.net",
+                             "address_lines": [], "client_number": "", "siret": "",
+                             "chorus_service_code": "", "public_buyer": False})
+    text = " ".join(text_of(render.render(view_of(db, record, doc, credit={"1": "1"}))).split())
+    assert "Total TTC de l'avoir 7,90 € Montant à rembourser 7,90 €" in text
+    assert ("La facture n° 2027-03-000000001 du 01/03/2027 ayant été réglée, le montant de cet "
+            "avoir (7,90 €) vous est remboursé par la librairie.") in text
+    assert "Montant crédité" not in text and "pénalités" not in text
 
 
 def schematron(xml: bytes) -> bool:

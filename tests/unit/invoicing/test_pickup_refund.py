@@ -4,6 +4,8 @@ it, not « Déjà réglé » the whole total: paid − refunded (+ paid more) = 
 from services.common import config
 from services.invoicing import presenters, render, use_cases
 
+from tests.support.pdf import pdf_text
+
 from .conftest import NOW, document, line
 
 BUYER = {"name": "Oscar Martin", "email": "oscar@free.fr", "address_lines": [],
@@ -70,3 +72,32 @@ def test_the_pdf_text_reads_the_net_paid(db, record):
     text = " ".join(pdf_text(render.render(view)).split())
     assert "Remboursé au retrait des livres −14,90 €" in text
     assert "Net réglé 14,90 €" in text and "Déjà réglé" not in text
+
+
+def test_the_credit_note_that_regularises_a_refund_at_pickup_asks_nothing_more(db, record):
+    """14,90 € handed back at pickup, « à régulariser par un avoir »: the credit note for that
+    copy says it was refunded already (nothing more to refund); a second one for the other copy
+    is refunded in full (the pickup refund is regularised once, by the first)."""
+    from services.invoicing.domain.mentions import credit_note_settlement
+    invoice = issued(db, record, sub_order(refunded="14.90"))
+    with db.transaction() as s:
+        first = use_cases.issue_credit_note(s, invoice["number"], {"1": "1"}, "Rendu au retrait",
+                                            "a", NOW, record)
+    assert first["credit"] == {"mode": "refund", "credited": "14.90",
+                               "already_refunded": "14.90", "to_refund": "0.00",
+                               "to_deduct": "0.00"}
+    text = " ".join(pdf_text(render.render(presenters.document_view(
+        first, config.seller()))).split())
+    assert "Déjà remboursé au retrait des livres −14,90 € Montant à rembourser 0,00 €" in text
+    assert "rien de plus à rembourser" in text
+    with db.transaction() as s:
+        second = use_cases.issue_credit_note(s, invoice["number"], None, "Annulation", "a", NOW,
+                                             record)
+    assert second["credit"]["already_refunded"] == "0.00"
+    assert second["credit"]["to_refund"] == "14.90"
+    with db.transaction() as s:  # read again: the same figures
+        assert use_cases.get_invoice(s, first["number"])["credit"] == first["credit"]
+    # the rule itself: a part already handed back, the rest to refund; unpaid: deducted
+    part = credit_note_settlement("20.00", True, "14.90", "0.00")
+    assert (str(part["already_refunded"]), str(part["to_refund"])) == ("14.90", "5.10")
+    assert credit_note_settlement("20.00", False, "0", "0")["mode"] == "deduct"
