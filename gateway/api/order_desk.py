@@ -25,7 +25,8 @@ class CalendarQuery(Query):
 
 class Day(Out):
     day, total_ttc = texts(2)
-    count, cancelled = integers(2)
+    # cancelled, and « annulées par avoir » (invoice credited entirely): apart, not counted
+    count, cancelled, credited = integers(3)
     in_month, today = booleans(2)
 
 
@@ -35,7 +36,7 @@ class YearMonth(Out):
 
 class CalendarOut(YearMonth):
     title, total_ttc = texts(2)
-    count, cancelled = integers(2)
+    count, cancelled, credited = integers(3)
     weekdays = fields.List(fields.String())
     # null before 2000-01 and after 2100-12 (the months the calendar shows)
     previous = fields.Nested(YearMonth, allow_none=True)
@@ -69,6 +70,7 @@ class DeskOrder(Out):
     progress_at, invoice_number, updated_at = texts(3, null=True)
     number = fields.Integer()
     grouped_order_number, batch_number = integers(2, null=True)
+    credited = fields.Boolean()  # its invoice taken entirely by credit notes, not reinvoiced
 
 
 class DeskOrderPage(Out):

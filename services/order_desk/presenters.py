@@ -3,7 +3,7 @@ from services.common.money import money_str
 from services.common.progress import LABELS as PROGRESS_LABELS
 
 from .domain import calendar as cal, filters as filtering
-from .domain.register import KIND_LABELS, PAYMENT_METHODS
+from .domain.register import KIND_LABELS, PAYMENT_METHODS, fully_credited
 
 
 def _iso(value):
@@ -32,6 +32,8 @@ def order(entry) -> dict:
         "progress_label": PROGRESS_LABELS.get(entry.progress, entry.progress),
         "progress_at": _iso(entry.progress_at),
         "invoice_number": entry.invoice_number,
+        # its invoice taken entirely by credit notes, not invoiced again: nothing is due
+        "credited": fully_credited(entry.invoice_number, entry.credited_invoice),
         "batch_number": entry.batch_number,
         "detail_url": entry.detail_url or "",
         "updated_at": _iso(entry.updated_at),
@@ -54,12 +56,13 @@ def calendar(month: dict, today) -> dict:
         "title": cal.title(month["year"], month["month"]),
         "weekdays": list(cal.WEEKDAYS),
         "count": month["count"], "total_ttc": money_str(month["total_ttc"]),
-        "cancelled": month["cancelled"],
+        "cancelled": month["cancelled"], "credited": month["credited"],
         # None: no month before 2000-01 or after 2100-12 (no link to a 400)
         "previous": {"year": before[0], "month": before[1]} if before else None,
         "next": {"year": after[0], "month": after[1]} if after else None,
         "weeks": [[{"day": d.day.isoformat(), "in_month": d.in_month, "count": d.count,
                     "total_ttc": money_str(d.total_ttc), "cancelled": d.cancelled,
+                    "credited": d.credited,
                     "today": d.day == today} for d in week] for week in month["weeks"]],
     }
 

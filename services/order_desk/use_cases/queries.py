@@ -1,5 +1,5 @@
 """What the desk reads: the month calendar, the filtered list, one order."""
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, not_, or_, select
 
 from services.common.errors import invalid, not_found
 
@@ -15,7 +15,8 @@ def calendar_month(session, year, month, today):
     except (TypeError, ValueError):
         raise invalid("Mois invalide : choisissez un mois entre 2000 et 2100.")
     start, end = calendar.grid_bounds(year, month)
-    rows = session.execute(select(R.placed_day, R.kind, R.total_ttc, R.progress).where(
+    rows = session.execute(select(R.placed_day, R.kind, R.total_ttc, R.progress,
+                                  R.invoice_number, R.credited_invoice).where(
         R.placed_day >= start, R.placed_day <= end)).all()
     return presenters.calendar(calendar.month(year, month, rows), today)
 
@@ -40,10 +41,13 @@ def _where(f: filtering.Filters):
         conditions.append(R.payment_state == f.payment_state)
     if f.progress:
         conditions.append(R.progress == f.progress)
+    # invoiced: a live invoice (one that credit notes took entirely, not invoiced again, is not)
+    live = and_(R.invoice_number.is_not(None),
+                or_(R.credited_invoice.is_(None), R.credited_invoice < R.invoice_number))
     if f.invoiced is True:
-        conditions.append(R.invoice_number.is_not(None))
+        conditions.append(live)
     elif f.invoiced is False:
-        conditions.append(R.invoice_number.is_(None))
+        conditions.append(not_(live))
     return conditions
 
 

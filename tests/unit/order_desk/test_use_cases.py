@@ -186,6 +186,50 @@ def test_the_calendar_counts_paris_days_and_leaves_cancelled_orders_apart(db):
             use_cases.calendar_month(s, 2021, 13, date(2021, 1, 19))
 
 
+def invoice_event(number, kind="invoice", order=7, total="120.40", **more):
+    return {"number": number, "kind": kind,
+            "order": {"kind": "collectivity_order", "number": order}, "total_ht": "0",
+            "vat_total": "0", "total_ttc": total, "issued_at": NOW.isoformat(), **more}
+
+
+def test_an_order_credited_entirely_is_left_out_of_the_calendar_until_invoiced_again(db):
+    """Its invoice taken entirely by a credit note, nothing of the order is due: the day's
+    count and total leave it out and show it apart (« annulée par avoir »); a partial credit
+    note leaves it counted; invoiced again, it counts once more."""
+    seed(db)
+
+    def day19():
+        with db.transaction() as s:
+            cal = use_cases.calendar_month(s, 2021, 1, date(2021, 1, 19))
+        cell = {c["day"]: c for w in cal["weeks"] for c in w}["2021-01-19"]
+        return (cell["count"], cell["total_ttc"], cell["cancelled"], cell["credited"],
+                cal["count"], cal["total_ttc"], cal["credited"])
+
+    def invoiced(value):
+        with db.transaction() as s:
+            return [o["number"] for o in use_cases.list_orders(s, {"invoiced": value})["orders"]]
+
+    apply(db, use_cases.on_collectivity_order_placed, document(7))
+    apply(db, use_cases.on_invoice_issued, invoice_event("2021-01-000000001"))
+    apply(db, use_cases.on_invoice_issued, invoice_event(
+        "2021-01-000000002", "credit_note", total="12.00", invoice_number="2021-01-000000001",
+        cancels_invoice=False))
+    assert day19() == (1, "120.40", 1, 0, 3, "165.10", 0)  # a partial credit note: still due
+    apply(db, use_cases.on_invoice_issued, invoice_event(
+        "2021-01-000000003", "credit_note", total="108.40", invoice_number="2021-01-000000001",
+        cancels_invoice=True))
+    assert day19() == (0, "0.00", 1, 1, 2, "44.70", 1)
+    e = row(db, "collectivity_order", 7)
+    assert (e.invoice_number, e.credited_invoice) == ("2021-01-000000001", "2021-01-000000001")
+    with db.transaction() as s:
+        assert use_cases.get_order(s, "collectivity_order", 7)["credited"] is True
+    assert 7 in invoiced("no") and 7 not in invoiced("yes")
+    apply(db, use_cases.on_invoice_issued, invoice_event("2021-02-000000004"))
+    assert day19() == (1, "120.40", 1, 0, 3, "165.10", 0)
+    assert row(db, "collectivity_order", 7).invoice_number == "2021-02-000000004"
+    assert 7 in invoiced("yes") and 7 not in invoiced("no")
+
+
 def test_the_list_filters_sorts_and_pages(db):
     seed(db)
     with db.transaction() as s:
