@@ -66,6 +66,8 @@ class QuotesQuery(Query):
 class OrdersQuery(Query):
     tab = String(load_default="pending", validate=OneOf(COLLECTIVITY_ORDER_TABS))
     eans = String(load_default="", validate=Length(max=1100))
+    # words of the collectivity's name, client number, reference or e-mails (accents, case: any)
+    client = String(load_default="", validate=Length(max=100))
     client_delivered = String(load_default="", validate=Length(max=40))
     client_invoiced = String(load_default="", validate=Length(max=40))
     date_from = String(load_default="", validate=Length(max=10))

@@ -4,13 +4,13 @@ the orders, filtered, in their four tabs, moved by the bookshop's actions; a mes
 client. Each action that tells the client records its event in the same transaction."""
 from datetime import datetime, time, timedelta, timezone
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from services.common.clock import PARIS
 from services.common import invoiced
 from services.common.guards import transition
 
-from ..domain import status, tabs
+from ..domain import filters, status, tabs
 from ..domain.chain import row_id
 from ..domain.filters import OrderFilters, check_filters, page_args
 from ..models import Document, DocumentEvent, DocumentLine
@@ -35,8 +35,10 @@ def _event(doc, admin, action, from_status, to_status, now, comment=""):
 
 # ---- quotes ---------------------------------------------------------------------------------
 def list_quotes(session, archived=False, search="", page=1, per_page=50) -> dict:
-    """"Devis en cours" / "Devis archivés", newest first; `search` finds a quote by its number
-    or by (part of) its "Référence collectivité"."""
+    """"Devis en cours" / "Devis archivés", newest first; `search` finds a quote by its number,
+    or by words of its collectivity's name or number, its "Référence collectivité", its contact
+    or e-mails (each word found, accents and case ignored: « college emile zola » finds
+    « COLLÈGE ÉMILE ZOLA »)."""
     page, per_page = page_args(page, per_page)
     search = str(search or "").strip()[:50]
     base = select(Document).where(Document.kind == status.QUOTE)
@@ -45,8 +47,9 @@ def list_quotes(session, archived=False, search="", page=1, per_page=50) -> dict
         .where(Document.kind == status.QUOTE).group_by(Document.archived_at.is_not(None))).all())
     q = base.where(Document.archived_at.is_not(None) if archived
                    else Document.archived_at.is_(None))
-    if search:
-        match = func.lower(Document.reference).contains(search.lower(), autoescape=True)
+    words = filters.search_words(search)
+    if words:
+        match = and_(*(Document.search_key.contains(w, autoescape=True) for w in words))
         number = row_id(search) if search.isdigit() else None
         q = q.where(or_(match, Document.number == number) if number else match)
     rows, total = _page(session, q.order_by(Document.number.desc()), page, per_page)
@@ -86,6 +89,8 @@ def _filtered(f: OrderFilters):
         q = q.where(Document.placed_at < _start(f.date_to + timedelta(days=1)))
     if f.delivery_mode:
         q = q.where(Document.delivery_mode == f.delivery_mode)
+    for word in filters.search_words(f.client):
+        q = q.where(Document.search_key.contains(word, autoescape=True))
     if f.number:
         librisoft = func.lower(Document.librisoft_number) == f.number.lower()
         number = row_id(f.number) if f.number.isdigit() else None
