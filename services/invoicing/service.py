@@ -55,8 +55,10 @@ class InvoicingService(MessagingService):
                                actor_id, utcnow(), self.store.record)
 
     @rpc
-    def list_invoices(self, limit=500):
-        return self.store.run(use_cases.list_invoices, limit)
+    def list_invoices(self, limit=500, order_kind=None, order_numbers=None):
+        """The register (the Finances page, the API); with `order_kind` and `order_numbers`,
+        those orders' invoices and credit notes only (a customer's own)."""
+        return self.store.run(use_cases.list_invoices, limit, order_kind, order_numbers)
 
     @rpc
     def export_invoices_csv(self):

@@ -203,3 +203,89 @@ def test_a_public_buyer_gets_a_facturx_and_non_admins_cannot_issue(suite, people
     doc = other.get(api + f"/documents/order/{n}").json()
     assert doc["status"] != "cancelled"
     assert re.match(r"^\d{4}-\d{2}-\d{9}$", number)
+
+
+def test_the_api_the_credit_note_and_the_desk_calendar(suite, people, demo_feeds, admin):
+    """A collectivity order invoiced then credited entirely: the API gives the bookshop the
+    register, each document and its PDF, and the collectivity its own only (another's is a
+    404); the credit note reads as an avoir (« Montant crédité, à déduire », no late-payment
+    penalties); the order desk's calendar no longer counts the order on its day but shows it
+    apart, « annulée par avoir »."""
+    other = api_session(suite, people["other"]["email"], PASSWORD)
+    teacher = api_session(suite, people["collectivite"]["email"], PASSWORD)
+    api = suite.gateway_url + "/api/v1"
+    bid = other.post(api + "/baskets", json={"name": "Facture API"}).json()["id"]
+    assert other.post(api + f"/baskets/{bid}/lines",
+                      json={"ean": CEMETERY, "quantity": 2}).status_code == 201
+    r = other.post(api + f"/baskets/{bid}/transformation",
+                   json={"kind": "order", "reference": "BC-API-1"})
+    assert r.status_code == 200, r.text
+    n = r.json()["number"]
+    with suite.rpc() as rpc:
+        number = rpc.invoicing.issue_invoice(admin.me["id"], "collectivity_order", n)["number"]
+
+    # the bookshop: the register, the invoice, its PDF
+    register = admin.get(api + "/admin/invoices?limit=50").json()
+    assert number in [i["number"] for i in register["items"]]
+    assert set(register["totals"]) == {"invoice", "credit_note", "net"}
+    body = admin.get(api + f"/admin/invoices/{number}").json()
+    assert body["order"] == {"kind": "collectivity_order", "number": n,
+                             "kind_label": "Commande collectivité"}
+    assert body["lines"][0]["ean"] == CEMETERY and body["lines"][0]["quantity"] == 2
+    pdf = admin.get(api + f"/admin/invoices/{number}/pdf")
+    assert pdf.status_code == 200 and pdf.headers["Content-Type"] == "application/pdf"
+    assert f"Facture n° {number}" in words(pdf.content)
+    assert admin.get(api + "/admin/invoices/2000-01-000000000").status_code == 404
+
+    # the collectivity: its own only; another collectivity's is as if it did not exist
+    assert number in [i["number"] for i in other.get(api + "/invoices").json()["items"]]
+    assert other.get(api + f"/invoices/{number}").json()["total_ttc"] == body["total_ttc"]
+    mine = other.get(api + f"/invoices/{number}/pdf")
+    assert mine.status_code == 200 and mine.content.startswith(b"%PDF")
+    assert number not in [i["number"] for i in teacher.get(api + "/invoices").json()["items"]]
+    for path in (f"/invoices/{number}", f"/invoices/{number}/pdf"):
+        r = teacher.get(api + path)
+        assert r.status_code == 404 and r.json()["error"] == "not_found", path
+    assert other.get(api + "/admin/invoices").status_code == 403
+    import requests
+    assert requests.get(api + "/invoices").status_code == 401
+
+    # the desk counts the order on its day while its invoice is live
+    def day_of_order():
+        with suite.rpc() as rpc:
+            order = rpc.order_desk.get_order("collectivity_order", n)
+            if order["invoice_number"] != number:
+                return None
+            day = order["placed_day"]
+            cal = rpc.order_desk.calendar(int(day[:4]), int(day[5:7]))
+        return order, next(c for w in cal["weeks"] for c in w if c["day"] == day)
+    order, before = wait_until(day_of_order, timeout=30, message="the invoice on the desk")
+    assert not order["credited"]
+
+    # a credit note for all of it: an avoir's wording, and the desk shows the order apart
+    note_page = f"/admin/factures/{number}/avoir"
+    made = form_post(admin, suite, note_page, note_page, scope="all",
+                     reason="Commande refusée par la collectivité")
+    assert made.status_code == 302
+    note = other.get(api + "/invoices").json()["items"][0]
+    assert (note["kind"], note["invoice_number"]) == ("credit_note", number)
+    text = words(other.get(api + f"/invoices/{note['number']}/pdf").content)
+    assert f"Avoir sur la facture n° {number} du " in text
+    assert f"Montant crédité, à déduire {body['total_ttc'].replace('.', ',')} €" in text
+    for wrong in ("pénalités", "escompte", "Date d'échéance", "Conditions de paiement"):
+        assert wrong not in text, wrong
+
+    def credited():
+        with suite.rpc() as rpc:
+            order = rpc.order_desk.get_order("collectivity_order", n)
+            if not order["credited"]:
+                return None
+            day = order["placed_day"]
+            cal = rpc.order_desk.calendar(int(day[:4]), int(day[5:7]))
+        return next(c for w in cal["weeks"] for c in w if c["day"] == day)
+    after = wait_until(credited, timeout=30, message="the order credited on the desk")
+    assert after["credited"] >= 1 and after["count"] == before["count"] - 1
+    assert Decimal(after["total_ttc"]) == Decimal(before["total_ttc"]) - Decimal(
+        body["total_ttc"])
+    desk = html.unescape(admin.get(suite.gateway_url + "/admin/commandes").text)
+    assert "annulée par avoir" in desk

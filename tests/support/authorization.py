@@ -69,6 +69,12 @@ EXPECTED = {
     ("invoices.export_csv", "GET"): ADMIN,
     ("invoices.collectivity_pdf", "GET"): {"utilisateur", "approbateur", "collectivite"},
     ("invoices.buyer_pdf", "GET"): EVERYONE,
+    # the API's: the register for the bookshop; an account reads its own collectivity orders'
+    ("api_invoices.AdminInvoices", "GET"): ADMIN, ("api_invoices.AdminInvoice", "GET"): ADMIN,
+    ("api_invoices.AdminInvoicePdf", "GET"): ADMIN,
+    ("api_invoices.Invoices", "GET"): COLLECTIVITY,
+    ("api_invoices.MyInvoice", "GET"): {"utilisateur", "approbateur", "collectivite"},
+    ("api_invoices.MyInvoicePdf", "GET"): {"utilisateur", "approbateur", "collectivite"},
     ("admin_logistics.index", "GET"): ADMIN, ("admin_logistics.hand_off", "POST"): ADMIN,
     ("admin_logistics.batch_file", "GET"): ADMIN,
     ("admin_grouped_orders.index", "GET"): ADMIN, ("admin_grouped_orders.detail", "GET"): ADMIN,

@@ -5,6 +5,7 @@ import io
 
 from sqlalchemy import select
 
+from services.common.errors import invalid
 from services.common.money import money_str
 from services.common.spreadsheet import cell
 
@@ -15,12 +16,21 @@ from .issuing import check_order_key, invoice_answer, load_invoice
 MAX_LIST = 2000
 
 
-def list_invoices(session, limit=500) -> dict:
+def list_invoices(session, limit=500, order_kind=None, order_numbers=None) -> dict:
     """Newest first, with the totals: invoices, credit notes, and the net (invoices less credit
-    notes), each HT, TVA, TTC."""
-    limit = max(1, min(int(limit), MAX_LIST))
-    rows = session.execute(select(Invoice).order_by(Invoice.sequence.desc())
-                           .limit(limit)).scalars().all()
+    notes), each HT, TVA, TTC. With `order_kind` and `order_numbers`: those orders' only (a
+    customer's own, the gateway having asked the orders' owner which are theirs)."""
+    try:
+        limit = max(1, min(int(limit), MAX_LIST))
+    except (TypeError, ValueError):
+        raise invalid("Nombre de factures invalide.", {"limit": ["Nombre entier attendu."]})
+    q = select(Invoice)
+    if order_kind is not None:
+        kind, _ = check_order_key(order_kind, 1)
+        wanted = sorted({str(int(n)) for n in list(order_numbers or ())[:MAX_LIST]
+                         if str(n).isdigit()})
+        q = q.where(Invoice.order_kind == kind, Invoice.order_number.in_(wanted))
+    rows = session.execute(q.order_by(Invoice.sequence.desc()).limit(limit)).scalars().all()
     items = [presenters.invoice_view(inv, with_lines=False) for inv in rows]
     sums = {}
     for kind in (domain.INVOICE, domain.CREDIT_NOTE):
