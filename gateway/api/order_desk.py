@@ -77,7 +77,9 @@ class DeskOrderPage(Out):
     orders = fields.List(fields.Nested(DeskOrder))
     total, page, per_page, pages = integers(4)
     previous_page, next_page = integers(2, null=True)
-    total_ttc, sort, direction = texts(3)
+    # the amount as the calendar counts it (no cancelled order, no quote, a grouped order by
+    # its sub-orders); the quote requests listed apart
+    total_ttc, sort, direction, quotes_ttc = texts(4)
     filters = fields.Dict(keys=fields.String(), values=fields.String())
 
 

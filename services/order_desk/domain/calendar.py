@@ -24,6 +24,7 @@ from .register import fully_credited
 
 COUNTED_KINDS = ("sub_order", "grouped_order", "collectivity_order")
 NO_AMOUNT_KINDS = ("grouped_order",)
+AMOUNT_KINDS = tuple(k for k in COUNTED_KINDS if k not in NO_AMOUNT_KINDS)
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
           "octobre", "novembre", "décembre")
 WEEKDAYS = ("Lun.", "Mar.", "Mer.", "Jeu.", "Ven.", "Sam.", "Dim.")

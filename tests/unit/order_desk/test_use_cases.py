@@ -236,7 +236,8 @@ def test_the_list_filters_sorts_and_pages(db):
         def numbers(**data):
             return [(o["kind"], o["number"]) for o in use_cases.list_orders(s, data)["orders"]]
         everything = use_cases.list_orders(s, {})
-        assert everything["total"] == 4 and everything["total_ttc"] == "209.80"
+        # the cancelled sub-order (44,70 €) listed, not counted: the calendar's 165,10 €
+        assert everything["total"] == 4 and everything["total_ttc"] == "165.10"
         assert numbers() == [("sub_order", 3), ("collectivity_order", 7), ("sub_order", 2),
                              ("sub_order", 1)]
         assert numbers(customer="moenne") == [("sub_order", 1)]
@@ -255,6 +256,31 @@ def test_the_list_filters_sorts_and_pages(db):
         with pytest.raises(DomainError) as err:
             use_cases.list_orders(s, {"amount_from": "30", "amount_to": "3"})
         assert err.value.code == "invalid"
+
+
+def test_a_days_list_adds_up_to_its_calendar_cell(db):
+    """« Commandes du 18/01 » said 4 · 166,30 € under a cell « 3 / 98,05 € »: the list added a
+    quote request, a cancelled order and a validated grouped order's total on top of its own
+    sub-orders. It now counts as the calendar does; the quotes' total is given apart."""
+    seed(db)
+    apply(db, use_cases.on_grouped_order_validated,
+          {**GROUPED, "total_ttc": "44.70", "validated_at": "2021-01-18T12:00:00+00:00"})
+    apply(db, use_cases.on_grouped_order_created, GROUPED,
+          env("2021-01-18T09:00:00+00:00"))
+    apply(db, use_cases.on_quote_requested, document(8, "50.00", "2021-01-19T09:00:00+00:00"))
+    with db.transaction() as s:
+        cal = use_cases.calendar_month(s, 2021, 1, date(2021, 1, 19))
+        cells = {c["day"]: c for w in cal["weeks"] for c in w}
+        for day in ("2021-01-18", "2021-01-19"):
+            listed = use_cases.list_orders(s, {"day": day})
+            assert listed["total_ttc"] == cells[day]["total_ttc"], day
+        assert use_cases.list_orders(s, {"day": "2021-01-18"})["total_ttc"] == "44.70"
+        day19 = use_cases.list_orders(s, {"day": "2021-01-19"})
+        assert (day19["total"], day19["total_ttc"], day19["quotes_ttc"]) == (3, "120.40",
+                                                                             "50.00")
+        month = use_cases.list_orders(s, {"period_from": "2021-01-01",
+                                          "period_to": "2021-01-31"})
+        assert month["total_ttc"] == cal["total_ttc"] == "165.10"
 
 
 def test_pagination_25_a_page(db):
