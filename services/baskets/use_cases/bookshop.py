@@ -127,7 +127,19 @@ def _locked(session, kind, number) -> Document:
 
 
 def get_document(session, kind, number, public_url) -> dict:
-    return document_view(find(session, status.check_kind(kind), number), public_url, admin=True)
+    return admin_view(session, find(session, status.check_kind(kind), number), public_url)
+
+
+def admin_view(session, doc, public_url) -> dict:
+    """The bookshop's view of a document; an order whose invoice is live offers no « Annuler »
+    (it would be refused: `invoice_lock` names the invoice to credit first)."""
+    view = document_view(doc, public_url, admin=True)
+    if doc.kind == status.ORDER:
+        lock = live_invoice(session, "collectivity_order", doc.number)
+        if lock:
+            view["invoice_lock"] = lock
+            view["actions"] = [a for a in view["actions"] if a != status.CANCELLED]
+    return view
 
 
 def order_action(session, admin, number, action, reason, now, record, public_url) -> dict:
@@ -147,7 +159,7 @@ def order_action(session, admin, number, action, reason, now, record, public_url
     if change.mails_client:
         record(session, "collectivity_order_status_changed",
                status_changed_payload(doc, change.action, change.reason, now, public_url))
-    return document_view(doc, public_url, admin=True)
+    return admin_view(session, doc, public_url)
 
 
 def send_message(session, admin, kind, number, message, now, record, public_url) -> dict:
