@@ -108,6 +108,7 @@ class Invoice(InvoiceSummary):
     settlement = fields.Nested(Settlement)        # an invoice
     credit_notes = many(CreditNoteRef)            # an invoice's, oldest first
     remaining = many(Remaining)                   # an invoice's lines left to credit
+    remaining_ttc = fields.String()               # what all that is left comes to (TTC)
     credit = fields.Nested(Credit)                # a credit note
 
 

@@ -91,11 +91,13 @@ def invoice_view(inv, credit_notes=(), with_lines=True, earlier_credited=None) -
             inv.total_ttc, inv.paid, inv.refunded_at_pickup, inv.extra_at_pickup).items()}
         view["credit_notes"] = [{"number": c.number, "total_ttc": money_str(c.total_ttc),
                                  "issued_at": numbering.aware(c.issued_at).isoformat()} for c in credit_notes]
+        left = domain.credit_notes.remaining(
+            lines, [line_values(ln) for c in credit_notes for ln in c.lines])
         view["remaining"] = [
             {"position": r["position"], "title": r["title"], "quantity": r["quantity"],
-             "unit_price_ttc": money_str(r["unit_price_ttc"])}
-            for r in domain.credit_notes.remaining(
-                lines, [line_values(ln) for c in credit_notes for ln in c.lines])]
+             "unit_price_ttc": money_str(r["unit_price_ttc"])} for r in left]
+        # what a credit note for all that is left would credit (TTC)
+        view["remaining_ttc"] = money_str(sum((r["total_ttc"] for r in left), Decimal("0.00")))
     return view
 
 

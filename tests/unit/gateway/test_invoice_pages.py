@@ -53,6 +53,20 @@ def test_a_refused_invoice_is_a_french_409_and_unknown_kinds_404(client, rpc):
     assert client.post("/admin/factures/emettre/devis/3", data={}).status_code == 404
 
 
+def test_the_credit_note_page_says_what_all_that_is_left_comes_to_and_where_it_goes(
+        client, rpc):
+    rpc.answers[("invoicing", "get_invoice")] = dict(INVOICE, remaining_ttc="41.30",
+                                                     paid=False)
+    sign_in(client, "admin")
+    text = " ".join(html.unescape(client.get("/admin/factures/2027-03-000000001/avoir")
+                                  .text).split())
+    assert "Tout ce qui reste de la facture (annulation) : 41,30 € TTC" in text
+    assert "sera déduit de ce qu'elle demande" in text
+    rpc.answers[("invoicing", "get_invoice")] = dict(INVOICE, remaining_ttc="41.30", paid=True)
+    text = html.unescape(client.get("/admin/factures/2027-03-000000001/avoir").text)
+    assert "sera à rembourser au client" in text
+
+
 def test_credit_note_for_some_lines_or_all(client, rpc):
     rpc.answers[("invoicing", "get_invoice")] = INVOICE
     rpc.answers[("invoicing", "issue_credit_note")] = NOTE

@@ -97,6 +97,9 @@ def test_the_credit_note_that_regularises_a_refund_at_pickup_asks_nothing_more(d
     assert second["credit"]["to_refund"] == "14.90"
     with db.transaction() as s:  # read again: the same figures
         assert use_cases.get_invoice(s, first["number"])["credit"] == first["credit"]
+        # what « all that is left » would credit, said on the credit note's page
+        assert use_cases.get_invoice(s, invoice["number"])["remaining_ttc"] == "0.00"
+    assert invoice["remaining_ttc"] == "29.80"
     # the rule itself: a part already handed back, the rest to refund; unpaid: deducted
     part = credit_note_settlement("20.00", True, "14.90", "0.00")
     assert (str(part["already_refunded"]), str(part["to_refund"])) == ("14.90", "5.10")
