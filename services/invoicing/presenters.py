@@ -116,10 +116,10 @@ def document_view(view: dict, seller: dict) -> dict:
     notes = mentions.legal_notes(view["customer"], view["kind"])
     return {**view, "seller": {**seller, "address_lines": [
                 a for a in seller["address"].split("\n") if a]},
-            "notes": notes, "payment_text": payment_text(view)}
+            "notes": notes, "payment_text": payment_text(view, seller)}
 
 
-def payment_text(view) -> str:
+def payment_text(view, seller=None) -> str:
     if view["kind"] == domain.CREDIT_NOTE:
         return credit_note_text(view)
     if view["paid"]:
@@ -140,8 +140,13 @@ def payment_text(view) -> str:
         return ("Facture acquittée" + (f" ({how}" + (f", chèque n° {cheque}" if cheque else "")
                                        + ")" if how else "") + ".")
     due = view["due_on"]
+    seller = seller or {}
+    iban = " ".join((seller.get("iban") or "").split())
+    payee = seller.get("cheque_payable_to") or seller.get("name") or "la librairie"
     return (f"Paiement à réception, au plus tard le {due[8:10]}/{due[5:7]}/{due[:4]} "
-            "(date d'échéance), par virement ou par chèque à l'ordre de la librairie.")
+            "(date d'échéance), par virement" + (f" (IBAN {iban})" if iban else "")
+            + f" ou par chèque à l'ordre de {payee}, en rappelant le n° de facture "
+            f"{view['number']}.")
 
 
 def _day(iso) -> str:

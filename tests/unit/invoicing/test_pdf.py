@@ -177,3 +177,25 @@ def test_the_facturx_xml_passes_the_libraries_schematron(db, record, monkeypatch
                                                  b"<ram:GrandTotalAmount>43.81")
     with pytest.raises(Exception, match="not valid against"):
         schematron(broken)
+
+
+def test_an_unpaid_invoice_says_how_to_pay_it(db, record, monkeypatch):
+    """« par virement » without the bookshop's IBAN left the customer without a way to pay by
+    transfer; the cheque was made out to « la librairie »: BOOKSHOP_IBAN and CHEQUE_PAYABLE_TO
+    are printed, with the invoice's number to quote; the Factur-X carries the IBAN too."""
+    monkeypatch.setenv("BOOKSHOP_IBAN", "FR76 3000 6000 0112 3456 7890 189")
+    monkeypatch.setenv("CHEQUE_PAYABLE_TO", "SARL Librairie des Collectivités")
+    view = view_of(db, record, document(public_buyer=True))
+    assert view["payment_text"] == (
+        "Paiement à réception, au plus tard le 31/03/2027 (date d'échéance), par virement "
+        "(IBAN FR76 3000 6000 0112 3456 7890 189) ou par chèque à l'ordre de SARL Librairie "
+        "des Collectivités, en rappelant le n° de facture 2027-03-000000001.")
+    pdf = render.render(view)
+    assert "IBAN FR76 3000 6000 0112 3456 7890 189" in " ".join(text_of(pdf).split())
+    _, xml = facturx.get_facturx_xml_from_pdf(pdf, check_xsd=True)
+    assert "<ram:IBANID>FR7630006000011234567890189</ram:IBANID>" in xml.decode()
+    monkeypatch.delenv("BOOKSHOP_IBAN")
+    monkeypatch.delenv("CHEQUE_PAYABLE_TO")
+    view = presenters.document_view(view, config.seller())
+    assert "IBAN" not in view["payment_text"]
+    assert "à l'ordre de Librairie des Collectivités" in view["payment_text"]
