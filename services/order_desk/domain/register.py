@@ -27,7 +27,7 @@ PAYMENT_LABELS = {
     "refunded": "Annulé",
 }
 PAYMENT_METHODS = {"online": "En ligne", "cheque": "Chèque", "cash": "Espèces",
-                   "pickup": "Au retrait"}
+                   "pickup": "Au retrait", "account": "En compte (sur facture)"}
 # a sub-order to be paid on distribution day (issue 10 K5): pending, never « confirmé »
 AT_PICKUP_LABEL = "À encaisser au retrait"
 

@@ -143,8 +143,10 @@ def on_quote_requested(session, payload, envelope, now, record):
 
 
 def on_collectivity_order_placed(session, payload, envelope, now, record):
+    # paid on account, after (and against) its invoice: « En compte »
     upsert(session, "collectivity_order", payload["number"],
-           register.collectivity_facts(payload), now, keep=PLACED)
+           {**register.collectivity_facts(payload), "payment_method": "account"}, now,
+           keep=(*PLACED, "payment_method"))
 
 
 def on_collectivity_order_status_changed(session, payload, envelope, now, record):

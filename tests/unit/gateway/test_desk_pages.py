@@ -119,6 +119,9 @@ def test_one_order_page_links_to_its_owner_and_leaves_room_for_progress(client, 
     assert page.status_code == 200
     assert "Sous-commande n° 12" in page.text and "14,90" in page.text
     assert 'href="/admin/commandes-groupees/62"' in page.text
+    # a sub-order is never handed over alone: its grouped order is (not « Pas encore remise »)
+    assert "Remise avec sa commande groupée n° 62" in html.unescape(page.text)
+    assert "Pas encore remise" not in page.text
     assert client.get("/admin/commandes/basket/12").status_code == 404
     page = client.get("/admin/commandes/collectivity_order/7")
     assert 'href="/admin/commandes-collectivite/7"' in page.text
@@ -126,6 +129,7 @@ def test_one_order_page_links_to_its_owner_and_leaves_room_for_progress(client, 
     # a quote request is no order: « Demande effectuée le »
     page = client.get("/admin/commandes/quote/3")
     assert "Demande effectuée le" in page.text and "Commande effectuée le" not in page.text
+    assert "<dt>Logisticien</dt>" not in page.text  # a quote is handed to nobody
 
 
 def test_a_sub_order_is_invoiced_from_the_desk_once_paid(client, rpc):

@@ -124,6 +124,11 @@ def test_collectivity_orders_quotes_invoices_and_batches(db):
     e = row(db, "collectivity_order", 7)
     assert (e.progress, e.invoice_number, e.batch_number) == (READY, "2021-01-000000001", 3)
     assert (e.customer_name, e.customer_email, e.client_number) == ("Anne Dupré", "anne@vp.org", "21")
+    assert e.payment_method == "account"  # paid on account, against its invoice
+    with db.transaction() as s:
+        assert use_cases.get_order(s, "collectivity_order", 7)["payment_method_label"] == \
+            "En compte (sur facture)"
+    assert row(db, "quote", 8).payment_method is None  # a quote is no sale
     assert row(db, "quote", 8).total_ttc == Decimal("50.00")
 
 
