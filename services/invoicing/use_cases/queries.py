@@ -96,6 +96,8 @@ def export_csv(session) -> str:
             view["invoice_number"],
             *(money_str(sign * getattr(inv, f)).replace(".", ",")
               for f in ("total_ht", "vat_total", "total_ttc")),
-            "oui" if inv.paid else "non", view["due_on"],
+            # a credit note is neither paid nor due: the customer owes nothing on it
+            *(("", "") if inv.kind == domain.CREDIT_NOTE
+              else ("oui" if inv.paid else "non", view["due_on"])),
             "oui" if inv.public_buyer else "non"])
     return out.getvalue()

@@ -155,6 +155,9 @@ def test_the_finances_page_lists_invoices_and_exports_them(client, rpc):
                   "Avoir n° 2027-03-000000002", "sur la facture n° 2027-03-000000001",
                   "43,80", "35,30", "Télécharger les factures et avoirs (CSV)"):
         assert words in text, words
+    # a credit note's amounts with a true minus sign; each order a link to its desk page
+    assert "−8,50" in html.unescape(text) and "-8,50" not in text
+    assert 'href="/admin/commandes/collectivity_order/12"' in text
     r = client.get("/admin/finances/factures.csv")
     assert r.status_code == 200 and r.mimetype == "text/csv"
     assert r.data.decode("utf-8-sig").startswith("Numéro;Type")
