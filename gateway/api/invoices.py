@@ -100,6 +100,8 @@ class InvoiceSummary(Out):
     vat = many(VatRate)
     invoice_issued_on = fields.String()   # a credit note's invoice's day
     invoice_paid = fields.Boolean()       # whether a credit note's invoice was paid
+    # in the register: what was handed back at pickup that no credit note covers yet
+    to_regularise = fields.String()
 
 
 class Invoice(InvoiceSummary):

@@ -84,6 +84,12 @@ def credit_note_settlement(credit_ttc, invoice_paid: bool, invoice_balance=ZERO,
             "to_refund": credit - already, "to_deduct": ZERO}
 
 
+def to_regularise(balance, credited) -> Decimal:
+    """What of an invoice's balance handed back at pickup (« à régulariser par un avoir ») no
+    credit note covers yet (`credited`: its credit notes' TTC); zero when none is owed."""
+    return max(ZERO, money(balance or ZERO) - money(credited or ZERO))
+
+
 def legal_notes(customer: dict, kind: str = "invoice") -> list:
     """The mentions printed under the payment terms: an invoice's (late payment, the recovery
     indemnity for a professional, no discount, Factur-X), a credit note's (Factur-X only)."""

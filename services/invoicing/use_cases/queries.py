@@ -2,14 +2,16 @@
 (for the bookshop's and the customer's pages), one document's view for its PDF."""
 import csv
 import io
+from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from services.common.errors import invalid
 from services.common.money import money_str
 from services.common.spreadsheet import cell
 
 from .. import domain, presenters
+from ..domain import mentions
 from ..models import Invoice
 from .issuing import check_order_key, invoice_answer, load_invoice
 
@@ -32,6 +34,7 @@ def list_invoices(session, limit=500, order_kind=None, order_numbers=None) -> di
         q = q.where(Invoice.order_kind == kind, Invoice.order_number.in_(wanted))
     rows = session.execute(q.order_by(Invoice.sequence.desc()).limit(limit)).scalars().all()
     items = [presenters.invoice_view(inv, with_lines=False) for inv in rows]
+    _mark_to_regularise(session, rows, items)
     sums = {}
     for kind in (domain.INVOICE, domain.CREDIT_NOTE):
         chosen = [inv for inv in rows if inv.kind == kind]
@@ -43,6 +46,23 @@ def list_invoices(session, limit=500, order_kind=None, order_numbers=None) -> di
     totals["net"] = {f: money_str(sums[domain.INVOICE][f] - sums[domain.CREDIT_NOTE][f])
                      for f in ("total_ht", "vat_total", "total_ttc")}
     return {"items": items, "totals": totals}
+
+
+def _mark_to_regularise(session, rows, items):
+    """An invoice whose buyer was handed money back at pickup says what a credit note must
+    still regularise (`to_regularise`, TTC): the bookshop sees it on the Finances page."""
+    owing = {inv.id: item for inv, item in zip(rows, items) if inv.kind == domain.INVOICE
+             and Decimal(item["settlement"]["balance"]) > 0}
+    if not owing:
+        return
+    credited = dict(session.execute(
+        select(Invoice.invoice_id, func.sum(Invoice.total_ttc))
+        .where(Invoice.invoice_id.in_(sorted(owing))).group_by(Invoice.invoice_id)).all())
+    for invoice_id, item in owing.items():
+        left = mentions.to_regularise(Decimal(item["settlement"]["balance"]),
+                                      credited.get(invoice_id))
+        if left:
+            item["to_regularise"] = money_str(left)
 
 
 def order_invoices(session, kind, number) -> list:

@@ -142,7 +142,7 @@ def test_a_line_already_credited_in_full_does_not_shift_the_quantities_typed(cli
 def test_the_finances_page_lists_invoices_and_exports_them(client, rpc):
     rpc.answers[("payments", "list_payouts")] = []
     rpc.answers[("invoicing", "list_invoices")] = {
-        "items": [NOTE, INVOICE],
+        "items": [NOTE, dict(INVOICE, to_regularise="14.90")],
         "totals": {"invoice": {"count": 1, "total_ht": "41.23", "vat_total": "2.57",
                                "total_ttc": "43.80"},
                    "credit_note": {"count": 1, "total_ht": "8.06", "vat_total": "0.44",
@@ -158,6 +158,7 @@ def test_the_finances_page_lists_invoices_and_exports_them(client, rpc):
     # a credit note's amounts with a true minus sign; each order a link to its desk page
     assert "−8,50" in html.unescape(text) and "-8,50" not in text
     assert 'href="/admin/commandes/collectivity_order/12"' in text
+    assert "avoir à émettre : 14,90" in html.unescape(text)
     r = client.get("/admin/finances/factures.csv")
     assert r.status_code == 200 and r.mimetype == "text/csv"
     assert r.data.decode("utf-8-sig").startswith("Numéro;Type")

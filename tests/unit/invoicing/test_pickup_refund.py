@@ -80,6 +80,9 @@ def test_the_credit_note_that_regularises_a_refund_at_pickup_asks_nothing_more(d
     is refunded in full (the pickup refund is regularised once, by the first)."""
     from services.invoicing.domain.mentions import credit_note_settlement
     invoice = issued(db, record, sub_order(refunded="14.90"))
+    with db.transaction() as s:  # the Finances page says a credit note is to be issued
+        (row,) = use_cases.list_invoices(s)["items"]
+    assert row["to_regularise"] == "14.90"
     with db.transaction() as s:
         first = use_cases.issue_credit_note(s, invoice["number"], {"1": "1"}, "Rendu au retrait",
                                             "a", NOW, record)
@@ -95,10 +98,12 @@ def test_the_credit_note_that_regularises_a_refund_at_pickup_asks_nothing_more(d
                                              record)
     assert second["credit"]["already_refunded"] == "0.00"
     assert second["credit"]["to_refund"] == "14.90"
-    with db.transaction() as s:  # read again: the same figures
+    with db.transaction() as s:  # read again: the same figures; nothing left to regularise
         assert use_cases.get_invoice(s, first["number"])["credit"] == first["credit"]
+        listed = {i["number"]: i for i in use_cases.list_invoices(s)["items"]}
         # what « all that is left » would credit, said on the credit note's page
         assert use_cases.get_invoice(s, invoice["number"])["remaining_ttc"] == "0.00"
+    assert "to_regularise" not in listed[invoice["number"]]
     assert invoice["remaining_ttc"] == "29.80"
     # the rule itself: a part already handed back, the rest to refund; unpaid: deducted
     part = credit_note_settlement("20.00", True, "14.90", "0.00")
