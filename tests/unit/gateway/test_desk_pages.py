@@ -129,6 +129,11 @@ def test_one_order_page_links_to_its_owner_and_leaves_room_for_progress(client, 
     # a quote request is no order: « Demande effectuée le »
     page = client.get("/admin/commandes/quote/3")
     assert "Demande effectuée le" in page.text and "Commande effectuée le" not in page.text
+    rpc.answers[("order_desk", "get_order")] = lambda kind, number: dict(
+        ORDER, kind=kind, number=number, invoice_number="2021-01-000000004", credited=True)
+    text = html.unescape(client.get("/admin/commandes/collectivity_order/7").text)
+    assert 'href="/admin/factures/2021-01-000000004.pdf"' in text
+    assert "annulée par avoir (rien n'est dû" in text
     assert "<dt>Logisticien</dt>" not in page.text  # a quote is handed to nobody
 
 
