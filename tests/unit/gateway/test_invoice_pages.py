@@ -67,6 +67,15 @@ def test_the_credit_note_page_says_what_all_that_is_left_comes_to_and_where_it_g
     assert "sera à rembourser au client" in text
 
 
+def test_an_invoice_credited_entirely_offers_no_credit_note_form(client, rpc):
+    rpc.answers[("invoicing", "get_invoice")] = dict(INVOICE, cancelled=True,
+                                                     remaining_ttc="0.00")
+    sign_in(client, "admin")
+    text = html.unescape(client.get("/admin/factures/2027-03-000000001/avoir").text)
+    assert "déjà entièrement annulée par des avoirs" in text
+    assert "Émettre l'avoir" not in text and 'name="reason"' not in text
+
+
 def test_credit_note_for_some_lines_or_all(client, rpc):
     rpc.answers[("invoicing", "get_invoice")] = INVOICE
     rpc.answers[("invoicing", "issue_credit_note")] = NOTE
