@@ -67,12 +67,14 @@ def order_invoices(kind, number):
 
 
 @bp.app_template_global()
-def invoices_by_order(kind, numbers):
+def invoices_by_order(kind, numbers, unavailable=None):
+    """{order number: its invoices and credit notes} for a page of orders; `unavailable` ({} by
+    default) if invoicing does not answer (a list that says « Non facturée » asks None)."""
     try:
         return rpc("invoicing", "invoices_for_orders", kind, [int(n) for n in numbers])
     except DomainError as exc:
         log.warning("invoices of %s unavailable: %s", kind, exc.code)
-        return {}
+        return {} if unavailable is None else unavailable
 
 
 @bp.app_template_global()

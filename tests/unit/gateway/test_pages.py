@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from services.common.errors import conflict
+from services.common.errors import DomainError, conflict
 from tests.unit.gateway import samples
 from tests.unit.gateway.conftest import sign_in
 
@@ -155,6 +155,11 @@ def test_the_collectivity_orders_list_says_which_are_invoiced(client, rpc):
     assert 'href="/admin/factures/2021-06-000000003.pdf">Facture n° 2021-06-000000003' in text
     assert "2021-06-000000001" not in text and text.count("Non facturée") == 1
     assert rpc.called("invoicing", "invoices_for_orders") == [("collectivity_order", [7, 8])]
+    # invoicing down: the list still shows, and says nothing of invoices rather than « Non »
+    rpc.answers[("invoicing", "invoices_for_orders")] = DomainError(
+        "Service indisponible.", None, "unavailable")
+    page = client.get("/admin/commandes-collectivite?onglet=pending")
+    assert page.status_code == 200 and "Non facturée" not in page.text
 
 
 # -- the teacher --------------------------------------------------------------------------------
