@@ -141,7 +141,7 @@ def build(view: dict) -> bytes:
 
     settlement = _el(trade, "ram:ApplicableHeaderTradeSettlement")
     _el(settlement, "ram:InvoiceCurrencyCode", "EUR")
-    if seller.get("iban"):
+    if seller.get("iban") and view["kind"] == "invoice":  # the seller's account: to pay it
         means = _el(settlement, "ram:SpecifiedTradeSettlementPaymentMeans")
         _el(means, "ram:TypeCode", "30")
         account = _el(means, "ram:PayeePartyCreditorFinancialAccount")

@@ -194,6 +194,12 @@ def test_an_unpaid_invoice_says_how_to_pay_it(db, record, monkeypatch):
     assert "IBAN FR76 3000 6000 0112 3456 7890 189" in " ".join(text_of(pdf).split())
     _, xml = facturx.get_facturx_xml_from_pdf(pdf, check_xsd=True)
     assert "<ram:IBANID>FR7630006000011234567890189</ram:IBANID>" in xml.decode()
+    # a credit note asks for no payment: the bookshop's account is not the payee there
+    with db.transaction() as s:
+        note = use_cases.issue_credit_note(s, view["number"], {"1": "1"}, "Abîmé", "a", NOW,
+                                           record)
+    note_xml = render.facturx_xml(presenters.document_view(note, config.seller())).decode()
+    assert "IBANID" not in note_xml and "<ram:TypeCode>381</ram:TypeCode>" in note_xml
     monkeypatch.delenv("BOOKSHOP_IBAN")
     monkeypatch.delenv("CHEQUE_PAYABLE_TO")
     view = presenters.document_view(view, config.seller())
