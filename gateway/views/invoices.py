@@ -125,6 +125,9 @@ def credit_note(number):
     invoice = rpc("invoicing", "get_invoice", number[:20])
     if invoice["kind"] != "invoice":
         abort(404)
+    # back to the page it was asked from (the order's), else the Finances page's register
+    back = _back(request.args.get("retour", "")[:300],
+                 url_for("admin_finances.index") + "#factures")
     error, details, form = None, {}, {"reason": "", "scope": "all"}
     quantities = {}
     if request.method == "POST":
@@ -138,13 +141,15 @@ def credit_note(number):
                 # a line twice, or a quantity without its line: never half of what was asked
                 return render_template(
                     "invoices/credit_note.html", invoice=invoice, form=form, quantities={},
+                    back=back,
                     details={"lines": ["Chaque ligne une seule fois, avec sa quantité."]},
                     error="Indiquez une quantité par ligne de la facture, chaque ligne une "
                           "seule fois."), 400
         if form["scope"] is None:  # missing or forged: never the whole invoice by default
             return render_template(
                 "invoices/credit_note.html", invoice=invoice, form=dict(form, scope="all"),
-                quantities={}, details={"scope": ["Tout ce qui reste ou certaines lignes."]},
+                quantities={}, back=back,
+                details={"scope": ["Tout ce qui reste ou certaines lignes."]},
                 error="Choisissez ce que l'avoir crédite : tout ce qui reste de la facture ou "
                       "seulement certaines quantités."), 400
         try:
@@ -158,11 +163,12 @@ def credit_note(number):
         else:
             flash(f"Avoir n° {note['number']} émis sur la facture n° {invoice['number']} "
                   f"({money(note['total_ttc'])} TTC).", "success")
-            return redirect(url_for("admin_finances.index") + "#factures")
+            return redirect(back)
         return render_template("invoices/credit_note.html", invoice=invoice, form=form,
-                               quantities=quantities, error=error, details=details), status
+                               quantities=quantities, error=error, details=details,
+                               back=back), status
     return render_template("invoices/credit_note.html", invoice=invoice, form=form,
-                           quantities=quantities, error=None, details={})
+                           quantities=quantities, error=None, details={}, back=back)
 
 
 @bp.get("/admin/factures/<number>.pdf")

@@ -67,6 +67,22 @@ def test_the_credit_note_page_says_what_all_that_is_left_comes_to_and_where_it_g
     assert "sera à rembourser au client" in text
 
 
+def test_a_credit_note_asked_from_an_order_page_comes_back_to_it(client, rpc):
+    rpc.answers[("invoicing", "get_invoice")] = INVOICE
+    rpc.answers[("invoicing", "issue_credit_note")] = NOTE
+    sign_in(client, "admin")
+    url = "/admin/factures/2027-03-000000001/avoir?retour=/admin/commandes-collectivite/12"
+    page = html.unescape(client.get(url).text)
+    assert 'href="/admin/commandes-collectivite/12">← Retour, sans rien changer' in page
+    done = client.post(url, data={"scope": "all", "reason": "Erreur"})
+    assert done.status_code == 302
+    assert done.headers["Location"].endswith("/admin/commandes-collectivite/12")
+    # never elsewhere than the bookshop's pages
+    done = client.post("/admin/factures/2027-03-000000001/avoir?retour=https://evil.example/",
+                       data={"scope": "all", "reason": "Erreur"})
+    assert "/admin/finances" in done.headers["Location"]
+
+
 def test_an_invoice_credited_entirely_offers_no_credit_note_form(client, rpc):
     rpc.answers[("invoicing", "get_invoice")] = dict(INVOICE, cancelled=True,
                                                      remaining_ttc="0.00")
