@@ -23,7 +23,7 @@ from services.common.errors import DomainError, not_found
 
 from ..rpc_client import rpc, slow_rpc
 from ..security import ADMIN, APPROBATEUR, COLLECTIVITE, UTILISATEUR
-from .base import Blueprint, Integer, Out, Query, Range
+from .base import Blueprint, Integer, Length, Out, Query, Range, String
 from .routes import json_only
 from .schemas import many
 
@@ -125,13 +125,28 @@ class RegisterTotals(Out):
     net = fields.Nested(Sums)  # invoices less credit notes (no count)
 
 
+class RegisterQuery(Out):
+    recherche, du, au = texts(3)
+
+
 class InvoicePage(Out):
     items = many(InvoiceSummary)
-    totals = fields.Nested(RegisterTotals)
+    totals = fields.Nested(RegisterTotals)   # every document the filters keep
+    filters = fields.Nested(RegisterQuery)   # as understood (words folded)
+    more = fields.Boolean()                  # documents beyond `limit` left out of `items`
 
 
 class InvoicesQuery(Query):
     limit = Integer(strict=False, load_default=500, validate=Range(min=1, max=2000))
+    # words of the number, customer, client number, SIRET or reference (accents and case
+    # ignored); a period of issue, Paris days (YYYY-MM-DD)
+    recherche = String(load_default="", validate=Length(max=200))
+    du = String(load_default="", validate=Length(max=10))
+    au = String(load_default="", validate=Length(max=10))
+
+
+def _filters(args):
+    return {k: args[k] for k in ("recherche", "du", "au") if args.get(k)} or None
 
 
 PDF = {"description": "Le PDF (application/pdf).",
@@ -173,8 +188,9 @@ def _pdf(invoice):
 class AdminInvoices(MethodView):
     @blp.answers(InvoicePage, query=InvoicesQuery)
     def get(self, args):
-        """Every invoice and credit note, newest first (`limit`), with the totals."""
-        return rpc("invoicing", "list_invoices", args["limit"])
+        """Every invoice and credit note (or those of `recherche`, `du`, `au`), newest first
+        (`limit`), with their totals."""
+        return rpc("invoicing", "list_invoices", args["limit"], None, None, _filters(args))
 
 
 @blp.view("/admin/invoices/<number>", [ADMIN])
@@ -202,7 +218,7 @@ class Invoices(MethodView):
         """The invoices and credit notes of the account's collectivity orders, newest first."""
         mine = rpc("baskets", "list_my_documents", g.user["id"], "order")
         return rpc("invoicing", "list_invoices", args["limit"], "collectivity_order",
-                   [d["number"] for d in mine])
+                   [d["number"] for d in mine], _filters(args))
 
 
 @blp.view("/invoices/<number>", CUSTOMERS)

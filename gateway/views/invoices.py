@@ -33,6 +33,7 @@ bp = Blueprint("invoices", __name__)
 KINDS = {"sous-commande": "sub_order", "commande-collectivite": "collectivity_order"}
 LABELS = {"sub_order": "la sous-commande", "collectivity_order": "la commande collectivité"}
 NUMBER = re.compile(r"^\d{4}-\d{2}-\d{9}$")
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class IssueForm(forms.Form):
@@ -180,9 +181,20 @@ def admin_pdf(number):
 @bp.get("/admin/finances/factures.csv")
 @allow(ADMIN)
 def export_csv():
-    text = rpc("invoicing", "export_invoices_csv")
+    """Every invoice and credit note, or those of the Finances page's filters (a month for the
+    accountant: `du`, `au`; words: `recherche`); a refused filter is a 400 in French."""
+    filters = {k: request.args.get(k, "").strip()[:200] for k in ("recherche", "du", "au")
+               if request.args.get(k, "").strip()}
+    try:
+        text = rpc("invoicing", "export_invoices_csv", filters or None)
+    except DomainError as exc:
+        if exc.code != "invalid":
+            raise
+        return Response(exc.message + "\n", status=400, mimetype="text/plain")
+    name = "factures-et-avoirs" + "".join(f"-{k}-{filters[k]}" for k in ("du", "au")
+                                          if DAY.fullmatch(filters.get(k, "")))
     return Response("\ufeff" + text, mimetype="text/csv", headers={
-        "Content-Disposition": 'attachment; filename="factures-et-avoirs.csv"'})
+        "Content-Disposition": f'attachment; filename="{name}.csv"'})
 
 
 # ---- the customer ----------------------------------------------------------------------------

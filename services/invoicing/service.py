@@ -55,14 +55,16 @@ class InvoicingService(MessagingService):
                                actor_id, utcnow(), self.store.record)
 
     @rpc
-    def list_invoices(self, limit=500, order_kind=None, order_numbers=None):
+    def list_invoices(self, limit=500, order_kind=None, order_numbers=None, filters=None):
         """The register (the Finances page, the API); with `order_kind` and `order_numbers`,
-        those orders' invoices and credit notes only (a customer's own)."""
-        return self.store.run(use_cases.list_invoices, limit, order_kind, order_numbers)
+        those orders' invoices and credit notes only (a customer's own); `filters`:
+        {recherche, du, au} (domain.register)."""
+        return self.store.run(use_cases.list_invoices, limit, order_kind, order_numbers,
+                              filters)
 
     @rpc
-    def export_invoices_csv(self):
-        return self.store.run(use_cases.export_csv)
+    def export_invoices_csv(self, filters=None):
+        return self.store.run(use_cases.export_csv, filters)
 
     @rpc
     def get_invoice(self, number):

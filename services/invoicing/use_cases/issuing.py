@@ -14,7 +14,7 @@ from services.common.errors import conflict, invalid, not_found
 from services.common.guards import transition
 
 from .. import domain, presenters
-from ..domain import amounts, credit_notes, mentions, numbering, orders
+from ..domain import amounts, credit_notes, mentions, numbering, orders, register
 from ..models import Invoice, InvoiceLine
 from .numbering import lock_counter, take_number
 
@@ -50,6 +50,11 @@ def _placed_on(document, now):
     except (TypeError, ValueError):
         return numbering.paris(now).date()
     return numbering.paris(moment).date() if moment.tzinfo else moment.date()
+
+
+def searched(inv) -> str:
+    """The document's search key (domain.register), from what it froze."""
+    return register.search_key({name: getattr(inv, name) for name in register.SEARCHED})
 
 
 def _add_lines(session, inv, lines):
@@ -98,6 +103,7 @@ def issue_invoice(session, kind, number, document, actor_id, now, record, paymen
         refunded_at_pickup=amounts.noted_at_pickup(payment, "refunded_at_pickup"),
         extra_at_pickup=amounts.noted_at_pickup(payment, "extra_at_pickup"),
         issued_by=str(actor_id or "")[:64])
+    inv.search_key = searched(inv)
     session.add(inv)
     session.flush()
     _add_lines(session, inv, lines)
@@ -187,6 +193,7 @@ def issue_credit_note(session, invoice_number, quantities, reason, actor_id, now
         cheque_number=inv.cheque_number, total_ht=total["total_ht"],
         vat_total=total["vat_total"], total_ttc=total["total_ttc"], reason=reason,
         issued_by=str(actor_id or "")[:64])
+    note.search_key = searched(note)
     session.add(note)
     session.flush()
     _add_lines(session, note, lines)

@@ -45,7 +45,7 @@ def answer(rpc, register):
             raise not_found("Facture introuvable.")
         return by_number[number]
 
-    def list_invoices(limit, kind=None, numbers=None):
+    def list_invoices(limit, kind=None, numbers=None, filters=None):
         return register["mine"] if kind else register["all"]
 
     def my_document(actor_id, kind, number):
@@ -107,7 +107,11 @@ def test_an_account_reads_its_own_collectivity_orders_invoices_only(
     body = check(document, client.get("/api/v1/invoices"), "/invoices")
     assert {i["order"]["number"] for i in body["items"]} == {12}
     # the orders baskets said were the account's, asked of invoicing
-    assert rpc.called("invoicing", "list_invoices")[-1] == (500, "collectivity_order", [12, 13])
+    assert rpc.called("invoicing", "list_invoices")[-1] == (500, "collectivity_order", [12, 13],
+                                                            None)
+    client.get("/api/v1/invoices?recherche=ecole&du=2027-03-01")
+    assert rpc.called("invoicing", "list_invoices")[-1][3] == {"recherche": "ecole",
+                                                               "du": "2027-03-01"}
     for kind in ("invoice", "note"):
         number = register[kind]["number"]
         check(document, client.get(f"/api/v1/invoices/{number}"), "/invoices/{number}")

@@ -189,6 +189,44 @@ def test_the_finances_page_lists_invoices_and_exports_them(client, rpc):
     assert r.data.decode("utf-8-sig").startswith("Numéro;Type")
 
 
+def test_the_finances_register_is_searched_and_exported_for_a_period(client, rpc):
+    """The register listed the 500 newest documents only and its CSV was every document
+    ever: a search (words, a period of issue) finds the others, the CSV follows it."""
+    calls = []
+
+    def listing(limit, kind=None, numbers=None, filters=None):
+        calls.append(filters)
+        if filters and filters.get("du") == "2027-02-30":
+            raise invalid("Date invalide (AAAA-MM-JJ).", {"du": ["Date invalide (AAAA-MM-JJ)."]})
+        return {"items": [INVOICE] if filters else [NOTE, INVOICE], "more": bool(filters),
+                "filters": {"recherche": "ecole", "du": "2027-03-01", "au": ""} if filters
+                else {"recherche": "", "du": "", "au": ""},
+                "totals": {k: {"count": 1, "total_ht": "0", "vat_total": "0", "total_ttc": "0"}
+                           for k in ("invoice", "credit_note", "net")}}
+    rpc.answers[("payments", "list_payouts")] = []
+    rpc.answers[("invoicing", "list_invoices")] = listing
+    sign_in(client, "admin")
+    r = client.get("/admin/finances?recherche=%C3%89cole&du=2027-03-01")
+    text = html.unescape(r.text)
+    assert r.status_code == 200 and calls[-1] == {"recherche": "École", "du": "2027-03-01"}
+    assert 'value="École"' in text and 'value="2027-03-01"' in text
+    assert "/admin/finances/factures.csv?du=2027-03-01&amp;recherche=ecole" in r.text
+    assert "Télécharger ces factures et avoirs (CSV)" in text
+    assert "Les 500 plus récents sont listés" in text and "Vider la recherche" in text
+    r = client.get("/admin/finances?du=2027-02-30")
+    assert r.status_code == 400 and "Date invalide" in r.text
+    assert 'id="du-errors"' in r.text and calls[-1] is None  # the register, unfiltered
+    rpc.answers[("invoicing", "export_invoices_csv")] = lambda filters: (
+        "Numéro\r\n" if filters == {"du": "2027-03-01", "au": "2027-03-31"} else "x")
+    r = client.get("/admin/finances/factures.csv?du=2027-03-01&au=2027-03-31")
+    assert r.data.decode("utf-8-sig") == "Numéro\r\n"
+    assert 'filename="factures-et-avoirs-du-2027-03-01-au-2027-03-31.csv"' in \
+        r.headers["Content-Disposition"]
+    rpc.answers[("invoicing", "export_invoices_csv")] = invalid("Date invalide (AAAA-MM-JJ).")
+    r = client.get("/admin/finances/factures.csv?du=x")
+    assert r.status_code == 400 and "Date invalide" in r.text
+
+
 def test_pdfs_for_the_bookshop_and_only_the_orders_own_customer(client, rpc):
     rpc.answers[("invoicing", "get_invoice")] = INVOICE
     rpc.answers[("invoicing", "invoice_pdf")] = base64.b64encode(b"%PDF-1.7 fake").decode()
