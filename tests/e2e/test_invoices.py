@@ -236,6 +236,18 @@ def test_the_api_the_credit_note_and_the_desk_calendar(suite, people, demo_feeds
     assert pdf.status_code == 200 and pdf.headers["Content-Type"] == "application/pdf"
     assert f"Facture n° {number}" in words(pdf.content)
     assert admin.get(api + "/admin/invoices/2000-01-000000000").status_code == 404
+    # found by the collectivity's name as typed, and by the day it was issued (PostgreSQL)
+    found = admin.get(api + "/admin/invoices", params={"recherche": "Collège PROUVÉ bc-api-1"})
+    assert [i["number"] for i in found.json()["items"]] == [number]
+    today = body["issued_on"]
+    page = html.unescape(admin.get(suite.gateway_url + "/admin/finances", params={
+        "recherche": "college prouve", "du": today, "au": today}).text)
+    assert f"Facture n° {number}" in page
+    rows = admin.get(suite.gateway_url + "/admin/finances/factures.csv",
+                     params={"du": today, "au": today}).content.decode("utf-8-sig")
+    assert number in rows
+    assert number not in admin.get(suite.gateway_url + "/admin/finances/factures.csv",
+                                   params={"au": "2001-01-01"}).content.decode("utf-8-sig")
 
     # the collectivity: its own only; another collectivity's is as if it did not exist
     assert number in [i["number"] for i in other.get(api + "/invoices").json()["items"]]
