@@ -118,6 +118,42 @@ def issue(kind, number):
     return redirect(back)
 
 
+@bp.post("/admin/factures/emettre/sous-commandes-payees/<int:number>")
+@allow(ADMIN)
+def issue_paid_sub_orders(number):
+    """« Facturer les sous-commandes payées » of a grouped order: a confirmation (how many),
+    then each paid sub-order's invoice at once (one already invoiced keeps its own); what was
+    issued, and any refusal with its reason, said on the page it came from."""
+    go = rpc("grouped_orders", "admin_get", g.user["id"], number)
+    paid = [s["number"] for s in go.get("sub_orders") or () if s.get("status") == "paid"]
+    back = _back(IssueForm.read()["back"], url_for("admin_desk.order", kind="grouped_order",
+                                                   number=number))
+    if not paid:
+        flash(f"Aucune sous-commande payée à facturer dans la commande groupée n° {number}.",
+              "error")
+        return redirect(back)
+    if not confirmed():
+        return confirmation(
+            title=f"Facturer les sous-commandes payées de la commande groupée n° {number}",
+            message=f"{len(paid)} sous-commande(s) payée(s) : chacune reçoit sa facture, avec "
+                    "le prochain numéro de la série ; celles déjà facturées gardent la leur. "
+                    "Une fois facturée, une sous-commande ne peut plus être annulée ni "
+                    "modifiée : une correction passe par un avoir.",
+            button=f"Facturer {len(paid)} sous-commande(s)", back=back, hidden={"back": back})
+    outcome = slow_rpc("invoicing", "issue_invoices", g.user["id"], "sub_order", paid)
+    issued, existing = outcome["issued"], outcome["existing"]
+    if issued:
+        flash(f"{len(issued)} facture(s) émise(s) : n° {issued[0]['number']}"
+              + (f" à {issued[-1]['number']}" if len(issued) > 1 else "")
+              + (f" ; {len(existing)} sous-commande(s) l'étaient déjà." if existing else "."),
+              "success")
+    elif existing:
+        flash(f"Les {len(existing)} sous-commande(s) payée(s) étaient déjà facturées.", "info")
+    for refused in outcome["refused"]:
+        flash(f"Sous-commande n° {refused['order']} : {refused['message']}", "error")
+    return redirect(back)
+
+
 @bp.route("/admin/factures/<number>/avoir", methods=["GET", "POST"])
 @allow(ADMIN)
 def credit_note(number):

@@ -301,3 +301,32 @@ def test_the_api_the_credit_note_and_the_desk_calendar(suite, people, demo_feeds
         body["total_ttc"])
     desk = html.unescape(admin.get(suite.gateway_url + "/admin/commandes").text)
     assert "annulée par avoir" in desk
+
+
+def test_the_paid_sub_orders_invoiced_at_once(suite, people, demo_feeds, admin):
+    """« Facturer les sous-commandes payées » on the desk's page of a grouped order: one
+    confirmation, each paid sub-order its own invoice, the unpaid one left alone; again: none
+    issued twice."""
+    teacher = api_session(suite, people["collectivite"]["email"], PASSWORD)
+    go, token = grouped.create(teacher, suite, "16", WESTERN)
+    paid = [grouped.subscribe(suite, token, f"Parent{k}", "Payé", 1) for k in range(3)]
+    for sub in paid:
+        grouped.pay(suite, token, sub)
+    unpaid = grouped.subscribe(suite, token, "Parent", "Impayé", 1)
+    page = f"/admin/commandes/grouped_order/{go['number']}"
+    wait_until(lambda: admin.get(suite.gateway_url + page).status_code == 200, timeout=30,
+               message="the grouped order on the desk")
+    action = f"/admin/factures/emettre/sous-commandes-payees/{go['number']}"
+    assert "Facturer les sous-commandes payées" in html.unescape(
+        admin.get(suite.gateway_url + page).text)
+    ask = form_post(admin, suite, page, action, back=page)
+    assert ask.status_code == 200 and "3 sous-commande(s) payée(s)" in html.unescape(ask.text)
+    done = form_post(admin, suite, page, action, back=page, confirmed="1")
+    assert done.status_code == 302 and done.headers["Location"].endswith(page)
+    numbers = [invoices_of(suite, "sub_order", sub["number"])[0]["number"] for sub in paid]
+    sequences = [numbering.parse_number(n)[2] for n in numbers]
+    assert sorted(sequences) == list(range(min(sequences), min(sequences) + 3))
+    assert invoices_of(suite, "sub_order", unpaid["number"]) == []
+    assert "3 facture(s) émise(s)" in html.unescape(admin.get(suite.gateway_url + page).text)
+    form_post(admin, suite, page, action, back=page, confirmed="1")  # again: nothing new
+    assert [len(invoices_of(suite, "sub_order", s["number"])) for s in paid] == [1, 1, 1]

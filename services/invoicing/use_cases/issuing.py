@@ -37,6 +37,25 @@ def check_invoiceable(kind, number):
     return kind, number
 
 
+MAX_BATCH = 500
+
+
+def check_batch(kind, numbers):
+    """The orders of « Facturer les sous-commandes payées »: invoiceable kind, each number
+    checked, each once, at most MAX_BATCH."""
+    if not isinstance(numbers, (list, tuple)) or not numbers or len(numbers) > MAX_BATCH:
+        raise invalid(f"Indiquez de 1 à {MAX_BATCH} commandes à facturer.",
+                      {"numbers": ["Liste de commandes invalide."]})
+    checked = [check_invoiceable(kind, n)[1] for n in numbers]
+    return kind, list(dict.fromkeys(checked))
+
+
+def live_invoice_answer(session, kind, number):
+    """The order's live invoice as the RPCs answer it, or None."""
+    inv = live_invoice(session, kind, number)
+    return invoice_answer(session, inv) if inv is not None else None
+
+
 def live_invoice(session, kind, number):
     return session.execute(select(Invoice).where(
         Invoice.kind == domain.INVOICE, Invoice.order_kind == kind,

@@ -123,8 +123,11 @@ def test_one_order_page_links_to_its_owner_and_leaves_room_for_progress(client, 
     assert "Remise avec sa commande groupée n° 62" in html.unescape(page.text)
     assert "Pas encore remise" not in page.text
     assert client.get("/admin/commandes/basket/12").status_code == 404
+    page = client.get("/admin/commandes/grouped_order/62")
+    assert 'action="/admin/factures/emettre/sous-commandes-payees/62"' in page.text
     page = client.get("/admin/commandes/collectivity_order/7")
     assert 'href="/admin/commandes-collectivite/7"' in page.text
+    assert "sous-commandes-payees" not in page.text
     assert "Commande effectuée le" in page.text
     # a quote request is no order: « Demande effectuée le »
     page = client.get("/admin/commandes/quote/3")

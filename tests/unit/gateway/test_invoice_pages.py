@@ -67,6 +67,38 @@ def test_the_credit_note_page_says_what_all_that_is_left_comes_to_and_where_it_g
     assert "sera à rembourser au client" in text
 
 
+def test_the_paid_sub_orders_of_a_grouped_order_are_invoiced_at_once(client, rpc):
+    """30 parents meant 60 clicks (« Générer une facture », then confirm, for each): one
+    confirmation now, then each paid sub-order invoiced, what was done said on the page."""
+    subs = [{"number": 3, "status": "paid"}, {"number": 4, "status": "awaiting_payment"},
+            {"number": 5, "status": "paid"}, {"number": 6, "status": "paid"}]
+    rpc.answers[("grouped_orders", "admin_get")] = lambda actor, number: {
+        "number": number, "sub_orders": subs}
+    rpc.answers[("invoicing", "issue_invoices")] = {
+        "issued": [{"order": 3, "number": "2027-03-000000004", "total_ttc": "14.90"},
+                   {"order": 5, "number": "2027-03-000000005", "total_ttc": "14.90"}],
+        "existing": [], "refused": [{"order": 6, "message": "Déjà annulée."}]}
+    sign_in(client, "admin")
+    url = "/admin/factures/emettre/sous-commandes-payees/7"
+    ask = client.post(url, data={"back": "/admin/commandes/grouped_order/7"})
+    text = html.unescape(ask.text)
+    assert ask.status_code == 200 and "3 sous-commande(s) payée(s)" in text
+    assert "Facturer 3 sous-commande(s)" in text
+    assert rpc.called("invoicing", "issue_invoices") == []
+    done = client.post(url, data={"confirmed": "1", "back": "/admin/commandes/grouped_order/7"})
+    assert done.status_code == 302 and done.headers["Location"].endswith(
+        "/admin/commandes/grouped_order/7")
+    assert rpc.called("invoicing", "issue_invoices") == [(1, "sub_order", [3, 5, 6])]
+    with client.session_transaction() as session:
+        said = [m for _, m in session["_flashes"]]
+    assert "2 facture(s) émise(s) : n° 2027-03-000000004 à 2027-03-000000005." in said
+    assert "Sous-commande n° 6 : Déjà annulée." in said
+    rpc.answers[("grouped_orders", "admin_get")] = lambda actor, number: {
+        "number": number, "sub_orders": subs[1:2]}
+    client.post(url, data={"confirmed": "1"})
+    assert len(rpc.called("invoicing", "issue_invoices")) == 1  # nothing paid: nothing asked
+
+
 def test_a_credit_note_asked_from_an_order_page_comes_back_to_it(client, rpc):
     rpc.answers[("invoicing", "get_invoice")] = INVOICE
     rpc.answers[("invoicing", "issue_credit_note")] = NOTE
