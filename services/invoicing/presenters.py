@@ -171,9 +171,9 @@ def credit_note_text(view) -> str:
         return (f"Avoir de régularisation de {invoice} : son montant "
                 f"({eur(credit['credited'])}) vous a déjà été remboursé au retrait des livres ; "
                 "rien de plus à rembourser.")
-    text = (f"{invoice[0].upper()}{invoice[1:]} ayant été réglée, le montant de cet avoir "
-            f"({eur(credit['credited'])}) vous est remboursé par la librairie")
+    start = f"{invoice[0].upper()}{invoice[1:]} ayant été réglée, le montant de cet avoir"
     if already:
-        text += (f" : déjà remboursé au retrait des livres : {eur(credit['already_refunded'])} ;"
-                 f" reste à rembourser : {eur(credit['to_refund'])}")
-    return text + "."
+        return (f"{start} ({eur(credit['credited'])}) vous revient (déjà remboursé au retrait "
+                f"des livres : {eur(credit['already_refunded'])} ; reste à vous rembourser : "
+                f"{eur(credit['to_refund'])}).")
+    return f"{start} ({eur(credit['credited'])}) vous est remboursé par la librairie."

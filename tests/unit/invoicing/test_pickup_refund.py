@@ -105,6 +105,15 @@ def test_the_credit_note_that_regularises_a_refund_at_pickup_asks_nothing_more(d
         assert use_cases.get_invoice(s, invoice["number"])["remaining_ttc"] == "0.00"
     assert "to_regularise" not in listed[invoice["number"]]
     assert invoice["remaining_ttc"] == "29.80"
+    # a credit note larger than what was handed back: the rest is refunded, both said
+    part_view = {"kind": "credit_note", "invoice_number": invoice["number"],
+                 "invoice_issued_on": "2027-03-01",
+                 "credit": {"mode": "refund", "credited": "29.80", "already_refunded": "14.90",
+                            "to_refund": "14.90", "to_deduct": "0.00"}}
+    assert presenters.credit_note_text(part_view) == (
+        f"La facture n° {invoice['number']} du 01/03/2027 ayant été réglée, le montant de cet "
+        "avoir (29,80\xa0€) vous revient (déjà remboursé au retrait des livres : 14,90\xa0€ ; "
+        "reste à vous rembourser : 14,90\xa0€).")
     # the rule itself: a part already handed back, the rest to refund; unpaid: deducted
     part = credit_note_settlement("20.00", True, "14.90", "0.00")
     assert (str(part["already_refunded"]), str(part["to_refund"])) == ("14.90", "5.10")
