@@ -129,6 +129,12 @@ def test_collectivity_orders_quotes_invoices_and_batches(db):
         assert use_cases.get_order(s, "collectivity_order", 7)["payment_method_label"] == \
             "En compte (sur facture)"
     assert row(db, "quote", 8).payment_method is None  # a quote is no sale
+    with db.transaction() as s:  # a quote request is « Demande enregistrée », not a command
+        assert use_cases.get_order(s, "quote", 8)["progress_label"] == "Demande enregistrée"
+        assert use_cases.progress_history(s, "quote", 8)["history"][0]["to_label"] == \
+            "Demande enregistrée"
+        assert use_cases.get_order(s, "collectivity_order", 7)["progress_label"] != \
+            "Demande enregistrée"
     assert row(db, "quote", 8).total_ttc == Decimal("50.00")
 
 
