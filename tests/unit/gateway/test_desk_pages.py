@@ -125,6 +125,8 @@ def test_one_order_page_links_to_its_owner_and_leaves_room_for_progress(client, 
     assert client.get("/admin/commandes/basket/12").status_code == 404
     page = client.get("/admin/commandes/grouped_order/62")
     assert 'action="/admin/factures/emettre/sous-commandes-payees/62"' in page.text
+    assert "Se facture par sous-commande" in html.unescape(page.text)
+    assert "Non facturée" not in page.text
     page = client.get("/admin/commandes/collectivity_order/7")
     assert 'href="/admin/commandes-collectivite/7"' in page.text
     assert "sous-commandes-payees" not in page.text
