@@ -61,8 +61,8 @@ def _where(f: filtering.Filters):
     live = and_(R.invoice_number.is_not(None), not_(_fully_credited()))
     if f.invoiced is True:
         conditions.append(live)
-    elif f.invoiced is False:
-        conditions.append(not_(live))
+    elif f.invoiced is False:  # still to invoice: a grouped order or a quote never is
+        conditions.append(and_(R.kind.in_(filtering.INVOICEABLE_KINDS), not_(live)))
     return conditions
 
 

@@ -286,6 +286,9 @@ def test_a_days_list_adds_up_to_its_calendar_cell(db):
             listed = use_cases.list_orders(s, {"day": day})
             assert listed["total_ttc"] == cells[day]["total_ttc"], day
         assert use_cases.list_orders(s, {"day": "2021-01-18"})["total_ttc"] == "44.70"
+        # « Facturée : non » is what is left to invoice: no grouped order, no quote
+        assert {o["kind"] for o in use_cases.list_orders(s, {"invoiced": "no"})["orders"]} \
+            == {"sub_order", "collectivity_order"}
         day19 = use_cases.list_orders(s, {"day": "2021-01-19"})
         assert (day19["total"], day19["total_ttc"], day19["quotes_ttc"]) == (3, "120.40",
                                                                              "50.00")
