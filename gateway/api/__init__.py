@@ -15,6 +15,7 @@ from .base import GatewayApi
 from .baskets import blp as baskets_blp
 from .cycle import blp as cycle_blp
 from .grouped_orders import blp as grouped_orders_blp
+from .invoices import blp as invoices_blp
 from .order_desk import blp as order_desk_blp
 from .order_progress import blp as order_progress_blp
 from .routes import blp
@@ -40,7 +41,7 @@ def init_api(app, csrf):
     api = GatewayApi(app, spec_kwargs={"info": {"description": DESCRIPTION}})
 
     for blueprint in (blp, grouped_orders_blp, cycle_blp, baskets_blp, order_desk_blp,
-                      order_progress_blp):
+                      order_progress_blp, invoices_blp):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
     for endpoint, view in app.view_functions.items():

@@ -58,7 +58,12 @@ class PriceQuery(Query):
 
 class QuotesQuery(Query):
     archived = Boolean(load_default=False)
-    search = String(load_default="", validate=Length(max=50))
+    # the quote's number, or words of its collectivity's name or client number, reference,
+    # contact or e-mails (each word found; accents and case ignored)
+    search = String(load_default="", validate=Length(max=50), metadata={
+        "description": "N° du devis, ou mots du nom ou du n° de la collectivité, de la "
+                       "référence, du contact ou des e-mails (accents et majuscules "
+                       "indifférents)."})
     page = Integer(strict=False, load_default=1, validate=Range(min=1, max=1_000_000))
     per_page = Integer(strict=False, load_default=50, validate=Range(min=1, max=200))
 
@@ -66,6 +71,8 @@ class QuotesQuery(Query):
 class OrdersQuery(Query):
     tab = String(load_default="pending", validate=OneOf(COLLECTIVITY_ORDER_TABS))
     eans = String(load_default="", validate=Length(max=1100))
+    # words of the collectivity's name, client number, reference or e-mails (accents, case: any)
+    client = String(load_default="", validate=Length(max=100))
     client_delivered = String(load_default="", validate=Length(max=40))
     client_invoiced = String(load_default="", validate=Length(max=40))
     date_from = String(load_default="", validate=Length(max=10))

@@ -25,7 +25,8 @@ class CalendarQuery(Query):
 
 class Day(Out):
     day, total_ttc = texts(2)
-    count, cancelled = integers(2)
+    # cancelled, and « annulées par avoir » (invoice credited entirely): apart, not counted
+    count, cancelled, credited = integers(3)
     in_month, today = booleans(2)
 
 
@@ -35,7 +36,7 @@ class YearMonth(Out):
 
 class CalendarOut(YearMonth):
     title, total_ttc = texts(2)
-    count, cancelled = integers(2)
+    count, cancelled, credited = integers(3)
     weekdays = fields.List(fields.String())
     # null before 2000-01 and after 2100-12 (the months the calendar shows)
     previous = fields.Nested(YearMonth, allow_none=True)
@@ -69,13 +70,16 @@ class DeskOrder(Out):
     progress_at, invoice_number, updated_at = texts(3, null=True)
     number = fields.Integer()
     grouped_order_number, batch_number = integers(2, null=True)
+    credited = fields.Boolean()  # its invoice taken entirely by credit notes, not reinvoiced
 
 
 class DeskOrderPage(Out):
     orders = fields.List(fields.Nested(DeskOrder))
     total, page, per_page, pages = integers(4)
     previous_page, next_page = integers(2, null=True)
-    total_ttc, sort, direction = texts(3)
+    # the amount as the calendar counts it (no cancelled order, no quote, a grouped order by
+    # its sub-orders); the quote requests listed apart
+    total_ttc, sort, direction, quotes_ttc = texts(4)
     filters = fields.Dict(keys=fields.String(), values=fields.String())
 
 

@@ -412,7 +412,7 @@ class OrderTab(Menu):
 
 class OrderFilters(Out):
     eans = fields.List(fields.String())
-    client_delivered, client_invoiced, delivery_mode, number = texts(4)
+    client, client_delivered, client_invoiced, delivery_mode, number = texts(5)
     date_from, date_to = texts(2)
     page, per_page = integers(2)
 

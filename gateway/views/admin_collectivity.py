@@ -24,7 +24,7 @@ CONFIRM = {"closed": ("Clôturer la commande collectivité n° {number}",
            "cancelled": ("Annuler la commande collectivité n° {number}",
                          "La commande sera annulée ; le client est prévenu par e-mail avec ce "
                          "motif.", "Annuler la commande")}
-FILTERS = ("eans", "client_delivered", "client_invoiced", "date_from", "date_to",
+FILTERS = ("eans", "client", "client_delivered", "client_invoiced", "date_from", "date_to",
            "delivery_mode", "number")
 
 

@@ -23,6 +23,30 @@ def _sum(payouts, status, field="net"):
     return sum((Decimal(p[field]) for p in payouts if p["status"] == status), Decimal("0.00"))
 
 
+INVOICE_FILTERS = ("recherche", "du", "au")  # invoicing's domain.register reads them
+
+
+def invoice_filters():
+    return {k: request.args.get(k, "").strip()[:200] for k in INVOICE_FILTERS
+            if request.args.get(k, "").strip()}
+
+
+def _register(filters):
+    """The invoices and credit notes the filters keep: (register, error, details); a refused
+    filter is said next to its field, the register shown unfiltered; None if invoicing does not
+    answer (the page still shows the payouts)."""
+    try:
+        return rpc("invoicing", "list_invoices", 500, None, None, filters), None, {}
+    except DomainError as exc:
+        if exc.code != "invalid":
+            return None, None, {}
+        error, details = exc.message, exc.details
+    try:
+        return rpc("invoicing", "list_invoices", 500), error, details
+    except DomainError:
+        return None, error, details
+
+
 @bp.get("/finances")
 @allow(ADMIN)
 def index():
@@ -31,8 +55,12 @@ def index():
     payouts = rpc("payments", "list_payouts", g.user["id"], status or None)
     totals = {s: {f: _sum(payouts, s, f) for f in ("gross", "fees", "refunds", "net")}
               for s in ("open", "paid")}
+    wanted = invoice_filters()
+    register, error, details = _register(wanted)
     return render_template("admin/finances.html", payouts=payouts, totals=totals,
-                           status=status, filters=FILTERS)
+                           status=status, filters=FILTERS, register=register,
+                           register_loaded=True, invoice_form=wanted, invoice_error=error,
+                           invoice_errors=details), 400 if error else 200
 
 
 @bp.get("/finances/reversements.csv")

@@ -33,6 +33,7 @@ bp = Blueprint("invoices", __name__)
 KINDS = {"sous-commande": "sub_order", "commande-collectivite": "collectivity_order"}
 LABELS = {"sub_order": "la sous-commande", "collectivity_order": "la commande collectivité"}
 NUMBER = re.compile(r"^\d{4}-\d{2}-\d{9}$")
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class IssueForm(forms.Form):
@@ -67,12 +68,14 @@ def order_invoices(kind, number):
 
 
 @bp.app_template_global()
-def invoices_by_order(kind, numbers):
+def invoices_by_order(kind, numbers, unavailable=None):
+    """{order number: its invoices and credit notes} for a page of orders; `unavailable` ({} by
+    default) if invoicing does not answer (a list that says « Non facturée » asks None)."""
     try:
         return rpc("invoicing", "invoices_for_orders", kind, [int(n) for n in numbers])
     except DomainError as exc:
         log.warning("invoices of %s unavailable: %s", kind, exc.code)
-        return {}
+        return {} if unavailable is None else unavailable
 
 
 @bp.app_template_global()
@@ -115,6 +118,42 @@ def issue(kind, number):
     return redirect(back)
 
 
+@bp.post("/admin/factures/emettre/sous-commandes-payees/<int:number>")
+@allow(ADMIN)
+def issue_paid_sub_orders(number):
+    """« Facturer les sous-commandes payées » of a grouped order: a confirmation (how many),
+    then each paid sub-order's invoice at once (one already invoiced keeps its own); what was
+    issued, and any refusal with its reason, said on the page it came from."""
+    go = rpc("grouped_orders", "admin_get", g.user["id"], number)
+    paid = [s["number"] for s in go.get("sub_orders") or () if s.get("status") == "paid"]
+    back = _back(IssueForm.read()["back"], url_for("admin_desk.order", kind="grouped_order",
+                                                   number=number))
+    if not paid:
+        flash(f"Aucune sous-commande payée à facturer dans la commande groupée n° {number}.",
+              "error")
+        return redirect(back)
+    if not confirmed():
+        return confirmation(
+            title=f"Facturer les sous-commandes payées de la commande groupée n° {number}",
+            message=f"{len(paid)} sous-commande(s) payée(s) : chacune reçoit sa facture, avec "
+                    "le prochain numéro de la série ; celles déjà facturées gardent la leur. "
+                    "Une fois facturée, une sous-commande ne peut plus être annulée ni "
+                    "modifiée : une correction passe par un avoir.",
+            button=f"Facturer {len(paid)} sous-commande(s)", back=back, hidden={"back": back})
+    outcome = slow_rpc("invoicing", "issue_invoices", g.user["id"], "sub_order", paid)
+    issued, existing = outcome["issued"], outcome["existing"]
+    if issued:
+        flash(f"{len(issued)} facture(s) émise(s) : n° {issued[0]['number']}"
+              + (f" à {issued[-1]['number']}" if len(issued) > 1 else "")
+              + (f" ; {len(existing)} sous-commande(s) l'étaient déjà." if existing else "."),
+              "success")
+    elif existing:
+        flash(f"Les {len(existing)} sous-commande(s) payée(s) étaient déjà facturées.", "info")
+    for refused in outcome["refused"]:
+        flash(f"Sous-commande n° {refused['order']} : {refused['message']}", "error")
+    return redirect(back)
+
+
 @bp.route("/admin/factures/<number>/avoir", methods=["GET", "POST"])
 @allow(ADMIN)
 def credit_note(number):
@@ -123,6 +162,9 @@ def credit_note(number):
     invoice = rpc("invoicing", "get_invoice", number[:20])
     if invoice["kind"] != "invoice":
         abort(404)
+    # back to the page it was asked from (the order's), else the Finances page's register
+    back = _back(request.args.get("retour", "")[:300],
+                 url_for("admin_finances.index") + "#factures")
     error, details, form = None, {}, {"reason": "", "scope": "all"}
     quantities = {}
     if request.method == "POST":
@@ -136,13 +178,15 @@ def credit_note(number):
                 # a line twice, or a quantity without its line: never half of what was asked
                 return render_template(
                     "invoices/credit_note.html", invoice=invoice, form=form, quantities={},
+                    back=back,
                     details={"lines": ["Chaque ligne une seule fois, avec sa quantité."]},
                     error="Indiquez une quantité par ligne de la facture, chaque ligne une "
                           "seule fois."), 400
         if form["scope"] is None:  # missing or forged: never the whole invoice by default
             return render_template(
                 "invoices/credit_note.html", invoice=invoice, form=dict(form, scope="all"),
-                quantities={}, details={"scope": ["Tout ce qui reste ou certaines lignes."]},
+                quantities={}, back=back,
+                details={"scope": ["Tout ce qui reste ou certaines lignes."]},
                 error="Choisissez ce que l'avoir crédite : tout ce qui reste de la facture ou "
                       "seulement certaines quantités."), 400
         try:
@@ -156,11 +200,12 @@ def credit_note(number):
         else:
             flash(f"Avoir n° {note['number']} émis sur la facture n° {invoice['number']} "
                   f"({money(note['total_ttc'])} TTC).", "success")
-            return redirect(url_for("admin_finances.index") + "#factures")
+            return redirect(back)
         return render_template("invoices/credit_note.html", invoice=invoice, form=form,
-                               quantities=quantities, error=error, details=details), status
+                               quantities=quantities, error=error, details=details,
+                               back=back), status
     return render_template("invoices/credit_note.html", invoice=invoice, form=form,
-                           quantities=quantities, error=None, details={})
+                           quantities=quantities, error=None, details={}, back=back)
 
 
 @bp.get("/admin/factures/<number>.pdf")
@@ -172,9 +217,20 @@ def admin_pdf(number):
 @bp.get("/admin/finances/factures.csv")
 @allow(ADMIN)
 def export_csv():
-    text = rpc("invoicing", "export_invoices_csv")
+    """Every invoice and credit note, or those of the Finances page's filters (a month for the
+    accountant: `du`, `au`; words: `recherche`); a refused filter is a 400 in French."""
+    filters = {k: request.args.get(k, "").strip()[:200] for k in ("recherche", "du", "au")
+               if request.args.get(k, "").strip()}
+    try:
+        text = rpc("invoicing", "export_invoices_csv", filters or None)
+    except DomainError as exc:
+        if exc.code != "invalid":
+            raise
+        return Response(exc.message + "\n", status=400, mimetype="text/plain")
+    name = "factures-et-avoirs" + "".join(f"-{k}-{filters[k]}" for k in ("du", "au")
+                                          if DAY.fullmatch(filters.get(k, "")))
     return Response("\ufeff" + text, mimetype="text/csv", headers={
-        "Content-Disposition": 'attachment; filename="factures-et-avoirs.csv"'})
+        "Content-Disposition": f'attachment; filename="{name}.csv"'})
 
 
 # ---- the customer ----------------------------------------------------------------------------

@@ -147,6 +147,9 @@ class Document(Base):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
+    # folded client name and number, reference, contact, e-mails (domain.filters.search_key):
+    # the bookshop's search, accents and case ignored
+    search_key: Mapped[str] = mapped_column(String(800), default="", server_default="")
     lines: Mapped[list["DocumentLine"]] = children("document", "DocumentLine.position")
     history: Mapped[list["DocumentEvent"]] = children("document", "DocumentEvent.id")
 

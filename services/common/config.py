@@ -112,5 +112,7 @@ def seller() -> dict:
             "legal_form": env("BOOKSHOP_LEGAL_FORM", "SARL au capital de 10 000 €"),
             "rcs": env("BOOKSHOP_RCS", "RCS Nancy 123 456 782"),
             "iban": env("BOOKSHOP_IBAN", ""),
+            # to whom an invoice's cheque is made out (CHEQUE_PAYABLE_TO, else the name)
+            "cheque_payable_to": shop["cheque_payable_to"],
             # days between an invoice's issue and its due date when it is not paid already
             "payment_days": int(env("INVOICE_PAYMENT_DAYS", "30"))}

@@ -92,8 +92,10 @@ def sheet(document: dict, bookshop: dict) -> Sheet:
         identity.append(f"SIRET : {customer['siret']}")
     if customer.get("chorus_service_code"):
         identity.append(f"Code service Chorus Pro : {customer['chorus_service_code']}")
+    quote = document["kind"] == "quote"  # a quote request is no order: « demandée »
     order = [f"{KIND_LABELS.get(document['kind'], 'Commande')} : n°{document['number']}",
-             f"Passée le {when(document['placed_at'])}" if document.get("placed_at") else "",
+             f"{'Demandée' if quote else 'Passée'} le {when(document['placed_at'])}"
+             if document.get("placed_at") else "",
              f"Statut : {document['status']}",
              f"Référence : {document['reference']}" if document.get("reference") else "",
              f"Paiement : {payment_label(document['payment'])}"]
@@ -126,7 +128,7 @@ def sheet(document: dict, bookshop: dict) -> Sheet:
         meta=[("Librairie", _block([bookshop.get("name", ""),
                                     *str(bookshop.get("address", "")).split("\n"),
                                     bookshop.get("email", ""), bookshop.get("phone", "")])),
-              ("Client", _block(identity)), ("Commande", _block(order))],
+              ("Client", _block(identity)), ("Demande" if quote else "Commande", _block(order))],
         sections=sections, summary_title="Montants", summary=summary, orientation="portrait",
         author=bookshop.get("name", ""))
 

@@ -61,6 +61,8 @@ class Invoice(Base):
     issued_by: Mapped[str] = mapped_column(String(64), server_default="")
     # an invoice that credit notes took entirely: the order may be invoiced again
     cancelled: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    # folded number, customer, client number, SIRET, reference, order (domain.register)
+    search_key: Mapped[str] = mapped_column(String(600), server_default="")
     # a credit note's invoice
     invoice: Mapped["Invoice | None"] = relationship(remote_side=[id], lazy="selectin")
     lines: Mapped[list["InvoiceLine"]] = relationship(

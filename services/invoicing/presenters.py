@@ -41,7 +41,10 @@ def line_values(line) -> dict:
             **{f: getattr(line, f, None) for f in amounts.LINE_DISCOUNT}}
 
 
-def invoice_view(inv, credit_notes=(), with_lines=True) -> dict:
+def invoice_view(inv, credit_notes=(), with_lines=True, earlier_credited=None) -> dict:
+    """An invoice (with its `credit_notes`) or a credit note; a credit note's `credit` (what
+    becomes of its amount) needs `earlier_credited`, the TTC of its invoice's credit notes
+    before it (None: not computed, e.g. the register's list)."""
     lines = [line_values(ln) for ln in inv.lines]
     view = {
         "number": inv.number, "kind": inv.kind, "kind_label": domain.KIND_LABELS[inv.kind],
@@ -67,6 +70,18 @@ def invoice_view(inv, credit_notes=(), with_lines=True) -> dict:
         "facturx": inv.public_buyer and inv.kind in (domain.INVOICE, domain.CREDIT_NOTE),
         "invoice_number": inv.invoice.number if inv.invoice_id and inv.invoice else "",
     }
+    if inv.kind == domain.CREDIT_NOTE and inv.invoice_id and inv.invoice:
+        original = inv.invoice
+        view["invoice_issued_on"] = numbering.paris(original.issued_at).date().isoformat()
+        view["invoice_paid"] = original.paid
+        if earlier_credited is not None:
+            balance = mentions.settlement(original.total_ttc, original.paid,
+                                          original.refunded_at_pickup,
+                                          original.extra_at_pickup)["balance"]
+            view["credit"] = {k: (money_str(v) if k != "mode" else v) for k, v in
+                              mentions.credit_note_settlement(
+                                  inv.total_ttc, original.paid, balance,
+                                  earlier_credited).items()}
     if with_lines:
         view["lines"] = [line_view(ln) for ln in inv.lines]
         view["discount_total"] = money_str(sum(
@@ -76,11 +91,13 @@ def invoice_view(inv, credit_notes=(), with_lines=True) -> dict:
             inv.total_ttc, inv.paid, inv.refunded_at_pickup, inv.extra_at_pickup).items()}
         view["credit_notes"] = [{"number": c.number, "total_ttc": money_str(c.total_ttc),
                                  "issued_at": numbering.aware(c.issued_at).isoformat()} for c in credit_notes]
+        left = domain.credit_notes.remaining(
+            lines, [line_values(ln) for c in credit_notes for ln in c.lines])
         view["remaining"] = [
             {"position": r["position"], "title": r["title"], "quantity": r["quantity"],
-             "unit_price_ttc": money_str(r["unit_price_ttc"])}
-            for r in domain.credit_notes.remaining(
-                lines, [line_values(ln) for c in credit_notes for ln in c.lines])]
+             "unit_price_ttc": money_str(r["unit_price_ttc"])} for r in left]
+        # what a credit note for all that is left would credit (TTC)
+        view["remaining_ttc"] = money_str(sum((r["total_ttc"] for r in left), Decimal("0.00")))
     return view
 
 
@@ -96,16 +113,15 @@ def issued_event(inv, cancels_invoice=False) -> dict:
 
 def document_view(view: dict, seller: dict) -> dict:
     """The PDF's view: the invoice, the seller, the payment terms and the legal notes."""
-    notes = mentions.legal_notes(view["customer"])
+    notes = mentions.legal_notes(view["customer"], view["kind"])
     return {**view, "seller": {**seller, "address_lines": [
                 a for a in seller["address"].split("\n") if a]},
-            "notes": notes, "payment_text": payment_text(view)}
+            "notes": notes, "payment_text": payment_text(view, seller)}
 
 
-def payment_text(view) -> str:
+def payment_text(view, seller=None) -> str:
     if view["kind"] == domain.CREDIT_NOTE:
-        return ("Avoir à déduire de la facture n° " + view["invoice_number"]
-                + " : le montant est remboursé ou déduit du prochain règlement.")
+        return credit_note_text(view)
     if view["paid"]:
         payment = view["payment"]
         how = {"cheque": "par chèque", "cash": "en espèces", "online": "en ligne"}.get(
@@ -124,5 +140,40 @@ def payment_text(view) -> str:
         return ("Facture acquittée" + (f" ({how}" + (f", chèque n° {cheque}" if cheque else "")
                                        + ")" if how else "") + ".")
     due = view["due_on"]
+    seller = seller or {}
+    iban = " ".join((seller.get("iban") or "").split())
+    payee = seller.get("cheque_payable_to") or seller.get("name") or "la librairie"
     return (f"Paiement à réception, au plus tard le {due[8:10]}/{due[5:7]}/{due[:4]} "
-            "(date d'échéance), par virement ou par chèque à l'ordre de la librairie.")
+            "(date d'échéance), par virement" + (f" (IBAN {iban})" if iban else "")
+            + f" ou par chèque à l'ordre de {payee}, en rappelant le n° de facture "
+            f"{view['number']}.")
+
+
+def _day(iso) -> str:
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}" if iso else ""
+
+
+def credit_note_text(view) -> str:
+    """What a credit note says of its money (`view["credit"]`, mentions.credit_note_settlement):
+    refunded, regularising a refund handed over at pickup, or deducted from the invoice."""
+    invoice = f"la facture n° {view['invoice_number']}" + (
+        f" du {_day(view['invoice_issued_on'])}" if view.get("invoice_issued_on") else "")
+    credit = view.get("credit")
+    if credit is None:  # an older caller's view: no settlement computed
+        return (f"Avoir sur {invoice} : son montant est déduit de ce qui reste à payer sur "
+                "cette facture ou, si elle est déjà réglée, remboursé.")
+    if credit["mode"] == "deduct":
+        return (f"Avoir à déduire du règlement de {invoice} : la somme due sur cette facture "
+                f"est diminuée de {eur(credit['to_deduct'])}. Si elle est déjà réglée, ce "
+                "montant vous est remboursé.")
+    already = Decimal(credit["already_refunded"])
+    if already and not Decimal(credit["to_refund"]):
+        return (f"Avoir de régularisation de {invoice} : son montant "
+                f"({eur(credit['credited'])}) vous a déjà été remboursé au retrait des livres ; "
+                "rien de plus à rembourser.")
+    start = f"{invoice[0].upper()}{invoice[1:]} ayant été réglée, le montant de cet avoir"
+    if already:
+        return (f"{start} ({eur(credit['credited'])}) vous revient (déjà remboursé au retrait "
+                f"des livres : {eur(credit['already_refunded'])} ; reste à vous rembourser : "
+                f"{eur(credit['to_refund'])}).")
+    return f"{start} ({eur(credit['credited'])}) vous est remboursé par la librairie."

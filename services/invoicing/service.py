@@ -7,7 +7,7 @@ import base64
 
 from services.common import config
 from services.common.clock import utcnow
-from services.common.errors import forbidden
+from services.common.errors import DomainError, forbidden
 from services.common.nameko_glue import MessagingService, RpcProxy, Store, rpc
 
 from . import domain, presenters, render, use_cases
@@ -34,14 +34,38 @@ class InvoicingService(MessagingService):
         """The order's invoice, made once (the same order asked again: the same invoice)."""
         kind, number = use_cases.issuing.check_invoiceable(kind, number)
         self._admin(actor_id)
-        existing = self.store.run(use_cases.issuing.live_invoice, kind, number)
-        if existing is None:
-            document = self._owner(kind).order_document(kind, int(number))
-        else:
-            document = {"kind": kind, "number": number}
-        return self.store.run_retry_on_conflict(
+        return self._issue(actor_id, kind, number)[0]
+
+    @rpc
+    def issue_invoices(self, actor_id, kind, numbers):
+        """« Facturer les sous-commandes payées »: each order's invoice (one already invoiced
+        keeps its own), each in its own transaction; {issued, existing, refused}."""
+        kind, numbers = use_cases.issuing.check_batch(kind, numbers)
+        self._admin(actor_id)
+        outcome = {"issued": [], "existing": [], "refused": []}
+        for number in numbers:
+            try:
+                invoice, made = self._issue(actor_id, kind, number)
+            except DomainError as exc:
+                if exc.code in ("unavailable", "forbidden"):
+                    raise
+                outcome["refused"].append({"order": int(number), "message": exc.message})
+                continue
+            outcome["issued" if made else "existing"].append(
+                {"order": int(number), "number": invoice["number"],
+                 "total_ttc": invoice["total_ttc"]})
+        return outcome
+
+    def _issue(self, actor_id, kind, number):
+        """(the order's invoice, whether it was made now)."""
+        existing = self.store.run(use_cases.issuing.live_invoice_answer, kind, number)
+        if existing is not None:
+            return existing, False
+        document = self._owner(kind).order_document(kind, int(number))
+        invoice = self.store.run_retry_on_conflict(
             use_cases.issue_invoice, kind, number, document, actor_id, utcnow(),
             self.store.record, config.seller()["payment_days"])
+        return invoice, True
 
     @rpc
     def issue_credit_note(self, actor_id, invoice_number, reason, lines=None,
@@ -55,12 +79,16 @@ class InvoicingService(MessagingService):
                                actor_id, utcnow(), self.store.record)
 
     @rpc
-    def list_invoices(self, limit=500):
-        return self.store.run(use_cases.list_invoices, limit)
+    def list_invoices(self, limit=500, order_kind=None, order_numbers=None, filters=None):
+        """The register (the Finances page, the API); with `order_kind` and `order_numbers`,
+        those orders' invoices and credit notes only (a customer's own); `filters`:
+        {recherche, du, au} (domain.register)."""
+        return self.store.run(use_cases.list_invoices, limit, order_kind, order_numbers,
+                              filters)
 
     @rpc
-    def export_invoices_csv(self):
-        return self.store.run(use_cases.export_csv)
+    def export_invoices_csv(self, filters=None):
+        return self.store.run(use_cases.export_csv, filters)
 
     @rpc
     def get_invoice(self, number):

@@ -37,6 +37,9 @@ class RegisterEntry(Base):
     progress: Mapped[str] = mapped_column(String(20), default=REGISTERED)
     progress_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     invoice_number: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # the latest invoice of the order that credit notes took entirely (`cancels_invoice`): while
+    # it is `invoice_number` (not re-invoiced since), the order is « annulée par avoir »
+    credited_invoice: Mapped[str | None] = mapped_column(String(20), nullable=True)
     batch_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
     detail_url: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -75,6 +75,9 @@ def seeded(suite, identities):
                       json={"kind": kind, "reference": reference})
         assert r.status_code == 200, r.text
         made[kind] = r.json()["number"]
+    with suite.rpc() as rpc:  # the order invoiced: the invoices' API reads a real one
+        made["invoice"] = rpc.invoicing.issue_invoice(
+            identities["admin"].me["id"], "collectivity_order", made["order"])["number"]
     return made
 
 
@@ -143,7 +146,11 @@ def test_every_answer_matches_its_declared_schema(suite, identities, seeded):
              ("/api/v1/admin/quotes/{number}", {"number": seeded["quote"]}),
              ("/api/v1/admin/orders/{number}", {"number": seeded["order"]}),
              ("/api/v1/articles/{ean}/price", {"ean": CEMETERY}),
-             ("/api/v1/articles/{ean}", {"ean": CEMETERY})]
+             ("/api/v1/articles/{ean}", {"ean": CEMETERY}),
+             ("/api/v1/admin/invoices/{number}", {"number": seeded["invoice"]}),
+             ("/api/v1/admin/invoices/{number}/pdf", {"number": seeded["invoice"]}),
+             ("/api/v1/invoices/{number}", {"number": seeded["invoice"]}),
+             ("/api/v1/invoices/{number}/pdf", {"number": seeded["invoice"]})]
     for path, params in reads:
         case = schema[path]["GET"].Case(path_parameters=params)
         try:

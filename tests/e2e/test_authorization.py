@@ -56,7 +56,9 @@ def url_for(rule, endpoint, target, method="GET"):
                                                        else "quote_number"]))
         if (endpoint, method) == ("api_baskets.Line", "DELETE"):
             rule = rule.replace("<ean>", target["second_ean"])
-    if endpoint.startswith("invoices."):  # the invoices of the target's order and sub-order
+    if endpoint == "invoices.issue_paid_sub_orders":  # the target's grouped order
+        rule = rule.replace("<int:number>", str(target["number"]))
+    if endpoint.startswith(("invoices.", "api_invoices.")):  # the target's order, sub-order
         own_sub = endpoint == "invoices.buyer_pdf"
         rule = (rule.replace("<any('sous-commande', 'commande-collectivite'):kind>",
                              "commande-collectivite")

@@ -203,3 +203,130 @@ def test_a_public_buyer_gets_a_facturx_and_non_admins_cannot_issue(suite, people
     doc = other.get(api + f"/documents/order/{n}").json()
     assert doc["status"] != "cancelled"
     assert re.match(r"^\d{4}-\d{2}-\d{9}$", number)
+
+
+def test_the_api_the_credit_note_and_the_desk_calendar(suite, people, demo_feeds, admin):
+    """A collectivity order invoiced then credited entirely: the API gives the bookshop the
+    register, each document and its PDF, and the collectivity its own only (another's is a
+    404); the credit note reads as an avoir (« Montant crédité, à déduire », no late-payment
+    penalties); the order desk's calendar no longer counts the order on its day but shows it
+    apart, « annulée par avoir »."""
+    other = api_session(suite, people["other"]["email"], PASSWORD)
+    teacher = api_session(suite, people["collectivite"]["email"], PASSWORD)
+    api = suite.gateway_url + "/api/v1"
+    bid = other.post(api + "/baskets", json={"name": "Facture API"}).json()["id"]
+    assert other.post(api + f"/baskets/{bid}/lines",
+                      json={"ean": CEMETERY, "quantity": 2}).status_code == 201
+    r = other.post(api + f"/baskets/{bid}/transformation",
+                   json={"kind": "order", "reference": "BC-API-1"})
+    assert r.status_code == 200, r.text
+    n = r.json()["number"]
+    with suite.rpc() as rpc:
+        number = rpc.invoicing.issue_invoice(admin.me["id"], "collectivity_order", n)["number"]
+
+    # the bookshop: the register, the invoice, its PDF
+    register = admin.get(api + "/admin/invoices?limit=50").json()
+    assert number in [i["number"] for i in register["items"]]
+    assert set(register["totals"]) == {"invoice", "credit_note", "net"}
+    body = admin.get(api + f"/admin/invoices/{number}").json()
+    assert body["order"] == {"kind": "collectivity_order", "number": n,
+                             "kind_label": "Commande collectivité"}
+    assert body["lines"][0]["ean"] == CEMETERY and body["lines"][0]["quantity"] == 2
+    pdf = admin.get(api + f"/admin/invoices/{number}/pdf")
+    assert pdf.status_code == 200 and pdf.headers["Content-Type"] == "application/pdf"
+    assert f"Facture n° {number}" in words(pdf.content)
+    assert admin.get(api + "/admin/invoices/2000-01-000000000").status_code == 404
+    # found by the collectivity's name as typed, and by the day it was issued (PostgreSQL)
+    found = admin.get(api + "/admin/invoices", params={"recherche": "Collège PROUVÉ bc-api-1"})
+    assert [i["number"] for i in found.json()["items"]] == [number]
+    today = body["issued_on"]
+    page = html.unescape(admin.get(suite.gateway_url + "/admin/finances", params={
+        "recherche": "college prouve", "du": today, "au": today}).text)
+    assert f"Facture n° {number}" in page
+    rows = admin.get(suite.gateway_url + "/admin/finances/factures.csv",
+                     params={"du": today, "au": today}).content.decode("utf-8-sig")
+    assert number in rows
+    assert number not in admin.get(suite.gateway_url + "/admin/finances/factures.csv",
+                                   params={"au": "2001-01-01"}).content.decode("utf-8-sig")
+
+    # the collectivity: its own only; another collectivity's is as if it did not exist
+    assert number in [i["number"] for i in other.get(api + "/invoices").json()["items"]]
+    assert other.get(api + f"/invoices/{number}").json()["total_ttc"] == body["total_ttc"]
+    mine = other.get(api + f"/invoices/{number}/pdf")
+    assert mine.status_code == 200 and mine.content.startswith(b"%PDF")
+    assert number not in [i["number"] for i in teacher.get(api + "/invoices").json()["items"]]
+    for path in (f"/invoices/{number}", f"/invoices/{number}/pdf"):
+        r = teacher.get(api + path)
+        assert r.status_code == 404 and r.json()["error"] == "not_found", path
+    assert other.get(api + "/admin/invoices").status_code == 403
+    import requests
+    assert requests.get(api + "/invoices").status_code == 401
+
+    # the desk counts the order on its day while its invoice is live
+    def day_of_order():
+        with suite.rpc() as rpc:
+            order = rpc.order_desk.get_order("collectivity_order", n)
+            if order["invoice_number"] != number:
+                return None
+            day = order["placed_day"]
+            cal = rpc.order_desk.calendar(int(day[:4]), int(day[5:7]))
+        return order, next(c for w in cal["weeks"] for c in w if c["day"] == day)
+    order, before = wait_until(day_of_order, timeout=30, message="the invoice on the desk")
+    assert not order["credited"]
+
+    # a credit note for all of it: an avoir's wording, and the desk shows the order apart
+    note_page = f"/admin/factures/{number}/avoir"
+    made = form_post(admin, suite, note_page, note_page, scope="all",
+                     reason="Commande refusée par la collectivité")
+    assert made.status_code == 302
+    note = other.get(api + "/invoices").json()["items"][0]
+    assert (note["kind"], note["invoice_number"]) == ("credit_note", number)
+    text = words(other.get(api + f"/invoices/{note['number']}/pdf").content)
+    assert f"Avoir sur la facture n° {number} du " in text
+    assert f"Montant crédité, à déduire {body['total_ttc'].replace('.', ',')} €" in text
+    for wrong in ("pénalités", "escompte", "Date d'échéance", "Conditions de paiement"):
+        assert wrong not in text, wrong
+
+    def credited():
+        with suite.rpc() as rpc:
+            order = rpc.order_desk.get_order("collectivity_order", n)
+            if not order["credited"]:
+                return None
+            day = order["placed_day"]
+            cal = rpc.order_desk.calendar(int(day[:4]), int(day[5:7]))
+        return next(c for w in cal["weeks"] for c in w if c["day"] == day)
+    after = wait_until(credited, timeout=30, message="the order credited on the desk")
+    assert after["credited"] >= 1 and after["count"] == before["count"] - 1
+    assert Decimal(after["total_ttc"]) == Decimal(before["total_ttc"]) - Decimal(
+        body["total_ttc"])
+    desk = html.unescape(admin.get(suite.gateway_url + "/admin/commandes").text)
+    assert "annulée par avoir" in desk
+
+
+def test_the_paid_sub_orders_invoiced_at_once(suite, people, demo_feeds, admin):
+    """« Facturer les sous-commandes payées » on the desk's page of a grouped order: one
+    confirmation, each paid sub-order its own invoice, the unpaid one left alone; again: none
+    issued twice."""
+    teacher = api_session(suite, people["collectivite"]["email"], PASSWORD)
+    go, token = grouped.create(teacher, suite, "16", WESTERN)
+    paid = [grouped.subscribe(suite, token, f"Parent{k}", "Payé", 1) for k in range(3)]
+    for sub in paid:
+        grouped.pay(suite, token, sub)
+    unpaid = grouped.subscribe(suite, token, "Parent", "Impayé", 1)
+    page = f"/admin/commandes/grouped_order/{go['number']}"
+    wait_until(lambda: admin.get(suite.gateway_url + page).status_code == 200, timeout=30,
+               message="the grouped order on the desk")
+    action = f"/admin/factures/emettre/sous-commandes-payees/{go['number']}"
+    assert "Facturer les sous-commandes payées" in html.unescape(
+        admin.get(suite.gateway_url + page).text)
+    ask = form_post(admin, suite, page, action, back=page)
+    assert ask.status_code == 200 and "3 sous-commande(s) payée(s)" in html.unescape(ask.text)
+    done = form_post(admin, suite, page, action, back=page, confirmed="1")
+    assert done.status_code == 302 and done.headers["Location"].endswith(page)
+    numbers = [invoices_of(suite, "sub_order", sub["number"])[0]["number"] for sub in paid]
+    sequences = [numbering.parse_number(n)[2] for n in numbers]
+    assert sorted(sequences) == list(range(min(sequences), min(sequences) + 3))
+    assert invoices_of(suite, "sub_order", unpaid["number"]) == []
+    assert "3 facture(s) émise(s)" in html.unescape(admin.get(suite.gateway_url + page).text)
+    form_post(admin, suite, page, action, back=page, confirmed="1")  # again: nothing new
+    assert [len(invoices_of(suite, "sub_order", s["number"])) for s in paid] == [1, 1, 1]

@@ -146,6 +146,11 @@ def test_a_collectivite_quote_request_and_the_bookshop_archive(suite, people, ba
         found = b.admin_list_quotes(admin, False, reference)["quotes"]
         assert [q["number"] for q in found] == [quote["number"]]
         assert found[0]["status_label"] == "Devis en attente de traitement"
+        # the collectivity's name, as typed (accents, case): every word found (PostgreSQL)
+        by_name = b.admin_list_quotes(admin, False, f"École jules FERRY {reference.lower()}")
+        assert [q["number"] for q in by_name["quotes"]] == [quote["number"]]
+        assert quote["number"] in [q["number"] for q in b.admin_list_quotes(
+            admin, False, "ecole ferry", 1, 200)["quotes"]]
         assert b.admin_archive_quote(admin, quote["number"])["archived"] is True
         assert b.admin_list_quotes(admin, True, reference)["quotes"][0]["archived"] is True
         menus = b.basket_menus(collectivity)

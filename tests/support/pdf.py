@@ -17,3 +17,10 @@ def pdf_pages(data: bytes) -> int:
     out = subprocess.run(["pdfinfo", "-"], input=data, capture_output=True, check=True).stdout
     return int(next(line.split()[-1] for line in out.decode().splitlines()
                     if line.startswith("Pages:")))
+
+
+def pdf_page_texts(data: bytes) -> list[str]:
+    """Each page's text, in order (pdftotext one page at a time)."""
+    return [subprocess.run(["pdftotext", "-f", str(p), "-l", str(p), "-", "-"], input=data,
+                           capture_output=True, check=True).stdout.decode()
+            for p in range(1, pdf_pages(data) + 1)]

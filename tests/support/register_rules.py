@@ -18,7 +18,7 @@ PLACED = ("placed_at", "placed_day")
 COLUMNS = ("customer_name", "customer_email", "client_name", "client_number", "search_key",
            "total_ttc", "placed_at", "placed_day", "payment_state", "payment_label",
            "payment_method", "cheque_number", "payment_at", "invoice_number", "batch_number",
-           "grouped_order_number", "detail_url")
+           "grouped_order_number", "detail_url", "credited_invoice")
 
 # what the events of one sub-order may change, as their use cases ask it (use_cases/register.py)
 CHANGES = {
@@ -42,9 +42,12 @@ CHANGES = {
     "refused_older": changes(payment=payment_facts("refused", T0 - timedelta(minutes=5))),
     "error_undated": changes(payment=payment_facts("error", None)),
     "adjusted": changes({"total_ttc": Decimal("12.00"), "customer_email": "autre@free.fr"}),
-    "invoiced": changes({"invoice_number": "F-2021-1", "customer_name": "Facturé",
-                         "customer_email": ""},
-                        keep=("invoice_number", "customer_name", "customer_email")),
+    "invoiced": changes({"customer_name": "Facturé", "customer_email": ""},
+                        keep=("customer_name", "customer_email"),
+                        latest={"invoice_number": "2021-01-000000001"}),
+    # credited entirely, then invoiced again: the later numbers win, in whatever order they come
+    "credited": changes(latest={"credited_invoice": "2021-01-000000001"}),
+    "invoiced_again": changes(latest={"invoice_number": "2021-02-000000003"}),
     "handed_off": changes({"batch_number": 3}, keep=("batch_number",)),
     "nothing": changes({}),
 }

@@ -4,6 +4,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from unidecode import unidecode
+
 from services.common.errors import invalid
 
 from .status import DELIVERY_MODES
@@ -19,6 +21,7 @@ class OrderFilters:
     date_to: date | None = None
     delivery_mode: str = ""
     number: str = ""              # the site's order number or Librisoft's
+    client: str = ""              # words of the collectivity's name, reference, e-mails…
     page: int = 1
     per_page: int = 50
 
@@ -28,7 +31,7 @@ class OrderFilters:
                 "date_from": self.date_from.isoformat() if self.date_from else "",
                 "date_to": self.date_to.isoformat() if self.date_to else "",
                 "delivery_mode": self.delivery_mode, "number": self.number,
-                "page": self.page, "per_page": self.per_page}
+                "client": self.client, "page": self.page, "per_page": self.per_page}
 
 
 def _date(value, key, errors):
@@ -80,5 +83,27 @@ def check_filters(filters) -> OrderFilters:
     return OrderFilters(
         eans, str(f.get("client_delivered") or "").strip()[:40],
         str(f.get("client_invoiced") or "").strip()[:40], date_from, date_to, mode,
-        str(f.get("number") or "").strip()[:40], _int(f.get("page"), 1, 1, 1_000_000),
-        _int(f.get("per_page"), 50, 1, 200))
+        str(f.get("number") or "").strip()[:40], str(f.get("client") or "").strip()[:100],
+        _int(f.get("page"), 1, 1, 1_000_000), _int(f.get("per_page"), 50, 1, 200))
+
+
+# ---- searching a quote or an order by its client ---------------------------------------------
+SEARCHED = ("client_name", "client_number", "reference", "contact_name", "contact_email",
+            "basket_creator_email", "placed_by_email")
+
+
+def fold(text) -> str:
+    """Accent- and case-free text: « Collège Émile-Zola » -> "college emile-zola" (French users
+    type names without their accents, in any case)."""
+    return " ".join(unidecode(str(text or "")).lower().split())
+
+
+def search_key(fields: dict) -> str:
+    """What a document is found by, folded: its client's name and number, its « Référence
+    collectivité », the contact and the e-mails of who made the basket and placed it."""
+    return fold(" ".join(str(fields.get(name) or "") for name in SEARCHED))[:800]
+
+
+def search_words(search) -> tuple:
+    """The folded words of what was typed (each must be found), at most 8."""
+    return tuple(dict.fromkeys(fold(search).split()))[:8]

@@ -4,13 +4,13 @@ the orders, filtered, in their four tabs, moved by the bookshop's actions; a mes
 client. Each action that tells the client records its event in the same transaction."""
 from datetime import datetime, time, timedelta, timezone
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from services.common.clock import PARIS
 from services.common import invoiced
 from services.common.guards import transition
 
-from ..domain import status, tabs
+from ..domain import filters, status, tabs
 from ..domain.chain import row_id
 from ..domain.filters import OrderFilters, check_filters, page_args
 from ..models import Document, DocumentEvent, DocumentLine
@@ -35,8 +35,10 @@ def _event(doc, admin, action, from_status, to_status, now, comment=""):
 
 # ---- quotes ---------------------------------------------------------------------------------
 def list_quotes(session, archived=False, search="", page=1, per_page=50) -> dict:
-    """"Devis en cours" / "Devis archivés", newest first; `search` finds a quote by its number
-    or by (part of) its "Référence collectivité"."""
+    """"Devis en cours" / "Devis archivés", newest first; `search` finds a quote by its number,
+    or by words of its collectivity's name or number, its "Référence collectivité", its contact
+    or e-mails (each word found, accents and case ignored: « college emile zola » finds
+    « COLLÈGE ÉMILE ZOLA »)."""
     page, per_page = page_args(page, per_page)
     search = str(search or "").strip()[:50]
     base = select(Document).where(Document.kind == status.QUOTE)
@@ -45,8 +47,9 @@ def list_quotes(session, archived=False, search="", page=1, per_page=50) -> dict
         .where(Document.kind == status.QUOTE).group_by(Document.archived_at.is_not(None))).all())
     q = base.where(Document.archived_at.is_not(None) if archived
                    else Document.archived_at.is_(None))
-    if search:
-        match = func.lower(Document.reference).contains(search.lower(), autoescape=True)
+    words = filters.search_words(search)
+    if words:
+        match = and_(*(Document.search_key.contains(w, autoescape=True) for w in words))
         number = row_id(search) if search.isdigit() else None
         q = q.where(or_(match, Document.number == number) if number else match)
     rows, total = _page(session, q.order_by(Document.number.desc()), page, per_page)
@@ -86,6 +89,8 @@ def _filtered(f: OrderFilters):
         q = q.where(Document.placed_at < _start(f.date_to + timedelta(days=1)))
     if f.delivery_mode:
         q = q.where(Document.delivery_mode == f.delivery_mode)
+    for word in filters.search_words(f.client):
+        q = q.where(Document.search_key.contains(word, autoescape=True))
     if f.number:
         librisoft = func.lower(Document.librisoft_number) == f.number.lower()
         number = row_id(f.number) if f.number.isdigit() else None
@@ -122,7 +127,19 @@ def _locked(session, kind, number) -> Document:
 
 
 def get_document(session, kind, number, public_url) -> dict:
-    return document_view(find(session, status.check_kind(kind), number), public_url, admin=True)
+    return admin_view(session, find(session, status.check_kind(kind), number), public_url)
+
+
+def admin_view(session, doc, public_url) -> dict:
+    """The bookshop's view of a document; an order whose invoice is live offers no « Annuler »
+    (it would be refused: `invoice_lock` names the invoice to credit first)."""
+    view = document_view(doc, public_url, admin=True)
+    if doc.kind == status.ORDER:
+        lock = live_invoice(session, "collectivity_order", doc.number)
+        if lock:
+            view["invoice_lock"] = lock
+            view["actions"] = [a for a in view["actions"] if a != status.CANCELLED]
+    return view
 
 
 def order_action(session, admin, number, action, reason, now, record, public_url) -> dict:
@@ -142,7 +159,7 @@ def order_action(session, admin, number, action, reason, now, record, public_url
     if change.mails_client:
         record(session, "collectivity_order_status_changed",
                status_changed_payload(doc, change.action, change.reason, now, public_url))
-    return document_view(doc, public_url, admin=True)
+    return admin_view(session, doc, public_url)
 
 
 def send_message(session, admin, kind, number, message, now, record, public_url) -> dict:

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from services.common.errors import not_found
 from services.common.money import money
 
-from ..domain import chain, prices, status
+from ..domain import chain, filters, prices, status
 from ..models import Document, DocumentCounter, DocumentEvent, DocumentLine, aware
 from ..presenters.baskets import address_label, priced_lines, state_of
 from ..presenters.documents import document_summary, document_view, placed_payload
@@ -69,6 +69,7 @@ def transform(session, account, basket_id, kind, reference, comment, client: dic
         discount_total=totals.discount_total, subtotal_ht=totals.subtotal_ht,
         vat_total=totals.vat_total, subtotal_ttc=totals.subtotal_ttc,
         total_ttc=totals.total_ttc, placed_at=now, cancel_reason="")
+    doc.search_key = filters.search_key({name: getattr(doc, name) for name in filters.SEARCHED})
     for position, (line, x) in enumerate(zip(basket.lines, lines), start=1):
         doc.lines.append(DocumentLine(
             position=position, ean=x.ean, title=x.title, author=line.author or "",

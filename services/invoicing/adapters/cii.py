@@ -141,7 +141,7 @@ def build(view: dict) -> bytes:
 
     settlement = _el(trade, "ram:ApplicableHeaderTradeSettlement")
     _el(settlement, "ram:InvoiceCurrencyCode", "EUR")
-    if seller.get("iban"):
+    if seller.get("iban") and view["kind"] == "invoice":  # the seller's account: to pay it
         means = _el(settlement, "ram:SpecifiedTradeSettlementPaymentMeans")
         _el(means, "ram:TypeCode", "30")
         account = _el(means, "ram:PayeePartyCreditorFinancialAccount")
@@ -165,10 +165,16 @@ def build(view: dict) -> bytes:
     # what was paid, net of a refund noted at pickup (`settlement`; an older view: all or none)
     prepaid = (view.get("settlement") or {}).get("net_paid") or (
         view["total_ttc"] if view["paid"] else "0.00")
+    if view["kind"] == "credit_note":  # what the bookshop already handed back at pickup
+        prepaid = (view.get("credit") or {}).get("already_refunded") or "0.00"
     _el(summation, "ram:TotalPrepaidAmount", prepaid)
     _el(summation, "ram:DuePayableAmount",
         format(Decimal(view["total_ttc"]) - Decimal(prepaid), "f"))
     if view["kind"] == "credit_note" and view.get("invoice_number"):
-        ref = _el(settlement, "ram:InvoiceReferencedDocument")
+        ref = _el(settlement, "ram:InvoiceReferencedDocument")  # BG-3: the invoice corrected
         _el(ref, "ram:IssuerAssignedID", view["invoice_number"])
+        if view.get("invoice_issued_on"):
+            issued = _el(ref, "ram:FormattedIssueDateTime")
+            _el(issued, "qdt:DateTimeString", view["invoice_issued_on"].replace("-", ""),
+                format="102")
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)

@@ -4,8 +4,9 @@
 - `amounts`: an order's lines as the invoice freezes them, checked, and the totals per rate;
 - `credit_notes`: what is left to credit, a credit note's lines, whether it cancels the invoice;
 - `mentions`: payment terms and the legal mentions by kind of buyer;
-- `orders`: which order may be invoiced (a sub-order once paid), from its document."""
-from . import amounts, credit_notes, mentions, numbering, orders
+- `orders`: which order may be invoiced (a sub-order once paid), from its document;
+- `register`: finding documents in the register (words folded, a period of issue)."""
+from . import amounts, credit_notes, mentions, numbering, orders, register
 
 INVOICE = "invoice"
 CREDIT_NOTE = "credit_note"
@@ -22,5 +23,6 @@ NOT_INVOICEABLE = {
 ORDER_OWNERS = {"sub_order": "grouped_orders", "grouped_order": "grouped_orders",
                 "collectivity_order": "baskets", "quote": "baskets"}
 
-__all__ = ["amounts", "credit_notes", "mentions", "numbering", "orders", "INVOICE", "CREDIT_NOTE",
+__all__ = ["amounts", "credit_notes", "mentions", "numbering", "orders", "register", "INVOICE",
+           "CREDIT_NOTE",
            "KIND_LABELS", "ORDER_KINDS", "ORDER_OWNERS", "INVOICEABLE", "NOT_INVOICEABLE"]

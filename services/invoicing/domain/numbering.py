@@ -9,7 +9,7 @@ share it: one continuous, chronological series (docs/invoicing.md says why).
 The chronology is kept too: a number is never dated before the previous one (two requests
 racing over midnight at a month's end: the later number takes the later date)."""
 import re
-from datetime import datetime, timezone
+from datetime import datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -25,6 +25,11 @@ def aware(moment: datetime) -> datetime:
 
 def paris(moment: datetime) -> datetime:
     return aware(moment).astimezone(PARIS)
+
+
+def paris_midnight(day) -> datetime:
+    """The UTC instant a Paris day starts (a period of issue's bounds)."""
+    return datetime.combine(day, time(0, 0), tzinfo=PARIS).astimezone(timezone.utc)
 
 
 def format_number(sequence: int, issued_at: datetime) -> str:

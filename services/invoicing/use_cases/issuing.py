@@ -6,6 +6,7 @@ The order's document (`order_document`, asked of its owner by the service before
 transaction) is frozen here: lines, totals, buyer, payment; nothing is read from the owner
 afterwards."""
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -13,7 +14,7 @@ from services.common.errors import conflict, invalid, not_found
 from services.common.guards import transition
 
 from .. import domain, presenters
-from ..domain import amounts, credit_notes, mentions, numbering, orders
+from ..domain import amounts, credit_notes, mentions, numbering, orders, register
 from ..models import Invoice, InvoiceLine
 from .numbering import lock_counter, take_number
 
@@ -36,6 +37,25 @@ def check_invoiceable(kind, number):
     return kind, number
 
 
+MAX_BATCH = 500
+
+
+def check_batch(kind, numbers):
+    """The orders of « Facturer les sous-commandes payées »: invoiceable kind, each number
+    checked, each once, at most MAX_BATCH."""
+    if not isinstance(numbers, (list, tuple)) or not numbers or len(numbers) > MAX_BATCH:
+        raise invalid(f"Indiquez de 1 à {MAX_BATCH} commandes à facturer.",
+                      {"numbers": ["Liste de commandes invalide."]})
+    checked = [check_invoiceable(kind, n)[1] for n in numbers]
+    return kind, list(dict.fromkeys(checked))
+
+
+def live_invoice_answer(session, kind, number):
+    """The order's live invoice as the RPCs answer it, or None."""
+    inv = live_invoice(session, kind, number)
+    return invoice_answer(session, inv) if inv is not None else None
+
+
 def live_invoice(session, kind, number):
     return session.execute(select(Invoice).where(
         Invoice.kind == domain.INVOICE, Invoice.order_kind == kind,
@@ -49,6 +69,11 @@ def _placed_on(document, now):
     except (TypeError, ValueError):
         return numbering.paris(now).date()
     return numbering.paris(moment).date() if moment.tzinfo else moment.date()
+
+
+def searched(inv) -> str:
+    """The document's search key (domain.register), from what it froze."""
+    return register.search_key({name: getattr(inv, name) for name in register.SEARCHED})
 
 
 def _add_lines(session, inv, lines):
@@ -97,6 +122,7 @@ def issue_invoice(session, kind, number, document, actor_id, now, record, paymen
         refunded_at_pickup=amounts.noted_at_pickup(payment, "refunded_at_pickup"),
         extra_at_pickup=amounts.noted_at_pickup(payment, "extra_at_pickup"),
         issued_by=str(actor_id or "")[:64])
+    inv.search_key = searched(inv)
     session.add(inv)
     session.flush()
     _add_lines(session, inv, lines)
@@ -124,8 +150,18 @@ def credit_notes_of(session, inv):
 
 
 def invoice_answer(session, inv) -> dict:
-    notes = credit_notes_of(session, inv) if inv.kind == domain.INVOICE else ()
-    return presenters.invoice_view(inv, notes)
+    if inv.kind == domain.INVOICE:
+        return presenters.invoice_view(inv, credit_notes_of(session, inv))
+    return presenters.invoice_view(inv, earlier_credited=earlier_credited(session, inv))
+
+
+def earlier_credited(session, note):
+    """The TTC of the credit notes of `note`'s invoice issued before it."""
+    if not note.invoice_id:
+        return Decimal("0.00")
+    return sum((c.total_ttc for c in session.execute(
+        select(Invoice).where(Invoice.invoice_id == note.invoice_id,
+                              Invoice.sequence < note.sequence)).scalars()), Decimal("0.00"))
 
 
 def parse_quantities(raw):
@@ -176,6 +212,7 @@ def issue_credit_note(session, invoice_number, quantities, reason, actor_id, now
         cheque_number=inv.cheque_number, total_ht=total["total_ht"],
         vat_total=total["vat_total"], total_ttc=total["total_ttc"], reason=reason,
         issued_by=str(actor_id or "")[:64])
+    note.search_key = searched(note)
     session.add(note)
     session.flush()
     _add_lines(session, note, lines)
@@ -185,4 +222,4 @@ def issue_credit_note(session, invoice_number, quantities, reason, actor_id, now
     session.flush()
     session.refresh(note)
     record(session, "invoice_issued", presenters.issued_event(note, cancels_invoice=cancels))
-    return presenters.invoice_view(note)
+    return invoice_answer(session, note)

@@ -2,37 +2,89 @@
 (for the bookshop's and the customer's pages), one document's view for its PDF."""
 import csv
 import io
+from datetime import timedelta
+from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from services.common.errors import invalid
 from services.common.money import money_str
 from services.common.spreadsheet import cell
 
 from .. import domain, presenters
+from ..domain import mentions, numbering, register
 from ..models import Invoice
 from .issuing import check_order_key, invoice_answer, load_invoice
 
 MAX_LIST = 2000
 
 
-def list_invoices(session, limit=500) -> dict:
+def _filtered(q, filters):
+    """`filters` (domain.register.parse_filters' input): every word in the search key, issued
+    within the period (Paris days). Returns (query, the filters as understood)."""
+    f = register.parse_filters(filters)
+    for word in f.words:
+        q = q.where(Invoice.search_key.contains(word, autoescape=True))
+    if f.day_from:
+        q = q.where(Invoice.issued_at >= numbering.paris_midnight(f.day_from))
+    if f.day_to:
+        q = q.where(Invoice.issued_at < numbering.paris_midnight(f.day_to + timedelta(days=1)))
+    return q, f
+
+
+def list_invoices(session, limit=500, order_kind=None, order_numbers=None,
+                  filters=None) -> dict:
     """Newest first, with the totals: invoices, credit notes, and the net (invoices less credit
-    notes), each HT, TVA, TTC."""
-    limit = max(1, min(int(limit), MAX_LIST))
-    rows = session.execute(select(Invoice).order_by(Invoice.sequence.desc())
-                           .limit(limit)).scalars().all()
+    notes), each HT, TVA, TTC. With `order_kind` and `order_numbers`: those orders' only (a
+    customer's own, the gateway having asked the orders' owner which are theirs). `filters`:
+    words and a period of issue (domain.register); the totals are the filtered documents'.
+    `more`: documents beyond `limit` were left out of `items` (not of the totals)."""
+    try:
+        limit = max(1, min(int(limit), MAX_LIST))
+    except (TypeError, ValueError):
+        raise invalid("Nombre de factures invalide.", {"limit": ["Nombre entier attendu."]})
+    q, f = _filtered(select(Invoice), filters)
+    if order_kind is not None:
+        kind, _ = check_order_key(order_kind, 1)
+        wanted = sorted({str(int(n)) for n in list(order_numbers or ())[:MAX_LIST]
+                         if str(n).isdigit()})
+        q = q.where(Invoice.order_kind == kind, Invoice.order_number.in_(wanted))
+    rows = session.execute(q.order_by(Invoice.sequence.desc()).limit(limit)).scalars().all()
     items = [presenters.invoice_view(inv, with_lines=False) for inv in rows]
-    sums = {}
-    for kind in (domain.INVOICE, domain.CREDIT_NOTE):
-        chosen = [inv for inv in rows if inv.kind == kind]
-        sums[kind] = {f: sum((getattr(inv, f) for inv in chosen), 0) for f in
-                      ("total_ht", "vat_total", "total_ttc")}
-        sums[kind]["count"] = len(chosen)
-    totals = {kind: {f: (money_str(v) if f != "count" else v) for f, v in values.items()}
-              for kind, values in sums.items()}
-    totals["net"] = {f: money_str(sums[domain.INVOICE][f] - sums[domain.CREDIT_NOTE][f])
-                     for f in ("total_ht", "vat_total", "total_ttc")}
-    return {"items": items, "totals": totals}
+    _mark_to_regularise(session, rows, items)
+    money_fields = ("total_ht", "vat_total", "total_ttc")
+    sums = {kind: {name: 0 for name in money_fields} | {"count": 0}
+            for kind in (domain.INVOICE, domain.CREDIT_NOTE)}
+    for kind, count, *amounts in session.execute(  # every filtered document, not only a page
+            select(Invoice.kind, func.count(),
+                   *(func.coalesce(func.sum(getattr(Invoice, n)), 0) for n in money_fields))
+            .where(Invoice.id.in_(q.with_only_columns(Invoice.id).scalar_subquery()))
+            .group_by(Invoice.kind)).all():
+        sums[kind] = dict(zip(money_fields, amounts), count=count)
+    totals = {kind: {name: (money_str(v) if name != "count" else v)
+                     for name, v in values.items()} for kind, values in sums.items()}
+    totals["net"] = {name: money_str(sums[domain.INVOICE][name] - sums[domain.CREDIT_NOTE][name])
+                     for name in money_fields}
+    count = sums[domain.INVOICE]["count"] + sums[domain.CREDIT_NOTE]["count"]
+    return {"items": items, "totals": totals, "filters": f.as_dict(),
+            "more": count > len(items)}
+
+
+def _mark_to_regularise(session, rows, items):
+    """An invoice whose buyer was handed money back at pickup says what a credit note must
+    still regularise (`to_regularise`, TTC): the bookshop sees it on the Finances page."""
+    owing = {inv.id: item for inv, item in zip(rows, items) if inv.kind == domain.INVOICE
+             and Decimal(item["settlement"]["balance"]) > 0}
+    if not owing:
+        return
+    credited = dict(session.execute(
+        select(Invoice.invoice_id, func.sum(Invoice.total_ttc))
+        .where(Invoice.invoice_id.in_(sorted(owing))).group_by(Invoice.invoice_id)).all())
+    for invoice_id, item in owing.items():
+        left = mentions.to_regularise(Decimal(item["settlement"]["balance"]),
+                                      credited.get(invoice_id))
+        if left:
+            item["to_regularise"] = money_str(left)
 
 
 def order_invoices(session, kind, number) -> list:
@@ -70,13 +122,15 @@ CSV_HEADER = ["Numéro", "Type", "Date d'émission", "Commande", "N° commande",
               "Acquittée", "Échéance", "Factur-X"]
 
 
-def export_csv(session) -> str:
-    """Every invoice and credit note, in the order of the series; credit notes negative.
-    Semicolons and decimal commas: what a French spreadsheet opens as it is."""
+def export_csv(session, filters=None) -> str:
+    """Every invoice and credit note (or those `filters` keep: a month for the accountant), in
+    the order of the series; credit notes negative. Semicolons and decimal commas: what a French
+    spreadsheet opens as it is."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
-    for inv in session.execute(select(Invoice).order_by(Invoice.sequence)).scalars():
+    q, _ = _filtered(select(Invoice), filters)
+    for inv in session.execute(q.order_by(Invoice.sequence)).scalars():
         sign = -1 if inv.kind == domain.CREDIT_NOTE else 1
         view = presenters.invoice_view(inv, with_lines=False)
         writer.writerow([
@@ -86,6 +140,8 @@ def export_csv(session) -> str:
             view["invoice_number"],
             *(money_str(sign * getattr(inv, f)).replace(".", ",")
               for f in ("total_ht", "vat_total", "total_ttc")),
-            "oui" if inv.paid else "non", view["due_on"],
+            # a credit note is neither paid nor due: the customer owes nothing on it
+            *(("", "") if inv.kind == domain.CREDIT_NOTE
+              else ("oui" if inv.paid else "non", view["due_on"])),
             "oui" if inv.public_buyer else "non"])
     return out.getvalue()

@@ -6,7 +6,9 @@ Rules (also written on the page):
   counts on 1 April;
 - an order's amount counts on the day it was placed;
 - cancelled orders are not counted in the day's figures nor in the month total: they are shown
-  apart ("n annulée(s)");
+  apart ("n annulée(s)"); so are orders whose invoice credit notes took entirely and that were
+  not invoiced again (`register.fully_credited`: "n annulée(s) par avoir"), nothing of them
+  being due any more;
 - quote requests are not orders: the calendar leaves them out (the list shows them);
 - a grouped order counts as one order but adds no amount: its money is its parents'
   sub-orders', each counted on the day it was placed (counted once)."""
@@ -18,8 +20,11 @@ from decimal import Decimal
 from services.common.money import money
 from services.common.progress import CANCELLED
 
+from .register import fully_credited
+
 COUNTED_KINDS = ("sub_order", "grouped_order", "collectivity_order")
 NO_AMOUNT_KINDS = ("grouped_order",)
+AMOUNT_KINDS = tuple(k for k in COUNTED_KINDS if k not in NO_AMOUNT_KINDS)
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
           "octobre", "novembre", "décembre")
 WEEKDAYS = ("Lun.", "Mar.", "Mer.", "Jeu.", "Ven.", "Sam.", "Dim.")
@@ -32,6 +37,7 @@ class Day:
     count: int = 0
     total_ttc: Decimal = field(default_factory=lambda: Decimal("0.00"))
     cancelled: int = 0
+    credited: int = 0
 
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # the months the calendar shows (the page, the API)
@@ -66,9 +72,10 @@ def amount(kind, total_ttc):
 
 
 def month(year, month_, rows):
-    """rows: (placed_day, kind, total_ttc, progress) of the orders placed in the grid's weeks.
-    -> {"year", "month", "weeks": [[Day x7]...], "count", "total_ttc", "cancelled"}; the month's
-    figures add up the days of the month only."""
+    """rows: (placed_day, kind, total_ttc, progress, invoice_number, credited_invoice) of the
+    orders placed in the grid's weeks. -> {"year", "month", "weeks": [[Day x7]...], "count",
+    "total_ttc", "cancelled", "credited"}; the month's figures add up the days of the month
+    only."""
     year, month_ = check_month(year, month_)
     start, end = grid_bounds(year, month_)
     days = {}
@@ -76,12 +83,15 @@ def month(year, month_, rows):
     while d <= end:
         days[d] = Day(d, d.month == month_)
         d += timedelta(days=1)
-    for placed_day, kind, total_ttc, progress in rows:
+    for placed_day, kind, total_ttc, progress, *invoices in rows:
         cell = days.get(placed_day)
         if cell is None or kind not in COUNTED_KINDS:
             continue
         if progress == CANCELLED:
             cell.cancelled += 1
+            continue
+        if invoices and fully_credited(*invoices):
+            cell.credited += 1
             continue
         cell.count += 1
         cell.total_ttc = money(cell.total_ttc + amount(kind, total_ttc))
@@ -91,7 +101,8 @@ def month(year, month_, rows):
             "weeks": [ordered[i:i + 7] for i in range(0, len(ordered), 7)],
             "count": sum(c.count for c in in_month),
             "total_ttc": money(sum((c.total_ttc for c in in_month), Decimal("0"))),
-            "cancelled": sum(c.cancelled for c in in_month)}
+            "cancelled": sum(c.cancelled for c in in_month),
+            "credited": sum(c.credited for c in in_month)}
 
 
 def neighbours(year, month_):

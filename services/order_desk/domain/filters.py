@@ -8,7 +8,7 @@ once here. Pure Python: `parse` turns what the page or the API sent (strings or 
 - amount_from / amount_to: euros, inclusive, "12,50" or "12.50"; from > to is refused;
 - period_from / period_to: Paris days, inclusive (`day` = both); from > to is refused;
 - kind, payment_state, progress: one code each;
-- invoiced: "yes" / "no";
+- invoiced: "yes" (a live invoice) / "no" (a sub-order or collectivity order still to invoice);
 - sort: date | number | amount | customer, direction asc | desc (newest first by default);
 - page: from 1, PAGE_SIZE orders a page."""
 from dataclasses import dataclass, field
@@ -21,6 +21,9 @@ from services.common.progress import PROGRESS_CODES
 
 from .register import ORDER_KINDS, PAYMENT_LABELS, fold
 
+# the orders invoiced themselves (a grouped order is invoiced per sub-order, a quote never):
+# « Facturée : non » lists these only
+INVOICEABLE_KINDS = ("sub_order", "collectivity_order")
 PAGE_SIZE = 25
 SORTS = ("date", "number", "amount", "customer")
 DIRECTIONS = ("asc", "desc")

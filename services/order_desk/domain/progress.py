@@ -216,9 +216,11 @@ def before_error(history: list) -> str | None:
     return None
 
 
-def menu(kind: str, current: str, before=None) -> list:
-    """The moves the desk's form offers: [{code, label, owner, needs_reason}]."""
+def menu(kind: str, current: str, before=None, invoiced=False) -> list:
+    """The moves the desk's form offers: [{code, label, owner, needs_reason}]. An order whose
+    invoice is live (`invoiced`) is not offered Annulée: its owner refuses it until a credit
+    note cancels the invoice (docs/invoicing.md § The order locked)."""
     return [{"code": s, "label": LABELS[s],
              "owner": (kind, s) in OWNER_ACTIONS and not (current == ERROR and s != CANCELLED),
              "needs_reason": s == CANCELLED}
-            for s in next_states(kind, current, before)]
+            for s in next_states(kind, current, before) if not (invoiced and s == CANCELLED)]

@@ -27,7 +27,7 @@ PAYMENT_LABELS = {
     "refunded": "Annulé",
 }
 PAYMENT_METHODS = {"online": "En ligne", "cheque": "Chèque", "cash": "Espèces",
-                   "pickup": "Au retrait"}
+                   "pickup": "Au retrait", "account": "En compte (sur facture)"}
 # a sub-order to be paid on distribution day (issue 10 K5): pending, never « confirmé »
 AT_PICKUP_LABEL = "À encaisser au retrait"
 
@@ -119,15 +119,18 @@ SET = "set"                      # the event's value
 KEEP = "keep"                    # only while the row has none (a placed_at is never moved)
 IF_NO_PAYMENT = "if_no_payment"  # only while the row knows no payment state (awaiting it)
 IF_NEWER = "if_newer"            # a payment fact: unless the row holds a later one (payment_at)
+LATEST = "latest"                # an invoice number: the later one of the series wins
 NAME_FACTS = ("customer_name", "customer_email", "client_name")  # what search_key folds
 
 
-def changes(facts=None, *, keep=(), awaiting=None, payment=None) -> dict:
+def changes(facts=None, *, keep=(), awaiting=None, payment=None, latest=None) -> dict:
     """What an event changes on its order's row: {column: (rule, value)} for the facts it knows.
     `facts` are SET (KEEP if named in `keep`), `awaiting` facts IF_NO_PAYMENT, `payment` facts
-    IF_NEWER (`payment_facts`; `newer_payment` is the rule)."""
+    IF_NEWER (`payment_facts`; `newer_payment` is the rule), `latest` facts LATEST (invoice
+    numbers: `YYYY-MM-NNNNNNNNN` sort as they were issued)."""
     out = {}
-    for group, rule in ((facts, SET), (awaiting, IF_NO_PAYMENT), (payment, IF_NEWER)):
+    for group, rule in ((facts, SET), (awaiting, IF_NO_PAYMENT), (payment, IF_NEWER),
+                        (latest, LATEST)):
         for name, value in (group or {}).items():
             if value is None or value == "":
                 continue
@@ -144,7 +147,8 @@ def merge(current: dict | None, changed: dict) -> dict:
     no_payment = row.get("payment_state") is None
     for name, (rule, value) in changed.items():
         if (rule == SET or (rule == KEEP and row.get(name) in (None, ""))
-                or (rule == IF_NO_PAYMENT and no_payment) or (rule == IF_NEWER and newer)):
+                or (rule == IF_NO_PAYMENT and no_payment) or (rule == IF_NEWER and newer)
+                or (rule == LATEST and (row.get(name) in (None, "") or row[name] < value))):
             row[name] = value
     row["search_key"] = search_key(row)
     return row
@@ -154,3 +158,12 @@ def newer_payment(current_at, at) -> bool:
     """A payment fact applies unless the register already holds a later one."""
     at = parse_instant(at)
     return current_at is None or at is None or parse_instant(current_at) <= at
+
+
+def fully_credited(invoice_number, credited_invoice) -> bool:
+    """Whether the order's invoice was taken entirely by credit notes and the order not invoiced
+    again since (`credited_invoice` the latest such invoice; numbers sort as issued): its sale
+    is cancelled, nothing of it is due. A credit note heard of before its invoice counts."""
+    if not credited_invoice:
+        return False
+    return not invoice_number or credited_invoice >= invoice_number

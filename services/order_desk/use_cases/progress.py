@@ -20,6 +20,7 @@ from services.common.guards import transition
 from services.common.progress import ERROR
 
 from ..domain import mapping, progress as rules
+from ..domain.register import fully_credited
 from ..models import ProgressHistory, ProgressRequest, RegisterEntry
 from ..presenters import progress_event, progress_view
 
@@ -182,11 +183,16 @@ def progress_history(session, kind, number) -> dict:
     entry = _found(session, kind, number)
     history = _history(session, kind, number)
     before = _before_error(session, entry)
-    moves = rules.menu(kind, entry.progress, before)
+    invoiced = bool(entry.invoice_number) and not fully_credited(entry.invoice_number,
+                                                                  entry.credited_invoice)
+    moves = rules.menu(kind, entry.progress, before, invoiced)
     # a request still open: its move is still to come (a repeated request, answered by the
     # owner without a new event, is not shown waiting forever)
     open_moves = {m["code"] for m in moves}
     pending = [r for r in session.scalars(select(ProgressRequest).where(
         ProgressRequest.kind == kind, ProgressRequest.number == int(number))
         .order_by(ProgressRequest.id)) if r.to_status in open_moves]
-    return progress_view(entry, history, moves, pending)
+    view = progress_view(entry, history, moves, pending)
+    if invoiced:
+        view["invoice_lock"] = entry.invoice_number
+    return view

@@ -1,7 +1,8 @@
 """What the desk reads: the month calendar, the filtered list, one order."""
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, not_, or_, select
 
 from services.common.errors import invalid, not_found
+from services.common.progress import CANCELLED
 
 from .. import presenters
 from ..domain import calendar, filters as filtering
@@ -15,9 +16,25 @@ def calendar_month(session, year, month, today):
     except (TypeError, ValueError):
         raise invalid("Mois invalide : choisissez un mois entre 2000 et 2100.")
     start, end = calendar.grid_bounds(year, month)
-    rows = session.execute(select(R.placed_day, R.kind, R.total_ttc, R.progress).where(
+    rows = session.execute(select(R.placed_day, R.kind, R.total_ttc, R.progress,
+                                  R.invoice_number, R.credited_invoice).where(
         R.placed_day >= start, R.placed_day <= end)).all()
     return presenters.calendar(calendar.month(year, month, rows), today)
+
+
+def _fully_credited():
+    """domain.register.fully_credited in SQL (invoice numbers sort as they were issued)."""
+    return and_(R.credited_invoice.is_not(None),
+                or_(R.invoice_number.is_(None), R.credited_invoice >= R.invoice_number))
+
+
+def _counted_amount():
+    """An order's amount as the calendar counts it (domain.calendar): sub-orders and
+    collectivity orders neither cancelled nor « annulées par avoir »; a grouped order's money is
+    its sub-orders' (not added twice), a quote request is no sale."""
+    counted = and_(R.kind.in_(calendar.AMOUNT_KINDS), R.progress != CANCELLED,
+                   not_(_fully_credited()))
+    return func.coalesce(func.sum(case((counted, R.total_ttc), else_=0)), 0)
 
 
 def _where(f: filtering.Filters):
@@ -40,10 +57,12 @@ def _where(f: filtering.Filters):
         conditions.append(R.payment_state == f.payment_state)
     if f.progress:
         conditions.append(R.progress == f.progress)
+    # invoiced: a live invoice (one that credit notes took entirely, not invoiced again, is not)
+    live = and_(R.invoice_number.is_not(None), not_(_fully_credited()))
     if f.invoiced is True:
-        conditions.append(R.invoice_number.is_not(None))
-    elif f.invoiced is False:
-        conditions.append(R.invoice_number.is_(None))
+        conditions.append(live)
+    elif f.invoiced is False:  # still to invoice: a grouped order or a quote never is
+        conditions.append(and_(R.kind.in_(filtering.INVOICEABLE_KINDS), not_(live)))
     return conditions
 
 
@@ -70,9 +89,11 @@ def list_orders(session, data=None):
     total = session.execute(select(func.count(R.id)).where(*conditions)).scalar_one()
     rows = session.execute(select(R).where(*conditions).order_by(*_order_by(f))
                            .offset(f.offset).limit(filtering.PAGE_SIZE)).scalars().all()
-    amount = session.execute(select(func.coalesce(func.sum(R.total_ttc), 0))
-                             .where(*conditions)).scalar_one()
-    return presenters.order_list(f, rows, total, amount)
+    amount, quotes = session.execute(select(
+        _counted_amount(),
+        func.coalesce(func.sum(case((R.kind == "quote", R.total_ttc), else_=0)), 0))
+        .where(*conditions)).one()
+    return presenters.order_list(f, rows, total, amount, quotes)
 
 
 def get_order(session, kind, number):

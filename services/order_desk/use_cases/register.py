@@ -13,13 +13,15 @@ from .progress import (apply_owner_progress, catch_up_sub_order, follow_grouped_
 SYSTEM = "système"
 
 
-def upsert(session, kind, number, facts, now, *, keep=(), awaiting=None, payment=None):
+def upsert(session, kind, number, facts, now, *, keep=(), awaiting=None, payment=None,
+           latest=None):
     """The register row of (kind, number), created if need be, with the facts the event knows
     set (`facts`: those named in `keep` only when the row has none yet: a placed_at is never
     moved by a later event; `awaiting`: only while the row knows no payment state; `payment`:
-    unless the row holds a later payment fact). One statement (register_row)."""
+    unless the row holds a later payment fact; `latest`: an invoice number, unless the row
+    holds a later one). One statement (register_row)."""
     return register_row.upsert(session, kind, number, register.changes(
-        facts, keep=keep, awaiting=awaiting, payment=payment), now)
+        facts, keep=keep, awaiting=awaiting, payment=payment, latest=latest), now)
 
 
 def _progress(session, event_type, action, number, at, comment, now, record):
@@ -141,8 +143,10 @@ def on_quote_requested(session, payload, envelope, now, record):
 
 
 def on_collectivity_order_placed(session, payload, envelope, now, record):
+    # paid on account, after (and against) its invoice: « En compte »
     upsert(session, "collectivity_order", payload["number"],
-           register.collectivity_facts(payload), now, keep=PLACED)
+           {**register.collectivity_facts(payload), "payment_method": "account"}, now,
+           keep=(*PLACED, "payment_method"))
 
 
 def on_collectivity_order_status_changed(session, payload, envelope, now, record):
@@ -177,14 +181,21 @@ def on_payment_state_changed(session, payload, envelope, now, record):
 
 
 def on_invoice_issued(session, payload, envelope, now, record):
-    if payload.get("kind") != "invoice":
-        return  # a credit note leaves the order invoiced
+    """An invoice: the order is invoiced (its latest invoice: one invoiced again after a credit
+    note took the first entirely shows the new number). A credit note that takes its invoice
+    entirely (`cancels_invoice`): the order is « annulée par avoir » until invoiced again; a
+    partial one leaves the order invoiced."""
     order = payload["order"]
-    facts = {"invoice_number": payload["number"],
-             "customer_name": payload.get("customer_name", ""),
+    if payload.get("kind") == "credit_note":
+        if payload.get("cancels_invoice") and payload.get("invoice_number"):
+            upsert(session, order["kind"], order["number"], {}, now,
+                   latest={"credited_invoice": payload["invoice_number"]})
+        return
+    facts = {"customer_name": payload.get("customer_name", ""),
              "customer_email": payload.get("customer_email", "")}
     upsert(session, order["kind"], order["number"], facts, now,
-           keep=("invoice_number", "customer_name", "customer_email"))
+           keep=("customer_name", "customer_email"),
+           latest={"invoice_number": payload["number"]})
 
 
 def on_orders_handed_off(session, payload, envelope, now, record):

@@ -1,7 +1,7 @@
 """The register row of an order upserted in one statement (issue 11: it was an ORM select
 `FOR UPDATE`, then a flush): `INSERT … ON CONFLICT (kind, number) DO UPDATE`, the same text on
 PostgreSQL and SQLite (≥ 3.35: RETURNING), each fact's column set by its rule
-(domain.register: SET, KEEP, IF_NO_PAYMENT, IF_NEWER; `merge` is the same rules in Python).
+(domain.register: SET, KEEP, IF_NO_PAYMENT, IF_NEWER, LATEST; `merge` is the same rules in Python).
 
 Concurrency: two events of one new order inserting at once on PostgreSQL, the second waits for
 the first's row and then takes the DO UPDATE branch on the committed row (no lost fact, no
@@ -35,6 +35,8 @@ def _value(name, rule, newer):
     if rule == register.KEEP:  # a string the row holds is "" for none
         none_held = f"NULLIF({held}, '')" if name in STRINGS else held
         return f"COALESCE({none_held}, {new})"
+    if rule == register.LATEST:  # the later number of the series
+        return f"CASE WHEN {held} IS NULL OR {held} < {new} THEN {new} ELSE {held} END"
     condition = ("register.payment_state IS NULL" if rule == register.IF_NO_PAYMENT else newer)
     return new if condition is None else f"CASE WHEN {condition} THEN {new} ELSE {held} END"
 

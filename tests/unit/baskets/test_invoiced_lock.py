@@ -21,7 +21,12 @@ def test_an_invoiced_order_cannot_be_cancelled_until_its_invoice_is(db, events):
     place(db, events, "order", "BC-42")
     doc = tx(db, documents.order_document, "collectivity_order", 1, None)
     assert amounts.lines_from_document(doc)  # invoicing takes the owner's document as it is
+    assert "cancelled" in tx(db, bookshop.get_document, "order", 1, URL)["actions"]
     tx(db, invoice_events.on_invoice_issued, event("2027-03-000000001"), NOW)
+    # the bookshop's page no longer offers « Annuler », and says which invoice to credit
+    detail = tx(db, bookshop.get_document, "order", 1, URL)
+    assert "cancelled" not in detail["actions"] and "shipped" in detail["actions"]
+    assert detail["invoice_lock"] == "2027-03-000000001"
     with pytest.raises(DomainError) as err:
         tx(db, bookshop.order_action, ADMIN, 1, "cancelled", "Erreur", NOW, events, URL)
     assert err.value.code == "conflict" and "facturée" in err.value.message
@@ -29,5 +34,7 @@ def test_an_invoiced_order_cannot_be_cancelled_until_its_invoice_is(db, events):
     assert view["made_available_at"]
     tx(db, invoice_events.on_invoice_issued,
        event("2027-03-000000002", "credit_note", "2027-03-000000001", True), NOW)
+    detail = tx(db, bookshop.get_document, "order", 1, URL)
+    assert "cancelled" in detail["actions"] and "invoice_lock" not in detail
     view = tx(db, bookshop.order_action, ADMIN, 1, "cancelled", "Erreur", NOW, events, URL)
     assert view["status"] == "cancelled"

@@ -55,6 +55,64 @@ def test_quotes_current_archived_and_searched(db, events):
     assert exc.value.code == "not_found"
 
 
+def test_quotes_are_found_by_their_collectivitys_name_accents_and_case_ignored(db, events):
+    """« Gestion des devis collectivité »: the bookshop types the school's name as it comes
+    (« college prouve », « Collège Victor-Prouvé », « PROUVE »): each word is found in the name,
+    its client number, reference, contact or e-mails, accents and case ignored."""
+    prouve = dict(PROUVE, name="COLLÈGE VICTOR-PROUVÉ")
+    place(db, events, "quote", "BC-1")                                      # 1: Jules Ferry
+    place(db, events, "quote", "CDI-2021", account=OTHER, client=prouve)  # 2: Victor-Prouvé
+
+    def found(search):
+        return [q["number"] for q in tx(db, bookshop.list_quotes, search=search)["quotes"]]
+
+    for search in ("college prouve", "Collège Victor-Prouvé", "PROUVE", "prouvé  collège",
+                   "victor-prouve", "achats@college-victor-prouve.test"):
+        assert found(search) == [2], search
+    assert found("école jules ferry") == found("ECOLE") == found("Ferry") == [1]
+    assert found("prouve ferry") == []          # every word must be found
+    assert found("cdi 2021") == [2]             # the reference, word by word
+    assert found("2") == [2]                    # a number finds its quote
+    assert found("%") == found("_") == []
+    assert tx(db, bookshop.list_quotes, search="Prouvé")["search"] == "Prouvé"  # as typed
+    # the orders' filter « Collectivité » reads the same way
+    place(db, events, "order", "BC-9", account=OTHER, client=prouve)
+    place(db, events, "order", "BC-10")
+    orders = tx(db, bookshop.list_orders, "pending", {"client": "collège PROUVE"})
+    assert [o["number"] for o in orders["orders"]] == [1]
+    assert orders["filters"]["client"] == "collège PROUVE"
+
+
+def test_the_migration_computes_the_search_key_of_the_documents_already_there(tmp_path):
+    from alembic import command
+    from sqlalchemy import create_engine, text
+
+    from services.common.migrations import alembic_config
+    url = f"sqlite:///{tmp_path / 'baskets.db'}"
+    command.upgrade(alembic_config("baskets", url), "f8b2d1e3c4a5")
+    engine = create_engine(url)
+    columns = {"kind": "quote", "number": 1, "status": "pending", "client_number": "21",
+               "client_name": "COLLÈGE VICTOR PROUVÉ", "basket_id": 1, "basket_name": "CDI",
+               "basket_creator_id": 1, "basket_creator_email": "cdi@vp.test",
+               "placed_by_id": 1, "placed_by_email": "gestion@vp.test", "reference": "BC-7",
+               "comment": "", "contact_name": "Anne Dupré", "contact_email": "anne@vp.test",
+               "contact_phone": "", "delivery_label": "", "billing_label": "",
+               "delivery_client_number": "21", "billing_client_number": "21",
+               "delivery_mode": "pickup", "payment_mode": "En compte", "line_count": 0,
+               "article_count": 0, "discount_total": 0, "subtotal_ht": 0, "vat_total": 0,
+               "subtotal_ttc": 0, "total_ttc": 0, "placed_at": "2021-06-17 13:06:32",
+               "cancel_reason": ""}
+    with engine.begin() as c:
+        c.execute(text(f"INSERT INTO documents ({', '.join(columns)}) "
+                       f"VALUES ({', '.join(':' + k for k in columns)})"), columns)
+    command.upgrade(alembic_config("baskets", url), "head")
+    with engine.connect() as c:
+        key = c.execute(text("SELECT search_key FROM documents")).scalar_one()
+    engine.dispose()
+    assert key == ("college victor prouve 21 bc-7 anne dupre anne@vp.test cdi@vp.test "
+                   "gestion@vp.test")
+
+
 def test_orders_filters_and_tabs(db, events):
     july = datetime(2021, 6, 30, 22, 30, tzinfo=timezone.utc)    # 1 July, 00:30 in Paris
     place(db, events, "order", "A", lines=((CEMETERY, 1),), at=NOW)

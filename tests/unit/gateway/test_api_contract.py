@@ -85,7 +85,15 @@ def test_the_openapi_document_declares_the_real_error_body(client):
                 continue
             assert op["responses"]["default"] == {"$ref": "#/components/responses/DEFAULT_ERROR"}
             for status, response in op["responses"].items():
-                if status.startswith("2") and status != "204" and "schema" not in \
-                        response.get("content", {}).get("application/json", {}):
+                content = response.get("content", {})
+                if "application/pdf" in content:  # a PDF (an invoice's): declared binary
+                    assert content == {"application/pdf": {"schema": {
+                        "type": "string", "format": "binary"}}}, path
+                    assert response["description"], path
+                elif status.startswith("2") and status != "204" and "schema" not in \
+                        content.get("application/json", {}):
                     undeclared.append(f"{method.upper()} {path}")
     assert undeclared == []
+    pdfs = sorted(p for p, methods in doc["paths"].items() if "application/pdf" in
+                  methods.get("get", {}).get("responses", {}).get("200", {}).get("content", {}))
+    assert pdfs == ["/api/v1/admin/invoices/{number}/pdf", "/api/v1/invoices/{number}/pdf"]

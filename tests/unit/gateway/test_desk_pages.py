@@ -119,13 +119,27 @@ def test_one_order_page_links_to_its_owner_and_leaves_room_for_progress(client, 
     assert page.status_code == 200
     assert "Sous-commande n° 12" in page.text and "14,90" in page.text
     assert 'href="/admin/commandes-groupees/62"' in page.text
+    # a sub-order is never handed over alone: its grouped order is (not « Pas encore remise »)
+    assert "Remise avec sa commande groupée n° 62" in html.unescape(page.text)
+    assert "Pas encore remise" not in page.text
     assert client.get("/admin/commandes/basket/12").status_code == 404
+    page = client.get("/admin/commandes/grouped_order/62")
+    assert 'action="/admin/factures/emettre/sous-commandes-payees/62"' in page.text
+    assert "Se facture par sous-commande" in html.unescape(page.text)
+    assert "Non facturée" not in page.text
     page = client.get("/admin/commandes/collectivity_order/7")
     assert 'href="/admin/commandes-collectivite/7"' in page.text
+    assert "sous-commandes-payees" not in page.text
     assert "Commande effectuée le" in page.text
     # a quote request is no order: « Demande effectuée le »
     page = client.get("/admin/commandes/quote/3")
     assert "Demande effectuée le" in page.text and "Commande effectuée le" not in page.text
+    rpc.answers[("order_desk", "get_order")] = lambda kind, number: dict(
+        ORDER, kind=kind, number=number, invoice_number="2021-01-000000004", credited=True)
+    text = html.unescape(client.get("/admin/commandes/collectivity_order/7").text)
+    assert 'href="/admin/factures/2021-01-000000004.pdf"' in text
+    assert "annulée par avoir (rien n'est dû" in text
+    assert "<dt>Logisticien</dt>" not in page.text  # a quote is handed to nobody
 
 
 def test_a_sub_order_is_invoiced_from_the_desk_once_paid(client, rpc):

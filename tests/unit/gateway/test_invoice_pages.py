@@ -53,6 +53,77 @@ def test_a_refused_invoice_is_a_french_409_and_unknown_kinds_404(client, rpc):
     assert client.post("/admin/factures/emettre/devis/3", data={}).status_code == 404
 
 
+def test_the_credit_note_page_says_what_all_that_is_left_comes_to_and_where_it_goes(
+        client, rpc):
+    rpc.answers[("invoicing", "get_invoice")] = dict(INVOICE, remaining_ttc="41.30",
+                                                     paid=False)
+    sign_in(client, "admin")
+    text = " ".join(html.unescape(client.get("/admin/factures/2027-03-000000001/avoir")
+                                  .text).split())
+    assert "Tout ce qui reste de la facture (annulation) : 41,30 € TTC" in text
+    assert "sera déduit de ce qu'elle demande" in text
+    rpc.answers[("invoicing", "get_invoice")] = dict(INVOICE, remaining_ttc="41.30", paid=True)
+    text = html.unescape(client.get("/admin/factures/2027-03-000000001/avoir").text)
+    assert "sera à rembourser au client" in text
+
+
+def test_the_paid_sub_orders_of_a_grouped_order_are_invoiced_at_once(client, rpc):
+    """30 parents meant 60 clicks (« Générer une facture », then confirm, for each): one
+    confirmation now, then each paid sub-order invoiced, what was done said on the page."""
+    subs = [{"number": 3, "status": "paid"}, {"number": 4, "status": "awaiting_payment"},
+            {"number": 5, "status": "paid"}, {"number": 6, "status": "paid"}]
+    rpc.answers[("grouped_orders", "admin_get")] = lambda actor, number: {
+        "number": number, "sub_orders": subs}
+    rpc.answers[("invoicing", "issue_invoices")] = {
+        "issued": [{"order": 3, "number": "2027-03-000000004", "total_ttc": "14.90"},
+                   {"order": 5, "number": "2027-03-000000005", "total_ttc": "14.90"}],
+        "existing": [], "refused": [{"order": 6, "message": "Déjà annulée."}]}
+    sign_in(client, "admin")
+    url = "/admin/factures/emettre/sous-commandes-payees/7"
+    ask = client.post(url, data={"back": "/admin/commandes/grouped_order/7"})
+    text = html.unescape(ask.text)
+    assert ask.status_code == 200 and "3 sous-commande(s) payée(s)" in text
+    assert "Facturer 3 sous-commande(s)" in text
+    assert rpc.called("invoicing", "issue_invoices") == []
+    done = client.post(url, data={"confirmed": "1", "back": "/admin/commandes/grouped_order/7"})
+    assert done.status_code == 302 and done.headers["Location"].endswith(
+        "/admin/commandes/grouped_order/7")
+    assert rpc.called("invoicing", "issue_invoices") == [(1, "sub_order", [3, 5, 6])]
+    with client.session_transaction() as session:
+        said = [m for _, m in session["_flashes"]]
+    assert "2 facture(s) émise(s) : n° 2027-03-000000004 à 2027-03-000000005." in said
+    assert "Sous-commande n° 6 : Déjà annulée." in said
+    rpc.answers[("grouped_orders", "admin_get")] = lambda actor, number: {
+        "number": number, "sub_orders": subs[1:2]}
+    client.post(url, data={"confirmed": "1"})
+    assert len(rpc.called("invoicing", "issue_invoices")) == 1  # nothing paid: nothing asked
+
+
+def test_a_credit_note_asked_from_an_order_page_comes_back_to_it(client, rpc):
+    rpc.answers[("invoicing", "get_invoice")] = INVOICE
+    rpc.answers[("invoicing", "issue_credit_note")] = NOTE
+    sign_in(client, "admin")
+    url = "/admin/factures/2027-03-000000001/avoir?retour=/admin/commandes-collectivite/12"
+    page = html.unescape(client.get(url).text)
+    assert 'href="/admin/commandes-collectivite/12">← Retour, sans rien changer' in page
+    done = client.post(url, data={"scope": "all", "reason": "Erreur"})
+    assert done.status_code == 302
+    assert done.headers["Location"].endswith("/admin/commandes-collectivite/12")
+    # never elsewhere than the bookshop's pages
+    done = client.post("/admin/factures/2027-03-000000001/avoir?retour=https://evil.example/",
+                       data={"scope": "all", "reason": "Erreur"})
+    assert "/admin/finances" in done.headers["Location"]
+
+
+def test_an_invoice_credited_entirely_offers_no_credit_note_form(client, rpc):
+    rpc.answers[("invoicing", "get_invoice")] = dict(INVOICE, cancelled=True,
+                                                     remaining_ttc="0.00")
+    sign_in(client, "admin")
+    text = html.unescape(client.get("/admin/factures/2027-03-000000001/avoir").text)
+    assert "déjà entièrement annulée par des avoirs" in text
+    assert "Émettre l'avoir" not in text and 'name="reason"' not in text
+
+
 def test_credit_note_for_some_lines_or_all(client, rpc):
     rpc.answers[("invoicing", "get_invoice")] = INVOICE
     rpc.answers[("invoicing", "issue_credit_note")] = NOTE
@@ -128,7 +199,7 @@ def test_a_line_already_credited_in_full_does_not_shift_the_quantities_typed(cli
 def test_the_finances_page_lists_invoices_and_exports_them(client, rpc):
     rpc.answers[("payments", "list_payouts")] = []
     rpc.answers[("invoicing", "list_invoices")] = {
-        "items": [NOTE, INVOICE],
+        "items": [NOTE, dict(INVOICE, to_regularise="14.90")],
         "totals": {"invoice": {"count": 1, "total_ht": "41.23", "vat_total": "2.57",
                                "total_ttc": "43.80"},
                    "credit_note": {"count": 1, "total_ht": "8.06", "vat_total": "0.44",
@@ -141,9 +212,51 @@ def test_the_finances_page_lists_invoices_and_exports_them(client, rpc):
                   "Avoir n° 2027-03-000000002", "sur la facture n° 2027-03-000000001",
                   "43,80", "35,30", "Télécharger les factures et avoirs (CSV)"):
         assert words in text, words
+    # a credit note's amounts with a true minus sign; each order a link to its desk page
+    assert "−8,50" in html.unescape(text) and "-8,50" not in text
+    assert 'href="/admin/commandes/collectivity_order/12"' in text
+    assert "avoir à émettre : 14,90" in html.unescape(text)
     r = client.get("/admin/finances/factures.csv")
     assert r.status_code == 200 and r.mimetype == "text/csv"
     assert r.data.decode("utf-8-sig").startswith("Numéro;Type")
+
+
+def test_the_finances_register_is_searched_and_exported_for_a_period(client, rpc):
+    """The register listed the 500 newest documents only and its CSV was every document
+    ever: a search (words, a period of issue) finds the others, the CSV follows it."""
+    calls = []
+
+    def listing(limit, kind=None, numbers=None, filters=None):
+        calls.append(filters)
+        if filters and filters.get("du") == "2027-02-30":
+            raise invalid("Date invalide (AAAA-MM-JJ).", {"du": ["Date invalide (AAAA-MM-JJ)."]})
+        return {"items": [INVOICE] if filters else [NOTE, INVOICE], "more": bool(filters),
+                "filters": {"recherche": "ecole", "du": "2027-03-01", "au": ""} if filters
+                else {"recherche": "", "du": "", "au": ""},
+                "totals": {k: {"count": 1, "total_ht": "0", "vat_total": "0", "total_ttc": "0"}
+                           for k in ("invoice", "credit_note", "net")}}
+    rpc.answers[("payments", "list_payouts")] = []
+    rpc.answers[("invoicing", "list_invoices")] = listing
+    sign_in(client, "admin")
+    r = client.get("/admin/finances?recherche=%C3%89cole&du=2027-03-01")
+    text = html.unescape(r.text)
+    assert r.status_code == 200 and calls[-1] == {"recherche": "École", "du": "2027-03-01"}
+    assert 'value="École"' in text and 'value="2027-03-01"' in text
+    assert "/admin/finances/factures.csv?du=2027-03-01&amp;recherche=ecole" in r.text
+    assert "Télécharger ces factures et avoirs (CSV)" in text
+    assert "Les 500 plus récents sont listés" in text and "Vider la recherche" in text
+    r = client.get("/admin/finances?du=2027-02-30")
+    assert r.status_code == 400 and "Date invalide" in r.text
+    assert 'id="du-errors"' in r.text and calls[-1] is None  # the register, unfiltered
+    rpc.answers[("invoicing", "export_invoices_csv")] = lambda filters: (
+        "Numéro\r\n" if filters == {"du": "2027-03-01", "au": "2027-03-31"} else "x")
+    r = client.get("/admin/finances/factures.csv?du=2027-03-01&au=2027-03-31")
+    assert r.data.decode("utf-8-sig") == "Numéro\r\n"
+    assert 'filename="factures-et-avoirs-du-2027-03-01-au-2027-03-31.csv"' in \
+        r.headers["Content-Disposition"]
+    rpc.answers[("invoicing", "export_invoices_csv")] = invalid("Date invalide (AAAA-MM-JJ).")
+    r = client.get("/admin/finances/factures.csv?du=x")
+    assert r.status_code == 400 and "Date invalide" in r.text
 
 
 def test_pdfs_for_the_bookshop_and_only_the_orders_own_customer(client, rpc):

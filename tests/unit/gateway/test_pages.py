@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from services.common.errors import conflict
+from services.common.errors import DomainError, conflict
 from tests.unit.gateway import samples
 from tests.unit.gateway.conftest import sign_in
 
@@ -135,6 +135,31 @@ def test_a_long_list_of_orders_has_one_pager_keeping_its_tab_and_filters(client,
     assert [(rel, sorted(href.split("?")[1].split("&"))) for href, rel in links] == [
         ("prev", ["number=7", "onglet=closed", "page=1"]),
         ("next", ["number=7", "onglet=closed", "page=3"])]
+
+
+def test_the_collectivity_orders_list_says_which_are_invoiced(client, rpc):
+    """The bookshop sees in the list which orders are still to invoice (one RPC for the page)."""
+    row = {"number": 7, "placed_at": "2021-06-17T13:06:32+00:00", "client_name": "ECOLE",
+           "contact_phone": "", "placed_by_email": "a@b.fr", "reference": "", "total_ttc": "10.00",
+           "article_count": 1, "payment_mode": "En compte", "status": "pending",
+           "status_label": "En attente", "list_action": None, "action_labels": {}}
+    rpc.answers[("baskets", "admin_list_orders")] = lambda actor, tab, filters: {
+        "tab": tab, "tabs": [{"key": "pending", "label": "En attente", "count": 2}],
+        "delivery_modes": {}, "total": 2, "page": 1, "per_page": 50,
+        "orders": [row, dict(row, number=8)]}
+    rpc.answers[("invoicing", "invoices_for_orders")] = lambda kind, numbers: {
+        "7": [{"number": "2021-06-000000001", "kind": "invoice", "cancelled": True},
+              {"number": "2021-06-000000003", "kind": "invoice", "cancelled": False}]}
+    sign_in(client, "admin")
+    text = html.unescape(client.get("/admin/commandes-collectivite?onglet=pending").text)
+    assert 'href="/admin/factures/2021-06-000000003.pdf">Facture n° 2021-06-000000003' in text
+    assert "2021-06-000000001" not in text and text.count("Non facturée") == 1
+    assert rpc.called("invoicing", "invoices_for_orders") == [("collectivity_order", [7, 8])]
+    # invoicing down: the list still shows, and says nothing of invoices rather than « Non »
+    rpc.answers[("invoicing", "invoices_for_orders")] = DomainError(
+        "Service indisponible.", None, "unavailable")
+    page = client.get("/admin/commandes-collectivite?onglet=pending")
+    assert page.status_code == 200 and "Non facturée" not in page.text
 
 
 # -- the teacher --------------------------------------------------------------------------------

@@ -65,3 +65,31 @@ def test_issue_once_and_read_back(service, monkeypatch):
         "invoice", "credit_note"]
     assert service.list_invoices()["totals"]["net"]["total_ttc"] == "43.80"
     assert service.export_invoices_csv().count("\r\n") == 4
+
+
+def test_the_paid_sub_orders_of_a_grouped_order_invoiced_at_once(service):
+    """« Facturer les sous-commandes payées »: each order its own invoice, one already invoiced
+    keeps its own (not asked again), one refused (not paid) is said with the owner's reason,
+    the others issued all the same; only the bookshop; the same list again issues nothing."""
+    service.issue_invoice(1, "sub_order", 154)
+
+    def document_of(kind, number):
+        service.grouped_orders.asked.append((kind, number))
+        return document(kind=kind, number=number, paid=number != 156)
+    service.grouped_orders.order_document = document_of
+    outcome = service.issue_invoices(1, "sub_order", [154, 155, "156", 157, 155])
+    assert [i["order"] for i in outcome["issued"]] == [155, 157]
+    assert [i["order"] for i in outcome["existing"]] == [154]
+    assert [r["order"] for r in outcome["refused"]] == [156]
+    assert "pas encore payée" in outcome["refused"][0]["message"]
+    assert service.grouped_orders.asked.count(("sub_order", 155)) == 1
+    again = service.issue_invoices(1, "sub_order", [154, 155, 157])
+    assert again["issued"] == [] and len(again["existing"]) == 3
+    with pytest.raises(DomainError) as err:
+        service.issue_invoices(2, "sub_order", [158])
+    assert err.value.code == "forbidden"
+    for kind, numbers in (("grouped_order", [1]), ("sub_order", []), ("sub_order", ["x"]),
+                          ("sub_order", list(range(1, 502)))):
+        with pytest.raises(DomainError) as err:
+            service.issue_invoices(1, kind, numbers)
+        assert err.value.code in ("invalid", "conflict"), (kind, numbers)

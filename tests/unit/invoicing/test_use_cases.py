@@ -144,6 +144,9 @@ def test_finances_list_totals_and_csv(db, record):
     rows = text.strip().split("\r\n")
     assert rows[0].startswith("Numéro;Type;Date d'émission") and len(rows) == 4
     assert rows[3].split(";")[1] == "Avoir" and rows[3].split(";")[11] == "-2,50"
+    # « Acquittée », « Échéance »: an invoice's; a credit note is neither paid nor due
+    assert rows[3].split(";")[12:14] == ["", ""]
+    assert rows[1].split(";")[12:14] == ["non", "2027-03-31"]
     assert [m["kind"] for m in mine] == ["invoice", "credit_note"]
 
 

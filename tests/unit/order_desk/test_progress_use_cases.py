@@ -214,3 +214,23 @@ def test_the_history_is_oldest_first_with_who_and_when(db, collectivity):
     assert [(h["to_status"], h["by"], h["comment"]) for h in view["history"]] == [
         (REGISTERED, "système", ""), (CONFIRMING, ADMIN, "a"), (PROCESSING, ADMIN, "b")]
     assert view["history"][2]["at"].startswith("2021-01-27T10:00")
+
+
+def test_an_invoiced_order_is_not_offered_annulee_until_its_invoice_is_credited(db,
+                                                                                collectivity):
+    """Its owner refuses the cancellation of an invoiced order (409): the desk's form no
+    longer offers it, and says which invoice to credit first; credited entirely, it is back."""
+    from tests.unit.order_desk.test_use_cases import invoice_event
+
+    def codes():
+        view = tx(db, use_cases.progress_history, "collectivity_order", collectivity)
+        return [m["code"] for m in view["moves"]], view.get("invoice_lock")
+    assert CANCELLED in codes()[0] and codes()[1] is None
+    apply(db, use_cases.on_invoice_issued, invoice_event("2021-01-000000001"))
+    moves, lock = codes()
+    assert CANCELLED not in moves and lock == "2021-01-000000001"
+    assert PROCESSING in moves  # the other moves stay
+    apply(db, use_cases.on_invoice_issued, invoice_event(
+        "2021-01-000000002", "credit_note", invoice_number="2021-01-000000001",
+        cancels_invoice=True))
+    assert CANCELLED in codes()[0] and codes()[1] is None

@@ -26,3 +26,19 @@ def test_the_rules_themselves():
                                   register.parse_instant("2021-01-18T10:00:00+00:00"))
     assert expected(["placed", "invoiced"])["customer_name"] == "Élodie MOËNNE"  # kept
     assert expected(["invoiced"])["customer_name"] == "Facturé"
+
+
+def test_an_invoice_credited_entirely_then_invoiced_again():
+    """The later invoice number wins whatever the order of the events: invoiced, credited
+    entirely (« annulée par avoir »), invoiced again (a live invoice once more)."""
+    for names in (["invoiced", "credited"], ["credited", "invoiced"]):
+        row = expected(names)
+        assert register.fully_credited(row["invoice_number"], row["credited_invoice"]), names
+    for names in (["invoiced", "credited", "invoiced_again"],
+                  ["invoiced_again", "credited", "invoiced"],
+                  ["credited", "invoiced_again", "invoiced"]):
+        row = expected(names)
+        assert row["invoice_number"] == "2021-02-000000003", names
+        assert not register.fully_credited(row["invoice_number"], row["credited_invoice"])
+    assert not register.fully_credited("2021-01-000000001", None)
+    assert not register.fully_credited(None, None)

@@ -124,6 +124,17 @@ def test_collectivity_orders_quotes_invoices_and_batches(db):
     e = row(db, "collectivity_order", 7)
     assert (e.progress, e.invoice_number, e.batch_number) == (READY, "2021-01-000000001", 3)
     assert (e.customer_name, e.customer_email, e.client_number) == ("Anne Dupré", "anne@vp.org", "21")
+    assert e.payment_method == "account"  # paid on account, against its invoice
+    with db.transaction() as s:
+        assert use_cases.get_order(s, "collectivity_order", 7)["payment_method_label"] == \
+            "En compte (sur facture)"
+    assert row(db, "quote", 8).payment_method is None  # a quote is no sale
+    with db.transaction() as s:  # a quote request is « Demande enregistrée », not a command
+        assert use_cases.get_order(s, "quote", 8)["progress_label"] == "Demande enregistrée"
+        assert use_cases.progress_history(s, "quote", 8)["history"][0]["to_label"] == \
+            "Demande enregistrée"
+        assert use_cases.get_order(s, "collectivity_order", 7)["progress_label"] != \
+            "Demande enregistrée"
     assert row(db, "quote", 8).total_ttc == Decimal("50.00")
 
 
@@ -186,13 +197,58 @@ def test_the_calendar_counts_paris_days_and_leaves_cancelled_orders_apart(db):
             use_cases.calendar_month(s, 2021, 13, date(2021, 1, 19))
 
 
+def invoice_event(number, kind="invoice", order=7, total="120.40", **more):
+    return {"number": number, "kind": kind,
+            "order": {"kind": "collectivity_order", "number": order}, "total_ht": "0",
+            "vat_total": "0", "total_ttc": total, "issued_at": NOW.isoformat(), **more}
+
+
+def test_an_order_credited_entirely_is_left_out_of_the_calendar_until_invoiced_again(db):
+    """Its invoice taken entirely by a credit note, nothing of the order is due: the day's
+    count and total leave it out and show it apart (« annulée par avoir »); a partial credit
+    note leaves it counted; invoiced again, it counts once more."""
+    seed(db)
+
+    def day19():
+        with db.transaction() as s:
+            cal = use_cases.calendar_month(s, 2021, 1, date(2021, 1, 19))
+        cell = {c["day"]: c for w in cal["weeks"] for c in w}["2021-01-19"]
+        return (cell["count"], cell["total_ttc"], cell["cancelled"], cell["credited"],
+                cal["count"], cal["total_ttc"], cal["credited"])
+
+    def invoiced(value):
+        with db.transaction() as s:
+            return [o["number"] for o in use_cases.list_orders(s, {"invoiced": value})["orders"]]
+
+    apply(db, use_cases.on_collectivity_order_placed, document(7))
+    apply(db, use_cases.on_invoice_issued, invoice_event("2021-01-000000001"))
+    apply(db, use_cases.on_invoice_issued, invoice_event(
+        "2021-01-000000002", "credit_note", total="12.00", invoice_number="2021-01-000000001",
+        cancels_invoice=False))
+    assert day19() == (1, "120.40", 1, 0, 3, "165.10", 0)  # a partial credit note: still due
+    apply(db, use_cases.on_invoice_issued, invoice_event(
+        "2021-01-000000003", "credit_note", total="108.40", invoice_number="2021-01-000000001",
+        cancels_invoice=True))
+    assert day19() == (0, "0.00", 1, 1, 2, "44.70", 1)
+    e = row(db, "collectivity_order", 7)
+    assert (e.invoice_number, e.credited_invoice) == ("2021-01-000000001", "2021-01-000000001")
+    with db.transaction() as s:
+        assert use_cases.get_order(s, "collectivity_order", 7)["credited"] is True
+    assert 7 in invoiced("no") and 7 not in invoiced("yes")
+    apply(db, use_cases.on_invoice_issued, invoice_event("2021-02-000000004"))
+    assert day19() == (1, "120.40", 1, 0, 3, "165.10", 0)
+    assert row(db, "collectivity_order", 7).invoice_number == "2021-02-000000004"
+    assert 7 in invoiced("yes") and 7 not in invoiced("no")
+
+
 def test_the_list_filters_sorts_and_pages(db):
     seed(db)
     with db.transaction() as s:
         def numbers(**data):
             return [(o["kind"], o["number"]) for o in use_cases.list_orders(s, data)["orders"]]
         everything = use_cases.list_orders(s, {})
-        assert everything["total"] == 4 and everything["total_ttc"] == "209.80"
+        # the cancelled sub-order (44,70 €) listed, not counted: the calendar's 165,10 €
+        assert everything["total"] == 4 and everything["total_ttc"] == "165.10"
         assert numbers() == [("sub_order", 3), ("collectivity_order", 7), ("sub_order", 2),
                              ("sub_order", 1)]
         assert numbers(customer="moenne") == [("sub_order", 1)]
@@ -211,6 +267,34 @@ def test_the_list_filters_sorts_and_pages(db):
         with pytest.raises(DomainError) as err:
             use_cases.list_orders(s, {"amount_from": "30", "amount_to": "3"})
         assert err.value.code == "invalid"
+
+
+def test_a_days_list_adds_up_to_its_calendar_cell(db):
+    """« Commandes du 18/01 » said 4 · 166,30 € under a cell « 3 / 98,05 € »: the list added a
+    quote request, a cancelled order and a validated grouped order's total on top of its own
+    sub-orders. It now counts as the calendar does; the quotes' total is given apart."""
+    seed(db)
+    apply(db, use_cases.on_grouped_order_validated,
+          {**GROUPED, "total_ttc": "44.70", "validated_at": "2021-01-18T12:00:00+00:00"})
+    apply(db, use_cases.on_grouped_order_created, GROUPED,
+          env("2021-01-18T09:00:00+00:00"))
+    apply(db, use_cases.on_quote_requested, document(8, "50.00", "2021-01-19T09:00:00+00:00"))
+    with db.transaction() as s:
+        cal = use_cases.calendar_month(s, 2021, 1, date(2021, 1, 19))
+        cells = {c["day"]: c for w in cal["weeks"] for c in w}
+        for day in ("2021-01-18", "2021-01-19"):
+            listed = use_cases.list_orders(s, {"day": day})
+            assert listed["total_ttc"] == cells[day]["total_ttc"], day
+        assert use_cases.list_orders(s, {"day": "2021-01-18"})["total_ttc"] == "44.70"
+        # « Facturée : non » is what is left to invoice: no grouped order, no quote
+        assert {o["kind"] for o in use_cases.list_orders(s, {"invoiced": "no"})["orders"]} \
+            == {"sub_order", "collectivity_order"}
+        day19 = use_cases.list_orders(s, {"day": "2021-01-19"})
+        assert (day19["total"], day19["total_ttc"], day19["quotes_ttc"]) == (3, "120.40",
+                                                                             "50.00")
+        month = use_cases.list_orders(s, {"period_from": "2021-01-01",
+                                          "period_to": "2021-01-31"})
+        assert month["total_ttc"] == cal["total_ttc"] == "165.10"
 
 
 def test_pagination_25_a_page(db):
