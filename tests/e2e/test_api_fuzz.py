@@ -41,8 +41,10 @@ REQUEST_LINE_MAX = 4094  # gunicorn's default limit_request_line: a longer one i
 CEMETERY = "9782330150136"
 # operations whose answers and refusals a module of their own checks one by one get fewer
 # generated cases in `make test` (the suite's time budget; API_FUZZ_EXAMPLES still sets them
-# all): by tag, the school's cycle (gateway/api/cycle.py, tests/e2e/test_api_cycle.py)
-FEWER_EXAMPLES = {"api_cycle": 5}
+# all): by tag, the school's cycle (gateway/api/cycle.py, tests/e2e/test_api_cycle.py), the
+# invoices (gateway/api/invoices.py: tests/e2e/test_invoices.py, unit test_api_invoices.py)
+# and the order desk (tests/e2e/test_order_desk.py, unit test_desk_pages.py)
+FEWER_EXAMPLES = {"api_cycle": 4, "api_invoices": 4, "api_order_desk": 4}
 
 
 @pytest.fixture(scope="module")
