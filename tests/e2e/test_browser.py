@@ -174,7 +174,7 @@ def buy(page, link, first, last, quantity, refuse_first=False):
     page.goto(link)
     page.get_by_label("Prénom").fill(first)
     page.get_by_label(re.compile("^Nom")).fill(last)
-    page.get_by_label("Email").fill(f"{first}.{last}@free.fr".lower())
+    page.get_by_label("Adresse e-mail").fill(f"{first}.{last}@free.fr".lower())
     page.get_by_label("Quantité").fill(str(quantity))
     expect(page.locator("#total")).to_contain_text(f"{14.90 * quantity:.2f}".replace(".", ","))
     page.get_by_label("J'accepte les conditions générales de vente").check()

@@ -25,7 +25,7 @@ def test_back_after_paying_and_sending_the_form_again_orders_nothing_twice(suite
         page.goto(go["subscription_url"])
         page.get_by_label("Prénom").fill("Anaïs")
         page.get_by_label(re.compile("^Nom")).fill("D'Aubigné")
-        page.get_by_label("Email").fill("anais.daubigne@free.fr")
+        page.get_by_label("Adresse e-mail").fill("anais.daubigne@free.fr")
         page.get_by_label("Quantité").fill("2")
         page.get_by_label("J'accepte les conditions générales de vente").check()
         page.get_by_role("button", name="Payer la commande").click()

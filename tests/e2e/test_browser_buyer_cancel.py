@@ -24,7 +24,7 @@ def test_a_parent_cancels_an_unpaid_order_from_its_page(suite, people, browser):
         page.goto(go["subscription_url"])
         page.get_by_label("Prénom").fill("Léon")
         page.get_by_label(re.compile("^Nom")).fill("Blum-Tréguier")
-        page.get_by_label("Email").fill("leon.blum@free.fr")
+        page.get_by_label("Adresse e-mail").fill("leon.blum@free.fr")
         page.get_by_label("Quantité").fill("3")  # meant 1
         page.get_by_label("J'accepte les conditions générales de vente").check()
         page.get_by_role("button", name="Payer la commande").click()

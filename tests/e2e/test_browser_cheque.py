@@ -39,7 +39,7 @@ def test_a_cheque_chosen_by_the_buyer_and_validated_by_the_bookshop(suite, peopl
     expect(buyer.get_by_label("Payer en ligne (carte bancaire)")).to_be_checked()
     buyer.get_by_label("Prénom").fill("Louise")
     buyer.get_by_label(re.compile("^Nom")).fill("Grandville")
-    buyer.get_by_label("Email").fill("louise.grandville@free.fr")
+    buyer.get_by_label("Adresse e-mail").fill("louise.grandville@free.fr")
     buyer.get_by_label("Quantité").fill("2")
     buyer.get_by_label("Payer par chèque à la librairie").check()
     buyer.get_by_label("J'accepte les conditions générales de vente").check()

@@ -25,7 +25,7 @@ def test_a_buyer_journey_breaks_no_csp_rule(suite, people, browser):
         page.goto(go["subscription_url"])
         page.get_by_label("Prénom").fill("Rosa")
         page.get_by_label(re.compile("^Nom")).fill("Policy")
-        page.get_by_label("Email").fill("rosa.policy@free.fr")
+        page.get_by_label("Adresse e-mail").fill("rosa.policy@free.fr")
         page.get_by_label("Quantité").fill("3")
         expect(page.locator("#total")).to_contain_text("44,70")  # the static script ran
         page.get_by_label("J'accepte les conditions générales de vente").check()

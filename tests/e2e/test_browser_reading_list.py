@@ -60,7 +60,7 @@ def test_a_reading_list_on_a_phone(suite, people, demo_feeds, new_page):
     expect(parent.locator("#total")).to_have_text(re.compile(r"^21,30\s€$"))
     parent.get_by_label("Prénom").fill("Louise")
     parent.get_by_label(re.compile("^Nom")).fill("Grandville")
-    parent.get_by_label("Email").fill("louise.grandville@free.fr")
+    parent.get_by_label("Adresse e-mail").fill("louise.grandville@free.fr")
     western.fill("40")  # over the 30 allowed: no total the server would refuse (was 617,30 €)
     expect(parent.locator("#line-total-1")).to_have_text("—")
     expect(parent.locator("#total")).to_have_text("—")
@@ -78,7 +78,7 @@ def test_a_reading_list_on_a_phone(suite, people, demo_feeds, new_page):
     expect(parent.locator("#total")).to_have_text(re.compile(r"^36,20\s€$"))  # CEMETERY at 0
     # what the parent gave is kept, the terms accepted too
     expect(parent.get_by_label("J'accepte les conditions générales de vente")).to_be_checked()
-    expect(parent.get_by_label("Email")).to_have_value("louise.grandville@free.fr")
+    expect(parent.get_by_label("Adresse e-mail")).to_have_value("louise.grandville@free.fr")
     # (Chromium: a full-page screenshot taken while a number field has the focus leaves the
     # next click without effect; a parent taps elsewhere after typing anyway)
     parent.evaluate("() => document.activeElement.blur()")

@@ -73,7 +73,7 @@ def test_the_school_cycle_on_a_phone(suite, people, demo_feeds, smtp, new_page):
         parent.get_by_label(label).fill("1")
     parent.get_by_label("Prénom").fill("Louise")
     parent.get_by_label(re.compile("^Nom")).fill(f"Aubry{run}")
-    parent.get_by_label("Email").fill(f"louise.aubry{run}@free.fr")
+    parent.get_by_label("Adresse e-mail").fill(f"louise.aubry{run}@free.fr")
     parent.get_by_label("J'accepte les conditions générales de vente").check()
     parent.evaluate("() => document.activeElement.blur()")
     shot(parent, "cycle-03-souscription")
