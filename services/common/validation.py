@@ -121,3 +121,12 @@ def normalise_siret(value) -> str:
     if problem:
         raise invalid(problem, {"siret": [problem]})
     return stdnum_siret.compact(str(value))
+
+
+def fold(text) -> str:
+    """Text as searched and sorted by: without accents, case or extra spaces (« Collège
+    Émile-Zola » -> "college emile-zola", « Œuvre » -> "oeuvre"): French users type names
+    without their accents, in any case."""
+    from unidecode import unidecode
+
+    return " ".join(unidecode(str(text or "")).lower().split())

@@ -4,9 +4,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from unidecode import unidecode
 
 from services.common.errors import invalid
+from services.common.validation import fold
 
 from .status import DELIVERY_MODES
 
@@ -90,12 +90,6 @@ def check_filters(filters) -> OrderFilters:
 # ---- searching a quote or an order by its client ---------------------------------------------
 SEARCHED = ("client_name", "client_number", "reference", "contact_name", "contact_email",
             "basket_creator_email", "placed_by_email")
-
-
-def fold(text) -> str:
-    """Accent- and case-free text: « Collège Émile-Zola » -> "college emile-zola" (French users
-    type names without their accents, in any case)."""
-    return " ".join(unidecode(str(text or "")).lower().split())
 
 
 def search_key(fields: dict) -> str:

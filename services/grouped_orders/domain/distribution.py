@@ -8,10 +8,10 @@ The rules of a tick: "a tout retiré" implies "venu" (ticking it ticks "venu" to
 "venu" un-ticks "a tout retiré". The same tick twice is one change (the second changes nothing
 and is not an error: a phone on a flaky connection retries)."""
 import re
-import unicodedata
 from decimal import Decimal
 
 from services.common.errors import conflict, invalid
+from services.common.validation import fold
 
 from .deadlines import paris_today
 from .distribution_date import distribution_label
@@ -37,11 +37,7 @@ DISTRIBUTION_ALREADY_DONE = ("La distribution de cette commande groupée est dé
                              "plus rien ne peut y être coché.")
 
 
-def search_key(text) -> str:
-    """A name as searched: without accents, case or extra spaces (« Éloïse » ~ « eloise »)."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.casefold().split())
+search_key = fold  # a name as searched (« Éloïse » ~ « eloise »)
 
 
 def matches(query, first_name, last_name) -> bool:

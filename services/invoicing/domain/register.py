@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from unidecode import unidecode
 
 from services.common.errors import invalid
+from services.common.validation import fold
 
 SEARCHED = ("number", "customer_name", "customer_email", "client_number", "siret",
             "reference", "title", "order_number")
@@ -26,10 +26,6 @@ class RegisterFilters:
         return {"recherche": " ".join(self.words),
                 "du": self.day_from.isoformat() if self.day_from else "",
                 "au": self.day_to.isoformat() if self.day_to else ""}
-
-
-def fold(text) -> str:
-    return " ".join(unidecode(str(text or "")).lower().split())
 
 
 def search_key(fields: dict) -> str:

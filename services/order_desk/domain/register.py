@@ -4,9 +4,9 @@ arrive in any order without one erasing another's facts. Pure Python."""
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
-from unidecode import unidecode
 
 from services.common.money import money
+from services.common.validation import fold
 
 PARIS = ZoneInfo("Europe/Paris")
 ORDER_KINDS = ("sub_order", "grouped_order", "collectivity_order", "quote")
@@ -48,11 +48,6 @@ def parse_instant(value) -> datetime | None:
 def paris_day(at: datetime) -> date:
     """The day in Paris of an instant (the calendar's day): 23:30 UTC on 31 March is 1 April."""
     return parse_instant(at).astimezone(PARIS).date()
-
-
-def fold(text) -> str:
-    """Accent- and case-free text for searching and sorting: "Élodie MOËNNE" -> "elodie moenne"."""
-    return " ".join(unidecode(text or "").lower().split())
 
 
 def search_key(facts: dict) -> str:
