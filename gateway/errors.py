@@ -7,7 +7,7 @@ every request: a NUL character (or a lone UTF-16 surrogate) in the path, the que
 form or a JSON body is a 400, never a database crash."""
 import logging
 
-from flask import jsonify, render_template, request
+from flask import current_app, jsonify, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -126,6 +126,22 @@ def refuse_bad_characters():
     return None
 
 
+def _without_trailing_slash():
+    """`/admin/commandes-groupees/` typed or pasted for `/admin/commandes-groupees`: the page
+    without the slash, if there is one (a GET only; never another host: `//x/` stays a 404)."""
+    path = request.path
+    if request.method not in ("GET", "HEAD") or len(path) < 3 or not path.endswith("/") \
+            or path.startswith("//") or request.url_rule is not None:
+        return None
+    path = path[:-1]
+    try:
+        current_app.create_url_adapter(request).match(path, method="GET")
+    except Exception:  # no such page, or another redirect: leave the 404
+        return None
+    query = request.query_string.decode("latin-1")
+    return path + ("?" + query if query else "")
+
+
 def register(app):
     # first of all the before_request hooks (the session's and the access check's included)
     app.before_request_funcs.setdefault(None, []).insert(0, refuse_bad_characters)
@@ -146,6 +162,8 @@ def register(app):
 
     @app.errorhandler(HTTPException)
     def http_error(exc):
+        if exc.code == 404 and (target := _without_trailing_slash()):
+            return redirect(target, 308)
         details = None
         message = MESSAGES.get(exc.code) or (OTHER_CLIENT_ERROR if 400 <= (exc.code or 0) < 500
                                              else MESSAGES[500])

@@ -191,3 +191,16 @@ def test_gunicorn_does_not_name_itself():
     import gunicorn.http.wsgi
     runpy.run_path(str(Path(__file__).resolve().parents[3] / "gateway" / "gunicorn.conf.py"))
     assert "gunicorn" not in gunicorn.http.wsgi.SERVER.lower()
+
+
+def test_a_trailing_slash_leads_to_the_page_without_it(make_app):
+    """`/admin/commandes-groupees/` pasted from a mail or typed: the page, not « n'existe pas »;
+    never another host (`//x/`), never a POST redirected, a page that does not exist stays 404."""
+    client = make_app().test_client()
+    answer = client.get("/admin/commandes-groupees/?q=Jaur%C3%A8s")
+    assert answer.status_code == 308
+    assert answer.headers["Location"] == "/admin/commandes-groupees?q=Jaur%C3%A8s"
+    assert client.get("/connexion/").headers["Location"] == "/connexion"
+    assert client.get("/nulle-part/").status_code == 404
+    assert client.get("//exemple.org/").status_code in (400, 404)
+    assert client.post("/connexion/").status_code in (404, 405)
