@@ -478,7 +478,8 @@ def sub_order_document(sub, go, noted=()) -> dict:
     at_pickup = domain.noted_totals(noted)
     return {"kind": "sub_order", "number": sub.number,
             "title": domain.sub_order_title(sub.number, go.number),
-            "placed_at": iso(sub.created_at), "status": domain.SUB_LABELS[sub.status],
+            "placed_at": iso(sub.created_at),
+            "status": domain.sub_order_status_label(sub.status, sub.payment_method),
             "customer": {"name": f"{sub.first_name} {sub.last_name}".strip(), "email": sub.email,
                          "address_lines": [], "client_number": None, "siret": None,
                          "chorus_service_code": None, "public_buyer": False},

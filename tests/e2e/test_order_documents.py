@@ -104,7 +104,7 @@ def test_a_parent_gets_their_own_sub_order_from_their_link(suite, reference_62):
     assert f'href="/souscription/{token}/commande/{leto["buyer_token"]}/pdf"' in \
         requests.get(f"{base}/{leto['buyer_token']}").text
     text = pdf(requests, f"{base}/{leto['buyer_token']}/pdf")
-    assert f"Sous-commande n°{leto['number']} — commande groupée n°{reference_62['number']}" \
+    assert f"Commande n°{leto['number']} — commande groupée n°{reference_62['number']}" \
         in text
     assert "Jared Leto" in text and "jared.leto@free.fr" in text
     assert "Total TTC : 29,80 €" in text and "Paiement en ligne — Paiement confirmé" in text

@@ -11,11 +11,11 @@ from decimal import Decimal
 
 from services.common.money import DocLine, balanced, document_totals, money
 
-from .status import AWAITING_PAYMENT, CANCELLED, PAID, SUB_CANCELLED
+from .status import AWAITING_PAYMENT, CANCELLED, PAID, SUB_CANCELLED, SUB_LABELS
 
 __all__ = ["DocLine", "order_lines", "document_totals", "sub_order_payment",
            "grouped_order_payment", "document_vat_rate", "sub_order_title",
-           "grouped_order_title"]
+           "sub_order_status_label", "grouped_order_title"]
 
 VAT_RATES = ("2.1", "5.5", "20")
 # reference 003's payment labels (payments' STATE_LABELS), as a sub-order's state says them
@@ -95,7 +95,20 @@ def grouped_order_payment(status: str, subs, manual_numbers=()) -> dict:
 
 
 def sub_order_title(sub_number, grouped_number) -> str:
-    return f"Sous-commande n°{sub_number} — commande groupée n°{grouped_number}"
+    """A parent's order as their mails name it (« votre commande n° … »): the bookshop's
+    « sous-commande » is a word of its own screens."""
+    return f"Commande n°{sub_number} — commande groupée n°{grouped_number}"
+
+
+PICKUP_RESERVED = "Réservée, à payer au retrait"
+
+
+def sub_order_status_label(status: str, method) -> str:
+    """A sub-order's status on its document: a reservation to be paid on distribution day is
+    not a payment that is late (issue 10 K5)."""
+    if status == AWAITING_PAYMENT and method == "pickup":
+        return PICKUP_RESERVED
+    return SUB_LABELS[status]
 
 
 def grouped_order_title(grouped_number) -> str:

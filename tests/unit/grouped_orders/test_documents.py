@@ -52,7 +52,7 @@ def test_reference_62_grouped_order_is_its_paid_sub_orders_at_the_public_price(d
 def test_reference_62_sub_orders_each_their_own_line(db):
     go, token, leto, diaz, rourke = reference_62(db)
     doc = tx(db, documents.order_document, "sub_order", leto["number"])
-    assert doc["title"] == f"Sous-commande n°{leto['number']} — commande groupée n°{go['number']}"
+    assert doc["title"] == f"Commande n°{leto['number']} — commande groupée n°{go['number']}"
     assert doc["customer"]["name"] == "Jared Leto"
     assert doc["customer"]["email"] == "jared@free.fr"
     assert (doc["lines"][0]["quantity"], doc["lines"][0]["total_ttc"]) == (2, "29.80")
@@ -178,3 +178,12 @@ def test_a_grouped_order_nobody_paid_yet_has_no_line(db):
                                                     "vat": []}
     assert doc["payment"] == {"method": "none", "state_label": "En attente du paiement",
                               "cheque_number": None}
+
+
+def test_a_reservation_paid_at_pickup_is_not_a_late_payment_on_its_document():
+    assert domain.sub_order_status_label(domain.AWAITING_PAYMENT, "pickup") == \
+        "Réservée, à payer au retrait"
+    assert domain.sub_order_status_label(domain.AWAITING_PAYMENT, "online") == \
+        "En attente de paiement"
+    assert domain.sub_order_status_label(domain.PAID, "pickup") == "Payée"
+    assert domain.sub_order_status_label(domain.SUB_CANCELLED, "pickup") == "Annulée"
