@@ -47,10 +47,14 @@ def bookshop_email() -> str:
     return config.env("BOOKSHOP_EMAIL", domain.BOOKSHOP_DEFAULT_EMAIL)
 
 
-def render(kind: str, payload: dict, public_url: str) -> tuple:
-    """(to — an address or a list —, subject, body) for an event of type `kind`."""
+def render(kind: str, payload: dict, public_url: str, to_bookshop=False) -> tuple:
+    """(to — an address or a list —, subject, body) for an event of type `kind`.
+    `to_bookshop`: the bookshop's own copy of a quote request or an order (`domain.DOCUMENT`),
+    which says whose it is rather than « votre commande », with the admin's page."""
     context = dict(payload, public_url=public_url.rstrip("/"), bookshop=config.bookshop(),
-                   **domain.wording(kind, payload))
+                   to_bookshop=to_bookshop, **domain.wording(kind, payload))
+    if to_bookshop:
+        context["admin_url"] = public_url.rstrip("/") + domain.admin_path(kind, payload)
     if kind == "password_reset_requested":
         context["expires_at_label"] = paris_time(payload["expires_at"])
     if kind == "sub_order_refunded":

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from services.common.money import money
 
+from .mails import admin_path
+
 # the events that are "a new order" for the bookshop
 ALERT_KINDS = ("sub_order_paid", "grouped_order_validated", "collectivity_order_placed",
                "quote_requested")
@@ -67,8 +69,7 @@ def order_alert(kind: str, payload: dict) -> dict:
                 "customer_email": payload["placed_by_email"],
                 "lines": [(line["title"], line["quantity"]) for line in payload["lines"]],
                 "total_ttc": Decimal(str(payload["totals"]["total_ttc"])),
-                "admin_path": f"/admin/{'devis' if quote else 'commandes'}-collectivite/"
-                              f"{payload['number']}"}
+                "admin_path": admin_path(kind, payload)}
     raise ValueError(f"not a new order: {kind}")
 
 

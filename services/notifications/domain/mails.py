@@ -87,6 +87,17 @@ def recipients(kind: str, payload: dict, bookshop_email: str):
     return payload[to]
 
 
+def copied_to_bookshop(kind: str) -> bool:
+    """Whether the bookshop gets its own copy of the mail (a quote request, an order)."""
+    return MAILS[kind][1] == DOCUMENT
+
+
+def admin_path(kind: str, payload: dict) -> str:
+    """The admin's page of the quote request or order a mail is about."""
+    quote = kind == "quote_requested"
+    return f"/admin/{'devis' if quote else 'commandes'}-collectivite/{payload['number']}"
+
+
 def subject(kind: str) -> str:
     """The subject's pattern (formatted with the payload and `wording`)."""
     return MAILS[kind][0]

@@ -6,7 +6,7 @@ from services.common.errors import not_found
 
 from .. import domain
 from ..models import Mail
-from ..presenters import mail_view, render
+from ..presenters import bookshop_email, mail_view, render
 
 
 def mail_for_event(session, kind, payload, envelope, now, public_url) -> list:
@@ -42,15 +42,20 @@ def absent_mail_payload(payload, absent) -> dict:
 
 
 def queue_mail(session, kind, payload, envelope, now, public_url) -> list:
-    """One mail row per recipient, in the event's transaction."""
+    """One mail row per recipient, in the event's transaction. The bookshop's own copy of a
+    quote request or an order is worded for the bookshop (`render(..., to_bookshop=True)`)."""
     recipients, subject, body = render(kind, payload, public_url)
     if isinstance(recipients, str):
         recipients = [recipients]
+    shop_copy = None
+    if domain.copied_to_bookshop(kind):
+        shop_copy = render(kind, payload, public_url, to_bookshop=True)[2]
+    shop = bookshop_email().strip().lower()
     queued = []
     for to_addr in dict.fromkeys(r.strip().lower() for r in recipients if r and r.strip()):
         mail = Mail(kind=kind, event_id=envelope.get("event_id"), to_addr=to_addr,
-                    subject=subject, body=body, created_at=now, next_attempt_at=now,
-                    attempts=0)
+                    subject=subject, body=shop_copy if shop_copy and to_addr == shop else body,
+                    created_at=now, next_attempt_at=now, attempts=0)
         session.add(mail)
         queued.append(mail)
     return queued

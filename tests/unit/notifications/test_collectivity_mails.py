@@ -88,3 +88,26 @@ def test_a_shipped_or_available_order_is_titled_by_what_happened(action, title):
     _, subject, _ = presenters.render("collectivity_order_status_changed", payload, "x")
     assert subject.startswith(f"Votre commande n° 31 : {title}")
     assert "En cours de traitement" not in subject
+
+
+@pytest.mark.parametrize("kind,what", [("collectivity_order_placed", "commande"),
+                                       ("quote_requested", "demande de devis")])
+def test_the_bookshops_copy_says_whose_order_it_is_not_votre_commande(tmp_path, kind, what):
+    """The order desk got « Votre commande n° 12 pour ECOLE JULES FERRY est enregistrée »:
+    its copy names the collectivity and who placed it, and links to the admin's page."""
+    db = Database("notifications", Base.metadata, f"sqlite:///{tmp_path / 'n.db'}")
+    Base.metadata.create_all(db.engine)
+    with db.transaction() as s:
+        queued = use_cases.queue_mail(s, kind, received(kind, DOC), {"event_id": "e"},
+                                      datetime.now(timezone.utc), "http://x")
+        bodies = {m.to_addr: m.body for m in queued}
+    db.dispose()
+    shop = bodies.pop("commandes@librairie.test")
+    assert f"Nouvelle {what} n° 12 de ECOLE JULES FERRY" in shop
+    assert "achats@ecole.fr" in shop and "Votre" not in shop and "vous" not in shop
+    path = "devis" if kind == "quote_requested" else "commandes"
+    assert f"La traiter : http://x/admin/{path}-collectivite/12" in shop
+    assert "Total TTC : 22,75" in shop
+    for customer in bodies.values():  # the collectivity's own
+        assert f"Votre {what} n° 12 pour ECOLE JULES FERRY" in customer
+        assert customer.rstrip().endswith("La librairie") and "La traiter" not in customer
