@@ -172,7 +172,8 @@ def grouped_order_view(go, now, public_url, with_subs=True, rules=None) -> dict:
             go.status, go.deadline, now) else "",
         "deadline_passed": now >= domain.closes_at(go.deadline),
         # closed by the bookshop before the deadline: no days left either
-        "days_left": domain.days_left(go.deadline, now) if go.status == domain.OPEN else 0,
+        "days_left": domain.days_left(go.deadline, now, go.opens_on)
+        if go.status == domain.OPEN else 0,
         "subscriptions_open": domain.can_subscribe(go.status, go.deadline, now, go.opens_on),
         "initiator_id": go.initiator_id, "initiator_email": go.initiator_email,
         "client_number": go.client_number, "client_name": go.client_name,

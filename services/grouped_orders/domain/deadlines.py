@@ -39,12 +39,17 @@ def paris_today(now: datetime) -> date:
     return now.astimezone(PARIS).date()
 
 
-def days_left(deadline: date, now: datetime) -> int:
+def days_left(deadline: date, now: datetime, opens_on=None) -> int:
     """The days of subscription left, today included (0 once closed): on the eve of the
-    deadline, 2 — and validation comes 2 days later too, the day after the deadline."""
+    deadline, 2 — and validation comes 2 days later too, the day after the deadline. Before
+    the opening day (`opens_on`), the days from that day: the days before it are no days of
+    subscription."""
     if now >= closes_at(deadline):
         return 0
-    return max(0, (deadline - paris_today(now)).days + 1)
+    first = paris_today(now)
+    if opens_on is not None and opens_on > first:
+        first = opens_on
+    return max(0, (deadline - first).days + 1)
 
 
 def deadline_approaching(status: str, deadline: date, now: datetime) -> bool:

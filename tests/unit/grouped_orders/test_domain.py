@@ -67,6 +67,16 @@ def test_days_left_and_the_warning_of_the_last_two_days():
     assert not domain.deadline_approaching(domain.CANCELLED, deadline, now)
 
 
+def test_an_order_not_open_yet_counts_its_days_from_its_opening_day():
+    """Opening on 4 April, closing on the 6th: 3 days of subscription, whether it is asked on
+    1 April or on the 4th (the days before it opens were counted)."""
+    deadline, opens_on = date(2022, 4, 6), date(2022, 4, 4)
+    assert domain.days_left(deadline, datetime(2022, 4, 1, 9, tzinfo=UTC), opens_on) == 3
+    assert domain.days_left(deadline, datetime(2022, 4, 4, 9, tzinfo=UTC), opens_on) == 3
+    assert domain.days_left(deadline, datetime(2022, 4, 5, 9, tzinfo=UTC), opens_on) == 2
+    assert domain.days_left(deadline, datetime(2022, 4, 1, 9, tzinfo=UTC)) == 6
+
+
 def test_a_deadline_is_today_or_later_and_within_a_year():
     now = datetime(2026, 12, 1, 10, tzinfo=UTC)
     assert domain.check_deadline("2026-12-01", now) == date(2026, 12, 1)
