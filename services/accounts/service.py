@@ -102,6 +102,11 @@ class AccountsService(MessagingService):
         return self.store.run(use_cases.get_client, client_number)
 
     @rpc
+    def client_account_emails(self, client_number):
+        """For baskets: who is told that a basket waits for them (active accounts, by role)."""
+        return self.store.run(use_cases.client_account_emails, client_number)
+
+    @rpc
     def admin_get_client(self, actor_id, client_number):
         return self.store.run(use_cases.admin_get_client, actor_id, client_number)
 

@@ -130,10 +130,18 @@ class BasketsService(MessagingService):
         return self.store.once(idempotency_key, "remove_line", actor_id, [basket_id, ean],
                                baskets.remove_line, account, basket_id, ean, now(), client)
 
+    def _holders(self, account, basket_id):
+        """The basket's client's active accounts by role: who a moved basket is mailed to."""
+        client_number = self._targets(account, basket_id)["client_number"]
+        return self.accounts.client_account_emails(client_number)
+
     @rpc
     def submit_basket(self, actor_id, basket_id, idempotency_key=None):
+        account = self._account(actor_id)
+        holders = self._holders(account, basket_id)
         return self.store.once(idempotency_key, "submit_basket", actor_id, [basket_id],
-                               baskets.submit, self._account(actor_id), basket_id, now())
+                               baskets.submit, account, basket_id, now(), holders,
+                               self.store.record, public_url())
 
     @rpc
     def unlock_basket(self, actor_id, basket_id, idempotency_key=None):
@@ -147,9 +155,12 @@ class BasketsService(MessagingService):
 
     @rpc
     def return_basket(self, actor_id, basket_id, comment="", idempotency_key=None):
+        account = self._account(actor_id)
+        holders = self._holders(account, basket_id)
         return self.store.once(idempotency_key, "return_basket", actor_id,
                                [basket_id, comment],
-                               baskets.return_, self._account(actor_id), basket_id, comment, now())
+                               baskets.return_, account, basket_id, comment, now(), holders,
+                               self.store.record, public_url())
 
     @rpc
     def baskets_to_validate(self, actor_id):

@@ -152,6 +152,10 @@ class NotificationsService(MessagingService):
     def on_collectivity_message_sent(self, session, payload, envelope):
         self._queue(session, "collectivity_message_sent", payload, envelope)
 
+    @consumes("basket_moved")
+    def on_basket_moved(self, session, payload, envelope):
+        self._queue(session, "basket_moved", payload, envelope)
+
     @consumes("order_progressed")
     def on_order_progressed(self, session, payload, envelope):
         self._queue(session, "order_progressed", payload, envelope)

@@ -3,6 +3,7 @@ to the cent with a title at each VAT rate and a school book, the approval chain 
 with a comment, resend, transmit), the order and the quote request made from it, a simulated
 Librisoft picking them up over the bridge's webservice, the bookshop's actions, the mails in a
 real SMTP server, and another collectivity kept out of all of it."""
+import time
 from decimal import Decimal
 
 import pytest
@@ -64,6 +65,19 @@ def url(suite, path):
 @pytest.fixture(scope="module")
 def state():
     return {}
+
+
+def told(smtp, address, title, basket_id, timeout=20):
+    """The body of the mail titled `title` telling `address` of basket `basket_id`."""
+    link = f"/paniers/{basket_id}\n"
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        for mail in smtp.to(address):
+            body = mail.get_body(("plain",)).get_content()
+            if mail["Subject"].startswith(title) and link in body:
+                return body
+        time.sleep(0.1)
+    raise AssertionError(f"no « {title} » mail to {address} for basket {basket_id}")
 
 
 def test_a_basket_priced_to_the_cent_along_the_chain(suite, s, people, articles, smtp, state):
@@ -155,6 +169,11 @@ def test_a_basket_priced_to_the_cent_along_the_chain(suite, s, people, articles,
     page = user.get(suite.gateway_url + f"/paniers/{bid}")
     assert page.status_code == 200 and "Ce panier vous a été retourné" in page.text
     assert "douze suffisent" in page.text
+    # mailed: the Approbateur that it waited for them, the Utilisateur that it came back
+    waited = told(smtp, people["approbateur"]["email"], "Panier à valider", bid)
+    assert people["utilisateur"]["email"] in waited
+    returned = told(smtp, people["utilisateur"]["email"], "Panier retourné", bid)
+    assert comment in returned and "Vous pouvez le modifier" in returned
 
     # fixed and sent again; the Approbateur unlocks, looks, locks and transmits it
     r = user.put(url(suite, f"/baskets/{bid}/lines/{WESTERN}"), json={"quantity": 12})
@@ -165,6 +184,8 @@ def test_a_basket_priced_to_the_cent_along_the_chain(suite, s, people, articles,
     assert approver.post(url(suite, f"/baskets/{bid}/lock"), json={}).status_code == 200
     r = approver.post(url(suite, f"/baskets/{bid}/submission"), json={})
     assert r.status_code == 200 and r.json()["state"] == "at_collectivity", r.text
+    assert "à valider par la collectivité" in told(smtp, people["collectivite"]["email"],
+                                                   "Panier à valider", bid)
 
     # the Collectivité transforms it into an order with its reference
     at_coll = coll.get(url(suite, f"/baskets/{bid}")).json()

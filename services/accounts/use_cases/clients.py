@@ -7,7 +7,7 @@ from sqlalchemy import select
 from services.common.errors import forbidden, not_found
 
 from .. import domain
-from ..models import Account, Client
+from ..models import Account, AccountClient, Client
 from ..presenters import account_view, client_view
 from .common import load_actor
 
@@ -81,6 +81,20 @@ def get_client(session, client_number) -> dict:
     if client is None:
         raise not_found("Client collectivité introuvable.")
     return client_view(client)
+
+
+def client_account_emails(session, client_number) -> dict:
+    """The addresses of a client's active accounts, by role (for baskets: who is told that a
+    basket waits for them)."""
+    q = (select(Account.role, Account.email)
+         .join(AccountClient, AccountClient.account_id == Account.id)
+         .where(AccountClient.client_number == str(client_number or "")[:40],
+                Account.active.is_(True))
+         .order_by(Account.email))
+    emails = {}
+    for role, email in session.execute(q):
+        emails.setdefault(role, []).append(email)
+    return emails
 
 
 def admin_get_client(session, actor_id, client_number) -> dict:

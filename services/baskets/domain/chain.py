@@ -261,6 +261,25 @@ def transform(actor: Actor, b: BasketState) -> Move:
     return Move(TRANSFORM, b.level, TRANSFORMED, (*b.path, TRANSFORMED), True)
 
 
+LEVEL_ROLES = {AT_APPROVER: APPROBATEUR, AT_COLLECTIVITY: COLLECTIVITE}
+
+
+def told_of_move(move: Move, holders: dict, owner_email: str, actor_email: str) -> list:
+    """Who is mailed that a basket now waits for them (`holders`: the client's active
+    accounts' addresses by role): the accounts of the level it was sent or returned to, or its
+    owner when it comes back to the draft; never the one who moved it. Nobody for a lock or an
+    unlock."""
+    if move.action not in (SUBMIT, RETURN) or move.to_level == move.from_level:
+        return []
+    if move.to_level == DRAFT:
+        emails = [owner_email]
+    else:
+        emails = holders.get(LEVEL_ROLES.get(move.to_level), [])
+    mover = (actor_email or "").strip().lower()
+    return [e for e in dict.fromkeys(e.strip().lower() for e in emails if e and e.strip())
+            if e != mover]
+
+
 # ---- field checks ---------------------------------------------------------------------------
 def check_name(name) -> str:
     name = " ".join(str(name or "").split())

@@ -138,3 +138,15 @@ def price_view(article: dict, x: prices.Line) -> dict:
                 school_book=bool(article.get("school_book")),
                 availability=article.get("availability") or "",
                 price_ttc=str(x.unit_price_ttc))
+
+
+def moved_payload(basket: Basket, move, by_email: str, to_emails: list, comment: str,
+                  view: dict, public_url: str) -> dict:
+    """basket_moved (BasketMovedV1): the basket, where it went, who moved it, who is told."""
+    return {"basket_id": basket.id, "basket_name": basket.name,
+            "client_number": basket.client_number, "client_name": basket.client_name,
+            "action": "submitted" if move.action == chain.SUBMIT else "returned",
+            "to_level": move.to_level, "to_level_label": chain.LEVEL_LABELS[move.to_level],
+            "by_email": by_email, "to_emails": to_emails, "comment": comment or "",
+            "lines": len(basket.lines), "total_ttc": view["totals"]["total_ttc"],
+            "detail_url": f"{public_url.rstrip('/')}/paniers/{basket.id}"}

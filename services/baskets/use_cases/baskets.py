@@ -12,7 +12,8 @@ from services.common.money import money
 
 from ..domain import chain, prices, tabs
 from ..models import Basket, BasketEvent, BasketLine
-from ..presenters.baskets import basket_summary, basket_view, price_view, state_of
+from ..presenters.baskets import (basket_summary, basket_view, moved_payload, price_view,
+                                  state_of)
 
 
 def actor_of(account: dict) -> chain.Actor:
@@ -228,19 +229,30 @@ def move_basket(session, basket, move: chain.Move):
                        "page pour voir son état actuel.")
 
 
-def _move(session, account, basket_id, now, rule, *args) -> dict:
+def _move(session, account, basket_id, now, rule, *args, told=None) -> dict:
+    """`told`: (holders, record, public_url) to tell the basket's new holders (basket_moved)."""
     actor = actor_of(account)
     basket = visible_basket(session, actor, basket_id, lock=True)
     result = rule(actor, state_of(basket), *args)
     move, comment = result if isinstance(result, tuple) else (result, "")
     move_basket(session, basket, move)
     log_event(basket, actor, move.action, move.from_level, move.to_level, now, comment)
-    return basket_view(basket, actor)
+    view = basket_view(basket, actor)
+    if told is not None:
+        holders, record, public_url = told
+        to_emails = chain.told_of_move(move, holders, basket.owner_email, actor.email)
+        if to_emails:
+            record(session, "basket_moved",
+                   moved_payload(basket, move, actor.email, to_emails, comment, view,
+                                 public_url))
+    return view
 
 
-def submit(session, account, basket_id, now) -> dict:
-    """"Envoyer ce panier à l'approbateur" / "Transmettre ce panier à la collectivité"."""
-    return _move(session, account, basket_id, now, chain.submit)
+def submit(session, account, basket_id, now, holders=None, record=None, public_url="") -> dict:
+    """"Envoyer ce panier à l'approbateur" / "Transmettre ce panier à la collectivité"; its
+    new holders (`holders`: the client's accounts by role) are mailed if `record` is given."""
+    return _move(session, account, basket_id, now, chain.submit,
+                 told=None if record is None else (holders or {}, record, public_url))
 
 
 def unlock(session, account, basket_id, now) -> dict:
@@ -251,9 +263,12 @@ def lock(session, account, basket_id, now) -> dict:
     return _move(session, account, basket_id, now, chain.lock)
 
 
-def return_(session, account, basket_id, comment, now) -> dict:
-    """"Retourner ce panier au rôle précédent", with a comment the sender sees."""
-    return _move(session, account, basket_id, now, chain.return_, comment)
+def return_(session, account, basket_id, comment, now, holders=None, record=None,
+            public_url="") -> dict:
+    """"Retourner ce panier au rôle précédent", with a comment the sender sees (and is
+    mailed, as `submit`)."""
+    return _move(session, account, basket_id, now, chain.return_, comment,
+                 told=None if record is None else (holders or {}, record, public_url))
 
 
 # ---- prices ---------------------------------------------------------------------------------

@@ -126,6 +126,8 @@ CONTRACTS = {c.name: c for c in (
                              ("logistics", "on_collectivity_order_status_changed"))),
     EventContract("collectivity_message_sent", 1, "baskets", p.CollectivityMessageSentV1,
                   consumers=(("notifications", "on_collectivity_message_sent"),)),
+    EventContract("basket_moved", 1, "baskets", p.BasketMovedV1,
+                  consumers=(("notifications", "on_basket_moved"),)),
     EventContract("sub_order_placed", 1, "grouped_orders", c.SubOrderPlacedV1,
                   consumers=(("order_desk", "on_sub_order_placed"),
                              ("logistics", "on_sub_order_placed"),

@@ -422,6 +422,25 @@ class CollectivityOrderStatusChangedV1(Payload):
     detail_url = fields.String(load_default="")
 
 
+class BasketMovedV1(Payload):
+    """A basket sent on along the approval chain, or returned to the level before (reference
+    001): its new holders are told (`to_emails`, the client's active accounts of that level,
+    or the owner when it comes back to the draft)."""
+    basket_id = fields.Integer(required=True)
+    basket_name = fields.String(required=True)
+    client_number = fields.String(required=True)
+    client_name = fields.String(required=True)
+    action = fields.String(required=True, validate=validate.OneOf(["submitted", "returned"]))
+    to_level = fields.Integer(required=True, validate=validate.Range(min=0, max=2))
+    to_level_label = fields.String(required=True)
+    by_email = fields.String(required=True)
+    to_emails = fields.List(fields.String(), required=True)
+    comment = fields.String(load_default="")
+    lines = fields.Integer(required=True)
+    total_ttc = Money(required=True)
+    detail_url = fields.String(load_default="")
+
+
 class CollectivityMessageSentV1(Payload):
     number = fields.Integer(required=True)
     kind = fields.String(required=True)                 # "quote" | "collectivity_order"

@@ -47,6 +47,8 @@ MAILS = {
                                           "to_emails"),
     "collectivity_message_sent": ("Message de la librairie au sujet de votre {kind_label} "
                                   "n° {number}", "to_emails"),
+    # reference 001's approval chain: a basket now waits for its new holders
+    "basket_moved": ("{moved_title} : panier « {basket_name} » ({client_name})", "to_emails"),
     # reminders before the deadline (issue 10, K1)
     "grouped_order_deadline_approached": ("Commande groupée n° {number} : la date limite "
                                           "approche ({days_label})", "initiator_email"),
@@ -148,6 +150,9 @@ def wording(kind: str, payload: dict) -> dict:
                 if payload.get("rescheduled") else "Vos livres sont prêts"}
     if kind == "account_created":
         return {"role_label": role_label(payload["role"])}
+    if kind == "basket_moved":
+        return {"moved_title": "Panier à valider" if payload["action"] == "submitted"
+                else "Panier retourné"}
     if kind == "collectivity_message_sent":
         return {"kind_label": "demande de devis" if payload["kind"] == "quote" else "commande"}
     if kind == "order_progressed":

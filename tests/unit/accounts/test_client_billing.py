@@ -67,3 +67,16 @@ def test_a_bad_siret_changes_nothing_and_only_the_admin_may(db):
     with pytest.raises(DomainError) as exc, db.transaction() as s:
         use_cases.get_client(s, "999")
     assert exc.value.code == "not_found"
+
+
+def test_who_holds_a_clients_baskets_active_accounts_by_role(db):
+    """For baskets: who is told a basket waits for them (a deactivated account is not)."""
+    coll = make(db, 1, "achats@ecole.fr", "collectivite", ["16"])
+    make(db, coll["id"], "chef@ecole.fr", "approbateur", ["16"])
+    gone = make(db, coll["id"], "ancien@ecole.fr", "approbateur", ["16"])
+    with db.transaction() as s:
+        use_cases.set_active(s, 1, gone["id"], False)
+    with db.transaction() as s:
+        assert use_cases.client_account_emails(s, "16") == {
+            "collectivite": ["achats@ecole.fr"], "approbateur": ["chef@ecole.fr"]}
+        assert use_cases.client_account_emails(s, "999") == {}

@@ -39,6 +39,13 @@ class FakeAccounts:
             raise forbidden("Ce client collectivité ne vous est pas affecté.")
         return CLIENTS[number]
 
+    def client_account_emails(self, number):
+        emails = {}
+        for a in self.accounts.values():
+            if a["active"] and number in {c["number"] for c in a["clients"]}:
+                emails.setdefault(a["role"], []).append(a["email"])
+        return emails
+
 
 class Reply:
     def __init__(self, fn, *args):

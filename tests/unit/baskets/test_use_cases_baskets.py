@@ -10,7 +10,7 @@ from services.baskets.use_cases import baskets
 from services.common.errors import DomainError
 
 from .conftest import (APPROVER, ARTICLES, BOTH, CEMETERY, COLLECTIVITY, FERRY, NOTEBOOK, NOW,
-                       OTHER, PRESS, PROUVE, SCHOOL, USER, USER2, WESTERN, tx)
+                       OTHER, PRESS, PROUVE, SCHOOL, URL, USER, USER2, WESTERN, tx)
 
 
 def new_basket(db, account=USER, client=FERRY, name="Mon panier", lines=()):
@@ -239,3 +239,37 @@ def test_article_snapshots_come_from_the_bridge_article(db):
     view = new_basket(db, lines=[(ARTICLES[SCHOOL["ean"]], 1)])
     (line,) = view["lines"]
     assert (line["school_book"], line["publisher"], line["author"]) == (True, "HATIER", "")
+
+
+def test_whoever_a_basket_now_waits_for_is_told(db):
+    """Sent to the approvers: they are told (basket_moved, validated against its contract);
+    returned to the draft: its owner, with the comment; on to the collectivity: its accounts.
+    Never the one who moved it, nobody for a lock, and no holder no event."""
+    from services.common.contracts.events import load_envelope, make_envelope
+    from tests.support.fakes import Events
+    holders = {"approbateur": [APPROVER["email"], "adjoint@ecole-jules-ferry.test"],
+               "collectivite": [COLLECTIVITY["email"]], "utilisateur": [USER["email"]]}
+    bid = new_basket(db, name="CDI rentrée", lines=[(CEMETERY, 2)])["id"]
+    events = Events()
+    tx(db, baskets.submit, USER, bid, NOW, holders, events, URL)
+    (sent,) = events.of("basket_moved")
+    assert load_envelope("basket_moved", make_envelope("basket_moved", sent, "baskets"))
+    assert (sent["action"], sent["to_level"], sent["by_email"], sent["to_emails"]) == \
+        ("submitted", 1, USER["email"], [APPROVER["email"], "adjoint@ecole-jules-ferry.test"])
+    assert (sent["basket_name"], sent["client_name"], sent["lines"], sent["total_ttc"]) == \
+        ("CDI rentrée", "ECOLE JULES FERRY", 1, "45.50")   # 2 × 25,00 at 9 % off
+    assert sent["detail_url"] == f"{URL}/paniers/{bid}"
+    tx(db, baskets.unlock, APPROVER, bid, NOW)                   # no move: nobody told
+    tx(db, baskets.lock, APPROVER, bid, NOW)
+    assert len(events.of("basket_moved")) == 1
+    tx(db, baskets.return_, APPROVER, bid, "Un seul exemplaire.", NOW, holders, events, URL)
+    back = events.of("basket_moved")[-1]
+    assert (back["action"], back["to_level"], back["to_emails"], back["comment"]) == \
+        ("returned", 0, [USER["email"]], "Un seul exemplaire.")
+    tx(db, baskets.submit, USER, bid, NOW, holders, events, URL)
+    # an approver passing it on: the collectivity accounts, not the approver himself
+    tx(db, baskets.submit, APPROVER, bid, NOW, dict(holders, collectivite=[
+        COLLECTIVITY["email"], APPROVER["email"]]), events, URL)
+    assert events.of("basket_moved")[-1]["to_emails"] == [COLLECTIVITY["email"]]
+    tx(db, baskets.return_, COLLECTIVITY, bid, "", NOW, {}, events, URL)  # no approver left
+    assert len(events.of("basket_moved")) == 4

@@ -111,3 +111,27 @@ def test_the_bookshops_copy_says_whose_order_it_is_not_votre_commande(tmp_path, 
     for customer in bodies.values():  # the collectivity's own
         assert f"Votre {what} n° 12 pour ECOLE JULES FERRY" in customer
         assert customer.rstrip().endswith("La librairie") and "La traiter" not in customer
+
+
+MOVED = {"basket_id": 27, "basket_name": "CDI rentrée", "client_number": "16",
+         "client_name": "ECOLE JULES FERRY", "action": "submitted", "to_level": 1,
+         "to_level_label": "À valider par l'approbateur", "by_email": "biblio@ecole.fr",
+         "to_emails": ["chef@ecole.fr", "adjoint@ecole.fr"], "comment": "", "lines": 3,
+         "total_ttc": "49.87", "detail_url": "http://x/paniers/27"}
+
+
+def test_an_approver_is_told_a_basket_waits_and_its_sender_that_it_came_back():
+    to, subject, body = presenters.render("basket_moved", received("basket_moved", MOVED), "x")
+    assert to == ["chef@ecole.fr", "adjoint@ecole.fr"]
+    assert subject == "Panier à valider : panier « CDI rentrée » (ECOLE JULES FERRY)"
+    assert "biblio@ecole.fr vous a transmis le panier « CDI rentrée »" in body
+    assert "à valider par l'approbateur" in body and "3 articles, total 49,87\xa0€ TTC" in body
+    assert "Voir le panier : http://x/paniers/27" in body and "Commentaire" not in body
+    back = dict(MOVED, action="returned", to_level=0, to_level_label="En préparation",
+                by_email="chef@ecole.fr", to_emails=["biblio@ecole.fr"], lines=1,
+                comment="Le titre 2 est épuisé, changez-le.")
+    to, subject, body = presenters.render("basket_moved", received("basket_moved", back), "x")
+    assert to == ["biblio@ecole.fr"] and subject.startswith("Panier retourné : ")
+    assert "chef@ecole.fr vous a retourné le panier" in body and "1 article," in body
+    assert "Vous pouvez le modifier et l'envoyer de nouveau." in body
+    assert "Commentaire de chef@ecole.fr : Le titre 2 est épuisé, changez-le." in body
