@@ -43,7 +43,9 @@ test: install
 	@scripts/ensure_pdftools.sh
 	@scripts/ensure_axe.sh
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest
+	@# the unit tests (no broker, no shared suite) on both cores; the others share one suite
+	$(PY) -m pytest -n 2 tests/unit
+	$(PY) -m pytest tests/integration tests/e2e
 
 unit: install
 	$(PY) -m pytest tests/unit

@@ -152,6 +152,8 @@ def test_two_executes_at_the_same_moment_make_one_batch(suite, people, demo_feed
                 if {"kind": "grouped_order", "number": go} in e["orders"]]) == 1
 
     # « Toutes les commandes prêtes » twice at once: one batch, one « Aucune commande prête »
+    # (first whatever other tests left ready, so that both clicks compete for the same orders)
+    steps.execute(suite, cookies, token, take_all=True, key=f"drain-{go}")
     other = steps.ready_grouped_order(suite, s["collectivite"], admin,
                                       buyers=(("Max", "Concurrence", 1),))
     steps.wait_candidate(suite, f"grouped_order:{other}")
