@@ -120,7 +120,9 @@ def add_from_catalogue():
     if basket_id is None or basket_id < 1:  # "²" passed isdigit() and crashed int() (500)
         return create()
     try:
-        basket = rpc("baskets", "add_line", g.user["id"], basket_id, ean, form["quantity"])
+        # a double click adds the copies once (the form's one-time token)
+        basket = rpc("baskets", "add_line", g.user["id"], basket_id, ean, form["quantity"],
+                     idempotency_key=idempotency.key())
     except DomainError as exc:
         if denial(exc, basket_id):
             raise
@@ -179,7 +181,7 @@ def add_line(basket_id):
     form = forms.BasketLine.read()
     try:
         basket = rpc("baskets", "add_line", g.user["id"], basket_id, form["ean"],
-                     form["quantity"])
+                     form["quantity"], idempotency_key=idempotency.key())
     except DomainError as exc:
         if denial(exc, basket_id):
             raise

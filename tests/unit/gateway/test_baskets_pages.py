@@ -112,3 +112,20 @@ def test_a_stale_page_of_ones_own_basket_is_a_message_not_access_denied(client, 
             assert ("error", words) in session.pop("_flashes"), url
     rpc.answers[("baskets", "get_basket")] = forbidden("Ce panier ne vous est pas accessible.")
     assert client.post("/paniers/5/lignes/978", data={"quantity": "3"}).status_code == 403
+
+
+def test_a_double_click_on_ajouter_au_panier_adds_the_copies_once(client, rpc):
+    """The same form sent twice (its one-time token) carries the same key to the service,
+    which answers the second with the first's result: 2 copies, not 4; a new form is new."""
+    rpc.answers[("baskets", "add_line")] = {"id": 5, "name": "CM2"}
+    sign_in(client, "utilisateur")
+    keys = []
+    for url, data in [("/paniers/5/lignes", {"ean": "9782531262867", "quantity": "2"}),
+                      ("/paniers/ajout", {"basket_id": "5", "ean": "9782531262867",
+                                          "quantity": "2"})]:
+        for token in ("t" * 32, "t" * 32, "u" * 32):
+            client.post(url, data=dict(data, idempotency_key=token))
+            keys.append(rpc.keywords[("baskets", "add_line")]["idempotency_key"])
+    assert keys[0] == keys[1] and keys[1] != keys[2] and None not in keys
+    assert keys[3] == keys[4] != keys[5]
+    assert len(rpc.called("baskets", "add_line")) == 6
