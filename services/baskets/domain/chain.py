@@ -280,6 +280,19 @@ def told_of_move(move: Move, holders: dict, owner_email: str, actor_email: str) 
             if e != mover]
 
 
+HOLDER_LABELS = {AT_APPROVER: "approbateur", AT_COLLECTIVITY: "collectivité"}
+
+
+def check_someone_holds(move: Move, told: list, client_name: str):
+    """A basket sent (or returned) to a level where the client has no active account would
+    wait there for good, out of everyone's hands: refused, saying what to ask the bookshop."""
+    if move.to_level in HOLDER_LABELS and move.to_level != move.from_level and not told:
+        role = HOLDER_LABELS[move.to_level]
+        raise conflict(f"Aucun compte {role} actif n'est rattaché à {client_name} : ce panier "
+                       f"attendrait une validation que personne ne peut donner. Demandez à la "
+                       f"librairie de créer ou de réactiver un compte {role}.")
+
+
 # ---- field checks ---------------------------------------------------------------------------
 def check_name(name) -> str:
     name = " ".join(str(name or "").split())

@@ -148,5 +148,6 @@ def moved_payload(basket: Basket, move, by_email: str, to_emails: list, comment:
             "action": "submitted" if move.action == chain.SUBMIT else "returned",
             "to_level": move.to_level, "to_level_label": chain.LEVEL_LABELS[move.to_level],
             "by_email": by_email, "to_emails": to_emails, "comment": comment or "",
-            "lines": len(basket.lines), "total_ttc": view["totals"]["total_ttc"],
+            "lines": len(basket.lines), "copies": sum(x.quantity for x in basket.lines),
+            "total_ttc": view["totals"]["total_ttc"],
             "detail_url": f"{public_url.rstrip('/')}/paniers/{basket.id}"}

@@ -50,9 +50,11 @@ def order_state(doc: Document) -> status.OrderState:
 
 
 def to_emails(doc: Document) -> list:
-    """Who "the client" is when the bookshop mails it: the account that placed the document
-    and the client's contact address."""
-    return list(dict.fromkeys(e for e in (doc.placed_by_email, doc.contact_email) if e))
+    """Who "the client" is when the bookshop mails it: the account that placed the document,
+    the client's contact address, and whoever made the basket (told it was placed: told too
+    when it is made available, shipped or cancelled)."""
+    return list(dict.fromkeys(e for e in (doc.placed_by_email, doc.contact_email,
+                                          doc.basket_creator_email) if e))
 
 
 def document_summary(doc: Document) -> dict:

@@ -235,16 +235,17 @@ def _move(session, account, basket_id, now, rule, *args, told=None) -> dict:
     basket = visible_basket(session, actor, basket_id, lock=True)
     result = rule(actor, state_of(basket), *args)
     move, comment = result if isinstance(result, tuple) else (result, "")
+    to_emails = []
+    if told is not None:
+        to_emails = chain.told_of_move(move, told[0], basket.owner_email, actor.email)
+        chain.check_someone_holds(move, to_emails, basket.client_name)
     move_basket(session, basket, move)
     log_event(basket, actor, move.action, move.from_level, move.to_level, now, comment)
     view = basket_view(basket, actor)
-    if told is not None:
-        holders, record, public_url = told
-        to_emails = chain.told_of_move(move, holders, basket.owner_email, actor.email)
-        if to_emails:
-            record(session, "basket_moved",
-                   moved_payload(basket, move, actor.email, to_emails, comment, view,
-                                 public_url))
+    if to_emails:
+        _, record, public_url = told
+        record(session, "basket_moved",
+               moved_payload(basket, move, actor.email, to_emails, comment, view, public_url))
     return view
 
 

@@ -436,7 +436,8 @@ class BasketMovedV1(Payload):
     by_email = fields.String(required=True)
     to_emails = fields.List(fields.String(), required=True)
     comment = fields.String(load_default="")
-    lines = fields.Integer(required=True)
+    lines = fields.Integer(required=True)                # references (titles)
+    copies = fields.Integer(required=True)               # copies, as the basket's page counts
     total_ttc = Money(required=True)
     detail_url = fields.String(load_default="")
 

@@ -256,8 +256,8 @@ def test_whoever_a_basket_now_waits_for_is_told(db):
     assert load_envelope("basket_moved", make_envelope("basket_moved", sent, "baskets"))
     assert (sent["action"], sent["to_level"], sent["by_email"], sent["to_emails"]) == \
         ("submitted", 1, USER["email"], [APPROVER["email"], "adjoint@ecole-jules-ferry.test"])
-    assert (sent["basket_name"], sent["client_name"], sent["lines"], sent["total_ttc"]) == \
-        ("CDI rentrée", "ECOLE JULES FERRY", 1, "45.50")   # 2 × 25,00 at 9 % off
+    assert (sent["basket_name"], sent["client_name"], sent["lines"], sent["copies"],
+            sent["total_ttc"]) == ("CDI rentrée", "ECOLE JULES FERRY", 1, 2, "45.50")
     assert sent["detail_url"] == f"{URL}/paniers/{bid}"
     tx(db, baskets.unlock, APPROVER, bid, NOW)                   # no move: nobody told
     tx(db, baskets.lock, APPROVER, bid, NOW)
@@ -271,5 +271,27 @@ def test_whoever_a_basket_now_waits_for_is_told(db):
     tx(db, baskets.submit, APPROVER, bid, NOW, dict(holders, collectivite=[
         COLLECTIVITY["email"], APPROVER["email"]]), events, URL)
     assert events.of("basket_moved")[-1]["to_emails"] == [COLLECTIVITY["email"]]
-    tx(db, baskets.return_, COLLECTIVITY, bid, "", NOW, {}, events, URL)  # no approver left
     assert len(events.of("basket_moved")) == 4
+
+
+def test_a_basket_is_never_sent_where_nobody_can_take_it(db):
+    """A client without an active Approbateur (none created, or deactivated): « Envoyer » is
+    refused in French and the basket stays the Utilisateur's draft, not locked away from all;
+    the same for a Collectivité level without an account."""
+    from tests.support.fakes import Events
+    events = Events()
+    bid = new_basket(db, lines=[(CEMETERY, 1)])["id"]
+    with pytest.raises(DomainError) as exc:
+        tx(db, baskets.submit, USER, bid, NOW, {"collectivite": [COLLECTIVITY["email"]]},
+           events, URL)
+    assert exc.value.code == "conflict"
+    assert "Aucun compte approbateur actif n'est rattaché à ECOLE JULES FERRY" in \
+        exc.value.message
+    view = tx(db, baskets.get, USER, bid, NOW)
+    assert (view["state"], view["locked"]) == ("draft", False) and events == []
+    tx(db, baskets.submit, USER, bid, NOW, {"approbateur": [APPROVER["email"]]}, events, URL)
+    with pytest.raises(DomainError) as exc:
+        tx(db, baskets.submit, APPROVER, bid, NOW, {"approbateur": [APPROVER["email"]]},
+           events, URL)
+    assert "Aucun compte collectivité actif" in exc.value.message
+    assert tx(db, baskets.get, APPROVER, bid, NOW)["state"] == "at_approver"

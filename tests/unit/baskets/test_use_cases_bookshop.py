@@ -235,3 +235,19 @@ def test_a_message_to_the_client(db, events):
     # the client sees the bookshop's messages on its document
     mine = tx(db, placing.get_mine, COLLECTIVITY, "quote", 1, URL)
     assert mine["messages"][0]["message"] == "Le titre est épuisé."
+
+
+def test_whoever_made_the_basket_is_told_what_becomes_of_the_order(db, events):
+    """The librarian who made the basket got « Commande … enregistrée » but never heard that
+    it was cancelled: the bookshop's later mails go to them too."""
+    from .conftest import APPROVER, USER
+    basket = tx(db, baskets.create, USER, FERRY, "CDI", NOW)
+    tx(db, baskets.add_line, USER, basket["id"], CEMETERY, 1, NOW, FERRY)
+    tx(db, baskets.submit, USER, basket["id"], NOW)
+    tx(db, baskets.submit, APPROVER, basket["id"], NOW)
+    tx(db, placing.transform, COLLECTIVITY, basket["id"], "order", "BC-9", "", FERRY, {}, NOW,
+       events, URL)
+    tx(db, bookshop.order_action, ADMIN, 1, "cancelled", "Titre épuisé", NOW, events, URL)
+    (cancelled,) = events.of("collectivity_order_status_changed")
+    assert cancelled["to_emails"] == [COLLECTIVITY["email"], "ce.0540016@example.org",
+                                      USER["email"]]

@@ -117,6 +117,7 @@ MOVED = {"basket_id": 27, "basket_name": "CDI rentrée", "client_number": "16",
          "client_name": "ECOLE JULES FERRY", "action": "submitted", "to_level": 1,
          "to_level_label": "À valider par l'approbateur", "by_email": "biblio@ecole.fr",
          "to_emails": ["chef@ecole.fr", "adjoint@ecole.fr"], "comment": "", "lines": 3,
+         "copies": 6,
          "total_ttc": "49.87", "detail_url": "http://x/paniers/27"}
 
 
@@ -125,13 +126,15 @@ def test_an_approver_is_told_a_basket_waits_and_its_sender_that_it_came_back():
     assert to == ["chef@ecole.fr", "adjoint@ecole.fr"]
     assert subject == "Panier à valider : panier « CDI rentrée » (ECOLE JULES FERRY)"
     assert "biblio@ecole.fr vous a transmis le panier « CDI rentrée »" in body
-    assert "à valider par l'approbateur" in body and "3 articles, total 49,87\xa0€ TTC" in body
-    assert "Voir le panier : http://x/paniers/27" in body and "Commentaire" not in body
+    assert "à valider par l'approbateur" in body
+    assert "6 exemplaires (3 références), total 49,87\xa0€ TTC" in body
+    assert "Voir le panier : http://x/paniers/27" in body and "commentaire" not in body
     back = dict(MOVED, action="returned", to_level=0, to_level_label="En préparation",
-                by_email="chef@ecole.fr", to_emails=["biblio@ecole.fr"], lines=1,
+                by_email="chef@ecole.fr", to_emails=["biblio@ecole.fr"], lines=1, copies=1,
                 comment="Le titre 2 est épuisé, changez-le.")
     to, subject, body = presenters.render("basket_moved", received("basket_moved", back), "x")
     assert to == ["biblio@ecole.fr"] and subject.startswith("Panier retourné : ")
-    assert "chef@ecole.fr vous a retourné le panier" in body and "1 article," in body
+    assert "chef@ecole.fr vous a retourné le panier" in body
+    assert "1 exemplaire (1 référence)," in body
     assert "Vous pouvez le modifier et l'envoyer de nouveau." in body
-    assert "Commentaire de chef@ecole.fr : Le titre 2 est épuisé, changez-le." in body
+    assert "Son commentaire : Le titre 2 est épuisé, changez-le." in body
