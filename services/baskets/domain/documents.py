@@ -16,7 +16,7 @@ from .prices import vat_key
 WIRE_KINDS = {"quote": status.QUOTE, "collectivity_order": status.ORDER}
 TITLES = {status.QUOTE: "Demande de devis n°{number}",
           status.ORDER: "Commande collectivité n°{number}"}
-QUOTE_PAYMENT = "Aucun paiement : devis"
+QUOTE_PAYMENT = "rien à payer sur une demande de devis"
 AWAITING, CANCELLED_LABEL = "En attente du paiement", "Annulé"
 
 

@@ -16,6 +16,7 @@ QUOTE_LABELS = {PENDING: "Devis en attente de traitement",
                 PICKED_UP: "Devis récupéré par le libraire"}
 ORDER_LABELS = {PENDING: "En attente de traitement", PROCESSING: "En cours de traitement",
                 CLOSED: "Clôturée", CANCELLED: "Annulée"}
+SHIPPED_LABEL, MADE_AVAILABLE_LABEL = "Expédiée", "À disposition à la librairie"
 
 PAYMENT_MODE = "En compte"
 DELIVERY_MODES = {"livraison": "Livraison"}
@@ -38,7 +39,15 @@ def check_kind(kind) -> str:
     return kind
 
 
-def status_label(kind, status) -> str:
+def status_label(kind, status, made_available=False, shipped=False) -> str:
+    """The status as the client and the bookshop read it: an order still open that was
+    shipped or made available says so (it read « En attente de traitement » after « Expédier »,
+    while the mail said it was on its way)."""
+    if kind != QUOTE and status in (PENDING, PROCESSING):
+        if shipped:
+            return SHIPPED_LABEL
+        if made_available:
+            return MADE_AVAILABLE_LABEL
     return (QUOTE_LABELS if kind == QUOTE else ORDER_LABELS)[status]
 
 

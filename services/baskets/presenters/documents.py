@@ -60,7 +60,10 @@ def to_emails(doc: Document) -> list:
 def document_summary(doc: Document) -> dict:
     return {
         "number": doc.number, "kind": doc.kind, "kind_label": status.KIND_LABELS[doc.kind],
-        "status": doc.status, "status_label": status.status_label(doc.kind, doc.status),
+        "status": doc.status,
+        "status_label": status.status_label(doc.kind, doc.status,
+                                            doc.made_available_at is not None,
+                                            doc.shipped_at is not None),
         "client_number": doc.client_number, "client_name": doc.client_name,
         "basket_id": doc.basket_id, "basket_name": doc.basket_name,
         "basket_creator_email": doc.basket_creator_email,
@@ -172,7 +175,8 @@ def order_document(doc: Document, client) -> dict:
     return {
         "kind": status.EVENT_KIND[doc.kind], "number": doc.number,
         "title": documents.title(doc.kind, doc.number), "placed_at": iso(doc.placed_at),
-        "status": status.status_label(doc.kind, doc.status),
+        "status": status.status_label(doc.kind, doc.status, doc.made_available_at is not None,
+                                      doc.shipped_at is not None),
         "customer": {"name": doc.client_name,
                      "email": doc.contact_email or doc.placed_by_email,
                      "address_lines": _address_lines(doc.billing_label, doc.client_name),

@@ -251,3 +251,16 @@ def test_whoever_made_the_basket_is_told_what_becomes_of_the_order(db, events):
     (cancelled,) = events.of("collectivity_order_status_changed")
     assert cancelled["to_emails"] == [COLLECTIVITY["email"], "ce.0540016@example.org",
                                       USER["email"]]
+
+
+def test_an_order_made_available_or_shipped_says_so_not_en_attente(db, events):
+    place(db, events, "order", "BC-44")
+    assert tx(db, bookshop.get_document, "order", 1, URL)["status_label"] == \
+        "En attente de traitement"
+    tx(db, bookshop.order_action, ADMIN, 1, "made_available", "", NOW, events, URL)
+    assert tx(db, bookshop.get_document, "order", 1, URL)["status_label"] == \
+        "À disposition à la librairie"
+    tx(db, bookshop.order_action, ADMIN, 1, "shipped", "", NOW, events, URL)
+    assert tx(db, bookshop.get_document, "order", 1, URL)["status_label"] == "Expédiée"
+    tx(db, bookshop.order_action, ADMIN, 1, "closed", "", NOW, events, URL)
+    assert tx(db, bookshop.get_document, "order", 1, URL)["status_label"] == "Clôturée"
