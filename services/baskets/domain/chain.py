@@ -304,6 +304,14 @@ def check_name(name) -> str:
     return name
 
 
+def check_new_name(name) -> str:
+    """A rename: an empty name is refused (it said « Le panier est renommé. » and named it
+    « Mon panier »); a new basket without a name is still « Mon panier » (`check_name`)."""
+    if not " ".join(str(name or "").split()):
+        raise invalid("Donnez un nom au panier.", {"name": ["Le nom est obligatoire."]})
+    return check_name(name)
+
+
 def check_comment(comment, field_name="comment") -> str:
     comment = str(comment or "").strip()
     if len(comment) > COMMENT_MAX:

@@ -8,6 +8,7 @@ from ..models import Basket, BasketLine, aware
 STATES = {chain.DRAFT: "draft", chain.AT_APPROVER: "at_approver",
           chain.AT_COLLECTIVITY: "at_collectivity", chain.TRANSFORMED: "transformed"}
 ACTION_LABELS = {"created": "Création du panier", "renamed": "Panier renommé",
+                 "edited": "Panier modifié",
                  chain.SUBMIT: "Panier envoyé", chain.UNLOCK: "Panier déverrouillé",
                  chain.LOCK: "Panier verrouillé", chain.RETURN: "Panier retourné au rôle "
                  "précédent", chain.TRANSFORM: "Panier transformé"}

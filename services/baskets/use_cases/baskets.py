@@ -39,6 +39,14 @@ def log_event(basket, actor, action, from_level, to_level, now, comment=""):
     basket.updated_at = now
 
 
+def log_edit(basket, actor, now, what):
+    """An Approbateur's or a Collectivité's change to a basket sent to them goes into its
+    history (the one who sent it sees why its totals changed); the owner's own draft does
+    not (every keystroke of its preparation would be there)."""
+    if basket.level != chain.DRAFT:
+        log_event(basket, actor, "edited", basket.level, basket.level, now, what)
+
+
 def refresh(basket: Basket, client=None, articles=None, now=None):
     """Re-price an open basket: the client's current discounts, each article's current price.
     `articles` maps EAN -> the bridge's article, or None when it is no longer in the catalogue
@@ -150,7 +158,7 @@ def rename(session, account, basket_id, name, now) -> dict:
     actor = actor_of(account)
     basket = visible_basket(session, actor, basket_id, lock=True)
     chain.check(actor, state_of(basket), chain.RENAME)
-    new = chain.check_name(name)
+    new = chain.check_new_name(name)
     if new != basket.name:
         log_event(basket, actor, "renamed", basket.level, basket.level, now,
                   f"« {basket.name} » → « {new} »")
@@ -185,12 +193,16 @@ def add_line(session, account, basket_id, article: dict, quantity, now, client=N
     existing = [x for x in basket.lines if x.ean == article["ean"]]
     if existing:
         line = existing[0]
+        before = line.quantity
         line.quantity = chain.check_added_quantity(line.quantity, quantity)
+        what = f"quantité {before} → {line.quantity}"
     else:
         chain.check_can_add_line(len(basket.lines))
         line = BasketLine(ean=article["ean"], quantity=quantity, added_at=now, title="")
         basket.lines.append(line)
+        what = f"ajouté, quantité {quantity}"
     _snapshot(line, article, now)
+    log_edit(basket, actor, now, f"« {line.title} » : {what}")
     basket.updated_at = now
     session.flush()
     return basket_view(basket, actor, client)
@@ -201,7 +213,9 @@ def set_quantity(session, account, basket_id, ean, quantity, now, client=None) -
     basket = visible_basket(session, actor, basket_id, lock=True)
     chain.check(actor, state_of(basket), chain.EDIT)
     line = _line(basket, ean)
-    line.quantity = chain.check_quantity(quantity)
+    before, line.quantity = line.quantity, chain.check_quantity(quantity)
+    if line.quantity != before:
+        log_edit(basket, actor, now, f"« {line.title} » : quantité {before} → {line.quantity}")
     refresh(basket, client, None, now)
     basket.updated_at = now
     return basket_view(basket, actor, client)
@@ -211,7 +225,9 @@ def remove_line(session, account, basket_id, ean, now, client=None) -> dict:
     actor = actor_of(account)
     basket = visible_basket(session, actor, basket_id, lock=True)
     chain.check(actor, state_of(basket), chain.EDIT)
-    basket.lines.remove(_line(basket, ean))
+    line = _line(basket, ean)
+    basket.lines.remove(line)
+    log_edit(basket, actor, now, f"« {line.title} » retiré (quantité {line.quantity})")
     refresh(basket, client, None, now)
     basket.updated_at = now
     session.flush()

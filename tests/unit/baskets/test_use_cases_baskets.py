@@ -150,8 +150,11 @@ def test_the_chain_with_one_return_and_its_comment(db):
             for h in view["history"]] == [
         ("created", 0, 0, USER["email"]), ("submit", 0, 1, USER["email"]),
         ("return", 1, 0, APPROVER["email"]), ("submit", 0, 1, USER["email"]),
-        ("unlock", 1, 1, APPROVER["email"]), ("renamed", 1, 1, APPROVER["email"]),
-        ("submit", 1, 2, APPROVER["email"])]
+        ("unlock", 1, 1, APPROVER["email"]), ("edited", 1, 1, APPROVER["email"]),
+        ("renamed", 1, 1, APPROVER["email"]), ("submit", 1, 2, APPROVER["email"])]
+    # the Approbateur's change is there for whoever sent it (their own draft's are not)
+    assert view["history"][5]["comment"] == "« WESTERN COQUILLETTES » : quantité 1 → 3"
+    assert view["history"][5]["action_label"] == "Panier modifié"
     assert view["history"][2]["comment"] == "Le titre 2 est épuisé, changez-le."
     assert view["history"][2]["at"] == later.isoformat()
 
@@ -224,6 +227,11 @@ def test_rename_and_delete(db):
     with pytest.raises(DomainError) as exc:
         tx(db, baskets.rename, USER, bid, "x" * 101, NOW)
     assert exc.value.code == "invalid"
+    for empty in ("", "   ", None):  # refused, not silently « Mon panier »
+        with pytest.raises(DomainError) as exc:
+            tx(db, baskets.rename, USER, bid, empty, NOW)
+        assert exc.value.message == "Donnez un nom au panier."
+    assert tx(db, baskets.get, USER, bid, NOW)["name"] == "Sélection CM2"
     tx(db, baskets.submit, USER, bid, NOW)
     with pytest.raises(DomainError) as exc:
         tx(db, baskets.delete, USER, bid)
