@@ -11,7 +11,7 @@ every browser at once when the account is deactivated or its password changed
 (session_version)."""
 import secrets
 
-from flask import abort, current_app, g, request, session
+from flask import abort, current_app, flash, g, request, session
 from flask.sessions import SecureCookieSessionInterface
 
 # the roles and who may create accounts: one table for the accounts service and the gateway
@@ -75,8 +75,11 @@ def load_user():
         account = rpc("accounts", "session_account", session_id)
     except Exception as exc:
         from services.common.errors import DomainError
-        if isinstance(exc, DomainError):
+        if isinstance(exc, DomainError):  # signed out elsewhere, password changed, deactivated
             session.clear()
+            if not request.path.startswith("/api/"):  # said on the sign-in page it leads to
+                flash("Votre session a pris fin : connectez-vous de nouveau. Si votre compte a "
+                      "été désactivé, adressez-vous à la librairie.", "info")
             return
         raise
     g.user = account

@@ -323,3 +323,23 @@ def test_a_refused_deadline_keeps_the_date_typed(client, rpc):
     assert "La date limite ne peut pas être dans le passé." in r.text
     assert re.search(r'<input id="deadline" type="date" name="deadline" value="2020-01-01"'
                      r'[^>]*aria-invalid="true"', r.text)
+
+
+def test_a_session_ended_elsewhere_says_so_on_the_sign_in_page(client, rpc, monkeypatch):
+    """Deactivated by the bookshop, or signed out on another device: the next page leads to
+    « Connexion » with a word of why, instead of a bare sign-in form (none for the API)."""
+    from services.common.errors import forbidden
+    sign_in(client, "utilisateur")
+    answer = rpc.call
+
+    def ended(service, method, *args, **kwargs):
+        if (service, method) == ("accounts", "session_account"):
+            raise forbidden("Session terminée.")
+        return answer(service, method, *args, **kwargs)
+    monkeypatch.setattr(rpc, "call", ended)
+    r = client.get("/paniers")
+    assert r.status_code == 302 and "/connexion" in r.headers["Location"]
+    assert "Votre session a pris fin" in client.get("/connexion").text
+    sign_in(client, "utilisateur")
+    assert client.get("/api/v1/baskets").status_code == 401
+    assert "Votre session a pris fin" not in client.get("/connexion").text
