@@ -339,3 +339,31 @@ def test_a_credit_note_line_given_twice_is_refused_not_half_credited(client, rpc
         "scope": "lines", "position": ["1", "2"], "quantity": ["1"], "reason": "x"})
     assert bad.status_code == 400
     assert rpc.called("invoicing", "issue_credit_note") == []
+
+
+def test_right_after_its_invoice_an_order_offers_no_annuler(client, rpc):
+    """« Générer une facture » leads back to the order's page before baskets has heard of the
+    invoice: the page takes invoicing's own list, so « Annuler » (which would be refused) is
+    gone and the page names the invoice to credit first; with no live invoice it is there."""
+    from services.baskets.models import Base
+    from services.baskets.use_cases import bookshop
+    from tests.support.fakes import Events, sqlite_database
+    from tests.unit.baskets.conftest import NOW, URL
+    from tests.unit.baskets.test_use_cases_bookshop import place
+    with sqlite_database("baskets", Base) as db:
+        place(db, Events(), "order", "BC-42")
+        with db.transaction() as s:
+            doc = bookshop.get_document(s, "order", 1, URL)
+    assert doc.get("invoice_lock") is None and "cancelled" in doc["actions"]
+    rpc.answers[("baskets", "admin_get_document")] = doc
+    sign_in(client, "admin")
+    page = client.get("/admin/commandes-collectivite/1").text
+    assert 'action="/admin/commandes-collectivite/1/cancelled"' in page or "Motif de l" in page
+    rpc.answers[("invoicing", "order_invoices")] = [{
+        "number": "2027-03-000000001", "kind": "invoice", "kind_label": "Facture",
+        "issued_on": NOW.date().isoformat(), "total_ttc": "22.75", "cancelled": False,
+        "facturx": False}]
+    page = client.get("/admin/commandes-collectivite/1").text
+    assert "Motif de l" not in page
+    assert "Facturée (facture n° 2027-03-000000001) : elle ne peut plus être annulée" in page
+    assert len(rpc.called("invoicing", "order_invoices")) == 2  # one per page, not two
