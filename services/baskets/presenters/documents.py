@@ -44,6 +44,12 @@ def history_view(e) -> dict:
             "from_status": e.from_status, "to_status": e.to_status, "comment": e.comment}
 
 
+def shown_status(doc: Document) -> str:
+    """Its status as its pages and PDF say it (« Expédiée » while still open, …)."""
+    return status.status_label(doc.kind, doc.status, doc.made_available_at is not None,
+                               doc.shipped_at is not None)
+
+
 def order_state(doc: Document) -> status.OrderState:
     return status.OrderState(doc.status, doc.picked_up_at is not None,
                             doc.made_available_at is not None, doc.shipped_at is not None)
@@ -61,9 +67,7 @@ def document_summary(doc: Document) -> dict:
     return {
         "number": doc.number, "kind": doc.kind, "kind_label": status.KIND_LABELS[doc.kind],
         "status": doc.status,
-        "status_label": status.status_label(doc.kind, doc.status,
-                                            doc.made_available_at is not None,
-                                            doc.shipped_at is not None),
+        "status_label": shown_status(doc),
         "client_number": doc.client_number, "client_name": doc.client_name,
         "basket_id": doc.basket_id, "basket_name": doc.basket_name,
         "basket_creator_email": doc.basket_creator_email,
@@ -175,8 +179,7 @@ def order_document(doc: Document, client) -> dict:
     return {
         "kind": status.EVENT_KIND[doc.kind], "number": doc.number,
         "title": documents.title(doc.kind, doc.number), "placed_at": iso(doc.placed_at),
-        "status": status.status_label(doc.kind, doc.status, doc.made_available_at is not None,
-                                      doc.shipped_at is not None),
+        "status": shown_status(doc),
         "customer": {"name": doc.client_name,
                      "email": doc.contact_email or doc.placed_by_email,
                      "address_lines": _address_lines(doc.billing_label, doc.client_name),

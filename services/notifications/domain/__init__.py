@@ -9,6 +9,6 @@ from .alerts import (ALERT_KINDS, ALERT_MAIL_KIND, SMS_MAX, amount_label, gsm, i
 from .sending import SEND_LEASE, retry_delay
 
 __all__ = ["ACTION_TITLES", "BOOKSHOP_DEFAULT_EMAIL", "KINDS", "MAILS", "recipients", "subject",
-           "admin_path", "copied_to_bookshop", "wanted", "wording", "SEND_LEASE", "retry_delay", "ALERT_KINDS", "ALERT_MAIL_KIND",
-           "SMS_MAX", "amount_label", "gsm", "is_alert", "message_key", "mobile_number",
-           "order_alert", "sms_text"]
+           "admin_path", "copied_to_bookshop", "wanted", "wording", "SEND_LEASE", "retry_delay",
+           "ALERT_KINDS", "ALERT_MAIL_KIND", "SMS_MAX", "amount_label", "gsm", "is_alert",
+           "message_key", "mobile_number", "order_alert", "sms_text"]
