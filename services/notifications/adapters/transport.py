@@ -5,7 +5,9 @@ Each mail's `Message-ID` is derived from the event that caused it and its recipi
 random: if a mail has to be sent again because the process died between the SMTP send and its
 commit, the repeat carries the same Message-ID, so mail clients and the relay recognise it."""
 import hashlib
+import re
 import smtplib
+from email.header import Header
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
 
@@ -31,11 +33,27 @@ def build_message(mail_id, to_addr, subject, body, event_id=None) -> EmailMessag
     # the sender does not read replies: a reply reaches the bookshop's contact address
     shop = config.bookshop()
     msg["Reply-To"] = config.env("MAIL_REPLY_TO", f"{shop['name']} <{shop['email']}>")
-    msg["Subject"] = subject
+    set_subject(msg, subject)
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = message_id(mail_id, to_addr, event_id)
     msg.set_content(body)
     return msg
+
+
+def set_subject(msg: EmailMessage, subject: str):
+    """The subject, encoded so that every mail client reads it back as written.
+
+    Python's own folding (3.11) of a long subject with accents loses or doubles a space where it
+    folds next to an encoded word (« groupéeréférence », « devis  n° 1 »). A subject with
+    accents is therefore encoded here by `email.header.Header`, whose encoded words (each within
+    the 75 characters of RFC 2047, on lines of 78 at most) decode to the very text, and stored
+    as it is; an ASCII subject needs no encoded word and is folded as usual. A line break typed
+    in a name (a school's, a basket's) cannot make another header: it becomes a space."""
+    subject = re.sub(r"[\r\n]+", " ", subject)
+    if subject.isascii():
+        msg["Subject"] = subject
+    else:
+        msg.set_raw("Subject", Header(subject, "utf-8", header_name="Subject").encode(maxlinelen=75))
 
 
 class FileTransport:

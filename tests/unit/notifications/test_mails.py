@@ -241,3 +241,41 @@ def test_an_events_mails_go_when_its_consumer_ends_not_at_the_next_tick(db):
     assert [m["To"] for m in provider.transport.sent] == ["chef@ecole.fr"]
     with db.transaction() as s:
         assert s.get(Mail, 1).sent_at is not None
+
+
+def test_a_long_subject_with_accents_reads_back_as_written():
+    """Python's folding (3.11) lost or doubled a space where it folded next to an encoded word:
+    « … groupée référence » arrived as « … groupéeréférence », « devis n° 1 » as « devis  n°
+    1 ». Every subject now decodes to its very text, on lines of 78 characters at most, each
+    encoded word within RFC 2047's 75, whichever way the message is written out."""
+    import email
+    import email.policy
+    import random
+    import re
+
+    from services.notifications.adapters.transport import build_message
+    words = ("Votre demande de devis n° 1 pour ÉCOLE JULES FERRY est enregistrée référence "
+             "collectivité ABC commande groupée « Le Petit Prince » prête 12,50 € "
+             "COLLÈGE\u202fVICTOR").split(" ")
+    rng = random.Random(11)
+    subjects = ["de collectivité « ABC Le est JULES groupée référence référence",
+                "Votre pour FERRY Prince commande demande JULES demande FERRY Le collectivité"]
+    subjects += [" ".join(rng.choice(words) for _ in range(rng.randint(1, 40)))
+                 for _ in range(400)]
+    for subject in subjects:
+        msg = build_message(1, "parent@example.fr", subject, "corps")
+        assert msg["Subject"] == subject
+        for raw in (bytes(msg), msg.as_bytes(policy=email.policy.SMTP)):
+            back = email.message_from_bytes(raw, policy=email.policy.default)
+            assert back["Subject"] == subject, raw
+            head = raw.split(b"\n\n")[0].split(b"\r\n\r\n")[0]
+            assert all(len(line.rstrip(b"\r")) <= 78 for line in head.splitlines())
+            assert all(len(w) <= 75 for w in re.findall(rb"=\?[^?]+\?[bqBQ]\?[^?]*\?=", head))
+
+
+def test_a_line_break_in_a_subject_makes_no_other_header():
+    from services.notifications.adapters.transport import build_message
+    msg = build_message(1, "a@b.fr", "Panier « CM2\r\nBcc: x@y.fr » à valider", "corps")
+    assert msg["Bcc"] is None and msg["Subject"] == "Panier « CM2 Bcc: x@y.fr » à valider"
+    ascii_msg = build_message(2, "a@b.fr", "Panier CM2\nBcc: x@y.fr", "corps")
+    assert ascii_msg["Bcc"] is None and b"\nBcc" not in bytes(ascii_msg)
