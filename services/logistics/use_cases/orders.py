@@ -68,7 +68,13 @@ def heard(session, kind, number, now, signal, *, customer=None, destination=None
     return row.id
 
 
-def _article_line(payload):
+def _article_lines(payload):
+    """One line per title of a reading list (the event's `lines`: the copies ordered of each,
+    as in the classic order for Librisoft); the article and the whole quantity only for an
+    event without them (a grouped order of one title, before reading lists)."""
+    if payload.get("lines"):
+        return [{"ean": li["ean"], "title": li["title"], "quantity": li["quantity"]}
+                for li in payload["lines"]]
     article = payload["article"]
     return [{"ean": article["ean"], "title": article["title"], "quantity": payload["quantity"]}]
 
@@ -76,13 +82,13 @@ def _article_line(payload):
 def grouped_order_validated(session, payload, now):
     return heard(session, "grouped_order", payload["number"], now, rules.INFO,
                  customer=payload["client_name"], destination=payload["pickup_label"],
-                 lines=_article_line(payload))
+                 lines=_article_lines(payload))
 
 
 def grouped_order_made_available(session, payload, now):
     return heard(session, "grouped_order", payload["number"], now, rules.SIGNAL_READY,
                  customer=payload["client_name"], destination=payload["pickup_label"],
-                 lines=_article_line(payload))
+                 lines=_article_lines(payload))
 
 
 def grouped_order_cancelled(session, payload, now):

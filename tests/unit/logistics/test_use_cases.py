@@ -293,3 +293,22 @@ def test_the_same_form_sent_again_answers_the_same_batch(db):
     first, again = send(), send()
     assert first == again and first["number"] == 1
     assert len(events(db, "orders_handed_off")) == 1
+
+
+def test_a_reading_list_reaches_the_logistician_one_line_per_title(db):
+    """A grouped order of several titles was handed off as its first title with every copy
+    (« 10 × CEMETERY ROAD »): the logistician now gets the lines the events carry, as
+    Librisoft's classic order has them."""
+    lines = [{"ean": "9782330150136", "title": "CEMETERY ROAD", "quantity": 5,
+              "unit_price_ttc": "25.00", "vat_rate": "5.5", "total_ttc": "125.00"},
+             {"ean": "9782091234567", "title": "FRANÇAIS 5E", "quantity": 5,
+              "unit_price_ttc": "14.90", "vat_rate": "5.5", "total_ttc": "74.50"}]
+    run(db, orders.grouped_order_validated, load("grouped_order_validated", dict(
+        grouped_ref(70), quantity=10, unit_price_ttc="25.00", total_ttc="199.50", lines=lines,
+        validated_at=NOW.isoformat())), NOW)
+    run(db, orders.grouped_order_made_available, load("grouped_order_made_available", dict(
+        grouped_ref(70), made_available_at=NOW.isoformat(), quantity=10, lines=lines)), NOW)
+    [found] = candidates(db)["candidates"]
+    assert found["quantity"] == 10
+    assert [(li["ean"], li["title"], li["quantity"]) for li in found["lines"]] == [
+        ("9782330150136", "CEMETERY ROAD", 5), ("9782091234567", "FRANÇAIS 5E", 5)]
