@@ -9,15 +9,16 @@ from ..rpc_client import rpc
 def act(service, method, *args, done, **kwargs):
     """Run an action of the signed-in account and tell the outcome as a flash message. A
     refusal that means "not yours" (not found, forbidden) is raised: a 404/403, not a message.
-    `kwargs` go to the RPC (e.g. `idempotency_key`, for the methods that take one)."""
+    `kwargs` go to the RPC (e.g. `idempotency_key`, for the methods that take one). `done`: the
+    message, or a function of the RPC's answer that gives it."""
     try:
-        rpc(service, method, g.user["id"], *args, **kwargs)
+        answer = rpc(service, method, g.user["id"], *args, **kwargs)
     except DomainError as exc:
         if exc.code in ("not_found", "forbidden"):
             raise
         flash(exc.message, "error")
         return False
-    flash(done, "success")
+    flash(done(answer) if callable(done) else done, "success")
     return True
 
 

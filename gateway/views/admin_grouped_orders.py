@@ -79,17 +79,45 @@ def close_now(number):
     """« Clore les souscriptions maintenant »: the deadline's effect, today (issue 8 §6)."""
     if not confirmed():
         go = rpc("grouped_orders", "admin_get", g.user["id"], number)
-        return confirmation(
-            title=f"Clore les souscriptions de la commande groupée n° {number}",
-            message="Plus aucun acheteur ne pourra souscrire ni payer, dès maintenant, "
-                    f"avant la date limite du {go['deadline'][8:10]}/{go['deadline'][5:7]}/"
-                    f"{go['deadline'][:4]}. "
-                    f"{go['client_name']} ({go['initiator_email']}) est prévenu(e) par e-mail ; "
-                    "vous pourrez ensuite valider la commande groupée.",
-            button="Clore les souscriptions maintenant",
-            back=url_for("admin_grouped_orders.detail", number=number))
-    return _act(number, "close_subscriptions_now", number,
-                done="Les souscriptions sont closes ; l'initiateur est prévenu par e-mail.")
+        deadline = f"{go['deadline'][8:10]}/{go['deadline'][5:7]}/{go['deadline'][:4]}"
+        outcome = go.get("if_closed_now") or {}
+        message = ("Plus aucun acheteur ne pourra souscrire ni payer, dès maintenant, avant la "
+                   f"date limite du {deadline}. {go['client_name']} ({go['initiator_email']}) "
+                   "est prévenu(e) par e-mail.")
+        button = "Clore les souscriptions maintenant"
+        if outcome.get("fails"):
+            # the deadline's rule applies today: say it before it is done (it cannot be undone)
+            message += (" Attention : les minimums sont vérifiés à la clôture, sur les "
+                        "exemplaires payés aujourd'hui. " + outcome["reason"] + " Clore "
+                        "maintenant annule donc la commande groupée : chaque acheteur payé est "
+                        "remboursé, l'initiateur et les acheteurs sont prévenus par e-mail.")
+            button = "Clore les souscriptions et annuler la commande groupée"
+        else:
+            if outcome.get("dropped"):
+                names = ", ".join(f"« {t} »" for t in outcome["dropped"])
+                plural = len(outcome["dropped"]) > 1
+                message += (" Attention : les minimums sont vérifiés à la clôture, sur les "
+                            "exemplaires payés aujourd'hui. "
+                            + ("Les titres facultatifs " if plural else "Le titre facultatif ")
+                            + names + (" n'ont pas atteint leur minimum : ils seront retirés"
+                                       if plural else
+                                       " n'a pas atteint son minimum : il sera retiré")
+                            + " de la commande groupée, leurs acheteurs remboursés de la "
+                            "différence et prévenus.")
+            message += " Vous pourrez ensuite valider la commande groupée."
+        return confirmation(title=f"Clore les souscriptions de la commande groupée n° {number}",
+                            message=message, button=button,
+                            back=url_for("admin_grouped_orders.detail", number=number))
+    return _act(number, "close_subscriptions_now", number, done=_closed)
+
+
+def _closed(go) -> str:
+    """What closing did: the minimums may have cancelled the grouped order (its own mails)."""
+    if (go or {}).get("status") == "cancelled":
+        return ("Les souscriptions sont closes. Minimum non atteint : la commande groupée est "
+                "annulée, les acheteurs payés sont remboursés ; l'initiateur et les acheteurs "
+                "sont prévenus par e-mail.")
+    return "Les souscriptions sont closes ; l'initiateur est prévenu par e-mail."
 
 
 @bp.route("/commandes-groupees/<int:number>/mise-a-disposition", methods=["GET", "POST"])

@@ -225,7 +225,22 @@ def limits_view(go, rules) -> dict:
               for t in go.titles if t.min_copies is not None]
     return {"min_copies": go.min_copies, "max_copies": go.max_copies,
             "progress": dict(domain.progress(go.min_copies, go.max_copies, paid, awaiting,
-                                             at_pickup=at_pickup), titles=titles)}
+                                             at_pickup=at_pickup), titles=titles),
+            "if_closed_now": closing_outcome(go, counted_of, pickup_of, at_pickup)}
+
+
+def closing_outcome(go, counted_of, pickup_of, at_pickup) -> dict | None:
+    """What closing the subscriptions now would do with the minimums (the deadline's rule,
+    domain.deadline_outcome, on the copies that count today): the bookshop's « Clore les
+    souscriptions maintenant » says it before it is confirmed. None: no minimum."""
+    if go.min_copies is None and all(t.min_copies is None for t in go.titles):
+        return None
+    counts = [domain.TitleCount(t.id, t.title, t.required, t.min_copies,
+                                counted_of.get(t.id, 0), pickup_of.get(t.id, 0))
+              for t in go.titles]
+    outcome = domain.deadline_outcome(go.min_copies, counts, at_pickup)
+    return {"fails": outcome.fails, "reason": outcome.reason,
+            "dropped": [c.title for c in counts if c.key in outcome.dropped]}
 
 
 def payment_methods_view(go) -> dict:

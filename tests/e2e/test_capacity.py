@@ -52,7 +52,7 @@ def test_below_the_minimum_at_the_deadline_it_fails_refunds_and_mails_nothing_to
     url = f"{suite.gateway_url}/api/v1/admin/grouped-orders/{n}"
     view = wait_until(lambda: (lambda v: v if v["status"] == "cancelled" else None)(
         admin.get(url).json()), timeout=SLOW, message="the minimum's failure")
-    assert view["cancel_reason"] == ("Minimum non atteint à la date limite : 2 exemplaires "
+    assert view["cancel_reason"] == ("Minimum non atteint à la clôture des souscriptions : 2 exemplaires "
                                      "payés sur les 5 nécessaires.")
     # the paid buyer is refunded through payments (its sub-order says so), once
     wait_until(lambda: [s for s in admin.get(url).json()["sub_orders"]

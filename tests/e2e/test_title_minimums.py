@@ -102,7 +102,7 @@ def test_at_the_deadline_an_optional_title_is_dropped_and_a_required_one_fails_t
     view = wait_until(lambda: (lambda v: v if v["status"] == "cancelled" else None)(
         admin.get(url).json()), timeout=SLOW, message="the title minimum's failure")
     assert view["cancel_reason"] == (
-        "Minimum non atteint à la date limite pour « WESTERN COQUILLETTES » (titre "
+        "Minimum non atteint à la clôture des souscriptions pour « WESTERN COQUILLETTES » (titre "
         "obligatoire) : 2 exemplaires payés sur les 5 nécessaires.")
     (payment,) = wait_until(lambda: [p for p in payments_of(suite, cid)
                                      if p["state"] == "refunded"],

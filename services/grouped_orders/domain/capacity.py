@@ -90,7 +90,7 @@ def minimum_failure_reason(minimum, paid, at_pickup=0) -> str:
     copies to be paid at pickup (said apart)."""
     plural = "s" if paid > 1 else ""
     what = f"payé{plural}" if not at_pickup else f"payé{plural} ou à payer au retrait"
-    return (f"Minimum non atteint à la date limite : {paid} exemplaire{plural} {what} "
+    return (f"Minimum non atteint à la clôture des souscriptions : {paid} exemplaire{plural} {what} "
             f"sur les {minimum} nécessaires.")
 
 

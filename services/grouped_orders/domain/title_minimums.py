@@ -126,7 +126,7 @@ def copies_label(paid, minimum, at_pickup=0) -> str:
 
 
 def _title_reason(t: TitleCount) -> str:
-    return (f"Minimum non atteint à la date limite pour « {t.title} » (titre obligatoire) : "
+    return (f"Minimum non atteint à la clôture des souscriptions pour « {t.title} » (titre obligatoire) : "
             f"{t.paid} exemplaire{_plural(t.paid)} payé{_plural(t.paid)}"
             f"{' ou à payer au retrait' if t.at_pickup else ''} sur les {t.minimum} "
             f"nécessaires.")
@@ -146,7 +146,7 @@ def deadline_outcome(overall_minimum, titles, at_pickup=0) -> DeadlineOutcome:
     dropped = tuple(t.key for t in under)
     if titles and len(dropped) == len(titles):
         names = ", ".join(f"« {t.title} »" for t in under)
-        return DeadlineOutcome(True, "Minimum non atteint à la date limite pour chaque titre "
+        return DeadlineOutcome(True, "Minimum non atteint à la clôture des souscriptions pour chaque titre "
                                      f"({names}) : il ne reste rien à commander.",
                                per_title=True)
     paid = sum(t.paid for t in titles if t.key not in dropped)

@@ -212,6 +212,7 @@ def close_now(session, number, now, record, public_url) -> dict:
     if not claimed:
         domain.check_can_close_now(go.status)
     if capacity.fail_below_minimum(session, number, now, record, public_url):
+        session.refresh(go)  # cancelled by the minimums: the answer says so
         return grouped_order_view(go, now, public_url)
     record(session, "grouped_order_deadline_passed",
            deadline_passed_event(go, public_url, closed_early_at=now))

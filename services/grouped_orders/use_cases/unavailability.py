@@ -79,7 +79,7 @@ def _why(title, before, after, cause) -> str:
     if cause is None:
         return f"« {title.title} » indisponible : {before} → {after} exemplaire(s)."
     return (f"« {title.title} » retiré : minimum de {cause['minimum']} exemplaires payés non "
-            f"atteint à la date limite ({cause['paid']} payés) ; {before} → {after} "
+            f"atteint à la clôture des souscriptions ({cause['paid']} payés) ; {before} → {after} "
             f"exemplaire(s).")
 
 

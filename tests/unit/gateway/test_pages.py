@@ -95,6 +95,30 @@ def test_closing_now_speaks_of_the_deadline_to_come(client, rpc):
     assert f"avant la date limite du {day}" in page and "était" not in page
 
 
+def test_closing_now_below_a_minimum_warns_before_and_says_what_it_did(client, rpc):
+    """It asked to confirm « vous pourrez ensuite valider la commande groupée », then said « Les
+    souscriptions sont closes » of a grouped order the minimum had just cancelled."""
+    go = samples.grouped()
+    go["if_closed_now"] = {"fails": True, "dropped": [], "reason": (
+        "Minimum non atteint à la clôture des souscriptions : 1 exemplaire payé sur les 5 "
+        "nécessaires.")}
+    rpc.answers[("grouped_orders", "admin_get")] = go
+    sign_in(client, "admin")
+    page = html.unescape(client.post("/admin/commandes-groupees/7/clore").text)
+    assert "1 exemplaire payé sur les 5 nécessaires" in page
+    assert "Clore maintenant annule donc la commande groupée" in page
+    assert "Clore les souscriptions et annuler la commande groupée" in page
+    assert "vous pourrez ensuite valider" not in page.lower()
+    rpc.answers[("grouped_orders", "close_subscriptions_now")] = dict(go, status="cancelled")
+    done = html.unescape(client.post("/admin/commandes-groupees/7/clore",
+                                     data={"confirmed": "1"}, follow_redirects=True).text)
+    assert "Minimum non atteint : la commande groupée est annulée" in done
+    go["if_closed_now"] = {"fails": False, "reason": "", "dropped": ["FRANÇAIS CM2"]}
+    page = html.unescape(client.post("/admin/commandes-groupees/7/clore").text)
+    assert "Le titre facultatif « FRANÇAIS CM2 » n'a pas atteint leur minimum" not in page
+    assert "« FRANÇAIS CM2 » n'a pas atteint son minimum : il sera retiré" in page
+
+
 def test_a_second_close_now_is_a_message_not_an_error(client, rpc):
     rpc.answers[("grouped_orders", "close_subscriptions_now")] = conflict(
         "Les souscriptions de cette commande groupée sont déjà closes.")

@@ -60,7 +60,7 @@ def test_the_minimum_counts_paid_copies_and_the_progress_says_so():
     assert domain.progress(None, None, 1, 0)["label"] == "1 exemplaire payé"
     assert domain.progress(4, None, 9, 0)["percent"] == 100
     assert domain.minimum_failure_reason(10, 7) == (
-        "Minimum non atteint à la date limite : 7 exemplaires payés sur les 10 nécessaires.")
+        "Minimum non atteint à la clôture des souscriptions : 7 exemplaires payés sur les 10 nécessaires.")
 
 
 # ---- the use cases -----------------------------------------------------------------------------
@@ -128,8 +128,8 @@ def test_below_the_minimum_at_the_deadline_it_fails_once_refunds_the_paid_and_ma
     assert tx(db, capacity.fail_below_minimum, go["number"], AFTER_DEADLINE, events, URL) is False
     view = tx(db, bookshop.get, go["number"], AFTER_DEADLINE, URL)
     assert view["status"] == "cancelled"
-    assert view["cancel_reason"] == ("Minimum non atteint à la date limite : 2 exemplaires "
-                                     "payés sur les 4 nécessaires.")
+    assert view["cancel_reason"] == ("Minimum non atteint à la clôture des souscriptions : "
+                                     "2 exemplaires payés sur les 4 nécessaires.")
     assert {s["status"] for s in view["sub_orders"]} == {"cancelled"}
     (refund,) = events.of("refund_requested")  # the paid one only, once
     assert (refund["payment_id"], refund["amount"]) == ("pay-ana", "29.80")
@@ -197,3 +197,23 @@ def test_limits_are_checked_when_creating(db):
     go = create(db, Events(), min_copies=" 10 ", max_copies="")
     assert (go["min_copies"], go["max_copies"]) == (10, None)
     assert date.fromisoformat(go["deadline"]) == date(2022, 3, 29)
+
+
+def test_closing_now_says_beforehand_what_the_minimum_will_do_and_answers_what_it_did(db):
+    """« Clore les souscriptions maintenant » below the minimum cancelled the grouped order and
+    refunded everyone while its page said only « Les souscriptions sont closes »: the view now
+    gives what closing today would do (the deadline's rule on today's paid copies), and the
+    close's answer is the cancelled grouped order."""
+    events = Events()
+    go = create(db, events, min_copies="4")
+    token = token_of(go)
+    ana = subscribe(db, token, "Ana", "Lys", 2)
+    pay(db, events, token, ana, "pay-ana")
+    subscribe(db, token, "Bob", "Pré", 1)  # awaiting payment: does not count
+    ahead = tx(db, bookshop.get, go["number"], NOW, URL)["if_closed_now"]
+    assert ahead == {"fails": True, "dropped": [], "reason": (
+        "Minimum non atteint à la clôture des souscriptions : 2 exemplaires payés sur les 4 "
+        "nécessaires.")}
+    view = tx(db, bookshop.close_now, go["number"], NOW, events, URL)
+    assert (view["status"], view["cancel_reason"]) == ("cancelled", ahead["reason"])
+    assert tx(db, bookshop.get, create(db, events)["number"], NOW, URL)["if_closed_now"] is None

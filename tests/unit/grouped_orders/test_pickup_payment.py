@@ -81,7 +81,7 @@ def test_the_minimum_counts_the_copies_to_pay_at_pickup_the_public_label_too():
     assert p["paid"] == 2 and p["at_pickup"] == 3
     assert not domain.progress(5, None, 2, 3)["minimum_reached"]  # as before
     assert domain.minimum_failure_reason(10, 4, 1) == (
-        "Minimum non atteint à la date limite : 4 exemplaires payés ou à payer au retrait sur "
+        "Minimum non atteint à la clôture des souscriptions : 4 exemplaires payés ou à payer au retrait sur "
         "les 10 nécessaires.")
 
 

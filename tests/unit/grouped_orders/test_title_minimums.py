@@ -28,7 +28,7 @@ def t(key, minimum, paid, required=True):
 def test_a_required_title_under_its_minimum_fails_the_grouped_order():
     out = domain.deadline_outcome(None, [t(1, 5, 4), t(2, None, 9, required=False)])
     assert out.fails and out.per_title and out.dropped == ()
-    assert out.reason == ("Minimum non atteint à la date limite pour « Titre 1 » (titre "
+    assert out.reason == ("Minimum non atteint à la clôture des souscriptions pour « Titre 1 » (titre "
                           "obligatoire) : 4 exemplaires payés sur les 5 nécessaires.")
     # even when an optional title is under its own too: the whole order fails, nothing dropped
     assert domain.deadline_outcome(None, [t(1, 2, 0, required=False), t(2, 3, 1)]).fails
@@ -45,7 +45,7 @@ def test_the_overall_minimum_is_checked_on_what_remains():
     titles = [t(1, None, 6), t(2, 4, 3, required=False)]
     assert domain.deadline_outcome(9, titles).fails  # 6 kept < 9, although 9 were paid
     assert domain.deadline_outcome(9, titles).reason == (
-        "Minimum non atteint à la date limite : 6 exemplaires payés sur les 9 nécessaires. "
+        "Minimum non atteint à la clôture des souscriptions : 6 exemplaires payés sur les 9 nécessaires. "
         "(sans les titres facultatifs sous leur minimum)")
     assert not domain.deadline_outcome(9, titles).per_title
     ok = domain.deadline_outcome(6, titles)  # a tie: reached

@@ -59,7 +59,7 @@ def test_an_optional_title_under_its_minimum_says_so():
     to, subject, body = render(cause="minimum_not_reached", title_minimum=5, title_paid=2,
                                quantity_after=0, total_after="6.40", amount="29.80")
     assert subject == "Votre commande n° 149 est modifiée : minimum non atteint pour un titre"
-    assert ("n'a pas atteint, à la date limite, son minimum de 5 exemplaires payés (2 payés) : "
+    assert ("n'a pas atteint, à la clôture des souscriptions, son minimum de 5 exemplaires payés (2 payés) : "
             "il est retiré de la commande groupée") in body
     assert "« WESTERN COQUILLETTES » : 2 → 0 exemplaire" in body
     assert "La différence, 29,80\xa0€, vous est remboursée" in body

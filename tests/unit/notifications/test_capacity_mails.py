@@ -4,7 +4,7 @@ from services.common.contracts.events import CONTRACTS, load_envelope, make_enve
 from services.notifications import domain, presenters
 from tests.unit.notifications.test_grouped_order_mails import BUYER, REF
 
-FAILED = dict(REF, reason="Minimum non atteint à la date limite : 7 exemplaires payés sur les "
+FAILED = dict(REF, reason="Minimum non atteint à la clôture des souscriptions : 7 exemplaires payés sur les "
               "10 nécessaires.", min_copies=10, paid_copies=7)
 
 
@@ -48,7 +48,7 @@ def test_the_usual_cancellation_mails_are_not_sent_for_a_failed_minimum():
 
 
 def test_a_title_minimum_names_the_title_in_both_mails():
-    reason = ("Minimum non atteint à la date limite pour « WESTERN COQUILLETTES » (titre "
+    reason = ("Minimum non atteint à la clôture des souscriptions pour « WESTERN COQUILLETTES » (titre "
               "obligatoire) : 3 exemplaires payés sur les 5 nécessaires.")
     common = dict(REF, reason=reason, min_copies=None, paid_copies=9, per_title=True)
     payload = received("grouped_order_failed", dict(
