@@ -61,6 +61,17 @@ def outcome(sub, payment) -> dict:
             message += f" {refunded}"
         elif sub.get("refund_label"):
             message += f" {sub['refund_label']}."
+    elif waiting and state in ("pending", "processing") and sub.get("can_pay"):
+        # the provider's page opened (the payment « processing »), nothing heard since: just
+        # paid (the provider's word is on its way), or the tab closed without paying. Either
+        # is possible: the page waits for the provider's word and meanwhile lets a parent who
+        # left resume or cancel
+        status, tone = "Paiement non terminé", "info"
+        message = ("Votre paiement n'est pas terminé. Si vous venez de payer, le résultat "
+                   "s'affiche ici dans un instant. Si vous avez quitté la page de paiement sans "
+                   "payer, vous pouvez reprendre le paiement ou annuler votre commande.")
+        return {"waiting": True, "unfinished": True, "status": status, "message": message,
+                "tone": tone}
     elif waiting:
         status, tone = "Paiement en cours de vérification", "info"
         message = "Paiement en cours de vérification… Le résultat s'affiche ici dès qu'il " \

@@ -73,7 +73,10 @@ def test_the_buyer_pages_on_a_phone(suite, people, new_page):
     checkout = r.json()["redirect_url"]
     result = f"{suite.gateway_url}/souscription/{token}/commande/{sub['buyer_token']}"
     page.goto(result)
-    expect(page.get_by_role("status")).to_contain_text("Paiement en cours de vérification")
+    # (opened, not heard of yet: just paid, or left without paying; both said, and the way to
+    # resume or cancel while the page keeps waiting for the provider's word)
+    expect(page.get_by_role("status")).to_contain_text("Si vous venez de payer")
+    expect(page.get_by_role("button", name="Reprendre le paiement")).to_be_visible()
     expect(page.locator("meta[http-equiv=refresh]")).to_have_count(0)
     page.evaluate("() => { window.stillTheSamePage = true; }")
     shot(page, "44-paiement-en-cours")
@@ -82,6 +85,7 @@ def test_the_buyer_pages_on_a_phone(suite, people, new_page):
     expect(page.locator("#payment-live")).to_contain_text("Paiement confirmé", timeout=30000)
     expect(page.get_by_role("status")).to_contain_text("Paiement confirmé")
     assert page.evaluate("() => window.stillTheSamePage === true")  # polled, not reloaded
+    expect(page.get_by_role("button", name="Reprendre le paiement")).to_have_count(0)
     dd = page.locator("dt:has-text('Statut') + dd")
     expect(dd).to_have_text("Payée")
     expect(page.get_by_text("Votre commande n°")).to_have_count(0)

@@ -85,13 +85,34 @@ def test_a_pending_payment_is_polled_quietly_not_reloaded(client, rpc):
     assert "Actualiser la page" in html  # the no-JS fallback
     poll = re.search(r'data-poll-url="([^"]+)"', html).group(1)
     assert client.get(poll).get_json() == {
-        "waiting": True, "status": "Paiement en cours de vérification",
-        "message": "Paiement en cours de vérification… Le résultat s'affiche ici dès qu'il "
-                   "est connu."}
+        "waiting": True, "status": "Paiement non terminé",
+        "message": "Votre paiement n'est pas terminé. Si vous venez de payer, le résultat "
+                   "s'affiche ici dans un instant. Si vous avez quitté la page de paiement "
+                   "sans payer, vous pouvez reprendre le paiement ou annuler votre commande."}
     rpc.answers[("grouped_orders", "buyer_status")] = samples.sub("paid", last_payment_id="p1")
     rpc.answers[("payments", "get_payment")] = {"state": "succeeded", "state_label": "x"}
     answer = client.get(poll).get_json()
     assert answer["waiting"] is False and answer["message"].startswith("Paiement confirmé")
+
+
+def test_a_parent_who_left_the_payment_page_can_resume_or_cancel(client, rpc):
+    """A parent who closed the provider's tab without choosing came back to « Paiement en cours
+    de vérification… », with neither « Payer » nor « Annuler ma commande », for good. A payment
+    opened and not heard of since now says both cases, keeps waiting for the provider's word,
+    and offers to resume the payment or cancel; once subscriptions are closed, neither."""
+    rpc.answers[("grouped_orders", "buyer_status")] = samples.sub(last_payment_id="p1")
+    rpc.answers[("payments", "get_payment")] = {"state": "processing",
+                                                "state_label": "Paiement en cours"}
+    page = html.unescape(client.get(f"/souscription/{TOKEN}/commande/{BUYER}").text)
+    assert "Paiement non terminé" in page and "Si vous venez de payer" in page
+    assert "Reprendre le paiement" in page and "Annuler ma commande" in page
+    assert 'data-waiting="1"' in page  # the provider's word still shows without a reload
+    assert f"/souscription/{TOKEN}/commande/{BUYER}/payer" in page
+    rpc.answers[("grouped_orders", "buyer_status")] = samples.sub(last_payment_id="p1",
+                                                                  can_pay=False)
+    page = html.unescape(client.get(f"/souscription/{TOKEN}/commande/{BUYER}").text)
+    assert "Paiement en cours de vérification" in page
+    assert "Reprendre le paiement" not in page and "Annuler ma commande" not in page
 
 
 FORM = {"first_name": "Jean", "last_name": "Dupont", "email": "jean.dupont@exemple.fr",
