@@ -62,7 +62,8 @@ def test_facts_of_one_new_order_arriving_at_once_are_all_kept(pg):
             "sub_order_number": number, "grouped_order": GROUPED,
             "buyer": {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@free.fr"},
             "quantity": 2, "unit_price_ttc": "14.90", "total_ttc": "29.80",
-            "subscribed_at": NOW.isoformat(), "paid_at": NOW.isoformat()})
+            "subscribed_at": NOW.isoformat(), "paid_at": NOW.isoformat(), "manual": True,
+            "payment_method": "cheque", "cheque_number": f"000{number}"})
         state = body("payment_state_changed", {
             "payment_id": f"p{number}", "reference_kind": "sub_order",
             "reference_id": str(number), "state": "succeeded", "label": "Paiement confirmé",

@@ -114,17 +114,23 @@ SET = "set"                      # the event's value
 KEEP = "keep"                    # only while the row has none (a placed_at is never moved)
 IF_NO_PAYMENT = "if_no_payment"  # only while the row knows no payment state (awaiting it)
 IF_NEWER = "if_newer"            # a payment fact: unless the row holds a later one (payment_at)
+# a payment fact of payments' own for a parent's sub-order: as IF_NEWER, and never over a row
+# that says paid (its owner, grouped_orders, tells what the sub-order's payment became: a
+# second payment of a paid sub-order, refunded automatically, is not the sub-order's)
+IF_NEWER_UNPAID = "if_newer_unpaid"
 LATEST = "latest"                # an invoice number: the later one of the series wins
 NAME_FACTS = ("customer_name", "customer_email", "client_name")  # what search_key folds
 
 
-def changes(facts=None, *, keep=(), awaiting=None, payment=None, latest=None) -> dict:
+def changes(facts=None, *, keep=(), awaiting=None, payment=None, latest=None,
+            unless_paid=False) -> dict:
     """What an event changes on its order's row: {column: (rule, value)} for the facts it knows.
     `facts` are SET (KEEP if named in `keep`), `awaiting` facts IF_NO_PAYMENT, `payment` facts
-    IF_NEWER (`payment_facts`; `newer_payment` is the rule), `latest` facts LATEST (invoice
-    numbers: `YYYY-MM-NNNNNNNNN` sort as they were issued)."""
+    IF_NEWER (`payment_facts`; `newer_payment` is the rule; IF_NEWER_UNPAID `unless_paid`),
+    `latest` facts LATEST (invoice numbers: `YYYY-MM-NNNNNNNNN` sort as they were issued)."""
     out = {}
-    for group, rule in ((facts, SET), (awaiting, IF_NO_PAYMENT), (payment, IF_NEWER),
+    for group, rule in ((facts, SET), (awaiting, IF_NO_PAYMENT),
+                        (payment, IF_NEWER_UNPAID if unless_paid else IF_NEWER),
                         (latest, LATEST)):
         for name, value in (group or {}).items():
             if value is None or value == "":
@@ -140,9 +146,11 @@ def merge(current: dict | None, changed: dict) -> dict:
     newer = current is None or newer_payment(row.get("payment_at"),
                                              changed.get("payment_at", (None, None))[1])
     no_payment = row.get("payment_state") is None
+    paid = row.get("payment_state") == "succeeded"
     for name, (rule, value) in changed.items():
         if (rule == SET or (rule == KEEP and row.get(name) in (None, ""))
                 or (rule == IF_NO_PAYMENT and no_payment) or (rule == IF_NEWER and newer)
+                or (rule == IF_NEWER_UNPAID and newer and not paid)
                 or (rule == LATEST and (row.get(name) in (None, "") or row[name] < value))):
             row[name] = value
     row["search_key"] = search_key(row)

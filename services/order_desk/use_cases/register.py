@@ -14,14 +14,16 @@ SYSTEM = "système"
 
 
 def upsert(session, kind, number, facts, now, *, keep=(), awaiting=None, payment=None,
-           latest=None):
+           latest=None, unless_paid=False):
     """The register row of (kind, number), created if need be, with the facts the event knows
     set (`facts`: those named in `keep` only when the row has none yet: a placed_at is never
     moved by a later event; `awaiting`: only while the row knows no payment state; `payment`:
     unless the row holds a later payment fact; `latest`: an invoice number, unless the row
-    holds a later one). One statement (register_row)."""
+    holds a later one; `unless_paid`: nor over a row that says paid). One statement
+    (register_row)."""
     return register_row.upsert(session, kind, number, register.changes(
-        facts, keep=keep, awaiting=awaiting, payment=payment, latest=latest), now)
+        facts, keep=keep, awaiting=awaiting, payment=payment, latest=latest,
+        unless_paid=unless_paid), now)
 
 
 def _progress(session, event_type, action, number, at, comment, now, record):
@@ -105,10 +107,12 @@ def on_sub_order_placed(session, payload, envelope, now, record):
 
 def on_sub_order_paid(session, payload, envelope, now, record):
     facts = {**register.sub_order_facts(payload), **register.placed(payload["subscribed_at"])}
-    method = "cheque" if payload.get("manual") else None
+    # how it was paid: the owner knows (cash was shown « Chèque », a cheque without its number)
+    method = payload.get("payment_method") or ("cheque" if payload.get("manual") else None)
     grouped = lock_grouped_order(session, facts["grouped_order_number"])
     upsert(session, "sub_order", payload["sub_order_number"], facts, now, keep=PLACED,
-           payment=register.payment_facts("succeeded", payload.get("paid_at"), method))
+           payment=register.payment_facts("succeeded", payload.get("paid_at"), method,
+                                          payload.get("cheque_number")))
     catch_up_sub_order(session, payload["sub_order_number"], grouped, now)
 
 
@@ -125,8 +129,11 @@ def on_sub_order_cancelled(session, payload, envelope, now, record):
 def on_sub_order_refunded(session, payload, envelope, now, record):
     facts = register.sub_order_facts(payload)
     facts.pop("total_ttc", None)
+    # a payment the sub-order did not count (paid twice: by hand, then online), refunded
+    # automatically: a paid sub-order stays paid
     upsert(session, "sub_order", payload["sub_order_number"], facts, now,
-           payment=register.payment_facts("refunded", payload.get("refunded_at")))
+           payment=register.payment_facts("refunded", payload.get("refunded_at")),
+           unless_paid=bool(payload.get("automatic")))
 
 
 def on_sub_order_adjusted(session, payload, envelope, now, record):
@@ -175,9 +182,11 @@ def on_payment_state_changed(session, payload, envelope, now, record):
     kind = payload["reference_kind"]
     if kind not in register.ORDER_KINDS or not str(payload["reference_id"]).isdigit():
         return
+    # a parent's sub-order: once paid, its owner's events tell what became of its payment
+    # (a second payment, online after a cheque or cash, is refunded: not the sub-order's)
     upsert(session, kind, int(payload["reference_id"]), {}, now, payment=register.payment_facts(
         payload["state"], payload.get("occurred_at"), payload.get("method"),
-        payload.get("cheque_number"), payload.get("label")))
+        payload.get("cheque_number"), payload.get("label")), unless_paid=kind == "sub_order")
 
 
 def on_invoice_issued(session, payload, envelope, now, record):

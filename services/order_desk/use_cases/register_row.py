@@ -1,7 +1,8 @@
 """The register row of an order upserted in one statement (issue 11: it was an ORM select
 `FOR UPDATE`, then a flush): `INSERT … ON CONFLICT (kind, number) DO UPDATE`, the same text on
 PostgreSQL and SQLite (≥ 3.35: RETURNING), each fact's column set by its rule
-(domain.register: SET, KEEP, IF_NO_PAYMENT, IF_NEWER, LATEST; `merge` is the same rules in Python).
+(domain.register: SET, KEEP, IF_NO_PAYMENT, IF_NEWER, IF_NEWER_UNPAID, LATEST; `merge` is the
+same rules in Python).
 
 Concurrency: two events of one new order inserting at once on PostgreSQL, the second waits for
 the first's row and then takes the DO UPDATE branch on the committed row (no lost fact, no
@@ -48,7 +49,11 @@ def _statement(shape):
         return stmt
     rules = dict(shape)
     newer = ("(register.payment_at IS NULL OR register.payment_at <= excluded.payment_at)"
-             if rules.get("payment_at") == register.IF_NEWER else None)
+             if rules.get("payment_at") in (register.IF_NEWER, register.IF_NEWER_UNPAID)
+             else None)
+    if register.IF_NEWER_UNPAID in rules.values():
+        unpaid = "(register.payment_state IS NULL OR register.payment_state <> 'succeeded')"
+        newer = unpaid if newer is None else f"({newer} AND {unpaid})"
     columns = ["kind", "number", "created_at", "updated_at", "search_key",
                *(c for c in DEFAULTS if c not in rules), *rules]
     sets = [f"{name} = {_value(name, rule, newer)}" for name, rule in shape]

@@ -370,3 +370,35 @@ def test_a_sub_order_cancelled_before_any_payment_no_longer_awaits_one(db):
     apply(db, use_cases.on_sub_order_cancelled, {**sub(33), "refund_expected": True},
           env("2021-01-20T09:00:00+00:00"))
     assert row(db, "sub_order", 33).payment_state == "succeeded"
+
+
+def test_a_second_payment_refunded_does_not_unpay_a_paid_sub_order(db):
+    """A sub-order validated in cash while its online payment was open, then paid online too:
+    the second payment, refunded automatically, showed the order « Annulé · En ligne » (left
+    out of « Paiement confirmé »), though it was paid in cash and invoiced so. Payments' own
+    facts no longer change a paid sub-order; its owner's do (a refund of its payment after a
+    cancellation)."""
+    online = {"payment_id": "q1", "reference_kind": "sub_order", "reference_id": "31",
+              "amount": "29.80", "method": "online"}
+    apply(db, use_cases.on_sub_order_placed, sub(31))
+    apply(db, use_cases.on_payment_state_changed, dict(
+        online, state="processing", label="Paiement en cours de traitement",
+        occurred_at="2021-01-18T10:01:00+00:00"))
+    apply(db, use_cases.on_sub_order_paid, dict(sub(31), manual=True, payment_method="cash",
+                                                paid_at="2021-01-18T10:03:00+00:00"))
+    for state, label, at in (("succeeded", "Paiement confirmé", "10:04"),
+                             ("refunded", "Annulé", "10:05")):
+        apply(db, use_cases.on_payment_state_changed, dict(
+            online, state=state, label=label, occurred_at=f"2021-01-18T{at}:00+00:00"))
+    apply(db, use_cases.on_sub_order_refunded, dict(
+        sub(31), amount="29.80", automatic=True, payment_id="q1",
+        refunded_at="2021-01-18T10:06:00+00:00"))
+    e = row(db, "sub_order", 31)
+    assert (e.payment_state, e.payment_label, e.payment_method) == (
+        "succeeded", "Paiement confirmé", "cash")
+    # its own payment refunded after a cancellation: the owner says so
+    apply(db, use_cases.on_sub_order_cancelled, dict(sub(31), reason="Erreur"))
+    apply(db, use_cases.on_sub_order_refunded, dict(
+        sub(31), amount="29.80", automatic=False, payment_id="m1", payment_method="cash",
+        refunded_at="2021-01-19T10:00:00+00:00"))
+    assert row(db, "sub_order", 31).payment_state == "refunded"
