@@ -262,6 +262,8 @@ def public_view(go, now) -> dict:
             "not_open_yet": domain.not_open_yet(go.opens_on, now),
             "subscriptions_open": domain.can_subscribe(go.status, go.deadline, now, go.opens_on),
             "max_quantity": domain.MAX_QUANTITY, "token": go.token,
+            "buyers_told_when_ready": domain.ready_mails_on(go.buyer_ready_mails,
+                                                             go.pickup_kind),
             **distribution_date_view(go), **payment_methods_view(go)}
 
 
@@ -423,7 +425,9 @@ def sub_order_placed_event(sub, go, public_url) -> dict:
             "buyer": buyer(sub), "quantity": sub.quantity, "total_ttc": str(sub_total(sub)),
             "subscribed_at": sub.created_at.isoformat(), "lines": event_lines(sub),
             "payment_method": sub.payment_method or domain.ONLINE,
-            "buyer_url": pay_url(go, sub, public_url)}
+            "buyer_url": pay_url(go, sub, public_url),
+            "buyers_told_when_ready": domain.ready_mails_on(go.buyer_ready_mails,
+                                                             go.pickup_kind)}
 
 
 def sub_order_paid_event(sub, go, public_url, now, manual=False) -> dict:

@@ -30,6 +30,9 @@ class SubOrderPlacedV1(SubOrderRef):
         ["online", "cheque", "cash", "pickup"]))
     lines = fields.List(fields.Nested(SubOrderLine), load_default=list)
     buyer_url = fields.String(load_default="")  # the buyer's own page (optional: older events)
+    # whether the buyers get « Vos livres sont prêts » (the bookshop's switch on the grouped
+    # order): a buyer paying at pickup is promised that mail only then
+    buyers_told_when_ready = fields.Boolean(load_default=True)
 
 
 class TitleFiguresRef(Payload):

@@ -43,7 +43,7 @@ _GO, _TI = GroupedOrder.__table__, GroupedOrderTitle.__table__
 _SUB, _LINE, _ATT = SubOrder.__table__, SubOrderLine.__table__, PaymentAttempt.__table__
 _GO_COLUMNS = ("number", "token", "status", "deadline", "opens_on", "payment_methods",
                "max_copies", "client_number", "client_name", "initiator_email",
-               "contact_email", "article", "pickup_label")
+               "contact_email", "article", "pickup_label", "pickup_kind", "buyer_ready_mails")
 _TITLE_COLUMNS = ("id", "position", "ean", "title", "author", "publisher", "vat_rate",
                   "price_ttc", "required")
 # the grouped order and its titles in one statement, its row locked FOR SHARE (not closed,

@@ -77,3 +77,17 @@ def test_after_the_distribution_an_absent_parent_is_not_sent_to_a_day_past(clien
         payment_method="pickup", grouped_order=dict(done, distributed=False), can_pay=False)
     page = html.unescape(client.get(f"/souscription/{TOKEN}/commande/{BUYER}").text)
     assert "venez les retirer le jeudi 10 décembre 2026" in page
+
+
+def test_a_parent_paying_at_pickup_is_promised_the_ready_mail_only_if_it_will_come(client, rpc):
+    told = "vous serez prévenu par e-mail quand les livres seront disponibles"
+    rpc.answers[("grouped_orders", "buyer_status")] = samples.sub(
+        payment_method="pickup", last_payment_id=None)
+    assert told in html.unescape(client.get(f"/souscription/{TOKEN}/commande/{BUYER}").text)
+    rpc.answers[("grouped_orders", "buyer_status")] = samples.sub(
+        payment_method="pickup", last_payment_id=None,
+        grouped_order=dict(samples.PUBLIC, buyers_told_when_ready=False))
+    page = html.unescape(client.get(f"/souscription/{TOKEN}/commande/{BUYER}").text)
+    assert told not in page
+    assert f"{samples.PUBLIC['client_name']} vous dira quand les livres seront disponibles" \
+        in page

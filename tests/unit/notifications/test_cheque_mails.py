@@ -80,3 +80,15 @@ def test_a_cheque_or_pickup_buyer_is_told_which_books_they_ordered():
                 "12,80\xa0€\nTotal : 3 exemplaires, 27,70\xa0€ TTC") in body, method
         assert "regroupement (commande groupée n° 62) initié par COLLEGE VICTOR PROUVE" in body
         assert "Commande groupée : n° 62 — 3 exemplaires" not in body
+
+
+def test_a_buyer_paying_at_pickup_is_promised_the_ready_mail_only_if_it_will_come():
+    """« vous serez prévenu par e-mail quand les livres seront disponibles » was written to
+    every buyer paying at pickup, also where the bookshop sends no « Vos livres sont prêts »
+    (a distribution at the school, by default): the collectivity tells them there."""
+    _, _, body = presenters.render("sub_order_placed", placed(payment_method="pickup"), "x")
+    assert "vous serez prévenu par e-mail quand les livres seront disponibles" in body
+    _, _, body = presenters.render("sub_order_placed", placed(
+        payment_method="pickup", buyers_told_when_ready=False), "x")
+    assert "prévenu par e-mail" not in body
+    assert f"{REF['client_name']} vous dira quand les livres seront disponibles" in body
