@@ -367,3 +367,16 @@ def test_a_session_ended_elsewhere_says_so_on_the_sign_in_page(client, rpc, monk
     sign_in(client, "utilisateur")
     assert client.get("/api/v1/baskets").status_code == 401
     assert "Votre session a pris fin" not in client.get("/connexion").text
+
+
+def test_a_double_submit_shows_its_message_once(client, rpc):
+    """A double click on an action (each answered once by its idempotency key) flashed
+    « Les souscriptions sont closes » twice on the page it led to."""
+    rpc.answers[("grouped_orders", "admin_get")] = samples.grouped("awaiting_validation")
+    rpc.answers[("grouped_orders", "close_subscriptions_now")] = samples.grouped(
+        "awaiting_validation")
+    sign_in(client, "admin")
+    for _ in range(2):
+        client.post("/admin/commandes-groupees/7/clore", data={"confirmed": "1"})
+    page = html.unescape(client.get("/admin/commandes-groupees/7").text)
+    assert page.count("Les souscriptions sont closes ; l'initiateur est prévenu") == 1
