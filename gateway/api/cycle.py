@@ -400,4 +400,4 @@ class PublicProgress(MethodView):
     def get(self, token):
         """The public page's progress (« 7 / 10 exemplaires »), to poll."""
         found = rpc("grouped_orders", "public_progress", token[:64])
-        return dict(found, texts=progress_text(found["progress"]))
+        return dict(found, texts=progress_text(found["progress"], found.get("status")))

@@ -199,7 +199,8 @@ def _page(go, form, exc=None, same=None):
     shop = config.bookshop()
     rows, total = order_rows(go, form.get("quantities") or {})
     page = dict(go=go, form=form, shop=shop, rows=rows, total=total, same=same,
-                placed=placed_here(go["token"]), texts=progress_text(go.get("progress")))
+                placed=placed_here(go["token"]),
+                texts=progress_text(go.get("progress"), go.get("status")))
     if exc is None:
         return render_template("subscription/page.html", **page), 409 if same else 200
     return render_template("subscription/page.html", error=exc.message, errors=exc.details,
@@ -364,4 +365,4 @@ def progress(token):
                                                   "paid", "minimum_reached", "label")}
                                for t in p.get("titles") or []],
                     "subscriptions_open": found["subscriptions_open"],
-                    "texts": progress_text(p)})
+                    "texts": progress_text(p, found.get("status"))})

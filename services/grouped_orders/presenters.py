@@ -224,8 +224,9 @@ def limits_view(go, rules) -> dict:
                                     counted_of.get(t.id, 0), pickup_of.get(t.id, 0))
               for t in go.titles if t.min_copies is not None]
     return {"min_copies": go.min_copies, "max_copies": go.max_copies,
-            "progress": dict(domain.progress(go.min_copies, go.max_copies, paid, awaiting,
-                                             at_pickup=at_pickup), titles=titles),
+            "progress": dict(domain.progress(
+                go.min_copies, go.max_copies, paid, awaiting, at_pickup=at_pickup,
+                smallest=domain.smallest_order(t.required for t in go.titles)), titles=titles),
             "if_closed_now": closing_outcome(go, counted_of, pickup_of, at_pickup)}
 
 

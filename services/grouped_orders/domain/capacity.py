@@ -18,7 +18,7 @@ from services.common.errors import conflict, invalid
 from services.common.validation import whole_number
 
 __all__ = ["MAX_COPIES_LIMIT", "CopyLimits", "check_copy_limits", "copies_left", "is_full",
-           "check_room", "minimum_reached", "minimum_failure_reason", "progress"]
+           "smallest_order", "check_room", "minimum_reached", "minimum_failure_reason", "progress"]
 
 MAX_COPIES_LIMIT = 100_000
 
@@ -61,8 +61,15 @@ def copies_left(maximum, held):
     return None if maximum is None else max(0, maximum - held)
 
 
-def is_full(maximum, held) -> bool:
-    return maximum is not None and held >= maximum
+def is_full(maximum, held, smallest=1) -> bool:
+    """No order fits any more: fewer copies left under the cap than the smallest order takes
+    (one copy of each required title of a reading list, `smallest`)."""
+    return maximum is not None and maximum - held < max(1, smallest)
+
+
+def smallest_order(required_flags) -> int:
+    """The fewest copies an order can take: one of each required title (at least one copy)."""
+    return max(1, sum(1 for required in required_flags if required))
 
 
 def check_room(maximum, held, asked):
@@ -94,16 +101,16 @@ def minimum_failure_reason(minimum, paid, at_pickup=0) -> str:
             f"sur les {minimum} nécessaires.")
 
 
-def progress(minimum, maximum, paid, awaiting, at_pickup=0) -> dict:
+def progress(minimum, maximum, paid, awaiting, at_pickup=0, smallest=1) -> dict:
     """What the public page shows: paid copies (and those to be paid at pickup, `at_pickup`,
     part of `awaiting`) toward the minimum ("7 / 10 exemplaires"), the copies awaiting
-    payment, and the copies left under the cap."""
+    payment, and the copies left under the cap (`full`: fewer than the `smallest` order)."""
     held = paid + awaiting
     counted = paid + at_pickup
     return {"paid": paid, "awaiting": awaiting, "at_pickup": at_pickup,
             "minimum": minimum, "maximum": maximum,
             "minimum_reached": minimum_reached(minimum, counted),
             "percent": (min(100, counted * 100 // minimum) if minimum else None),
-            "left": copies_left(maximum, held), "full": is_full(maximum, held),
+            "left": copies_left(maximum, held), "full": is_full(maximum, held, smallest),
             "label": (f"{counted} / {minimum} exemplaires" if minimum is not None else
                       f"{paid} exemplaire{'s' if paid > 1 else ''} payé{'s' if paid > 1 else ''}")}

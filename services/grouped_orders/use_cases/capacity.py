@@ -92,7 +92,8 @@ def check_room(session, go, asked):
 
 def progress_of(session, go) -> dict:
     progress = domain.progress(go.min_copies, go.max_copies, *copies(session, go.number),
-                               at_pickup=pickup_copies(session, go.number))
+                               at_pickup=pickup_copies(session, go.number),
+                               smallest=domain.smallest_order(t.required for t in go.titles))
     if any(t.min_copies is not None for t in go.titles):
         by_title = title_copies(session, go.number)
         paid_of = {t.id: counted(by_title, t.id) for t in go.titles}

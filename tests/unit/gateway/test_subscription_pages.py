@@ -325,3 +325,16 @@ def test_a_parent_cancels_their_unpaid_order_from_its_page(client, rpc):
     refused = client.post(action, data={"idempotency_key": "k" * 31 + "x"})
     assert refused.status_code == 409
     assert "ne s'annule plus depuis cette page" in html.unescape(refused.text)
+
+
+def test_a_reading_list_with_less_room_than_one_order_says_complet(client, rpc):
+    progress = {"paid": 11, "awaiting": 0, "at_pickup": 0, "minimum": None, "maximum": 12,
+                "minimum_reached": True, "percent": None, "left": 1, "full": True,
+                "label": "11 exemplaires payés", "titles": []}
+    rpc.answers[("grouped_orders", "public_grouped_order")] = dict(
+        samples.PUBLIC, full=True, subscriptions_open=False, progress=progress)
+    page = html.unescape(client.get(f"/souscription/{TOKEN}").text)
+    assert "<strong>Complet</strong> : plus aucune commande possible" in page
+    assert "il reste moins d'exemplaires qu'il n'en faut pour une commande" in page
+    assert "Complet : il ne reste qu'un exemplaire" in page
+    assert 'name="first_name"' not in page  # no form to be refused

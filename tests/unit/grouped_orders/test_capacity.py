@@ -217,3 +217,37 @@ def test_closing_now_says_beforehand_what_the_minimum_will_do_and_answers_what_i
     view = tx(db, bookshop.close_now, go["number"], NOW, events, URL)
     assert (view["status"], view["cancel_reason"]) == ("cancelled", ahead["reason"])
     assert tx(db, bookshop.get, create(db, events)["number"], NOW, URL)["if_closed_now"] is None
+
+
+def test_a_reading_list_is_full_when_no_order_fits_under_the_cap():
+    """1 copy left under the cap, 2 required titles: nobody could order (« 1 exemplaire au
+    plus ») while the page said « Il reste 1 exemplaire disponible » and offered the form."""
+    from gateway.progress_words import progress_text
+    assert domain.smallest_order([True, True, False]) == 2
+    assert domain.smallest_order([False, False]) == 1 and domain.smallest_order([]) == 1
+    assert domain.is_full(12, 11, smallest=2) and not domain.is_full(12, 10, smallest=2)
+    p = domain.progress(None, 12, paid=11, awaiting=0, smallest=2)
+    assert (p["left"], p["full"]) == (1, True)
+    assert progress_text(p)["cap"] == ("Complet : il ne reste qu'un exemplaire, moins qu'une "
+                                       "commande (un exemplaire de chaque titre obligatoire).")
+
+
+def test_once_closed_the_progress_says_what_the_minimums_gave_not_what_is_missing():
+    """After the close (or the distribution) the pages still said « il en faut encore 2 :
+    sinon le titre est retiré » of a title already taken out, « la commande sera passée » of
+    one distributed, and « Il reste 10 exemplaires disponibles » beside « souscriptions
+    closes »."""
+    from gateway.progress_words import progress_text
+    p = dict(domain.progress(5, 20, paid=10, awaiting=0), titles=[
+        domain.title_progress("1", "FRANÇAIS CM2", False, 2, 0),
+        domain.title_progress("2", "CEMETERY ROAD", True, 3, 5)])
+    texts = progress_text(p, "closed")
+    assert texts["minimum"] == "10 / 5 exemplaires payés : minimum atteint."
+    assert [t["text"] for t in texts["titles"]] == [
+        "« FRANÇAIS CM2 » : minimum de 2 non atteint, titre retiré de la commande.",
+        "CEMETERY ROAD : 5 / 3 exemplaires payés : minimum du titre atteint."]
+    assert "cap" not in texts
+    failed = progress_text(domain.progress(5, None, paid=0, awaiting=0), "cancelled")
+    assert failed["minimum"] == "Minimum de 5 exemplaires payés non atteint."
+    assert "il en faut encore" in progress_text(p, "open")["minimum"] + progress_text(
+        p, "open")["titles"][0]["text"]
