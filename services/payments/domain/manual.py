@@ -44,7 +44,11 @@ def check_cheque_number(method: str, number) -> str:
     if not text:
         raise invalid("Le numéro du chèque est obligatoire.",
                       {"cheque_number": [f"Obligatoire : {CHEQUE_NUMBER_HELP}"]})
-    if not _CHEQUE_RE.fullmatch(text) or text == "0" * CHEQUE_NUMBER_DIGITS:
+    if text == "0" * CHEQUE_NUMBER_DIGITS:  # 7 digits: not « exactement 7 chiffres »
+        raise invalid("Numéro de chèque invalide : « 0000000 » n'est le numéro d'aucun chèque. "
+                      "Recopiez celui inscrit en haut à droite du chèque.",
+                      {"cheque_number": [CHEQUE_NUMBER_HELP]})
+    if not _CHEQUE_RE.fullmatch(text):
         raise invalid(f"Numéro de chèque invalide : « {text[:20]} ». Un numéro de chèque "
                       f"français a exactement {CHEQUE_NUMBER_DIGITS} chiffres.",
                       {"cheque_number": [CHEQUE_NUMBER_HELP]})

@@ -212,3 +212,11 @@ def test_every_state_changed_event_carries_the_reference_003_label(db, provider,
     manual(db, record, reference_id="155")
     for _, state, label in record.states():
         assert label == domain.STATE_LABELS[state] and label in domain.LABELS
+
+
+def test_seven_zeros_are_refused_for_what_they_are():
+    """« 0000000 » was refused as not having « exactement 7 chiffres », which it has."""
+    with pytest.raises(DomainError) as exc:
+        domain.check_cheque_number("cheque", "0000000")
+    assert "exactement" not in exc.value.message
+    assert "n'est le numéro d'aucun chèque" in exc.value.message
