@@ -30,10 +30,11 @@ def confirmed() -> bool:
 
 
 def confirmation(title, message, button, *, back, reason=None, reason_required=False,
-                 hidden=None, error=None, details=None):
+                 hidden=None, error=None, details=None, items=None):
     """The confirmation step of an irreversible action: what it will do, an optional reason
     (`reason` is its label, e.g. told to the buyer), « Confirmer » and a way back. No script:
-    the page posts to the same URL with confirmed=1."""
+    the page posts to the same URL with confirmed=1. `items`: what it changes, one line each
+    (e.g. each buyer whose order goes down)."""
     from flask import render_template
 
     from .. import forms
@@ -41,4 +42,5 @@ def confirmation(title, message, button, *, back, reason=None, reason_required=F
     return render_template("admin/confirm.html", title=title, message=message, button=button,
                            back=back, reason_label=reason, reason_required=reason_required,
                            reason=forms.Confirmation.read()["reason"],
-                           hidden=hidden or {}, error=error, details=details), status
+                           hidden=hidden or {}, error=error, details=details,
+                           items=items or []), status

@@ -83,7 +83,7 @@ def set_available(number, title_id):
                button="Corriger les commandes et rembourser", back=_back(number),
                hidden={"available": available})
     if not form["confirmed"]:
-        return confirmation(**ask)
+        return _ask(number, title_id, available, ask)
     try:
         rpc("grouped_orders", "admin_set_title_available", g.user["id"], number, title_id,
             available, idempotency_key=idempotency.key())
@@ -95,6 +95,32 @@ def set_available(number, title_id):
     flash(f"« {title['title']} » : {copies} disponible{_s(available)}. Les commandes sont "
           "corrigées (en rouge ci-dessous), les acheteurs remboursés et prévenus.", "success")
     return redirect(_back(number))
+
+
+def _ask(number, title_id, available, ask):
+    """The confirmation, with what it will change: the copies ordered, each buyer whose line
+    goes down; a quantity with nothing to cut (as many as ordered, or more) is refused at
+    once, with no button, rather than confirmed then refused."""
+    try:
+        plan = rpc("grouped_orders", "admin_preview_title_available", g.user["id"], number,
+                   title_id, available)
+    except DomainError as exc:
+        if exc.code in ("not_found", "forbidden"):
+            raise
+        page, _ = confirmation(**dict(ask, button=None, message=""), error=exc.message,
+                               details=exc.details)
+        return page, 409 if exc.code == "conflict" else 400
+    if plan["unchanged"]:
+        flash(f"« {plan['title']} » a déjà {_copies(available)} disponible{_s(available)} : "
+              "rien à corriger.", "info")
+        return redirect(_back(number))
+    ordered = plan["ordered"]
+    ask["message"] = (f"{ordered} exemplaire{'s' if ordered > 1 else ''} commandé"
+                      f"{'s' if ordered > 1 else ''} aujourd'hui. " + ask["message"])
+    ask["items"] = [f"{c['buyer']} (n° {c['sub_order_number']}, "
+                    f"{'payée' if c['paid'] else 'non payée'}) : {c['before']} → {c['after']}"
+                    for c in plan["changes"]]
+    return confirmation(**ask)
 
 
 @bp.post("/commandes-groupees/<int:number>/ajustements/verifies")

@@ -471,6 +471,13 @@ class GroupedOrdersService(MessagingService):
                                 available)
 
     @rpc
+    def admin_preview_title_available(self, actor_id, number, title_id, available):
+        """What « Corriger » would do (nothing written): the copies ordered, each buyer cut."""
+        self._account(actor_id, admin=True)
+        return self.store.run(unavailability.preview_available, int(number), int(title_id),
+                              available)
+
+    @rpc
     def admin_confirm_adjustments(self, actor_id, number, idempotency_key=None):
         """« J'ai vérifié »: the adjusted lines no longer show in red."""
         self._account(actor_id, admin=True)

@@ -46,20 +46,10 @@ def set_available(session, number, title_id, available, now, record, public_url,
     domain.check_can_adjust(go.status)
     title = _title(go, int(title_id))
     current = session.get(TitleAvailability, title.id, with_for_update=True)
-    subs = sorted(go.subs, key=lambda s: (s.created_at, s.number))
-    line_of = {s.number: x for s in subs for x in s.lines if x.title_id == title.id}
-    live = [s for s in subs if s.status != domain.SUB_CANCELLED and s.number in line_of]
-    value = domain.check_available(available, sum(line_of[s.number].quantity for s in live),
-                                   current.available if current is not None else None)
-    if value is None:  # the same quantity again (a double click): nothing more
+    plan = _plan(session, go, title, available, current)
+    if plan is None:  # the same quantity again (a double click): nothing more
         return adjustments_view(session, go)
-    ordered = {}
-    for step in _steps(session, [s.number for s in subs]):
-        if step.title_id == title.id:
-            ordered.setdefault(step.sub_order_number, step.quantity_before)  # the first one
-    kept = domain.allocate(value, [
-        domain.Holder(s.number, s.created_at, ordered.get(s.number, line_of[s.number].quantity),
-                      s.status) for s in live])
+    value, live, line_of, kept = plan
     for sub in live:
         line = line_of[sub.number]
         if kept[sub.number] != line.quantity:
@@ -72,6 +62,50 @@ def set_available(session, number, title_id, available, now, record, public_url,
         current.available, current.adjusted_at, current.checked_at = value, now, None
     session.flush()
     return adjustments_view(session, go)
+
+
+def preview_available(session, number, title_id, available) -> dict:
+    """What `set_available` would do, written nowhere: the bookshop's confirmation names the
+    copies ordered and each buyer whose line goes down (before → after), or refuses at once
+    a quantity with nothing to cut (French 400)."""
+    go = get_grouped_order(session, number)
+    domain.check_can_adjust(go.status)
+    title = _title(go, int(title_id))
+    current = session.get(TitleAvailability, title.id)
+    subs = sorted(go.subs, key=lambda s: (s.created_at, s.number))
+    ordered = sum(x.quantity for s in subs if s.status != domain.SUB_CANCELLED
+                  for x in s.lines if x.title_id == title.id)
+    plan = _plan(session, go, title, available, current)
+    if plan is None:
+        return {"title": title.title, "ordered": ordered, "available": current.available,
+                "unchanged": True, "changes": []}
+    value, live, line_of, kept = plan
+    return {"title": title.title, "ordered": ordered, "available": value, "unchanged": False,
+            "changes": [{"sub_order_number": s.number, "buyer": f"{s.first_name} {s.last_name}",
+                         "before": line_of[s.number].quantity, "after": kept[s.number],
+                         "paid": s.status == domain.PAID}
+                        for s in live if kept[s.number] != line_of[s.number].quantity]}
+
+
+def _plan(session, go, title, available, current):
+    """(the quantity, the live sub-orders holding the title, their line of it, the copies each
+    keeps: first subscribed served first), or None when the quantity is already the one set;
+    a quantity with nothing to cut is refused (domain.check_available)."""
+    subs = sorted(go.subs, key=lambda s: (s.created_at, s.number))
+    line_of = {s.number: x for s in subs for x in s.lines if x.title_id == title.id}
+    live = [s for s in subs if s.status != domain.SUB_CANCELLED and s.number in line_of]
+    value = domain.check_available(available, sum(line_of[s.number].quantity for s in live),
+                                   current.available if current is not None else None)
+    if value is None:
+        return None
+    ordered = {}
+    for step in _steps(session, [s.number for s in subs]):
+        if step.title_id == title.id:
+            ordered.setdefault(step.sub_order_number, step.quantity_before)  # the first one
+    kept = domain.allocate(value, [
+        domain.Holder(s.number, s.created_at, ordered.get(s.number, line_of[s.number].quantity),
+                      s.status) for s in live])
+    return value, live, line_of, kept
 
 
 def _why(title, before, after, cause) -> str:

@@ -19,6 +19,13 @@ LINES = [{"sub_order_number": 31, "title_id": 1, "title": "WESTERN COQUILLETTES"
           "refund_state": None, "unchecked": True}]
 
 
+PREVIEW = {"title": "WESTERN COQUILLETTES", "ordered": 6, "available": 2, "unchanged": False,
+           "changes": [{"sub_order_number": 31, "buyer": "Ana Lys", "before": 2, "after": 1,
+                        "paid": True},
+                       {"sub_order_number": 32, "buyer": "Léo Roux", "before": 1, "after": 0,
+                        "paid": False}]}
+
+
 def adjustments(lines=(), unchecked=True, can_adjust=True, available=None):
     return {"number": 7, "status": "awaiting_validation", "can_adjust": can_adjust,
             "titles": [{"title_id": 1, "ean": samples.ARTICLE["ean"],
@@ -62,6 +69,7 @@ def test_the_initiator_sees_the_red_lines_but_no_form(client, rpc):
 def test_a_cut_is_confirmed_first_then_asked_once(client, rpc):
     sign_in(client, "admin")
     rpc.answers[("grouped_orders", "admin_adjustments")] = adjustments()
+    rpc.answers[("grouped_orders", "admin_preview_title_available")] = PREVIEW
     rpc.answers[("grouped_orders", "admin_set_title_available")] = adjustments(LINES)
     r = client.post(URL, data={"available": "2"})
     page = html.unescape(r.text)
@@ -77,6 +85,7 @@ def test_a_cut_is_confirmed_first_then_asked_once(client, rpc):
 def test_a_bad_quantity_is_refused_in_french_and_nothing_changes(client, rpc):
     sign_in(client, "admin")
     rpc.answers[("grouped_orders", "admin_adjustments")] = adjustments()
+    rpc.answers[("grouped_orders", "admin_preview_title_available")] = PREVIEW
     r = client.post(URL, data={"available": "", "confirmed": "1"})
     assert r.status_code == 400 and "Indiquez le nombre d'exemplaires disponibles." in \
         html.unescape(r.text)
@@ -118,6 +127,7 @@ def test_the_confirmation_agrees_with_the_number_of_copies(client, rpc):
     agrees, and none at all says every order of the title is cut."""
     sign_in(client, "admin")
     rpc.answers[("grouped_orders", "admin_adjustments")] = adjustments()
+    rpc.answers[("grouped_orders", "admin_preview_title_available")] = PREVIEW
 
     def said(available):
         return html.unescape(client.post(URL, data={"available": available}).text)
@@ -127,3 +137,29 @@ def test_the_confirmation_agrees_with_the_number_of_copies(client, rpc):
     assert "Aucun exemplaire de « WESTERN COQUILLETTES » ne sera servi : toutes les commandes " \
            "de ce titre sont réduites ou annulées" in none and "iront" not in none
     assert "ce que leurs acheteurs ont payé en trop leur est remboursé" in none
+
+
+def test_the_confirmation_names_the_copies_ordered_and_each_buyer_cut(client, rpc):
+    """It asked to confirm a « définitive » cut without saying how many copies were ordered
+    nor whose orders went down, and asked it too of 99 copies for 6 ordered (refused only
+    once confirmed)."""
+    sign_in(client, "admin")
+    rpc.answers[("grouped_orders", "admin_adjustments")] = adjustments()
+    rpc.answers[("grouped_orders", "admin_preview_title_available")] = PREVIEW
+    page = html.unescape(client.post(URL, data={"available": "2"}).text)
+    assert "6 exemplaires commandés aujourd'hui." in page
+    assert "<li>Ana Lys (n° 31, payée) : 2 → 1</li>" in page
+    assert "<li>Léo Roux (n° 32, non payée) : 1 → 0</li>" in page
+    assert rpc.called("grouped_orders", "admin_preview_title_available") == [(1, 7, 1, "2")]
+    rpc.answers[("grouped_orders", "admin_preview_title_available")] = DomainError(
+        "La quantité disponible (99) doit être inférieure aux exemplaires commandés (6) : "
+        "sinon il n'y a rien à corriger.", {"available": ["Moins de 6."]})
+    r = client.post(URL, data={"available": "99"})
+    page = html.unescape(r.text)
+    assert r.status_code == 400 and "inférieure aux exemplaires commandés (6)" in page
+    assert "Corriger les commandes et rembourser" not in page
+    rpc.answers[("grouped_orders", "admin_preview_title_available")] = dict(
+        PREVIEW, unchanged=True, available=2, changes=[])
+    r = client.post(URL, data={"available": "2"}, follow_redirects=True)
+    assert "a déjà 2 exemplaires disponibles : rien à corriger" in html.unescape(r.text)
+    assert rpc.called("grouped_orders", "admin_set_title_available") == []

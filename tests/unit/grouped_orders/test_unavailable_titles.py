@@ -98,7 +98,15 @@ def test_a_title_cut_among_four_buyers_of_a_reading_list(db):
     with pytest.raises(DomainError, match=r"inférieure aux exemplaires commandés \(6\)"):
         tx(db, unavailability.set_available, number, title_id, "6", LATER, events, URL)
 
+    # what the bookshop's confirmation says first: nothing written, nothing sent
     events.clear()
+    ahead = tx(db, unavailability.preview_available, number, title_id, "4")
+    assert (ahead["ordered"], ahead["available"], ahead["unchanged"]) == (6, 4, False)
+    assert [(c["buyer"], c["before"], c["after"], c["paid"]) for c in ahead["changes"]] == [
+        ("Mickey Rourke", 2, 1, True), ("Brad Pitt", 1, 0, True)]
+    assert list(events) == [] and tx(db, unavailability.admin_view, number)["lines"] == []
+    with pytest.raises(DomainError, match=r"inférieure aux exemplaires commandés \(6\)"):
+        tx(db, unavailability.preview_available, number, title_id, "99")
     view = tx(db, unavailability.set_available, number, title_id, "4", LATER, events, URL)
     # Leto 2 (all), Diaz 1 (all), Rourke 2 -> 1, Pitt 1 -> 0 (cancelled)
     assert [(x["buyer"], x["before"], x["after"], x["refunded"], x["to_give_back"],
@@ -123,6 +131,7 @@ def test_a_title_cut_among_four_buyers_of_a_reading_list(db):
     events.clear()
     again = tx(db, unavailability.set_available, number, title_id, 4, LATER, events, URL)
     assert again["lines"] == view["lines"] and list(events) == []
+    assert tx(db, unavailability.preview_available, number, title_id, "4")["unchanged"]
 
     # cut further to 1: from the copies ordered at first, Leto 2 -> 1, Diaz 1 -> 0 (cancelled),
     # Rourke 1 -> 0 (still has 2 × LE LIVRE: 12.80)
