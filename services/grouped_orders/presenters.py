@@ -103,7 +103,11 @@ def sub_view(sub) -> dict:
             "last_payment_state": sub.last_payment_state,
             "payment_attempts": len(attempts),
             "automatic_refunds": [auto_refund_view(a) for a in attempts if a.refund_state],
-            "last_payment_id": last.payment_id if last else None}
+            "last_payment_id": last.payment_id if last else None,
+            # the buyer opened the provider's page and no outcome is known yet: the bookshop
+            # recording a cheque or cash meanwhile is warned (that payment would be refunded)
+            "online_payment_open": bool(last is not None and last.payment_id
+                                        and last.state in ("pending", "processing"))}
 
 
 def auto_refund_view(attempt) -> dict:

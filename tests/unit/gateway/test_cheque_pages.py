@@ -184,3 +184,18 @@ def test_a_sub_order_paid_already_is_refused_before_the_confirmation(client, rpc
     assert r.status_code == 409 and "Seule une sous-commande en attente de paiement" in page
     assert "Cette action est définitive" not in page
     assert rpc.called("grouped_orders", "admin_record_manual_payment") == []
+
+
+def test_recording_a_cheque_while_an_online_payment_is_open_is_warned(client, rpc):
+    """A clerk validated cash while the parent's online payment was still open; the parent
+    then paid online too (refunded automatically). The page now says so before it is done."""
+    rpc.answers[("grouped_orders", "admin_get")] = samples.grouped(
+        subs=[dict(waiting_cheque(), online_payment_open=True)])
+    sign_in(client, "admin")
+    form = {"grouped_order": "7", "method": "cash", "cheque_number": ""}
+    page = html.unescape(client.post("/admin/sous-commandes/31/valider", data=form).text)
+    assert "Un paiement en ligne de cette sous-commande est en cours" in page
+    assert "remboursé automatiquement" in page
+    rpc.answers[("grouped_orders", "admin_get")] = samples.grouped(subs=[waiting_cheque()])
+    page = html.unescape(client.post("/admin/sous-commandes/31/valider", data=form).text)
+    assert "paiement en ligne de cette sous-commande est en cours" not in page

@@ -251,3 +251,28 @@ def test_once_closed_the_progress_says_what_the_minimums_gave_not_what_is_missin
     assert failed["minimum"] == "Minimum de 5 exemplaires payés non atteint."
     assert "il en faut encore" in progress_text(p, "open")["minimum"] + progress_text(
         p, "open")["titles"][0]["text"]
+
+
+
+def test_the_bookshop_knows_when_an_online_payment_is_open(db):
+    """The sub-order's view says whether the buyer's online payment is open (the provider's
+    page opened, no outcome yet): the manual payment page warns the clerk."""
+    from services.grouped_orders.use_cases import payment_events
+    events = Events()
+    go = create(db, events)
+    token = token_of(go)
+    ana = subscribe(db, token, "Ana", "Lys", 2)
+
+    def is_open():
+        view = tx(db, bookshop.get, go["number"], NOW, URL)
+        return [s["online_payment_open"] for s in view["sub_orders"]]
+    assert is_open() == [False]  # subscribed, the payment page not reached
+    attempt = tx(db, buyers.begin_payment_attempt, token, ana["buyer_token"], NOW)
+    tx(db, buyers.attach_payment, attempt["attempt_id"],
+       {"payment_id": "pay-ana", "redirect_url": "http://sandbox", "state": "processing"})
+    assert is_open() == [True]
+    tx(db, payment_events.on_payment_failed, {
+        "payment_id": "pay-ana", "reference_kind": "sub_order",
+        "reference_id": attempt["reference_id"], "amount": attempt["amount"],
+        "provider": "sandbox", "occurred_at": NOW.isoformat(), "state": "cancelled"})
+    assert is_open() == [False]
