@@ -15,6 +15,7 @@ without them, if invoicing does not answer."""
 import base64
 import logging
 import re
+from decimal import Decimal
 
 from flask import (Blueprint, Response, abort, flash, g, redirect, render_template, request,
                    url_for)
@@ -154,6 +155,17 @@ def issue_paid_sub_orders(number):
     return redirect(back)
 
 
+def _to_refund(note) -> str:
+    """The money the credit note owes the customer: the document says « vous est remboursé par
+    la librairie », the platform moves no money for it; the clerk is told what to give back."""
+    credit = note.get("credit") or {}
+    if credit.get("mode") != "refund" or not Decimal(credit.get("to_refund") or "0"):
+        return ""
+    return (f" À rembourser au client : {money(credit['to_refund'])}. L'avoir ne fait pas le "
+            "remboursement : faites-le vous-même (sur le moyen de paiement utilisé, ou en "
+            "rendant un chèque ou des espèces).")
+
+
 @bp.route("/admin/factures/<number>/avoir", methods=["GET", "POST"])
 @allow(ADMIN)
 def credit_note(number):
@@ -199,7 +211,7 @@ def credit_note(number):
             status = HTTP_STATUS.get(exc.code, 400)
         else:
             flash(f"Avoir n° {note['number']} émis sur la facture n° {invoice['number']} "
-                  f"({money(note['total_ttc'])} TTC).", "success")
+                  f"({money(note['total_ttc'])} TTC).{_to_refund(note)}", "success")
             return redirect(back)
         return render_template("invoices/credit_note.html", invoice=invoice, form=form,
                                quantities=quantities, error=error, details=details,

@@ -367,3 +367,23 @@ def test_right_after_its_invoice_an_order_offers_no_annuler(client, rpc):
     assert "Motif de l" not in page
     assert "Facturée (facture n° 2027-03-000000001) : elle ne peut plus être annulée" in page
     assert len(rpc.called("invoicing", "order_invoices")) == 2  # one per page, not two
+
+
+def test_a_credit_note_owing_money_tells_the_clerk_to_refund_it(client, rpc):
+    """The credit note tells the customer « vous est remboursé par la librairie »; nothing was
+    refunded and nothing told the clerk to do it."""
+    rpc.answers[("invoicing", "get_invoice")] = INVOICE
+    rpc.answers[("invoicing", "issue_credit_note")] = dict(NOTE, credit={
+        "mode": "refund", "credited": "8.50", "already_refunded": "0.00",
+        "to_refund": "8.50", "to_deduct": "0.00"})
+    sign_in(client, "admin")
+    done = client.post("/admin/factures/2027-03-000000001/avoir",
+                       data={"scope": "all", "reason": "Erreur"}, follow_redirects=True)
+    assert "À rembourser au client : 8,50\xa0€. L'avoir ne fait pas le remboursement" in \
+        html.unescape(done.text)
+    rpc.answers[("invoicing", "issue_credit_note")] = dict(NOTE, credit={
+        "mode": "deduct", "credited": "8.50", "already_refunded": "0.00",
+        "to_refund": "0.00", "to_deduct": "8.50"})
+    done = client.post("/admin/factures/2027-03-000000001/avoir",
+                       data={"scope": "all", "reason": "Erreur"}, follow_redirects=True)
+    assert "À rembourser" not in html.unescape(done.text)
