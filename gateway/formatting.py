@@ -5,6 +5,7 @@ from decimal import Decimal
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
+from services.common import french
 from services.common.money import eur
 
 LOCALE = "fr_FR"
@@ -44,4 +45,5 @@ def day(value):
 
 
 def register(app):
-    app.jinja_env.filters.update(money=money, percent=percent, rate=rate, when=when, day=day)
+    app.jinja_env.filters.update(money=money, percent=percent, rate=rate, when=when, day=day,
+                                 de=french.of)

@@ -9,7 +9,7 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from services.common import config
+from services.common import config, french
 from services.common.clock import PARIS
 from services.common.money import eur
 
@@ -39,7 +39,8 @@ def percent(value) -> str:
 
 _env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                    undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False)
-_env.filters.update(stamp=stamp, day=day, eur=eur, paris_time=paris_time, percent=percent)
+_env.filters.update(stamp=stamp, day=day, eur=eur, paris_time=paris_time, percent=percent,
+                    de=french.of)
 
 
 def bookshop_email() -> str:

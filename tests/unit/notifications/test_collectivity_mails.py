@@ -103,7 +103,7 @@ def test_the_bookshops_copy_says_whose_order_it_is_not_votre_commande(tmp_path, 
         bodies = {m.to_addr: m.body for m in queued}
     db.dispose()
     shop = bodies.pop("commandes@librairie.test")
-    assert f"Nouvelle {what} n° 12 de ECOLE JULES FERRY" in shop
+    assert f"Nouvelle {what} n° 12 d'ECOLE JULES FERRY" in shop  # not « de ECOLE »
     assert "achats@ecole.fr" in shop and "Votre" not in shop and "vous" not in shop
     path = "devis" if kind == "quote_requested" else "commandes"
     assert f"La traiter : http://x/admin/{path}-collectivite/12" in shop
