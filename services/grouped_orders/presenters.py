@@ -19,12 +19,11 @@ def title_ref(t) -> dict:
     """A title as events carry it (contracts' TitleRef)."""
     return {"ean": t.ean, "title": t.title, "author": t.author, "publisher": t.publisher,
             "price_ttc": str(t.price_ttc), "vat_rate": t.vat_rate, "required": t.required,
-            "position": t.position}
+            "position": t.position, "min_copies": t.min_copies}
 
 
 def title_view(t) -> dict:
-    return dict(title_ref(t), id=t.id, collection=(t.article or {}).get("collection"),
-                min_copies=t.min_copies)
+    return dict(title_ref(t), id=t.id, collection=(t.article or {}).get("collection"))
 
 
 def ref(go, public_url) -> dict:

@@ -80,6 +80,7 @@ class TitleRef(ArticleRef):
     """A title of a reading list (issue 10), in the list's order."""
     required = fields.Boolean(load_default=True)   # False: a buyer may take 0 copies
     position = fields.Integer(load_default=1)
+    min_copies = fields.Integer(load_default=None, allow_none=True)  # its own minimum, if any
 
 
 class SubOrderLine(Payload):

@@ -45,7 +45,7 @@ _GO_COLUMNS = ("number", "token", "status", "deadline", "opens_on", "payment_met
                "max_copies", "client_number", "client_name", "initiator_email",
                "contact_email", "article", "pickup_label", "pickup_kind", "buyer_ready_mails")
 _TITLE_COLUMNS = ("id", "position", "ean", "title", "author", "publisher", "vat_rate",
-                  "price_ttc", "required")
+                  "price_ttc", "required", "min_copies")
 # the grouped order and its titles in one statement, its row locked FOR SHARE (not closed,
 # validated nor cancelled meanwhile; SQLite serialises the service's transactions)
 _GO_AND_TITLES = (

@@ -171,6 +171,16 @@ def test_the_creation_mail_says_how_buyers_pay_when_it_opens_and_the_copies(db):
     assert "Les souscriptions ouvriront le 01/04/2022" in body
     assert "Minimum : 10 exemplaires payés à la date limite" in body
     assert "Maximum : 40 exemplaires ; une fois atteint" in body
+    assert "(titres sélectionnés, adresse de mise à disposition)" in body
+    events = Events()
+    tx(db, initiator.create, INITIATOR, CLIENT, [WESTERN, dict(LIVRE, optional=True)],
+       {"deadline": "2022-04-20", "pickup": "address-0",
+        "titles": [{"ean": LIVRE["ean"], "min_copies": "3"}]}, NOW, events, URL,
+       "À la librairie", "online")
+    body = render("grouped_order_created", CONTRACTS["grouped_order_created"].schema().load(
+        events.of("grouped_order_created")[0]), URL)[2]
+    assert "(facultatif) — minimum du titre : 3 exemplaires payés" in body  # it was left out
+    assert "un titre facultatif est retiré, ses acheteurs remboursés de la différence" in body
     events = Events()
     create_list(db, events)  # online only, open at once, no limit: as before
     body = render("grouped_order_created", events.of("grouped_order_created")[0], URL)[2]
