@@ -450,7 +450,8 @@ def sub_order_cancelled_event(sub, go, public_url, reason, refund) -> dict:
     return {"sub_order_number": sub.number, "grouped_order": ref(go, public_url),
             "buyer": buyer(sub), "quantity": sub.quantity, "total_ttc": str(sub_total(sub)),
             "lines": event_lines(sub), "reason": reason, "refund_expected": refund,
-            "payment_method": sub.payment_method or domain.ONLINE}
+            "payment_method": sub.payment_method or domain.ONLINE,
+            "by_buyer": reason == domain.BUYER_CANCEL_REASON}
 
 
 def refund_requested_event(payment_id, amount, reason, sub) -> dict:

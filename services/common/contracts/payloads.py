@@ -257,6 +257,7 @@ class SubOrderCancelledV1(SubOrderRef):
     payment_method = fields.String(load_default="online", validate=validate.OneOf(
         ["online", "cheque", "cash", "pickup"]))
     minimum_failed = fields.Boolean(load_default=False)  # issue 10: grouped_order_failed mails
+    by_buyer = fields.Boolean(load_default=False)  # the parent cancelled it from their page
 
 
 class SubOrderRefundedV1(SubOrderRef):

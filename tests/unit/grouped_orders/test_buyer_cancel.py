@@ -30,6 +30,13 @@ def test_an_unpaid_order_is_cancelled_by_its_parent_and_everyone_is_told(db):
     assert cancelled["sub_order_number"] == leto["number"]
     assert cancelled["reason"] == "Annulée par le parent depuis sa page de commande"
     assert events.of("refund_requested") == []  # nothing was paid
+    # the parent's mail: not « a été annulée. Motif : Annulée par le parent… »
+    from services.common.contracts.events import CONTRACTS
+    from services.notifications.presenters import render
+    _, _, body = render("sub_order_cancelled",
+                        CONTRACTS["sub_order_cancelled"].schema().load(cancelled), URL)
+    assert "est annulée, comme vous l'avez demandé depuis votre page de commande." in body
+    assert "Motif" not in body
     # the other parent's order is untouched
     assert tx(db, buyers.buyer_status, token, other["buyer_token"], NOW)["status"] == \
         domain.AWAITING_PAYMENT
