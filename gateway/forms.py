@@ -386,6 +386,7 @@ class DistributionDate(Form):
     time slot (issue 10 K5)."""
     distribution_date = Text(20, strip=True)
     distribution_slot = Text(150, strip=True)
+    had_date = Flag()  # a date was set when the page was drawn: an empty day removes it
 
 
 class BuyerReadyMails(Form):

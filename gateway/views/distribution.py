@@ -123,10 +123,17 @@ def distribution_date(number):
         told = (" Les acheteurs sont prévenus par e-mail." if result["made_available_at"]
                 and result["buyer_ready_mails"] else "")
         return f"Date de distribution enregistrée : {result['distribution_label']}.{told}"
-    return _answer(number, form, lambda: rpc(
-        "grouped_orders", "set_distribution_date", g.user["id"], number,
-        form["distribution_date"], form["distribution_slot"],
-        idempotency_key=idempotency.key()), done)
+
+    def call():
+        if not form["distribution_date"] and not form["had_date"]:
+            # nothing set, nothing typed: not « Date de distribution retirée »
+            rpc("grouped_orders", "distribution", g.user["id"], number, "")  # whose it is
+            raise invalid("Indiquez le jour de la distribution.",
+                          {"distribution_date": ["Un jour, par exemple 15/06/2027."]})
+        return rpc("grouped_orders", "set_distribution_date", g.user["id"], number,
+                   form["distribution_date"], form["distribution_slot"],
+                   idempotency_key=idempotency.key())
+    return _answer(number, form, call, done)
 
 
 @bp.post("/<int:number>/note")

@@ -51,6 +51,30 @@ def test_a_day_in_the_past_is_a_french_400(client, rpc):
     assert 'value="2020-01-01" aria-invalid="true"' in page
 
 
+def test_an_empty_day_removes_a_date_set_and_is_asked_for_when_none_is(client, rpc):
+    """Saving the form with no day, no date being set, said « Date de distribution retirée »."""
+    rpc.answers[("grouped_orders", "distribution")] = dict(view(), can_set_date=True,
+                                                           distribution_date=None,
+                                                           distribution_slot="",
+                                                           distribution_label="")
+    sign_in(client, "collectivite")
+    assert 'name="had_date"' not in client.get("/distribution/7").text
+    r = client.post("/distribution/7/date", data={"distribution_date": "",
+                                                  "idempotency_key": "f" * 32})
+    page = html.unescape(r.text)
+    assert r.status_code == 400 and "Indiquez le jour de la distribution." in page
+    assert "retirée" not in page
+    assert rpc.called("grouped_orders", "set_distribution_date") == []
+    rpc.answers[("grouped_orders", "distribution")] = dict(view(), can_set_date=True, **DATED)
+    assert 'name="had_date" value="1"' in client.get("/distribution/7").text
+    rpc.answers[("grouped_orders", "set_distribution_date")] = dict(
+        samples.grouped("processing"), distribution_date=None, distribution_label="")
+    r = client.post("/distribution/7/date", data={"distribution_date": "", "had_date": "1",
+                                                  "idempotency_key": "g" * 32},
+                    follow_redirects=True)
+    assert "Date de distribution retirée." in html.unescape(r.text)
+
+
 def test_the_date_shows_on_the_grouped_order_and_the_bookshop_turns_mails_off(client, rpc):
     sign_in(client, "collectivite")
     rpc.answers[("grouped_orders", "get_my_grouped_order")] = dict(
