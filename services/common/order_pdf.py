@@ -93,7 +93,7 @@ def sheet(document: dict, bookshop: dict) -> Sheet:
     if customer.get("chorus_service_code"):
         identity.append(f"Code service Chorus Pro : {customer['chorus_service_code']}")
     quote = document["kind"] == "quote"  # a quote request is no order: « demandée »
-    order = [f"{KIND_LABELS.get(document['kind'], 'Commande')} : n°{document['number']}",
+    order = [f"{KIND_LABELS.get(document['kind'], 'Commande')} : n°\u00a0{document['number']}",
              f"{'Demandée' if quote else 'Passée'} le {when(document['placed_at'])}"
              if document.get("placed_at") else "",
              f"Statut : {document['status']}",

@@ -508,7 +508,7 @@ def sub_order_document(sub, go, noted=()) -> dict:
             "customer": {"name": f"{sub.first_name} {sub.last_name}".strip(), "email": sub.email,
                          "address_lines": [], "client_number": None, "siret": None,
                          "chorus_service_code": None, "public_buyer": False},
-            "reference": f"Commande groupée n°{go.number} — {go.client_name}",
+            "reference": f"Commande groupée n°\u00a0{go.number} — {go.client_name}",
             "lines": [_money_fields(x) for x in lines], "totals": _totals(lines),
             "payment": dict(domain.sub_order_payment(sub.status, sub.paid_manually,
                                                      sub.last_payment_state, sub.payment_method,

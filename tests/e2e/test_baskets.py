@@ -345,7 +345,7 @@ def test_a_quote_request_picked_up_and_archived(suite, s, people, demo_feeds, sm
     assert (row["basket_id"], row["basket_name"], row["list_action"]) == \
         (bid, "Devis rentrée", "archive")
     page = admin.get(suite.gateway_url + "/admin/devis-collectivite")
-    assert page.status_code == 200 and f"Panier d'origine n°{bid} (Devis rentrée)" in page.text
+    assert page.status_code == 200 and f"Panier d'origine n°&nbsp;{bid} (Devis rentrée)" in page.text
 
     r = admin.post(url(suite, f"/admin/quotes/{q}/messages"),
                    json={"message": "Votre devis est en préparation."})

@@ -82,7 +82,7 @@ def test_the_grouped_order_pdf_is_its_paid_sub_orders(suite, s, reference_62):
     leto = reference_62["leto"]["number"]
     assert f'href="/admin/commandes/sous-commande/{leto}/pdf"' in page
     text = pdf(s["admin"], f"{suite.gateway_url}/admin/commandes/commande-groupee/{n}/pdf")
-    assert f"Commande groupée n°{n}" in text and config.bookshop()["name"] in text
+    assert f"Commande groupée n° {n}" in text and config.bookshop()["name"] in text
     assert "ECOLE JULES FERRY" in text
     assert re.search(r"9791097284657\s+WESTERN COQUILLETTES — ORSO\s+5\s+5,5 %\s+14,90 €\s+"
                      r"70,62 €\s+3,88 €\s+74,50 €", text), text
@@ -104,7 +104,7 @@ def test_a_parent_gets_their_own_sub_order_from_their_link(suite, reference_62):
     assert f'href="/souscription/{token}/commande/{leto["buyer_token"]}/pdf"' in \
         requests.get(f"{base}/{leto['buyer_token']}").text
     text = pdf(requests, f"{base}/{leto['buyer_token']}/pdf")
-    assert f"Commande n°{leto['number']} — commande groupée n°{reference_62['number']}" \
+    assert f"Commande n° {leto['number']} — commande groupée n° {reference_62['number']}" \
         in text
     assert "Jared Leto" in text and "jared.leto@free.fr" in text
     assert "Total TTC : 29,80 €" in text and "Paiement en ligne — Paiement confirmé" in text
@@ -152,7 +152,7 @@ def test_the_siret_set_by_the_bookshop_goes_into_collectivity_documents(suite, s
     assert f'href="/mes-commandes/commande-collectivite/{order}/pdf"' in mine.get(
         f"{suite.gateway_url}/mes-commandes-collectivite").text
     text = pdf(mine, f"{suite.gateway_url}/mes-commandes/commande-collectivite/{order}/pdf")
-    assert f"Commande collectivité n°{order}" in text and "Référence : BC-DOCS-1" in text
+    assert f"Commande collectivité n° {order}" in text and "Référence : BC-DOCS-1" in text
     assert f"SIRET : {SIRET}" in text and "SERVICE-ECOLES" in text
     assert re.search(r"9782330150136\s+CEMETERY ROAD — ACTES SUD · prix\s+1\s+5,5 %\s+"
                      r"22,75 €\s+21,56 €\s+1,19 €\s+22,75 €\s+public 25,00 € − 9 % \(−2,25 €\)",
@@ -168,7 +168,7 @@ def test_the_siret_set_by_the_bookshop_goes_into_collectivity_documents(suite, s
     assert f'href="/admin/commandes/devis/{quote}/pdf"' in admin.get(
         f"{suite.gateway_url}/admin/devis-collectivite/{quote}").text
     text = pdf(admin, f"{suite.gateway_url}/admin/commandes/devis/{quote}/pdf")
-    assert f"Demande de devis n°{quote}" in text and "Aucun paiement — rien à payer sur une demande de devis" in text
+    assert f"Demande de devis n° {quote}" in text and "Aucun paiement — rien à payer sur une demande de devis" in text
     assert "Total TTC : 22,75 €" in text
 
 

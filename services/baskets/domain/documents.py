@@ -14,8 +14,8 @@ from .chain import ROLES
 from .prices import vat_key
 
 WIRE_KINDS = {"quote": status.QUOTE, "collectivity_order": status.ORDER}
-TITLES = {status.QUOTE: "Demande de devis n°{number}",
-          status.ORDER: "Commande collectivité n°{number}"}
+TITLES = {status.QUOTE: "Demande de devis n°\u00a0{number}",
+          status.ORDER: "Commande collectivité n°\u00a0{number}"}
 QUOTE_PAYMENT = "rien à payer sur une demande de devis"
 AWAITING, CANCELLED_LABEL = "En attente du paiement", "Annulé"
 

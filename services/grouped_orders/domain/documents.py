@@ -97,7 +97,7 @@ def grouped_order_payment(status: str, subs, manual_numbers=()) -> dict:
 def sub_order_title(sub_number, grouped_number) -> str:
     """A parent's order as their mails name it (« votre commande n° … »): the bookshop's
     « sous-commande » is a word of its own screens."""
-    return f"Commande n°{sub_number} — commande groupée n°{grouped_number}"
+    return f"Commande n°\u00a0{sub_number} — commande groupée n°\u00a0{grouped_number}"
 
 
 PICKUP_RESERVED = "Réservée, à payer au retrait"
@@ -112,4 +112,4 @@ def sub_order_status_label(status: str, method) -> str:
 
 
 def grouped_order_title(grouped_number) -> str:
-    return f"Commande groupée n°{grouped_number}"
+    return f"Commande groupée n°\u00a0{grouped_number}"

@@ -74,5 +74,5 @@ def test_a_quote_request_is_said_requested_not_placed():
                payment={"method": "none", "state_label": "", "cheque_number": None})
     text = pdf_text(order_pdf.render(doc, SHOP), layout=True)
     assert "Demandée le 17/06/2021 (à 15:06)" in text and "Passée le" not in text
-    assert "Demande de devis : n°12" in text
+    assert "Demande de devis : n° 12" in text
     assert re.search(r"Client\s+Demande\n", text) and not re.search(r"Client\s+Commande\n", text)

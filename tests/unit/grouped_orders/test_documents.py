@@ -31,7 +31,7 @@ def test_reference_62_grouped_order_is_its_paid_sub_orders_at_the_public_price(d
     go, *_ = reference_62(db)
     doc = tx(db, documents.order_document, "grouped_order", go["number"])
     assert OrderDocument().validate(doc) == {}
-    assert doc["title"] == f"Commande groupée n°{go['number']}"
+    assert doc["title"] == f"Commande groupée n°\u00a0{go['number']}"
     (line,) = doc["lines"]
     assert (line["ean"], line["title"], line["publisher"], line["quantity"]) == \
         ("9791097284657", "WESTERN COQUILLETTES", "ORSO", 5)   # Leto 2 + Rourke 3, Diaz cancelled
@@ -52,7 +52,7 @@ def test_reference_62_grouped_order_is_its_paid_sub_orders_at_the_public_price(d
 def test_reference_62_sub_orders_each_their_own_line(db):
     go, token, leto, diaz, rourke = reference_62(db)
     doc = tx(db, documents.order_document, "sub_order", leto["number"])
-    assert doc["title"] == f"Commande n°{leto['number']} — commande groupée n°{go['number']}"
+    assert doc["title"] == f"Commande n°\u00a0{leto['number']} — commande groupée n°\u00a0{go['number']}"
     assert doc["customer"]["name"] == "Jared Leto"
     assert doc["customer"]["email"] == "jared@free.fr"
     assert (doc["lines"][0]["quantity"], doc["lines"][0]["total_ttc"]) == (2, "29.80")
