@@ -127,18 +127,18 @@ def payment_text(view, seller=None) -> str:
         how = {"cheque": "par chèque", "cash": "en espèces", "online": "en ligne"}.get(
             payment.get("method") or "", "")
         cheque = payment.get("cheque_number")
+        if cheque:  # « par chèque n° 1234567 », not « par chèque, chèque n° 1234567 »
+            how = f"par chèque n° {cheque}"
         s = view.get("settlement") or {}
         if s and (Decimal(s["refunded_at_pickup"]) or Decimal(s["extra_at_pickup"])):
-            return (f"Facture réglée{' ' + how if how else ''}"
-                    + (f" (chèque n° {cheque})" if cheque else "") + " : "
+            return (f"Facture réglée{' ' + how if how else ''}" + " : "
                     + f"{eur(s['paid'])} payés"
                     + (f", {eur(s['refunded_at_pickup'])} remboursés au retrait des livres"
                        if Decimal(s["refunded_at_pickup"]) else "")
                     + (f", {eur(s['extra_at_pickup'])} payés en plus au retrait"
                        if Decimal(s["extra_at_pickup"]) else "")
                     + f" ; net réglé : {eur(s['net_paid'])}.")
-        return ("Facture acquittée" + (f" ({how}" + (f", chèque n° {cheque}" if cheque else "")
-                                       + ")" if how else "") + ".")
+        return "Facture acquittée" + (f" ({how})" if how else "") + "."
     due = view["due_on"]
     seller = seller or {}
     iban = " ".join((seller.get("iban") or "").split())

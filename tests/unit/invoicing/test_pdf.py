@@ -56,7 +56,7 @@ def test_a_consumer_owes_no_recovery_indemnity_and_a_paid_invoice_says_so(db, re
                              "address_lines": [], "client_number": "", "siret": "",
                              "chorus_service_code": "", "public_buyer": False})
     text = " ".join(text_of(render.render(view_of(db, record, doc))).split())
-    assert "Facture acquittée (par chèque, chèque n° 1234567)" in text
+    assert "Facture acquittée (par chèque n° 1234567)" in text
     assert "40 €" not in text and "Date d'échéance" not in text
 
 
