@@ -64,7 +64,19 @@ def people(suite, demo_feeds):
 
 
 class ApiSession(requests.Session):
+    """A client of the gateway as a browser is: a request that reads only (GET, HEAD) sent on a
+    kept-alive connection the server closed at that very moment (gunicorn closes idle ones
+    after 2 s: « Connection reset by peer ») is sent again on a new one, as browsers do. A
+    write is never sent twice."""
     me = None
+
+    def __init__(self):
+        super().__init__()
+        from urllib3.util.retry import Retry
+        again = Retry(total=2, connect=2, read=2, status=0, other=0, redirect=5,
+                      allowed_methods=frozenset({"GET", "HEAD"}), raise_on_status=False)
+        for scheme in ("http://", "https://"):
+            self.mount(scheme, requests.adapters.HTTPAdapter(max_retries=again))
 
 
 def api_session(suite, email, password):
