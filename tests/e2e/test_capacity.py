@@ -3,6 +3,8 @@ deadline fails — the paid buyer refunded through payments, each buyer and the 
 once (grouped_order_failed, not the usual cancellation mails), nothing reaches Librisoft; a
 capped grouped order refuses what goes beyond in French (409), says « Complet » on its public
 page and in the progress its script polls, and opens again when a sub-order gives copies back."""
+import html
+import re
 import time
 from datetime import timedelta
 
@@ -47,13 +49,23 @@ def test_below_the_minimum_at_the_deadline_it_fails_refunds_and_mails_nothing_to
     progress = requests.get(f"{suite.gateway_url}/souscription/{token}/progression").json()
     assert (progress["label"], progress["minimum_reached"]) == ("2 / 5 exemplaires", False)
     assert "il en faut encore 3" in progress["texts"]["minimum"]
+    # the bookshop about to close now is told first what the minimum will do (not confirmed)
+    detail = f"{suite.gateway_url}/admin/commandes-groupees/{n}"
+    token_field = re.search(r'name="csrf_token" value="([^"]+)"', admin.get(detail).text)
+    asked = html.unescape(admin.post(detail + "/clore",
+                                     data={"csrf_token": token_field.group(1)}).text)
+    assert ("Minimum non atteint à la clôture des souscriptions : 2 exemplaires payés sur les "
+            "5 nécessaires.") in asked
+    assert "Clore les souscriptions et annuler la commande groupée" in asked
+    assert admin.get(f"{suite.gateway_url}/api/v1/admin/grouped-orders/{n}").json()[
+        "status"] == "open"  # nothing done before it is confirmed
 
     grouped.pass_deadline(suite, n)
     url = f"{suite.gateway_url}/api/v1/admin/grouped-orders/{n}"
     view = wait_until(lambda: (lambda v: v if v["status"] == "cancelled" else None)(
         admin.get(url).json()), timeout=SLOW, message="the minimum's failure")
-    assert view["cancel_reason"] == ("Minimum non atteint à la clôture des souscriptions : 2 exemplaires "
-                                     "payés sur les 5 nécessaires.")
+    assert view["cancel_reason"] == ("Minimum non atteint à la clôture des souscriptions : "
+                                     "2 exemplaires payés sur les 5 nécessaires.")
     # the paid buyer is refunded through payments (its sub-order says so), once
     wait_until(lambda: [s for s in admin.get(url).json()["sub_orders"]
                         if s["number"] == paid["number"]][0]["refund_state"] == "refunded",
