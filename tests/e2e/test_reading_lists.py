@@ -157,3 +157,11 @@ def test_a_three_title_reading_list_end_to_end(suite, people, demo_feeds, smtp):
     (validated,) = smtp.wait_for(people["other"]["email"], timeout=90,
                                  subject_contains=f"n° {n} validée par la librairie")
     assert "8 exemplaires de 3 titres" in validated.get_content()
+    # made available: the logistician's candidate has one line per title, as Librisoft's
+    # order (it was the first title with every copy: « 8 × WESTERN COQUILLETTES »)
+    r = admin.post(f"{base}/api/v1/admin/grouped-orders/{n}/availability", json={})
+    assert r.status_code == 200, r.text
+    from tests.e2e import logistics_steps
+    candidate = logistics_steps.wait_candidate(suite, f"grouped_order:{n}")
+    assert [(x["ean"], x["quantity"]) for x in candidate["lines"]] == [
+        (WESTERN, 3), (CEMETERY, 1), (LIVRE, 4)]
