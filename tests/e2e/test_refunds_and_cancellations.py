@@ -248,3 +248,35 @@ def test_cancelled_picked_up_orders_reach_librisoft_and_the_admin_sees_it(
         admin.get(f"{suite.gateway_url}/admin/commandes-groupees/{n}").text
     assert "annulation prise en compte par LIBRISOFT" in \
         admin.get(f"{suite.gateway_url}/admin/commandes-collectivite/{c}").text
+
+
+def test_paid_in_cash_then_online_too_the_desk_still_says_paid_in_cash(suite, people,
+                                                                       demo_feeds):
+    """The clerk recorded cash while the parent's online payment was open; the parent then paid
+    online too. That payment is refunded automatically, and the order desk said the sub-order
+    « Annulé · En ligne » (out of « Paiement confirmé »): it stays paid, in cash."""
+    teacher = api_session(suite, people["collectivite"]["email"], PASSWORD)
+    admin = api_session(suite, ADMIN_EMAIL, ADMIN_PASSWORD)
+    go, token = grouped.create(teacher, suite, "16", WESTERN, days=3)
+    n = go["number"]
+    sub = grouped.subscribe(suite, token, "Cassandre", "Deuxpaiements", 1)
+    checkout = start_payment(suite, token, sub)
+    assert admin_sub(admin, suite, n, sub)["online_payment_open"] is True  # the clerk is warned
+    r = admin.post(f"{suite.gateway_url}/api/v1/admin/sub-orders/{sub['number']}/manual-payment",
+                   json={"method": "cash", "cheque_number": ""})
+    assert r.status_code == 200, r.text
+    click(checkout, "pay")
+    wait_until(lambda: auto_refunded(admin, suite, n, sub), timeout=SLOW,
+               message="the second payment refunded")
+    assert admin_sub(admin, suite, n, sub)["status"] == "paid"
+
+    def desk():
+        with suite.rpc() as rpc:
+            order = rpc.order_desk.get_order("sub_order", sub["number"])
+        return order if order.get("payment_method") == "cash" else None
+    order = wait_until(desk, timeout=SLOW, message="the desk's payment column")
+    time.sleep(2)  # the refund's own events have had their time
+    with suite.rpc() as rpc:
+        order = rpc.order_desk.get_order("sub_order", sub["number"])
+    assert (order["payment_state"], order["payment_label"], order["payment_method"]) == (
+        "succeeded", "Paiement confirmé", "cash")
