@@ -120,6 +120,7 @@ def _ask(number, title_id, available, ask):
     ask["items"] = [f"{c['buyer']} (n° {c['sub_order_number']}, "
                     f"{'payée' if c['paid'] else 'non payée'}) : {c['before']} → {c['after']}"
                     for c in plan["changes"]]
+    ask["items_title"] = "Commandes réduites (exemplaires de ce titre, avant → après) :"
     return confirmation(**ask)
 
 

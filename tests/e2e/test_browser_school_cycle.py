@@ -127,6 +127,10 @@ def test_the_school_cycle_on_a_phone(suite, people, demo_feeds, smtp, new_page):
     admin.get_by_role("button", name="Corriger les commandes de « WESTERN COQUILLETTES »") \
         .click()
     expect(admin.get_by_text("premier inscrit, premier servi")).to_be_visible()
+    # the copies ordered and each family cut, before it is confirmed
+    expect(admin.get_by_text("12 exemplaires commandés aujourd'hui.")).to_be_visible()
+    expect(admin.locator("ul.confirm-items li")).to_have_count(6)
+    expect(admin.locator("ul.confirm-items li").first).to_contain_text("1 → 0")
     shot(admin, "cycle-08-indisponible-confirmation")
     admin.get_by_role("button", name="Corriger les commandes et rembourser").click()
     expect(admin.get_by_text("Les commandes sont corrigées")).to_be_visible()
