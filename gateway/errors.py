@@ -92,21 +92,47 @@ def respond(status, message, details=None):
     return render_template("errors/error.html", status=status, message=message), status, headers
 
 
-def _bad_text(value) -> bool:
-    """A NUL character or a lone surrogate (not encodable: the database would refuse it)."""
-    if isinstance(value, str):
-        if "\x00" in value:
-            return True
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return True
-        return False
-    if isinstance(value, dict):
-        return any(_bad_text(k) or _bad_text(v) for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return any(_bad_text(x) for x in value)
-    return False
+# what the door refuses in any text sent (path, query, form, JSON), each with its own words
+SURROGATE_MESSAGE = ("Les données envoyées contiennent un caractère non autorisé (un caractère "
+                     "Unicode incomplet).")
+BIDI_MESSAGE = ("Les données envoyées contiennent un caractère non autorisé (un caractère "
+                "invisible qui inverse le sens de l'écriture).")
+DEEP_MESSAGE = "Le corps de la requête est imbriqué trop profondément."
+MAX_DEPTH = 32  # no form nor API body nests deeper than a few levels
+# the bidirectional overrides and isolates: « René\u202e » reads backwards in the lists, the
+# CSV and the mails (the marks U+200E / U+200F, harmless, stay allowed)
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _text_problem(text: str) -> str | None:
+    if "\x00" in text:
+        return NUL_MESSAGE
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: the database would refuse it
+        return SURROGATE_MESSAGE
+    if not _BIDI.isdisjoint(text):
+        return BIDI_MESSAGE
+    return None
+
+
+def _bad_text(value) -> str | None:
+    """What is wrong with a value sent (its texts, at any depth), or None. Iterative: a JSON
+    body nested 400 levels deep is refused, not a RecursionError (a 500)."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return DEEP_MESSAGE
+        if isinstance(item, str):
+            problem = _text_problem(item)
+            if problem:
+                return problem
+        elif isinstance(item, dict):
+            stack.extend((x, depth + 1) for pair in item.items() for x in pair)
+        elif isinstance(item, (list, tuple)):
+            stack.extend((x, depth + 1) for x in item)
+    return None
 
 
 def refuse_bad_characters():
@@ -114,11 +140,16 @@ def refuse_bad_characters():
     suspects = [request.path, *request.args.keys(), *request.args.values()]
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
         if request.is_json:
-            suspects.append(request.get_json(silent=True))
+            try:
+                suspects.append(request.get_json(silent=True))
+            except RecursionError:  # the decoder itself gives up: far too deep
+                return respond(400, DEEP_MESSAGE, {"_request": [DEEP_MESSAGE]})
         elif request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
             suspects.extend([*request.form.keys(), *request.form.values()])
-    if any(_bad_text(x) for x in suspects):
-        return respond(400, NUL_MESSAGE, {"_request": [NUL_MESSAGE]})
+    for suspect in suspects:
+        problem = _bad_text(suspect)
+        if problem:
+            return respond(400, problem, {"_request": [problem]})
     if request.url_rule is not None and any(
             isinstance(v, int) and not 0 <= v <= MAX_ID for v in (request.view_args or {})
             .values()):

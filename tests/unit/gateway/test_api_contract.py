@@ -1,5 +1,7 @@
 """The gateway's door, without the services: what it refuses before any RPC is made, the one
 error body, and what the OpenAPI document declares (issues 8 §3, 13 §6, 14)."""
+import html
+
 import pytest
 
 from gateway.api import base, baskets, schemas
@@ -29,7 +31,6 @@ def error(r, status=400, code="invalid"):
     lambda c: c.post("/api/v1/baskets", json={"name": "x", "\x00": "y"}),
     lambda c: c.get("/api/v1/admin/quotes?search=%00"),
     lambda c: c.get("/api/v1/public/grouped-orders/a%00b"),
-    lambda c: c.post(SUBSCRIBE, json=dict(GOOD, first_name="\ud800")),
     lambda c: c.post("/connexion", data={"email": "a\x00", "password": "x"}),
 ])
 def test_nul_bytes_are_refused_at_the_door(client, send):
@@ -39,6 +40,35 @@ def test_nul_bytes_are_refused_at_the_door(client, send):
         assert "caractère nul" in error(r)["message"]
     else:
         assert "caractère nul" in r.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("send, said", [
+    (lambda c: c.post(SUBSCRIBE, json=dict(GOOD, first_name="\ud800")), "Unicode incomplet"),
+    (lambda c: c.post("/api/v1/session", json={"email": "a@b.fr", "password": "\ud800"}),
+     "Unicode incomplet"),
+    (lambda c: c.post(SUBSCRIBE, json=dict(GOOD, first_name="René\u202e")),
+     "inverse le sens de l'écriture"),
+    (lambda c: c.post("/connexion", data={"email": "a@b.fr\u2066", "password": "x"}),
+     "inverse le sens de l'écriture"),
+])
+def test_other_characters_refused_at_the_door_say_what_they_are(client, send, said):
+    """A lone surrogate was called « caractère nul »; a bidirectional override (« René\u202e »,
+    read backwards in the bookshop's lists, CSV and mails) was kept."""
+    r = send(client)
+    assert r.status_code == 400
+    text = error(r)["message"] if r.is_json else r.get_data(as_text=True)
+    assert said in html.unescape(text) and "caractère nul" not in text
+
+
+@pytest.mark.parametrize("path", ["/api/v1/session", SUBSCRIBE, "/connexion",
+                                  "/souscription/" + "T" * 32])
+@pytest.mark.parametrize("depth", [40, 400, 5000])
+def test_a_body_nested_too_deep_is_a_400_not_a_500(client, path, depth):
+    """`[[[[…]]]]` 400 levels deep (801 bytes) gave a 500 on every route (RecursionError)."""
+    r = client.post(path, data="[" * depth + "]" * depth, content_type="application/json")
+    assert r.status_code == 400
+    text = error(r)["message"] if r.is_json else r.get_data(as_text=True)
+    assert "imbriqué trop profondément" in html.unescape(text)
 
 
 def test_schema_refusals_are_400_in_french_with_field_details(client):
