@@ -14,8 +14,8 @@ from .passwords import PASSWORD_MAX, PASSWORD_MIN, check_password
 from .roles import (ADMIN, APPROBATEUR, COLLECTIVITE, COLLECTIVITY_ROLES, CREATABLE,
                     ROLE_LABELS, ROLES, UTILISATEUR, Actor, authorize_creation, check_role,
                     client_alerts, may_manage)
-from .sessions import (RESET_TOKEN_TTL, SESSION_TTL, hash_token, new_reset_token,
-                       new_session_token, session_valid)
+from .sessions import (MAX_RESET_LINKS, RESET_TOKEN_TTL, SESSION_TTL, hash_token,
+                       may_send_reset_link, new_reset_token, new_session_token, session_valid)
 from .throttling import (LOGIN_WINDOW, MAX_FAILURES_PER_EMAIL, MAX_FAILURES_PER_IP,
                          check_login_allowed)
 
@@ -24,6 +24,7 @@ __all__ = [
     "COLLECTIVITE", "COLLECTIVITY_ROLES", "CREATABLE", "ROLE_LABELS", "ROLES", "UTILISATEUR",
     "Actor", "authorize_creation", "check_role", "client_alerts", "may_manage",
     "RESET_TOKEN_TTL", "SESSION_TTL", "hash_token", "new_reset_token", "new_session_token",
+    "MAX_RESET_LINKS", "may_send_reset_link",
     "session_valid", "LOGIN_WINDOW", "MAX_FAILURES_PER_EMAIL", "MAX_FAILURES_PER_IP",
     "check_login_allowed",
 ]

@@ -7,6 +7,14 @@ from datetime import datetime, timedelta
 
 RESET_TOKEN_TTL = timedelta(hours=1)
 SESSION_TTL = timedelta(hours=12)   # the gateway's cookie lives as long
+# reset links mailed to one account within a link's lifetime (an hour): more requests send
+# nothing (the same neutral answer), so nobody can fill an inbox by « Mot de passe oublié »
+MAX_RESET_LINKS = 3
+
+
+def may_send_reset_link(links_alive: int) -> bool:
+    """Whether another reset link may be mailed, given the account's links not expired yet."""
+    return links_alive < MAX_RESET_LINKS
 
 
 def hash_token(token: str) -> str:

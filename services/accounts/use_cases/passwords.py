@@ -1,5 +1,5 @@
 """Changing a password, and resetting a forgotten one by a one-time link."""
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
 from services.common.errors import forbidden, invalid
 from services.common.guards import transition
@@ -24,6 +24,7 @@ def change_password(session, account_id, current, new, confirmation, now) -> dic
     domain.check_password(new, confirmation)
     account.password_hash = hash_password(new)
     account.session_version += 1  # ends every session, this one too: it gets a new one
+    _end_reset_links(session, account.id, now)
     view = account_view(account)
     view["session_id"] = open_session(session, account, now)
     return view
@@ -35,9 +36,14 @@ def request_password_reset(session, email, now, record) -> None:
         email = check_email(email)
     except Exception:
         return
-    account = session.scalar(select(Account).where(Account.email == email))
+    # the account's row locked: two requests at once count each other's link
+    account = session.scalar(select(Account).where(Account.email == email).with_for_update())
     if account is None or not account.active:
         return
+    alive = session.scalar(select(func.count()).select_from(ResetToken).where(
+        ResetToken.account_id == account.id, ResetToken.expires_at > now))
+    if not domain.may_send_reset_link(alive):
+        return  # enough links in this inbox for the hour: the same answer, no mail
     token, token_hash, expires = domain.new_reset_token(now)
     session.add(ResetToken(token_hash=token_hash, account_id=account.id, expires_at=expires))
     record(session, "password_reset_requested", {
@@ -72,4 +78,13 @@ def reset_password(session, token, new, confirmation, now) -> dict:
     account = session.get(Account, row.account_id)
     account.password_hash = hash_password(new)
     account.session_version += 1
+    _end_reset_links(session, account.id, now)
     return account_view(account)
+
+
+def _end_reset_links(session, account_id, now):
+    """The account's other reset links die with a new password: an older mail's link could
+    otherwise take the account back after its owner reset it."""
+    session.execute(update(ResetToken).where(ResetToken.account_id == account_id,
+                                             ResetToken.used_at.is_(None))
+                    .values(used_at=now))

@@ -2,7 +2,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.accounts import use_cases
+from services.accounts import domain, use_cases
 from services.accounts.models import Base
 from tests.support.fakes import Events, sqlite_database
 from services.common.errors import DomainError
@@ -125,6 +125,40 @@ def test_password_reset_is_one_time_and_expires(db):
                                  NOW + timedelta(hours=2))
     with db.transaction() as s:
         assert use_cases.authenticate(s, "achats@ecole.fr", "new-password-1", "ip", NOW)
+
+
+def test_older_reset_links_die_with_the_new_password_and_an_inbox_gets_three_an_hour(db):
+    """Fifteen « Mot de passe oublié » sent fifteen mails, and after the owner reset the
+    password with one link, an older link still changed it again (taking the account back)."""
+    events = Events()
+    make(db, 1, "achats@ecole.fr", "collectivite", ["16"])
+    for minute in range(5):
+        with db.transaction() as s:
+            use_cases.request_password_reset(s, "achats@ecole.fr",
+                                             NOW + timedelta(minutes=minute), events)
+    assert len(events) == domain.MAX_RESET_LINKS == 3  # the other two: the same answer, no mail
+    first, second, third = (e[1]["token"] for e in events)
+    with db.transaction() as s:
+        use_cases.reset_password(s, first, "new-password-1", "new-password-1", NOW)
+    for older in (second, third):
+        with db.transaction() as s:
+            assert not use_cases.reset_link_valid(s, older, NOW)
+        with db.transaction() as s, pytest.raises(DomainError):
+            use_cases.reset_password(s, older, "taken-back-1", "taken-back-1", NOW)
+    with db.transaction() as s:
+        assert use_cases.authenticate(s, "achats@ecole.fr", "new-password-1", "ip", NOW)
+    # an hour later, links may be sent again; a changed password ends them as well
+    with db.transaction() as s:
+        use_cases.request_password_reset(s, "achats@ecole.fr", NOW + timedelta(minutes=61),
+                                         events)
+    assert len(events) == 4
+    account_id = events[-1][1]["account_id"]
+    with db.transaction() as s:
+        use_cases.change_password(s, account_id, "new-password-1", "new-password-2",
+                                  "new-password-2", NOW + timedelta(minutes=62))
+    with db.transaction() as s:
+        assert not use_cases.reset_link_valid(s, events[-1][1]["token"],
+                                              NOW + timedelta(minutes=63))
 
 
 def test_client_updates_apply_by_revision_and_deactivate(db):
