@@ -203,8 +203,9 @@ def _page(go, form, exc=None, same=None):
                 texts=progress_text(go.get("progress"), go.get("status")))
     if exc is None:
         return render_template("subscription/page.html", **page), 409 if same else 200
+    status = {"conflict": 409, "throttled": 429}.get(exc.code, 400)
     return render_template("subscription/page.html", error=exc.message, errors=exc.details,
-                           **page), 409 if exc.code == "conflict" else 400
+                           **page), status
 
 
 def _subscribe(token):

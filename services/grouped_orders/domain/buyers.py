@@ -1,8 +1,8 @@
 """A buyer's side (reference 000, "Souscription"): the subscription form, and whether a
 sub-order may be paid."""
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from services.common.errors import DomainError, conflict, invalid
+from services.common.errors import DomainError, conflict, invalid, throttled
 from services.common.validation import normalise_email, whole_number
 
 from .closing import can_subscribe, check_subscription_open
@@ -10,11 +10,26 @@ from .status import AWAITING_PAYMENT, SUB_CANCELLED
 from .titles import MAX_QUANTITY, check_lines
 
 __all__ = ["MAX_QUANTITY", "NAME_MAX", "check_buyer", "check_subscription", "quantities_asked",
-           "can_pay", "check_can_pay", "BUYER_CANCEL_REASON", "check_buyer_can_cancel"]
+           "can_pay", "check_can_pay", "BUYER_CANCEL_REASON", "check_buyer_can_cancel",
+           "SUBSCRIPTIONS_PER_EMAIL", "SUBSCRIPTION_WINDOW", "check_subscription_rate"]
 
 BUYER_CANCEL_REASON = "Annulée par le parent depuis sa page de commande"
 
 NAME_MAX = 100
+# orders one e-mail address may place on one grouped order within the window: a family's
+# children and a retry fit; a script mailing « votre commande » to someone else's inbox (each
+# order mails its address) or filling the bookshop's desk from the public link does not
+SUBSCRIPTIONS_PER_EMAIL = 5
+SUBSCRIPTION_WINDOW = timedelta(minutes=10)
+
+
+def check_subscription_rate(recent_with_this_email: int):
+    """A French 429 once the address placed SUBSCRIPTIONS_PER_EMAIL orders on this grouped
+    order within SUBSCRIPTION_WINDOW (a double click is not counted twice: its key answers)."""
+    if recent_with_this_email >= SUBSCRIPTIONS_PER_EMAIL:
+        raise throttled(f"Cette adresse e-mail a déjà passé {SUBSCRIPTIONS_PER_EMAIL} commandes "
+                        "sur cette commande groupée en quelques minutes. Réessayez dans "
+                        "10 minutes, ou contactez la librairie.")
 
 
 def _check_person(first_name, last_name, email, accepted_terms, errors):

@@ -61,6 +61,11 @@ _NEW_SUB = insert(_SUB).returning(_SUB.c.number)
 _NEW_SUB_AND_ATTEMPT_ID = insert(_SUB).returning(
     _SUB.c.number, func.nextval(func.pg_get_serial_sequence(_ATT.name, _ATT.c.id.name)))
 _NEW_LINE, _NEW_ATTEMPT_ROW = insert(_LINE), insert(_ATT)
+# the orders this address placed on this grouped order lately (domain.check_subscription_rate)
+_RECENT_BY_EMAIL = (select(func.count()).select_from(_SUB)
+                    .where(_SUB.c.grouped_order_number == bindparam("number"),
+                           func.lower(_SUB.c.email) == bindparam("email"),
+                           _SUB.c.created_at >= bindparam("since")))
 _NEW_ATTEMPT = insert(_ATT).returning(_ATT.c.id)
 
 
@@ -90,6 +95,9 @@ def _subscribe(session, token, data, now, record, public_url, paying=False):
         data.get("first_name"), data.get("last_name"), data.get("email"), rules, asked,
         data.get("accepted_terms"), single)
     method = domain.check_buyer_method(data.get("payment_method"), go.payment_methods)
+    domain.check_subscription_rate(session.execute(_RECENT_BY_EMAIL, {
+        "number": go.number, "email": email.lower(),  # « Victim@… » is the same inbox
+        "since": now - domain.SUBSCRIPTION_WINDOW}).scalar_one())
     quantity = domain.lines_quantity(lines)
     capacity.check_room(session, go, quantity)
     values = dict(grouped_order_number=go.number, buyer_token=secrets.token_urlsafe(24),

@@ -338,3 +338,14 @@ def test_a_reading_list_with_less_room_than_one_order_says_complet(client, rpc):
     assert "il reste moins d'exemplaires qu'il n'en faut pour une commande" in page
     assert "Complet : il ne reste qu'un exemplaire" in page
     assert 'name="first_name"' not in page  # no form to be refused
+
+
+def test_too_many_orders_from_one_address_is_a_429_with_the_form_kept(client, public):
+    from services.common.errors import throttled
+    public.answers[("grouped_orders", "subscribe_and_pay")] = throttled(
+        "Cette adresse e-mail a déjà passé 5 commandes sur cette commande groupée en quelques "
+        "minutes. Réessayez dans 10 minutes, ou contactez la librairie.")
+    r = client.post(f"/souscription/{TOKEN}", data=FORM)
+    page = html.unescape(r.text)
+    assert r.status_code == 429 and "Réessayez dans 10 minutes" in page
+    assert 'value="jean.dupont@exemple.fr"' in page

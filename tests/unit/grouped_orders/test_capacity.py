@@ -1,7 +1,7 @@
 """The minimum to go ahead and the capacity cap (issue 10): the rules (domain.capacity) and the
 use cases on SQLite (the concurrent cap on PostgreSQL: tests/integration/
 test_capacity_postgres.py; the whole suite: tests/e2e/test_capacity.py)."""
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
@@ -276,3 +276,27 @@ def test_the_bookshop_knows_when_an_online_payment_is_open(db):
         "reference_id": attempt["reference_id"], "amount": attempt["amount"],
         "provider": "sandbox", "occurred_at": NOW.isoformat(), "state": "cancelled"})
     assert is_open() == [False]
+
+
+def test_one_address_places_five_orders_on_a_grouped_order_in_ten_minutes(db):
+    """80 subscriptions in 0.6 s with someone else's address mailed them 80 times « votre
+    chèque à apporter » and filled the bookshop's desk: five per address per grouped order in
+    ten minutes (a family's children, a retry), then a French 429; another address, or the
+    same one ten minutes later, orders again."""
+    events = Events()
+    go = create(db, events)
+    token = token_of(go)
+
+    def order(email, at=NOW):
+        return tx(db, buyers.subscribe, token, {
+            "first_name": "Spam", "last_name": "Victime", "email": email, "quantity": "1",
+            "accepted_terms": True}, at, events, URL)
+    for i in range(5):
+        order("victim@target.test" if i % 2 else "Victim@Target.test")
+    with pytest.raises(DomainError) as exc:
+        order("victim@target.test")
+    assert exc.value.code == "throttled" and "Réessayez dans 10 minutes" in exc.value.message
+    assert len(events.of("sub_order_placed")) == 5  # nothing placed, nothing mailed
+    order("autre@target.test")
+    later = NOW + domain.SUBSCRIPTION_WINDOW + timedelta(seconds=1)
+    order("victim@target.test", at=later)
