@@ -3,6 +3,7 @@ import logging
 import os
 import secrets
 from datetime import timedelta
+from html import escape
 
 from flask import Flask, g
 from flask_wtf.csrf import CSRFProtect
@@ -36,8 +37,20 @@ def _secret_key():
     raise RuntimeError(f"empty secret key file {path}")
 
 
+class GatewayFlask(Flask):
+    def redirect(self, location, code=302):
+        """Werkzeug's redirect with a body in French (its own says « Redirecting... », in an
+        English page): the few who see it (no automatic redirect) read where it goes."""
+        response = super().redirect(location, code)
+        target = escape(response.headers.get("Location", location))
+        response.set_data(f'<!doctype html>\n<html lang="fr">\n<title>Redirection</title>\n'
+                          f'<h1>Redirection</h1>\n<p>La page demandée est ici : '
+                          f'<a href="{target}">{target}</a>.</p>\n')
+        return response
+
+
 def create_app(test_config=None):
-    app = Flask(__name__)
+    app = GatewayFlask(__name__)
     app.config.update(
         SECRET_KEY=_secret_key(),
         SESSION_COOKIE_NAME="libr_session",

@@ -380,3 +380,12 @@ def test_a_double_submit_shows_its_message_once(client, rpc):
         client.post("/admin/commandes-groupees/7/clore", data={"confirmed": "1"})
     page = html.unescape(client.get("/admin/commandes-groupees/7").text)
     assert page.count("Les souscriptions sont closes ; l'initiateur est prévenu") == 1
+
+
+def test_a_redirect_says_where_it_goes_in_french(client):
+    """Every 302 carried werkzeug's English page (« Redirecting... », lang="en")."""
+    r = client.get("/admin/commandes-groupees")
+    assert r.status_code == 302 and r.headers["Location"].startswith("/connexion")
+    body = r.get_data(as_text=True)
+    assert '<html lang="fr">' in body and "Redirection" in body and "Redirecting" not in body
+    assert 'href="/connexion?next=' in body
