@@ -118,3 +118,18 @@ def test_writes_kept_for_the_commit_go_away_with_a_rollback(pg):
             "event_id": str(uuid.uuid4()), "event_type": "sub_order_placed", "version": 1,
             "body": {"x": 1}, "created_at": NOW, "next_attempt_at": NOW, "attempts": 0})
         assert s.scalar(text("SELECT count(*) FROM outbox")) == 1
+
+
+def test_the_count_of_an_addresss_recent_orders_costs_no_round_trip(pg):
+    """Five orders per address per grouped order in ten minutes (a French 429 after): counted
+    in the grouped order's statement, on PostgreSQL under its FOR SHARE lock."""
+    from services.common.errors import DomainError
+    _, token = create(pg)
+    for i in range(5):
+        post(pg, token, f"form-{i}")
+    with pytest.raises(DomainError) as exc:
+        post(pg, token, "form-5")
+    assert exc.value.code == "throttled"
+    with pg.transaction() as s:
+        assert s.scalar(text("SELECT count(*) FROM sub_orders")) == 5
+        assert s.scalar(text("SELECT count(*) FROM outbox")) == 5

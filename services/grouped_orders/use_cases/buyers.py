@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, func, insert, select, update
 
 from services.common.db import DEFERRING, defer_writes, write
 from services.common.errors import not_found
+from services.common.validation import normalise_email
 
 from .. import domain
 from ..models import (Distribution, GroupedOrder, GroupedOrderTitle, PaymentAttempt, SubOrder,
@@ -46,10 +47,17 @@ _GO_COLUMNS = ("number", "token", "status", "deadline", "opens_on", "payment_met
                "contact_email", "article", "pickup_label", "pickup_kind", "buyer_ready_mails")
 _TITLE_COLUMNS = ("id", "position", "ean", "title", "author", "publisher", "vat_rate",
                   "price_ttc", "required", "min_copies")
+# the orders the buyer's address placed on this grouped order lately
+# (domain.check_subscription_rate): counted in the same statement, no round trip more
+_RECENT_BY_EMAIL = (select(func.count()).select_from(_SUB)
+                    .where(_SUB.c.grouped_order_number == _GO.c.number,
+                           _SUB.c.email == bindparam("email"),
+                           _SUB.c.created_at >= bindparam("since"))
+                    .scalar_subquery())
 # the grouped order and its titles in one statement, its row locked FOR SHARE (not closed,
 # validated nor cancelled meanwhile; SQLite serialises the service's transactions)
 _GO_AND_TITLES = (
-    select(*(_GO.c[k] for k in _GO_COLUMNS),
+    select(*(_GO.c[k] for k in _GO_COLUMNS), _RECENT_BY_EMAIL.label("recent_by_email"),
            *(_TI.c[k].label(f"t_{k}") for k in _TITLE_COLUMNS))
     .join(_TI, _TI.c.grouped_order_number == _GO.c.number)
     .where(_GO.c.token == bindparam("token")).order_by(_TI.c.position)
@@ -61,20 +69,18 @@ _NEW_SUB = insert(_SUB).returning(_SUB.c.number)
 _NEW_SUB_AND_ATTEMPT_ID = insert(_SUB).returning(
     _SUB.c.number, func.nextval(func.pg_get_serial_sequence(_ATT.name, _ATT.c.id.name)))
 _NEW_LINE, _NEW_ATTEMPT_ROW = insert(_LINE), insert(_ATT)
-# the orders this address placed on this grouped order lately (domain.check_subscription_rate)
-_RECENT_BY_EMAIL = (select(func.count()).select_from(_SUB)
-                    .where(_SUB.c.grouped_order_number == bindparam("number"),
-                           func.lower(_SUB.c.email) == bindparam("email"),
-                           _SUB.c.created_at >= bindparam("since")))
 _NEW_ATTEMPT = insert(_ATT).returning(_ATT.c.id)
 
 
-def _grouped_order_to_subscribe(session, token):
-    """The grouped order (a plain record with its `titles`, in order) read FOR SHARE."""
-    rows = session.execute(_GO_AND_TITLES, {"token": (token or "")[:64]}).all()
+def _grouped_order_to_subscribe(session, token, email, now):
+    """The grouped order (a plain record with its `titles`, in order) read FOR SHARE, with
+    `recent_by_email`: the orders `email` placed on it within domain.SUBSCRIPTION_WINDOW."""
+    rows = session.execute(_GO_AND_TITLES, {"token": (token or "")[:64], "email": email,
+                                            "since": now - domain.SUBSCRIPTION_WINDOW}).all()
     if not rows:
         raise not_found("Ce lien de souscription n'existe pas.")
     go = SimpleNamespace(**{k: getattr(rows[0], k) for k in _GO_COLUMNS})
+    go.recent_by_email = rows[0].recent_by_email
     go.titles = [SimpleNamespace(**{k: getattr(r, f"t_{k}") for k in _TITLE_COLUMNS})
                  for r in rows]
     return go
@@ -86,7 +92,11 @@ def _subscribe(session, token, data, now, record, public_url, paying=False):
     cap counted one subscription at a time: `capacity.check_room`). Core statements: the
     grouped order with its titles, the sub-order, its lines (issue 11: no ORM unit of work on
     the form's POST)."""
-    go = _grouped_order_to_subscribe(session, token)
+    try:  # as it will be stored (lower-cased): « Victim@… » is the same inbox
+        email = normalise_email(data.get("email"))
+    except ValueError:
+        email = ""  # refused below, with the form's other mistakes
+    go = _grouped_order_to_subscribe(session, token, email, now)
     domain.check_subscription_open(go.status, go.deadline, now, go.opens_on)
     titles = go.titles
     rules = [domain.Title(t.ean, t.price_ttc, t.required) for t in titles]
@@ -95,9 +105,7 @@ def _subscribe(session, token, data, now, record, public_url, paying=False):
         data.get("first_name"), data.get("last_name"), data.get("email"), rules, asked,
         data.get("accepted_terms"), single)
     method = domain.check_buyer_method(data.get("payment_method"), go.payment_methods)
-    domain.check_subscription_rate(session.execute(_RECENT_BY_EMAIL, {
-        "number": go.number, "email": email.lower(),  # « Victim@… » is the same inbox
-        "since": now - domain.SUBSCRIPTION_WINDOW}).scalar_one())
+    domain.check_subscription_rate(go.recent_by_email)
     quantity = domain.lines_quantity(lines)
     capacity.check_room(session, go, quantity)
     values = dict(grouped_order_number=go.number, buyer_token=secrets.token_urlsafe(24),
