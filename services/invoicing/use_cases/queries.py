@@ -73,18 +73,27 @@ def list_invoices(session, limit=500, order_kind=None, order_numbers=None,
 def _mark_to_regularise(session, rows, items):
     """An invoice whose buyer was handed money back at pickup says what a credit note must
     still regularise (`to_regularise`, TTC): the bookshop sees it on the Finances page."""
-    owing = {inv.id: item for inv, item in zip(rows, items) if inv.kind == domain.INVOICE
-             and Decimal(item["settlement"]["balance"]) > 0}
+    owing = {inv.id: (item, _handed_back(item["settlement"]))
+             for inv, item in zip(rows, items) if inv.kind == domain.INVOICE}
+    # only money really handed back: an invoice not paid yet (a collectivity's, paid on
+    # account) has a balance too, what it still owes, and no credit note to issue for it
+    owing = {k: v for k, v in owing.items() if v[1] > 0}
     if not owing:
         return
     credited = dict(session.execute(
         select(Invoice.invoice_id, func.sum(Invoice.total_ttc))
         .where(Invoice.invoice_id.in_(sorted(owing))).group_by(Invoice.invoice_id)).all())
-    for invoice_id, item in owing.items():
-        left = mentions.to_regularise(Decimal(item["settlement"]["balance"]),
-                                      credited.get(invoice_id))
+    for invoice_id, (item, handed) in owing.items():
+        left = mentions.to_regularise(handed, credited.get(invoice_id))
         if left:
             item["to_regularise"] = money_str(left)
+
+
+def _handed_back(settlement) -> Decimal:
+    """The money handed back at pickup beyond what was paid more there (what a credit note
+    must regularise), 0 for none."""
+    return max(Decimal("0"), Decimal(settlement["refunded_at_pickup"])
+               - Decimal(settlement["extra_at_pickup"]))
 
 
 def order_invoices(session, kind, number) -> list:

@@ -118,3 +118,14 @@ def test_the_credit_note_that_regularises_a_refund_at_pickup_asks_nothing_more(d
     part = credit_note_settlement("20.00", True, "14.90", "0.00")
     assert (str(part["already_refunded"]), str(part["to_refund"])) == ("14.90", "5.10")
     assert credit_note_settlement("20.00", False, "0", "0")["mode"] == "deduct"
+
+
+def test_an_invoice_not_paid_yet_asks_for_no_credit_note(db, record):
+    """Every invoice of a collectivity order not paid yet said « avoir à émettre : 177,28 €
+    remboursés au retrait » on the Finances page: its balance is what it still owes, not money
+    handed back."""
+    issued(db, record, document())  # a collectivity order, invoiced before its payment
+    with db.transaction() as s:
+        (row,) = use_cases.list_invoices(s)["items"]
+    assert row["settlement"]["net_paid"] == "0.00"
+    assert row["settlement"]["balance"] != "0.00" and "to_regularise" not in row
