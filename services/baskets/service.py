@@ -21,6 +21,11 @@ from .models import Base
 from .use_cases import baskets, bookshop, documents, invoice_events, placing
 
 
+def _refuse(session, refusal):
+    """What `once` runs when the request cannot be made: its refusal (nothing stored)."""
+    raise refusal
+
+
 class BasketsService(MessagingService):
     name = "baskets"
     store = Store(Base.metadata)
@@ -131,14 +136,22 @@ class BasketsService(MessagingService):
                                baskets.remove_line, account, basket_id, ean, now(), client)
 
     def _holders(self, account, basket_id):
-        """The basket's client's active accounts by role: who a moved basket is mailed to."""
-        client_number = self._targets(account, basket_id)["client_number"]
-        return self.accounts.client_account_emails(client_number)
+        """The basket's client's active accounts by role: who a moved basket is mailed to.
+        (None, the refusal) when the account cannot see the basket (any more): a twin of a
+        move that has just been made with the same key gets that move's answer, not a 404."""
+        try:
+            client_number = self._targets(account, basket_id)["client_number"]
+        except DomainError as exc:
+            return None, exc
+        return self.accounts.client_account_emails(client_number), None
 
     @rpc
     def submit_basket(self, actor_id, basket_id, idempotency_key=None):
         account = self._account(actor_id)
-        holders = self._holders(account, basket_id)
+        holders, refusal = self._holders(account, basket_id)
+        if refusal is not None:  # the key's answer if it was used, else the refusal
+            return self.store.once(idempotency_key, "submit_basket", actor_id, [basket_id],
+                                   _refuse, refusal)
         return self.store.once(idempotency_key, "submit_basket", actor_id, [basket_id],
                                baskets.submit, account, basket_id, now(), holders,
                                self.store.record, public_url())
@@ -156,7 +169,10 @@ class BasketsService(MessagingService):
     @rpc
     def return_basket(self, actor_id, basket_id, comment="", idempotency_key=None):
         account = self._account(actor_id)
-        holders = self._holders(account, basket_id)
+        holders, refusal = self._holders(account, basket_id)
+        if refusal is not None:
+            return self.store.once(idempotency_key, "return_basket", actor_id,
+                                   [basket_id, comment], _refuse, refusal)
         return self.store.once(idempotency_key, "return_basket", actor_id,
                                [basket_id, comment],
                                baskets.return_, account, basket_id, comment, now(), holders,

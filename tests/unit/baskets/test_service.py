@@ -195,3 +195,18 @@ def test_a_new_basket_with_its_first_article_is_made_whole_or_not_at_all(service
     basket = service.create_basket(USER["id"], None, "", None, WESTERN["ean"], "3")
     assert [(x["ean"], x["quantity"]) for x in basket["lines"]] == [(WESTERN["ean"], 3)]
     assert [b["id"] for b in service.list_my_baskets(USER["id"])] == [basket["id"]]
+
+
+def test_a_move_sent_again_with_its_key_after_it_was_made_gets_its_answer(service, db):
+    """Five « Retourner » at once with one key: a twin that arrived once the basket had moved
+    (out of the sender's hands) answered 404 instead of the move's own answer."""
+    bid = service.create_basket(USER["id"], None, "CDI")["id"]
+    service.add_line(USER["id"], bid, CEMETERY["ean"])
+    first = service.submit_basket(USER["id"], bid, idempotency_key="send-1")
+    assert service.submit_basket(USER["id"], bid, idempotency_key="send-1") == first
+    back = service.return_basket(APPROVER["id"], bid, "Non", idempotency_key="back-1")
+    assert service.return_basket(APPROVER["id"], bid, "Non", idempotency_key="back-1") == back
+    # without its key (or with another), the same move is still refused as before
+    refused("not_found", service.return_basket, APPROVER["id"], bid, "Non", "back-2")
+    refused("not_found", service.get_basket, OTHER["id"], bid)
+    assert len(outbox_rows(db, "basket_moved")) == 2  # one event per move
