@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 
 from services.common.money import money
+from services.common.progress import CANCELLED
 from services.common.validation import fold
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -115,8 +116,10 @@ KEEP = "keep"                    # only while the row has none (a placed_at is n
 IF_NO_PAYMENT = "if_no_payment"  # only while the row knows no payment state (awaiting it)
 IF_NEWER = "if_newer"            # a payment fact: unless the row holds a later one (payment_at)
 # a payment fact of payments' own for a parent's sub-order: as IF_NEWER, and never over a row
-# that says paid (its owner, grouped_orders, tells what the sub-order's payment became: a
-# second payment of a paid sub-order, refunded automatically, is not the sub-order's)
+# that says paid, nor over a cancelled order (its owner, grouped_orders, tells what the
+# sub-order's payment became: a second payment of a paid sub-order, or one made on the
+# provider's page left open after the order was cancelled, refunded automatically, is not the
+# sub-order's)
 IF_NEWER_UNPAID = "if_newer_unpaid"
 LATEST = "latest"                # an invoice number: the later one of the series wins
 NAME_FACTS = ("customer_name", "customer_email", "client_name")  # what search_key folds
@@ -146,11 +149,11 @@ def merge(current: dict | None, changed: dict) -> dict:
     newer = current is None or newer_payment(row.get("payment_at"),
                                              changed.get("payment_at", (None, None))[1])
     no_payment = row.get("payment_state") is None
-    paid = row.get("payment_state") == "succeeded"
+    settled = row.get("payment_state") == "succeeded" or row.get("progress") == CANCELLED
     for name, (rule, value) in changed.items():
         if (rule == SET or (rule == KEEP and row.get(name) in (None, ""))
                 or (rule == IF_NO_PAYMENT and no_payment) or (rule == IF_NEWER and newer)
-                or (rule == IF_NEWER_UNPAID and newer and not paid)
+                or (rule == IF_NEWER_UNPAID and newer and not settled)
                 or (rule == LATEST and (row.get(name) in (None, "") or row[name] < value))):
             row[name] = value
     row["search_key"] = search_key(row)

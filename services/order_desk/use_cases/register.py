@@ -118,10 +118,12 @@ def on_sub_order_paid(session, payload, envelope, now, record):
 
 def on_sub_order_cancelled(session, payload, envelope, now, record):
     number = payload["sub_order_number"]
-    row = upsert(session, "sub_order", number, register.sub_order_facts(payload), now)
-    if row.payment_state in (None, "pending"):  # nothing was paid: nothing awaited any more
-        upsert(session, "sub_order", number, {}, now, payment=register.payment_facts(
-            "cancelled", envelope.get("occurred_at")))
+    facts = register.sub_order_facts(payload)
+    if not payload.get("refund_expected"):
+        # nothing was paid (its owner says so): nothing awaited any more, whatever payment was
+        # open then (one finished later on the provider's page is refunded, not the order's)
+        facts.update(register.payment_facts("cancelled", envelope.get("occurred_at")))
+    upsert(session, "sub_order", number, facts, now)
     _progress(session, "sub_order_cancelled", None, number, envelope.get("occurred_at"),
               payload.get("reason", ""), now, record)
 

@@ -14,6 +14,7 @@ kept: SQLAlchemy does not cache the compiled form of an `insert().on_conflict_do
 from sqlalchemy import String, bindparam, text
 
 from services.common.money import money
+from services.common.progress import CANCELLED
 
 from ..domain import mapping, register
 from ..models import RegisterEntry
@@ -52,7 +53,8 @@ def _statement(shape):
              if rules.get("payment_at") in (register.IF_NEWER, register.IF_NEWER_UNPAID)
              else None)
     if register.IF_NEWER_UNPAID in rules.values():
-        unpaid = "(register.payment_state IS NULL OR register.payment_state <> 'succeeded')"
+        unpaid = ("(register.payment_state IS NULL OR register.payment_state <> 'succeeded') "
+                  f"AND register.progress <> '{CANCELLED}'")
         newer = unpaid if newer is None else f"({newer} AND {unpaid})"
     columns = ["kind", "number", "created_at", "updated_at", "search_key",
                *(c for c in DEFAULTS if c not in rules), *rules]

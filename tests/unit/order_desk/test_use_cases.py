@@ -402,3 +402,32 @@ def test_a_second_payment_refunded_does_not_unpay_a_paid_sub_order(db):
         sub(31), amount="29.80", automatic=False, payment_id="m1", payment_method="cash",
         refunded_at="2021-01-19T10:00:00+00:00"))
     assert row(db, "sub_order", 31).payment_state == "refunded"
+
+
+@pytest.mark.parametrize("cancel_first", [True, False])
+def test_a_payment_made_after_the_cancellation_does_not_show_the_order_paid(db, cancel_first):
+    """The bookshop cancelled a sub-order whose online payment was open; the parent then paid
+    on the provider's page left open (refunded automatically): the desk said « Paiement
+    confirmé » of a cancelled order, in the « Paiement confirmé » filter. Whichever event the
+    desk hears first, the order stays cancelled, nothing paid."""
+    online = {"payment_id": "q2", "reference_kind": "sub_order", "reference_id": "41",
+              "amount": "29.80", "method": "online"}
+    apply(db, use_cases.on_sub_order_placed, sub(41))
+    apply(db, use_cases.on_payment_state_changed, dict(
+        online, state="processing", label="Paiement en cours de traitement",
+        occurred_at="2021-01-18T10:01:00+00:00"))
+    cancelled = (use_cases.on_sub_order_cancelled,
+                 dict(sub(41), reason="Erreur de quantité", refund_expected=False),
+                 env("2021-01-18T10:02:00+00:00"))
+    paid = (use_cases.on_payment_state_changed,
+            dict(online, state="succeeded", label="Paiement confirmé",
+                 occurred_at="2021-01-18T10:03:00+00:00"), None)
+    for fn, payload, envelope in ([cancelled, paid] if cancel_first else [paid, cancelled]):
+        apply(db, fn, payload, envelope)
+    apply(db, use_cases.on_payment_state_changed, dict(
+        online, state="refunded", label="Annulé", occurred_at="2021-01-18T10:04:00+00:00"))
+    apply(db, use_cases.on_sub_order_refunded, dict(
+        sub(41), amount="29.80", automatic=True, payment_id="q2",
+        refunded_at="2021-01-18T10:05:00+00:00"))
+    e = row(db, "sub_order", 41)
+    assert (e.progress, e.payment_state) == (CANCELLED, "cancelled")
