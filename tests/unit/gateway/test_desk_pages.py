@@ -182,3 +182,21 @@ def test_the_api(client, rpc):
     r = client.get("/api/v1/admin/desk/calendar?year=2021&month=13")
     assert r.status_code == 400 and r.get_json()["error"] == "invalid"
     assert client.get("/api/v1/admin/desk/orders?sort=title").status_code == 400
+
+
+def test_a_refunded_order_reads_as_the_filter_names_it(client, rpc):
+    """« Paiement : Annulé (remboursé) » found it, its row and its page said « Annulé », as an
+    abandoned payment; and the calendar's caption wrote « Commandes de Janvier 2021 »."""
+    refunded = dict(ORDER, payment_state="refunded", payment_label="Annulé",
+                    payment_method="online", payment_method_label="En ligne",
+                    cheque_number=None)
+    answer(rpc, lambda f: listing([refunded]))
+    rpc.answers[("order_desk", "get_order")] = lambda kind, number: refunded
+    rpc.answers[("order_desk", "progress_history")] = lambda kind, number: {
+        "status": "cancelled", "label": "Annulée", "history": [], "moves": [], "pending": []}
+    sign_in(client, "admin")
+    text = client.get("/admin/commandes?month=2021-01").text
+    assert "Annulé (remboursé)<br>" in text
+    assert "Commandes de janvier 2021 par jour" in text
+    page = client.get("/admin/commandes/sub_order/12").text
+    assert "Annulé (remboursé) · En ligne" in page
