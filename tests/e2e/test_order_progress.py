@@ -283,7 +283,7 @@ def test_a_grouped_order_and_a_sub_order_moved_along(suite, people, demo_feeds, 
     assert len(subjects(smtp, customer, f"Terminé — votre commande groupée n° {n}")) == 1
     assert subjects(smtp, customer, f"Erreur — votre commande groupée n° {n}") == []
     assert len(subjects(smtp, customer, f"Commande groupée n° {n} validée")) == 1   # owner's
-    assert len(subjects(smtp, customer, f"Votre commande n° {n} est prête")) == 1   # owner's
+    assert len(subjects(smtp, customer, f"Votre commande groupée n° {n} est prête")) == 1   # owner's
     assert subjects(smtp, customer, f"Commande prête — votre commande groupée n° {n}") == []
     # Ana followed her grouped order on the desk: no progress mail for it
     assert subjects(smtp, f"ana.progres{run}@free.fr", "En cours de traitement —") == []

@@ -20,7 +20,8 @@ MAILS = {
                                       "initiator_email"),
     "grouped_order_validated": ("Commande groupée n° {number} validée par la librairie",
                                 "initiator_email"),
-    "grouped_order_made_available": ("Votre commande n° {number} est prête", "initiator_email"),
+    "grouped_order_made_available": ("Votre commande groupée n° {number} est prête",
+                                     "initiator_email"),
     "grouped_order_cancelled": ("Commande groupée n° {number} annulée", "initiator_email"),
     # issue 10: the minimum of copies was not reached at the deadline (one event per mail)
     "grouped_order_failed": ("Commande groupée n° {number} annulée : minimum d'exemplaires "

@@ -55,7 +55,7 @@ def test_each_mail_renders_from_its_contract(kind):
 def test_the_availability_mail_of_the_reference():
     _, subject, body = presenters.render("grouped_order_made_available",
                                          received("grouped_order_made_available"), "http://x")
-    assert subject == "Votre commande n° 62 est prête"
+    assert subject == "Votre commande groupée n° 62 est prête"  # not a parent's « commande »
     assert "L'ensemble de votre commande n° 62 a été préparé le 30/03/2022 (à 11:51:45)." in body
 
 
