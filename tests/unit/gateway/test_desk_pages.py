@@ -120,7 +120,8 @@ def test_one_order_page_links_to_its_owner_and_leaves_room_for_progress(client, 
     assert "Sous-commande n° 12" in page.text and "14,90" in page.text
     assert 'href="/admin/commandes-groupees/62"' in page.text
     # a sub-order is never handed over alone: its grouped order is (not « Pas encore remise »)
-    assert "Remise avec sa commande groupée n° 62" in html.unescape(page.text)
+    assert "Remise au logisticien avec sa commande groupée n° 62, si elle l'est" in \
+        html.unescape(page.text)
     assert "Pas encore remise" not in page.text
     assert client.get("/admin/commandes/basket/12").status_code == 404
     page = client.get("/admin/commandes/grouped_order/62")
@@ -200,3 +201,20 @@ def test_a_refunded_order_reads_as_the_filter_names_it(client, rpc):
     assert "Commandes de janvier 2021 par jour" in text
     page = client.get("/admin/commandes/sub_order/12").text
     assert "Annulé (remboursé) · En ligne" in page
+
+
+def test_a_cancelled_order_offers_no_invoice(client, rpc):
+    """« Générer une facture » was offered on a cancelled order, then refused."""
+    cancelled = dict(ORDER, kind="collectivity_order", progress="cancelled",
+                     progress_label="Annulée", payment_state=None, payment_label=None,
+                     payment_method_label=None, cheque_number=None)
+    rpc.answers[("order_desk", "get_order")] = lambda kind, number: dict(cancelled, kind=kind,
+                                                                         number=number)
+    rpc.answers[("order_desk", "progress_history")] = lambda kind, number: {
+        "status": "cancelled", "label": "Annulée", "history": [], "moves": [], "pending": []}
+    rpc.answers[("invoicing", "order_invoices")] = []
+    rpc.answers[("baskets", "admin_get_order")] = {}
+    sign_in(client, "admin")
+    page = html.unescape(client.get("/admin/commandes/collectivity_order/12").text)
+    assert "Commande annulée : rien à facturer." in page
+    assert "Générer une facture" not in page
