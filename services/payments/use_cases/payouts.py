@@ -5,6 +5,7 @@ exports them and marks one paid (a guarded transition, once per key)."""
 import csv
 import io
 import secrets
+from datetime import datetime, timezone
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -118,6 +119,17 @@ def _amount(value) -> str:
     return str(value).replace(".", ",") if value not in (None, "") else ""
 
 
+def _paris(instant) -> str:
+    """An ISO instant as the pages show it: Paris time, « 2026-12-07 19:26:17 » (the CSV gave
+    UTC, an hour off the pages)."""
+    if not instant:
+        return ""
+    when = datetime.fromisoformat(str(instant))
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when.astimezone(PARIS).strftime("%Y-%m-%d %H:%M:%S")
+
+
 def export_payouts_csv(session) -> str:
     """Every payout line, then each payout's total line (semicolon-separated, UTF-8; amounts
     with a decimal comma, as the invoices' CSV): the totals are the sums of the lines above
@@ -126,12 +138,13 @@ def export_payouts_csv(session) -> str:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for view in reversed(list_payouts(session)):
-        head = [view["payout_id"], view["due_on"], view["status_label"], view["paid_at"] or ""]
+        head = [view["payout_id"], view["due_on"], view["status_label"],
+                _paris(view["paid_at"])]
         for line in view["lines"]:
             refund = line["kind"] == payouts.REFUND_LINE
             writer.writerow(head + [
                 "remboursement" if refund else "paiement", line["payment_id"],
-                f"{line['reference_kind']}:{line['reference_id']}", line["occurred_at"],
+                f"{line['reference_kind']}:{line['reference_id']}", _paris(line["occurred_at"]),
                 "" if refund else _amount(line["amount"]), "" if refund else _amount(line["fee"]),
                 _amount(line["amount"]) if refund else "", _amount(line["net"])])
         writer.writerow(head + ["total", view["transactions"], "", "", _amount(view["gross"]),

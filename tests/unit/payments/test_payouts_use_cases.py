@@ -108,6 +108,8 @@ def test_the_csv_lists_every_line_and_totals_that_add_up(db, provider, record):
         "39,90", "1,66", "14,90", "23,34")
     assert sum(float(r["net"].replace(",", ".")) for r in rows[:-1]) == pytest.approx(23.34)
     assert rows[0]["reference"] == "sub_order:154" and rows[0]["echeance"] == "2027-01-29"
+    # Paris time, as the pages (it gave UTC « …T08:00:00+00:00 »)
+    assert rows[0]["date"] == "2027-01-15 09:00:00"
 
 
 def test_one_open_payout_per_due_date(db):
