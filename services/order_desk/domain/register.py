@@ -83,6 +83,8 @@ def grouped_order_facts(payload, occurred_at=None) -> dict:
 def sub_order_facts(payload) -> dict:
     ref = payload.get("grouped_order") or {}
     facts = {"grouped_order_number": ref.get("number"), **_grouped(ref), **_buyer(payload)}
+    if payload.get("buyer_url"):  # the parent's own page: their progress mails link to it
+        facts["detail_url"] = payload["buyer_url"]
     if payload.get("total_ttc") is not None:
         facts["total_ttc"] = money(payload["total_ttc"])
     return facts

@@ -431,3 +431,13 @@ def test_a_payment_made_after_the_cancellation_does_not_show_the_order_paid(db, 
         refunded_at="2021-01-18T10:05:00+00:00"))
     e = row(db, "sub_order", 41)
     assert (e.progress, e.payment_state) == (CANCELLED, "cancelled")
+
+
+def test_a_parents_progress_mail_links_to_their_own_page(db):
+    """The desk's status mails to a parent linked only to « Notre site »: the sub-order's row
+    keeps the buyer's own page its owner's events give."""
+    page = "http://localhost:8000/souscription/T/commande/B"
+    apply(db, use_cases.on_sub_order_placed, dict(sub(51), buyer_url=page))
+    assert row(db, "sub_order", 51).detail_url == page
+    apply(db, use_cases.on_sub_order_paid, sub(51))  # an event without it changes nothing
+    assert row(db, "sub_order", 51).detail_url == page
