@@ -126,9 +126,25 @@ def get_invoice(session, number) -> dict:
     return invoice_answer(session, load_invoice(session, number))
 
 
+# the VAT rates of a French bookshop (2.1 % press, 5.5 % books, 20 % the rest): the accountant
+# books each rate's base and VAT apart (the PDF splits them; the CSV too, after the totals)
+CSV_RATES = (("2.1", "2,1 %"), ("5.5", "5,5 %"), ("20", "20 %"))
 CSV_HEADER = ["Numéro", "Type", "Date d'émission", "Commande", "N° commande", "Client",
               "N° client", "SIRET", "Facture d'origine", "Total HT", "TVA", "Total TTC",
-              "Acquittée", "Échéance", "Factur-X"]
+              "Acquittée", "Échéance", "Factur-X",
+              *(f"{what} {label}" for _, label in CSV_RATES for what in ("HT", "TVA"))]
+
+
+def _by_rate(view, sign) -> list:
+    """Each rate's base HT and VAT, signed as the totals (empty cells for a rate not used)."""
+    found = {v["rate"]: v for v in view["vat"]}
+    cells = []
+    for rate, _ in CSV_RATES:
+        v = found.get(rate)
+        cells += (["", ""] if v is None else
+                  [money_str(sign * Decimal(v[k])).replace(".", ",") for k in ("base_ht",
+                                                                               "amount")])
+    return cells
 
 
 def export_csv(session, filters=None) -> str:
@@ -152,5 +168,5 @@ def export_csv(session, filters=None) -> str:
             # a credit note is neither paid nor due: the customer owes nothing on it
             *(("", "") if inv.kind == domain.CREDIT_NOTE
               else ("oui" if inv.paid else "non", view["due_on"])),
-            "oui" if inv.public_buyer else "non"])
+            "oui" if inv.public_buyer else "non", *_by_rate(view, sign)])
     return out.getvalue()

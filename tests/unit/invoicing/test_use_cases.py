@@ -148,6 +148,17 @@ def test_finances_list_totals_and_csv(db, record):
     assert rows[3].split(";")[12:14] == ["", ""]
     assert rows[1].split(";")[12:14] == ["non", "2027-03-31"]
     assert [m["kind"] for m in mine] == ["invoice", "credit_note"]
+    # each rate's base and VAT apart, for the accountant: they add up to the totals, to the
+    # cent (the invoice: books at 5.5 %, the bookmark at 20 %; its credit note: 20 % only)
+    head = rows[0].split(";")
+    assert head[15:] == ["HT 2,1 %", "TVA 2,1 %", "HT 5,5 %", "TVA 5,5 %", "HT 20 %",
+                         "TVA 20 %"]
+    for row in rows[1:]:
+        cells = row.split(";")
+        by_rate = [Decimal(c.replace(",", ".")) for c in cells[15:] if c]
+        assert sum(by_rate[0::2]) == Decimal(cells[9].replace(",", "."))   # HT
+        assert sum(by_rate[1::2]) == Decimal(cells[10].replace(",", "."))  # TVA
+    assert rows[3].split(";")[15:19] == ["", "", "", ""]  # the credit note: 20 % only
 
 
 def test_invoices_for_a_page_of_orders(db, record):
