@@ -19,8 +19,8 @@ def upsert(session, kind, number, facts, now, *, keep=(), awaiting=None, payment
     set (`facts`: those named in `keep` only when the row has none yet: a placed_at is never
     moved by a later event; `awaiting`: only while the row knows no payment state; `payment`:
     unless the row holds a later payment fact; `latest`: an invoice number, unless the row
-    holds a later one; `unless_paid`: nor over a row that says paid). One statement
-    (register_row)."""
+    holds a later one; `unless_paid`: nor over a row that says paid or whose order is
+    cancelled). One statement (register_row)."""
     return register_row.upsert(session, kind, number, register.changes(
         facts, keep=keep, awaiting=awaiting, payment=payment, latest=latest,
         unless_paid=unless_paid), now)
@@ -184,8 +184,9 @@ def on_payment_state_changed(session, payload, envelope, now, record):
     kind = payload["reference_kind"]
     if kind not in register.ORDER_KINDS or not str(payload["reference_id"]).isdigit():
         return
-    # a parent's sub-order: once paid, its owner's events tell what became of its payment
-    # (a second payment, online after a cheque or cash, is refunded: not the sub-order's)
+    # a parent's sub-order: once paid or cancelled, its owner's events tell what became of its
+    # payment (a second payment, or one made after the cancellation, is refunded: not the
+    # sub-order's)
     upsert(session, kind, int(payload["reference_id"]), {}, now, payment=register.payment_facts(
         payload["state"], payload.get("occurred_at"), payload.get("method"),
         payload.get("cheque_number"), payload.get("label")), unless_paid=kind == "sub_order")
