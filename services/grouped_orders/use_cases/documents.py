@@ -9,7 +9,7 @@ from services.common.errors import invalid, not_found
 
 from .. import domain
 from ..models import DistributionNote, SubOrder
-from ..presenters import grouped_order_document, sub_order_document
+from ..document_presenters import grouped_order_document, sub_order_document
 from .load import BUYER_LINK_UNKNOWN, get_grouped_order, sub_rules
 
 KINDS = ("sub_order", "grouped_order")
