@@ -67,8 +67,12 @@ def render(kind: str, payload: dict, public_url: str, to_bookshop=False) -> tupl
         context["by_hand"] = payload.get("payment_method") in ("cheque", "cash") and \
             not payload.get("automatic")
     body = _env.get_template(f"{kind}.txt").render(**context)
-    return (domain.recipients(kind, payload, bookshop_email()),
-            domain.subject(kind).format(**context), body)
+    subject = domain.subject(kind).format(**context)
+    if to_bookshop:  # as every new-order alert: one subject for the bookshop's mail filters
+        alert = domain.order_alert(kind, payload)
+        subject = (f"Nouvelle commande : {alert['title']} ({alert['customer']}) — "
+                   f"{eur(alert['total_ttc'])} TTC")
+    return domain.recipients(kind, payload, bookshop_email()), subject, body
 
 
 def render_alert(alert: dict, public_url: str) -> tuple:

@@ -35,7 +35,7 @@ def test_a_paid_sub_order_gives_the_bookshop_one_mail_and_one_sms(suite, people,
     body = mail.get_content()
     assert "Client : Ada Lovelace (ada.lovelace@free.fr)" in body
     assert "WESTERN COQUILLETTES × 2" in body and "29,80" in body and "TTC" in body
-    assert f"{suite.gateway_url}/admin/commandes-groupees/{go['number']}" in body
+    assert f"{suite.gateway_url}/admin/commandes/sub_order/{sub}" in body  # its desk page
 
     def ours():
         return [m for m in suite.sms.received if f"Sous-cde {sub} " in m["text"]]

@@ -51,7 +51,8 @@ def order_alert(kind: str, payload: dict) -> dict:
                 "customer_email": buyer["email"],
                 "lines": titled_lines(payload, ref),
                 "total_ttc": Decimal(str(payload["total_ttc"])),
-                "admin_path": f"/admin/commandes-groupees/{ref['number']}"}
+                # its page on the order desk (it links to its grouped order)
+                "admin_path": f"/admin/commandes/sub_order/{payload['sub_order_number']}"}
     if kind == "grouped_order_validated":
         return {"title": f"Commande groupée n° {payload['number']} validée",
                 "short": f"Cde groupee {payload['number']} validee",

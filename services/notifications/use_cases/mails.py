@@ -48,13 +48,14 @@ def queue_mail(session, kind, payload, envelope, now, public_url) -> list:
     if isinstance(recipients, str):
         recipients = [recipients]
     shop_copy = None
-    if domain.copied_to_bookshop(kind):
-        shop_copy = render(kind, payload, public_url, to_bookshop=True)[2]
+    if domain.copied_to_bookshop(kind):  # (its subject, its body)
+        shop_copy = render(kind, payload, public_url, to_bookshop=True)[1:]
     shop = bookshop_email().strip().lower()
     queued = []
     for to_addr in dict.fromkeys(r.strip().lower() for r in recipients if r and r.strip()):
+        subject_to, body_to = shop_copy if shop_copy and to_addr == shop else (subject, body)
         mail = Mail(kind=kind, event_id=envelope.get("event_id"), to_addr=to_addr,
-                    subject=subject, body=shop_copy if shop_copy and to_addr == shop else body,
+                    subject=subject_to, body=body_to,
                     created_at=now, next_attempt_at=now, attempts=0)
         session.add(mail)
         queued.append(mail)

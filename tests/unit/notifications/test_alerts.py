@@ -91,7 +91,7 @@ def test_amounts_are_written_the_french_way():
 
 
 @pytest.mark.parametrize("kind, path", [
-    ("sub_order_paid", "/admin/commandes-groupees/62"),
+    ("sub_order_paid", "/admin/commandes/sub_order/147"),
     ("grouped_order_validated", "/admin/commandes-groupees/62"),
     ("collectivity_order_placed", "/admin/commandes-collectivite/12"),
     ("quote_requested", "/admin/devis-collectivite/12")])

@@ -101,8 +101,13 @@ def test_the_bookshops_copy_says_whose_order_it_is_not_votre_commande(tmp_path, 
         queued = use_cases.queue_mail(s, kind, received(kind, DOC), {"event_id": "e"},
                                       datetime.now(timezone.utc), "http://x")
         bodies = {m.to_addr: m.body for m in queued}
+        subjects = {m.to_addr: m.subject for m in queued}
     db.dispose()
     shop = bodies.pop("commandes@librairie.test")
+    # one subject for every new order the bookshop hears of (its mail filters): as its alerts
+    title = "Demande de devis" if kind == "quote_requested" else "Commande collectivité"
+    assert subjects["commandes@librairie.test"] == (
+        f"Nouvelle commande : {title} n° 12 (ECOLE JULES FERRY) — 22,75\xa0€ TTC")
     assert f"Nouvelle {what} n° 12 d'ECOLE JULES FERRY" in shop  # not « de ECOLE »
     assert "achats@ecole.fr" in shop and "Votre" not in shop and "vous" not in shop
     path = "devis" if kind == "quote_requested" else "commandes"
