@@ -216,11 +216,25 @@ def before_error(history: list) -> str | None:
     return None
 
 
-def menu(kind: str, current: str, before=None, invoiced=False) -> list:
+def cancellable_by_owner(kind: str, current: str, grouped_progress=None) -> bool:
+    """Whether the owner still takes « Annulée »: grouped_orders cancels a grouped order until
+    it is made available (« Commande prête » and after: refused, « Clôturée »), and a
+    sub-order until its grouped order is validated (`grouped_progress`: the grouped order's
+    progress on the desk, None if the desk has not heard of it)."""
+    if kind == "grouped_order":
+        return current not in (READY, DELIVERING, DONE)
+    if kind == "sub_order":
+        return grouped_progress not in (PROCESSING, READY, DELIVERING, DONE, CANCELLED)
+    return True
+
+
+def menu(kind: str, current: str, before=None, invoiced=False, cancellable=True) -> list:
     """The moves the desk's form offers: [{code, label, owner, needs_reason}]. An order whose
     invoice is live (`invoiced`) is not offered Annulée: its owner refuses it until a credit
-    note cancels the invoice (docs/invoicing.md § The order locked)."""
+    note cancels the invoice (docs/invoicing.md § The order locked); nor is one its owner no
+    longer cancels (`cancellable`: `cancellable_by_owner`), which it offered, then refused."""
     return [{"code": s, "label": LABELS[s],
              "owner": (kind, s) in OWNER_ACTIONS and not (current == ERROR and s != CANCELLED),
              "needs_reason": s == CANCELLED}
-            for s in next_states(kind, current, before) if not (invoiced and s == CANCELLED)]
+            for s in next_states(kind, current, before)
+            if not (s == CANCELLED and (invoiced or not cancellable))]

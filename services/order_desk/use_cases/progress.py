@@ -185,7 +185,12 @@ def progress_history(session, kind, number) -> dict:
     before = _before_error(session, entry)
     invoiced = bool(entry.invoice_number) and not fully_credited(entry.invoice_number,
                                                                   entry.credited_invoice)
-    moves = rules.menu(kind, entry.progress, before, invoiced)
+    grouped = (_entry(session, "grouped_order", entry.grouped_order_number)
+               if kind == "sub_order" and entry.grouped_order_number else None)
+    # (in Erreur, the state it left says what its owner still takes)
+    moves = rules.menu(kind, entry.progress, before, invoiced, rules.cancellable_by_owner(
+        kind, before if entry.progress == ERROR and before else entry.progress,
+        grouped.progress if grouped is not None else None))
     # a request still open: its move is still to come (a repeated request, answered by the
     # owner without a new event, is not shown waiting forever)
     open_moves = {m["code"] for m in moves}

@@ -91,3 +91,20 @@ def test_cancelled_or_failed_cancels_the_sub_orders_without_a_mail(db):
     assert states(db, 2) == [CANCELLED]
     assert all(p["order"]["kind"] == "grouped_order" for p in events.of("order_progressed"))
     assert history(db, "sub_order", 2)[-1][3] == "Commande groupée n° 62 annulée : x"
+
+
+def test_the_desk_offers_no_cancellation_its_owner_would_refuse(db):
+    """« Annulée » was offered on a sub-order of a validated grouped order (« La commande
+    groupée n'accepte plus de modification… ») and on a grouped order made available
+    (« Impossible de passer de « Clôturée » à « Annulée » »), then refused."""
+    def offered(kind, number):
+        with db.transaction() as s:
+            return [m["code"] for m in use_cases.progress_history(s, kind, number)["moves"]]
+    place(db, 7)
+    assert CANCELLED in offered("sub_order", 7)       # its grouped order still open
+    apply(db, use_cases.on_grouped_order_validated, VALIDATED)
+    assert CANCELLED not in offered("sub_order", 7)   # validated: the owner refuses
+    assert CANCELLED in offered("grouped_order", GROUPED["number"])
+    apply(db, use_cases.on_grouped_order_made_available, AVAILABLE)
+    assert CANCELLED not in offered("grouped_order", GROUPED["number"])
+    assert offered("grouped_order", GROUPED["number"])  # its other moves stay
