@@ -372,18 +372,25 @@ def test_a_sub_order_cancelled_before_any_payment_no_longer_awaits_one(db):
     assert row(db, "sub_order", 33).payment_state == "succeeded"
 
 
+def placed_with_a_payment_open(db, number, payment_id) -> dict:
+    """A parent's sub-order placed, its online payment on the provider's page (processing):
+    the payment's facts, for the states it enters next."""
+    online = {"payment_id": payment_id, "reference_kind": "sub_order",
+              "reference_id": str(number), "amount": "29.80", "method": "online"}
+    apply(db, use_cases.on_sub_order_placed, sub(number))
+    apply(db, use_cases.on_payment_state_changed, dict(
+        online, state="processing", label="Paiement en cours de traitement",
+        occurred_at="2021-01-18T10:01:00+00:00"))
+    return online
+
+
 def test_a_second_payment_refunded_does_not_unpay_a_paid_sub_order(db):
     """A sub-order validated in cash while its online payment was open, then paid online too:
     the second payment, refunded automatically, showed the order « Annulé · En ligne » (left
     out of « Paiement confirmé »), though it was paid in cash and invoiced so. Payments' own
     facts no longer change a paid sub-order; its owner's do (a refund of its payment after a
     cancellation)."""
-    online = {"payment_id": "q1", "reference_kind": "sub_order", "reference_id": "31",
-              "amount": "29.80", "method": "online"}
-    apply(db, use_cases.on_sub_order_placed, sub(31))
-    apply(db, use_cases.on_payment_state_changed, dict(
-        online, state="processing", label="Paiement en cours de traitement",
-        occurred_at="2021-01-18T10:01:00+00:00"))
+    online = placed_with_a_payment_open(db, 31, "q1")
     apply(db, use_cases.on_sub_order_paid, dict(sub(31), manual=True, payment_method="cash",
                                                 paid_at="2021-01-18T10:03:00+00:00"))
     for state, label, at in (("succeeded", "Paiement confirmé", "10:04"),
@@ -410,12 +417,7 @@ def test_a_payment_made_after_the_cancellation_does_not_show_the_order_paid(db, 
     on the provider's page left open (refunded automatically): the desk said « Paiement
     confirmé » of a cancelled order, in the « Paiement confirmé » filter. Whichever event the
     desk hears first, the order stays cancelled, nothing paid."""
-    online = {"payment_id": "q2", "reference_kind": "sub_order", "reference_id": "41",
-              "amount": "29.80", "method": "online"}
-    apply(db, use_cases.on_sub_order_placed, sub(41))
-    apply(db, use_cases.on_payment_state_changed, dict(
-        online, state="processing", label="Paiement en cours de traitement",
-        occurred_at="2021-01-18T10:01:00+00:00"))
+    online = placed_with_a_payment_open(db, 41, "q2")
     cancelled = (use_cases.on_sub_order_cancelled,
                  dict(sub(41), reason="Erreur de quantité", refund_expected=False),
                  env("2021-01-18T10:02:00+00:00"))
