@@ -41,8 +41,10 @@ def refund_needed(state: str, paid: Decimal, amount: Decimal,
 
 def refund_confirmable(refund_state: str, payment_state: str) -> bool:
     """A provider's confirmation completes a refund still pending on a payment that may still
-    become refunded; any other is ignored (already confirmed, or a duplicate)."""
-    return refund_state == "pending" and can_move(payment_state, REFUNDED)
+    become refunded, or already is (a partial refund confirmed after the whole one that gave
+    back the rest); any other is ignored (already confirmed, or a duplicate)."""
+    return refund_state == "pending" and (payment_state == REFUNDED or
+                                          can_move(payment_state, REFUNDED))
 
 
 # ---- partial refunds (issue 10, K3: a title cut, the difference given back) -----------------

@@ -21,12 +21,19 @@ def refund_payment(session, provider, payment_id, amount, reason, now, record,
     amount = payment.amount if amount is None else domain.parse_money(amount)
     if request_key:
         return refund_part(session, provider, payment, amount, reason, now, record, request_key)
-    if any(r.request_key for r in payment.refunds) and amount == payment.amount:
-        # the whole payment after partial refunds: what is left of it
-        amount = domain.refundable_left(payment.amount,
-                                        [(r.state, r.amount) for r in payment.refunds])
+    if any(r.request_key for r in payment.refunds):
+        # after partial refunds (pending ones count: their money is asked for already), the
+        # whole payment is what is left of it, and no refund goes beyond that
+        left = domain.refundable_left(payment.amount,
+                                      [(r.state, r.amount) for r in payment.refunds])
+        amount = left if amount == payment.amount else min(amount, left)
+        if amount <= 0 and payment.state == domain.SUCCEEDED:
+            return payment_view(payment)  # all of it given back (or asked for) already
+    # only a whole refund awaiting its confirmation makes this one a duplicate: a partial one
+    # still pending at the provider must not swallow the cancellation's refund of the rest
     if not domain.refund_needed(payment.state, payment.amount, amount,
-                                awaiting_confirmation=any(r.state == "pending"
+                                awaiting_confirmation=any(r.state == "pending" and
+                                                          not r.request_key
                                                           for r in payment.refunds)):
         return payment_view(payment)
     refund(session, provider, payment, amount, reason, now, record)
@@ -73,8 +80,8 @@ def refund(session, provider, payment, amount, reason, now, record, late=False,
 
 def refund_succeeded(session, payment, row: Refund, now, record):
     row.state, row.updated_at = "succeeded", now
-    if not row.request_key or domain.fully_refunded(
-            payment.amount, [(r.state, r.amount) for r in payment.refunds]):
+    if payment.state != domain.REFUNDED and (not row.request_key or domain.fully_refunded(
+            payment.amount, [(r.state, r.amount) for r in payment.refunds])):
         # a refund without a key closes the payment (as before issue 10); partial ones once
         # they add up to all that was paid
         move(session, payment, domain.REFUNDED, now, now, record)

@@ -70,3 +70,55 @@ def test_a_whole_refund_after_a_partial_one_gives_back_what_is_left(db, provider
     assert done["state"] == "refunded"
     assert [r["amount"] for r in done["refunds"]] == ["14.90", "24.90"]
     assert payouts_of(db)[0]["refunds"] == "39.80"
+
+
+@pytest.mark.parametrize("partial_confirmed_first", [True, False])
+def test_a_partial_refund_still_pending_does_not_swallow_the_rest(db, provider, record,
+                                                                   partial_confirmed_first):
+    """A provider that confirms refunds later: a title cut's (or a credit note's) partial
+    refund still pending, then the sub-order cancelled: the cancellation's refund of the rest
+    was taken for a duplicate (« awaiting confirmation ») and dropped, the parent never
+    refunded. Both go to the provider now; confirmed in either order, the payment ends
+    refunded, each refund counted once in the payout."""
+    from dataclasses import replace
+
+    from services.payments.adapters import sandbox
+    from services.payments.adapters.providers import CallbackEvent
+    from services.payments.models import Payment
+
+    from .test_use_cases import callback, get
+
+    class Later(sandbox.SandboxProvider):
+        def refund(self, session, request):
+            return replace(super().refund(session, request), confirmed=False)
+
+    later = Later(provider.settings)
+    payment_id = paid(db, later, record, amount="39.80")
+    part(db, later, record, payment_id, "14.90", "credit-2027-03-000000002")
+    view = refund(db, later, record, payment_id, amount="24.90")  # the cancellation: the rest
+    assert [(r["amount"], r["state"]) for r in view["refunds"]] == [
+        ("14.90", "pending"), ("24.90", "pending")]
+    assert refund(db, later, record, payment_id, amount="24.90") == view  # its duplicate
+    with db.transaction() as s:
+        p = s.get(Payment, payment_id)
+        refs = [(r.provider_ref, r.amount) for r in p.refunds]
+        checkout = p.checkout_id
+    order = refs if partial_confirmed_first else list(reversed(refs))
+    for i, (ref, amount) in enumerate(order):
+        done = callback(db, record, CallbackEvent(f"evt_r{i}", "refund.succeeded", checkout,
+                                                  amount, NOW, ref))
+        assert done["status"] == "applied"
+    assert done["state"] == "refunded"
+    final = get(db, payment_id)
+    assert sorted(r["state"] for r in final["refunds"]) == ["succeeded", "succeeded"]
+    assert payouts_of(db)[0]["refunds"] == "39.80"
+    with pytest.raises(DomainError, match="reste remboursable|remboursé"):
+        part(db, later, record, payment_id, "0.01", "credit-2027-03-000000009")
+
+
+def test_a_keyless_refund_never_gives_back_more_than_is_left(db, provider, record):
+    payment_id = paid(db, provider, record, amount="39.80")
+    part(db, provider, record, payment_id, "14.90", "credit-2027-03-000000002")
+    done = refund(db, provider, record, payment_id, amount="30.00")  # asked too much
+    assert done["state"] == "refunded"
+    assert [r["amount"] for r in done["refunds"]] == ["14.90", "24.90"]
