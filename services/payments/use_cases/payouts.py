@@ -67,7 +67,12 @@ def add_refund(session, payment, amount, now, public_holidays=None, refund_id=""
     """A refund confirmed: taken back from its payment's payout, or the next open one."""
     line = session.scalar(select(PayoutLine).where(PayoutLine.payment_id == payment.id,
                                                    PayoutLine.kind == payouts.PAYMENT_LINE))
-    target = payouts.refund_target(None if line is None else line.payout.status)
+    # the payout's row locked before its status is read: « marquer versé » at the same moment
+    # either comes first (the refund goes to the next open payout) or waits for this one (paid
+    # with the refund in it); never a refund added to a payout already paid
+    status = None if line is None else session.scalar(
+        select(Payout.status).where(Payout.id == line.payout_id).with_for_update())
+    target = payouts.refund_target(status)
     if target is None:
         return
     payout = line.payout if target == "same" else _open_payout(
