@@ -156,14 +156,23 @@ def issue_paid_sub_orders(number):
 
 
 def _to_refund(note) -> str:
-    """The money the credit note owes the customer: the document says « vous est remboursé par
-    la librairie », the platform moves no money for it; the clerk is told what to give back."""
+    """The money the credit note owes the customer, and who moves it: a parent's sub-order is
+    refunded by the platform (online: on the card used; a cheque or cash: recorded as handed
+    back, the parent told by mail that the bookshop gives it back); any other order's customer
+    is refunded by the clerk."""
     credit = note.get("credit") or {}
     if credit.get("mode") != "refund" or not Decimal(credit.get("to_refund") or "0"):
         return ""
-    return (f" À rembourser au client : {money(credit['to_refund'])}. L'avoir ne fait pas le "
-            "remboursement : faites-le vous-même (sur le moyen de paiement utilisé, ou en "
-            "rendant un chèque ou des espèces).")
+    amount = money(credit["to_refund"])
+    if (note.get("order") or {}).get("kind") == "sub_order":
+        if (note.get("payment") or {}).get("method") in ("cheque", "cash"):
+            return (f" {amount} à rendre au parent (chèque ou espèces) : il est prévenu par "
+                    "courriel que la librairie les lui rend.")
+        return (f" {amount} remboursés au parent sur le moyen de paiement utilisé en ligne ; "
+                "il en est prévenu par courriel.")
+    return (f" À rembourser au client : {amount}. L'avoir ne fait pas le "
+            "remboursement : faites-le vous-même (virement, ou en rendant un chèque ou des "
+            "espèces).")
 
 
 @bp.route("/admin/factures/<number>/avoir", methods=["GET", "POST"])

@@ -207,6 +207,20 @@ class SubOrderAdjustment(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     # when payments gave the partial refund back (the buyer's page says it)
     refunded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+class CreditNoteRefund(Base):
+    """A credit note on a sub-order's paid invoice (invoicing's `invoice_issued`): the money it
+    gives back, asked of payments once (its number is the key), then refunded."""
+    __tablename__ = "credit_note_refunds"
+    credit_note_number: Mapped[str] = mapped_column(String(20), primary_key=True)
+    sub_order_number: Mapped[int] = mapped_column(ForeignKey("sub_orders.number"), index=True)
+    invoice_number: Mapped[str] = mapped_column(String(20), default="")
+    amount: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    refund_state: Mapped[str] = mapped_column(String(20))           # requested | refunded
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    refunded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
 class DistributionMark(Base):
     """Distribution day (issue 10 K5): a sub-order's « venu » and « a tout retiré », who ticked
     last and when."""

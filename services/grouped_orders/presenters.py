@@ -277,20 +277,22 @@ def subscribed_view(sub) -> dict:
     return dict(sub_view(sub), buyer_token=sub.buyer_token)
 
 
-def buyer_status_view(sub, go, now, steps=()) -> dict:
-    """`steps`: the sub-order's title cuts (SubOrderAdjustment), for its refunds."""
+def buyer_status_view(sub, go, now, steps=(), credits=()) -> dict:
+    """`steps`: the sub-order's title cuts (SubOrderAdjustment), `credits` its credit notes'
+    refunds (CreditNoteRefund), for its refunds."""
     return dict(sub_view(sub), grouped_order=public_view(go, now),
                 can_pay=domain.can_pay(sub.status, go.status, go.deadline, now),
-                **refunds_view(sub, go, steps))
+                **refunds_view(sub, go, steps, credits))
 
 
-def refunds_view(sub, go, steps) -> dict:
+def refunds_view(sub, go, steps, credits=()) -> dict:
     """What was given back to the buyer, how much, when (domain.buyer_refunds): the
     cancellation's refund, the payments refunded automatically, a title cut's difference (not
-    the cut that cancelled the sub-order: its refund is the cancellation's)."""
+    the cut that cancelled the sub-order: its refund is the cancellation's), a credit note's."""
     titles = {t.id: t.title for t in go.titles}
     done = "refunded"
-    items = [domain.BuyerRefund(domain.CANCELLATION, sub.refund_state, sub_total(sub),
+    credited = sum((money(c.amount) for c in credits), money(0))  # not refunded twice
+    items = [domain.BuyerRefund(domain.CANCELLATION, sub.refund_state, sub_total(sub) - credited,
                                 sub.refunded_at if sub.refund_state == done else sub.cancelled_at,
                                 sub.cancel_reason or "",
                                 method=sub.payment_method or domain.ONLINE)] \
@@ -304,6 +306,11 @@ def refunds_view(sub, go, steps) -> dict:
                                  after=s.quantity_after)
               for s in steps if s.money_way == domain.ONLINE_REFUND and s.refund_state
               and not (sub.status == domain.SUB_CANCELLED and sub.cancelled_at == s.created_at)]
+    items += [domain.BuyerRefund(domain.CREDIT_NOTE, c.refund_state, money(c.amount),
+                                 c.refunded_at if c.refund_state == done else c.requested_at,
+                                 c.reason or "", method=sub.payment_method or domain.ONLINE,
+                                 number=c.credit_note_number)
+              for c in credits]
     found = domain.buyer_refunds(items)
     return {"refunds": [dict(r, amount=money_str(r["amount"]), at=iso(r["at"]))
                         for r in found["refunds"]],

@@ -248,8 +248,9 @@ class GroupedOrdersService(MessagingService):
 
     @consumes("invoice_issued")
     def on_invoice_issued(self, session, payload, envelope):
-        """An invoiced sub-order can no longer be cancelled (until a credit note cancels it)."""
-        invoice_events.on_invoice_issued(session, payload, utcnow())
+        """An invoiced sub-order can no longer be cancelled (until a credit note cancels it); a
+        credit note owing its buyer money asks payments to refund it."""
+        invoice_events.on_invoice_issued(session, payload, utcnow(), self.store.record)
 
     # -- bookshop -----------------------------------------------------------------------------
     @rpc

@@ -101,8 +101,12 @@ def invoice_view(inv, credit_notes=(), with_lines=True, earlier_credited=None) -
     return view
 
 
-def issued_event(inv, cancels_invoice=False) -> dict:
-    return {"number": inv.number, "kind": inv.kind,
+def issued_event(inv, cancels_invoice=False, credit=None) -> dict:
+    """`credit`: a credit note's settlement (its view's `credit`): what is owed back now goes
+    with the event, and why, for the order's owner to refund it."""
+    refund = ({"to_refund": credit["to_refund"], "reason": inv.reason or ""}
+              if credit and credit.get("mode") == "refund" else {})
+    return {**refund, "number": inv.number, "kind": inv.kind,
             "order": {"kind": inv.order_kind, "number": int(inv.order_number)},
             "invoice_number": inv.invoice.number if inv.invoice_id and inv.invoice else "",
             "total_ht": money_str(inv.total_ht), "vat_total": money_str(inv.vat_total),
@@ -176,4 +180,8 @@ def credit_note_text(view) -> str:
         return (f"{start} ({eur(credit['credited'])}) vous revient (déjà remboursé au retrait "
                 f"des livres : {eur(credit['already_refunded'])} ; reste à vous rembourser : "
                 f"{eur(credit['to_refund'])}).")
+    if (view.get("payment") or {}).get("method") == "online" and \
+            (view.get("order") or {}).get("kind") == "sub_order":  # refunded by the platform
+        return (f"{start} ({eur(credit['credited'])}) vous est remboursé sur le moyen de "
+                "paiement utilisé pour votre paiement en ligne.")
     return f"{start} ({eur(credit['credited'])}) vous est remboursé par la librairie."

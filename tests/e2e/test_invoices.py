@@ -116,8 +116,35 @@ def test_a_sub_order_invoiced_locked_and_credited(suite, people, demo_feeds, adm
     made = form_post(admin, suite, note_page, note_page, scope="all",
                      reason="Commande annulée à la demande du parent")
     assert made.status_code == 302
+    told = html.unescape(admin.get(suite.gateway_url + made.headers["Location"]).text)
+    assert ("29,80\xa0€ remboursés au parent sur le moyen de paiement utilisé en ligne" in told
+            and "faites-le vous-même" not in told)
     invoice, note = invoices_of(suite, "sub_order", sub["number"])
     assert note["kind"] == "credit_note" and invoice["cancelled"]
+
+    # the credit note's money goes back to the parent: payments refunds it (its own key), the
+    # parent's page and mail say so, the payout loses it
+    def given_back():
+        mine = html.unescape(admin.get(suite.gateway_url + own).text)
+        return f"Avoir n° {note['number']} sur votre facture" in mine and \
+            "ce montant vous a été remboursé" in mine
+    wait_until(given_back, timeout=30, message="the credit note refunded to the parent")
+    with suite.rpc() as rpc:
+        (payment,) = [p for p in rpc.payments.list_payments("sub_order", str(sub["number"]))
+                      if p["state"] in ("succeeded", "refunded")]
+        refunds = [(r["amount"], r["state"]) for r in payment["refunds"]]
+    assert payment["state"] == "refunded" and refunds == [("29.80", "succeeded")]
+    email = sub["email"]
+
+    def refund_mail():
+        with suite.rpc() as rpc:
+            for m in rpc.notifications.list_mails(500, email)["mails"]:
+                if m["kind"] == "sub_order_refunded":
+                    return rpc.notifications.get_mail(m["id"])
+    mail = wait_until(refund_mail, timeout=30, message="the parent's refund mail")
+    assert mail["subject"] == f"Remboursement de 29,80\xa0€ — commande n° {sub['number']}"
+    assert f"Un avoir (n° {note['number']}) a été émis sur la facture n° {number}" in \
+        mail["body"] and "a été annulée" not in mail["body"]
     assert numbering.parse_number(note["number"])[2] > sequence
     assert note["total_ttc"] == "29.80" and note["invoice_number"] == number
     note_pdf = words(admin.get(suite.gateway_url + f"/admin/factures/{note['number']}.pdf")
@@ -131,6 +158,15 @@ def test_a_sub_order_invoiced_locked_and_credited(suite, people, demo_feeds, adm
                   grouped_order=str(go["number"]), confirmed="1", reason="Annulée")
         return grouped.buyer_status(suite, token, sub)["status"] == "cancelled"
     wait_until(cancelled, timeout=30, message="the credited sub-order unlocked")
+    # … and its cancellation refunds nothing more: the credit note gave it all back
+    mine = " ".join(re.sub(r"<[^>]+>", " ", html.unescape(
+        admin.get(suite.gateway_url + own).text)).split())
+    assert "Total remboursé : 29,80 €" in mine and "Remboursement en cours" not in mine
+    assert "Statut Annulée et remboursée" in mine
+    with suite.rpc() as rpc:
+        again = [p for p in rpc.payments.list_payments("sub_order", str(sub["number"]))
+                 if p["payment_id"] == payment["payment_id"]][0]
+    assert [r["amount"] for r in again["refunds"]] == ["29.80"]
 
     # the register and its CSV on the Finances page
     finances = html.unescape(admin.get(suite.gateway_url + "/admin/finances").text)

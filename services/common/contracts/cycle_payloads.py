@@ -178,6 +178,11 @@ class InvoiceIssuedV1(Payload):
     facturx = fields.Boolean(load_default=False)
     # a credit note that leaves nothing of its invoice: the owner unlocks the order
     cancels_invoice = fields.Boolean(load_default=False)
+    # a credit note on a paid invoice: what the bookshop owes back now (what was already handed
+    # back at pickup left out) and why; its owner asks payments for it (optional: an older
+    # event, or an invoice, says nothing: nothing to refund)
+    to_refund = Money(load_default="0.00")
+    reason = fields.String(load_default="")
 
 
 class OrdersHandedOffV1(Payload):

@@ -258,6 +258,10 @@ class SubOrderCancelledV1(SubOrderRef):
         ["online", "cheque", "cash", "pickup"]))
     minimum_failed = fields.Boolean(load_default=False)  # issue 10: grouped_order_failed mails
     by_buyer = fields.Boolean(load_default=False)  # the parent cancelled it from their page
+    # optional: credit notes already gave back `credited` of its payment; what is refunded now
+    # is `refund_amount` (the rest); both absent: nothing was credited, `total_ttc` is refunded
+    credited = Money(load_default="0.00")
+    refund_amount = Money(load_default=None, allow_none=True)
 
 
 class SubOrderRefundedV1(SubOrderRef):
@@ -273,6 +277,10 @@ class SubOrderRefundedV1(SubOrderRef):
         ["online", "cheque", "cash", "pickup"]))
     # the buyer's own lines (optional: an older event has none; its mail names no title)
     lines = fields.List(fields.Nested(SubOrderLine), load_default=list)
+    # optional: a credit note's refund (a part of the payment, or all that was left of it),
+    # not a cancellation: the sub-order stays as it is
+    credit_note_number = fields.String(load_default="")
+    invoice_number = fields.String(load_default="")
 
 
 class SubOrderAdjustedV1(SubOrderRef):

@@ -7,10 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
 
-__all__ = ["CANCELLATION", "AUTOMATIC", "TITLE_CUT", "BuyerRefund", "refund_text",
-           "buyer_refunds"]
+__all__ = ["CANCELLATION", "AUTOMATIC", "TITLE_CUT", "CREDIT_NOTE", "BuyerRefund",
+           "refund_text", "buyer_refunds", "credit_note_key", "credit_note_refund", "REQUESTED",
+           "REFUNDED", "CREDIT_KEY_PREFIX"]
 
 CANCELLATION, AUTOMATIC, TITLE_CUT = "cancellation", "automatic", "title_cut"
+CREDIT_NOTE = "credit_note"     # a credit note on the buyer's paid invoice: its amount back
+CREDIT_KEY_PREFIX = "credit-"
 REQUESTED, REFUNDED = "requested", "refunded"
 ZERO = Decimal("0.00")
 
@@ -26,10 +29,30 @@ class BuyerRefund:
     before: int = 0
     after: int = 0
     method: str = "online"           # a cheque or cash is handed back by the bookshop
+    number: str = ""                 # a credit note's number
 
     @property
     def by_hand(self) -> bool:
-        return self.kind == CANCELLATION and self.method in ("cheque", "cash")
+        return self.kind in (CANCELLATION, CREDIT_NOTE) and self.method in ("cheque", "cash")
+
+
+def credit_note_key(number) -> str:
+    """The partial refund's key of a credit note (payments refunds once per key)."""
+    return f"{CREDIT_KEY_PREFIX}{number}"
+
+
+def credit_note_refund(kind, order_kind, to_refund, paid_payment_id, refunded_so_far=ZERO,
+                       paid_total=None):
+    """What a credit note (`invoice_issued` of kind credit_note) gives back of a sub-order's
+    payment: its `to_refund` (what the bookshop owes now, what it handed back at pickup left
+    out), at most what is left of the payment after the earlier credit notes' refunds; None when
+    there is nothing to ask payments for (an invoice, another order, nothing owed, never paid)."""
+    if kind != "credit_note" or order_kind != "sub_order" or not paid_payment_id:
+        return None
+    amount = Decimal(str(to_refund or "0")).quantize(Decimal("0.01"))
+    if paid_total is not None:
+        amount = min(amount, Decimal(paid_total) - Decimal(refunded_so_far))
+    return amount if amount > 0 else None
 
 
 def refund_text(r: BuyerRefund) -> str:
@@ -47,6 +70,12 @@ def refund_text(r: BuyerRefund) -> str:
         why = f" ({r.reason})" if r.reason else ""
         return (f"Votre paiement est arrivé alors qu'il n'était plus dû{why} : il vous "
                 + ("a été remboursé" if done else "est remboursé") + " automatiquement")
+    if r.kind == CREDIT_NOTE:
+        start = f"Avoir n° {r.number} sur votre facture" + (f" ({r.reason})" if r.reason else "")
+        if r.by_hand:
+            return f"{start} : ce montant vous " + ("a été rendu" if done else "est rendu") + \
+                " par la librairie"
+        return f"{start} : ce montant vous " + ("a été remboursé" if done else "est remboursé")
     copies = "exemplaire" + ("s" if r.after > 1 else "")
     return (f"« {r.title} » : {r.before} → {r.after} {copies} : la différence vous "
             + ("a été remboursée" if done else "est remboursée"))

@@ -6,13 +6,14 @@ from sqlalchemy import func, select, update
 from services.common import invoiced
 from services.common.errors import conflict, invalid
 from services.common.guards import transition
+from services.common.money import money
 
 from .. import domain
 from ..models import Distribution, GroupedOrder, SubOrder
 from ..presenters import (cancelled_event, deadline_passed_event, grouped_order_view,
                           made_available_event, refund_requested_event, sub_order_cancelled_event,
                           sub_order_paid_event, sub_total, tabs_view, validated_event)
-from . import capacity
+from . import capacity, credit_refunds
 from .invoice_events import live_invoice, live_invoice_of_any_sub
 from .load import get_grouped_order, locked, locked_sub, sub_rules
 
@@ -123,14 +124,20 @@ def cancel_sub_order(session, sub_number, reason, now, record, public_url) -> di
 
 def _cancel_sub(session, sub, go, reason, now, record, public_url):
     refund = domain.refund_on_cancel(sub.status, sub.paid_payment_id)
+    # what credit notes gave back already is not refunded twice: the rest, or nothing
+    given = credit_refunds.credited(session, sub.number) if refund else money(0)
+    left = sub_total(sub) - given
+    refund = refund and left > 0
     _move_sub(session, sub, dict({"status": domain.SUB_CANCELLED, "cancelled_at": now,
                                   "cancel_reason": reason},
                                  **({"refund_state": "requested"} if refund else {})))
     if refund:
         record(session, "refund_requested", refund_requested_event(
-            sub.paid_payment_id, str(sub_total(sub)), reason, sub))
-    record(session, "sub_order_cancelled",
-           sub_order_cancelled_event(sub, go, public_url, reason, refund))
+            sub.paid_payment_id, str(left), reason, sub))
+    event = sub_order_cancelled_event(sub, go, public_url, reason, refund)
+    if given:
+        event.update(credited=str(given), refund_amount=str(left if refund else money(0)))
+    record(session, "sub_order_cancelled", event)
 
 
 def validate(session, number, now, record, public_url) -> dict:

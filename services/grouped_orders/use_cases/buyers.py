@@ -15,7 +15,7 @@ from ..models import (Distribution, GroupedOrder, GroupedOrderTitle, PaymentAtte
                       SubOrderAdjustment, SubOrderLine)
 from ..presenters import (buyer_status_view, payment_request, public_view, sub_order_placed_event,
                           subscribed_view)
-from . import capacity
+from . import capacity, credit_refunds
 from .bookshop import _cancel_sub
 from .load import BUYER_LINK_UNKNOWN, by_token, locked_sub, sub_by_buyer_token
 
@@ -137,7 +137,8 @@ def buyer_status(session, token, buyer_token, now) -> dict:
     sub = sub_by_buyer_token(session, token, buyer_token)
     steps = session.scalars(select(SubOrderAdjustment).where(
         SubOrderAdjustment.sub_order_number == sub.number).order_by(SubOrderAdjustment.id))
-    view = buyer_status_view(sub, sub.grouped_order, now, list(steps))
+    view = buyer_status_view(sub, sub.grouped_order, now, list(steps),
+                             credit_refunds.of_sub(session, sub.number))
     # distribution day is over (« Valider la distribution »): the page no longer says « venez
     # les retirer le … », a day past, but that the books wait at the pickup place
     done = session.get(Distribution, sub.grouped_order_number)

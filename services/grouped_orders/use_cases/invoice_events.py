@@ -3,12 +3,17 @@
 from services.common import invoiced_orders
 
 from ..models import InvoicedOrder
+from . import credit_refunds
 
 OURS = ("sub_order", "grouped_order")
 
 
-def on_invoice_issued(session, payload, now):
+def on_invoice_issued(session, payload, now, record=None):
+    """The order's invoice is live (or no longer); a credit note owing money back to the buyer
+    of a paid sub-order asks payments for it (`credit_refunds`)."""
     invoiced_orders.on_invoice_issued(session, InvoicedOrder, OURS, payload, now)
+    if record is not None:
+        credit_refunds.on_credit_note(session, payload, now, record)
 
 
 def live_invoice(session, kind, number):

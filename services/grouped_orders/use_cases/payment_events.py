@@ -6,7 +6,7 @@ from .. import domain
 from ..models import PaymentAttempt
 from ..presenters import (refund_requested_event, sub_order_paid_event, sub_order_refunded_event,
                           sub_total)
-from . import unavailability
+from . import credit_refunds, unavailability
 from .bookshop import pay_by_hand
 from .load import sub_for_payment
 
@@ -67,8 +67,11 @@ def on_payment_refunded(session, payload, now=None, record=None, public_url=""):
     sub, attempt = sub_for_payment(session, payload)
     if sub is None:
         return
-    if payload.get("partial"):  # a title cut (issue 10, K3): the buyer was told already
-        unavailability.on_partial_refund(session, payload, sub, now)
+    if payload.get("partial"):  # a title cut (issue 10, K3): the buyer was told already;
+        # a credit note's refund: the buyer is told now
+        if not credit_refunds.on_refunded(session, payload, sub, now or sub.created_at, record,
+                                          public_url):
+            unavailability.on_partial_refund(session, payload, sub, now)
         return
     go = sub.grouped_order
     decision = domain.settle_refund(

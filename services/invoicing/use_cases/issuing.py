@@ -221,5 +221,7 @@ def issue_credit_note(session, invoice_number, quantities, reason, actor_id, now
                    message="Cette facture vient d'être annulée par un autre avoir.")
     session.flush()
     session.refresh(note)
-    record(session, "invoice_issued", presenters.issued_event(note, cancels_invoice=cancels))
-    return invoice_answer(session, note)
+    answer = invoice_answer(session, note)
+    record(session, "invoice_issued", presenters.issued_event(note, cancels_invoice=cancels,
+                                                              credit=answer.get("credit")))
+    return answer

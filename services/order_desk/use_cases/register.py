@@ -121,8 +121,11 @@ def on_sub_order_cancelled(session, payload, envelope, now, record):
     facts = register.sub_order_facts(payload)
     if not payload.get("refund_expected"):
         # nothing was paid (its owner says so): nothing awaited any more, whatever payment was
-        # open then (one finished later on the provider's page is refunded, not the order's)
-        facts.update(register.payment_facts("cancelled", envelope.get("occurred_at")))
+        # open then (one finished later on the provider's page is refunded, not the order's);
+        # or its credit notes gave all of it back already: « Annulé (remboursé) »
+        given = money(payload.get("credited") or 0) > 0
+        facts.update(register.payment_facts("refunded" if given else "cancelled",
+                                            envelope.get("occurred_at")))
     upsert(session, "sub_order", number, facts, now)
     _progress(session, "sub_order_cancelled", None, number, envelope.get("occurred_at"),
               payload.get("reason", ""), now, record)
@@ -131,6 +134,10 @@ def on_sub_order_cancelled(session, payload, envelope, now, record):
 def on_sub_order_refunded(session, payload, envelope, now, record):
     facts = register.sub_order_facts(payload)
     facts.pop("total_ttc", None)
+    if payload.get("credit_note_number"):
+        # a credit note's refund: the order was paid and stays so (its invoice says the rest)
+        upsert(session, "sub_order", payload["sub_order_number"], facts, now)
+        return
     # a payment the sub-order did not count (paid twice: by hand, then online), refunded
     # automatically: a paid sub-order stays paid
     upsert(session, "sub_order", payload["sub_order_number"], facts, now,

@@ -387,3 +387,22 @@ def test_a_credit_note_owing_money_tells_the_clerk_to_refund_it(client, rpc):
     done = client.post("/admin/factures/2027-03-000000001/avoir",
                        data={"scope": "all", "reason": "Erreur"}, follow_redirects=True)
     assert "À rembourser" not in html.unescape(done.text)
+
+
+def test_a_parents_credit_note_tells_the_clerk_the_platform_refunds_it(client, rpc):
+    """A parent's sub-order: the platform refunds the credit note (grouped_orders asks payments
+    for it); the clerk is told so, or that a cheque or cash is theirs to hand back."""
+    rpc.answers[("invoicing", "get_invoice")] = INVOICE
+    credit = {"mode": "refund", "credited": "8.50", "already_refunded": "0.00",
+              "to_refund": "8.50", "to_deduct": "0.00"}
+    sign_in(client, "admin")
+    for method, said in (("online", "8,50\xa0€ remboursés au parent sur le moyen de paiement "
+                                    "utilisé en ligne ; il en est prévenu par courriel."),
+                         ("cheque", "8,50\xa0€ à rendre au parent (chèque ou espèces)")):
+        rpc.answers[("invoicing", "issue_credit_note")] = dict(
+            NOTE, credit=credit, order={"kind": "sub_order", "number": 7},
+            payment={"method": method, "state_label": "Paiement confirmé"})
+        done = html.unescape(client.post("/admin/factures/2027-03-000000001/avoir",
+                                         data={"scope": "all", "reason": "Erreur"},
+                                         follow_redirects=True).text)
+        assert said in done and "faites-le vous-même" not in done

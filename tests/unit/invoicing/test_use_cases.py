@@ -183,3 +183,25 @@ def test_a_customer_name_typed_as_a_formula_is_exported_as_text(db, record):
         rows = list(csv.reader(io.StringIO(use_cases.export_csv(s)), delimiter=";"))
     assert rows[1][5] == "'=HYPERLINK(\"http://evil.example\",\"x\")"
     assert rows[2][5].startswith("'=") and rows[2][11].startswith("-")
+
+
+def test_a_credit_note_on_a_paid_invoice_says_what_to_refund_in_its_event(db, record):
+    """The owner refunds what the credit note owes (reference 003 step 2): `to_refund` and the
+    reason go with the credit note's event; a credit note on an invoice not paid yet (deducted
+    from what it asks) owes nothing back, its event says so."""
+    paid = document(kind="sub_order", number=154, paid=True)
+    inv = issue(db, record, doc=paid, kind="sub_order", number=154)
+    with db.transaction() as s:
+        use_cases.issue_credit_note(s, inv["number"], {"1": "1"}, "Livre abîmé", "admin-1",
+                                    NOW + timedelta(minutes=1), record)
+    event = record[-1][1]
+    assert (event["kind"], event["to_refund"], event["reason"]) == (
+        "credit_note", "7.90", "Livre abîmé")
+    schema = contract("invoice_issued").schema()
+    assert schema.load(schema.dump(event))["to_refund"] == Decimal("7.90")
+    unpaid = issue(db, record, number=12)
+    with db.transaction() as s:
+        use_cases.issue_credit_note(s, unpaid["number"], None, "Erreur de prix", "admin-1",
+                                    NOW + timedelta(minutes=2), record)
+    assert "to_refund" not in record[-1][1]
+    assert schema.load(schema.dump(record[-1][1]))["to_refund"] == "0.00"  # older events too

@@ -43,3 +43,25 @@ def test_an_older_refund_event_without_lines_names_no_title_of_the_grouped_order
     assert "WESTERN COQUILLETTES" not in body and "autre titre" not in body
     assert "commande groupée n° 62 de COLLEGE VICTOR PROUVE" in body
     assert "le montant payé, 14,90\xa0€, vous a été remboursé" in body
+
+
+def test_a_credit_notes_refund_names_the_credit_note_not_a_cancellation():
+    _, subject, body = presenters.render("sub_order_refunded", received(
+        "sub_order_refunded", grouped_order=LIST, lines=LINES, amount="6.40",
+        credit_note_number="2027-03-000000002", invoice_number="2027-03-000000001",
+        reason="Un exemplaire abîmé"), "http://x")
+    assert subject == "Remboursement de 6,40\xa0€ — commande n° 148"
+    assert "\n\n\n" not in body
+    text = body.replace("\n", " ")
+    assert ("Un avoir (n° 2027-03-000000002) a été émis sur la facture n° 2027-03-000000001 de "
+            "votre commande n° 148 (commande groupée n° 62 de COLLEGE VICTOR PROUVE), pour le "
+            "motif suivant : Un exemplaire abîmé.") in text
+    assert "Son montant, 6,40\xa0€, vous a été remboursé le 30 mars 2022 à 10:05, sur le moyen " \
+           "de paiement utilisé." in text
+    assert "annulée" not in text and "Motif de l'annulation" not in text
+    _, _, body = presenters.render("sub_order_refunded", received(
+        "sub_order_refunded", grouped_order=LIST, amount="6.40", payment_method="cheque",
+        credit_note_number="2027-03-000000002"), "http://x")
+    text = body.replace("\n", " ")
+    assert "Son montant, 6,40\xa0€, vous est rendu par la librairie" in text and \
+        "par chèque" in text and "relevé" not in text

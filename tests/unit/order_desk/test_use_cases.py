@@ -411,6 +411,22 @@ def test_a_second_payment_refunded_does_not_unpay_a_paid_sub_order(db):
     assert row(db, "sub_order", 31).payment_state == "refunded"
 
 
+def test_a_credit_notes_refund_leaves_the_sub_order_paid(db):
+    """A credit note gives back part of a paid sub-order's payment: the order is still paid
+    (and still to be delivered), not « Annulé (remboursé) »."""
+    online = placed_with_a_payment_open(db, 35, "q3")
+    apply(db, use_cases.on_sub_order_paid, dict(sub(35), payment_method="online",
+                                                paid_at="2021-01-18T10:03:00+00:00"))
+    apply(db, use_cases.on_payment_state_changed, dict(
+        online, state="succeeded", label="Paiement confirmé",
+        occurred_at="2021-01-18T10:04:00+00:00"))
+    apply(db, use_cases.on_sub_order_refunded, dict(
+        sub(35), amount="6.40", payment_id="q3", credit_note_number="2021-01-000000004",
+        refunded_at="2021-01-19T10:00:00+00:00"))
+    e = row(db, "sub_order", 35)
+    assert (e.payment_state, e.payment_label) == ("succeeded", "Paiement confirmé")
+
+
 @pytest.mark.parametrize("cancel_first", [True, False])
 def test_a_payment_made_after_the_cancellation_does_not_show_the_order_paid(db, cancel_first):
     """The bookshop cancelled a sub-order whose online payment was open; the parent then paid

@@ -1,0 +1,71 @@
+"""A credit note on a sub-order's paid invoice gives its amount back (reference 003 step 2):
+invoicing's `invoice_issued` (kind credit_note, `to_refund`) → a partial `refund_requested`
+under the credit note's own key, once (the credit note's number is this table's key, and
+payments refunds once per key); payments' `payment_refunded` for that key → the buyer told by
+`sub_order_refunded` (`credit_note_number`), once. The sub-order itself stays as it is."""
+from sqlalchemy import func, select
+
+from services.common.money import money
+
+from .. import domain
+from ..models import CreditNoteRefund, SubOrder
+from ..presenters import refund_requested_event, sub_order_refunded_event, sub_total
+
+REASON_MAX = 500
+
+
+def on_credit_note(session, payload, now, record) -> None:
+    order = payload["order"]
+    if payload.get("kind") != "credit_note" or order["kind"] != "sub_order":
+        return
+    sub = session.get(SubOrder, int(order["number"]), with_for_update=True)  # one at a time
+    if sub is None or sub.refund_state is not None:  # cancelled and refunded: nothing left
+        return
+    if session.get(CreditNoteRefund, payload["number"]) is not None:  # the same event again
+        return
+    amount = domain.credit_note_refund(payload["kind"], order["kind"], payload.get("to_refund"),
+                                       sub.paid_payment_id, credited(session, sub.number),
+                                       sub_total(sub))
+    if amount is None:
+        return
+    reason = payload.get("reason") or ""
+    session.add(CreditNoteRefund(
+        credit_note_number=payload["number"], sub_order_number=sub.number,
+        invoice_number=payload.get("invoice_number") or "", amount=amount, reason=reason,
+        refund_state=domain.REQUESTED, requested_at=now))
+    session.flush()
+    why = (f"Avoir n° {payload['number']}" + (f" : {reason}" if reason else ""))[:REASON_MAX]
+    record(session, "refund_requested", dict(
+        refund_requested_event(sub.paid_payment_id, str(amount), why, sub),
+        request_key=domain.credit_note_key(payload["number"])))
+
+
+def on_refunded(session, payload, sub, now, record, public_url) -> bool:
+    """payments gave a credit note's money back (payment_refunded, partial, its key): the row
+    marked refunded and the buyer told, once. True when the event was a credit note's."""
+    key = payload.get("request_key") or ""
+    if not key.startswith(domain.CREDIT_KEY_PREFIX):
+        return False
+    row = session.get(CreditNoteRefund, key[len(domain.CREDIT_KEY_PREFIX):],
+                      with_for_update=True)
+    if row is None or row.sub_order_number != sub.number or row.refund_state == domain.REFUNDED:
+        return True
+    row.refund_state, row.refunded_at = domain.REFUNDED, now
+    if record is None:
+        return True
+    event = sub_order_refunded_event(sub, sub.grouped_order, public_url, payload["payment_id"],
+                                     money(payload["amount"]), row.reason, False, now)
+    record(session, "sub_order_refunded", dict(event, credit_note_number=row.credit_note_number,
+                                               invoice_number=row.invoice_number))
+    return True
+
+
+def credited(session, number):
+    """What credit notes gave back (or are giving back) of a sub-order's payment."""
+    return money(session.scalar(select(func.coalesce(func.sum(CreditNoteRefund.amount), 0))
+                                .where(CreditNoteRefund.sub_order_number == number)))
+
+
+def of_sub(session, number) -> list:
+    return list(session.scalars(select(CreditNoteRefund).where(
+        CreditNoteRefund.sub_order_number == number).order_by(CreditNoteRefund.requested_at)))

@@ -1,0 +1,191 @@
+"""A credit note on a sub-order's paid invoice gives its money back (reference 003 step 2): the
+credit note's `invoice_issued` asks payments for a partial refund under the credit note's own
+key, once; payments' `payment_refunded` for that key tells the buyer (`sub_order_refunded` with
+`credit_note_number`), once; the buyer's page says it, « en cours » then dated. What was handed
+back at pickup is not refunded again (`to_refund` leaves it out), nor more than was paid."""
+from datetime import timedelta
+
+from services.common.contracts.events import make_envelope
+from services.common.money import money
+from services.grouped_orders import domain
+from services.grouped_orders.use_cases import buyers, invoice_events, payment_events
+from tests.support.fakes import Events
+
+from .test_cheques import by, manual_payment, token_of
+from .test_cheques import create as create_with_cheques
+from .test_invoiced_lock import invoice_event
+from .test_use_cases import NOW, URL, create, db, pay, subscribe, tx  # noqa: F401
+
+LATER = NOW + timedelta(days=3)
+
+
+def credit_note(number, sub, to_refund, reason="Livre abîmé", cancels=False):
+    return dict(invoice_event(number, "credit_note", "2027-03-000000001", cancels, sub),
+                to_refund=to_refund, reason=reason)
+
+
+def refunded(sub, payment_id, amount, key):
+    return {"payment_id": payment_id, "reference_kind": "sub_order", "reference_id": str(sub),
+            "amount": amount, "provider": "sandbox", "occurred_at": LATER.isoformat(),
+            "refund_id": "r-" + key, "request_key": key, "partial": True}
+
+
+def paid_online(db, events, qty=2):
+    go = create(db, events)
+    token = go["subscription_url"].rsplit("/", 1)[1]
+    leto = subscribe(db, token, "Jared", "Leto", qty)
+    pay(db, events, token, leto, "pay-leto")
+    tx(db, invoice_events.on_invoice_issued,
+       invoice_event("2027-03-000000001", sub=leto["number"]), NOW, events)
+    return token, leto
+
+
+def test_a_credit_note_refunds_its_amount_online_once_and_tells_the_buyer_once(db):
+    events = Events()
+    token, leto = paid_online(db, events)
+    note = credit_note("2027-03-000000002", leto["number"], "14.90")
+    tx(db, invoice_events.on_invoice_issued, note, NOW, events)
+    tx(db, invoice_events.on_invoice_issued, note, NOW, events)  # the event again: nothing
+    (asked,) = events.of("refund_requested")
+    assert (asked["payment_id"], asked["amount"], asked["request_key"]) == (
+        "pay-leto", "14.90", "credit-2027-03-000000002")
+    assert asked["reason"] == "Avoir n° 2027-03-000000002 : Livre abîmé"
+    make_envelope("refund_requested", asked, "grouped_orders")  # the contract holds
+    view = tx(db, buyers.buyer_status, token, leto["buyer_token"], LATER)
+    (refund,) = view["refunds"]
+    assert (refund["kind"], refund["state"], refund["amount"]) == (
+        "credit_note", "requested", "14.90")
+    assert refund["text"] == ("Avoir n° 2027-03-000000002 sur votre facture (Livre abîmé) : ce "
+                              "montant vous est remboursé")
+    assert view["refunding_total"] == "14.90" and view["status"] == "paid"  # still paid
+    done = refunded(leto["number"], "pay-leto", "14.90", asked["request_key"])
+    tx(db, payment_events.on_payment_refunded, done, LATER, events, URL)
+    tx(db, payment_events.on_payment_refunded, done, LATER, events, URL)  # again: no 2nd mail
+    (told,) = events.of("sub_order_refunded")
+    assert (told["credit_note_number"], told["invoice_number"], told["amount"],
+            told["automatic"], told["reason"]) == (
+        "2027-03-000000002", "2027-03-000000001", "14.90", False, "Livre abîmé")
+    make_envelope("sub_order_refunded", told, "grouped_orders")
+    view = tx(db, buyers.buyer_status, token, leto["buyer_token"], LATER)
+    (refund,) = view["refunds"]
+    assert refund["state"] == "refunded" and refund["text"].endswith("vous a été remboursé")
+    assert (view["refunded_total"], view["refunding_total"], view["status"]) == (
+        "14.90", "0.00", "paid")
+
+
+def test_nothing_is_asked_for_an_invoice_nothing_owed_or_a_title_cuts_refund(db):
+    events = Events()
+    token, leto = paid_online(db, events)
+    tx(db, invoice_events.on_invoice_issued,  # all of it was handed back at pickup already
+       credit_note("2027-03-000000002", leto["number"], "0.00"), NOW, events)
+    tx(db, invoice_events.on_invoice_issued,  # an older event: no `to_refund`
+       invoice_event("2027-03-000000003", "credit_note", "2027-03-000000001", False,
+                     leto["number"]), NOW, events)
+    assert events.of("refund_requested") == []
+    # a title cut's partial refund is still the title cut's (no credit note's mail)
+    tx(db, payment_events.on_payment_refunded,
+       refunded(leto["number"], "pay-leto", "5.00", "adjust-t1-q1-sub1"), LATER, events, URL)
+    assert events.of("sub_order_refunded") == []
+
+
+def test_credit_notes_never_ask_more_than_was_paid(db):
+    events = Events()
+    token, leto = paid_online(db, events)  # 2 × 14.90 = 29.80 paid
+    tx(db, invoice_events.on_invoice_issued,
+       credit_note("2027-03-000000002", leto["number"], "20.00"), NOW, events)
+    tx(db, invoice_events.on_invoice_issued,
+       credit_note("2027-03-000000003", leto["number"], "20.00"), NOW, events)
+    assert [e["amount"] for e in events.of("refund_requested")] == ["20.00", "9.80"]
+
+
+def test_an_unpaid_sub_order_asks_nothing_and_a_cheque_is_handed_back(db):
+    events = Events()
+    go = create_with_cheques(db, events)
+    louise = by(db, token_of(go), "Louise", "cheque")["sub"]
+    tx(db, invoice_events.on_invoice_issued,  # never paid: nothing to give back
+       credit_note("2027-03-000000002", louise["number"], "14.90"), NOW, events)
+    assert events.of("refund_requested") == []
+    from services.grouped_orders.use_cases import bookshop
+    tx(db, bookshop.mark_paid_manually, louise["number"],
+       manual_payment(louise["number"], "14.90"), NOW, events, URL)
+    tx(db, invoice_events.on_invoice_issued,
+       credit_note("2027-03-000000003", louise["number"], "14.90"), NOW, events)
+    (asked,) = events.of("refund_requested")
+    assert (asked["payment_id"], asked["amount"]) == ("pay_m1", "14.90")
+    tx(db, payment_events.on_payment_refunded,
+       refunded(louise["number"], "pay_m1", "14.90", asked["request_key"]), LATER, events, URL)
+    (told,) = events.of("sub_order_refunded")
+    assert told["payment_method"] == "cheque" and told["credit_note_number"]
+    view = tx(db, buyers.buyer_status, token_of(go), louise["buyer_token"], LATER)
+    assert view["refunds"][0]["text"] == ("Avoir n° 2027-03-000000003 sur votre facture "
+                                          "(Livre abîmé) : ce montant vous a été rendu par la "
+                                          "librairie")
+    assert view["refunds"][0]["by_hand"] is True
+
+
+def test_the_rule_alone():
+    assert domain.credit_note_refund("invoice", "sub_order", "5.00", "p") is None
+    assert domain.credit_note_refund("credit_note", "collectivity_order", "5.00", "p") is None
+    assert domain.credit_note_refund("credit_note", "sub_order", "5.00", None) is None
+    assert domain.credit_note_refund("credit_note", "sub_order", "5", "p") == \
+        domain.credit_note_refund("credit_note", "sub_order", "5.00", "p", 0, "20.00")
+    assert domain.credit_note_refund("credit_note", "sub_order", "5.00", "p", "18.00",
+                                     "20.00") == money("2.00")
+    assert domain.credit_note_refund("credit_note", "sub_order", "5.00", "p", "20.00",
+                                     "20.00") is None
+
+
+def test_cancelling_after_credit_notes_refunds_only_the_rest(db):
+    """A sub-order credited in part then cancelled: the cancellation refunds what the credit
+    notes did not (its event and mail say both); credited entirely, it refunds nothing more and
+    the page does not count the money twice."""
+    from services.grouped_orders.use_cases import bookshop
+    events = Events()
+    token, leto = paid_online(db, events)  # 29.80 paid
+    tx(db, invoice_events.on_invoice_issued,
+       credit_note("2027-03-000000002", leto["number"], "10.00"), NOW, events)
+    tx(db, invoice_events.on_invoice_issued,  # the rest credited: the invoice is cancelled
+       credit_note("2027-03-000000003", leto["number"], "19.80", cancels=True), NOW, events)
+    for e in events.of("refund_requested"):
+        tx(db, payment_events.on_payment_refunded,
+           refunded(leto["number"], "pay-leto", e["amount"], e["request_key"]), LATER, events, URL)
+    tx(db, bookshop.cancel_sub_order, leto["number"], "Annulée", LATER, events, URL)
+    assert len(events.of("refund_requested")) == 2  # no third: nothing left to give back
+    (cancelled,) = events.of("sub_order_cancelled")
+    assert (cancelled["refund_expected"], cancelled["credited"], cancelled["refund_amount"]) == (
+        False, "29.80", "0.00")
+    make_envelope("sub_order_cancelled", cancelled, "grouped_orders")
+    view = tx(db, buyers.buyer_status, token, leto["buyer_token"], LATER)
+    assert (view["status"], view["refunded_total"], view["refunding_total"]) == (
+        "cancelled", "29.80", "0.00")
+    from services.notifications import presenters as mails
+    body = mails.render("sub_order_cancelled", make_envelope(
+        "sub_order_cancelled", cancelled, "grouped_orders")["payload"], URL)[2]
+    assert "Le montant payé, 29,80\xa0€, vous a déjà été remboursé par avoir : rien de plus" \
+        in body and "vous est remboursé sur" not in body
+
+
+def test_cancelling_after_a_partial_credit_note_refunds_the_rest(db):
+    from services.grouped_orders.use_cases import bookshop
+    events = Events()
+    token, leto = paid_online(db, events)  # 29.80 paid
+    tx(db, invoice_events.on_invoice_issued,
+       credit_note("2027-03-000000002", leto["number"], "10.00", cancels=False), NOW, events)
+    # (a partial credit note keeps the invoice live: the order is unlocked by another one
+    # cancelling it with nothing to refund, as when the rest was handed back at pickup)
+    tx(db, invoice_events.on_invoice_issued,
+       credit_note("2027-03-000000003", leto["number"], "0.00", cancels=True), NOW, events)
+    tx(db, bookshop.cancel_sub_order, leto["number"], "Annulée", LATER, events, URL)
+    first, rest = events.of("refund_requested")
+    assert (first["amount"], rest["amount"], rest.get("request_key")) == ("10.00", "19.80", None)
+    (cancelled,) = events.of("sub_order_cancelled")
+    assert (cancelled["refund_expected"], cancelled["credited"], cancelled["refund_amount"]) == (
+        True, "10.00", "19.80")
+    from services.notifications import presenters as mails
+    body = mails.render("sub_order_cancelled", make_envelope(
+        "sub_order_cancelled", cancelled, "grouped_orders")["payload"], URL)[2]
+    assert "Une partie du montant payé, 10,00\xa0€, vous a déjà été remboursée par avoir." in body
+    assert "Le reste du montant payé, 19,80\xa0€, vous est remboursé" in body
+    view = tx(db, buyers.buyer_status, token, leto["buyer_token"], LATER)
+    assert sorted((r["kind"], r["amount"]) for r in view["refunds"]) == [
+        ("cancellation", "19.80"), ("credit_note", "10.00")]
