@@ -149,8 +149,10 @@ def order_action(o: OrderState, action: str, reason="") -> OrderChange:
       (pending or processing);
     - closed ("Clôturer"): an open order becomes "Clôturée";
     - cancelled ("Annuler"): an open order becomes "Annulée"; the reason is required;
-    - reset ("Réinitialiser le statut"): back to the initial status (pending, or processing if
-      Librisoft picked it up), the made-available and shipped marks cleared; no mail."""
+    - reset ("Réinitialiser le statut"): an order back to its initial status (pending, or
+      processing if Librisoft picked it up), the made-available and shipped marks cleared; no
+      mail (a closed order too: a « Clôturer » by mistake). A cancelled order is final:
+      Librisoft cancelled it and the client was told."""
     if action not in ORDER_ACTIONS:
         raise invalid(f"Action inconnue : « {action} ».", {"action": ["Action inconnue."]})
     open_ = o.status in (PENDING, PROCESSING)
@@ -174,6 +176,9 @@ def order_action(o: OrderState, action: str, reason="") -> OrderChange:
         if not open_:
             raise conflict(f"Une commande « {label} » ne peut pas être annulée.")
         return OrderChange(action, o.status, CANCELLED, o.made_available, o.shipped, reason)
+    if o.status == CANCELLED:  # Librisoft cancelled it, the client was told: final
+        raise conflict("Une commande annulée ne peut pas être réinitialisée : l'annulation est "
+                       "définitive (Librisoft et le client en ont été informés).")
     initial = initial_status(o.picked_up)
     if o.status == initial and not (o.made_available or o.shipped):
         raise conflict("Cette commande est déjà à son statut initial.")

@@ -144,7 +144,8 @@ def admin_view(session, doc, public_url) -> dict:
 
 def order_action(session, admin, number, action, reason, now, record, public_url) -> dict:
     """"Mettre à disposition", "Expédier", "Clôturer", "Annuler" (reason required) mail the
-    client (collectivity_order_status_changed); "Réinitialiser le statut" does not."""
+    client (collectivity_order_status_changed); "Réinitialiser le statut" is published too
+    but mails no one."""
     doc = _locked(session, status.ORDER, number)
     change = status.order_action(order_state(doc), action, reason)
     if change.to_status == status.CANCELLED:  # an invoiced order is kept (reference 003)
@@ -156,9 +157,11 @@ def order_action(session, admin, number, action, reason, now, record, public_url
                message="Cette commande vient d'être modifiée par une autre action : rechargez "
                        "la page pour voir son état actuel.")
     _event(doc, admin, change.action, change.from_status, change.to_status, now, change.reason)
-    if change.mails_client:
-        record(session, "collectivity_order_status_changed",
-               status_changed_payload(doc, change.action, change.reason, now, public_url))
+    # every change is published; a reset mails no one (notifications skips it), the desk and
+    # the logistician follow it back
+    record(session, "collectivity_order_status_changed",
+           dict(status_changed_payload(doc, change.action, change.reason, now, public_url),
+                picked_up=change.to_status == status.PROCESSING))
     return admin_view(session, doc, public_url)
 
 

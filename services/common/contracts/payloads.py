@@ -430,6 +430,8 @@ class CollectivityOrderStatusChangedV1(Payload):
     delivery_label = fields.String(load_default="")
     at = fields.String(required=True)
     detail_url = fields.String(load_default="")
+    # optional: the order is (back) with Librisoft: a reset's initial status is « en cours »
+    picked_up = fields.Boolean(load_default=False)
 
 
 class BasketMovedV1(Payload):

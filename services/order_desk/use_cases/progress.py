@@ -70,7 +70,8 @@ def _move(session, entry, to, by, comment, at, now, record, *, mail):
     return row
 
 
-def apply_owner_progress(session, kind, number, to_code, at, by, comment, now, record):
+def apply_owner_progress(session, kind, number, to_code, at, by, comment, now, record,
+                         reset=False):
     """Move the order (kind, number) to `to_code` because its owner said so (`by`: who, `at`:
     when the owner did it, `comment`). When the bookshop asked it from the desk, the history
     says who and why. Returns True when the progress changed."""
@@ -84,12 +85,13 @@ def apply_owner_progress(session, kind, number, to_code, at, by, comment, now, r
         session.execute(delete(ProgressRequest).where(
             ProgressRequest.kind == kind, ProgressRequest.number == int(number),
             ProgressRequest.to_status == to_code))
-    if not rules.owner_applies(entry.progress, to_code):
+    if not rules.owner_applies(entry.progress, to_code, reset=reset):
         return False
     if asked is not None:
         by, comment = asked.by, asked.comment or comment
     _move(session, entry, to_code, by, comment, at or now, now, record,
-          mail=rules.mails_customer(to_code, owner_mailed=rules.owner_mails(kind, to_code)))
+          mail=not reset and rules.mails_customer(to_code,
+                                                  owner_mailed=rules.owner_mails(kind, to_code)))
     return True
 
 

@@ -170,6 +170,14 @@ def on_collectivity_order_status_changed(session, payload, envelope, now, record
              "total_ttc": money(payload["total_ttc"]),
              "detail_url": payload.get("detail_url", "")}
     upsert(session, "collectivity_order", payload["number"], facts, now)
+    if payload["action"] == "reset":  # the owner's « Réinitialiser le statut »: the one move
+        # back, to its initial status; a correction, no mail
+        apply_owner_progress(session, "collectivity_order", payload["number"],
+                             mapping.PROCESSING if payload.get("picked_up") else
+                             mapping.REGISTERED,
+                             register.parse_instant(payload.get("at")) or now, SYSTEM,
+                             "Statut réinitialisé par la librairie", now, record, reset=True)
+        return
     _progress(session, "collectivity_order_status_changed", payload["action"],
               payload["number"], payload.get("at"), payload.get("reason", ""), now, record)
 

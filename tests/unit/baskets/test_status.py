@@ -52,7 +52,10 @@ TABLE = [
     (CLOSED, "closed", "conflict"), (CLOSED, "cancelled", "conflict"),
     (CLOSED, "reset", "processing"),
     (CANCELLED, "made_available", "conflict"), (CANCELLED, "closed", "conflict"),
-    (CANCELLED, "cancelled", "conflict"), (CANCELLED, "reset", "pending"),
+    (CANCELLED, "cancelled", "conflict"),
+    # a cancelled order stays so: Librisoft cancelled it, the client was told (its reset
+    # reopened it: invoiced and « expédiée » while Librisoft and the desk said « Annulée »)
+    (CANCELLED, "reset", "conflict"),
 ]
 
 
@@ -149,9 +152,9 @@ def test_what_each_order_change_writes():
     cancelled = rules.order_action(PENDING, "cancelled", " Doublon ")
     assert cancelled.values(now) == {"status": "cancelled", "cancelled_at": now,
                                      "cancel_reason": "Doublon"}
-    reset = rules.order_action(CANCELLED, "reset")
+    reset = rules.order_action(CLOSED, "reset")
     assert (reset.values(now), reset.mails_client) == (
-        {"status": "pending", "made_available_at": None, "shipped_at": None,
+        {"status": "processing", "made_available_at": None, "shipped_at": None,
          "closed_at": None, "cancelled_at": None, "cancel_reason": ""}, False)
 
 

@@ -182,18 +182,27 @@ def test_the_bookshop_moves_an_order_and_mails_the_client(db, events):
     view = act("cancelled", "Titre épuisé chez l'éditeur")
     assert (view["status"], view["cancel_reason"]) == ("cancelled",
                                                        "Titre épuisé chez l'éditeur")
+    assert "reset" not in view["actions"]  # a cancelled order stays cancelled
+    with pytest.raises(DomainError) as exc:
+        act("reset")
+    assert exc.value.code == "conflict" and "définitive" in exc.value.message
     changes = events.of("collectivity_order_status_changed")
-    assert [c["action"] for c in changes] == ["made_available", "shipped", "closed",
-                                              "cancelled"]                 # no mail on reset
+    # the reset is published too (the desk and the logistician follow it); it mails no one
+    assert [c["action"] for c in changes] == ["made_available", "shipped", "closed", "reset",
+                                              "cancelled"]
+    assert changes[3]["picked_up"] is False
+    from services.notifications import domain as mails
+    assert [mails.wanted("collectivity_order_status_changed", c) for c in changes] == [
+        True, True, True, False, True]
     for payload in changes:
         make_envelope("collectivity_order_status_changed", payload, "baskets")
-    assert changes[-1] | {"at": None} == {
+    assert changes[-1] | {"at": None, "picked_up": False} == {
         "number": 1, "client_name": "ECOLE JULES FERRY",
         "to_emails": [COLLECTIVITY["email"], "ce.0540016@example.org"],
         "action": "cancelled", "status_label": "Annulée",
         "reason": "Titre épuisé chez l'éditeur", "total_ttc": "22.75", "reference": "BC-42",
         "delivery_label": "ECOLE JULES FERRY\nDirection\n12 rue de Vic\n54000 NANCY",
-        "at": None, "detail_url": f"{URL}/mes-commandes-collectivite/1"}
+        "at": None, "detail_url": f"{URL}/mes-commandes-collectivite/1", "picked_up": False}
     detail = tx(db, bookshop.get_document, "order", 1, URL)
     assert [(h["action"], h["from_status"], h["to_status"]) for h in detail["history"]] == [
         ("placed", "", "pending"), ("made_available", "pending", "pending"),

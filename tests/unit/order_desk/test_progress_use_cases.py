@@ -234,3 +234,21 @@ def test_an_invoiced_order_is_not_offered_annulee_until_its_invoice_is_credited(
         "2021-01-000000002", "credit_note", invoice_number="2021-01-000000001",
         cancels_invoice=True))
     assert CANCELLED in codes()[0] and codes()[1] is None
+
+
+def test_the_owners_reset_moves_the_desk_back_without_a_mail(db, collectivity):
+    """« Réinitialiser le statut » on a collectivity order (baskets): the desk said « Terminé
+    (état définitif) » of an order back « En cours de traitement »; it follows the reset now,
+    to « Enregistrée » or, Librisoft having picked it up, « En cours de traitement »; no mail."""
+    apply(db, use_cases.on_collectivity_order_status_changed, status_changed("made_available"))
+    events = apply(db, use_cases.on_collectivity_order_status_changed,
+                   dict(status_changed("reset"), picked_up=False))
+    assert [(p["to_status"], p["mail"]) for p in events.of("order_progressed")] == [
+        (REGISTERED, False)]
+    apply(db, use_cases.on_collectivity_order_status_changed, status_changed("closed"))
+    assert progress(db, "collectivity_order", 7) == DONE
+    apply(db, use_cases.on_collectivity_order_status_changed,
+          dict(status_changed("reset"), picked_up=True))
+    assert progress(db, "collectivity_order", 7) == PROCESSING
+    assert history(db, "collectivity_order", 7)[-1][1:] == (
+        PROCESSING, "système", "Statut réinitialisé par la librairie")
