@@ -228,8 +228,12 @@ def transform(basket_id, kind):
         if basket.get("document"):
             doc = basket["document"]
             return redirect(url_for(DOC_PAGES[doc["kind"]][1], number=doc["number"]))
-        flash("Seule la collectivité qui détient ce panier peut le transformer en demande de "
-              "devis ou en commande.", "error")
+        if not basket.get("lines") and g.user["role"] == COLLECTIVITE:
+            flash("Ce panier est vide : ajoutez au moins un article avant d'en faire une "
+                  "demande de devis ou une commande.", "error")
+        else:
+            flash("Seule la collectivité qui détient ce panier peut le transformer en demande "
+                  "de devis ou en commande.", "error")
         return redirect(url_for("baskets.detail", basket_id=basket_id))
     form = {"reference": "", "comment": "", "delivery_address": "0"}
     if request.method == "POST":

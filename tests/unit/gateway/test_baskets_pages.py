@@ -129,3 +129,16 @@ def test_a_double_click_on_ajouter_au_panier_adds_the_copies_once(client, rpc):
     assert keys[0] == keys[1] and keys[1] != keys[2] and None not in keys
     assert keys[3] == keys[4] != keys[5]
     assert len(rpc.called("baskets", "add_line")) == 6
+
+
+def test_an_empty_basket_is_told_empty_not_someone_elses(client, rpc):
+    """The Collectivité's own empty basket: « Transformer » said « Seule la collectivité qui
+    détient ce panier peut le transformer » — it does hold it; the basket is empty."""
+    rpc.answers[("baskets", "get_basket")] = {"id": 9, "name": "CDI", "actions": ["edit"],
+                                              "lines": []}
+    sign_in(client, "collectivite")
+    r = client.get("/paniers/9/transformer/commande")
+    assert r.status_code == 302 and r.headers["Location"].endswith("/paniers/9")
+    with client.session_transaction() as session:
+        (kind, words), = session.pop("_flashes")
+    assert kind == "error" and words.startswith("Ce panier est vide")
