@@ -19,7 +19,9 @@ from babel.dates import format_datetime
 
 from services.common.contracts.documents import KIND_LABELS, PAYMENT_METHODS
 from services.common.money import eur
-from services.common.sheets import Column, Sheet, fonts, render_sheet, wrap
+from services.common.sheets import MARGIN_X, Column, Sheet, fonts, render_sheet, wrap
+
+PORTRAIT_WIDTH_PT = 595.2756  # A4
 
 CHILD_MODULE = "services.common.order_pdf"  # this module, run as `python -m`
 
@@ -55,6 +57,13 @@ def _block(lines, width_pt=165.0) -> list:
         if line:
             out.extend(wrap(line, regular, 8.0, width_pt))
     return out
+
+
+def _blocks(blocks) -> list:
+    """The heading's blocks side by side, each wrapped to its share of the page's width (three
+    blocks: 167 pt each; a fourth, the delivery address, narrows them)."""
+    width = (PORTRAIT_WIDTH_PT - 2 * MARGIN_X) / len(blocks) - 12.0
+    return [(heading, _block(lines, width)) for heading, lines in blocks]
 
 
 PAID_HEADING = "Payés (en ligne ou à la librairie)"
@@ -125,10 +134,13 @@ def sheet(document: dict, bookshop: dict) -> Sheet:
     summary.append(f"Paiement : {payment_label(document['payment'])}")
     return Sheet(
         title=document["title"], columns=COLUMNS, rows=rows,
-        meta=[("Librairie", _block([bookshop.get("name", ""),
-                                    *str(bookshop.get("address", "")).split("\n"),
-                                    bookshop.get("email", ""), bookshop.get("phone", "")])),
-              ("Client", _block(identity)), ("Demande" if quote else "Commande", _block(order))],
+        meta=_blocks([("Librairie", [bookshop.get("name", ""),
+                                     *str(bookshop.get("address", "")).split("\n"),
+                                     bookshop.get("email", ""), bookshop.get("phone", "")]),
+                      ("Client", identity),
+                      *([("Livraison", document["delivery_lines"])]
+                        if document.get("delivery_lines") else []),
+                      ("Demande" if quote else "Commande", order)]),
         sections=sections, summary_title="Montants", summary=summary, orientation="portrait",
         author=bookshop.get("name", ""))
 

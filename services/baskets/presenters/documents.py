@@ -197,4 +197,8 @@ def order_document(doc: Document, client) -> dict:
                    "vat": [{"rate": v["rate"], "base_ht": money(v["base_ht"]),
                             "amount": money(v["amount"])} for v in totals["vat"]],
                    "total_ttc": money(totals["total_ttc"])},
-        "payment": documents.payment(doc.kind, doc.status)}
+        "payment": documents.payment(doc.kind, doc.status),
+        # the delivery address chosen at the order, when it is not the billing one
+        **({"delivery_lines": [x for x in doc.delivery_label.split("\n") if x.strip()]}
+           if (doc.delivery_label or "").strip() and
+           doc.delivery_label.strip() != (doc.billing_label or "").strip() else {})}

@@ -109,6 +109,9 @@ class OrderDocument(_In):
     # a grouped order's copies to be paid at pickup (optional: none, or another kind of order);
     # `lines` and `totals` above stay the paid ones
     at_pickup = fields.Nested(AtPickup, load_default=None, allow_none=True)
+    # where the order goes when it is not the billing address (optional: a collectivity's
+    # chosen delivery address, its lines; none: the customer's own)
+    delivery_lines = fields.List(fields.String(), load_default=list)
 
     @validates_schema
     def _adds_up(self, data, **kwargs):

@@ -148,6 +148,13 @@ def test_a_second_delivery_address_can_be_chosen(db, events):
                       address_index=1)
     assert order["delivery_label"].splitlines()[1:3] == ["Intendance", "2 rue des Jonquilles"]
     assert order["billing_label"].splitlines()[1] == "CDI"
+    # the order's PDF (its order_document) says where it goes, beside the billing address
+    from services.baskets.use_cases import documents
+    from services.common.contracts.documents import OrderDocument
+    doc = tx(db, documents.order_document, "collectivity_order", order["number"], None)
+    assert doc["delivery_lines"][1:3] == ["Intendance", "2 rue des Jonquilles"]
+    assert OrderDocument().load(OrderDocument().dump(doc))["delivery_lines"] == \
+        doc["delivery_lines"]
     basket = tx(db, baskets.create, OTHER, PROUVE, "CDI 2", NOW)
     tx(db, baskets.add_line, OTHER, basket["id"], CEMETERY, 1, NOW, PROUVE)
     with pytest.raises(DomainError) as exc:

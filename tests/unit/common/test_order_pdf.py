@@ -76,3 +76,14 @@ def test_a_quote_request_is_said_requested_not_placed():
     assert "Demandée le 17/06/2021 (à 15:06)" in text and "Passée le" not in text
     assert "Demande de devis : n° 12" in text
     assert re.search(r"Client\s+Demande\n", text) and not re.search(r"Client\s+Commande\n", text)
+
+
+def test_a_chosen_delivery_address_is_printed_beside_the_billing_one():
+    """A collectivity order delivered elsewhere (« Intendance, Bâtiment A »): the page and the
+    mail said so, the PDF showed only the billing address."""
+    doc = dict(DOC, delivery_lines=["COLLEGE VICTOR PROUVE", "Intendance, Bâtiment A",
+                                    "1 rue des Écoles", "54000 NANCY"])
+    text = pdf_text(order_pdf.render(doc, SHOP), layout=True)
+    assert "Livraison" in text and "Intendance, Bâtiment A" in text
+    assert "12 rue de Vic" in text and "SIRET : 73282932000074" in text  # billing kept whole
+    assert "Livraison" not in pdf_text(order_pdf.render(DOC, SHOP), layout=True)
