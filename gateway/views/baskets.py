@@ -17,6 +17,10 @@ ACTIONS = {"envoyer": ("submit_basket", "Le panier est envoyé."),
                                               "modifier."),
            "verrouiller": ("lock_basket", "Le panier est verrouillé."),
            "retourner": ("return_basket", "Le panier est retourné au rôle précédent.")}
+MOVED = {("envoyer", "at_approver"): "Le panier est envoyé à l'approbateur.",
+         ("envoyer", "at_collectivity"): "Le panier est transmis à la collectivité.",
+         ("retourner", "draft"): "Le panier est retourné à l'utilisateur qui l'a préparé.",
+         ("retourner", "at_approver"): "Le panier est retourné à l'approbateur."}
 KINDS = {"devis": "quote", "commande": "order"}
 DOC_PAGES = {"quote": ("baskets.quotes", "baskets.quote"),
              "order": ("baskets.orders", "baskets.order")}
@@ -213,9 +217,13 @@ def move(basket_id, action):
     # Collectivité's) to see: back to the list of baskets waiting for them, not a 404
     back = url_for("baskets.to_validate") if action == "retourner" and \
         g.user["role"] in (APPROBATEUR, COLLECTIVITE) else None
-    result, response = _act(basket_id, method, *args, done=done)
-    if result is not None and back:
-        return redirect(back)
+    result, response = _act(basket_id, method, *args)
+    if result is not None:
+        # who has the basket now, in words (« retourné au rôle précédent » was the manual's
+        # jargon; « envoyé » did not say to whom)
+        flash(MOVED.get((action, result.get("state")), done), "success")
+        if back:
+            return redirect(back)
     return response
 
 

@@ -24,4 +24,5 @@ def check_not_invoiced(invoice_number, what: str):
     if invoice_number:
         raise conflict(f"{what} est facturée (facture n° {invoice_number}) : elle ne peut plus "
                        "être annulée ni modifiée. Émettez d'abord un avoir qui annule la "
-                       "facture, depuis la page Finances.")
+                       "facture (« Émettre un avoir » sur la page de la commande ou sur la page "
+                       "Finances).")

@@ -107,7 +107,8 @@ def sheet(document: dict, bookshop: dict) -> Sheet:
              if document.get("placed_at") else "",
              f"Statut : {document['status']}",
              f"Référence : {document['reference']}" if document.get("reference") else "",
-             f"Paiement : {payment_label(document['payment'])}"]
+             # a quote request asks no payment: no line saying so
+             "" if quote else f"Paiement : {payment_label(document['payment'])}"]
     rows = [_row(x) for x in document["lines"]]
     pickup = document.get("at_pickup")
     sections = {}
@@ -131,7 +132,8 @@ def sheet(document: dict, bookshop: dict) -> Sheet:
                     f"TVA {eur(vat)})",
                     "Total commandé TTC : "
                     f"{eur(Decimal(str(totals['total_ttc'])) + Decimal(str(t['total_ttc'])))}"]
-    summary.append(f"Paiement : {payment_label(document['payment'])}")
+    if not quote:
+        summary.append(f"Paiement : {payment_label(document['payment'])}")
     return Sheet(
         title=document["title"], columns=COLUMNS, rows=rows,
         meta=_blocks([("Librairie", [bookshop.get("name", ""),

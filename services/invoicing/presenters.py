@@ -147,7 +147,7 @@ def payment_text(view, seller=None) -> str:
     seller = seller or {}
     iban = " ".join((seller.get("iban") or "").split())
     payee = seller.get("cheque_payable_to") or seller.get("name") or "la librairie"
-    return (f"Paiement à réception, au plus tard le {due[8:10]}/{due[5:7]}/{due[:4]} "
+    return (f"Paiement au plus tard le {due[8:10]}/{due[5:7]}/{due[:4]} "
             "(date d'échéance), par virement" + (f" (IBAN {iban})" if iban else "")
             + f" ou par chèque à l'ordre de {payee}, en rappelant le n° de facture "
             f"{view['number']}.")

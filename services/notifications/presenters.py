@@ -70,7 +70,7 @@ def render(kind: str, payload: dict, public_url: str, to_bookshop=False) -> tupl
     subject = domain.subject(kind).format(**context)
     if to_bookshop:  # as every new-order alert: one subject for the bookshop's mail filters
         alert = domain.order_alert(kind, payload)
-        subject = (f"Nouvelle commande : {alert['title']} ({alert['customer']}) — "
+        subject = (f"{domain.alert_heading(alert)} ({alert['customer']}) — "
                    f"{eur(alert['total_ttc'])} TTC")
     return domain.recipients(kind, payload, bookshop_email()), subject, body
 
@@ -80,7 +80,7 @@ def render_alert(alert: dict, public_url: str) -> tuple:
     shop = config.bookshop()
     body = _env.get_template(f"{domain.ALERT_MAIL_KIND}.txt").render(
         alert=alert, bookshop=shop, admin_url=public_url.rstrip("/") + alert["admin_path"])
-    return (f"Nouvelle commande : {alert['title']} — {eur(alert['total_ttc'])} TTC", body)
+    return (f"{domain.alert_heading(alert)} — {eur(alert['total_ttc'])} TTC", body)
 
 
 def sms_view(s: Sms) -> dict:

@@ -81,7 +81,7 @@ def test_the_basket_chain_from_the_catalogue_to_the_order(suite, people, new_pag
     approver.get_by_label("Commentaire pour le rôle précédent").fill(
         "Deux WESTERN COQUILLETTES suffisent.")
     approver.get_by_role("button", name="Retourner ce panier au rôle précédent").click()
-    expect(approver.get_by_role("status").first).to_contain_text("retourné au rôle précédent")
+    expect(approver.get_by_role("status").first).to_contain_text("retourné à l'utilisateur qui l'a préparé")
     # issue 8 §5: not « Page introuvable » under the green message, but the baskets to validate
     expect(approver.get_by_role("heading", level=1)).to_have_text("Paniers à valider")
     expect(approver.get_by_text("introuvable")).to_have_count(0)

@@ -70,8 +70,20 @@ def order_alert(kind: str, payload: dict) -> dict:
                 "customer_email": payload["placed_by_email"],
                 "lines": [(line["title"], line["quantity"]) for line in payload["lines"]],
                 "total_ttc": Decimal(str(payload["totals"]["total_ttc"])),
-                "admin_path": admin_path(kind, payload)}
+                "admin_path": admin_path(kind, payload),
+                # a quote request is no order: its own words, its own mail filter
+                **({"head": "Nouvelle demande de devis"} if quote else {})}
     raise ValueError(f"not a new order: {kind}")
+
+
+def alert_heading(alert: dict) -> str:
+    """The start of the bookshop's mail subject: « Nouvelle commande : Commande collectivité
+    n° 3 », or « Nouvelle demande de devis : n° 1 » (not « Nouvelle commande : Demande de
+    devis n° 1 »: a quote request is no order)."""
+    head, title = alert.get("head", "Nouvelle commande"), alert["title"]
+    if head != "Nouvelle commande" and title.startswith("Demande de devis "):
+        title = title[len("Demande de devis "):]
+    return f"{head} : {title}"
 
 
 def message_key(kind: str, event_id):
@@ -99,9 +111,11 @@ def gsm(text: str) -> str:
 
 
 def sms_text(alert: dict, shop_name: str) -> str:
-    """`Nouvelle commande : Sous-cde 147 (groupee 62), Jared Leto, 29,80 EUR TTC. <shop>`,
+    """`Nouvelle commande : Sous-cde 147 (groupee 62), Jared Leto, 29,80 EUR TTC. <shop>` (a
+    quote request: `Nouvelle demande de devis 12, …`),
     cut to SMS_MAX characters (the customer's name shortened first)."""
-    head = f"Nouvelle commande : {alert['short']}, "
+    head = (f"{alert['head']} {alert['short'].split()[-1]}, " if alert.get("head")
+            else f"Nouvelle commande : {alert['short']}, ")
     tail = f", {amount_label(alert['total_ttc'])} TTC. {shop_name}"
     room = SMS_MAX - len(gsm(head + tail))
     customer = gsm(alert["customer"])

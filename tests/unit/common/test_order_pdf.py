@@ -87,3 +87,11 @@ def test_a_chosen_delivery_address_is_printed_beside_the_billing_one():
     assert "Livraison" in text and "Intendance, Bâtiment A" in text
     assert "12 rue de Vic" in text and "SIRET : 73282932000074" in text  # billing kept whole
     assert "Livraison" not in pdf_text(order_pdf.render(DOC, SHOP), layout=True)
+
+
+def test_a_quote_requests_pdf_has_no_payment_line():
+    quote = dict(DOC, kind="quote", title="Demande de devis n° 12",
+                 payment={"method": "none", "state_label": "rien à payer sur une demande de "
+                                                         "devis", "cheque_number": None})
+    text = pdf_text(order_pdf.render(quote, SHOP), layout=True)
+    assert "Demande" in text and "Paiement" not in text and "Total TTC : 47,25" in text

@@ -12,7 +12,8 @@ def test_after_returning_a_basket_the_approver_lands_on_the_baskets_to_validate(
     r = client.post("/paniers/5/retourner", data={"comment": "Deux suffisent."})
     assert r.status_code == 302 and r.headers["Location"].endswith("/paniers/a-valider")
     page = client.get(r.headers["Location"])
-    assert page.status_code == 200 and "retourné au rôle précédent" in page.text
+    assert page.status_code == 200 and \
+        "retourné à l'utilisateur qui l'a préparé" in html.unescape(page.text)
     assert rpc.called("baskets", "return_basket") == [(3, 5, "Deux suffisent.")]
 
 

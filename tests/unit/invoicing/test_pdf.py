@@ -187,7 +187,7 @@ def test_an_unpaid_invoice_says_how_to_pay_it(db, record, monkeypatch):
     monkeypatch.setenv("CHEQUE_PAYABLE_TO", "SARL Librairie des Collectivités")
     view = view_of(db, record, document(public_buyer=True))
     assert view["payment_text"] == (
-        "Paiement à réception, au plus tard le 31/03/2027 (date d'échéance), par virement "
+        "Paiement au plus tard le 31/03/2027 (date d'échéance), par virement "
         "(IBAN FR76 3000 6000 0112 3456 7890 189) ou par chèque à l'ordre de SARL Librairie "
         "des Collectivités, en rappelant le n° de facture 2027-03-000000001.")
     pdf = render.render(view)

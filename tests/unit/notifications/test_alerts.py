@@ -59,7 +59,9 @@ def test_every_alert_sms_is_short_french_and_gsm(kind):
     text = domain.sms_text(alert, "Librairie des Collectivités")
     assert len(text) <= 160
     assert set(text) <= domain.alerts.GSM_CHARS
-    assert text.startswith("Nouvelle commande : ") and "EUR TTC" in text
+    # a quote request is no order (« Nouvelle commande : Devis 12 » said it was)
+    assert text.startswith("Nouvelle demande de devis 12, " if kind == "quote_requested" else
+                           "Nouvelle commande : ") and "EUR TTC" in text
 
 
 def test_the_sms_says_which_order_whom_and_how_much():

@@ -104,10 +104,12 @@ def test_the_bookshops_copy_says_whose_order_it_is_not_votre_commande(tmp_path, 
         subjects = {m.to_addr: m.subject for m in queued}
     db.dispose()
     shop = bodies.pop("commandes@librairie.test")
-    # one subject for every new order the bookshop hears of (its mail filters): as its alerts
-    title = "Demande de devis" if kind == "quote_requested" else "Commande collectivité"
+    # one subject for every new order the bookshop hears of (its mail filters): as its alerts;
+    # a quote request's its own (« Nouvelle commande : Demande de devis » said it was an order)
+    head = ("Nouvelle demande de devis :" if kind == "quote_requested" else
+            "Nouvelle commande : Commande collectivité")
     assert subjects["commandes@librairie.test"] == (
-        f"Nouvelle commande : {title} n° 12 (ECOLE JULES FERRY) — 22,75\xa0€ TTC")
+        f"{head} n° 12 (ECOLE JULES FERRY) — 22,75\xa0€ TTC")
     assert f"Nouvelle {what} n° 12 d'ECOLE JULES FERRY" in shop  # not « de ECOLE »
     assert "achats@ecole.fr" in shop and "Votre" not in shop and "vous" not in shop
     path = "devis" if kind == "quote_requested" else "commandes"
