@@ -183,6 +183,12 @@ class BasketsService(MessagingService):
         return self.store.run(baskets.to_validate, self._account(actor_id))
 
     @rpc
+    def baskets_waiting_for(self, client_numbers, role):
+        """For the gateway, before an account is deactivated: the baskets of its clients waiting
+        at its role's level (the caller checked it manages that account)."""
+        return self.store.run(baskets.waiting_for, list(client_numbers or ())[:50], role)
+
+    @rpc
     def validated_baskets(self, actor_id):
         return self.store.run(baskets.validated, self._account(actor_id))
 

@@ -283,6 +283,12 @@ def told_of_move(move: Move, holders: dict, owner_email: str, actor_email: str) 
 HOLDER_LABELS = {AT_APPROVER: "approbateur", AT_COLLECTIVITY: "collectivité"}
 
 
+def waiting_level(role: str) -> int | None:
+    """The level whose baskets wait for the accounts of `role` (None: the Utilisateur's drafts
+    are its own, they wait for no one)."""
+    return {APPROBATEUR: AT_APPROVER, COLLECTIVITE: AT_COLLECTIVITY}.get(role)
+
+
 def check_someone_holds(move: Move, told: list, client_name: str):
     """A basket sent (or returned) to a level where the client has no active account would
     wait there for good, out of everyone's hands: refused, saying what to ask the bookshop."""

@@ -135,6 +135,20 @@ def validated(session, account) -> list:
     return _of_clients(session, actor, tabs.validated_levels(actor.role))
 
 
+def waiting_for(session, client_numbers, role) -> list:
+    """The baskets of these clients waiting at `role`'s level (an Approbateur's or a
+    Collectivité's): before the last active account of that role is deactivated, they would
+    wait for good (docs/architecture.md, baskets). [{id, name, client_number, client_name}]."""
+    level = chain.waiting_level(role)
+    if level is None:
+        return []
+    q = select(Basket.id, Basket.name, Basket.client_number, Basket.client_name).where(
+        Basket.client_number.in_(sorted(str(n) for n in client_numbers)),
+        Basket.level == level).order_by(Basket.id)
+    return [{"id": i, "name": n, "client_number": c, "client_name": cn}
+            for i, n, c, cn in session.execute(q)]
+
+
 def _of_clients(session, actor, levels) -> list:
     q = select(Basket).where(Basket.client_number.in_(sorted(actor.client_numbers)),
                              Basket.level.in_(levels)) \

@@ -261,3 +261,15 @@ def test_a_price_changed_since_the_page_was_shown_is_not_ordered_silently(db, ev
     order = transform(db, events, bid, articles=dearer, expected_total="54.42")
     assert order["totals"]["total_ttc"] == "54.42"
     assert len(events.of("collectivity_order_placed")) == 1
+
+
+def test_the_baskets_waiting_at_a_roles_level(db, events):
+    """What the gateway asks before the last account of a role is deactivated."""
+    bid = chain_to_collectivity(db)
+    waiting = tx(db, baskets.waiting_for, [FERRY["number"]], "collectivite")
+    assert [(b["id"], b["name"]) for b in waiting] == [(bid, "Mon Panier")]
+    assert tx(db, baskets.waiting_for, [FERRY["number"]], "approbateur") == []
+    assert tx(db, baskets.waiting_for, [FERRY["number"]], "utilisateur") == []
+    assert tx(db, baskets.waiting_for, [PROUVE["number"]], "collectivite") == []
+    transform(db, events, bid)
+    assert tx(db, baskets.waiting_for, [FERRY["number"]], "collectivite") == []
