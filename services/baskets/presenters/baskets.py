@@ -53,10 +53,17 @@ def totals_view(t: prices.Totals) -> dict:
     return {k: str(v) for k, v in t.__dict__.items()}
 
 
-def line_view(line: BasketLine, x: prices.Line, missing=frozenset()) -> dict:
+# an article the bookshop cannot supply as ordered: said on its line and before the order
+NOT_SUPPLIABLE = {"epuise": "Épuisé", "a_paraitre": "À paraître",
+                  "indisponible": "Indisponible"}
+
+
+def line_view(line: BasketLine, x: prices.Line, missing=frozenset(), availability=None) -> dict:
+    state = (availability or {}).get(line.ean) or ""
     return dict(priced_line_view(x), author=line.author or "", publisher=line.publisher or "",
                 school_book=line.school_book, in_catalogue=line.ean not in missing,
-                priced_at=iso(line.priced_at))
+                priced_at=iso(line.priced_at), availability=state,
+                availability_warning=NOT_SUPPLIABLE.get(state, ""))
 
 
 def state_label(b: Basket) -> str:
@@ -103,12 +110,19 @@ def basket_summary(b: Basket, lines=None) -> dict:
     }
 
 
-def basket_view(b: Basket, actor: chain.Actor, client=None, missing=frozenset()) -> dict:
+def basket_view(b: Basket, actor: chain.Actor, client=None, missing=frozenset(),
+                availability=None) -> dict:
+    """`availability`: EAN -> the catalogue's availability of each line's article (the current
+    articles, when the basket was re-priced): an out-of-print or forthcoming one is flagged."""
     lines = priced_lines(b)
     state = state_of(b)
     view = basket_summary(b, lines)
+    line_views = [line_view(line, x, missing, availability) for line, x in zip(b.lines, lines)]
     view.update(
-        lines=[line_view(line, x, missing) for line, x in zip(b.lines, lines)],
+        lines=line_views,
+        availability_warnings=[{"ean": v["ean"], "title": v["title"],
+                                "label": v["availability_warning"]}
+                               for v in line_views if v["availability_warning"]],
         totals=totals_view(prices.totals(lines)),
         history=[history_view(e) for e in b.history],
         last_return=last_return(b),

@@ -109,7 +109,8 @@ def get(session, account, basket_id, now, client=None, articles=None) -> dict:
     basket = visible_basket(session, actor, basket_id, lock=articles is not None)
     refresh(basket, client, articles, now)
     missing = frozenset(e for e, a in (articles or {}).items() if a is None)
-    return basket_view(basket, actor, client, missing)
+    availability = {e: a.get("availability") or "" for e, a in (articles or {}).items() if a}
+    return basket_view(basket, actor, client, missing, availability)
 
 
 def list_mine(session, account, include_transformed=False) -> list:

@@ -303,3 +303,23 @@ def test_a_basket_is_never_sent_where_nobody_can_take_it(db):
            events, URL)
     assert "Aucun compte collectivité actif" in exc.value.message
     assert tx(db, baskets.get, APPROVER, bid, NOW)["state"] == "at_approver"
+
+
+def test_an_out_of_print_or_forthcoming_article_is_flagged_on_its_line(db):
+    """Articles « Épuisé » or « À paraître » in the catalogue were ordered with no word of it:
+    the basket re-priced from the current articles says so on their lines and in one list the
+    order's review page shows."""
+    basket = tx(db, baskets.create, USER, FERRY, "CDI", NOW)
+    for article in (CEMETERY, WESTERN, NOTEBOOK):
+        tx(db, baskets.add_line, USER, basket["id"], article, 1, NOW, FERRY)
+    articles = {CEMETERY["ean"]: dict(CEMETERY, availability="epuise"),
+                WESTERN["ean"]: dict(WESTERN, availability="a_paraitre"),
+                NOTEBOOK["ean"]: dict(NOTEBOOK, availability="disponible")}
+    view = tx(db, baskets.get, USER, basket["id"], NOW, FERRY, articles)
+    flags = {x["ean"]: x["availability_warning"] for x in view["lines"]}
+    assert flags == {CEMETERY["ean"]: "Épuisé", WESTERN["ean"]: "À paraître",
+                     NOTEBOOK["ean"]: ""}
+    assert [(w["ean"], w["label"]) for w in view["availability_warnings"]] == [
+        (CEMETERY["ean"], "Épuisé"), (WESTERN["ean"], "À paraître")]
+    # without the current articles (a transformed basket, frozen) nothing is claimed
+    assert tx(db, baskets.get, USER, basket["id"], NOW)["availability_warnings"] == []

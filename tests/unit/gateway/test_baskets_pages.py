@@ -143,3 +143,24 @@ def test_an_empty_basket_is_told_empty_not_someone_elses(client, rpc):
     with client.session_transaction() as session:
         (kind, words), = session.pop("_flashes")
     assert kind == "error" and words.startswith("Ce panier est vide")
+
+
+def test_the_order_review_warns_of_articles_that_cannot_be_supplied(client, rpc):
+    line = {"ean": "9782532612302", "title": "LE VIEIL HOMME", "quantity": 2, "vat_rate": "5.5",
+            "public_price_ttc": "10.00", "public_price_ht": "9.48", "unit_price_ttc": "9.50",
+            "discount_percent": "5.00", "discount_amount": "0.50", "total_ttc": "19.00",
+            "total_ht": "18.01", "vat_amount": "0.99", "availability_warning": "Épuisé"}
+    rpc.answers[("baskets", "get_basket")] = {
+        "id": 5, "name": "CDI", "client_number": "16", "client_name": "ECOLE JULES FERRY",
+        "actions": ["transform"], "action_labels": {"transform_order": "Transformer"},
+        "client": {"name": "ECOLE JULES FERRY", "addresses": []}, "lines": [line],
+        "availability_warnings": [{"ean": line["ean"], "title": line["title"],
+                                   "label": "Épuisé"}],
+        "totals": {"discount_total": "1.00", "subtotal_ht": "18.01", "vat_total": "0.99",
+                   "subtotal_ttc": "19.00", "total_ttc": "19.00"}}
+    sign_in(client, "collectivite")
+    page = " ".join(html.unescape(client.get("/paniers/5/transformer/commande").text).split())
+    assert "Attention, disponibilité" in page
+    assert "« LE VIEIL HOMME » (9782532612302) : épuisé" in page
+    assert "Cet article sera quand même transmis à la librairie" in page
+    assert '<span class="badge warn">Épuisé</span>' in page
