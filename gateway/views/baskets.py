@@ -289,6 +289,39 @@ def quote(number):
     return _document("quote", number)
 
 
+@bp.post("/mes-devis-collectivite/<int:number>/nouveau-panier")
+@allow(*COLLECTIVITY)
+def reorder_quote(number):
+    return _reorder("quote", number)
+
+
+@bp.post("/mes-commandes-collectivite/<int:number>/nouveau-panier")
+@allow(*COLLECTIVITY)
+def reorder_order(number):
+    return _reorder("order", number)
+
+
+def _reorder(wire, number):
+    """« Commander ce devis » / « Commander à nouveau »: a new basket of one's own with the
+    document's lines at today's prices, to check and send along the usual chain."""
+    try:
+        basket = rpc("baskets", "basket_from_document", g.user["id"], wire, number,
+                     idempotency_key=idempotency.key())
+    except DomainError as exc:
+        if exc.code in ("not_found", "forbidden"):
+            raise
+        flash(exc.message, "error")
+        return redirect(url_for("baskets.quote" if wire == "quote" else "baskets.order",
+                                number=number))
+    what = "la demande de devis" if wire == "quote" else "la commande"
+    flash(f"Le panier « {basket['name']} » est créé avec les articles de {what} n° {number}, "
+          "aux prix d'aujourd'hui : vérifiez-le, puis envoyez-le.", "success")
+    for gone in basket.get("skipped") or ():
+        flash(f"« {gone['title']} » ({gone['ean']}) n'est plus au catalogue : il n'a pas été "
+              "repris.", "warning")
+    return redirect(url_for("baskets.detail", basket_id=basket["id"]))
+
+
 @bp.get("/mes-commandes-collectivite")
 @allow(*COLLECTIVITY)
 def orders():

@@ -231,6 +231,18 @@ class BasketsService(MessagingService):
         return self.store.run(placing.list_mine, self._account(actor_id), kind)
 
     @rpc
+    def basket_from_document(self, actor_id, kind, number, idempotency_key=None):
+        """« Commander à nouveau »: a new basket of one's own with the lines of one's client's
+        quote or order, at today's prices (`skipped`: articles gone from the catalogue)."""
+        account = self._account(actor_id)
+        doc = self.store.run(placing.get_mine, account, kind, number, public_url())
+        client = self._client(actor_id, doc["client_number"])
+        articles = self._articles([x["ean"] for x in doc["lines"]])
+        return self.store.once(idempotency_key, "basket_from_document", actor_id,
+                               [kind, number], baskets.from_document, account, client, doc,
+                               articles, now())
+
+    @rpc
     def get_my_document(self, actor_id, kind, number):
         return self.store.run(placing.get_mine, self._account(actor_id), kind, number,
                               public_url())

@@ -97,6 +97,26 @@ def create(session, account, client: dict, name, now, article=None, quantity=1) 
     return basket_view(basket, actor, client)
 
 
+def from_document(session, account, client: dict, doc: dict, articles: dict, now) -> dict:
+    """« Commander à nouveau »: a new draft basket of the account with the lines of one of its
+    client's quotes or orders (`doc`: placing.get_mine's view), each article as the catalogue
+    has it now (`articles`: EAN -> article, None when gone), at today's prices and discounts;
+    `skipped`: the lines left out (no longer in the catalogue, or no price)."""
+    kinds = {"quote": "la demande de devis", "order": "la commande"}
+    basket = create(session, account, client,
+                    f"Reprise de {kinds.get(doc['kind'], 'la commande')} n° {doc['number']}",
+                    now)
+    skipped = []
+    for line in doc["lines"]:
+        article = articles.get(line["ean"])
+        if not article or not article.get("price_ttc"):
+            skipped.append({"ean": line["ean"], "title": line["title"]})
+            continue
+        basket = add_line(session, account, basket["id"], article, line["quantity"], now,
+                          client)
+    return dict(basket, skipped=skipped)
+
+
 def pricing_targets(session, account, basket_id) -> dict:
     """What the caller must fetch to re-price a basket: its client and its articles."""
     basket = visible_basket(session, actor_of(account), basket_id)

@@ -273,3 +273,20 @@ def test_the_baskets_waiting_at_a_roles_level(db, events):
     assert tx(db, baskets.waiting_for, [PROUVE["number"]], "collectivite") == []
     transform(db, events, bid)
     assert tx(db, baskets.waiting_for, [FERRY["number"]], "collectivite") == []
+
+
+def test_a_quote_or_an_order_becomes_a_new_basket_at_todays_prices(db, events):
+    """« Commander ce devis » / « Commander à nouveau »: after a quote of 5 titles, ordering
+    meant rebuilding the basket by hand. A new draft of one's own with its lines (an article
+    gone from the catalogue left out and named), at today's prices, along the usual chain."""
+    from .conftest import ARTICLES
+    quote = transform(db, events, chain_to_collectivity(db), kind="quote")
+    doc = tx(db, placing.get_mine, USER, "quote", quote["number"], URL)
+    articles = {e: a for e, a in ARTICLES.items() if e != CEMETERY["ean"]}
+    articles[CEMETERY["ean"]] = None  # gone from the catalogue since
+    made = tx(db, baskets.from_document, USER, FERRY, doc, articles, NOW)
+    assert made["name"] == f"Reprise de la demande de devis n° {quote['number']}"
+    assert (made["state"], made["owner_email"]) == ("draft", USER["email"])
+    assert [(x["ean"], x["quantity"]) for x in made["lines"]] == [(WESTERN["ean"], 2)]
+    assert made["skipped"] == [{"ean": CEMETERY["ean"], "title": "CEMETERY ROAD"}]
+    assert [b["id"] for b in tx(db, baskets.list_mine, USER)] == [made["id"]]

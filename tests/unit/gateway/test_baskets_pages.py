@@ -164,3 +164,22 @@ def test_the_order_review_warns_of_articles_that_cannot_be_supplied(client, rpc)
     assert "« LE VIEIL HOMME » (9782532612302) : épuisé" in page
     assert "Cet article sera quand même transmis à la librairie" in page
     assert '<span class="badge warn">Épuisé</span>' in page
+
+
+def test_commander_a_nouveau_makes_a_basket_and_says_what_was_left_out(client, rpc):
+    rpc.answers[("baskets", "basket_from_document")] = {
+        "id": 12, "name": "Reprise de la demande de devis n° 1",
+        "skipped": [{"ean": "9782330150136", "title": "CEMETERY ROAD"}]}
+    sign_in(client, "utilisateur")
+    r = client.post("/mes-devis-collectivite/1/nouveau-panier")
+    assert r.status_code == 302 and r.headers["Location"].endswith("/paniers/12")
+    with client.session_transaction() as session:
+        flashes = session.pop("_flashes")
+    assert flashes[0][0] == "success" and "« Reprise de la demande de devis n° 1 »" in \
+        flashes[0][1]
+    assert flashes[1] == ("warning", "« CEMETERY ROAD » (9782330150136) n'est plus au "
+                                     "catalogue : il n'a pas été repris.")
+    assert rpc.called("baskets", "basket_from_document") == [(4, "quote", 1)]
+    from services.common.errors import not_found
+    rpc.answers[("baskets", "basket_from_document")] = not_found("Demande de devis introuvable.")
+    assert client.post("/mes-commandes-collectivite/9/nouveau-panier").status_code == 404
