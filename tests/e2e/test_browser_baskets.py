@@ -1,7 +1,8 @@
 """The collectivity basket chain in a real browser (Playwright, Debian's Chromium, a phone-sized
 viewport): the Utilisateur fills a basket from the catalogue and sends it, the Approbateur
 returns it with a comment, then after the fix transmits it, the Collectivité transforms it into
-an order with its reference. Screenshots 20-… to 29-… are kept under test-artifacts/."""
+an order with its reference, then orders it again (« Commander à nouveau »). Screenshots 20-…
+to 29-… are kept under test-artifacts/."""
 import re
 import uuid
 
@@ -124,6 +125,15 @@ def test_the_basket_chain_from_the_catalogue_to_the_order(suite, people, new_pag
     expect(coll.get_by_text("En attente de traitement").first).to_be_visible()
     number = re.search(r"n° (\d+)", coll.get_by_role("heading", level=1).inner_text()).group(1)
     shot(coll, "28-commande-collectivite")
+
+    # « Commander à nouveau »: a new basket with the order's lines, at today's prices
+    coll.get_by_role("button", name="Commander à nouveau").click()
+    expect(coll.get_by_role("status").first).to_contain_text(
+        f"avec les articles de la commande n° {number}")
+    expect(coll.get_by_role("heading", level=1)).to_contain_text(
+        f"Reprise de la commande n° {number}")
+    expect(coll.get_by_label("Quantité de WESTERN COQUILLETTES")).to_have_value("2")
+    shot(coll, "28b-commander-a-nouveau")
 
     # the bookshop finds it in its list
     admin = signed_in(new_page, base, ADMIN_EMAIL, ADMIN_PASSWORD)
