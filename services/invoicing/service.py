@@ -8,7 +8,7 @@ import base64
 from services.common import config
 from services.common.clock import utcnow
 from services.common.errors import DomainError, forbidden
-from services.common.nameko_glue import MessagingService, RpcProxy, Store, rpc
+from services.common.nameko_glue import MessagingService, RpcProxy, Store, consumes, rpc
 
 from . import domain, presenters, render, use_cases
 from .models import Base
@@ -77,6 +77,13 @@ class InvoicingService(MessagingService):
                                {"invoice": invoice_number, "reason": reason, "lines": lines},
                                use_cases.issue_credit_note, invoice_number, lines, reason,
                                actor_id, utcnow(), self.store.record)
+
+    @consumes("sub_order_cancelled")
+    def on_sub_order_cancelled(self, session, payload, envelope):
+        """A sub-order its owner cancelled by itself while invoiced (the grouped order failed
+        its minimum at the deadline): its invoice gets its credit note at once."""
+        use_cases.credit_cancelled_order(session, "sub_order", payload["sub_order_number"],
+                                         payload.get("reason", ""), utcnow(), self.store.record)
 
     @rpc
     def list_invoices(self, limit=500, order_kind=None, order_numbers=None, filters=None):

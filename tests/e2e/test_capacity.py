@@ -45,6 +45,9 @@ def test_below_the_minimum_at_the_deadline_it_fails_refunds_and_mails_nothing_to
     assert (go["min_copies"], go["progress"]["label"]) == (5, "0 / 5 exemplaires")
     paid = grouped.subscribe(suite, token, "Paula", "Minimum", 2)
     grouped.pay(suite, token, paid)
+    with suite.rpc() as rpc:  # invoiced once paid, before the deadline
+        invoice = rpc.invoicing.issue_invoice(people["admin"]["id"], "sub_order",
+                                              paid["number"])
     unpaid = grouped.subscribe(suite, token, "Ugo", "Minimum", 1)
     progress = requests.get(f"{suite.gateway_url}/souscription/{token}/progression").json()
     assert (progress["label"], progress["minimum_reached"]) == ("2 / 5 exemplaires", False)
@@ -71,6 +74,18 @@ def test_below_the_minimum_at_the_deadline_it_fails_refunds_and_mails_nothing_to
                         if s["number"] == paid["number"]][0]["refund_state"] == "refunded",
                timeout=SLOW, message="the refund")
     assert {s["status"] for s in admin.get(url).json()["sub_orders"]} == {"cancelled"}
+    # its invoice, left live by a cancellation no one could precede with a credit note, gets
+    # one at once; the money goes back once (the cancellation's refund, not the credit note's)
+    def credited():
+        with suite.rpc() as rpc:
+            docs = rpc.invoicing.order_invoices("sub_order", paid["number"])
+        return docs if len(docs) == 2 else None
+    first, note = wait_until(credited, timeout=SLOW, message="the automatic credit note")
+    assert (first["number"], first["cancelled"]) == (invoice["number"], True)
+    assert note["kind"] == "credit_note" and note["total_ttc"] == "29.80"
+    with suite.rpc() as rpc:
+        payments = rpc.payments.list_payments("sub_order", str(paid["number"]))
+    assert [r["amount"] for p in payments for r in p["refunds"]] == ["29.80"]
     # one failure mail each: the two buyers and the initiator
     (mail,) = smtp.wait_for(paid["email"], subject_contains=FAILED, timeout=SLOW)
     assert "29,80" in mail.get_content() and "remboursé automatiquement" in mail.get_content()

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from services.common.errors import conflict, invalid, not_found
+from services.common.errors import DomainError, conflict, invalid, not_found
 from services.common.guards import transition
 
 from .. import domain, presenters
@@ -225,3 +225,25 @@ def issue_credit_note(session, invoice_number, quantities, reason, actor_id, now
     record(session, "invoice_issued", presenters.issued_event(note, cancels_invoice=cancels,
                                                               credit=answer.get("credit")))
     return answer
+
+
+CANCELLED_BY_OWNER = "Commande annulée ({reason}) : avoir émis automatiquement."
+SYSTEM = "système"
+
+
+def credit_cancelled_order(session, kind, number, reason, now, record):
+    """An invoiced order its owner cancelled by itself (a grouped order failing its minimum at
+    the deadline, a required title dropped: no one could issue the credit note first, as the
+    bookshop must before cancelling one): its live invoice gets a credit note for all that is
+    left, at once, so the books say what happened. None when there is no live invoice (the
+    usual case: the bookshop's cancellations come after a credit note)."""
+    inv = live_invoice(session, kind, number)
+    if inv is None:
+        return None
+    why = CANCELLED_BY_OWNER.format(reason=" ".join((reason or "sans motif").split())[:900])
+    try:
+        return issue_credit_note(session, inv.number, None, why, SYSTEM, now, record)
+    except DomainError as exc:
+        if exc.code == "conflict":  # nothing left to credit: done already
+            return None
+        raise

@@ -205,3 +205,26 @@ def test_a_credit_note_on_a_paid_invoice_says_what_to_refund_in_its_event(db, re
                                     NOW + timedelta(minutes=2), record)
     assert "to_refund" not in record[-1][1]
     assert schema.load(schema.dump(record[-1][1]))["to_refund"] == "0.00"  # older events too
+
+
+def test_an_invoiced_sub_order_its_owner_cancelled_gets_its_credit_note_at_once(db, record):
+    """A sub-order invoiced once paid, then cancelled by its grouped order failing its minimum
+    at the deadline (no one could issue the credit note first): its invoice stayed live, the
+    books said it was sold. It is credited in full at once; the same event again, or a
+    cancellation of an order without a live invoice, does nothing."""
+    paid = document(kind="sub_order", number=154, paid=True)
+    inv = issue(db, record, doc=paid, kind="sub_order", number=154)
+    with db.transaction() as s:
+        note = use_cases.credit_cancelled_order(
+            s, "sub_order", 154, "minimum de 20 exemplaires non atteint à la date limite",
+            NOW + timedelta(days=1), record)
+    assert note["kind"] == "credit_note" and note["total_ttc"] == inv["total_ttc"]
+    assert note["reason"] == ("Commande annulée (minimum de 20 exemplaires non atteint à la "
+                              "date limite) : avoir émis automatiquement.")
+    event = record[-1][1]
+    assert event["cancels_invoice"] is True and event["to_refund"] == inv["total_ttc"]
+    with db.transaction() as s:
+        assert use_cases.credit_cancelled_order(s, "sub_order", 154, "x", NOW, record) is None
+        assert use_cases.credit_cancelled_order(s, "sub_order", 999, "x", NOW, record) is None
+        assert use_cases.get_invoice(s, inv["number"])["cancelled"]
+    assert [e[1]["kind"] for e in record] == ["invoice", "credit_note"]
