@@ -85,6 +85,14 @@ class InvoicingService(MessagingService):
         use_cases.credit_cancelled_order(session, "sub_order", payload["sub_order_number"],
                                          payload.get("reason", ""), utcnow(), self.store.record)
 
+    @consumes("collectivity_order_status_changed",
+              wanted=lambda payload: payload.get("action") == "cancelled")
+    def on_collectivity_order_status_changed(self, session, payload, envelope):
+        """A collectivity order cancelled in the instant its invoice was being issued (its
+        owner had not heard of the invoice yet): the invoice is credited at once."""
+        use_cases.credit_cancelled_order(session, "collectivity_order", payload["number"],
+                                         payload.get("reason", ""), utcnow(), self.store.record)
+
     @rpc
     def list_invoices(self, limit=500, order_kind=None, order_numbers=None, filters=None):
         """The register (the Finances page, the API); with `order_kind` and `order_numbers`,

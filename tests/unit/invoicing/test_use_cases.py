@@ -228,3 +228,15 @@ def test_an_invoiced_sub_order_its_owner_cancelled_gets_its_credit_note_at_once(
         assert use_cases.credit_cancelled_order(s, "sub_order", 999, "x", NOW, record) is None
         assert use_cases.get_invoice(s, inv["number"])["cancelled"]
     assert [e[1]["kind"] for e in record] == ["invoice", "credit_note"]
+
+
+def test_a_collectivity_order_cancelled_as_it_was_invoiced_gets_its_credit_note(db, record):
+    """The cancellation went through in the instant between the invoice and its event (its
+    owner had not heard of the invoice yet): the invoice is credited at once, as « À
+    déduire » (not paid yet)."""
+    inv = issue(db, record, number=12)
+    with db.transaction() as s:
+        note = use_cases.credit_cancelled_order(s, "collectivity_order", 12, "Doublon", NOW,
+                                                record)
+    assert note["total_ttc"] == inv["total_ttc"] and note["credit"]["mode"] == "deduct"
+    assert "to_refund" not in record[-1][1] and record[-1][1]["cancels_invoice"]
