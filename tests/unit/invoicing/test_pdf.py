@@ -99,6 +99,12 @@ def test_a_short_invoice_is_one_page_and_no_page_holds_only_the_footer(db, recor
                 Decimal("14.90"), Decimal("9"))]), 21)
     pdf = render.render(view_of(db, record, short))
     assert pdf_pages(pdf) == 1
+    # a public buyer's 7 lines of two-line titles: one page too (6 printed a second page
+    # holding only the payment terms)
+    seven = document(number=23, public_buyer=True, lines=[
+        line(f"97820703600{k:02d}", f"TITRE ASSEZ LONG POUR DEUX LIGNES DE TEXTE {k}",
+             1 + k % 3) for k in range(7)])
+    assert pdf_pages(render.render(view_of(db, record, seven))) == 1
     long = document(number=22, lines=[line(f"97820703600{k:02d}", f"{LONG} {k}", 1 + k % 3)
                                       for k in range(8, 30)])
     pages = pdf_page_texts(render.render(view_of(db, record, long)))
