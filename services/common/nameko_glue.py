@@ -30,6 +30,7 @@ from collections import OrderedDict
 
 import amqp.exceptions
 import eventlet
+import kombu
 import kombu.exceptions
 import sqlalchemy.exc
 from kombu import Exchange, Queue
@@ -48,7 +49,7 @@ from nameko.timer import timer
 from sqlalchemy import text, update
 
 from . import config, idempotency, inbox, outbox, validation, wire  # noqa: F401  (wire: DomainError)
-from .contracts.events import contract, CONTRACTS
+from .contracts.events import contract, CONTRACTS, RETIRED_CONSUMERS
 from .db import Database, DATABASE_UNAVAILABLE, retry_on_disconnect
 from .errors import DomainError, unavailable
 from .messaging_models import messaging_tables
@@ -348,17 +349,37 @@ class AmqpPublisher:
     behind it forever)."""
 
     def __init__(self, amqp_uri):
+        self.amqp_uri, self.retired = amqp_uri, set()
         self.publisher = Publisher(amqp_uri, use_confirms=True, mandatory=True,
                                    retry=True, retry_policy=FAST_RETRY)
         # fail within a second or two when the broker is down: the relay retries on its own
         self.publisher.transport_options = dict(FAST_RETRY)
 
     def __call__(self, event_type, body):
+        if event_type in RETIRED_CONSUMERS and event_type not in self.retired:
+            self._retire(event_type)
         exchange, declare, mandatory = _routing(event_type)
         c = contract(event_type)
         key = event_type if c.topic is None else c.routing_key(body.get("payload") or {})
         self.publisher.publish(body, exchange=exchange, routing_key=key,
                                declare=declare, mandatory=mandatory)
+
+
+    def _retire(self, event_type):
+        """Delete, once per process, the queues of the consumers `event_type` no longer has
+        (contracts.events.RETIRED_CONSUMERS): bound still on a broker that ran an older
+        version, they would fill for good. Tried again at the next publish if the broker
+        refused."""
+        c = contract(event_type)
+        try:
+            with kombu.Connection(self.amqp_uri, transport_options=dict(FAST_RETRY)) as conn:
+                channel = conn.default_channel
+                for service, method in RETIRED_CONSUMERS[event_type]:
+                    channel.queue_delete(event_queue_name(c.source, c.name, service, method))
+        except (OSError, kombu.exceptions.KombuError, amqp.exceptions.AMQPError) as exc:
+            log.warning("retired queues of %s not deleted yet: %r", event_type, exc)
+            return
+        self.retired.add(event_type)
 
 
 @functools.cache

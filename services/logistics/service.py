@@ -44,10 +44,6 @@ class LogisticsService(MessagingService):
     def on_grouped_order_cancelled(self, session, payload, envelope):
         orders.grouped_order_cancelled(session, payload, utcnow())
 
-    @consumes("sub_order_placed")
-    def on_sub_order_placed(self, session, payload, envelope):
-        orders.sub_order_placed(session, payload, utcnow())
-
     @consumes("collectivity_order_placed")
     def on_collectivity_order_placed(self, session, payload, envelope):
         orders.collectivity_order_placed(session, payload, utcnow())

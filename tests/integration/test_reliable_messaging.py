@@ -195,3 +195,46 @@ def test_events_waiting_for_their_consumer_go_in_batches_each_once_a_poison_alon
         r"handled \d+ RPC requests, (\d+) events \((\d+) event workers\)",
         suite.tail("notifications#0", 400))][-1:]
     assert events >= 41 and workers < events / 2
+
+
+def test_a_retired_consumers_queue_is_deleted_by_the_producer():
+    """logistics no longer consumes `sub_order_placed`: on a broker that ran the older version
+    its durable queue was still bound and would keep every subscription's event for good. The
+    producer deletes it at its first publish; the current consumers' queues get the event."""
+    from kombu import Exchange, Queue
+
+    from services.common.contracts.events import RETIRED_CONSUMERS
+    from services.common.nameko_glue import event_exchange, event_queue_name
+    uri, vhost = make_vhost()
+    try:
+        ((service, method),) = RETIRED_CONSUMERS["sub_order_placed"]
+        old = event_queue_name("grouped_orders", "sub_order_placed", service, method)
+        with Connection(uri) as conn:  # what the older version declared
+            Queue(old, exchange=event_exchange("grouped_orders"),
+                  routing_key="sub_order_placed.#", durable=True)(conn.default_channel).declare()
+        body = make_envelope("sub_order_placed", {
+            "sub_order_number": 1, "grouped_order": {
+                "number": 1, "token": "t" * 20, "client_name": "ECOLE", "client_number": "16",
+                "initiator_email": "a@b.fr", "contact_email":
+                "a@b.fr", "pickup_label": "Librairie", "deadline": "2026-12-20",
+                "article": {"ean": "9791097284657", "title": "WESTERN", "price_ttc": "14.90",
+                            "vat_rate": "5.5"}},
+            "buyer": {"first_name": "A", "last_name": "B", "email": "a@b.fr"},
+            "quantity": 1, "total_ttc": "14.90", "subscribed_at": "2026-12-07T10:00:00+00:00"},
+            "grouped_orders")
+        AmqpPublisher(uri)("sub_order_placed", body)
+        with Connection(uri) as conn:
+            channel = conn.default_channel
+            try:
+                Queue(old, exchange=Exchange("x"))(channel).queue_declare(passive=True)
+                gone = False
+            except Exception:  # NOT_FOUND: deleted
+                gone = True
+        assert gone
+        with Connection(uri) as conn:
+            for queue in consumer_queues("sub_order_placed"):
+                if queue.name.endswith("order_desk.on_sub_order_placed"):
+                    _, count, _ = queue(conn.default_channel).queue_declare(passive=True)
+                    assert count == 1
+    finally:
+        drop_vhost(vhost)

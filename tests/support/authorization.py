@@ -157,6 +157,9 @@ EXPECTED = {
     ("baskets.quotes", "GET"): COLLECTIVITY, ("baskets.orders", "GET"): COLLECTIVITY,
     ("baskets.quote", "GET"): {"utilisateur", "approbateur", "collectivite"},
     ("baskets.order", "GET"): {"utilisateur", "approbateur", "collectivite"},
+    # « Commander ce devis » / « Commander à nouveau »: a new basket of one's own from them
+    ("baskets.reorder_quote", "POST"): {"utilisateur", "approbateur", "collectivite"},
+    ("baskets.reorder_order", "POST"): {"utilisateur", "approbateur", "collectivite"},
     ("admin_collectivity.quotes", "GET"): ADMIN, ("admin_collectivity.quote", "GET"): ADMIN,
     ("admin_collectivity.archive", "POST"): ADMIN, ("admin_collectivity.orders", "GET"): ADMIN,
     ("admin_collectivity.order", "GET"): ADMIN,

@@ -56,6 +56,12 @@ def payment_place(payload: dict) -> str:
     return "online" if payload.get("payment_method", "online") == "online" else "at_bookshop"
 
 
+# consumers that no longer consume an event: their queue, still bound on a broker that ran an
+# older version, would keep filling; the producer deletes it once (nameko_glue.AmqpPublisher).
+# logistics heard every `sub_order_placed` for a sub-order's own hand-off, which doubled its
+# grouped order's (whose lines carry the sub-order's copies): a parent's books go with it.
+RETIRED_CONSUMERS = {"sub_order_placed": (("logistics", "on_sub_order_placed"),)}
+
 CONTRACTS = {c.name: c for c in (
     EventContract("collectivity_client_updated", 1, "librisoft_bridge", p.CollectivityClientUpdatedV1,
                   consumers=(("accounts", "on_collectivity_client_updated"),)),
@@ -132,7 +138,6 @@ CONTRACTS = {c.name: c for c in (
                   consumers=(("notifications", "on_basket_moved"),)),
     EventContract("sub_order_placed", 1, "grouped_orders", c.SubOrderPlacedV1,
                   consumers=(("order_desk", "on_sub_order_placed"),
-                             ("logistics", "on_sub_order_placed"),
                              ("notifications", "on_sub_order_placed")),
                   topic=payment_place,
                   only={("notifications", "on_sub_order_placed"): "at_bookshop"}),

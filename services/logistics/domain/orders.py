@@ -8,7 +8,8 @@ An order is named by its kind and its owner's number (`OrderKey` on the wire). I
       └──not_ready─────┘          known / ready ──withdrawn──> withdrawn ──ready──> ready
 
 A candidate is a ready order whose lines are known (the lines come with the owner's events:
-grouped_order_validated / made_available, collectivity_order_placed, sub_order_placed).
+grouped_order_validated / made_available, collectivity_order_placed). A parent's sub-order is
+never one: its copies travel in its grouped order's lines.
 Pure Python."""
 import re
 from dataclasses import dataclass, field
@@ -16,6 +17,9 @@ from dataclasses import dataclass, field
 from services.common.errors import invalid
 
 KINDS = ("sub_order", "grouped_order", "collectivity_order", "quote")
+# the orders handed to the logistician: a parent's sub-order is not one (its copies are in its
+# grouped order's lines: handing both off shipped them twice), nor a quote request
+HANDED_KINDS = ("grouped_order", "collectivity_order")
 KIND_LABELS = {"sub_order": "Sous-commande", "grouped_order": "Commande groupée",
                "collectivity_order": "Commande collectivité", "quote": "Devis"}
 

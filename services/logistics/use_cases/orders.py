@@ -95,16 +95,6 @@ def grouped_order_cancelled(session, payload, now):
     return heard(session, "grouped_order", payload["number"], now, rules.WITHDRAW)
 
 
-def sub_order_placed(session, payload, now):
-    buyer, grouped = payload["buyer"], payload["grouped_order"]
-    lines = payload.get("lines") or [{"ean": grouped["article"]["ean"],
-                                      "title": grouped["article"]["title"],
-                                      "quantity": payload["quantity"]}]
-    return heard(session, "sub_order", payload["sub_order_number"], now, rules.INFO,
-                 customer=f"{buyer['first_name']} {buyer['last_name']}".strip(),
-                 destination=grouped["pickup_label"], lines=lines)
-
-
 def collectivity_order_placed(session, payload, now):
     return heard(session, "collectivity_order", payload["number"], now, rules.INFO,
                  customer=payload["client_name"],
@@ -120,6 +110,8 @@ def collectivity_order_status_changed(session, payload, now):
 
 def order_progressed(session, payload, now):
     order = payload["order"]
+    if order["kind"] not in rules.HANDED_KINDS:  # a parent's books go with their grouped order
+        return None
     signal = rules.PROGRESS_SIGNALS.get(payload["to_status"], rules.INFO)
     return heard(session, order["kind"], order["number"], now, signal,
                  customer=payload.get("customer_name") or "")

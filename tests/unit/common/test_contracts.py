@@ -86,7 +86,6 @@ def test_an_online_buyers_sub_order_placed_is_not_routed_to_notifications():
     c = CONTRACTS["sub_order_placed"]
     assert {q.name.rsplit("--", 1)[1]: q.routing_key for q in consumer_queues(c.name)} == {
         "order_desk.on_sub_order_placed": "sub_order_placed.#",
-        "logistics.on_sub_order_placed": "sub_order_placed.#",
         "notifications.on_sub_order_placed": "sub_order_placed.at_bookshop"}
     for method in ("online", "cheque", "cash", "pickup"):
         key = c.routing_key({"payment_method": method})

@@ -100,15 +100,6 @@ def progressed(kind, number, to_status, customer=""):
         "at": NOW.isoformat(), "customer_name": customer})
 
 
-def sub_order_placed(number=154):
-    return load("sub_order_placed", {
-        "sub_order_number": number, "grouped_order": grouped_ref(), "buyer": {
-            "first_name": "Ana", "last_name": "Martin", "email": "ana@free.fr"},
-        "quantity": 2, "total_ttc": "29.80", "subscribed_at": NOW.isoformat(),
-        "lines": [{"ean": ARTICLE["ean"], "title": "Western", "quantity": 2,
-                   "unit_price_ttc": "14.90", "vat_rate": "5.5", "total_ttc": "29.80"}]})
-
-
 def run(db, fn, *args):
     with db.transaction() as s:
         return fn(s, *args)
@@ -141,21 +132,24 @@ def test_the_owners_events_make_candidates_once(db):
     assert candidates(db) == {"candidates": [], "waiting": []}
 
 
-def test_order_progressed_to_ready_makes_a_candidate(db):
-    # the desk's event for a sub-order: its lines come with sub_order_placed
-    run(db, orders.order_progressed, progressed("sub_order", 154, "ready", "Ana Martin"), NOW)
-    assert [w["key"] for w in candidates(db)["waiting"]] == ["sub_order:154"]
-    run(db, orders.sub_order_placed, sub_order_placed(), NOW)
-    (found,) = candidates(db)["candidates"]
-    assert (found["key"], found["customer"], found["quantity"]) == ("sub_order:154",
-                                                                   "Ana Martin", 2)
+def test_order_progressed_to_ready_makes_a_candidate_but_never_of_a_sub_order(db):
+    """The desk's « Commande prête » of a collectivity order makes it a candidate; of a
+    parent's sub-order, nothing: its copies are in its grouped order's lines (handing both off
+    shipped them twice), and logistics no longer hears of sub-orders at all."""
+    run(db, orders.collectivity_order_placed, collectivity_placed(), NOW)
+    run(db, orders.order_progressed, progressed("collectivity_order", 7, "ready"), NOW)
+    assert [c["key"] for c in candidates(db)["candidates"]] == ["collectivity_order:7"]
     # moved back (processing), then ready again, then cancelled
-    run(db, orders.order_progressed, progressed("sub_order", 154, "processing"), NOW)
+    run(db, orders.order_progressed, progressed("collectivity_order", 7, "processing"), NOW)
     assert candidates(db)["candidates"] == []
-    run(db, orders.order_progressed, progressed("sub_order", 154, "ready"), NOW)
+    run(db, orders.order_progressed, progressed("collectivity_order", 7, "ready"), NOW)
     assert len(candidates(db)["candidates"]) == 1
-    run(db, orders.order_progressed, progressed("sub_order", 154, "cancelled"), NOW)
+    run(db, orders.order_progressed, progressed("collectivity_order", 7, "cancelled"), NOW)
     assert candidates(db)["candidates"] == []
+    run(db, orders.order_progressed, progressed("sub_order", 154, "ready", "Ana Martin"), NOW)
+    assert candidates(db) == {"candidates": [], "waiting": []}
+    from services.common.contracts.events import contract
+    assert ("logistics", "on_sub_order_placed") not in contract("sub_order_placed").consumers
 
 
 def ready_two(db):
