@@ -26,6 +26,9 @@ migrate: install
 # another copy of the suite on the same broker. AMQP_URI set in the environment wins.
 DEMO_VHOST ?= librairie-demo
 run: export AMQP_URI ?= pyamqp://guest:guest@127.0.0.1:5672/$(DEMO_VHOST)
+# the demo bookshop's bank details, printed on its invoices (« par virement (IBAN …) »): a
+# sample IBAN with valid check digits, no real account; a real bookshop sets its own
+run: export BOOKSHOP_IBAN ?= FR76 3000 6000 0112 3456 7890 189
 run: install
 	@if [ "$$AMQP_URI" = "pyamqp://guest:guest@127.0.0.1:5672/$(DEMO_VHOST)" ]; then \
 	  scripts/ensure_rabbitmq.sh --vhost $(DEMO_VHOST); else scripts/ensure_rabbitmq.sh; fi
