@@ -267,7 +267,7 @@ class BasketsService(MessagingService):
     def _document(self, kind, number):
         client_number = self.store.run(documents.billing_client_number, kind, number)
         return self.store.run(documents.order_document, kind, number,
-                              self._billing_client(client_number))
+                              self._billing_client(client_number), public_url())
 
     @rpc
     def order_document_pdf(self, actor_id, kind, number):

@@ -133,7 +133,7 @@ class GroupedOrdersService(MessagingService):
     def order_document(self, kind, number):
         """A sub-order's or a grouped order's document (services.common.contracts.documents),
         for the services that print, invoice or hand it off (no account: not for browsers)."""
-        return self.store.run(documents.order_document, kind, number)
+        return self.store.run(documents.order_document, kind, number, config.public_url())
 
     @rpc
     def order_document_pdf(self, kind, number, access):

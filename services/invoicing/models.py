@@ -63,6 +63,8 @@ class Invoice(Base):
     cancelled: Mapped[bool] = mapped_column(Boolean, server_default=false())
     # folded number, customer, client number, SIRET, reference, order (domain.register)
     search_key: Mapped[str] = mapped_column(String(600), server_default="")
+    # the customer's own page of the order (its document's `detail_url`), for the mail
+    detail_url: Mapped[str] = mapped_column(String(500), server_default="", default="")
     # a credit note's invoice
     invoice: Mapped["Invoice | None"] = relationship(remote_side=[id], lazy="selectin")
     lines: Mapped[list["InvoiceLine"]] = relationship(

@@ -106,7 +106,11 @@ def issued_event(inv, cancels_invoice=False, credit=None) -> dict:
     with the event, and why, for the order's owner to refund it."""
     refund = ({"to_refund": credit["to_refund"], "reason": inv.reason or ""}
               if credit and credit.get("mode") == "refund" else {})
-    return {**refund, "number": inv.number, "kind": inv.kind,
+    if credit:
+        refund["credit_mode"] = credit.get("mode") or ""
+        refund.setdefault("reason", inv.reason or "")
+    return {**refund, "detail_url": inv.detail_url or "", "due_on": inv.due_on.isoformat(),
+            "paid": bool(inv.paid), "number": inv.number, "kind": inv.kind,
             "order": {"kind": inv.order_kind, "number": int(inv.order_number)},
             "invoice_number": inv.invoice.number if inv.invoice_id and inv.invoice else "",
             "total_ht": money_str(inv.total_ht), "vat_total": money_str(inv.vat_total),

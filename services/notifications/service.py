@@ -124,6 +124,13 @@ class NotificationsService(MessagingService):
     def on_sub_order_refunded(self, session, payload, envelope):
         self._queue(session, "sub_order_refunded", payload, envelope)
 
+    @consumes("invoice_issued", wanted=lambda payload: use_cases.gives_anything(
+        "invoice_issued", payload))
+    def on_invoice_issued(self, session, payload, envelope):
+        """The customer's copy of an invoice or a credit note: where to download it, what to
+        pay or what is given back."""
+        self._queue(session, "invoice_issued", payload, envelope)
+
     @consumes("sub_order_distribution_reminded")
     def on_sub_order_distribution_reminded(self, session, payload, envelope):
         self._queue(session, "sub_order_distribution_reminded", payload, envelope)

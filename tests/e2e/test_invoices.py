@@ -89,8 +89,18 @@ def test_a_sub_order_invoiced_locked_and_credited(suite, people, demo_feeds, adm
     ht, vat = Decimal(invoice["total_ht"]), Decimal(invoice["vat_total"])
     assert ht + vat == Decimal("29.80") and invoice["vat"][0]["rate"] == "5.5"
 
-    # the parent, from their own page
+    # the parent, from their own page, which the invoice's mail gives them
     own = f"/souscription/{token}/commande/{sub['buyer_token']}"
+
+    def invoice_mail():
+        with suite.rpc() as rpc:
+            for m in rpc.notifications.list_mails(500, sub["email"])["mails"]:
+                if m["kind"] == "invoice_issued":
+                    return rpc.notifications.get_mail(m["id"])
+    mail = wait_until(invoice_mail, timeout=30, message="the parent's invoice mail")
+    assert mail["subject"] == f"Votre facture n° {number} — commande n° {sub['number']}"
+    assert "Elle est acquittée" in mail["body"] and \
+        f"{suite.gateway_url.rstrip('/')}{own}" in mail["body"].replace("\n", " ")
     assert f"{own}/factures/{number}.pdf" in admin.get(suite.gateway_url + own).text
     mine = teacher.get(suite.gateway_url + f"{own}/factures/{number}.pdf")
     assert mine.status_code == 200 and f"Facture n° {number}" in words(mine.content)

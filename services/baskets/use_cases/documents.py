@@ -4,6 +4,7 @@ from services.common.contracts.documents import dump_document
 from services.common.errors import not_found
 
 from ..domain import documents, status
+from ..presenters.documents import detail_url
 from ..presenters.documents import order_document as present
 from .baskets import actor_of
 from .placing import find
@@ -15,11 +16,14 @@ def billing_client_number(session, wire_kind, number) -> str:
     return doc.billing_client_number or doc.client_number
 
 
-def order_document(session, wire_kind, number, client) -> dict:
+def order_document(session, wire_kind, number, client, public_url="") -> dict:
     """`client`: accounts' view of the billing client (with `siret`, `chorus_service_code`),
-    or None when accounts does not know it."""
+    or None when accounts does not know it; `public_url`: the site's, for `detail_url`."""
     doc = find(session, documents.kind_of(wire_kind), number)
-    return dump_document(present(doc, client))
+    view = present(doc, client)
+    if public_url:
+        view["detail_url"] = detail_url(doc, public_url)
+    return dump_document(view)
 
 
 def check_access(session, account, wire_kind, number):

@@ -183,6 +183,11 @@ class InvoiceIssuedV1(Payload):
     # event, or an invoice, says nothing: nothing to refund)
     to_refund = Money(load_default="0.00")
     reason = fields.String(load_default="")
+    # optional, for the customer's mail: their own page of the order, the due date, paid
+    detail_url = fields.String(load_default="")
+    due_on = fields.String(load_default="")
+    paid = fields.Boolean(load_default=False)
+    credit_mode = fields.String(load_default="")   # a credit note's: refund | deduct
 
 
 class OrdersHandedOffV1(Payload):

@@ -112,6 +112,8 @@ class OrderDocument(_In):
     # where the order goes when it is not the billing address (optional: a collectivity's
     # chosen delivery address, its lines; none: the customer's own)
     delivery_lines = fields.List(fields.String(), load_default=list)
+    # the customer's own page of the order (optional): where the mail of its invoice sends them
+    detail_url = fields.String(load_default="")
 
     @validates_schema
     def _adds_up(self, data, **kwargs):

@@ -10,6 +10,7 @@ from services.common.errors import invalid, not_found
 from .. import domain
 from ..models import DistributionNote, SubOrder
 from ..document_presenters import grouped_order_document, sub_order_document
+from ..presenters import pay_url
 from .load import BUYER_LINK_UNKNOWN, get_grouped_order, sub_rules
 
 KINDS = ("sub_order", "grouped_order")
@@ -32,13 +33,17 @@ def _number(number) -> int:
     return number
 
 
-def order_document(session, kind, number) -> dict:
+def order_document(session, kind, number, public_url="") -> dict:
+    """`public_url`: the site's, for a sub-order's `detail_url` (the parent's own page)."""
     number = _number(number)
     if kind == "sub_order":
         sub = _sub(session, number)
         noted = session.execute(select(DistributionNote.kind, DistributionNote.amount).where(
             DistributionNote.sub_order_number == number)).all()
-        return dump_document(sub_order_document(sub, sub.grouped_order, noted))
+        doc = sub_order_document(sub, sub.grouped_order, noted)
+        if public_url:
+            doc["detail_url"] = pay_url(sub.grouped_order, sub, public_url)
+        return dump_document(doc)
     if kind == "grouped_order":
         go = get_grouped_order(session, number)
         t = SubOrder.__table__

@@ -121,6 +121,7 @@ def issue_invoice(session, kind, number, document, actor_id, now, record, paymen
         total_ht=total["total_ht"], vat_total=total["vat_total"], total_ttc=total["total_ttc"],
         refunded_at_pickup=amounts.noted_at_pickup(payment, "refunded_at_pickup"),
         extra_at_pickup=amounts.noted_at_pickup(payment, "extra_at_pickup"),
+        detail_url=_own_page(document.get("detail_url")),
         issued_by=str(actor_id or "")[:64])
     inv.search_key = searched(inv)
     session.add(inv)
@@ -130,6 +131,12 @@ def issue_invoice(session, kind, number, document, actor_id, now, record, paymen
     session.refresh(inv)
     record(session, "invoice_issued", presenters.issued_event(inv))
     return invoice_answer(session, inv)
+
+
+def _own_page(url) -> str:
+    """The customer's page the owner gave (an http(s) address of ours), or ""."""
+    url = str(url or "")
+    return url if url.startswith(("http://", "https://")) and len(url) <= 500 else ""
 
 
 def load_invoice(session, number, lock=False) -> Invoice:
@@ -209,7 +216,7 @@ def issue_credit_note(session, invoice_number, quantities, reason, actor_id, now
         client_number=inv.client_number, siret=inv.siret,
         chorus_service_code=inv.chorus_service_code, public_buyer=inv.public_buyer,
         payment_method=inv.payment_method, payment_label=inv.payment_label,
-        cheque_number=inv.cheque_number, total_ht=total["total_ht"],
+        cheque_number=inv.cheque_number, detail_url=inv.detail_url, total_ht=total["total_ht"],
         vat_total=total["vat_total"], total_ttc=total["total_ttc"], reason=reason,
         issued_by=str(actor_id or "")[:64])
     note.search_key = searched(note)

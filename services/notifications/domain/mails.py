@@ -62,6 +62,8 @@ MAILS = {
                                    "paiement", BUYER),
     # the desk's progress (reference 002 §2): the status first, « notamment grâce à l'entête »
     "order_progressed": ("{label} — votre {order_label} n° {number}", "customer_email"),
+    # an invoice or a credit note issued (reference 003 step 2): to the order's customer
+    "invoice_issued": ("{document_title}", "customer_email"),
 }
 KINDS = tuple(MAILS)
 
@@ -108,6 +110,8 @@ def subject(kind: str) -> str:
 
 def wanted(kind: str, payload: dict) -> bool:
     """Some events mail only in some cases (a failed payment: not when the buyer gave up)."""
+    if kind == "invoice_issued":  # the customer's copy; none without an address
+        return bool(payload.get("customer_email"))
     if kind == "payment_failed":
         return bool(payload.get("customer_email")) and payload["state"] != "cancelled"
     if kind == "collectivity_order_status_changed":
@@ -159,4 +163,13 @@ def wording(kind: str, payload: dict) -> dict:
     if kind == "order_progressed":
         return {"order_label": ORDER_LABELS[payload["order"]["kind"]],
                 "number": payload["order"]["number"]}
+    if kind == "invoice_issued":
+        order = ORDER_LABELS.get(payload["order"]["kind"], "commande")
+        if payload["kind"] == "credit_note":
+            title = (f"Avoir n° {payload['number']} sur votre facture n° "
+                     f"{payload.get('invoice_number') or ''}").strip()
+        else:
+            title = f"Votre facture n° {payload['number']}"
+        return {"document_title": f"{title} — {order} n° {payload['order']['number']}",
+                "order_label": order}
     return {}
