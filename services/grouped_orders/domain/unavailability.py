@@ -11,7 +11,7 @@ cancelled (its payment refunded in full). The rule is written for users in docs/
 Only while the grouped order awaits the bookshop's validation (subscriptions closed, nothing
 sent to Librisoft yet), and only down: the available quantity is below the copies ordered now (a
 refund is never taken back). The same quantity again changes nothing (a double click)."""
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from services.common.errors import conflict, invalid
@@ -22,7 +22,7 @@ from .titles import lines_quantity, lines_total
 
 __all__ = ["Holder", "SubChange", "allocate", "check_can_adjust", "check_available",
            "sub_change", "give_back_way", "ONLINE_REFUND", "BY_HAND", "NO_MONEY",
-           "adjustment_key"]
+           "adjustment_key", "owed_after_credits"]
 
 ONLINE_REFUND, BY_HAND, NO_MONEY = "online_refund", "by_hand", "none"
 
@@ -108,6 +108,20 @@ def sub_change(lines_before, lines_after, status: str, payment_method: str,
     else:
         way = give_back_way(status, payment_method, has_payment)
     return SubChange(before, after, before - after, copies, way, cancelled)
+
+
+def owed_after_credits(change: SubChange, credited: Decimal) -> SubChange:
+    """A paid sub-order whose credit notes already gave back `credited`: what is still paid is
+    its total before less that; after the cut it keeps lines worth `after_total`, so it is owed
+    at most what is still paid beyond them (never more than the payment has left: payments
+    refused the whole difference, the refund was dead-lettered and the parent's page said « en
+    cours » for good). Which lines the credit notes were for is invoicing's: the bookshop never
+    gives back more than it holds, and a credit note can give back any rest."""
+    if not credited or change.money == NO_MONEY:
+        return change
+    still_paid = change.before_total - Decimal(credited)
+    owed = max(Decimal("0.00"), min(change.difference, still_paid - change.after_total))
+    return replace(change, difference=owed, money=change.money if owed else NO_MONEY)
 
 
 def adjustment_key(title_id: int, available: int, sub_number: int) -> str:

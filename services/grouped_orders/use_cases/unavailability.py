@@ -17,6 +17,7 @@ from services.common.money import money, money_str
 from .. import domain
 from ..models import SubOrderAdjustment, TitleAvailability
 from ..presenters import buyer, event_lines, ref, refund_requested_event, rule_lines, sub_total
+from . import credit_refunds
 from .bookshop import _cancel_sub
 from .invoice_events import live_invoice
 from .load import get_grouped_order, locked, own
@@ -127,6 +128,8 @@ def _adjust(session, go, sub, title, line, after, available, now, record, public
                                     x.unit_price) for x in before_lines)
     change = domain.sub_change(before_lines, after_lines, sub.status, sub.payment_method,
                                sub.paid_payment_id is not None)
+    credited = credit_refunds.credited(session, sub.number)  # given back by credit notes
+    change = domain.owed_after_credits(change, credited)
     before = line.quantity
     step = SubOrderAdjustment(sub_order_number=sub.number, title_id=title.id,
                               available=available, quantity_before=before, quantity_after=after,
@@ -135,7 +138,7 @@ def _adjust(session, go, sub, title, line, after, available, now, record, public
     if change.cancelled:  # no copy left: cancelled, its payment refunded in full (its lines
         # kept as they were cancelled, as any cancelled sub-order's)
         paid = sub.status == domain.PAID
-        step.amount = sub_total(sub) if paid else money(0)
+        step.amount = max(money(0), sub_total(sub) - credited) if paid else money(0)
         step.money_way = domain.give_back_way(sub.status, sub.payment_method,
                                               sub.paid_payment_id is not None)
         step.refund_state = "requested" if step.money_way == domain.ONLINE_REFUND else None

@@ -189,3 +189,20 @@ def test_cancelling_after_a_partial_credit_note_refunds_the_rest(db):
     view = tx(db, buyers.buyer_status, token, leto["buyer_token"], LATER)
     assert sorted((r["kind"], r["amount"]) for r in view["refunds"]) == [
         ("cancellation", "19.80"), ("credit_note", "10.00")]
+
+
+def test_a_title_cut_after_a_credit_note_refunds_only_what_is_still_paid():
+    """A reading list's optional title dropped at the close (2 copies of 25,00 €) after a credit
+    note gave back 25,00 € of it: grouped_orders asked for 50,00 €, payments refused (« dépasse
+    ce qui reste remboursable »), the event was dead-lettered and the parent's page said
+    « en cours » for good. What is still paid beyond the lines kept is owed: 25,00 €."""
+    from decimal import Decimal
+    before = (domain.Line(1, 1, Decimal("6.40")), domain.Line(2, 2, Decimal("25.00")))
+    after = (domain.Line(1, 1, Decimal("6.40")), domain.Line(2, 0, Decimal("25.00")))
+    change = domain.sub_change(before, after, domain.PAID, "online")
+    assert (change.difference, change.money) == (Decimal("50.00"), domain.ONLINE_REFUND)
+    owed = domain.owed_after_credits(change, Decimal("25.00"))
+    assert (owed.difference, owed.money) == (Decimal("25.00"), domain.ONLINE_REFUND)
+    assert domain.owed_after_credits(change, Decimal("0")) == change
+    nothing = domain.owed_after_credits(change, Decimal("56.40"))  # all given back already
+    assert (nothing.difference, nothing.money) == (Decimal("0.00"), domain.NO_MONEY)
