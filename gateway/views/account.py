@@ -51,39 +51,13 @@ def set_active(account_id):
     active = form["active"]
     back = "admin.clients" if g.user["role"] == "admin" and form["back"] == "clients" \
         else "account.accounts"
-    stuck = [] if active else _left_waiting(account_id)
-    if stuck:
-        flash(stuck, "error")
+    try:
+        account = rpc("accounts", "set_account_active", g.user["id"], account_id, active,
+                      idempotency_key=idempotency.key())
+    except DomainError as exc:
+        if exc.code != "conflict":  # the last Approbateur with baskets waiting: a message
+            raise
+        flash(exc.message, "error")
         return redirect(url_for(back))
-    account = rpc("accounts", "set_account_active", g.user["id"], account_id, active,
-                  idempotency_key=idempotency.key())
     flash(f"Le compte {account['email']} est {'activé' if active else 'désactivé'}.", "success")
     return redirect(url_for(back))
-
-
-ROLE_WORDS = {"approbateur": "approbateur", "collectivite": "collectivité"}
-
-
-def _left_waiting(account_id) -> str:
-    """Why the account may not be deactivated now ("" when it may): it is the last active
-    account of its role for a client whose baskets wait at that role's level; deactivated,
-    they would wait for good, out of everyone's hands (an Approbateur who left the school).
-    Only an account the signed-in manager manages is looked at (else accounts refuses it)."""
-    target = next((a for a in rpc("accounts", "list_accounts", g.user["id"])
-                   if a["id"] == account_id), None)
-    if target is None or not target["active"] or target["role"] not in ROLE_WORDS:
-        return ""
-    alone = [c for c in target["clients"]
-             if not [e for e in rpc("accounts", "client_account_emails", c["number"]).get(
-                 target["role"], []) if e.lower() != target["email"].lower()]]
-    waiting = rpc("baskets", "baskets_waiting_for", [c["number"] for c in alone],
-                  target["role"]) if alone else []
-    if not waiting:
-        return ""
-    role = ROLE_WORDS[target["role"]]
-    names = ", ".join(f"« {b['name']} » ({b['client_name']})" for b in waiting[:5]) + \
-        (f" et {len(waiting) - 5} autre(s)" if len(waiting) > 5 else "")
-    return (f"Le compte {target['email']} n'est pas désactivé : c'est le seul compte {role} "
-            f"actif de son client, et {len(waiting)} panier(s) attendent sa validation : "
-            f"{names}. Désactivé, personne ne pourrait plus les valider. Créez d'abord un autre "
-            f"compte {role} (il verra ces paniers), ou faites-les traiter avant.")

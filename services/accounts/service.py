@@ -2,7 +2,7 @@
 collectivity clients that librisoft_bridge publishes. Entrypoints: `self.store.run(use_case, …)`."""
 from services.common.clock import utcnow
 from services.common.errors import unauthorized
-from services.common.nameko_glue import MessagingService, Store, consumes, rpc
+from services.common.nameko_glue import MessagingService, RpcProxy, Store, consumes, rpc
 from services.common.offload import native_thread
 
 from . import use_cases
@@ -16,6 +16,7 @@ passwords.run_cpu_bound = native_thread  # argon2 off the event loop
 class AccountsService(MessagingService):
     name = "accounts"
     store = Store(Base.metadata)
+    baskets = RpcProxy("baskets")
 
     # -- events -------------------------------------------------------------------------------
     @consumes("collectivity_client_updated")
@@ -82,7 +83,7 @@ class AccountsService(MessagingService):
     def set_account_active(self, actor_id, account_id, active, idempotency_key=None):
         return self.store.once(idempotency_key, "set_account_active", actor_id,
                                [account_id, bool(active)], use_cases.set_active, actor_id,
-                               account_id, active)
+                               account_id, active, self.baskets.baskets_waiting_for)
 
     @rpc
     def assignable_clients(self, actor_id):

@@ -79,3 +79,24 @@ def client_alerts(clients_roles: dict) -> list:
             alerts.append(f"Le compte client {number} comporte un utilisateur sans approbateur, "
                           "ou un approbateur sans collectivité.")
     return alerts
+
+
+# the roles whose accounts baskets wait for (reference 001, annexe: the approval chain)
+WAITING_ROLE_LABELS = {APPROBATEUR: "approbateur", COLLECTIVITE: "collectivité"}
+
+
+def waiting_role_label(role: str):
+    """« approbateur » / « collectivité » for a role baskets wait for; None for the others."""
+    return WAITING_ROLE_LABELS.get(role)
+
+
+def left_waiting_message(email: str, role: str, waiting: list) -> str:
+    """Why the last active account of its role for a client is not deactivated: `waiting` are
+    the baskets ({name, client_name}) that would then wait for good."""
+    label = WAITING_ROLE_LABELS[role]
+    names = ", ".join(f"« {b['name']} » ({b['client_name']})" for b in waiting[:5]) + (
+        f" et {len(waiting) - 5} autre(s)" if len(waiting) > 5 else "")
+    return (f"Le compte {email} n'est pas désactivé : c'est le seul compte {label} actif de "
+            f"son client, et {len(waiting)} panier(s) attendent sa validation : {names}. "
+            f"Désactivé, personne ne pourrait plus les valider. Créez d'abord un autre compte "
+            f"{label} (il verra ces paniers), ou faites-les traiter avant.")

@@ -2,7 +2,7 @@
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from services.common.errors import forbidden, invalid, not_found
+from services.common.errors import conflict, forbidden, invalid, not_found
 from services.common.validation import check_email
 
 from .. import domain
@@ -69,12 +69,17 @@ def list_accounts(session, actor_id) -> list:
             if a.id != actor.id and domain.may_manage(actor, a.role, a.client_numbers)]
 
 
-def set_active(session, actor_id, account_id, active: bool) -> dict:
+def set_active(session, actor_id, account_id, active: bool, waiting_for=None) -> dict:
+    """`waiting_for(client_numbers, role)`: baskets' baskets waiting at that role's level; the
+    last active account of its role for a client with baskets waiting is not deactivated
+    (they would wait for good, out of everyone's hands)."""
     actor, _ = load_actor(session, actor_id)
     account = session.get(Account, account_id)
     if account is None or account.id == actor.id or \
             not domain.may_manage(actor, account.role, account.client_numbers):
         raise forbidden("Vous ne pouvez pas modifier ce compte.")
+    if not active and account.active and waiting_for is not None:
+        _check_no_basket_left_waiting(session, account, waiting_for)
     if account.active != bool(active):  # already so: the same answer, nothing moves twice
         # guarded: of two identical requests at once, one changes the account (and signs it
         # out everywhere), the other finds it changed and answers the same
@@ -85,3 +90,22 @@ def set_active(session, actor_id, account_id, active: bool) -> dict:
                         .execution_options(synchronize_session="fetch"))
         session.refresh(account)
     return account_view(account, client_names(session, account.client_numbers))
+
+
+def _check_no_basket_left_waiting(session, account, waiting_for):
+    """The active accounts of the account's role for each of its clients are locked (two
+    deactivations at once of a client's two Approbateurs: the second sees the first done);
+    a client left with none while baskets wait at that role's level refuses it."""
+    if domain.waiting_role_label(account.role) is None:
+        return
+    alone = []
+    for number in account.client_numbers:
+        others = session.scalars(
+            select(Account.id).join(AccountClient, AccountClient.account_id == Account.id)
+            .where(AccountClient.client_number == number, Account.role == account.role,
+                   Account.active.is_(True)).order_by(Account.id).with_for_update()).all()
+        if not [i for i in others if i != account.id]:
+            alone.append(number)
+    waiting = waiting_for(alone, account.role) if alone else []
+    if waiting:
+        raise conflict(domain.left_waiting_message(account.email, account.role, waiting))
