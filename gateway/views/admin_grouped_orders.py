@@ -1,6 +1,7 @@
 """The bookshop's "Gestion des commandes groupées" (reference 000, "Le libraire")."""
 import csv
 import io
+from decimal import Decimal
 
 from flask import (Blueprint, Response, abort, flash, g, redirect, render_template, request,
                    url_for)
@@ -252,12 +253,21 @@ def cancel_sub(sub_number):
         message = f"La sous-commande n° {sub_number} sera annulée."
         if sub is not None:
             who = f"{sub['first_name']} {sub['last_name']} ({sub['email']})"
-            paid = f" Elle est payée : {money(sub['total'])} seront remboursés à {who}." \
+            # what credit notes gave back already is not refunded again
+            credited = Decimal(sub.get("credited") or "0")
+            rest = Decimal(sub["total"]) - credited
+            paid = f" Elle est payée : {money(rest)} seront remboursés à {who}." \
                 if sub["status"] == "paid" else ""
             if sub["status"] == "paid" and sub.get("payment_method") in ("cheque", "cash"):
                 paid = f" Elle est payée ({sub['paid_by']}) : rendez " \
                     f"{'le chèque' if sub['payment_method'] == 'cheque' else 'les espèces'} " \
-                    f"({money(sub['total'])}) à {who}."
+                    f"({money(rest)}) à {who}."
+            if sub["status"] == "paid" and credited:
+                by_hand = sub.get("payment_method") in ("cheque", "cash")
+                paid = (f" Elle est payée ; ses avoirs lui ont déjà rendu {money(credited)}"
+                        + (" : rien de plus à rembourser." if rest <= 0 else
+                           f" : rendez encore {money(rest)} à {who}." if by_hand else
+                           f" : {money(rest)} seront encore remboursés à {who}."))
             message = f"La sous-commande n° {sub_number} de {who}, {sub['quantity']} " \
                 f"exemplaire{'s' if sub['quantity'] > 1 else ''}, sera annulée.{paid}"
         return confirmation(

@@ -32,8 +32,9 @@ def document_titles(go) -> dict:
                    "vat_rate": t.vat_rate, "position": t.position} for t in go.titles}
 
 
-def sub_order_document(sub, go, noted=()) -> dict:
-    """`noted`: the (kind, amount) of its notes at pickup (a refund, an extra payment)."""
+def sub_order_document(sub, go, noted=(), credited=None) -> dict:
+    """`noted`: the (kind, amount) of its notes at pickup (a refund, an extra payment);
+    `credited`: what its credit notes gave back of its payment."""
     lines = domain.order_lines(document_titles(go), [as_rule(sub)], paid_only=False)
     at_pickup = domain.noted_totals(noted)
     return {"kind": "sub_order", "number": sub.number,
@@ -49,7 +50,9 @@ def sub_order_document(sub, go, noted=()) -> dict:
                                                      sub.last_payment_state, sub.payment_method,
                                                      sub.cheque_number),
                             refunded_at_pickup=money_str(at_pickup["refunded"]),
-                            extra_at_pickup=money_str(at_pickup["extra"]))}
+                            extra_at_pickup=money_str(at_pickup["extra"]),
+                            **({"refunded_by_credit_notes": money_str(credited)}
+                               if credited else {}))}
 
 
 def grouped_order_document(go, rules, manual_numbers) -> dict:

@@ -80,6 +80,9 @@ class Payment(_In):
     # pickup; optional, absent from any other order: none): an invoice says the net paid
     refunded_at_pickup = Money(validate=validate.Range(min=0))
     extra_at_pickup = Money(validate=validate.Range(min=0))
+    # a sub-order's payment given back by credit notes already (optional: none): a new invoice
+    # of it would say « acquittée » of money returned
+    refunded_by_credit_notes = Money(validate=validate.Range(min=0))
 
 
 class AtPickup(_In):

@@ -6,7 +6,7 @@ from sqlalchemy import func, select, update
 from services.common import invoiced
 from services.common.errors import conflict, invalid
 from services.common.guards import transition
-from services.common.money import money
+from services.common.money import money, money_str
 
 from .. import domain
 from ..models import Distribution, GroupedOrder, SubOrder
@@ -28,7 +28,14 @@ def list_tab(session, tab, now, public_url) -> dict:
 
 
 def get(session, number, now, public_url) -> dict:
-    return grouped_order_view(get_grouped_order(session, number), now, public_url)
+    """The bookshop's view; each sub-order says what its credit notes gave back (`credited`:
+    the cancellation's confirmation says only the rest is refunded)."""
+    view = grouped_order_view(get_grouped_order(session, number), now, public_url)
+    credited = credit_refunds.credited_by_sub(session, [s["number"] for s in
+                                                        view.get("sub_orders") or ()])
+    for s in view.get("sub_orders") or ():
+        s["credited"] = money_str(credited.get(s["number"], money(0)))
+    return view
 
 
 def _move_sub(session, sub, values):

@@ -66,6 +66,17 @@ def credited(session, number):
                                 .where(CreditNoteRefund.sub_order_number == number)))
 
 
+def credited_by_sub(session, numbers) -> dict:
+    """{sub-order number: what its credit notes gave back} for those that have any."""
+    if not numbers:
+        return {}
+    rows = session.execute(select(CreditNoteRefund.sub_order_number,
+                                  func.sum(CreditNoteRefund.amount))
+                           .where(CreditNoteRefund.sub_order_number.in_(list(numbers)))
+                           .group_by(CreditNoteRefund.sub_order_number))
+    return {n: money(a) for n, a in rows}
+
+
 def of_sub(session, number) -> list:
     return list(session.scalars(select(CreditNoteRefund).where(
         CreditNoteRefund.sub_order_number == number).order_by(CreditNoteRefund.requested_at)))

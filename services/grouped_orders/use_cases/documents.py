@@ -11,6 +11,7 @@ from .. import domain
 from ..models import DistributionNote, SubOrder
 from ..document_presenters import grouped_order_document, sub_order_document
 from ..presenters import pay_url
+from . import credit_refunds
 from .load import BUYER_LINK_UNKNOWN, get_grouped_order, sub_rules
 
 KINDS = ("sub_order", "grouped_order")
@@ -40,7 +41,8 @@ def order_document(session, kind, number, public_url="") -> dict:
         sub = _sub(session, number)
         noted = session.execute(select(DistributionNote.kind, DistributionNote.amount).where(
             DistributionNote.sub_order_number == number)).all()
-        doc = sub_order_document(sub, sub.grouped_order, noted)
+        doc = sub_order_document(sub, sub.grouped_order, noted,
+                                 credit_refunds.credited(session, number))
         if public_url:
             doc["detail_url"] = pay_url(sub.grouped_order, sub, public_url)
         return dump_document(doc)

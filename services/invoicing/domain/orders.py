@@ -7,7 +7,10 @@ owner just before the invoice is made; docs/invoicing.md § What is invoiced):
 - a **collectivity order** whatever its payment: it is paid on account, after its invoice;
 - never a **grouped order** (the sum of its sub-orders: invoiced each to its buyer) nor a
   **quote** (no sale); never a cancelled order."""
+from decimal import Decimal
+
 from services.common.errors import conflict
+from services.common.money import eur
 
 from .mentions import paid_already
 
@@ -16,6 +19,9 @@ CANCELLED = "Cette commande est annulée : elle ne peut pas être facturée."
 SUB_ORDER_UNPAID = ("Cette sous-commande n'est pas encore payée : elle ne peut pas être "
                     "facturée. Elle se facture une fois payée (une facture émise la rendrait "
                     "impossible à annuler).")
+SUB_ORDER_CREDITED = ("Cette sous-commande a déjà été remboursée par avoir ({amount}) : une "
+                      "nouvelle facture la dirait acquittée d'un paiement rendu. Ses avoirs "
+                      "restent son dernier document.")
 SUB_ORDER_AT_PICKUP = ("Cette sous-commande n'est pas encore payée : elle sera payée au retrait "
                        "des livres et se facture une fois payée le jour de la distribution.")
 
@@ -28,3 +34,6 @@ def check_document(kind: str, document: dict):
     if kind == "sub_order" and not paid_already(payment):
         raise conflict(SUB_ORDER_AT_PICKUP if payment.get("method") == "pickup"
                        else SUB_ORDER_UNPAID)
+    credited = Decimal(str(payment.get("refunded_by_credit_notes") or "0"))
+    if kind == "sub_order" and credited > 0:
+        raise conflict(SUB_ORDER_CREDITED.format(amount=eur(credited)))

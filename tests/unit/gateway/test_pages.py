@@ -54,6 +54,21 @@ def test_cancelling_a_paid_sub_order_says_who_is_refunded_and_takes_a_reason(cli
     assert rpc.called("grouped_orders", "admin_cancel_sub_order") == [(1, 31, "Doublon")]
 
 
+def test_cancelling_a_sub_order_its_credit_notes_refunded_says_only_the_rest(client, rpc):
+    """The confirmation said « 61,20 € seront remboursés » of a sub-order whose credit notes
+    had given all of it back (a clerk refunding a cheque by hand would have paid twice)."""
+    sign_in(client, "admin")
+    for credited, said in (("29.80", "ses avoirs lui ont déjà rendu 29,80\xa0€ : rien de plus "
+                                     "à rembourser."),
+                           ("10.00", "ses avoirs lui ont déjà rendu 10,00\xa0€ : 19,80\xa0€ "
+                                     "seront encore remboursés à Ana Lys (Ana@x.fr).")):
+        rpc.answers[("grouped_orders", "admin_get")] = samples.grouped(
+            subs=[dict(paid(31, "Ana"), credited=credited)])
+        page = html.unescape(client.post("/admin/sous-commandes/31/annuler",
+                                         data={"grouped_order": "7"}).text)
+        assert said in page and "29,80\xa0€ seront remboursés" not in page
+
+
 def test_a_cancellation_without_reason_is_asked_again_not_sent(client, rpc):
     sign_in(client, "admin")
     r = client.post("/admin/commandes-groupees/7/annuler", data={"confirmed": "1",

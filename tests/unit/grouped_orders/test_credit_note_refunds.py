@@ -206,3 +206,26 @@ def test_a_title_cut_after_a_credit_note_refunds_only_what_is_still_paid():
     assert domain.owed_after_credits(change, Decimal("0")) == change
     nothing = domain.owed_after_credits(change, Decimal("56.40"))  # all given back already
     assert (nothing.difference, nothing.money) == (Decimal("0.00"), domain.NO_MONEY)
+
+
+def test_the_order_document_says_what_credit_notes_gave_back(db):
+    from services.common.contracts.documents import OrderDocument
+    from services.grouped_orders.use_cases import documents
+    events = Events()
+    token, leto = paid_online(db, events)
+    doc = tx(db, documents.order_document, "sub_order", leto["number"])
+    assert "refunded_by_credit_notes" not in doc["payment"]
+    tx(db, invoice_events.on_invoice_issued,
+       credit_note("2027-03-000000002", leto["number"], "10.00"), NOW, events)
+    doc = tx(db, documents.order_document, "sub_order", leto["number"])
+    assert OrderDocument().load(doc)["payment"]["refunded_by_credit_notes"] == money("10.00")
+
+
+def test_the_bookshops_view_says_what_each_sub_orders_credit_notes_gave_back(db):
+    from services.grouped_orders.use_cases import bookshop
+    events = Events()
+    token, leto = paid_online(db, events)
+    tx(db, invoice_events.on_invoice_issued,
+       credit_note("2027-03-000000002", leto["number"], "10.00"), NOW, events)
+    view = tx(db, bookshop.get, 1, NOW, URL)
+    assert {s["number"]: s["credited"] for s in view["sub_orders"]} == {leto["number"]: "10.00"}

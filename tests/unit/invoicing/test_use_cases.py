@@ -240,3 +240,16 @@ def test_a_collectivity_order_cancelled_as_it_was_invoiced_gets_its_credit_note(
                                                 record)
     assert note["total_ttc"] == inv["total_ttc"] and note["credit"]["mode"] == "deduct"
     assert "to_refund" not in record[-1][1] and record[-1][1]["cancels_invoice"]
+
+
+def test_a_sub_order_refunded_by_credit_notes_is_not_invoiced_again(db, record):
+    """Its invoice credited in full (and its money given back online), a new invoice said
+    « Facture acquittée (en ligne) — Déjà réglé 61,20 € » of a payment returned; a credit note
+    on it then « refunded » nothing."""
+    refunded = document(kind="sub_order", number=160, paid=True)
+    refunded["payment"] = dict(refunded["payment"], refunded_by_credit_notes="61.20")
+    with pytest.raises(DomainError) as err:
+        issue(db, record, doc=refunded, kind="sub_order", number=160)
+    assert err.value.code == "conflict"
+    assert "déjà été remboursée par avoir (61,20\xa0€)" in err.value.message
+    assert record == []
