@@ -98,15 +98,20 @@ def refund_sentence(sub) -> str:
     """The money given back to the buyer, in one sentence for the top of their page (each
     refund is detailed below it): how much, when; what is still on its way."""
     refunds = sub.get("refunds") or []
-    done = [r for r in refunds if r["state"] == "refunded"]
+    done = [r for r in refunds if r["state"] == "refunded" and not r.get("by_hand")]
+    # a cheque or cash the bookshop gives back: recorded at once, the parent still fetches it
+    by_hand = [r for r in refunds if r.get("by_hand")]
     words = []
     if done:
         last = max((r["at"] for r in done if r.get("at")), default=None)
-        by_hand = any(r.get("by_hand") for r in done)  # a cheque or cash handed back
-        words.append(f"{eur(sub['refunded_total'])} vous ont été "
-                     + ("rendus par la librairie" if by_hand else "remboursés")
+        total = sum((money(r["amount"]) for r in done), money(0))
+        words.append(f"{eur(total)} vous ont été remboursés"
                      + (f" le {when(last)}" if last else "")
-                     + ("." if by_hand else ", sur le moyen de paiement utilisé."))
+                     + ", sur le moyen de paiement utilisé.")
+    if by_hand:
+        total = sum((money(r["amount"]) for r in by_hand), money(0))
+        words.append(f"{eur(total)} vous {'sont rendus' if total > 1 else 'est rendu'} par la "
+                     "librairie : passez les reprendre à la librairie.")
     if money(sub.get("refunding_total") or 0):
         words.append(f"Un remboursement de {eur(sub['refunding_total'])} est en cours.")
     return " ".join(words)

@@ -60,10 +60,9 @@ def refund_text(r: BuyerRefund) -> str:
     done = r.state == REFUNDED
     if r.kind == CANCELLATION:
         why = f" ({r.reason})" if r.reason else ""
-        if r.by_hand:
+        if r.by_hand:  # recorded at once; the parent still fetches it: always « est rendu »
             what = "votre chèque" if r.method == "cheque" else "le montant payé en espèces"
-            return (f"Votre commande a été annulée{why} : {what} vous "
-                    + ("a été rendu" if done else "est rendu") + " par la librairie")
+            return f"Votre commande a été annulée{why} : {what} vous est rendu par la librairie"
         return (f"Votre commande a été annulée{why} : le montant payé vous "
                 + ("a été remboursé" if done else "est remboursé"))
     if r.kind == AUTOMATIC:
@@ -73,8 +72,7 @@ def refund_text(r: BuyerRefund) -> str:
     if r.kind == CREDIT_NOTE:
         start = f"Avoir n° {r.number} sur votre facture" + (f" ({r.reason})" if r.reason else "")
         if r.by_hand:
-            return f"{start} : ce montant vous " + ("a été rendu" if done else "est rendu") + \
-                " par la librairie"
+            return f"{start} : ce montant vous est rendu par la librairie"
         return f"{start} : ce montant vous " + ("a été remboursé" if done else "est remboursé")
     copies = "exemplaire" + ("s" if r.after > 1 else "")
     return (f"« {r.title} » : {r.before} → {r.after} {copies} : la différence vous "

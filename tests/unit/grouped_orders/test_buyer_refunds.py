@@ -119,7 +119,7 @@ def test_a_cheque_is_handed_back_by_the_bookshop_not_refunded_online():
                                 reason="Doublon", method="cheque")
     (shown,) = domain.buyer_refunds([cheque])["refunds"]
     assert shown["by_hand"] is True
-    assert shown["text"] == ("Votre commande a été annulée (Doublon) : votre chèque vous a été "
+    assert shown["text"] == ("Votre commande a été annulée (Doublon) : votre chèque vous est "
                              "rendu par la librairie")
     cash = domain.BuyerRefund(domain.CANCELLATION, "requested", cheque.amount, method="cash")
     assert domain.refund_text(cash) == ("Votre commande a été annulée : le montant payé en "

@@ -118,7 +118,7 @@ def test_an_unpaid_sub_order_asks_nothing_and_a_cheque_is_handed_back(db):
     assert told["payment_method"] == "cheque" and told["credit_note_number"]
     view = tx(db, buyers.buyer_status, token_of(go), louise["buyer_token"], LATER)
     assert view["refunds"][0]["text"] == ("Avoir n° 2027-03-000000003 sur votre facture "
-                                          "(Livre abîmé) : ce montant vous a été rendu par la "
+                                          "(Livre abîmé) : ce montant vous est rendu par la "
                                           "librairie")
     assert view["refunds"][0]["by_hand"] is True
 

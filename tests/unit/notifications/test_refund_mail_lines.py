@@ -64,4 +64,4 @@ def test_a_credit_notes_refund_names_the_credit_note_not_a_cancellation():
         credit_note_number="2027-03-000000002"), "http://x")
     text = body.replace("\n", " ")
     assert "Son montant, 6,40\xa0€, vous est rendu par la librairie" in text and \
-        "par chèque" in text and "relevé" not in text
+        "passez le reprendre à la librairie" in text and "relevé" not in text
