@@ -94,7 +94,9 @@ def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
                 while cut < len(word) - 1 and pdfmetrics.stringWidth(
                         word[:cut + 1], font, size) <= width:
                     cut += 1  # as much as fits
-                hyphen = word.rfind("-", 1, cut)  # a compound name breaks at its hyphen
+                # a compound name breaks at its hyphen, an e-mail address after its « @ »
+                # (« approbateur@victorprouve.or / g » was cut inside the domain)
+                hyphen = max(word.rfind("-", 1, cut), word.rfind("@", 1, cut))
                 if hyphen > 0:
                     cut = hyphen + 1
                 lines.append(word[:cut])

@@ -95,3 +95,12 @@ def test_a_quote_requests_pdf_has_no_payment_line():
                                                          "devis", "cheque_number": None})
     text = pdf_text(order_pdf.render(quote, SHOP), layout=True)
     assert "Demande" in text and "Paiement" not in text and "Total TTC : 47,25" in text
+
+
+def test_a_long_email_address_breaks_after_its_at_sign():
+    """« approbateur@victorprouve.or / g » in a narrow heading block: cut after « @ »."""
+    from services.common.sheets import fonts, wrap
+    regular, _ = fonts()
+    assert wrap("approbateur@victorprouve.org", regular, 8.0, 100) == [
+        "approbateur@", "victorprouve.org"]
+    assert wrap("Jean-Baptiste-Poquelin-Molière", regular, 8.0, 60)[0].endswith("-")
