@@ -98,7 +98,8 @@ def refund_sentence(sub) -> str:
     """The money given back to the buyer, in one sentence for the top of their page (each
     refund is detailed below it): how much, when; what is still on its way."""
     refunds = sub.get("refunds") or []
-    done = [r for r in refunds if r["state"] == "refunded" and not r.get("by_hand")]
+    done = [r for r in refunds if r["state"] == "refunded" and not r.get("by_hand")
+            and r.get("kind") != "at_pickup"]  # what was handed back at pickup: listed below
     # a cheque or cash the bookshop gives back: recorded at once, the parent still fetches it
     by_hand = [r for r in refunds if r.get("by_hand")]
     words = []

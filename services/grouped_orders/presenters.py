@@ -277,15 +277,16 @@ def subscribed_view(sub) -> dict:
     return dict(sub_view(sub), buyer_token=sub.buyer_token)
 
 
-def buyer_status_view(sub, go, now, steps=(), credits=()) -> dict:
+def buyer_status_view(sub, go, now, steps=(), credits=(), handed=()) -> dict:
     """`steps`: the sub-order's title cuts (SubOrderAdjustment), `credits` its credit notes'
-    refunds (CreditNoteRefund), for its refunds."""
+    refunds (CreditNoteRefund), `handed` its refunds noted at pickup (DistributionNote), for
+    its refunds."""
     return dict(sub_view(sub), grouped_order=public_view(go, now),
                 can_pay=domain.can_pay(sub.status, go.status, go.deadline, now),
-                **refunds_view(sub, go, steps, credits))
+                **refunds_view(sub, go, steps, credits, handed))
 
 
-def refunds_view(sub, go, steps, credits=()) -> dict:
+def refunds_view(sub, go, steps, credits=(), handed=()) -> dict:
     """What was given back to the buyer, how much, when (domain.buyer_refunds): the
     cancellation's refund, the payments refunded automatically, a title cut's difference (not
     the cut that cancelled the sub-order: its refund is the cancellation's), a credit note's."""
@@ -311,6 +312,8 @@ def refunds_view(sub, go, steps, credits=()) -> dict:
                                  c.reason or "", method=sub.payment_method or domain.ONLINE,
                                  number=c.credit_note_number)
               for c in credits]
+    items += [domain.BuyerRefund(domain.AT_PICKUP, done, money(n.amount), n.noted_at,
+                                 n.comment or "") for n in handed]
     found = domain.buyer_refunds(items)
     return {"refunds": [dict(r, amount=money_str(r["amount"]), at=iso(r["at"]))
                         for r in found["refunds"]],

@@ -8,11 +8,12 @@ from datetime import datetime, timezone
 from decimal import Decimal
 
 __all__ = ["CANCELLATION", "AUTOMATIC", "TITLE_CUT", "CREDIT_NOTE", "BuyerRefund",
-           "refund_text", "buyer_refunds", "credit_note_key", "credit_note_refund", "REQUESTED",
+           "refund_text", "buyer_refunds", "credit_note_key", "AT_PICKUP", "credit_note_refund", "REQUESTED",
            "REFUNDED", "CREDIT_KEY_PREFIX"]
 
 CANCELLATION, AUTOMATIC, TITLE_CUT = "cancellation", "automatic", "title_cut"
 CREDIT_NOTE = "credit_note"     # a credit note on the buyer's paid invoice: its amount back
+AT_PICKUP = "at_pickup"         # handed back on distribution day (a note taken at pickup)
 CREDIT_KEY_PREFIX = "credit-"
 REQUESTED, REFUNDED = "requested", "refunded"
 ZERO = Decimal("0.00")
@@ -69,6 +70,8 @@ def refund_text(r: BuyerRefund) -> str:
         why = f" ({r.reason})" if r.reason else ""
         return (f"Votre paiement est arrivé alors qu'il n'était plus dû{why} : il vous "
                 + ("a été remboursé" if done else "est remboursé") + " automatiquement")
+    if r.kind == AT_PICKUP:
+        return "Rendu au retrait des livres" + (f" ({r.reason})" if r.reason else "")
     if r.kind == CREDIT_NOTE:
         start = f"Avoir n° {r.number} sur votre facture" + (f" ({r.reason})" if r.reason else "")
         if r.by_hand:

@@ -11,8 +11,8 @@ from services.common.errors import not_found
 from services.common.validation import normalise_email
 
 from .. import domain
-from ..models import (Distribution, GroupedOrder, GroupedOrderTitle, PaymentAttempt, SubOrder,
-                      SubOrderAdjustment, SubOrderLine)
+from ..models import (Distribution, DistributionNote, GroupedOrder, GroupedOrderTitle,
+                      PaymentAttempt, SubOrder, SubOrderAdjustment, SubOrderLine)
 from ..presenters import (buyer_status_view, payment_request, public_view, sub_order_placed_event,
                           subscribed_view)
 from . import capacity, credit_refunds
@@ -137,8 +137,11 @@ def buyer_status(session, token, buyer_token, now) -> dict:
     sub = sub_by_buyer_token(session, token, buyer_token)
     steps = session.scalars(select(SubOrderAdjustment).where(
         SubOrderAdjustment.sub_order_number == sub.number).order_by(SubOrderAdjustment.id))
+    handed = session.scalars(select(DistributionNote).where(
+        DistributionNote.sub_order_number == sub.number, DistributionNote.kind == "refund")
+        .order_by(DistributionNote.id))
     view = buyer_status_view(sub, sub.grouped_order, now, list(steps),
-                             credit_refunds.of_sub(session, sub.number))
+                             credit_refunds.of_sub(session, sub.number), list(handed))
     # distribution day is over (« Valider la distribution »): the page no longer says « venez
     # les retirer le … », a day past, but that the books wait at the pickup place
     done = session.get(Distribution, sub.grouped_order_number)

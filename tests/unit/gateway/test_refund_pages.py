@@ -96,3 +96,14 @@ def test_a_cheque_handed_back_is_not_said_refunded_online(client, rpc):
     assert "14,90\xa0€ vous sont rendus par la librairie : passez les reprendre" in text
     assert "été rendu" not in text
     assert "moyen de paiement utilisé" not in text
+
+
+def test_money_handed_back_at_pickup_is_listed_as_such(client, rpc):
+    handed = {"kind": "at_pickup", "state": "refunded", "amount": "4.90", "by_hand": False,
+              "at": "2026-12-07T09:05:00+00:00",
+              "text": "Rendu au retrait des livres (Exemplaire abîmé)"}
+    text = entities.unescape(page(client, rpc, samples.sub(
+        "paid", refunds=[handed], refunded_total="4.90", refunding_total="0.00")))
+    assert "Rendu au retrait des livres (Exemplaire abîmé) le 7 décembre 2026 à 10:05." in text
+    assert "Total remboursé : <strong>4,90\xa0€</strong>" in text
+    assert "moyen de paiement utilisé" not in text and "passez le reprendre" not in text

@@ -11,7 +11,7 @@ from sqlalchemy import update
 from services.common.contracts.events import CONTRACTS
 from services.common.errors import DomainError
 from services.grouped_orders import domain
-from services.grouped_orders.models import GroupedOrder
+from services.grouped_orders.models import GroupedOrder, SubOrder
 from services.grouped_orders.use_cases import bookshop, buyers, distribution, initiator
 from tests.support.fakes import Events
 
@@ -249,3 +249,20 @@ def test_a_buyer_s_own_page_knows_the_distribution_is_over(db):
         False
     tx(db, distribution.validate, number, ME, LATER, Events(), URL)
     assert tx(db, buyers.buyer_status, token, zoe, LATER)["grouped_order"]["distributed"] is True
+
+
+def test_money_handed_back_at_pickup_is_on_the_parents_page(db):
+    """« Remboursements » on the parent's page left out what was handed back on distribution
+    day: « Total remboursé : 29,80 € » of 44,70 € given back."""
+    number, subs = made_available(db)
+    tx(db, distribution.add_note, number, subs["Oscar"], "refund", "4.90",
+       "Exemplaire abîmé", ME, LATER)
+    with db.transaction() as s:
+        sub = s.get(SubOrder, subs["Oscar"])
+        token, buyer_token = sub.grouped_order.token, sub.buyer_token
+    view = tx(db, buyers.buyer_status, token, buyer_token, LATER)
+    (handed,) = view["refunds"]
+    assert (handed["kind"], handed["state"], handed["amount"], handed["by_hand"]) == (
+        "at_pickup", "refunded", "4.90", False)
+    assert handed["text"] == "Rendu au retrait des livres (Exemplaire abîmé)"
+    assert view["refunded_total"] == "4.90"
