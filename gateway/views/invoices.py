@@ -229,6 +229,40 @@ def credit_note(number):
                            quantities=quantities, error=None, details={}, back=back)
 
 
+@bp.post("/admin/factures/<number>/reglement")
+@allow(ADMIN)
+def settle(number):
+    """« Marquer réglée »: an invoice on account (a collectivity's) paid by transfer or cheque:
+    a confirmation with how it was paid, then the invoice marked paid, once."""
+    back = _back(IssueForm.read()["back"], url_for("admin_finances.index") + "#factures")
+    invoice = rpc("invoicing", "get_invoice", number[:20])
+    if invoice["kind"] != "invoice":
+        abort(404)
+    credited = sum((Decimal(c["total_ttc"]) for c in invoice.get("credit_notes") or ()),
+                   Decimal("0.00"))
+    due = Decimal(invoice["total_ttc"]) - credited  # its credit notes deducted
+    ask = dict(title=f"Marquer réglée la facture n° {invoice['number']}",
+               message=f"La facture n° {invoice['number']} ({invoice['customer']['name']}) "
+                       f"sera marquée réglée : {money(due)} reçus"
+                       + (f" (son total, {money(invoice['total_ttc'])} TTC, moins ses avoirs)"
+                          if credited else "") + ". Son PDF dira « Facture acquittée » et "
+                       "elle ne sera plus à encaisser.",
+               button="Marquer réglée", back=back, hidden={"back": back},
+               reason="Mode de règlement (virement du …, chèque n° …)")
+    if not confirmed():
+        return confirmation(**ask)
+    try:
+        rpc("invoicing", "settle_invoice", g.user["id"], invoice["number"],
+            forms.Confirmation.read()["reason"], idempotency_key=idempotency.key())
+    except DomainError as exc:
+        if exc.code in ("not_found", "forbidden", "unavailable"):
+            raise
+        page, _ = confirmation(**ask, error=exc.message, details=exc.details)
+        return page, HTTP_STATUS.get(exc.code, 400)
+    flash(f"Facture n° {invoice['number']} marquée réglée.", "success")
+    return redirect(back)
+
+
 @bp.get("/admin/factures/<number>.pdf")
 @allow(ADMIN)
 def admin_pdf(number):

@@ -65,6 +65,9 @@ class Invoice(Base):
     search_key: Mapped[str] = mapped_column(String(600), server_default="")
     # the customer's own page of the order (its document's `detail_url`), for the mail
     detail_url: Mapped[str] = mapped_column(String(500), server_default="", default="")
+    # an invoice on account marked paid by the bookshop (« Marquer réglée »): when, and how
+    settled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    settled_note: Mapped[str] = mapped_column(String(200), server_default="", default="")
     # a credit note's invoice
     invoice: Mapped["Invoice | None"] = relationship(remote_side=[id], lazy="selectin")
     lines: Mapped[list["InvoiceLine"]] = relationship(

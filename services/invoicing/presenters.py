@@ -67,20 +67,28 @@ def invoice_view(inv, credit_notes=(), with_lines=True, earlier_credited=None) -
         "vat": [{"rate": format(v["rate"].normalize(), "f"), "base_ht": money_str(v["base_ht"]),
                  "amount": money_str(v["amount"])} for v in amounts.totals(lines)["vat"]],
         "reason": inv.reason, "cancelled": inv.cancelled,
+        "settled_at": numbering.aware(inv.settled_at).isoformat() if inv.settled_at else None,
+        "settled_on": numbering.paris(inv.settled_at).date().isoformat() if inv.settled_at
+        else None,
+        "settled_note": inv.settled_note or "",
         "facturx": inv.public_buyer and inv.kind in (domain.INVOICE, domain.CREDIT_NOTE),
         "invoice_number": inv.invoice.number if inv.invoice_id and inv.invoice else "",
     }
     if inv.kind == domain.CREDIT_NOTE and inv.invoice_id and inv.invoice:
         original = inv.invoice
         view["invoice_issued_on"] = numbering.paris(original.issued_at).date().isoformat()
-        view["invoice_paid"] = original.paid
+        # paid when the credit note was issued: an invoice marked « réglée » later keeps its
+        # earlier credit notes « à déduire » (they were deducted from what it asked)
+        paid_then = original.paid and not (original.settled_at and numbering.aware(
+            inv.issued_at) < numbering.aware(original.settled_at))
+        view["invoice_paid"] = paid_then
         if earlier_credited is not None:
-            balance = mentions.settlement(original.total_ttc, original.paid,
+            balance = mentions.settlement(original.total_ttc, paid_then,
                                           original.refunded_at_pickup,
                                           original.extra_at_pickup)["balance"]
             view["credit"] = {k: (money_str(v) if k != "mode" else v) for k, v in
                               mentions.credit_note_settlement(
-                                  inv.total_ttc, original.paid, balance,
+                                  inv.total_ttc, paid_then, balance,
                                   earlier_credited).items()}
     if with_lines:
         view["lines"] = [line_view(ln) for ln in inv.lines]
@@ -146,6 +154,10 @@ def payment_text(view, seller=None) -> str:
                     + (f", {eur(s['extra_at_pickup'])} payés en plus au retrait"
                        if Decimal(s["extra_at_pickup"]) else "")
                     + f" ; net réglé : {eur(s['net_paid'])}.")
+        if view.get("settled_at"):  # an invoice on account, marked paid by the bookshop
+            note = view.get("settled_note") or ""
+            return (f"Facture acquittée le {_day(view['settled_on'])}"
+                    + (f" ({note})" if note else "") + ".")
         return "Facture acquittée" + (f" ({how})" if how else "") + "."
     due = view["due_on"]
     seller = seller or {}

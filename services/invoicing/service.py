@@ -78,6 +78,14 @@ class InvoicingService(MessagingService):
                                use_cases.issue_credit_note, invoice_number, lines, reason,
                                actor_id, utcnow(), self.store.record)
 
+    @rpc
+    def settle_invoice(self, actor_id, number, note="", idempotency_key=None):
+        """« Marquer réglée »: an invoice on account marked paid, once."""
+        self._admin(actor_id)
+        return self.store.once(idempotency_key, "settle_invoice", actor_id,
+                               {"invoice": number, "note": note}, use_cases.settle_invoice,
+                               number, note, actor_id, utcnow())
+
     @consumes("sub_order_cancelled")
     def on_sub_order_cancelled(self, session, payload, envelope):
         """A sub-order its owner cancelled by itself while invoiced (the grouped order failed

@@ -250,6 +250,21 @@ def test_a_public_buyer_gets_a_facturx_and_non_admins_cannot_issue(suite, people
     assert doc["status"] != "cancelled"
     assert re.match(r"^\d{4}-\d{2}-\d{9}$", number)
 
+    # its transfer came in: « Marquer réglée » on the Finances page, once; its PDF says so
+    finances = html.unescape(admin.get(suite.gateway_url + "/admin/finances").text)
+    assert f"/admin/factures/{number}/reglement" in finances and "À encaisser" in finances
+    settle = f"/admin/factures/{number}/reglement"
+    asked = form_post(admin, suite, "/admin/finances", settle, back="/admin/finances")
+    assert asked.status_code == 200 and "Mode de règlement" in html.unescape(asked.text)
+    done = form_post(admin, suite, "/admin/finances", settle, back="/admin/finances",
+                     confirmed="1", reason="virement du 07/12")
+    assert done.status_code == 302
+    again = form_post(admin, suite, "/admin/finances", settle, back="/admin/finances",
+                      confirmed="1", reason="virement du 07/12")
+    assert again.status_code == 409 and "déjà réglée" in html.unescape(again.text)
+    text = words(admin.get(suite.gateway_url + f"/admin/factures/{number}.pdf").content)
+    assert "Facture acquittée le" in text and "(virement du 07/12)" in text
+
 
 def test_the_api_the_credit_note_and_the_desk_calendar(suite, people, demo_feeds, admin):
     """A collectivity order invoiced then credited entirely: the API gives the bookshop the

@@ -68,7 +68,7 @@ EXPECTED = {
     ("invoices.issue", "POST"): ADMIN, ("invoices.credit_note", "GET"): ADMIN,
     ("invoices.credit_note", "POST"): ADMIN, ("invoices.admin_pdf", "GET"): ADMIN,
     ("invoices.export_csv", "GET"): ADMIN,
-    ("invoices.issue_paid_sub_orders", "POST"): ADMIN,
+    ("invoices.issue_paid_sub_orders", "POST"): ADMIN, ("invoices.settle", "POST"): ADMIN,
     ("invoices.collectivity_pdf", "GET"): {"utilisateur", "approbateur", "collectivite"},
     ("invoices.buyer_pdf", "GET"): EVERYONE,
     # the API's: the register for the bookshop; an account reads its own collectivity orders'

@@ -23,6 +23,18 @@ NOT_INVOICEABLE = {
 ORDER_OWNERS = {"sub_order": "grouped_orders", "grouped_order": "grouped_orders",
                 "collectivity_order": "baskets", "quote": "baskets"}
 
+def check_settleable(kind: str, cancelled: bool, paid: bool):
+    """« Marquer réglée »: an invoice still to be paid (on account), not a credit note, not one
+    cancelled by a credit note, not one paid already (a second click: 409, nothing changes)."""
+    from services.common.errors import conflict
+    if kind != INVOICE:
+        raise conflict("Un avoir ne se règle pas : seule une facture est marquée réglée.")
+    if cancelled:
+        raise conflict("Cette facture est annulée par avoir : il n'y a rien à encaisser.")
+    if paid:
+        raise conflict("Cette facture est déjà réglée.")
+
+
 __all__ = ["amounts", "credit_notes", "mentions", "numbering", "orders", "register", "INVOICE",
-           "CREDIT_NOTE",
+           "CREDIT_NOTE", "check_settleable",
            "KIND_LABELS", "ORDER_KINDS", "ORDER_OWNERS", "INVOICEABLE", "NOT_INVOICEABLE"]

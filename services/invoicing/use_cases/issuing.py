@@ -254,3 +254,23 @@ def credit_cancelled_order(session, kind, number, reason, now, record):
         if exc.code == "conflict":  # nothing left to credit: done already
             return None
         raise
+
+
+NOTE_MAX = 200
+
+
+def settle_invoice(session, number, note, actor_id, now) -> dict:
+    """« Marquer réglée »: an invoice not paid at its issue (a collectivity's, on account) is
+    marked paid when its transfer or cheque came in, once (a guarded transition: two clicks,
+    one settlement). `note`: how (« virement du 12/01 », « chèque n° 1234567 »)."""
+    note = " ".join(str(note or "").split())
+    if len(note) > NOTE_MAX:
+        raise invalid(f"Le mode de règlement est trop long ({NOTE_MAX} caractères au plus).",
+                      {"note": [f"{NOTE_MAX} caractères au plus."]})
+    inv = load_invoice(session, number, lock=True)
+    domain.check_settleable(inv.kind, inv.cancelled, inv.paid)
+    transition(session, Invoice, inv.id, [False],
+               {"paid": True, "settled_at": now, "settled_note": note}, column="paid",
+               message="Cette facture vient d'être marquée réglée.")
+    session.refresh(inv)
+    return invoice_answer(session, inv)

@@ -66,8 +66,22 @@ def list_invoices(session, limit=500, order_kind=None, order_numbers=None,
     totals["net"] = {name: money_str(sums[domain.INVOICE][name] - sums[domain.CREDIT_NOTE][name])
                      for name in money_fields}
     count = sums[domain.INVOICE]["count"] + sums[domain.CREDIT_NOTE]["count"]
+    totals["to_collect"] = money_str(_to_collect(session, q))
     return {"items": items, "totals": totals, "filters": f.as_dict(),
             "more": count > len(items)}
+
+
+def _to_collect(session, q):
+    """What the filtered invoices still ask (« à encaisser »): those not paid nor cancelled,
+    less the credit notes deducted from them."""
+    open_ids = q.with_only_columns(Invoice.id).where(
+        Invoice.kind == domain.INVOICE, Invoice.paid.is_(False),
+        Invoice.cancelled.is_(False)).scalar_subquery()
+    asked = session.scalar(select(func.coalesce(func.sum(Invoice.total_ttc), 0))
+                           .where(Invoice.id.in_(open_ids)))
+    deducted = session.scalar(select(func.coalesce(func.sum(Invoice.total_ttc), 0)).where(
+        Invoice.kind == domain.CREDIT_NOTE, Invoice.invoice_id.in_(open_ids)))
+    return asked - deducted
 
 
 def _mark_to_regularise(session, rows, items):

@@ -253,3 +253,35 @@ def test_a_sub_order_refunded_by_credit_notes_is_not_invoiced_again(db, record):
     assert err.value.code == "conflict"
     assert "déjà été remboursée par avoir (61,20\xa0€)" in err.value.message
     assert record == []
+
+
+def test_an_invoice_on_account_is_marked_paid_once(db, record):
+    """« Marquer réglée »: a collectivity's invoice on account, its transfer come in. Once (a
+    second click: 409, nothing changes); never a credit note nor an invoice cancelled by one;
+    a credit note issued before stays « à déduire », one after is « à rembourser »."""
+    inv = issue(db, record, number=12)
+    with db.transaction() as s:
+        early = use_cases.issue_credit_note(s, inv["number"], {"3": "1"}, "Marque-page abîmé",
+                                            "admin-1", NOW + timedelta(days=1), record)
+    assert early["credit"]["mode"] == "deduct"
+    with db.transaction() as s:
+        paid = use_cases.settle_invoice(s, inv["number"], " virement  du 12/04 ", "admin-1",
+                                        NOW + timedelta(days=2))
+    assert paid["paid"] and paid["settled_note"] == "virement du 12/04"
+    assert paid["settled_on"] == "2027-03-03"
+    from services.invoicing import presenters
+    assert presenters.payment_text(paid) == "Facture acquittée le 03/03/2027 (virement du 12/04)."
+    with pytest.raises(DomainError) as err, db.transaction() as s:
+        use_cases.settle_invoice(s, inv["number"], "", "admin-1", NOW + timedelta(days=3))
+    assert err.value.code == "conflict" and "déjà réglée" in err.value.message
+    with db.transaction() as s:
+        assert use_cases.get_invoice(s, early["number"])["credit"]["mode"] == "deduct"
+        late = use_cases.issue_credit_note(s, inv["number"], {"2": "1"}, "Geste commercial",
+                                           "admin-1", NOW + timedelta(days=4), record)
+    assert late["credit"]["mode"] == "refund"
+    with pytest.raises(DomainError) as err, db.transaction() as s:
+        use_cases.settle_invoice(s, late["number"], "", "admin-1", NOW)
+    assert err.value.code == "conflict"
+    with pytest.raises(DomainError) as err, db.transaction() as s:
+        use_cases.settle_invoice(s, inv["number"], "x" * 201, "admin-1", NOW)
+    assert err.value.code == "invalid"
