@@ -288,7 +288,7 @@ def test_the_api_the_credit_note_and_the_desk_calendar(suite, people, demo_feeds
     # the bookshop: the register, the invoice, its PDF
     register = admin.get(api + "/admin/invoices?limit=50").json()
     assert number in [i["number"] for i in register["items"]]
-    assert set(register["totals"]) == {"invoice", "credit_note", "net"}
+    assert set(register["totals"]) == {"invoice", "credit_note", "net", "to_collect"}
     body = admin.get(api + f"/admin/invoices/{number}").json()
     assert body["order"] == {"kind": "collectivity_order", "number": n,
                              "kind_label": "Commande collectivité"}
