@@ -139,6 +139,9 @@ class SandboxRefund(Base):
     amount: Mapped[Decimal] = mapped_column(MONEY)
     reason: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # the refund's key (RefundRequest.idempotency_key): asked again, the same refund
+    idempotency_key: Mapped[str | None] = mapped_column(
+        String(200), nullable=True, unique=True)
 
 
 class SandboxNotification(Base):

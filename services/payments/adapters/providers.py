@@ -63,6 +63,10 @@ class RefundRequest:
     checkout_id: str
     amount: Decimal
     reason: str = ""
+    # the same for the same refund asked again (the transaction that asked it rolled back after
+    # the provider's answer, a redelivered event): a provider must give the same refund back,
+    # never a second one (an HTTP provider sends it as its Idempotency-Key header)
+    idempotency_key: str = ""
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from services.common import config
 from services.common.clock import utcnow
@@ -97,9 +97,15 @@ class SandboxProvider:
         checkout = session.get(SandboxCheckout, request.checkout_id)
         if checkout is None or checkout.status != "paid":
             raise ProviderError("sandbox: nothing was paid on this checkout")
+        if request.idempotency_key:  # asked again: the same refund, as a real provider does
+            known = session.scalar(select(SandboxRefund).where(
+                SandboxRefund.idempotency_key == request.idempotency_key))
+            if known is not None:
+                return RefundResult(known.id, confirmed=True)
         refund = SandboxRefund(id="rfd_" + secrets.token_urlsafe(12), checkout_id=checkout.id,
                                amount=request.amount, reason=request.reason[:500],
-                               created_at=utcnow())
+                               created_at=utcnow(),
+                               idempotency_key=request.idempotency_key or None)
         session.add(refund)
         return RefundResult(refund.id, confirmed=True)
 

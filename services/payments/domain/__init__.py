@@ -23,7 +23,7 @@ from .callbacks import (APPLIED, IGNORED, REFUNDED_AT_ONCE, CallbackDecision,
                         check_notified_amount, decide_callback)
 from .refunds import (check_partial_key, check_refund_reference, fully_refunded,
                       given_back_by_hand, partial_refund_needed, refund_confirmable,
-                      refund_needed, refundable_left)
+                      refund_key, refund_needed, refundable_left)
 from .requests import (REFERENCE_KINDS, StartRequest, check_not_already_paid,
                        check_reference_payable, is_http_url, same_request, start_request,
                        with_payment_param)
@@ -38,7 +38,7 @@ __all__ = [
     "MAX_AMOUNT", "MIN_AMOUNT", "MONEY_RE", "check_payment_amount", "parse_money", "APPLIED",
     "IGNORED", "REFUNDED_AT_ONCE", "CallbackDecision", "check_notified_amount", "decide_callback",
     "given_back_by_hand", "check_refund_reference", "check_partial_key", "fully_refunded",
-    "partial_refund_needed", "refundable_left", "refund_confirmable", "refund_needed", "REFERENCE_KINDS",
+    "partial_refund_needed", "refundable_left", "refund_confirmable", "refund_key", "refund_needed", "REFERENCE_KINDS",
     "StartRequest", "check_not_already_paid", "check_reference_payable", "is_http_url",
     "same_request", "start_request", "with_payment_param", "CANCELLED", "ERROR", "FAILED_STATES",
     "FAILURE_REASONS", "LABELS", "LATE_SUCCESS_REASON", "PENDING", "PROCESSING", "REFUNDED", "REFUSED",

@@ -90,3 +90,10 @@ def partial_refund_needed(state: str, paid: Decimal, refunds, amount: Decimal,
 def fully_refunded(paid: Decimal, refunds) -> bool:
     """The payment moves to refunded once its succeeded refunds add up to what was paid."""
     return sum((Decimal(a) for s, a in refunds if s == "succeeded"), Decimal("0")) >= Decimal(paid)
+
+
+def refund_key(payment_id: str, request_key=None, late=False) -> str:
+    """The provider's idempotency key of one refund: a payment's partial refund under its own
+    key, its whole (or remaining) refund, the late success's; the same refund asked again gets
+    the same key."""
+    return f"{payment_id}:{'late' if late else (request_key or 'all')}"[:200]

@@ -67,8 +67,9 @@ def refund(session, provider, payment, amount, reason, now, record, late=False,
         return
     if provider.name != payment.provider:
         raise ProviderError(f"payment {payment.id} belongs to provider {payment.provider}")
-    result = provider.refund(session, RefundRequest(payment.id, payment.checkout_id, amount,
-                                                    reason or ""))
+    result = provider.refund(session, RefundRequest(
+        payment.id, payment.checkout_id, amount, reason or "",
+        idempotency_key=domain.refund_key(payment.id, request_key, late)))
     row = Refund(id="rfn_" + secrets.token_urlsafe(12), payment=payment, amount=amount,
                  reason=(reason or "")[:500], state="pending", late=late,
                  provider_ref=result.provider_ref, request_key=request_key, created_at=now,

@@ -122,3 +122,29 @@ def test_a_keyless_refund_never_gives_back_more_than_is_left(db, provider, recor
     done = refund(db, provider, record, payment_id, amount="30.00")  # asked too much
     assert done["state"] == "refunded"
     assert [r["amount"] for r in done["refunds"]] == ["14.90", "24.90"]
+
+
+def test_the_provider_is_asked_each_refund_with_its_own_stable_key(db, provider, record):
+    """A refund asked again after the transaction that asked it rolled back (the provider had
+    answered; an HTTP provider would have refunded twice): the same key, the same refund."""
+    from services.payments.adapters.providers import RefundRequest
+    from services.payments.models import Payment
+    seen = []
+
+    class Keeping(type(provider)):
+        def refund(self, session, request):
+            seen.append(request.idempotency_key)
+            return super().refund(session, request)
+
+    keeping = Keeping(provider.settings)
+    payment_id = paid(db, keeping, record, amount="39.80")
+    part(db, keeping, record, payment_id, "14.90", "credit-2027-03-000000002")
+    refund(db, keeping, record, payment_id)
+    assert seen == [f"{payment_id}:credit-2027-03-000000002", f"{payment_id}:all"]
+    with db.transaction() as s:
+        checkout = s.get(Payment, payment_id).checkout_id
+        again = [keeping.refund(s, RefundRequest(payment_id, checkout, Decimal("14.90"), "x",
+                                                 idempotency_key=seen[0])).provider_ref
+                 for _ in range(2)]
+        assert again[0] == again[1]
+        assert s.query(SandboxRefund).count() == 2  # no third refund
