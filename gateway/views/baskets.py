@@ -16,7 +16,9 @@ ACTIONS = {"envoyer": ("submit_basket", "Le panier est envoyé."),
            "deverrouiller": ("unlock_basket", "Le panier est déverrouillé : vous pouvez le "
                                               "modifier."),
            "verrouiller": ("lock_basket", "Le panier est verrouillé."),
-           "retourner": ("return_basket", "Le panier est retourné au rôle précédent.")}
+           "retourner": ("return_basket", "Le panier est retourné au rôle précédent."),
+           "reprendre": ("recall_basket", "Le panier est repris : il est de nouveau en "
+                                          "préparation, vous pouvez le modifier.")}
 MOVED = {("envoyer", "at_approver"): "Le panier est envoyé à l'approbateur.",
          ("envoyer", "at_collectivity"): "Le panier est transmis à la collectivité.",
          ("retourner", "draft"): "Le panier est retourné à l'utilisateur qui l'a préparé.",
@@ -208,7 +210,8 @@ def remove_line(basket_id, ean):
     return _act(basket_id, "remove_line", ean[:20], done="L'article est retiré du panier.")[1]
 
 
-@bp.post("/paniers/<int:basket_id>/<any(envoyer, deverrouiller, verrouiller, retourner):action>")
+@bp.post("/paniers/<int:basket_id>/<any(envoyer, deverrouiller, verrouiller, retourner, "
+         "reprendre):action>")
 @allow(*COLLECTIVITY)
 def move(basket_id, action):
     method, done = ACTIONS[action]

@@ -157,6 +157,11 @@ class BasketsService(MessagingService):
                                self.store.record, public_url())
 
     @rpc
+    def recall_basket(self, actor_id, basket_id, idempotency_key=None):
+        return self.store.once(idempotency_key, "recall_basket", actor_id, [basket_id],
+                               baskets.recall, self._account(actor_id), basket_id, now())
+
+    @rpc
     def unlock_basket(self, actor_id, basket_id, idempotency_key=None):
         return self.store.once(idempotency_key, "unlock_basket", actor_id, [basket_id],
                                baskets.unlock, self._account(actor_id), basket_id, now())

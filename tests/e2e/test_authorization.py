@@ -40,8 +40,8 @@ def url_for(rule, endpoint, target, method="GET"):
         rule = (rule.replace("<any(devis, commande):kind>", "devis")
                 .replace("<any(quote, order):kind>", "quote")
                 .replace("<any(submission, unlock, lock, return, transformation):action>", "lock")
-                .replace("<any(envoyer, deverrouiller, verrouiller, retourner):action>",
-                         "verrouiller")
+                .replace("<any(envoyer, deverrouiller, verrouiller, retourner, reprendre)"
+                         ":action>", "verrouiller")
                 .replace("<any(availability, shipment, closure, cancellation, reset):action>",
                          "reset")
                 # without a reason: refused (400) after the check of who asks, no change

@@ -39,9 +39,9 @@ MAX_QUANTITY = 999
 MAX_LINES = 500
 
 # what may be done to a basket
-RENAME, DELETE, EDIT, SUBMIT, UNLOCK, LOCK, RETURN, TRANSFORM = (
-    "rename", "delete", "edit", "submit", "unlock", "lock", "return", "transform")
-ACTIONS = (RENAME, DELETE, EDIT, SUBMIT, UNLOCK, LOCK, RETURN, TRANSFORM)
+RENAME, DELETE, EDIT, SUBMIT, UNLOCK, LOCK, RETURN, TRANSFORM, RECALL = (
+    "rename", "delete", "edit", "submit", "unlock", "lock", "return", "transform", "recall")
+ACTIONS = (RENAME, DELETE, EDIT, SUBMIT, UNLOCK, LOCK, RETURN, TRANSFORM, RECALL)
 
 @dataclass(frozen=True)
 class Actor:
@@ -189,6 +189,19 @@ def check(actor: Actor, b: BasketState, action: str):
         _holder(actor, b)
         if return_target(b) is None:
             raise conflict("Ce panier n'a pas de rôle précédent.")
+    elif action == RECALL:
+        # « Reprendre ce panier »: its creator takes back a basket sent a moment ago (a line
+        # forgotten), while it waits untouched where it was sent
+        if not is_owner(actor, b):
+            raise forbidden("Seul le créateur d'un panier peut le reprendre.")
+        if b.level == DRAFT:
+            raise conflict("Ce panier est déjà entre vos mains.")
+        if tuple(b.path) != (DRAFT, b.level):
+            raise conflict("Ce panier a été transmis plus loin : demandez qu'on vous le "
+                           "retourne.")
+        if not b.locked:
+            raise conflict("Ce panier est en cours de modification par son destinataire : "
+                           "demandez-lui de vous le retourner.")
     elif action == TRANSFORM:
         if not may_transform(actor, b):
             raise forbidden("Seule la collectivité qui détient ce panier peut le transformer en "
@@ -220,6 +233,7 @@ def action_labels(b: BasketState) -> dict:
         RETURN: "Retourner ce panier au rôle précédent", TRANSFORM: "Transformer ce panier",
         "transform_quote": "Transformer ce panier en demande de devis",
         "transform_order": "Transformer ce panier en commande",
+        RECALL: "Reprendre ce panier",
     }
 
 
@@ -254,6 +268,11 @@ def return_(actor: Actor, b: BasketState, comment) -> tuple[Move, str]:
     comment = check_comment(comment)
     to = return_target(b)
     return Move(RETURN, b.level, to, b.path[:-1], to != DRAFT), comment
+
+
+def recall(actor: Actor, b: BasketState) -> Move:
+    check(actor, b, RECALL)
+    return Move(RECALL, b.level, DRAFT, (DRAFT,), False)
 
 
 def transform(actor: Actor, b: BasketState) -> Move:

@@ -11,7 +11,8 @@ ACTION_LABELS = {"created": "Création du panier", "renamed": "Panier renommé",
                  "edited": "Panier modifié",
                  chain.SUBMIT: "Panier envoyé", chain.UNLOCK: "Panier déverrouillé",
                  chain.LOCK: "Panier verrouillé", chain.RETURN: "Panier retourné au rôle "
-                 "précédent", chain.TRANSFORM: "Panier transformé"}
+                 "précédent", chain.TRANSFORM: "Panier transformé",
+                 chain.RECALL: "Panier repris par son créateur"}
 KIND_LABELS = {"quote": "demande de devis", "order": "commande"}
 
 

@@ -307,6 +307,11 @@ def submit(session, account, basket_id, now, holders=None, record=None, public_u
                  told=None if record is None else (holders or {}, record, public_url))
 
 
+def recall(session, account, basket_id, now) -> dict:
+    """« Reprendre ce panier »: its creator takes it back while it waits untouched."""
+    return _move(session, account, basket_id, now, chain.recall)
+
+
 def unlock(session, account, basket_id, now) -> dict:
     return _move(session, account, basket_id, now, chain.unlock)
 

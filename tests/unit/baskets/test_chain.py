@@ -33,13 +33,13 @@ STATES = {
 # expected outcome for the Utilisateur's basket, per state (rows) and action (columns): in each
 # cell one letter per actor U, U2, A, C, X, ADMIN (in that order): O ok, K conflict, . forbidden
 OUTCOMES = """
-                          rename delete edit   submit unlock lock   return transform
-draft                     O..... O..... O..... O..... K..... K..... K..... ......
-at_approver               O.O... K..... ..K... ..O... ..O... ..K... ..O... ......
-at_approver_unlocked      O.O... K..... ..O... ..O... ..K... ..O... ..O... ......
-at_collectivity           O.OO.. K..... ...K.. ...... ...O.. ...K.. ...O.. ...O..
-at_collectivity_unlocked  O.OO.. K..... ...O.. ...... ...K.. ...O.. ...O.. ...O..
-transformed               K.KK.. K.KK.. K.KK.. K.KK.. K.KK.. K.KK.. K.KK.. K.KK..
+                          rename delete edit   submit unlock lock   return transform recall
+draft                     O..... O..... O..... O..... K..... K..... K..... ......    K.....
+at_approver               O.O... K..... ..K... ..O... ..O... ..K... ..O... ......    O.....
+at_approver_unlocked      O.O... K..... ..O... ..O... ..K... ..O... ..O... ......    K.....
+at_collectivity           O.OO.. K..... ...K.. ...... ...O.. ...K.. ...O.. ...O..    K.....
+at_collectivity_unlocked  O.OO.. K..... ...O.. ...... ...K.. ...O.. ...O.. ...O..    K.....
+transformed               K.KK.. K.KK.. K.KK.. K.KK.. K.KK.. K.KK.. K.KK.. K.KK..    K.KK..
 """
 F, K, OK = "forbidden", "conflict", "ok"
 WHO = ("U", "U2", "A", "C", "X", "ADMIN")
@@ -111,7 +111,7 @@ def test_an_approbateur_sends_its_own_basket_straight_to_the_collectivite_and_ge
     assert (move.to_level, move.path) == (2, (0, 2))
     at_c = BasketState(A.id, A.role, "16", 2, move.path, True, 1)
     assert domain.allowed(C, at_c) == ["rename", "unlock", "return", "transform"]
-    assert domain.allowed(A, at_c) == ["rename"]          # its owner still sees it
+    assert domain.allowed(A, at_c) == ["rename", "recall"]  # its owner sees it, takes it back
     move, _ = domain.return_(C, at_c, "À revoir")
     assert (move.to_level, move.path, move.locked) == (0, (0,), False)
 

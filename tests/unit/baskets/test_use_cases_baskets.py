@@ -118,7 +118,10 @@ def test_the_chain_with_one_return_and_its_comment(db):
     assert basket["action_labels"]["submit"] == "Envoyer ce panier à l'approbateur"
     later = NOW + timedelta(minutes=5)
     view = tx(db, baskets.submit, USER, bid, later)
-    assert (view["state"], view["locked"], view["actions"]) == ("at_approver", True, ["rename"])
+    # sent, untouched: its creator may take it back (« Reprendre ce panier »)
+    assert (view["state"], view["locked"], view["actions"]) == ("at_approver", True,
+                                                                ["rename", "recall"])
+    assert view["action_labels"]["recall"] == "Reprendre ce panier"
     assert [b["id"] for b in tx(db, baskets.to_validate, APPROVER)] == [bid]
     assert tx(db, baskets.to_validate, COLLECTIVITY) == []
     with pytest.raises(DomainError) as exc:
@@ -323,3 +326,24 @@ def test_an_out_of_print_or_forthcoming_article_is_flagged_on_its_line(db):
         (CEMETERY["ean"], "Épuisé"), (WESTERN["ean"], "À paraître")]
     # without the current articles (a transformed basket, frozen) nothing is claimed
     assert tx(db, baskets.get, USER, basket["id"], NOW)["availability_warnings"] == []
+
+
+def test_its_creator_takes_back_a_basket_sent_a_moment_ago(db):
+    """A line forgotten: the Utilisateur could not take back the basket just sent (« Ce panier
+    n'est pas entre vos mains »); now « Reprendre ce panier » while it waits untouched, once
+    (a double click: the second is a conflict); not once the Approbateur opened it."""
+    bid = new_basket(db, name="CM2", lines=[(CEMETERY, 1)])["id"]
+    tx(db, baskets.submit, USER, bid, NOW)
+    back = tx(db, baskets.recall, USER, bid, NOW + timedelta(minutes=1))
+    assert (back["state"], back["locked"], "edit" in back["actions"]) == ("draft", False, True)
+    assert back["history"][-1]["action"] == "recall"
+    assert tx(db, baskets.to_validate, APPROVER) == []
+    with pytest.raises(DomainError) as exc:
+        tx(db, baskets.recall, USER, bid, NOW + timedelta(minutes=2))
+    assert exc.value.code == "conflict"
+    tx(db, baskets.submit, USER, bid, NOW + timedelta(minutes=3))
+    tx(db, baskets.unlock, APPROVER, bid, NOW + timedelta(minutes=4))  # being changed
+    with pytest.raises(DomainError) as exc:
+        tx(db, baskets.recall, USER, bid, NOW + timedelta(minutes=5))
+    assert exc.value.code == "conflict" and "demandez-lui de vous le retourner" in \
+        exc.value.message
