@@ -71,6 +71,12 @@ def test_the_basket_chain_from_the_catalogue_to_the_order(suite, people, new_pag
     expect(user.get_by_text("À valider par l'approbateur").first).to_be_visible()
     expect(user.get_by_role("button", name="Envoyer ce panier à l'approbateur")).to_have_count(0)
     shot(user, "22-panier-envoye-approbateur")
+    # a line forgotten: its creator takes it back while it waits untouched, then sends it again
+    user.get_by_role("button", name="Reprendre ce panier").click()
+    expect(user.get_by_role("status").first).to_contain_text("Le panier est repris")
+    expect(user.get_by_role("button", name="Envoyer ce panier à l'approbateur")).to_be_visible()
+    user.get_by_role("button", name="Envoyer ce panier à l'approbateur").click()
+    expect(user.get_by_text("À valider par l'approbateur").first).to_be_visible()
 
     # the Approbateur returns it with a comment
     approver = signed_in(new_page, base, people["approbateur"]["email"])
