@@ -223,6 +223,10 @@ class GroupedOrderFailedV1(GroupedOrderRef):
     lines = fields.List(fields.Nested(SubOrderLine), load_default=list)
     payment_method = fields.String(load_default="online", validate=validate.OneOf(
         ["online", "cheque", "cash", "pickup"]))
+    # optional, as in sub_order_cancelled: credit notes gave back `credited` already, the rest
+    # (`refund_amount`) is refunded
+    credited = Money(load_default="0.00")
+    refund_amount = Money(load_default=None, allow_none=True)
 
 
 class SubOrderRef(Payload):

@@ -130,11 +130,8 @@ def cancel_sub_order(session, sub_number, reason, now, record, public_url) -> di
 
 
 def _cancel_sub(session, sub, go, reason, now, record, public_url):
-    refund = domain.refund_on_cancel(sub.status, sub.paid_payment_id)
     # what credit notes gave back already is not refunded twice: the rest, or nothing
-    given = credit_refunds.credited(session, sub.number) if refund else money(0)
-    left = sub_total(sub) - given
-    refund = refund and left > 0
+    refund, left, given = credit_refunds.cancellation_refund(session, sub)
     _move_sub(session, sub, dict({"status": domain.SUB_CANCELLED, "cancelled_at": now,
                                   "cancel_reason": reason},
                                  **({"refund_state": "requested"} if refund else {})))

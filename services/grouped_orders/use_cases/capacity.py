@@ -7,11 +7,13 @@ from sqlalchemy import func, select, text
 
 from services.common.errors import conflict
 from services.common.guards import transition
+from services.common.money import money
 
 from .. import domain
 from ..models import GroupedOrder, SubOrder, SubOrderLine
 from ..presenters import (cancelled_event, grouped_order_failed_event, grouped_order_view,
-                          refund_requested_event, sub_order_cancelled_event, sub_total)
+                          refund_requested_event, sub_order_cancelled_event)
+from . import credit_refunds
 from .load import by_token, locked, own
 
 
@@ -184,7 +186,10 @@ def _fail(session, go, outcome, paid, now, record, public_url):
                {"status": domain.CANCELLED, "cancelled_at": now,
                 "cancel_reason": reason[:domain.REASON_MAX]}, message=domain.ALREADY_DONE)
     for sub in subs:
-        refund = domain.refund_on_cancel(sub.status, sub.paid_payment_id)
+        # what credit notes gave back already is not refunded twice: the rest, or nothing
+        refund, left, given = credit_refunds.cancellation_refund(session, sub)
+        credit = {"credited": str(given), "refund_amount": str(left if refund else money(0))} \
+            if given else {}
         transition(session, SubOrder, sub.number, [sub.status],
                    dict({"status": domain.SUB_CANCELLED, "cancelled_at": now,
                          "cancel_reason": reason[:domain.SUB_REASON_MAX]},
@@ -192,12 +197,13 @@ def _fail(session, go, outcome, paid, now, record, public_url):
                    message=domain.SUB_ALREADY_DONE)
         if refund:
             record(session, "refund_requested", refund_requested_event(
-                sub.paid_payment_id, str(sub_total(sub)), reason, sub))
+                sub.paid_payment_id, str(left), reason, sub))
         record(session, "sub_order_cancelled", dict(
-            sub_order_cancelled_event(sub, go, public_url, reason, refund), minimum_failed=True))
+            sub_order_cancelled_event(sub, go, public_url, reason, refund), minimum_failed=True,
+            **credit))
         record(session, "grouped_order_failed", dict(
             grouped_order_failed_event(go, public_url, reason, paid, sub, refund),
-            per_title=outcome.per_title))
+            per_title=outcome.per_title, **credit))
     record(session, "grouped_order_cancelled",
            dict(cancelled_event(go, public_url, reason), minimum_failed=True))
     record(session, "grouped_order_failed", dict(

@@ -60,6 +60,16 @@ def on_refunded(session, payload, sub, now, record, public_url) -> bool:
     return True
 
 
+def cancellation_refund(session, sub):
+    """What cancelling `sub` gives back of its payment: (refund: whether payments is asked,
+    left: the amount, given: what its credit notes gave back already). A paid sub-order's
+    total less its credit notes' refunds; nothing when they gave back all of it."""
+    refund = domain.refund_on_cancel(sub.status, sub.paid_payment_id)
+    given = credited(session, sub.number) if refund else money(0)
+    left = sub_total(sub) - given
+    return refund and left > 0, left, given
+
+
 def credited(session, number):
     """What credit notes gave back (or are giving back) of a sub-order's payment."""
     return money(session.scalar(select(func.coalesce(func.sum(CreditNoteRefund.amount), 0))

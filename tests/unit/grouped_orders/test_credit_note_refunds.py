@@ -5,6 +5,8 @@ key, once; payments' `payment_refunded` for that key tells the buyer (`sub_order
 back at pickup is not refunded again (`to_refund` leaves it out), nor more than was paid."""
 from datetime import timedelta
 
+import pytest
+
 from services.common.contracts.events import make_envelope
 from services.common.money import money
 from services.grouped_orders import domain
@@ -229,3 +231,41 @@ def test_the_bookshops_view_says_what_each_sub_orders_credit_notes_gave_back(db)
        credit_note("2027-03-000000002", leto["number"], "10.00"), NOW, events)
     view = tx(db, bookshop.get, 1, NOW, URL)
     assert {s["number"]: s["credited"] for s in view["sub_orders"]} == {leto["number"]: "10.00"}
+
+
+@pytest.mark.parametrize("credited,rest", [("29.80", None), ("10.00", "19.80")])
+def test_failing_the_minimum_after_a_credit_note_refunds_only_the_rest(db, credited, rest):
+    """The grouped order failing its minimum (its own cancellation path) asked payments for the
+    whole amount again after a credit note's refund: nothing came back (payments had nothing
+    left), the page said « en cours » for good and the mail « Le montant payé, 29,80 €, vous
+    est remboursé »."""
+    from services.common.contracts.events import load_envelope
+    from services.grouped_orders.use_cases import bookshop
+    from services.notifications import presenters as mails
+    from .test_capacity import create, token_of
+    events = Events()
+    go = create(db, events, min_copies="5")
+    token = token_of(go)
+    ana = subscribe(db, token, "Ana", "Lys", 2)
+    pay(db, events, token, ana, "pay-ana")
+    tx(db, invoice_events.on_invoice_issued,
+       credit_note("2027-03-000000002", ana["number"], credited, cancels=True), NOW, events)
+    (credit_refund,) = events.of("refund_requested")
+    tx(db, bookshop.close_now, go["number"], NOW, events, URL)  # below its minimum: fails
+    asked = events.of("refund_requested")
+    assert [e["amount"] for e in asked] == [credited] + ([rest] if rest else [])
+    (failed,) = [f for f in events.of("grouped_order_failed") if f["audience"] == "buyer"]
+    assert (failed["refund_expected"], failed["credited"]) == (rest is not None, credited)
+    body = mails.render("grouped_order_failed", load_envelope(
+        "grouped_order_failed", make_envelope("grouped_order_failed", failed,
+                                              "grouped_orders"))[1], URL)[2]
+    if rest:
+        assert f"Le reste du montant payé, {rest.replace('.', ',')}\xa0€, vous est remboursé" \
+            in body
+    else:
+        assert "vous a déjà été remboursé par avoir : rien de plus" in body
+        assert "vous est remboursé" not in body and "ne serez pas débité" not in body
+    view = tx(db, buyers.buyer_status, token, ana["buyer_token"], NOW)
+    assert view["refunding_total"] == "29.80"  # the credit note's and the rest: never twice
+    assert [(r["kind"], r["amount"]) for r in view["refunds"] if r["kind"] == "cancellation"] \
+        == ([("cancellation", rest)] if rest else [])
