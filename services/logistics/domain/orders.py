@@ -65,7 +65,8 @@ class Order:
 
     @property
     def is_candidate(self) -> bool:
-        return self.status == READY and bool(self.lines)
+        # a sub-order known from before (logistics heard of them then) is never one
+        return self.status == READY and bool(self.lines) and self.kind in HANDED_KINDS
 
 
 def order_name(kind, number) -> str:

@@ -34,7 +34,8 @@ def next_number(session) -> int:
 def _locked(session, keys, take_all):
     query = select(Order).order_by(Order.ready_at, Order.id).with_for_update()
     if take_all:
-        query = query.where(Order.status == order_rules.READY)
+        query = query.where(Order.status == order_rules.READY,
+                            Order.kind.in_(order_rules.HANDED_KINDS))
     else:
         query = query.where(tuple_(Order.kind, Order.number).in_(keys))
     return {(row.kind, row.number): row for row in session.scalars(query)}
@@ -84,7 +85,8 @@ def hand_off(session, order_keys, take_all, actor, now, record, delivery_url=Non
 def list_candidates(session) -> dict:
     """The ready orders (oldest first): `candidates` (lines known) and `waiting` (ready, lines
     not yet heard of)."""
-    rows = session.scalars(select(Order).where(Order.status == order_rules.READY)
+    rows = session.scalars(select(Order).where(Order.status == order_rules.READY,
+                                               Order.kind.in_(order_rules.HANDED_KINDS))
                            .order_by(Order.ready_at, Order.id)).all()
     views = [presenters.order(r) for r in rows]
     return {"candidates": [v for v in views if v["candidate"]],

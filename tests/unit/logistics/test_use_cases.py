@@ -306,3 +306,20 @@ def test_a_reading_list_reaches_the_logistician_one_line_per_title(db):
     assert found["quantity"] == 10
     assert [(li["ean"], li["title"], li["quantity"]) for li in found["lines"]] == [
         ("9782330150136", "CEMETERY ROAD", 5), ("9782091234567", "FRANÇAIS 5E", 5)]
+
+
+def test_a_sub_order_heard_of_before_is_never_handed_off(db):
+    """On a deployment that ran the older version, logistics kept sub-orders made ready on the
+    desk: they stayed candidates (and no event of them arrives any more to withdraw them)."""
+    from services.logistics.models import Order
+    run(db, orders.grouped_order_made_available, made_available(), NOW)
+    with db.transaction() as s:
+        grouped = s.query(Order).one()
+        from services.logistics.models import OrderLine
+        s.add(Order(kind="sub_order", number=154, status="ready", customer="Ana Martin",
+                    destination=grouped.destination, updated_at=NOW, ready_at=NOW,
+                    lines=[OrderLine(position=ln.position, ean=ln.ean, title=ln.title,
+                                     quantity=2)
+                           for ln in grouped.lines]))
+    assert [c["key"] for c in candidates(db)["candidates"]] == ["grouped_order:62"]
+    assert candidates(db)["waiting"] == []
