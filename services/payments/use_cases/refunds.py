@@ -21,8 +21,8 @@ def refund_payment(session, provider, payment_id, amount, reason, now, record,
     amount = payment.amount if amount is None else domain.parse_money(amount)
     if request_key:
         return refund_part(session, provider, payment, amount, reason, now, record, request_key)
-    if any(r.request_key for r in payment.refunds):
-        # after partial refunds (pending ones count: their money is asked for already), the
+    if payment.refunds:
+        # after earlier refunds (pending ones count: their money is asked for already), the
         # whole payment is what is left of it, and no refund goes beyond that
         left = domain.refundable_left(payment.amount,
                                       [(r.state, r.amount) for r in payment.refunds])
@@ -81,10 +81,11 @@ def refund(session, provider, payment, amount, reason, now, record, late=False,
 
 def refund_succeeded(session, payment, row: Refund, now, record):
     row.state, row.updated_at = "succeeded", now
-    if payment.state != domain.REFUNDED and (not row.request_key or domain.fully_refunded(
-            payment.amount, [(r.state, r.amount) for r in payment.refunds])):
-        # a refund without a key closes the payment (as before issue 10); partial ones once
-        # they add up to all that was paid
+    if payment.state != domain.REFUNDED and domain.fully_refunded(
+            payment.amount, [(r.state, r.amount) for r in payment.refunds]):
+        # the payment is « refunded » once its refunds add up to all that was paid: a refund of
+        # the rest (a cancellation's, without a key) that came before a credit note's partial
+        # one closed it, and the partial one was then refused for good
         move(session, payment, domain.REFUNDED, now, now, record)
     payouts.add_refund(session, payment, row.amount, now, refund_id=row.id)  # payout reduced
     record(session, "payment_refunded", payment_refunded_event(payment, row, now))

@@ -148,3 +148,17 @@ def test_the_provider_is_asked_each_refund_with_its_own_stable_key(db, provider,
                  for _ in range(2)]
         assert again[0] == again[1]
         assert s.query(SandboxRefund).count() == 2  # no third refund
+
+
+def test_the_rest_refunded_first_leaves_the_payment_open_for_the_partial_one(db, provider,
+                                                                           record):
+    """The cancellation's refund of the rest (no key) handled before a credit note's partial
+    refund (a retry, two relays): it closed the payment (« refunded » with 24,90 of 39,80 given
+    back) and the partial refund was then refused (« Seul un paiement confirmé… ») for good."""
+    payment_id = paid(db, provider, record, amount="39.80")
+    first = refund(db, provider, record, payment_id, amount="24.90")
+    assert first["state"] == "succeeded"  # 14,90 still paid
+    last = part(db, provider, record, payment_id, "14.90", "credit-2027-03-000000002")
+    assert last["state"] == "refunded"
+    assert sorted(r["amount"] for r in last["refunds"]) == ["14.90", "24.90"]
+    assert payouts_of(db)[0]["refunds"] == "39.80"
