@@ -111,8 +111,9 @@ def refund_sentence(sub) -> str:
                      + ", sur le moyen de paiement utilisé.")
     if by_hand:
         total = sum((money(r["amount"]) for r in by_hand), money(0))
-        words.append(f"{eur(total)} vous {'sont rendus' if total > 1 else 'est rendu'} par la "
-                     "librairie : passez les reprendre à la librairie.")
+        many = total >= 2  # French: plural from two on
+        words.append(f"{eur(total)} vous {'sont rendus' if many else 'est rendu'} par la "
+                     f"librairie : passez {'les' if many else 'le'} reprendre à la librairie.")
     if money(sub.get("refunding_total") or 0):
         words.append(f"Un remboursement de {eur(sub['refunding_total'])} est en cours.")
     return " ".join(words)

@@ -66,6 +66,12 @@ def render(kind: str, payload: dict, public_url: str, to_bookshop=False) -> tupl
         # a cheque or cash handed back by the bookshop (issue 9), not a card refund
         context["by_hand"] = payload.get("payment_method") in ("cheque", "cash") and \
             not payload.get("automatic")
+    if kind == "invoice_issued":  # a credit note's part already handed back at pickup
+        handed = Decimal(str(payload.get("total_ttc") or 0)) - Decimal(
+            str(payload.get("to_refund") or 0))
+        context["handed_back"] = handed if payload.get("credit_mode") == "refund" and \
+            Decimal(str(payload.get("to_refund") or 0)) > 0 and handed > 0 else None
+        context["handed_back_plural"] = handed >= 2
     body = _env.get_template(f"{kind}.txt").render(**context)
     subject = domain.subject(kind).format(**context)
     if to_bookshop:  # as every new-order alert: one subject for the bookshop's mail filters

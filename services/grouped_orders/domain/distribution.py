@@ -111,10 +111,11 @@ def check_pickup_payment(sub_status: str):
         raise conflict("Cette sous-commande est annulée : rien à payer.")
 
 
-def refundable(sub_status, sub_total, noted) -> Decimal:
+def refundable(sub_status, sub_total, noted, credited=Decimal("0")) -> Decimal:
     """What may still be handed back at pickup: what the buyer paid (the sub-order's total once
-    paid) plus the extra payments noted, less the refunds noted. `noted`: (kind, amount)."""
-    paid = Decimal(sub_total) if sub_status == PAID else Decimal("0")
+    paid) plus the extra payments noted, less the refunds noted and what credit notes gave back
+    already (`credited`: not handed back a second time in cash). `noted`: (kind, amount)."""
+    paid = Decimal(sub_total) - Decimal(credited) if sub_status == PAID else Decimal("0")
     for kind, amount in noted:
         paid += amount if kind == EXTRA else -amount
     return max(Decimal("0.00"), paid)

@@ -15,6 +15,7 @@ from ..models import Distribution, DistributionMark, DistributionNote, SubOrder
 from ..distribution_presenters import distributed_event, distribution_view
 from ..presenters import sub_total
 from .bookshop import pay_by_hand
+from . import credit_refunds
 from .load import get_grouped_order, locked
 
 
@@ -128,7 +129,8 @@ def add_note(session, number, sub_number, kind, amount, comment, account, now) -
     noted = session.execute(select(DistributionNote.kind, DistributionNote.amount).where(
         DistributionNote.sub_order_number == sub.number)).all()
     kind, amount, comment = domain.check_note(
-        kind, amount, comment, domain.refundable(sub.status, sub.total, noted))
+        kind, amount, comment, domain.refundable(sub.status, sub.total, noted,
+                                                 credit_refunds.credited(session, sub.number)))
     note = DistributionNote(sub_order_number=sub.number, grouped_order_number=go.number,
                             kind=kind, amount=amount, comment=comment,
                             noted_by=account["email"], noted_at=now)

@@ -141,7 +141,8 @@ def _adjust(session, go, sub, title, line, after, available, now, record, public
         step.amount = max(money(0), sub_total(sub) - credited) if paid else money(0)
         step.money_way = domain.give_back_way(sub.status, sub.payment_method,
                                               sub.paid_payment_id is not None)
-        step.refund_state = "requested" if step.money_way == domain.ONLINE_REFUND else None
+        step.refund_state = "requested" if step.money_way == domain.ONLINE_REFUND and \
+            step.amount > 0 else None
         _cancel_sub(session, sub, go, (
             f"« {title.title} » indisponible : {before} → 0 exemplaire ; plus aucun titre "
             "dans votre commande." if cause is None else

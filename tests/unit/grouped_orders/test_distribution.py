@@ -266,3 +266,13 @@ def test_money_handed_back_at_pickup_is_on_the_parents_page(db):
         "at_pickup", "refunded", "4.90", False)
     assert handed["text"] == "Rendu au retrait des livres (Exemplaire abîmé)"
     assert view["refunded_total"] == "4.90"
+
+
+
+def test_what_credit_notes_gave_back_is_not_handed_back_again_at_pickup():
+    from decimal import Decimal
+    assert domain.refundable(domain.PAID, "29.80", [], Decimal("10.00")) == Decimal("19.80")
+    assert domain.refundable(domain.PAID, "29.80", [], Decimal("29.80")) == Decimal("0.00")
+    with pytest.raises(DomainError):
+        domain.check_note("refund", "0,01", "espèces",
+                          domain.refundable(domain.PAID, "29.80", [], Decimal("29.80")))

@@ -48,7 +48,7 @@ def test_a_credit_note_says_what_becomes_of_its_amount():
     text = body.replace("\n", " ")
     assert "La librairie a émis l'avoir n° 2027-03-000000002 sur votre facture n° " \
            "2027-03-000000001 (commande n° 148) : 14,90\xa0€ TTC. Motif : Livre abîmé." in text
-    assert "Ce montant, 14,90\xa0€, vous est remboursé par la librairie" in text
+    assert "Ce montant, 14,90\xa0€, vous est remboursé : vous recevrez un message" in text
     assert "Téléchargez l'avoir (PDF)" in text
     body = render(**note, credit_mode="deduct")[2]
     assert "Ce montant est déduit de ce qui reste à payer sur la facture n° 2027-03-000000001" \
@@ -60,3 +60,18 @@ def test_a_credit_note_says_what_becomes_of_its_amount():
 def test_no_address_no_mail():
     assert domain.wanted("invoice_issued", dict(INVOICE))
     assert not domain.wanted("invoice_issued", dict(INVOICE, customer_email=""))
+
+
+def test_a_credit_note_partly_handed_back_at_pickup_and_a_collectivitys():
+    note = dict(kind="credit_note", number="2027-03-000000002",
+                invoice_number="2027-03-000000001", total_ttc="14.90", reason="Abîmé",
+                credit_mode="refund")
+    body = render(**note, to_refund="10.00")[2].replace("\n", " ")
+    assert ("4,90\xa0€ vous ont déjà été rendus au retrait des livres ; le reste, 10,00\xa0€, "
+            "vous est remboursé : vous recevrez un message") in body
+    body = render(**note, to_refund="13.40")[2]
+    assert "1,50\xa0€ vous a déjà été rendu au retrait" in body
+    # a collectivity's order: the bookshop refunds it itself, no automatic message follows
+    body = render(**note, to_refund="14.90", order={"kind": "collectivity_order", "number": 3})[2]
+    assert "vous est remboursé par la librairie (par virement ou par chèque)." in body
+    assert "vous recevrez un message" not in body
