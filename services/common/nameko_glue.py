@@ -30,11 +30,8 @@ from collections import OrderedDict
 
 import amqp.exceptions
 import eventlet
-import kombu
 import kombu.exceptions
 import sqlalchemy.exc
-from kombu import Exchange, Queue
-from nameko.constants import PERSISTENT
 from nameko.amqp.publish import Publisher
 from nameko.events import EventHandler as NamekoEventHandler
 from nameko.extensions import DependencyProvider
@@ -50,6 +47,8 @@ from sqlalchemy import text, update
 
 from . import config, idempotency, inbox, outbox, validation, wire  # noqa: F401  (wire: DomainError)
 from .contracts.events import contract, CONTRACTS, RETIRED_CONSUMERS
+from .event_queues import (consumer_queues, delete_retired_queues, event_exchange,  # noqa: F401
+                           event_queue_name)
 from .db import Database, DATABASE_UNAVAILABLE, retry_on_disconnect
 from .errors import DomainError, unavailable
 from .messaging_models import messaging_tables
@@ -315,28 +314,6 @@ def rpc(fn=None, **kwargs):
     return decorate(fn)
 
 
-def event_exchange(source):
-    return Exchange(f"{source}.events", type="topic", durable=True, delivery_mode=PERSISTENT,
-                    auto_delete=False)
-
-
-def event_queue_name(source, event_type, service, method):
-    """The queue of `service`'s handler `method` of `source`'s `event_type` events, named as
-    nameko's EventHandler names it (SERVICE_POOL handler type: "evt-{source}-{event}--{service}.
-    {method}"): the producer declares it before publishing so that no event is unroutable."""
-    return f"evt-{source}-{event_type}--{service}.{method}"
-
-
-def consumer_queues(event_type):
-    """The durable queues of every consumer of `event_type`, as nameko declares them."""
-    c = contract(event_type)
-    exchange = event_exchange(c.source)
-    return [Queue(event_queue_name(c.source, c.name, service, method), exchange=exchange,
-                  routing_key=c.binding_key(service, method),
-                  durable=True, auto_delete=False, exclusive=False)
-            for service, method in c.consumers]
-
-
 FAST_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
 
 
@@ -366,20 +343,10 @@ class AmqpPublisher:
 
 
     def _retire(self, event_type):
-        """Delete, once per process, the queues of the consumers `event_type` no longer has
-        (contracts.events.RETIRED_CONSUMERS): bound still on a broker that ran an older
-        version, they would fill for good. Tried again at the next publish if the broker
-        refused."""
-        c = contract(event_type)
-        try:
-            with kombu.Connection(self.amqp_uri, transport_options=dict(FAST_RETRY)) as conn:
-                channel = conn.default_channel
-                for service, method in RETIRED_CONSUMERS[event_type]:
-                    channel.queue_delete(event_queue_name(c.source, c.name, service, method))
-        except (OSError, kombu.exceptions.KombuError, amqp.exceptions.AMQPError) as exc:
-            log.warning("retired queues of %s not deleted yet: %r", event_type, exc)
-            return
-        self.retired.add(event_type)
+        """The queues of the consumers `event_type` no longer has, deleted once per process
+        (services.common.event_queues); tried again at the next publish if the broker refused."""
+        if delete_retired_queues(self.amqp_uri, event_type, dict(FAST_RETRY)):
+            self.retired.add(event_type)
 
 
 @functools.cache
