@@ -102,3 +102,14 @@ class InvoiceLine(Base):
     public_price_ttc: Mapped[Decimal | None] = mapped_column(MONEY, nullable=True)
     discount_percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 2), nullable=True)
     invoice: Mapped[Invoice] = relationship(back_populates="lines")
+
+
+class CancelledOrder(Base):
+    """An order its owner cancelled (sub_order_cancelled, a cancelled
+    collectivity_order_status_changed), recorded under the series' lock: an invoice whose
+    document was read just before the cancellation is refused if the cancellation came first,
+    or credited at once if the invoice did."""
+    __tablename__ = "cancelled_orders"
+    kind: Mapped[str] = mapped_column(String(30), primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), primary_key=True)
+    cancelled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -15,7 +15,7 @@ from services.common.guards import transition
 
 from .. import domain, presenters
 from ..domain import amounts, credit_notes, mentions, numbering, orders, register
-from ..models import Invoice, InvoiceLine
+from ..models import CancelledOrder, Invoice, InvoiceLine
 from .numbering import lock_counter, take_number
 
 def check_order_key(kind, number):
@@ -98,6 +98,8 @@ def issue_invoice(session, kind, number, document, actor_id, now, record, paymen
     existing = live_invoice(session, kind, number)  # again, under the counter's lock
     if existing is not None:
         return invoice_answer(session, existing)
+    if session.get(CancelledOrder, (kind, number)) is not None:  # its document was read just
+        raise conflict(orders.CANCELLED)                         # before its cancellation
     sequence, issued_at, invoice_number = take_number(session, counter, now)
     customer = document.get("customer") or {}
     payment = document.get("payment") or {}
@@ -244,6 +246,10 @@ def credit_cancelled_order(session, kind, number, reason, now, record):
     bookshop must before cancelling one): its live invoice gets a credit note for all that is
     left, at once, so the books say what happened. None when there is no live invoice (the
     usual case: the bookshop's cancellations come after a credit note)."""
+    lock_counter(session)  # an invoice being issued of it commits first, or sees this record
+    if session.get(CancelledOrder, (kind, str(number))) is None:
+        session.add(CancelledOrder(kind=kind, number=str(number), cancelled_at=now))
+        session.flush()
     inv = live_invoice(session, kind, number)
     if inv is None:
         return None

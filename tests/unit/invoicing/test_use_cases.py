@@ -285,3 +285,17 @@ def test_an_invoice_on_account_is_marked_paid_once(db, record):
     with pytest.raises(DomainError) as err, db.transaction() as s:
         use_cases.settle_invoice(s, inv["number"], "x" * 201, "admin-1", NOW)
     assert err.value.code == "invalid"
+
+
+def test_an_invoice_whose_document_was_read_before_its_cancellation_is_refused(db, record):
+    """The order's document read (not cancelled yet), then its cancellation consumed before the
+    invoice's transaction: the invoice committed afterwards stayed live on a cancelled order.
+    The cancellation is recorded under the series' lock: the invoice is refused."""
+    with db.transaction() as s:
+        assert use_cases.credit_cancelled_order(s, "collectivity_order", 12, "Doublon", NOW,
+                                                record) is None
+    with pytest.raises(DomainError) as err:
+        issue(db, record, number=12)  # its document, read before, said « En cours »
+    assert err.value.code == "conflict" and "annulée" in err.value.message
+    assert record == []
+    assert issue(db, record, number=13)["number"] == "2027-03-000000001"  # no number lost
