@@ -238,9 +238,8 @@ def settle(number):
     invoice = rpc("invoicing", "get_invoice", number[:20])
     if invoice["kind"] != "invoice":
         abort(404)
-    credited = sum((Decimal(c["total_ttc"]) for c in invoice.get("credit_notes") or ()),
-                   Decimal("0.00"))
-    due = Decimal(invoice["total_ttc"]) - credited  # its credit notes deducted
+    due = Decimal(invoice["remaining_ttc"])  # its credit notes deducted
+    credited = Decimal(invoice["total_ttc"]) - due
     ask = dict(title=f"Marquer réglée la facture n° {invoice['number']}",
                message=f"La facture n° {invoice['number']} ({invoice['customer']['name']}) "
                        f"sera marquée réglée : {money(due)} reçus"

@@ -16,12 +16,13 @@ from datetime import datetime
 from decimal import Decimal
 
 from babel.dates import format_datetime
+from reportlab.lib.pagesizes import A4
 
 from services.common.contracts.documents import KIND_LABELS, PAYMENT_METHODS
 from services.common.money import eur
 from services.common.sheets import MARGIN_X, Column, Sheet, fonts, render_sheet, wrap
 
-PORTRAIT_WIDTH_PT = 595.2756  # A4
+PORTRAIT_WIDTH_PT = A4[0]
 
 CHILD_MODULE = "services.common.order_pdf"  # this module, run as `python -m`
 

@@ -131,17 +131,15 @@ def cancel_sub_order(session, sub_number, reason, now, record, public_url) -> di
 
 def _cancel_sub(session, sub, go, reason, now, record, public_url):
     # what credit notes gave back already is not refunded twice: the rest, or nothing
-    refund, left, given = credit_refunds.cancellation_refund(session, sub)
+    refund, left, credit = credit_refunds.cancellation_refund(session, sub)
     _move_sub(session, sub, dict({"status": domain.SUB_CANCELLED, "cancelled_at": now,
                                   "cancel_reason": reason},
                                  **({"refund_state": "requested"} if refund else {})))
     if refund:
         record(session, "refund_requested", refund_requested_event(
             sub.paid_payment_id, str(left), reason, sub))
-    event = sub_order_cancelled_event(sub, go, public_url, reason, refund)
-    if given:
-        event.update(credited=str(given), refund_amount=str(left if refund else money(0)))
-    record(session, "sub_order_cancelled", event)
+    record(session, "sub_order_cancelled",
+           dict(sub_order_cancelled_event(sub, go, public_url, reason, refund), **credit))
 
 
 def validate(session, number, now, record, public_url) -> dict:

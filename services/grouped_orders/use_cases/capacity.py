@@ -7,7 +7,6 @@ from sqlalchemy import func, select, text
 
 from services.common.errors import conflict
 from services.common.guards import transition
-from services.common.money import money
 
 from .. import domain
 from ..models import GroupedOrder, SubOrder, SubOrderLine
@@ -187,9 +186,7 @@ def _fail(session, go, outcome, paid, now, record, public_url):
                 "cancel_reason": reason[:domain.REASON_MAX]}, message=domain.ALREADY_DONE)
     for sub in subs:
         # what credit notes gave back already is not refunded twice: the rest, or nothing
-        refund, left, given = credit_refunds.cancellation_refund(session, sub)
-        credit = {"credited": str(given), "refund_amount": str(left if refund else money(0))} \
-            if given else {}
+        refund, left, credit = credit_refunds.cancellation_refund(session, sub)
         transition(session, SubOrder, sub.number, [sub.status],
                    dict({"status": domain.SUB_CANCELLED, "cancelled_at": now,
                          "cancel_reason": reason[:domain.SUB_REASON_MAX]},

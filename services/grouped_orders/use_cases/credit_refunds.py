@@ -62,18 +62,21 @@ def on_refunded(session, payload, sub, now, record, public_url) -> bool:
 
 def cancellation_refund(session, sub):
     """What cancelling `sub` gives back of its payment: (refund: whether payments is asked,
-    left: the amount, given: what its credit notes gave back already). A paid sub-order's
-    total less its credit notes' refunds; nothing when they gave back all of it."""
+    left: the amount, fields: what its cancellation's events add — `credited` and
+    `refund_amount` — when credit notes gave some back already). A paid sub-order's total less
+    its credit notes' refunds; nothing when they gave back all of it."""
     refund = domain.refund_on_cancel(sub.status, sub.paid_payment_id)
     given = credited(session, sub.number) if refund else money(0)
     left = sub_total(sub) - given
-    return refund and left > 0, left, given
+    refund = refund and left > 0
+    fields = {"credited": str(given), "refund_amount": str(left if refund else money(0))} \
+        if given else {}
+    return refund, left, fields
 
 
 def credited(session, number):
     """What credit notes gave back (or are giving back) of a sub-order's payment."""
-    return money(session.scalar(select(func.coalesce(func.sum(CreditNoteRefund.amount), 0))
-                                .where(CreditNoteRefund.sub_order_number == number)))
+    return credited_by_sub(session, [number]).get(number, money(0))
 
 
 def credited_by_sub(session, numbers) -> dict:

@@ -7,6 +7,7 @@ from services.common.errors import conflict
 from tests.unit.gateway.conftest import sign_in
 
 INVOICE = {"number": "2027-03-000000001", "kind": "invoice", "total_ttc": "43.80",
+           "remaining_ttc": "35.30",
            "customer": {"name": "ECOLE JULES FERRY"},
            "credit_notes": [{"number": "2027-03-000000002", "total_ttc": "8.50",
                              "issued_at": "2027-03-02T10:00:00+00:00"}]}
