@@ -46,9 +46,12 @@ test: install
 	@scripts/ensure_pdftools.sh
 	@scripts/ensure_axe.sh
 	$(VENV)/bin/ruff check .
-	@# the unit tests (no broker, no shared suite) on both cores; the others share one suite
+	@# the unit tests (no broker, no shared suite) on both cores; then integration and e2e on
+	@# two workers, each with a suite of its own (a module stays on one worker), then the
+	@# modules that start a broker or a suite of their own, on their own
 	$(PY) -m pytest -n 2 tests/unit
-	$(PY) -m pytest tests/integration tests/e2e
+	$(PY) -m pytest -n 2 --dist loadfile -m "not alone" tests/integration tests/e2e
+	$(PY) -m pytest -m alone tests/integration tests/e2e
 
 unit: install
 	$(PY) -m pytest tests/unit

@@ -6,6 +6,11 @@ import pytest
 
 warnings.filterwarnings("ignore", message=r"(?s).*Eventlet is deprecated")
 
+# every process of a suite (and the tests' own engines) keeps 2 idle connections, not 10:
+# make test runs two suites side by side (one per pytest-xdist worker), and PostgreSQL
+# allows 100 connections in all (a burst still opens up to 22 per process)
+os.environ.setdefault("DB_POOL_SIZE", "2")
+
 ADMIN_EMAIL = "admin@librairie.test"
 ADMIN_PASSWORD = "admin-password-2026"
 

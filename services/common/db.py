@@ -43,8 +43,12 @@ def make_engine(url: str):
     # server dropped fails on its first statement, SQLAlchemy then invalidates the whole pool
     # (every connection older than the failure) and `Database.run` / `retry_on_disconnect`
     # runs the transaction once more on a new connection. pool_recycle bounds a connection's age.
-    engine = create_engine(url, pool_pre_ping=False, pool_recycle=1800, pool_size=10,
-                           max_overflow=20, pool_timeout=5, connect_args=connect_args)
+    # DB_POOL_SIZE / DB_MAX_OVERFLOW: the connections a process keeps and the most it opens
+    # (10 and 20; the tests keep 2 so that two suites side by side stay under PostgreSQL's 100)
+    engine = create_engine(url, pool_pre_ping=False, pool_recycle=1800,
+                           pool_size=int(config.env("DB_POOL_SIZE", "10")),
+                           max_overflow=int(config.env("DB_MAX_OVERFLOW", "20")), pool_timeout=5,
+                           connect_args=connect_args)
     _watch_first_statement(engine)
     return engine
 

@@ -21,6 +21,10 @@ from tests.support.broker import PrivateBroker
 from tests.support.faults import Load, all_serving, grouped_order, prepare, sub_orders
 from tests.support.suite import PG_ADMIN, SERVICES, Suite, wait_until
 
+# a broker node and a suite of this module's own, with 10-second recovery goals: run on its own
+# after the two workers' part of make test, not beside another suite
+pytestmark = pytest.mark.alone
+
 TEACHER = "pannes@ecole-jules-ferry.test"
 
 
