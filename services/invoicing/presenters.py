@@ -127,6 +127,15 @@ def issued_event(inv, cancels_invoice=False, credit=None) -> dict:
             "facturx": bool(inv.public_buyer), "cancels_invoice": cancels_invoice}
 
 
+def settled_event(inv, amount) -> dict:
+    """`invoice_settled`: an invoice on account marked paid; `amount`, what was collected
+    (its credit notes deducted: its `remaining_ttc`)."""
+    return {"number": inv.number, "order": {"kind": inv.order_kind,
+                                            "number": int(inv.order_number)},
+            "amount": amount, "settled_at": numbering.aware(inv.settled_at).isoformat(),
+            "note": inv.settled_note or ""}
+
+
 def document_view(view: dict, seller: dict) -> dict:
     """The PDF's view: the invoice, the seller, the payment terms and the legal notes."""
     notes = mentions.legal_notes(view["customer"], view["kind"])

@@ -84,7 +84,7 @@ class InvoicingService(MessagingService):
         self._admin(actor_id)
         return self.store.once(idempotency_key, "settle_invoice", actor_id,
                                {"invoice": number, "note": note}, use_cases.settle_invoice,
-                               number, note, actor_id, utcnow())
+                               number, note, actor_id, utcnow(), self.store.record)
 
     @consumes("sub_order_cancelled")
     def on_sub_order_cancelled(self, session, payload, envelope):

@@ -41,6 +41,9 @@ class RegisterEntry(Base):
     # it is `invoice_number` (not re-invoiced since), the order is « annulée par avoir »
     credited_invoice: Mapped[str | None] = mapped_column(String(20), nullable=True)
     batch_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # a collectivity's order or quote: who placed it and who made its basket, besides its
+    # client's contact (customer_email), space-separated: its progress mails go to them too
+    cc_emails: Mapped[str | None] = mapped_column(String(600), nullable=True)
     detail_url: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

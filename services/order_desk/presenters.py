@@ -80,6 +80,7 @@ def progress_event(entry, row, *, mail: bool) -> dict:
             "by": row.by or "", "at": row.at.isoformat(),
             "customer_name": entry.customer_name or "",
             "customer_email": entry.customer_email or "",
+            "cc_emails": (entry.cc_emails or "").split(),
             "total_ttc": money_str(entry.total_ttc or 0), "detail_url": entry.detail_url or "",
             "mail": mail}
 

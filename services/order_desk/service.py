@@ -131,6 +131,10 @@ class OrderDeskService(MessagingService):
     def on_invoice_issued(self, session, payload, envelope):
         self._apply(use_cases.on_invoice_issued, session, payload, envelope)
 
+    @consumes("invoice_settled")
+    def on_invoice_settled(self, session, payload, envelope):
+        self._apply(use_cases.on_invoice_settled, session, payload, envelope)
+
     @consumes("orders_handed_off")
     def on_orders_handed_off(self, session, payload, envelope):
         self._apply(use_cases.on_orders_handed_off, session, payload, envelope)

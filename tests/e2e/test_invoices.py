@@ -264,6 +264,13 @@ def test_a_public_buyer_gets_a_facturx_and_non_admins_cannot_issue(suite, people
     assert again.status_code == 409 and "déjà réglée" in html.unescape(again.text)
     text = words(admin.get(suite.gateway_url + f"/admin/factures/{number}.pdf").content)
     assert "Facture acquittée le" in text and "(virement du 07/12)" in text
+    # the order desk's payment column follows (`invoice_settled`), once
+    desk = f"/admin/commandes/collectivity_order/{n}"
+    wait_until(lambda: "Facture réglée" in html.unescape(admin.get(suite.gateway_url + desk).text),
+               timeout=30, message="the desk says the invoice is paid")
+    listed = html.unescape(admin.get(suite.gateway_url + "/admin/commandes?payment_state="
+                                     "succeeded&kind=collectivity_order").text)
+    assert "Facture réglée" in listed
 
 
 def test_the_api_the_credit_note_and_the_desk_calendar(suite, people, demo_feeds, admin):

@@ -156,6 +156,9 @@ class OrderProgressedV1(Payload):
     at = fields.String(required=True)
     customer_name = fields.String(load_default="")
     customer_email = fields.String(load_default="")
+    # optional: other addresses mailed too (who placed a collectivity's order, who made its
+    # basket, besides its client's contact)
+    cc_emails = fields.List(fields.String(), load_default=list)
     total_ttc = Money(load_default=None, allow_none=True)
     detail_url = fields.String(load_default="")
     # False when the owner's own event mailed the customer already (a grouped order made
@@ -188,6 +191,16 @@ class InvoiceIssuedV1(Payload):
     due_on = fields.String(load_default="")
     paid = fields.Boolean(load_default=False)
     credit_mode = fields.String(load_default="")   # a credit note's: refund | deduct
+
+
+class InvoiceSettledV1(Payload):
+    """An invoice on account (a collectivity's) was marked paid by the bookshop (« Marquer
+    réglée »): its transfer or cheque came in."""
+    number = fields.String(required=True)
+    order = fields.Nested(OrderKey, required=True)
+    amount = Money(required=True)          # what was collected (its credit notes deducted)
+    settled_at = fields.String(required=True)
+    note = fields.String(load_default="")  # how: « virement du 12/01 »
 
 
 class OrdersHandedOffV1(Payload):

@@ -160,6 +160,8 @@ CONTRACTS = {c.name: c for c in (
                              ("grouped_orders", "on_invoice_issued"),
                              ("baskets", "on_invoice_issued"),
                              ("notifications", "on_invoice_issued"))),
+    EventContract("invoice_settled", 1, "invoicing", c.InvoiceSettledV1,
+                  consumers=(("order_desk", "on_invoice_settled"),)),
     EventContract("orders_handed_off", 1, "logistics", c.OrdersHandedOffV1,
                   consumers=(("order_desk", "on_orders_handed_off"),)),
     EventContract("grouped_order_distributed", 1, "grouped_orders", p.GroupedOrderDistributedV1,

@@ -265,10 +265,11 @@ def credit_cancelled_order(session, kind, number, reason, now, record):
 NOTE_MAX = 200
 
 
-def settle_invoice(session, number, note, actor_id, now) -> dict:
+def settle_invoice(session, number, note, actor_id, now, record) -> dict:
     """« Marquer réglée »: an invoice not paid at its issue (a collectivity's, on account) is
     marked paid when its transfer or cheque came in, once (a guarded transition: two clicks,
-    one settlement). `note`: how (« virement du 12/01 », « chèque n° 1234567 »)."""
+    one settlement, one `invoice_settled`: the order desk's payment column follows). `note`:
+    how (« virement du 12/01 », « chèque n° 1234567 »)."""
     note = " ".join(str(note or "").split())
     if len(note) > NOTE_MAX:
         raise invalid(f"Le mode de règlement est trop long ({NOTE_MAX} caractères au plus).",
@@ -279,4 +280,6 @@ def settle_invoice(session, number, note, actor_id, now) -> dict:
                {"paid": True, "settled_at": now, "settled_note": note}, column="paid",
                message="Cette facture vient d'être marquée réglée.")
     session.refresh(inv)
-    return invoice_answer(session, inv)
+    answer = invoice_answer(session, inv)
+    record(session, "invoice_settled", presenters.settled_event(inv, answer["remaining_ttc"]))
+    return answer

@@ -89,6 +89,10 @@ def recipients(kind: str, payload: dict, bookshop_email: str):
         return payload["buyer"]["email"]
     if to == DOCUMENT:
         return [payload["placed_by_email"], payload["basket_creator_email"], bookshop_email]
+    if kind == "order_progressed" and payload.get("cc_emails"):
+        # a collectivity's order: its client's contact, who placed it, who made its basket
+        return [a for a in [payload.get("customer_email"), *payload["cc_emails"]]
+                if (a or "").strip()]
     return payload[to]
 
 
@@ -120,7 +124,8 @@ def wanted(kind: str, payload: dict) -> bool:
         # every state but Annulée and Erreur (reference 002 §2), once: not when the owner's
         # own event mailed the customer already; nobody to mail, no mail
         return (payload["to_status"] not in SILENT and payload.get("mail", True)
-                and bool((payload.get("customer_email") or "").strip()))
+                and any((a or "").strip() for a in
+                        [payload.get("customer_email"), *(payload.get("cc_emails") or ())]))
     if kind in ("grouped_order_cancelled", "sub_order_cancelled"):
         return not payload.get("minimum_failed")  # grouped_order_failed mails them instead
     if kind == "sub_order_placed":  # online: the provider's page, then sub_order_paid

@@ -29,6 +29,8 @@ PAYMENT_LABELS = {
 }
 PAYMENT_METHODS = {"online": "En ligne", "cheque": "Chèque", "cash": "Espèces",
                    "pickup": "Au retrait", "account": "En compte (sur facture)"}
+# a collectivity's invoice on account marked paid by the bookshop (« Marquer réglée »)
+SETTLED_LABEL = "Facture réglée"
 # a sub-order to be paid on distribution day (issue 10 K5): pending, never « confirmé »
 AT_PICKUP_LABEL = "À encaisser au retrait"
 
@@ -91,13 +93,29 @@ def sub_order_facts(payload) -> dict:
 
 
 def collectivity_facts(payload) -> dict:
+    customer_email = payload.get("contact_email") or payload.get("placed_by_email", "")
     return {"customer_name": payload.get("contact_name") or payload.get("placed_by_email", ""),
-            "customer_email": payload.get("contact_email") or payload.get("placed_by_email", ""),
+            "customer_email": customer_email,
+            "cc_emails": " ".join(copied_emails(
+                customer_email, payload.get("placed_by_email"),
+                payload.get("basket_creator_email"))),
             "client_name": payload.get("client_name", ""),
             "client_number": str(payload.get("client_number", "") or ""),
             "total_ttc": money(payload["totals"]["total_ttc"]),
             "detail_url": payload.get("detail_url", ""),
             **placed(payload.get("placed_at"))}
+
+
+def copied_emails(customer_email, *others) -> list:
+    """The other addresses an order's progress is mailed to (who placed a collectivity's
+    order, who made its basket): each once, the customer's own left out, case ignored."""
+    seen, kept = {(customer_email or "").strip().lower()}, []
+    for email in others:
+        email = (email or "").strip()
+        if email and email.lower() not in seen:
+            seen.add(email.lower())
+            kept.append(email)
+    return kept
 
 
 def payment_facts(state, at, method=None, cheque_number=None, label=None) -> dict:

@@ -155,14 +155,14 @@ def on_sub_order_adjusted(session, payload, envelope, now, record):
 # ---- baskets ----------------------------------------------------------------------------------
 def on_quote_requested(session, payload, envelope, now, record):
     upsert(session, "quote", payload["number"], register.collectivity_facts(payload), now,
-           keep=PLACED)
+           keep=(*PLACED, "cc_emails"))
 
 
 def on_collectivity_order_placed(session, payload, envelope, now, record):
     # paid on account, after (and against) its invoice: « En compte »
     upsert(session, "collectivity_order", payload["number"],
            {**register.collectivity_facts(payload), "payment_method": "account"}, now,
-           keep=(*PLACED, "payment_method"))
+           keep=(*PLACED, "payment_method", "cc_emails"))
 
 
 def on_collectivity_order_status_changed(session, payload, envelope, now, record):
@@ -223,6 +223,17 @@ def on_invoice_issued(session, payload, envelope, now, record):
     upsert(session, order["kind"], order["number"], facts, now,
            keep=("customer_name", "customer_email"),
            latest={"invoice_number": payload["number"]})
+
+
+def on_invoice_settled(session, payload, envelope, now, record):
+    """« Marquer réglée » on a collectivity's invoice on account: its payment column says
+    « Facture réglée » from then on (the other kinds' payments are their owners' to tell)."""
+    order = payload["order"]
+    if order["kind"] != "collectivity_order":
+        return
+    upsert(session, order["kind"], order["number"], {}, now,
+           payment=register.payment_facts("succeeded", payload["settled_at"],
+                                          label=register.SETTLED_LABEL))
 
 
 def on_orders_handed_off(session, payload, envelope, now, record):

@@ -266,24 +266,34 @@ def test_an_invoice_on_account_is_marked_paid_once(db, record):
     assert early["credit"]["mode"] == "deduct"
     with db.transaction() as s:
         paid = use_cases.settle_invoice(s, inv["number"], " virement  du 12/04 ", "admin-1",
-                                        NOW + timedelta(days=2))
+                                        NOW + timedelta(days=2), record)
     assert paid["paid"] and paid["settled_note"] == "virement du 12/04"
+    # one event for the order desk: what was collected, its early credit note deducted
+    assert record[-1] == ("invoice_settled", {
+        "number": inv["number"], "order": {"kind": "collectivity_order", "number": 12},
+        "amount": paid["remaining_ttc"], "settled_at": paid["settled_at"],
+        "note": "virement du 12/04"})
+    assert Decimal(paid["remaining_ttc"]) == Decimal(inv["total_ttc"]) - Decimal(
+        early["total_ttc"])
+    settled_events = len([e for e in record if e[0] == "invoice_settled"])
     assert paid["settled_on"] == "2027-03-03"
     from services.invoicing import presenters
     assert presenters.payment_text(paid) == "Facture acquittée le 03/03/2027 (virement du 12/04)."
     with pytest.raises(DomainError) as err, db.transaction() as s:
-        use_cases.settle_invoice(s, inv["number"], "", "admin-1", NOW + timedelta(days=3))
+        use_cases.settle_invoice(s, inv["number"], "", "admin-1", NOW + timedelta(days=3),
+                                 record)
     assert err.value.code == "conflict" and "déjà réglée" in err.value.message
+    assert len([e for e in record if e[0] == "invoice_settled"]) == settled_events
     with db.transaction() as s:
         assert use_cases.get_invoice(s, early["number"])["credit"]["mode"] == "deduct"
         late = use_cases.issue_credit_note(s, inv["number"], {"2": "1"}, "Geste commercial",
                                            "admin-1", NOW + timedelta(days=4), record)
     assert late["credit"]["mode"] == "refund"
     with pytest.raises(DomainError) as err, db.transaction() as s:
-        use_cases.settle_invoice(s, late["number"], "", "admin-1", NOW)
+        use_cases.settle_invoice(s, late["number"], "", "admin-1", NOW, record)
     assert err.value.code == "conflict"
     with pytest.raises(DomainError) as err, db.transaction() as s:
-        use_cases.settle_invoice(s, inv["number"], "x" * 201, "admin-1", NOW)
+        use_cases.settle_invoice(s, inv["number"], "x" * 201, "admin-1", NOW, record)
     assert err.value.code == "invalid"
 
 

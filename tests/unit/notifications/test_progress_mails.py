@@ -54,6 +54,19 @@ def test_no_second_mail_when_the_owner_mailed_and_none_without_an_address():
     assert received(MOVE)[1]["mail"] is True     # older producers: a mail
 
 
+def test_a_collectivitys_progress_goes_to_who_placed_it_and_who_made_its_basket_too():
+    """Its client's contact was the only one told: the teacher who placed the order heard
+    nothing of « Commande prête ». Each address once; a contact-less order still mails them."""
+    _, payload = received(dict(MOVE, cc_emails=["gestion@ecole.fr", "cdi@ecole.fr"]))
+    assert domain.wanted("order_progressed", payload)
+    to, _, _ = presenters.render("order_progressed", payload, "http://x/")
+    assert to == ["Achats@ecole.fr", "gestion@ecole.fr", "cdi@ecole.fr"]
+    _, alone = received(dict(MOVE, customer_email="", cc_emails=["gestion@ecole.fr"]))
+    assert domain.wanted("order_progressed", alone)
+    assert presenters.render("order_progressed", alone, "http://x/")[0] == ["gestion@ecole.fr"]
+    assert received(MOVE)[1]["cc_emails"] == []  # older producers: the customer only
+
+
 def test_each_kind_is_named_as_its_customer_knows_it():
     for kind, words in [("sub_order", "votre commande n° 7"),
                         ("grouped_order", "votre commande groupée n° 7"),

@@ -132,3 +132,10 @@ def test_an_order_only_moves_forward_and_final_states_stay():
 
 def test_fold_for_accent_and_case_free_search():
     assert register.fold("  Martine   MOËNNE ") == "martine moenne"
+
+
+def test_the_addresses_copied_on_a_collectivitys_progress_are_each_given_once():
+    from services.order_desk.domain.register import copied_emails
+    assert copied_emails("Anne@vp.org", "anne@VP.org", "gestion@vp.org", "", None,
+                         "Gestion@vp.org", "cdi@vp.org") == ["gestion@vp.org", "cdi@vp.org"]
+    assert copied_emails("", "gestion@vp.org") == ["gestion@vp.org"]

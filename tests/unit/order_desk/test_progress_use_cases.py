@@ -60,6 +60,8 @@ def test_a_desk_move_is_one_transition_one_history_row_one_event(db, collectivit
     assert (payload["from_status"], payload["to_status"], payload["label"]) == (
         REGISTERED, CONFIRMING, "Confirmation en cours")
     assert payload["mail"] is True and payload["customer_email"] == "anne@vp.org"
+    # who placed it and who made its basket are told too (not only the client's contact)
+    assert payload["cc_emails"] == ["gestion@vp.org", "cdi@vp.org"]
     assert payload["total_ttc"] == "120.40" and payload["by"] == ADMIN
     make_envelope("order_progressed", payload, "order_desk")  # the contract holds
     assert view["status"] == CONFIRMING and view["label"] == "Confirmation en cours"

@@ -129,6 +129,21 @@ def test_collectivity_orders_quotes_invoices_and_batches(db):
         assert use_cases.get_order(s, "collectivity_order", 7)["payment_method_label"] == \
             "En compte (sur facture)"
     assert row(db, "quote", 8).payment_method is None  # a quote is no sale
+    # « Marquer réglée »: its transfer came in; told twice (a redelivery), the same row
+    settled = {"number": "2021-01-000000001",
+               "order": {"kind": "collectivity_order", "number": 7}, "amount": "120.40",
+               "settled_at": "2021-02-10T09:00:00+00:00", "note": "virement du 09/02"}
+    for _ in range(2):
+        apply(db, use_cases.on_invoice_settled, settled)
+    with db.transaction() as s:
+        paid = use_cases.get_order(s, "collectivity_order", 7)
+        assert (paid["payment_state"], paid["payment_label"], paid["payment_method_label"]) == (
+            "succeeded", "Facture réglée", "En compte (sur facture)")
+        assert [o["number"] for o in use_cases.list_orders(
+            s, {"payment_state": "succeeded"})["orders"]] == [7]
+    # another kind's invoice settled says nothing of its payment (its owner tells it)
+    apply(db, use_cases.on_invoice_settled, dict(settled, order={"kind": "quote", "number": 8}))
+    assert row(db, "quote", 8).payment_state is None
     with db.transaction() as s:  # a quote request is « Demande enregistrée », not a command
         assert use_cases.get_order(s, "quote", 8)["progress_label"] == "Demande enregistrée"
         assert use_cases.progress_history(s, "quote", 8)["history"][0]["to_label"] == \
