@@ -127,7 +127,7 @@ class SandboxCheckout(Base):
     amount: Mapped[Decimal] = mapped_column(MONEY)
     description: Mapped[str] = mapped_column(String(200))
     return_url: Mapped[str] = mapped_column(String(2000))
-    status: Mapped[str] = mapped_column(String(20))  # open | paid | refused | cancelled | error
+    status: Mapped[str] = mapped_column(String(20))  # open | paid | refused | cancelled | error | expired
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 

@@ -91,6 +91,12 @@ class PaymentsService(MessagingService):
                                  reference=(payload["reference_kind"], payload["reference_id"]),
                                  request_key=payload.get("request_key", ""))
 
+    @consumes("sub_order_cancelled")
+    def on_sub_order_cancelled(self, session, payload, envelope):
+        """A cancelled sub-order's payment page still open is closed (nothing to pay)."""
+        use_cases.close_open_checkouts(session, self.payment_provider.provider, "sub_order",
+                                       payload["sub_order_number"], utcnow(), self.store.record)
+
     # ---- provider callbacks ------------------------------------------------------------------
     @http("POST", "/payments/v1/callbacks/sandbox")
     def sandbox_callback(self, request):

@@ -1,6 +1,8 @@
 """Issue 8 §2 end to end: money is never kept without a reason, and Librisoft hears every
 cancellation. A success that arrives after a refusal, or after the bookshop cancelled the
-sub-order, is refunded once, mailed once, and shown on the admin's grouped order (API and page);
+sub-order, is refunded once, mailed once, and shown on the admin's grouped order (API and page)
+(the payment page of a sub-order the bookshop cancels is closed first: nothing can be paid on
+it);
 a buyer refunded after a cancellation is mailed; a grouped order and a collectivity order
 cancelled after Librisoft picked them up are listed as cancellations in the bridge's pickup API,
 and the admin sees that Librisoft was told, then that it applied it."""
@@ -100,12 +102,19 @@ def test_a_success_after_a_refusal_or_a_cancellation_is_refunded_told_and_shown(
                          message="the automatic refund after a signed late success")
     assert auto["label"] == "Remboursé automatiquement : paiement reçu après un refus"
 
-    # 2. the bookshop cancels the sub-order while its buyer is on the payment page
+    # 2. the bookshop cancels the sub-order while its buyer is on the payment page: the page
+    # is closed (nothing can be paid on it), the payment cancelled
     checkout = start_payment(suite, token, cancelled)
     r = admin.post(f"{suite.gateway_url}/api/v1/admin/sub-orders/{cancelled['number']}/"
                    "cancellation", json={"reason": "Doublon"})
     assert r.status_code == 200, r.text
-    click(checkout, "pay")
+    wait_until(lambda: "la commande a été annulée par le marchand" in requests.get(
+        checkout).text.replace("&#39;", "'"), timeout=SLOW, message="the payment page closed")
+    click(checkout, "pay")  # back to the shop, nothing paid
+    (closed,) = payments_of(suite, cancelled)
+    assert closed["state"] == "cancelled" and not closed["refunds"]
+    # a provider that captured anyway (its signed success after the close): refunded at once
+    assert signed_success(suite, checkout, "29.80")["status"] == "refunded"
     (auto,) = wait_until(lambda: auto_refunded(admin, suite, n, cancelled), timeout=SLOW,
                          message="the automatic refund after a cancellation")
     assert auto["label"] == "Remboursé automatiquement : paiement reçu après annulation"

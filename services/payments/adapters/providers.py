@@ -10,6 +10,9 @@ A provider is an object with a `name` and three operations:
 - `verify_callback(headers, raw_body, now) -> CallbackEvent`: checks a notification's signature
   and reads it; raises `CallbackRejected` (400) for anything unsigned, forged, stale or unreadable.
 
+A provider may also have `expire_checkout(session, checkout_id, now) -> bool`: closes a hosted
+page still open (its order was cancelled; False when the buyer chose first).
+
 A provider that keeps records of its own may also have `captured(session, checkout_id)`: called
 when a verified success notification is taken (even one arriving after a refusal), so that its
 records say the money was captured and a refund of it goes through.

@@ -42,6 +42,8 @@ ACTIONS = {
 }
 LATE_PAY = "late_pay"  # the bank captures a failed payment after all (a late success)
 FAILED_CHECKOUTS = ("refused", "cancelled", "error")
+# closed by the merchant (its order cancelled): nothing can be paid on it any more
+EXPIRED = "expired"
 NEW_CHECKOUT = insert(SandboxCheckout.__table__)
 
 
@@ -115,6 +117,15 @@ class SandboxProvider:
         checkout = session.get(SandboxCheckout, checkout_id)
         if checkout is not None and checkout.status != "paid":
             checkout.status = "paid"
+
+    def expire_checkout(self, session, checkout_id, now) -> bool:
+        """Close a page still open (its order was cancelled): True if it was open, False if
+        the buyer chose first (a payment then comes as usual, and is refunded by its owner)."""
+        checkout = _checkout(session, checkout_id, lock=True)
+        if checkout is None or checkout.status != "open":
+            return False
+        checkout.status, checkout.completed_at = EXPIRED, now
+        return True
 
     def verify_callback(self, headers, raw_body: bytes, now: datetime):
         signatures.verify(self.settings.secret, headers.get(signatures.HEADER), raw_body,

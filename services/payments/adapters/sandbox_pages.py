@@ -21,6 +21,8 @@ DONE = {
                  "réessayer.",
     "error": "Ce paiement a échoué à cause d'une erreur technique. Retournez sur le site du "
              "marchand pour réessayer.",
+    sandbox.EXPIRED: "Ce paiement n'est plus possible : la commande a été annulée par le "
+                     "marchand. Aucune somme n'a été prélevée.",
 }
 
 
@@ -41,8 +43,9 @@ def show(db, settings, checkout_id):
     if view is None:
         return not_found()
     if view["status"] != "open":
-        return web.message_page(200, "Paiement déjà traité", DONE[view["status"]],
-                                link=view["return_url"])
+        expired = view["status"] == sandbox.EXPIRED
+        return web.message_page(200, "Paiement clos" if expired else "Paiement déjà traité",
+                                DONE[view["status"]], link=view["return_url"])
     return web.html_response(200, web.render(
         "sandbox_checkout.html", merchant=settings.merchant, description=view["description"],
         amount=web.format_amount(view["amount"]),

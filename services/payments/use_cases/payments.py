@@ -105,3 +105,25 @@ def list_payments(session, reference_kind, reference_id) -> list:
                               Payment.reference_id == reference_id)
         .order_by(Payment.created_at.desc()).limit(MAX_LISTED))
     return [payment_view(p) for p in payments]
+
+
+def close_open_checkouts(session, provider, reference_kind, reference_id, now, record) -> list:
+    """Its order cancelled (by the bookshop, by the parent, by its grouped order): each of its
+    online payments still on the provider's page is closed there and cancelled, so the buyer
+    can no longer pay a cancelled order (a payment taken on it was refunded at once, the
+    provider's fee lost). A buyer who chose first keeps their outcome (a payment then comes
+    and its owner refunds it); a provider that cannot close a page leaves it open. Once: a
+    cancelled payment is not processing any more. Returns the payments closed."""
+    expire = getattr(provider, "expire_checkout", None)
+    if expire is None:
+        return []
+    open_ones = session.scalars(select(Payment).where(
+        Payment.reference_kind == reference_kind, Payment.reference_id == str(reference_id),
+        Payment.provider == provider.name, Payment.state == domain.PROCESSING)
+        .order_by(Payment.created_at).with_for_update()).all()
+    closed = []
+    for p in open_ones:
+        if p.checkout_id and expire(session, p.checkout_id, now):
+            move(session, p, domain.CANCELLED, now, now, record)
+            closed.append(p.id)
+    return closed

@@ -318,3 +318,50 @@ def test_the_sandbox_refuses_to_refund_an_unpaid_checkout(db, provider, record):
             provider.refund(s, RefundRequest(started["payment_id"],
                                                       checkout_id(started), Decimal("1")))
     assert isinstance(RefundResult("r", True), RefundResult)
+
+
+# ---- an order cancelled while its payment page is open ----------------------------------------
+def close(db, provider, record, reference_id="154"):
+    with db.transaction() as s:
+        return use_cases.close_open_checkouts(s, provider, "sub_order", reference_id, NOW,
+                                              record)
+
+
+def test_a_cancelled_orders_open_payment_page_is_closed_once(db, provider, record):
+    """The bookshop cancelled the sub-order while its parent had the provider's page open: the
+    parent could still pay it (then refunded at once, the fee lost). The page is closed, the
+    payment cancelled (one payment_failed, not mailed: « cancelled »), once."""
+    started = start(db, provider, record)
+    other = start(db, provider, record, reference_id="155", idempotency_key="sub-155-a")
+    assert close(db, provider, record) == [started["payment_id"]]
+    assert close(db, provider, record) == []  # the event again: nothing more
+    assert get(db, started["payment_id"])["state"] == "cancelled"
+    assert get(db, other["payment_id"])["state"] == "processing"  # another order's: left
+    assert [(t, p["payment_id"], p["state"]) for t, p in record.events()] == [
+        ("payment_failed", started["payment_id"], "cancelled")]
+    with db.transaction() as s:  # the page can no longer be paid, nor « captured late »
+        for action in ("pay", sandbox.LATE_PAY):
+            assert sandbox.complete_checkout(s, checkout_id(started), action, NOW)[0] is None
+        assert sandbox.checkout_view(s, checkout_id(started))["status"] == sandbox.EXPIRED
+
+
+def test_a_buyer_who_paid_first_keeps_their_payment(db, provider, record):
+    """The parent clicked Payer just before the cancellation: the page is not closed, the
+    payment stays (its owner refunds it, as for any payment of a cancelled order)."""
+    started = start(db, provider, record)
+    with db.transaction() as s:
+        sandbox.complete_checkout(s, checkout_id(started), "pay", NOW)
+    assert close(db, provider, record) == []
+    assert get(db, started["payment_id"])["state"] == "processing"  # its notification follows
+    paid_id = paid(db, provider, record, reference_id="156", idempotency_key="sub-156-a")
+    assert close(db, provider, record, "156") == []
+    assert get(db, paid_id)["state"] == "succeeded"
+
+
+def test_a_provider_that_cannot_close_a_page_leaves_it(db, record):
+    class NoExpiry(sandbox.SandboxProvider):
+        expire_checkout = None
+    provider = NoExpiry(SETTINGS)
+    started = start(db, provider, record)
+    assert close(db, provider, record) == []
+    assert get(db, started["payment_id"])["state"] == "processing"
