@@ -162,7 +162,8 @@ class Line(MethodView):
         return change("remove_line", basket_id, ean[:20])
 
 
-MOVES = {"submission": "submit_basket", "unlock": "unlock_basket", "lock": "lock_basket"}
+MOVES = {"submission": "submit_basket", "unlock": "unlock_basket", "lock": "lock_basket",
+         "recall": "recall_basket"}
 
 
 @blp.view("/baskets/<int:basket_id>/" + any_of([*MOVES, "return", "transformation"]),
@@ -170,7 +171,8 @@ MOVES = {"submission": "submit_basket", "unlock": "unlock_basket", "lock": "lock
 class Move(MethodView):
     @blp.answers(schemas.MoveResult, takes=MoveIn, idempotent=True)
     def post(self, data, basket_id, action):
-        """Move the basket along the chain. A transformation answers with the quote request or
+        """Move the basket along the chain (`recall`: its creator takes back a basket just
+        sent, while it waits untouched). A transformation answers with the quote request or
         order made (kind "quote" or "order", reference required)."""
         if action in MOVES:
             return change(MOVES[action], basket_id)
@@ -202,6 +204,16 @@ class Document(MethodView):
     @blp.answers(schemas.Document)
     def get(self, kind, number):
         return call("get_my_document", kind, number)
+
+
+@blp.view("/documents/<any(quote, order):kind>/<int:number>/basket", COLLECTIVITY)
+class Reorder(MethodView):
+    @blp.answers(schemas.ReorderedBasket, 201, idempotent=True)
+    def post(self, kind, number):
+        """« Commander ce devis » / « Commander à nouveau »: a new basket of one's own with the
+        lines of one's client's quote request or order, at today's prices, to check and send
+        along the chain (`skipped`: articles no longer in the catalogue)."""
+        return change("basket_from_document", kind, number)
 
 
 @blp.view("/admin/quotes", [ADMIN])

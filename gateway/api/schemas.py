@@ -333,6 +333,16 @@ class Basket(BasketSummary, Actions):
     client = fields.Nested(BasketClient, allow_none=True)
 
 
+class SkippedLine(Out):
+    ean, title = texts(2)
+
+
+class ReorderedBasket(Basket):
+    """A new basket made from a quote request or an order, at today's prices; `skipped`: its
+    articles no longer in the catalogue (left out)."""
+    skipped = many(SkippedLine)
+
+
 class BasketDeleted(Out):
     deleted = fields.Integer()
 

@@ -39,7 +39,8 @@ def url_for(rule, endpoint, target, method="GET"):
     if endpoint.startswith(COLLECTIVITY_BLUEPRINTS):
         rule = (rule.replace("<any(devis, commande):kind>", "devis")
                 .replace("<any(quote, order):kind>", "quote")
-                .replace("<any(submission, unlock, lock, return, transformation):action>", "lock")
+                .replace("<any(submission, unlock, lock, recall, return, transformation):action>",
+                         "lock")
                 .replace("<any(envoyer, deverrouiller, verrouiller, retourner, reprendre)"
                          ":action>", "verrouiller")
                 .replace("<any(availability, shipment, closure, cancellation, reset):action>",

@@ -147,6 +147,14 @@ def test_a_basket_priced_to_the_cent_along_the_chain(suite, s, people, articles,
     # not the Approbateur's before it is sent
     assert approver.get(url(suite, f"/baskets/{bid}")).status_code == 404
 
+    # sent by mistake, taken back at once (« Reprendre ce panier », over the API too), sent
+    r = user.post(url(suite, f"/baskets/{bid}/submission"), json={})
+    assert r.status_code == 200 and r.json()["state"] == "at_approver", r.text
+    assert approver.post(url(suite, f"/baskets/{bid}/recall"), json={}).status_code in (403,
+                                                                                       404)
+    r = user.post(url(suite, f"/baskets/{bid}/recall"), json={})
+    assert r.status_code == 200 and r.json()["state"] == "draft", r.text
+
     # sent: locked at the Approbateur's, no longer the Utilisateur's to edit
     r = user.post(url(suite, f"/baskets/{bid}/submission"), json={})
     assert r.status_code == 200 and r.json()["state"] == "at_approver", r.text
@@ -367,6 +375,21 @@ def test_a_quote_request_picked_up_and_archived(suite, s, people, demo_feeds, sm
     assert q in [d["number"] for d in after["quotes"]]
     assert after["counts"]["archived"] == counts["archived"] + 1
     assert coll.get(url(suite, f"/documents/quote/{q}")).json()["archived"]
+
+    # « Commander ce devis » over the API: a new basket of its lines at today's prices, once
+    # per key; another collectivity's quote is not found
+    r = coll.post(url(suite, f"/documents/quote/{q}/basket"), json={},
+                  headers={"Idempotency-Key": f"reorder-{q}"})
+    assert r.status_code == 201, r.text
+    again = coll.post(url(suite, f"/documents/quote/{q}/basket"), json={},
+                      headers={"Idempotency-Key": f"reorder-{q}"})
+    assert again.json()["id"] == r.json()["id"]
+    made = r.json()
+    assert made["id"] != bid and made["state"] == "draft" and made["skipped"] == []
+    assert [(x["ean"], x["quantity"]) for x in made["lines"]] == [(CEMETERY, 10)]
+    assert made["totals"]["total_ttc"] == "227.50"
+    assert s["other"].post(url(suite, f"/documents/quote/{q}/basket"),
+                           json={}).status_code == 404
 
 
 def test_another_collectivity_can_neither_see_nor_act(suite, s, state):

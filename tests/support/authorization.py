@@ -175,6 +175,7 @@ EXPECTED = {
     ("api_baskets.Price", "GET"): COLLECTIVITY,
     ("api_baskets.Documents", "GET"): COLLECTIVITY,
     ("api_baskets.Document", "GET"): {"utilisateur", "approbateur", "collectivite"},
+    ("api_baskets.Reorder", "POST"): {"utilisateur", "approbateur", "collectivite"},
     ("api_baskets.AdminQuotes", "GET"): ADMIN, ("api_baskets.AdminQuote", "GET"): ADMIN,
     ("api_baskets.AdminArchive", "POST"): ADMIN, ("api_baskets.AdminOrders", "GET"): ADMIN,
     ("api_baskets.AdminOrder", "GET"): ADMIN, ("api_baskets.AdminOrderAction", "POST"): ADMIN,
