@@ -12,6 +12,9 @@ OWNER_PROGRESS = {
     ("grouped_order_validated", None): ("grouped_order", PROCESSING),
     ("grouped_order_made_available", None): ("grouped_order", READY),
     ("grouped_order_cancelled", None): ("grouped_order", CANCELLED),
+    # « Valider la distribution »: handed out on distribution day (the absent's sub-orders
+    # stay « Livraison/retrait en cours » on their own rows); no logistician after it
+    ("grouped_order_distributed", None): ("grouped_order", DONE),
     ("sub_order_cancelled", None): ("sub_order", CANCELLED),
     ("collectivity_order_status_changed", "made_available"): ("collectivity_order", READY),
     ("collectivity_order_status_changed", "shipped"): ("collectivity_order", DELIVERING),
@@ -26,6 +29,7 @@ OWNER_PROGRESS = {
 OWNER_STATUSES = (
     ("grouped_order", "validée", PROCESSING),
     ("grouped_order", "mise à disposition", READY),
+    ("grouped_order", "distribuée", DONE),
     ("grouped_order", "annulée", CANCELLED),
     ("sub_order", "annulée", CANCELLED),
     ("collectivity_order", "prise en charge par Librisoft", PROCESSING),

@@ -72,7 +72,7 @@ OWNER_ACTIONS = {
 }
 # the owners' events that mail the customer themselves (notifications): the desk's
 # `order_progressed` then says mail=False, so that a move gives one mail
-OWNER_MAILED = {("grouped_order", PROCESSING), ("grouped_order", READY),
+OWNER_MAILED = {("grouped_order", PROCESSING), ("grouped_order", READY), ("grouped_order", DONE),
                 ("collectivity_order", READY), ("collectivity_order", DELIVERING),
                 ("collectivity_order", DONE), ("grouped_order", CANCELLED),
                 ("collectivity_order", CANCELLED), ("sub_order", CANCELLED)}

@@ -81,7 +81,10 @@ def on_grouped_order_cancelled(session, payload, envelope, now, record):
 
 
 def on_grouped_order_distributed(session, payload, envelope, now, record):
-    """« Valider la distribution »: who came picked their books up, the absent's wait."""
+    """« Valider la distribution »: the grouped order is « Terminé » (the logistician no
+    longer offered it), who came picked their books up, the absent's wait."""
+    _progress(session, "grouped_order_distributed", None, payload["number"],
+              payload.get("distributed_at"), "Distribution validée", now, record)
     _sub_orders_follow(session, "grouped_order_distributed", payload,
                        payload.get("distributed_at"), now)
 

@@ -48,7 +48,17 @@ def test_sub_orders_follow_validated_made_available_and_distributed_silently(db)
     assert all(p["order"]["kind"] == "grouped_order" for p in events.of("order_progressed"))
     events = apply(db, use_cases.on_grouped_order_distributed, distributed(absent=(2,)))
     assert states(db, 1, 2, 3) == [DONE, DELIVERING, DONE]
-    assert events.of("order_progressed") == []  # nothing to mail, nothing for logistics
+    # the grouped order itself is « Terminé »: it said « Commande prête » for good and was
+    # still offered to the logistician; one event (logistics withdraws it), no mail (the
+    # distribution's recap mailed the initiator)
+    assert progress(db, "grouped_order", GROUPED["number"]) == DONE
+    (done,) = events.of("order_progressed")
+    assert (done["order"]["kind"], done["to_status"], done["mail"]) == (
+        "grouped_order", DONE, False)
+    assert history(db, "grouped_order", GROUPED["number"])[-1][2:] == (
+        "système", "Distribution validée")
+    assert apply(db, use_cases.on_grouped_order_distributed,
+                 distributed(absent=(2,))).of("order_progressed") == []  # told twice: once
     assert [h[:2] for h in history(db, "sub_order", 2)] == [
         (REGISTERED, PROCESSING), (PROCESSING, READY), (READY, DELIVERING)]
     assert history(db, "sub_order", 1)[-1][2] == "système"
