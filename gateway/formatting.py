@@ -1,5 +1,6 @@
 """French formatting for templates (babel): money, percentages, dates."""
-from datetime import datetime
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 from decimal import Decimal
 
 from babel.dates import format_date, format_datetime
@@ -37,10 +38,16 @@ def when(value, fmt="d MMMM y 'à' HH:mm"):
 
 
 def day(value):
+    """A day as French writes it. An instant is its day in Paris (a time without its zone is
+    UTC, as the services keep it): a payout marked paid at 00:22 in Paris on 8 December said
+    « versé le 7 décembre ». A date is itself."""
     if not value:
         return ""
     if isinstance(value, str):
-        value = datetime.fromisoformat(value)
+        value = date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
+    if isinstance(value, datetime):
+        instant = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        value = instant.astimezone(ZoneInfo(TZ)).date()
     return format_date(value, "d MMMM y", locale=LOCALE)
 
 

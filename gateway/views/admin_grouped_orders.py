@@ -1,7 +1,9 @@
 """The bookshop's "Gestion des commandes groupées" (reference 000, "Le libraire")."""
 import csv
 import io
+from datetime import datetime, timezone
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from flask import (Blueprint, Response, abort, flash, g, redirect, render_template, request,
                    url_for)
@@ -219,6 +221,21 @@ def buyer_ready_mails(number):
                                 "seront prêts.")
 
 
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def paris_time(value) -> str:
+    """An instant as the bookshop's spreadsheet reads it: Paris time, to the second
+    (« 2026-12-08 00:22:38 »; the CSV said the UTC time, « 2026-12-07T23:22:38.901185 »). A
+    time without its zone is UTC, as the services keep it."""
+    if not value:
+        return ""
+    instant = datetime.fromisoformat(str(value))
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=timezone.utc)
+    return instant.astimezone(PARIS).strftime("%Y-%m-%d %H:%M:%S")
+
+
 CSV_HEADER = ["sous_commande", "nom", "prenom", "email", "date_achat", "quantite", "statut",
               "total_ttc", "mode_paiement", "numero_cheque", "paye_le"]
 
@@ -235,9 +252,10 @@ def export_csv(number):
     for s in go["sub_orders"]:
         writer.writerow([s["number"], cell(s["last_name"]), cell(s["first_name"]),
                          cell(s["email"]),
-                         s["created_at"], s["quantity"], s["status_label"],
+                         paris_time(s["created_at"]), s["quantity"], s["status_label"],
                          str(s["total"]).replace(".", ","),  # a number to a French spreadsheet
-                         s["payment_method_label"], s["cheque_number"], s["paid_at"] or ""])
+                         s["payment_method_label"], s["cheque_number"],
+                         paris_time(s["paid_at"])])
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="commande-groupee-{number}.csv"'})
 

@@ -1,4 +1,6 @@
 """What the order desk's RPCs answer: plain dicts, money as strings ("12.80"), instants ISO."""
+from datetime import datetime, timezone
+
 from services.common.money import money_str
 from services.common.progress import LABELS as PROGRESS_LABELS, REGISTERED
 
@@ -7,7 +9,12 @@ from .domain.register import KIND_LABELS, PAYMENT_METHODS, fully_credited
 
 
 def _iso(value):
-    return value.isoformat() if value is not None else None
+    """An instant with its zone (SQLite gives it back without: UTC, as it was stored)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.isoformat()
 
 
 def order(entry) -> dict:

@@ -68,7 +68,9 @@ def _placed_on(document, now):
         moment = datetime.fromisoformat(placed)
     except (TypeError, ValueError):
         return numbering.paris(now).date()
-    return numbering.paris(moment).date() if moment.tzinfo else moment.date()
+    # a time without its zone is UTC, as every time the services keep (a sub-order placed at
+    # 00:13 in Paris on 8 December said « Date de la vente 07/12 »)
+    return numbering.paris(moment).date()
 
 
 def searched(inv) -> str:

@@ -116,7 +116,9 @@ def test_the_cheque_number_is_shown_and_exported(client, rpc):
     assert csv.mimetype == "text/csv"
     header, row = csv.text.lstrip("\ufeff").splitlines()
     assert header.split(";")[-3:] == ["mode_paiement", "numero_cheque", "paye_le"]
-    assert row.split(";")[-3:] == ["Chèque", "1234567", "2026-12-07T09:00:00+00:00"]
+    # Paris time, to the second (it said the UTC time): 09:00 UTC is 10:00 in December
+    assert row.split(";")[-3:] == ["Chèque", "1234567", "2026-12-07 10:00:00"]
+    assert row.split(";")[header.split(";").index("date_achat")] == "2026-12-06 11:00:00"
     # the total with a decimal comma: a French spreadsheet reads « 29.80 » as text
     assert row.split(";")[header.split(";").index("total_ttc")] == "29,80"
 

@@ -34,6 +34,20 @@ def test_invoice_snapshot_number_and_event(db, record):
     assert payload["order"] == {"kind": "collectivity_order", "number": 12}
 
 
+@pytest.mark.parametrize("placed_at,sale_date", [
+    ("2026-12-07T23:13:00", "2026-12-08"),          # without its zone: UTC, 00:13 in Paris
+    ("2026-12-07T23:13:00+00:00", "2026-12-08"),
+    ("2026-12-08T00:13:00+01:00", "2026-12-08"),
+    ("2026-07-01T21:59:00", "2026-07-01"),          # summer time: 23:59 in Paris
+    ("2026-07-01T22:00:00", "2026-07-02")])
+def test_the_date_of_sale_is_the_day_in_paris(db, record, placed_at, sale_date):
+    """A parent's sub-order placed at 00:13 in Paris on 8 December (its time sent without a
+    zone, as SQLite keeps it) was invoiced « Date de la vente 07/12/2026 »."""
+    doc = document(kind="sub_order", number=4, paid=True)
+    doc["placed_at"] = placed_at
+    assert issue(db, record, doc=doc, kind="sub_order", number=4)["sale_date"] == sale_date
+
+
 def test_same_order_twice_gives_one_invoice(db, record):
     first = issue(db, record)
     second = issue(db, record, now=NOW + timedelta(seconds=1))
