@@ -47,7 +47,18 @@ class Integer(_French, fields.Integer):
 
 
 class Boolean(_French, fields.Boolean):
+    """Strict in a JSON body: true or false only (« "true" », 1 or "oui" were taken as true:
+    terms « accepted » by a string). Query strings are text: there `Boolean(strict=False)`."""
     default_error_messages = {"invalid": "Valeur vrai/faux attendue (true ou false)."}
+
+    def __init__(self, *, strict=True, **kwargs):
+        super().__init__(**kwargs)
+        self.strict = strict
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if self.strict and not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class List(_French, fields.List):
@@ -86,6 +97,14 @@ class Length(validate.Length):
     message_equal = "Exactement {equal} caractères."
 
 
+class Items(validate.Length):
+    """A list's length, in items (Length speaks of characters)."""
+    message_min = "{min} élément(s) au moins."
+    message_max = "{max} éléments au plus."
+    message_all = "Entre {min} et {max} éléments."
+    message_equal = "Exactement {equal} éléments."
+
+
 class Range(validate.Range):
     message_min = "Doit être {min_op} {{min}}."
     message_max = "Doit être {max_op} {{max}}."
@@ -108,6 +127,11 @@ class In(Schema):
 
     class Meta:
         unknown = RAISE
+
+
+class NoBody(In):
+    """An action that takes nothing: no body, or `{}`; unreadable JSON or any field is a 400
+    (it was ignored: `garbage` or `{"x": 1}` started a payment)."""
 
 
 class Query(In):

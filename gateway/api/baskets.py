@@ -9,7 +9,8 @@ from ..security import ADMIN, COLLECTIVITY
 from ..tabs import COLLECTIVITY_ORDER_TABS
 from . import schemas
 from . import routes
-from .base import Blueprint, Boolean, any_of, In, Integer, Length, OneOf, Query, Range, String
+from .base import (Blueprint, Boolean, any_of, In, Integer, Length, NoBody, OneOf, Query, Range,
+                   String)
 
 blp = Blueprint("api_baskets", __name__, url_prefix="/api/v1",
                 description="Paniers collectivité, demandes de devis et commandes")
@@ -17,7 +18,7 @@ blp.before_request(routes.json_only)
 
 
 class ListQuery(Query):
-    include_transformed = Boolean(load_default=False)
+    include_transformed = Boolean(strict=False, load_default=False)
     view = String(load_default="mine", validate=OneOf(["mine", "to_validate", "validated"]))
 
 
@@ -57,7 +58,7 @@ class PriceQuery(Query):
 
 
 class QuotesQuery(Query):
-    archived = Boolean(load_default=False)
+    archived = Boolean(strict=False, load_default=False)
     # the quote's number, or words of its collectivity's name or client number, reference,
     # contact or e-mails (each word found; accents and case ignored)
     search = String(load_default="", validate=Length(max=50), metadata={
@@ -208,8 +209,8 @@ class Document(MethodView):
 
 @blp.view("/documents/<any(quote, order):kind>/<int:number>/basket", COLLECTIVITY)
 class Reorder(MethodView):
-    @blp.answers(schemas.ReorderedBasket, 201, idempotent=True)
-    def post(self, kind, number):
+    @blp.answers(schemas.ReorderedBasket, 201, takes=NoBody, idempotent=True)
+    def post(self, _body, kind, number):
         """« Commander ce devis » / « Commander à nouveau »: a new basket of one's own with the
         lines of one's client's quote request or order, at today's prices, to check and send
         along the chain (`skipped`: articles no longer in the catalogue)."""
@@ -233,8 +234,8 @@ class AdminQuote(MethodView):
 
 @blp.view("/admin/quotes/<int:number>/archive", [ADMIN])
 class AdminArchive(MethodView):
-    @blp.answers(schemas.Document, idempotent=True)
-    def post(self, number):
+    @blp.answers(schemas.Document, takes=NoBody, idempotent=True)
+    def post(self, _body, number):
         return change("admin_archive_quote", number)
 
 

@@ -2,6 +2,7 @@
 Thin: each route is one RPC; the views are those of the grouped_orders service."""
 from flask import g
 from flask.views import MethodView
+from marshmallow import ValidationError, validates_schema
 
 from services.common.errors import invalid
 from services.grouped_orders.domain import MAX_TITLES, NAME_MAX, minimums_by_ean
@@ -11,8 +12,8 @@ from ..rpc_client import rpc
 from ..security import ADMIN, ANONYMOUS, COLLECTIVITY
 from ..tabs import GROUPED_ORDER_TAB_KEYS
 from . import schemas
-from .base import (Blueprint, Boolean, Email, In, Integer, Length, List, Nested, OneOf, Query,
-                   String, any_of)
+from .base import (Blueprint, Boolean, Email, In, Integer, Items, Length, List, Nested, NoBody,
+                   OneOf, Query, String, any_of)
 from . import routes
 
 blp = Blueprint("api_grouped_orders", __name__, url_prefix="/api/v1",
@@ -43,7 +44,8 @@ class CreateIn(In):
     # account has several
     client_number = String(load_default=None, validate=Length(max=40))
     ean = String(load_default=None, validate=Length(max=20))
-    titles = List(Nested(ReadingListTitleIn), load_default=None, validate=Length(min=1, max=MAX_TITLES))
+    titles = List(Nested(ReadingListTitleIn), load_default=None,
+                  validate=Items(min=1, max=MAX_TITLES))
     deadline = String(required=True, validate=Length(max=10))
     opens_on = String(load_default=None, validate=Length(max=10))
     pickup = String(required=True, validate=Length(max=20))
@@ -86,12 +88,19 @@ class SubscribeIn(In):
     last_name = String(required=True, validate=Length(max=NAME_MAX))
     email = Email(required=True)
     quantity = Integer(load_default=None)
-    lines = List(Nested(SubscriptionLineIn), load_default=None, validate=Length(max=MAX_TITLES))
+    lines = List(Nested(SubscriptionLineIn), load_default=None, validate=Items(max=MAX_TITLES))
     accepted_terms = Boolean(required=True)
     # issue 9: online (the default) or, when the grouped order allows it, a cheque or cash at
     # the bookshop (no online payment: the bookshop records it)
     payment_method = String(load_default="online",
                             validate=OneOf(["online", "cheque", "cash", "pickup"]))
+
+    @validates_schema
+    def _one_way_to_say_the_quantity(self, data, **kwargs):
+        """`quantity` or `lines`, not both (both were taken, `lines` silently winning)."""
+        if data.get("quantity") is not None and data.get("lines") is not None:
+            raise ValidationError("Donnez soit « quantity » (un seul titre), soit « lines » (une "
+                                  "quantité par titre), pas les deux.", "quantity")
 
 
 class ManualPaymentIn(In):
@@ -186,8 +195,8 @@ class BuyerStatus(MethodView):
 
 @blp.view("/public/grouped-orders/<token>/subscriptions/<buyer_token>/payments", [ANONYMOUS])
 class Pay(MethodView):
-    @blp.answers(schemas.PaymentStarted, 201, idempotent=True)
-    def post(self, token, buyer_token):
+    @blp.answers(schemas.PaymentStarted, 201, takes=NoBody, idempotent=True)
+    def post(self, _body, token, buyer_token):
         """Start a payment attempt: redirect the buyer to `redirect_url`."""
         return_url = public_url_for("subscription.result", token=token, buyer_token=buyer_token)
         return routes.change("grouped_orders", "start_payment", token[:64], buyer_token[:64],
@@ -216,8 +225,8 @@ ACTIONS = {"validation": "validate_grouped_order", "availability": "make_availab
 
 @blp.view("/admin/grouped-orders/<int:number>/" + any_of(ACTIONS), [ADMIN])
 class AdminAction(MethodView):
-    @blp.answers(schemas.GroupedOrder, idempotent=True)
-    def post(self, number, action):
+    @blp.answers(schemas.GroupedOrder, takes=NoBody, idempotent=True)
+    def post(self, _body, number, action):
         """Validate (send to Librisoft), make available, or reset the status. The validation
         answers the grouped order without `sub_orders` (summary, status, blockers): GET it for
         its sub-orders."""

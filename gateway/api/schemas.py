@@ -13,7 +13,7 @@ from services.common.contracts import catalogue
 from services.common.contracts.fields import booleans, integers, texts
 from services.common.roles import ADMIN, COLLECTIVITY_ROLES
 
-from .base import (Boolean, Email, In, Integer, Length, List, OneOf, Out, Query, Range,
+from .base import (Boolean, Email, In, Integer, Items, Length, List, OneOf, Out, Query, Range,
                    String)
 
 
@@ -55,7 +55,7 @@ class AccountIn(In):
     password = String(required=True, validate=Length(max=200))
     role = String(required=True, validate=OneOf([*COLLECTIVITY_ROLES, ADMIN]))
     client_numbers = List(String(validate=Length(max=40)), load_default=list,
-                          validate=Length(max=200))
+                          validate=Items(max=200))
     active = Boolean(load_default=True)
 
 
