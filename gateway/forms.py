@@ -328,7 +328,9 @@ class ProgressMove(Form):
     `reason`)."""
     to = Text(20)
     current = Text(20)
-    comment = Text(1000)
+    # one character more than the service keeps: a longer comment is refused in French (its
+    # 1,000 characters at most), not stored cut
+    comment = Text(1001)
 
 
 class ClientBilling(Form):

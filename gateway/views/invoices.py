@@ -44,7 +44,8 @@ class IssueForm(forms.Form):
 class CreditNoteForm(forms.Form):
     """All that is left (`scope` "all") or the quantities typed per line (`position[i]` with
     `quantity[i]`)."""
-    reason = forms.Text(1000)
+    # one character more than the service keeps: a longer reason is refused in French, not cut
+    reason = forms.Text(1001)
     scope = forms.Choice("all", "lines")
     position = forms.TextList(10, 1000)
     quantity = forms.TextList(10, 1000)

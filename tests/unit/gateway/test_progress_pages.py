@@ -1,7 +1,9 @@
 """The progress block of the desk's order page (references 002 §2, 003 step 2) and its route:
 the history (who, when, from → to, comment), the next states as a form, Annulée through a
 confirmation with a reason, bad input a French 400 and a stale move a French 409, ADMIN only."""
-from services.common.errors import conflict, invalid
+import pytest
+
+from services.common.errors import DomainError, conflict, invalid
 from tests.unit.gateway.conftest import sign_in
 from tests.unit.gateway.test_desk_pages import ORDER
 
@@ -74,6 +76,20 @@ def test_a_move_goes_to_order_desk_with_who_and_the_state_seen(client, rpc):
          "processing")]
     page = client.get("/admin/commandes/collectivity_order/7")
     assert "Avancement : « Erreur »." in page.text and "prévenu" not in page.text
+
+
+def test_a_comment_too_long_reaches_the_service_to_be_refused_not_cut(client, rpc):
+    """1,001 characters were cut to 1,000 and stored: the service refuses them in French."""
+    answer(rpc)
+    rpc.answers[("order_desk", "move_progress")] = lambda *args: progress("error", "Erreur")
+    sign_in(client, "admin")
+    client.post(URL, data={"to": "error", "current": "processing", "comment": "x" * 1001})
+    assert len(rpc.called("order_desk", "move_progress")[0][3]) == 1001
+
+    from services.order_desk.domain import progress as rules
+    with pytest.raises(DomainError) as err:  # which says so
+        rules.clean_comment("x" * 1001, "error")
+    assert err.value.code == "invalid" and "1000 caractères au plus" in err.value.message
 
 
 def test_an_owners_move_says_it_is_on_its_way(client, rpc):
