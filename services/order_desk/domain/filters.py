@@ -126,8 +126,8 @@ def parse(data: dict | None) -> Filters:
         pass
     elif _blank(invoiced):
         invoiced = None
-    elif str(invoiced).strip() in ("yes", "no"):
-        invoiced = str(invoiced).strip() == "yes"
+    elif str(invoiced).strip().lower() in ("yes", "no", "oui", "non"):  # the message's words too
+        invoiced = str(invoiced).strip().lower() in ("yes", "oui")
     else:
         errors["invoiced"] = ["Choix « facturée » invalide : oui ou non."]
         invoiced = None

@@ -139,3 +139,9 @@ def test_the_addresses_copied_on_a_collectivitys_progress_are_each_given_once():
     assert copied_emails("Anne@vp.org", "anne@VP.org", "gestion@vp.org", "", None,
                          "Gestion@vp.org", "cdi@vp.org") == ["gestion@vp.org", "cdi@vp.org"]
     assert copied_emails("", "gestion@vp.org") == ["gestion@vp.org"]
+
+
+def test_invoiced_takes_the_words_its_message_gives():
+    """« oui ou non », said the refusal of ?invoiced=oui: both words are taken now."""
+    assert filters.parse({"invoiced": "oui"}).invoiced is True
+    assert filters.parse({"invoiced": " Non "}).invoiced is False
