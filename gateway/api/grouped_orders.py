@@ -152,7 +152,8 @@ class MineOne(MethodView):
 class Deadline(MethodView):
     @blp.answers(schemas.GroupedOrder, takes=DeadlineIn, idempotent=True)
     def put(self, data, number):
-        """Move the deadline (YYYY-MM-DD)."""
+        """Move the deadline (YYYY-MM-DD); a grouped order closed and not validated yet is
+        reopened until it (409 once a title was cut after its close)."""
         return change("change_deadline", number, data["deadline"])
 
 

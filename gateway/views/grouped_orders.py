@@ -107,10 +107,11 @@ def deadline(number):
         go = rpc("grouped_orders", "change_deadline", g.user["id"], number,
                  deadline, idempotency_key=idempotency.key())
     except DomainError as exc:
-        if exc.code != "invalid":
+        if exc.code not in ("invalid", "conflict"):  # a conflict: no longer reopenable
             raise  # not one's own: refused, not a message on someone else's page
         flash(exc.message, "error")
-        return _again(number, {"deadline": deadline[:10]})  # the date typed stays
+        return _again(number, {"deadline": deadline[:10]},  # the date typed stays
+                      409 if exc.code == "conflict" else 400)
     else:
         flash(f"La date limite est maintenant le {go['deadline'][8:10]}/{go['deadline'][5:7]}/"
               f"{go['deadline'][:4]}.", "success")

@@ -114,3 +114,31 @@ def test_reference_65_figures(suite, people, demo_feeds):
     other = api_session(suite, people["other"]["email"], PASSWORD)
     assert other.get(f"{suite.gateway_url}/api/v1/grouped-orders/{n}").status_code == 404
     assert other.get(f"{suite.gateway_url}/commandes-groupees/{n}/pdf").status_code == 404
+
+
+def test_a_closed_grouped_order_is_reopened_by_its_initiator(suite, people, demo_feeds, smtp):
+    """Parents forgot: once the deadline passed, and until the bookshop validates, the teacher
+    gives a new deadline (« Rouvrir les souscriptions ») and the link takes orders again."""
+    import html
+    from datetime import timedelta
+    teacher = api_session(suite, people["collectivite"]["email"], PASSWORD)
+    go, token = grouped.create(teacher, suite, "16", WESTERN)
+    n = go["number"]
+    grouped.pass_deadline(suite, n)
+    api = f"{suite.gateway_url}/api/v1"
+    wait_until(lambda: teacher.get(f"{api}/grouped-orders/{n}").json()["status"] ==
+               "awaiting_validation", timeout=60, message="closed by the timer")
+    page = html.unescape(teacher.get(f"{suite.gateway_url}/commandes-groupees/{n}").text)
+    assert "Rouvrir les souscriptions jusqu'au" in page
+    late = requests.post(f"{api}/public/grouped-orders/{token}/subscriptions", json={
+        "first_name": "Oubli", "last_name": "Tardif", "email": "oubli@example.fr",
+        "quantity": 1, "accepted_terms": True})
+    assert late.status_code == 409, late.text
+    new = (grouped.paris_today() + timedelta(days=2)).isoformat()
+    r = teacher.put(f"{api}/grouped-orders/{n}/deadline", json={"deadline": new})
+    assert r.status_code == 200 and r.json()["status"] == "open", r.text
+    sub = grouped.subscribe(suite, token, "Oubli", "Tardif", 1)
+    assert sub["number"]
+    other = api_session(suite, people["other"]["email"], PASSWORD)  # not another's to reopen
+    assert other.put(f"{api}/grouped-orders/{n}/deadline",
+                     json={"deadline": new}).status_code in (403, 404)

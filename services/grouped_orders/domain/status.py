@@ -8,6 +8,7 @@ __all__ = [
     "TRANSITIONS", "ALREADY_DONE", "SUB_ALREADY_DONE", "REASON_MAX", "SUB_REASON_MAX",
     "PICKED_UP_BY_LIBRISOFT", "check_owner", "tab_or_default", "tab_counts", "sources",
     "check_transition", "previous_status", "check_can_close_now", "check_deadline_change",
+    "REOPEN_AFTER_CUT",
     "check_sub_order_action", "check_cancel_reason",
     "sub_cancel_reason", "cancelled_with_the_order", "librisoft_status"]
 
@@ -95,11 +96,22 @@ def check_can_close_now(status: str):
                        "Cette commande groupée est annulée.")
 
 
-def check_deadline_change(status: str):
-    """The initiator moves the deadline only while the grouped order is open."""
+REOPEN_AFTER_CUT = ("La librairie a déjà réduit des titres de cette commande après sa clôture : "
+                    "elle ne peut plus être rouverte.")
+
+
+def check_deadline_change(status: str, cut: bool = False):
+    """The initiator moves the deadline while the grouped order is open, or reopens it with a
+    later deadline while it waits for the bookshop's validation (parents who forgot: the
+    reference's « il peut modifier la date butoir »), unless a title was cut meanwhile (its
+    buyers were told and refunded)."""
+    if status == AWAITING_VALIDATION:
+        if cut:
+            raise conflict(REOPEN_AFTER_CUT)
+        return
     if status != OPEN:
-        raise invalid("La date limite ne peut être changée que tant que la commande est "
-                      "ouverte.")
+        raise invalid("La date limite ne peut plus être changée : la commande est validée, "
+                      "mise à disposition ou annulée.")
 
 
 def check_sub_order_action(sub_status: str, group_status: str, action: str):

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from services.common.guards import transition
 
 from .. import domain
-from ..models import GroupedOrder, GroupedOrderTitle
+from ..models import GroupedOrder, GroupedOrderTitle, TitleAvailability
 from ..presenters import created_event, grouped_order_view
 from .load import get_grouped_order, own
 
@@ -74,10 +74,16 @@ def sheet_view(session, number, actor_id, role, now, public_url) -> dict:
 def change_deadline(session, number, account_id, deadline, now, public_url) -> dict:
     go = own(session, number, account_id)
     session.refresh(go, with_for_update=True)
-    domain.check_deadline_change(go.status)
+    cut = go.status == domain.AWAITING_VALIDATION and session.scalar(
+        select(TitleAvailability.title_id).where(
+            TitleAvailability.grouped_order_number == go.number).limit(1)) is not None
+    domain.check_deadline_change(go.status, cut)
     deadline = domain.check_deadline_after_opening(domain.check_deadline(deadline, now),
                                                    go.opens_on)
-    transition(session, GroupedOrder, go.number, [domain.OPEN],
-               {"deadline": deadline, "closes_at": domain.closes_at(deadline)},
+    # closed at its deadline (or by the bookshop) and not validated yet: reopened until the new
+    # one; the deadline timer closes it again then (its mail again: a new deadline passed)
+    transition(session, GroupedOrder, go.number, [go.status],
+               {"status": domain.OPEN, "deadline": deadline,
+                "closes_at": domain.closes_at(deadline)},
                message=domain.ALREADY_DONE)
     return grouped_order_view(go, now, public_url)

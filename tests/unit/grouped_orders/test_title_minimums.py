@@ -244,3 +244,52 @@ def test_a_required_title_failing_says_when_its_copies_were_to_be_paid_at_pickup
     assert out.fails and "1 exemplaire payé ou à payer au retrait sur les 2" in out.reason
     out = domain.deadline_outcome(None, [t(1, 2, 1)])
     assert "1 exemplaire payé sur les 2 nécessaires" in out.reason
+
+
+def test_a_closed_grouped_order_is_reopened_with_a_later_deadline_until_validated(db):
+    """Parents forgot: the initiator gives a new deadline once the first has passed, while the
+    bookshop has not validated the order (the reference's « modifier la date butoir »); the
+    link takes orders again, the timer closes it again at the new deadline, once."""
+    events = Events()
+    go, token = reading_list(db, events)
+    n = go["number"]
+    tx(db, bookshop.close_expired, AFTER_DEADLINE, events, URL)
+    with pytest.raises(DomainError):  # closed: the link refuses
+        subscribe(db, token, "Bob", "Pré", None, at=AFTER_DEADLINE, lines={W: 1, L: 0})
+    with pytest.raises(DomainError) as exc:  # not another's
+        tx(db, initiator.change_deadline, n, 99, "2022-04-05", AFTER_DEADLINE, URL)
+    assert exc.value.code == "not_found"
+    with pytest.raises(DomainError) as exc:  # a new deadline in the past: refused
+        tx(db, initiator.change_deadline, n, INITIATOR["id"], "2022-03-29", AFTER_DEADLINE, URL)
+    assert tx(db, bookshop.get, n, AFTER_DEADLINE, URL)["status"] == "awaiting_validation"
+    view = tx(db, initiator.change_deadline, n, INITIATOR["id"], "2022-04-05", AFTER_DEADLINE,
+              URL)
+    assert (view["status"], view["deadline"]) == ("open", "2022-04-05")
+    bob = subscribe(db, token, "Bob", "Pré", None, at=AFTER_DEADLINE, lines={W: 1, L: 0})
+    pay(db, events, token, bob, "pay-bob", at=AFTER_DEADLINE)
+    later = datetime(2022, 4, 6, 7, 0, tzinfo=timezone.utc)
+    assert tx(db, bookshop.close_expired, later, events, URL) == [n]
+    assert tx(db, bookshop.close_expired, later, events, URL) == []
+    assert len(events.of("grouped_order_deadline_passed")) == 2  # once per deadline passed
+    assert bob["number"] in [s["number"] for s in tx(db, bookshop.get, n, later, URL)[
+        "sub_orders"]]
+    tx(db, bookshop.validate, n, later, events, URL)
+    with pytest.raises(DomainError) as exc:  # validated: for good
+        tx(db, initiator.change_deadline, n, INITIATOR["id"], "2022-04-20", later, URL)
+    assert exc.value.code == "invalid"
+
+
+def test_a_grouped_order_whose_titles_were_cut_after_its_close_is_not_reopened(db):
+    """An optional title dropped at the deadline (its buyers told and refunded): reopening would
+    take orders of a title that is no longer ordered."""
+    events = Events()
+    go, token = reading_list(db, events, l_min="3")
+    ana = subscribe(db, token, "Ana", "Lys", None, lines={W: 1, L: 1})
+    pay(db, events, token, ana, "pay-ana")
+    tx(db, bookshop.close_expired, AFTER_DEADLINE, events, URL)
+    with pytest.raises(DomainError) as exc:
+        tx(db, initiator.change_deadline, go["number"], INITIATOR["id"], "2022-04-05",
+           AFTER_DEADLINE, URL)
+    assert exc.value.code == "conflict" and "ne peut plus être rouverte" in exc.value.message
+    assert tx(db, bookshop.get, go["number"], AFTER_DEADLINE, URL)["status"] == \
+        "awaiting_validation"
