@@ -172,6 +172,7 @@ class Subscription(Form):
     first_name = Text(200)
     last_name = Text(200)
     email = Text(300)
+    pupil = Text(200)  # optional: the pupil (and class) the books are for
     ean = TextList(20, TITLES)
     quantity = TextList(4, TITLES)
     accepted_terms = Flag()

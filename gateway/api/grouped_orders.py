@@ -87,6 +87,8 @@ class SubscribeIn(In):
     first_name = String(required=True, validate=Length(max=NAME_MAX))
     last_name = String(required=True, validate=Length(max=NAME_MAX))
     email = Email(required=True)
+    # optional: the pupil (and class) the books are for (the sign-in sheet, distribution day)
+    pupil = String(load_default="", validate=Length(max=NAME_MAX))
     quantity = Integer(load_default=None)
     lines = List(Nested(SubscriptionLineIn), load_default=None, validate=Items(max=MAX_TITLES))
     accepted_terms = Boolean(required=True)

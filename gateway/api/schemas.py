@@ -184,6 +184,7 @@ class SubOrderLine(Out):
 class SubOrder(Status, Cancelled):
     number, quantity, payment_attempts = integers(3)   # quantity: copies, every title
     first_name, last_name, email, total = texts(4)
+    pupil = fields.String()                              # optional: the pupil, as typed
     unit_price = fields.String(allow_none=True)          # one title: its price (else `lines`)
     lines = fields.List(fields.Nested(SubOrderLine))
     created_at, paid_at, refund_state, refund_label = texts(4, null=True)

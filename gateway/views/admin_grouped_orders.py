@@ -236,8 +236,8 @@ def paris_time(value) -> str:
     return instant.astimezone(PARIS).strftime("%Y-%m-%d %H:%M:%S")
 
 
-CSV_HEADER = ["sous_commande", "nom", "prenom", "email", "date_achat", "quantite", "statut",
-              "total_ttc", "mode_paiement", "numero_cheque", "paye_le"]
+CSV_HEADER = ["sous_commande", "nom", "prenom", "email", "eleve", "date_achat", "quantite",
+              "statut", "total_ttc", "mode_paiement", "numero_cheque", "paye_le"]
 
 
 @bp.get("/commandes-groupees/<int:number>/sous-commandes.csv")
@@ -251,7 +251,7 @@ def export_csv(number):
     writer.writerow(CSV_HEADER)
     for s in go["sub_orders"]:
         writer.writerow([s["number"], cell(s["last_name"]), cell(s["first_name"]),
-                         cell(s["email"]),
+                         cell(s["email"]), cell(s.get("pupil") or ""),
                          paris_time(s["created_at"]), s["quantity"], s["status_label"],
                          str(s["total"]).replace(".", ","),  # a number to a French spreadsheet
                          s["payment_method_label"], s["cheque_number"],

@@ -131,7 +131,7 @@ def _pay(token, buyer_token):
     return redirect(payment["redirect_url"], code=303)
 
 
-EMPTY_FORM = {"first_name": "", "last_name": "", "email": "", "quantities": {},
+EMPTY_FORM = {"first_name": "", "last_name": "", "email": "", "pupil": "", "quantities": {},
               "payment_method": "online"}
 
 
@@ -139,7 +139,7 @@ def asked(form) -> dict:
     """The form as the service takes it: a quantity per title (`lines`, from the `ean` and
     `quantity` fields side by side), or one `quantity` (a form of one title without `ean`);
     `quantities` ({ean: typed}) draws the form again; the payment method chosen (issue 9)."""
-    data = {k: form[k] for k in ("first_name", "last_name", "email", "accepted_terms")}
+    data = {k: form[k] for k in ("first_name", "last_name", "email", "pupil", "accepted_terms")}
     data["payment_method"] = form.get("payment_method") or "online"
     eans, quantities = form["ean"], form["quantity"]
     if eans:
@@ -162,7 +162,9 @@ PLACED, PLACED_PER_LINK, PLACED_LINKS = "placed", 3, 3
 
 def _content(form) -> str:
     """What an order says (who, the quantities, how they pay), to recognise the same one."""
-    words = [form.get(k, "").strip().casefold() for k in ("first_name", "last_name", "email")]
+    # the pupil too: the same books for another child are not « the same order sent again »
+    words = [form.get(k, "").strip().casefold()
+             for k in ("first_name", "last_name", "email", "pupil")]
     words.append(form.get("payment_method") or "online")
     said = repr(words + sorted(zip(form["ean"], form["quantity"])) + [form["quantity"][:1]])
     return hashlib.sha256(said.encode()).hexdigest()[:12]

@@ -22,7 +22,8 @@ def note_view(note, sub) -> dict:
 
 def distribution_buyer(sub, mark, notes) -> dict:
     return {"number": sub.number, "first_name": sub.first_name, "last_name": sub.last_name,
-            "email": sub.email, "quantity": sub.quantity, "total": str(sub_total(sub)),
+            "email": sub.email, "pupil": sub.pupil or "", "quantity": sub.quantity,
+            "total": str(sub_total(sub)),
             "lines": [{"title": x.title.title, "quantity": x.quantity}
                       for x in sub.lines if x.quantity > 0],
             "status": sub.status, "status_label": domain.SUB_LABELS[sub.status],
@@ -35,7 +36,7 @@ def distribution_buyer(sub, mark, notes) -> dict:
             "came": bool(mark and mark.came), "collected_all": bool(mark and mark.collected_all),
             "marked_by": mark.marked_by if mark else "", "marked_at": iso(mark.marked_at)
             if mark else None,
-            "search": domain.search_key(f"{sub.first_name} {sub.last_name}"),
+            "search": domain.search_key(f"{sub.first_name} {sub.last_name} {sub.pupil or ''}"),
             "notes": [note_view(n, sub) for n in notes]}
 
 

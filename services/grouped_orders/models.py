@@ -103,6 +103,8 @@ class SubOrder(Base):
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
     email: Mapped[str] = mapped_column(String(254))
+    # optional: the pupil (and class) the books are for, as the parent typed it
+    pupil: Mapped[str] = mapped_column(String(100), default="", server_default="")
     quantity: Mapped[int] = mapped_column(Integer)             # copies, every title
     total: Mapped[Decimal] = mapped_column(Numeric(10, 2))     # TTC: the sum of its lines
     status: Mapped[str] = mapped_column(String(30))

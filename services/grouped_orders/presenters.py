@@ -80,7 +80,8 @@ def sub_view(sub) -> dict:
     last = attempts[-1] if attempts else None
     lines = sub.lines
     return {"number": sub.number, "first_name": sub.first_name, "last_name": sub.last_name,
-            "email": sub.email, "quantity": sub.quantity,
+            "email": sub.email, "pupil": getattr(sub, "pupil", "") or "",
+            "quantity": sub.quantity,
             # one title: its unit price (as before reading lists); several: see `lines`
             "unit_price": str(lines[0].unit_price) if len(lines) == 1 else None,
             "lines": [line_view(x) for x in lines],

@@ -80,6 +80,12 @@ def status_text(s: dict) -> str:
     return s["status_label"]
 
 
+def named(s: dict) -> str:
+    """The name cell: the buyer's last name, and the pupil the books are for when the parent
+    gave it (the teacher checks who comes for which child)."""
+    return s["last_name"] + (f"\nÉlève : {s['pupil']}" if s.get("pupil") else "")
+
+
 def by_name(subs) -> list:
     """The buyers as the distribution page lists them: by last name, then first name (accents
     and case ignored), so that a parent's line is found at a glance on distribution day."""
@@ -98,12 +104,12 @@ def sheet(view: dict) -> Sheet:
     titles = view.get("titles") or []
     several = len(titles) > 1
     if several:
-        rows = [[str(s["number"]), s["last_name"], s["first_name"],
+        rows = [[str(s["number"]), named(s), s["first_name"],
                  "\n".join(f"{x['quantity']} × {x['title']}" for x in s["lines"]
                            if x["quantity"]),
                  str(s["quantity"]), status_text(s), eur(s["total"]), ""] for s in subs]
     else:
-        rows = [[str(s["number"]), s["last_name"], s["first_name"], s["email"],
+        rows = [[str(s["number"]), named(s), s["first_name"], s["email"],
                  _when(s["created_at"]), str(s["quantity"]), status_text(s), eur(s["total"]),
                  ""] for s in subs]
     ean = f"EAN {article.get('ean', '')}" + (f" · {article['author']}" if article.get("author")
@@ -190,7 +196,7 @@ def publishers_sheet(view: dict) -> Sheet:
             amounts[s["status"]] = amounts.get(s["status"], Decimal("0.00")) + amount
             due = "" if s["status"] == "paid" else \
                 " (au retrait)" if s.get("at_pickup") else " (à payer)"
-            rows.append([str(s["number"]), s["last_name"], s["first_name"],
+            rows.append([str(s["number"]), named(s), s["first_name"],
                          "\n".join(f"{x['quantity']} × {x['title']}" for x in lines),
                          str(quantity), eur(amount) + due, status_text(s), ""])
         summary.append(f"{name} : payés {copies['paid']} ex. ({eur(amounts['paid'])}) · en "

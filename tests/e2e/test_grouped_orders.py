@@ -137,8 +137,19 @@ def test_a_closed_grouped_order_is_reopened_by_its_initiator(suite, people, demo
     new = (grouped.paris_today() + timedelta(days=2)).isoformat()
     r = teacher.put(f"{api}/grouped-orders/{n}/deadline", json={"deadline": new})
     assert r.status_code == 200 and r.json()["status"] == "open", r.text
-    sub = grouped.subscribe(suite, token, "Oubli", "Tardif", 1)
-    assert sub["number"]
+    r = requests.post(f"{api}/public/grouped-orders/{token}/subscriptions", json={
+        "first_name": "Oubli", "last_name": "Tardif", "email": "oubli@example.fr",
+        "pupil": "Tom Tardif, CM2", "quantity": 1, "accepted_terms": True})
+    assert r.status_code == 201, r.text
+    sub = r.json()
+    # the pupil the parent named is on the teacher's page and the bookshop's CSV
+    page = html.unescape(teacher.get(f"{suite.gateway_url}/commandes-groupees/{n}").text)
+    assert "Élève : Tom Tardif, CM2" in page
+    admin = api_session(suite, ADMIN_EMAIL, ADMIN_PASSWORD)
+    subs = admin.get(f"{api}/admin/grouped-orders/{n}").json()["sub_orders"]
+    assert [s["pupil"] for s in subs if s["number"] == sub["number"]] == ["Tom Tardif, CM2"]
+    csv = admin.get(f"{suite.gateway_url}/admin/commandes-groupees/{n}/sous-commandes.csv").text
+    assert ";Tom Tardif, CM2;" in csv
     other = api_session(suite, people["other"]["email"], PASSWORD)  # not another's to reopen
     assert other.put(f"{api}/grouped-orders/{n}/deadline",
                      json={"deadline": new}).status_code in (403, 404)

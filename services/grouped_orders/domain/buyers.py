@@ -9,7 +9,8 @@ from .closing import can_subscribe, check_subscription_open
 from .status import AWAITING_PAYMENT, SUB_CANCELLED
 from .titles import MAX_QUANTITY, check_lines
 
-__all__ = ["MAX_QUANTITY", "NAME_MAX", "check_buyer", "check_subscription", "quantities_asked",
+__all__ = ["MAX_QUANTITY", "NAME_MAX", "check_buyer", "check_pupil", "check_subscription",
+           "quantities_asked",
            "can_pay", "check_can_pay", "BUYER_CANCEL_REASON", "check_buyer_can_cancel",
            "SUBSCRIPTIONS_PER_EMAIL", "SUBSCRIPTION_WINDOW", "check_subscription_rate"]
 
@@ -47,6 +48,16 @@ def _check_person(first_name, last_name, email, accepted_terms, errors):
     if not accepted_terms:
         errors["accepted_terms"] = ["Acceptez les conditions générales de vente."]
     return first_name, last_name, email
+
+
+def check_pupil(pupil) -> str:
+    """The pupil (and class) the books are for: optional, as typed (spaces folded), at most
+    NAME_MAX characters."""
+    pupil = " ".join(str(pupil or "").split())
+    if len(pupil) > NAME_MAX:
+        raise invalid("Vérifiez les informations saisies.", {
+            "pupil": [f"Le nom de l'élève est trop long ({NAME_MAX} caractères au plus)."]})
+    return pupil
 
 
 def check_buyer(first_name, last_name, email, quantity, accepted_terms):

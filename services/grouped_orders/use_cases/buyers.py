@@ -104,12 +104,14 @@ def _subscribe(session, token, data, now, record, public_url, paying=False):
     first, last, email, lines = domain.check_subscription(
         data.get("first_name"), data.get("last_name"), data.get("email"), rules, asked,
         data.get("accepted_terms"), single)
+    pupil = domain.check_pupil(data.get("pupil"))
     method = domain.check_buyer_method(data.get("payment_method"), go.payment_methods)
     domain.check_subscription_rate(go.recent_by_email)
     quantity = domain.lines_quantity(lines)
     capacity.check_room(session, go, quantity)
     values = dict(grouped_order_number=go.number, buyer_token=secrets.token_urlsafe(24),
-                  first_name=first, last_name=last, email=email, payment_method=method,
+                  first_name=first, last_name=last, email=email, pupil=pupil,
+                  payment_method=method,
                   quantity=quantity, total=domain.lines_total(lines),
                   status=domain.AWAITING_PAYMENT, created_at=now)
     defer_writes(session)

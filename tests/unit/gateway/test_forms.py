@@ -25,7 +25,7 @@ def test_texts_are_cut_at_their_limit_and_absent_ones_are_empty(app):
     form = read(app, forms.Subscription, {"first_name": "A" * 250, "email": "x" * 400,
                                           "quantity": "123456", "accepted_terms": "1",
                                           "csrf_token": "t", "idempotency_key": "k"})
-    assert form == {"first_name": "A" * 200, "last_name": "", "email": "x" * 300,
+    assert form == {"first_name": "A" * 200, "last_name": "", "email": "x" * 300, "pupil": "",
                     "ean": [], "quantity": ["1234"], "accepted_terms": True,
                     "payment_method": "", "again": False}
     assert read(app, forms.Subscription, {"accepted_terms": "on"})["accepted_terms"] is False

@@ -140,3 +140,12 @@ def test_the_sign_in_sheet_lists_the_buyers_by_name():
     v["sub_orders"][2]["status"] = "cancelled"  # struck through, in its place
     drawn = sheet.sheet(v)
     assert drawn.struck == {2} and drawn.rows[2][1] == "Martin"
+
+
+def test_the_pupil_a_parent_named_is_on_the_sheet_under_their_name():
+    """The teacher checks who comes for which child (reference 004)."""
+    v = view(2)
+    v["sub_orders"][0]["pupil"] = "Tom Martin, CM2"
+    text = " ".join(pdf_text(sheet.render(v)).split())  # the cell wraps
+    assert "Nom0 Élève : Tom Martin, CM2 Prénom0" in text
+    assert text.count("Élève :") == 1  # the other parent named none

@@ -380,3 +380,24 @@ def test_a_parent_link_cut_short_says_to_check_the_mailed_link(db):
         assert exc.value.message == ("Commande introuvable : vérifiez le lien reçu par e-mail "
                                      "(il doit être ouvert en entier).")
         assert "Sous-commande" not in exc.value.message
+
+
+def test_a_parent_names_the_pupil_the_books_are_for_optionally(db):
+    """Kept as typed (spaces folded), on the bookshop's and the distribution's views; too long:
+    a French 400 under `pupil`, nothing stored."""
+    events = Events()
+    go = create(db, events)
+    token = go["subscription_url"].rsplit("/", 1)[1]
+    data = {"first_name": "Léa", "last_name": "Martin", "email": "lea@free.fr",
+            "accepted_terms": True, "quantity": 1}
+    tom = tx(db, buyers.subscribe, token, dict(data, pupil="  Tom   Martin, CM2 "), NOW, events,
+             URL)
+    bare = tx(db, buyers.subscribe, token, dict(data, email="zoe@free.fr"), NOW, events, URL)
+    with pytest.raises(DomainError) as exc:
+        tx(db, buyers.subscribe, token, dict(data, email="x@free.fr", pupil="x" * 101), NOW,
+           events, URL)
+    assert exc.value.code == "invalid" and "pupil" in exc.value.details
+    subs = {s["number"]: s for s in tx(db, bookshop.get, go["number"], NOW, URL)["sub_orders"]}
+    assert len(subs) == 2
+    assert (subs[tom["number"]]["pupil"], subs[bare["number"]]["pupil"]) == (
+        "Tom Martin, CM2", "")
