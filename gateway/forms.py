@@ -323,6 +323,12 @@ class DeskFilters(QueryForm):
     page = Text(6, strip=True)
 
 
+class BuyerEmail(Form):
+    """The bookshop corrects a buyer's mistyped e-mail (the grouped order's page, row)."""
+    grouped_order = WholeNumber(default=0)
+    email = Text(300)
+
+
 class ProgressMove(Form):
     """A move of an order's progress on the desk: the state chosen, the state the page showed
     (the order moved since: a 409), a comment (a cancellation's reason: its confirmation page's

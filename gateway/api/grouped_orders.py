@@ -255,6 +255,19 @@ class AdminSubAction(MethodView):
         return change("admin_cancel_sub_order", sub_number, data["reason"][:500])
 
 
+class BuyerEmailIn(In):
+    email = Email(required=True)
+
+
+@blp.view("/admin/sub-orders/<int:sub_number>/email", [ADMIN])
+class AdminBuyerEmail(MethodView):
+    @blp.answers(schemas.GroupedOrder, takes=BuyerEmailIn, idempotent=True)
+    def put(self, data, sub_number):
+        """Correct a buyer's mistyped e-mail; they are told at the new one (the same address
+        again: a 409)."""
+        return change("admin_correct_buyer_email", sub_number, data["email"])
+
+
 @blp.view("/admin/sub-orders/<int:sub_number>/manual-payment", [ADMIN])
 class AdminManualPayment(MethodView):
     @blp.answers(schemas.GroupedOrder, takes=ManualPaymentIn, idempotent=True)

@@ -56,7 +56,7 @@ class OrdersQuery(Query):
     kind = String(load_default="", validate=OneOf(["", *KINDS]))
     payment_state = String(load_default="", validate=Length(max=20))
     progress = String(load_default="", validate=Length(max=20))
-    invoiced = String(load_default="", validate=OneOf(["", "yes", "no"]))
+    invoiced = String(load_default="", validate=OneOf(["", "yes", "no", "oui", "non"]))
     sort = String(load_default="date", validate=OneOf(["date", "number", "amount", "customer"]))
     direction = String(load_default="desc", validate=OneOf(["asc", "desc"]))
     page = Integer(strict=False, load_default=1, validate=Range(min=1, max=100000))

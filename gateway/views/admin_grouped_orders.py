@@ -260,6 +260,17 @@ def export_csv(number):
         "Content-Disposition": f'attachment; filename="commande-groupee-{number}.csv"'})
 
 
+@bp.post("/sous-commandes/<int:sub_number>/email")
+@allow(ADMIN)
+def correct_email(sub_number):
+    """A buyer's mistyped e-mail corrected (the parent called: no confirmation, no link to
+    pay came); they are told at the new address, with their order's page."""
+    form = forms.BuyerEmail.read()
+    return _act(form["grouped_order"], "admin_correct_buyer_email", sub_number, form["email"],
+                done=lambda go: f"L'adresse e-mail de la sous-commande n° {sub_number} est "
+                                "corrigée ; l'acheteur est prévenu à la nouvelle adresse.")
+
+
 @bp.post("/sous-commandes/<int:sub_number>/annuler")
 @allow(ADMIN)
 def cancel_sub(sub_number):

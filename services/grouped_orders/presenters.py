@@ -508,6 +508,16 @@ def deadline_approached_event(go, subs, now, public_url, reminds_buyers=True) ->
                 unpaid_buyers=unpaid, reminds_buyers=reminds_buyers)
 
 
+def sub_order_email_corrected_event(sub, go, previous_email, now, public_url) -> dict:
+    """A buyer's e-mail corrected by the bookshop: their order as it stands, at the new one."""
+    return {"sub_order_number": sub.number, "grouped_order": ref(go, public_url),
+            "buyer": buyer(sub), "previous_email": previous_email, "quantity": sub.quantity,
+            "total_ttc": str(sub_total(sub)), "lines": event_lines(sub), "status": sub.status,
+            "status_label": domain.SUB_LABELS[sub.status],
+            "payment_method": sub.payment_method or domain.ONLINE,
+            "page_url": pay_url(go, sub, public_url), "corrected_at": now.isoformat()}
+
+
 def payment_reminded_event(sub, go, now, public_url) -> dict:
     """A buyer's reminder: what they ordered, how much, and how to pay it."""
     return {"sub_order_number": sub.number, "grouped_order": ref(go, public_url),

@@ -307,6 +307,13 @@ class GroupedOrdersService(MessagingService):
                                 pickup, record=False)
 
     @rpc
+    def admin_correct_buyer_email(self, actor_id, sub_number, email, idempotency_key=None):
+        """A buyer's mistyped e-mail corrected; they are told at the new one."""
+        return self._admin_once(actor_id, idempotency_key, "admin_correct_buyer_email",
+                                {"sub_number": int(sub_number), "email": str(email or "")},
+                                bookshop.correct_buyer_email, int(sub_number), email)
+
+    @rpc
     def admin_cancel_sub_order(self, actor_id, sub_number, reason="", idempotency_key=None):
         return self._admin_once(actor_id, idempotency_key, "admin_cancel_sub_order",
                                 {"sub_number": int(sub_number), "reason": reason},

@@ -177,6 +177,11 @@ class NotificationsService(MessagingService):
         """A buyer's books are ready, or the distribution's new date (issue 10 K5)."""
         self._queue(session, "sub_order_made_available", payload, envelope)
 
+    @consumes("sub_order_email_corrected")
+    def on_sub_order_email_corrected(self, session, payload, envelope):
+        """A buyer's mistyped e-mail corrected by the bookshop: told at the new one."""
+        self._queue(session, "sub_order_email_corrected", payload, envelope)
+
     @consumes("sub_order_payment_reminded")
     def on_sub_order_payment_reminded(self, session, payload, envelope):
         """An unpaid buyer's reminder: their link to pay, or the cheque / cash instructions."""

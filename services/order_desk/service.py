@@ -103,6 +103,10 @@ class OrderDeskService(MessagingService):
     def on_sub_order_refunded(self, session, payload, envelope):
         self._apply(use_cases.on_sub_order_refunded, session, payload, envelope)
 
+    @consumes("sub_order_email_corrected")
+    def on_sub_order_email_corrected(self, session, payload, envelope):
+        self._apply(use_cases.on_sub_order_email_corrected, session, payload, envelope)
+
     @consumes("sub_order_adjusted")
     def on_sub_order_adjusted(self, session, payload, envelope):
         self._apply(use_cases.on_sub_order_adjusted, session, payload, envelope)

@@ -153,3 +153,37 @@ def test_a_closed_grouped_order_is_reopened_by_its_initiator(suite, people, demo
     other = api_session(suite, people["other"]["email"], PASSWORD)  # not another's to reopen
     assert other.put(f"{api}/grouped-orders/{n}/deadline",
                      json={"deadline": new}).status_code in (403, 404)
+
+
+def test_the_bookshop_corrects_a_buyers_mistyped_email(suite, people, demo_feeds, smtp):
+    """A parent typed « gmial.com »: nothing reached them. The bookshop corrects the address
+    from the grouped order's page (or the API); they are told at the new one, once, with their
+    page to pay; the desk finds them by it."""
+    import html
+    teacher = api_session(suite, people["collectivite"]["email"], PASSWORD)
+    admin = api_session(suite, ADMIN_EMAIL, ADMIN_PASSWORD)
+    go, token = grouped.create(teacher, suite, "16", WESTERN)
+    n = go["number"]
+    api = f"{suite.gateway_url}/api/v1"
+    r = requests.post(f"{api}/public/grouped-orders/{token}/subscriptions", json={
+        "first_name": "Typo", "last_name": "Adresse", "email": "typo.adresse@gmial.com",
+        "quantity": 1, "accepted_terms": True})
+    assert r.status_code == 201, r.text
+    sub = r.json()
+    page = html.unescape(admin.get(f"{suite.gateway_url}/admin/commandes-groupees/{n}").text)
+    assert "Corriger l'e-mail" in page
+    url = f"{api}/admin/sub-orders/{sub['number']}/email"
+    assert teacher.put(url, json={"email": "typo.adresse@gmail.com"}).status_code == 403
+    r = admin.put(url, json={"email": "Typo.Adresse@gmail.com"})
+    assert r.status_code == 200, r.text
+    assert [s["email"] for s in r.json()["sub_orders"] if s["number"] == sub["number"]] == [
+        "typo.adresse@gmail.com"]
+    again = admin.put(url, json={"email": "typo.adresse@gmail.com"})
+    assert again.status_code == 409 and "déjà" in again.json()["message"]
+    (mail,) = smtp.wait_for("typo.adresse@gmail.com",
+                            subject_contains="adresse e-mail corrigée", timeout=60)
+    assert f"/souscription/{token}/commande/{sub['buyer_token']}" in mail.get_content()
+    wait_until(lambda: [o["number"] for o in admin.get(
+        f"{api}/admin/desk/orders", params={"customer": "typo.adresse@gmail"}).json()["orders"]
+        if o["kind"] == "sub_order"] == [sub["number"]], timeout=60,
+        message="the desk finds the buyer by the corrected address")

@@ -88,6 +88,7 @@ EXPECTED = {
     ("admin_grouped_orders.reset", "POST"): ADMIN, ("admin_grouped_orders.pdf", "GET"): ADMIN,
     ("admin_grouped_orders.validate_sub", "POST"): ADMIN,
     ("admin_grouped_orders.cancel_sub", "POST"): ADMIN,
+    ("admin_grouped_orders.correct_email", "POST"): ADMIN,
     ("admin_grouped_orders.payment_methods", "POST"): ADMIN,
     ("admin_grouped_orders.buyer_reminders", "POST"): ADMIN,
     ("admin_grouped_orders.buyer_ready_mails", "POST"): ADMIN,
@@ -123,6 +124,7 @@ EXPECTED = {
     ("api_grouped_orders.AdminOne", "GET"): ADMIN,
     ("api_grouped_orders.AdminAction", "POST"): ADMIN,
     ("api_grouped_orders.AdminManualPayment", "POST"): ADMIN,
+    ("api_grouped_orders.AdminBuyerEmail", "PUT"): ADMIN,
     ("api_grouped_orders.AdminCancel", "POST"): ADMIN,
     ("api_grouped_orders.AdminSubAction", "POST"): ADMIN,
     # the school's cycle (issue 10), as its pages: the initiator's own grouped order or the

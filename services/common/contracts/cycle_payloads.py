@@ -85,6 +85,21 @@ class SubOrderPaymentRemindedV1(SubOrderRef):
     reminded_at = fields.String(required=True)
 
 
+class SubOrderEmailCorrectedV1(SubOrderRef):
+    """The bookshop corrected a buyer's mistyped e-mail (`buyer.email`: the new one): its
+    messages go there from now on; the buyer is told there, with their order's page."""
+    previous_email = fields.String(required=True)
+    quantity = fields.Integer(required=True)
+    total_ttc = Money(required=True)
+    lines = fields.List(fields.Nested(SubOrderLine), load_default=list)
+    status = fields.String(required=True)               # awaiting_payment | paid | cancelled
+    status_label = fields.String(required=True)
+    payment_method = fields.String(load_default="online", validate=validate.OneOf(
+        ["online", "cheque", "cash", "pickup"]))
+    page_url = fields.String(required=True)             # the buyer's own page (pay online)
+    corrected_at = fields.String(required=True)
+
+
 class SubOrderMadeAvailableV1(SubOrderRef):
     """A buyer's books are ready (the grouped order made available), or, `rescheduled`, the
     distribution's date was set or changed afterwards (issue 10 K5): one event per buyer not

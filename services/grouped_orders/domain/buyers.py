@@ -9,7 +9,8 @@ from .closing import can_subscribe, check_subscription_open
 from .status import AWAITING_PAYMENT, SUB_CANCELLED
 from .titles import MAX_QUANTITY, check_lines
 
-__all__ = ["MAX_QUANTITY", "NAME_MAX", "check_buyer", "check_pupil", "check_subscription",
+__all__ = ["MAX_QUANTITY", "NAME_MAX", "check_buyer", "check_pupil", "check_corrected_email",
+           "check_subscription",
            "quantities_asked",
            "can_pay", "check_can_pay", "BUYER_CANCEL_REASON", "check_buyer_can_cancel",
            "SUBSCRIPTIONS_PER_EMAIL", "SUBSCRIPTION_WINDOW", "check_subscription_rate"]
@@ -48,6 +49,18 @@ def _check_person(first_name, last_name, email, accepted_terms, errors):
     if not accepted_terms:
         errors["accepted_terms"] = ["Acceptez les conditions générales de vente."]
     return first_name, last_name, email
+
+
+def check_corrected_email(current: str, email) -> str:
+    """The bookshop corrects a buyer's mistyped e-mail: a valid address (normalised as the
+    form's), not the one the order has."""
+    try:
+        email = normalise_email(email)
+    except ValueError as exc:
+        raise invalid(str(exc), {"email": [str(exc)]}) from None
+    if email == (current or "").lower():
+        raise conflict("C'est déjà l'adresse e-mail de cette commande.")
+    return email
 
 
 def check_pupil(pupil) -> str:

@@ -12,7 +12,8 @@ from .. import domain
 from ..models import Distribution, GroupedOrder, SubOrder
 from ..presenters import (cancelled_event, deadline_passed_event, grouped_order_view,
                           made_available_event, refund_requested_event, sub_order_cancelled_event,
-                          sub_order_paid_event, sub_total, tabs_view, validated_event)
+                          sub_order_email_corrected_event, sub_order_paid_event, sub_total,
+                          tabs_view, validated_event)
 from . import capacity, credit_refunds
 from .invoice_events import live_invoice, live_invoice_of_any_sub
 from .load import get_grouped_order, locked, locked_sub, sub_rules
@@ -126,6 +127,22 @@ def cancel_sub_order(session, sub_number, reason, now, record, public_url) -> di
     invoiced.check_not_invoiced(live_invoice(session, "sub_order", sub.number),
                                        "Cette sous-commande")
     _cancel_sub(session, sub, go, domain.sub_cancel_reason(reason), now, record, public_url)
+    return grouped_order_view(go, now, public_url)
+
+
+def correct_buyer_email(session, sub_number, email, now, record, public_url) -> dict:
+    """The bookshop corrects a buyer's mistyped e-mail (the parent called: no confirmation,
+    no payment link came): the sub-order's address is changed under its row lock, once (the
+    same address again: a 409), and `sub_order_email_corrected` tells the buyer at the new
+    address, with their order's page, and the order desk."""
+    sub, go = locked_sub(session, sub_number)
+    previous = sub.email
+    email = domain.check_corrected_email(previous, email)
+    transition(session, SubOrder, sub.number, [sub.status], {"email": email},
+               message=domain.SUB_ALREADY_DONE)
+    session.refresh(sub)
+    record(session, "sub_order_email_corrected",
+           sub_order_email_corrected_event(sub, go, previous, now, public_url))
     return grouped_order_view(go, now, public_url)
 
 

@@ -58,6 +58,9 @@ MAILS = {
     # issue 10 K5: the day before distribution day
     "sub_order_distribution_reminded": ("Rappel : distribution de vos livres demain — "
                                         "commande n° {sub_order_number}", BUYER),
+    # the bookshop corrected a mistyped address: the buyer told at the new one
+    "sub_order_email_corrected": ("Votre commande n° {sub_order_number} : adresse e-mail "
+                                  "corrigée", BUYER),
     "sub_order_payment_reminded": ("Rappel : votre commande n° {sub_order_number} attend son "
                                    "paiement", BUYER),
     # the desk's progress (reference 002 §2): the status first, « notamment grâce à l'entête »

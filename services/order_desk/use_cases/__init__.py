@@ -10,5 +10,6 @@ from .register import (  # noqa: F401
     on_grouped_order_made_available, on_grouped_order_validated, on_invoice_issued,
     on_invoice_settled,
     on_orders_handed_off, on_payment_state_changed, on_quote_requested, on_sub_order_cancelled,
-    on_sub_order_adjusted, on_sub_order_paid, on_sub_order_placed, on_sub_order_refunded,
+    on_sub_order_adjusted, on_sub_order_email_corrected, on_sub_order_paid, on_sub_order_placed,
+    on_sub_order_refunded,
     upsert)

@@ -148,6 +148,12 @@ def on_sub_order_refunded(session, payload, envelope, now, record):
            unless_paid=bool(payload.get("automatic")))
 
 
+def on_sub_order_email_corrected(session, payload, envelope, now, record):
+    """The bookshop corrected the buyer's mistyped e-mail: the row (and its search) follow."""
+    upsert(session, "sub_order", payload["sub_order_number"],
+           register.sub_order_facts(payload), now)
+
+
 def on_sub_order_adjusted(session, payload, envelope, now, record):
     """A title of the sub-order came short (issue 10, K3): its amount is the new total."""
     facts = register.sub_order_facts(payload)

@@ -401,3 +401,32 @@ def test_a_parent_names_the_pupil_the_books_are_for_optionally(db):
     assert len(subs) == 2
     assert (subs[tom["number"]]["pupil"], subs[bare["number"]]["pupil"]) == (
         "Tom Martin, CM2", "")
+
+
+def test_the_bookshop_corrects_a_mistyped_buyer_email_once(db):
+    """The parent called: their address had a typo, no confirmation nor link to pay came. The
+    bookshop corrects it; one event tells them at the new one (with their page) and the desk;
+    the same address again is a 409, a bad one a 400, nothing changed."""
+    from services.common.contracts.events import CONTRACTS
+    events = Events()
+    go = create(db, events)
+    token = go["subscription_url"].rsplit("/", 1)[1]
+    sub = subscribe(db, token, "Léa", "Martin", 2)
+    view = tx(db, bookshop.correct_buyer_email, sub["number"], " Lea.Martin@Free.fr ", NOW,
+              events, URL)
+    assert [s["email"] for s in view["sub_orders"]] == ["lea.martin@free.fr"]
+    (told,) = events.of("sub_order_email_corrected")
+    assert (told["buyer"]["email"], told["previous_email"]) == ("lea.martin@free.fr",
+                                                                "lea@free.fr")
+    assert (told["status"], told["total_ttc"], told["quantity"]) == ("awaiting_payment",
+                                                                     "29.80", 2)
+    assert told["page_url"].endswith(f"/souscription/{token}/commande/{sub['buyer_token']}")
+    assert CONTRACTS["sub_order_email_corrected"].schema().validate(told) == {}
+    for email, code in (("LEA.MARTIN@free.fr", "conflict"), ("pas-une-adresse", "invalid")):
+        with pytest.raises(DomainError) as exc:
+            tx(db, bookshop.correct_buyer_email, sub["number"], email, NOW, events, URL)
+        assert exc.value.code == code
+    assert len(events.of("sub_order_email_corrected")) == 1
+    with pytest.raises(DomainError) as exc:
+        tx(db, bookshop.correct_buyer_email, 999999, "x@free.fr", NOW, events, URL)
+    assert exc.value.code == "not_found"

@@ -93,3 +93,29 @@ def test_one_mail_per_event_with_its_deterministic_message_id(tmp_path):
         mid = message_id(mail.id, mail.to_addr, mail.event_id)
         assert mail.event_id == envelope["event_id"] and mid.startswith(f"<{envelope['event_id']}.")
         assert mid == message_id(mail.id + 1, mail.to_addr, mail.event_id)
+
+
+def test_a_buyer_whose_email_was_corrected_is_told_at_the_new_one():
+    from tests.unit.notifications.test_grouped_order_mails import REF
+    payload = {"sub_order_number": 154, "previous_email": "lea@fre.fr",
+               "grouped_order": dict(REF, number=65),
+               "buyer": {"first_name": "Léa", "last_name": "Martin", "email": "lea@free.fr"},
+               "quantity": 2, "total_ttc": "29.80", "status": "awaiting_payment",
+               "status_label": "En attente de paiement", "payment_method": "online",
+               "lines": [{"ean": "9791097284657", "title": "WESTERN COQUILLETTES",
+                          "quantity": 2, "unit_price_ttc": "14.90", "vat_rate": "5.5",
+                          "total_ttc": "29.80"}],
+               "page_url": "http://x/souscription/t/commande/b",
+               "corrected_at": "2026-12-06T10:00:00+00:00"}
+    _, loaded = load_envelope("sub_order_email_corrected", make_envelope(
+        "sub_order_email_corrected", payload, "grouped_orders"))
+    assert domain.wanted("sub_order_email_corrected", loaded)
+    to, subject, body = presenters.render("sub_order_email_corrected", loaded, "http://x/")
+    assert to == "lea@free.fr"
+    assert subject == "Votre commande n° 154 : adresse e-mail corrigée"
+    assert "commande groupée n° 65 initiée par COLLEGE VICTOR PROUVE" in body
+    assert "WESTERN COQUILLETTES : 2 × 14,90\xa0€ = 29,80\xa0€ TTC" in body
+    assert "bouton « Payer » : http://x/souscription/t/commande/b" in body
+    paid = dict(loaded, status="paid", status_label="Payée")
+    assert "Votre commande : http://x/souscription" in presenters.render(
+        "sub_order_email_corrected", paid, "http://x/")[2]

@@ -474,3 +474,17 @@ def test_a_parents_progress_mail_links_to_their_own_page(db):
     assert row(db, "sub_order", 51).detail_url == page
     apply(db, use_cases.on_sub_order_paid, sub(51))  # an event without it changes nothing
     assert row(db, "sub_order", 51).detail_url == page
+
+
+def test_a_buyer_email_corrected_by_the_bookshop_is_the_rows_and_its_searchs(db):
+    apply(db, use_cases.on_sub_order_placed, sub(40))
+    corrected = dict(sub(40), buyer={"first_name": "Élodie", "last_name": "MOËNNE",
+                                     "email": "elodie.moenne@free.fr"},
+                     previous_email="élodie@free.fr", status="awaiting_payment",
+                     status_label="En attente de paiement", page_url="http://x/p",
+                     corrected_at=NOW.isoformat())
+    apply(db, use_cases.on_sub_order_email_corrected, corrected)
+    assert row(db, "sub_order", 40).customer_email == "elodie.moenne@free.fr"
+    with db.transaction() as s:
+        found = use_cases.list_orders(s, {"customer": "elodie.moenne"})["orders"]
+    assert [o["number"] for o in found] == [40]
