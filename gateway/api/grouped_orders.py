@@ -172,6 +172,16 @@ class CopyLimits(MethodView):
                    idempotency_key=routes.idempotency.key())
 
 
+@blp.view("/grouped-orders/<int:number>/cancellation", COLLECTIVITY)
+class Cancellation(MethodView):
+    @blp.answers(schemas.GroupedOrder, takes=ReasonIn, idempotent=True)
+    def post(self, data, number):
+        """Cancel one's own grouped order (`reason`, required, told to the parents) while the
+        bookshop has not validated it and no parent has paid (else a 409: the bookshop cancels
+        and refunds)."""
+        return change("cancel_my_grouped_order", number, data["reason"])
+
+
 @blp.view("/public/grouped-orders/<token>", [ANONYMOUS])
 class Public(MethodView):
     @blp.answers(schemas.PublicGroupedOrder)

@@ -11,6 +11,7 @@ from services.grouped_orders.domain import MAX_TITLES, minimums_by_ean
 from .. import forms, idempotency
 from ..rpc_client import rpc, slow_rpc
 from ..security import COLLECTIVITY, allow
+from . import confirmation, confirmed
 from .catalogue import page_arg
 
 bp = Blueprint("grouped_orders", __name__, url_prefix="/commandes-groupees")
@@ -115,6 +116,39 @@ def deadline(number):
     else:
         flash(f"La date limite est maintenant le {go['deadline'][8:10]}/{go['deadline'][5:7]}/"
               f"{go['deadline'][:4]}.", "success")
+    return redirect(url_for("grouped_orders.detail", number=number))
+
+
+@bp.post("/<int:number>/annuler")
+@allow(*COLLECTIVITY)
+def cancel(number):
+    """The initiator cancels their own grouped order (not validated by the bookshop, no parent
+    paid): a confirmation page with the reason the parents are told, then the cancellation; a
+    refusal (a parent paid, validated) is said on the grouped order's page, a 409."""
+    reason = forms.Confirmation.read()["reason"]
+    ask = dict(title=f"Annuler la commande groupée n° {number}",
+               message="La commande groupée sera annulée et son lien de souscription fermé ; "
+                       "les parents qui ont commandé sans payer sont prévenus par e-mail avec "
+                       "ce motif.",
+               button="Annuler la commande groupée",
+               back=url_for("grouped_orders.detail", number=number),
+               reason="Motif (envoyé aux parents)", reason_required=True)
+    if not confirmed():
+        return confirmation(**ask)
+    if not reason.strip():
+        return confirmation(**ask, error="Indiquez le motif de l'annulation.",
+                            details={"reason": ["Le motif est obligatoire : il est envoyé "
+                                                "aux parents."]})
+    try:
+        rpc("grouped_orders", "cancel_my_grouped_order", g.user["id"], number, reason,
+            idempotency_key=idempotency.key())
+    except DomainError as exc:
+        if exc.code not in ("invalid", "conflict"):
+            raise  # not one's own: refused, not a message on someone else's page
+        flash(exc.message, "error")
+        return _again(number, {}, 409 if exc.code == "conflict" else 400)
+    flash("La commande groupée est annulée ; les parents qui avaient commandé sont prévenus.",
+          "success")
     return redirect(url_for("grouped_orders.detail", number=number))
 
 

@@ -91,6 +91,14 @@ class GroupedOrdersService(MessagingService):
                                utcnow(), config.public_url())
 
     @rpc
+    def cancel_my_grouped_order(self, actor_id, number, reason, idempotency_key=None):
+        """The initiator cancels their own grouped order (not validated, no parent paid)."""
+        return self.store.once(idempotency_key, "cancel_my_grouped_order", actor_id,
+                               {"number": int(number), "reason": reason},
+                               initiator.cancel_by_initiator, int(number), actor_id, reason,
+                               utcnow(), self.store.record, config.public_url())
+
+    @rpc
     def export_pdf(self, actor_id, number, kind="global"):
         """The sign-in sheet, base64: the initiator's own grouped order, or any for the admin;
         `kind` "global" (every buyer) or "publishers" (one section per publisher, issue 10 K4)."""

@@ -187,3 +187,36 @@ def test_the_bookshop_corrects_a_buyers_mistyped_email(suite, people, demo_feeds
         f"{api}/admin/desk/orders", params={"customer": "typo.adresse@gmail"}).json()["orders"]
         if o["kind"] == "sub_order"] == [sub["number"]], timeout=60,
         message="the desk finds the buyer by the corrected address")
+
+
+def test_the_initiator_cancels_a_grouped_order_no_parent_paid(suite, people, demo_feeds, smtp):
+    """The teacher cancels their own grouped order (from its page: a confirmation with the
+    reason; or the API); the parent who ordered without paying is told; one with a paid parent
+    is refused in French, left to the bookshop."""
+    import html
+    teacher = api_session(suite, people["collectivite"]["email"], PASSWORD)
+    api = f"{suite.gateway_url}/api/v1"
+    go, token = grouped.create(teacher, suite, "16", WESTERN)
+    n = go["number"]
+    unpaid = grouped.subscribe(suite, token, "Sans", "Paiement", 1)
+    page = html.unescape(teacher.get(f"{suite.gateway_url}/commandes-groupees/{n}").text)
+    assert "Annuler la commande groupée" in page
+    other = api_session(suite, people["other"]["email"], PASSWORD)
+    assert other.post(f"{api}/grouped-orders/{n}/cancellation",
+                      json={"reason": "Vol"}).status_code in (403, 404)
+    assert teacher.post(f"{api}/grouped-orders/{n}/cancellation",
+                        json={"reason": ""}).status_code == 400
+    r = teacher.post(f"{api}/grouped-orders/{n}/cancellation",
+                     json={"reason": "Sortie scolaire annulée"})
+    assert r.status_code == 200 and r.json()["status"] == "cancelled", r.text
+    (mail,) = smtp.wait_for(unpaid["email"], subject_contains="Annulation", timeout=60)
+    assert "Sortie scolaire annulée" in mail.get_content()
+    assert requests.get(f"{api}/public/grouped-orders/{token}").json()[
+        "subscriptions_open"] is False
+
+    go, token = grouped.create(teacher, suite, "16", WESTERN)
+    paid = grouped.subscribe(suite, token, "Avec", "Paiement", 1)
+    grouped.pay(suite, token, paid)
+    r = teacher.post(f"{api}/grouped-orders/{go['number']}/cancellation",
+                     json={"reason": "Erreur"})
+    assert r.status_code == 409 and "déjà payé" in r.json()["message"], r.text

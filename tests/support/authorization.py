@@ -124,6 +124,9 @@ EXPECTED = {
     ("api_grouped_orders.AdminOne", "GET"): ADMIN,
     ("api_grouped_orders.AdminAction", "POST"): ADMIN,
     ("api_grouped_orders.AdminManualPayment", "POST"): ADMIN,
+    # the initiator's own (the first collectivity's Collectivité account)
+    ("api_grouped_orders.Cancellation", "POST"): {"collectivite"},
+    ("grouped_orders.cancel", "POST"): {"collectivite"},
     ("api_grouped_orders.AdminBuyerEmail", "PUT"): ADMIN,
     ("api_grouped_orders.AdminCancel", "POST"): ADMIN,
     ("api_grouped_orders.AdminSubAction", "POST"): ADMIN,

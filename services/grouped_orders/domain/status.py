@@ -8,6 +8,7 @@ __all__ = [
     "TRANSITIONS", "ALREADY_DONE", "SUB_ALREADY_DONE", "REASON_MAX", "SUB_REASON_MAX",
     "PICKED_UP_BY_LIBRISOFT", "check_owner", "tab_or_default", "tab_counts", "sources",
     "check_transition", "previous_status", "check_can_close_now", "check_deadline_change",
+    "check_initiator_can_cancel",
     "REOPEN_AFTER_CUT",
     "check_sub_order_action", "check_cancel_reason",
     "sub_cancel_reason", "cancelled_with_the_order", "librisoft_status"]
@@ -112,6 +113,21 @@ def check_deadline_change(status: str, cut: bool = False):
     if status != OPEN:
         raise invalid("La date limite ne peut plus être changée : la commande est validée, "
                       "mise à disposition ou annulée.")
+
+
+def check_initiator_can_cancel(status: str, paid_subs: int):
+    """The initiator cancels their own grouped order (the wrong title, a class trip called
+    off) while the bookshop has not validated it and no parent has paid: paid parents are
+    refunded by the bookshop's own cancellation (its money, its decision)."""
+    if status == CANCELLED:
+        raise conflict("Cette commande groupée est déjà annulée.")
+    if status not in (OPEN, AWAITING_VALIDATION):
+        raise conflict("La librairie a déjà validé cette commande groupée : demandez-lui son "
+                       "annulation.")
+    if paid_subs:
+        raise conflict(f"{paid_subs} parent{'s ont' if paid_subs > 1 else ' a'} déjà payé : "
+                       "seule la librairie peut annuler la commande groupée et "
+                       "rembourser. Contactez-la.")
 
 
 def check_sub_order_action(sub_status: str, group_status: str, action: str):

@@ -87,3 +87,15 @@ def change_deadline(session, number, account_id, deadline, now, public_url) -> d
                 "closes_at": domain.closes_at(deadline)},
                message=domain.ALREADY_DONE)
     return grouped_order_view(go, now, public_url)
+
+
+def cancel_by_initiator(session, number, account_id, reason, now, record, public_url) -> dict:
+    """The initiator cancels their own grouped order while it is not validated and no parent
+    has paid (domain.check_initiator_can_cancel): the bookshop's cancellation then, its mails
+    (the buyers with the reason, the initiator), the unpaid orders' payment pages closed."""
+    from .bookshop import cancel
+    go = own(session, number, account_id)
+    session.refresh(go, with_for_update=True)
+    paid = sum(1 for sub in go.subs if sub.status == domain.PAID)
+    domain.check_initiator_can_cancel(go.status, paid)
+    return cancel(session, number, reason, now, record, public_url)

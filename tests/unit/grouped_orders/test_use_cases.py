@@ -430,3 +430,37 @@ def test_the_bookshop_corrects_a_mistyped_buyer_email_once(db):
     with pytest.raises(DomainError) as exc:
         tx(db, bookshop.correct_buyer_email, 999999, "x@free.fr", NOW, events, URL)
     assert exc.value.code == "not_found"
+
+
+def test_the_initiator_cancels_their_own_grouped_order_until_a_parent_pays(db):
+    """The wrong title chosen, a trip called off: the teacher cancels it (the parents who
+    ordered without paying are told with the reason); once a parent paid, or the bookshop
+    validated it, only the bookshop cancels (and refunds). Not another's."""
+    events = Events()
+    go = create(db, events)
+    token = go["subscription_url"].rsplit("/", 1)[1]
+    unpaid = subscribe(db, token, "Léa", "Martin", 1)
+    with pytest.raises(DomainError) as exc:
+        tx(db, initiator.cancel_by_initiator, go["number"], 99, "Erreur", NOW, events, URL)
+    assert exc.value.code == "not_found"
+    with pytest.raises(DomainError) as exc:  # the reason is required: the parents are told
+        tx(db, initiator.cancel_by_initiator, go["number"], 7, " ", NOW, events, URL)
+    assert exc.value.code == "invalid"
+    view = tx(db, initiator.cancel_by_initiator, go["number"], 7, "Mauvais titre choisi", NOW,
+              events, URL)
+    assert view["status"] == "cancelled"
+    (told,) = events.of("sub_order_cancelled")
+    assert (told["sub_order_number"], told["reason"], told["refund_expected"]) == (
+        unpaid["number"], "Mauvais titre choisi", False)
+    assert len(events.of("grouped_order_cancelled")) == 1
+    with pytest.raises(DomainError) as exc:
+        tx(db, initiator.cancel_by_initiator, go["number"], 7, "Encore", NOW, events, URL)
+    assert exc.value.code == "conflict" and "déjà annulée" in exc.value.message
+
+    paid_go = create(db, events)
+    token = paid_go["subscription_url"].rsplit("/", 1)[1]
+    pay(db, events, token, subscribe(db, token, "Bob", "Pré", 1), "pay-bob")
+    with pytest.raises(DomainError) as exc:
+        tx(db, initiator.cancel_by_initiator, paid_go["number"], 7, "Erreur", NOW, events, URL)
+    assert exc.value.code == "conflict" and "1 parent a déjà payé" in exc.value.message
+    assert tx(db, bookshop.get, paid_go["number"], NOW, URL)["status"] == "open"
