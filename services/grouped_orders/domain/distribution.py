@@ -135,7 +135,8 @@ def check_note(kind, amount, comment, can_refund=None) -> tuple:
     if kind not in NOTE_KINDS:
         raise invalid("Choisissez : remboursement ou paiement complémentaire.",
                       {"kind": ["Remboursement ou paiement complémentaire."]})
-    text = "".join(str(amount or "").split()).replace(",", ".")
+    # « 12,50 € », « 12.50 », « 12,5 »: as a person types it (the euro sign was refused)
+    text = "".join(str(amount or "").split()).removesuffix("€").replace(",", ".")
     value = Decimal(text) if _AMOUNT.fullmatch(text) else None
     if value is None or value <= 0 or value > NOTE_AMOUNT_MAX:
         raise invalid("Le montant doit être un nombre positif en euros, au centime près "

@@ -106,6 +106,10 @@ def parse(data: dict | None) -> Filters:
         else:
             errors["number"] = ["Numéro de commande invalide : des chiffres seulement."]
     customer = tuple(fold(str(data.get("customer") or "")).split())[:8]
+    if not customer and not _blank(data.get("customer")):  # « 😀 » folds to nothing: it
+        # listed every order as if no name had been typed
+        errors["customer"] = ["Recherche invalide : tapez des lettres ou des chiffres du nom, "
+                              "de l'e-mail ou de la collectivité."]
     amount_from = _amount(data.get("amount_from"), errors, "amount_from")
     amount_to = _amount(data.get("amount_to"), errors, "amount_to")
     if amount_from is not None and amount_to is not None and amount_from > amount_to:

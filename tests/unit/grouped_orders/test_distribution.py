@@ -59,7 +59,8 @@ def test_distribution_runs_once_made_available_until_validated():
     assert exc.value.message == domain.DISTRIBUTION_ALREADY_DONE
 
 
-@pytest.mark.parametrize("amount", ["", "0", "-3", "abc", "12,505", "10000,01", "NaN", "1e3"])
+@pytest.mark.parametrize("amount", ["", "0", "-3", "abc", "12,505", "10000,01", "NaN", "1e3",
+                                    "€", "€12", "12 €€"])
 def test_a_note_needs_a_positive_amount_to_the_cent(amount):
     with pytest.raises(DomainError) as exc:
         domain.check_note("refund", amount, "monnaie rendue")
@@ -69,6 +70,9 @@ def test_a_note_needs_a_positive_amount_to_the_cent(amount):
 def test_a_note_is_a_refund_or_an_extra_payment_with_a_reason():
     assert domain.check_note("extra", " 12,5 ", " livre en plus ") == (
         "extra", Decimal("12.50"), "livre en plus")
+    # as a person types it, with the euro sign (it was refused)
+    assert domain.check_note("extra", "12,50 €", "x")[1] == Decimal("12.50")
+    assert domain.check_note("extra", "3\u00a0€", "x")[1] == Decimal("3.00")
     with pytest.raises(DomainError) as exc:
         domain.check_note("gift", "2", "x")
     assert "kind" in exc.value.details

@@ -145,3 +145,12 @@ def test_invoiced_takes_the_words_its_message_gives():
     """« oui ou non », said the refusal of ?invoiced=oui: both words are taken now."""
     assert filters.parse({"invoiced": "oui"}).invoiced is True
     assert filters.parse({"invoiced": " Non "}).invoiced is False
+
+
+def test_a_customer_search_that_folds_to_nothing_is_refused_not_ignored():
+    """« 😀 » listed every order, as if nothing had been typed."""
+    with pytest.raises(DomainError) as exc:
+        filters.parse({"customer": "😀"})
+    assert exc.value.code == "invalid" and "customer" in exc.value.details
+    assert filters.parse({"customer": "  "}).customer == ()
+    assert filters.parse({"customer": "Élodie"}).customer == ("elodie",)
