@@ -126,6 +126,8 @@ def cancel(number):
     paid): a confirmation page with the reason the parents are told, then the cancellation; a
     refusal (a parent paid, validated) is said on the grouped order's page, a 409."""
     reason = forms.Confirmation.read()["reason"]
+    # one's own only: another's is not even said to exist (a 404), its confirmation page neither
+    rpc("grouped_orders", "get_my_grouped_order", g.user["id"], number)
     ask = dict(title=f"Annuler la commande groupée n° {number}",
                message="La commande groupée sera annulée et son lien de souscription fermé ; "
                        "les parents qui ont commandé sans payer sont prévenus par e-mail avec "
