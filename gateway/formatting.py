@@ -37,17 +37,25 @@ def when(value, fmt="d MMMM y 'à' HH:mm"):
     return format_datetime(value, fmt, tzinfo=TZ, locale=LOCALE)
 
 
+def in_paris(value) -> datetime:
+    """An instant (ISO text or datetime) in Paris; a time without its zone is UTC, as the
+    services keep it."""
+    instant = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=timezone.utc)
+    return instant.astimezone(ZoneInfo(TZ))
+
+
 def day(value):
     """A day as French writes it. An instant is its day in Paris (a time without its zone is
     UTC, as the services keep it): a payout marked paid at 00:22 in Paris on 8 December said
     « versé le 7 décembre ». A date is itself."""
     if not value:
         return ""
-    if isinstance(value, str):
-        value = date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
-    if isinstance(value, datetime):
-        instant = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-        value = instant.astimezone(ZoneInfo(TZ)).date()
+    if isinstance(value, str) and len(value) == 10:
+        value = date.fromisoformat(value)
+    elif isinstance(value, (str, datetime)):
+        value = in_paris(value).date()
     return format_date(value, "d MMMM y", locale=LOCALE)
 
 

@@ -1,9 +1,7 @@
 """The bookshop's "Gestion des commandes groupées" (reference 000, "Le libraire")."""
 import csv
 import io
-from datetime import datetime, timezone
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from flask import (Blueprint, Response, abort, flash, g, redirect, render_template, request,
                    url_for)
@@ -14,7 +12,7 @@ from services.grouped_orders.domain.status import check_sub_order_action
 from services.payments.domain.manual import check_cheque_number
 
 from .. import forms, idempotency
-from ..formatting import money
+from ..formatting import in_paris, money
 from ..rpc_client import rpc
 from ..security import ADMIN, allow
 from ..tabs import GROUPED_ORDER_TABS
@@ -221,19 +219,10 @@ def buyer_ready_mails(number):
                                 "seront prêts.")
 
 
-PARIS = ZoneInfo("Europe/Paris")
-
-
 def paris_time(value) -> str:
     """An instant as the bookshop's spreadsheet reads it: Paris time, to the second
-    (« 2026-12-08 00:22:38 »; the CSV said the UTC time, « 2026-12-07T23:22:38.901185 »). A
-    time without its zone is UTC, as the services keep it."""
-    if not value:
-        return ""
-    instant = datetime.fromisoformat(str(value))
-    if instant.tzinfo is None:
-        instant = instant.replace(tzinfo=timezone.utc)
-    return instant.astimezone(PARIS).strftime("%Y-%m-%d %H:%M:%S")
+    (« 2026-12-08 00:22:38 »; the CSV said the UTC time, « 2026-12-07T23:22:38.901185 »)."""
+    return in_paris(str(value)).strftime("%Y-%m-%d %H:%M:%S") if value else ""
 
 
 CSV_HEADER = ["sous_commande", "nom", "prenom", "email", "eleve", "date_achat", "quantite",
