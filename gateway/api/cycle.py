@@ -24,7 +24,8 @@ from ..rpc_client import rpc
 from ..security import ADMIN, ANONYMOUS, COLLECTIVITE, COLLECTIVITY
 from ..progress_words import progress_text
 from . import routes, schemas
-from .base import Blueprint, Boolean, In, Integer, Length, OneOf, Out, Query, Range, String
+from .base import (Blueprint, Boolean, In, Integer, Length, NoBody, OneOf, Out, Query, Range,
+                   String)
 from .grouped_orders import call, change
 
 blp = Blueprint("api_cycle", __name__, url_prefix="/api/v1",
@@ -196,8 +197,8 @@ class TitleAvailability(MethodView):
 
 @blp.view(ADMIN_GROUPED_ORDER + "/adjustments/verification", [ADMIN])
 class AdjustmentsChecked(MethodView):
-    @blp.answers(Adjustments, idempotent=True)
-    def post(self, number):
+    @blp.answers(Adjustments, takes=NoBody, idempotent=True)
+    def post(self, _body, number):
         """« J'ai vérifié »: the adjusted lines no longer show in red."""
         return change("admin_confirm_adjustments", number)
 
@@ -376,8 +377,8 @@ class DistributionNote(MethodView):
 
 @blp.view(DISTRIBUTION + "/validation", DISTRIBUTORS)
 class DistributionValidation(MethodView):
-    @blp.answers(Distribution, idempotent=True)
-    def post(self, number):
+    @blp.answers(Distribution, takes=NoBody, idempotent=True)
+    def post(self, _body, number):
         """« Valider la distribution »: once (409 after), who did not come; the initiator gets
         the recap, each absent buyer a mail."""
         return change("validate_distribution", number)

@@ -115,7 +115,9 @@ def deadline(number):
                       409 if exc.code == "conflict" else 400)
     else:
         flash(f"La date limite est maintenant le {go['deadline'][8:10]}/{go['deadline'][5:7]}/"
-              f"{go['deadline'][:4]}.", "success")
+              f"{go['deadline'][:4]}" + (" : les souscriptions sont ouvertes jusqu'à ce "
+                                          "jour-là." if go.get("subscriptions_open") else "."),
+              "success")
     return redirect(url_for("grouped_orders.detail", number=number))
 
 

@@ -50,7 +50,7 @@ def distribution_view(go, marks, notes, done, query, now, public_url) -> dict:
         notes_of.setdefault(n.sub_order_number, []).append(n)
     query = (query or "").strip()[:100]
     buyers = [distribution_buyer(s, marks.get(s.number), notes_of.get(s.number, []))
-              for s in subs if domain.matches(query, s.first_name, s.last_name)]
+              for s in subs if domain.matches(query, s.first_name, s.last_name, s.pupil)]
     recap = _recap(go, marks, notes)
     absent = done.absent if done else domain.absent_numbers(
         [(s.number, s.status) for s in subs], {n for n, m in marks.items() if m.came})

@@ -429,8 +429,12 @@ def sub_order_ready_event(sub, go, public_url, now, rescheduled=False) -> dict:
             "made_available_at": iso(go.made_available_at), "told_at": now.isoformat()}
 
 
-def cancelled_event(go, public_url, reason) -> dict:
-    return dict(ref(go, public_url), reason=reason,
+def reopened_event(go, public_url, closed_early, now) -> dict:
+    return dict(ref(go, public_url), closed_early=closed_early, reopened_at=now.isoformat())
+
+
+def cancelled_event(go, public_url, reason, by_initiator=False) -> dict:
+    return dict(ref(go, public_url), reason=reason, by_initiator=by_initiator,
                 validated_at=go.validated_at.isoformat() if go.validated_at else None)
 
 

@@ -88,7 +88,7 @@ class GroupedOrdersService(MessagingService):
         return self.store.once(idempotency_key, "change_deadline", actor_id,
                                {"number": int(number), "deadline": deadline},
                                initiator.change_deadline, int(number), actor_id, deadline,
-                               utcnow(), config.public_url())
+                               utcnow(), config.public_url(), self.store.record)
 
     @rpc
     def cancel_my_grouped_order(self, actor_id, number, reason, idempotency_key=None):

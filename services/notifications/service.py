@@ -85,6 +85,11 @@ class NotificationsService(MessagingService):
     def on_grouped_order_deadline_passed(self, session, payload, envelope):
         self._queue(session, "grouped_order_deadline_passed", payload, envelope)
 
+    @consumes("grouped_order_reopened")
+    def on_grouped_order_reopened(self, session, payload, envelope):
+        """Its initiator reopened a closed grouped order: the bookshop is told."""
+        self._queue(session, "grouped_order_reopened", payload, envelope)
+
     @consumes("grouped_order_validated")
     def on_grouped_order_validated(self, session, payload, envelope):
         self._queue(session, "grouped_order_validated", payload, envelope)

@@ -146,6 +146,8 @@ CONTRACTS = {c.name: c for c in (
                   consumers=(("notifications", "on_grouped_order_deadline_approached"),)),
     EventContract("sub_order_payment_reminded", 1, "grouped_orders", c.SubOrderPaymentRemindedV1,
                   consumers=(("notifications", "on_sub_order_payment_reminded"),)),
+    EventContract("grouped_order_reopened", 1, "grouped_orders", p.GroupedOrderReopenedV1,
+                  consumers=(("notifications", "on_grouped_order_reopened"),)),
     EventContract("sub_order_email_corrected", 1, "grouped_orders", c.SubOrderEmailCorrectedV1,
                   consumers=(("notifications", "on_sub_order_email_corrected"),
                              ("order_desk", "on_sub_order_email_corrected"))),

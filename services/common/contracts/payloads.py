@@ -109,6 +109,14 @@ class GroupedOrderRef(Payload):
     detail_url = fields.String(load_default="")
 
 
+class GroupedOrderReopenedV1(GroupedOrderRef):
+    """Its initiator reopened a grouped order closed and not validated yet, until the new
+    `deadline` (parents who forgot); `closed_early`: the bookshop had closed it before its
+    deadline (« Clore les souscriptions maintenant »)."""
+    closed_early = fields.Boolean(load_default=False)
+    reopened_at = fields.String(required=True)
+
+
 class GroupedOrderCreatedV1(GroupedOrderRef):
     comment = fields.String(load_default="")
     opens_on = fields.String(load_default="")  # ISO date, or "" (open at once)
@@ -204,6 +212,8 @@ class GroupedOrderCancelledV1(GroupedOrderRef):
     # issue 10: cancelled because its minimum of copies was not reached at the deadline (the
     # initiator and the buyers are mailed by grouped_order_failed instead)
     minimum_failed = fields.Boolean(load_default=False)
+    # optional: its initiator cancelled it (not validated, no parent paid), not the bookshop
+    by_initiator = fields.Boolean(load_default=False)
 
 
 class GroupedOrderFailedV1(GroupedOrderRef):

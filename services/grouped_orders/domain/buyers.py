@@ -51,9 +51,13 @@ def _check_person(first_name, last_name, email, accepted_terms, errors):
     return first_name, last_name, email
 
 
-def check_corrected_email(current: str, email) -> str:
+def check_corrected_email(current: str, email, sub_status: str = "",
+                          refund_state=None) -> str:
     """The bookshop corrects a buyer's mistyped e-mail: a valid address (normalised as the
-    form's), not the one the order has."""
+    form's), not the one the order has; not on a cancelled order with nothing more to tell its
+    buyer (a refund still on its way is: its mail goes to the corrected address)."""
+    if sub_status == SUB_CANCELLED and refund_state != "requested":
+        raise conflict("Cette commande est annulée : il n'y a plus rien à envoyer à l'acheteur.")
     try:
         email = normalise_email(email)
     except ValueError as exc:

@@ -40,10 +40,11 @@ DISTRIBUTION_ALREADY_DONE = ("La distribution de cette commande groupée est dé
 search_key = fold  # a name as searched (« Éloïse » ~ « eloise »)
 
 
-def matches(query, first_name, last_name) -> bool:
-    """Every word of the query is in the first or the last name (either order)."""
+def matches(query, first_name, last_name, pupil="") -> bool:
+    """Every word of the query is in the first or the last name (either order), or in the
+    pupil's name and class the parent gave (the page's own filter looks there too)."""
     words = search_key(query).split()
-    name = search_key(f"{first_name} {last_name}")
+    name = search_key(f"{first_name} {last_name} {pupil or ''}")
     return all(w in name for w in words)
 
 

@@ -137,7 +137,7 @@ def correct_buyer_email(session, sub_number, email, now, record, public_url) -> 
     address, with their order's page, and the order desk."""
     sub, go = locked_sub(session, sub_number)
     previous = sub.email
-    email = domain.check_corrected_email(previous, email)
+    email = domain.check_corrected_email(previous, email, sub.status, sub.refund_state)
     transition(session, SubOrder, sub.number, [sub.status], {"email": email},
                message=domain.SUB_ALREADY_DONE)
     session.refresh(sub)
@@ -172,7 +172,7 @@ def validate(session, number, now, record, public_url) -> dict:
     return grouped_order_view(go, now, public_url, rules=rules)
 
 
-def cancel(session, number, reason, now, record, public_url) -> dict:
+def cancel(session, number, reason, now, record, public_url, by_initiator=False) -> dict:
     go = locked(session, number)
     reason = domain.check_cancel_reason(reason)
     domain.check_transition(go.status, domain.CANCELLED)
@@ -186,7 +186,8 @@ def cancel(session, number, reason, now, record, public_url) -> dict:
                         public_url)
     _move(session, go, {"status": domain.CANCELLED, "cancelled_at": now,
                         "cancel_reason": reason[:domain.REASON_MAX]})
-    record(session, "grouped_order_cancelled", cancelled_event(go, public_url, reason))
+    record(session, "grouped_order_cancelled",
+           cancelled_event(go, public_url, reason, by_initiator))
     return grouped_order_view(go, now, public_url)
 
 

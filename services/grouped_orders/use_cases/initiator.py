@@ -8,7 +8,7 @@ from services.common.guards import transition
 
 from .. import domain
 from ..models import GroupedOrder, GroupedOrderTitle, TitleAvailability
-from ..presenters import created_event, grouped_order_view
+from ..presenters import created_event, grouped_order_view, reopened_event
 from .load import get_grouped_order, own
 
 ARTICLE_KEPT = ("ean", "title", "author", "publisher", "collection", "genre", "publication_date",
@@ -71,7 +71,8 @@ def sheet_view(session, number, actor_id, role, now, public_url) -> dict:
     return grouped_order_view(go, now, public_url)
 
 
-def change_deadline(session, number, account_id, deadline, now, public_url) -> dict:
+def change_deadline(session, number, account_id, deadline, now, public_url,
+                    record=None) -> dict:
     go = own(session, number, account_id)
     session.refresh(go, with_for_update=True)
     cut = go.status == domain.AWAITING_VALIDATION and session.scalar(
@@ -82,10 +83,17 @@ def change_deadline(session, number, account_id, deadline, now, public_url) -> d
                                                    go.opens_on)
     # closed at its deadline (or by the bookshop) and not validated yet: reopened until the new
     # one; the deadline timer closes it again then (its mail again: a new deadline passed)
+    reopened = go.status == domain.AWAITING_VALIDATION
+    closed_early = reopened and go.closes_at is not None and \
+        _aware(go.closes_at) < domain.closes_at(go.deadline)
     transition(session, GroupedOrder, go.number, [go.status],
                {"status": domain.OPEN, "deadline": deadline,
                 "closes_at": domain.closes_at(deadline)},
                message=domain.ALREADY_DONE)
+    if reopened and record is not None:  # the bookshop is told (it may have closed it)
+        session.refresh(go)
+        record(session, "grouped_order_reopened",
+               reopened_event(go, public_url, closed_early, now))
     return grouped_order_view(go, now, public_url)
 
 
@@ -98,4 +106,10 @@ def cancel_by_initiator(session, number, account_id, reason, now, record, public
     session.refresh(go, with_for_update=True)
     paid = sum(1 for sub in go.subs if sub.status == domain.PAID)
     domain.check_initiator_can_cancel(go.status, paid)
-    return cancel(session, number, reason, now, record, public_url)
+    return cancel(session, number, reason, now, record, public_url, by_initiator=True)
+
+
+def _aware(moment):
+    """A time SQLite gives back without its zone is UTC, as every time stored here."""
+    from datetime import timezone
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

@@ -1,6 +1,8 @@
 """Which mail each event gives, to whom, in which case, with which subject (reference 000's
 mails: creation, buyer's confirmation, availability; issue 9's collectivity documents). The
 body is the template `templates/<kind>.txt`; `wording` gives the words a mail chooses."""
+from datetime import date
+
 from services.common.progress import SILENT
 from services.common.roles import role_label
 
@@ -8,6 +10,7 @@ BOOKSHOP_DEFAULT_EMAIL = "commandes@librairie.test"
 
 BUYER = "buyer"        # the buyer of a sub-order
 DOCUMENT = "document"  # who placed a quote request or order, who made the basket, the bookshop
+BOOKSHOP = "bookshop"  # the bookshop's own address
 
 # kind -> (subject, formatted with the payload and `wording`; who receives it: the payload's
 # field holding the address or addresses, or BUYER, or DOCUMENT)
@@ -23,6 +26,9 @@ MAILS = {
     "grouped_order_made_available": ("Votre commande groupée n° {number} est prête",
                                      "initiator_email"),
     "grouped_order_cancelled": ("Commande groupée n° {number} annulée", "initiator_email"),
+    # its initiator reopened it after its close: the bookshop is told (it may have closed it)
+    "grouped_order_reopened": ("Commande groupée n° {number} rouverte par l'initiateur "
+                               "jusqu'au {deadline_label}", BOOKSHOP),
     # issue 10: the minimum of copies was not reached at the deadline (one event per mail)
     "grouped_order_failed": ("Commande groupée n° {number} annulée : minimum d'exemplaires "
                              "non atteint", "to_email"),
@@ -92,6 +98,8 @@ def recipients(kind: str, payload: dict, bookshop_email: str):
         return payload["buyer"]["email"]
     if to == DOCUMENT:
         return [payload["placed_by_email"], payload["basket_creator_email"], bookshop_email]
+    if to == BOOKSHOP:
+        return bookshop_email
     if kind == "order_progressed" and payload.get("cc_emails"):
         # a collectivity's order: its client's contact, who placed it, who made its basket
         return [a for a in [payload.get("customer_email"), *payload["cc_emails"]]
@@ -145,6 +153,9 @@ def days_label(days_left: int) -> str:
 
 def wording(kind: str, payload: dict) -> dict:
     """The words a mail chooses from its event (titles, labels), for its subject and body."""
+    if kind == "grouped_order_reopened":
+        day = date.fromisoformat(payload["deadline"])
+        return {"deadline_label": day.strftime("%d/%m/%Y")}
     if kind == "grouped_order_deadline_passed":
         return {"closed_title": "souscriptions closes par la librairie"
                 if payload.get("closed_early") else "la date limite est passée"}

@@ -29,6 +29,9 @@ def test_the_search_ignores_accents_case_and_order():
     assert domain.matches("eloise", "Éloïse", "Durand")
     assert domain.matches("DURAND élo", "Éloïse", "Durand")
     assert domain.matches("", "Éloïse", "Durand")
+    # the pupil the parent named: the search sent by the page (?q=) finds it too
+    assert domain.matches("hugo cp", "Emma", "Blanc", "Hugo Blanc, CP")
+    assert not domain.matches("hugo", "Emma", "Blanc")
     assert not domain.matches("martin", "Éloïse", "Durand")
 
 

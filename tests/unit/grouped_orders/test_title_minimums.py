@@ -263,11 +263,17 @@ def test_a_closed_grouped_order_is_reopened_with_a_later_deadline_until_validate
         tx(db, initiator.change_deadline, n, INITIATOR["id"], "2022-03-29", AFTER_DEADLINE, URL)
     assert tx(db, bookshop.get, n, AFTER_DEADLINE, URL)["status"] == "awaiting_validation"
     view = tx(db, initiator.change_deadline, n, INITIATOR["id"], "2022-04-05", AFTER_DEADLINE,
-              URL)
+              URL, events)
     assert (view["status"], view["deadline"]) == ("open", "2022-04-05")
+    (told,) = events.of("grouped_order_reopened")  # the bookshop is told
+    assert (told["deadline"], told["closed_early"]) == ("2022-04-05", False)
+    assert CONTRACTS["grouped_order_reopened"].schema().validate(told) == {}
+    tx(db, initiator.change_deadline, n, INITIATOR["id"], "2022-04-06", AFTER_DEADLINE, URL,
+       events)  # moved while open: not a reopening
+    assert len(events.of("grouped_order_reopened")) == 1
     bob = subscribe(db, token, "Bob", "Pré", None, at=AFTER_DEADLINE, lines={W: 1, L: 0})
     pay(db, events, token, bob, "pay-bob", at=AFTER_DEADLINE)
-    later = datetime(2022, 4, 6, 7, 0, tzinfo=timezone.utc)
+    later = datetime(2022, 4, 7, 7, 0, tzinfo=timezone.utc)  # past the new deadline (6th)
     assert tx(db, bookshop.close_expired, later, events, URL) == [n]
     assert tx(db, bookshop.close_expired, later, events, URL) == []
     assert len(events.of("grouped_order_deadline_passed")) == 2  # once per deadline passed

@@ -430,6 +430,11 @@ def test_the_bookshop_corrects_a_mistyped_buyer_email_once(db):
     with pytest.raises(DomainError) as exc:
         tx(db, bookshop.correct_buyer_email, 999999, "x@free.fr", NOW, events, URL)
     assert exc.value.code == "not_found"
+    # a cancelled order with nothing more to tell its buyer: refused
+    tx(db, bookshop.cancel_sub_order, sub["number"], "Doublon", NOW, events, URL)
+    with pytest.raises(DomainError) as exc:
+        tx(db, bookshop.correct_buyer_email, sub["number"], "lea.m@free.fr", NOW, events, URL)
+    assert exc.value.code == "conflict" and "annulée" in exc.value.message
 
 
 def test_the_initiator_cancels_their_own_grouped_order_until_a_parent_pays(db):
@@ -452,7 +457,8 @@ def test_the_initiator_cancels_their_own_grouped_order_until_a_parent_pays(db):
     (told,) = events.of("sub_order_cancelled")
     assert (told["sub_order_number"], told["reason"], told["refund_expected"]) == (
         unpaid["number"], "Mauvais titre choisi", False)
-    assert len(events.of("grouped_order_cancelled")) == 1
+    (cancelled,) = events.of("grouped_order_cancelled")
+    assert cancelled["by_initiator"] is True  # the teacher's own mail says so
     with pytest.raises(DomainError) as exc:
         tx(db, initiator.cancel_by_initiator, go["number"], 7, "Encore", NOW, events, URL)
     assert exc.value.code == "conflict" and "déjà annulée" in exc.value.message

@@ -158,3 +158,29 @@ def test_a_failed_payment_mail_names_the_buyer_s_own_order():
     _, _, body = presenters.render("payment_failed", received("payment_failed"), "http://x")
     assert "Votre paiement de 29,80\xa0€ pour votre commande n° 147 (« Commande groupée n° 62 " \
            "») n'a pas abouti (paiement refusé)." in body
+
+
+def test_an_initiators_own_cancellation_is_not_told_as_the_bookshops():
+    """The teacher cancelled it: « La librairie a annulé … les souscripteurs qui avaient payé
+    sont remboursés » said otherwise (no one had paid)."""
+    def told(payload):
+        _, loaded = load_envelope("grouped_order_cancelled", make_envelope(
+            "grouped_order_cancelled", payload, "grouped_orders"))
+        return presenters.render("grouped_order_cancelled", loaded, "http://x/")[2]
+
+    body = told(dict(REF, reason="Sortie annulée", by_initiator=True))
+    assert "Vous avez annulé votre commande groupée n° 62" in body
+    assert "La librairie a annulé" not in body and "remboursés" not in body
+    body = told(dict(REF, reason="Épuisé"))
+    assert "La librairie a annulé votre commande groupée n° 62" in body
+
+
+def test_a_reopening_tells_the_bookshop():
+    _, loaded = load_envelope("grouped_order_reopened", make_envelope(
+        "grouped_order_reopened", dict(REF, deadline="2026-12-20", closed_early=True,
+                                       reopened_at="2026-12-08T09:00:00+00:00"),
+        "grouped_orders"))
+    to, subject, body = presenters.render("grouped_order_reopened", loaded, "http://x/")
+    assert to == presenters.bookshop_email()
+    assert subject == "Commande groupée n° 62 rouverte par l'initiateur jusqu'au 20/12/2026"
+    assert "après que la librairie les a closes avant la date limite" in body
