@@ -57,16 +57,29 @@ def deadline_approaching(status: str, deadline: date, now: datetime) -> bool:
     return status == OPEN and now < closes_at(deadline) and days_left(deadline, now) <= 2
 
 
+DAY_FORMATS = "AAAA-MM-JJ ou JJ/MM/AAAA"
+
+
+def parse_day(text) -> date:
+    """A day as a date field sends it (« AAAA-MM-JJ ») or as a person types it
+    (« JJ/MM/AAAA »); ValueError otherwise."""
+    text = str(text).strip()
+    if "/" in text:
+        d, m, y = text.split("/")
+        return date(int(y), int(m), int(d))
+    return date.fromisoformat(text)
+
+
 def check_deadline(deadline, now: datetime) -> date:
     if deadline in (None, ""):
         raise invalid("Choisissez la date limite : le dernier jour où les acheteurs peuvent "
                       "commander.", {"deadline": ["La date limite est obligatoire."]})
     if isinstance(deadline, str):
         try:
-            deadline = date.fromisoformat(deadline)
+            deadline = parse_day(deadline)
         except ValueError:
             raise invalid("La date limite n'est pas une date valide.",
-                          {"deadline": ["Date invalide (JJ/MM/AAAA)."]})
+                          {"deadline": [f"Date invalide ({DAY_FORMATS})."]}) from None
     if deadline is None:
         raise invalid("La date limite est obligatoire.", {"deadline": ["Obligatoire."]})
     today = paris_today(now)
@@ -97,10 +110,10 @@ def check_opening(opens_on, deadline: date, now: datetime):
         return None
     if isinstance(opens_on, str):
         try:
-            opens_on = date.fromisoformat(opens_on)
+            opens_on = parse_day(opens_on)
         except ValueError:
             raise invalid("La date d'ouverture n'est pas une date valide.",
-                          {"opens_on": ["Date invalide (JJ/MM/AAAA)."]})
+                          {"opens_on": [f"Date invalide ({DAY_FORMATS})."]}) from None
     if opens_on < paris_today(now):
         raise invalid("La date d'ouverture ne peut pas être dans le passé.",
                       {"opens_on": ["Choisissez aujourd'hui ou une date à venir, ou laissez "

@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from services.common.errors import conflict, invalid
 
-from .deadlines import PARIS, opens_at, paris_today
+from .deadlines import DAY_FORMATS, PARIS, opens_at, parse_day, paris_today
 from .status import AWAITING_PAYMENT, CANCELLED, CLOSED, PROCESSING, SUB_CANCELLED
 
 __all__ = ["SLOT_MAX", "check_can_set_distribution_date", "check_can_switch_ready_mails",
@@ -34,7 +34,7 @@ SLOT_MAX = 100
 _DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 _MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
            "septembre", "octobre", "novembre", "décembre")
-_FIELD = {"distribution_date": ["Date invalide (JJ/MM/AAAA)."]}
+_FIELD = {"distribution_date": [f"Date invalide ({DAY_FORMATS})."]}
 
 
 def check_can_set_distribution_date(status: str, distributed: bool):
@@ -68,13 +68,9 @@ def check_distribution_date(text, now) -> date | None:
         day = text
     else:
         try:
-            if "/" in text:
-                d, m, y = text.split("/")
-                day = date(int(y), int(m), int(d))
-            else:
-                day = date.fromisoformat(text)
+            day = parse_day(text)
         except ValueError:
-            raise invalid("La date de distribution n'est pas une date valide (JJ/MM/AAAA).",
+            raise invalid(f"La date de distribution n'est pas une date valide ({DAY_FORMATS}).",
                           _FIELD) from None
     today = paris_today(now)
     if day < today:

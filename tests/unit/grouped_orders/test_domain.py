@@ -80,7 +80,8 @@ def test_an_order_not_open_yet_counts_its_days_from_its_opening_day():
 def test_a_deadline_is_today_or_later_and_within_a_year():
     now = datetime(2026, 12, 1, 10, tzinfo=UTC)
     assert domain.check_deadline("2026-12-01", now) == date(2026, 12, 1)
-    for bad in ("2026-11-30", "2028-01-01", "01/12/2026", "", None):
+    assert domain.check_deadline("01/12/2026", now) == date(2026, 12, 1)  # as typed
+    for bad in ("2026-11-30", "2028-01-01", "30/11/2026", "", None):
         with pytest.raises(DomainError):
             domain.check_deadline(bad, now)
 
@@ -244,3 +245,15 @@ def test_paying_needs_an_open_grouped_order_and_a_sub_order_awaiting_payment():
     assert domain.tab_or_default("nope") == "validation"
     assert domain.tab_counts({domain.OPEN: 2, domain.AWAITING_VALIDATION: 1}) == {
         "validation": 3, "traitement": 0, "cloturees": 0, "annulees": 0}
+
+
+def test_a_day_is_taken_as_a_date_field_sends_it_or_as_a_person_types_it():
+    """The API said « Date invalide (JJ/MM/AAAA) » and took only AAAA-MM-JJ."""
+    now = datetime(2022, 3, 28, 8, 0, tzinfo=UTC)
+    assert domain.check_deadline("2022-04-06", now) == date(2022, 4, 6)
+    assert domain.check_deadline(" 06/04/2022 ", now) == date(2022, 4, 6)
+    for bad in ("2022-13-01", "31/02/2022", "demain", "06/04"):
+        with pytest.raises(DomainError) as exc:
+            domain.check_deadline(bad, now)
+        assert exc.value.details["deadline"] == [
+            "Date invalide (AAAA-MM-JJ ou JJ/MM/AAAA)."], bad

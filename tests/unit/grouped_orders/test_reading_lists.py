@@ -125,8 +125,9 @@ def test_the_opening_day_k1():
     assert domain.check_opening(None, deadline, now) is None
     assert domain.check_opening("", deadline, now) is None
     assert domain.check_opening("2026-12-10", deadline, now) == date(2026, 12, 10)
+    assert domain.check_opening("10/12/2026", deadline, now) == date(2026, 12, 10)  # typed
     for bad, message in (("2026-12-05", "passé"), ("2026-12-21", "précéder la date limite"),
-                         ("10/12/2026", "pas une date valide")):
+                         ("32/12/2026", "pas une date valide")):
         with pytest.raises(DomainError) as exc:
             domain.check_opening(bad, deadline, now)
         assert message in exc.value.message and set(exc.value.details) == {"opens_on"}
