@@ -203,7 +203,7 @@ class NewGroupedOrder(Form):
     deadline = Text(10)
     opens_on = Text(10)
     pickup = Text(20)
-    comment = Text(1000)
+    comment = Text(1001)  # one more than the service keeps: refused in French, not cut
     min_copies = Text(7, strip=True)  # issue 10: empty, no minimum (the service checks)
     max_copies = Text(7, strip=True)  # empty, no cap
     title_min = TextList(7, TITLES)   # each title's own minimum, in the order of `titles`
@@ -233,7 +233,8 @@ class CopyLimits(Form):
 class Confirmation(Form):
     """The confirmation step of an irreversible action (gateway/views/__init__.py)."""
     confirmed = Flag()
-    reason = Text(1000)
+    # one character more than the services keep: a longer reason is refused, not cut
+    reason = Text(1001)
 
 
 class SubOrderAction(Form):
@@ -262,11 +263,11 @@ class OrderAction(Form):
     a page of the admin, is where to go back to)."""
     back = Choice("list", "quotes")
     back_url = Text(2000)
-    reason = Text(1000)
+    reason = Text(1001)  # one more than the service keeps: refused in French, not cut
 
 
 class Message(Form):
-    message = Text(5000)
+    message = Text(5001)  # one more than the service keeps: refused in French, not cut
 
 
 class NewBasket(Form):

@@ -146,6 +146,9 @@ def check_cancel_reason(reason) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise invalid("Indiquez le motif de l'annulation.", {"reason": ["Obligatoire."]})
+    if len(reason) > REASON_MAX:  # refused, not stored cut
+        raise invalid(f"Le motif est trop long ({REASON_MAX} caractères au plus).",
+                      {"reason": [f"{REASON_MAX} caractères au plus."]})
     return reason
 
 

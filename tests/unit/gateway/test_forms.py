@@ -56,3 +56,12 @@ def test_a_return_to_a_list_outside_the_admin_is_not_followed(client, rpc):
     r = client.post("/admin/devis-collectivite/3/archivage",
                     data={"back": "list", "back_url": "/admin/commandes-collectivite?onglet=closed"})
     assert r.headers["Location"].endswith("/admin/commandes-collectivite?onglet=closed")
+
+
+def test_long_texts_reach_their_service_one_character_over_to_be_refused(app):
+    """A form that kept exactly the service's limit cut a longer text silently: it keeps one
+    character more, which the service refuses in French."""
+    assert len(read(app, forms.Confirmation, {"reason": "x" * 1500})["reason"]) == 1001
+    assert len(read(app, forms.NewGroupedOrder, {"comment": "x" * 1500})["comment"]) == 1001
+    assert len(read(app, forms.OrderAction, {"reason": "x" * 1500})["reason"]) == 1001
+    assert len(read(app, forms.Message, {"message": "x" * 6000})["message"]) == 5001

@@ -257,3 +257,10 @@ def test_a_day_is_taken_as_a_date_field_sends_it_or_as_a_person_types_it():
             domain.check_deadline(bad, now)
         assert exc.value.details["deadline"] == [
             "Date invalide (AAAA-MM-JJ ou JJ/MM/AAAA)."], bad
+
+
+def test_a_cancellation_reason_too_long_is_refused_not_stored_cut():
+    assert domain.check_cancel_reason(" Épuisé ") == "Épuisé"
+    with pytest.raises(DomainError) as exc:
+        domain.check_cancel_reason("x" * (domain.REASON_MAX + 1))
+    assert exc.value.code == "invalid" and "trop long" in exc.value.message
