@@ -258,6 +258,9 @@ def check_delivery_address(addresses, index) -> dict:
         address = addresses[position] if position >= 0 else None  # -1: not the last one
     except (IndexError, TypeError, ValueError):
         address = None
+    if address is None and addresses:  # not one of the client's: say so, not « incomplete »
+        raise invalid("Choisissez l'une des adresses de livraison du client.",
+                      {"delivery_address": ["Adresse de livraison inconnue."]})
     if not address or not (address.get("line1") or address.get("label")) or \
             not address.get("postal_code") or not address.get("city"):
         raise invalid("Les coordonnées de livraison du client sont incomplètes : demandez à la "

@@ -126,6 +126,9 @@ def record_pickup_payment(session, number, sub_number, method, cheque_number, ac
 def add_note(session, number, sub_number, kind, amount, comment, account, now) -> dict:
     """A refund or an extra payment noted at pickup (what was handed over, and why)."""
     go, sub = _locked_sub(session, number, sub_number, account)
+    if sub.status == domain.SUB_CANCELLED:  # not on the list: nothing handed over at pickup
+        raise invalid("Cette commande est annulée : choisissez un acheteur de la liste.",
+                      {"sub": ["Un acheteur de la liste."]})
     noted = session.execute(select(DistributionNote.kind, DistributionNote.amount).where(
         DistributionNote.sub_order_number == sub.number)).all()
     kind, amount, comment = domain.check_note(

@@ -179,7 +179,12 @@ def test_the_delivery_address_must_be_complete(index, ok):
     else:
         with pytest.raises(DomainError) as exc:
             rules.check_delivery_address(addresses, index)
-        assert exc.value.details == {"delivery_address": ["Adresse de livraison incomplète."]}
+        # the third is incomplete; another index is not one of the client's addresses
+        said = "incomplète" if index == 2 else "inconnue"
+        assert exc.value.details == {"delivery_address": [f"Adresse de livraison {said}."]}
+    with pytest.raises(DomainError) as exc:  # a client without any address
+        rules.check_delivery_address([], 0)
+    assert exc.value.details == {"delivery_address": ["Adresse de livraison incomplète."]}
 
 
 def test_the_tabs_are_defined_once():

@@ -283,3 +283,16 @@ def test_what_credit_notes_gave_back_is_not_handed_back_again_at_pickup():
     with pytest.raises(DomainError):
         domain.check_note("refund", "0,01", "espèces",
                           domain.refundable(domain.PAID, "29.80", [], Decimal("29.80")))
+
+
+def test_no_note_on_a_cancelled_order_not_on_the_list(db):
+    """A note on a cancelled sub-order said « ne peut pas dépasser 0,00 € »."""
+    from services.grouped_orders.models import SubOrder
+    number, subs = made_available(db)
+    with db.transaction() as s:
+        s.execute(update(SubOrder).where(SubOrder.number == subs["Zoé"])
+                  .values(status=domain.SUB_CANCELLED))
+    with pytest.raises(DomainError) as exc:
+        tx(db, distribution.add_note, number, subs["Zoé"], "extra", "2,00", "x", ME, LATER)
+    assert exc.value.code == "invalid" and "annulée" in exc.value.message
+    assert exc.value.details == {"sub": ["Un acheteur de la liste."]}
