@@ -58,6 +58,12 @@ def move(kind, number):
     if to not in PROGRESS_CODES:
         return _order_page(kind, number, 400, CHOOSE, {"to": [CHOOSE]}, form)
     if to == CANCELLED and not confirmed():
+        history = rpc("order_desk", "progress_history", kind, number)
+        if CANCELLED not in [m["code"] for m in history.get("moves", ())]:
+            # not offered from where the order is (or it moved since): said on its page, a
+            # 409, not a confirmation page for a move the desk would refuse
+            return _order_page(kind, number, 409, "Cette commande ne peut plus être annulée "
+                               "depuis son état actuel.", {"to": ["Choix non proposé."]}, form)
         return _confirm_cancellation(kind, number, form)
     comment = forms.Confirmation.read()["reason"] if to == CANCELLED else form["comment"]
     try:

@@ -1,6 +1,8 @@
 """The progress block of the desk's order page (references 002 §2, 003 step 2) and its route:
 the history (who, when, from → to, comment), the next states as a form, Annulée through a
 confirmation with a reason, bad input a French 400 and a stale move a French 409, ADMIN only."""
+import html
+
 import pytest
 
 from services.common.errors import DomainError, conflict, invalid
@@ -193,3 +195,13 @@ def test_the_api_refuses_bad_input_in_french_and_says_a_stale_move_is_a_409(clie
     sign_in(client, "collectivite")
     assert client.get(API).status_code == 403
     assert client.post(API, json={"to": "done"}).status_code == 403
+
+
+def test_no_confirmation_page_for_a_cancellation_the_desk_does_not_offer(client, rpc):
+    """A sub-order past its last cancellable state showed « Annuler : … » and was then refused
+    (409): the refusal comes first now, on the order's page."""
+    answer(rpc, progress("done", "Terminé", moves=[]))
+    sign_in(client, "admin")
+    r = client.post(URL, data={"to": "cancelled", "current": "done", "comment": "x"})
+    assert r.status_code == 409 and "ne peut plus être annulée" in html.unescape(r.text)
+    assert rpc.called("order_desk", "move_progress") == []
