@@ -301,6 +301,7 @@ class Transformation(Form):
     reference = Text(200)
     comment = Text(2000)
     delivery_address = Text(4, load_default="0")
+    delivery_mode = Text(20, strip=True)  # livraison (default) | retrait (at the bookshop)
     expected_total = Text(20, strip=True)
 
 

@@ -50,6 +50,8 @@ class MoveIn(In):
     kind = String(load_default="", validate=Length(max=20))
     reference = String(load_default="", validate=Length(max=200))
     delivery_address = Integer(load_default=0, validate=Range(min=0, max=1000))
+    # « livraison » to `delivery_address`, or « retrait » at the bookshop (no address)
+    delivery_mode = String(load_default="livraison", validate=OneOf(["livraison", "retrait"]))
     expected_total_ttc = String(load_default=None, validate=Length(max=20))
 
 
@@ -181,7 +183,8 @@ class Move(MethodView):
             return change("return_basket", basket_id, data["comment"])
         return change("transform_basket", basket_id, data["kind"], data["reference"],
                       data["comment"], data["delivery_address"],
-                      expected_total=data["expected_total_ttc"])
+                      expected_total=data["expected_total_ttc"],
+                      delivery_mode=data["delivery_mode"])
 
 
 @blp.view("/articles/<ean>/price", COLLECTIVITY)

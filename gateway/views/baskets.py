@@ -246,7 +246,7 @@ def transform(basket_id, kind):
             flash("Seule la collectivité qui détient ce panier peut le transformer en demande "
                   "de devis ou en commande.", "error")
         return redirect(url_for("baskets.detail", basket_id=basket_id))
-    form = {"reference": "", "comment": "", "delivery_address": "0"}
+    form = {"reference": "", "comment": "", "delivery_address": "0", "delivery_mode": ""}
     if request.method == "POST":
         form = forms.Transformation.read()
         try:
@@ -257,7 +257,8 @@ def transform(basket_id, kind):
             doc = rpc("baskets", "transform_basket", g.user["id"], basket_id, KINDS[kind],
                       form["reference"], form["comment"], address,
                       idempotency_key=idempotency.key(),
-                      expected_total=form["expected_total"] or None)
+                      expected_total=form["expected_total"] or None,
+                      delivery_mode=form["delivery_mode"] or None)
         except DomainError as exc:
             if exc.code in ("not_found", "forbidden"):
                 raise

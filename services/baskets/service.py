@@ -217,7 +217,8 @@ class BasketsService(MessagingService):
     # -- quote requests and orders ------------------------------------------------------------
     @rpc
     def transform_basket(self, actor_id, basket_id, kind, reference, comment="",
-                         delivery_address=0, idempotency_key=None, expected_total=None):
+                         delivery_address=0, idempotency_key=None, expected_total=None,
+                         delivery_mode=None):
         """`expected_total`: the total TTC the confirming page showed (a changed price since:
         conflict, nothing placed); None: not checked."""
         account = self._account(actor_id)
@@ -226,10 +227,10 @@ class BasketsService(MessagingService):
         articles = {} if targets["frozen"] else self._articles(targets["eans"])
         return self.store.once(idempotency_key, "transform_basket", actor_id,
                                [basket_id, kind, reference, comment, delivery_address,
-                                expected_total],
+                                expected_total, delivery_mode],
                                placing.transform, account, basket_id, kind, reference, comment,
                                client, articles, now(), self.store.record, public_url(),
-                               delivery_address, expected_total)
+                               delivery_address, expected_total, delivery_mode)
 
     @rpc
     def list_my_documents(self, actor_id, kind):

@@ -217,3 +217,32 @@ def test_the_client_page_and_the_pdf_links_on_a_phone(suite, people, reference_6
         shot(buyer, "documents-04-resultat-acheteur-lien-pdf")
     finally:
         context.close()
+
+
+def test_an_order_fetched_at_the_bookshop_prints_it_and_is_never_shipped(suite, s, people):
+    """« Retrait à la librairie » chosen at the transformation (the API's `delivery_mode`): the
+    order and its PDF say so, no address asked; the bookshop may make it available, never
+    ship it."""
+    owner = api_session(suite, people["collectivite"]["email"], PASSWORD)
+    api = f"{suite.gateway_url}/api/v1"
+    bid = owner.post(f"{api}/baskets", json={"name": "Retrait"}).json()["id"]
+    assert owner.post(f"{api}/baskets/{bid}/lines",
+                      json={"ean": CEMETERY, "quantity": 2}).status_code == 201
+    bad = owner.post(f"{api}/baskets/{bid}/transformation",
+                     json={"kind": "order", "reference": "BC-RETRAIT", "delivery_mode": "x"})
+    assert bad.status_code == 400, bad.text
+    r = owner.post(f"{api}/baskets/{bid}/transformation",
+                   json={"kind": "order", "reference": "BC-RETRAIT",
+                         "delivery_mode": "retrait"})
+    assert r.status_code == 200, r.text
+    order = r.json()
+    assert (order["delivery_mode"], order["delivery_mode_label"]) == (
+        "retrait", "Retrait à la librairie")
+    text = pdf(owner, f"{suite.gateway_url}/mes-commandes/commande-collectivite/"
+                      f"{order['number']}/pdf")
+    assert "Retrait à la librairie" in text
+    admin = s["admin"]
+    shipped = admin.post(f"{api}/admin/orders/{order['number']}/shipment", json={})
+    assert shipped.status_code == 409 and "retirer à la librairie" in shipped.json()["message"]
+    made = admin.post(f"{api}/admin/orders/{order['number']}/availability", json={})
+    assert made.status_code == 200, made.text

@@ -19,8 +19,9 @@ ORDER_LABELS = {PENDING: "En attente de traitement", PROCESSING: "En cours de tr
 SHIPPED_LABEL, MADE_AVAILABLE_LABEL = "Expédiée", "À disposition à la librairie"
 
 PAYMENT_MODE = "En compte"
-DELIVERY_MODES = {"livraison": "Livraison"}
+DELIVERY_MODES = {"livraison": "Livraison", "retrait": "Retrait à la librairie"}
 DEFAULT_DELIVERY_MODE = "livraison"
+PICKUP_MODE = "retrait"  # the collectivity fetches its books at the bookshop: no address
 
 MADE_AVAILABLE, SHIPPED, RESET = "made_available", "shipped", "reset"
 ORDER_ACTIONS = (MADE_AVAILABLE, SHIPPED, CLOSED, CANCELLED, RESET)
@@ -96,6 +97,7 @@ class OrderState:
     picked_up: bool = False
     made_available: bool = False
     shipped: bool = False
+    at_bookshop: bool = False  # « Retrait à la librairie »: made available, never shipped
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,9 @@ def order_action(o: OrderState, action: str, reason="") -> OrderChange:
         raise invalid(f"Action inconnue : « {action} ».", {"action": ["Action inconnue."]})
     open_ = o.status in (PENDING, PROCESSING)
     label = ORDER_LABELS[o.status]
+    if action == SHIPPED and o.at_bookshop:
+        raise conflict("Cette commande est à retirer à la librairie : mettez-la à disposition, "
+                       "elle n'est pas expédiée.")
     if action in (MADE_AVAILABLE, SHIPPED):
         done = "mise à disposition" if action == MADE_AVAILABLE else "expédiée"
         if not open_:
@@ -247,6 +252,16 @@ def _required_text(value, field_name, limit, empty, too_long) -> str:
     if len(value) > limit:
         raise invalid(too_long, {field_name: [f"{limit} caractères au plus."]})
     return value
+
+
+def check_delivery_mode(mode) -> str:
+    """« livraison » (the default: to one of the client's addresses) or « retrait » (at the
+    bookshop)."""
+    mode = str(mode or DEFAULT_DELIVERY_MODE).strip()
+    if mode not in DELIVERY_MODES:
+        raise invalid("Choisissez : livraison à une adresse du client, ou retrait à la "
+                      "librairie.", {"delivery_mode": ["livraison ou retrait."]})
+    return mode
 
 
 def check_delivery_address(addresses, index) -> dict:

@@ -52,7 +52,8 @@ def shown_status(doc: Document) -> str:
 
 def order_state(doc: Document) -> status.OrderState:
     return status.OrderState(doc.status, doc.picked_up_at is not None,
-                            doc.made_available_at is not None, doc.shipped_at is not None)
+                            doc.made_available_at is not None, doc.shipped_at is not None,
+                            doc.delivery_mode == status.PICKUP_MODE)
 
 
 def to_emails(doc: Document) -> list:

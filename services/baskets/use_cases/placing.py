@@ -35,7 +35,8 @@ def next_number(session, kind) -> int:
 
 
 def transform(session, account, basket_id, kind, reference, comment, client: dict, articles,
-              now, record, public_url, address_index=0, expected_total=None) -> dict:
+              now, record, public_url, address_index=0, expected_total=None,
+              delivery_mode=None) -> dict:
     """"Transformer ce panier en demande de devis / en commande". `client` is the basket's
     client as accounts gives it (contact, addresses, discounts); `articles` the current
     articles (EAN -> article or None): the lines are re-priced one last time, then frozen.
@@ -47,7 +48,10 @@ def transform(session, account, basket_id, kind, reference, comment, client: dic
     move = chain.transform(actor, state_of(basket))
     reference = chain.check_reference(reference)
     comment = chain.check_comment(comment)
-    address = status.check_delivery_address(client.get("addresses"), address_index)
+    mode = status.check_delivery_mode(delivery_mode)
+    pickup = mode == status.PICKUP_MODE  # fetched at the bookshop: no delivery address
+    address = None if pickup else status.check_delivery_address(client.get("addresses"),
+                                                                 address_index)
     first = (client.get("addresses") or [address])[0]
     refresh(basket, client, articles, now)
     lines = priced_lines(basket)
@@ -61,10 +65,11 @@ def transform(session, account, basket_id, kind, reference, comment, client: dic
         placed_by_email=actor.email, reference=reference, comment=comment,
         contact_name=client["name"], contact_email=client.get("email") or actor.email,
         contact_phone=client.get("phone") or "",
-        delivery_label=address_label(address, client["name"]),
-        billing_label=address_label(first, client["name"]),
+        delivery_label=status.DELIVERY_MODES[mode] if pickup else
+        address_label(address, client["name"]),
+        billing_label=address_label(first, client["name"]) if first else client["name"],
         delivery_client_number=basket.client_number, billing_client_number=basket.client_number,
-        delivery_mode=status.DEFAULT_DELIVERY_MODE, payment_mode=status.PAYMENT_MODE,
+        delivery_mode=mode, payment_mode=status.PAYMENT_MODE,
         line_count=len(lines), article_count=sum(x.quantity for x in lines),
         discount_total=totals.discount_total, subtotal_ht=totals.subtotal_ht,
         vat_total=totals.vat_total, subtotal_ttc=totals.subtotal_ttc,

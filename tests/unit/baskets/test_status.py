@@ -15,7 +15,8 @@ def test_labels_of_the_reference():
     assert rules.status_label("quote", "picked_up") == "Devis récupéré par le libraire"
     assert [rules.ORDER_LABELS[t] for t in tabs.ORDER_TABS] == [
         "En attente de traitement", "En cours de traitement", "Clôturée", "Annulée"]
-    assert rules.PAYMENT_MODE == "En compte" and rules.DELIVERY_MODES == {"livraison": "Livraison"}
+    assert rules.PAYMENT_MODE == "En compte" and rules.DELIVERY_MODES == {
+        "livraison": "Livraison", "retrait": "Retrait à la librairie"}
 
 
 def test_kinds():
@@ -109,7 +110,7 @@ def test_filters():
     assert filters.check_filters(None) == filters.OrderFilters()
     for bad, key in (({"date_from": "17/06/2021"}, "date_from"),
                      ({"date_from": "2021-06-30", "date_to": "2021-06-01"}, "date_to"),
-                     ({"delivery_mode": "retrait"}, "delivery_mode")):
+                     ({"delivery_mode": "drone"}, "delivery_mode")):
         with pytest.raises(DomainError) as exc:
             filters.check_filters(bad)
         assert key in exc.value.details
@@ -204,3 +205,13 @@ def test_the_tabs_are_defined_once():
             with pytest.raises(DomainError) as exc:
                 levels(role)
             assert exc.value.code == "forbidden"
+
+
+def test_an_order_fetched_at_the_bookshop_is_made_available_never_shipped():
+    fetched = rules.OrderState("processing", picked_up=True, at_bookshop=True)
+    assert rules.SHIPPED not in rules.order_actions(fetched)
+    assert rules.MADE_AVAILABLE in rules.order_actions(fetched)
+    with pytest.raises(DomainError) as exc:
+        rules.order_action(fetched, rules.SHIPPED)
+    assert exc.value.code == "conflict" and "retirer à la librairie" in exc.value.message
+    assert rules.order_list_action(fetched, "Préparation commande") is None

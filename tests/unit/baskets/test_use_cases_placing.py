@@ -162,6 +162,28 @@ def test_a_second_delivery_address_can_be_chosen(db, events):
     assert "delivery_address" in exc.value.details
 
 
+def test_an_order_fetched_at_the_bookshop_needs_no_delivery_address(db, events):
+    """« Retrait à la librairie » (reference 001's « Mettre à disposition » orders): no
+    address asked, none printed but the mode; an unknown mode is a French 400."""
+    basket = tx(db, baskets.create, OTHER, PROUVE, "CDI", NOW)
+    tx(db, baskets.add_line, OTHER, basket["id"], CEMETERY, 1, NOW, PROUVE)
+    order = transform(db, events, basket["id"], account=OTHER, client=dict(PROUVE,
+                      addresses=[]), address_index=9, delivery_mode="retrait")
+    assert (order["delivery_mode"], order["delivery_label"]) == (
+        "retrait", "Retrait à la librairie")
+    from services.baskets.use_cases import documents
+    doc = tx(db, documents.order_document, "collectivity_order", order["number"], None)
+    assert doc["delivery_lines"] == ["Retrait à la librairie"]
+    (placed,) = events.of("collectivity_order_placed")
+    assert placed["delivery_label"] == "Retrait à la librairie"  # Librisoft's pickup label
+    basket = tx(db, baskets.create, OTHER, PROUVE, "CDI 2", NOW)
+    tx(db, baskets.add_line, OTHER, basket["id"], CEMETERY, 1, NOW, PROUVE)
+    with pytest.raises(DomainError) as exc:
+        transform(db, events, basket["id"], account=OTHER, client=PROUVE,
+                  delivery_mode="drone")
+    assert exc.value.code == "invalid" and "delivery_mode" in exc.value.details
+
+
 def test_the_accounts_of_the_client_see_its_documents_and_no_one_else(db, events):
     order = transform(db, events, chain_to_collectivity(db))
     for account in (USER, USER2, APPROVER, COLLECTIVITY):
