@@ -30,7 +30,8 @@ def confirmed() -> bool:
 
 
 def confirmation(title, message, button, *, back, reason=None, reason_required=False,
-                 hidden=None, error=None, details=None, items=None, items_title=None):
+                 hidden=None, error=None, details=None, items=None, items_title=None,
+                 final=True):
     """The confirmation step of an irreversible action: what it will do, an optional reason
     (`reason` is its label, e.g. told to the buyer), « Confirmer » and a way back. No script:
     the page posts to the same URL with confirmed=1. `items`: what it changes, one line each
@@ -43,4 +44,4 @@ def confirmation(title, message, button, *, back, reason=None, reason_required=F
                            back=back, reason_label=reason, reason_required=reason_required,
                            reason=forms.Confirmation.read()["reason"],
                            hidden=hidden or {}, error=error, details=details,
-                           items=items or [], items_title=items_title), status
+                           items=items or [], items_title=items_title, final=final), status

@@ -20,7 +20,13 @@ DONE = {"made_available": "Le client est prévenu que sa commande est mise à di
 # the irreversible actions: a confirmation page first (issue 8 §5)
 CONFIRM = {"closed": ("Clôturer la commande collectivité n° {number}",
                       "La commande sera clôturée : elle quitte la liste des commandes en cours "
-                      "et le client est prévenu par e-mail.", "Clôturer la commande"),
+                      "et le client est prévenu par e-mail (« Réinitialiser le statut » la "
+                      "rouvrirait, sans le prévenir).", "Clôturer la commande"),
+           "reset": ("Réinitialiser le statut de la commande collectivité n° {number}",
+                     "La commande revient à son statut initial (en attente, ou en cours de "
+                     "traitement si LIBRISOFT l'a prise en charge) et peut de nouveau être "
+                     "mise à disposition, expédiée, clôturée ou annulée ; le client n'est pas "
+                     "prévenu.", "Réinitialiser le statut"),
            "cancelled": ("Annuler la commande collectivité n° {number}",
                          "La commande sera annulée ; le client est prévenu par e-mail avec ce "
                          "motif.", "Annuler la commande")}
@@ -119,7 +125,7 @@ def order_action(number, action):
         back = _back_to_list(form, here) if form["back"] == "list" else here
         hidden = {k: form[k] for k in ("back", "back_url") if form[k]}
         return confirmation(title=title.format(number=number), message=message, button=button,
-                            back=back, hidden=hidden,
+                            back=back, hidden=hidden, final=action == "cancelled",
                             reason="Motif de l'annulation (envoyé au client)"
                             if action == "cancelled" else None,
                             reason_required=action == "cancelled")

@@ -181,6 +181,6 @@ def test_a_cancelled_order_is_no_longer_a_candidate(suite, people, demo_feeds):
     token = steps.page_token(admin, suite)
     refused = steps.execute(suite, admin.cookies.get_dict(), token, [key])
     assert refused.status_code == 409
-    assert f"Commande collectivité n° {co} n'est pas « Commande prête »" in \
+    assert f"La commande collectivité n° {co} n'est pas « Commande prête »" in \
         html.unescape(refused.text)
     assert handed(suite, "collectivity_order", co) == []

@@ -17,5 +17,6 @@ def check_password(password, confirmation=None):
         raise invalid("La confirmation ne correspond pas au mot de passe.",
                       {"confirmation": ["Différente du mot de passe."]})
     if problems:
-        raise invalid("Le mot de passe est trop faible : " + " ".join(problems),
+        said = " ".join(problems)
+        raise invalid("Le mot de passe est trop faible : " + said[0].lower() + said[1:],
                       {"password": problems})

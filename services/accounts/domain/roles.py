@@ -26,7 +26,8 @@ class Actor:
 
 def check_role(role) -> str:
     if role not in ROLES:
-        raise invalid("Droits inconnus : choisissez Utilisateur, Approbateur ou Collectivité.",
+        raise invalid("Droits inconnus : choisissez Utilisateur, Approbateur, Collectivité (ou "
+                      "Administrateur, pour la librairie).",
                       {"role": ["Valeur inconnue."]})
     return role
 

@@ -159,6 +159,9 @@ def order_action(o: OrderState, action: str, reason="") -> OrderChange:
         raise invalid(f"Action inconnue : « {action} ».", {"action": ["Action inconnue."]})
     open_ = o.status in (PENDING, PROCESSING)
     label = ORDER_LABELS[o.status]
+    if action == MADE_AVAILABLE and o.shipped:  # the client was told it is on its way
+        raise conflict("Cette commande est déjà expédiée : elle n'est plus à mettre à "
+                       "disposition à la librairie.")
     if action == SHIPPED and o.at_bookshop:
         raise conflict("Cette commande est à retirer à la librairie : mettez-la à disposition, "
                        "elle n'est pas expédiée.")

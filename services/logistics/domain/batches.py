@@ -51,11 +51,12 @@ def choose(orders: dict, requested, take_all: bool) -> list:
             raise invalid(f"{name} : commande inconnue du service logistique. " + NOTHING_CHANGED,
                           {"commandes": [f"{name} : commande inconnue."]})
         if order.status == HANDED_OFF:
-            raise conflict(f"{name} a déjà été mise à disposition du logisticien (lot n° "
+            raise conflict(f"La {name[0].lower()}{name[1:]} a déjà été mise à disposition du "
+                           f"logisticien (lot n° "
                            f"{order.batch_number}) : une commande n'est remise qu'une fois. "
                            + NOTHING_CHANGED)
         if order.status != READY:
-            raise conflict(f"{name} n'est pas « Commande prête » : elle ne peut pas être remise "
+            raise conflict(f"La {name[0].lower()}{name[1:]} n'est pas « Commande prête » : elle ne peut pas être remise "
                            "au logisticien. " + NOTHING_CHANGED)
         if not order.lines:
             raise conflict(f"{name} : ses lignes ne sont pas encore connues du service "

@@ -215,3 +215,12 @@ def test_an_order_fetched_at_the_bookshop_is_made_available_never_shipped():
         rules.order_action(fetched, rules.SHIPPED)
     assert exc.value.code == "conflict" and "retirer à la librairie" in exc.value.message
     assert rules.order_list_action(fetched, "Préparation commande") is None
+
+
+def test_a_shipped_order_is_not_made_available_after():
+    """« Expédiée » then « Mise à disposition à la librairie »: the client got both mails."""
+    shipped = rules.OrderState("processing", picked_up=True, shipped=True)
+    assert rules.MADE_AVAILABLE not in rules.order_actions(shipped)
+    with pytest.raises(DomainError) as exc:
+        rules.order_action(shipped, rules.MADE_AVAILABLE)
+    assert exc.value.code == "conflict" and "déjà expédiée" in exc.value.message

@@ -83,7 +83,7 @@ def test_a_refusal_is_a_french_4xx_page(client, rpc):
     answers(rpc)
     sign_in(client, "admin")
     rpc.answers[("logistics", "hand_off")] = conflict(
-        "Commande groupée n° 62 a déjà été mise à disposition du logisticien (lot n° 3) : une "
+        "La commande groupée n° 62 a déjà été mise à disposition du logisticien (lot n° 3) : une "
         "commande n'est remise qu'une fois. Rien n'a été changé.")
     again = client.post("/admin/logisticien", data={"commandes": ["grouped_order:62"],
                                                     "action": "logisticien"})

@@ -64,7 +64,7 @@ def test_choosing_takes_the_ready_orders_or_refuses_the_whole_request():
     not_ready = Order("collectivity_order", 8, rules.KNOWN, lines=GO.lines)
     no_lines = Order("sub_order", 9, rules.READY)
     known.update({handed.key: handed, not_ready.key: not_ready, no_lines.key: no_lines})
-    cases = [([GO.key, handed.key], "conflict", "Commande groupée n° 61 a déjà été mise à "
+    cases = [([GO.key, handed.key], "conflict", "La commande groupée n° 61 a déjà été mise à "
               "disposition du logisticien (lot n° 4)"),
              ([not_ready.key], "conflict", "n'est pas « Commande prête »"),
              ([no_lines.key], "conflict", "lignes ne sont pas encore connues"),

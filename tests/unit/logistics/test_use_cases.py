@@ -198,7 +198,7 @@ def test_an_order_is_handed_off_once_and_a_refusal_changes_nothing(db):
     with pytest.raises(DomainError) as exc:
         hand_off(db, ["collectivity_order:7", "grouped_order:62"])
     assert exc.value.code == "conflict"
-    assert "Commande groupée n° 62 a déjà été mise à disposition du logisticien (lot n° 1)" in \
+    assert "La commande groupée n° 62 a déjà été mise à disposition du logisticien (lot n° 1)" in \
         exc.value.message
     # nothing changed: order 7 is still a candidate, no batch 2, no second event
     assert [c["key"] for c in candidates(db)["candidates"]] == ["collectivity_order:7"]
