@@ -38,15 +38,35 @@ def backoff_delays(first=1.0, cap=30.0):
         delay = min(delay * 2, cap)
 
 
+def _die_with_parent():  # pragma: no cover  (runs in the child, between fork and exec)
+    """The child gets SIGTERM if its supervisor dies (even by SIGKILL): in a session of its
+    own, no signal of the terminal's or of a process group's reaches it otherwise."""
+    import ctypes
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+def child_popen(command):
+    """The supervised process in a session of its own: a Ctrl-C (or a kill of the process
+    group) reaches the supervisor alone, which forwards ONE signal. It got two (the group's
+    and the forwarded one): nameko stopped its container twice and printed « Trying to
+    re-send() an already-triggered event » tracebacks at every shutdown."""
+    return subprocess.Popen(command, start_new_session=True, preexec_fn=_die_with_parent)
+
+
 def supervise(command, first_delay=1.0, max_delay=30.0, healthy_after=60.0, sleep=time.sleep,
-              popen=subprocess.Popen):
+              popen=child_popen):
     """Run `command` until told to stop; restart it with backoff whenever it exits."""
     stopping = {"signal": None}
     child = {"proc": None}
 
     def forward(signum, _frame):
+        first = stopping["signal"] is None
         stopping["signal"] = signum
-        if child["proc"] is not None and child["proc"].poll() is None:
+        # once: a second signal (SIGINT after SIGTERM) would stop the child's container twice
+        if first and child["proc"] is not None and child["proc"].poll() is None:
             child["proc"].send_signal(signum)
 
     signal.signal(signal.SIGTERM, forward)
