@@ -10,3 +10,8 @@ PARIS = ZoneInfo("Europe/Paris")
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
+
+
+def as_utc(value: datetime) -> datetime:
+    """A stored instant: SQLite gives it back without its zone, and every time stored is UTC."""
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value

@@ -9,21 +9,16 @@ Several instances of one service may relay at once: on PostgreSQL rows are claim
 the event, which consumers absorb (they process an event id once)."""
 import functools
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from sqlalchemy import bindparam, func, insert, select, update
 
-from .clock import utcnow  # noqa: F401 (inbox and nameko_glue read it from here)
+from .clock import as_utc, utcnow  # noqa: F401 (inbox, nameko_glue, the bridge read them here)
 from .contracts.events import make_envelope
 from .db import write
 from .messaging_models import messaging_tables
 
 log = logging.getLogger(__name__)
-
-
-def as_utc(value: datetime) -> datetime:
-    """SQLite gives naive datetimes back; every time stored here is UTC."""
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
 
 
 @functools.cache

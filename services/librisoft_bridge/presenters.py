@@ -3,7 +3,7 @@ datetime left for the schemas of `schemas.py` to dump): articles, collectivity c
 orders and the payloads of collectivity_client_updated and classic_order_status_changed."""
 from datetime import timezone
 
-from services.common.outbox import as_utc
+from services.common.clock import as_utc
 
 from .domain.articles import price_excluding_vat
 from .domain.orders import PICKED_UP

@@ -4,6 +4,7 @@ import secrets
 
 from sqlalchemy import select
 
+from services.common.clock import as_utc
 from services.common.guards import transition
 
 from .. import domain
@@ -85,7 +86,7 @@ def change_deadline(session, number, account_id, deadline, now, public_url,
     # one; the deadline timer closes it again then (its mail again: a new deadline passed)
     reopened = go.status == domain.AWAITING_VALIDATION
     closed_early = reopened and go.closes_at is not None and \
-        _aware(go.closes_at) < domain.closes_at(go.deadline)
+        as_utc(go.closes_at) < domain.closes_at(go.deadline)
     transition(session, GroupedOrder, go.number, [go.status],
                {"status": domain.OPEN, "deadline": deadline,
                 "closes_at": domain.closes_at(deadline)},
@@ -107,9 +108,3 @@ def cancel_by_initiator(session, number, account_id, reason, now, record, public
     paid = sum(1 for sub in go.subs if sub.status == domain.PAID)
     domain.check_initiator_can_cancel(go.status, paid)
     return cancel(session, number, reason, now, record, public_url, by_initiator=True)
-
-
-def _aware(moment):
-    """A time SQLite gives back without its zone is UTC, as every time stored here."""
-    from datetime import timezone
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
