@@ -109,5 +109,9 @@ def create_app(test_config=None):
         return {"user": g.get("user")}
 
     http_security.add_headers(app)  # CSP, nosniff, framing, referrer
+    # registered after the headers' hook so that it runs before it (Flask runs them in reverse):
+    # the page it renders gets the same headers
+    from .views import show_refusal
+    app.after_request(show_refusal)
 
     return app

@@ -1,9 +1,59 @@
 """The gateway's pages, one blueprint per area."""
-from flask import flash, g
+import logging
+from urllib.parse import urlsplit
 
-from services.common.errors import DomainError
+from flask import current_app, flash, g, make_response, request, session
+
+from services.common.errors import HTTP_STATUS, DomainError
 
 from ..rpc_client import rpc
+
+log = logging.getLogger(__name__)
+
+
+def refused(exc: DomainError | str, status: int | None = None):
+    """A refusal told on the page the form came from (its message flashed), answered with its
+    4xx: the view then redirects as after a success, and `show_refusal` renders that page in
+    this same request with the refusal's status instead (a 302 to a 200 said « refusé » with
+    a success's status codes)."""
+    message = exc if isinstance(exc, str) else exc.message
+    if status is None:
+        code = getattr(exc, "code", "invalid")
+        # what the page's own account may see but may no longer do (a basket sent a moment
+        # ago, a thing already done): a conflict, not a denial
+        status = 409 if code in ("conflict", "forbidden") else \
+            400 if code == "not_found" else HTTP_STATUS.get(code, 400)
+    flash(message, "error")
+    g.refused = status
+
+
+def show_refusal(response):
+    """After a form's POST refused (`refused`): the page its redirect leads to, rendered now,
+    with the refusal's 4xx. Only a GET-only page of this application without a query string
+    (its view must not see the POST's arguments); anything else keeps the redirect, the
+    message waiting on the next page as before."""
+    status = g.pop("refused", None)
+    if not status or request.method != "POST" or response.status_code not in (302, 303):
+        return response
+    target = urlsplit(response.location or "")
+    if target.scheme or target.netloc or target.query or not target.path.startswith("/"):
+        return response
+    waiting = list(session.get("_flashes", []))
+    try:
+        adapter = current_app.url_map.bind_to_environ(request.environ)
+        rule, values = adapter.match(target.path, method="GET", return_rule=True)
+        if rule.methods - {"GET", "HEAD", "OPTIONS"}:
+            return response
+        page = make_response(current_app.view_functions[rule.endpoint](**values))
+    except Exception:  # the page cannot be shown now (gone, a service down): the redirect,
+        log.info("refusal kept as a redirect to %s", target.path, exc_info=True)
+        session["_flashes"] = waiting  # its message still waiting for the next page
+        return response
+    if page.status_code != 200:
+        session["_flashes"] = waiting
+        return response
+    page.status_code = status
+    return page
 
 
 def act(service, method, *args, done, **kwargs):
@@ -16,7 +66,7 @@ def act(service, method, *args, done, **kwargs):
     except DomainError as exc:
         if exc.code in ("not_found", "forbidden"):
             raise
-        flash(exc.message, "error")
+        refused(exc)
         return False
     flash(done(answer) if callable(done) else done, "success")
     return True

@@ -6,6 +6,7 @@ from services.common.errors import DomainError
 from .. import forms, idempotency
 from ..rpc_client import rpc
 from ..security import MANAGERS, SIGNED_IN, allow
+from . import refused
 
 bp = Blueprint("account", __name__)
 
@@ -57,7 +58,7 @@ def set_active(account_id):
     except DomainError as exc:
         if exc.code != "conflict":  # the last Approbateur with baskets waiting: a message
             raise
-        flash(exc.message, "error")
+        refused(exc)
         return redirect(url_for(back))
     flash(f"Le compte {account['email']} est {'activé' if active else 'désactivé'}.", "success")
     return redirect(url_for(back))

@@ -12,7 +12,7 @@ from .. import idempotency
 from ..formatting import money
 from ..rpc_client import rpc
 from ..security import ADMIN, allow
-from . import confirmation, confirmed
+from . import confirmation, confirmed, refused
 
 bp = Blueprint("admin_finances", __name__, url_prefix="/admin")
 
@@ -88,7 +88,7 @@ def mark_paid(payout_id):
                 button="Marquer comme versé", back=url_for("admin_finances.index"))
         rpc("payments", "mark_payout_paid", payout["payout_id"], idempotency.key())
     except DomainError as exc:
-        flash(exc.message, "error")
+        refused(exc)
     else:
         flash("Le reversement est marqué comme versé.", "success")
     return redirect(url_for("admin_finances.index"))

@@ -8,6 +8,7 @@ from services.common.errors import DomainError
 from .. import forms, idempotency
 from ..rpc_client import rpc
 from ..security import APPROBATEUR, COLLECTIVITE, COLLECTIVITY, allow
+from . import refused
 
 bp = Blueprint("baskets", __name__)
 
@@ -75,7 +76,7 @@ def _act(basket_id, method, *args, done=None, back=None):
     except DomainError as exc:
         if denial(exc, basket_id):
             raise
-        flash(exc.message, "error")
+        refused(exc)
         return None, redirect(back or url_for("baskets.detail", basket_id=basket_id))
     if done:
         flash(done, "success")
@@ -107,7 +108,7 @@ def create():
     except DomainError as exc:
         if exc.code == "forbidden" or (exc.code == "not_found" and not ean):
             raise
-        flash(exc.message, "error")
+        refused(exc)
         return redirect(url_for("catalogue.article", ean=ean) if ean and exc.code != "not_found"
                         else url_for("baskets.mine"))
     if ean:
@@ -132,7 +133,7 @@ def add_from_catalogue():
     except DomainError as exc:
         if denial(exc, basket_id):
             raise
-        flash(exc.message, "error")
+        refused(exc)
         return redirect(url_for("catalogue.article", ean=ean) if ean
                         else url_for("baskets.mine"))
     flash(f"L'article est ajouté au panier « {basket['name']} ».", "success")
@@ -191,7 +192,7 @@ def add_line(basket_id):
     except DomainError as exc:
         if denial(exc, basket_id):
             raise
-        flash(exc.message, "error")
+        refused(exc)
         return redirect(url_for("baskets.detail", basket_id=basket_id))
     flash(f"L'article est ajouté au panier « {basket['name']} ».", "success")
     return redirect(url_for("baskets.detail", basket_id=basket_id))
@@ -239,12 +240,15 @@ def transform(basket_id, kind):
         if basket.get("document"):
             doc = basket["document"]
             return redirect(url_for(DOC_PAGES[doc["kind"]][1], number=doc["number"]))
-        if not basket.get("lines") and g.user["role"] == COLLECTIVITE:
-            flash("Ce panier est vide : ajoutez au moins un article avant d'en faire une "
-                  "demande de devis ou une commande.", "error")
+        why = ("Ce panier est vide : ajoutez au moins un article avant d'en faire une "
+               "demande de devis ou une commande.") \
+            if not basket.get("lines") and g.user["role"] == COLLECTIVITE else \
+            ("Seule la collectivité qui détient ce panier peut le transformer en demande "
+             "de devis ou en commande.")
+        if request.method == "POST":  # the form sent anyway: refused, a 409 on the basket
+            refused(why, 409)
         else:
-            flash("Seule la collectivité qui détient ce panier peut le transformer en demande "
-                  "de devis ou en commande.", "error")
+            flash(why, "error")
         return redirect(url_for("baskets.detail", basket_id=basket_id))
     form = {"reference": "", "comment": "", "delivery_address": "0", "delivery_mode": ""}
     if request.method == "POST":
@@ -314,7 +318,7 @@ def _reorder(wire, number):
     except DomainError as exc:
         if exc.code in ("not_found", "forbidden"):
             raise
-        flash(exc.message, "error")
+        refused(exc)
         return redirect(url_for("baskets.quote" if wire == "quote" else "baskets.order",
                                 number=number))
     what = "la demande de devis" if wire == "quote" else "la commande"

@@ -19,7 +19,7 @@ from .. import forms, idempotency
 from ..formatting import money
 from ..rpc_client import rpc
 from ..security import ADMIN, COLLECTIVITE, allow
-from . import confirmation, confirmed
+from . import confirmation, confirmed, refused
 
 bp = Blueprint("distribution", __name__, url_prefix="/distribution")
 
@@ -193,7 +193,7 @@ def validate(number):
     except DomainError as exc:
         if exc.code in ("not_found", "forbidden"):
             raise
-        flash(exc.message, "error")
+        refused(exc)
     else:
         flash("La distribution est validée : le récapitulatif est envoyé à l'initiateur et "
               "les absents sont prévenus par e-mail.", "success")
