@@ -4,7 +4,8 @@ serialise the throttling of one address or IP) and password reset tokens."""
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import (JSON, Boolean, DateTime, ForeignKey, Index, Integer, Numeric, String)
+from sqlalchemy import (JSON, Boolean, DateTime, ForeignKey, Index, Integer, Numeric, String,
+                        false)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.common.db import make_base
@@ -26,6 +27,7 @@ class Client(Base):
     discount_20: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))
     discount_school: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))
     lang_law_warning: Mapped[bool] = mapped_column(Boolean, default=False)
+    blocked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # the bookshop's own, not Librisoft's (a client update leaves them): Chorus Pro invoicing
     siret: Mapped[str | None] = mapped_column(String(14), nullable=True)
     chorus_service_code: Mapped[str | None] = mapped_column(String(100), nullable=True)

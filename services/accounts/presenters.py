@@ -24,6 +24,7 @@ def client_view(c: Client) -> dict:
         "email": c.email, "gencod": c.gencod, "active": c.active,
         "discounts": {"vat_2_1": str(c.discount_2_1), "vat_5_5": str(c.discount_5_5),
                       "vat_20": str(c.discount_20), "school": str(c.discount_school)},
-        "lang_law_warning": c.lang_law_warning, "revision": c.revision,
+        "lang_law_warning": c.lang_law_warning, "blocked": bool(c.blocked),
+        "revision": c.revision,
         "siret": c.siret, "chorus_service_code": c.chorus_service_code,
     }

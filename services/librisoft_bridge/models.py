@@ -5,7 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric,
-                        String, Text, UniqueConstraint)
+                        String, Text, UniqueConstraint, false)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.common.db import make_base
@@ -58,6 +58,7 @@ class Client(Base):
     discount_20: Mapped[Decimal] = mapped_column(Numeric(5, 2))
     discount_school: Mapped[Decimal] = mapped_column(Numeric(5, 2))
     lang_law_warning: Mapped[bool] = mapped_column(Boolean)
+    blocked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     active: Mapped[bool] = mapped_column(Boolean)
     revision: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

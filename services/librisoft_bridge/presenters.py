@@ -21,6 +21,7 @@ def client_snapshot(state) -> dict:
         "discounts": {"vat_2_1": state["discount_2_1"], "vat_5_5": state["discount_5_5"],
                       "vat_20": state["discount_20"], "school": state["discount_school"]},
         "lang_law_warning": state["lang_law_warning"],
+        "blocked": bool(state.get("blocked")),
     }
 
 

@@ -29,6 +29,7 @@ def apply_client_update(session, payload: dict, now: datetime) -> bool:
     client.discount_2_1, client.discount_5_5 = d["vat_2_1"], d["vat_5_5"]
     client.discount_20, client.discount_school = d["vat_20"], d["school"]
     client.lang_law_warning = payload.get("lang_law_warning", False)
+    client.blocked = payload.get("blocked", False)
     client.revision = payload["revision"]
     client.updated_at = now
     return True

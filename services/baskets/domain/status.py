@@ -257,6 +257,19 @@ def _required_text(value, field_name, limit, empty, too_long) -> str:
     return value
 
 
+BLOCKED_MESSAGE = ("Le compte client « {name} » est bloqué à la librairie : aucune commande ne "
+                   "peut être passée pour lui. Vous pouvez demander un devis ; pour débloquer "
+                   "le compte, contactez la librairie.")
+
+
+def check_client_may_order(client: dict, kind: str) -> None:
+    """« Client bloqué » in Librisoft (unpaid invoices, a closed account): its baskets may
+    still become quote requests, never orders."""
+    if kind == ORDER and client.get("blocked"):
+        raise conflict(BLOCKED_MESSAGE.format(name=client.get("name") or client.get("number")),
+                       {"kind": ["Client bloqué : demande de devis seulement."]})
+
+
 def check_delivery_mode(mode) -> str:
     """« livraison » (the default: to one of the client's addresses) or « retrait » (at the
     bookshop)."""

@@ -138,7 +138,7 @@ def basket_view(b: Basket, actor: chain.Actor, client=None, missing=frozenset(),
 def client_view(client: dict) -> dict:
     """The client's details for the transformation's review step."""
     return {k: client.get(k) for k in ("number", "name", "email", "phone", "addresses",
-                                       "discounts", "lang_law_warning")}
+                                       "discounts", "lang_law_warning", "blocked")}
 
 
 def address_label(address: dict, name: str = "") -> str:

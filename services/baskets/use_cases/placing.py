@@ -46,6 +46,7 @@ def transform(session, account, basket_id, kind, reference, comment, client: dic
     kind = status.check_kind(kind)
     basket = visible_basket(session, actor, basket_id, lock=True)
     move = chain.transform(actor, state_of(basket))
+    status.check_client_may_order(client, kind)
     reference = chain.check_reference(reference)
     comment = chain.check_comment(comment)
     mode = status.check_delivery_mode(delivery_mode)

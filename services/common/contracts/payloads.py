@@ -42,6 +42,9 @@ class CollectivityClientUpdatedV1(Payload):
     active = fields.Boolean(required=True)
     discounts = fields.Nested(Discounts, required=True)
     lang_law_warning = fields.Boolean(load_default=False)
+    # « Client bloqué » in Librisoft: no order placed for it (quotes still asked); absent from
+    # the events published before it existed: not blocked
+    blocked = fields.Boolean(load_default=False)
 
 
 # ---- accounts ------------------------------------------------------------------------------

@@ -48,11 +48,15 @@ CLIENT_RULES = {
     "phone": Rule(text_rule("phone", CLIENT_TEXT_SIZES), default=""),
     "email": Rule(v.email, default=""),
     "gencod": Rule(v.ean13, default=""),
+    # « Client bloqué » (Librisoft's Complément tab): its accounts may ask for quotes, never
+    # place an order
+    "blocked": Rule(v.boolean, default=False),
     **{f"discount_{rate}": Rule(v.percent, default=Decimal("0.00"))
        for rate in ("2_1", "5_5", "20", "school")},
 }
 CLIENT_STATE_FIELDS = ("name", "addresses", "phone", "email", "gencod", "discount_2_1",
-                       "discount_5_5", "discount_20", "discount_school", "lang_law_warning")
+                       "discount_5_5", "discount_20", "discount_school", "lang_law_warning",
+                       "blocked")
 CLIENT_COLUMNS = ("active", "revision", *CLIENT_STATE_FIELDS)  # what an import stores
 
 

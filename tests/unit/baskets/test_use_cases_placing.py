@@ -312,3 +312,17 @@ def test_a_quote_or_an_order_becomes_a_new_basket_at_todays_prices(db, events):
     assert [(x["ean"], x["quantity"]) for x in made["lines"]] == [(WESTERN["ean"], 2)]
     assert made["skipped"] == [{"ean": CEMETERY["ean"], "title": "CEMETERY ROAD"}]
     assert [b["id"] for b in tx(db, baskets.list_mine, USER)] == [made["id"]]
+
+
+def test_a_blocked_client_asks_for_a_quote_but_never_orders(db, events):
+    """« Client bloqué » in Librisoft: the order is refused (409, in French, the basket left
+    as it was, nothing published); the same basket becomes a quote request."""
+    basket = tx(db, baskets.create, COLLECTIVITY, FERRY, "CDI", NOW)
+    tx(db, baskets.add_line, COLLECTIVITY, basket["id"], CEMETERY, 1, NOW, FERRY)
+    blocked = dict(FERRY, blocked=True)
+    with pytest.raises(DomainError) as exc:
+        transform(db, events, basket["id"], client=blocked)
+    assert exc.value.code == "conflict" and "bloqué à la librairie" in exc.value.message
+    assert events.of("collectivity_order_placed") == []
+    quote = transform(db, events, basket["id"], "quote", client=blocked)
+    assert quote["kind"] == "quote" and len(events.of("quote_requested")) == 1

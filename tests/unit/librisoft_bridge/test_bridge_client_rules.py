@@ -107,3 +107,16 @@ def test_client_snapshot_follows_the_event_contract():
     assert body["discounts"] == {"vat_2_1": "0.00", "vat_5_5": "12.00", "vat_20": "0.00",
                                  "school": "0.00"}
     assert body["lang_law_warning"] is True
+
+
+def test_client_blocked_in_librisoft_is_kept_and_its_change_is_a_new_revision(client_row):
+    """« Client bloqué » (Complément tab): false unless sent; oui/non as every flag; blocking
+    and unblocking are changes published with a new revision."""
+    values, errors = clients.clean_client(client_row)
+    assert errors == {} and values["blocked"] is False
+    _, state = clients.next_client_state(None, values)
+    blocked, _ = clients.clean_client(dict(client_row, blocked="oui"))
+    outcome, after = clients.next_client_state(state, blocked)
+    assert (outcome, after["blocked"], after["revision"]) == ("updated", True, 2)
+    assert presenters.client_snapshot(after)["blocked"] is True
+    assert "blocked" in clients.clean_client(dict(client_row, blocked="parfois"))[1]
