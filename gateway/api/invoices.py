@@ -102,15 +102,18 @@ class InvoiceSummary(Out):
     invoice_paid = fields.Boolean()       # whether a credit note's invoice was paid
     # in the register: what was handed back at pickup that no credit note covers yet
     to_regularise = fields.String()
+    credit_notes = many(CreditNoteRef)            # an invoice's, oldest first
+    remaining_ttc = fields.String()               # what all that is left comes to (TTC)
+    credited_ttc = fields.String()                # an invoice's credit notes, TTC
+    due_ttc = fields.String()                     # what is still owed on it: not paid, less
+                                                  # its credit notes (deducted); else 0.00
 
 
 class Invoice(InvoiceSummary):
     lines = many(Line)
     discount_total = fields.String()
-    settlement = fields.Nested(Settlement)        # an invoice
-    credit_notes = many(CreditNoteRef)            # an invoice's, oldest first
+    settlement = fields.Nested(Settlement)        # an invoice, as it printed it
     remaining = many(Remaining)                   # an invoice's lines left to credit
-    remaining_ttc = fields.String()               # what all that is left comes to (TTC)
     credit = fields.Nested(Credit)                # a credit note
 
 

@@ -106,6 +106,12 @@ def invoice_view(inv, credit_notes=(), with_lines=True, earlier_credited=None) -
              "unit_price_ttc": money_str(r["unit_price_ttc"])} for r in left]
         # what a credit note for all that is left would credit (TTC)
         view["remaining_ttc"] = money_str(sum((r["total_ttc"] for r in left), Decimal("0.00")))
+        credited = sum((c.total_ttc for c in credit_notes), Decimal("0.00"))
+        view["credited_ttc"] = money_str(credited)
+        # what the customer still owes on it today (the register's « à encaisser », per
+        # invoice): an invoice not paid nor cancelled, less its credit notes (deducted)
+        view["due_ttc"] = money_str(max(Decimal("0.00"), inv.total_ttc - credited)
+                                    if not inv.paid and not inv.cancelled else Decimal("0.00"))
     return view
 
 

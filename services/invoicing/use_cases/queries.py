@@ -50,7 +50,16 @@ def list_invoices(session, limit=500, order_kind=None, order_numbers=None,
                          if str(n).isdigit()})
         q = q.where(Invoice.order_kind == kind, Invoice.order_number.in_(wanted))
     rows = session.execute(q.order_by(Invoice.sequence.desc()).limit(limit)).scalars().all()
-    items = [presenters.invoice_view(inv, with_lines=False) for inv in rows]
+    # each invoice with its credit notes, as its own page gives it (the list said « no credit
+    # note » and the whole invoice left to credit after a credit note): one query for the page
+    notes = {}
+    ids = [inv.id for inv in rows if inv.kind == domain.INVOICE]
+    for note in (session.execute(select(Invoice).where(
+            Invoice.kind == domain.CREDIT_NOTE, Invoice.invoice_id.in_(ids))
+            .order_by(Invoice.sequence)).scalars() if ids else ()):
+        notes.setdefault(note.invoice_id, []).append(note)
+    items = [presenters.invoice_view(inv, notes.get(inv.id, ()), with_lines=False)
+             for inv in rows]
     _mark_to_regularise(session, rows, items)
     money_fields = ("total_ht", "vat_total", "total_ttc")
     sums = {kind: {name: 0 for name in money_fields} | {"count": 0}

@@ -323,3 +323,22 @@ def test_an_invoice_whose_document_was_read_before_its_cancellation_is_refused(d
     assert err.value.code == "conflict" and "annulée" in err.value.message
     assert record == []
     assert issue(db, record, number=13)["number"] == "2027-03-000000001"  # no number lost
+
+
+def test_the_register_lists_an_invoice_with_its_credit_notes_and_what_is_still_due(db, record):
+    """The register's list said « no credit note » and the whole invoice left to credit after a
+    partial credit note (its own page was right): both now agree, and an invoice not paid says
+    what is still due once its credit notes are deducted."""
+    inv = issue(db, record)
+    with db.transaction() as s:
+        note = use_cases.issue_credit_note(s, inv["number"], {"2": "1"}, "Un livre abîmé",
+                                           "admin-1", NOW + timedelta(minutes=1), record)
+    with db.transaction() as s:
+        listed = next(i for i in use_cases.list_invoices(s)["items"]
+                      if i["number"] == inv["number"])
+        page = use_cases.get_invoice(s, inv["number"])
+        totals = use_cases.list_invoices(s)["totals"]
+    assert [c["number"] for c in listed["credit_notes"]] == [note["number"]]
+    assert listed["remaining_ttc"] == page["remaining_ttc"] == "35.30"
+    assert listed["credited_ttc"] == page["credited_ttc"] == "8.50"
+    assert listed["due_ttc"] == page["due_ttc"] == totals["to_collect"] == "35.30"
