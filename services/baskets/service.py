@@ -53,7 +53,7 @@ class BasketsService(MessagingService):
             try:
                 found[ean] = reply.result()
             except DomainError as exc:
-                if exc.code != "not_found":
+                if exc.code not in ("not_found", "invalid"):  # gone, or never an EAN
                     raise
                 found[ean] = None
         return found

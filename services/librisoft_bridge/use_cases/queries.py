@@ -35,6 +35,9 @@ def get_article(session, ean) -> dict:
     if not str(ean or "").strip():
         raise invalid(EAN_MISSING, {"ean": ["Indiquez un code EAN."]})
     key = ean_query(str(ean))
+    if key is None:  # « abc », 12 digits, a wrong check digit: bad input (400), not « introuvable »
+        raise invalid(f"EAN invalide : « {str(ean)[:20]} » n'est pas un code EAN à 13 chiffres "
+                      "avec sa clé de contrôle.", {"ean": ["EAN13 attendu (13 chiffres)."]})
     row = session.execute(select(articles).where(articles.c.ean == key)).mappings().first()
     if row is None:
         raise not_found(f"Article introuvable : EAN « {ean} ».")

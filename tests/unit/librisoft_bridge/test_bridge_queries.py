@@ -78,10 +78,14 @@ def test_search_result_dump_is_json_safe(shelf):
 def test_get_article(shelf):
     dumped = ArticleOut().dump(run(shelf, queries.get_article, "978-2-330-15013-6"))
     assert dumped["title"] == "CEMETERY ROAD"
-    for ean in ("9782330150129", "nope"):
+    with pytest.raises(DomainError) as raised:  # a real EAN the catalogue does not have
+        run(shelf, queries.get_article, "9782330150129")
+    assert raised.value.code == "not_found"
+    # not an EAN at all (letters, 12 digits, a wrong check digit): bad input, a 400 said so
+    for ean in ("nope", "978233015012", "9782330150128"):
         with pytest.raises(DomainError) as raised:
             run(shelf, queries.get_article, ean)
-        assert raised.value.code == "not_found"
+        assert raised.value.code == "invalid" and "EAN invalide" in raised.value.message, ean
     for ean in ("", "  ", None):  # a basket line's empty field: « Article introuvable : EAN « ».
         with pytest.raises(DomainError) as raised:
             run(shelf, queries.get_article, ean)
