@@ -75,6 +75,10 @@ def titles_asked(data: dict) -> list:
     return found
 
 
+# what the catalogue says of an article the bookshop cannot supply (Librisoft's availability)
+UNSUPPLIABLE = {"epuise": "épuisé", "indisponible": "indisponible"}
+
+
 def check_titles(articles) -> list:
     """The initiator's titles, in order: [(article, required)], each article with its EAN and a
     public price (a grouped order is at the public price). At least one, at most MAX_TITLES,
@@ -92,6 +96,11 @@ def check_titles(articles) -> list:
             raise invalid(f"Le titre « {article.get('title', ean)} » est déjà dans la liste.",
                           {"titles": [f"EAN {ean} en double."]})
         seen.add(ean)
+        gone = UNSUPPLIABLE.get(article.get("availability") or "")
+        if gone:  # parents would pay for a book the bookshop cannot get
+            raise invalid(f"« {article.get('title', ean)} » est {gone} chez le fournisseur : il "
+                          "ne peut pas être proposé aux parents. Choisissez un autre titre.",
+                          {"titles": [f"EAN {ean} {gone}."]})
         price = money(article.get("price_ttc") or 0)
         if price <= 0:
             raise invalid(f"« {article.get('title', ean)} » n'a pas de prix public : il ne "

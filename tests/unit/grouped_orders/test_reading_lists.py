@@ -29,6 +29,19 @@ def test_titles_are_one_or_more_each_once_each_with_a_public_price():
                              for i in range(domain.MAX_TITLES + 1)])
 
 
+def test_a_title_out_of_print_or_unavailable_is_never_offered_to_parents():
+    """Parents would pay for a book the bookshop cannot get: « épuisé » or « indisponible »
+    in the catalogue is refused in French; « à paraître » and « sur commande » are fine."""
+    for availability, word in (("epuise", "épuisé"), ("indisponible", "indisponible")):
+        with pytest.raises(DomainError) as exc:
+            domain.check_titles([({"ean": WESTERN, "title": "WESTERN", "price_ttc": "14.90",
+                                   "availability": availability}, True)])
+        assert exc.value.code == "invalid" and f"« WESTERN » est {word}" in exc.value.message
+    for availability in ("a_paraitre", "sur_commande", "disponible", ""):
+        assert domain.check_titles([({"ean": WESTERN, "price_ttc": "14.90",
+                                      "availability": availability}, True)])
+
+
 def test_what_the_initiator_asked_for_one_ean_or_a_list():
     assert domain.titles_asked({"ean": WESTERN}) == [(WESTERN, False)]
     assert domain.titles_asked({"titles": [{"ean": WESTERN}, {"ean": LIVRE, "optional": True}]}) \
