@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from services.common.errors import invalid
-from services.common.money import money
+from services.common.money import money, share_out
 
 from .status import AWAITING_PAYMENT, PAID
 
@@ -121,34 +121,49 @@ class SupplierRecap:
 
 def order_title_totals(order, titles: dict, subs) -> list:
     """One grouped order's titles with copies taken (`titles`: SupplierTitle by line key;
-    `subs`: domain.Sub), in the reading list's order: [TitleTotals]."""
+    `subs`: domain.Sub), in the reading list's order: [TitleTotals]. Each line's HT is its share
+    of its sub-order's base at its VAT rate, as the sub-order's document and invoice print it
+    (`share_out`): the recap's HT is the sum of the sub-orders' (a title's own TTC / (1 + VAT)
+    rounded, summed, said 58,02 € HT where the invoice of the same sub-order said 58,01)."""
     # (key, unit price) -> [copies paid, copies awaiting, ttc paid, ttc awaiting,
-    #                        copies at pickup, ttc at pickup]
+    #                        copies at pickup, ttc at pickup, ht paid, ht awaiting, ht pickup]
     groups = {}
     for sub in subs:
         if sub.status not in (PAID, AWAITING_PAYMENT):
             continue
         pickup = getattr(sub, "at_pickup", False)
-        for line in sub.lines:
-            if line.quantity <= 0:
-                continue
+        lines = [line for line in sub.lines if line.quantity > 0]
+        for line, ht in zip(lines, _line_hts(lines, titles)):
             g = groups.setdefault((line.key, money(line.unit_price)),
-                                  [0, 0, ZERO, ZERO, 0, ZERO])
+                                  [0, 0, ZERO, ZERO, 0, ZERO, ZERO, ZERO, ZERO])
             if pickup:  # apart: neither awaiting nor paid
                 g[4] += line.quantity
                 g[5] += line.total
+                g[8] += ht
                 continue
             i = 0 if sub.status == PAID else 1
             g[i] += line.quantity
             g[i + 2] += line.total
+            g[i + 6] += ht
     found = {}
-    for (key, _price), (cp, ca, tp, ta, ck, tk) in groups.items():
+    for (key, _price), (cp, ca, tp, ta, ck, tk, hp, ha, hk) in groups.items():
         t = titles[key]
         totals = found.setdefault(key, TitleTotals(t.ean, t.title, supplier_of(t.publisher),
                                                    t.vat_rate, orders=[order]))
-        totals.figures.add(Figures(cp, ca, tp, ht_of(tp, t.vat_rate), ta, ht_of(ta, t.vat_rate),
-                                   ck, tk, ht_of(tk, t.vat_rate)))
+        totals.figures.add(Figures(cp, ca, tp, hp, ta, ha, ck, tk, hk))
     return [found[k] for k in sorted(found, key=lambda k: (titles[k].position, str(k)))]
+
+
+def _line_hts(lines, titles) -> list:
+    """Each of one sub-order's lines' HT: its share of the sub-order's base at its VAT rate."""
+    hts = [ZERO] * len(lines)
+    by_rate = {}
+    for i, line in enumerate(lines):
+        by_rate.setdefault(titles[line.key].vat_rate or "5.5", []).append(i)
+    for rate, idx in by_rate.items():
+        for i, ht in zip(idx, share_out([lines[i].total for i in idx], rate)):
+            hts[i] = ht
+    return hts
 
 
 def _rate_key(rate):

@@ -44,23 +44,26 @@ def test_per_title_per_publisher_and_global_to_the_cent():
     recap = domain.supplier_recap([ORDER_1, ORDER_2])
     assert [p.name for p in recap.publishers] == ["ACTES SUD", "MIC MAC", "ORSO"]
     actes, micmac, orso = recap.publishers
-    # WESTERN: 2 paid in n° 1 (29.80, HT 28.25) + 3 in n° 2 (44.70, HT 42.37); 1 awaiting
+    # WESTERN: 2 paid in n° 1 (29.80) + 3 in n° 2 (44.70, HT 42.37); 1 awaiting. Each line's HT
+    # is its share of its sub-order's base at 5.5 %, as the sub-order's invoice prints it: sub 1
+    # has 29.80 + 25.00 = 54.80 TTC at 5.5 %, base 51.94; alone 28.25 + 23.70 = 51.95, so the
+    # cent comes off the line rounded furthest up (WESTERN, 28.246 -> 28.24)
     western, cards = orso.titles[1], orso.titles[0]
     assert western.title == "WESTERN COQUILLETTES" and western.orders == [1, 2]
-    assert figures(western.figures) == (5, D("74.50"), D("70.62"), 1, D("14.90"), D("14.12"))
+    assert figures(western.figures) == (5, D("74.50"), D("70.61"), 1, D("14.90"), D("14.12"))
     # 20 %: 9.99 -> HT 8.325 -> 8.33 (half up); 3 × 9.99 = 29.97 -> 24.975 -> 24.98
     assert figures(cards.figures) == (1, D("9.99"), D("8.33"), 3, D("29.97"), D("24.98"))
-    assert figures(orso.figures) == (6, D("84.49"), D("78.95"), 4, D("44.87"), D("39.10"))
+    assert figures(orso.figures) == (6, D("84.49"), D("78.94"), 4, D("44.87"), D("39.10"))
     assert {r: figures(f) for r, f in orso.by_rate.items()} == {
-        "5.5": (5, D("74.50"), D("70.62"), 1, D("14.90"), D("14.12")),
+        "5.5": (5, D("74.50"), D("70.61"), 1, D("14.90"), D("14.12")),
         "20": (1, D("9.99"), D("8.33"), 3, D("29.97"), D("24.98"))}
     assert list(orso.by_rate) == ["5.5", "20"]
     assert figures(actes.figures) == (1, D("25.00"), D("23.70"), 0, D("0.00"), D("0.00"))
     assert figures(micmac.figures) == (2, D("12.80"), D("12.54"), 0, D("0.00"), D("0.00"))
-    assert figures(recap.figures) == (9, D("122.29"), D("115.19"), 4, D("44.87"), D("39.10"))
-    assert recap.figures.vat_paid == D("7.10")
+    assert figures(recap.figures) == (9, D("122.29"), D("115.18"), 4, D("44.87"), D("39.10"))
+    assert recap.figures.vat_paid == D("7.11")
     assert list(recap.by_rate) == ["2.1", "5.5", "20"]
-    assert figures(recap.by_rate["5.5"]) == (6, D("99.50"), D("94.32"), 1, D("14.90"),
+    assert figures(recap.by_rate["5.5"]) == (6, D("99.50"), D("94.31"), 1, D("14.90"),
                                              D("14.12"))
 
 
@@ -77,7 +80,7 @@ def test_everything_adds_up_and_the_global_view_is_the_sum_of_the_grouped_orders
         assert figures(by_rate) == figures(p.figures)
     alone = [domain.supplier_recap([order]).figures for order in (ORDER_1, ORDER_2)]
     assert figures(alone[0].add(alone[1])) == figures(recap.figures)
-    assert figures(recap.orders[1]) == (4, D("64.79"), D("60.28"), 4, D("44.87"), D("39.10"))
+    assert figures(recap.orders[1]) == (4, D("64.79"), D("60.27"), 4, D("44.87"), D("39.10"))
     assert figures(recap.orders[1].add(recap.orders[2])) == figures(recap.figures)
     # the cancelled sub-order's 5 copies count nowhere
     assert sum(t.figures.copies_paid + t.figures.copies_awaiting
@@ -134,7 +137,8 @@ def test_the_use_cases_the_pdf_and_the_sheet_per_publisher(db):
              t["ttc_awaiting"]) for t in orso["titles"]] == [
         ("JEU DES 7 FAMILLES", 1, "9.99", "8.33", 3, "29.97"),
         ("WESTERN COQUILLETTES", 2, "29.80", "28.25", 1, "14.90")]
-    assert recap["totals"]["ttc_paid"] == "46.19" and recap["totals"]["ht_paid"] == "42.65"
+    # the paid sub-order's invoice: 36.20 TTC at 5.5 % (base 34.31) + 9.99 at 20 % (8.33)
+    assert recap["totals"]["ttc_paid"] == "46.19" and recap["totals"]["ht_paid"] == "42.64"
     assert [(r["vat_rate"], r["ttc_paid"]) for r in recap["by_rate"]] == [("5.5", "36.20"),
                                                                         ("20", "9.99")]
     # another initiator's: not found; the global view for the period of its deadline
@@ -148,7 +152,7 @@ def test_the_use_cases_the_pdf_and_the_sheet_per_publisher(db):
     text = " ".join(pdf_text(supplier_sheet.render(recap)).split()).replace("\xa0", " ")
     assert f"Récapitulatif par produits — commande groupée n° {n}" in text
     assert "Éditeur : ORSO" in text and "Total ORSO" in text
-    assert "Total : payés 4 ex. — 46,19 € TTC, 42,65 € HT" in text
+    assert "Total : payés 4 ex. — 46,19 € TTC, 42,64 € HT" in text
 
     view = tx(db, bookshop.get, n, NOW, URL)
     pdf = " ".join(pdf_text(sheet.render(view, "publishers")).split()).replace("\xa0", " ")
