@@ -223,6 +223,20 @@ class CreditNoteRefund(Base):
     refunded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
+class SubOrderCredit(Base):
+    """The copies a credit note took off a sub-order (invoicing's `invoice_issued` with its
+    `lines`): its lines and total were reduced once (the credit note's number is the key), so
+    the copies credited are neither ordered, nor counted paid, nor handed over; its refund (a
+    `CreditNoteRefund` of the same number) is then already out of the total, never deducted a
+    second time (`credit_refunds.credited`)."""
+    __tablename__ = "sub_order_credits"
+    credit_note_number: Mapped[str] = mapped_column(String(20), primary_key=True)
+    sub_order_number: Mapped[int] = mapped_column(ForeignKey("sub_orders.number"), index=True)
+    copies: Mapped[int] = mapped_column(Integer)                     # taken off the lines
+    amount: Mapped[Decimal] = mapped_column(Numeric(10, 2))          # TTC taken off the total
+    applied_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class DistributionMark(Base):
     """Distribution day (issue 10 K5): a sub-order's « venu » and « a tout retiré », who ticked
     last and when."""

@@ -278,22 +278,24 @@ def subscribed_view(sub) -> dict:
     return dict(sub_view(sub), buyer_token=sub.buyer_token)
 
 
-def buyer_status_view(sub, go, now, steps=(), credits=(), handed=()) -> dict:
+def buyer_status_view(sub, go, now, steps=(), credits=(), handed=(), credited=None) -> dict:
     """`steps`: the sub-order's title cuts (SubOrderAdjustment), `credits` its credit notes'
     refunds (CreditNoteRefund), `handed` its refunds noted at pickup (DistributionNote), for
-    its refunds."""
+    its refunds; `credited`: what of the credit notes' refunds its total still holds
+    (credit_refunds.credited; by default all of them)."""
     return dict(sub_view(sub), grouped_order=public_view(go, now),
                 can_pay=domain.can_pay(sub.status, go.status, go.deadline, now),
-                **refunds_view(sub, go, steps, credits, handed))
+                **refunds_view(sub, go, steps, credits, handed, credited))
 
 
-def refunds_view(sub, go, steps, credits=(), handed=()) -> dict:
+def refunds_view(sub, go, steps, credits=(), handed=(), credited=None) -> dict:
     """What was given back to the buyer, how much, when (domain.buyer_refunds): the
     cancellation's refund, the payments refunded automatically, a title cut's difference (not
     the cut that cancelled the sub-order: its refund is the cancellation's), a credit note's."""
     titles = {t.id: t.title for t in go.titles}
     done = "refunded"
-    credited = sum((money(c.amount) for c in credits), money(0))  # not refunded twice
+    if credited is None:  # not refunded twice
+        credited = sum((money(c.amount) for c in credits), money(0))
     items = [domain.BuyerRefund(domain.CANCELLATION, sub.refund_state, sub_total(sub) - credited,
                                 sub.refunded_at if sub.refund_state == done else sub.cancelled_at,
                                 sub.cancel_reason or "",

@@ -258,7 +258,8 @@ class GroupedOrdersService(MessagingService):
     def on_invoice_issued(self, session, payload, envelope):
         """An invoiced sub-order can no longer be cancelled (until a credit note cancels it); a
         credit note owing its buyer money asks payments to refund it."""
-        invoice_events.on_invoice_issued(session, payload, utcnow(), self.store.record)
+        invoice_events.on_invoice_issued(session, payload, utcnow(), self.store.record,
+                                         config.public_url())
 
     # -- bookshop -----------------------------------------------------------------------------
     @rpc

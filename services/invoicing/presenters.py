@@ -130,7 +130,12 @@ def issued_event(inv, cancels_invoice=False, credit=None) -> dict:
             "total_ht": money_str(inv.total_ht), "vat_total": money_str(inv.vat_total),
             "total_ttc": money_str(inv.total_ttc), "issued_at": numbering.aware(inv.issued_at).isoformat(),
             "customer_name": inv.customer_name, "customer_email": inv.customer_email,
-            "facturx": bool(inv.public_buyer), "cancels_invoice": cancels_invoice}
+            "facturx": bool(inv.public_buyer), "cancels_invoice": cancels_invoice,
+            # a credit note's lines: the copies it takes back (the order's owner no longer
+            # orders, counts nor hands them over)
+            **({"lines": [{"ean": ln.ean or "", "quantity": ln.quantity,
+                           "total_ttc": money_str(ln.total_ttc)} for ln in inv.lines]}
+               if inv.kind == domain.CREDIT_NOTE else {})}
 
 
 def settled_event(inv, amount) -> dict:

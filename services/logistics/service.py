@@ -56,6 +56,12 @@ class LogisticsService(MessagingService):
     def on_order_progressed(self, session, payload, envelope):
         orders.order_progressed(session, payload, utcnow())
 
+    @consumes("invoice_issued")
+    def on_invoice_issued(self, session, payload, envelope):
+        """A credit note on a collectivity order: the copies it takes back are not handed
+        over."""
+        orders.credit_note_issued(session, payload, utcnow())
+
     @rpc
     def list_candidates(self):
         return self.store.run(use_cases.list_candidates)

@@ -112,8 +112,8 @@ def test_a_sub_order_invoiced_locked_and_credited(suite, people, demo_feeds, adm
     def refused():
         r = form_post(admin, suite, page, f"/admin/sous-commandes/{sub['number']}/annuler",
                       grouped_order=str(go["number"]), confirmed="1", reason="Erreur")
-        follow = admin.get(suite.gateway_url + page).text
-        return "est facturée" in html.unescape(follow) and r.status_code == 302
+        # said on the grouped order's page, answered 409
+        return r.status_code == 409 and "est facturée" in html.unescape(r.text)
     wait_until(refused, timeout=30, message="the invoiced sub-order is locked")
     assert grouped.buyer_status(suite, token, sub)["status"] == "paid"
 
@@ -243,8 +243,7 @@ def test_a_public_buyer_gets_a_facturx_and_non_admins_cannot_issue(suite, people
     def refused():
         r = form_post(admin, suite, page, page + "/cancelled", confirmed="1",
                       reason="Erreur de saisie")
-        return r.status_code == 302 and "est facturée" in html.unescape(
-            admin.get(suite.gateway_url + page).text)
+        return r.status_code == 409 and "est facturée" in html.unescape(r.text)
     wait_until(refused, timeout=30, message="the invoiced collectivity order is locked")
     doc = other.get(api + f"/documents/order/{n}").json()
     assert doc["status"] != "cancelled"
@@ -398,3 +397,68 @@ def test_the_paid_sub_orders_invoiced_at_once(suite, people, demo_feeds, admin):
     assert "3 facture(s) émise(s)" in html.unescape(admin.get(suite.gateway_url + page).text)
     form_post(admin, suite, page, action, back=page, confirmed="1")  # again: nothing new
     assert [len(invoices_of(suite, "sub_order", s["number"])) for s in paid] == [1, 1, 1]
+
+
+def test_copies_credited_are_neither_ordered_counted_paid_nor_handed_over(suite, people,
+                                                                        demo_feeds, admin):
+    """The black-box tester's case: a parent's copy credited (« Titre épuisé chez l'éditeur »)
+    and refunded was still counted paid, ordered from the supplier, sent to Librisoft, handed
+    to the logistician and told ready. Through the pages and the API, as the bookshop works."""
+    teacher = api_session(suite, people["collectivite"]["email"], PASSWORD)
+    go, token = grouped.create(teacher, suite, "16", WESTERN, days=2, pickup="bookshop")
+    n = go["number"]
+    sub = grouped.subscribe(suite, token, "Paul", "Avoir", 3)
+    grouped.pay(suite, token, sub)
+    other = grouped.subscribe(suite, token, "Lise", "Entiere", 1)
+    grouped.pay(suite, token, other)
+    page = f"/admin/commandes-groupees/{n}"
+    action = f"/admin/factures/emettre/sous-commande/{sub['number']}"
+    assert form_post(admin, suite, page, action, back=page, confirmed="1").status_code == 302
+    (invoice,) = invoices_of(suite, "sub_order", sub["number"])
+    note_page = f"/admin/factures/{invoice['number']}/avoir"
+    made = form_post(admin, suite, note_page, note_page, scope="lines", position="1",
+                     quantity="1", reason="Titre épuisé chez l'éditeur")
+    assert made.status_code == 302, made.text
+    api = suite.gateway_url + "/api/v1"
+
+    def counted():
+        view = admin.get(f"{api}/admin/grouped-orders/{n}").json()
+        return view["summary"]["total_paid"] == "44.70" and view  # (3 − 1 + 1) × 14.90
+    view = wait_until(counted, timeout=30, message="the credited copy out of the paid total")
+    assert view["summary"]["articles"]["paid"] == 3
+    assert [(s["number"], s["quantity"], s["total"]) for s in view["sub_orders"]
+            if s["number"] == sub["number"]] == [(sub["number"], 2, "29.80")]
+    totals = teacher.get(f"{api}/grouped-orders/{n}/supplier-totals").json()
+    assert (totals["totals"]["copies_paid"], totals["totals"]["ttc_paid"]) == (3, "44.70")
+    # the refund once, on the card used
+    with suite.rpc() as rpc:
+        wait_until(lambda: [r["amount"] for p in rpc.payments.list_payments(
+            "sub_order", str(sub["number"])) for r in p["refunds"]] == ["14.90"],
+            timeout=30, message="the credit note's refund")
+
+    # validated and made available: Librisoft, the logistician and the ready mail get 3
+    grouped.pass_deadline(suite, n)
+    wait_until(lambda: admin.get(f"{api}/admin/grouped-orders/{n}").json()["status"] ==
+               "awaiting_validation", timeout=30, message="the deadline timer")
+    assert admin.post(f"{api}/admin/grouped-orders/{n}/validation", json={}).status_code == 200
+    ours = wait_until(lambda: [o for o in grouped.librisoft_orders(suite, demo_feeds)
+                               if o["source_kind"] == "grouped_order"
+                               and o["source_number"] == n], timeout=30,
+                      message="the classic order in the bridge")
+    assert sum(line["quantity"] for line in ours[0]["lines"]) == 3
+    assert admin.post(f"{api}/admin/grouped-orders/{n}/availability", json={}).status_code == 200
+    with suite.rpc() as rpc:
+        def candidate():
+            return next((c for c in rpc.logistics.list_candidates()["candidates"]
+                         if c["key"] == f"grouped_order:{n}"), None)
+        assert wait_until(candidate, timeout=30, message="the logistician's candidate")[
+            "quantity"] == 3
+
+    def ready_mail():
+        with suite.rpc() as rpc:
+            for m in rpc.notifications.list_mails(500, sub["email"])["mails"]:
+                if m["kind"] == "sub_order_made_available":
+                    return rpc.notifications.get_mail(m["id"])
+    body = wait_until(ready_mail, timeout=30, message="the ready mail")["body"]
+    body = body.replace("\xa0", " ").replace("\u202f", " ")
+    assert "- 2 × « WESTERN COQUILLETTES » — 29,80 €" in body and "3 ×" not in body, body

@@ -181,6 +181,12 @@ class OrderProgressedV1(Payload):
     mail = fields.Boolean(load_default=True)
 
 
+class CreditedLine(Payload):
+    ean = fields.String(load_default="")
+    quantity = fields.Integer(required=True)
+    total_ttc = Money(required=True)
+
+
 class InvoiceIssuedV1(Payload):
     """An invoice (kind "invoice") or a credit note (kind "credit_note") was issued."""
     number = fields.String(required=True)                     # YYYY-MM-NNNNNNNNN
@@ -206,6 +212,8 @@ class InvoiceIssuedV1(Payload):
     due_on = fields.String(load_default="")
     paid = fields.Boolean(load_default=False)
     credit_mode = fields.String(load_default="")   # a credit note's: refund | deduct
+    # a credit note's lines (optional: an older event has none): the copies it takes back
+    lines = fields.List(fields.Nested(CreditedLine), load_default=list)
 
 
 class InvoiceSettledV1(Payload):

@@ -143,7 +143,8 @@ def buyer_status(session, token, buyer_token, now) -> dict:
         DistributionNote.sub_order_number == sub.number, DistributionNote.kind == "refund")
         .order_by(DistributionNote.id))
     view = buyer_status_view(sub, sub.grouped_order, now, list(steps),
-                             credit_refunds.of_sub(session, sub.number), list(handed))
+                             credit_refunds.of_sub(session, sub.number), list(handed),
+                             credit_refunds.credited(session, sub.number))
     # distribution day is over (« Valider la distribution »): the page no longer says « venez
     # les retirer le … », a day past, but that the books wait at the pickup place
     done = session.get(Distribution, sub.grouped_order_number)

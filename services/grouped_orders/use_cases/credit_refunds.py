@@ -2,25 +2,74 @@
 invoicing's `invoice_issued` (kind credit_note, `to_refund`) → a partial `refund_requested`
 under the credit note's own key, once (the credit note's number is this table's key, and
 payments refunds once per key); payments' `payment_refunded` for that key → the buyer told by
-`sub_order_refunded` (`credit_note_number`), once. The sub-order itself stays as it is."""
+`sub_order_refunded` (`credit_note_number`), once.
+
+The copies the credit note takes back (its `lines`) come off the sub-order's lines and total,
+once (`SubOrderCredit`, keyed by the credit note's number): they are no longer ordered from the
+supplier, counted paid, handed to the logistician nor told ready to the buyer. A sub-order left
+without any copy is cancelled (its payment given back already: nothing more is refunded). Its
+refund is then out of the total: `credited` no longer deducts it a second time."""
 from sqlalchemy import func, select
 
 from services.common.money import money
 
 from .. import domain
-from ..models import CreditNoteRefund, SubOrder
+from ..models import CreditNoteRefund, SubOrder, SubOrderCredit
 from ..presenters import refund_requested_event, sub_order_refunded_event, sub_total
 
 REASON_MAX = 500
 
 
-def on_credit_note(session, payload, now, record) -> None:
+def on_credit_note(session, payload, now, record, public_url=None) -> None:
     order = payload["order"]
     if payload.get("kind") != "credit_note" or order["kind"] != "sub_order":
         return
     sub = session.get(SubOrder, int(order["number"]), with_for_update=True)  # one at a time
     if sub is None or sub.refund_state is not None:  # cancelled and refunded: nothing left
         return
+    # the refund first, from the total as the invoice knew it; then the copies taken back
+    _refund(session, payload, sub, now, record)
+    take_back_copies(session, payload, sub, now, record, public_url)
+
+
+def take_back_copies(session, payload, sub, now, record, public_url) -> None:
+    """The credit note's copies off the sub-order's lines (each title by its EAN, at most what
+    the line holds), once; a sub-order left with none is cancelled."""
+    lines = payload.get("lines") or []
+    if not lines or sub.status == domain.SUB_CANCELLED or \
+            session.get(SubOrderCredit, payload["number"]) is not None:
+        return
+    asked = {}
+    for x in lines:
+        asked[str(x.get("ean") or "")] = asked.get(str(x.get("ean") or ""), 0) + \
+            int(x.get("quantity") or 0)
+    copies, amount = 0, money(0)
+    for line in sub.lines:
+        taken = min(asked.get(line.title.ean, 0), line.quantity)
+        if taken > 0:
+            asked[line.title.ean] -= taken
+            line.quantity -= taken
+            copies += taken
+            amount += money(line.unit_price) * taken
+    session.add(SubOrderCredit(credit_note_number=payload["number"],
+                               sub_order_number=sub.number, copies=copies, amount=amount,
+                               applied_at=now))
+    if not copies:
+        session.flush()
+        return
+    sub.quantity = sum(x.quantity for x in sub.lines)
+    sub.total = money(sum((money(x.unit_price) * x.quantity for x in sub.lines), money(0)))
+    session.flush()
+    if sub.quantity == 0 and record is not None:
+        from .bookshop import _cancel_sub
+        reason = payload.get("reason") or ""
+        why = (f"Annulée par l'avoir n° {payload['number']}"
+               + (f" : {reason}" if reason else ""))[:domain.SUB_REASON_MAX]
+        _cancel_sub(session, sub, sub.grouped_order, why, now, record, public_url)
+
+
+def _refund(session, payload, sub, now, record) -> None:
+    order = payload["order"]
     if session.get(CreditNoteRefund, payload["number"]) is not None:  # the same event again
         return
     amount = domain.credit_note_refund(payload["kind"], order["kind"], payload.get("to_refund"),
@@ -80,12 +129,17 @@ def credited(session, number):
 
 
 def credited_by_sub(session, numbers) -> dict:
-    """{sub-order number: what its credit notes gave back} for those that have any."""
+    """{sub-order number: what its credit notes gave back} for those that have any, and that
+    the sub-order's total still holds: a credit note whose copies came off the lines
+    (`SubOrderCredit`) took its amount off the total already."""
     if not numbers:
         return {}
+    applied = select(SubOrderCredit.credit_note_number).where(
+        SubOrderCredit.sub_order_number.in_(list(numbers)), SubOrderCredit.copies > 0)
     rows = session.execute(select(CreditNoteRefund.sub_order_number,
                                   func.sum(CreditNoteRefund.amount))
-                           .where(CreditNoteRefund.sub_order_number.in_(list(numbers)))
+                           .where(CreditNoteRefund.sub_order_number.in_(list(numbers)),
+                                  CreditNoteRefund.credit_note_number.not_in(applied))
                            .group_by(CreditNoteRefund.sub_order_number))
     return {n: money(a) for n, a in rows}
 

@@ -8,12 +8,13 @@ from . import credit_refunds
 OURS = ("sub_order", "grouped_order")
 
 
-def on_invoice_issued(session, payload, now, record=None):
+def on_invoice_issued(session, payload, now, record=None, public_url=None):
     """The order's invoice is live (or no longer); a credit note owing money back to the buyer
-    of a paid sub-order asks payments for it (`credit_refunds`)."""
+    of a paid sub-order asks payments for it, and the copies it takes back come off the
+    sub-order (`credit_refunds`)."""
     invoiced_orders.on_invoice_issued(session, InvoicedOrder, OURS, payload, now)
     if record is not None:
-        credit_refunds.on_credit_note(session, payload, now, record)
+        credit_refunds.on_credit_note(session, payload, now, record, public_url)
 
 
 def live_invoice(session, kind, number):

@@ -115,3 +115,38 @@ def order_progressed(session, payload, now):
     signal = rules.PROGRESS_SIGNALS.get(payload["to_status"], rules.INFO)
     return heard(session, order["kind"], order["number"], now, signal,
                  customer=payload.get("customer_name") or "")
+
+
+def credit_note_issued(session, payload, now):
+    """invoicing's credit note on a collectivity order takes copies back (its `lines`): they
+    come off the order's lines here, so the logistician is not handed books already credited
+    (a grouped order's come off its sub-orders, and its next event carries its lines). Not once
+    handed off: a batch's content is frozen. An order left without any copy is withdrawn."""
+    order = payload["order"]
+    if payload.get("kind") != "credit_note" or order["kind"] != "collectivity_order" or \
+            not payload.get("lines"):
+        return None
+    row = session.execute(LOCK, {"kind": order["kind"], "number": int(order["number"])}).first()
+    if row is None or row.status == rules.HANDED_OFF:
+        return None
+    asked = {}
+    for x in payload["lines"]:
+        asked[str(x.get("ean") or "")] = asked.get(str(x.get("ean") or ""), 0) + \
+            int(x.get("quantity") or 0)
+    left = 0
+    for line in session.execute(select(LINES.c.id, LINES.c.ean, LINES.c.quantity)
+                                .where(LINES.c.order_id == row.id)
+                                .order_by(LINES.c.position)).all():
+        taken = min(asked.get(line.ean, 0), line.quantity)
+        asked[line.ean] = asked.get(line.ean, 0) - taken
+        if taken == line.quantity:
+            session.execute(delete(LINES).where(LINES.c.id == line.id))
+        elif taken:
+            session.execute(update(LINES).where(LINES.c.id == line.id)
+                            .values(quantity=line.quantity - taken))
+        left += line.quantity - taken
+    values = {"updated_at": now}
+    if left == 0:
+        values["status"] = rules.next_state(row.status, rules.WITHDRAW)
+    session.execute(UPDATE, {"order_id": row.id, **values})
+    return row.id

@@ -269,3 +269,56 @@ def test_failing_the_minimum_after_a_credit_note_refunds_only_the_rest(db, credi
     assert view["refunding_total"] == "29.80"  # the credit note's and the rest: never twice
     assert [(r["kind"], r["amount"]) for r in view["refunds"] if r["kind"] == "cancellation"] \
         == ([("cancellation", rest)] if rest else [])
+
+
+def test_the_copies_a_credit_note_takes_back_are_no_longer_ordered_counted_nor_handed_over(db):
+    """The credit note's lines come off the sub-order: 1 of 2 copies credited (14.90 given
+    back) leaves 1 copy and 14.90 — what the supplier recap, the grouped order's « payé » and
+    its validation (the classic order) count; the same event again changes nothing; a later
+    cancellation gives back the rest, never the credited part a second time."""
+    from services.grouped_orders.use_cases import bookshop, suppliers
+    events = Events()
+    token, leto = paid_online(db, events)  # 2 × 14.90 = 29.80 paid
+    note = dict(credit_note("2027-03-000000002", leto["number"], "14.90",
+                            reason="Titre épuisé chez l'éditeur"),
+                lines=[{"ean": "9791097284657", "quantity": 1, "total_ttc": "14.90"}])
+    make_envelope("invoice_issued", note, "invoicing")  # the contract takes its lines
+    tx(db, invoice_events.on_invoice_issued, note, NOW, events, URL)
+    tx(db, invoice_events.on_invoice_issued, note, NOW, events, URL)  # again: nothing more
+    (asked,) = events.of("refund_requested")
+    assert asked["amount"] == "14.90"
+    view = tx(db, buyers.buyer_status, token, leto["buyer_token"], LATER)
+    assert (view["quantity"], view["total"], view["status"]) == (1, "14.90", "paid")
+    number = view["grouped_order"]["number"]
+    recap = tx(db, suppliers.order_recap, number, None, "admin")
+    (title,) = recap["publishers"][0]["titles"]
+    assert (title["copies_paid"], title["ttc_paid"]) == (1, "14.90")
+    admin = tx(db, bookshop.get, number, LATER, URL)
+    assert admin["summary"]["total_paid"] == "14.90"
+    assert [s["credited"] for s in admin["sub_orders"]] == ["0.00"]  # out of the total already
+    # the rest credited by a second credit note: 14.90 more, then the sub-order is cancelled
+    # with nothing more to give back (not 29.80 − 14.90 − 14.90 nor a third refund)
+    rest = dict(credit_note("2027-03-000000003", leto["number"], "14.90", cancels=True),
+                lines=[{"ean": "9791097284657", "quantity": 1, "total_ttc": "14.90"}])
+    tx(db, invoice_events.on_invoice_issued, rest, LATER, events, URL)
+    assert [e["amount"] for e in events.of("refund_requested")] == ["14.90", "14.90"]
+    (cancelled,) = events.of("sub_order_cancelled")
+    assert cancelled["refund_expected"] is False
+    assert tx(db, bookshop.get, number, LATER, URL)["summary"]["total_paid"] == "0.00"
+
+
+def test_a_sub_order_credited_of_every_copy_is_cancelled_without_another_refund(db):
+    """Every copy credited: the sub-order is cancelled (« Annulée par l'avoir … »), its
+    payment already given back by the credit note: no second refund; it counts for nothing."""
+    events = Events()
+    token, leto = paid_online(db, events)
+    note = dict(credit_note("2027-03-000000002", leto["number"], "29.80", cancels=True),
+                lines=[{"ean": "9791097284657", "quantity": 2, "total_ttc": "29.80"}])
+    tx(db, invoice_events.on_invoice_issued, note, NOW, events, URL)
+    assert [e["amount"] for e in events.of("refund_requested")] == ["29.80"]
+    (cancelled,) = events.of("sub_order_cancelled")
+    assert cancelled["reason"] == "Annulée par l'avoir n° 2027-03-000000002 : Livre abîmé"
+    assert cancelled["refund_expected"] is False
+    view = tx(db, buyers.buyer_status, token, leto["buyer_token"], LATER)
+    assert view["status"] == "cancelled"
+    assert [(r["kind"], r["amount"]) for r in view["refunds"]] == [("credit_note", "29.80")]

@@ -111,6 +111,11 @@ def test_credit_notes_share_the_series_and_unlock(db, record):
     assert partial["number"] == "2027-03-000000002" and partial["kind"] == "credit_note"
     assert partial["total_ttc"] == "8.50" and partial["invoice_number"] == inv["number"]
     assert record[-1][1]["cancels_invoice"] is False
+    # the copies it takes back, for the order's owner (no longer ordered nor handed over)
+    (taken,) = record[-1][1]["lines"]
+    assert (taken["quantity"], taken["total_ttc"]) == (1, "8.50") and taken["ean"]
+    assert not contract("invoice_issued").schema().validate(
+        contract("invoice_issued").schema().dump(record[-1][1]))
     with db.transaction() as s:
         rest = use_cases.issue_credit_note(s, inv["number"], None, "Commande annulée",
                                            "admin-1", NOW + timedelta(minutes=2), record)

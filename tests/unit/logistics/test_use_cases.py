@@ -323,3 +323,27 @@ def test_a_sub_order_heard_of_before_is_never_handed_off(db):
                            for ln in grouped.lines]))
     assert [c["key"] for c in candidates(db)["candidates"]] == ["grouped_order:62"]
     assert candidates(db)["waiting"] == []
+
+
+def credit_note(number, quantity, kind="collectivity_order", order=7):
+    return load("invoice_issued", {
+        "number": number, "kind": "credit_note", "order": {"kind": kind, "number": order},
+        "invoice_number": "2027-01-000000001", "total_ht": "19.81", "vat_total": "1.09",
+        "total_ttc": "20.90", "issued_at": NOW.isoformat(),
+        "lines": [{"ean": "9782330150136", "quantity": quantity, "total_ttc": "20.90"}]})
+
+
+def test_a_credit_note_takes_its_copies_off_a_collectivity_order_before_hand_off(db):
+    """The tester's case: 4 of 7 copies credited, the logistician was still offered 7. The
+    copies come off the order's lines; all of them: the order is withdrawn; after a hand-off
+    the batch stays as it was (its files are the logistician's); a grouped order's or a
+    sub-order's credit note changes nothing here (their copies come with the grouped order's
+    next event)."""
+    run(db, orders.collectivity_order_placed, collectivity_placed(), NOW)
+    run(db, orders.collectivity_order_status_changed, collectivity_status("made_available"), NOW)
+    run(db, orders.credit_note_issued, credit_note("2027-01-000000002", 1), NOW)
+    run(db, orders.credit_note_issued, credit_note("2027-01-000000003", 1, "sub_order", 7), NOW)
+    (found,) = candidates(db)["candidates"]
+    assert found["quantity"] == 2 and found["lines"][0]["quantity"] == 2
+    run(db, orders.credit_note_issued, credit_note("2027-01-000000004", 2), NOW)
+    assert candidates(db)["candidates"] == []
