@@ -35,6 +35,7 @@ def test_an_automatic_refund_lists_the_lines_of_the_order_paid_for():
     assert "Total de votre commande : 49,00\xa0€ TTC" in body
     assert "Votre paiement de 49,00\xa0€ pour la commande n° 148" in body
     assert "remboursé automatiquement le 30 mars 2022 à 10:05" in body
+    assert "contactez la librairie" in body
 
 
 def test_an_older_refund_event_without_lines_names_no_title_of_the_grouped_order():
@@ -43,6 +44,7 @@ def test_an_older_refund_event_without_lines_names_no_title_of_the_grouped_order
     assert "WESTERN COQUILLETTES" not in body and "autre titre" not in body
     assert "commande groupée n° 62 de COLLEGE VICTOR PROUVE" in body
     assert "le montant payé, 14,90\xa0€, vous a été remboursé" in body
+    assert "contactez COLLEGE VICTOR PROUVE" in body  # a cancellation: the school's contact
 
 
 def test_a_credit_notes_refund_names_the_credit_note_not_a_cancellation():
@@ -59,6 +61,9 @@ def test_a_credit_notes_refund_names_the_credit_note_not_a_cancellation():
     assert "Son montant, 6,40\xa0€, vous a été remboursé le 30 mars 2022 à 10:05, sur le moyen " \
            "de paiement utilisé." in text
     assert "annulée" not in text and "Motif de l'annulation" not in text
+    # the bookshop issued the credit note and refunds it: its contact, not the school's
+    assert "Pour toute question sur ce remboursement, contactez la librairie : " in text
+    assert "contactez COLLEGE VICTOR PROUVE" not in text
     _, _, body = presenters.render("sub_order_refunded", received(
         "sub_order_refunded", grouped_order=LIST, amount="6.40", payment_method="cheque",
         credit_note_number="2027-03-000000002"), "http://x")
