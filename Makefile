@@ -65,6 +65,7 @@ bench: install
 	@scripts/ensure_rabbitmq.sh
 	@scripts/ensure_postgres.sh
 	$(PY) -m benchmarks.bench_subscription_form
+	$(PY) -m benchmarks.bench_rpc_floor
 	$(PY) -m benchmarks.bench_sheet
 	$(PY) -m benchmarks.bench_feed_import
 	$(PY) -m benchmarks.bench_grouped_orders --pdf-rows 0

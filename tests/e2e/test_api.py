@@ -134,7 +134,9 @@ def test_catalogue_search_by_words_or_ean_accent_and_case_insensitive(suite, peo
     assert not {a["ean"] for a in page1["items"]} & {a["ean"] for a in page2["items"]}
     assert s.get(url, params={"page": 0}).status_code == 400
     assert s.get(url + "/9782330150136").json()["publisher"] == "ACTES SUD"
-    assert s.get(url + "/9782330150137").status_code == 404
+    assert s.get(url + "/9782330150129").status_code == 404  # a real EAN it does not have
+    bad = s.get(url + "/9782330150137")  # a wrong check digit: not an EAN at all
+    assert bad.status_code == 400 and "EAN invalide" in bad.json()["message"]
 
 
 def test_admin_sees_clients_with_discounts_accounts_and_alerts(suite, people):
