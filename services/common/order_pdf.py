@@ -135,6 +135,9 @@ def sheet(document: dict, bookshop: dict) -> Sheet:
                     f"{eur(Decimal(str(totals['total_ttc'])) + Decimal(str(t['total_ttc'])))}"]
     if not quote:
         summary.append(f"Paiement : {payment_label(document['payment'])}")
+        given = document["payment"].get("refunded_to_buyer")
+        if given and Decimal(str(given)) > 0:  # credit notes, a title cut, at pickup…
+            summary.append(f"Remboursé à l'acheteur : {eur(given)}")
     return Sheet(
         title=document["title"], columns=COLUMNS, rows=rows,
         meta=_blocks([("Librairie", [bookshop.get("name", ""),

@@ -83,6 +83,10 @@ class Payment(_In):
     # a sub-order's payment given back by credit notes already (optional: none): a new invoice
     # of it would say « acquittée » of money returned
     refunded_by_credit_notes = Money(validate=validate.Range(min=0))
+    # a sub-order's: all that was given back (or is being given back) to its buyer — credit
+    # notes, a title cut, a cancellation, money handed back at pickup — for its printed order
+    # (optional: none)
+    refunded_to_buyer = Money(validate=validate.Range(min=0))
 
 
 class AtPickup(_In):

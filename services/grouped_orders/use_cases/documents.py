@@ -1,16 +1,18 @@
 """`order_document(kind, number)`: a sub-order's or a grouped order's document (issue 9), the
 shape of services.common.contracts.documents, checked before it leaves; and who may read it."""
+from decimal import Decimal
 from secrets import compare_digest
 
 from sqlalchemy import select
 
 from services.common.contracts.documents import dump_document
 from services.common.errors import invalid, not_found
+from services.common.money import money_str
 
 from .. import domain
-from ..models import DistributionNote, SubOrder
+from ..models import DistributionNote, SubOrder, SubOrderAdjustment
 from ..document_presenters import grouped_order_document, sub_order_document
-from ..presenters import pay_url
+from ..presenters import pay_url, refunds_view
 from . import credit_refunds
 from .load import BUYER_LINK_UNKNOWN, get_grouped_order, sub_rules
 
@@ -22,6 +24,18 @@ def _sub(session, number) -> SubOrder:
     if sub is None:
         raise not_found("Sous-commande introuvable.")
     return sub
+
+
+def _given_back(session, sub):
+    """All that was given back, or is being given back, to the sub-order's buyer (as their
+    page says it: presenters.refunds_view)."""
+    steps = list(session.scalars(select(SubOrderAdjustment).where(
+        SubOrderAdjustment.sub_order_number == sub.number)))
+    handed = list(session.scalars(select(DistributionNote).where(
+        DistributionNote.sub_order_number == sub.number, DistributionNote.kind == "refund")))
+    view = refunds_view(sub, sub.grouped_order, steps, credit_refunds.of_sub(session, sub.number),
+                        handed, credit_refunds.credited(session, sub.number))
+    return Decimal(view["refunded_total"]) + Decimal(view["refunding_total"])
 
 
 def _number(number) -> int:
@@ -43,6 +57,9 @@ def order_document(session, kind, number, public_url="") -> dict:
             DistributionNote.sub_order_number == number)).all()
         doc = sub_order_document(sub, sub.grouped_order, noted,
                                  credit_refunds.credited(session, number))
+        given = _given_back(session, sub)
+        if given > 0:  # the printed order says it (it said « Payée », the total, nothing more)
+            doc["payment"]["refunded_to_buyer"] = money_str(given)
         if public_url:
             doc["detail_url"] = pay_url(sub.grouped_order, sub, public_url)
         return dump_document(doc)

@@ -296,6 +296,14 @@ def test_the_copies_a_credit_note_takes_back_are_no_longer_ordered_counted_nor_h
     admin = tx(db, bookshop.get, number, LATER, URL)
     assert admin["summary"]["total_paid"] == "14.90"
     assert [s["credited"] for s in admin["sub_orders"]] == ["0.00"]  # out of the total already
+    # its printed order: the copy left, and what was given back (it said « Payée », 29,80 €)
+    from services.common.order_pdf import sheet
+    from services.grouped_orders.use_cases import documents
+    doc = tx(db, documents.order_document, "sub_order", leto["number"], URL)
+    assert (doc["totals"]["total_ttc"], doc["payment"]["refunded_to_buyer"]) == (
+        "14.90", "14.90")
+    summary = sheet(doc, {"name": "Librairie"}).summary
+    assert "Remboursé à l'acheteur : 14,90\xa0€" in summary
     # the rest credited by a second credit note: 14.90 more, then the sub-order is cancelled
     # with nothing more to give back (not 29.80 − 14.90 − 14.90 nor a third refund)
     rest = dict(credit_note("2027-03-000000003", leto["number"], "14.90", cancels=True),
