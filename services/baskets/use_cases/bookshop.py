@@ -132,13 +132,15 @@ def get_document(session, kind, number, public_url) -> dict:
 
 def admin_view(session, doc, public_url) -> dict:
     """The bookshop's view of a document; an order whose invoice is live offers no « Annuler »
-    (it would be refused: `invoice_lock` names the invoice to credit first)."""
+    nor « Réinitialiser le statut » (they would be refused: `invoice_lock` names the invoice to
+    credit first)."""
     view = document_view(doc, public_url, admin=True)
     if doc.kind == status.ORDER:
         lock = live_invoice(session, "collectivity_order", doc.number)
         if lock:
             view["invoice_lock"] = lock
-            view["actions"] = [a for a in view["actions"] if a != status.CANCELLED]
+            view["actions"] = [a for a in view["actions"]
+                               if a not in (status.CANCELLED, status.RESET)]
     return view
 
 
@@ -148,7 +150,9 @@ def order_action(session, admin, number, action, reason, now, record, public_url
     but mails no one."""
     doc = _locked(session, status.ORDER, number)
     change = status.order_action(order_state(doc), action, reason)
-    if change.to_status == status.CANCELLED:  # an invoiced order is kept (reference 003)
+    # an invoiced order is kept (reference 003): neither cancelled nor set back to its start
+    # (a closed, invoiced order went back to « En attente de traitement » on a click)
+    if change.to_status == status.CANCELLED or change.action == status.RESET:
         invoiced.check_not_invoiced(live_invoice(session, "collectivity_order", doc.number),
                                     "Cette commande")
     # guarded: from the status (and marks) decided on, or conflict: one change, one mail

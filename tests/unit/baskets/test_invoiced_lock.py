@@ -1,5 +1,6 @@
 """An invoiced collectivity order is locked (reference 003 step 2): once invoicing's
-`invoice_issued` names it, "Annuler" is a 409 in French (its other moves stay); a credit note
+`invoice_issued` names it, "Annuler" and "Réinitialiser le statut" are a 409 in French (its
+other moves stay); a credit note
 that cancels the whole invoice unlocks it."""
 import pytest
 
@@ -32,6 +33,11 @@ def test_an_invoiced_order_cannot_be_cancelled_until_its_invoice_is(db, events):
     assert err.value.code == "conflict" and "facturée" in err.value.message
     view = tx(db, bookshop.order_action, ADMIN, 1, "made_available", "", NOW, events, URL)
     assert view["made_available_at"]
+    # nor set back to its start (« Réinitialiser le statut »): not offered, refused if sent
+    assert "reset" not in tx(db, bookshop.get_document, "order", 1, URL)["actions"]
+    with pytest.raises(DomainError) as err:
+        tx(db, bookshop.order_action, ADMIN, 1, "reset", "", NOW, events, URL)
+    assert err.value.code == "conflict" and "facturée" in err.value.message
     tx(db, invoice_events.on_invoice_issued,
        event("2027-03-000000002", "credit_note", "2027-03-000000001", True), NOW)
     detail = tx(db, bookshop.get_document, "order", 1, URL)
