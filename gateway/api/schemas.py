@@ -48,6 +48,9 @@ class AccountOut(Out):
     last_login_at = fields.String(allow_none=True)
     clients = many(ClientRef)
     creatable_roles = fields.List(fields.String())
+    # in a list: whether the signed-in account may (de)activate it (an account also attached
+    # to another client is the bookshop's to manage)
+    manageable = fields.Boolean()
 
 
 class AccountIn(In):

@@ -68,6 +68,16 @@ def may_manage(actor: Actor, target_role: str, target_clients) -> bool:
             and bool(target_clients) and set(target_clients) <= set(actor.client_numbers))
 
 
+def may_see(actor: Actor, target_role: str, target_clients) -> bool:
+    """May `actor` see an account in its « Comptes » list? Those it manages, and those of a
+    role it could create that share one of its clients while also attached to another (an
+    Utilisateur of two schools): shown to each school, managed by the bookshop alone."""
+    if may_manage(actor, target_role, target_clients):
+        return True
+    return (target_role in CREATABLE.get(actor.role, ())
+            and bool(set(target_clients or ()) & set(actor.client_numbers)))
+
+
 def client_alerts(clients_roles: dict) -> list:
     """Reference 001 §4: the admin's banner. `clients_roles` maps client number -> the roles of
     its active accounts. A client with an Utilisateur but no Approbateur, or an Approbateur but

@@ -65,8 +65,12 @@ def list_accounts(session, actor_id) -> list:
     actor, _ = load_actor(session, actor_id)
     names = client_names(session)
     accounts = session.scalars(select(Account).order_by(Account.email)).all()
-    return [account_view(a, names) for a in accounts
-            if a.id != actor.id and domain.may_manage(actor, a.role, a.client_numbers)]
+    # an account also attached to another client is listed, read-only (`manageable` false):
+    # it did not show at all, and the Collectivité did not know it existed
+    return [dict(account_view(a, names),
+                 manageable=domain.may_manage(actor, a.role, a.client_numbers))
+            for a in accounts
+            if a.id != actor.id and domain.may_see(actor, a.role, a.client_numbers)]
 
 
 def set_active(session, actor_id, account_id, active: bool, waiting_for=None) -> dict:

@@ -70,6 +70,24 @@ def test_an_account_of_another_collectivity_sees_and_touches_nothing(db):
         make(db, b["id"], "x@college.fr", "utilisateur", ["16"])
 
 
+def test_an_account_of_two_schools_is_listed_to_each_read_only(db):
+    """An Utilisateur attached to clients 16 and 17 did not show in either Collectivité's
+    « Comptes » list: it is listed to both, not (de)activable by either (the bookshop's)."""
+    a = make(db, 1, "achats@ecole.fr", "collectivite", ["16"])
+    make(db, 1, "achats@college.fr", "collectivite", ["17"])
+    both = make(db, 1, "cdi@deux-ecoles.fr", "utilisateur", ["16", "17"])
+    own = make(db, a["id"], "biblio@ecole.fr", "utilisateur", ["16"])
+    with db.transaction() as s:
+        listed = {x["email"]: x["manageable"] for x in use_cases.list_accounts(s, a["id"])}
+        assert listed == {"cdi@deux-ecoles.fr": False, "biblio@ecole.fr": True}
+        with pytest.raises(DomainError) as exc:
+            use_cases.set_active(s, a["id"], both["id"], False)
+        assert exc.value.code == "forbidden"
+        assert use_cases.set_active(s, a["id"], own["id"], False)["active"] is False
+        admin = {x["email"]: x["manageable"] for x in use_cases.list_accounts(s, 1)}
+        assert admin["cdi@deux-ecoles.fr"] is True
+
+
 def test_duplicate_email_is_refused_and_nothing_is_lost(db):
     make(db, 1, "achats@ecole.fr", "collectivite", ["16"])
     with pytest.raises(DomainError) as exc:
