@@ -71,6 +71,7 @@ class DeskOrder(Out):
     number = fields.Integer()
     grouped_order_number, batch_number = integers(2, null=True)
     credited = fields.Boolean()  # its invoice taken entirely by credit notes, not reinvoiced
+    credited_ttc = fields.String()  # what partial credit notes took off its live invoice
 
 
 class DeskOrderPage(Out):

@@ -40,6 +40,11 @@ class RegisterEntry(Base):
     # the latest invoice of the order that credit notes took entirely (`cancels_invoice`): while
     # it is `invoice_number` (not re-invoiced since), the order is « annulée par avoir »
     credited_invoice: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # what partial credit notes took off its live invoice (TTC): the calendar and the list
+    # count the order for its total less this (a credit note taking the whole invoice sets it
+    # back to 0: the order is then « annulée par avoir », or invoiced again from scratch)
+    credited_ttc: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0.00"),
+                                                  server_default="0")
     batch_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
     # a collectivity's order or quote: who placed it and who made its basket, besides its
     # client's contact (customer_email), space-separated: its progress mails go to them too

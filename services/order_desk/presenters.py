@@ -41,6 +41,8 @@ def order(entry) -> dict:
         "invoice_number": entry.invoice_number,
         # its invoice taken entirely by credit notes, not invoiced again: nothing is due
         "credited": fully_credited(entry.invoice_number, entry.credited_invoice),
+        # what partial credit notes took off its live invoice (TTC)
+        "credited_ttc": money_str(entry.credited_ttc or 0),
         "batch_number": entry.batch_number,
         "detail_url": entry.detail_url or "",
         "updated_at": _iso(entry.updated_at),

@@ -16,8 +16,8 @@ def calendar_month(session, year, month, today):
     except (TypeError, ValueError):
         raise invalid("Mois invalide : choisissez un mois entre 2000 et 2100.")
     start, end = calendar.grid_bounds(year, month)
-    rows = session.execute(select(R.placed_day, R.kind, R.total_ttc, R.progress,
-                                  R.invoice_number, R.credited_invoice).where(
+    rows = session.execute(select(R.placed_day, R.kind, R.total_ttc - R.credited_ttc,
+                                  R.progress, R.invoice_number, R.credited_invoice).where(
         R.placed_day >= start, R.placed_day <= end)).all()
     return presenters.calendar(calendar.month(year, month, rows), today)
 
@@ -31,10 +31,12 @@ def _fully_credited():
 def _counted_amount():
     """An order's amount as the calendar counts it (domain.calendar): sub-orders and
     collectivity orders neither cancelled nor « annulées par avoir »; a grouped order's money is
-    its sub-orders' (not added twice), a quote request is no sale."""
+    its sub-orders' (not added twice), a quote request is no sale; each for its total less what
+    partial credit notes took off it."""
     counted = and_(R.kind.in_(calendar.AMOUNT_KINDS), R.progress != CANCELLED,
                    not_(_fully_credited()))
-    return func.coalesce(func.sum(case((counted, R.total_ttc), else_=0)), 0)
+    # less what partial credit notes took off it
+    return func.coalesce(func.sum(case((counted, R.total_ttc - R.credited_ttc), else_=0)), 0)
 
 
 def _where(f: filtering.Filters):

@@ -3,9 +3,12 @@ event id: services.common.inbox). Each consumer upserts the facts its event carr
 (kind, number) and, when the owner's event implies a progress move, calls
 `progress.apply_owner_progress`. Events may arrive out of order: a row created by a late fact
 (a sub_order_paid before its sub_order_placed) is completed by the earlier one when it comes."""
+from sqlalchemy import update
+
 from services.common.money import money
 
 from ..domain import mapping, register
+from ..models import RegisterEntry
 from . import register_row
 from .progress import (apply_owner_progress, catch_up_sub_order, follow_grouped_order,
                        lock_grouped_order)
@@ -226,12 +229,25 @@ def on_invoice_issued(session, payload, envelope, now, record):
         if payload.get("cancels_invoice") and payload.get("invoice_number"):
             upsert(session, order["kind"], order["number"], {}, now,
                    latest={"credited_invoice": payload["invoice_number"]})
+            _credited(session, order, None)  # « annulée par avoir »: nothing of it counted
+        else:  # a partial one: the order counts for what is left of it
+            upsert(session, order["kind"], order["number"], {}, now)
+            _credited(session, order, money(payload.get("total_ttc") or 0))
         return
     facts = {"customer_name": payload.get("customer_name", ""),
              "customer_email": payload.get("customer_email", "")}
     upsert(session, order["kind"], order["number"], facts, now,
            keep=("customer_name", "customer_email"),
            latest={"invoice_number": payload["number"]})
+
+
+def _credited(session, order, amount):
+    """Add `amount` to what partial credit notes took off the order (None: back to 0). The
+    inbox takes each event once: the sum never counts a credit note twice."""
+    row = RegisterEntry.__table__.c
+    value = 0 if amount is None else row.credited_ttc + amount
+    session.execute(update(RegisterEntry.__table__).where(
+        row.kind == order["kind"], row.number == int(order["number"])).values(credited_ttc=value))
 
 
 def on_invoice_settled(session, payload, envelope, now, record):

@@ -221,7 +221,8 @@ def invoice_event(number, kind="invoice", order=7, total="120.40", **more):
 def test_an_order_credited_entirely_is_left_out_of_the_calendar_until_invoiced_again(db):
     """Its invoice taken entirely by a credit note, nothing of the order is due: the day's
     count and total leave it out and show it apart (« annulée par avoir »); a partial credit
-    note leaves it counted; invoiced again, it counts once more."""
+    note leaves it counted for the rest (it counted in full); invoiced again, it counts in full
+    once more."""
     seed(db)
 
     def day19():
@@ -240,7 +241,12 @@ def test_an_order_credited_entirely_is_left_out_of_the_calendar_until_invoiced_a
     apply(db, use_cases.on_invoice_issued, invoice_event(
         "2021-01-000000002", "credit_note", total="12.00", invoice_number="2021-01-000000001",
         cancels_invoice=False))
-    assert day19() == (1, "120.40", 1, 0, 3, "165.10", 0)  # a partial credit note: still due
+    # a partial credit note: still counted, for what is left of it (120.40 − 12.00)
+    assert day19() == (1, "108.40", 1, 0, 3, "153.10", 0)
+    with db.transaction() as s:
+        assert use_cases.get_order(s, "collectivity_order", 7)["credited_ttc"] == "12.00"
+        listed = use_cases.list_orders(s, {"day": "2021-01-19"})
+    assert listed["total_ttc"] == "108.40"  # the day's list says what its cell says
     apply(db, use_cases.on_invoice_issued, invoice_event(
         "2021-01-000000003", "credit_note", total="108.40", invoice_number="2021-01-000000001",
         cancels_invoice=True))
