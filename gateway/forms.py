@@ -66,6 +66,22 @@ class Switch(Flag):
         return value == "1"
 
 
+class OnOff(Switch):
+    """A hidden field that says what to do, "1" (on) or "0" (off), and nothing else: « 2 » or
+    « abc » deactivated an account."""
+
+    def __init__(self, **kwargs):
+        kwargs["required"] = True
+        kwargs.pop("load_default", None)
+        kwargs.setdefault("error_messages", {"required": "« 1 » (activer) ou « 0 » (désactiver)."})
+        fields.Field.__init__(self, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if value not in ("0", "1"):
+            raise ValidationError("« 1 » (activer) ou « 0 » (désactiver).")
+        return value == "1"
+
+
 class Choice(fields.Field):
     """A hidden field naming where to go back to: the value, or None if it is not one of
     `choices`."""
@@ -159,7 +175,7 @@ class NewAccount(Form):
 
 
 class AccountActive(Form):
-    active = Flag()
+    active = OnOff()
     back = Choice("clients")
 
 
@@ -290,6 +306,11 @@ class BasketName(Form):
 class BasketLine(Form):
     ean = Text(20, strip=True)
     quantity = Quantity()
+
+
+class TypedQuantity(Form):
+    """A refused quantity as it was typed (« 2.5 », « 10000 »), to show it back."""
+    quantity = Text(10)
 
 
 class BasketComment(Form):

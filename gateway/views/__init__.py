@@ -11,6 +11,15 @@ from ..rpc_client import rpc
 log = logging.getLogger(__name__)
 
 
+def refusal_status(exc) -> int:
+    """The 4xx of a refusal shown on the page of what one may see: what the page's own account
+    may no longer do (a basket sent a moment ago, a thing already done) is a conflict, not a
+    denial; a thing typed that does not exist is bad input."""
+    code = getattr(exc, "code", "invalid")
+    return 409 if code in ("conflict", "forbidden") else \
+        400 if code == "not_found" else HTTP_STATUS.get(code, 400)
+
+
 def refused(exc: DomainError | str, status: int | None = None):
     """A refusal told on the page the form came from (its message flashed), answered with its
     4xx: the view then redirects as after a success, and `show_refusal` renders that page in
@@ -18,11 +27,7 @@ def refused(exc: DomainError | str, status: int | None = None):
     a success's status codes)."""
     message = exc if isinstance(exc, str) else exc.message
     if status is None:
-        code = getattr(exc, "code", "invalid")
-        # what the page's own account may see but may no longer do (a basket sent a moment
-        # ago, a thing already done): a conflict, not a denial
-        status = 409 if code in ("conflict", "forbidden") else \
-            400 if code == "not_found" else HTTP_STATUS.get(code, 400)
+        status = refusal_status(exc)
     flash(message, "error")
     g.refused = status
 

@@ -8,7 +8,7 @@ from services.common.errors import DomainError
 from .. import forms, idempotency
 from ..rpc_client import rpc
 from ..security import APPROBATEUR, COLLECTIVITE, COLLECTIVITY, allow
-from . import refused
+from . import refusal_status, refused
 
 bp = Blueprint("baskets", __name__)
 
@@ -182,6 +182,19 @@ def delete(basket_id):
     return response
 
 
+def _typed_again(basket_id, exc, typed):
+    """The basket's page again with the refusal said once and what was typed kept (the EAN
+    with its typo, the quantity), answered with the refusal's 4xx; if the page cannot be shown
+    now, the message waits on the next page."""
+    try:
+        basket = rpc("baskets", "get_basket", g.user["id"], basket_id)
+    except DomainError:
+        refused(exc)
+        return redirect(url_for("baskets.detail", basket_id=basket_id))
+    return render_template("baskets/detail.html", basket=basket, error=exc.message,
+                           typed=typed), refusal_status(exc)
+
+
 @bp.post("/paniers/<int:basket_id>/lignes")
 @allow(*COLLECTIVITY)
 def add_line(basket_id):
@@ -192,8 +205,8 @@ def add_line(basket_id):
     except DomainError as exc:
         if denial(exc, basket_id):
             raise
-        refused(exc)
-        return redirect(url_for("baskets.detail", basket_id=basket_id))
+        return _typed_again(basket_id, exc, {"ean": form["ean"][:20],  # as typed
+                                             "quantity": forms.TypedQuantity.read()["quantity"]})
     flash(f"L'article est ajouté au panier « {basket['name']} ».", "success")
     return redirect(url_for("baskets.detail", basket_id=basket_id))
 
@@ -201,8 +214,18 @@ def add_line(basket_id):
 @bp.post("/paniers/<int:basket_id>/lignes/<ean>")
 @allow(*COLLECTIVITY)
 def set_quantity(basket_id, ean):
-    return _act(basket_id, "set_quantity", ean[:20], forms.BasketLine.read()["quantity"],
-                done="La quantité est mise à jour.")[1]
+    quantity = forms.BasketLine.read()["quantity"]
+    try:
+        rpc("baskets", "set_quantity", g.user["id"], basket_id, ean[:20], quantity,
+            idempotency_key=idempotency.key())
+    except DomainError as exc:
+        if denial(exc, basket_id):
+            raise
+        # the line's own field keeps what was typed, the message under it
+        return _typed_again(basket_id, exc, {"line_ean": ean[:20],
+                                             "quantity": forms.TypedQuantity.read()["quantity"]})
+    flash("La quantité est mise à jour.", "success")
+    return redirect(url_for("baskets.detail", basket_id=basket_id))
 
 
 @bp.post("/paniers/<int:basket_id>/lignes/<ean>/suppression")

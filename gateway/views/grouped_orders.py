@@ -100,10 +100,10 @@ def detail(number):
 @allow(*COLLECTIVITY)
 def deadline(number):
     deadline = forms.Deadline.read()["deadline"]
-    if not deadline.strip():  # not « Date invalide »: say what to do
+    if not deadline.strip():  # not « Date invalide »: say what to do, on the page, a 400
         flash("Choisissez la nouvelle date limite : le dernier jour où les acheteurs peuvent "
               "commander.", "error")
-        return redirect(url_for("grouped_orders.detail", number=number))
+        return _again(number, {"deadline": ""}, 400)
     try:
         go = rpc("grouped_orders", "change_deadline", g.user["id"], number,
                  deadline, idempotency_key=idempotency.key())
@@ -169,9 +169,8 @@ def opening(number):
         if exc.code not in ("invalid", "conflict"):
             raise  # not one's own: refused, not a message on someone else's page
         flash(exc.message, "error")
-        return render_template("grouped_orders/detail.html", admin=False, go=rpc(
-            "grouped_orders", "get_my_grouped_order", g.user["id"], number)), \
-            409 if exc.code == "conflict" else 400
+        return _again(number, {"opens_on": opens_on[:10]},  # the day typed stays
+                      409 if exc.code == "conflict" else 400)
     if go["opens_on"]:
         day = go["opens_on"]
         flash(f"Les souscriptions ouvriront le {day[8:10]}/{day[5:7]}/{day[:4]}.", "success")

@@ -22,6 +22,9 @@ def change_password(session, account_id, current, new, confirmation, now) -> dic
         raise invalid("Le mot de passe actuel est incorrect.",
                       {"current": ["Mot de passe incorrect."]})
     domain.check_password(new, confirmation)
+    if new == current:  # a change that changes nothing (and ends every other session)
+        raise invalid("Le nouveau mot de passe doit être différent de l'actuel.",
+                      {"password": ["Différent du mot de passe actuel."]})
     account.password_hash = hash_password(new)
     account.session_version += 1  # ends every session, this one too: it gets a new one
     _end_reset_links(session, account.id, now)

@@ -111,7 +111,7 @@ def check_deadline_change(status: str, cut: bool = False):
             raise conflict(REOPEN_AFTER_CUT)
         return
     if status != OPEN:
-        raise invalid("La date limite ne peut plus être changée : la commande est validée, "
+        raise conflict("La date limite ne peut plus être changée : la commande est validée, "
                       "mise à disposition ou annulée.")
 
 

@@ -197,3 +197,30 @@ def test_commander_a_nouveau_makes_a_basket_and_says_what_was_left_out(client, r
     from services.common.errors import not_found
     rpc.answers[("baskets", "basket_from_document")] = not_found("Demande de devis introuvable.")
     assert client.post("/mes-commandes-collectivite/9/nouveau-panier").status_code == 404
+
+
+def test_a_refused_line_keeps_what_was_typed_marked_invalid(client, rpc):
+    """A one-digit typo in « Ajouter un article » gave the page back with the EAN field empty
+    and the quantity reset to 1; a refused new quantity showed the stored one: what was typed
+    stays, marked invalid, the message beside it."""
+    from services.common.errors import invalid
+    basket = {"id": 5, "name": "CM2", "state": "draft", "actions": ["edit", "submit"],
+              "action_labels": {"submit": "Envoyer ce panier à l'approbateur"},
+              "lines": [{"ean": "9791097284657", "title": "WESTERN", "quantity": 3,
+                         "unit_price_ttc": "13.56", "public_price_ttc": "14.90",
+                         "discount_percent": "9.00", "discount_amount": "4.02",
+                         "total_ttc": "40.68", "total_ht": "38.56", "vat_rate": "5.5"}],
+              "totals": {"discount_total": "4.02", "subtotal_ht": "38.56", "vat_total": "2.12",
+                         "subtotal_ttc": "40.68", "total_ttc": "40.68"}}
+    rpc.answers[("baskets", "get_basket")] = basket
+    rpc.answers[("baskets", "add_line")] = invalid("EAN invalide : « 9791097284658 ».")
+    sign_in(client, "utilisateur")
+    r = client.post("/paniers/5/lignes", data={"ean": "9791097284658", "quantity": "4"})
+    page = html.unescape(r.text)
+    assert r.status_code == 400 and page.count("EAN invalide : « 9791097284658 ».") >= 1
+    assert 'value="9791097284658" aria-invalid="true"' in page and 'value="4"' in page
+    rpc.answers[("baskets", "set_quantity")] = invalid("Quantité : de 1 à 999.")
+    r = client.post("/paniers/5/lignes/9791097284657", data={"quantity": "10000"})
+    page = html.unescape(r.text)
+    assert r.status_code == 400 and 'value="10000" inputmode="numeric" aria-invalid="true"' in page
+    assert 'id="qty-error-9791097284657"' in page

@@ -282,7 +282,7 @@ def test_a_closed_grouped_order_is_reopened_with_a_later_deadline_until_validate
     tx(db, bookshop.validate, n, later, events, URL)
     with pytest.raises(DomainError) as exc:  # validated: for good
         tx(db, initiator.change_deadline, n, INITIATOR["id"], "2022-04-20", later, URL)
-    assert exc.value.code == "invalid"
+    assert exc.value.code == "conflict"  # the situation, not the date typed (a 409)
 
 
 def test_a_grouped_order_whose_titles_were_cut_after_its_close_is_not_reopened(db):
