@@ -103,12 +103,20 @@ def close_now(number):
                             + names + (" n'ont pas atteint leur minimum : ils seront retirés"
                                        if plural else
                                        " n'a pas atteint son minimum : il sera retiré")
-                            + " de la commande groupée, leurs acheteurs remboursés de la "
+                            + " de la commande groupée, "
+                            + ("leurs" if plural else "ses") + " acheteurs remboursés de la "
                             "différence et prévenus.")
-            message += " Vous pourrez ensuite valider la commande groupée."
+            pending = (go.get("summary") or {}).get("sub_orders", {}).get("awaiting_payment")
+            message += (" Vous pourrez ensuite valider la commande groupée"
+                        + (f", une fois chaque sous-commande en attente de paiement ({pending}) "
+                           "payée ou annulée." if pending else ".")
+                        + " L'initiateur pourra rouvrir les souscriptions tant que vous ne "
+                        "l'aurez pas validée.")
+        # not « définitive » when the initiator may still reopen it (the cancellation is)
         return confirmation(title=f"Clore les souscriptions de la commande groupée n° {number}",
                             message=message, button=button,
-                            back=url_for("admin_grouped_orders.detail", number=number))
+                            back=url_for("admin_grouped_orders.detail", number=number),
+                            final=bool(outcome.get("fails")))
     return _act(number, "close_subscriptions_now", number, done=_closed)
 
 

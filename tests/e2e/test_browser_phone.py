@@ -154,7 +154,8 @@ def test_the_bookshop_pages_on_a_phone(suite, smtp, people, new_page):
 
     # closing the subscriptions now, confirmed; the initiator is told
     page.get_by_role("button", name="Clore les souscriptions maintenant").click()
-    expect(page.get_by_text("Cette action est définitive")).to_be_visible()
+    # not « définitive »: the initiator may reopen it until it is validated
+    expect(page.get_by_text("L'initiateur pourra rouvrir les souscriptions")).to_be_visible()
     page.get_by_role("button", name="Clore les souscriptions maintenant").click()
     expect(page.get_by_role("status").first).to_contain_text("Les souscriptions sont closes")
     smtp.wait_for(people["collectivite"]["email"], timeout=60,

@@ -17,6 +17,9 @@ QUOTE_LABELS = {PENDING: "Devis en attente de traitement",
 ORDER_LABELS = {PENDING: "En attente de traitement", PROCESSING: "En cours de traitement",
                 CLOSED: "Clôturée", CANCELLED: "Annulée"}
 SHIPPED_LABEL, MADE_AVAILABLE_LABEL = "Expédiée", "À disposition à la librairie"
+# a delivered order made available is ready for its delivery (the logistician's), not waiting
+# at the bookshop (it said « À disposition à la librairie » and mailed so)
+READY_TO_DELIVER_LABEL = "Prête à être livrée"
 
 PAYMENT_MODE = "En compte"
 DELIVERY_MODES = {"livraison": "Livraison", "retrait": "Retrait à la librairie"}
@@ -40,7 +43,7 @@ def check_kind(kind) -> str:
     return kind
 
 
-def status_label(kind, status, made_available=False, shipped=False) -> str:
+def status_label(kind, status, made_available=False, shipped=False, delivered=False) -> str:
     """The status as the client and the bookshop read it: an order still open that was
     shipped or made available says so (it read « En attente de traitement » after « Expédier »,
     while the mail said it was on its way)."""
@@ -48,7 +51,7 @@ def status_label(kind, status, made_available=False, shipped=False) -> str:
         if shipped:
             return SHIPPED_LABEL
         if made_available:
-            return MADE_AVAILABLE_LABEL
+            return READY_TO_DELIVER_LABEL if delivered else MADE_AVAILABLE_LABEL
     return (QUOTE_LABELS if kind == QUOTE else ORDER_LABELS)[status]
 
 

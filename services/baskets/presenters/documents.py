@@ -47,7 +47,8 @@ def history_view(e) -> dict:
 def shown_status(doc: Document) -> str:
     """Its status as its pages and PDF say it (« Expédiée » while still open, …)."""
     return status.status_label(doc.kind, doc.status, doc.made_available_at is not None,
-                               doc.shipped_at is not None)
+                               doc.shipped_at is not None,
+                               (doc.delivery_mode or "livraison") != status.PICKUP_MODE)
 
 
 def order_state(doc: Document) -> status.OrderState:
@@ -154,6 +155,7 @@ def status_changed_payload(doc: Document, action: str, reason: str, now, public_
             "action": action, "status_label": status.ORDER_LABELS[doc.status],
             "reason": reason or "", "total_ttc": money(doc.total_ttc),
             "reference": doc.reference, "delivery_label": doc.delivery_label,
+            "delivery_mode": doc.delivery_mode or "livraison",
             "at": now.isoformat(), "detail_url": detail_url(doc, public_url)}
 
 

@@ -279,6 +279,9 @@ class SubOrderCancelledV1(SubOrderRef):
     # is `refund_amount` (the rest); both absent: nothing was credited, `total_ttc` is refunded
     credited = Money(load_default="0.00")
     refund_amount = Money(load_default=None, allow_none=True)
+    # optional: cancelled by this credit note, which took every copy left (its own mails told
+    # the buyer: notifications mails nothing more)
+    credit_note_number = fields.String(load_default="")
 
 
 class SubOrderRefundedV1(SubOrderRef):
@@ -449,6 +452,9 @@ class CollectivityOrderStatusChangedV1(Payload):
     detail_url = fields.String(load_default="")
     # optional: the order is (back) with Librisoft: a reset's initial status is « en cours »
     picked_up = fields.Boolean(load_default=False)
+    # optional: « livraison » (to an address: made available = ready to be delivered) or
+    # « retrait » (fetched at the bookshop: made available = waiting there)
+    delivery_mode = fields.String(load_default="retrait")
 
 
 class BasketMovedV1(Payload):

@@ -36,6 +36,9 @@ def get(session, number, now, public_url) -> dict:
                                                         view.get("sub_orders") or ()])
     for s in view.get("sub_orders") or ():
         s["credited"] = money_str(credited.get(s["number"], money(0)))
+    # distributed for good (« Valider la distribution »): no « Réinitialiser le statut » (it
+    # was offered, then refused with a 409)
+    view["distributed"] = session.get(Distribution, number) is not None
     return view
 
 
@@ -146,9 +149,13 @@ def correct_buyer_email(session, sub_number, email, now, record, public_url) -> 
     return grouped_order_view(go, now, public_url)
 
 
-def _cancel_sub(session, sub, go, reason, now, record, public_url):
+def _cancel_sub(session, sub, go, reason, now, record, public_url, credit_note_number=None):
+    """`credit_note_number`: cancelled by a credit note that took every copy (its own mails
+    told the buyer: this cancellation mails no one)."""
     # what credit notes gave back already is not refunded twice: the rest, or nothing
     refund, left, credit = credit_refunds.cancellation_refund(session, sub)
+    if credit_note_number:
+        credit = dict(credit, credit_note_number=credit_note_number)
     _move_sub(session, sub, dict({"status": domain.SUB_CANCELLED, "cancelled_at": now,
                                   "cancel_reason": reason},
                                  **({"refund_state": "requested"} if refund else {})))

@@ -43,29 +43,35 @@ def take_back_copies(session, payload, sub, now, record, public_url) -> None:
     for x in lines:
         asked[str(x.get("ean") or "")] = asked.get(str(x.get("ean") or ""), 0) + \
             int(x.get("quantity") or 0)
-    copies, amount = 0, money(0)
-    for line in sub.lines:
-        taken = min(asked.get(line.title.ean, 0), line.quantity)
-        if taken > 0:
-            asked[line.title.ean] -= taken
-            line.quantity -= taken
-            copies += taken
-            amount += money(line.unit_price) * taken
-    session.add(SubOrderCredit(credit_note_number=payload["number"],
-                               sub_order_number=sub.number, copies=copies, amount=amount,
-                               applied_at=now))
-    if not copies:
+    taken = {line.id: min(asked.get(line.title.ean, 0), line.quantity) for line in sub.lines}
+    if sum(taken.values()) >= sub.quantity and record is not None:
+        # every copy left: the sub-order is cancelled with its lines as they were (what was
+        # cancelled, in its mail and on its page: not « 0 × »), its refund kept among the
+        # credit notes' (`copies` 0: its total still holds it), so nothing more is refunded
+        session.add(SubOrderCredit(credit_note_number=payload["number"],
+                                   sub_order_number=sub.number, copies=0, amount=money(0),
+                                   applied_at=now))
         session.flush()
-        return
-    sub.quantity = sum(x.quantity for x in sub.lines)
-    sub.total = money(sum((money(x.unit_price) * x.quantity for x in sub.lines), money(0)))
-    session.flush()
-    if sub.quantity == 0 and record is not None:
         from .bookshop import _cancel_sub
         reason = payload.get("reason") or ""
         why = (f"Annulée par l'avoir n° {payload['number']}"
                + (f" : {reason}" if reason else ""))[:domain.SUB_REASON_MAX]
-        _cancel_sub(session, sub, sub.grouped_order, why, now, record, public_url)
+        _cancel_sub(session, sub, sub.grouped_order, why, now, record, public_url,
+                    credit_note_number=payload["number"])
+        return
+    copies, amount = 0, money(0)
+    for line in sub.lines:
+        if taken[line.id] > 0:
+            line.quantity -= taken[line.id]
+            copies += taken[line.id]
+            amount += money(line.unit_price) * taken[line.id]
+    session.add(SubOrderCredit(credit_note_number=payload["number"],
+                               sub_order_number=sub.number, copies=copies, amount=amount,
+                               applied_at=now))
+    if copies:
+        sub.quantity = sum(x.quantity for x in sub.lines)
+        sub.total = money(sum((money(x.unit_price) * x.quantity for x in sub.lines), money(0)))
+    session.flush()
 
 
 def _refund(session, payload, sub, now, record) -> None:

@@ -137,6 +137,8 @@ def wanted(kind: str, payload: dict) -> bool:
         return (payload["to_status"] not in SILENT and payload.get("mail", True)
                 and any((a or "").strip() for a in
                         [payload.get("customer_email"), *(payload.get("cc_emails") or ())]))
+    if kind == "sub_order_cancelled" and payload.get("credit_note_number"):
+        return False  # the credit note's mail and its refund's told the buyer already
     if kind in ("grouped_order_cancelled", "sub_order_cancelled"):
         return not payload.get("minimum_failed")  # grouped_order_failed mails them instead
     if kind == "sub_order_placed":  # online: the provider's page, then sub_order_paid
@@ -160,7 +162,11 @@ def wording(kind: str, payload: dict) -> dict:
         return {"closed_title": "souscriptions closes par la librairie"
                 if payload.get("closed_early") else "la date limite est passée"}
     if kind == "collectivity_order_status_changed":
-        return {"action_title": ACTION_TITLES.get(payload["action"], payload["status_label"])}
+        if payload["action"] == "made_available" and \
+                payload.get("delivery_mode") == "livraison":
+            return {"action_title": "Prête à être livrée", "delivered": True}
+        return {"action_title": ACTION_TITLES.get(payload["action"], payload["status_label"]),
+                "delivered": False}
     if kind == "sub_order_placed":
         return {"method_title": METHOD_TITLES.get(payload.get("payment_method"), "")}
     if kind in ("grouped_order_deadline_approached", "sub_order_payment_reminded"):

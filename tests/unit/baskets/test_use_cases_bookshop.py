@@ -202,7 +202,8 @@ def test_the_bookshop_moves_an_order_and_mails_the_client(db, events):
         "action": "cancelled", "status_label": "Annulée",
         "reason": "Titre épuisé chez l'éditeur", "total_ttc": "22.75", "reference": "BC-42",
         "delivery_label": "ECOLE JULES FERRY\nDirection\n12 rue de Vic\n54000 NANCY",
-        "at": None, "detail_url": f"{URL}/mes-commandes-collectivite/1", "picked_up": False}
+        "at": None, "detail_url": f"{URL}/mes-commandes-collectivite/1", "picked_up": False,
+        "delivery_mode": "livraison"}
     detail = tx(db, bookshop.get_document, "order", 1, URL)
     assert [(h["action"], h["from_status"], h["to_status"]) for h in detail["history"]] == [
         ("placed", "", "pending"), ("made_available", "pending", "pending"),
@@ -267,8 +268,16 @@ def test_an_order_made_available_or_shipped_says_so_not_en_attente(db, events):
     assert tx(db, bookshop.get_document, "order", 1, URL)["status_label"] == \
         "En attente de traitement"
     tx(db, bookshop.order_action, ADMIN, 1, "made_available", "", NOW, events, URL)
+    # delivered to its address: ready to be delivered, not waiting at the bookshop (it said
+    # « À disposition à la librairie » and mailed so); its mail says where it goes
     assert tx(db, bookshop.get_document, "order", 1, URL)["status_label"] == \
-        "À disposition à la librairie"
+        "Prête à être livrée"
+    from services.notifications import presenters as mail_presenters
+    (ready,) = events.of("collectivity_order_status_changed")
+    _, subject, body = mail_presenters.render("collectivity_order_status_changed",
+                                              dict(ready, to_email="a@b.fr"), URL)
+    assert subject.endswith("Prête à être livrée") and "va vous être livrée" in body
+    assert "à votre disposition à la librairie" not in body
     tx(db, bookshop.order_action, ADMIN, 1, "shipped", "", NOW, events, URL)
     assert tx(db, bookshop.get_document, "order", 1, URL)["status_label"] == "Expédiée"
     tx(db, bookshop.order_action, ADMIN, 1, "closed", "", NOW, events, URL)

@@ -3,6 +3,7 @@ issues once; a refusal is the confirmation page again with the French reason (40
 notes for all or some lines (400 on bad quantities); the register and its CSV on the Finances
 page; each PDF only for the bookshop and for the order's own customer."""
 import base64
+import re
 import html
 from html.parser import HTMLParser
 
@@ -406,3 +407,24 @@ def test_a_parents_credit_note_tells_the_clerk_the_platform_refunds_it(client, r
                                          data={"scope": "all", "reason": "Erreur"},
                                          follow_redirects=True).text)
         assert said in done and "faites-le vous-même" not in done
+
+
+def test_an_order_credited_in_part_says_what_is_left_and_still_due(client, rpc):
+    """A collectivity's order credited of 36,84 € still said its 98,88 € and « En attente du
+    paiement », nothing of the net due: its invoices' block says both; a parent whose
+    sub-order a credit note cancelled still finds their invoice and credit note."""
+    from tests.unit.gateway import samples
+    credited = dict(INVOICE, issued_on="2027-03-01", total_ttc="98.88", credited_ttc="36.84",
+                    remaining_ttc="62.04", due_ttc="62.04", cancelled=False, paid=False)
+    rpc.answers[("invoicing", "order_invoices")] = [credited]
+    rpc.answers[("grouped_orders", "buyer_status")] = samples.sub("paid", last_payment_id="p1")
+    rpc.answers[("payments", "get_payment")] = {"state": "succeeded",
+                                                "state_label": "Paiement confirmé"}
+    page = html.unescape(client.get("/souscription/tok/commande/btok").text)
+    assert "après avoirs (−36,84 €) : 62,04 € TTC, reste à payer 62,04 €" in \
+        " ".join(re.sub(r"<[^>]+>", "", page).replace("\xa0", " ").split())
+    rpc.answers[("grouped_orders", "buyer_status")] = samples.sub("cancelled")
+    page = client.get("/souscription/tok/commande/btok").text
+    assert "Factures et avoirs" in page
+    rpc.answers[("invoicing", "order_invoices")] = []
+    assert "Factures et avoirs" not in client.get("/souscription/tok/commande/btok").text

@@ -35,8 +35,9 @@ def test_an_irreversible_action_asks_for_confirmation_first(client, rpc, url, fo
     rpc.answers[("baskets", method)] = {}
     sign_in(client, "admin")
     first = client.post(url, data=form)
-    # a closed collectivity order can be reset: its confirmation does not say « définitive »
-    final = not url.endswith(("/closed", "/reset"))
+    # a closed collectivity order can be reset, a grouped order closed early reopened by its
+    # initiator: their confirmations do not say « définitive »
+    final = not url.endswith(("/closed", "/reset", "/clore"))
     assert first.status_code == 200 and ("Cette action est définitive" in first.text) == final
     assert 'name="confirmed" value="1"' in first.text
     assert rpc.called("grouped_orders", method) == rpc.called("baskets", method) == []

@@ -327,6 +327,13 @@ def test_a_sub_order_credited_of_every_copy_is_cancelled_without_another_refund(
     (cancelled,) = events.of("sub_order_cancelled")
     assert cancelled["reason"] == "Annulée par l'avoir n° 2027-03-000000002 : Livre abîmé"
     assert cancelled["refund_expected"] is False
+    # what was cancelled, as it was (its mail said « 0 × »); the credit note's own mails told
+    # the buyer: this one mails no one
+    assert [x["quantity"] for x in cancelled["lines"]] == [2]
+    assert cancelled["credit_note_number"] == "2027-03-000000002"
+    from services.notifications import domain as mails
+    assert not mails.wanted("sub_order_cancelled", cancelled)
+    assert mails.wanted("sub_order_cancelled", dict(cancelled, credit_note_number=""))
     view = tx(db, buyers.buyer_status, token, leto["buyer_token"], LATER)
-    assert view["status"] == "cancelled"
+    assert (view["status"], view["quantity"], view["total"]) == ("cancelled", 2, "29.80")
     assert [(r["kind"], r["amount"]) for r in view["refunds"]] == [("credit_note", "29.80")]
