@@ -114,9 +114,17 @@ def sheet(view: dict) -> Sheet:
                  ""] for s in subs]
     ean = f"EAN {article.get('ean', '')}" + (f" · {article['author']}" if article.get("author")
                                              else "")
-    # the price and "facultatif" first: a long title is cut at the block's width
+    # the price and "facultatif" first: a long title is cut at the block's width; an optional
+    # title dropped at the close (under its minimum) says so (it was listed as if still there)
+    progress = {t.get("ean"): t for t in (view.get("progress") or {}).get("titles") or []}
+
+    def dropped(t) -> bool:
+        p = progress.get(t.get("ean"))
+        return bool(p) and not t["required"] and view.get("status") != "open" and \
+            not p.get("minimum_reached")
     described = ("Titres", [f"{eur(t['price_ttc'])} TTC"
-                            + ("" if t["required"] else " (facultatif)") + f" — {t['title']}"
+                            + (" (retiré)" if dropped(t) else
+                               "" if t["required"] else " (facultatif)") + f" — {t['title']}"
                             for t in titles]) \
         if several else ("Article", [article.get("title", ""), ean,
                                      f"Prix unitaire : {eur(view['unit_price'])} TTC"])
@@ -142,6 +150,9 @@ def sheet(view: dict) -> Sheet:
         meta=[described,
               ("Client", [view["client_name"], view["initiator_email"]]),
               ("Mise à disposition", view["pickup_label"].split("\n")),
+              # distribution day, once set (the sheet is what the teacher prints for it)
+              *([("Distribution", view["distribution_label"].split(", ", 1))]
+                if view.get("distribution_date") and view.get("distribution_label") else []),
               ("Date limite", [deadline, f"Statut : {view['status_label']}"])],
         summary_title="Récapitulatif de l'ensemble des sous-commandes",
         summary=[

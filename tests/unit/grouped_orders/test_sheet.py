@@ -149,3 +149,22 @@ def test_the_pupil_a_parent_named_is_on_the_sheet_under_their_name():
     text = " ".join(pdf_text(sheet.render(v)).split())  # the cell wraps
     assert "Nom0 Élève : Tom Martin, CM2 Prénom0" in text
     assert text.count("Élève :") == 1  # the other parent named none
+
+
+def test_the_sheet_says_the_distribution_day_and_an_optional_title_dropped_at_the_close():
+    """The teacher prints the sheet for distribution day: it did not say when; an optional
+    title dropped under its minimum was still listed « (facultatif) »."""
+    v = view(2)
+    v.update(status="closed", distribution_date="2026-12-10",
+             distribution_label="jeudi 10 décembre 2026, de 16 h 30 à 18 h",
+             titles=[{"ean": "9791097284657", "title": "WESTERN COQUILLETTES",
+                      "price_ttc": "14.90", "required": True},
+                     {"ean": "9782330150136", "title": "CEMETERY ROAD", "price_ttc": "25.00",
+                      "required": False}],
+             progress={"titles": [{"ean": "9782330150136", "minimum_reached": False}]})
+    for s in v["sub_orders"]:
+        s["lines"] = [{"title": "WESTERN COQUILLETTES", "quantity": 2}]
+    text = " ".join(pdf_text(sheet.render(v), layout=True).split())
+    assert "jeudi 10 décembre 2026" in text and "de 16 h 30 à 18 h" in text
+    assert "25,00 € TTC (retiré) — CEMETERY" in text  # a long title is cut at the block
+    assert "(facultatif)" not in text
