@@ -5,6 +5,7 @@ declared in the OpenAPI), `message` and `details` in French; bad input is a 400 
 it (a schema here or a service's rule). `refuse_bad_characters` runs before anything else on
 every request: a NUL character (or a lone UTF-16 surrogate) in the path, the query string, a
 form or a JSON body is a 400, never a database crash."""
+import json
 import logging
 
 from flask import current_app, jsonify, redirect, render_template, request
@@ -98,6 +99,7 @@ SURROGATE_MESSAGE = ("Les données envoyées contiennent un caractère non autor
 BIDI_MESSAGE = ("Les données envoyées contiennent un caractère non autorisé (un caractère "
                 "invisible qui inverse le sens de l'écriture).")
 DEEP_MESSAGE = "Le corps de la requête est imbriqué trop profondément."
+LONG_NUMBER_MESSAGE = "Les données envoyées contiennent un nombre beaucoup trop long."
 MAX_DEPTH = 32  # no form nor API body nests deeper than a few levels
 # the bidirectional overrides and isolates: « René\u202e » reads backwards in the lists, the
 # CSV and the mails (the marks U+200E / U+200F, harmless, stay allowed)
@@ -141,9 +143,16 @@ def refuse_bad_characters():
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
         if request.is_json:
             try:
-                suspects.append(request.get_json(silent=True))
+                body = request.get_json(silent=True)
+                if body is None and request.content_length:
+                    json.loads(request.get_data(cache=True) or b"null")
             except RecursionError:  # the decoder itself gives up: far too deep
                 return respond(400, DEEP_MESSAGE, {"_request": [DEEP_MESSAGE]})
+            except json.JSONDecodeError:
+                body = None  # not JSON at all: the API's own 400 says so
+            except ValueError:  # an integer of thousands of digits: Python refuses to read it
+                return respond(400, LONG_NUMBER_MESSAGE, {"_request": [LONG_NUMBER_MESSAGE]})
+            suspects.append(body)
         elif request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
             suspects.extend([*request.form.keys(), *request.form.values()])
     for suspect in suspects:

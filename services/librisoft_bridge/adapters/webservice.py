@@ -62,8 +62,9 @@ def read_feed_body(request) -> tuple:
 
 def read_json(request):
     """A small JSON body (a status update): 413 from MAX_JSON_BYTES on, 415 for a Content-Type
-    other than application/json (none is taken as JSON), 400 unreadable."""
-    if request.mimetype not in ("application/json", ""):
+    other than application/json (none, or text/plain, is taken as JSON), 400 unreadable."""
+    # none is taken as JSON: a server that sets none may say text/plain (eventlet does)
+    if request.mimetype not in ("application/json", "", "text/plain"):
         raise DomainError(f"Content-Type « {request.mimetype} » non pris en charge : "
                           "application/json attendu.", code="unsupported_media_type")
     try:

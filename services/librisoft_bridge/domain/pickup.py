@@ -6,6 +6,7 @@ from services.common.errors import invalid
 
 from . import values as v
 from .orders import ORDER_TEXT_SIZES, PICKED_UP, describe
+from .rows import unreadable
 
 
 def acknowledgement(order: dict, now: datetime) -> dict:
@@ -35,7 +36,11 @@ def clean_status(body) -> dict:
     for name, key, required in (("status", "librisoft_status", True),
                                 ("librisoft_number", "librisoft_number", False)):
         try:
-            cleaned[name] = v.text(body.get(name), ORDER_TEXT_SIZES[key])
+            value = body.get(name)
+            if value is not None and not isinstance(value, str):  # 123 was taken for « 123 »
+                raise ValueError("texte attendu (entre guillemets).")
+            unreadable(value)
+            cleaned[name] = v.text(value, ORDER_TEXT_SIZES[key])
         except ValueError as exc:
             errors[name] = [str(exc)]
             continue

@@ -23,10 +23,26 @@ def text_rule(name, sizes):
     return partial(v.text, max_length=sizes[name])
 
 
+def unreadable(value) -> None:
+    """A lone UTF-16 surrogate (« \\ud800 » in JSON, valid there) can be neither stored nor
+    sent on: the row is refused with its field named (it made the whole feed a 500)."""
+    for text in (value if isinstance(value, (list, tuple)) else [value]):
+        if isinstance(text, dict):
+            for inner in text.values():
+                unreadable(inner)
+        elif isinstance(text, str):
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ValueError("caractère Unicode incomplet (demi-paire de substitution) "
+                                 "interdit.") from None
+
+
 def clean(raw: dict, rules: dict):
     values, errors = {}, {}
     for name, rule in rules.items():
         try:
+            unreadable(raw.get(name))
             value = rule.parse(raw.get(name))
         except ValueError as exc:
             errors[name] = [str(exc)]

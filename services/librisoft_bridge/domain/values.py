@@ -53,6 +53,9 @@ def ean13(value):
     return digits
 
 
+PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]*)?|[+-]?\.[0-9]+", re.ASCII)
+
+
 def decimal(value, places: Decimal = CENT):
     """14.90, "14.90", "14,90" -> Decimal("14.90"); more decimals than `places` is an error."""
     if is_blank(value):
@@ -60,6 +63,10 @@ def decimal(value, places: Decimal = CENT):
     if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
         raise ValueError("nombre attendu.")
     raw = str(value).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    # digits as a spreadsheet writes them, nothing else: « 1e3 » was read as 1000 (a typo
+    # making a 1,000 € book) and « ١٢ » (Arabic-Indic digits) as 12
+    if not PLAIN_NUMBER.fullmatch(raw):
+        raise ValueError(f"nombre attendu (chiffres, virgule ou point), reçu « {value} ».")
     try:
         number = Decimal(raw)
         rounded = number.quantize(places) if number.is_finite() else None

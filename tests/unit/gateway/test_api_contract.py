@@ -71,6 +71,17 @@ def test_a_body_nested_too_deep_is_a_400_not_a_500(client, path, depth):
     assert "imbriqué trop profondément" in html.unescape(text)
 
 
+@pytest.mark.parametrize("path", ["/api/v1/session", SUBSCRIBE])
+def test_an_integer_of_thousands_of_digits_is_a_400_not_a_500(client, path):
+    """Python refuses to read an integer of more than 4,300 digits (ValueError, not a JSON
+    error): the API answered 500 on every route, anonymous ones included (an outside tester)."""
+    body = '{"email": "a@b.fr", "password": ' + "9" * 5000 + ', "quantity": 1}'
+    r = client.post(path, data=body, content_type="application/json")
+    assert r.status_code == 400 and "nombre beaucoup trop long" in error(r)["message"]
+    r = client.post(path, data='{"quantity": 1', content_type="application/json")
+    assert r.status_code == 400  # plain bad JSON: still the API's own 400
+
+
 def test_schema_refusals_are_400_in_french_with_field_details(client):
     body = error(client.post(SUBSCRIBE, json={"first_name": "A" * 201, "quantity": 2.5,
                                               "email": "a@b@c.fr", "extra": 1}))

@@ -120,3 +120,18 @@ def test_client_blocked_in_librisoft_is_kept_and_its_change_is_a_new_revision(cl
     assert (outcome, after["blocked"], after["revision"]) == ("updated", True, 2)
     assert presenters.client_snapshot(after)["blocked"] is True
     assert "blocked" in clients.clean_client(dict(client_row, blocked="parfois"))[1]
+
+
+@pytest.mark.parametrize("field, value, words", [
+    ("price_ttc", "1e3", "nombre attendu"),       # a typo read as a 1,000 € book
+    ("price_ttc", "١٢", "nombre attendu"),        # Arabic-Indic digits read as 12
+    ("weight_g", "1e3", "nombre entier attendu"),
+    ("title", "T24\ud800", "Unicode incomplet"),   # valid JSON: the whole feed was a 500
+])
+def test_an_article_row_with_a_number_not_written_in_digits_or_a_broken_text_is_rejected(
+        article, field, value, words):
+    from services.librisoft_bridge.domain import articles
+    values, errors = articles.clean_article(dict(article, **{field: value}))
+    assert field in errors and words in errors[field][0], errors
+    good, none = articles.clean_article(dict(article, price_ttc="14,90", weight_g="194"))
+    assert none == {} and str(good["price_ttc"]) == "14.90" and good["weight_g"] == 194

@@ -109,8 +109,10 @@ def test_status_of_an_acknowledged_order_does_not_touch_the_pickup_time():
 def test_clean_status():
     assert pickup.clean_status({"status": "  Attente   fournisseur(s) ", "extra": 1}) == {
         "status": "Attente fournisseur(s)", "librisoft_number": None}
-    assert pickup.clean_status({"status": "Préparation commande", "librisoft_number": 1042}) == {
-        "status": "Préparation commande", "librisoft_number": "1042"}
+    assert pickup.clean_status({"status": "Préparation commande", "librisoft_number": "1042"}) \
+        == {"status": "Préparation commande", "librisoft_number": "1042"}
+    with pytest.raises(DomainError):  # the document says text (« 1042 » in quotes)
+        pickup.clean_status({"status": "Préparation commande", "librisoft_number": 1042})
 
 
 @pytest.mark.parametrize("body, field", [
