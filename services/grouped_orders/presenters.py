@@ -418,6 +418,14 @@ def made_available_event(go, public_url, now) -> dict:
                 buyers_told=domain.ready_mails_on(go.buyer_ready_mails, go.pickup_kind))
 
 
+def copies_changed_event(go, public_url, now, credit_note_number="") -> dict:
+    """GroupedOrderCopiesChangedV1: what a validated grouped order holds now."""
+    s = domain.summarize([as_rule(x) for x in go.subs], [t.id for t in go.titles])
+    return dict(ref(go, public_url), quantity=s.ordered_articles,
+                lines=paid_lines(go, s, ordered=True), changed_at=now.isoformat(),
+                credit_note_number=credit_note_number)
+
+
 def sub_order_ready_event(sub, go, public_url, now, rescheduled=False) -> dict:
     """SubOrderMadeAvailableV1: one buyer told their books are ready (or, `rescheduled`, of the
     distribution's new date): their link, the place, the date, their titles, what to bring."""

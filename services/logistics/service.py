@@ -40,6 +40,10 @@ class LogisticsService(MessagingService):
     def on_grouped_order_made_available(self, session, payload, envelope):
         orders.grouped_order_made_available(session, payload, utcnow())
 
+    @consumes("grouped_order_copies_changed")
+    def on_grouped_order_copies_changed(self, session, payload, envelope):
+        orders.grouped_order_copies_changed(session, payload, utcnow())
+
     @consumes("grouped_order_cancelled")
     def on_grouped_order_cancelled(self, session, payload, envelope):
         orders.grouped_order_cancelled(session, payload, utcnow())

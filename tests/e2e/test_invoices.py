@@ -462,3 +462,16 @@ def test_copies_credited_are_neither_ordered_counted_paid_nor_handed_over(suite,
     body = wait_until(ready_mail, timeout=30, message="the ready mail")["body"]
     body = body.replace("\xa0", " ").replace("\u202f", " ")
     assert "- 2 × « WESTERN COQUILLETTES » — 29,80 €" in body and "3 ×" not in body, body
+
+    # credited after « Mettre à disposition » (the third tester's case): Lise's copy, all of
+    # her order, is no longer handed to the logistician either
+    action = f"/admin/factures/emettre/sous-commande/{other['number']}"
+    assert form_post(admin, suite, page, action, back=page, confirmed="1").status_code == 302
+    (invoice,) = invoices_of(suite, "sub_order", other["number"])
+    note_page = f"/admin/factures/{invoice['number']}/avoir"
+    assert form_post(admin, suite, note_page, note_page, scope="all",
+                     reason="Livre abîmé").status_code == 302
+    with suite.rpc() as rpc:
+        wait_until(lambda: (candidate() or {}).get("quantity") == 2, timeout=30,
+                   message="the logistician told the copies left")
+    assert grouped.buyer_status(suite, token, other)["status"] == "cancelled"

@@ -170,6 +170,16 @@ class GroupedOrderMadeAvailableV1(GroupedOrderRef):
     buyers_told = fields.Boolean(load_default=False)
 
 
+class GroupedOrderCopiesChangedV1(GroupedOrderRef):
+    """A validated grouped order's copies went down after its validation: a credit note took
+    some back from a parent's sub-order. `quantity` and `lines`: what it holds now (as
+    grouped_order_made_available's)."""
+    quantity = fields.Integer(required=True)
+    lines = fields.List(fields.Nested(SubOrderLine), load_default=list)
+    changed_at = fields.String(required=True)
+    credit_note_number = fields.String(load_default="")
+
+
 class DistributionAbsent(Payload):
     """A buyer who did not come on distribution day: their books wait at the pickup place."""
     sub_order_number = fields.Integer(required=True)

@@ -15,7 +15,8 @@ from services.common.money import money
 
 from .. import domain
 from ..models import CreditNoteRefund, SubOrder, SubOrderCredit
-from ..presenters import refund_requested_event, sub_order_refunded_event, sub_total
+from ..presenters import (copies_changed_event, refund_requested_event,
+                          sub_order_refunded_event, sub_total)
 
 REASON_MAX = 500
 
@@ -58,6 +59,7 @@ def take_back_copies(session, payload, sub, now, record, public_url) -> None:
                + (f" : {reason}" if reason else ""))[:domain.SUB_REASON_MAX]
         _cancel_sub(session, sub, sub.grouped_order, why, now, record, public_url,
                     credit_note_number=payload["number"])
+        _tell_copies_changed(session, sub, payload, now, record, public_url)
         return
     copies, amount = 0, money(0)
     for line in sub.lines:
@@ -72,6 +74,19 @@ def take_back_copies(session, payload, sub, now, record, public_url) -> None:
         sub.quantity = sum(x.quantity for x in sub.lines)
         sub.total = money(sum((money(x.unit_price) * x.quantity for x in sub.lines), money(0)))
     session.flush()
+    if copies:
+        _tell_copies_changed(session, sub, payload, now, record, public_url)
+
+
+def _tell_copies_changed(session, sub, payload, now, record, public_url) -> None:
+    """A grouped order already validated holds fewer copies: the logistician (who took its
+    lines at the validation and at « Mettre à disposition ») is told what it holds now."""
+    go = sub.grouped_order
+    if record is None or go.status not in (domain.PROCESSING, domain.CLOSED):
+        return
+    session.refresh(sub)  # the cancellation's guarded move was an UPDATE of its own
+    record(session, "grouped_order_copies_changed",
+           copies_changed_event(go, public_url, now, payload["number"]))
 
 
 def _refund(session, payload, sub, now, record) -> None:

@@ -91,6 +91,17 @@ def grouped_order_made_available(session, payload, now):
                  lines=_article_lines(payload))
 
 
+def grouped_order_copies_changed(session, payload, now):
+    """A credit note took copies off a validated grouped order: its lines here follow (not
+    once handed off: a batch's content is frozen); none left: withdrawn."""
+    lines = _article_lines(payload)
+    if sum(int(x["quantity"]) for x in lines) == 0:
+        return heard(session, "grouped_order", payload["number"], now, rules.WITHDRAW)
+    return heard(session, "grouped_order", payload["number"], now, rules.INFO,
+                 customer=payload["client_name"], destination=payload["pickup_label"],
+                 lines=lines)
+
+
 def grouped_order_cancelled(session, payload, now):
     return heard(session, "grouped_order", payload["number"], now, rules.WITHDRAW)
 

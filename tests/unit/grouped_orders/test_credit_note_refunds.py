@@ -337,3 +337,27 @@ def test_a_sub_order_credited_of_every_copy_is_cancelled_without_another_refund(
     view = tx(db, buyers.buyer_status, token, leto["buyer_token"], LATER)
     assert (view["status"], view["quantity"], view["total"]) == ("cancelled", 2, "29.80")
     assert [(r["kind"], r["amount"]) for r in view["refunds"]] == [("credit_note", "29.80")]
+
+
+def test_copies_credited_after_the_validation_are_told_to_the_logistician(db):
+    """The third tester's case: credited after « Mettre à disposition », the copy was still
+    handed to the logistician. The grouped order tells what it holds now
+    (grouped_order_copies_changed); before its validation it tells nothing (its validation
+    will carry the lines)."""
+    from services.grouped_orders.use_cases import bookshop
+    events = Events()
+    token, leto = paid_online(db, events, qty=3)  # 3 × 14.90
+    n = tx(db, buyers.buyer_status, token, leto["buyer_token"], NOW)["grouped_order"]["number"]
+    from datetime import datetime, timezone
+    later = datetime(2022, 3, 30, 7, 0, tzinfo=timezone.utc)  # the day after the deadline
+    tx(db, bookshop.close_expired, later, events, URL)
+    tx(db, bookshop.validate, n, later, events, URL)
+    tx(db, bookshop.make_available, n, later, events, URL)
+    note = dict(credit_note("2027-03-000000002", leto["number"], "14.90"),
+                lines=[{"ean": "9791097284657", "quantity": 1, "total_ttc": "14.90"}])
+    tx(db, invoice_events.on_invoice_issued, note, later, events, URL)
+    (changed,) = events.of("grouped_order_copies_changed")
+    assert (changed["number"], changed["quantity"], changed["credit_note_number"]) == (
+        n, 2, "2027-03-000000002")
+    assert [x["quantity"] for x in changed["lines"]] == [2]
+    make_envelope("grouped_order_copies_changed", changed, "grouped_orders")

@@ -347,3 +347,19 @@ def test_a_credit_note_takes_its_copies_off_a_collectivity_order_before_hand_off
     assert found["quantity"] == 2 and found["lines"][0]["quantity"] == 2
     run(db, orders.credit_note_issued, credit_note("2027-01-000000004", 2), NOW)
     assert candidates(db)["candidates"] == []
+
+
+def test_a_grouped_order_credited_after_its_availability_hands_over_what_it_holds_now(db):
+    """The third tester's case: a parent's copy credited after « Mettre à disposition » was
+    still in the logistician's batch (3 × WESTERN for 2 left)."""
+    run(db, orders.grouped_order_made_available, made_available(quantity=3), NOW)
+    changed = load("grouped_order_copies_changed", dict(
+        grouped_ref(), quantity=2, changed_at=NOW.isoformat(), credit_note_number="X",
+        lines=[{"ean": "9791097284657", "title": "Western", "quantity": 2,
+                "unit_price_ttc": "14.90", "vat_rate": "5.5", "total_ttc": "29.80"}]))
+    run(db, orders.grouped_order_copies_changed, changed, NOW)
+    (found,) = candidates(db)["candidates"]
+    assert found["quantity"] == 2
+    none_left = dict(changed, quantity=0, lines=[dict(changed["lines"][0], quantity=0)])
+    run(db, orders.grouped_order_copies_changed, none_left, NOW)
+    assert candidates(db)["candidates"] == []
