@@ -29,13 +29,17 @@ def list_tab(session, tab, now, public_url) -> dict:
 
 
 def get(session, number, now, public_url) -> dict:
-    """The bookshop's view; each sub-order says what its credit notes gave back (`credited`:
-    the cancellation's confirmation says only the rest is refunded)."""
+    """The bookshop's view; each sub-order says what its credit notes gave back (`credited`)
+    and the part of it its total still holds (`credited_in_total`: a credit note whose copies
+    came off its lines took its amount off the total already): the cancellation's
+    confirmation refunds the total less that part."""
     view = grouped_order_view(get_grouped_order(session, number), now, public_url)
-    credited = credit_refunds.credited_by_sub(session, [s["number"] for s in
-                                                        view.get("sub_orders") or ()])
+    numbers = [s["number"] for s in view.get("sub_orders") or ()]
+    in_total = credit_refunds.credited_by_sub(session, numbers)
+    given = credit_refunds.given_back_by_sub(session, numbers)
     for s in view.get("sub_orders") or ():
-        s["credited"] = money_str(credited.get(s["number"], money(0)))
+        s["credited"] = money_str(given.get(s["number"], money(0)))
+        s["credited_in_total"] = money_str(in_total.get(s["number"], money(0)))
     # distributed for good (« Valider la distribution »): no « Réinitialiser le statut » (it
     # was offered, then refused with a 409)
     view["distributed"] = session.get(Distribution, number) is not None

@@ -165,6 +165,18 @@ def credited_by_sub(session, numbers) -> dict:
     return {n: money(a) for n, a in rows}
 
 
+def given_back_by_sub(session, numbers) -> dict:
+    """{sub-order number: all its credit notes gave back}, whether their copies came off its
+    lines or not (what the bookshop reads as « credited »)."""
+    if not numbers:
+        return {}
+    rows = session.execute(select(CreditNoteRefund.sub_order_number,
+                                  func.sum(CreditNoteRefund.amount))
+                           .where(CreditNoteRefund.sub_order_number.in_(list(numbers)))
+                           .group_by(CreditNoteRefund.sub_order_number))
+    return {n: money(a) for n, a in rows}
+
+
 def of_sub(session, number) -> list:
     return list(session.scalars(select(CreditNoteRefund).where(
         CreditNoteRefund.sub_order_number == number).order_by(CreditNoteRefund.requested_at)))

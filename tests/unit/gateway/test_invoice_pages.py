@@ -428,3 +428,26 @@ def test_an_order_credited_in_part_says_what_is_left_and_still_due(client, rpc):
     assert "Factures et avoirs" in page
     rpc.answers[("invoicing", "order_invoices")] = []
     assert "Factures et avoirs" not in client.get("/souscription/tok/commande/btok").text
+
+
+def test_a_sub_order_cancelled_by_its_credit_note_keeps_its_documents_on_the_row(client, rpc):
+    """The third tester's case: fully credited, now « Annulée », the row showed neither its
+    invoice nor its credit note; it offers no « Générer une facture » either."""
+    import html
+
+    from tests.unit.gateway import samples
+    from tests.unit.gateway.test_pages import paid
+    gone = dict(paid(31, "Rita"), status="cancelled", status_label="Annulée")
+    rpc.answers[("grouped_orders", "admin_get")] = samples.grouped(
+        "awaiting_validation", subs=[gone, paid(32, "Bea")])
+    rpc.answers[("librisoft_bridge", "find_orders_by_source")] = []
+    rpc.answers[("invoicing", "invoices_for_orders")] = {"31": [
+        {"number": "2027-03-000000001", "kind": "invoice", "kind_label": "Facture",
+         "total_ttc": "29.80", "cancelled": True},
+        {"number": "2027-03-000000002", "kind": "credit_note", "kind_label": "Avoir",
+         "total_ttc": "29.80", "cancelled": False}]}
+    sign_in(client, "admin")
+    page = html.unescape(client.get("/admin/commandes-groupees/7").text)
+    assert "Facture n° 2027-03-000000001" in page and "Avoir n° 2027-03-000000002" in page
+    assert "/admin/factures/emettre/sous-commande/31" not in page
+    assert rpc.called("invoicing", "invoices_for_orders") == [("sub_order", [31, 32])]
