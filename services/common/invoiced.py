@@ -26,3 +26,16 @@ def check_not_invoiced(invoice_number, what: str):
                        "être annulée ni modifiée. Émettez d'abord un avoir qui annule la "
                        "facture (« Émettre un avoir » sur la page de la commande ou sur la page "
                        "Finances).")
+
+
+def credited_copies(event: dict) -> dict:
+    """{EAN: copies} a credit note (`invoice_issued` of kind credit_note) takes back, from its
+    `lines`; none for an invoice or an older event without lines. The owners take them off
+    what they order, count and hand over."""
+    if event.get("kind") != "credit_note":
+        return {}
+    taken = {}
+    for line in event.get("lines") or ():
+        ean = str(line.get("ean") or "")
+        taken[ean] = taken.get(ean, 0) + int(line.get("quantity") or 0)
+    return taken

@@ -11,6 +11,7 @@ without any copy is cancelled (its payment given back already: nothing more is r
 refund is then out of the total: `credited` no longer deducts it a second time."""
 from sqlalchemy import func, select
 
+from services.common import invoiced
 from services.common.money import money
 
 from .. import domain
@@ -36,14 +37,10 @@ def on_credit_note(session, payload, now, record, public_url=None) -> None:
 def take_back_copies(session, payload, sub, now, record, public_url) -> None:
     """The credit note's copies off the sub-order's lines (each title by its EAN, at most what
     the line holds), once; a sub-order left with none is cancelled."""
-    lines = payload.get("lines") or []
-    if not lines or sub.status == domain.SUB_CANCELLED or \
+    asked = invoiced.credited_copies(payload)
+    if not asked or sub.status == domain.SUB_CANCELLED or \
             session.get(SubOrderCredit, payload["number"]) is not None:
         return
-    asked = {}
-    for x in lines:
-        asked[str(x.get("ean") or "")] = asked.get(str(x.get("ean") or ""), 0) + \
-            int(x.get("quantity") or 0)
     taken = {line.id: min(asked.get(line.title.ean, 0), line.quantity) for line in sub.lines}
     if sum(taken.values()) >= sub.quantity and record is not None:
         # every copy left: the sub-order is cancelled with its lines as they were (what was

@@ -5,6 +5,8 @@ nothing more. Two events of one new order at once (two queues, two instances) bo
 the second's insert waits for the first's transaction and finds its row (`heard`)."""
 from sqlalchemy import bindparam, delete, insert, select, text, update
 
+from services.common import invoiced
+
 from ..domain import orders as rules
 from ..models import Order, OrderLine
 
@@ -134,16 +136,12 @@ def credit_note_issued(session, payload, now):
     (a grouped order's come off its sub-orders, and its next event carries its lines). Not once
     handed off: a batch's content is frozen. An order left without any copy is withdrawn."""
     order = payload["order"]
-    if payload.get("kind") != "credit_note" or order["kind"] != "collectivity_order" or \
-            not payload.get("lines"):
+    asked = invoiced.credited_copies(payload)
+    if order["kind"] != "collectivity_order" or not asked:
         return None
     row = session.execute(LOCK, {"kind": order["kind"], "number": int(order["number"])}).first()
     if row is None or row.status == rules.HANDED_OFF:
         return None
-    asked = {}
-    for x in payload["lines"]:
-        asked[str(x.get("ean") or "")] = asked.get(str(x.get("ean") or ""), 0) + \
-            int(x.get("quantity") or 0)
     left = 0
     for line in session.execute(select(LINES.c.id, LINES.c.ean, LINES.c.quantity)
                                 .where(LINES.c.order_id == row.id)
