@@ -6,9 +6,11 @@ gateway's API and pages, as Librisoft and the collectivity use them."""
 import html
 
 import requests
+from playwright.sync_api import expect
 
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD
 from tests.e2e.conftest import PASSWORD, api_session
+from tests.e2e.test_browser import login, new_page, shot  # noqa: F401
 from tests.support.suite import wait_until
 
 CLIENT = {"number": "990016", "name": "ECOLE DU BOIS BLOQUEE", "collectivity": True,
@@ -31,7 +33,7 @@ def client_blocked(suite):
         return rpc.accounts.get_client(CLIENT["number"]).get("blocked")
 
 
-def test_a_blocked_client_asks_for_quotes_but_places_no_order(suite, demo_feeds):
+def test_a_blocked_client_asks_for_quotes_but_places_no_order(suite, demo_feeds, new_page):
     assert feed(suite, demo_feeds, blocked="oui")["created"] == 1
     wait_until(lambda: _known(suite), message="the new client in accounts")
     assert client_blocked(suite) is True
@@ -64,6 +66,22 @@ def test_a_blocked_client_asks_for_quotes_but_places_no_order(suite, demo_feeds)
     form = html.unescape(coll.get(suite.gateway_url +
                                   f"/paniers/{bid}/transformer/commande").text)
     assert "est bloqué à la librairie" in form and "Valider la commande collectivité" not in form
+    # on a phone: the notice, no order offered; a line typed wrong keeps what was typed (400)
+    page = new_page()
+    login(page, suite.gateway_url, "achats@ecole-du-bois.test", PASSWORD)
+    page.goto(suite.gateway_url + f"/paniers/{bid}")
+    expect(page.get_by_text("est bloqué à la librairie").first).to_be_visible()
+    expect(page.get_by_role("link", name="Transformer ce panier en commande")).to_have_count(0)
+    page.get_by_label("Code EAN de l'article").fill("9791097284658")  # one digit wrong
+    page.get_by_label("Quantité", exact=True).fill("4")
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.get_by_role("button", name="Ajouter au panier").click()
+    assert answer.value.status == 400
+    expect(page.get_by_label("Code EAN de l'article")).to_have_value("9791097284658")
+    expect(page.get_by_label("Code EAN de l'article")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_text("EAN invalide").first).to_be_visible()
+    shot(page, "panier-client-bloque-ean-refuse")
+
     # an order sent anyway: refused, nothing placed, the basket still there to quote
     r = coll.post(api + f"/baskets/{bid}/transformation",
                   json={"kind": "order", "reference": "BC-1"})
