@@ -106,7 +106,10 @@ def close_now(number):
                             + " de la commande groupée, "
                             + ("leurs" if plural else "ses") + " acheteurs remboursés de la "
                             "différence et prévenus.")
-            pending = (go.get("summary") or {}).get("sub_orders", {}).get("awaiting_payment")
+            summary = go.get("summary") or {}
+            # those paid at pickup are ordered all the same: they do not hold the validation
+            pending = (summary.get("sub_orders", {}).get("awaiting_payment") or 0) - \
+                ((summary.get("at_pickup") or {}).get("sub_orders") or 0)
             message += (" Vous pourrez ensuite valider la commande groupée"
                         + (f", une fois chaque sous-commande en attente de paiement ({pending}) "
                            "payée ou annulée." if pending else ".")

@@ -11,6 +11,7 @@ once here. Pure Python: `parse` turns what the page or the API sent (strings or 
 - invoiced: "yes" (a live invoice) / "no" (a sub-order or collectivity order still to invoice);
 - sort: date | number | amount | customer, direction asc | desc (newest first by default);
 - page: from 1, PAGE_SIZE orders a page."""
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -57,12 +58,18 @@ def _blank(value):
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
+PLAIN_AMOUNT = re.compile(r"[0-9]+(?:\.[0-9]{0,2})?", re.ASCII)
+
+
 def _amount(value, errors, name):
     if _blank(value):
         return None
+    raw = str(value).strip().replace("\u00a0", "").replace(" ", "").replace("€", "") \
+        .replace(",", ".")
     try:
-        amount = Decimal(str(value).strip().replace("\u00a0", "").replace(" ", "")
-                         .replace("€", "").replace(",", "."))
+        if not PLAIN_AMOUNT.fullmatch(raw):  # « 1e2 » was read as 100 €
+            raise InvalidOperation
+        amount = Decimal(raw)
     except InvalidOperation:
         errors[name] = ["Montant invalide : écrivez par exemple 12,50."]
         return None

@@ -49,6 +49,9 @@ def _where(f: filtering.Filters):
         conditions.append(R.total_ttc >= f.amount_from)
     if f.amount_to is not None:
         conditions.append(R.total_ttc <= f.amount_to)
+    if f.amount_from is not None or f.amount_to is not None:
+        # a grouped order's amount is known at its validation: not « 0 € » before
+        conditions.append(not_(and_(R.kind == "grouped_order", R.total_ttc == 0)))
     if f.period_from is not None:
         conditions.append(R.placed_day >= f.period_from)
     if f.period_to is not None:

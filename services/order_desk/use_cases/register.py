@@ -59,8 +59,10 @@ def on_grouped_order_validated(session, payload, envelope, now, record):
     facts = {**register.grouped_order_facts(payload),
              "total_ttc": money(payload["total_ttc"])}
     upsert(session, "grouped_order", payload["number"], facts, now)
+    # the teacher's comment on the grouped order is not the progress's (it read as the
+    # bookshop's message in the history)
     _progress(session, "grouped_order_validated", None, payload["number"],
-              payload.get("validated_at"), payload.get("comment", ""), now, record)
+              payload.get("validated_at"), "", now, record)
     _sub_orders_follow(session, "grouped_order_validated", payload, payload.get("validated_at"),
                        now)
 

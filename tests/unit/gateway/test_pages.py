@@ -411,3 +411,17 @@ def test_a_redirect_says_where_it_goes_in_french(client):
     body = r.get_data(as_text=True)
     assert '<html lang="fr">' in body and "Redirection" in body and "Redirecting" not in body
     assert 'href="/connexion?next=' in body
+
+
+def test_closing_early_names_only_the_sub_orders_that_hold_the_validation(client, rpc):
+    """It counted a parent paying at pickup among those to settle (« (5) » for 4): ordered
+    all the same, they do not hold the validation."""
+    go = samples.grouped("open")
+    go["summary"] = dict(go["summary"], sub_orders={"cancelled": 0, "awaiting_payment": 5,
+                                                    "paid": 3},
+                         at_pickup={"sub_orders": 1, "articles": 1, "total": "14.90"})
+    rpc.answers[("grouped_orders", "admin_get")] = go
+    sign_in(client, "admin")
+    page = client.post("/admin/commandes-groupees/7/clore", data={}).text
+    assert "en attente de paiement (4)" in page and "(5)" not in page
+    assert "Cette action est définitive" not in page

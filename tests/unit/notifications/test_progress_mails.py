@@ -119,3 +119,16 @@ def test_a_buyer_whose_email_was_corrected_is_told_at_the_new_one():
     paid = dict(loaded, status="paid", status_label="Payée")
     assert "Votre commande : http://x/souscription" in presenters.render(
         "sub_order_email_corrected", paid, "http://x/")[2]
+
+
+def test_a_grouped_orders_progress_mail_gives_no_amount_before_it_is_known():
+    """The teacher read « Montant : 0,00 € TTC » for a grouped order of 1,000 € paid so far:
+    its amount is known at the validation (the desk's page says so); a sub-order's stays."""
+    _, payload = received(dict(MOVE, order={"kind": "grouped_order", "number": 2},
+                               to_status="confirming", label=LABELS["confirming"],
+                               total_ttc="0.00"))
+    _, _, body = presenters.render("order_progressed", payload, "http://x/")
+    assert "Montant" not in body
+    _, payload = received(dict(MOVE, order={"kind": "grouped_order", "number": 2},
+                               total_ttc="1015.40"))
+    assert "Montant : 1" in presenters.render("order_progressed", payload, "http://x/")[2]

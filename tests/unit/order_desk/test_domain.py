@@ -55,6 +55,8 @@ def test_a_reversed_amount_range_is_refused_in_french():
     ({"sort": "title"}, "sort"), ({"direction": "up"}, "direction"), ({"page": "0"}, "page"),
     # digits str.isdigit() accepts but int() refuses (a 500 on /admin/commandes)
     ({"number": "²"}, "number"), ({"page": "²"}, "page"), ({"number": "１２"}, "number"),
+    # « 1e2 » was read as 100 € (an outside tester); a cent is the smallest amount
+    ({"amount_from": "1e2"}, "amount_from"), ({"amount_to": "12,505"}, "amount_to"),
 ])
 def test_bad_filters_are_refused_field_by_field(data, field):
     with pytest.raises(DomainError) as err:

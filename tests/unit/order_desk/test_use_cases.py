@@ -494,3 +494,18 @@ def test_a_buyer_email_corrected_by_the_bookshop_is_the_rows_and_its_searchs(db)
     with db.transaction() as s:
         found = use_cases.list_orders(s, {"customer": "elodie.moenne"})["orders"]
     assert [o["number"] for o in found] == [40]
+
+
+def test_the_teachers_comment_is_not_the_progress_comment_of_the_validation(db):
+    """After « Valider la commande groupée », the history read « → En cours de traitement ·
+    système · Lecture de la classe de CM2 »: the grouped order's own comment, as if the
+    bookshop had written it."""
+    seed(db)
+    apply(db, use_cases.on_grouped_order_created, GROUPED, env("2021-01-18T09:00:00+00:00"))
+    apply(db, use_cases.on_grouped_order_validated,
+          {**GROUPED, "total_ttc": "44.70", "validated_at": "2021-01-18T12:00:00+00:00",
+           "comment": "Lecture de la classe de CM2"})
+    with db.transaction() as s:
+        history = use_cases.progress_history(s, "grouped_order", GROUPED["number"])["history"]
+    assert history and all("Lecture de la classe" not in (h.get("comment") or "")
+                           for h in history)
