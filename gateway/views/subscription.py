@@ -12,6 +12,7 @@ from services.common.validation import whole_number
 from .. import forms, idempotency
 from ..formatting import day, when
 from ..http_security import public_url_for
+from ..rpc import ServiceUnavailable
 from ..rpc_client import rpc, slow_rpc
 from ..progress_words import progress_text
 from ..security import ANONYMOUS, allow
@@ -292,7 +293,20 @@ def result(token, buyer_token):
     sub, payment = _status(token, buyer_token)
     return render_template("subscription/result.html", sub=sub, payment=payment, token=token,
                            buyer_token=buyer_token, outcome=outcome(sub, payment),
-                           shop=config.bookshop())
+                           shop=config.bookshop(), progress=_progress(sub))
+
+
+def _progress(sub):
+    """Where the bookshop's desk says the order stands (« Commande prête », « Terminé »): the
+    progress mails link to this page, which said « Payée » only. None before the desk moved it,
+    or if the desk does not answer (the page still shows)."""
+    if sub.get("status") != "paid":
+        return None
+    try:
+        found = rpc("order_desk", "get_order", "sub_order", sub["number"])
+    except (DomainError, ServiceUnavailable):
+        return None
+    return found if found.get("progress") not in (None, "registered") else None
 
 
 def _status(token, buyer_token):

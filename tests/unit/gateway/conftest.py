@@ -32,6 +32,9 @@ NO_INVOICES = {("invoicing", "order_invoices"): [], ("invoicing", "invoices_for_
 NO_ADJUSTMENTS = {("grouped_orders", m): {"lines": [], "titles": [], "can_adjust": False,
                                           "unchecked": False}
                   for m in ("admin_adjustments", "my_adjustments")}
+# a parent's page asks the desk where their order stands: registered, unless a test says so
+NOT_MOVED = {("order_desk", "get_order"): {"progress": "registered",
+                                           "progress_label": "Commande enregistrée"}}
 
 
 class FakeRpc:
@@ -54,6 +57,8 @@ class FakeRpc:
             return NO_INVOICES[(service, method)]  # the pages that show an order's invoices
         if answer is None and (service, method) in NO_ADJUSTMENTS:
             return NO_ADJUSTMENTS[(service, method)]
+        if answer is None and (service, method) in NOT_MOVED:
+            return NOT_MOVED[(service, method)]
         if answer is None:
             raise AssertionError(f"unexpected RPC {service}.{method}{args}")
         if isinstance(answer, DomainError):

@@ -349,3 +349,21 @@ def test_too_many_orders_from_one_address_is_a_429_with_the_form_kept(client, pu
     page = html.unescape(r.text)
     assert r.status_code == 429 and "Réessayez dans 10 minutes" in page
     assert 'value="jean.dupont@exemple.fr"' in page
+
+
+def test_a_parents_page_says_where_the_desk_says_their_order_stands(client, rpc):
+    """The desk's progress mails (« Commande prête », « Terminé ») link to the parent's page,
+    which said « Payée » only; a desk that does not answer leaves the page as it was."""
+    from services.common.errors import unavailable
+    from tests.unit.gateway import samples
+    rpc.answers[("grouped_orders", "buyer_status")] = samples.sub("paid", last_payment_id="p1")
+    rpc.answers[("payments", "get_payment")] = {"state": "succeeded",
+                                                "state_label": "Paiement confirmé"}
+    rpc.answers[("order_desk", "get_order")] = {
+        "progress": "ready", "progress_label": "Commande prête",
+        "progress_at": "2026-12-08T09:00:00+00:00"}
+    page = client.get("/souscription/tok/commande/btok").text
+    assert "Avancement" in page and "Commande prête" in page and "08/12/2026" in page
+    rpc.answers[("order_desk", "get_order")] = unavailable()
+    page = client.get("/souscription/tok/commande/btok")
+    assert page.status_code == 200 and "Avancement" not in page.text
