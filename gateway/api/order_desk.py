@@ -77,6 +77,7 @@ class DeskOrder(Out):
 class DeskOrderPage(Out):
     orders = fields.List(fields.Nested(DeskOrder))
     total, page, per_page, pages = integers(4)
+    counted = fields.Integer()  # how many of them the calendar counts (its cell's number)
     previous_page, next_page = integers(2, null=True)
     # the amount as the calendar counts it (no cancelled order, no quote, a grouped order by
     # its sub-orders); the quote requests listed apart

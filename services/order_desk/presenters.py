@@ -49,12 +49,15 @@ def order(entry) -> dict:
     }
 
 
-def order_list(f: filtering.Filters, rows, total, amount, quotes=0) -> dict:
+def order_list(f: filtering.Filters, rows, total, amount, quotes=0, counted=None) -> dict:
     """`total_ttc`: the listed orders' amount as the calendar counts it (no cancelled order, no
     order « annulée par avoir », no quote request, a grouped order by its sub-orders), so that a
     day's list and its calendar cell say the same; `quotes_ttc`: the quote requests listed."""
     count, previous, following = filtering.pages(total, f.page)
     return {"orders": [order(r) for r in rows], "total": total,
+            # the listed orders the calendar counts (no cancelled order, no quote request, …):
+            # a day's list lists them all, its cell counts these
+            "counted": total if counted is None else int(counted),
             "total_ttc": money_str(amount or 0), "quotes_ttc": money_str(quotes or 0),
             "page": f.page,
             "per_page": filtering.PAGE_SIZE, "pages": count, "previous_page": previous,

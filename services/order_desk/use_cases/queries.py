@@ -94,11 +94,14 @@ def list_orders(session, data=None):
     total = session.execute(select(func.count(R.id)).where(*conditions)).scalar_one()
     rows = session.execute(select(R).where(*conditions).order_by(*_order_by(f))
                            .offset(f.offset).limit(filtering.PAGE_SIZE)).scalars().all()
-    amount, quotes = session.execute(select(
+    counted_order = and_(R.kind.in_(calendar.COUNTED_KINDS), R.progress != CANCELLED,
+                         not_(_fully_credited()))
+    amount, quotes, counted = session.execute(select(
         _counted_amount(),
-        func.coalesce(func.sum(case((R.kind == "quote", R.total_ttc), else_=0)), 0))
+        func.coalesce(func.sum(case((R.kind == "quote", R.total_ttc), else_=0)), 0),
+        func.coalesce(func.sum(case((counted_order, 1), else_=0)), 0))
         .where(*conditions)).one()
-    return presenters.order_list(f, rows, total, amount, quotes)
+    return presenters.order_list(f, rows, total, amount, quotes, counted)
 
 
 def get_order(session, kind, number):

@@ -306,6 +306,9 @@ def test_a_days_list_adds_up_to_its_calendar_cell(db):
         for day in ("2021-01-18", "2021-01-19"):
             listed = use_cases.list_orders(s, {"day": day})
             assert listed["total_ttc"] == cells[day]["total_ttc"], day
+            # the list lists them all, and says how many its cell counts (it said 57 under a
+            # cell of 52 and 5 cancelled)
+            assert listed["counted"] == cells[day]["count"], day
         assert use_cases.list_orders(s, {"day": "2021-01-18"})["total_ttc"] == "44.70"
         # « Facturée : non » is what is left to invoice: no grouped order, no quote
         assert {o["kind"] for o in use_cases.list_orders(s, {"invoiced": "no"})["orders"]} \
