@@ -25,8 +25,9 @@ class CalendarQuery(Query):
 
 class Day(Out):
     day, total_ttc = texts(2)
-    # cancelled, and « annulées par avoir » (invoice credited entirely): apart, not counted
-    count, cancelled, credited = integers(3)
+    # cancelled, « annulées par avoir » (invoice credited entirely) and a parent's sub-orders
+    # to pay online not paid yet: apart, not counted
+    count, cancelled, credited, unpaid = integers(4)
     in_month, today = booleans(2)
 
 
@@ -36,7 +37,7 @@ class YearMonth(Out):
 
 class CalendarOut(YearMonth):
     title, total_ttc = texts(2)
-    count, cancelled, credited = integers(3)
+    count, cancelled, credited, unpaid = integers(4)
     weekdays = fields.List(fields.String())
     # null before 2000-01 and after 2100-12 (the months the calendar shows)
     previous = fields.Nested(YearMonth, allow_none=True)

@@ -73,12 +73,13 @@ def calendar(month: dict, today) -> dict:
         "weekdays": list(cal.WEEKDAYS),
         "count": month["count"], "total_ttc": money_str(month["total_ttc"]),
         "cancelled": month["cancelled"], "credited": month["credited"],
+        "unpaid": month.get("unpaid", 0),
         # None: no month before 2000-01 or after 2100-12 (no link to a 400)
         "previous": {"year": before[0], "month": before[1]} if before else None,
         "next": {"year": after[0], "month": after[1]} if after else None,
         "weeks": [[{"day": d.day.isoformat(), "in_month": d.in_month, "count": d.count,
                     "total_ttc": money_str(d.total_ttc), "cancelled": d.cancelled,
-                    "credited": d.credited,
+                    "credited": d.credited, "unpaid": d.unpaid,
                     "today": d.day == today} for d in week] for week in month["weeks"]],
     }
 

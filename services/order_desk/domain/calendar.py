@@ -10,6 +10,10 @@ Rules (also written on the page):
   not invoiced again (`register.fully_credited`: "n annulée(s) par avoir"), nothing of them
   being due any more;
 - quote requests are not orders: the calendar leaves them out (the list shows them);
+- a parent's sub-order to pay online whose payment has not gone through (the page left
+  without choosing, a payment refused or abandoned) is not a sale yet: shown apart ("n en
+  attente de paiement en ligne"), counted once paid; one paid by cheque, cash or at pickup
+  counts (the money comes at the bookshop);
 - a grouped order counts as one order but adds no amount: its money is its parents'
   sub-orders', each counted on the day it was placed (counted once)."""
 import calendar as stdcalendar
@@ -38,6 +42,15 @@ class Day:
     total_ttc: Decimal = field(default_factory=lambda: Decimal("0.00"))
     cancelled: int = 0
     credited: int = 0
+    unpaid: int = 0
+
+
+PAID_ONLINE = ("succeeded", "refunded")
+
+
+def unpaid_online(kind, method, state) -> bool:
+    """A parent's sub-order to pay online whose payment has not gone through: not a sale yet."""
+    return kind == "sub_order" and (method or "online") == "online" and state not in PAID_ONLINE
 
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # the months the calendar shows (the page, the API)
@@ -72,8 +85,8 @@ def amount(kind, total_ttc):
 
 
 def month(year, month_, rows):
-    """rows: (placed_day, kind, total_ttc, progress, invoice_number, credited_invoice) of the
-    orders placed in the grid's weeks. -> {"year", "month", "weeks": [[Day x7]...], "count",
+    """rows: (placed_day, kind, total_ttc, progress, invoice_number, credited_invoice[,
+    payment_method, payment_state]) of the orders placed in the grid's weeks. -> {"year", "month", "weeks": [[Day x7]...], "count",
     "total_ttc", "cancelled", "credited"}; the month's figures add up the days of the month
     only."""
     year, month_ = check_month(year, month_)
@@ -83,7 +96,8 @@ def month(year, month_, rows):
     while d <= end:
         days[d] = Day(d, d.month == month_)
         d += timedelta(days=1)
-    for placed_day, kind, total_ttc, progress, *invoices in rows:
+    for placed_day, kind, total_ttc, progress, *rest in rows:
+        invoices, payment = rest[:2], rest[2:4]
         cell = days.get(placed_day)
         if cell is None or kind not in COUNTED_KINDS:
             continue
@@ -92,6 +106,9 @@ def month(year, month_, rows):
             continue
         if invoices and fully_credited(*invoices):
             cell.credited += 1
+            continue
+        if payment and unpaid_online(kind, *payment):
+            cell.unpaid += 1
             continue
         cell.count += 1
         cell.total_ttc = money(cell.total_ttc + amount(kind, total_ttc))
@@ -102,7 +119,8 @@ def month(year, month_, rows):
             "count": sum(c.count for c in in_month),
             "total_ttc": money(sum((c.total_ttc for c in in_month), Decimal("0"))),
             "cancelled": sum(c.cancelled for c in in_month),
-            "credited": sum(c.credited for c in in_month)}
+            "credited": sum(c.credited for c in in_month),
+            "unpaid": sum(c.unpaid for c in in_month)}
 
 
 def neighbours(year, month_):

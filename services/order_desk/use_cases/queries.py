@@ -17,7 +17,8 @@ def calendar_month(session, year, month, today):
         raise invalid("Mois invalide : choisissez un mois entre 2000 et 2100.")
     start, end = calendar.grid_bounds(year, month)
     rows = session.execute(select(R.placed_day, R.kind, R.total_ttc - R.credited_ttc,
-                                  R.progress, R.invoice_number, R.credited_invoice).where(
+                                  R.progress, R.invoice_number, R.credited_invoice,
+                                  R.payment_method, R.payment_state).where(
         R.placed_day >= start, R.placed_day <= end)).all()
     return presenters.calendar(calendar.month(year, month, rows), today)
 
@@ -28,13 +29,19 @@ def _fully_credited():
                 or_(R.invoice_number.is_(None), R.credited_invoice >= R.invoice_number))
 
 
+def _unpaid_online():
+    """domain.calendar.unpaid_online in SQL: a sub-order to pay online not paid yet."""
+    return and_(R.kind == "sub_order", func.coalesce(R.payment_method, "online") == "online",
+                func.coalesce(R.payment_state, "") .not_in(calendar.PAID_ONLINE))
+
+
 def _counted_amount():
     """An order's amount as the calendar counts it (domain.calendar): sub-orders and
     collectivity orders neither cancelled nor « annulées par avoir »; a grouped order's money is
     its sub-orders' (not added twice), a quote request is no sale; each for its total less what
     partial credit notes took off it."""
     counted = and_(R.kind.in_(calendar.AMOUNT_KINDS), R.progress != CANCELLED,
-                   not_(_fully_credited()))
+                   not_(_fully_credited()), not_(_unpaid_online()))
     # less what partial credit notes took off it
     return func.coalesce(func.sum(case((counted, R.total_ttc - R.credited_ttc), else_=0)), 0)
 
@@ -95,7 +102,7 @@ def list_orders(session, data=None):
     rows = session.execute(select(R).where(*conditions).order_by(*_order_by(f))
                            .offset(f.offset).limit(filtering.PAGE_SIZE)).scalars().all()
     counted_order = and_(R.kind.in_(calendar.COUNTED_KINDS), R.progress != CANCELLED,
-                         not_(_fully_credited()))
+                         not_(_fully_credited()), not_(_unpaid_online()))
     amount, quotes, counted = session.execute(select(
         _counted_amount(),
         func.coalesce(func.sum(case((R.kind == "quote", R.total_ttc), else_=0)), 0),

@@ -512,3 +512,23 @@ def test_the_teachers_comment_is_not_the_progress_comment_of_the_validation(db):
         history = use_cases.progress_history(s, "grouped_order", GROUPED["number"])["history"]
     assert history and all("Lecture de la classe" not in (h.get("comment") or "")
                            for h in history)
+
+
+def test_a_parents_order_not_paid_online_yet_is_shown_apart_not_counted(db):
+    """Two outside testers read the calendar as takings: parents who left the payment page
+    without choosing (or whose payment was refused) were counted. Shown apart until paid; one
+    paying by cheque or at pickup counts (its money comes at the bookshop)."""
+    seed(db)
+    apply(db, use_cases.on_sub_order_placed, sub(31, total="14.90"))            # online
+    apply(db, use_cases.on_sub_order_placed, {**sub(32, total="9.90"), "payment_method": "cheque"})
+    with db.transaction() as s:
+        cal = use_cases.calendar_month(s, 2021, 1, date(2021, 1, 19))
+        listed = use_cases.list_orders(s, {"day": "2021-01-18"})
+    cell = {c["day"]: c for w in cal["weeks"] for c in w}["2021-01-18"]
+    assert (cell["count"], cell["total_ttc"], cell["unpaid"]) == (3, "54.60", 1)
+    assert (listed["counted"], listed["total_ttc"]) == (3, "54.60")
+    apply(db, use_cases.on_sub_order_paid, sub(31, total="14.90"))  # paid: counted
+    with db.transaction() as s:
+        cal = use_cases.calendar_month(s, 2021, 1, date(2021, 1, 19))
+    cell = {c["day"]: c for w in cal["weeks"] for c in w}["2021-01-18"]
+    assert (cell["count"], cell["total_ttc"], cell["unpaid"]) == (4, "69.50", 0)
