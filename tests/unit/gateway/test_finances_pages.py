@@ -30,6 +30,8 @@ def test_the_page_lists_payouts_with_their_lines_and_totals(client, rpc):
     text = page.text
     assert "Reversement du 29 janvier 2027 — À verser" in text
     assert "Reversement du 12 janvier 2027 — Versé" in text
+    # its payments and its refunds counted apart (« 1 transaction(s) » over 2 lines)
+    assert "2 paiements et 1 remboursement" in text and "1 paiement ·" in text
     for figure in ("23,34", "96,85", "1,66", "−14,90", "0,68", "24,02"):
         assert figure.replace("−", "-") in text.replace("\u2212", "-"), figure
     assert 'data-label="Net"' in text and "Télécharger les reversements (CSV)" in text
