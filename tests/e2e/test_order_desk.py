@@ -71,10 +71,13 @@ def test_the_calendar_counts_today_as_the_list_does(suite, orders):
         cal = rpc.order_desk.calendar(today.year, today.month)
     (cell,) = [c for w in cal["weeks"] for c in w if c["day"] == today.isoformat()]
     assert cell["today"] and cell["in_month"]
-    # cancelled orders, quotes and orders whose invoice was credited entirely (other modules
-    # issue credit notes the same day) are counted apart
+    # cancelled orders, quotes, orders whose invoice was credited entirely (other modules
+    # issue credit notes the same day) and parents' orders to pay online not paid yet are
+    # counted apart
     counted = [o for o in orders["register"].values() if o["progress"] != "cancelled"
                and o["kind"] != "quote" and not o["credited"]
+               and not (o["kind"] == "sub_order" and (o["payment_method"] or "online") ==
+                        "online" and o["payment_state"] not in ("succeeded", "refunded"))
                and o["placed_day"] == today.isoformat()]
     expected = sum((Decimal(o["total_ttc"]) for o in counted if o["kind"] != "grouped_order"),
                    Decimal("0.00"))
