@@ -42,7 +42,7 @@ def test_a_paid_sub_order_gives_the_bookshop_one_mail_and_one_sms(suite, people,
     wait_until(ours, timeout=60, message="the bookshop's SMS at the provider")
     (sms,) = ours()
     assert sms["to"] == "+33612345678" and len(sms["text"]) <= 160
-    assert sms["text"].startswith(f"Nouvelle commande : Sous-cde {sub} (groupee "
+    assert sms["text"].startswith(f"Nouvelle commande : Sous-cde {sub} (groupée "
                                   f"{go['number']}), Ada Lovelace, 29,80 EUR TTC.")
     with suite.rpc() as rpc:
         wait_until(lambda: any(s["sent_at"] and s["text"] == sms["text"]
@@ -50,7 +50,7 @@ def test_a_paid_sub_order_gives_the_bookshop_one_mail_and_one_sms(suite, people,
                    timeout=30, message="the SMS marked sent")
     page = admin_pages(suite).get(suite.gateway_url + "/admin/sms")
     assert page.status_code == 200 and "SMS envoyés" in page.text
-    assert f"Sous-cde {sub} (groupee" in page.text
+    assert f"Sous-cde {sub} (groupée" in page.text
     assert len(ours()) == 1 and len(smtp.wait_for(BOOKSHOP, subject_contains=f"n° {sub} payée"))\
         == 1
 

@@ -46,7 +46,7 @@ def order_alert(kind: str, payload: dict) -> dict:
         ref, buyer = payload["grouped_order"], payload["buyer"]
         return {"title": f"Sous-commande n° {payload['sub_order_number']} payée "
                          f"(commande groupée n° {ref['number']})",
-                "short": f"Sous-cde {payload['sub_order_number']} (groupee {ref['number']})",
+                "short": f"Sous-cde {payload['sub_order_number']} (groupée {ref['number']})",
                 "customer": f"{buyer['first_name']} {buyer['last_name']}".strip(),
                 "customer_email": buyer["email"],
                 "lines": titled_lines(payload, ref),
@@ -55,7 +55,7 @@ def order_alert(kind: str, payload: dict) -> dict:
                 "admin_path": f"/admin/commandes/sub_order/{payload['sub_order_number']}"}
     if kind == "grouped_order_validated":
         return {"title": f"Commande groupée n° {payload['number']} validée",
-                "short": f"Cde groupee {payload['number']} validee",
+                "short": f"Cde groupée {payload['number']} validée",
                 "customer": payload["client_name"],
                 "customer_email": payload["initiator_email"],
                 "lines": titled_lines(payload, payload),
@@ -111,7 +111,7 @@ def gsm(text: str) -> str:
 
 
 def sms_text(alert: dict, shop_name: str) -> str:
-    """`Nouvelle commande : Sous-cde 147 (groupee 62), Jared Leto, 29,80 EUR TTC. <shop>` (a
+    """`Nouvelle commande : Sous-cde 147 (groupée 62), Jared Leto, 29,80 EUR TTC. <shop>` (a
     quote request: `Nouvelle demande de devis 12, …`),
     cut to SMS_MAX characters (the customer's name shortened first)."""
     head = (f"{alert['head']} {alert['short'].split()[-1]}, " if alert.get("head")

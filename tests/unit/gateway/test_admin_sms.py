@@ -8,7 +8,7 @@ SMS = {"pending": 1, "sms": [
      "created_at": "2026-12-01T09:00:00+00:00", "sent_at": None, "failed_at": None,
      "attempts": 1, "last_error": "SmsUnavailable('HTTP 503 Service Unavailable')"},
     {"id": 1, "kind": "sub_order_paid", "to": "+33612345678",
-     "text": "Nouvelle commande : Sous-cde 147 (groupee 62), Jared Leto, 29,80 EUR TTC.",
+     "text": "Nouvelle commande : Sous-cde 147 (groupée 62), Jared Leto, 29,80 EUR TTC.",
      "created_at": "2026-12-01T08:00:00+00:00", "sent_at": None,
      "failed_at": "2026-12-01T08:00:01+00:00", "attempts": 1,
      "last_error": "SmsRefused('HTTP 400 Bad Request')"}]}
@@ -20,7 +20,7 @@ def test_the_admin_sees_each_sms_and_its_state(client, rpc):
     r = client.get("/admin/sms")
     assert r.status_code == 200 and "SMS de la plateforme" in r.text
     assert "1 en attente d&#39;envoi" in r.text or "1 en attente d'envoi" in r.text
-    assert "Sous-cde 147 (groupee 62)" in r.text and "+33612345678" in r.text
+    assert "Sous-cde 147 (groupée 62)" in r.text and "+33612345678" in r.text
     assert "échec définitif" in r.text and "HTTP 400" in r.text and "HTTP 503" in r.text
     assert rpc.called("notifications", "list_sms") == [(200,)]
 

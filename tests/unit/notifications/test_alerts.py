@@ -67,7 +67,7 @@ def test_every_alert_sms_is_short_french_and_gsm(kind):
 def test_the_sms_says_which_order_whom_and_how_much():
     alert = domain.order_alert("sub_order_paid", PAYLOADS["sub_order_paid"])
     assert domain.sms_text(alert, "Librairie des Collectivités") == (
-        "Nouvelle commande : Sous-cde 147 (groupee 62), Jared Leto, 29,80 EUR TTC. "
+        "Nouvelle commande : Sous-cde 147 (groupée 62), Jared Leto, 29,80 EUR TTC. "
         "Librairie des Collectivités")
 
 
