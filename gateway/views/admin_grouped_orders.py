@@ -285,8 +285,7 @@ def cancel_sub(sub_number):
             # what credit notes gave back already is not refunded again
             credited = Decimal(sub.get("credited") or "0")
             # what its total still holds of it (copies credited came off its lines already)
-            rest = Decimal(sub["total"]) - Decimal(sub.get("credited_in_total",
-                                                           sub.get("credited")) or "0")
+            rest = Decimal(sub["total"]) - Decimal(sub.get("credited_in_total") or "0")
             paid = f" Elle est payée : {money(rest)} seront remboursés à {who}." \
                 if sub["status"] == "paid" else ""
             if sub["status"] == "paid" and sub.get("payment_method") in ("cheque", "cash"):

@@ -35,15 +35,20 @@ def _unpaid_online():
                 func.coalesce(R.payment_state, "") .not_in(calendar.PAID_ONLINE))
 
 
+def _counted(kinds):
+    """An order of `kinds` the calendar counts (domain.calendar): neither cancelled, nor
+    « annulée par avoir », nor a parent's order to pay online not paid yet."""
+    return and_(R.kind.in_(kinds), R.progress != CANCELLED, not_(_fully_credited()),
+                not_(_unpaid_online()))
+
+
 def _counted_amount():
     """An order's amount as the calendar counts it (domain.calendar): sub-orders and
     collectivity orders neither cancelled nor « annulées par avoir »; a grouped order's money is
     its sub-orders' (not added twice), a quote request is no sale; each for its total less what
     partial credit notes took off it."""
-    counted = and_(R.kind.in_(calendar.AMOUNT_KINDS), R.progress != CANCELLED,
-                   not_(_fully_credited()), not_(_unpaid_online()))
-    # less what partial credit notes took off it
-    return func.coalesce(func.sum(case((counted, R.total_ttc - R.credited_ttc), else_=0)), 0)
+    return func.coalesce(func.sum(case((_counted(calendar.AMOUNT_KINDS),
+                                        R.total_ttc - R.credited_ttc), else_=0)), 0)
 
 
 def _where(f: filtering.Filters):
@@ -101,12 +106,10 @@ def list_orders(session, data=None):
     total = session.execute(select(func.count(R.id)).where(*conditions)).scalar_one()
     rows = session.execute(select(R).where(*conditions).order_by(*_order_by(f))
                            .offset(f.offset).limit(filtering.PAGE_SIZE)).scalars().all()
-    counted_order = and_(R.kind.in_(calendar.COUNTED_KINDS), R.progress != CANCELLED,
-                         not_(_fully_credited()), not_(_unpaid_online()))
     amount, quotes, counted = session.execute(select(
         _counted_amount(),
         func.coalesce(func.sum(case((R.kind == "quote", R.total_ttc), else_=0)), 0),
-        func.coalesce(func.sum(case((counted_order, 1), else_=0)), 0))
+        func.coalesce(func.sum(case((_counted(calendar.COUNTED_KINDS), 1), else_=0)), 0))
         .where(*conditions)).one()
     return presenters.order_list(f, rows, total, amount, quotes, counted)
 

@@ -68,7 +68,7 @@ def test_cancelling_a_sub_order_its_credit_notes_refunded_says_only_the_rest(cli
                            ("10.00", "ses avoirs lui ont déjà rendu 10,00\xa0€ : 19,80\xa0€ "
                                      "seront encore remboursés à Ana Lys (Ana@x.fr).")):
         rpc.answers[("grouped_orders", "admin_get")] = samples.grouped(
-            subs=[dict(paid(31, "Ana"), credited=credited)])
+            subs=[dict(paid(31, "Ana"), credited=credited, credited_in_total=credited)])
         page = html.unescape(client.post("/admin/sous-commandes/31/annuler",
                                          data={"grouped_order": "7"}).text)
         assert said in page and "29,80\xa0€ seront remboursés" not in page
